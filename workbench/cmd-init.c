@@ -1,0 +1,59 @@
+#include <getopt.h>
+#include <string.h>
+#include "wb.h"
+
+static gboolean
+valid_day (const char *s)
+{
+	int y, m, d;
+	char extra;
+	if (strlen (s) != 10 || sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return FALSE;
+	return g_date_valid_dmy (d, m, y);
+}
+
+int
+wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "filed", required_argument, NULL, 'f' },
+		{ NULL }
+	};
+	const char *name = NULL, *filed = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'f': filed = optarg; break;
+		default: return wb_usage_error ("init", "bad option");
+		}
+	}
+	if (optind < argc)
+		return wb_usage_error ("init", "unexpected argument '%s'", argv[optind]);
+	if (filed && !valid_day (filed))
+		return wb_usage_error ("init", "--filed '%s' is not a date (YYYY-MM-DD)", filed);
+
+	wb_case_t *cs = NULL;
+	char *err = NULL;
+	wb_status_t st = wb_case_create (ctx->case_path, name, filed, &cs, &err);
+	if (st) {
+		wb_error ("cannot create case: %s", err);
+		g_free (err);
+		return WB_EXIT_FAIL;
+	}
+	int64_t run;
+	wb_case_set_command (cs, "init");
+	st = wb_case_run_begin (cs, "init", ctx->command_line, &run);
+	if (!st)
+		st = wb_case_run_end (cs, run, NULL);
+	if (st) {
+		wb_error ("%s", wb_case_errmsg (cs));
+		wb_case_free (cs);
+		return WB_EXIT_FAIL;
+	}
+	wb_case_free (cs);
+	fprintf (ctx->out, "Created case '%s'%s%s%s%s\n", ctx->case_path, name ? " (" : "",
+		 name ? name : "", name ? ")" : "", "");
+	return WB_EXIT_OK;
+}

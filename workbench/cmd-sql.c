@@ -1,0 +1,60 @@
+#include <getopt.h>
+#include "wb.h"
+
+/* Run one read-only statement and print its rows.  The case is opened with
+ * SQLITE_OPEN_READONLY by main(); sqlite3_stmt_readonly() gives a clear
+ * message before SQLite would refuse the write itself. */
+int
+wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	const char *format = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'F')
+			format = optarg;
+		else
+			return wb_usage_error ("sql", "bad option");
+	}
+	if (optind != argc - 1)
+		return wb_usage_error ("sql", "give one SQL statement, quoted");
+	wb_mode_t mode = WB_MODE_TEXT;
+	if (format && !wb_parse_mode (format, &mode))
+		return WB_EXIT_USAGE;
+	if (!format)
+		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+
+	sqlite3 *db = wb_case_db (ctx->cs);
+	const char *sql = argv[optind], *tail = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2 (db, sql, -1, &st, &tail) != SQLITE_OK) {
+		wb_error ("%s", sqlite3_errmsg (db));
+		return WB_EXIT_FAIL;
+	}
+	if (!st) {
+		wb_error ("empty SQL statement");
+		return WB_EXIT_USAGE;
+	}
+	if (!sqlite3_stmt_readonly (st)) {
+		sqlite3_finalize (st);
+		wb_error ("refusing to run a statement that writes: the case is changed only by workbench commands");
+		return WB_EXIT_FAIL;
+	}
+	while (tail && g_ascii_isspace (*tail))
+		tail++;
+	if (tail && *tail && *tail != ';') {
+		sqlite3_finalize (st);
+		wb_error ("give one statement at a time");
+		return WB_EXIT_USAGE;
+	}
+	int rc = wb_print_stmt (st, ctx->out, mode, ctx->term_width);
+	sqlite3_finalize (st);
+	if (rc != SQLITE_DONE) {
+		wb_error ("%s", sqlite3_errmsg (db));
+		return WB_EXIT_FAIL;
+	}
+	return WB_EXIT_OK;
+}

@@ -1,0 +1,110 @@
+/* The workbench program: the command table, the context every command gets,
+ * and the helpers commands use to talk to the user.  Only workbench/ prints. */
+#ifndef WB_H
+#define WB_H
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <glib.h>
+#include "case.h"
+#include "output.h"
+
+/* Exit codes (git's): 0 success, 1 failure, 2 usage. */
+enum { WB_EXIT_OK = 0, WB_EXIT_FAIL = 1, WB_EXIT_USAGE = 2 };
+
+/* What a command needs from main() before it runs. */
+enum {
+	WB_CASE_NONE = 0,   /* no case (help, --version) */
+	WB_CASE_PATH,       /* the case path, not opened (init creates it) */
+	WB_CASE_READ,       /* the case opened read-only */
+	WB_CASE_WRITE,      /* the case opened for writing, writer lock held */
+};
+
+typedef struct wb_ctx {
+	const char *case_path;   /* as given on the command line */
+	wb_case_t *cs;           /* open case, or NULL for WB_CASE_NONE/PATH */
+	FILE *out;               /* where results go: stdout, or the shell's .output */
+	wb_mode_t mode;          /* default output mode; --format overrides */
+	gboolean mode_set;       /* the shell's .mode was given: use it when no --format */
+	gboolean interactive;    /* running inside 'workbench shell' */
+	gboolean progress;       /* draw progress bars (stderr is a terminal) */
+	int term_width;          /* columns of the terminal, 0 if not a terminal */
+	char *command_line;      /* the whole command line, for custody */
+} wb_ctx_t;
+
+typedef int (*wb_cmd_fn) (wb_ctx_t *ctx, int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	wb_cmd_fn fn;
+	int flags;               /* WB_CASE_* */
+	const char *summary;     /* one line, for 'help' */
+	const char *usage;       /* options after 'workbench NAME CASE', for --help */
+} wb_command_t;
+
+/* The table (workbench/main.c), terminated by a NULL name. */
+extern const wb_command_t wb_commands[];
+const wb_command_t *wb_command_find (const char *name);
+
+/* Run CMD with ARGV (ARGV[0] is the command name; the case is in CTX).
+ * Handles --help, the writer lock for WB_CASE_WRITE and getopt's state, so
+ * the shell runs commands exactly as main() does.  Returns an exit code. */
+int wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv);
+/* Print "usage: workbench NAME CASE USAGE" and the summary to OUT. */
+void wb_command_usage (const wb_command_t *cmd, FILE *out);
+
+/* Messages to the user on stderr, git style: "error: what failed: why". */
+void wb_error (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+void wb_warning (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+void wb_hint (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+void wb_note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* "error: STATUS-specific text" from the case's error message; returns 1. */
+int wb_fail_case (wb_ctx_t *ctx, wb_status_t st);
+/* Report a usage error for CMD ("error: MESSAGE" and the usage line); returns 2. */
+int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* Parse a --format argument into *MODE; FALSE (and an error printed) if bad. */
+gboolean wb_parse_mode (const char *arg, wb_mode_t *mode);
+/* The output mode a command should use: --format if given, else the shell's
+ * .mode, else FALLBACK. */
+wb_mode_t wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback);
+
+/* Flush CTX->out and report a write error (disk full, closed pipe); returns
+ * RC, or 1 if writing failed. */
+int wb_finish_output (wb_ctx_t *ctx, int rc);
+
+/* Progress bar on stderr when CTX->progress: "label  N items  X MB  R/s  ETA".
+ * Redrawn at most ten times a second.  wb_progress_free(NULL) does nothing. */
+typedef struct wb_progress wb_progress_t;
+wb_progress_t *wb_progress_new (wb_ctx_t *ctx, const char *label, uint64_t total_bytes);
+void wb_progress_update (wb_progress_t *p, uint64_t done_bytes, uint64_t items);
+void wb_progress_free (wb_progress_t *p);
+
+/* Commands, one per file workbench/cmd-NAME.c. */
+int wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_import (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_reanalyze (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_finding (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_link (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_clusters (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv);
+
+/* The shell: run interactively or from a script (workbench/shell.c). */
+int wb_shell_main (wb_ctx_t *ctx, int argc, char **argv);
+
+#endif
