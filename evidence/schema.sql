@@ -130,7 +130,86 @@ CREATE INDEX locations_source ON locations(source_id);
 
 -- ===================================================================
 -- Analysis (evidence/analyze*.c): hops, artifacts, facts, attachments
+-- Rows for a copy are replaced whole when it is analysed again.
 -- ===================================================================
+
+-- The Received chain, topmost first (idx 0 = added last, by the provider).
+CREATE TABLE hops (
+	message INTEGER NOT NULL REFERENCES messages(id),
+	idx INTEGER NOT NULL,
+	raw TEXT NOT NULL,               -- the header as written, unfolded
+	from_host TEXT,                  -- name the sender claimed (HELO)
+	from_rdns TEXT,                  -- reverse-DNS name in the parentheses
+	from_ip TEXT,
+	by_host TEXT,
+	protocol TEXT,                   -- with ...
+	smtp_id TEXT,                    -- id ...
+	for_addr TEXT,                   -- for <...>
+	time_text TEXT,
+	time_epoch INTEGER,
+	time_status TEXT NOT NULL,       -- ok, absent, invalid, no-zone
+	trusted INTEGER NOT NULL DEFAULT 0,   -- added by the trap's own provider
+	origin INTEGER NOT NULL DEFAULT 0,    -- the first hop outside the provider
+	notes TEXT,                      -- '; '-separated inconsistencies found
+	PRIMARY KEY (message, idx)
+) WITHOUT ROWID;
+
+-- Contact data extracted from a copy.  kind is one of: email, phone, url,
+-- domain, postal, ip, affiliate_id.  value is normalized: email lower case;
+-- phone E.164 (+18005551234); url as found, with scheme and host lower case;
+-- domain the registrable domain (libpsl); postal "123 MAIN ST STE 4, SPRINGFIELD,
+-- IL 62701" (USPS abbreviations, upper case, ZIP5); ip as written;
+-- affiliate_id "DOMAIN KEY=VALUE" (registrable domain of the link, parameter
+-- name lower case, value as found).
+CREATE TABLE artifacts (
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES messages(id),
+	kind TEXT NOT NULL,
+	raw TEXT NOT NULL,               -- as it stood in the message
+	value TEXT NOT NULL,             -- normalized
+	location TEXT NOT NULL           -- header:From, header:Reply-To, body:text, body:href, body:src, hop:0, ...
+);
+CREATE INDEX artifacts_message ON artifacts(message);
+CREATE INDEX artifacts_value ON artifacts(kind, value);
+
+-- Facts the statutes ask about, one row per copy and fact name.  value is
+-- '1' or '0' for yes/no facts, else text.  confidence: certain (objective)
+-- or indicator (heuristic).  The names (the statute rules read these):
+--   subject_adv               Subject begins with exactly "ADV:"
+--   subject_adv_adult         Subject begins with exactly "ADV:ADULT"
+--   subject_sexually_explicit Subject begins with "SEXUALLY-EXPLICIT:"
+--   opt_out                   an opt-out mechanism is present; evidence: the notice
+--   opt_out_kinds             text: list-unsubscribe;link;reply;instruction
+--   opt_out_toll_free         a toll-free (8xx) number is given to opt out
+--   sender_legal_name         a legal name of the sender appears (Inc, LLC, ...)
+--   sender_street_address     a postal address of the sender appears
+--   from_domain_valid         the From domain is a syntactically valid registrable domain
+--   header_forged             a Received line below the boundary looks forged (indicator)
+--   helo_mismatch             origin HELO name differs from its reverse-DNS name (indicator)
+--   date_mismatch             Date header more than 24 hours from receipt (indicator)
+--   category                  text: adult, pharmacy, mortgage, stocks, jobs, 419,
+--                             phishing, software, other
+--   sexual_content            the adult lexicon matched (indicator)
+CREATE TABLE facts (
+	message INTEGER NOT NULL REFERENCES messages(id),
+	name TEXT NOT NULL,
+	value TEXT NOT NULL,
+	confidence TEXT NOT NULL DEFAULT 'certain',
+	evidence TEXT,
+	PRIMARY KEY (message, name)
+) WITHOUT ROWID;
+
+-- Attachments of a copy.
+CREATE TABLE attachments (
+	message INTEGER NOT NULL REFERENCES messages(id),
+	idx INTEGER NOT NULL,
+	filename TEXT,
+	declared_type TEXT,
+	sniffed_type TEXT,
+	size INTEGER NOT NULL,
+	sha256 TEXT NOT NULL,
+	PRIMARY KEY (message, idx)
+) WITHOUT ROWID;
 
 -- ===================================================================
 -- Statutes, findings, incidents (workbench/damages*.c)
