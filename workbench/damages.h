@@ -1,0 +1,81 @@
+/* The damages engine: from findings in the case to dollars per statute.
+ * Contract between the engine (workbench/damages*.c) and its consumers (the
+ * damages command, the report writer in reports/, the shell).  Money is
+ * integer cents everywhere. */
+#ifndef WB_DAMAGES_H
+#define WB_DAMAGES_H
+
+#include <stdint.h>
+#include <glib.h>
+#include "case.h"
+
+typedef enum { WB_PLAINTIFF_RECIPIENT, WB_PLAINTIFF_PROVIDER } wb_plaintiff_t;
+typedef enum { WB_INCIDENT_CAMPAIGN_DAY, WB_INCIDENT_CAMPAIGN, WB_INCIDENT_MESSAGE } wb_incident_rule_t;
+typedef enum { WB_AR_PER_DAY, WB_AR_AGGREGATE } wb_ar_day_rule_t;
+
+typedef struct {
+	char **statutes;                 /* NULL-terminated ids; NULL = every statute in force */
+	wb_plaintiff_t plaintiff;        /* default recipient */
+	gboolean due_care;
+	wb_incident_rule_t incident;     /* default campaign-day */
+	wb_ar_day_rule_t ar_day_rule;    /* default per-day */
+	gboolean include_indicators;     /* count 'indicator' rule findings too */
+	const char *statutes_dir;        /* edited statute files, NULL = the case's / built-in */
+} wb_damages_opts_t;
+
+/* One statute's result (the JSON of DESIGN.md, plus the exclusion counts). */
+typedef struct {
+	char *id;                        /* e.g. "ca-17529.5" */
+	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
+	int64_t messages;                /* copies considered under this statute */
+	int64_t violating_messages;      /* of those, copies with a counted violation */
+	int64_t incidents;               /* incidents among violating copies */
+	int64_t days;                    /* local days among violating copies */
+	int64_t uncapped_cents;          /* per-message amount x violating copies */
+	int64_t amount_cents;            /* after caps and election */
+	int64_t excluded_nexus;          /* copies excluded: no nexus with the state */
+	int64_t excluded_effective;      /* received before the statute took effect */
+	int64_t excluded_limitations;    /* outside the limitations period */
+	int64_t excluded_by_statute;     /* counted under a statute that excludes this one */
+	int64_t excluded_analyst;        /* taken out by analyst findings */
+	char *method;                    /* one paragraph: how the amount was reached */
+} wb_damages_statute_t;
+
+/* One counted copy under one statute (the Messages sheet). */
+typedef struct {
+	int64_t message;                 /* messages.id */
+	int statute;                     /* index into statutes */
+	int64_t incident;                /* incident number within the statute, from 1 */
+	char local_day[11];              /* YYYY-MM-DD in the trap's time zone */
+	char *provisions;                /* violated provisions, '; '-separated */
+	int64_t per_message_cents;       /* the statute's amount for this copy */
+} wb_damages_row_t;
+
+/* One incident, or one day, under one statute (Incidents and Days sheets). */
+typedef struct {
+	int statute;
+	int64_t number;                  /* incident number (0 for a day group) */
+	char local_day[11];              /* the day ("" for an incident spanning days) */
+	int64_t copies;
+	int64_t uncapped_cents;
+	int64_t amount_cents;            /* after the per-incident or per-day cap */
+} wb_damages_group_t;
+
+typedef struct {
+	wb_damages_opts_t opts;          /* as used (defaults filled in) */
+	GPtrArray *statutes;             /* wb_damages_statute_t*, in id order */
+	GArray *rows;                    /* wb_damages_row_t, by statute then message */
+	GArray *incidents;               /* wb_damages_group_t */
+	GArray *days;                    /* wb_damages_group_t */
+	int64_t total_cents;
+} wb_damages_t;
+
+/* Compute damages over the case.  On success *OUT is owned by the caller
+ * (wb_damages_free).  On failure the case error says what went wrong. */
+wb_status_t wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t **out);
+void wb_damages_free (wb_damages_t *d);
+
+/* The JSON object of DESIGN.md for D, newly allocated. */
+char *wb_damages_json (const wb_damages_t *d);
+
+#endif
