@@ -1172,6 +1172,11 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 	ssize_t r = member_read (&m, m.buf, READ_CHUNK);
 	if (r < 0)
 		goto drain;
+	if (r == 0) {
+		s->format = "empty";
+		src_mark (ing, s, "not-mail", "empty");
+		goto drain;
+	}
 	m.replay = r;
 	b = archive_new ();
 	if (r >= 6 && memcmp (m.buf, "7z\xBC\xAF\x27\x1C", 6) == 0) {
@@ -1245,8 +1250,10 @@ process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
 	struct archive_entry *e;
 	int r = archive_read_next_header (as->a, &e);
 	if (r == ARCHIVE_EOF) {
-		s->format = "empty";
-		src_mark (ing, s, "not-mail", "empty");
+		/* Nothing, or blocks of zeros that read as an empty tar. */
+		gboolean zeros = archive_filter_bytes (as->a, -1) > 0;
+		s->format = zeros ? "binary" : "empty";
+		src_mark (ing, s, "not-mail", zeros ? "binary data" : "empty");
 		return;
 	}
 	if (r < ARCHIVE_WARN) {
@@ -1389,10 +1396,12 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		return rs;
 
 	sqlite3_stmt *st = wb_case_stmt (ing->cs,
-		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ? LIMIT 1");
+		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
+		" AND name = ? LIMIT 1");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
 	if (rc == SQLITE_ROW) {
@@ -1411,7 +1420,10 @@ ingest_file (wb_ingest_t *ing, const char *path)
 
 	struct archive *a = archive_new ();
 	ing->top = a;
-	if (archive_read_open_filename (a, path, READ_CHUNK) != ARCHIVE_OK) {
+	if (size == 0) {
+		top->format = "empty";
+		src_mark (ing, top, "not-mail", "empty");
+	} else if (archive_read_open_filename (a, path, READ_CHUNK) != ARCHIVE_OK) {
 		const char *err = archive_error_string (a);
 		top->format = "unknown";
 		src_mark (ing, top, "flagged", "%s", err ? err : "cannot open");

@@ -4,8 +4,9 @@
  * Inputs are recognised by content.  Archives are read as streams through
  * libarchive: nothing is extracted to disk and member names are never used
  * as paths.  Each top-level file is one transaction: a killed ingest leaves
- * the case as it was before that file, and a file whose SHA-256 is already
- * recorded as complete is skipped.
+ * the case as it was before that file, and a file whose SHA-256 and path
+ * are already recorded as complete is skipped (the same bytes under another
+ * path are read: they are another location, maybe another trap's copy).
  *
  * Threads: the caller's thread walks and splits the inputs; parse workers
  * hash and parse messages with GMime in batches; one writer thread owns the
