@@ -1033,14 +1033,16 @@ handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s)
 /* ---------------------------------------------------------- archives */
 
 static struct archive *
-archive_new (void)
+archive_new (gboolean raw_only)
 {
 	struct archive *a = archive_read_new ();
 	archive_read_support_filter_all (a);
-	archive_read_support_format_tar (a);
-	archive_read_support_format_zip (a);
-	archive_read_support_format_7zip (a);
-	archive_read_support_format_cpio (a);
+	if (!raw_only) {
+		archive_read_support_format_tar (a);
+		archive_read_support_format_zip (a);
+		archive_read_support_format_7zip (a);
+		archive_read_support_format_cpio (a);
+	}
 	archive_read_support_format_raw (a);
 	return a;
 }
@@ -1126,7 +1128,7 @@ is_maildir_tmp (const char *name)
 	/* .../tmp/FILE: a Maildir's tmp folder holds deliveries in progress. */
 	char **parts = g_strsplit (name, "/", -1);
 	int n = g_strv_length (parts);
-	gboolean tmp = n >= 2 && strcmp (parts[n - 2], "tmp") == 0 && *parts[n - 1];
+	gboolean tmp = n >= 3 && strcmp (parts[n - 2], "tmp") == 0 && *parts[n - 1] && *parts[n - 3];
 	g_strfreev (parts);
 	return tmp;
 }
@@ -1178,7 +1180,7 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 		goto drain;
 	}
 	m.replay = r;
-	b = archive_new ();
+	b = archive_new (FALSE);
 	if (r >= 6 && memcmp (m.buf, "7z\xBC\xAF\x27\x1C", 6) == 0) {
 		mem = g_byte_array_new ();
 		g_byte_array_append (mem, (guint8 *) m.buf, r);
@@ -1207,9 +1209,10 @@ drain:
 		src_mark (ing, s, "flagged", "%s", as->guard);
 		src_mark (ing, parent, "flagged", "%s", as->guard);
 	} else if (m.err == -1 && !ing->fatal) {
+		/* The member's data is damaged; if the container is too, its
+		 * next header fails and flags it. */
 		const char *err = read_error (as);
 		src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
-		src_mark (ing, parent, "flagged", "%s: %s", damage_kind (err), err);
 	}
 
 done:
@@ -1249,6 +1252,8 @@ process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
 {
 	struct archive_entry *e;
 	int r = archive_read_next_header (as->a, &e);
+	g_free (s->filters);
+	s->filters = filter_names (as->a);
 	if (r == ARCHIVE_EOF) {
 		/* Nothing, or blocks of zeros that read as an empty tar. */
 		gboolean zeros = archive_filter_bytes (as->a, -1) > 0;
@@ -1264,8 +1269,6 @@ process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
 		src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
 		return;
 	}
-	g_free (s->filters);
-	s->filters = filter_names (as->a);
 	if ((archive_format (as->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW) {
 		handle_plain (ing, as, s);
 		return;
@@ -1418,7 +1421,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	src_t *top = src_new (ing, NULL, path, path);
 	src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hex);
 
-	struct archive *a = archive_new ();
+	struct archive *a = archive_new (FALSE);
 	ing->top = a;
 	if (size == 0) {
 		top->format = "empty";
@@ -1430,6 +1433,19 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	} else {
 		arch_t as = { a, 0, NULL };
 		process_archive (ing, &as, top);
+		if (top->filters && top->format && strcmp (top->format, "binary") == 0) {
+			/* Compressed zeros read as an empty tar: read the file again
+			 * as a plain stream so that the decompression guard sees it. */
+			archive_read_free (a);
+			ing->top = a = archive_new (TRUE);
+			ing->total_out = 0;
+			top->role = NULL;
+			top->format = NULL;
+			g_clear_pointer (&top->reason, g_free);
+			arch_t as2 = { a, 0, NULL };
+			if (archive_read_open_filename (a, path, READ_CHUNK) == ARCHIVE_OK)
+				process_archive (ing, &as2, top);
+		}
 	}
 	ing->top = NULL;
 	archive_read_free (a);
