@@ -50,12 +50,17 @@ CREATE TABLE sources (
 	name TEXT NOT NULL,              -- path given (top level) or member name (escaped if not UTF-8)
 	chain TEXT NOT NULL,             -- container chain joined by '!', e.g. box.tar.gz!a/cur/1
 	depth INTEGER NOT NULL,          -- 0 for a file named on the command line
-	size INTEGER,                    -- bytes after decompression (NULL if unreadable)
-	sha256 TEXT,                     -- of those bytes (NULL if unreadable)
+	size INTEGER,                    -- bytes of the file, or of the member as its container
+	                                 -- yields it (after the container's compression), NULL if unreadable
+	sha256 TEXT,                     -- of those bytes (NULL if unreadable); a top-level file's
+	                                 -- SHA-256 and path identify it for resuming
 	format TEXT NOT NULL,            -- tar, zip, 7z, cpio, gzip, mbox, mboxcl, message, maildir, text, binary, ...
 	filters TEXT,                    -- compression filters, outermost first (gzip, xz, ...)
 	role TEXT NOT NULL,              -- container, mailbox, message, not-mail, flagged, skipped
-	reason TEXT,                     -- why not-mail, flagged or skipped
+	reason TEXT,                     -- why not-mail, flagged or skipped: empty, binary data, no mail
+	                                 -- headers, truncated: ..., corrupt: ..., encrypted member,
+	                                 -- too deep: ..., decompression bomb ..., decompression budget
+	                                 -- exceeded, message over size limit (...), Maildir tmp/ ...
 	messages INTEGER NOT NULL DEFAULT 0,  -- copies found directly in it
 	complete INTEGER NOT NULL DEFAULT 0,  -- top level only: fully ingested (resume skips it)
 	ingested_at TEXT NOT NULL
