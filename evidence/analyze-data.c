@@ -85,9 +85,11 @@ data_init (gpointer unused)
 
 	/* Categories, in file order. */
 	data.categories = g_ptr_array_new ();
+	data.cat_words = g_hash_table_new (g_str_hash, g_str_equal);
 	size_t size = 0;
 	const char *text = wb_template_text ("templates/analysis/categories.ini", &size);
 	GKeyFile *kf = g_key_file_new ();
+	GString *alt = g_string_new (NULL);
 	if (text && g_key_file_load_from_data (kf, text, size, G_KEY_FILE_NONE, NULL)) {
 		char **groups = g_key_file_get_groups (kf, NULL);
 		for (char **g = groups; *g; g++) {
@@ -95,10 +97,14 @@ data_init (gpointer unused)
 			c->name = g_strdup (*g);
 			c->words = g_hash_table_new (g_str_hash, g_str_equal);
 			char **w = g_key_file_get_string_list (kf, *g, "words", NULL, NULL);
-			for (char **p = w; p && *p; p++) {
+			guint bit = data.categories->len < 32 ? 1u << data.categories->len : 0;
+			for (char **p = w; p && *p && data.categories->len < 32; p++) {
 				char *s = g_strstrip (g_ascii_strdown (*p, -1));
-				if (*s)
+				if (*s) {
 					g_hash_table_add (c->words, s);
+					guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (data.cat_words, s));
+					g_hash_table_insert (data.cat_words, s, GUINT_TO_POINTER (mask | bit));
+				}
 			}
 			g_strfreev (w);
 			c->phrases = g_key_file_get_string_list (kf, *g, "phrases", NULL, NULL);
@@ -108,6 +114,11 @@ data_init (gpointer unused)
 				char *s = g_ascii_strdown (*p, -1);
 				g_free (*p);
 				*p = g_strstrip (s);
+				guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (data.cat_words, *p));
+				g_hash_table_insert (data.cat_words, *p, GUINT_TO_POINTER (mask | bit));
+				char *esc = g_regex_escape_string (*p, -1);
+				g_string_append_printf (alt, "%s%s", alt->len ? "|" : "", esc);
+				g_free (esc);
 			}
 			GError *err = NULL;
 			c->min = g_key_file_get_integer (kf, *g, "min", &err);
@@ -120,6 +131,11 @@ data_init (gpointer unused)
 		g_strfreev (groups);
 	}
 	g_key_file_free (kf);
+	/* One pass over the text; phrases are found left to right, without overlap. */
+	char *pat = g_strdup_printf ("(?<![a-z0-9])(?:%s)(?![a-z0-9])", alt->len ? alt->str : "(?!)");
+	data.cat_phrases = g_regex_new (pat, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+	g_free (pat);
+	g_string_free (alt, TRUE);
 	return &data;
 }
 

@@ -43,11 +43,52 @@ url_start (const char *p)
 		|| g_ascii_strncasecmp (p, "mailto:", 7) == 0;
 }
 
+static uint64_t
+mix (uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+/* Words are hashed as they are read (no copies); a shingle's hash mixes the
+ * hashes of its three words in order. */
+typedef struct {
+	uint64_t w[3];
+	guint n;         /* words seen */
+	int v[64];
+} shingler_t;
+
+static void
+push_word (shingler_t *s, uint64_t h)
+{
+	s->w[0] = s->w[1];
+	s->w[1] = s->w[2];
+	s->w[2] = h;
+	s->n++;
+	if (s->n < 3)
+		return;
+	uint64_t x = mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2])));
+	for (int b = 0; b < 64; b++)
+		s->v[b] += (x >> b) & 1 ? 1 : -1;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+#define FNV_STEP(h, c) (((h) ^ (unsigned char) (c)) * 0x100000001b3ULL)
+
 gboolean
 wb_simhash (const char *text, const char *trap, uint64_t *out)
 {
 	(void) trap;   /* masked with every other address below */
-	GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+	static const char *tags[] = { "<url>", "<email>", "<n>" };
+	uint64_t tagh[3];
+	for (int i = 0; i < 3; i++)
+		tagh[i] = hash64 (tags[i], strlen (tags[i]));
+	shingler_t sh;
+	memset (&sh, 0, sizeof sh);
 	const char *p = text ? text : "";
 	while (*p) {
 		while (*p && g_ascii_isspace (*p))
@@ -59,69 +100,76 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 		while (*e && !g_ascii_isspace (*e))
 			e++;
 		if (url_start (p)) {
-			g_ptr_array_add (words, g_strdup ("<url>"));
+			push_word (&sh, tagh[0]);
 			p = e;
 			continue;
 		}
 		const char *at = memchr (p, '@', e - p);
 		if (at && at > p && at + 1 < e) {
-			g_ptr_array_add (words, g_strdup ("<email>"));
+			push_word (&sh, tagh[1]);
 			p = e;
 			continue;
 		}
-		/* Split the token into words of letters and digit runs. */
+		/* Split the token into words of letters (lower-cased) and runs
+		 * of digits. */
 		const char *q = p;
 		while (q < e) {
-			gunichar c = g_utf8_get_char_validated (q, e - q);
-			const char *nx = (c == (gunichar) -1 || c == (gunichar) -2) ? q + 1
-				: g_utf8_next_char (q);
-			if (c < 0x110000 && g_unichar_isdigit (c)) {
-				const char *r = q;
-				while (r < e && g_ascii_isdigit (*r))
-					r++;
-				if (r == q)
-					r = nx;
-				g_ptr_array_add (words, g_strdup ("<n>"));
-				q = r;
-			} else if (c < 0x110000 && g_unichar_isalpha (c)) {
-				const char *r = q;
-				while (r < e) {
-					gunichar d = g_utf8_get_char_validated (r, e - r);
-					if (d >= 0x110000 || !g_unichar_isalpha (d))
+			unsigned char c = *q;
+			if (g_ascii_isdigit (c)) {
+				while (q < e && g_ascii_isdigit (*q))
+					q++;
+				push_word (&sh, tagh[2]);
+			} else if (g_ascii_isalpha (c) || c >= 0x80) {
+				uint64_t h = FNV_INIT;
+				gboolean any = FALSE;
+				while (q < e) {
+					unsigned char d = *q;
+					if (d < 0x80) {
+						if (!g_ascii_isalpha (d))
+							break;
+						h = FNV_STEP (h, g_ascii_tolower (d));
+						q++;
+						any = TRUE;
+						continue;
+					}
+					gunichar u = g_utf8_get_char_validated (q, e - q);
+					if (u >= 0x110000) {
+						q++;   /* a stray byte: skip it */
 						break;
-					r = g_utf8_next_char (r);
+					}
+					if (!g_unichar_isalpha (u))
+						break;
+					u = g_unichar_tolower (u);
+					char buf[6];
+					int n = g_unichar_to_utf8 (u, buf);
+					for (int k = 0; k < n; k++)
+						h = FNV_STEP (h, buf[k]);
+					q = g_utf8_next_char (q);
+					any = TRUE;
 				}
-				g_ptr_array_add (words, g_utf8_strdown (q, r - q));
-				q = r;
+				if (any)
+					push_word (&sh, mix (h));
+				else if (q < e && (unsigned char) *q >= 0x80)
+					q = g_utf8_next_char (q) <= e ? g_utf8_next_char (q) : e;
 			} else {
-				q = nx;
+				q++;
 			}
 		}
 		p = e;
 	}
-	if (words->len == 0) {
-		g_ptr_array_unref (words);
+	if (sh.n == 0)
 		return FALSE;
-	}
-	int v[64] = { 0 };
-	guint k = words->len < 3 ? words->len : 3;
-	GString *sh = g_string_new (NULL);
-	for (guint i = 0; i + k <= words->len; i++) {
-		g_string_truncate (sh, 0);
-		for (guint j = 0; j < k; j++) {
-			g_string_append (sh, g_ptr_array_index (words, i + j));
-			g_string_append_c (sh, ' ');
-		}
-		uint64_t h = hash64 (sh->str, sh->len);
-		for (int b = 0; b < 64; b++)
-			v[b] += (h >> b) & 1 ? 1 : -1;
+	/* Fewer than three words: the words themselves are the shingles. */
+	if (sh.n < 3) {
+		memset (sh.v, 0, sizeof sh.v);
+		for (guint i = 3 - sh.n; i < 3; i++)
+			for (int b = 0; b < 64; b++)
+				sh.v[b] += (sh.w[i] >> b) & 1 ? 1 : -1;
 	}
 	uint64_t fp = 0;
 	for (int b = 0; b < 64; b++)
-		if (v[b] > 0)
+		if (sh.v[b] > 0)
 			fp |= 1ULL << b;
-	g_string_free (sh, TRUE);
-	g_ptr_array_unref (words);
 	*out = fp;
 	return TRUE;
 }

@@ -633,28 +633,41 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 			reply = TRUE;
 		g_free (lv);
 	}
-	/* The notice: each line with opt-out wording. */
-	char **lines = g_strsplit (text, "\n", -1);
-	for (char **l = lines; *l; l++) {
-		if (!g_regex_match (R->optout, *l, 0, NULL))
+	/* The notice: each line with opt-out wording (one regex pass; a match
+	 * stands for its whole line). */
+	GMatchInfo *om;
+	const char *last_line = NULL;
+	g_regex_match (R->optout, text, 0, &om);
+	while (g_match_info_matches (om)) {
+		int ms, me;
+		g_match_info_fetch_pos (om, 0, &ms, &me);
+		const char *ls = text + ms, *le = text + me;
+		while (ls > text && ls[-1] != '\n')
+			ls--;
+		while (*le && *le != '\n')
+			le++;
+		g_match_info_next (om, NULL);
+		if (ls == last_line)
 			continue;
+		last_line = ls;
 		instr = TRUE;
-		char *low = g_ascii_strdown (*l, -1);
+		char *line = g_strndup (ls, le - ls);
+		char *low = g_ascii_strdown (line, -1);
 		if (strstr (low, "http") || strstr (low, "www.") || strstr (low, "click"))
 			link = TRUE;
 		if (strstr (low, "reply") || strchr (low, '@'))
 			reply = TRUE;
 		g_free (low);
 		if (notice->len < 1000) {
-			char *s = g_strstrip (g_strdup (*l));
+			char *s = g_strstrip (g_strdup (line));
 			g_string_append_printf (notice, "%s%s", notice->len ? " / " : "", s);
 			g_free (s);
 		}
 		/* A toll-free number on the opt-out line. */
 		GMatchInfo *m;
 		GRegex *rs[] = { R->phone_nanp, R->phone_vanity };
-		for (int k = 0; k < 2; k++) {
-			g_regex_match (rs[k], *l, 0, &m);
+		for (int k = 0; k < 2 && strpbrk (line, "0123456789"); k++) {
+			g_regex_match (rs[k], line, 0, &m);
 			while (g_match_info_matches (m)) {
 				char *s = g_match_info_fetch (m, 0);
 				char *e = wb_norm_phone (s);
@@ -665,8 +678,9 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 			}
 			g_match_info_free (m);
 		}
+		g_free (line);
 	}
-	g_strfreev (lines);
+	g_match_info_free (om);
 	if (link)
 		g_string_append (kinds, kinds->len ? ";link" : "link");
 	if (reply)
@@ -702,7 +716,7 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	/* Content category: whole words and phrases of the lexicon. */
 	const wb_analysis_data_t *D = wb_analysis_data ();
 	char *all = g_strconcat (subject ? subject : "", "\n", text, NULL);
-	char *low = g_utf8_strdown (all, -1);
+	char *low = g_ascii_strdown (all, -1);
 	GString *flat = g_string_new (NULL);
 	for (char *p = low; *p; p++) {
 		if (g_ascii_isspace (*p)) {
@@ -716,39 +730,58 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	GPtrArray **hits = g_new0 (GPtrArray *, ncat);
 	for (int c = 0; c < ncat; c++)
 		hits[c] = g_ptr_array_new ();
-	/* Words: runs of ASCII letters, digits, '$', '\'' and '-'. */
-	GPtrArray *wl = g_ptr_array_new_with_free_func (g_free);
+	/* Words: runs of ASCII letters, digits, '$', '\'' and '-', looked up
+	 * once in the table of every category's words. */
+	char wbuf[64];
 	for (const char *p = flat->str; *p; ) {
 		const char *q = p;
 		while (*q && (g_ascii_isalnum (*q) || *q == '$' || *q == '\'' || *q == '-'))
 			q++;
-		if (q > p)
-			g_ptr_array_add (wl, g_strndup (p, q - p));
+		if (q > p && q - p < (gssize) sizeof wbuf) {
+			memcpy (wbuf, p, q - p);
+			wbuf[q - p] = 0;
+			char *orig;
+			gpointer mask;
+			if (g_hash_table_lookup_extended (D->cat_words, wbuf, (gpointer *) &orig, &mask)) {
+				guint mk = GPOINTER_TO_UINT (mask);
+				for (int c = 0; c < ncat; c++) {
+					if (!(mk & (1u << c)))
+						continue;
+					gboolean dup = FALSE;
+					for (guint k = 0; k < hits[c]->len && !dup; k++)
+						dup = g_ptr_array_index (hits[c], k) == orig;
+					if (!dup)
+						g_ptr_array_add (hits[c], orig);
+				}
+			}
+		}
 		p = *q ? q + 1 : q;
 	}
-	g_ptr_array_add (wl, NULL);
-	char **words = (char **) g_ptr_array_free (wl, FALSE);
-	for (char **w = words; *w; w++) {
-		for (int c = 0; c < ncat; c++) {
-			wb_category_t *cat = g_ptr_array_index (D->categories, c);
-			char *orig;
-			if (g_hash_table_lookup_extended (cat->words, *w, (gpointer *) &orig, NULL)) {
+	GMatchInfo *pm;
+	g_regex_match (D->cat_phrases, flat->str, 0, &pm);
+	while (g_match_info_matches (pm)) {
+		char *ph = g_match_info_fetch (pm, 0);
+		char *orig;
+		gpointer mask;
+		if (g_hash_table_lookup_extended (D->cat_words, ph, (gpointer *) &orig, &mask)) {
+			for (int c = 0; c < ncat; c++) {
+				if (!(GPOINTER_TO_UINT (mask) & (1u << c)))
+					continue;
 				gboolean dup = FALSE;
 				for (guint k = 0; k < hits[c]->len && !dup; k++)
-					dup = !strcmp (g_ptr_array_index (hits[c], k), orig);
+					dup = g_ptr_array_index (hits[c], k) == orig;
 				if (!dup)
 					g_ptr_array_add (hits[c], orig);
 			}
 		}
+		g_free (ph);
+		g_match_info_next (pm, NULL);
 	}
-	g_strfreev (words);
+	g_match_info_free (pm);
 	int best = -1;
 	guint best_n = 0;
 	for (int c = 0; c < ncat; c++) {
 		wb_category_t *cat = g_ptr_array_index (D->categories, c);
-		for (char **p = cat->phrases; *p; p++)
-			if (strstr (flat->str, *p))
-				g_ptr_array_add (hits[c], *p);
 		if (hits[c]->len >= (guint) cat->min && hits[c]->len > best_n) {
 			best = c;
 			best_n = hits[c]->len;

@@ -140,7 +140,9 @@ typedef struct {
 	GHashTable *suffix, *unit, *dir;  /* WORD -> USPS abbreviation */
 	GHashTable *state_code;    /* CODE or NAME -> CODE */
 	GPtrArray *state_names;    /* full names (for multi-word matching) */
-	GPtrArray *categories;     /* wb_category_t *, in file order */
+	GPtrArray *categories;     /* wb_category_t *, in file order (at most 32) */
+	GHashTable *cat_words;     /* word or phrase -> bit mask of the categories listing it */
+	GRegex *cat_phrases;       /* every phrase, one alternation */
 } wb_analysis_data_t;
 
 /* The tables, loaded once (thread-safe); also initialises libxml2. */
