@@ -314,6 +314,7 @@ trap_free (gpointer p)
 	if (!t)
 		return;
 	g_free (t->address);
+	g_free (t->hosts);
 	if (t->tz)
 		g_time_zone_unref (t->tz);
 	g_free (t);
@@ -324,7 +325,7 @@ wb_traps_load (wb_case_t *cs, wb_status_t *status)
 {
 	*status = WB_OK;
 	GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, trap_free);
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, lower(address), timezone FROM traps ORDER BY id");
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, lower(address), timezone, hosts FROM traps ORDER BY id");
 	if (!st) {
 		*status = WB_ERR_DB;
 		g_hash_table_destroy (h);
@@ -335,6 +336,7 @@ wb_traps_load (wb_case_t *cs, wb_status_t *status)
 		wb_trap_t *t = g_new0 (wb_trap_t, 1);
 		t->id = sqlite3_column_int64 (st, 0);
 		t->address = g_strdup ((const char *) sqlite3_column_text (st, 1));
+		t->hosts = g_strdup ((const char *) sqlite3_column_text (st, 3));
 		const char *tz = (const char *) sqlite3_column_text (st, 2);
 		t->tz = g_time_zone_new_identifier (tz && *tz ? tz : "UTC");
 		if (!t->tz)

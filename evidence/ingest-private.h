@@ -8,6 +8,7 @@
 typedef struct {
 	int64_t id;
 	char *address;           /* lower case; key of the traps hash table */
+	char *hosts;             /* provider hosts, ';'-separated, or NULL */
 	GTimeZone *tz;
 } wb_trap_t;
 

@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "ingest.h"
+#include "analyze.h"
 #include "ingest-private.h"
 
 #define BATCH_MAX 256
@@ -51,6 +52,7 @@ typedef struct {
 	int64_t trap_id;
 	const char *trap_match;
 	char *local_day;
+	wb_analysis_t *analysis; /* evidence/analyze.h, stored by the writer */
 } msg_t;
 
 typedef struct {
@@ -136,6 +138,7 @@ batch_free (batch_t *b)
 		g_free (m->chain);
 		g_free (m->warnings);
 		g_free (m->local_day);
+		wb_analysis_free (m->analysis);
 		wb_fields_clear (&m->f);
 	}
 	g_array_free (b->msgs, TRUE);
@@ -179,6 +182,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		m->f.date_status = "absent";
 		m->f.received_from = "none";
 		trap = wb_traps_match (w->ing->traps, NULL, m->chain, &m->trap_match);
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		m->analysis = wb_analyze (NULL, data, m->len, &actx);
 	} else {
 		wb_ingest_fields (msg, &m->f);
 		trap = wb_traps_match (w->ing->traps, msg, m->chain, &m->trap_match);
@@ -189,12 +194,11 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		}
 		m->status = w->warn->len ? "malformed" : "ok";
 
-		/* ANALYSIS HOOK (worker side).  The message analysis stage plugs
-		 * in here, while the GMimeMessage is alive, as a pure function:
-		 *     m->analysis = wb_analyze (msg, data, m->len, &actx);
-		 * (add a `wb_analysis_t *analysis` member to msg_t, free it in
-		 * batch_free with wb_analysis_free).  The writer stores it; see
-		 * ANALYSIS HOOK (writer side) in write_msg(). */
+		/* Message analysis (evidence/analyze.h) is pure, so it runs here
+		 * in the parse worker while the GMimeMessage is alive; the
+		 * writer stores it with the new messages row. */
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		m->analysis = wb_analyze (msg, data, m->len, &actx);
 
 		g_object_unref (msg);
 	}
@@ -395,11 +399,10 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 			}
 		}
 
-		/* ANALYSIS HOOK (writer side).  The messages row exists and its id
-		 * is MID: store what the worker computed, then free it:
-		 *     if (m->analysis && (rs = wb_analysis_store (cs, mid, m->analysis)))
-		 *             return rs;
-		 * Only for new rows (is_new); a duplicate copy is the same bytes. */
+		/* A new row: store its analysis.  A duplicate copy is the
+		 * same bytes in the same trap, analysed already. */
+		if (m->analysis && (rs = wb_analysis_store (cs, mid, m->analysis)))
+			return rs;
 	}
 
 	st = wb_case_stmt (cs, "INSERT OR IGNORE INTO locations(message, source_id, offset, length,"

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "wb.h"
 #include "ingest.h"
+#include "analyze.h"
 
 static gboolean
 parse_size (const char *s, uint64_t *out)
@@ -180,6 +181,20 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_ingest_stats_t counts = *s;
 	wb_ingest_free (ing);
 	wb_progress_free (pb);
+
+	/* Campaigns (near-duplicate groups) span sources, so they are formed
+	 * again once this run's copies are in; also after an interrupted or
+	 * killed run, whose committed copies have no campaign yet. */
+	if (!wb_interrupted) {
+		sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
+		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
+		if (nc)
+			sqlite3_reset (nc);
+		if ((counts.added || stale) && !st) {
+			if ((st = wb_analyze_campaigns (cs)))
+				err = g_strdup (wb_case_errmsg (cs));
+		}
+	}
 
 	/* One note per flagged or skipped item of this run. */
 	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT role, chain, reason FROM sources WHERE run = ?"

@@ -2,6 +2,7 @@
 #include "wb.h"
 #include "csv.h"
 #include "import.h"
+#include "ingest.h"
 
 /* import CASE traps FILE.csv: address,holder,state,provider,provider_state,
  * timezone[,hosts].  Rows are matched by address: a known address is
@@ -142,7 +143,11 @@ wb_import_traps (wb_ctx_t *ctx, const char *path)
 	g_hash_table_destroy (seen);
 	detail = g_strdup_printf ("traps file '%s' sha256 %s size %zu: %d added, %d updated", path,
 				  sha, len, added, updated);
+	/* Copies already ingested are matched again against the new roster
+	 * (and their local days recomputed in the traps' zones), in the same
+	 * transaction. */
 	if ((st = wb_case_custody (cs, run, "import", detail)) ||
+	    (st = wb_ingest_assign_traps (cs)) ||
 	    (st = wb_case_run_end (cs, run, NULL)) || (st = wb_case_commit (cs))) {
 		rc = wb_fail_case (ctx, st);
 		goto done;
