@@ -152,8 +152,20 @@ wb_shell_line_kind (const char *line)
 	/* "select" followed by a blank, '(' or '*' or the end, not "select-x". */
 	if (n > 0 && (line[n] == 0 || g_ascii_isspace (line[n]) || line[n] == '(' ||
 		      line[n] == '*' || line[n] == ';') &&
-	    (in_list (line, n, query_words) || in_list (line, n, other_sql_words)))
+	    (in_list (line, n, query_words) || in_list (line, n, other_sql_words))) {
+		/* 'explain PARTY PARTY' is a workbench command; SQL's EXPLAIN is
+		 * followed by QUERY PLAN or a statement. */
+		if (n == 7 && g_ascii_strncasecmp (line, "explain", 7) == 0) {
+			const char *p = line + n;
+			while (g_ascii_isspace (*p))
+				p++;
+			int m = keyword_len (p);
+			if (!(m > 0 && (in_list (p, m, query_words) || in_list (p, m, other_sql_words) ||
+					(m == 5 && g_ascii_strncasecmp (p, "query", 5) == 0))))
+				return WB_LINE_COMMAND;
+		}
 		return WB_LINE_SQL;
+	}
 	return WB_LINE_COMMAND;
 }
 
