@@ -961,8 +961,7 @@ complete_fn (EditLine *el, int ch)
 	wb_shell_words_free (w);
 	if (c->len == 0) {
 		ret = CC_REFRESH_BEEP;
-	} else if (c->len == 1 || strlen (prefix) > strlen (typed) ||
-		   g_ascii_strcasecmp (prefix, typed) != 0) {
+	} else if (c->len == 1 || strlen (prefix) > strlen (typed)) {
 		gboolean whole = c->len == 1;
 		char *rep = quoted (prefix, whole);
 		if (whole && !g_str_has_suffix (prefix, "/")) {

@@ -78,6 +78,19 @@ name    Doe v. Spam
 filed   2008-05-01
 access  read-write" "$(cat out.txt)"
 
+# .timer reports on standard error; .help lists the dot-commands and views;
+# an unknown dot-command gets the closest one.
+printf '.timer on\nSELECT 1 AS a;\n.timer off\nSELECT 2 AS b;\n.help\n.mod csv\n' |
+	wb shell c.case > timer.out 2> timer.err
+expect_match ".timer on reports a time" "^time: real [0-9]+\.[0-9]{3} s, user [0-9.]+ s, sys [0-9.]+ s$" "$(head -n 1 timer.err)"
+expect_eq ".timer off stops it" 1 "$(grep -c '^time:' timer.err)"
+expect_match ".help lists the views" "v_copies" "$(cat timer.out)"
+expect_match ".help lists the dot-commands" "\.mode table\|csv\|json\|line" "$(cat timer.out)"
+expect_eq "unknown dot-command" "line 6: .mod csv
+        ^
+error: unknown dot-command '.mod'
+hint: did you mean '.mode'?" "$(tail -n 4 timer.err)"
+
 # The views answer in one short query (an empty case: one trap, no copies).
 printf 'SELECT count(*) AS n FROM v_copies;\nSELECT action, command FROM v_custody ORDER BY id;\n' |
 	wb shell c.case > views.out

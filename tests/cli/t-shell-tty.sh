@@ -36,9 +36,9 @@ fi
 S="tmux -L wbtest-$$ -f /dev/null"
 trap '$S kill-server 2> /dev/null' EXIT
 $S new-session -d -s wb -x 120 -y 40 \
-	"env XDG_STATE_HOME='$T/state' PAGER=cat WB_NO_PROGRESS=1 '$WB' c.case; echo EXIT=\$?; sleep 60"
+	"env XDG_STATE_HOME='$T/state' PAGER=\"sed s/^/paged:/\" WB_NO_PROGRESS=1 '$WB' c.case; echo EXIT=\$?; sleep 60"
 
-screen () { $S capture-pane -p -t wb; }
+screen () { $S capture-pane -p -S - -t wb; }   # with the scrollback
 # wait_for TEXT: poll the screen (up to 10 s) until a line holds TEXT.
 wait_for () {
 	_i=0
@@ -107,6 +107,14 @@ keys Enter
 _what="a query prints a table"
 ok_or_fail wait_for "alpha  7"
 expect_eq "table header" "-----  -" "$(line_after "name   n")"
+
+# Output longer than the screen (40 lines) goes through \$PAGER; the short
+# table above did not (its lines have no "paged:").
+type_text "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 100) SELECT x FROM c; "
+keys Enter
+_what="long output goes through the pager"
+ok_or_fail wait_for "paged:100"
+expect_eq "the pager gets the whole table, header first" "paged:---" "$(line_after "paged:x")"
 
 # A command through the table, then recalled with the up arrow.
 type_text "sql \"SELECT 40+2 AS answer\""
