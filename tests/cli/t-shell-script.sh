@@ -30,6 +30,7 @@ DELETE FROM custody;
 sql "SELECT 1" --bogus
 .read inner.wb
 help sql
+sql --format xml "SELECT 1"
 SCRIPT
 cat > inner.wb <<'SCRIPT'
 SELECT 'inner' AS w;

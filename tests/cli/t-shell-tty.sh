@@ -180,6 +180,31 @@ _what="Ctrl-D leaves the shell"
 ok_or_fail wait_for "EXIT="
 expect_match "exit status after failed lines" "EXIT=1" "$(cat "$T/screen")"
 expect_eq "the case is consistent" "ok" "$(wb sql c.case "PRAGMA integrity_check" --format csv | tail -n 1)"
+
+# History that cannot be kept is a warning, once, and the session works.
+echo "a file, not a folder" > "$T/notdir"
+$S new-session -d -s wb2 -x 120 -y 20 \
+	"env XDG_STATE_HOME='$T/notdir' PAGER=cat '$WB' c.case; echo EXIT=\$?; sleep 60"
+# wait2 TEXT: poll the second session's screen for a line that is TEXT.
+wait2 () {
+	_i=0
+	while [ $_i -lt 100 ] && ! $S capture-pane -p -S - -t wb2 | grep -q -x -F -- "$1"; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+wait2 "wb>"
+$S send-keys -t wb2 -l "SELECT 'one' AS w; "
+$S send-keys -t wb2 Enter
+$S send-keys -t wb2 -l "SELECT 'two' AS w; "
+$S send-keys -t wb2 Enter
+wait2 "two"
+$S send-keys -t wb2 C-d
+wait2 "EXIT=0"
+$S capture-pane -p -S - -t wb2 > "$T/screen2"
+expect_eq "one warning about the history" 1 "$(grep -c "^warning: cannot .*history" "$T/screen2")"
+expect_eq "the session ran both queries and exited 0" "one two EXIT=0" \
+	"$(grep -x -e one -e two -e 'EXIT=[0-9]*' "$T/screen2" | tr '\n' ' ' | sed 's/ $//')"
 $S kill-server 2> /dev/null
 trap - EXIT
 t_done
