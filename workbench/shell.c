@@ -43,6 +43,9 @@ struct shell {
 	int err_word;
 };
 
+/* Ctrl-C presses while a command runs; set while the pager runs. */
+static volatile sig_atomic_t presses, paging;
+
 #define PROMPT "wb> "
 #define PROMPT_MORE "...> "
 
@@ -324,6 +327,7 @@ capture_end (shell_t *sh, FILE *f)
 		if (!cmd || !*cmd)
 			cmd = "less -FRX";
 		fflush (stdout);
+		paging = 1;
 		pager = popen (cmd, "w");
 		if (pager)
 			to = pager;
@@ -335,6 +339,7 @@ capture_end (shell_t *sh, FILE *f)
 			break;   /* the pager quit early */
 	if (pager)
 		pclose (pager);
+	paging = 0;
 	fflush (stdout);
 	clearerr (stdout);
 	fclose (f);
@@ -1050,11 +1055,11 @@ banner (shell_t *sh)
 	g_free (name);
 }
 
-static volatile sig_atomic_t presses;
-
 static void
 on_sigint (int sig)
 {
+	if (paging)
+		return;   /* the pager's own */
 	wb_interrupted = 1;
 	/* Three presses while a command will not stop: leave. */
 	if (++presses >= 3) {
