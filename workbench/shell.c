@@ -396,6 +396,40 @@ skip_blanks_and_comments (const char *p)
 	}
 }
 
+/* A PRAGMA that changes a setting reports itself read-only to SQLite, yet
+ * it changes how later commands run (foreign_keys, cache_size, ...): only
+ * the plain and the reading forms run here.  Returns TRUE if P (at PRAGMA)
+ * sets something. */
+static gboolean
+pragma_sets (const char *p)
+{
+	static const char *const readers[] = {
+		"table_info", "table_xinfo", "table_list", "index_list", "index_info",
+		"index_xinfo", "foreign_key_list", "foreign_key_check", "integrity_check",
+		"quick_check", NULL
+	};
+	p += 6;
+	while (g_ascii_isspace (*p))
+		p++;
+	const char *name = p;
+	while (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
+		p++;
+	const char *dot = memchr (name, '.', p - name);
+	if (dot)
+		name = dot + 1;
+	int n = (int) (p - name);
+	while (g_ascii_isspace (*p))
+		p++;
+	if (*p == '=')
+		return TRUE;
+	if (*p != '(')
+		return FALSE;
+	for (int i = 0; readers[i]; i++)
+		if ((int) strlen (readers[i]) == n && g_ascii_strncasecmp (name, readers[i], n) == 0)
+			return FALSE;
+	return TRUE;
+}
+
 static int
 run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 {
@@ -419,11 +453,15 @@ run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 			p = tail;
 			continue;
 		}
-		if (!wb_shell_sql_query_word (p) || !sqlite3_stmt_readonly (st)) {
+		gboolean pragma = g_ascii_strncasecmp (p, "pragma", 6) == 0;
+		if (!wb_shell_sql_query_word (p) || !sqlite3_stmt_readonly (st) ||
+		    (pragma && pragma_sets (p))) {
 			gboolean writes = !sqlite3_stmt_readonly (st);
 			sqlite3_finalize (st);
 			point_at (sh, where, lineno, sql, (int) (p - sql), TRUE);
-			if (writes)
+			if (pragma && !writes)
+				wb_error ("refusing to change a setting: only PRAGMAs that read run here");
+			else if (writes)
 				wb_error ("refusing to run a statement that writes: the case is changed only by workbench commands");
 			else
 				wb_error ("only queries run here: SELECT, WITH, EXPLAIN, PRAGMA or VALUES");

@@ -79,6 +79,22 @@ name    Doe v. Spam
 filed   2008-05-01
 access  read-write" "$(cat out.txt)"
 
+# Statements that SQLite counts as read-only but that change the session
+# are refused too; queries of the schema run.
+printf 'PRAGMA foreign_keys=ON;\nPRAGMA cache_size(10);\nBEGIN;\nATTACH %s AS x;\nPRAGMA main.table_info(case_info);\n' \
+	"'x.db'" | wb shell c.case > pragma.out 2> pragma.err
+expect_eq "setting PRAGMAs, BEGIN and ATTACH refused" "error: refusing to change a setting: only PRAGMAs that read run here
+error: refusing to change a setting: only PRAGMAs that read run here
+error: only queries run here: SELECT, WITH, EXPLAIN, PRAGMA or VALUES
+error: only queries run here: SELECT, WITH, EXPLAIN, PRAGMA or VALUES" "$(grep '^error:' pragma.err)"
+# case_info (key TEXT PRIMARY KEY, value TEXT NOT NULL): a TEXT primary key
+# may be NULL in SQLite, so notnull is 0 for key and 1 for value.
+printf '%-3s  %-5s  %-4s  %-7s  %-10s  %s\n' cid name type notnull dflt_value pk \
+	--- ----- ---- ------- ---------- -- > pragma.want
+printf '%3s  %-5s  %-4s  %7s  %10s  %2s\n' 0 key TEXT 0 '' 1 1 value TEXT 1 '' 0 >> pragma.want
+expect_file "a reading PRAGMA runs" pragma.want pragma.out
+expect_eq "ATTACH made no file" "no" "$([ -e x.db ] && echo yes || echo no)"
+
 # .timer reports on standard error; .help lists the dot-commands and views;
 # an unknown dot-command gets the closest one.
 printf '.timer on\nSELECT 1 AS a;\n.timer off\nSELECT 2 AS b;\n.help\n.mod csv\n' |
