@@ -155,11 +155,15 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 		add_query (out, cs, "traps", "SELECT address FROM traps WHERE address LIKE ?1", word);
 		return;
 	}
-	if (strcmp (prev, "--format") == 0) {
-		static const char *const f[] = { "text", "csv", "json", "line", NULL };
-		for (int i = 0; f[i]; i++)
-			add_if (out, word, f[i]);
-		return;
+	if (prev[0] == '-' && prev[1] == '-') {
+		/* Choices the usage string lists: --format text|csv|json. */
+		GPtrArray *vals = wb_shell_usage_values (cmd->usage, prev);
+		guint nvals = vals->len;
+		for (guint i = 0; i < nvals; i++)
+			add_if (out, word, vals->pdata[i]);
+		g_ptr_array_unref (vals);
+		if (nvals)
+			return;
 	}
 	const char *name = cmd->name;
 	if (strcmp (name, "explain") == 0 || strcmp (name, "review") == 0) {

@@ -273,3 +273,32 @@ wb_shell_common_prefix (GPtrArray *items)
 		n--;
 	return g_strndup (first, n);
 }
+
+GPtrArray *
+wb_shell_usage_values (const char *usage, const char *opt)
+{
+	GPtrArray *vals = g_ptr_array_new_with_free_func (g_free);
+	size_t n = strlen (opt);
+	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
+		if (g_ascii_isalnum (p[n]) || p[n] == '-')
+			continue;     /* --statute inside --statutes */
+		const char *q = p + n;
+		if (*q != ' ')
+			return vals;
+		q++;
+		const char *e = q;
+		while (g_ascii_islower (*e) || g_ascii_isdigit (*e) || *e == '-' || *e == '|')
+			e++;
+		if (e == q || !memchr (q, '|', e - q) || !(*e == 0 || *e == ']' || *e == ' ' || *e == '\n'))
+			return vals;
+		char *w = g_strndup (q, e - q);
+		char **parts = g_strsplit (w, "|", -1);
+		for (int i = 0; parts[i]; i++)
+			if (*parts[i])
+				g_ptr_array_add (vals, g_strdup (parts[i]));
+		g_strfreev (parts);
+		g_free (w);
+		return vals;
+	}
+	return vals;
+}

@@ -112,7 +112,7 @@ typedef struct {
 	GString *held;           /* from the first error line on */
 	GString *line;           /* start of a line that may become an error */
 	char *trigger2;          /* "NAME: ", getopt's prefix */
-	gboolean holding, mid_line, passed;
+	gboolean holding, mid_line, passed, spilled;
 	int esc;                 /* 0, 1 after ESC, 2 inside CSI */
 } tee_t;
 
@@ -150,7 +150,18 @@ static void
 tee_byte (tee_t *t, char b)
 {
 	if (t->holding) {
+		if (t->spilled) {
+			write_all (t->saved, &b, 1);
+			return;
+		}
 		g_string_append_c (t->held, b);
+		/* A command that goes on writing after its error: keep the
+		 * order of what it wrote, not all of it in memory. */
+		if (t->held->len >= 65536) {
+			write_all (t->saved, t->held->str, t->held->len);
+			g_string_truncate (t->held, 0);
+			t->spilled = TRUE;
+		}
 		return;
 	}
 	if (t->esc) {
@@ -1140,6 +1151,13 @@ run_terminal (shell_t *sh)
 		int n = 0;
 		const char *got = el_gets (sh->el, &n);
 		if (!got) {
+			if (n < 0 && errno == EINTR) {
+				/* A signal from elsewhere (kill -INT): stay. */
+				wb_interrupted = 0;
+				presses = 0;
+				fputc ('\n', stdout);
+				continue;
+			}
 			fputc ('\n', stdout);
 			break;
 		}

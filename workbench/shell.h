@@ -61,6 +61,12 @@ const char *wb_shell_closest (const char *word, const char *const *names);
  * g_ptr_array_unref()). */
 GPtrArray *wb_shell_usage_options (const char *usage);
 
+/* The values a usage string offers for option OPT ("--format" in
+ * "[--format text|csv|json]" gives text, csv, json): the word after OPT when
+ * it is lower-case choices separated by '|'.  A new GPtrArray of new
+ * strings, empty if the usage names no choices. */
+GPtrArray *wb_shell_usage_values (const char *usage, const char *opt);
+
 /* Write to OUT a line with COLUMN spaces and a caret ("      ^"). */
 void wb_shell_caret (FILE *out, int column);
 

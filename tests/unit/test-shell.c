@@ -130,6 +130,29 @@ Test (usage, options)
 	g_ptr_array_unref (o);
 }
 
+Test (usage, values)
+{
+	const char *u = wb_commands[0].usage;
+	GPtrArray *v = wb_shell_usage_values (u, "--plaintiff");
+	cr_assert_eq (v->len, 2);
+	cr_assert_str_eq (v->pdata[0], "recipient");
+	cr_assert_str_eq (v->pdata[1], "provider");
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--format");    /* before a ']' */
+	cr_assert_eq (v->len, 3);
+	cr_assert_str_eq (v->pdata[2], "json");
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--statute");   /* ID: a placeholder, not choices */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--statutes");  /* DIR */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--due-care"); /* a flag */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+}
+
 Test (complete, prefix)
 {
 	GPtrArray *a = g_ptr_array_new ();
@@ -185,6 +208,7 @@ Test (complete, without_a_case)
 	assert_completes (NULL, "damages --stat", "--statute,--statutes", 8);
 	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--format", 27);
 	assert_completes (NULL, "summary --format j", "json", 17);
+	assert_completes (NULL, "damages --plaintiff ", "provider,recipient", 20);
 	assert_completes (NULL, "import ", "findings,parties,traps", 7);
 	assert_completes (NULL, "frob", "", 0);
 }
