@@ -12,7 +12,6 @@
  * first "error:" on, finds the quoted word the message names among the
  * line's words, and prints the line, the caret and then the message. */
 #include <errno.h>
-#include <fcntl.h>
 #include <histedit.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -101,183 +100,6 @@ point_at (shell_t *sh, const char *where, int lineno, const char *text, int offs
 	if (offset >= 0)
 		wb_shell_caret (stderr, wb_text_width (prefix) + width_of (text + ls, offset - ls));
 	g_free (prefix);
-}
-
-/* ---- standard error through a pipe while a command runs ---- */
-
-typedef struct {
-	int saved;               /* the real standard error */
-	int rfd;
-	GThread *thread;
-	GString *held;           /* from the first error line on */
-	GString *line;           /* start of a line that may become an error */
-	char *trigger2;          /* "NAME: ", getopt's prefix */
-	gboolean holding, mid_line, passed, spilled;
-	int esc;                 /* 0, 1 after ESC, 2 inside CSI */
-} tee_t;
-
-static void
-write_all (int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write (fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return;
-		p += k;
-		n -= k;
-	}
-}
-
-static gboolean
-may_trigger (tee_t *t, const char *s, gboolean *full)
-{
-	static const char *const fixed = "error: ";
-	const char *trig[2] = { fixed, t->trigger2 };
-	for (int i = 0; i < 2; i++) {
-		if (g_str_has_prefix (s, trig[i])) {
-			*full = TRUE;
-			return TRUE;
-		}
-		if (g_str_has_prefix (trig[i], s))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-static void
-tee_byte (tee_t *t, char b)
-{
-	if (t->holding) {
-		if (t->spilled) {
-			write_all (t->saved, &b, 1);
-			return;
-		}
-		g_string_append_c (t->held, b);
-		/* A command that goes on writing after its error: keep the
-		 * order of what it wrote, not all of it in memory. */
-		if (t->held->len >= 65536) {
-			write_all (t->saved, t->held->str, t->held->len);
-			g_string_truncate (t->held, 0);
-			t->spilled = TRUE;
-		}
-		return;
-	}
-	if (t->esc) {
-		write_all (t->saved, &b, 1);
-		t->esc = t->esc == 1 && b == '[' ? 2 : (t->esc == 2 && !(b >= 0x40 && b <= 0x7e) ? 2 : 0);
-		return;
-	}
-	if (t->mid_line) {
-		write_all (t->saved, &b, 1);
-		t->passed = TRUE;
-		if (b == '\n' || b == '\r')
-			t->mid_line = FALSE;
-		return;
-	}
-	if (t->line->len == 0 && (b == '\r' || b == '\n' || b == 0x1b)) {
-		write_all (t->saved, &b, 1);
-		if (b == 0x1b)
-			t->esc = 1;
-		return;
-	}
-	g_string_append_c (t->line, b);
-	gboolean full = FALSE;
-	if (may_trigger (t, t->line->str, &full)) {
-		if (full) {
-			t->holding = TRUE;
-			g_string_append (t->held, t->line->str);
-			g_string_truncate (t->line, 0);
-		}
-		return;
-	}
-	write_all (t->saved, t->line->str, t->line->len);
-	t->passed = TRUE;
-	g_string_truncate (t->line, 0);
-	t->mid_line = b != '\n';
-}
-
-static gpointer
-tee_thread (gpointer data)
-{
-	tee_t *t = data;
-	char buf[4096];
-	for (;;) {
-		ssize_t n = read (t->rfd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n; i++)
-			tee_byte (t, buf[i]);
-	}
-	if (t->line->len) {
-		write_all (t->saved, t->line->str, t->line->len);
-		t->passed = TRUE;
-	}
-	return NULL;
-}
-
-static tee_t *
-tee_start (const char *cmd)
-{
-	int p[2];
-	fflush (stderr);
-	if (pipe (p) != 0)
-		return NULL;
-	tee_t *t = g_new0 (tee_t, 1);
-	t->saved = dup (STDERR_FILENO);
-	fcntl (t->saved, F_SETFD, FD_CLOEXEC);
-	fcntl (p[0], F_SETFD, FD_CLOEXEC);
-	dup2 (p[1], STDERR_FILENO);
-	close (p[1]);
-	t->rfd = p[0];
-	t->held = g_string_new (NULL);
-	t->line = g_string_new (NULL);
-	t->trigger2 = g_strdup_printf ("%s: ", cmd);
-	t->thread = g_thread_new ("stderr", tee_thread, t);
-	return t;
-}
-
-/* Restore standard error; returns the held text (new string, maybe ""). */
-static char *
-tee_stop (tee_t *t, gboolean *passed)
-{
-	if (!t) {
-		*passed = FALSE;
-		return g_strdup ("");
-	}
-	fflush (stderr);
-	dup2 (t->saved, STDERR_FILENO);     /* closes the pipe's last writer */
-	g_thread_join (t->thread);
-	close (t->rfd);
-	close (t->saved);
-	*passed = t->passed;
-	char *held = g_string_free (t->held, FALSE);
-	g_string_free (t->line, TRUE);
-	g_free (t->trigger2);
-	g_free (t);
-	return held;
-}
-
-/* The word of W an error message names in quotes ('--statute', 'XX'):
- * its index, or -1. */
-static int
-named_word (const char *msg, wb_shell_words_t *w)
-{
-	for (const char *p = msg; (p = strchr (p, '\'')); ) {
-		const char *q = strchr (p + 1, '\'');
-		const char *nl = strchr (p + 1, '\n');
-		if (!q || (nl && nl < q))
-			break;
-		for (int i = 1; i < w->argc; i++)
-			if ((int) strlen (w->argv[i]) == q - p - 1 &&
-			    strncmp (w->argv[i], p + 1, q - p - 1) == 0)
-				return i;
-		p = q + 1;
-	}
-	return -1;
 }
 
 /* ---- output: the pager ---- */
@@ -578,15 +400,15 @@ run_command (shell_t *sh, wb_shell_words_t *w, const char *text, const char *whe
 	stamp_t t0;
 	stamp (&t0);
 	FILE *cap = capture_begin (sh);
-	tee_t *tee = tee_start (name);
+	wb_shell_tee_t *tee = wb_shell_tee_start (name);
 	int rc = wb_command_run (ctx, cmd, w->argc, w->argv);
 	gboolean passed;
-	char *held = tee_stop (tee, &passed);
+	char *held = wb_shell_tee_stop (tee, &passed);
 	gboolean shown = capture_end (sh, cap);
 	if (*held) {
 		if (wb_interrupted && sh->tty)
 			fputc ('\n', stderr);
-		int word = named_word (held, w);
+		int word = wb_shell_named_word (held, w);
 		if (word >= 0 || !sh->tty || sh->depth > 0)
 			point_at (sh, where, lineno, text, word >= 0 ? w->start[word] : -1,
 				  !shown && !passed);

@@ -70,6 +70,22 @@ GPtrArray *wb_shell_usage_values (const char *usage, const char *opt);
 /* Write to OUT a line with COLUMN spaces and a caret ("      ^"). */
 void wb_shell_caret (FILE *out, int column);
 
+/* Standard error of a running command, through a pipe (shell-tee.c).
+ * wb_shell_tee_start() points file descriptor 2 at the pipe; COMMAND is
+ * the command's name (getopt prefixes its messages with it).  What the
+ * command writes goes on to the real standard error as it comes, except
+ * from the first line that starts with "error: " or "COMMAND: " on, which
+ * is held.  wb_shell_tee_stop() restores descriptor 2 and returns the held
+ * text (new string, "" if none); *PASSED says whether anything went
+ * through meanwhile.  A NULL tee (the pipe could not be made) is fine. */
+typedef struct wb_shell_tee wb_shell_tee_t;
+wb_shell_tee_t *wb_shell_tee_start (const char *command);
+char *wb_shell_tee_stop (wb_shell_tee_t *t, gboolean *passed);
+
+/* The word of W (not the command name) that MSG names in single quotes
+ * ("unknown statute 'XX'"): its index, or -1. */
+int wb_shell_named_word (const char *msg, wb_shell_words_t *w);
+
 /* Completions of the word before the cursor.  LINE is the text up to the
  * cursor.  Returns a new sorted GPtrArray of new strings, each a whole
  * replacement of the word (unquoted); *WORD_START is where the word being

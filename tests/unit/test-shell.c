@@ -286,3 +286,87 @@ Test (complete, from_the_case)
 	g_free (path);
 	g_free (dir);
 }
+
+/* Run the tee for command CMD around CHUNKS written to descriptor 2, itself pointed at
+ * a file; returns what reached the file, and the held text in *HELD. */
+static char *
+through_tee (const char *cmd, const char *const *chunks, char **held, gboolean *passed)
+{
+	char *path = NULL;
+	int fd = g_file_open_tmp ("wbtee-XXXXXX", &path, NULL);
+	cr_assert (fd >= 0);
+	fflush (stderr);
+	int saved = dup (2);
+	dup2 (fd, 2);
+	wb_shell_tee_t *t = wb_shell_tee_start (cmd);
+	cr_assert_not_null (t);
+	for (int i = 0; chunks[i]; i++) {
+		cr_assert_eq (write (2, chunks[i], strlen (chunks[i])), (ssize_t) strlen (chunks[i]));
+		g_usleep (2000);     /* separate reads, as a slow command gives */
+	}
+	*held = wb_shell_tee_stop (t, passed);
+	dup2 (saved, 2);
+	close (saved);
+	close (fd);
+	char *got = NULL;
+	g_file_get_contents (path, &got, NULL, NULL);
+	g_remove (path);
+	g_free (path);
+	return got;
+}
+
+Test (tee, progress_passes_error_is_held)
+{
+	/* A progress bar (no newline; redrawn after \r and an erase), a note,
+	 * then an error with its hint: the error and what follows are held. */
+	const char *chunks[] = {
+		"\r\033[Kingest [##..] 1", "\r\033[Kingest [####] 2", "\r\033[K",
+		"note: box.zip!x.jpg: not mail\n", "err", "or: unknown statute 'XX'\n",
+		"hint: run 'workbench statutes'\n", NULL
+	};
+	char *held = NULL;
+	gboolean passed = FALSE;
+	char *got = through_tee ("damages", chunks, &held, &passed);
+	cr_assert_str_eq (got, "\r\033[Kingest [##..] 1\r\033[Kingest [####] 2\r\033[K"
+			       "note: box.zip!x.jpg: not mail\n");
+	cr_assert_str_eq (held, "error: unknown statute 'XX'\nhint: run 'workbench statutes'\n");
+	cr_assert (passed);
+	int pos;
+	const char *msg;
+	wb_shell_words_t *w = wb_shell_split ("damages --statute XX", FALSE, &pos, &msg);
+	cr_assert_eq (wb_shell_named_word (held, w), 2);
+	cr_assert_eq (w->start[2], 18);
+	wb_shell_words_free (w);
+	g_free (got);
+	g_free (held);
+}
+
+Test (tee, getopt_message_is_held)
+{
+	/* getopt prefixes its message with argv[0], the command's name; a line
+	 * that only starts like a trigger ("err" + "and") passes through. */
+	const char *chunks[] = { "errand\n", "sql: unrecognized option '--bogus'\n",
+				 "error: bad option\n", NULL };
+	char *held = NULL;
+	gboolean passed = FALSE;
+	char *got = through_tee ("sql", chunks, &held, &passed);
+	cr_assert_str_eq (got, "errand\n");
+	cr_assert_str_eq (held, "sql: unrecognized option '--bogus'\nerror: bad option\n");
+	int pos;
+	const char *msg;
+	wb_shell_words_t *w = wb_shell_split ("sql 'SELECT 1' --bogus", FALSE, &pos, &msg);
+	cr_assert_eq (wb_shell_named_word (held, w), 2);
+	/* The command name itself is never the bad word. */
+	cr_assert_eq (wb_shell_named_word ("error: 'sql' failed", w), -1);
+	wb_shell_words_free (w);
+	g_free (got);
+	g_free (held);
+	/* Nothing written: nothing held, nothing passed. */
+	const char *none[] = { NULL };
+	got = through_tee ("sql", none, &held, &passed);
+	cr_assert_str_eq (got, "");
+	cr_assert_str_eq (held, "");
+	cr_assert (!passed);
+	g_free (got);
+	g_free (held);
+}
