@@ -120,6 +120,20 @@ add_sql_names (GPtrArray *out, wb_case_t *cs, const char *word)
 		   " AND name NOT LIKE 'sqlite_%' AND name LIKE ?1", word);
 }
 
+/* TRUE if USAGE shows option OPT followed by a value ("--note TEXT"), not
+ * as a flag ("[--raw]"). */
+static gboolean
+takes_value (const char *usage, const char *opt)
+{
+	size_t n = strlen (opt);
+	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
+		if (g_ascii_isalnum (p[n]) || p[n] == '-')
+			continue;
+		return p[n] == ' ' && p[n + 1] && p[n + 1] != '[' && p[n + 1] != '-';
+	}
+	return FALSE;
+}
+
 /* Completions for argument WORD of command CMD, after the words ARGV[0..N). */
 static void
 complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char **argv, int n,
@@ -129,8 +143,7 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	int npos = 0;   /* positional arguments before WORD */
 	for (int i = 1; i < n; i++) {
 		if (argv[i][0] == '-') {
-			if (!strchr (argv[i], '=') && i + 1 < n && argv[i + 1][0] != '-' &&
-			    strstr (cmd->usage ? cmd->usage : "", argv[i]))
+			if (!strchr (argv[i], '=') && takes_value (cmd->usage, argv[i]))
 				i++;    /* its value */
 			continue;
 		}

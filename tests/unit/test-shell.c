@@ -261,6 +261,10 @@ Test (complete, from_the_case)
 	assert_completes (cs, "messages --trap al", "albert@other.example,alice@trap.example", 16);
 	assert_completes (cs, "show m2", "m2@spam.example", 5);
 	assert_completes (cs, "show ab12", "ab12,ab12cd", 5);   /* SHA-256 prefixes */
+	/* --raw is a flag, so the word after it is still the message. */
+	assert_completes (cs, "show --raw m1", "m1@spam.example", 11);
+	/* --trap takes a value: 'al' is the value, then the next word. */
+	assert_completes (cs, "messages --limit 5 --trap al", "albert@other.example,alice@trap.example", 26);
 	assert_completes (cs, "SELECT * FROM v_co", "v_copies", 14);
 	/* No parties table yet: nothing, and no error. */
 	assert_completes (cs, "explain Ac", "", 8);
