@@ -401,17 +401,17 @@ load_findings (wb_case_t *cs, eng_t *e)
 		g_string_chunk_free (chunk);
 		if (rc != SQLITE_DONE)
 			return wb_case_fail_db (cs, "cannot read facts");
-		/* 'always' checks hold for copies without any facts too. */
-		for (int s = 0; s < e->nst; s++) {
-			wb_statute_t *st = e->set->statutes->pdata[s];
-			guint32 always = 0;
-			for (guint p = 0; p < st->provisions->len; p++)
-				if (((wb_provision_t *) st->provisions->pdata[p])->kind == WB_CHECK_ALWAYS)
-					always |= 1u << p;
-			if (always)
-				for (int ci = 0; ci < n; ci++)
-					e->cert[s][ci] |= always;
-		}
+	}
+	/* 'always' checks hold for copies without any facts too. */
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		guint32 always = 0;
+		for (guint p = 0; p < st->provisions->len; p++)
+			if (((wb_provision_t *) st->provisions->pdata[p])->kind == WB_CHECK_ALWAYS)
+				always |= 1u << p;
+		if (always)
+			for (int ci = 0; ci < n; ci++)
+				e->cert[s][ci] |= always;
 	}
 
 	q = wb_case_stmt (cs, "SELECT message, statute, provision, finding FROM findings"
