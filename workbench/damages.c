@@ -359,8 +359,11 @@ load_findings (wb_case_t *cs, eng_t *e)
 	} else {
 		e->rules_source = g_strdup ("rule findings computed from the facts");
 		wb_fact_t facts[WB_FACT_COUNT];
+		/* Values are short ('0', '1', a category): copied into fixed
+		 * buffers; a longer one goes to the chunk. */
+		char vbuf[WB_FACT_COUNT][64];
 		GStringChunk *chunk = g_string_chunk_new (4096);
-		q = wb_case_stmt (cs, "SELECT message, name, value, confidence FROM facts");
+		q = wb_case_stmt (cs, "SELECT message, name, value, confidence = 'indicator' FROM facts");
 		if (!q) {
 			g_string_chunk_free (chunk);
 			return WB_ERR_DB;
@@ -393,9 +396,16 @@ load_findings (wb_case_t *cs, eng_t *e)
 			int f = wb_fact_index ((const char *) sqlite3_column_text (q, 1));
 			if (f < 0)
 				continue;
-			facts[f].value = g_string_chunk_insert_const (chunk, (const char *) sqlite3_column_text (q, 2));
-			const char *conf = (const char *) sqlite3_column_text (q, 3);
-			facts[f].indicator = conf && conf[0] == 'i';
+			const char *val = (const char *) sqlite3_column_text (q, 2);
+			int vlen = sqlite3_column_bytes (q, 2);
+			if (!val)
+				continue;
+			if (vlen < (int) sizeof vbuf[0]) {
+				memcpy (vbuf[f], val, vlen + 1);
+				facts[f].value = vbuf[f];
+			} else
+				facts[f].value = g_string_chunk_insert (chunk, val);
+			facts[f].indicator = sqlite3_column_int (q, 3);
 		}
 		sqlite3_reset (q);
 		g_string_chunk_free (chunk);
@@ -752,11 +762,10 @@ wb_damages_free (wb_damages_t *d)
 		return;
 	if (d->statutes)
 		g_ptr_array_unref (d->statutes);
-	if (d->rows) {
-		for (guint i = 0; i < d->rows->len; i++)
-			g_free (g_array_index (d->rows, wb_damages_row_t, i).provisions);
+	if (d->rows)
 		g_array_unref (d->rows);
-	}
+	if (d->strings)
+		g_string_chunk_free (d->strings);
 	if (d->incidents)
 		g_array_unref (d->incidents);
 	if (d->days)
@@ -841,7 +850,7 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 	int *num = g_new0 (int, maxg);              /* group -> index in incidents + 1 */
 	int *dnum = g_new0 (int, e->ndays);
 	guint inc0 = d->incidents->len, day0 = d->days->len;
-	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, g_free);
+	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, NULL);
 	for (int ci = 0; ci < n; ci++) {
 		if (!counted (e, s, ci))
 			continue;
@@ -889,10 +898,11 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 				if (v & (1u << p))
 					g_string_append_printf (t, "%s%s", t->len ? "; " : "",
 								((wb_provision_t *) st->provisions->pdata[p])->label);
-			pl = g_string_free (t, FALSE);
+			pl = g_string_chunk_insert_const (d->strings, t->str);
+			g_string_free (t, TRUE);
 			g_hash_table_insert (provs, g_memdup2 (&v, sizeof v), pl);
 		}
-		wb_damages_row_t row = { c->id, s, num[g], "", g_strdup (pl), pm, c->trap_id, pr && pr->uncapped };
+		wb_damages_row_t row = { c->id, s, num[g], "", pl, pm, c->trap_id, pr && pr->uncapped };
 		memcpy (row.local_day, day, 11);
 		g_array_append_val (d->rows, row);
 	}
@@ -934,6 +944,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
 	d->days = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
+	d->strings = g_string_chunk_new (1024);
 	d->statute_source = set_source (e);
 	d->statute_digest = g_strdup (e->set->digest);
 	d->rules_source = g_strdup (e->rules_source);

@@ -8,7 +8,7 @@ cond_holds (const wb_cond_t *c, const wb_fact_t facts[])
 	const wb_fact_t *f = &facts[c->fact];
 	if (!f->value)
 		return FALSE;
-	gboolean eq = strcmp (f->value, c->value) == 0;
+	gboolean eq = f->value[0] == c->value[0] && strcmp (f->value, c->value) == 0;
 	return c->negate ? !eq : eq;
 }
 
