@@ -51,7 +51,7 @@ measure () {   # label goal-seconds command...
 	read -r wall user sys kb < "$B/time.txt"
 	awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kb" -v g="$goal" 'BEGIN {
 		printf "bench-damages: %-12s %6.2f s wall  %6.2f s cpu  %4d MB  (goal %s s)%s\n", l, w, u + s, k / 1024, g, \
-			w > g ? (u + s > g ? "  SLOW" : "  (machine loaded)") : ""
+			(w > g ? (u + s > g ? "  SLOW" : "  (machine loaded)") : "")
 		exit (u + s > g) }'
 }
 measure damages 5 "$WB" damages "$C"
