@@ -68,8 +68,9 @@ printf 'message,statute,provision,finding,note\n%s,xx-1,4,no-violation,\n' "$fir
 expect_rc "unknown statute in file" 1 wb import "$C" findings "$T/bad2.csv"
 expect_match "unknown statute named" "bad2.csv:2: unknown statute 'xx-1'" "$(cat "$T/.err")"
 
-# Statutes: built-in until installed; an edited copy is named in the output.
-expect_match "statutes lists the built-in set" "built-in, read-only" "$(wb statutes "$C")"
+# Statutes: init stores the built-in set in the case; an edited copy is
+# named in the output.
+expect_match "init stored the built-in set in the case" "Statute set: stored in the case" "$(wb statutes "$C")"
 mkdir "$T/st"
 cp "$WB_ROOT"/templates/statutes/*.ini "$T/st/"
 sed -i 's/^per_message_cents=1000$/per_message_cents=2000/' "$T/st/co-6-2.5.ini"
