@@ -171,6 +171,14 @@ Test (damages, ar_per_day_and_aggregate)
 	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_AGGREGATE);
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3100000);
 	wb_damages_free (d);
+	/* The README's example: ten of the day-2 copies taken out by an analyst
+	 * (ar-4-88 * no-violation): day 2 is $900, per-day $25,900. */
+	for (int i = 0; i < 10; i++)
+		analyst (3001 + i, "ar-4-88", "*", "no-violation");
+	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_PER_DAY);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2590000);
+	cr_assert_eq (st (d, "ar-4-88")->excluded_analyst, 10);
+	wb_damages_free (d);
 }
 
 Test (damages, ar_aggregate_cap_reached)
