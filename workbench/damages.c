@@ -348,7 +348,7 @@ load_findings (wb_case_t *cs, eng_t *e)
 		e->ind[s] = g_new0 (guint32, n);
 	}
 	e->analyst = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-	gboolean stored = e->set->installed && wb_rules_current (cs, e->set);
+	gboolean stored = wb_rules_current (cs, e->set);
 	sqlite3_stmt *q = NULL;
 	int rc;
 
