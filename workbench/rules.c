@@ -63,9 +63,8 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	gboolean ok = digest && run && strcmp (digest, set->digest) == 0;
 	if (ok) {
 		sqlite3_stmt *q = wb_case_stmt (cs,
-			/* A later run, not a later row: ingest and reanalyze apply
-			 * the rules inside their own run, before its 'end' row. */
-			"SELECT count(*) FROM custody WHERE run > ?1 AND command IN ('ingest', 'reanalyze')");
+			"SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
+			" AND command IN ('ingest', 'reanalyze')");
 		ok = q != NULL;
 		if (q) {
 			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (run, NULL, 10));

@@ -43,7 +43,7 @@ wb_status_t wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t 
 
 /* TRUE if the stored rule findings were made with SET from the current
  * facts: case_info rules_statutes equals SET's digest and no ingest or
- * reanalyze run came after rules_run. */
+ * reanalyze run began after run rules_run (the run that applied them). */
 gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
 
 #endif

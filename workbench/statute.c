@@ -425,7 +425,27 @@ wb_statute_provision_index (const wb_statute_t *st, const char *name)
 		if (g_ascii_strcasecmp (p->label, name) == 0)
 			return i;
 	}
-	return -1;
+	/* "(a)(1)(A)" for the id "a1A"; "603(a)(1)" for the label
+	 * "4-88-603(a)(1)" (a unique ending). */
+	GString *bare = g_string_new (NULL);
+	for (const char *c = name; *c; c++)
+		if (*c != '(' && *c != ')' && *c != ' ')
+			g_string_append_c (bare, *c);
+	int found = -1, n = 0;
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		if (strcmp (p->id, bare->str) == 0) {
+			found = i;
+			n = 1;
+			break;
+		}
+		if (*name && g_str_has_suffix (p->label, name)) {
+			found = i;
+			n++;
+		}
+	}
+	g_string_free (bare, TRUE);
+	return n == 1 ? found : -1;
 }
 
 wb_provision_t *

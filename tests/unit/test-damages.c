@@ -171,6 +171,14 @@ Test (damages, ar_per_day_and_aggregate)
 	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_AGGREGATE);
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3100000);
 	wb_damages_free (d);
+	/* The README's example: ten of the day-2 copies taken out by an analyst
+	 * (ar-4-88 * no-violation): day 2 is $900, per-day $25,900. */
+	for (int i = 0; i < 10; i++)
+		analyst (3001 + i, "ar-4-88", "*", "no-violation");
+	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_PER_DAY);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2590000);
+	cr_assert_eq (st (d, "ar-4-88")->excluded_analyst, 10);
+	wb_damages_free (d);
 }
 
 Test (damages, ar_aggregate_cap_reached)
@@ -369,7 +377,7 @@ Test (damages, stored_rule_findings_match_computed)
 	copies (3, 2, "2007-12-01", 1, "sender_legal_name", "0");
 	int64_t run_id;
 	cr_assert_eq (wb_statutes_install (cs, NULL, 1), WB_OK, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (wb_case_run_begin (cs, "test", NULL, &run_id), WB_OK);
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", NULL, &run_id), WB_OK);
 	int64_t n = 0;
 	cr_assert_eq (wb_rules_apply (cs, NULL, run_id, &n), WB_OK, "%s", wb_case_errmsg (cs));
 	/* Per copy: 4-88-603(a)(1)(A) (no legal name) and ca-17529.8's
@@ -378,6 +386,14 @@ Test (damages, stored_rule_findings_match_computed)
 	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, 0);
 	cr_assert_str_eq (d->statute_source, "case");
 	cr_assert (g_str_has_prefix (d->rules_source, "stored"), "%s", d->rules_source);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
+	wb_damages_free (d);
+	cr_assert_eq (wb_case_run_end (cs, run_id, NULL), WB_OK);
+	/* A later ingest run may have changed the facts: computed again. */
+	int64_t later;
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", NULL, &later), WB_OK);
+	d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_str_eq (d->rules_source, "rule findings computed from the facts");
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
 	wb_damages_free (d);
 }
