@@ -472,6 +472,15 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		InternetAddress *ia = internet_address_list_get_address (from, i);
 		if (INTERNET_ADDRESS_IS_MAILBOX (ia))
 			faddr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+		else if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			/* "Name: x <a@b>" (an unquoted colon) reads as a group. */
+			InternetAddressList *g = internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia));
+			for (int j = 0; g && j < internet_address_list_length (g) && !faddr; j++) {
+				InternetAddress *ga = internet_address_list_get_address (g, j);
+				if (INTERNET_ADDRESS_IS_MAILBOX (ga))
+					faddr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ga));
+			}
+		}
 	}
 	const char *fat = faddr ? strrchr (faddr, '@') : NULL;
 	char *fdom = fat ? wb_norm_domain (fat + 1) : NULL;
