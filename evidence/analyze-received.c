@@ -368,14 +368,33 @@ in_provider (const char *host, char **hosts)
 	return FALSE;
 }
 
-/* A hand-off inside the receiving site: from a private address, from no
+/* An address only a site's own network uses: loopback, RFC 1918,
+ * link-local, unique-local.  Narrower than wb_ip_is_private(): reserved and
+ * documentation ranges (192.0.2/24, 203.0.113/24, ...) are not routable
+ * either, but a hop from one is a hop from outside, not a hand-off inside
+ * the provider. */
+static gboolean
+ip_is_internal (const char *ip)
+{
+	GInetAddress *a = ip ? g_inet_address_new_from_string (ip) : NULL;
+	if (!a)
+		return FALSE;
+	gboolean in = g_inet_address_get_is_loopback (a) || g_inet_address_get_is_link_local (a)
+		|| g_inet_address_get_is_site_local (a) || g_inet_address_get_is_any (a);
+	if (!in && g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV6)
+		in = (g_inet_address_to_bytes (a)[0] & 0xfe) == 0xfc;
+	g_object_unref (a);
+	return in;
+}
+
+/* A hand-off inside the receiving site: from an internal address, from no
  * host at all, or a retrieval (fetchmail over IMAP or POP, local LMTP). */
 static gboolean
 internal_handoff (const wb_hop_t *h)
 {
 	if (!h->from_host && !h->from_ip)
 		return TRUE;
-	if (h->from_ip && wb_ip_is_private (h->from_ip))
+	if (h->from_ip && ip_is_internal (h->from_ip))
 		return TRUE;
 	if (h->protocol && (g_ascii_strncasecmp (h->protocol, "IMAP", 4) == 0
 			    || g_ascii_strncasecmp (h->protocol, "POP", 3) == 0

@@ -50,12 +50,17 @@ CREATE TABLE sources (
 	name TEXT NOT NULL,              -- path given (top level) or member name (escaped if not UTF-8)
 	chain TEXT NOT NULL,             -- container chain joined by '!', e.g. box.tar.gz!a/cur/1
 	depth INTEGER NOT NULL,          -- 0 for a file named on the command line
-	size INTEGER,                    -- bytes after decompression (NULL if unreadable)
-	sha256 TEXT,                     -- of those bytes (NULL if unreadable)
+	size INTEGER,                    -- bytes of the file, or of the member as its container
+	                                 -- yields it (after the container's compression), NULL if unreadable
+	sha256 TEXT,                     -- of those bytes (NULL if unreadable); a top-level file's
+	                                 -- SHA-256 and path identify it for resuming
 	format TEXT NOT NULL,            -- tar, zip, 7z, cpio, gzip, mbox, mboxcl, message, maildir, text, binary, ...
 	filters TEXT,                    -- compression filters, outermost first (gzip, xz, ...)
 	role TEXT NOT NULL,              -- container, mailbox, message, not-mail, flagged, skipped
-	reason TEXT,                     -- why not-mail, flagged or skipped
+	reason TEXT,                     -- why not-mail, flagged or skipped: empty, binary data, no mail
+	                                 -- headers, truncated: ..., corrupt: ..., encrypted member,
+	                                 -- too deep: ..., decompression bomb ..., decompression budget
+	                                 -- exceeded, message over size limit (...), Maildir tmp/ ...
 	messages INTEGER NOT NULL DEFAULT 0,  -- copies found directly in it
 	complete INTEGER NOT NULL DEFAULT 0,  -- top level only: fully ingested (resume skips it)
 	ingested_at TEXT NOT NULL
@@ -222,3 +227,61 @@ CREATE TABLE attachments (
 -- ===================================================================
 -- Views for analysts (the shell documents them)
 -- ===================================================================
+
+-- Each view makes a common question one short query in the shell or with
+-- 'workbench sql'.  They read only the tables above; views over findings,
+-- parties and links come with those tables.
+
+-- One row per delivered copy: its trap (NULL when no trap matched), the day
+-- of receipt in the trap's time zone, sender, subject, parse status, and the
+-- container chain of the place it was first found.
+--   SELECT trap, local_day, count(*) FROM v_copies GROUP BY 1, 2;
+CREATE VIEW v_copies AS
+SELECT m.id, t.address AS trap, m.local_day, m.received_at, m.from_addr, m.from_name,
+	m.subject, m.status, m.message_id, m.sha256, m.category, m.campaign,
+	(SELECT s.chain FROM locations l JOIN sources s ON s.id = l.source_id
+	  WHERE l.message = m.id ORDER BY l.id LIMIT 1) AS source,
+	(SELECT count(*) FROM locations l WHERE l.message = m.id) AS locations
+FROM messages m LEFT JOIN traps t ON t.id = m.trap_id;
+
+-- Every input file and archive member, with how it was read and by whom.
+--   SELECT chain, reason FROM v_sources WHERE role IN ('flagged', 'skipped');
+CREATE VIEW v_sources AS
+SELECT s.id, s.chain, s.depth, s.format, s.filters, s.role, s.reason, s.size, s.sha256,
+	s.messages, s.complete, s.ingested_at, c.operator AS ingested_by
+FROM sources s LEFT JOIN custody c ON c.id = s.run;
+
+-- The custody log, each row beside the command line of its run.
+--   SELECT at, action, operator, detail FROM v_custody WHERE command = 'report';
+CREATE VIEW v_custody AS
+SELECT c.id, c.run, c.at, c.action, c.command, c.operator, c.tool_version, c.detail,
+	b.detail AS run_command_line
+FROM custody c LEFT JOIN custody b ON b.id = c.run AND b.action = 'begin';
+
+-- Each trap account with its copies and the first and last day of receipt.
+CREATE VIEW v_traps AS
+SELECT t.address, t.holder, t.state, t.provider, t.provider_state, t.timezone,
+	count(m.id) AS copies, count(DISTINCT m.local_day) AS days,
+	min(m.local_day) AS first_day, max(m.local_day) AS last_day
+FROM traps t LEFT JOIN messages m ON m.trap_id = t.id
+GROUP BY t.id;
+
+-- Copies per trap and local day (per-day caps count these days).
+CREATE VIEW v_days AS
+SELECT t.address AS trap, m.local_day, count(*) AS copies
+FROM messages m JOIN traps t ON t.id = m.trap_id
+GROUP BY t.address, m.local_day;
+
+-- Contact data with the copies and traps it appears in.
+--   SELECT value, copies FROM v_artifacts WHERE kind = 'phone' ORDER BY copies DESC;
+CREATE VIEW v_artifacts AS
+SELECT a.kind, a.value, count(DISTINCT a.message) AS copies,
+	count(DISTINCT m.trap_id) AS traps, min(a.raw) AS example
+FROM artifacts a JOIN messages m ON m.id = a.message
+GROUP BY a.kind, a.value;
+
+-- The first hop outside the trap's provider, per copy (where it came from).
+CREATE VIEW v_origins AS
+SELECT h.message, h.idx, h.from_ip, h.from_rdns, h.from_host, h.by_host, h.time_text,
+	h.notes
+FROM hops h WHERE h.origin = 1;
