@@ -1575,6 +1575,9 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	if (ing->o.threads <= 0)
 		ing->o.threads = 2;
 	ing->traps = traps;
+	/* A large page cache: with SQLite's default 2 MiB the random keys of the
+	 * sha256 indexes make it spill pages to the file over and over. */
+	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	g_mutex_init (&ing->lock);
 	g_cond_init (&ing->cond);
 	ing->work_q = g_async_queue_new ();
