@@ -236,3 +236,22 @@ Test (duplicates, same_message_id_other_bytes, .init = setup, .fini = teardown)
 	ASSERT_SQL ("SELECT message_id FROM messages WHERE subject = 'one'", "same@x");
 	ASSERT_SQL ("SELECT count(*) FROM locations", "4");
 }
+
+Test (mbox, crlf_mbox, .init = setup, .fini = teardown)
+{
+	/* Two messages, CRLF throughout; the blank CRLF line is the separator.
+	 * The From_ line is 41 characters + CRLF = 43: the first copy starts at
+	 * 43 and is 17 bytes; then 2 (separator) + 43: the second starts at 105. */
+	put ("c/box", "From a@b.example Thu Aug 22 13:17:22 2002\r\nSubject: 1\r\n\r\nx\r\n\r\n"
+	     "From a@b.example Thu Aug 22 13:17:23 2002\r\nSubject: 2\r\n\r\ny\r\n");
+	ingest ("c");
+	char want1[65], want2[65];
+	wb_sha256_hex ("Subject: 1\r\n\r\nx\r\n", 17, want1);
+	wb_sha256_hex ("Subject: 2\r\n\r\ny\r\n", 17, want2);
+	char *want = g_strdup_printf ("%s 43 17 From a@b.example Thu Aug 22 13:17:22 2002|"
+				      "%s 105 17 From a@b.example Thu Aug 22 13:17:23 2002", want1, want2);
+	ASSERT_SQL ("SELECT group_concat(x, '|') FROM (SELECT m.sha256 || ' ' || l.offset || ' ' || l.length"
+		    " || ' ' || l.from_line AS x FROM locations l JOIN messages m ON m.id = l.message ORDER BY l.offset)",
+		    want);
+	g_free (want);
+}
