@@ -1083,7 +1083,7 @@ wb_attrib_find_party (wb_case_t *cs, const char *text, int64_t *id)
 	if (n == 0)
 		return wb_case_fail (cs, WB_ERR_NOT_FOUND, "no party named '%s'", text);
 	if (n > 1)
-		return wb_case_fail (cs, WB_ERR_USAGE,
+		return wb_case_fail (cs, WB_ERR_NOT_FOUND,
 				     "'%s' names %s parties (ids %" PRId64 ", %" PRId64 "%s); give an id",
 				     text, n > 2 ? "several" : "two", ids[0], ids[1], n > 2 ? ", ..." : "");
 	*id = ids[0];

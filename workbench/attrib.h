@@ -52,7 +52,7 @@ wb_status_t wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf,
 			    wb_attrib_stats_t *stats);
 
 /* Find a party by id or by name (case-insensitive, exact).  WB_ERR_NOT_FOUND
- * or WB_ERR_USAGE (ambiguous) with the message on the case. */
+ * (also when TEXT names several parties) with the message on the case. */
 wb_status_t wb_attrib_find_party (wb_case_t *cs, const char *text, int64_t *id);
 
 /* One shared value between two parties, for explain. */
