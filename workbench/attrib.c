@@ -208,23 +208,31 @@ typedef struct {
 enum { ROLE_SENDER, ROLE_AFFILIATE, ROLE_ADVERTISER, ROLE_MENTIONED };
 static const char *const role_names[] = { "sender", "affiliate", "advertiser", "mentioned" };
 
+/* A value seen in one message.  kv is "kind\x1fvalue", interned in the
+ * link's string chunk, so equal values are one pointer. */
 typedef struct {
-	const char *kind;     /* static */
-	char *value;
-	const char *location; /* owned by the statement row or static; copied below */
-	char *loc;
+	const char *kind;     /* static (wb_attrib_kinds) */
+	const char *kv;       /* interned */
+	const char *value;    /* inside kv */
+	const char *loc;      /* interned */
 	int64_t artifact;     /* 0 for header fields and hops */
 	int role;
-	int derive;           /* 0 no, else the role of a derived party to create */
+	int derive;           /* 0 no, 1 yes, 2 a sender domain (only if the sender is unknown) */
 } item_t;
 
-/* A value found for a party through its messages. */
+/* A party that has a value: from the roster, or derived from it. */
 typedef struct {
 	int64_t party;
-	const char *kind;
-	char *value;
-	int64_t message;
-	char *location;
+	gboolean roster;
+} ent_t;
+
+/* A value found for a party through its messages; its own hash key. */
+typedef struct {
+	int64_t party;
+	const char *kind;     /* static */
+	const char *kv;       /* interned */
+	int64_t message;      /* first message */
+	const char *loc;      /* interned: where in that message */
 	int64_t count;
 } agg_t;
 
@@ -247,10 +255,10 @@ typedef struct {
 typedef struct {
 	wb_case_t *cs;
 	const wb_attrib_conf_t *conf;
-	GHashTable *index;    /* "kind\x1fvalue" -> GArray of int64 party (roster and derived) */
-	GHashTable *roster;   /* "kind\x1fvalue\x1fparty" of roster attributes (set) */
-	GHashTable *agg;      /* "party\x1fkind\x1fvalue" -> agg_t */
+	GHashTable *index;    /* interned "kind\x1fvalue" -> GArray of ent_t */
+	GHashTable *agg;      /* set of agg_t */
 	GStringChunk *chunk;
+	GString *scratch;
 	wb_attrib_stats_t *stats;
 } link_t;
 
@@ -260,39 +268,43 @@ key2 (const char *kind, const char *value)
 	return g_strconcat (kind, "\x1f", value, NULL);
 }
 
-static void
-index_add (GHashTable *index, const char *kind, const char *value, int64_t party)
+static const char *
+intern_kv (link_t *L, const char *kind, const char *value)
 {
-	char *k = key2 (kind, value);
-	GArray *a = g_hash_table_lookup (index, k);
+	g_string_assign (L->scratch, kind);
+	g_string_append_c (L->scratch, '\x1f');
+	g_string_append (L->scratch, value);
+	return g_string_chunk_insert_const (L->chunk, L->scratch->str);
+}
+
+static void
+index_add (link_t *L, const char *kv, int64_t party, gboolean roster)
+{
+	GArray *a = g_hash_table_lookup (L->index, kv);
 	if (!a) {
-		a = g_array_new (FALSE, FALSE, sizeof (int64_t));
-		g_hash_table_insert (index, k, a);
+		a = g_array_new (FALSE, FALSE, sizeof (ent_t));
+		g_hash_table_insert (L->index, (gpointer) kv, a);
 	} else {
-		g_free (k);
 		for (guint i = 0; i < a->len; i++)
-			if (g_array_index (a, int64_t, i) == party)
+			if (g_array_index (a, ent_t, i).party == party)
 				return;
 	}
-	g_array_append_val (a, party);
+	ent_t e = { party, roster };
+	g_array_append_val (a, e);
 }
 
-static GArray *
-index_get (GHashTable *index, const char *kind, const char *value)
+static guint
+agg_hash (gconstpointer p)
 {
-	char *k = key2 (kind, value);
-	GArray *a = g_hash_table_lookup (index, k);
-	g_free (k);
-	return a;
+	const agg_t *a = p;
+	return g_direct_hash (a->kv) ^ (guint) (a->party * 2654435761u);
 }
 
-static void
-agg_free (gpointer p)
+static gboolean
+agg_equal (gconstpointer x, gconstpointer y)
 {
-	agg_t *a = p;
-	g_free (a->value);
-	g_free (a->location);
-	g_free (a);
+	const agg_t *a = x, *b = y;
+	return a->party == b->party && a->kv == b->kv;
 }
 
 static wb_status_t
@@ -321,117 +333,125 @@ email_domain (const char *email)
 	return at && at[1] ? wb_norm_domain (at + 1) : NULL;
 }
 
+/* Add VALUE (owned; freed here) of KIND found at LOC to the message's items. */
 static void
-add_item (GArray *items, const char *kind, char *value, const char *loc, int64_t artifact,
-	  int role, int derive)
+add_item (link_t *L, GArray *items, const char *kind, char *value, const char *loc,
+	  int64_t artifact, int role, int derive)
 {
 	if (!value || !*value) {
 		g_free (value);
 		return;
 	}
+	const char *kv = intern_kv (L, kind, value);
+	g_free (value);
 	for (guint i = 0; i < items->len; i++) {
 		item_t *it = &g_array_index (items, item_t, i);
-		if (it->kind == kind && strcmp (it->value, value) == 0) {
+		if (it->kv == kv) {
 			/* The same value twice in a message: keep the first place,
 			 * but a value that may define a derived party keeps that. */
 			if (derive && !it->derive) {
 				it->derive = derive;
 				it->role = role;
 			}
-			g_free (value);
 			return;
 		}
 	}
-	item_t it = { kind, value, NULL, g_strdup (loc), artifact, role, derive };
+	item_t it = { kind, kv, kv + strlen (kind) + 1, g_string_chunk_insert_const (L->chunk, loc),
+		      artifact, role, derive };
 	g_array_append_val (items, it);
+}
+
+static GArray *
+index_lookup (link_t *L, const char *kind, const char *value)
+{
+	g_string_assign (L->scratch, kind);
+	g_string_append_c (L->scratch, '\x1f');
+	g_string_append (L->scratch, value);
+	return g_hash_table_lookup (L->index, L->scratch->str);
 }
 
 /* The parties a roster affiliate id matches: the full "DOMAIN KEY=VALUE",
  * then "KEY=VALUE", then the bare VALUE (as rosters often give it). */
 static GArray *
-lookup_affiliate (GHashTable *index, const char *value)
+lookup_affiliate (link_t *L, const item_t *it)
 {
-	GArray *a = index_get (index, "affiliate_id", value);
+	GArray *a = g_hash_table_lookup (L->index, it->kv);
 	if (a)
 		return a;
+	const char *value = it->value;
 	const char *sp = strchr (value, ' ');
 	const char *kv = sp ? sp + 1 : value;
-	if (sp && (a = index_get (index, "affiliate_id", kv)))
+	if (sp && (a = index_lookup (L, "affiliate_id", kv)))
 		return a;
 	const char *eq = strchr (kv, '=');
-	return eq ? index_get (index, "affiliate_id", eq + 1) : NULL;
+	return eq ? index_lookup (L, "affiliate_id", eq + 1) : NULL;
 }
 
 static wb_status_t
-create_derived (link_t *L, const char *kind, const char *value, int role, int64_t message,
-		int64_t *id)
+create_derived (link_t *L, const item_t *it, int64_t message)
 {
 	sqlite3_stmt *st = wb_case_stmt (L->cs,
 		"INSERT INTO parties (name, role, derived, source) VALUES (?, ?, 1, ?)");
 	if (!st)
 		return WB_ERR_DB;
-	char *src = g_strdup_printf ("%s in message %" PRId64, kind, message);
-	sqlite3_bind_text (st, 1, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text (st, 2, role == ROLE_AFFILIATE ? "affiliate"
-			   : role == ROLE_ADVERTISER ? "advertiser" : "sender", -1, SQLITE_STATIC);
+	char *src = g_strdup_printf ("%s in message %" PRId64, it->kind, message);
+	sqlite3_bind_text (st, 1, it->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, it->role == ROLE_AFFILIATE ? "affiliate"
+			   : it->role == ROLE_ADVERTISER ? "advertiser" : "sender", -1, SQLITE_STATIC);
 	sqlite3_bind_text (st, 3, src, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
 	g_free (src);
 	if (rc != SQLITE_DONE)
 		return wb_case_fail_db (L->cs, "cannot add derived party");
-	*id = sqlite3_last_insert_rowid (wb_case_db (L->cs));
-	index_add (L->index, kind, value, *id);
+	index_add (L, it->kv, sqlite3_last_insert_rowid (wb_case_db (L->cs)), FALSE);
 	L->stats->derived++;
 	return WB_OK;
+}
+
+static gboolean
+has_roster_entry (GArray *a)
+{
+	for (guint j = 0; a && j < a->len; j++)
+		if (g_array_index (a, ent_t, j).roster)
+			return TRUE;
+	return FALSE;
 }
 
 /* Attribute one message: find the parties its values name (creating derived
  * ones), record message_parties, and give each such party the message's
  * other values. */
 static wb_status_t
-attribute_message (link_t *L, int64_t message, GArray *items)
+attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 {
-	wb_status_t st = WB_OK;
-	GArray *anch = g_array_new (FALSE, FALSE, sizeof (int64_t));
 	sqlite3_stmt *ins = wb_case_stmt (L->cs,
 		"INSERT OR IGNORE INTO message_parties (message, party, role, kind, value, location,"
 		" artifact) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (!ins) {
-		st = WB_ERR_DB;
-		goto done;
-	}
+	if (!ins)
+		return WB_ERR_DB;
+	g_array_set_size (anch, 0);
 	/* A sender domain defines a derived party only when the message's
-	 * sender is not already known from the roster by address. */
+	 * sender is not already known from the roster by address or domain. */
 	gboolean sender_known = FALSE;
-	for (guint i = 0; i < items->len; i++) {
+	for (guint i = 0; i < items->len && !sender_known; i++) {
 		item_t *it = &g_array_index (items, item_t, i);
-		if (it->role == ROLE_SENDER && (it->kind == wb_attrib_kinds[2] || it->kind == wb_attrib_kinds[7])
-		    && index_get (L->index, it->kind, it->value)) {
-			GArray *a = index_get (L->index, it->kind, it->value);
-			for (guint j = 0; j < a->len; j++) {
-				char *rk = g_strdup_printf ("%s\x1f%s\x1f%" PRId64, it->kind, it->value,
-							    g_array_index (a, int64_t, j));
-				if (g_hash_table_contains (L->roster, rk))
-					sender_known = TRUE;
-				g_free (rk);
-			}
-		}
+		if (it->role == ROLE_SENDER && (it->kind == wb_attrib_kinds[2] || it->kind == wb_attrib_kinds[7]))
+			sender_known = has_roster_entry (g_hash_table_lookup (L->index, it->kv));
 	}
 	for (guint i = 0; i < items->len; i++) {
 		item_t *it = &g_array_index (items, item_t, i);
-		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L->index, it->value)
-			: index_get (L->index, it->kind, it->value);
-		int64_t did;
+		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L, it)
+			: g_hash_table_lookup (L->index, it->kv);
 		if (!a && it->derive && !(it->derive == 2 && sender_known)) {
-			if ((st = create_derived (L, it->kind, it->value, it->role, message, &did)))
-				goto done;
-			a = index_get (L->index, it->kind, it->value);
+			wb_status_t st = create_derived (L, it, message);
+			if (st)
+				return st;
+			a = g_hash_table_lookup (L->index, it->kv);
 		}
 		if (!a)
 			continue;
 		for (guint j = 0; j < a->len; j++) {
-			int64_t p = g_array_index (a, int64_t, j);
+			int64_t p = g_array_index (a, ent_t, j).party;
 			sqlite3_bind_int64 (ins, 1, message);
 			sqlite3_bind_int64 (ins, 2, p);
 			sqlite3_bind_text (ins, 3, role_names[it->role], -1, SQLITE_STATIC);
@@ -444,10 +464,8 @@ attribute_message (link_t *L, int64_t message, GArray *items)
 				sqlite3_bind_null (ins, 7);
 			int rc = sqlite3_step (ins);
 			sqlite3_reset (ins);
-			if (rc != SQLITE_DONE) {
-				st = wb_case_fail_db (L->cs, "cannot attribute message");
-				goto done;
-			}
+			if (rc != SQLITE_DONE)
+				return wb_case_fail_db (L->cs, "cannot attribute message");
 			gboolean seen = FALSE;
 			for (guint k = 0; k < anch->len; k++)
 				seen |= g_array_index (anch, int64_t, k) == p;
@@ -457,46 +475,33 @@ attribute_message (link_t *L, int64_t message, GArray *items)
 	}
 	if (anch->len)
 		L->stats->attributed++;
-	/* Each party the message names gets the message's values. */
-	for (guint j = 0; j < anch->len; j++) {
-		int64_t p = g_array_index (anch, int64_t, j);
-		for (guint i = 0; i < items->len; i++) {
-			item_t *it = &g_array_index (items, item_t, i);
-			char *rk = g_strdup_printf ("%s\x1f%s\x1f%" PRId64, it->kind, it->value, p);
-			gboolean in_roster = g_hash_table_contains (L->roster, rk);
-			g_free (rk);
+	/* Each party the message names gets the message's values (but for
+	 * those the roster already gives it). */
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		GArray *a = g_hash_table_lookup (L->index, it->kv);
+		for (guint j = 0; j < anch->len; j++) {
+			int64_t p = g_array_index (anch, int64_t, j);
+			gboolean in_roster = FALSE;
+			for (guint k = 0; a && k < a->len && !in_roster; k++)
+				in_roster = g_array_index (a, ent_t, k).party == p && g_array_index (a, ent_t, k).roster;
 			if (in_roster)
 				continue;
-			char *k = g_strdup_printf ("%" PRId64 "\x1f%s\x1f%s", p, it->kind, it->value);
-			agg_t *ag = g_hash_table_lookup (L->agg, k);
+			agg_t probe = { p, it->kind, it->kv };
+			agg_t *ag = g_hash_table_lookup (L->agg, &probe);
 			if (ag) {
 				ag->count++;
-				g_free (k);
 			} else {
-				ag = g_new0 (agg_t, 1);
-				ag->party = p;
-				ag->kind = it->kind;
-				ag->value = g_strdup (it->value);
+				ag = g_new (agg_t, 1);
+				*ag = probe;
 				ag->message = message;
-				ag->location = g_strdup (it->loc);
+				ag->loc = it->loc;
 				ag->count = 1;
-				g_hash_table_insert (L->agg, k, ag);
+				g_hash_table_add (L->agg, ag);
 			}
 		}
 	}
-done:
-	g_array_free (anch, TRUE);
-	return st;
-}
-
-static void
-items_clear (GArray *items)
-{
-	for (guint i = 0; i < items->len; i++) {
-		g_free (g_array_index (items, item_t, i).value);
-		g_free (g_array_index (items, item_t, i).loc);
-	}
-	g_array_set_size (items, 0);
+	return WB_OK;
 }
 
 static const char *
@@ -514,6 +519,7 @@ scan_messages (link_t *L)
 	sqlite3 *db = wb_case_db (L->cs);
 	sqlite3_stmt *sm = NULL, *sa = NULL, *sh = NULL;
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
+	GArray *anch = g_array_new (FALSE, FALSE, sizeof (int64_t));
 	if (sqlite3_prepare_v2 (db, "SELECT id, from_addr, return_path FROM messages ORDER BY id",
 				-1, &sm, NULL) ||
 	    sqlite3_prepare_v2 (db, "SELECT message, id, kind, value, location FROM artifacts"
@@ -538,8 +544,8 @@ scan_messages (link_t *L)
 				continue;
 			char *e = wb_norm_email (hdr[h]);
 			char *d = email_domain (e);
-			add_item (items, wb_attrib_kinds[2], e, hloc[h], 0, ROLE_SENDER, 0);
-			add_item (items, wb_attrib_kinds[7], d, hloc[h], 0, ROLE_SENDER, 2);
+			add_item (L, items, wb_attrib_kinds[2], e, hloc[h], 0, ROLE_SENDER, 0);
+			add_item (L, items, wb_attrib_kinds[7], d, hloc[h], 0, ROLE_SENDER, 2);
 		}
 		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
 			ra = sqlite3_step (sa);
@@ -551,16 +557,19 @@ scan_messages (link_t *L)
 			gboolean body = g_str_has_prefix (loc, "body");
 			gboolean header = g_str_has_prefix (loc, "header");
 			if (!strcmp (kind, "email"))
-				add_item (items, wb_attrib_kinds[2], g_strdup (value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[2], g_strdup (value), loc, aid,
 					  header ? ROLE_SENDER : ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "phone"))
-				add_item (items, wb_attrib_kinds[3], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+				add_item (L, items, wb_attrib_kinds[3], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "postal"))
-				add_item (items, wb_attrib_kinds[4], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+				add_item (L, items, wb_attrib_kinds[4], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "affiliate_id"))
-				add_item (items, wb_attrib_kinds[8], g_strdup (value), loc, aid, ROLE_AFFILIATE, 1);
-			else if ((!strcmp (kind, "domain") || !strcmp (kind, "url")) && body)
-				add_item (items, wb_attrib_kinds[7], wb_norm_domain (value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[8], g_strdup (value), loc, aid, ROLE_AFFILIATE, 1);
+			else if (!strcmp (kind, "domain") && body)
+				add_item (L, items, wb_attrib_kinds[7], g_strdup (value), loc, aid,
+					  ROLE_ADVERTISER, 1);
+			else if (!strcmp (kind, "url") && body)
+				add_item (L, items, wb_attrib_kinds[7], wb_norm_domain (value), loc, aid,
 					  ROLE_ADVERTISER, 1);
 		}
 		while (rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) < id)
@@ -568,14 +577,14 @@ scan_messages (link_t *L)
 		for (; rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) == id; rh = sqlite3_step (sh)) {
 			const char *ip = col (sh, 1), *helo = col (sh, 2);
 			if (ip && g_hostname_is_ip_address (ip))
-				add_item (items, wb_attrib_kinds[9], g_strdup (ip), "hop:origin", 0,
+				add_item (L, items, wb_attrib_kinds[9], g_strdup (ip), "hop:origin", 0,
 					  ROLE_SENDER, 1);
 			if (helo && !g_hostname_is_ip_address (helo))
-				add_item (items, wb_attrib_kinds[7], wb_norm_domain (helo), "hop:origin HELO",
+				add_item (L, items, wb_attrib_kinds[7], wb_norm_domain (helo), "hop:origin HELO",
 					  0, ROLE_SENDER, 0);
 		}
-		st = attribute_message (L, id, items);
-		items_clear (items);
+		st = attribute_message (L, id, items, anch);
+		g_array_set_size (items, 0);
 		if (st)
 			goto done;
 	}
@@ -583,8 +592,8 @@ scan_messages (link_t *L)
 	    (rh != SQLITE_ROW && rh != SQLITE_DONE))
 		st = wb_case_fail_db (L->cs, "cannot read messages");
 done:
-	items_clear (items);
 	g_array_free (items, TRUE);
+	g_array_free (anch, TRUE);
 	sqlite3_finalize (sm);
 	sqlite3_finalize (sa);
 	sqlite3_finalize (sh);
@@ -610,8 +619,7 @@ agg_cmp (gconstpointer x, gconstpointer y)
 	const agg_t *a = *(agg_t **) x, *b = *(agg_t **) y;
 	if (a->party != b->party)
 		return a->party < b->party ? -1 : 1;
-	int c = strcmp (a->kind, b->kind);
-	return c ? c : strcmp (a->value, b->value);
+	return strcmp (a->kv, b->kv);
 }
 
 static wb_status_t
@@ -629,11 +637,12 @@ write_message_attributes (link_t *L)
 	}
 	for (guint i = 0; i < all->len; i++) {
 		agg_t *a = g_ptr_array_index (all, i);
-		char *src = g_strdup_printf ("message %" PRId64 " %s", a->message, a->location);
+		const char *value = a->kv + strlen (a->kind) + 1;
+		char *src = g_strdup_printf ("message %" PRId64 " %s", a->message, a->loc);
 		sqlite3_bind_int64 (ins, 1, a->party);
 		sqlite3_bind_text (ins, 2, a->kind, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 3, a->value, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 4, a->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, value, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 5, src, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64 (ins, 6, a->message);
 		sqlite3_bind_int64 (ins, 7, a->count);
@@ -649,7 +658,6 @@ done:
 	g_ptr_array_free (all, TRUE);
 	return st;
 }
-
 
 static gint
 pair_cmp (gconstpointer x, gconstpointer y)
@@ -997,10 +1005,10 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	link_t L = { cs, conf };
 	memset (stats, 0, sizeof *stats);
 	L.stats = stats;
-	L.index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+	L.index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
 					 (GDestroyNotify) g_array_unref);
-	L.roster = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	L.agg = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, agg_free);
+	L.agg = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
+	L.scratch = g_string_new (NULL);
 	L.chunk = g_string_chunk_new (1 << 16);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
@@ -1021,8 +1029,11 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		r->note = g_strdup (col (sr, 3));
 		g_ptr_array_add (reviews, r);
 	}
+	/* A large page cache keeps a big rebuild off the disk until commit; the
+	 * index on message_parties is built once after the bulk insert. */
 	if ((st = exec (cs,
-		"DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
+		"PRAGMA cache_size = -262144; DROP INDEX IF EXISTS message_parties_party;"
+		" DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
 		" DELETE FROM links; DELETE FROM message_parties;"
 		" DELETE FROM party_attributes WHERE message IS NOT NULL"
 		"  OR party IN (SELECT id FROM parties WHERE derived = 1);"
@@ -1040,12 +1051,13 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	while (sqlite3_step (sa) == SQLITE_ROW) {
 		int64_t p = sqlite3_column_int64 (sa, 0);
 		const char *kind = static_kind (col (sa, 1));
-		index_add (L.index, kind, col (sa, 2), p);
-		g_hash_table_add (L.roster, g_strdup_printf ("%s\x1f%s\x1f%" PRId64, kind, col (sa, 2), p));
+		index_add (&L, intern_kv (&L, kind, col (sa, 2)), p, TRUE);
 	}
 	sqlite3_reset (sa);
 
 	if ((st = scan_messages (&L)))
+		goto done;
+	if ((st = exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)")))
 		goto done;
 	if ((st = write_message_attributes (&L)))
 		goto done;
@@ -1054,7 +1066,7 @@ done:
 	sqlite3_finalize (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);
-	g_hash_table_destroy (L.roster);
+	g_string_free (L.scratch, TRUE);
 	g_hash_table_destroy (L.agg);
 	g_string_chunk_free (L.chunk);
 	return st;
