@@ -1,0 +1,460 @@
+/* The Received chain: one hop per header, the provider's trust boundary,
+ * the origin, and the inconsistencies an analyst looks for.
+ *
+ * Received lines come in many dialects (sendmail, Postfix, qmail, Exim,
+ * Exchange, fetchmail, hand-forged ones); RFC 5321 section 4.4 gives only the
+ * clause keywords.  The parser reads the clauses at parenthesis depth 0
+ * ("from", "by", "via", "with", "id", "for", and the date after the last
+ * ';'), then reads the from-clause's comments for the reverse-DNS name and
+ * the IP the receiving host saw, which is the only part a receiver vouches
+ * for. */
+#include <string.h>
+#include <gio/gio.h>
+#include "analyze.h"
+#include "normalize.h"
+
+void
+wb_hop_free (wb_hop_t *h)
+{
+	if (!h)
+		return;
+	g_free (h->raw);
+	g_free (h->from_host);
+	g_free (h->from_rdns);
+	g_free (h->from_ip);
+	g_free (h->by_host);
+	g_free (h->protocol);
+	g_free (h->smtp_id);
+	g_free (h->for_addr);
+	g_free (h->time_text);
+	if (h->notes)
+		g_string_free (h->notes, TRUE);
+	g_free (h);
+}
+
+static void
+note (wb_hop_t *h, const char *fmt, ...)
+{
+	va_list ap;
+	if (h->notes->len)
+		g_string_append (h->notes, "; ");
+	va_start (ap, fmt);
+	g_string_append_vprintf (h->notes, fmt, ap);
+	va_end (ap);
+}
+
+/* An IPv4 dotted quad or an IPv6 address (optionally "IPv6:"-prefixed);
+ * returns the address text newly allocated, or NULL. */
+static char *
+ip_literal (const char *s, size_t n)
+{
+	char *t = g_strndup (s, n);
+	char *p = t;
+	if (g_ascii_strncasecmp (p, "ipv6:", 5) == 0)
+		p += 5;
+	char *res = NULL;
+	GInetAddress *a = g_inet_address_new_from_string (p);
+	if (a) {
+		res = g_strdup (p);
+		g_object_unref (a);
+	}
+	g_free (t);
+	return res;
+}
+
+gboolean
+wb_ip_is_private (const char *ip)
+{
+	GInetAddress *a = ip ? g_inet_address_new_from_string (ip) : NULL;
+	if (!a)
+		return FALSE;
+	gboolean priv = g_inet_address_get_is_loopback (a) || g_inet_address_get_is_link_local (a)
+		|| g_inet_address_get_is_site_local (a) || g_inet_address_get_is_any (a)
+		|| g_inet_address_get_is_multicast (a);
+	if (!priv && g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4) {
+		const guint8 *b = g_inet_address_to_bytes (a);
+		/* 0/8, 100.64/10 (CGN), 192.0.2/24, 198.18/15, 198.51.100/24,
+		 * 203.0.113/24, 240/4: not routable on the public Internet. */
+		priv = b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64)
+			|| (b[0] == 192 && b[1] == 0 && b[2] == 2)
+			|| (b[0] == 198 && (b[1] & 0xfe) == 18)
+			|| (b[0] == 198 && b[1] == 51 && b[2] == 100)
+			|| (b[0] == 203 && b[1] == 0 && b[2] == 113) || b[0] >= 240;
+	} else if (!priv) {
+		const guint8 *b = g_inet_address_to_bytes (a);
+		priv = (b[0] & 0xfe) == 0xfc;   /* unique local fc00::/7 */
+	}
+	g_object_unref (a);
+	return priv;
+}
+
+static gboolean
+is_keyword (const char *p, const char *start, const char **kw)
+{
+	static const char *kws[] = { "from", "by", "via", "with", "id", "for", NULL };
+	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
+		return FALSE;
+	for (int i = 0; kws[i]; i++) {
+		size_t n = strlen (kws[i]);
+		if (g_ascii_strncasecmp (p, kws[i], n) == 0
+		    && (g_ascii_isspace (p[n]) || p[n] == 0 || p[n] == '(' || p[n] == '[')) {
+			*kw = kws[i];
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* The first word of S (up to white space, '(' or ';'), newly allocated. */
+static char *
+first_word (const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && g_ascii_isspace (s[i]))
+		i++;
+	size_t j = i;
+	while (j < n && !g_ascii_isspace (s[j]) && s[j] != '(' && s[j] != ';')
+		j++;
+	return j > i ? g_strndup (s + i, j - i) : NULL;
+}
+
+static gboolean
+looks_like_host (const char *s)
+{
+	if (!s || !strchr (s, '.') || g_hostname_is_ip_address (s))
+		return FALSE;
+	for (const char *c = s; *c; c++)
+		if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.' && *c != '_')
+			return FALSE;
+	return TRUE;
+}
+
+/* Read the from clause: "HOST (COMMENT) [IP] ...". */
+static void
+parse_from (wb_hop_t *h, const char *s, size_t n)
+{
+	char *clause = g_strndup (s, n);
+	char *w = first_word (clause, n);
+	char *helo_in_comment = NULL;
+	if (w) {
+		size_t wl = strlen (w);
+		if (w[0] == '[' && w[wl - 1] == ']') {
+			h->from_ip = ip_literal (w + 1, wl - 2);
+			h->from_host = g_strdup (w);
+		} else {
+			h->from_host = g_strdup (w);
+		}
+	}
+	/* Bracketed IPs anywhere: the first is what the receiver saw. */
+	for (const char *p = clause; (p = strchr (p, '[')); p++) {
+		const char *e = strchr (p, ']');
+		if (!e)
+			break;
+		char *ip = ip_literal (p + 1, e - p - 1);
+		if (ip && !h->from_ip)
+			h->from_ip = ip;
+		else
+			g_free (ip);
+	}
+	/* Comments: "(rdns [ip])", "(user@rdns [ip])", "([ip] helo=x)",
+	 * "(HELO x) (ip)", "(may be forged)". */
+	for (const char *p = clause; (p = strchr (p, '(')); ) {
+		const char *e = strchr (p, ')');
+		if (!e)
+			e = clause + n;
+		char *c = g_strndup (p + 1, e - p - 1);
+		char **words = g_strsplit_set (c, " \t", -1);
+		for (int i = 0; words[i]; i++) {
+			char *x = words[i];
+			if (!*x)
+				continue;
+			if (g_ascii_strncasecmp (x, "helo=", 5) == 0) {
+				g_free (helo_in_comment);
+				helo_in_comment = g_strdup (x + 5);
+			} else if (g_ascii_strcasecmp (x, "helo") == 0 && words[i + 1]) {
+				g_free (helo_in_comment);
+				helo_in_comment = g_strdup (words[i + 1]);
+				i++;
+			} else if (x[0] == '[') {
+				continue;
+			} else {
+				char *at = strrchr (x, '@');
+				char *host = at ? at + 1 : x;
+				size_t hl = strlen (host);
+				while (hl && (host[hl - 1] == ']' || host[hl - 1] == ','))
+					host[--hl] = 0;
+				if (!h->from_ip && g_hostname_is_ip_address (host))
+					h->from_ip = g_strdup (host);
+				else if (!h->from_rdns && looks_like_host (host))
+					h->from_rdns = g_ascii_strdown (host, -1);
+			}
+		}
+		g_strfreev (words);
+		g_free (c);
+		p = e;
+		if (!*p)
+			break;
+		p++;
+	}
+	if (helo_in_comment) {
+		/* Exim and qmail: the first word is the reverse name (or
+		 * "unknown"), the HELO name is in the comment. */
+		if (h->from_host && !h->from_rdns && looks_like_host (h->from_host))
+			h->from_rdns = g_ascii_strdown (h->from_host, -1);
+		g_free (h->from_host);
+		h->from_host = helo_in_comment;
+		helo_in_comment = NULL;
+	}
+	if (!h->from_ip && h->from_host && g_hostname_is_ip_address (h->from_host))
+		h->from_ip = g_strdup (h->from_host);
+	g_free (helo_in_comment);
+	g_free (w);
+	g_free (clause);
+}
+
+static gboolean
+has_zone (const char *t)
+{
+	static const char *zones[] = { "GMT", "UT", "UTC", "EST", "EDT", "CST", "CDT", "MST",
+				       "MDT", "PST", "PDT", "Z", NULL };
+	for (const char *p = t; *p; p++)
+		if ((*p == '+' || *p == '-') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
+		    && g_ascii_isdigit (p[3]) && g_ascii_isdigit (p[4]))
+			return TRUE;
+	char **w = g_strsplit_set (t, " ()\t", -1);
+	gboolean found = FALSE;
+	for (int i = 0; w[i] && !found; i++)
+		for (int k = 0; zones[k]; k++)
+			if (g_ascii_strcasecmp (w[i], zones[k]) == 0)
+				found = TRUE;
+	g_strfreev (w);
+	return found;
+}
+
+wb_hop_t *
+wb_hop_parse (const char *value)
+{
+	wb_hop_t *h = g_new0 (wb_hop_t, 1);
+	h->notes = g_string_new (NULL);
+	h->time_status = "absent";
+	/* Unfold: line breaks and the white space after them become one space. */
+	GString *u = g_string_new (NULL);
+	for (const char *p = value ? value : ""; *p; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t') {
+			if (u->len && u->str[u->len - 1] != ' ')
+				g_string_append_c (u, ' ');
+			continue;
+		}
+		if (*p == ' ' && u->len && u->str[u->len - 1] == ' ')
+			continue;
+		g_string_append_c (u, *p);
+	}
+	g_strstrip (u->str);
+	u->len = strlen (u->str);
+	h->raw = g_string_free (u, FALSE);
+	const char *s = h->raw;
+	size_t len = strlen (s);
+
+	/* The date: after the last ';' at depth 0. */
+	size_t end = len;
+	int depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && depth > 0)
+			depth--;
+		else if (s[i] == ';' && depth == 0)
+			end = i;
+	}
+	if (end < len) {
+		char *t = g_strstrip (g_strdup (s + end + 1));
+		if (*t) {
+			h->time_text = t;
+			GDateTime *dt = g_mime_utils_header_decode_date (t);
+			if (dt) {
+				h->time_epoch = g_date_time_to_unix (dt);
+				h->time_status = has_zone (t) ? "ok" : "no-zone";
+				g_date_time_unref (dt);
+			} else {
+				h->time_status = "invalid";
+			}
+		} else {
+			g_free (t);
+		}
+	}
+
+	/* Clauses at depth 0. */
+	const char *kw = NULL, *cur = NULL;
+	size_t cur_start = 0;
+	depth = 0;
+	for (size_t i = 0; i <= end; i++) {
+		const char *k2 = NULL;
+		gboolean at_end = i == end;
+		if (!at_end) {
+			if (s[i] == '(') {
+				depth++;
+				continue;
+			}
+			if (s[i] == ')') {
+				if (depth > 0)
+					depth--;
+				continue;
+			}
+		}
+		if (at_end || (depth == 0 && is_keyword (s + i, s, &k2))) {
+			if (cur) {
+				const char *cs = s + cur_start;
+				size_t cn = i - cur_start;
+				if (!strcmp (cur, "from") && !h->from_host)
+					parse_from (h, cs, cn);
+				else if (!strcmp (cur, "by") && !h->by_host) {
+					char *b = first_word (cs, cn);
+					h->by_host = b ? g_ascii_strdown (b, -1) : NULL;
+					g_free (b);
+				} else if (!strcmp (cur, "with") && !h->protocol)
+					h->protocol = first_word (cs, cn);
+				else if (!strcmp (cur, "id") && !h->smtp_id)
+					h->smtp_id = first_word (cs, cn);
+				else if (!strcmp (cur, "for") && !h->for_addr) {
+					char *f = first_word (cs, cn);
+					if (f) {
+						char *e = wb_norm_email (f);
+						h->for_addr = e ? e : g_strdup (f);
+						g_free (f);
+					}
+				}
+			}
+			if (at_end)
+				break;
+			cur = k2;
+			kw = k2;
+			cur_start = i + strlen (k2);
+			i = cur_start - 1;
+		}
+	}
+	(void) kw;
+	return h;
+}
+
+/* Same host, or the same registrable domain. */
+static gboolean
+host_match (const char *a, const char *b)
+{
+	if (!a || !b)
+		return FALSE;
+	if (g_ascii_strcasecmp (a, b) == 0)
+		return TRUE;
+	char *ra = wb_norm_domain (a), *rb = wb_norm_domain (b);
+	gboolean m = ra && rb && strcmp (ra, rb) == 0;
+	g_free (ra);
+	g_free (rb);
+	return m;
+}
+
+static gboolean
+in_provider (const char *host, char **hosts)
+{
+	if (!host)
+		return FALSE;
+	for (char **p = hosts; *p; p++) {
+		if (!**p)
+			continue;
+		if (host_match (host, *p))
+			return TRUE;
+		size_t hl = strlen (host), pl = strlen (*p);
+		if (hl > pl && host[hl - pl - 1] == '.' && g_ascii_strcasecmp (host + hl - pl, *p) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* A hand-off inside the receiving site: from a private address, from no
+ * host at all, or a retrieval (fetchmail over IMAP or POP, local LMTP). */
+static gboolean
+internal_handoff (const wb_hop_t *h)
+{
+	if (!h->from_host && !h->from_ip)
+		return TRUE;
+	if (h->from_ip && wb_ip_is_private (h->from_ip))
+		return TRUE;
+	if (h->protocol && (g_ascii_strncasecmp (h->protocol, "IMAP", 4) == 0
+			    || g_ascii_strncasecmp (h->protocol, "POP", 3) == 0
+			    || g_ascii_strcasecmp (h->protocol, "LMTP") == 0
+			    || g_ascii_strcasecmp (h->protocol, "local") == 0))
+		return TRUE;
+	return FALSE;
+}
+
+int
+wb_hops_mark (GPtrArray *hops, const char *provider_hosts)
+{
+	if (!hops || hops->len == 0)
+		return -1;
+	wb_hop_t *top = g_ptr_array_index (hops, 0);
+	GString *list = g_string_new (provider_hosts ? provider_hosts : "");
+	if (top->by_host) {
+		g_string_append_c (list, ';');
+		g_string_append (list, top->by_host);
+	}
+	char **hosts = g_strsplit (list->str, ";", -1);
+	for (char **p = hosts; *p; p++)
+		g_strstrip (*p);
+	g_string_free (list, TRUE);
+
+	int last_trusted = 0;
+	top->trusted = TRUE;
+	for (guint i = 1; i < hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (hops, i);
+		wb_hop_t *above = g_ptr_array_index (hops, i - 1);
+		if (!above->trusted)
+			break;
+		if (in_provider (h->by_host, hosts) || internal_handoff (above)) {
+			h->trusted = TRUE;
+			last_trusted = i;
+		}
+	}
+	/* The origin: the deepest trusted hop names the host outside that
+	 * handed the message in.  If that hand-off is internal too (the
+	 * chain ends inside the provider), there is no outside origin. */
+	int origin = -1;
+	wb_hop_t *o = g_ptr_array_index (hops, last_trusted);
+	if (o->from_ip || o->from_host) {
+		origin = last_trusted;
+		o->origin = TRUE;
+		if (o->from_ip && wb_ip_is_private (o->from_ip))
+			note (o, "private-ip: origin %s is not a public address", o->from_ip);
+		if (!o->from_ip)
+			note (o, "no-ip: the provider recorded no address for the origin");
+	}
+
+	for (guint i = 0; i < hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (hops, i);
+		if (h->from_host && h->from_rdns && !host_match (h->from_host, h->from_rdns)
+		    && !(h->from_ip && strstr (h->from_host, h->from_ip)))
+			note (h, "helo-mismatch: claimed %s, reverse name %s", h->from_host,
+			      h->from_rdns);
+		if (i > 0) {
+			wb_hop_t *above = g_ptr_array_index (hops, i - 1);
+			/* A lower hop happened earlier: allow 5 minutes of skew. */
+			if (!strcmp (h->time_status, "ok") && !strcmp (above->time_status, "ok")
+			    && h->time_epoch > above->time_epoch + 300)
+				note (h, "time-order: %s is later than the hop above it",
+				      h->time_text);
+		}
+		if (h->trusted || (int) i <= origin)
+			continue;
+		/* Below the boundary, everything was written by the sender's
+		 * side and may be invented. */
+		wb_hop_t *above = g_ptr_array_index (hops, i - 1);
+		if (h->by_host && (above->from_host || above->from_rdns)
+		    && !host_match (h->by_host, above->from_host)
+		    && !host_match (h->by_host, above->from_rdns)
+		    && !(above->from_ip && strstr (h->by_host, above->from_ip)))
+			note (h, "chain-break: by %s, but the hop above received from %s", h->by_host,
+			      above->from_rdns ? above->from_rdns : above->from_host);
+		if (!strcmp (h->time_status, "invalid"))
+			note (h, "bad-date: %s", h->time_text);
+	}
+	g_strfreev (hosts);
+	return origin;
+}

