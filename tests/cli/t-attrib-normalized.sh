@@ -19,7 +19,7 @@ expect_rc "link" 0 wb link "$C"
 want=$(python3 -c 'import math; print("%.4f" % (7.5 + 0.2 * math.log(13 / 7) / math.log(13 / 2)))')
 wb explain "$C" 3 4 --format json > "$T/nl.json"
 expect_eq "phone, address and payee match after normalization: strong" \
-	"strong $want address phone payee" \
+	"strong $want address payee phone" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 print(j["strength"], "%.4f" % j["score"], " ".join(sorted(s["kind"] for s in j["shared"] if s["kind"] != "country")))' "$T/nl.json")"
