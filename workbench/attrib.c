@@ -554,7 +554,9 @@ scan_messages (link_t *L)
 			const char *kind = col (sa, 2), *value = col (sa, 3), *loc = col (sa, 4);
 			if (!kind || !value || !loc)
 				continue;
-			gboolean body = g_str_has_prefix (loc, "body");
+			/* Advertised domains are those links lead to (body:href, or
+			 * URLs in plain text), not images (body:src). */
+			gboolean body = !strcmp (loc, "body:href") || !strcmp (loc, "body:text");
 			gboolean header = g_str_has_prefix (loc, "header");
 			if (!strcmp (kind, "email"))
 				add_item (L, items, wb_attrib_kinds[2], g_strdup (value), loc, aid,

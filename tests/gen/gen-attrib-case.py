@@ -4,6 +4,7 @@ their analysis rows (raw, messages, artifacts, hops) written into an
 existing case file with sqlite3, as the ingestion and analysis stages would.
 
     gen-attrib-case.py CASE ROSTER.csv
+    gen-attrib-case.py --mail CASE ROSTER.csv   (see mail_case)
 
 The roster (parties are numbered in file order, 1..9):
   1 PureCash / 2 Imatrix: the court order's pair; they share a phone number
@@ -20,6 +21,48 @@ Messages:
 """
 import csv, hashlib, sqlite3, sys
 
+
+def mail_case(case, roster):
+    """--mail: real messages (raw bytes only) for 'reanalyze' to analyse, one
+    trap, and a small roster whose values are written differently from the
+    messages'.  Message 1 comes from Rapid Mailer's IP with Delta Leads'
+    From address, Gamma Promo's affiliate id (the roster gives the bare id
+    5005) and PureCash's phone and street address in the body."""
+    with open(roster, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "role", "email", "phone", "address", "affiliate_id", "ip"])
+        w.writerow(["Delta Leads", "affiliate", "LEADS@delta.example", "", "", "", ""])
+        w.writerow(["Gamma Promo", "affiliate", "", "", "", "5005", ""])
+        w.writerow(["Rapid Mailer", "sender", "", "", "", "", "203.0.113.7"])
+        w.writerow(["PureCash", "affiliate", "", "206.555.0142",
+                    "100 Pine Street, Seattle, Washington 98101-1234", "", ""])
+        w.writerow(["Bystander", "advertiser", "x@bystander.example", "", "", "", ""])
+    msgs = [b"""Received: from mail.rapidmailer.example (mail.rapidmailer.example [203.0.113.7])
+\tby mx.trap.example with SMTP id abc%d; Mon, 1 Oct 2007 10:00:00 +0000
+From: Delta Leads <leads@delta.example>
+To: trap@trap.example
+Subject: Great offer %d
+Date: Mon, 1 Oct 2007 10:00:00 +0000
+Message-ID: <%d@delta.example>
+Content-Type: text/html
+
+<html><body><a href="http://www.cashsite.com/?aff=5005">click</a>
+Call (206) 555-0142. 100 Pine Street, Seattle, WA 98101</body></html>
+""" % (i, i, i) for i in (1, 2)]
+    db = sqlite3.connect(case)
+    db.execute("INSERT INTO traps (id, address, hosts) VALUES (1, 'trap@trap.example', 'mx.trap.example')")
+    for i, m in enumerate(msgs, 1):
+        sha = hashlib.sha256(m).hexdigest()
+        db.execute("INSERT INTO raw (id, sha256, size, bytes) VALUES (?, ?, ?, ?)", (i, sha, len(m), m))
+        db.execute("INSERT INTO messages (id, sha256, raw_id, trap_id, status, from_addr)"
+                   " VALUES (?, ?, ?, 1, 'ok', 'leads@delta.example')", (i, sha, i))
+    db.commit()
+    db.close()
+
+
+if sys.argv[1] == "--mail":
+    mail_case(sys.argv[2], sys.argv[3])
+    sys.exit(0)
 case, roster = sys.argv[1], sys.argv[2]
 
 PARTIES = [
