@@ -689,22 +689,58 @@ uf_find (party_t *ps, int i)
 }
 
 /* The one line a person reads about a link. */
+static gint
+ev_by_weight (gconstpointer x, gconstpointer y, gpointer evs)
+{
+	const ev_t *a = &g_array_index ((GArray *) evs, ev_t, *(const guint *) x);
+	const ev_t *b = &g_array_index ((GArray *) evs, ev_t, *(const guint *) y);
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	int c = strcmp (a->kind, b->kind);
+	return c ? c : strcmp (a->value, b->value);
+}
+
+/* The one line a person reads about a link: the heaviest shared values
+ * (five at most), why it is weak at most if it is, and what differs. */
 static char *
 link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, pair_t *pr,
 	      GArray *evs, guint32 differ)
 {
 	GString *s = g_string_new (NULL);
+	GArray *order = g_array_copy (pr->ev);
+	g_array_sort_with_data (order, ev_by_weight, evs);
 	g_string_append_printf (s, "%s %.2f: shares ", strength, score);
-	for (guint i = 0; i < pr->ev->len; i++) {
-		ev_t *e = &g_array_index (evs, ev_t, g_array_index (pr->ev, guint, i));
+	for (guint i = 0; i < order->len && i < 5; i++) {
+		ev_t *e = &g_array_index (evs, ev_t, g_array_index (order, guint, i));
 		g_string_append_printf (s, "%s%s %s", i ? ", " : "", e->kind, e->value);
 		if (e->df > 2)
 			g_string_append_printf (s, " (%" PRId64 " parties)", e->df);
 	}
-	if (pr->all_unspecific && score >= conf->moderate)
-		g_string_append (s, "; weak at most: only unspecific values are shared");
-	else if (pr->all_unspecific)
-		g_string_append (s, "; only unspecific values are shared");
+	if (order->len > 5)
+		g_string_append_printf (s, " and %u more", order->len - 5);
+	if (pr->all_unspecific) {
+		/* Say why: kinds never enough alone, or values many parties have. */
+		GString *never = g_string_new (NULL), *many = g_string_new (NULL);
+		guint32 seen = 0;
+		for (guint i = 0; i < order->len; i++) {
+			ev_t *e = &g_array_index (evs, ev_t, g_array_index (order, guint, i));
+			int k = wb_attrib_kind_index (e->kind);
+			if (seen & (1u << k))
+				continue;
+			seen |= 1u << k;
+			GString *to = conf->unspecific_kind[k] ? never : many;
+			g_string_append_printf (to, "%s%s", to->len ? ", " : "", e->kind);
+		}
+		g_string_append (s, "; weak at most: only unspecific values are shared (");
+		if (never->len)
+			g_string_append_printf (s, "%s never enough alone", never->str);
+		if (many->len)
+			g_string_append_printf (s, "%s%s values had by many parties", never->len ? "; " : "",
+						many->str);
+		g_string_append_c (s, ')');
+		g_string_free (never, TRUE);
+		g_string_free (many, TRUE);
+	}
 	if (differ) {
 		g_string_append (s, "; differs in ");
 		gboolean first = TRUE;
@@ -714,6 +750,7 @@ link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, 
 				first = FALSE;
 			}
 	}
+	g_array_free (order, TRUE);
 	return g_string_free (s, FALSE);
 }
 
@@ -928,57 +965,8 @@ build_links (link_t *L, GPtrArray *reviews)
 			L->stats->moderate++;
 		else if (rank == 1)
 			L->stats->weak++;
-		/* Clusters: moderate or stronger, or confirmed; never rejected. */
-		gboolean joins = r ? strcmp (r->review, "rejected") != 0 : rank >= 2;
-		if (joins) {
-			int x = uf_find ((party_t *) parr->data, ia - 1);
-			int y = uf_find ((party_t *) parr->data, ib - 1);
-			if (x != y) {
-				/* The smaller index is the root: clusters number by smallest id. */
-				if (x < y)
-					g_array_index (parr, party_t, y).uf = x;
-				else
-					g_array_index (parr, party_t, x).uf = y;
-			}
-		}
 	}
 
-	/* Clusters of two or more, numbered by their smallest member. */
-	{
-		GArray *size = g_array_new (FALSE, TRUE, sizeof (int64_t));
-		g_array_set_size (size, parr->len);
-		for (guint i = 0; i < parr->len; i++)
-			g_array_index (size, int64_t, uf_find ((party_t *) parr->data, i))++;
-		GArray *cid = g_array_new (FALSE, TRUE, sizeof (int64_t));
-		g_array_set_size (cid, parr->len);
-		int64_t next = 0;
-		sqlite3_stmt *ic = wb_case_stmt (cs, "INSERT INTO clusters (id, size) VALUES (?, ?)");
-		sqlite3_stmt *im = wb_case_stmt (cs,
-			"INSERT INTO cluster_members (cluster, party) VALUES (?, ?)");
-		for (guint i = 0; ic && im && i < parr->len && !st; i++) {
-			int root = uf_find ((party_t *) parr->data, i);
-			if (g_array_index (size, int64_t, root) < 2)
-				continue;
-			if (!g_array_index (cid, int64_t, root)) {
-				g_array_index (cid, int64_t, root) = ++next;
-				sqlite3_bind_int64 (ic, 1, next);
-				sqlite3_bind_int64 (ic, 2, g_array_index (size, int64_t, root));
-				if (sqlite3_step (ic) != SQLITE_DONE)
-					st = wb_case_fail_db (cs, "cannot store clusters");
-				sqlite3_reset (ic);
-			}
-			sqlite3_bind_int64 (im, 1, g_array_index (cid, int64_t, root));
-			sqlite3_bind_int64 (im, 2, g_array_index (parr, party_t, i).id);
-			if (sqlite3_step (im) != SQLITE_DONE)
-				st = wb_case_fail_db (cs, "cannot store clusters");
-			sqlite3_reset (im);
-		}
-		if (!ic || !im)
-			st = WB_ERR_DB;
-		L->stats->clusters = next;
-		g_array_free (size, TRUE);
-		g_array_free (cid, TRUE);
-	}
 revdone:
 	g_hash_table_destroy (revs);
 	g_ptr_array_free (revkeys, TRUE);
@@ -997,6 +985,94 @@ done:
 	g_array_free (evs, TRUE);
 	g_array_free (grp, TRUE);
 	g_hash_table_destroy (byname);
+	return st;
+}
+
+wb_status_t
+wb_attrib_clusters (wb_case_t *cs, int64_t *count)
+{
+	wb_status_t st = WB_OK;
+	sqlite3 *db = wb_case_db (cs);
+	sqlite3_stmt *sp = NULL, *sl = NULL;
+	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
+	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
+	GArray *size = NULL, *cid = NULL;
+	int64_t next = 0;
+	if ((st = exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;")))
+		goto done;
+	if (sqlite3_prepare_v2 (db, "SELECT id FROM parties ORDER BY id", -1, &sp, NULL) ||
+	    sqlite3_prepare_v2 (db, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
+				" OR (review IS NULL AND strength IN ('moderate', 'strong'))", -1, &sl, NULL)) {
+		st = wb_case_fail_db (cs, "cannot read links");
+		goto done;
+	}
+	while (sqlite3_step (sp) == SQLITE_ROW) {
+		party_t p = { sqlite3_column_int64 (sp, 0), NULL, 0, parr->len };
+		g_array_append_val (parr, p);
+	}
+	for (guint i = 0; i < parr->len; i++)
+		g_hash_table_insert (pidx, &g_array_index (parr, party_t, i).id, GUINT_TO_POINTER (i + 1));
+	party_t *ps = (party_t *) parr->data;
+	while (sqlite3_step (sl) == SQLITE_ROW) {
+		int64_t a = sqlite3_column_int64 (sl, 0), b = sqlite3_column_int64 (sl, 1);
+		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &a));
+		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &b));
+		if (!ia || !ib)
+			continue;
+		int x = uf_find (ps, ia - 1), y = uf_find (ps, ib - 1);
+		/* The smaller index is the root: clusters number by smallest id. */
+		if (x < y)
+			ps[y].uf = x;
+		else if (y < x)
+			ps[x].uf = y;
+	}
+	size = g_array_new (FALSE, TRUE, sizeof (int64_t));
+	g_array_set_size (size, parr->len);
+	cid = g_array_new (FALSE, TRUE, sizeof (int64_t));
+	g_array_set_size (cid, parr->len);
+	for (guint i = 0; i < parr->len; i++)
+		g_array_index (size, int64_t, uf_find (ps, i))++;
+	sqlite3_stmt *ic = wb_case_stmt (cs, "INSERT INTO clusters (id, size) VALUES (?, ?)");
+	sqlite3_stmt *im = wb_case_stmt (cs, "INSERT INTO cluster_members (cluster, party) VALUES (?, ?)");
+	if (!ic || !im) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	for (guint i = 0; i < parr->len; i++) {
+		int root = uf_find (ps, i);
+		if (g_array_index (size, int64_t, root) < 2)
+			continue;
+		if (!g_array_index (cid, int64_t, root)) {
+			g_array_index (cid, int64_t, root) = ++next;
+			sqlite3_bind_int64 (ic, 1, next);
+			sqlite3_bind_int64 (ic, 2, g_array_index (size, int64_t, root));
+			int rc = sqlite3_step (ic);
+			sqlite3_reset (ic);
+			if (rc != SQLITE_DONE) {
+				st = wb_case_fail_db (cs, "cannot store clusters");
+				goto done;
+			}
+		}
+		sqlite3_bind_int64 (im, 1, g_array_index (cid, int64_t, root));
+		sqlite3_bind_int64 (im, 2, ps[i].id);
+		int rc = sqlite3_step (im);
+		sqlite3_reset (im);
+		if (rc != SQLITE_DONE) {
+			st = wb_case_fail_db (cs, "cannot store clusters");
+			goto done;
+		}
+	}
+done:
+	if (count)
+		*count = next;
+	sqlite3_finalize (sp);
+	sqlite3_finalize (sl);
+	g_hash_table_destroy (pidx);
+	g_array_free (parr, TRUE);
+	if (size)
+		g_array_free (size, TRUE);
+	if (cid)
+		g_array_free (cid, TRUE);
 	return st;
 }
 
@@ -1063,7 +1139,9 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		goto done;
 	if ((st = write_message_attributes (&L)))
 		goto done;
-	st = build_links (&L, reviews);
+	if ((st = build_links (&L, reviews)))
+		goto done;
+	st = wb_attrib_clusters (cs, &stats->clusters);
 done:
 	sqlite3_finalize (sr);
 	g_ptr_array_free (reviews, TRUE);

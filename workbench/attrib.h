@@ -51,6 +51,12 @@ typedef struct {
 wb_status_t wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf,
 			    wb_attrib_stats_t *stats);
 
+/* Rebuild the clusters from the links table, in the caller's transaction:
+ * connected components of links that are confirmed, or moderate or stronger
+ * and not reviewed (rejected links never join).  Numbered 1.. by smallest
+ * member id; *COUNT (if given) receives how many. */
+wb_status_t wb_attrib_clusters (wb_case_t *cs, int64_t *count);
+
 /* Find a party by id or by name (case-insensitive, exact).  WB_ERR_NOT_FOUND
  * (also when TEXT names several parties) with the message on the case. */
 wb_status_t wb_attrib_find_party (wb_case_t *cs, const char *text, int64_t *id);

@@ -80,7 +80,9 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 	char *detail = g_strdup_printf ("link %s (%" PRId64 ") - %s (%" PRId64 "): %s%s%s",
 					cmp->a_name, a, cmp->b_name, b, review, note ? ": " : "",
 					note ? note : "");
-	st = wb_case_custody (cs, run, "review", detail);
+	st = wb_attrib_clusters (cs, NULL);
+	if (!st)
+		st = wb_case_custody (cs, run, "review", detail);
 	if (!st)
 		st = wb_case_run_end (cs, run, detail);
 	if (!st)
@@ -88,7 +90,6 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 	if (!st) {
 		tx = FALSE;
 		fprintf (ctx->out, "Link %s - %s %s\n", cmp->a_name, cmp->b_name, review);
-		wb_hint ("run 'workbench link' to update the clusters");
 	}
 	g_free (detail);
 done:

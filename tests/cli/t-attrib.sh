@@ -45,7 +45,7 @@ print("%.4f %.4f %.2f" % (2.0 + 0.2 * spec, 0.2 * spec, 2.0 + 0.2 * spec))')
 set -- $oracle
 expect_eq "PureCash/Imatrix: phone and country only, weak" "weak" \
 	"$(q "SELECT strength FROM links WHERE party_a = 1 AND party_b = 2")"
-expect_match "and the summary says why" "only unspecific values are shared; differs in name, contact, email, address, payee" \
+expect_match "and the summary says why" "weak at most: only unspecific values are shared \\(phone, country never enough alone\\); differs in name, contact, email, address, payee" \
 	"$(q "SELECT summary FROM links WHERE party_a = 1 AND party_b = 2")"
 wb explain "$C" "purecash, l.l.c." "IMATRIX CORP." --format json > "$T/pi.json"
 expect_eq "explain JSON: score, strength, shared values and weights" \
@@ -112,8 +112,10 @@ expect_eq "a rebuild keeps the review, visible as rejected" "weak,rejected,phone
 	"$(q "SELECT strength, review, note FROM links WHERE party_a = 1 AND party_b = 2")"
 expect_match "explain shows the review" "Review: rejected: phone is a shared call center" "$(wb explain "$C" 2 1)"
 expect_rc "confirm a link that 'link' did not make" 0 wb review "$C" 3 9 confirm
+expect_eq "a confirmed link joins a cluster at once" "1 2" \
+	"$(q "SELECT count(*) FROM cluster_members a JOIN cluster_members b ON a.cluster = b.cluster WHERE a.party IN (3, 9) AND b.party IN (3, 9) AND a.party < b.party") $(q "SELECT count(*) FROM cluster_members WHERE party IN (3, 9)")"
 wb link "$C" > /dev/null
-expect_eq "a confirmed link joins a cluster" "1" \
+expect_eq "and after a rebuild" "1" \
 	"$(q "SELECT count(DISTINCT cluster) FROM cluster_members WHERE party IN (3, 9)")"
 
 # --- errors ---
