@@ -282,10 +282,12 @@ CREATE TABLE link_evidence (
 -- Who each message is attributed to, with the evidence: role sender (From,
 -- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
 -- (registrable domain a link leads to), mentioned (a party's e-mail address,
--- phone or postal address in the body).
+-- phone or postal address in the body).  message and party are ids of
+-- messages and parties; not declared as foreign keys because 'link' writes
+-- several rows per copy (millions) and replaces them all in one transaction.
 CREATE TABLE message_parties (
-	message INTEGER NOT NULL REFERENCES messages(id),
-	party INTEGER NOT NULL REFERENCES parties(id),
+	message INTEGER NOT NULL,        -- messages(id)
+	party INTEGER NOT NULL,          -- parties(id)
 	role TEXT NOT NULL,
 	kind TEXT NOT NULL,              -- the kind of value that matched
 	value TEXT NOT NULL,

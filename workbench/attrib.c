@@ -259,6 +259,7 @@ typedef struct {
 	GHashTable *agg;      /* set of agg_t */
 	GStringChunk *chunk;
 	GString *scratch;
+	GHashTable *norm;     /* "E" or "D" + raw -> normalized (interned; "" for none) */
 	wb_attrib_stats_t *stats;
 } link_t;
 
@@ -325,12 +326,24 @@ col (sqlite3_stmt *st, int i)
 	return (const char *) sqlite3_column_text (st, i);
 }
 
-/* The domain of an e-mail address. */
+
+/* wb_norm_email ('E') or wb_norm_domain ('D') of RAW, remembered: a
+ * million copies carry few distinct senders and HELO names.  Newly
+ * allocated, or NULL. */
 static char *
-email_domain (const char *email)
+norm_cached (link_t *L, char which, const char *raw)
 {
-	const char *at = email ? strrchr (email, '@') : NULL;
-	return at && at[1] ? wb_norm_domain (at + 1) : NULL;
+	g_string_assign (L->scratch, which == 'E' ? "E" : "D");
+	g_string_append (L->scratch, raw);
+	const char *v = g_hash_table_lookup (L->norm, L->scratch->str);
+	if (!v) {
+		char *key = g_strdup (L->scratch->str);
+		char *n = which == 'E' ? wb_norm_email (raw) : wb_norm_domain (raw);
+		v = g_string_chunk_insert_const (L->chunk, n ? n : "");
+		g_free (n);
+		g_hash_table_insert (L->norm, key, (gpointer) v);
+	}
+	return *v ? g_strdup (v) : NULL;
 }
 
 /* Add VALUE (owned; freed here) of KIND found at LOC to the message's items. */
@@ -542,8 +555,9 @@ scan_messages (link_t *L)
 		for (int h = 0; h < 2; h++) {
 			if (!hdr[h] || !*hdr[h])
 				continue;
-			char *e = wb_norm_email (hdr[h]);
-			char *d = email_domain (e);
+			char *e = norm_cached (L, 'E', hdr[h]);
+			const char *at = e ? strrchr (e, '@') : NULL;
+			char *d = at && at[1] ? norm_cached (L, 'D', at + 1) : NULL;
 			add_item (L, items, wb_attrib_kinds[2], e, hloc[h], 0, ROLE_SENDER, 0);
 			add_item (L, items, wb_attrib_kinds[7], d, hloc[h], 0, ROLE_SENDER, 2);
 		}
@@ -571,7 +585,7 @@ scan_messages (link_t *L)
 				add_item (L, items, wb_attrib_kinds[7], g_strdup (value), loc, aid,
 					  ROLE_ADVERTISER, 1);
 			else if (!strcmp (kind, "url") && body)
-				add_item (L, items, wb_attrib_kinds[7], wb_norm_domain (value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', value), loc, aid,
 					  ROLE_ADVERTISER, 1);
 		}
 		while (rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) < id)
@@ -582,7 +596,7 @@ scan_messages (link_t *L)
 				add_item (L, items, wb_attrib_kinds[9], g_strdup (ip), "hop:origin", 0,
 					  ROLE_SENDER, 1);
 			if (helo && !g_hostname_is_ip_address (helo))
-				add_item (L, items, wb_attrib_kinds[7], wb_norm_domain (helo), "hop:origin HELO",
+				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', helo), "hop:origin HELO",
 					  0, ROLE_SENDER, 0);
 		}
 		st = attribute_message (L, id, items, anch);
@@ -1087,6 +1101,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 					 (GDestroyNotify) g_array_unref);
 	L.agg = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
 	L.scratch = g_string_new (NULL);
+	L.norm = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	L.chunk = g_string_chunk_new (1 << 16);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
@@ -1147,6 +1162,7 @@ done:
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);
 	g_string_free (L.scratch, TRUE);
+	g_hash_table_destroy (L.norm);
 	g_hash_table_destroy (L.agg);
 	g_string_chunk_free (L.chunk);
 	return st;

@@ -116,9 +116,10 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 			for (char **v = vals; v && *v; v++) {
 				char *norm = wb_attrib_norm_value (kind, *v);
 				if (!norm && wb_attrib_kind_index (kind) >= 0) {
-					unnormalized++;
-					wb_warning ("%s:%d: %s '%s' is not understood; kept, not compared",
-						    path, line, kind, *v);
+					/* Ten warnings show the pattern; the count says the rest. */
+					if (++unnormalized <= 10)
+						wb_warning ("%s:%d: %s '%s' is not understood; kept, not compared",
+							    path, line, kind, *v);
 				}
 				sqlite3_bind_int64 (ia, 1, party);
 				sqlite3_bind_text (ia, 2, kind, -1, SQLITE_TRANSIENT);
@@ -162,6 +163,9 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 	in_tx = FALSE;
 	fprintf (ctx->out, "Imported %" PRId64 " parties with %" PRId64 " values from '%s'%s\n",
 		 parties, values, path, unnormalized ? " (some values kept but not compared)" : "");
+	if (unnormalized > 10)
+		wb_warning ("%s: %" PRId64 " values in all are not understood (kept, not compared)",
+			    path, unnormalized);
 	if (parties == 0)
 		wb_note ("'%s' holds no parties", path);
 	ret = WB_EXIT_OK;
