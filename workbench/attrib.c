@@ -234,6 +234,7 @@ typedef struct {
 	int64_t message;      /* first message */
 	const char *loc;      /* interned: where in that message */
 	int64_t count;
+	int64_t more[4];      /* the next messages carrying it */
 } agg_t;
 
 /* Evidence of one link, while building. */
@@ -503,9 +504,11 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 			agg_t probe = { p, it->kind, it->kv };
 			agg_t *ag = g_hash_table_lookup (L->agg, &probe);
 			if (ag) {
+				if (ag->count <= 4)
+					ag->more[ag->count - 1] = message;
 				ag->count++;
 			} else {
-				ag = g_new (agg_t, 1);
+				ag = g_new0 (agg_t, 1);
 				*ag = probe;
 				ag->message = message;
 				ag->loc = it->loc;
@@ -654,7 +657,15 @@ write_message_attributes (link_t *L)
 	for (guint i = 0; i < all->len; i++) {
 		agg_t *a = g_ptr_array_index (all, i);
 		const char *value = a->kv + strlen (a->kind) + 1;
-		char *src = g_strdup_printf ("message %" PRId64 " %s", a->message, a->loc);
+		/* "message 1 body:href; also messages 2, 3, 4, 5 and 995 more" */
+		GString *sb = g_string_new (NULL);
+		g_string_printf (sb, "message %" PRId64 " %s", a->message, a->loc);
+		for (int64_t k = 0; k < a->count - 1 && k < 4; k++)
+			g_string_append_printf (sb, "%s%" PRId64, k ? ", " : a->count > 2 ? "; also messages "
+						: "; also message ", a->more[k]);
+		if (a->count > 5)
+			g_string_append_printf (sb, " and %" PRId64 " more", a->count - 5);
+		char *src = g_string_free (sb, FALSE);
 		sqlite3_bind_int64 (ins, 1, a->party);
 		sqlite3_bind_text (ins, 2, a->kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 3, value, -1, SQLITE_STATIC);
@@ -1235,16 +1246,11 @@ wb_attrib_cmp_free (wb_attrib_cmp_t *cmp)
 }
 
 /* Source text of an attribute row: "roster FILE:LINE column" or
- * "message N LOCATION", with the count of further messages. */
+ * "message N LOCATION; also messages ..." (written by 'link'). */
 static char *
 source_text (sqlite3_stmt *st)
 {
-	int64_t count = sqlite3_column_int64 (st, 3);
-	const char *src = col (st, 2);
-	if (count > 1)
-		return g_strdup_printf ("%s (and %" PRId64 " more message%s)", src, count - 1,
-					count > 2 ? "s" : "");
-	return g_strdup (src);
+	return g_strdup (col (st, 2));
 }
 
 /* kind\x1fvalue -> GPtrArray of source texts, for one party; also the

@@ -31,7 +31,7 @@ expect_eq "Gamma Promo and PureCash are linked through both messages" "[1, 2] we
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 print(j["messages"], j["strength"], len(j["shared"]), "%.4f" % (j["shared"][0]["weight"] / 2.5))' "$T/gp.json")"
-expect_eq "the affiliate id's sources" "message 1 body:href (and 1 more message)|roster parties.csv:5 phone" \
+expect_eq "the affiliate id's sources" "message 1 body:href; also message 2|roster parties.csv:5 phone" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 s = {x["kind"]: x for x in j["shared"]}

@@ -76,7 +76,7 @@ expect_eq "senders: Rapid Mailer by origin IP, Delta Leads by From" "5 ip hop:or
 
 wb explain "$C" "Rapid Mailer" "Delta Leads" --format json > "$T/rd.json"
 expect_eq "a sender using an affiliate's From address is linked to it through messages" \
-	"moderate-or-strong|[1, 2, 3]|message 1 header:From (and 2 more messages)|roster parties.csv:7 email" \
+	"moderate-or-strong|[1, 2, 3]|message 1 header:From; also messages 2, 3|roster parties.csv:7 email" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 e = [s for s in j["shared"] if s["kind"] == "email"][0]
