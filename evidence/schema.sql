@@ -269,6 +269,96 @@ CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
 -- Attribution (workbench/attrib*.c): parties, links
 -- ===================================================================
 
+-- Parties: the roster counsel got in discovery (import CASE parties FILE.csv,
+-- derived = 0) and the entities found in the evidence by 'link' (derived = 1:
+-- sending infrastructure by origin IP, sender domains, advertised domains,
+-- affiliate ids that match no roster party).  'link' replaces derived rows.
+CREATE TABLE parties (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL,              -- sender, affiliate, advertiser, other
+	derived INTEGER NOT NULL DEFAULT 0,  -- 0 imported, 1 found in evidence
+	source TEXT                      -- roster "FILE:LINE", or what it was derived from
+);
+CREATE INDEX parties_name ON parties(name COLLATE NOCASE);
+
+-- What is known of a party, one normalized value per row.  kind is one of
+-- name, contact, email, phone, address, country, payee, domain, affiliate_id,
+-- ip, or the name of another roster column (kept, not compared).  Rows with
+-- message NULL come from the roster; the others were found by 'link' in the
+-- messages attributed to the party (message = the first such copy, messages =
+-- how many carry it) and are replaced by each 'link'.
+CREATE TABLE party_attributes (
+	id INTEGER PRIMARY KEY,
+	party INTEGER NOT NULL REFERENCES parties(id),
+	kind TEXT NOT NULL,
+	raw TEXT NOT NULL,               -- as written in the roster or the message
+	value TEXT,                      -- normalized (NULL: could not be normalized)
+	source TEXT NOT NULL,            -- "roster FILE:LINE column", or "message N LOCATION"
+	message INTEGER,                 -- first message carrying it (NULL: roster)
+	messages INTEGER NOT NULL DEFAULT 0  -- copies carrying it (0: roster)
+);
+CREATE INDEX party_attributes_value ON party_attributes(kind, value);
+CREATE INDEX party_attributes_party ON party_attributes(party);
+
+-- Links between two parties (party_a < party_b), built by 'link'.  score is
+-- the sum of the weights of the shared values (templates/attribution/
+-- attribution.ini documents weights and thresholds); review is the analyst's
+-- decision ('review' command), kept across rebuilds.
+CREATE TABLE links (
+	id INTEGER PRIMARY KEY,
+	party_a INTEGER NOT NULL REFERENCES parties(id),
+	party_b INTEGER NOT NULL REFERENCES parties(id),
+	score REAL NOT NULL,
+	strength TEXT NOT NULL,          -- none, weak, moderate, strong
+	review TEXT,                     -- NULL, confirmed, rejected
+	note TEXT,                       -- the analyst's note with the review
+	summary TEXT,                    -- one line a person reads
+	UNIQUE (party_a, party_b)
+);
+
+-- The evidence of each link: one row per shared normalized value.  The rows
+-- of party_attributes behind it are those of party_a and party_b with this
+-- kind and value.
+CREATE TABLE link_evidence (
+	link INTEGER NOT NULL REFERENCES links(id),
+	kind TEXT NOT NULL,
+	value TEXT NOT NULL,
+	weight REAL NOT NULL,            -- kind weight x specificity
+	parties INTEGER NOT NULL,        -- how many parties have this value
+	PRIMARY KEY (link, kind, value)
+) WITHOUT ROWID;
+
+-- Who each message is attributed to, with the evidence: role sender (From,
+-- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
+-- (registrable domain a link leads to), mentioned (a party's e-mail address,
+-- phone or postal address in the body).  message and party are ids of
+-- messages and parties; not declared as foreign keys because 'link' writes
+-- several rows per copy (millions) and replaces them all in one transaction.
+CREATE TABLE message_parties (
+	message INTEGER NOT NULL,        -- messages(id)
+	party INTEGER NOT NULL,          -- parties(id)
+	role TEXT NOT NULL,
+	kind TEXT NOT NULL,              -- the kind of value that matched
+	value TEXT NOT NULL,
+	location TEXT NOT NULL,          -- where in the message (header:From, body:href, hop:origin, ...)
+	artifact INTEGER,                -- artifacts row, NULL for header fields and hops
+	PRIMARY KEY (message, party, role, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX message_parties_party ON message_parties(party);
+
+-- Clusters: connected components of the links that are moderate or stronger,
+-- or confirmed, leaving out rejected links.  Numbered by smallest member id.
+CREATE TABLE clusters (
+	id INTEGER PRIMARY KEY,
+	size INTEGER NOT NULL
+);
+CREATE TABLE cluster_members (
+	cluster INTEGER NOT NULL REFERENCES clusters(id),
+	party INTEGER NOT NULL REFERENCES parties(id),
+	PRIMARY KEY (cluster, party)
+) WITHOUT ROWID;
+
 -- ===================================================================
 -- Views for analysts (the shell documents them)
 -- ===================================================================
