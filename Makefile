@@ -92,8 +92,17 @@ $(B)/tools/%: tests/tools/%.c $(B)/libwb.a
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libwb.a $(LDLIBS)
 
+# LD_PRELOAD shims for fault injection (tests/shim/*.c, e.g. disk full).
+SHIM_SRC := $(wildcard tests/shim/*.c)
+SHIM_SO := $(patsubst tests/shim/%.c,$(B)/tools/%.so,$(SHIM_SRC))
+
+$(B)/tools/%.so: tests/shim/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) -std=gnu11 -O2 -fPIC -shared -o $@ $< -ldl
+
 unit: $(UNIT_BIN)
-tools: $(TOOL_BIN)
+tools: $(TOOL_BIN) $(SHIM_SO)
 
 # 'deps' runs first and alone: the build's pkg-config flags are read when make
 # starts, so check and demo call make again once the packages are there.
