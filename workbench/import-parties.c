@@ -168,7 +168,7 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 			    path, unnormalized);
 	if (parties == 0)
 		wb_note ("'%s' holds no parties", path);
-	ret = WB_EXIT_OK;
+	ret = wb_finish_output (ctx, WB_EXIT_OK);
 done:
 	if (in_tx)
 		wb_case_rollback (cs);
