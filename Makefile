@@ -20,7 +20,7 @@ DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libsqlite3-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev \
 	libcriterion-dev libarchive-tools sqlite3 python3 zstd xz-utils bzip2 \
-	tmux poppler-utils libreoffice-calc-nogui clang
+	tmux poppler-utils libreoffice-calc-nogui clang libclang-rt-14-dev
 PKGS := gmime-3.0 libarchive sqlite3 xlsxwriter cairo pangocairo glib-2.0 \
 	gio-2.0 libcrypto libpsl libxml-2.0 libedit
 TEST_PKGS := criterion
@@ -48,7 +48,7 @@ TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 TEMPLATE_FILES := $(sort $(wildcard templates/*/*.ini templates/*/*.txt templates/*/*.conf))
 
-.PHONY: all check demo bench install deps print-deb-packages clean unit tools fuzz check-asan
+.PHONY: all check demo bench install deps print-deb-packages clean unit tools fuzz fuzz-harnesses check-asan
 
 BIN ?= $(B)/workbench
 
@@ -122,10 +122,26 @@ bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@sh tests/bench/run.sh
 
+# libFuzzer harnesses (tests/fuzz/fuzz-*.c) over an ASan/UBSan build of the
+# library: 'make fuzz FUZZ_SECONDS=N' runs each for N seconds.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
+fuzz: deps
+	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+		CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" BIN=build-fuzz/workbench \
+		build-fuzz/libwb.a fuzz-harnesses
+	@sh tests/fuzz/run.sh
+
+fuzz-harnesses: $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRC))
+
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c $(B)/libwb.a
+	@$(if $(Q),echo "  FUZZ    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libwb.a $(LDLIBS) $(FUZZ_SAN)
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/workbench
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/workbench
 	cp -r templates $(DESTDIR)$(PREFIX)/share/workbench/
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

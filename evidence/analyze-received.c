@@ -9,6 +9,8 @@
  * the IP the receiving host saw, which is the only part a receiver vouches
  * for. */
 #include <string.h>
+#include <arpa/inet.h>
+#include <libpsl.h>
 #include <gio/gio.h>
 #include "analyze.h"
 #include "normalize.h"
@@ -43,49 +45,70 @@ note (wb_hop_t *h, const char *fmt, ...)
 	va_end (ap);
 }
 
+/* IP text to bytes (inet_pton: no allocation).  Returns 4, 16 or 0. */
+static int
+ip_bytes (const char *ip, guint8 b[16])
+{
+	if (!ip)
+		return 0;
+	if (inet_pton (AF_INET, ip, b) == 1)
+		return 4;
+	if (strchr (ip, ':') && inet_pton (AF_INET6, ip, b) == 1)
+		return 16;
+	return 0;
+}
+
 /* An IPv4 dotted quad or an IPv6 address (optionally "IPv6:"-prefixed);
  * returns the address text newly allocated, or NULL. */
 static char *
 ip_literal (const char *s, size_t n)
 {
-	char *t = g_strndup (s, n);
-	char *p = t;
+	char t[64];
+	guint8 b[16];
+	if (n >= sizeof t)
+		return NULL;
+	memcpy (t, s, n);
+	t[n] = 0;
+	const char *p = t;
 	if (g_ascii_strncasecmp (p, "ipv6:", 5) == 0)
 		p += 5;
-	char *res = NULL;
-	GInetAddress *a = g_inet_address_new_from_string (p);
-	if (a) {
-		res = g_strdup (p);
-		g_object_unref (a);
-	}
-	g_free (t);
-	return res;
+	return ip_bytes (p, b) ? g_strdup (p) : NULL;
+}
+
+/* Loopback, RFC 1918, link-local, unspecified, unique-local. */
+static gboolean
+bytes_internal (const guint8 *b, int n)
+{
+	if (n == 4)
+		return b[0] == 127 || b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16)
+			|| (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
+			|| (b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 0);
+	static const guint8 zero[16] = { 0 };
+	if (n == 16)
+		return !memcmp (b, zero, 15) || (b[0] & 0xfe) == 0xfc
+			|| (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)     /* fe80::/10 */
+			|| (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0);    /* fec0::/10 */
+	return FALSE;
 }
 
 gboolean
 wb_ip_is_private (const char *ip)
 {
-	GInetAddress *a = ip ? g_inet_address_new_from_string (ip) : NULL;
-	if (!a)
+	guint8 b[16];
+	int n = ip_bytes (ip, b);
+	if (!n)
 		return FALSE;
-	gboolean priv = g_inet_address_get_is_loopback (a) || g_inet_address_get_is_link_local (a)
-		|| g_inet_address_get_is_site_local (a) || g_inet_address_get_is_any (a)
-		|| g_inet_address_get_is_multicast (a);
-	if (!priv && g_inet_address_get_family (a) == G_SOCKET_FAMILY_IPV4) {
-		const guint8 *b = g_inet_address_to_bytes (a);
+	if (bytes_internal (b, n))
+		return TRUE;
+	if (n == 4)
 		/* 0/8, 100.64/10 (CGN), 192.0.2/24, 198.18/15, 198.51.100/24,
-		 * 203.0.113/24, 240/4: not routable on the public Internet. */
-		priv = b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64)
+		 * 203.0.113/24, multicast 224/4, 240/4: not public unicast. */
+		return b[0] == 0 || (b[0] == 100 && (b[1] & 0xc0) == 64)
 			|| (b[0] == 192 && b[1] == 0 && b[2] == 2)
 			|| (b[0] == 198 && (b[1] & 0xfe) == 18)
 			|| (b[0] == 198 && b[1] == 51 && b[2] == 100)
-			|| (b[0] == 203 && b[1] == 0 && b[2] == 113) || b[0] >= 240;
-	} else if (!priv) {
-		const guint8 *b = g_inet_address_to_bytes (a);
-		priv = (b[0] & 0xfe) == 0xfc;   /* unique local fc00::/7 */
-	}
-	g_object_unref (a);
-	return priv;
+			|| (b[0] == 203 && b[1] == 0 && b[2] == 113) || b[0] >= 224;
+	return b[0] == 0xff;   /* multicast */
 }
 
 static gboolean
@@ -336,6 +359,21 @@ wb_hop_parse (const char *value)
 	return h;
 }
 
+/* The registrable domain of HOST (libpsl wants lower case), pointing
+ * into BUF, or NULL. */
+static const char *
+reg_domain (const char *host, char buf[256])
+{
+	size_t n = strlen (host);
+	if (n == 0 || n >= 256 || !strchr (host, '.'))
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = g_ascii_tolower (host[i]);
+	if (buf[n - 1] == '.')
+		buf[n - 1] = 0;
+	return psl_registrable_domain (psl_builtin (), buf);
+}
+
 /* Same host, or the same registrable domain. */
 static gboolean
 host_match (const char *a, const char *b)
@@ -344,11 +382,13 @@ host_match (const char *a, const char *b)
 		return FALSE;
 	if (g_ascii_strcasecmp (a, b) == 0)
 		return TRUE;
-	char *ra = wb_norm_domain (a), *rb = wb_norm_domain (b);
-	gboolean m = ra && rb && strcmp (ra, rb) == 0;
-	g_free (ra);
-	g_free (rb);
-	return m;
+	/* Different top-level labels cannot share a registrable domain. */
+	const char *ta = strrchr (a, '.'), *tb = strrchr (b, '.');
+	if (!ta || !tb || g_ascii_strcasecmp (ta, tb) != 0)
+		return FALSE;
+	char ba[256], bb[256];
+	const char *ra = reg_domain (a, ba), *rb = reg_domain (b, bb);
+	return ra && rb && strcmp (ra, rb) == 0;
 }
 
 static gboolean
@@ -368,14 +408,46 @@ in_provider (const char *host, char **hosts)
 	return FALSE;
 }
 
-/* A hand-off inside the receiving site: from a private address, from no
+/* An address only a site's own network uses: loopback, RFC 1918,
+ * link-local, unique-local.  Narrower than wb_ip_is_private(): reserved and
+ * documentation ranges (192.0.2/24, 203.0.113/24, ...) are not routable
+ * either, but a hop from one is a hop from outside, not a hand-off inside
+ * the provider. */
+static gboolean
+ip_is_internal (const char *ip)
+{
+	guint8 b[16];
+	int n = ip_bytes (ip, b);
+	return n && bytes_internal (b, n);
+}
+
+/* A name with a dot that is not an address or a local name. */
+static gboolean
+fqdn (const char *h)
+{
+	return h && strchr (h, '.') && !g_hostname_is_ip_address (h)
+		&& g_ascii_strncasecmp (h, "localhost", 9) != 0 && h[0] != '[';
+}
+
+/* "lugh" and "lugh.tuatha.org": one host named two ways by its own
+ * software. */
+static gboolean
+same_first_label (const char *a, const char *b)
+{
+	if (!a || !b)
+		return FALSE;
+	size_t na = strcspn (a, "./"), nb = strcspn (b, "./");
+	return na == nb && na > 0 && g_ascii_strncasecmp (a, b, na) == 0;
+}
+
+/* A hand-off inside the receiving site: from an internal address, from no
  * host at all, or a retrieval (fetchmail over IMAP or POP, local LMTP). */
 static gboolean
 internal_handoff (const wb_hop_t *h)
 {
 	if (!h->from_host && !h->from_ip)
 		return TRUE;
-	if (h->from_ip && wb_ip_is_private (h->from_ip))
+	if (h->from_ip && ip_is_internal (h->from_ip))
 		return TRUE;
 	if (h->protocol && (g_ascii_strncasecmp (h->protocol, "IMAP", 4) == 0
 			    || g_ascii_strncasecmp (h->protocol, "POP", 3) == 0
@@ -435,11 +507,13 @@ wb_hops_mark (GPtrArray *hops, const char *provider_hosts)
 			      h->from_rdns);
 		if (i > 0) {
 			wb_hop_t *above = g_ptr_array_index (hops, i - 1);
-			/* A lower hop happened earlier: allow 5 minutes of skew. */
+			/* A lower hop happened earlier: allow 5 minutes of skew;
+			 * more than a day backwards is no clock error. */
 			if (!strcmp (h->time_status, "ok") && !strcmp (above->time_status, "ok")
 			    && h->time_epoch > above->time_epoch + 300)
-				note (h, "time-order: %s is later than the hop above it",
-				      h->time_text);
+				note (h, "%s: %s is later than the hop above it",
+				      h->time_epoch > above->time_epoch + 86400 ? "time-reversed"
+				      : "time-order", h->time_text);
 		}
 		if (h->trusted || (int) i <= origin)
 			continue;
@@ -447,11 +521,17 @@ wb_hops_mark (GPtrArray *hops, const char *provider_hosts)
 		 * side and may be invented. */
 		wb_hop_t *above = g_ptr_array_index (hops, i - 1);
 		if (h->by_host && (above->from_host || above->from_rdns)
+		    && fqdn (h->by_host) && (fqdn (above->from_host) || fqdn (above->from_rdns))
 		    && !host_match (h->by_host, above->from_host)
 		    && !host_match (h->by_host, above->from_rdns)
+		    && !same_first_label (h->by_host, above->from_host)
+		    && !same_first_label (h->by_host, above->from_rdns)
 		    && !(above->from_ip && strstr (h->by_host, above->from_ip)))
 			note (h, "chain-break: by %s, but the hop above received from %s", h->by_host,
 			      above->from_rdns ? above->from_rdns : above->from_host);
+		if (in_provider (h->by_host, hosts))
+			note (h, "provider-claim: claims the provider's host %s below the boundary",
+			      h->by_host);
 		if (!strcmp (h->time_status, "invalid"))
 			note (h, "bad-date: %s", h->time_text);
 	}

@@ -113,7 +113,7 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 {
 	if (!value || !*value)
 		return;
-	char *key = g_strdup_printf ("%s\t%s\t%s", kind, value, location);
+	char *key = g_strconcat (kind, "\t", value, "\t", location, NULL);
 	if (g_hash_table_contains (a->seen, key)) {
 		g_free (key);
 		return;
@@ -414,9 +414,13 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 	GString *forged = g_string_new (NULL);
 	for (guint i = 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
-		if (!h->trusted && !h->origin && h->notes->len)
-			g_string_append_printf (forged, "%shop %u: %s", forged->len ? "; " : "", i,
-						h->notes->str);
+		/* A different HELO name or a few hours of clock skew are common
+		 * in honest relays; these are not. */
+		const char *n = h->notes->str;
+		if (!h->trusted && !h->origin
+		    && (strstr (n, "chain-break") || strstr (n, "provider-claim")
+			|| strstr (n, "time-reversed") || strstr (n, "bad-date")))
+			g_string_append_printf (forged, "%shop %u: %s", forged->len ? "; " : "", i, n);
 	}
 	set_fact (a, "header_forged", forged->len ? "1" : "0", TRUE, forged->len ? forged->str : NULL);
 	g_string_free (forged, TRUE);
@@ -472,6 +476,15 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		InternetAddress *ia = internet_address_list_get_address (from, i);
 		if (INTERNET_ADDRESS_IS_MAILBOX (ia))
 			faddr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia));
+		else if (INTERNET_ADDRESS_IS_GROUP (ia)) {
+			/* "Name: x <a@b>" (an unquoted colon) reads as a group. */
+			InternetAddressList *g = internet_address_group_get_members (INTERNET_ADDRESS_GROUP (ia));
+			for (int j = 0; g && j < internet_address_list_length (g) && !faddr; j++) {
+				InternetAddress *ga = internet_address_list_get_address (g, j);
+				if (INTERNET_ADDRESS_IS_MAILBOX (ga))
+					faddr = internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ga));
+			}
+		}
 	}
 	const char *fat = faddr ? strrchr (faddr, '@') : NULL;
 	char *fdom = fat ? wb_norm_domain (fat + 1) : NULL;

@@ -91,21 +91,10 @@ parse_record (wb_csv_t *csv)
 	return 1;
 }
 
-wb_csv_t *
-wb_csv_open (const char *path, char **errmsg)
+static wb_csv_t *
+csv_start (wb_csv_t *csv, char **errmsg)
 {
-	GError *err = NULL;
-	wb_csv_t *csv = g_new0 (wb_csv_t, 1);
-	csv->path = g_strdup (path);
-	csv->line = 1;
-	csv->fields = g_ptr_array_new_with_free_func (g_free);
-	csv->header = g_ptr_array_new_with_free_func (g_free);
-	if (!g_file_get_contents (path, &csv->data, &csv->len, &err)) {
-		*errmsg = g_strdup_printf ("cannot read '%s': %s", path, err->message);
-		g_error_free (err);
-		wb_csv_free (csv);
-		return NULL;
-	}
+	const char *path = csv->path;
 	if (!g_utf8_validate (csv->data, csv->len, NULL)) {
 		*errmsg = g_strdup_printf ("'%s' is not UTF-8 text", path);
 		wb_csv_free (csv);
@@ -124,6 +113,42 @@ wb_csv_open (const char *path, char **errmsg)
 		g_ptr_array_add (csv->header, norm_name (g_ptr_array_index (csv->fields, i)));
 	g_ptr_array_set_size (csv->fields, 0);
 	return csv;
+}
+
+static wb_csv_t *
+csv_new (const char *path)
+{
+	wb_csv_t *csv = g_new0 (wb_csv_t, 1);
+	csv->path = g_strdup (path);
+	csv->line = 1;
+	csv->fields = g_ptr_array_new_with_free_func (g_free);
+	csv->header = g_ptr_array_new_with_free_func (g_free);
+	return csv;
+}
+
+wb_csv_t *
+wb_csv_open (const char *path, char **errmsg)
+{
+	GError *err = NULL;
+	wb_csv_t *csv = csv_new (path);
+	if (!g_file_get_contents (path, &csv->data, &csv->len, &err)) {
+		*errmsg = g_strdup_printf ("cannot read '%s': %s", path, err->message);
+		g_error_free (err);
+		wb_csv_free (csv);
+		return NULL;
+	}
+	return csv_start (csv, errmsg);
+}
+
+wb_csv_t *
+wb_csv_open_data (const char *name, const char *data, size_t len, char **errmsg)
+{
+	wb_csv_t *csv = csv_new (name);
+	csv->data = g_malloc (len + 1);
+	memcpy (csv->data, data, len);
+	csv->data[len] = 0;
+	csv->len = len;
+	return csv_start (csv, errmsg);
 }
 
 void

@@ -11,6 +11,9 @@ typedef struct wb_csv wb_csv_t;
 /* Open PATH and read its header row.  On failure returns NULL with a newly
  * allocated message in *ERRMSG naming the file and what is wrong. */
 wb_csv_t *wb_csv_open (const char *path, char **errmsg);
+/* The same over LEN bytes at DATA (copied); NAME stands for the file in
+ * messages. */
+wb_csv_t *wb_csv_open_data (const char *name, const char *data, size_t len, char **errmsg);
 void wb_csv_free (wb_csv_t *csv);
 
 /* TRUE if the header has column NAME (matched without regard to case and

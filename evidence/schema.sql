@@ -50,12 +50,17 @@ CREATE TABLE sources (
 	name TEXT NOT NULL,              -- path given (top level) or member name (escaped if not UTF-8)
 	chain TEXT NOT NULL,             -- container chain joined by '!', e.g. box.tar.gz!a/cur/1
 	depth INTEGER NOT NULL,          -- 0 for a file named on the command line
-	size INTEGER,                    -- bytes after decompression (NULL if unreadable)
-	sha256 TEXT,                     -- of those bytes (NULL if unreadable)
+	size INTEGER,                    -- bytes of the file, or of the member as its container
+	                                 -- yields it (after the container's compression), NULL if unreadable
+	sha256 TEXT,                     -- of those bytes (NULL if unreadable); a top-level file's
+	                                 -- SHA-256 and path identify it for resuming
 	format TEXT NOT NULL,            -- tar, zip, 7z, cpio, gzip, mbox, mboxcl, message, maildir, text, binary, ...
 	filters TEXT,                    -- compression filters, outermost first (gzip, xz, ...)
 	role TEXT NOT NULL,              -- container, mailbox, message, not-mail, flagged, skipped
-	reason TEXT,                     -- why not-mail, flagged or skipped
+	reason TEXT,                     -- why not-mail, flagged or skipped: empty, binary data, no mail
+	                                 -- headers, truncated: ..., corrupt: ..., encrypted member,
+	                                 -- too deep: ..., decompression bomb ..., decompression budget
+	                                 -- exceeded, message over size limit (...), Maildir tmp/ ...
 	messages INTEGER NOT NULL DEFAULT 0,  -- copies found directly in it
 	complete INTEGER NOT NULL DEFAULT 0,  -- top level only: fully ingested (resume skips it)
 	ingested_at TEXT NOT NULL
@@ -215,6 +220,51 @@ CREATE TABLE attachments (
 -- Statutes, findings, incidents (workbench/damages*.c)
 -- ===================================================================
 
+-- The statute rule files in force for the case (templates/statutes/*.ini or
+-- an edited copy), stored whole with their SHA-256.  Empty: the built-in set
+-- is used read-only.  Replaced whole by wb_statutes_install().
+CREATE TABLE statutes (
+	id TEXT PRIMARY KEY,             -- e.g. ca-17529.5
+	citation TEXT NOT NULL,
+	jurisdiction TEXT NOT NULL,      -- two-letter state, or US
+	effective TEXT NOT NULL,         -- YYYY-MM-DD
+	file TEXT NOT NULL,              -- file name, e.g. ca-17529.5.ini
+	origin TEXT NOT NULL,            -- built-in, or the path it was read from
+	sha256 TEXT NOT NULL,            -- of content
+	content TEXT NOT NULL,           -- the file's bytes
+	run INTEGER NOT NULL,            -- custody run that stored it
+	loaded_at TEXT NOT NULL
+);
+
+-- Findings per copy x statute x provision.  source 'rule': a violation the
+-- statute's check found in the copy's facts (wb_rules_apply(); rows are
+-- replaced whole at each application; a rule that finds nothing writes no
+-- row).  source 'analyst': import CASE findings / finding, one row per
+-- (message, statute, provision), replaced by a later finding (the custody
+-- log keeps every change).  Analyst findings override rule findings.
+-- provision '*' covers every provision of the statute; statute '*' with
+-- provision 'commercial' and finding 'no-violation' takes the copy out of
+-- every statute (consented, or not commercial); provision 'commercial' with
+-- one statute takes it out of that statute.
+CREATE TABLE findings (
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES messages(id),
+	statute TEXT NOT NULL,           -- statute id or '*'
+	provision TEXT NOT NULL,         -- provision id, '*' or 'commercial'
+	finding TEXT NOT NULL CHECK (finding IN ('violation', 'no-violation')),
+	source TEXT NOT NULL CHECK (source IN ('rule', 'analyst')),
+	confidence TEXT NOT NULL DEFAULT 'certain' CHECK (confidence IN ('certain', 'indicator')),
+	evidence TEXT,                   -- rule: the facts and their evidence; analyst: the input line
+	note TEXT,                       -- analyst's note
+	run INTEGER NOT NULL,            -- custody run that wrote it
+	at TEXT NOT NULL,
+	UNIQUE (message, statute, provision, source)
+);
+CREATE INDEX findings_source ON findings(source, message);
+
+-- What damages reads of every copy, without the rows' bodies.
+CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
+
 -- ===================================================================
 -- Attribution (workbench/attrib*.c): parties, links
 -- ===================================================================
@@ -312,3 +362,61 @@ CREATE TABLE cluster_members (
 -- ===================================================================
 -- Views for analysts (the shell documents them)
 -- ===================================================================
+
+-- Each view makes a common question one short query in the shell or with
+-- 'workbench sql'.  They read only the tables above; views over findings,
+-- parties and links come with those tables.
+
+-- One row per delivered copy: its trap (NULL when no trap matched), the day
+-- of receipt in the trap's time zone, sender, subject, parse status, and the
+-- container chain of the place it was first found.
+--   SELECT trap, local_day, count(*) FROM v_copies GROUP BY 1, 2;
+CREATE VIEW v_copies AS
+SELECT m.id, t.address AS trap, m.local_day, m.received_at, m.from_addr, m.from_name,
+	m.subject, m.status, m.message_id, m.sha256, m.category, m.campaign,
+	(SELECT s.chain FROM locations l JOIN sources s ON s.id = l.source_id
+	  WHERE l.message = m.id ORDER BY l.id LIMIT 1) AS source,
+	(SELECT count(*) FROM locations l WHERE l.message = m.id) AS locations
+FROM messages m LEFT JOIN traps t ON t.id = m.trap_id;
+
+-- Every input file and archive member, with how it was read and by whom.
+--   SELECT chain, reason FROM v_sources WHERE role IN ('flagged', 'skipped');
+CREATE VIEW v_sources AS
+SELECT s.id, s.chain, s.depth, s.format, s.filters, s.role, s.reason, s.size, s.sha256,
+	s.messages, s.complete, s.ingested_at, c.operator AS ingested_by
+FROM sources s LEFT JOIN custody c ON c.id = s.run;
+
+-- The custody log, each row beside the command line of its run.
+--   SELECT at, action, operator, detail FROM v_custody WHERE command = 'report';
+CREATE VIEW v_custody AS
+SELECT c.id, c.run, c.at, c.action, c.command, c.operator, c.tool_version, c.detail,
+	b.detail AS run_command_line
+FROM custody c LEFT JOIN custody b ON b.id = c.run AND b.action = 'begin';
+
+-- Each trap account with its copies and the first and last day of receipt.
+CREATE VIEW v_traps AS
+SELECT t.address, t.holder, t.state, t.provider, t.provider_state, t.timezone,
+	count(m.id) AS copies, count(DISTINCT m.local_day) AS days,
+	min(m.local_day) AS first_day, max(m.local_day) AS last_day
+FROM traps t LEFT JOIN messages m ON m.trap_id = t.id
+GROUP BY t.id;
+
+-- Copies per trap and local day (per-day caps count these days).
+CREATE VIEW v_days AS
+SELECT t.address AS trap, m.local_day, count(*) AS copies
+FROM messages m JOIN traps t ON t.id = m.trap_id
+GROUP BY t.address, m.local_day;
+
+-- Contact data with the copies and traps it appears in.
+--   SELECT value, copies FROM v_artifacts WHERE kind = 'phone' ORDER BY copies DESC;
+CREATE VIEW v_artifacts AS
+SELECT a.kind, a.value, count(DISTINCT a.message) AS copies,
+	count(DISTINCT m.trap_id) AS traps, min(a.raw) AS example
+FROM artifacts a JOIN messages m ON m.id = a.message
+GROUP BY a.kind, a.value;
+
+-- The first hop outside the trap's provider, per copy (where it came from).
+CREATE VIEW v_origins AS
+SELECT h.message, h.idx, h.from_ip, h.from_rdns, h.from_host, h.by_host, h.time_text,
+	h.notes
+FROM hops h WHERE h.origin = 1;

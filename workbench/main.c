@@ -378,6 +378,13 @@ main (int argc, char **argv)
 		if (cmd->fn == wb_cmd_shell && access (ctx.case_path, W_OK) == 0)
 			mode = WB_OPEN_WRITE;
 		wb_status_t st = wb_case_open (ctx.case_path, mode, &ctx.cs, &err);
+		if (st == WB_ERR_READONLY && cmd->fn == wb_cmd_shell) {
+			/* A frozen case (no write bits, even for root) opens
+			 * read-only in the shell; writing commands say why. */
+			g_free (err);
+			err = NULL;
+			st = wb_case_open (ctx.case_path, WB_OPEN_READ, &ctx.cs, &err);
+		}
 		if (st) {
 			wb_error ("%s", err);
 			if (st == WB_ERR_NOT_FOUND)

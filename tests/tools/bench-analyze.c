@@ -4,8 +4,19 @@
  * cost of analysis per message.  One thread: the cost is per parse worker. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+
+/* CPU time of this process: the machine may be shared, and wall time would
+ * count the other programs' share. */
+static double
+cpu_seconds (void)
+{
+	struct timespec ts;
+	clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static GMimeMessage *
 parse (const char *p, size_t n)
@@ -44,7 +55,7 @@ main (int argc, char **argv)
 	wb_analysis_data ();
 	double t[2];
 	for (int pass = 0; pass < 2; pass++) {
-		gint64 s = g_get_monotonic_time ();
+		double s = cpu_seconds ();
 		for (int r = 0; r < repeat; r++)
 			for (guint i = 0; i < n; i++) {
 				gsize a = g_array_index (off, gsize, i), b = g_array_index (off, gsize, i + 1);
@@ -56,10 +67,10 @@ main (int argc, char **argv)
 				if (m)
 					g_object_unref (m);
 			}
-		t[pass] = (g_get_monotonic_time () - s) / 1e6;
+		t[pass] = cpu_seconds () - s;
 	}
 	double msgs = (double) n * repeat;
-	printf ("messages %.0f\nparse only: %.0f messages/s\nparse + analysis: %.0f messages/s\n"
+	printf ("messages %.0f (rates in CPU time)\nparse only: %.0f messages/s\nparse + analysis: %.0f messages/s\n"
 		"analysis alone: %.0f messages/s (%.1f us per message)\n",
 		msgs, msgs / t[0], msgs / t[1], msgs / (t[1] - t[0]), (t[1] - t[0]) / msgs * 1e6);
 	g_array_unref (off);

@@ -1,0 +1,47 @@
+/* Internal to evidence/ingest*.c. */
+#ifndef WB_INGEST_PRIVATE_H
+#define WB_INGEST_PRIVATE_H
+
+#include <gmime/gmime.h>
+#include "case.h"
+
+typedef struct {
+	int64_t id;
+	char *address;           /* lower case; key of the traps hash table */
+	char *hosts;             /* provider hosts, ';'-separated, or NULL */
+	GTimeZone *tz;
+} wb_trap_t;
+
+/* Header fields of a copy, as stored in the messages table. */
+typedef struct {
+	char *message_id, *date_header, *date_parsed;
+	const char *date_status;         /* static */
+	char *from_addr, *from_name, *reply_to, *return_path, *sender;
+	char *to_addrs, *cc_addrs, *subject;
+	char *received_at;
+	int64_t received_epoch;
+	gboolean has_received;
+	gboolean received_no_zone;
+	const char *received_from;       /* static: received, date, none */
+} wb_fields_t;
+
+/* Date text to a GDateTime (*OUT, caller unrefs, NULL unless parsed);
+ * returns the status: ok, absent, invalid, no-zone (static strings). */
+const char *wb_ingest_date (const char *text, GDateTime **out);
+void wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f);
+void wb_fields_clear (wb_fields_t *f);
+
+/* Address (lower case) -> wb_trap_t*, owned by the table. */
+GHashTable *wb_traps_load (wb_case_t *cs, wb_status_t *status);
+/* The matching trap or NULL; *HOW receives the static match kind. */
+const wb_trap_t *wb_traps_match (GHashTable *traps, GMimeMessage *msg, const char *chain,
+				 const char **how);
+/* YYYY-MM-DD of EPOCH in TRAP's zone (UTC when TRAP is NULL); newly allocated. */
+char *wb_local_day (const wb_trap_t *trap, int64_t epoch);
+
+/* Parse LEN bytes as a message; parser warnings are appended to WARNINGS.
+ * Returns a new reference or NULL. */
+GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
+			       GString *warnings);
+
+#endif

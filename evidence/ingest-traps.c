@@ -1,0 +1,237 @@
+/* wb_ingest_assign_traps(): match every stored copy against the traps
+ * table again (after 'import traps'), merging copies that become one. */
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "ingest.h"
+#include "ingest-private.h"
+
+typedef struct {
+	int64_t msg, loc;
+	char sha[65];
+	int64_t trap;
+	const char *how;         /* static */
+	gboolean has_epoch;
+	int64_t epoch;
+} plan_t;
+
+static wb_status_t
+step (wb_case_t *cs, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, what);
+}
+
+/* Build the plan: one row per location with the trap it belongs to now. */
+static wb_status_t
+make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
+{
+	sqlite3_stmt *mst = NULL;
+	if (sqlite3_prepare_v2 (wb_case_db (cs),
+				"SELECT m.id, m.sha256, m.received_epoch, r.bytes FROM messages m"
+				" JOIN raw r ON r.id = m.raw_id ORDER BY m.id", -1, &mst, NULL) != SQLITE_OK)
+		return wb_case_fail_db (cs, "cannot read messages");
+	GMimeParserOptions *po = g_mime_parser_options_new ();
+	GString *warn = g_string_new (NULL);
+	wb_status_t rs = WB_OK;
+	int rc;
+	while ((rc = sqlite3_step (mst)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64 (mst, 0);
+		const char *sha = (const char *) sqlite3_column_text (mst, 1);
+		gboolean has_epoch = sqlite3_column_type (mst, 2) != SQLITE_NULL;
+		int64_t epoch = sqlite3_column_int64 (mst, 2);
+		const void *bytes = sqlite3_column_blob (mst, 3);
+		int len = sqlite3_column_bytes (mst, 3);
+		g_string_truncate (warn, 0);
+		GMimeMessage *msg = bytes ? wb_ingest_parse (bytes, len, po, warn) : NULL;
+		const char *hhow;
+		const wb_trap_t *ht = wb_traps_match (traps, msg, NULL, &hhow);
+		if (msg)
+			g_object_unref (msg);
+
+		sqlite3_stmt *lst = wb_case_stmt (cs,
+			"SELECT l.id, s.chain FROM locations l JOIN sources s ON s.id = l.source_id"
+			" WHERE l.message = ? ORDER BY l.id");
+		if (!lst) {
+			rs = WB_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64 (lst, 1, id);
+		while (sqlite3_step (lst) == SQLITE_ROW) {
+			plan_t p = { 0 };
+			p.msg = id;
+			p.loc = sqlite3_column_int64 (lst, 0);
+			g_strlcpy (p.sha, sha ? sha : "", sizeof p.sha);
+			const wb_trap_t *t = ht;
+			p.how = hhow;
+			if (!t)
+				t = wb_traps_match (traps, NULL, (const char *) sqlite3_column_text (lst, 1), &p.how);
+			p.trap = t ? t->id : 0;
+			p.has_epoch = has_epoch;
+			p.epoch = epoch;
+			g_array_append_val (plan, p);
+		}
+		sqlite3_reset (lst);
+	}
+	if (!rs && rc != SQLITE_DONE)
+		rs = wb_case_fail_db (cs, "cannot read messages");
+	sqlite3_finalize (mst);
+	g_mime_parser_options_free (po);
+	g_string_free (warn, TRUE);
+	return rs;
+}
+
+static wb_status_t
+find_msg (wb_case_t *cs, const char *sha, int64_t trap, int64_t *id)
+{
+	*id = 0;
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, 2, trap);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot look up message");
+}
+
+static char *
+day_for (GHashTable *traps, const plan_t *p)
+{
+	if (!p->has_epoch)
+		return NULL;
+	const wb_trap_t *t = NULL;
+	if (p->trap) {
+		GHashTableIter it;
+		gpointer v;
+		g_hash_table_iter_init (&it, traps);
+		while (!t && g_hash_table_iter_next (&it, NULL, &v))
+			if (((const wb_trap_t *) v)->id == p->trap)
+				t = v;
+	}
+	return wb_local_day (t, p->epoch);
+}
+
+static wb_status_t
+apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
+{
+	wb_status_t rs = WB_OK;
+	for (guint i = 0; i < plan->len && !rs;) {
+		/* All locations of one message. */
+		guint j = i;
+		int64_t m = g_array_index (plan, plan_t, i).msg;
+		while (j < plan->len && g_array_index (plan, plan_t, j).msg == m)
+			j++;
+		gboolean claimed = FALSE;
+		for (guint k = i; k < j && !rs; k++) {
+			plan_t *p = &g_array_index (plan, plan_t, k);
+			int64_t target;
+			if ((rs = find_msg (cs, p->sha, p->trap, &target)))
+				break;
+			char *day = day_for (traps, p);
+			if (target == m) {
+				claimed = TRUE;
+				sqlite3_stmt *st = wb_case_stmt (cs,
+					"UPDATE messages SET trap_match = ?, local_day = ? WHERE id = ?");
+				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
+				sqlite3_bind_text (st, 1, p->how, -1, SQLITE_STATIC);
+				if (day) sqlite3_bind_text (st, 2, day, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64 (st, 3, m);
+				rs = step (cs, st, "cannot update message");
+			} else if (!target && !claimed) {
+				claimed = TRUE;
+				target = m;
+				sqlite3_stmt *st = wb_case_stmt (cs,
+					"UPDATE messages SET trap_id = ?, trap_match = ?, local_day = ? WHERE id = ?");
+				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
+				sqlite3_bind_int64 (st, 1, p->trap);
+				sqlite3_bind_text (st, 2, p->how, -1, SQLITE_STATIC);
+				if (day) sqlite3_bind_text (st, 3, day, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64 (st, 4, m);
+				rs = step (cs, st, "cannot update message");
+			} else if (!target) {
+				/* Another location of the same bytes now belongs to another trap. */
+				sqlite3_stmt *st = wb_case_stmt (cs,
+					"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
+					" message_id, possible_duplicate, date_header, date_parsed, date_status,"
+					" from_addr, from_name, reply_to, return_path, sender, to_addrs, cc_addrs,"
+					" subject, received_at, received_epoch, received_from, local_day, body_text,"
+					" category, fingerprint, campaign)"
+					" SELECT sha256, raw_id, ?, ?, status, warnings, message_id, possible_duplicate,"
+					" date_header, date_parsed, date_status, from_addr, from_name, reply_to,"
+					" return_path, sender, to_addrs, cc_addrs, subject, received_at, received_epoch,"
+					" received_from, ?, body_text, category, fingerprint, campaign"
+					" FROM messages WHERE id = ?");
+				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
+				sqlite3_bind_int64 (st, 1, p->trap);
+				sqlite3_bind_text (st, 2, p->how, -1, SQLITE_STATIC);
+				if (day) sqlite3_bind_text (st, 3, day, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_int64 (st, 4, m);
+				rs = step (cs, st, "cannot split message");
+				target = sqlite3_last_insert_rowid (wb_case_db (cs));
+			}
+			g_free (day);
+			if (!rs && target != m) {
+				sqlite3_stmt *st = wb_case_stmt (cs,
+					"UPDATE OR IGNORE locations SET message = ? WHERE id = ?");
+				if (!st) { rs = WB_ERR_DB; break; }
+				sqlite3_bind_int64 (st, 1, target);
+				sqlite3_bind_int64 (st, 2, p->loc);
+				if ((rs = step (cs, st, "cannot move location")))
+					break;
+				/* Already recorded at the target (same source and offset). */
+				st = wb_case_stmt (cs, "DELETE FROM locations WHERE id = ? AND message = ?");
+				if (!st) { rs = WB_ERR_DB; break; }
+				sqlite3_bind_int64 (st, 1, p->loc);
+				sqlite3_bind_int64 (st, 2, m);
+				rs = step (cs, st, "cannot move location");
+			}
+		}
+		if (!rs && !claimed) {
+			/* Every location moved elsewhere: the row is merged away. */
+			static const char *const del[] = {
+				"DELETE FROM hops WHERE message = ?", "DELETE FROM artifacts WHERE message = ?",
+				"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+				"DELETE FROM messages WHERE id = ?", NULL
+			};
+			for (int d = 0; del[d] && !rs; d++) {
+				sqlite3_stmt *st = wb_case_stmt (cs, del[d]);
+				if (!st) { rs = WB_ERR_DB; break; }
+				sqlite3_bind_int64 (st, 1, m);
+				rs = step (cs, st, "cannot merge message");
+			}
+		}
+		i = j;
+	}
+	return rs;
+}
+
+wb_status_t
+wb_ingest_assign_traps (wb_case_t *cs)
+{
+	wb_status_t rs;
+	GHashTable *traps = wb_traps_load (cs, &rs);
+	if (!traps)
+		return rs;
+	gboolean own = sqlite3_get_autocommit (wb_case_db (cs));
+	if (own && (rs = wb_case_begin (cs))) {
+		g_hash_table_destroy (traps);
+		return rs;
+	}
+	GArray *plan = g_array_new (FALSE, TRUE, sizeof (plan_t));
+	rs = make_plan (cs, traps, plan);
+	if (!rs)
+		rs = apply_plan (cs, traps, plan);
+	if (own) {
+		if (rs)
+			wb_case_rollback (cs);
+		else
+			rs = wb_case_commit (cs);
+	}
+	g_array_free (plan, TRUE);
+	g_hash_table_destroy (traps);
+	return rs;
+}

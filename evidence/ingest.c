@@ -1,0 +1,1690 @@
+/* Evidence ingestion: walking inputs, splitting mailboxes, the parse/write
+ * pipeline.  See ingest.h.
+ *
+ * The pipeline.  The caller's thread (the walker) reads every input through
+ * libarchive, splits it into message copies and appends their bytes to a
+ * batch (up to BATCH_MAX copies or BATCH_BYTES bytes).  Every event is an
+ * item with a sequence number: source rows (begin, end), batches, the
+ * begin and commit of a top-level file.  Batches go to the parse workers
+ * (hash, GMime parse, header fields, trap), everything else straight to the
+ * writer; the writer puts items back in sequence order and is the only
+ * thread that touches SQLite while a source is being read.  The walker
+ * blocks when too much is in flight, so memory stays bounded whatever the
+ * size of the input. */
+#include <errno.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+#include "ingest.h"
+#include "analyze.h"
+#include "ingest-private.h"
+
+#define BATCH_MAX 256
+#define BATCH_BYTES (4u << 20)
+#define INFLIGHT_MAX 4096          /* weight units: a batch weighs 512, other items 1 */
+#define BATCH_WEIGHT 512
+#define READ_CHUNK (64u << 10)
+
+/* ---------------------------------------------------------------- types */
+
+typedef struct {
+	/* input, set by the walker */
+	size_t at;               /* offset of the bytes in the batch's data */
+	size_t len;
+	int64_t source_id;
+	uint64_t offset;         /* in the decompressed source */
+	char *from_line;
+	const char *split;       /* static */
+	char *chain;             /* of the source (for trap matching by path) */
+	const char *extra_warning;  /* static, e.g. "truncated" */
+	/* output, set by a parse worker */
+	char sha[65];
+	const char *status;      /* static */
+	char *warnings;
+	wb_fields_t f;
+	int64_t trap_id;
+	const char *trap_match;
+	char *local_day;
+	wb_analysis_t *analysis; /* evidence/analyze.h, stored by the writer */
+} msg_t;
+
+typedef struct {
+	GByteArray *data;
+	GArray *msgs;            /* msg_t */
+} batch_t;
+
+enum { IT_BEGIN, IT_SOURCE_BEGIN, IT_SOURCE_END, IT_BATCH, IT_COMMIT, IT_ROLLBACK };
+
+typedef struct {
+	int kind;
+	uint64_t seq;
+	batch_t *batch;
+	/* sources rows */
+	int64_t id, parent_id;
+	char *name, *chain;
+	int depth;
+	int64_t size;            /* -1: NULL */
+	char sha[65];            /* "" -> NULL */
+	const char *format;      /* static or interned */
+	char *filters;
+	const char *role;
+	char *reason;
+	int64_t messages;
+	char *custody;           /* IT_COMMIT: custody detail */
+} item_t;
+
+/* A file or member being read. */
+typedef struct src {
+	int64_t id;
+	struct src *parent;
+	char *name, *chain;
+	int depth;
+	const char *format;
+	char *filters;
+	const char *role;
+	char *reason;
+	int64_t messages;
+} src_t;
+
+struct wb_ingest {
+	wb_case_t *cs;
+	int64_t run;
+	wb_ingest_opts_t o;
+	wb_ingest_stats_t st;
+	GHashTable *traps;
+
+	/* pipeline */
+	GAsyncQueue *work_q;     /* batches for the parse workers */
+	GAsyncQueue *done_q;     /* items for the writer */
+	GThread **workers;
+	int nworkers;
+	GThread *writer;
+	GMutex lock;
+	GCond cond;
+	int inflight;            /* weight of items pushed and not yet written */
+	uint64_t seq_next;       /* walker */
+	uint64_t seq_written;    /* writer: items handled */
+	gboolean failed;         /* writer hit an error; message in errmsg */
+	wb_status_t fail_status;
+	char *errmsg;
+	gint stored;             /* copies written (for progress) */
+	gboolean committed_ok;
+
+	/* walker state for the current top-level file */
+	batch_t *batch;
+	int64_t next_source_id;
+	uint64_t total_out;      /* bytes decompressed for this top-level file */
+	uint64_t bytes_before;   /* bytes of top-level files finished */
+	struct archive *top;
+	unsigned progress_tick;
+	gboolean fatal;          /* stop walking: interrupted or writer failed */
+};
+
+static void
+batch_free (batch_t *b)
+{
+	if (!b)
+		return;
+	for (guint i = 0; i < b->msgs->len; i++) {
+		msg_t *m = &g_array_index (b->msgs, msg_t, i);
+		g_free (m->from_line);
+		g_free (m->chain);
+		g_free (m->warnings);
+		g_free (m->local_day);
+		wb_analysis_free (m->analysis);
+		wb_fields_clear (&m->f);
+	}
+	g_array_free (b->msgs, TRUE);
+	g_byte_array_free (b->data, TRUE);
+	g_free (b);
+}
+
+static void
+item_free (item_t *it)
+{
+	if (!it)
+		return;
+	batch_free (it->batch);
+	g_free (it->name);
+	g_free (it->chain);
+	g_free (it->filters);
+	g_free (it->reason);
+	g_free (it->custody);
+	g_free (it);
+}
+
+/* ------------------------------------------------------- parse workers */
+
+typedef struct {
+	wb_ingest_t *ing;
+	GMimeParserOptions *popts;
+	GString *warn;
+} worker_t;
+
+static void
+parse_msg (worker_t *w, const char *data, msg_t *m)
+{
+	wb_sha256_hex (data, m->len, m->sha);
+	g_string_truncate (w->warn, 0);
+	if (m->extra_warning)
+		g_string_append (w->warn, m->extra_warning);
+	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn);
+	const wb_trap_t *trap = NULL;
+	if (!msg) {
+		m->status = "unparsed";
+		m->f.date_status = "absent";
+		m->f.received_from = "none";
+		trap = wb_traps_match (w->ing->traps, NULL, m->chain, &m->trap_match);
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		m->analysis = wb_analyze (NULL, data, m->len, &actx);
+	} else {
+		wb_ingest_fields (msg, &m->f);
+		trap = wb_traps_match (w->ing->traps, msg, m->chain, &m->trap_match);
+		if (strcmp (m->f.date_status, "invalid") == 0) {
+			if (w->warn->len)
+				g_string_append (w->warn, "; ");
+			g_string_append (w->warn, "invalid Date header");
+		}
+		m->status = w->warn->len ? "malformed" : "ok";
+
+		/* Message analysis (evidence/analyze.h) is pure, so it runs here
+		 * in the parse worker while the GMimeMessage is alive; the
+		 * writer stores it with the new messages row. */
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		m->analysis = wb_analyze (msg, data, m->len, &actx);
+
+		g_object_unref (msg);
+	}
+	m->trap_id = trap ? trap->id : 0;
+	if (m->f.has_received)
+		m->local_day = wb_local_day (trap, m->f.received_epoch);
+	m->warnings = w->warn->len ? g_strdup (w->warn->str) : NULL;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+	worker_t *w = data;
+	for (;;) {
+		item_t *it = g_async_queue_pop (w->ing->work_q);
+		if (it->kind < 0) {
+			item_free (it);
+			break;
+		}
+		batch_t *b = it->batch;
+		for (guint i = 0; i < b->msgs->len; i++) {
+			msg_t *m = &g_array_index (b->msgs, msg_t, i);
+			parse_msg (w, (const char *) b->data->data + m->at, m);
+		}
+		g_async_queue_push (w->ing->done_q, it);
+	}
+	g_mime_parser_options_free (w->popts);
+	g_string_free (w->warn, TRUE);
+	g_free (w);
+	return NULL;
+}
+
+/* --------------------------------------------------------------- writer */
+
+static void
+bind_text (sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text (st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null (st, i);
+}
+
+static wb_status_t
+step_done (wb_ingest_t *ing, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return wb_case_fail_db (ing->cs, what);
+	return WB_OK;
+}
+
+static wb_status_t
+write_source_begin (wb_ingest_t *ing, item_t *it)
+{
+	sqlite3_stmt *st = wb_case_stmt (ing->cs,
+		"INSERT INTO sources(id, run, parent_id, name, chain, depth, size, sha256, format,"
+		" filters, role, reason, messages, complete, ingested_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, it->id);
+	sqlite3_bind_int64 (st, 2, ing->run);
+	if (it->parent_id)
+		sqlite3_bind_int64 (st, 3, it->parent_id);
+	bind_text (st, 4, it->name);
+	bind_text (st, 5, it->chain);
+	sqlite3_bind_int (st, 6, it->depth);
+	if (it->size >= 0)
+		sqlite3_bind_int64 (st, 7, it->size);
+	bind_text (st, 8, it->sha[0] ? it->sha : NULL);
+	bind_text (st, 9, it->format ? it->format : "unknown");
+	bind_text (st, 10, it->filters);
+	bind_text (st, 11, it->role ? it->role : "pending");
+	bind_text (st, 12, it->reason);
+	return step_done (ing, st, "cannot record source");
+}
+
+static wb_status_t
+write_source_end (wb_ingest_t *ing, item_t *it)
+{
+	sqlite3_stmt *st = wb_case_stmt (ing->cs,
+		"UPDATE sources SET size = coalesce(?, size), sha256 = coalesce(?, sha256), format = ?,"
+		" filters = ?, role = ?, reason = ?, messages = ? WHERE id = ?");
+	if (!st)
+		return WB_ERR_DB;
+	if (it->size >= 0)
+		sqlite3_bind_int64 (st, 1, it->size);
+	bind_text (st, 2, it->sha[0] ? it->sha : NULL);
+	bind_text (st, 3, it->format ? it->format : "unknown");
+	bind_text (st, 4, it->filters);
+	bind_text (st, 5, it->role ? it->role : "not-mail");
+	bind_text (st, 6, it->reason);
+	sqlite3_bind_int64 (st, 7, it->messages);
+	sqlite3_bind_int64 (st, 8, it->id);
+	return step_done (ing, st, "cannot record source");
+}
+
+static wb_status_t
+write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
+{
+	wb_case_t *cs = ing->cs;
+	wb_status_t rs;
+	int64_t mid = 0;
+	gboolean is_new = FALSE;
+
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, 2, m->trap_id);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		mid = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot look up message");
+
+	if (!mid) {
+		int64_t raw_id = 0;
+		st = wb_case_stmt (cs, "INSERT INTO raw(sha256, size, bytes) VALUES (?, ?, ?)"
+				       " ON CONFLICT(sha256) DO NOTHING");
+		if (!st)
+			return WB_ERR_DB;
+		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+		sqlite3_bind_int64 (st, 2, m->len);
+		sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
+		if ((rs = step_done (ing, st, "cannot store message bytes")))
+			return rs;
+		if (sqlite3_changes (wb_case_db (cs)) == 1) {
+			raw_id = sqlite3_last_insert_rowid (wb_case_db (cs));
+		} else {
+			st = wb_case_stmt (cs, "SELECT id FROM raw WHERE sha256 = ?");
+			if (!st)
+				return WB_ERR_DB;
+			sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+			if (sqlite3_step (st) == SQLITE_ROW)
+				raw_id = sqlite3_column_int64 (st, 0);
+			sqlite3_reset (st);
+			if (!raw_id)
+				return wb_case_fail_db (cs, "cannot find stored message bytes");
+		}
+		st = wb_case_stmt (cs,
+			"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
+			" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
+			" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
+			" received_epoch, received_from, local_day)"
+			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		if (!st)
+			return WB_ERR_DB;
+		wb_fields_t *f = &m->f;
+		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+		sqlite3_bind_int64 (st, 2, raw_id);
+		sqlite3_bind_int64 (st, 3, m->trap_id);
+		bind_text (st, 4, m->trap_match);
+		bind_text (st, 5, m->status);
+		bind_text (st, 6, m->warnings);
+		bind_text (st, 7, f->message_id);
+		bind_text (st, 8, f->date_header);
+		bind_text (st, 9, f->date_parsed);
+		bind_text (st, 10, f->date_status);
+		bind_text (st, 11, f->from_addr);
+		bind_text (st, 12, f->from_name);
+		bind_text (st, 13, f->reply_to);
+		bind_text (st, 14, f->return_path);
+		bind_text (st, 15, f->sender);
+		bind_text (st, 16, f->to_addrs);
+		bind_text (st, 17, f->cc_addrs);
+		bind_text (st, 18, f->subject);
+		bind_text (st, 19, f->received_at);
+		if (f->has_received)
+			sqlite3_bind_int64 (st, 20, f->received_epoch);
+		bind_text (st, 21, f->received_from);
+		bind_text (st, 22, m->local_day);
+		if ((rs = step_done (ing, st, "cannot record message")))
+			return rs;
+		mid = sqlite3_last_insert_rowid (wb_case_db (cs));
+		is_new = TRUE;
+
+		/* Different bytes under one Message-ID: flag every copy of it. */
+		if (f->message_id) {
+			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND sha256 <> ? LIMIT 1");
+			if (!st)
+				return WB_ERR_DB;
+			bind_text (st, 1, f->message_id);
+			sqlite3_bind_text (st, 2, m->sha, 64, SQLITE_STATIC);
+			rc = sqlite3_step (st);
+			sqlite3_reset (st);
+			if (rc == SQLITE_ROW) {
+				st = wb_case_stmt (cs, "UPDATE messages SET possible_duplicate = 1"
+						       " WHERE message_id = ? AND possible_duplicate = 0");
+				if (!st)
+					return WB_ERR_DB;
+				bind_text (st, 1, f->message_id);
+				if ((rs = step_done (ing, st, "cannot flag duplicate")))
+					return rs;
+			}
+		}
+
+		/* A new row: store its analysis.  A duplicate copy is the
+		 * same bytes in the same trap, analysed already. */
+		if (m->analysis && (rs = wb_analysis_store (cs, mid, m->analysis)))
+			return rs;
+	}
+
+	st = wb_case_stmt (cs, "INSERT OR IGNORE INTO locations(message, source_id, offset, length,"
+			       " from_line, split) VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, mid);
+	sqlite3_bind_int64 (st, 2, m->source_id);
+	sqlite3_bind_int64 (st, 3, m->offset);
+	sqlite3_bind_int64 (st, 4, m->len);
+	bind_text (st, 5, m->from_line);
+	bind_text (st, 6, m->split);
+	if ((rs = step_done (ing, st, "cannot record location")))
+		return rs;
+	if (is_new)
+		ing->st.added++;
+	else
+		ing->st.duplicates++;
+	return WB_OK;
+}
+
+static wb_status_t
+write_item (wb_ingest_t *ing, item_t *it)
+{
+	wb_status_t rs = WB_OK;
+	switch (it->kind) {
+	case IT_BEGIN:
+		rs = wb_case_begin (ing->cs);
+		break;
+	case IT_SOURCE_BEGIN:
+		rs = write_source_begin (ing, it);
+		break;
+	case IT_SOURCE_END:
+		rs = write_source_end (ing, it);
+		break;
+	case IT_BATCH:
+		for (guint i = 0; i < it->batch->msgs->len && !rs; i++) {
+			msg_t *m = &g_array_index (it->batch->msgs, msg_t, i);
+			rs = write_msg (ing, (const char *) it->batch->data->data + m->at, m);
+			g_atomic_int_inc (&ing->stored);
+		}
+		break;
+	case IT_COMMIT: {
+		sqlite3_stmt *st = wb_case_stmt (ing->cs, "UPDATE sources SET complete = 1 WHERE id = ?");
+		if (!st)
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (st, 1, it->id);
+		if ((rs = step_done (ing, st, "cannot mark source complete")))
+			return rs;
+		if ((rs = wb_case_custody (ing->cs, ing->run, "source", it->custody)))
+			return rs;
+		rs = wb_case_commit (ing->cs);
+		if (!rs)
+			ing->committed_ok = TRUE;
+		break;
+	}
+	case IT_ROLLBACK:
+		wb_case_rollback (ing->cs);
+		break;
+	}
+	return rs;
+}
+
+static gpointer
+writer_main (gpointer data)
+{
+	wb_ingest_t *ing = data;
+	GHashTable *pending = g_hash_table_new (g_int64_hash, g_int64_equal);
+	uint64_t want = 0;
+	for (;;) {
+		item_t *it = g_hash_table_lookup (pending, &want);
+		if (it) {
+			g_hash_table_remove (pending, &want);
+		} else {
+			it = g_async_queue_pop (ing->done_q);
+			if (it->kind < 0) {
+				item_free (it);
+				break;
+			}
+			if (it->seq != want) {
+				g_hash_table_insert (pending, &it->seq, it);
+				continue;
+			}
+		}
+		int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
+		if (it->kind == IT_ROLLBACK || !ing->failed) {
+			wb_status_t rs = write_item (ing, it);
+			if (rs && !ing->failed) {
+				g_mutex_lock (&ing->lock);
+				ing->failed = TRUE;
+				ing->fail_status = rs;
+				ing->errmsg = g_strdup (wb_case_errmsg (ing->cs));
+				g_mutex_unlock (&ing->lock);
+			}
+		}
+		item_free (it);
+		want++;
+		g_mutex_lock (&ing->lock);
+		ing->inflight -= weight;
+		ing->seq_written = want;
+		g_cond_broadcast (&ing->cond);
+		g_mutex_unlock (&ing->lock);
+	}
+	g_hash_table_destroy (pending);
+	return NULL;
+}
+
+/* ------------------------------------------------------ walker helpers */
+
+static void
+push (wb_ingest_t *ing, item_t *it)
+{
+	int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
+	g_mutex_lock (&ing->lock);
+	while (ing->inflight + weight > INFLIGHT_MAX && ing->inflight > 0)
+		g_cond_wait (&ing->cond, &ing->lock);
+	ing->inflight += weight;
+	if (ing->failed)
+		ing->fatal = TRUE;
+	g_mutex_unlock (&ing->lock);
+	it->seq = ing->seq_next++;
+	if (it->kind == IT_BATCH)
+		g_async_queue_push (ing->work_q, it);
+	else
+		g_async_queue_push (ing->done_q, it);
+}
+
+/* Wait until the writer has handled everything pushed so far. */
+static void
+drain (wb_ingest_t *ing)
+{
+	g_mutex_lock (&ing->lock);
+	while (ing->seq_written < ing->seq_next)
+		g_cond_wait (&ing->cond, &ing->lock);
+	g_mutex_unlock (&ing->lock);
+}
+
+static void
+flush_batch (wb_ingest_t *ing)
+{
+	if (!ing->batch || ing->batch->msgs->len == 0)
+		return;
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = IT_BATCH;
+	it->batch = ing->batch;
+	ing->batch = NULL;
+	push (ing, it);
+}
+
+static void
+add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t len, uint64_t offset,
+	  const char *from_line, size_t from_len, const char *split, const char *extra_warning)
+{
+	if (!ing->batch) {
+		ing->batch = g_new0 (batch_t, 1);
+		ing->batch->data = g_byte_array_sized_new (MIN (BATCH_BYTES, MAX (len, 65536)));
+		ing->batch->msgs = g_array_sized_new (FALSE, TRUE, sizeof (msg_t), BATCH_MAX);
+	}
+	msg_t m = { 0 };
+	m.at = ing->batch->data->len;
+	m.len = len;
+	m.source_id = s->id;
+	m.offset = offset;
+	m.from_line = from_line ? g_strndup (from_line, from_len) : NULL;
+	m.split = split;
+	m.chain = g_strdup (s->chain);
+	m.extra_warning = extra_warning;
+	g_byte_array_append (ing->batch->data, (const guint8 *) data, len);
+	g_array_append_val (ing->batch->msgs, m);
+	s->messages++;
+	ing->st.copies++;
+	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES)
+		flush_batch (ing);
+}
+
+static src_t *
+src_new (wb_ingest_t *ing, src_t *parent, const char *name, const char *chain)
+{
+	src_t *s = g_new0 (src_t, 1);
+	s->id = ing->next_source_id++;
+	s->parent = parent;
+	s->name = g_strdup (name);
+	s->chain = g_strdup (chain);
+	s->depth = parent ? parent->depth + 1 : 0;
+	ing->st.members++;
+	return s;
+}
+
+static void
+src_free (src_t *s)
+{
+	if (!s)
+		return;
+	g_free (s->name);
+	g_free (s->chain);
+	g_free (s->filters);
+	g_free (s->reason);
+	g_free (s);
+}
+
+static void
+src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha)
+{
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = kind;
+	it->id = s->id;
+	it->parent_id = s->parent ? s->parent->id : 0;
+	it->name = g_strdup (s->name);
+	it->chain = g_strdup (s->chain);
+	it->depth = s->depth;
+	it->size = size;
+	if (sha)
+		memcpy (it->sha, sha, 65);
+	it->format = s->format;
+	it->filters = g_strdup (s->filters);
+	it->role = s->role;
+	it->reason = g_strdup (s->reason);
+	it->messages = s->messages;
+	push (ing, it);
+}
+
+/* Mark S with ROLE and REASON (the first reason given wins). */
+static void
+src_mark (wb_ingest_t *ing, src_t *s, const char *role, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+static void
+src_mark (wb_ingest_t *ing, src_t *s, const char *role, const char *fmt, ...)
+{
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		return;
+	s->role = role;
+	g_free (s->reason);
+	va_list ap;
+	va_start (ap, fmt);
+	s->reason = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+}
+
+/* Member names may be any bytes: keep valid UTF-8, escape the rest as \xNN. */
+static char *
+escape_name (const char *name)
+{
+	if (g_utf8_validate (name, -1, NULL))
+		return g_strdup (name);
+	GString *s = g_string_new (NULL);
+	const char *p = name;
+	while (*p) {
+		const char *end;
+		if (g_utf8_validate (p, -1, &end))
+			end = p + strlen (p);
+		g_string_append_len (s, p, end - p);
+		p = end;
+		if (*p) {
+			g_string_append_printf (s, "\\x%02X", (unsigned char) *p);
+			p++;
+		}
+	}
+	return g_string_free (s, FALSE);
+}
+
+static void
+progress (wb_ingest_t *ing)
+{
+	if (!ing->o.progress || (ing->progress_tick++ & 15))
+		return;
+	uint64_t b = ing->bytes_before + (ing->top ? (uint64_t) archive_filter_bytes (ing->top, -1) : 0);
+	ing->o.progress (ing->o.progress_data, b, (uint64_t) g_atomic_int_get (&ing->stored));
+}
+
+/* ------------------------------------------------ guarded stream reads */
+
+/* One libarchive reader and what came out of it. */
+typedef struct {
+	struct archive *a;
+	uint64_t out;
+	const char *guard;       /* set when the decompression guard tripped */
+} arch_t;
+
+/* Read data of the current entry of AS.  Returns bytes read, 0 at the end,
+ * -1 on a read error (archive_error_string), -2 when the guard trips
+ * (AS->guard says which). */
+static ssize_t
+rd (wb_ingest_t *ing, arch_t *as, void *buf, size_t n)
+{
+	if (wb_interrupted) {
+		ing->fatal = TRUE;
+		return -1;
+	}
+	la_ssize_t r = archive_read_data (as->a, buf, n);
+	if (r < 0)
+		return -1;
+	as->out += r;
+	ing->total_out += r;
+	int64_t in = archive_filter_bytes (as->a, -1);
+	if (as->out > WB_INGEST_RATIO_FLOOR && in > 0 && as->out / (uint64_t) in > ing->o.max_ratio) {
+		as->guard = "decompression bomb (ratio over limit)";
+		return -2;
+	}
+	if (ing->total_out > ing->o.max_total) {
+		as->guard = "decompression budget exceeded";
+		return -2;
+	}
+	progress (ing);
+	return r;
+}
+
+static const char *
+read_error (arch_t *as)
+{
+	const char *e = archive_error_string (as->a);
+	return e ? e : "read error";
+}
+
+/* "truncated" or "corrupt" from a libarchive message. */
+static const char *
+damage_kind (const char *err)
+{
+	if (!err)
+		return "corrupt";
+	char *low = g_ascii_strdown (err, -1);
+	gboolean t = strstr (low, "truncat") || strstr (low, "unexpected end") ||
+		strstr (low, "premature") || strstr (low, "eof");
+	g_free (low);
+	return t ? "truncated" : "corrupt";
+}
+
+/* A member read from its parent archive, hashed as it goes. */
+typedef struct {
+	wb_ingest_t *ing;
+	arch_t *parent;
+	EVP_MD_CTX *ctx;
+	uint64_t size;
+	char *buf;
+	size_t replay;           /* bytes of buf to hand out first (peeked) */
+	int err;                 /* 0, -1, -2 as rd() */
+} member_t;
+
+static ssize_t
+member_read (member_t *m, void *buf, size_t n)
+{
+	if (m->err)
+		return m->err;
+	ssize_t r = rd (m->ing, m->parent, buf, n);
+	if (r < 0) {
+		m->err = (int) r;
+		return r;
+	}
+	EVP_DigestUpdate (m->ctx, buf, r);
+	m->size += r;
+	return r;
+}
+
+/* ------------------------------------------------------ mbox splitting */
+
+typedef struct {
+	wb_ingest_t *ing;
+	arch_t *as;
+	src_t *s;
+	GByteArray *buf;
+	uint64_t base;           /* stream offset of buf->data[0] */
+	gboolean eof;
+	int err;                 /* 0, -1 read error, -2 guard */
+	member_t *m;             /* read the member through M (hashed) instead of AS */
+} rdbuf_t;
+
+/* Read more into RB; FALSE at the end or on error. */
+static gboolean
+fill (rdbuf_t *rb)
+{
+	if (rb->eof || rb->err)
+		return FALSE;
+	guint old = rb->buf->len;
+	g_byte_array_set_size (rb->buf, old + READ_CHUNK);
+	ssize_t r = rb->m ? member_read (rb->m, rb->buf->data + old, READ_CHUNK)
+		: rd (rb->ing, rb->as, rb->buf->data + old, READ_CHUNK);
+	g_byte_array_set_size (rb->buf, old + (r > 0 ? r : 0));
+	if (r == 0)
+		rb->eof = TRUE;
+	else if (r < 0) {
+		rb->err = (int) r;
+		rb->eof = TRUE;
+	}
+	return r > 0;
+}
+
+static gboolean
+is_blank_before (const guint8 *d, size_t from, size_t pos, size_t *seplen)
+{
+	/* The line ending just before POS is an empty line. */
+	if (pos >= from + 1 && d[pos - 1] == '\n') {
+		if (pos == from + 1) {
+			*seplen = 1;
+			return TRUE;
+		}
+		if (d[pos - 2] == '\n') {
+			*seplen = 1;
+			return TRUE;
+		}
+		if (d[pos - 2] == '\r' && (pos == from + 2 || d[pos - 3] == '\n')) {
+			*seplen = 2;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static int64_t
+header_content_length (const guint8 *d, size_t from, size_t to)
+{
+	size_t p = from;
+	while (p < to) {
+		const guint8 *q = memchr (d + p, '\n', to - p);
+		size_t e = q ? (size_t) (q - d) : to;
+		if (e - p > 15 && g_ascii_strncasecmp ((const char *) d + p, "Content-Length:", 15) == 0) {
+			const char *v = (const char *) d + p + 15;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (!g_ascii_isdigit (*v))
+				return -1;
+			char *end;
+			guint64 n = g_ascii_strtoull (v, &end, 10);
+			return n > (1ULL << 40) ? -1 : (int64_t) n;
+		}
+		p = e + 1;
+	}
+	return -1;
+}
+
+/* Emit the copy [start, end) of RB, or the flagged record of an oversized one. */
+static void
+emit (rdbuf_t *rb, size_t start, size_t end, size_t from_at, size_t from_len, gboolean mbox,
+      const char *split, const char *warn)
+{
+	wb_ingest_t *ing = rb->ing;
+	if (end < start)
+		end = start;
+	add_copy (ing, rb->s, (const char *) rb->buf->data + start, end - start, rb->base + start,
+		  mbox ? (const char *) rb->buf->data + from_at : NULL, from_len,
+		  mbox ? split : "whole", warn);
+}
+
+static void
+flag_oversize (rdbuf_t *rb, uint64_t offset, uint64_t size, EVP_MD_CTX *ctx)
+{
+	wb_ingest_t *ing = rb->ing;
+	unsigned char md[32];
+	char hex[65];
+	EVP_DigestFinal_ex (ctx, md, NULL);
+	for (int i = 0; i < 32; i++)
+		g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+	char *name = g_strdup_printf ("message at offset %" G_GUINT64_FORMAT, offset);
+	char *chain = g_strdup_printf ("%s@%" G_GUINT64_FORMAT, rb->s->chain, offset);
+	src_t *f = src_new (ing, rb->s, name, chain);
+	f->format = "message";
+	src_mark (ing, f, "flagged", "message over size limit (%" G_GUINT64_FORMAT " bytes, limit %"
+		  G_GUINT64_FORMAT ")", size, ing->o.max_message);
+	src_push (ing, f, IT_SOURCE_BEGIN, size, hex);
+	ing->st.flagged++;
+	src_free (f);
+	g_free (name);
+	g_free (chain);
+}
+
+/* Split a plain stream (already started in RB) into copies.  MBOX: the
+ * stream begins with a From_ line; else it is one message. */
+static void
+split_stream (rdbuf_t *rb, gboolean mbox)
+{
+	wb_ingest_t *ing = rb->ing;
+	GByteArray *b = rb->buf;
+	size_t mstart = 0;           /* From_ line of the current message */
+	size_t body = 0;             /* first byte of the message */
+	size_t from_len = 0;         /* From_ line without its line end */
+	size_t pos = 0;              /* next line to look at */
+	gboolean hdr_done = FALSE;
+	int64_t cl_end = -1;         /* stream offset where Content-Length says the body ends */
+	const char *split = "mbox-from";
+	/* oversize: bytes are hashed and dropped instead of kept */
+	gboolean over = FALSE;
+	EVP_MD_CTX *ctx = NULL;
+	uint64_t over_off = 0, over_size = 0;
+	size_t hashed = 0;           /* index up to which an oversized copy was hashed */
+
+	if (mbox) {
+		for (;;) {
+			const guint8 *q = memchr (b->data, '\n', b->len);
+			if (q || !fill (rb)) {
+				size_t e = q ? (size_t) (q - b->data) : b->len;
+				from_len = e;
+				if (from_len && b->data[from_len - 1] == '\r')
+					from_len--;
+				body = pos = q ? e + 1 : e;
+				break;
+			}
+		}
+	}
+
+	for (;;) {
+		if (ing->fatal)
+			break;
+		const guint8 *q = pos < b->len ? memchr (b->data + pos, '\n', b->len - pos) : NULL;
+		size_t eol;
+		if (q) {
+			eol = (size_t) (q - b->data) + 1;
+		} else if (!rb->eof) {
+			/* Compact: drop what is before the current message. */
+			size_t keep = over ? MIN (pos, hashed) : mstart;
+			if (over && pos > hashed + 2) {
+				EVP_DigestUpdate (ctx, b->data + hashed, pos - 2 - hashed);
+				hashed = pos - 2;
+				keep = hashed;
+			}
+			if (keep > (1u << 20) && keep > b->len / 2) {
+				g_byte_array_remove_range (b, 0, keep);
+				rb->base += keep;
+				mstart -= MIN (mstart, keep);
+				body -= MIN (body, keep);
+				pos -= keep;
+				hashed -= MIN (hashed, keep);
+			}
+			fill (rb);
+			continue;
+		} else {
+			eol = b->len;
+			if (pos >= eol)
+				break;
+		}
+		size_t llen = eol - pos;
+		size_t sep = 0;
+		if (mbox && llen >= 5 && memcmp (b->data + pos, "From ", 5) == 0 &&
+		    is_blank_before (b->data, body, pos, &sep)) {
+			size_t fl = llen;
+			while (fl && (b->data[pos + fl - 1] == '\n' || b->data[pos + fl - 1] == '\r'))
+				fl--;
+			if (wb_ingest_is_from_line ((const char *) b->data + pos, fl)) {
+				gboolean boundary = TRUE;
+				if (cl_end >= 0 && (int64_t) (rb->base + pos) < cl_end && !over) {
+					/* Content-Length says the body goes on.  Believe it only if
+					 * it ends where a next message (or the file) begins. */
+					size_t ce = (size_t) (cl_end - (int64_t) rb->base);
+					while (b->len < ce + 2048 && fill (rb))
+						;
+					gboolean ok = FALSE;
+					if (ce >= b->len) {
+						ok = ce == b->len && rb->eof && !rb->err;
+					} else {
+						size_t s2 = ce;
+						while (s2 < b->len && (b->data[s2] == '\n' || b->data[s2] == '\r') && s2 < ce + 2)
+							s2++;
+						const guint8 *e2 = memchr (b->data + s2, '\n', b->len - s2);
+						size_t l2 = e2 ? (size_t) (e2 - b->data) - s2 : b->len - s2;
+						if (l2 && b->data[s2 + l2 - 1] == '\r')
+							l2--;
+						ok = (s2 > ce || (ce > 0 && b->data[ce - 1] == '\n')) &&
+							wb_ingest_is_from_line ((const char *) b->data + s2, l2);
+						if (s2 == b->len && rb->eof && !rb->err)
+							ok = TRUE;
+					}
+					if (ok) {
+						boundary = FALSE;
+						split = "mboxcl-length";
+						pos = ce;
+						cl_end = -1;
+						continue;
+					}
+				}
+				if (boundary) {
+					if (over) {
+						if (pos - sep > hashed)
+							EVP_DigestUpdate (ctx, b->data + hashed, pos - sep - hashed);
+						over_size = rb->base + pos - sep - over_off;
+						flag_oversize (rb, over_off, over_size, ctx);
+						EVP_MD_CTX_free (ctx);
+						ctx = NULL;
+						over = FALSE;
+					} else {
+						emit (rb, body, pos - sep, mstart, from_len, TRUE, split, NULL);
+					}
+					mstart = pos;
+					from_len = fl;
+					body = pos = eol;
+					hdr_done = FALSE;
+					cl_end = -1;
+					split = "mbox-from";
+					continue;
+				}
+			}
+		}
+		if (!hdr_done && ((llen == 1 && b->data[pos] == '\n') ||
+				  (llen == 2 && b->data[pos] == '\r' && b->data[pos + 1] == '\n'))) {
+			hdr_done = TRUE;
+			if (mbox) {
+				int64_t n = header_content_length (b->data, body, pos);
+				if (n >= 0)
+					cl_end = (int64_t) (rb->base + eol) + n;
+			}
+		}
+		pos = eol;
+		if (!over && pos - body > ing->o.max_message) {
+			over = TRUE;
+			over_off = rb->base + body;
+			ctx = EVP_MD_CTX_new ();
+			EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
+			hashed = body;
+		}
+	}
+
+	if (!ing->fatal) {
+		const char *warn = rb->err ? "truncated" : NULL;
+		if (over) {
+			if (b->len > hashed)
+				EVP_DigestUpdate (ctx, b->data + hashed, b->len - hashed);
+			flag_oversize (rb, over_off, rb->base + b->len - over_off, ctx);
+		} else {
+			emit (rb, body, b->len, mstart, from_len, mbox, split, warn);
+		}
+	}
+	if (ctx)
+		EVP_MD_CTX_free (ctx);
+}
+
+/* A plain (non-archive) stream: sniff, split or count as not mail.  Reads
+ * the whole stream so that the guard sees every byte. */
+static void
+handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s, member_t *m, const void *prefix, size_t plen)
+{
+	rdbuf_t rb = { ing, as, s, g_byte_array_sized_new (2 * READ_CHUNK), 0, FALSE, 0, m };
+	if (plen)
+		g_byte_array_append (rb.buf, prefix, plen);
+	while (rb.buf->len < 8192 && fill (&rb))
+		;
+	int kind = wb_ingest_sniff ((const char *) rb.buf->data, rb.buf->len);
+	if (rb.err == -1 && !ing->fatal)
+		src_mark (ing, s, "flagged", "%s: %s", damage_kind (read_error (as)), read_error (as));
+	if (kind == 0) {
+		if (!s->format)
+			s->format = rb.buf->len == 0 ? "empty"
+				: memchr (rb.buf->data, 0, MIN (rb.buf->len, 8192)) ? "binary" : "text";
+		if (!s->role || strcmp (s->role, "flagged") != 0)
+			src_mark (ing, s, "not-mail", "%s", rb.buf->len == 0 ? "empty"
+				  : strcmp (s->format, "binary") == 0 ? "binary data"
+				  : "no mail headers");
+		/* Read through to the end (the guard watches it). */
+		while (!rb.err && !rb.eof) {
+			g_byte_array_set_size (rb.buf, 0);
+			fill (&rb);
+		}
+	} else {
+		s->format = kind == 2 ? "mbox" : "message";
+		s->role = kind == 2 ? "mailbox" : "message";
+		split_stream (&rb, kind == 2);
+		if (s->messages > 0 && strcmp (s->role, "mailbox") == 0 && s->messages == 1)
+			s->role = "message";
+	}
+	if (rb.err == -2)
+		src_mark (ing, s, "flagged", "%s", as->guard);
+	else if (rb.err == -1 && !ing->fatal)
+		src_mark (ing, s, "flagged", "%s: %s", damage_kind (read_error (as)), read_error (as));
+	g_byte_array_free (rb.buf, TRUE);
+}
+
+/* ---------------------------------------------------------- archives */
+
+static struct archive *
+archive_new (gboolean raw_only)
+{
+	struct archive *a = archive_read_new ();
+	archive_read_support_filter_all (a);
+	if (!raw_only) {
+		archive_read_support_format_tar (a);
+		archive_read_support_format_zip (a);
+		archive_read_support_format_7zip (a);
+		archive_read_support_format_cpio (a);
+	}
+	archive_read_support_format_raw (a);
+	return a;
+}
+
+static char *
+filter_names (struct archive *a)
+{
+	int n = archive_filter_count (a);
+	GString *s = g_string_new (NULL);
+	/* Filter 0 is the innermost; list outermost first, without "none". */
+	for (int i = n - 1; i >= 0; i--) {
+		const char *name = archive_filter_name (a, i);
+		if (!name || strcmp (name, "none") == 0)
+			continue;
+		if (s->len)
+			g_string_append_c (s, ',');
+		g_string_append (s, name);
+	}
+	return g_string_free (s, s->len == 0);
+}
+
+static const char *
+format_name (struct archive *a)
+{
+	switch (archive_format (a) & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_TAR: return "tar";
+	case ARCHIVE_FORMAT_ZIP: return "zip";
+	case ARCHIVE_FORMAT_7ZIP: return "7z";
+	case ARCHIVE_FORMAT_CPIO: return "cpio";
+	default: return "archive";
+	}
+}
+
+static void process_archive (wb_ingest_t *ing, arch_t *as, src_t *s);
+
+/* Whether data starts like something libarchive must unpack: a compressed
+ * stream or an archive.  Anything else is read as plain data. */
+static gboolean
+looks_packed (const char *d, size_t n)
+{
+	static const struct { const char *magic; size_t len; size_t at; } magics[] = {
+		{ "\x1f\x8b", 2, 0 }, { "\x1f\x9d", 2, 0 }, { "BZh", 3, 0 },
+		{ "\xfd" "7zXZ\0", 6, 0 }, { "\x28\xb5\x2f\xfd", 4, 0 }, { "\x5d\0\0", 3, 0 },
+		{ "\x04\x22\x4d\x18", 4, 0 }, { "LZIP", 4, 0 }, { "\x89LZO", 4, 0 },
+		{ "PK\x03\x04", 4, 0 }, { "PK\x05\x06", 4, 0 }, { "PK\x07\x08", 4, 0 },
+		{ "7z\xbc\xaf\x27\x1c", 6, 0 }, { "070707", 6, 0 }, { "070701", 6, 0 },
+		{ "070702", 6, 0 }, { "\xc7\x71", 2, 0 }, { "\x71\xc7", 2, 0 },
+		{ "ustar", 5, 257 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (magics); i++)
+		if (n >= magics[i].at + magics[i].len &&
+		    memcmp (d + magics[i].at, magics[i].magic, magics[i].len) == 0)
+			return TRUE;
+	/* An old (v7) tar header has no magic: a valid checksum says tar. */
+	if (n >= 512 && memchr (d, '\n', 100) == NULL) {
+		unsigned sum = 0;
+		for (int i = 0; i < 512; i++)
+			sum += (i >= 148 && i < 156) ? ' ' : (unsigned char) d[i];
+		char field[9];
+		memcpy (field, d + 148, 8);
+		field[8] = 0;
+		char *end;
+		unsigned long want = strtoul (field, &end, 8);
+		if (end != field && want == sum)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static la_ssize_t
+member_cb (struct archive *a, void *data, const void **out)
+{
+	member_t *m = data;
+	*out = m->buf;
+	if (m->replay) {
+		size_t n = m->replay;
+		m->replay = 0;
+		return n;
+	}
+	ssize_t r = member_read (m, m->buf, READ_CHUNK);
+	if (r < 0) {
+		archive_set_error (a, EIO, "%s", r == -2 ? m->parent->guard : read_error (m->parent));
+		return -1;
+	}
+	return r;
+}
+
+static gboolean
+is_maildir_tmp (const char *name)
+{
+	/* .../tmp/FILE: a Maildir's tmp folder holds deliveries in progress. */
+	char **parts = g_strsplit (name, "/", -1);
+	int n = g_strv_length (parts);
+	gboolean tmp = n >= 3 && strcmp (parts[n - 2], "tmp") == 0 && *parts[n - 1] && *parts[n - 3];
+	g_strfreev (parts);
+	return tmp;
+}
+
+/* Read the current entry E of the archive AS as the member source. */
+static void
+handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *parent)
+{
+	const char *raw_name = archive_entry_pathname_utf8 (e);
+	if (!raw_name)
+		raw_name = archive_entry_pathname (e);
+	char *name = escape_name (raw_name ? raw_name : "");
+	char *chain = g_strdup_printf ("%s!%s", parent->chain, name);
+	src_t *s = src_new (ing, parent, name, chain);
+	mode_t type = archive_entry_filetype (e);
+	member_t m = { ing, as, EVP_MD_CTX_new (), 0, g_malloc (READ_CHUNK), 0, 0 };
+	EVP_DigestInit_ex (m.ctx, EVP_sha256 (), NULL);
+	gboolean hashed = FALSE;
+	struct archive *b = NULL;
+	GByteArray *mem = NULL;
+
+	src_push (ing, s, IT_SOURCE_BEGIN, -1, NULL);
+	if (type != AE_IFREG) {
+		s->format = "special";
+		src_mark (ing, s, "skipped", "not a regular file");
+		ing->st.skipped_members++;
+		goto done;
+	}
+	if (archive_entry_is_encrypted (e)) {
+		s->format = "encrypted";
+		src_mark (ing, s, "flagged", "encrypted member");
+		goto done;
+	}
+	if (is_maildir_tmp (name)) {
+		s->format = "maildir";
+		src_mark (ing, s, "skipped", "Maildir tmp/ (delivery in progress)");
+		ing->st.skipped_members++;
+		hashed = TRUE;
+		goto drain;
+	}
+	hashed = TRUE;
+	/* Peek: a 7z inside a container needs seeking, so it is held in memory. */
+	ssize_t r = member_read (&m, m.buf, READ_CHUNK);
+	if (r < 0)
+		goto drain;
+	if (r == 0) {
+		s->format = "empty";
+		src_mark (ing, s, "not-mail", "empty");
+		goto drain;
+	}
+	if (!looks_packed (m.buf, r)) {
+		/* Plain data (most members: a Maildir file, an mbox): read it
+		 * straight from the container, without a reader of its own. */
+		handle_plain (ing, as, s, &m, m.buf, r);
+		goto drain;
+	}
+	m.replay = r;
+	b = archive_new (FALSE);
+	if (r >= 6 && memcmp (m.buf, "7z\xBC\xAF\x27\x1C", 6) == 0) {
+		mem = g_byte_array_new ();
+		g_byte_array_append (mem, (guint8 *) m.buf, r);
+		m.replay = 0;
+		while ((r = member_read (&m, m.buf, READ_CHUNK)) > 0 && mem->len <= ing->o.max_message)
+			g_byte_array_append (mem, (guint8 *) m.buf, r);
+		if (r < 0)
+			goto drain;
+		if (mem->len > ing->o.max_message) {
+			s->format = "7z";
+			src_mark (ing, s, "flagged", "7z member over size limit (held in memory to be read)");
+			goto drain;
+		}
+		archive_read_open_memory (b, mem->data, mem->len);
+	} else {
+		archive_read_open2 (b, &m, NULL, member_cb, NULL, NULL);
+	}
+	arch_t child = { b, 0, NULL };
+	process_archive (ing, &child, s);
+
+drain:
+	/* The rest of the member, for its hash and size (and the guard). */
+	while (!ing->fatal && member_read (&m, m.buf, READ_CHUNK) > 0)
+		;
+	if (m.err == -2 && !ing->fatal) {
+		src_mark (ing, s, "flagged", "%s", as->guard);
+		src_mark (ing, parent, "flagged", "%s", as->guard);
+	} else if (m.err == -1 && !ing->fatal) {
+		/* The member's data is damaged; if the container is too, its
+		 * next header fails and flags it. */
+		const char *err = read_error (as);
+		src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
+	}
+
+done:
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		ing->st.flagged++;
+	else if (s->role && strcmp (s->role, "not-mail") == 0)
+		ing->st.not_mail++;
+	if (!s->format)
+		s->format = "unknown";
+	if (!s->role)
+		s->role = "not-mail";
+	{
+		char hex[65] = "";
+		if (hashed && !m.err) {
+			unsigned char md[32];
+			EVP_DigestFinal_ex (m.ctx, md, NULL);
+			for (int i = 0; i < 32; i++)
+				g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+		}
+		src_push (ing, s, IT_SOURCE_END, hashed && !m.err ? (int64_t) m.size : -1, hex);
+	}
+	if (b)
+		archive_read_free (b);
+	if (mem)
+		g_byte_array_free (mem, TRUE);
+	EVP_MD_CTX_free (m.ctx);
+	g_free (m.buf);
+	src_free (s);
+	g_free (name);
+	g_free (chain);
+}
+
+/* AS is opened on the bytes of S: a container or a plain (maybe
+ * compressed) stream. */
+static void
+process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
+{
+	struct archive_entry *e;
+	int r = archive_read_next_header (as->a, &e);
+	g_free (s->filters);
+	s->filters = filter_names (as->a);
+	if (r == ARCHIVE_EOF) {
+		/* Nothing, or blocks of zeros that read as an empty tar. */
+		gboolean zeros = archive_filter_bytes (as->a, -1) > 0;
+		s->format = zeros ? "binary" : "empty";
+		src_mark (ing, s, "not-mail", zeros ? "binary data" : "empty");
+		return;
+	}
+	if (r < ARCHIVE_WARN) {
+		const char *err = archive_error_string (as->a);
+		if (!err)
+			err = "unreadable";
+		s->format = "unknown";
+		src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
+		return;
+	}
+	if ((archive_format (as->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW) {
+		handle_plain (ing, as, s, NULL, NULL, 0);
+		return;
+	}
+	s->format = format_name (as->a);
+	s->role = "container";
+	if (s->depth >= ing->o.max_depth) {
+		src_mark (ing, s, "flagged", "too deep: container nested more than %d levels",
+			  ing->o.max_depth);
+		return;
+	}
+	for (;;) {
+		if (ing->fatal)
+			return;
+		if (archive_entry_filetype (e) != AE_IFDIR)
+			handle_member (ing, as, e, s);
+		if (ing->fatal || (s->reason && strcmp (s->role, "flagged") == 0 && as->guard))
+			return;
+		r = archive_read_next_header (as->a, &e);
+		if (r == ARCHIVE_EOF)
+			return;
+		if (r < ARCHIVE_WARN) {
+			const char *err = archive_error_string (as->a);
+			if (!err)
+				err = "unreadable";
+			src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
+			return;
+		}
+	}
+}
+
+/* --------------------------------------------------------- top level */
+
+static wb_status_t
+hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
+{
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return wb_case_fail (ing->cs, errno == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
+				     "cannot open '%s': %s", path, g_strerror (errno));
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+	EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
+	char *buf = g_malloc (1 << 20);
+	ssize_t r;
+	*size = 0;
+	while ((r = read (fd, buf, 1 << 20)) > 0) {
+		EVP_DigestUpdate (ctx, buf, r);
+		*size += r;
+		if (wb_interrupted)
+			break;
+	}
+	int err = errno;
+	close (fd);
+	g_free (buf);
+	unsigned char md[32];
+	EVP_DigestFinal_ex (ctx, md, NULL);
+	EVP_MD_CTX_free (ctx);
+	if (wb_interrupted)
+		return wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted");
+	if (r < 0)
+		return wb_case_fail (ing->cs, WB_ERR_IO, "cannot read '%s': %s", path, g_strerror (err));
+	for (int i = 0; i < 32; i++)
+		g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+	return WB_OK;
+}
+
+static wb_status_t
+next_ids (wb_ingest_t *ing)
+{
+	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT coalesce(max(id), 0) + 1 FROM sources");
+	if (!st)
+		return WB_ERR_DB;
+	if (sqlite3_step (st) != SQLITE_ROW) {
+		sqlite3_reset (st);
+		return wb_case_fail_db (ing->cs, "cannot read sources");
+	}
+	ing->next_source_id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	return WB_OK;
+}
+
+static void
+push_simple (wb_ingest_t *ing, int kind)
+{
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = kind;
+	push (ing, it);
+}
+
+/* Wait for the writer; on its failure or an interrupt roll back. */
+static wb_status_t
+finish_source (wb_ingest_t *ing, src_t *top, const char *custody)
+{
+	flush_batch (ing);
+	if (ing->fatal || wb_interrupted) {
+		push_simple (ing, IT_ROLLBACK);
+		drain (ing);
+	} else {
+		item_t *it = g_new0 (item_t, 1);
+		it->kind = IT_COMMIT;
+		it->id = top->id;
+		it->custody = g_strdup (custody);
+		ing->committed_ok = FALSE;
+		push (ing, it);
+		drain (ing);
+		if (ing->failed) {
+			push_simple (ing, IT_ROLLBACK);
+			drain (ing);
+		}
+	}
+	if (ing->failed) {
+		wb_case_fail (ing->cs, ing->fail_status, "%s", ing->errmsg ? ing->errmsg : "cannot write case");
+		return ing->fail_status ? ing->fail_status : WB_ERR_DB;
+	}
+	if (wb_interrupted)
+		return wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted: '%s' was not ingested",
+				     top->chain);
+	return WB_OK;
+}
+
+static wb_status_t
+ingest_file (wb_ingest_t *ing, const char *path)
+{
+	char hex[65];
+	uint64_t size = 0;
+	wb_status_t rs = hash_file (ing, path, hex, &size);
+	if (rs)
+		return rs;
+
+	sqlite3_stmt *st = wb_case_stmt (ing->cs,
+		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
+		" AND name = ? LIMIT 1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	if (rc == SQLITE_ROW) {
+		ing->st.skipped++;
+		ing->bytes_before += size;
+		return WB_OK;
+	}
+	if ((rs = next_ids (ing)))
+		return rs;
+
+	ing->total_out = 0;
+	ing->fatal = FALSE;
+	push_simple (ing, IT_BEGIN);
+	src_t *top = src_new (ing, NULL, path, path);
+	src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hex);
+
+	struct archive *a = archive_new (FALSE);
+	ing->top = a;
+	if (size == 0) {
+		top->format = "empty";
+		src_mark (ing, top, "not-mail", "empty");
+	} else if (archive_read_open_filename (a, path, READ_CHUNK) != ARCHIVE_OK) {
+		const char *err = archive_error_string (a);
+		top->format = "unknown";
+		src_mark (ing, top, "flagged", "%s", err ? err : "cannot open");
+	} else {
+		arch_t as = { a, 0, NULL };
+		process_archive (ing, &as, top);
+		if (top->filters && top->format && strcmp (top->format, "binary") == 0) {
+			/* Compressed zeros read as an empty tar: read the file again
+			 * as a plain stream so that the decompression guard sees it. */
+			archive_read_free (a);
+			ing->top = a = archive_new (TRUE);
+			ing->total_out = 0;
+			top->role = NULL;
+			top->format = NULL;
+			g_clear_pointer (&top->reason, g_free);
+			arch_t as2 = { a, 0, NULL };
+			if (archive_read_open_filename (a, path, READ_CHUNK) == ARCHIVE_OK)
+				process_archive (ing, &as2, top);
+		}
+	}
+	ing->top = NULL;
+	archive_read_free (a);
+	if (top->role && strcmp (top->role, "flagged") == 0)
+		ing->st.flagged++;
+	else if (top->role && strcmp (top->role, "not-mail") == 0)
+		ing->st.not_mail++;
+	if (!top->role)
+		top->role = "not-mail";
+	src_push (ing, top, IT_SOURCE_END, (int64_t) size, hex);
+
+	char *custody = g_strdup_printf ("path=%s sha256=%s size=%" G_GUINT64_FORMAT
+					 " messages=%" G_GINT64_FORMAT, path, hex, size, top->messages);
+	rs = finish_source (ing, top, custody);
+	g_free (custody);
+	ing->bytes_before += size;
+	if (!rs) {
+		ing->st.sources++;
+		ing->st.bytes += size;
+	}
+	src_free (top);
+	return rs;
+}
+
+static int
+cmp_str (const void *a, const void *b)
+{
+	return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* A folder named tmp beside cur/ or new/ is a Maildir's tmp/. */
+static gboolean
+dir_is_maildir_tmp (const char *dir, const char *name)
+{
+	if (strcmp (name, "tmp") != 0)
+		return FALSE;
+	char *cur = g_build_filename (dir, "cur", NULL);
+	char *nw = g_build_filename (dir, "new", NULL);
+	gboolean r = g_file_test (cur, G_FILE_TEST_IS_DIR) || g_file_test (nw, G_FILE_TEST_IS_DIR);
+	g_free (cur);
+	g_free (nw);
+	return r;
+}
+
+static wb_status_t
+record_skipped_dir (wb_ingest_t *ing, const char *path, const char *reason)
+{
+	wb_status_t rs;
+	if ((rs = next_ids (ing)))
+		return rs;
+	push_simple (ing, IT_BEGIN);
+	src_t *s = src_new (ing, NULL, path, path);
+	ing->st.members--;
+	s->format = "maildir";
+	s->role = "skipped";
+	s->reason = g_strdup (reason);
+	src_push (ing, s, IT_SOURCE_BEGIN, -1, NULL);
+	ing->st.skipped_members++;
+	char *custody = g_strdup_printf ("path=%s skipped: %s", path, reason);
+	rs = finish_source (ing, s, custody);
+	g_free (custody);
+	src_free (s);
+	return rs;
+}
+
+static wb_status_t
+ingest_dir (wb_ingest_t *ing, const char *path, int level)
+{
+	DIR *d = opendir (path);
+	if (!d)
+		return wb_case_fail (ing->cs, WB_ERR_IO, "cannot read folder '%s': %s", path,
+				     g_strerror (errno));
+	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+	struct dirent *de;
+	while ((de = readdir (d)))
+		if (strcmp (de->d_name, ".") && strcmp (de->d_name, ".."))
+			g_ptr_array_add (names, g_strdup (de->d_name));
+	closedir (d);
+	g_ptr_array_sort (names, cmp_str);
+	wb_status_t rs = WB_OK;
+	for (guint i = 0; i < names->len && !rs; i++) {
+		const char *n = names->pdata[i];
+		char *p = g_build_filename (path, n, NULL);
+		struct stat sb;
+		if (lstat (p, &sb) != 0) {
+			rs = wb_case_fail (ing->cs, WB_ERR_IO, "cannot read '%s': %s", p, g_strerror (errno));
+		} else if (S_ISDIR (sb.st_mode)) {
+			if (dir_is_maildir_tmp (path, n))
+				rs = record_skipped_dir (ing, p, "Maildir tmp/ (deliveries in progress)");
+			else if (level < 64)
+				rs = ingest_dir (ing, p, level + 1);
+		} else if (S_ISREG (sb.st_mode)) {
+			rs = ingest_file (ing, p);
+		} else {
+			rs = record_skipped_dir (ing, p, "not a regular file");
+		}
+		g_free (p);
+		if (wb_interrupted && !rs)
+			rs = wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted");
+	}
+	g_ptr_array_free (names, TRUE);
+	return rs;
+}
+
+/* ------------------------------------------------------------ public */
+
+wb_ingest_t *
+wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
+{
+	wb_status_t rs;
+	GHashTable *traps = wb_traps_load (cs, &rs);
+	if (!traps)
+		return NULL;
+	wb_ingest_t *ing = g_new0 (wb_ingest_t, 1);
+	ing->cs = cs;
+	ing->run = run;
+	if (opts)
+		ing->o = *opts;
+	if (!ing->o.max_message)
+		ing->o.max_message = WB_INGEST_MAX_MESSAGE;
+	if (ing->o.max_depth <= 0)
+		ing->o.max_depth = WB_INGEST_MAX_DEPTH;
+	if (!ing->o.max_ratio)
+		ing->o.max_ratio = WB_INGEST_MAX_RATIO;
+	if (!ing->o.max_total)
+		ing->o.max_total = WB_INGEST_MAX_TOTAL;
+	if (ing->o.threads <= 0)
+		ing->o.threads = 2;
+	ing->traps = traps;
+	/* A large page cache: with SQLite's default 2 MiB the random keys of the
+	 * sha256 indexes make it spill pages to the file over and over. */
+	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	g_mutex_init (&ing->lock);
+	g_cond_init (&ing->cond);
+	ing->work_q = g_async_queue_new ();
+	ing->done_q = g_async_queue_new ();
+	ing->nworkers = ing->o.threads;
+	ing->workers = g_new0 (GThread *, ing->nworkers);
+	for (int i = 0; i < ing->nworkers; i++) {
+		worker_t *w = g_new0 (worker_t, 1);
+		w->ing = ing;
+		w->popts = g_mime_parser_options_new ();
+		w->warn = g_string_new (NULL);
+		ing->workers[i] = g_thread_new ("wb-parse", worker_main, w);
+	}
+	ing->writer = g_thread_new ("wb-write", writer_main, ing);
+	return ing;
+}
+
+wb_status_t
+wb_ingest_path (wb_ingest_t *ing, const char *path)
+{
+	struct stat sb;
+	if (stat (path, &sb) != 0)
+		return wb_case_fail (ing->cs, errno == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
+				     "cannot read '%s': %s", path, g_strerror (errno));
+	if (S_ISDIR (sb.st_mode)) {
+		/* A Maildir given directly: its tmp/ is skipped like any other. */
+		return ingest_dir (ing, path, 0);
+	}
+	return ingest_file (ing, path);
+}
+
+const wb_ingest_stats_t *
+wb_ingest_stats (wb_ingest_t *ing)
+{
+	return &ing->st;
+}
+
+void
+wb_ingest_free (wb_ingest_t *ing)
+{
+	if (!ing)
+		return;
+	for (int i = 0; i < ing->nworkers; i++) {
+		item_t *stop = g_new0 (item_t, 1);
+		stop->kind = -1;
+		g_async_queue_push (ing->work_q, stop);
+	}
+	for (int i = 0; i < ing->nworkers; i++)
+		g_thread_join (ing->workers[i]);
+	item_t *stop = g_new0 (item_t, 1);
+	stop->kind = -1;
+	g_async_queue_push (ing->done_q, stop);
+	g_thread_join (ing->writer);
+	batch_free (ing->batch);
+	g_async_queue_unref (ing->work_q);
+	g_async_queue_unref (ing->done_q);
+	g_free (ing->workers);
+	g_hash_table_destroy (ing->traps);
+	g_mutex_clear (&ing->lock);
+	g_cond_clear (&ing->cond);
+	g_free (ing->errmsg);
+	g_free (ing);
+}

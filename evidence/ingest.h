@@ -1,0 +1,92 @@
+/* Evidence ingestion: files, folders, Maildirs, mboxes and archives into the
+ * case (tables sources, raw, messages, locations of evidence/schema.sql).
+ *
+ * Inputs are recognised by content.  Archives are read as streams through
+ * libarchive: nothing is extracted to disk and member names are never used
+ * as paths.  Each top-level file is one transaction: a killed ingest leaves
+ * the case as it was before that file, and a file whose SHA-256 and path
+ * are already recorded as complete is skipped (the same bytes under another
+ * path are read: they are another location, maybe another trap's copy).
+ *
+ * Threads: the caller's thread walks and splits the inputs; parse workers
+ * hash and parse messages with GMime in batches; one writer thread owns the
+ * SQLite connection while a source is being ingested.  The library never
+ * prints: outcomes are counted in wb_ingest_stats_t and recorded as rows. */
+#ifndef WB_INGEST_H
+#define WB_INGEST_H
+
+#include <stdint.h>
+#include "case.h"
+
+/* Defaults of the limits. */
+#define WB_INGEST_MAX_MESSAGE  (100ULL << 20)  /* a message, or a member held in memory */
+#define WB_INGEST_MAX_DEPTH    8               /* containers inside containers */
+#define WB_INGEST_MAX_RATIO    200             /* decompressed / compressed bytes ... */
+#define WB_INGEST_RATIO_FLOOR  (16ULL << 20)   /* ... checked once this much came out */
+#define WB_INGEST_MAX_TOTAL    (64ULL << 30)   /* decompressed bytes per top-level file */
+
+typedef struct {
+	uint64_t max_message;    /* 0: WB_INGEST_MAX_MESSAGE */
+	int max_depth;           /* 0: WB_INGEST_MAX_DEPTH */
+	uint64_t max_ratio;      /* 0: WB_INGEST_MAX_RATIO */
+	uint64_t max_total;      /* 0: WB_INGEST_MAX_TOTAL */
+	int threads;             /* parse threads; 0: 2 */
+	/* Called from the caller's thread at most every 64 KiB read, with the
+	 * bytes of the top-level inputs read so far and the copies stored so far. */
+	void (*progress) (void *data, uint64_t bytes, uint64_t messages);
+	void *progress_data;
+} wb_ingest_opts_t;
+
+/* Counts over one wb_ingest_t (all the paths given to it). */
+typedef struct {
+	uint64_t sources;        /* top-level files ingested */
+	uint64_t skipped;        /* top-level files already complete in the case */
+	uint64_t members;        /* files and members looked at (top level included) */
+	uint64_t copies;         /* message copies found */
+	uint64_t added;          /* new message rows (new sha256+trap) */
+	uint64_t duplicates;     /* copies already known: a location was added */
+	uint64_t not_mail;       /* files or members that hold no mail */
+	uint64_t flagged;        /* files, members or messages flagged (see sources.reason) */
+	uint64_t skipped_members;/* Maildir tmp/ entries, links, devices */
+	uint64_t bytes;          /* bytes of the top-level files read */
+} wb_ingest_stats_t;
+
+typedef struct wb_ingest wb_ingest_t;
+
+/* Start an ingestion into CS (opened for writing, writer lock held) under
+ * custody run RUN.  OPTS may be NULL.  Loads the traps table.  Returns NULL
+ * and sets the case error on failure.  Free with wb_ingest_free(). */
+wb_ingest_t *wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts);
+
+/* Ingest PATH: a file (one source, one transaction) or a folder (walked in
+ * name order; every regular file in it is one source).  A missing PATH is
+ * WB_ERR_NOT_FOUND.  Bad members do not fail the call: they are recorded as
+ * flagged sources.  Fatal errors (the case cannot be written, interrupt)
+ * roll back the current source and return non-zero with the case error set. */
+wb_status_t wb_ingest_path (wb_ingest_t *ing, const char *path);
+
+/* The counts so far; owned by ING. */
+const wb_ingest_stats_t *wb_ingest_stats (wb_ingest_t *ing);
+
+/* wb_ingest_free(NULL) does nothing. */
+void wb_ingest_free (wb_ingest_t *ing);
+
+/* Re-match every copy in CS against the current traps table (reading the
+ * headers again from the stored raw bytes and the container chains of its
+ * locations), and recompute trap_id, trap_match and local_day.  Copies that
+ * become identical (same sha256 and trap) are merged: the locations move to
+ * one message row and the other row (and its analysis rows) is deleted.
+ * Runs inside the caller's transaction if one is open, else in its own.
+ * Returns WB_OK or the case error (nothing changed then). */
+wb_status_t wb_ingest_assign_traps (wb_case_t *cs);
+
+/* Whether the first LEN bytes of a stream look like mail: 2 for an mbox
+ * (a From_ line), 1 for a single RFC 5322 message, 0 otherwise.  Exposed
+ * for tests. */
+int wb_ingest_sniff (const char *data, size_t len);
+
+/* Whether LINE (LEN bytes, no newline) is an mbox From_ line: "From ",
+ * a sender, and a ctime-style date.  Exposed for tests. */
+gboolean wb_ingest_is_from_line (const char *line, size_t len);
+
+#endif

@@ -1,0 +1,94 @@
+#!/bin/sh
+# ingest: the SpamAssassin corpus acceptance (issue 2).  Checked by Python
+# reading the tarball itself and the case file with its own sqlite3 module.
+. "$WB_ROOT/tests/lib.sh"
+
+tgz=$(corpus_tgz 2>/dev/null) || { skip "corpus" "SpamAssassin tarball not available"; t_done; exit 0; }
+cd "$T" || exit 1
+wb init c.case > /dev/null
+expect_rc "ingest the corpus tarball" 0 wb ingest c.case "$tgz"
+cp "$T/.out" first.out
+expect_eq "6,046 message copies" "6046" "$(wb sql c.case "SELECT count(*) FROM messages" --format csv | tail -n 1)"
+
+cat > check.py <<'PY'
+import hashlib, sqlite3, sys, tarfile
+tgz, case = sys.argv[1], sys.argv[2]
+db = sqlite3.connect("file:%s?mode=ro" % case, uri=True)
+rows = {}
+for chain, off, ln, fl, sha, raw in db.execute(
+        "SELECT s.chain, l.offset, l.length, l.from_line, m.sha256, r.bytes FROM locations l"
+        " JOIN sources s ON s.id = l.source_id JOIN messages m ON m.id = l.message"
+        " JOIN raw r ON r.id = m.raw_id"):
+    rows.setdefault(chain, []).append((off, ln, fl, sha, raw))
+roles = dict(((c, (r, f)) for c, r, f in db.execute("SELECT chain, role, format FROM sources WHERE depth = 1")))
+txt = from_lines = at_zero = md5_ok = slice_ok = other = other_ok = 0
+bad = []
+with tarfile.open(tgz) as t:
+    for m in t:
+        if not m.isfile():
+            continue
+        chain = tgz + "!" + m.name
+        b = t.extractfile(m).read()
+        if not m.name.endswith(".txt"):
+            other += 1
+            if roles.get(chain, (None,))[0] == "not-mail" and chain not in rows:
+                other_ok += 1
+            else:
+                bad.append("not accounted as not mail: " + m.name)
+            continue
+        txt += 1
+        if hashlib.md5(b).hexdigest() == m.name.rsplit("/", 1)[1].split(".")[1]:
+            md5_ok += 1
+        else:
+            print("md5 differs from the name:", m.name)
+        r = rows.get(chain, [])
+        if len(r) != 1:
+            bad.append("%d copies in %s" % (len(r), m.name))
+            continue
+        off, ln, fl, sha, raw = r[0]
+        piece = b[off:off + ln]
+        if off + ln == len(b) and hashlib.sha256(piece).hexdigest() == sha and piece == raw:
+            slice_ok += 1
+        else:
+            bad.append("slice of %s" % m.name)
+        if b.startswith(b"From "):
+            if fl is not None and b[:off] == fl.encode() + b"\n":
+                from_lines += 1
+            else:
+                bad.append("From_ line of %s" % m.name)
+        elif off == 0 and fl is None:
+            at_zero += 1
+        else:
+            bad.append("offset of %s" % m.name)
+print(txt, from_lines, at_zero, slice_ok, md5_ok, other == other_ok, other)
+for x in bad[:10]:
+    print(x)
+PY
+# One member of the npm package (hard-ham-1/00230) does not hash to the MD5
+# in its own name: the package changed its bytes (it ends with an extra
+# blank line).  The case stores the member exactly as the package holds it.
+expect_eq "every member: slice hashes to its SHA-256, From_ line before the offset, MD5 in the name" \
+	"md5 differs from the name: package/data/hard-ham-1/00230.244a63cd74c81123ef26129453e32c95.txt
+6046 5453 593 6046 6045 True 6061" "$(python3 check.py "$tgz" c.case)"
+# 12,107 members in the tarball (tar tzf | wc -l) plus the tarball itself.
+expect_eq "the summary accounts for every member" "members:    12108 files and members read
+copies:     6046 found: 6046 added, 0 duplicate locations
+not mail:   6061" "$(sed -n '/^members/,/^not mail/p' first.out)"
+expect_eq "ingesting it again adds 0" "0" \
+	"$(wb ingest c.case "$tgz" | sed -n 's/.*found: \([0-9]*\) added.*/\1/p')"
+expect_eq "still 6,046 copies" "6046" "$(wb sql c.case "SELECT count(*) FROM messages" --format csv | tail -n 1)"
+expect_rc "verify" 0 wb verify c.case
+expect_eq "verify says OK" "OK: 6046 stored messages match their SHA-256" "$(cat "$T/.out")"
+
+# The same messages as one mboxrd file.
+python3 "$WB_ROOT/tests/gen/corpus-mboxrd.py" "$tgz" c.mbox keep.txt > counts
+expect_eq "generator wrote 6,046, 5,985 unchanged by quoting" "6046 5985" "$(cat counts)"
+wb init m.case > /dev/null
+expect_rc "ingest the mboxrd file" 0 wb ingest m.case c.mbox
+expect_eq "6,046 copies from the mbox" "6046" "$(wb sql m.case "SELECT count(*) FROM locations" --format csv | tail -n 1)"
+wb sql c.case "SELECT sha256 FROM messages ORDER BY 1" --format csv | tail -n +2 > tgz.sha
+wb sql m.case "SELECT sha256 FROM messages ORDER BY 1" --format csv | tail -n +2 > mbox.sha
+expect_eq "unquoted messages: every SHA-256 in both" "5985 5985" \
+	"$(comm -12 keep.txt tgz.sha | wc -l) $(comm -12 keep.txt mbox.sha | wc -l)"
+expect_eq "and no other message is the same in both" "5985" "$(comm -12 tgz.sha mbox.sha | wc -l)"
+t_done

@@ -1,0 +1,376 @@
+/* The shell's pieces that need no terminal: splitting lines, telling SQL
+ * from commands, suggestions, options from usage strings, completion. */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "shell.h"
+
+/* The real table lives in main.c, which tests do not link; this one has the
+ * shapes the completion reads (usage strings with options and values). */
+const wb_command_t wb_commands[] = {
+	{ "damages", NULL, WB_CASE_READ, "Compute statutory damages",
+	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
+	  "       [--statutes DIR] [--format text|csv|json]" },
+	{ "import", NULL, WB_CASE_WRITE, "Import", "traps|parties|findings FILE.csv" },
+	{ "messages", NULL, WB_CASE_READ, "List", "[--trap ADDR] [--limit N]" },
+	{ "show", NULL, WB_CASE_READ, "Show", "ID|SHA256|MESSAGE-ID [--raw]" },
+	{ "shell", NULL, WB_CASE_READ, "Shell", "[--bail]" },
+	{ "sql", NULL, WB_CASE_READ, "SQL", "\"SELECT ...\"" },
+	{ "summary", NULL, WB_CASE_READ, "Counts", "[--format text|csv|json]" },
+	{ NULL }
+};
+
+const wb_command_t *
+wb_command_find (const char *name)
+{
+	for (const wb_command_t *c = wb_commands; c->name; c++)
+		if (strcmp (c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+Test (split, words_quotes_and_offsets)
+{
+	int pos = -1;
+	const char *msg = NULL;
+	/* explain=0..6, 'Acme Inc'=8..17, "B \"x\""=19..27 (9 bytes),
+	 * c\ d=29..32. */
+	const char *line = "explain 'Acme Inc' \"B \\\"x\\\"\" c\\ d  # note";
+	wb_shell_words_t *w = wb_shell_split (line, FALSE, &pos, &msg);
+	cr_assert_not_null (w);
+	cr_assert_eq (w->argc, 4);
+	cr_assert_str_eq (w->argv[0], "explain");
+	cr_assert_str_eq (w->argv[1], "Acme Inc");
+	cr_assert_str_eq (w->argv[2], "B \"x\"");
+	cr_assert_str_eq (w->argv[3], "c d");
+	cr_assert_null (w->argv[4]);
+	cr_assert_eq (w->start[0], 0);
+	cr_assert_eq (w->end[0], 7);
+	cr_assert_eq (w->start[1], 8);    /* the opening quote */
+	cr_assert_eq (w->end[1], 18);     /* after the closing quote */
+	cr_assert_eq (w->start[2], 19);
+	cr_assert_eq (w->end[2], 28);
+	cr_assert_eq (w->start[3], 29);
+	cr_assert_eq (w->end[3], 33);
+	wb_shell_words_free (w);
+}
+
+Test (split, unterminated_quote_points_at_it)
+{
+	int pos = -1;
+	const char *msg = NULL;
+	cr_assert_null (wb_shell_split ("damages --note 'oops", FALSE, &pos, &msg));
+	cr_assert_eq (pos, 15);
+	cr_assert_str_eq (msg, "unterminated quote '");
+	cr_assert_null (wb_shell_split ("ingest a\\", FALSE, &pos, &msg));
+	cr_assert_eq (pos, 8);
+	/* Completion reads a word still being typed. */
+	wb_shell_words_t *w = wb_shell_split ("explain 'Acme In", TRUE, &pos, &msg);
+	cr_assert_not_null (w);
+	cr_assert_eq (w->argc, 2);
+	cr_assert_str_eq (w->argv[1], "Acme In");
+	cr_assert (w->open);
+	cr_assert_eq (w->quote, '\'');
+	wb_shell_words_free (w);
+	wb_shell_words_free (NULL);
+}
+
+Test (kind, lines)
+{
+	cr_assert_eq (wb_shell_line_kind ("  "), WB_LINE_EMPTY);
+	cr_assert_eq (wb_shell_line_kind ("# comment"), WB_LINE_EMPTY);
+	cr_assert_eq (wb_shell_line_kind ("-- sql comment"), WB_LINE_EMPTY);
+	cr_assert_eq (wb_shell_line_kind (".mode csv"), WB_LINE_DOT);
+	cr_assert_eq (wb_shell_line_kind ("select 1;"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("  With x AS (SELECT 1) SELECT * FROM x"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("SELECT*FROM traps"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("PRAGMA table_info(messages)"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("VALUES(1)"), WB_LINE_SQL);
+	/* A write is SQL too, so the refusal can say why. */
+	cr_assert_eq (wb_shell_line_kind ("delete from custody"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("summary"), WB_LINE_COMMAND);
+	/* The workbench's explain against SQL's EXPLAIN. */
+	cr_assert_eq (wb_shell_line_kind ("explain Acme 'B Co'"), WB_LINE_COMMAND);
+	cr_assert_eq (wb_shell_line_kind ("explain selected 'B Co'"), WB_LINE_COMMAND);
+	cr_assert_eq (wb_shell_line_kind ("EXPLAIN QUERY PLAN SELECT 1"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("explain select 1"), WB_LINE_SQL);
+	cr_assert_eq (wb_shell_line_kind ("selected"), WB_LINE_COMMAND);
+	cr_assert (wb_shell_sql_query_word ("ExPlAiN QUERY PLAN"));
+	cr_assert (!wb_shell_sql_query_word ("delete"));
+	cr_assert (!wb_shell_sql_query_word ("selected"));
+}
+
+Test (suggest, distance_and_closest)
+{
+	cr_assert_eq (wb_shell_distance ("kitten", "sitting"), 3);
+	cr_assert_eq (wb_shell_distance ("", "abc"), 3);
+	cr_assert_eq (wb_shell_distance ("sumary", "summary"), 1);
+	const char *names[] = { "damages", "import", "ingest", "summary", "sql", NULL };
+	cr_assert_str_eq (wb_shell_closest ("sumary", names), "summary");
+	cr_assert_str_eq (wb_shell_closest ("damges", names), "damages");
+	cr_assert_str_eq (wb_shell_closest ("imp", names), "import");  /* unique prefix */
+	cr_assert_str_eq (wb_shell_closest ("sq", names), "sql");
+	cr_assert_null (wb_shell_closest ("frobnicate", names));
+	cr_assert_null (wb_shell_closest ("ls", names));    /* 2 edits of 2 letters */
+	cr_assert_null (wb_shell_closest ("", names));
+}
+
+Test (usage, options)
+{
+	GPtrArray *o = wb_shell_usage_options (wb_commands[0].usage);
+	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--statutes", "--format", "--help" };
+	cr_assert_eq (o->len, G_N_ELEMENTS (want));
+	for (guint i = 0; i < o->len; i++)
+		cr_assert_str_eq (o->pdata[i], want[i]);
+	g_ptr_array_unref (o);
+	o = wb_shell_usage_options ("");
+	cr_assert_eq (o->len, 1);
+	cr_assert_str_eq (o->pdata[0], "--help");
+	g_ptr_array_unref (o);
+}
+
+Test (usage, values)
+{
+	const char *u = wb_commands[0].usage;
+	GPtrArray *v = wb_shell_usage_values (u, "--plaintiff");
+	cr_assert_eq (v->len, 2);
+	cr_assert_str_eq (v->pdata[0], "recipient");
+	cr_assert_str_eq (v->pdata[1], "provider");
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--format");    /* before a ']' */
+	cr_assert_eq (v->len, 3);
+	cr_assert_str_eq (v->pdata[2], "json");
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--statute");   /* ID: a placeholder, not choices */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--statutes");  /* DIR */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+	v = wb_shell_usage_values (u, "--due-care"); /* a flag */
+	cr_assert_eq (v->len, 0);
+	g_ptr_array_unref (v);
+}
+
+Test (complete, prefix)
+{
+	GPtrArray *a = g_ptr_array_new ();
+	g_ptr_array_add (a, "--statute");
+	g_ptr_array_add (a, "--statutes");
+	char *p = wb_shell_common_prefix (a);
+	cr_assert_str_eq (p, "--statute");
+	g_free (p);
+	g_ptr_array_add (a, "--stat\xc3\xa9");   /* é: 0xC3 0xA9 */
+	g_ptr_array_add (a, "--stat\xc3\xa8");   /* è: 0xC3 0xA8, shares a byte */
+	p = wb_shell_common_prefix (a);
+	cr_assert_str_eq (p, "--stat");
+	g_free (p);
+	g_ptr_array_unref (a);
+}
+
+static char *
+joined (GPtrArray *c)
+{
+	g_ptr_array_add (c, NULL);
+	char *s = g_strjoinv (",", (char **) c->pdata);
+	g_ptr_array_unref (c);
+	return s;
+}
+
+static char *
+complete (wb_case_t *cs, const char *line, int *start)
+{
+	int ws = -1;
+	char *s = joined (wb_shell_complete (cs, line, &ws));
+	if (start)
+		*start = ws;
+	return s;
+}
+
+static void
+assert_completes (wb_case_t *cs, const char *line, const char *want, int want_start)
+{
+	int ws = -1;
+	char *got = complete (cs, line, &ws);
+	cr_assert_str_eq (got, want, "completing [%s]: got [%s], want [%s]", line, got, want);
+	cr_assert_eq (ws, want_start, "completing [%s]: word at %d, want %d", line, ws, want_start);
+	g_free (got);
+}
+
+Test (complete, without_a_case)
+{
+	assert_completes (NULL, "s", "show,sql,summary", 0);   /* not 'shell' */
+	assert_completes (NULL, "su", "summary", 0);
+	assert_completes (NULL, ".m", ".mode", 0);
+	assert_completes (NULL, ".mode ", "csv,json,line,table", 6);
+	assert_completes (NULL, ".bail o", "off,on", 6);
+	assert_completes (NULL, "damages --stat", "--statute,--statutes", 8);
+	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--format", 27);
+	assert_completes (NULL, "summary --format j", "json", 17);
+	assert_completes (NULL, "damages --plaintiff ", "provider,recipient", 20);
+	assert_completes (NULL, "import ", "findings,parties,traps", 7);
+	assert_completes (NULL, "frob", "", 0);
+}
+
+Test (complete, files)
+{
+	char *dir = g_dir_make_tmp ("wbshell-XXXXXX", NULL);
+	char *a = g_build_filename (dir, "box one.zip", NULL);
+	char *b = g_build_filename (dir, "box2.mbox", NULL);
+	char *sub = g_build_filename (dir, "boxes", NULL);
+	g_file_set_contents (a, "", 0, NULL);
+	g_file_set_contents (b, "", 0, NULL);
+	g_mkdir (sub, 0700);
+	char *line = g_strdup_printf ("ingest %s/bo", dir);
+	char *want = g_strdup_printf ("%s/box one.zip,%s/box2.mbox,%s/boxes/", dir, dir, dir);
+	assert_completes (NULL, line, want, 7);
+	g_free (line);
+	g_free (want);
+	/* A quoted word still being typed. */
+	line = g_strdup_printf (".read '%s/box o", dir);
+	want = g_strdup_printf ("%s/box one.zip", dir);
+	assert_completes (NULL, line, want, 6);
+	g_remove (a);
+	g_remove (b);
+	g_rmdir (sub);
+	g_rmdir (dir);
+	g_free (line);
+	g_free (want);
+	g_free (a);
+	g_free (b);
+	g_free (sub);
+	g_free (dir);
+}
+
+Test (complete, from_the_case)
+{
+	char *dir = g_dir_make_tmp ("wbshell-XXXXXX", NULL);
+	char *path = g_build_filename (dir, "c.case", NULL);
+	wb_case_t *cs = NULL;
+	cr_assert_eq (wb_case_create (path, "T", NULL, &cs, NULL), WB_OK);
+	sqlite3 *db = wb_case_db (cs);
+	/* Fixture rows written straight into the test's own case. */
+	cr_assert_eq (sqlite3_exec (db,
+		"INSERT INTO traps (address) VALUES ('alice@trap.example'), ('bob@trap.example'),"
+		" ('albert@other.example');"
+		"INSERT INTO raw (sha256, size, bytes) VALUES ('ab12', 1, 'x');"
+		"INSERT INTO messages (sha256, raw_id, status, message_id) VALUES"
+		" ('ab12', 1, 'ok', 'm1@spam.example'), ('ab12cd', 1, 'ok', 'm2@spam.example');",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_completes (cs, "messages --trap al", "albert@other.example,alice@trap.example", 16);
+	assert_completes (cs, "show m2", "m2@spam.example", 5);
+	assert_completes (cs, "show ab12", "ab12,ab12cd", 5);   /* SHA-256 prefixes */
+	/* --raw is a flag, so the word after it is still the message. */
+	assert_completes (cs, "show --raw m1", "m1@spam.example", 11);
+	/* --trap takes a value: 'al' is the value, then the next word. */
+	assert_completes (cs, "messages --limit 5 --trap al", "albert@other.example,alice@trap.example", 26);
+	assert_completes (cs, "SELECT * FROM v_co", "v_copies", 14);
+	/* No parties table yet: nothing, and no error. */
+	assert_completes (cs, "explain Ac", "", 8);
+	/* Statute ids: the embedded templates plus a statutes table. */
+	int has = 0;
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_master WHERE name = 'statutes'", -1, &st, NULL);
+	if (sqlite3_step (st) == SQLITE_ROW)
+		has = sqlite3_column_int (st, 0);
+	sqlite3_finalize (st);
+	if (!has) {
+		cr_assert_eq (sqlite3_exec (db, "CREATE TABLE statutes (id TEXT PRIMARY KEY);"
+					    "INSERT INTO statutes VALUES ('zz-test-1'), ('zz-test-2')",
+					    NULL, NULL, NULL), SQLITE_OK);
+		assert_completes (cs, "damages --statute zz-t", "zz-test-1,zz-test-2", 18);
+	}
+	wb_case_free (cs);
+	char *lock = g_strconcat (path, ".lock", NULL);
+	g_remove (lock);
+	g_remove (path);
+	g_rmdir (dir);
+	g_free (lock);
+	g_free (path);
+	g_free (dir);
+}
+
+/* Run the tee for command CMD around CHUNKS written to descriptor 2, itself pointed at
+ * a file; returns what reached the file, and the held text in *HELD. */
+static char *
+through_tee (const char *cmd, const char *const *chunks, char **held, gboolean *passed)
+{
+	char *path = NULL;
+	int fd = g_file_open_tmp ("wbtee-XXXXXX", &path, NULL);
+	cr_assert (fd >= 0);
+	fflush (stderr);
+	int saved = dup (2);
+	dup2 (fd, 2);
+	wb_shell_tee_t *t = wb_shell_tee_start (cmd);
+	cr_assert_not_null (t);
+	for (int i = 0; chunks[i]; i++) {
+		cr_assert_eq (write (2, chunks[i], strlen (chunks[i])), (ssize_t) strlen (chunks[i]));
+		g_usleep (2000);     /* separate reads, as a slow command gives */
+	}
+	*held = wb_shell_tee_stop (t, passed);
+	dup2 (saved, 2);
+	close (saved);
+	close (fd);
+	char *got = NULL;
+	g_file_get_contents (path, &got, NULL, NULL);
+	g_remove (path);
+	g_free (path);
+	return got;
+}
+
+Test (tee, progress_passes_error_is_held)
+{
+	/* A progress bar (no newline; redrawn after \r and an erase), a note,
+	 * then an error with its hint: the error and what follows are held. */
+	const char *chunks[] = {
+		"\r\033[Kingest [##..] 1", "\r\033[Kingest [####] 2", "\r\033[K",
+		"note: box.zip!x.jpg: not mail\n", "err", "or: unknown statute 'XX'\n",
+		"hint: run 'workbench statutes'\n", NULL
+	};
+	char *held = NULL;
+	gboolean passed = FALSE;
+	char *got = through_tee ("damages", chunks, &held, &passed);
+	cr_assert_str_eq (got, "\r\033[Kingest [##..] 1\r\033[Kingest [####] 2\r\033[K"
+			       "note: box.zip!x.jpg: not mail\n");
+	cr_assert_str_eq (held, "error: unknown statute 'XX'\nhint: run 'workbench statutes'\n");
+	cr_assert (passed);
+	int pos;
+	const char *msg;
+	wb_shell_words_t *w = wb_shell_split ("damages --statute XX", FALSE, &pos, &msg);
+	cr_assert_eq (wb_shell_named_word (held, w), 2);
+	cr_assert_eq (w->start[2], 18);
+	wb_shell_words_free (w);
+	g_free (got);
+	g_free (held);
+}
+
+Test (tee, getopt_message_is_held)
+{
+	/* getopt prefixes its message with argv[0], the command's name; a line
+	 * that only starts like a trigger ("err" + "and") passes through. */
+	const char *chunks[] = { "errand\n", "sql: unrecognized option '--bogus'\n",
+				 "error: bad option\n", NULL };
+	char *held = NULL;
+	gboolean passed = FALSE;
+	char *got = through_tee ("sql", chunks, &held, &passed);
+	cr_assert_str_eq (got, "errand\n");
+	cr_assert_str_eq (held, "sql: unrecognized option '--bogus'\nerror: bad option\n");
+	int pos;
+	const char *msg;
+	wb_shell_words_t *w = wb_shell_split ("sql 'SELECT 1' --bogus", FALSE, &pos, &msg);
+	cr_assert_eq (wb_shell_named_word (held, w), 2);
+	/* The command name itself is never the bad word. */
+	cr_assert_eq (wb_shell_named_word ("error: 'sql' failed", w), -1);
+	wb_shell_words_free (w);
+	g_free (got);
+	g_free (held);
+	/* Nothing written: nothing held, nothing passed. */
+	const char *none[] = { NULL };
+	got = through_tee ("sql", none, &held, &passed);
+	cr_assert_str_eq (got, "");
+	cr_assert_str_eq (held, "");
+	cr_assert (!passed);
+	g_free (got);
+	g_free (held);
+}

@@ -1,0 +1,231 @@
+/* workbench ingest CASE PATH...: files, folders, Maildirs, mboxes, archives.
+ *
+ * Outcomes (notmuch-new style): copies added; kept but noted (duplicate
+ * locations, not mail, flagged members: one 'note:' line each, exit 0);
+ * fatal (the case cannot be written, interrupt: the current source is
+ * rolled back, exit 1).  A missing PATH is an error before any work. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "wb.h"
+#include "ingest.h"
+#include "analyze.h"
+#include "rules.h"
+
+static gboolean
+parse_size (const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	guint64 v = g_ascii_strtoull (s, &end, 10);
+	if (errno || end == s)
+		return FALSE;
+	if (*end == 'K' || *end == 'k') { v <<= 10; end++; }
+	else if (*end == 'M' || *end == 'm') { v <<= 20; end++; }
+	else if (*end == 'G' || *end == 'g') { v <<= 30; end++; }
+	if (*end == 'i' && end[-1] != 0) end++;
+	if (*end == 'B') end++;
+	if (*end || v == 0)
+		return FALSE;
+	*out = v;
+	return TRUE;
+}
+
+static void
+on_progress (void *data, uint64_t bytes, uint64_t messages)
+{
+	wb_progress_update (data, bytes, messages);
+}
+
+static uint64_t
+count_bytes (const char *path, int level)
+{
+	struct stat sb;
+	if (lstat (path, &sb) != 0)
+		return 0;
+	if (S_ISREG (sb.st_mode))
+		return sb.st_size;
+	if (!S_ISDIR (sb.st_mode) || level > 64)
+		return 0;
+	GDir *d = g_dir_open (path, 0, NULL);
+	if (!d)
+		return 0;
+	uint64_t n = 0;
+	const char *e;
+	while ((e = g_dir_read_name (d))) {
+		char *p = g_build_filename (path, e, NULL);
+		n += count_bytes (p, level + 1);
+		g_free (p);
+	}
+	g_dir_close (d);
+	return n;
+}
+
+static void
+print_summary (wb_ctx_t *ctx, int64_t run, const wb_ingest_stats_t *s)
+{
+	FILE *o = ctx->out;
+	fprintf (o, "sources:    %" G_GUINT64_FORMAT " ingested, %" G_GUINT64_FORMAT
+		 " already complete (skipped)\n", s->sources, s->skipped);
+	fprintf (o, "members:    %" G_GUINT64_FORMAT " files and members read\n", s->members);
+	fprintf (o, "copies:     %" G_GUINT64_FORMAT " found: %" G_GUINT64_FORMAT " added, %"
+		 G_GUINT64_FORMAT " duplicate locations\n", s->copies, s->added, s->duplicates);
+	fprintf (o, "not mail:   %" G_GUINT64_FORMAT "\n", s->not_mail);
+	fprintf (o, "skipped:    %" G_GUINT64_FORMAT "\n", s->skipped_members);
+	fprintf (o, "flagged:    %" G_GUINT64_FORMAT "\n", s->flagged);
+	/* Flagged by reason: the reason up to its first ':' ("truncated: ..."). */
+	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
+		"SELECT CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1)"
+		" WHEN instr(reason, ' (') > 0 THEN substr(reason, 1, instr(reason, ' (') - 1)"
+		" ELSE reason END AS r, count(*) FROM sources WHERE run = ? AND role = 'flagged'"
+		" GROUP BY r ORDER BY r");
+	if (st) {
+		sqlite3_bind_int64 (st, 1, run);
+		while (sqlite3_step (st) == SQLITE_ROW)
+			fprintf (o, "  %-30s %d\n", sqlite3_column_text (st, 0), sqlite3_column_int (st, 1));
+		sqlite3_reset (st);
+	}
+	st = wb_case_stmt (ctx->cs,
+		"SELECT coalesce(t.address, '(no trap)'), count(*), count(DISTINCT m.id)"
+		" FROM locations l JOIN sources s ON s.id = l.source_id"
+		" JOIN messages m ON m.id = l.message LEFT JOIN traps t ON t.id = m.trap_id"
+		" WHERE s.run = ? GROUP BY m.trap_id ORDER BY m.trap_id = 0, t.address");
+	if (st) {
+		sqlite3_bind_int64 (st, 1, run);
+		gboolean head = FALSE;
+		while (sqlite3_step (st) == SQLITE_ROW) {
+			if (!head)
+				fprintf (o, "per trap:   (copies found, distinct copies)\n");
+			head = TRUE;
+			fprintf (o, "  %-30s %d %d\n", sqlite3_column_text (st, 0), sqlite3_column_int (st, 1),
+				 sqlite3_column_int (st, 2));
+		}
+		sqlite3_reset (st);
+	}
+}
+
+int
+wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "max-message-size", required_argument, NULL, 's' },
+		{ "max-depth", required_argument, NULL, 'd' },
+		{ "max-ratio", required_argument, NULL, 'r' },
+		{ "max-total", required_argument, NULL, 't' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ NULL }
+	};
+	wb_ingest_opts_t o = { 0 };
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		uint64_t v;
+		switch (c) {
+		case 's':
+			if (!parse_size (optarg, &o.max_message))
+				return wb_usage_error ("ingest", "--max-message-size '%s' is not a size", optarg);
+			break;
+		case 't':
+			if (!parse_size (optarg, &o.max_total))
+				return wb_usage_error ("ingest", "--max-total '%s' is not a size", optarg);
+			break;
+		case 'd':
+		case 'r':
+		case 'j':
+			if (!parse_size (optarg, &v) || v > 1000000)
+				return wb_usage_error ("ingest", "'%s' is not a positive number", optarg);
+			if (c == 'd') o.max_depth = (int) v;
+			else if (c == 'r') o.max_ratio = v;
+			else o.threads = (int) MIN (v, 16);
+			break;
+		default:
+			return wb_usage_error ("ingest", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return wb_usage_error ("ingest", "no PATH to ingest");
+	/* Every path must exist before anything is written. */
+	uint64_t total = 0;
+	for (int i = optind; i < argc; i++) {
+		struct stat sb;
+		if (stat (argv[i], &sb) != 0) {
+			wb_error ("cannot read '%s': %s", argv[i], g_strerror (errno));
+			return WB_EXIT_FAIL;
+		}
+		if (!S_ISDIR (sb.st_mode) && !S_ISREG (sb.st_mode)) {
+			wb_error ("cannot ingest '%s': not a file or folder", argv[i]);
+			return WB_EXIT_FAIL;
+		}
+		if (ctx->progress)
+			total += count_bytes (argv[i], 0);
+	}
+
+	wb_case_t *cs = ctx->cs;
+	int64_t run;
+	wb_status_t st = wb_case_run_begin (cs, "ingest", ctx->command_line, &run);
+	if (st)
+		return wb_fail_case (ctx, st);
+	wb_progress_t *pb = wb_progress_new (ctx, "ingest", total);
+	if (pb) {
+		o.progress = on_progress;
+		o.progress_data = pb;
+	}
+	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
+	if (!ing) {
+		wb_progress_free (pb);
+		return wb_fail_case (ctx, WB_ERR_DB);
+	}
+	for (int i = optind; i < argc && !st; i++)
+		st = wb_ingest_path (ing, argv[i]);
+	char *err = st ? g_strdup (wb_case_errmsg (cs)) : NULL;
+	const wb_ingest_stats_t *s = wb_ingest_stats (ing);
+	wb_ingest_stats_t counts = *s;
+	wb_ingest_free (ing);
+	wb_progress_free (pb);
+
+	/* Campaigns (near-duplicate groups) span sources, so they are formed
+	 * again once this run's copies are in; also after an interrupted or
+	 * killed run, whose committed copies have no campaign yet. */
+	if (!wb_interrupted) {
+		sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
+		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
+		if (nc)
+			sqlite3_reset (nc);
+		/* The statutes' rule findings follow from the new copies' facts. */
+		if ((counts.added || stale) && !st) {
+			if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
+				err = g_strdup (wb_case_errmsg (cs));
+		}
+	}
+
+	/* One note per flagged or skipped item of this run. */
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT role, chain, reason FROM sources WHERE run = ?"
+					    " AND role IN ('flagged', 'skipped') ORDER BY id");
+	if (q) {
+		sqlite3_bind_int64 (q, 1, run);
+		while (sqlite3_step (q) == SQLITE_ROW)
+			wb_note ("%s '%s': %s", sqlite3_column_text (q, 0), sqlite3_column_text (q, 1),
+				 sqlite3_column_text (q, 2));
+		sqlite3_reset (q);
+	}
+	char *detail = g_strdup_printf ("sources=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT
+					" copies=%" G_GUINT64_FORMAT " added=%" G_GUINT64_FORMAT
+					" duplicates=%" G_GUINT64_FORMAT " not_mail=%" G_GUINT64_FORMAT
+					" flagged=%" G_GUINT64_FORMAT "%s",
+					counts.sources, counts.skipped, counts.copies, counts.added,
+					counts.duplicates, counts.not_mail, counts.flagged,
+					st ? " status=failed" : "");
+	wb_status_t st2 = wb_case_run_end (cs, run, detail);
+	g_free (detail);
+	print_summary (ctx, run, &counts);
+	if (st) {
+		wb_error ("%s", err && *err ? err : wb_status_str (st));
+		if (st == WB_ERR_INTERRUPTED)
+			wb_hint ("run the same command again to resume: complete sources are skipped");
+		g_free (err);
+		return WB_EXIT_FAIL;
+	}
+	if (st2)
+		return wb_fail_case (ctx, st2);
+	return WB_EXIT_OK;
+}

@@ -1,0 +1,165 @@
+#include <getopt.h>
+#include <string.h>
+#include "wb.h"
+
+/* messages CASE [filters]: one row per copy.  Text mode shows the columns a
+ * person scans; CSV and JSON carry every field of the contract in
+ * DESIGN.md.  The location shown is where the copy was first found. */
+
+static gboolean
+valid_day (const char *s)
+{
+	int y, m, d;
+	char extra;
+	return strlen (s) == 10 && sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+	       g_date_valid_dmy (d, m, y);
+}
+
+static const char *const KINDS[] = { "email", "phone", "url", "domain", "postal", "ip",
+				     "affiliate_id", NULL };
+
+int
+wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "trap", required_argument, NULL, 't' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "subject", required_argument, NULL, 's' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "category", required_argument, NULL, 'c' },
+		{ "has", required_argument, NULL, 'h' },
+		{ "campaign", required_argument, NULL, 'C' },
+		{ "status", required_argument, NULL, 'x' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	/* Each filter adds a condition and binds one value, in order. */
+	GString *where = g_string_new ("");
+	GPtrArray *binds = g_ptr_array_new ();
+	const char *format = NULL;
+	gint64 limit = -1;
+	int c, rc = WB_EXIT_OK;
+#define FILTER(cond) do { g_string_append (where, " AND " cond); g_ptr_array_add (binds, optarg); } while (0)
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': FILTER ("t.address = lower(?)"); break;
+		case 'f': FILTER ("(instr(lower(coalesce(m.from_addr, '') || ' ' || coalesce(m.from_name, '')), lower(?)) > 0)"); break;
+		case 's': FILTER ("instr(lower(coalesce(m.subject, '')), lower(?)) > 0"); break;
+		case 'S':
+		case 'U':
+			if (!valid_day (optarg)) {
+				rc = wb_usage_error ("messages", "--%s '%s' is not a day (YYYY-MM-DD)",
+						     c == 'S' ? "since" : "until", optarg);
+				goto done;
+			}
+			if (c == 'S')
+				FILTER ("m.local_day >= ?");
+			else
+				FILTER ("m.local_day <= ?");
+			break;
+		case 'c': FILTER ("m.category = ?"); break;
+		case 'h':
+			if (!g_strv_contains (KINDS, optarg)) {
+				rc = wb_usage_error ("messages", "--has '%s': kinds are email, phone, url, domain, postal, ip, affiliate_id", optarg);
+				goto done;
+			}
+			FILTER ("EXISTS (SELECT 1 FROM artifacts a WHERE a.message = m.id AND a.kind = ?)");
+			break;
+		case 'C': {
+			char *end;
+			g_ascii_strtoll (optarg, &end, 10);
+			if (!*optarg || *end) {
+				rc = wb_usage_error ("messages", "--campaign takes a number, not '%s'", optarg);
+				goto done;
+			}
+			FILTER ("m.campaign = CAST(? AS INTEGER)");
+			break;
+		}
+		case 'x': FILTER ("m.status = ?"); break;
+		case 'l': {
+			char *end;
+			limit = g_ascii_strtoll (optarg, &end, 10);
+			if (!*optarg || *end || limit < 0) {
+				rc = wb_usage_error ("messages", "--limit takes a count, not '%s'", optarg);
+				goto done;
+			}
+			break;
+		}
+		case 'F': format = optarg; break;
+		default: rc = wb_usage_error ("messages", "bad option"); goto done;
+		}
+	}
+#undef FILTER
+	if (optind < argc) {
+		rc = wb_usage_error ("messages", "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	wb_mode_t mode = WB_MODE_TEXT;
+	if (format && !wb_parse_mode (format, &mode)) {
+		rc = WB_EXIT_USAGE;
+		goto done;
+	}
+	if (!format)
+		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+
+	char *sql = g_strdup_printf (
+		"SELECT m.id, m.sha256, coalesce(t.address, '') AS trap, m.message_id,"
+		" m.from_addr, m.subject, m.date_header, m.received_at, m.received_from,"
+		" m.local_day, s.chain, l.offset, l.length, m.status"
+		" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
+		" LEFT JOIN locations l ON l.id = (SELECT min(id) FROM locations WHERE message = m.id)"
+		" LEFT JOIN sources s ON s.id = l.source_id"
+		" WHERE 1%s ORDER BY m.id LIMIT %" G_GINT64_FORMAT, where->str, limit);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2 (wb_case_db (ctx->cs), sql, -1, &st, NULL) != SQLITE_OK) {
+		g_free (sql);
+		rc = wb_fail_case (ctx, wb_case_fail_db (ctx->cs, "cannot list messages"));
+		goto done;
+	}
+	g_free (sql);
+	for (guint i = 0; i < binds->len; i++)
+		sqlite3_bind_text (st, i + 1, g_ptr_array_index (binds, i), -1, SQLITE_STATIC);
+
+	static const struct { const char *name; wb_col_type_t type; gboolean text_mode; } cols[] = {
+		{ "id", WB_COL_INT, TRUE }, { "sha256", WB_COL_TEXT, FALSE },
+		{ "trap", WB_COL_TEXT, TRUE }, { "message_id", WB_COL_TEXT, FALSE },
+		{ "from", WB_COL_TEXT, TRUE }, { "subject", WB_COL_TEXT, TRUE },
+		{ "date_header", WB_COL_TEXT, FALSE }, { "received_at", WB_COL_TEXT, FALSE },
+		{ "received_from", WB_COL_TEXT, FALSE }, { "local_day", WB_COL_TEXT, TRUE },
+		{ "source", WB_COL_TEXT, FALSE }, { "offset", WB_COL_INT, FALSE },
+		{ "length", WB_COL_INT, FALSE }, { "status", WB_COL_TEXT, TRUE },
+	};
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	gboolean brief = mode == WB_MODE_TEXT;
+	for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
+		if (!brief || cols[i].text_mode)
+			wb_table_column (t, cols[i].name, cols[i].type);
+	int r;
+	while ((r = sqlite3_step (st)) == SQLITE_ROW && !wb_interrupted) {
+		for (gsize i = 0; i < G_N_ELEMENTS (cols); i++) {
+			if (brief && !cols[i].text_mode)
+				continue;
+			if (sqlite3_column_type (st, i) == SQLITE_NULL)
+				wb_table_null (t);
+			else if (cols[i].type == WB_COL_INT)
+				wb_table_int (t, sqlite3_column_int64 (st, i));
+			else
+				wb_table_text (t, (const char *) sqlite3_column_text (st, i));
+		}
+	}
+	wb_table_end (t);
+	if (r != SQLITE_DONE && r != SQLITE_ROW) {
+		wb_error ("cannot list messages: %s", sqlite3_errmsg (wb_case_db (ctx->cs)));
+		rc = WB_EXIT_FAIL;
+	} else if (wb_interrupted) {
+		wb_error ("interrupted");
+		rc = WB_EXIT_FAIL;
+	}
+	sqlite3_finalize (st);
+done:
+	g_string_free (where, TRUE);
+	g_ptr_array_free (binds, TRUE);
+	return rc;
+}

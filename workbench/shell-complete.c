@@ -1,0 +1,303 @@
+/* Tab completion: what can stand where the cursor is.  Commands and their
+ * options come from the command table (the options are read out of each
+ * usage string), statute ids from the embedded templates and the case's
+ * statutes table, party names, trap addresses and message ids from the
+ * case, everything else is a file path. */
+#include <string.h>
+#include "shell.h"
+
+/* The templates compiled into the binary (build/templates-data.c). */
+extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+
+const char *const wb_shell_dot_names[] = {
+	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".timer", NULL
+};
+
+static void
+add_if (GPtrArray *out, const char *word, const char *cand)
+{
+	if (!cand || !g_str_has_prefix (cand, word))
+		return;
+	for (guint i = 0; i < out->len; i++)
+		if (strcmp (out->pdata[i], cand) == 0)
+			return;
+	g_ptr_array_add (out, g_strdup (cand));
+}
+
+static gboolean
+table_exists (sqlite3 *db, const char *name)
+{
+	sqlite3_stmt *st = NULL;
+	gboolean found = FALSE;
+	if (sqlite3_prepare_v2 (db, "SELECT 1 FROM sqlite_master WHERE name = ?1 AND type IN ('table', 'view')",
+				-1, &st, NULL) != SQLITE_OK)
+		return FALSE;
+	sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step (st) == SQLITE_ROW;
+	sqlite3_finalize (st);
+	return found;
+}
+
+/* Add the first column of every row of SQL (with ?1 bound to WORD) that
+ * starts with WORD.  A table that is missing adds nothing. */
+static void
+add_query (GPtrArray *out, wb_case_t *cs, const char *table, const char *sql, const char *word)
+{
+	if (!cs)
+		return;
+	sqlite3 *db = wb_case_db (cs);
+	if (table && !table_exists (db, table))
+		return;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	char *like = g_strdup_printf ("%s%%", word);
+	sqlite3_bind_text (st, 1, like, -1, g_free);
+	while (sqlite3_step (st) == SQLITE_ROW)
+		add_if (out, word, (const char *) sqlite3_column_text (st, 0));
+	sqlite3_finalize (st);
+}
+
+static void
+add_statutes (GPtrArray *out, wb_case_t *cs, const char *word)
+{
+	for (int i = 0; wb_templates[i].path; i++) {
+		const char *p = wb_templates[i].path;
+		if (!g_str_has_prefix (p, "templates/statutes/") || !g_str_has_suffix (p, ".ini"))
+			continue;
+		p += strlen ("templates/statutes/");
+		char *id = g_strndup (p, strlen (p) - 4);
+		add_if (out, word, id);
+		g_free (id);
+	}
+	add_query (out, cs, "statutes", "SELECT id FROM statutes WHERE id LIKE ?1 LIMIT 500", word);
+}
+
+static void
+add_files (GPtrArray *out, const char *word)
+{
+	const char *slash = strrchr (word, '/');
+	char *dir = slash ? g_strndup (word, slash - word + 1) : g_strdup ("");
+	const char *base = slash ? slash + 1 : word;
+	char *path = *dir ? g_strdup (dir) : g_strdup (".");
+	if (path[0] == '~' && (path[1] == '/' || !path[1])) {
+		char *h = g_build_filename (g_get_home_dir (), path + 1, NULL);
+		g_free (path);
+		path = h;
+	}
+	GDir *d = g_dir_open (path, 0, NULL);
+	const char *name;
+	while (d && (name = g_dir_read_name (d))) {
+		if (name[0] == '.' && base[0] != '.')
+			continue;
+		if (!g_str_has_prefix (name, base))
+			continue;
+		char *full = g_build_filename (path, name, NULL);
+		gboolean is_dir = g_file_test (full, G_FILE_TEST_IS_DIR);
+		char *cand = g_strconcat (dir, name, is_dir ? "/" : "", NULL);
+		add_if (out, word, cand);
+		g_free (cand);
+		g_free (full);
+	}
+	if (d)
+		g_dir_close (d);
+	g_free (path);
+	g_free (dir);
+}
+
+static void
+add_sql_names (GPtrArray *out, wb_case_t *cs, const char *word)
+{
+	static const char *const kw[] = {
+		"SELECT", "FROM", "WHERE", "GROUP", "ORDER", "BY", "LIMIT", "JOIN", "WITH",
+		"DISTINCT", NULL
+	};
+	for (int i = 0; kw[i]; i++)
+		if (g_ascii_strncasecmp (kw[i], word, strlen (word)) == 0)
+			add_if (out, "", kw[i]);
+	add_query (out, cs, NULL,
+		   "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+		   " AND name NOT LIKE 'sqlite_%' AND name LIKE ?1", word);
+}
+
+/* TRUE if USAGE shows option OPT followed by a value ("--note TEXT"), not
+ * as a flag ("[--raw]"). */
+static gboolean
+takes_value (const char *usage, const char *opt)
+{
+	size_t n = strlen (opt);
+	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
+		if (g_ascii_isalnum (p[n]) || p[n] == '-')
+			continue;
+		return p[n] == ' ' && p[n + 1] && p[n + 1] != '[' && p[n + 1] != '-';
+	}
+	return FALSE;
+}
+
+/* Completions for argument WORD of command CMD, after the words ARGV[0..N). */
+static void
+complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char **argv, int n,
+		   const char *word)
+{
+	const char *prev = argv[n - 1];
+	int npos = 0;   /* positional arguments before WORD */
+	for (int i = 1; i < n; i++) {
+		if (argv[i][0] == '-') {
+			if (!strchr (argv[i], '=') && takes_value (cmd->usage, argv[i]))
+				i++;    /* its value */
+			continue;
+		}
+		npos++;
+	}
+	if (word[0] == '-') {
+		GPtrArray *opts = wb_shell_usage_options (cmd->usage);
+		for (guint i = 0; i < opts->len; i++)
+			add_if (out, word, opts->pdata[i]);
+		g_ptr_array_unref (opts);
+		return;
+	}
+	if (strcmp (prev, "--statute") == 0) {
+		add_statutes (out, cs, word);
+		return;
+	}
+	if (strcmp (prev, "--party") == 0) {
+		add_query (out, cs, "parties", "SELECT name FROM parties WHERE name LIKE ?1", word);
+		return;
+	}
+	if (strcmp (prev, "--trap") == 0) {
+		add_query (out, cs, "traps", "SELECT address FROM traps WHERE address LIKE ?1", word);
+		return;
+	}
+	if (prev[0] == '-' && prev[1] == '-') {
+		/* Choices the usage string lists: --format text|csv|json. */
+		GPtrArray *vals = wb_shell_usage_values (cmd->usage, prev);
+		guint nvals = vals->len;
+		for (guint i = 0; i < nvals; i++)
+			add_if (out, word, vals->pdata[i]);
+		g_ptr_array_unref (vals);
+		if (nvals)
+			return;
+	}
+	const char *name = cmd->name;
+	if (strcmp (name, "explain") == 0 || strcmp (name, "review") == 0) {
+		if (npos < 2) {
+			add_query (out, cs, "parties", "SELECT name FROM parties WHERE name LIKE ?1", word);
+			return;
+		}
+		if (strcmp (name, "review") == 0 && npos == 2) {
+			add_if (out, word, "confirm");
+			add_if (out, word, "reject");
+			return;
+		}
+	}
+	if ((strcmp (name, "show") == 0 && npos == 0) || (strcmp (name, "finding") == 0 && npos == 0)) {
+		add_query (out, cs, "messages",
+			   "SELECT DISTINCT message_id FROM messages WHERE message_id LIKE ?1"
+			   " ORDER BY message_id LIMIT 500", word);
+		if (strlen (word) >= 4)
+			add_query (out, cs, "messages",
+				   "SELECT DISTINCT sha256 FROM messages WHERE sha256 LIKE ?1 LIMIT 50", word);
+		return;
+	}
+	if (strcmp (name, "finding") == 0 && npos == 1) {
+		add_statutes (out, cs, word);
+		return;
+	}
+	if (strcmp (name, "finding") == 0 && npos == 3) {
+		add_if (out, word, "violation");
+		add_if (out, word, "no-violation");
+		return;
+	}
+	if (strcmp (name, "import") == 0 && npos == 0) {
+		add_if (out, word, "traps");
+		add_if (out, word, "parties");
+		add_if (out, word, "findings");
+		return;
+	}
+	if (strcmp (name, "help") == 0) {
+		for (const wb_command_t *c = wb_commands; c->name; c++)
+			add_if (out, word, c->name);
+		return;
+	}
+	add_files (out, word);
+}
+
+static void
+complete_dot (GPtrArray *out, wb_case_t *cs, char **argv, int n, const char *word)
+{
+	const char *dot = argv[0];
+	if (n > 1)
+		return;
+	if (strcmp (dot, ".mode") == 0) {
+		static const char *const m[] = { "table", "csv", "json", "line", NULL };
+		for (int i = 0; m[i]; i++)
+			add_if (out, word, m[i]);
+	} else if (strcmp (dot, ".timer") == 0 || strcmp (dot, ".bail") == 0) {
+		add_if (out, word, "on");
+		add_if (out, word, "off");
+	} else if (strcmp (dot, ".help") == 0) {
+		for (const wb_command_t *c = wb_commands; c->name; c++)
+			add_if (out, word, c->name);
+		for (int i = 0; wb_shell_dot_names[i]; i++)
+			add_if (out, word, wb_shell_dot_names[i]);
+	} else if (strcmp (dot, ".read") == 0 || strcmp (dot, ".output") == 0) {
+		add_files (out, word);
+	}
+}
+
+static gint
+cmp_str (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+GPtrArray *
+wb_shell_complete (wb_case_t *cs, const char *line, int *word_start)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	int pos = 0;
+	const char *msg = NULL;
+	wb_shell_words_t *w = wb_shell_split (line, TRUE, &pos, &msg);
+	size_t len = strlen (line);
+	if (!w) {
+		*word_start = (int) len;
+		return out;
+	}
+	/* The word under the cursor: the last one, unless the line ends with a
+	 * blank (then a new, empty word starts at the end). */
+	gboolean fresh = w->argc == 0 ||
+			 (!w->open && len > 0 && g_ascii_isspace (line[len - 1]) &&
+			  w->end[w->argc - 1] < (int) len);
+	const char *word = fresh ? "" : w->argv[w->argc - 1];
+	int n = fresh ? w->argc : w->argc - 1;     /* words before it */
+	*word_start = fresh ? (int) len : w->start[w->argc - 1];
+
+	wb_line_kind_t kind = n == 0 ? WB_LINE_COMMAND : wb_shell_line_kind (line);
+	if (kind == WB_LINE_SQL) {
+		add_sql_names (out, cs, word);
+	} else if (n == 0) {
+		if (word[0] == '.') {
+			for (int i = 0; wb_shell_dot_names[i]; i++)
+				add_if (out, word, wb_shell_dot_names[i]);
+		} else {
+			for (const wb_command_t *c = wb_commands; c->name; c++)
+				if (strcmp (c->name, "shell") != 0)
+					add_if (out, word, c->name);
+			add_if (out, word, "help");
+		}
+	} else if (w->argv[0][0] == '.') {
+		complete_dot (out, cs, w->argv, n, word);
+	} else {
+		const wb_command_t *cmd = wb_command_find (w->argv[0]);
+		static const wb_command_t help = { "help", NULL, WB_CASE_NONE, "", "[COMMAND]" };
+		if (!cmd && strcmp (w->argv[0], "help") == 0)
+			cmd = &help;
+		if (cmd)
+			complete_argument (out, cs, cmd, w->argv, n, word);
+		else
+			add_files (out, word);
+	}
+	g_ptr_array_sort (out, cmp_str);
+	wb_shell_words_free (w);
+	return out;
+}
