@@ -140,6 +140,7 @@ def message(camp, n, trap, when, ip):
     hdrs = [hdrs[-1]] + hdrs[:-1]
     return ("\n".join(hdrs) + "\n\n" + body).encode()
 
+copies = []
 manifest = {"traps": {}, "campaigns": {}, "copies": 0, "duplicate_locations": 0,
             "malformed": 0, "possible_duplicates": 0}
 per_trap = {t[0]: [] for t in TRAPS}
@@ -161,6 +162,8 @@ for camp, traps, days, per_day in plan:
                     when = base.replace(hour=7, minute=58) + timedelta(days=d)
                 ip = "203.0.113.%d" % (10 + hash(camp) % 3 if False else {"pharmacy": 11, "mortgage": 22, "adult": 33}[camp])
                 per_trap[trap].append((camp, message(camp, n, trap, when, ip)))
+                copies.append(dict(trap=trap, campaign=camp, received=when.isoformat(),
+                                   adv=CAMPAIGNS[camp]["subject"].startswith("ADV:")))
                 manifest["campaigns"][camp] = manifest["campaigns"].get(camp, 0) + 1
 
 # A newsletter the holder subscribed to (analysts mark it no-violation).
@@ -178,6 +181,11 @@ per_trap["colo@rockymail.test"].append(("malformed", bad))
 v1 = message("pharmacy", 9001, "ark@trapmail.test", base + timedelta(days=2, hours=3), "203.0.113.11")
 v2 = v1.replace(b"Save 80%", b"Save 85%")
 per_trap["ark@trapmail.test"] += [("pharmacy", v1), ("pharmacy", v2)]
+for _ in (v1, v2):
+    copies.append(dict(trap="ark@trapmail.test", campaign="pharmacy",
+                       received=(base + timedelta(days=2, hours=3)).isoformat(), adv=False))
+copies.append(dict(trap="jane@trapmail.test", campaign="ham", received="2008-03-03T17:00:00+00:00", adv=False))
+copies.append(dict(trap="colo@rockymail.test", campaign="malformed", received=None, adv=False))
 manifest["possible_duplicates"] = 2
 manifest["campaigns"]["pharmacy"] += 2
 
@@ -271,6 +279,7 @@ with open(os.path.join(out, "findings.csv"), "w", newline="") as f:
     w.writerow(["<newsletter-2008-03@garden.example.org>", "*", "commercial", "no-violation",
                 "Holder subscribed to the Garden Club newsletter in 2007"])
 
+manifest["copy_list"] = copies
 with open(os.path.join(out, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1, sort_keys=True)
 print("sample case written to %s: %d copies in %d traps" % (out, manifest["copies"], len(TRAPS)))
