@@ -48,8 +48,9 @@ whole 15" "$(q c.case "SELECT split || ' ' || count(*) FROM locations GROUP BY s
 expect_eq "a copy met again is a location, not a message" \
 	"$(cat exp/single/* exp/mbox/* | cut -d' ' -f1 | sort -u | wc -l | tr -d ' ')" \
 	"$(q c.case "SELECT count(*) FROM messages")"
-expect_eq "custody: begin, one source row per file (path, SHA-256, size), end" \
-	"begin|fx/mbox/mboxcl2|$(sha256sum < fx/mbox/mboxcl2 | cut -c1-64)|$(wc -c < fx/mbox/mboxcl2 | tr -d ' ')|end" \
+# (The 'rules' row: the statutes' rule findings made from the new copies.)
+expect_eq "custody: begin, one source row per file (path, SHA-256, size), rules, end" \
+	"begin|fx/mbox/mboxcl2|$(sha256sum < fx/mbox/mboxcl2 | cut -c1-64)|$(wc -c < fx/mbox/mboxcl2 | tr -d ' ')|rules|end" \
 	"$(q c.case "SELECT group_concat(x, '|') FROM (SELECT CASE action WHEN 'source' THEN
 		replace(replace(replace(substr(detail, 1, instr(detail, ' messages=') - 1), 'path=', ''), ' sha256=', '|'), ' size=', '|')
 		ELSE action END AS x FROM custody WHERE command = 'ingest'
