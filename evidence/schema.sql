@@ -215,6 +215,51 @@ CREATE TABLE attachments (
 -- Statutes, findings, incidents (workbench/damages*.c)
 -- ===================================================================
 
+-- The statute rule files in force for the case (templates/statutes/*.ini or
+-- an edited copy), stored whole with their SHA-256.  Empty: the built-in set
+-- is used read-only.  Replaced whole by wb_statutes_install().
+CREATE TABLE statutes (
+	id TEXT PRIMARY KEY,             -- e.g. ca-17529.5
+	citation TEXT NOT NULL,
+	jurisdiction TEXT NOT NULL,      -- two-letter state, or US
+	effective TEXT NOT NULL,         -- YYYY-MM-DD
+	file TEXT NOT NULL,              -- file name, e.g. ca-17529.5.ini
+	origin TEXT NOT NULL,            -- built-in, or the path it was read from
+	sha256 TEXT NOT NULL,            -- of content
+	content TEXT NOT NULL,           -- the file's bytes
+	run INTEGER NOT NULL,            -- custody run that stored it
+	loaded_at TEXT NOT NULL
+);
+
+-- Findings per copy x statute x provision.  source 'rule': a violation the
+-- statute's check found in the copy's facts (wb_rules_apply(); rows are
+-- replaced whole at each application; a rule that finds nothing writes no
+-- row).  source 'analyst': import CASE findings / finding, one row per
+-- (message, statute, provision), replaced by a later finding (the custody
+-- log keeps every change).  Analyst findings override rule findings.
+-- provision '*' covers every provision of the statute; statute '*' with
+-- provision 'commercial' and finding 'no-violation' takes the copy out of
+-- every statute (consented, or not commercial); provision 'commercial' with
+-- one statute takes it out of that statute.
+CREATE TABLE findings (
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES messages(id),
+	statute TEXT NOT NULL,           -- statute id or '*'
+	provision TEXT NOT NULL,         -- provision id, '*' or 'commercial'
+	finding TEXT NOT NULL CHECK (finding IN ('violation', 'no-violation')),
+	source TEXT NOT NULL CHECK (source IN ('rule', 'analyst')),
+	confidence TEXT NOT NULL DEFAULT 'certain' CHECK (confidence IN ('certain', 'indicator')),
+	evidence TEXT,                   -- rule: the facts and their evidence; analyst: the input line
+	note TEXT,                       -- analyst's note
+	run INTEGER NOT NULL,            -- custody run that wrote it
+	at TEXT NOT NULL,
+	UNIQUE (message, statute, provision, source)
+);
+CREATE INDEX findings_source ON findings(source, message);
+
+-- What damages reads of every copy, without the rows' bodies.
+CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
+
 -- ===================================================================
 -- Attribution (workbench/attrib*.c): parties, links
 -- ===================================================================

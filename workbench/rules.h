@@ -1,0 +1,64 @@
+/* Rule findings: the checks of the statute files applied to the facts of
+ * the analysis stage (schema.sql, table facts). */
+#ifndef WB_RULES_H
+#define WB_RULES_H
+
+#include "statute.h"
+
+/* One fact of one copy, as read from the facts table (strings owned by the
+ * caller).  value NULL: the analysis did not give this fact. */
+typedef struct {
+	const char *value;
+	gboolean indicator;          /* confidence 'indicator' */
+	const char *evidence;
+} wb_fact_t;
+
+/* Outcome of one provision's check on one copy. */
+typedef enum {
+	WB_RULE_NONE = 0,            /* no violation found (or undecidable: a fact is missing) */
+	WB_RULE_CERTAIN = 1,         /* violation, every fact used is certain */
+	WB_RULE_INDICATOR = 2,       /* violation resting on at least one indicator */
+} wb_rule_result_t;
+
+/* Evaluate provision P on FACTS (indexed by WB_FACT_*).  An alternative (a
+ * conjunction) holds when every condition holds; a missing fact makes its
+ * condition false.  The check holds when one alternative holds; a certain
+ * alternative wins over an indicator one.  'always' is certain; 'analyst'
+ * never holds.  When EVIDENCE is given and the check holds, the facts used
+ * and their evidence are appended to it ("subject_adv=0 (certain): ..."). */
+wb_rule_result_t wb_rule_eval (const wb_provision_t *p, const wb_fact_t facts[WB_FACT_COUNT],
+			       GString *evidence);
+
+/* Apply every statute of SET to every copy's facts, replacing the stored
+ * rule findings (findings.source = 'rule') in one transaction, with a
+ * custody row (counts) in run RUN.  Records case_info 'rules_run' = RUN and
+ * 'rules_statutes' = SET's digest, so damages knows the stored findings
+ * match the facts and the statute set.  SET NULL: the case's set.  *COUNT
+ * (if given) receives the number of findings written.
+ *
+ * The lead calls it at the end of ingest and of reanalyze (after the facts
+ * are written), and after 'statutes' are installed or replaced.  Without
+ * it, damages computes the rule findings from the facts in memory. */
+wb_status_t wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count);
+
+/* TRUE if the stored rule findings were made with SET from the current
+ * facts: case_info rules_statutes equals SET's digest and no ingest or
+ * reanalyze run came after rules_run. */
+gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
+
+#endif
+
+/* Record an analyst finding: FINDING ("violation" or "no-violation") of
+ * STATUTE (an id of SET, or "*" with PROVISION "commercial") PROVISION (an
+ * id or label, "*" or "commercial") for every copy MESSAGE names: a
+ * Message-ID (with or without <>), a SHA-256, or "#ID" (messages.id); with
+ * TRAP (an address) only that trap's copy.  Replaces an earlier analyst
+ * finding for the same copy, statute and provision.  One custody row
+ * 'finding' per call (the old and new findings, EVIDENCE, NOTE) in run RUN,
+ * inside the caller's transaction.  *MATCHED (if given) receives the copies
+ * changed.  Unknown statute, provision, message or trap: WB_ERR_NOT_FOUND
+ * or WB_ERR_USAGE with the message on the case. */
+wb_status_t wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run,
+			       const char *message, const char *trap, const char *statute,
+			       const char *provision, const char *finding, const char *note,
+			       const char *evidence, int64_t *matched);
