@@ -435,11 +435,7 @@ incidents (doc_t *p)
 	heading (p, "Largest incidents");
 	GPtrArray *a = g_ptr_array_new ();
 	for (guint i = 0; i < r->incidents->len; i++) {
-		wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, i);
-		const wb_rparams_t *pr = &r->params[g->statute];
-		int64_t cap = pr->model == WB_RM_INCIDENT ? pr->cap_cents : 0;
-		g->amount_cents = cap && g->uncapped_cents > cap ? cap : g->uncapped_cents;
-		g_ptr_array_add (a, g);
+		g_ptr_array_add (a, &g_array_index (r->incidents, wb_rgroup_t, i));
 	}
 	g_ptr_array_sort (a, cmp_amount);
 	if (!a->len)

@@ -9,21 +9,28 @@
 #define WB_XLSX_MAX_ROWS 1048576
 #define WB_XLSX_MAX_CELL 32767
 
-/* How a statute's amount follows from its rows (what the workbook's
- * formulas reproduce). */
-typedef enum { WB_RM_NONE, WB_RM_INCIDENT, WB_RM_PER_DAY, WB_RM_AGGREGATE } wb_rmodel_t;
-typedef enum { WB_RE_NONE, WB_RE_LESSER, WB_RE_GREATER } wb_relect_t;
+/* How a statute's amount follows from its rows: the parameters the
+ * workbook's formulas use (Statutes sheet), from the statute's rule file
+ * when the caller gives the statute set, else read off the engine's result. */
+typedef enum { WB_RCAP_NONE, WB_RCAP_INCIDENT, WB_RCAP_DAY, WB_RCAP_ACTION } wb_rcap_t;
 
 typedef struct {
-	wb_rmodel_t model;
-	int64_t cap_cents;               /* per incident or per day; 0 = none */
-	wb_relect_t election;            /* against the per-action amount */
-	int64_t action_cents;            /* per-action cap or floor; 0 = none */
-	int64_t per_message_cents;       /* the commonest per-copy amount */
+	wb_rcap_t cap_kind;
+	int64_t cap_cents;               /* per incident, day or action; 0 = none */
+	gboolean greater;                /* election: the greater of sum and cap */
+	gboolean aggregate;              /* day cap: min(sum, cap x days), not per day */
+	int multiplier;                  /* aggravated damages multiplier, 1 = none */
+	int may_sue;                     /* 1, or 0: this plaintiff has no action */
+	const char *basis;               /* where the parameters came from */
+	int64_t per_message_cents;       /* the statute's per-copy amount */
 	int64_t uncapped_cents;          /* sum of the rows */
+	int64_t free_cents;              /* of which outside the cap */
 	int64_t amount_cents;            /* what the formulas give */
 	gboolean matches;                /* amount_cents == the engine's amount */
 	char *provisions;                /* distinct provisions used, '; '-separated */
+	char *quoted;                    /* those provisions quoted from the statute, or NULL */
+	char *damages_text;              /* the statute's damages words, or NULL */
+	char *rule_sha256, *rule_file;   /* or NULL */
 } wb_rparams_t;
 
 /* One group of rows under one statute: an incident or a day. */
@@ -33,8 +40,9 @@ typedef struct {
 	char day[11];                    /* the day, or the incident's first day */
 	char last_day[11];               /* the incident's last day */
 	int64_t copies;
-	int64_t uncapped_cents;
-	int64_t amount_cents;            /* after the model's cap */
+	int64_t uncapped_cents;          /* all its rows */
+	int64_t free_cents;              /* rows outside the cap */
+	int64_t amount_cents;            /* after the cap, as the formulas give it */
 } wb_rgroup_t;
 
 typedef struct { char *key; int64_t n; } wb_rcount_t;

@@ -163,6 +163,8 @@ build_groups (wb_report_t *r)
 		}
 		g->copies++;
 		g->uncapped_cents += row->per_message_cents;
+		if (row->uncapped)
+			g->free_cents += row->per_message_cents;
 		if (strcmp (row->local_day, g->day) < 0)
 			g_strlcpy (g->day, row->local_day, sizeof g->day);
 		if (strcmp (row->local_day, g->last_day) > 0)
@@ -180,6 +182,8 @@ build_groups (wb_report_t *r)
 		}
 		g->copies++;
 		g->uncapped_cents += row->per_message_cents;
+		if (row->uncapped)
+			g->free_cents += row->per_message_cents;
 	}
 	g_array_sort (r->incidents, cmp_group);
 	g_array_sort (r->days, cmp_group);
@@ -202,15 +206,48 @@ engine_cap (const GArray *groups, int s)
 }
 
 static int64_t
-sum_capped (const GArray *groups, int s, int64_t cap)
+elect (gboolean greater, int64_t sum, int64_t cap)
 {
-	int64_t v = 0;
-	for (guint i = 0; i < groups->len; i++) {
-		const wb_rgroup_t *g = &g_array_index (groups, wb_rgroup_t, i);
-		if (g->statute == s)
-			v += cap > 0 && g->uncapped_cents > cap ? cap : g->uncapped_cents;
+	return greater ? MAX (sum, cap) : MIN (sum, cap);
+}
+
+/* What the workbook's formulas give for statute S under parameters P; the
+ * group amounts are set as the Incidents and Days sheets compute them. */
+static int64_t
+evaluate (wb_report_t *r, int s, const wb_rparams_t *p)
+{
+	int64_t capped = p->uncapped_cents - p->free_cents, base = 0, ndays = 0, inc = 0, day = 0;
+	for (guint i = 0; i < r->incidents->len; i++) {
+		wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, i);
+		if (g->statute != s)
+			continue;
+		int64_t c = g->uncapped_cents - g->free_cents;
+		g->amount_cents = (p->cap_kind == WB_RCAP_INCIDENT && p->cap_cents > 0 && c > 0
+				   ? elect (p->greater, c, p->cap_cents) : c) + g->free_cents;
+		inc += g->amount_cents;
 	}
-	return v;
+	for (guint i = 0; i < r->days->len; i++) {
+		wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, i);
+		if (g->statute != s)
+			continue;
+		int64_t c = g->uncapped_cents - g->free_cents;
+		g->amount_cents = (p->cap_kind == WB_RCAP_DAY && !p->aggregate && p->cap_cents > 0 && c > 0
+				   ? elect (p->greater, c, p->cap_cents) : c) + g->free_cents;
+		day += g->amount_cents;
+		ndays += c > 0;
+	}
+	switch (p->cap_kind) {
+	case WB_RCAP_NONE: base = p->uncapped_cents; break;
+	case WB_RCAP_INCIDENT: base = inc; break;
+	case WB_RCAP_DAY:
+		base = p->aggregate ? (capped > 0 ? elect (p->greater, capped, p->cap_cents * ndays) : 0) + p->free_cents
+				    : day;
+		break;
+	case WB_RCAP_ACTION:
+		base = (capped > 0 ? elect (p->greater, capped, p->cap_cents) : 0) + p->free_cents;
+		break;
+	}
+	return base * p->multiplier * p->may_sue;
 }
 
 static int
@@ -219,29 +256,34 @@ cmp_strp (gconstpointer a, gconstpointer b)
 	return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* Find how each statute's amount follows from its rows, so the workbook
- * can state it as formulas: a cap per incident or per day (read off the
- * groups the engine capped), the aggregate day rule, and a per-action
- * amount taken as the lesser or the greater.  The result is checked
- * against the engine's amount; 'matches' says whether it agrees. */
+/* The parameters of each statute, for the workbook's formulas.  With the
+ * statute set they are the rule file's (cap, election for the plaintiff,
+ * due-care cap, aggravated multiplier, whether this plaintiff may sue);
+ * without it they are read off the result: a cap per incident or per day
+ * from the groups the engine capped, else a per-action amount.  Either way
+ * the formulas' amount is checked against the engine's ('matches'). */
 static void
 infer_params (wb_report_t *r)
 {
 	const wb_damages_t *d = r->d;
+	const wb_statute_set_t *set = r->o->statutes;
 	guint n = d->statutes ? d->statutes->len : 0;
 	r->params = g_new0 (wb_rparams_t, n ? n : 1);
 	for (guint s = 0; s < n; s++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (d->statutes, s);
+		const wb_statute_t *rule = set ? wb_statute_set_find (set, st->id) : NULL;
 		wb_rparams_t *p = &r->params[s];
 		GHashTable *amounts = g_hash_table_new (g_int64_hash, g_int64_equal);
 		GHashTable *provs = g_hash_table_new (g_str_hash, g_str_equal);
 		GPtrArray *plist = g_ptr_array_new ();
-		int64_t best = 0, best_n = 0, ndays = 0;
+		int64_t best = 0, best_n = 0;
 		for (guint i = 0; d->rows && i < d->rows->len; i++) {
 			wb_damages_row_t *row = &g_array_index (d->rows, wb_damages_row_t, i);
 			if (row->statute != (int) s)
 				continue;
 			p->uncapped_cents += row->per_message_cents;
+			if (row->uncapped)
+				p->free_cents += row->per_message_cents;
 			int64_t c = GPOINTER_TO_SIZE (g_hash_table_lookup (amounts, &row->per_message_cents)) + 1;
 			g_hash_table_insert (amounts, &row->per_message_cents, GSIZE_TO_POINTER (c));
 			if (c > best_n || (c == best_n && row->per_message_cents < best)) {
@@ -259,62 +301,80 @@ infer_params (wb_report_t *r)
 			}
 			g_strfreev (parts);
 		}
-		for (guint i = 0; i < r->days->len; i++)
-			if (g_array_index (r->days, wb_rgroup_t, i).statute == (int) s)
-				ndays++;
 		g_ptr_array_sort (plist, cmp_strp);
-		GString *pv = g_string_new ("");
+		GString *pv = g_string_new (""), *qt = g_string_new ("");
 		for (guint i = 0; i < plist->len; i++) {
-			if (i)
-				g_string_append (pv, "; ");
-			g_string_append (pv, g_ptr_array_index (plist, i));
+			const char *name = g_ptr_array_index (plist, i);
+			g_string_append_printf (pv, "%s%s", i ? "; " : "", name);
+			const wb_provision_t *pr = rule ? wb_statute_provision (rule, name) : NULL;
+			if (pr)
+				g_string_append_printf (qt, "%s%s %s: \"%s\"", qt->len ? "\n" : "", rule->citation, pr->label,
+							pr->text ? pr->text : "");
 		}
 		p->provisions = g_string_free (pv, FALSE);
+		p->quoted = g_string_free (qt, FALSE);
 		g_ptr_array_free (plist, TRUE);
 		g_hash_table_destroy (provs);
 		g_hash_table_destroy (amounts);
 		p->per_message_cents = best;
+		p->multiplier = 1;
+		p->may_sue = 1;
+		p->aggregate = d->opts.ar_day_rule == WB_AR_AGGREGATE;
 
-		int64_t want = st->amount_cents, u = p->uncapped_cents, v = u;
-		p->model = WB_RM_NONE;
-		int64_t ic = engine_cap (d->incidents, s), dc = engine_cap (d->days, s);
-		if (v != want && ic > 0 && sum_capped (r->incidents, s, ic) == want) {
-			p->model = WB_RM_INCIDENT;
-			p->cap_cents = ic;
-			v = want;
+		if (rule) {
+			gboolean dc = d->opts.due_care && rule->due_care_per_message_cents >= 0;
+			p->cap_kind = rule->cap == WB_CAP_INCIDENT ? WB_RCAP_INCIDENT : rule->cap == WB_CAP_DAY ? WB_RCAP_DAY
+				    : rule->cap == WB_CAP_ACTION ? WB_RCAP_ACTION : WB_RCAP_NONE;
+			p->cap_cents = dc && rule->due_care_cap_cents >= 0 ? rule->due_care_cap_cents : rule->cap_cents;
+			if (p->cap_kind == WB_RCAP_NONE)
+				p->cap_cents = 0;
+			p->greater = rule->election[d->opts.plaintiff] == WB_ELECT_GREATER;
+			if (d->opts.aggravated && rule->aggravated_multiplier > 1)
+				p->multiplier = rule->aggravated_multiplier;
+			p->may_sue = (d->opts.plaintiff == WB_PLAINTIFF_RECIPIENT ? rule->plaintiff_recipient
+				      : rule->plaintiff_provider) ? 1 : 0;
+			p->basis = "The statute's rule file (cap, election for this plaintiff, due-care cap, multiplier)";
+			p->damages_text = g_strdup (rule->damages_text);
+			p->rule_sha256 = g_strdup (rule->sha256);
+			p->rule_file = g_strdup (rule->file);
+			p->amount_cents = evaluate (r, s, p);
+		} else {
+			/* Read the parameters off the result: try each model in turn. */
+			int64_t want = st->amount_cents;
+			int64_t ic = engine_cap (d->incidents, s), dcap = engine_cap (d->days, s);
+			p->basis = "As applied by the damages engine to this case (a cap that no group reached shows 0)";
+			wb_rparams_t t = *p;
+			struct { wb_rcap_t k; int64_t cap; gboolean g; } tries[] = {
+				{ WB_RCAP_NONE, 0, FALSE }, { WB_RCAP_INCIDENT, ic, FALSE },
+				{ WB_RCAP_DAY, dcap, FALSE }, { WB_RCAP_ACTION, want - p->free_cents, want > p->uncapped_cents },
+			};
+			p->amount_cents = -1;
+			for (size_t k = 0; k < G_N_ELEMENTS (tries) && p->amount_cents != want; k++) {
+				t.cap_kind = tries[k].k;
+				t.cap_cents = tries[k].cap;
+				t.greater = tries[k].g;
+				if (t.cap_kind == WB_RCAP_DAY && t.aggregate) {
+					int64_t nd = 0;
+					for (guint i = 0; i < r->days->len; i++) {
+						const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, i);
+						nd += g->statute == (int) s && g->uncapped_cents > g->free_cents;
+					}
+					t.cap_cents = nd ? (want - p->free_cents) / nd : 0;
+				}
+				if (t.cap_kind != WB_RCAP_NONE && t.cap_cents <= 0)
+					continue;
+				if (evaluate (r, s, &t) == want || k == G_N_ELEMENTS (tries) - 1) {
+					*p = t;
+					p->amount_cents = evaluate (r, s, p);
+				}
+			}
+			if (p->amount_cents < 0) {
+				p->cap_kind = WB_RCAP_NONE;
+				p->cap_cents = 0;
+				p->amount_cents = evaluate (r, s, p);
+			}
 		}
-		if (v != want && dc > 0 && sum_capped (r->days, s, dc) == want) {
-			p->model = WB_RM_PER_DAY;
-			p->cap_cents = dc;
-			v = want;
-		}
-		if (v != want && d->opts.ar_day_rule == WB_AR_AGGREGATE && want < u && ndays > 0
-		    && want % ndays == 0) {
-			p->model = WB_RM_AGGREGATE;
-			p->cap_cents = want / ndays;
-			v = want;
-		}
-		if (v != want && ic > 0) {
-			/* A cap per incident and then a per-action amount. */
-			p->model = WB_RM_INCIDENT;
-			p->cap_cents = ic;
-			v = sum_capped (r->incidents, s, ic);
-		} else if (v != want && dc > 0 && d->opts.ar_day_rule != WB_AR_AGGREGATE) {
-			p->model = WB_RM_PER_DAY;
-			p->cap_cents = dc;
-			v = sum_capped (r->days, s, dc);
-		}
-		if (v > want) {
-			p->election = WB_RE_LESSER;
-			p->action_cents = want;
-			v = want;
-		} else if (v < want) {
-			p->election = WB_RE_GREATER;
-			p->action_cents = want;
-			v = want;
-		}
-		p->amount_cents = v;
-		p->matches = v == want;
+		p->matches = p->amount_cents == st->amount_cents;
 	}
 }
 
@@ -396,8 +456,13 @@ report_clear (wb_report_t *r)
 		g_key_file_free (r->tpl);
 	if (r->params) {
 		guint n = r->d->statutes ? r->d->statutes->len : 0;
-		for (guint i = 0; i < n; i++)
+		for (guint i = 0; i < n; i++) {
 			g_free (r->params[i].provisions);
+			g_free (r->params[i].quoted);
+			g_free (r->params[i].damages_text);
+			g_free (r->params[i].rule_sha256);
+			g_free (r->params[i].rule_file);
+		}
 		g_free (r->params);
 	}
 	if (r->incidents)

@@ -16,6 +16,7 @@
 #include <glib.h>
 #include "case.h"
 #include "damages.h"
+#include "statute.h"
 
 /* One alternative computation shown in the report's scenarios table. */
 typedef struct {
@@ -29,6 +30,8 @@ typedef struct {
 	const char *options_text;        /* the damages options in words; may be NULL */
 	const wb_report_scenario_t *scenarios;  /* may be NULL */
 	size_t n_scenarios;
+	const wb_statute_set_t *statutes;  /* the set D was computed with (rule
+					    parameters and quotes), or NULL */
 	size_t max_sheet_rows;           /* data rows per Messages sheet; 0 = Excel's
 					    limit (1,048,575); tests use fewer */
 } wb_report_opts_t;

@@ -176,7 +176,7 @@ write_messages (xl_t *x)
 	static const char *const cols[] = {
 		"Exhibit", "Trap", "Received (trap's local time)", "From", "Subject", "Message-ID",
 		"SHA-256", "Source", "Provisions violated", "Statute", "Incident", "Day",
-		"Amount (cents)", "Amount ($)"
+		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)"
 	};
 	sqlite3_stmt *q = wb_case_stmt (r->cs,
 		"SELECT coalesce(t.address, ''), m.received_epoch, coalesce(t.timezone, 'UTC'),"
@@ -253,6 +253,7 @@ write_messages (xl_t *x)
 			g_snprintf (f, sizeof f, "=M%u/100", (unsigned) s.row + 1);
 			put_formula (&s, 13, f, x->money, row->per_message_cents / 100.0,
 				     digits (row->per_message_cents) + 2);
+			put_num (&s, 14, row->uncapped ? 1 : 0, x->num, 4);
 			s.row++;
 		}
 		g_array_append_val (x->mlast, s.row);
@@ -263,102 +264,83 @@ write_messages (xl_t *x)
 	return st;
 }
 
-static void
-write_incidents (xl_t *x)
+/* "IF(capped>0 and a cap, elect(capped, cap), capped) + outside", the
+ * engine's rule for one group, with the election read from the Statutes
+ * sheet so counsel can change it. */
+static char *
+group_formula (unsigned n, char unc, char fre, char cap, unsigned k)
 {
-	wb_report_t *r = x->r;
-	static const char *const cols[] = {
-		"Statute", "Incident", "First day", "Last day", "Copies", "Uncapped (cents)",
-		"Cap per incident (cents; 0 = none)", "Amount (cents)", "Amount ($)"
-	};
-	sheet_t s = new_sheet (x, "Incidents");
-	page_setup (&s, TRUE);
-	header (&s, x, cols, G_N_ELEMENTS (cols));
-	for (guint i = 0; i < r->incidents->len; i++) {
-		const wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, i);
-		const wb_rparams_t *p = &r->params[g->statute];
-		unsigned n = s.row + 1;
-		char a[16], b[16];
-		g_snprintf (a, sizeof a, "$A%u", n);
-		g_snprintf (b, sizeof b, "$B%u", n);
-		const char *crit[] = { a, b };
-		put_str (&s, 0, statute_id (r, g->statute), x->text);
-		put_num (&s, 1, g->number, x->num, digits (g->number));
-		put_num (&s, 2, excel_day (g->day), x->date, 11);
-		put_num (&s, 3, excel_day (g->last_day), x->date, 11);
-		char *f = mformula (x, 0, 2, "JK", crit);
-		put_formula (&s, 4, f, x->num, g->copies, digits (g->copies));
-		g_free (f);
-		f = mformula (x, 'M', 2, "JK", crit);
-		put_formula (&s, 5, f, x->cents, g->uncapped_cents, digits (g->uncapped_cents));
-		g_free (f);
-		int64_t cap = p->model == WB_RM_INCIDENT ? p->cap_cents : 0;
-		if (cap) {
-			f = g_strdup_printf ("=Statutes!$D$%d", g->statute + 2);
-			put_formula (&s, 6, f, x->cents, cap, digits (cap));
-			g_free (f);
-		} else {
-			put_num (&s, 6, 0, x->cents, 4);
-		}
-		int64_t amt = cap && g->uncapped_cents > cap ? cap : g->uncapped_cents;
-		f = g_strdup_printf ("=IF(G%u>0,MIN(F%u,G%u),F%u)", n, n, n, n);
-		put_formula (&s, 7, f, x->cents, amt, digits (amt));
-		g_free (f);
-		f = g_strdup_printf ("=H%u/100", n);
-		put_formula (&s, 8, f, x->money, amt / 100.0, digits (amt) + 2);
-		g_free (f);
-		s.row++;
-	}
-	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	return g_strdup_printf ("=IF(AND(%c%u>0,%c%u-%c%u>0),IF(Statutes!$F$%u=\"greater\",MAX(%c%u-%c%u,%c%u),"
+				"MIN(%c%u-%c%u,%c%u)),%c%u-%c%u)+%c%u",
+				cap, n, unc, n, fre, n, k, unc, n, fre, n, cap, n, unc, n, fre, n, cap, n,
+				unc, n, fre, n, fre, n);
 }
 
 static void
-write_days (xl_t *x)
+write_groups (xl_t *x, gboolean days)
 {
 	wb_report_t *r = x->r;
-	static const char *const cols[] = {
-		"Statute", "Day", "Copies", "Uncapped (cents)", "Cap per day (cents; 0 = none)",
-		"Amount (cents)", "Amount ($)"
+	static const char *const icols[] = {
+		"Statute", "Incident", "First day", "Last day", "Copies", "Uncapped (cents)",
+		"Outside the cap (cents)", "Cap per incident (cents; 0 = none)", "Amount (cents)", "Amount ($)"
 	};
-	sheet_t s = new_sheet (x, "Days");
+	static const char *const dcols[] = {
+		"Statute", "Day", "Copies", "Uncapped (cents)", "Outside the cap (cents)",
+		"Cap per day (cents; 0 = none)", "Amount (cents)", "Amount ($)"
+	};
+	const char *const *cols = days ? dcols : icols;
+	int ncols = days ? G_N_ELEMENTS (dcols) : G_N_ELEMENTS (icols);
+	GArray *groups = days ? r->days : r->incidents;
+	sheet_t s = new_sheet (x, days ? "Days" : "Incidents");
 	page_setup (&s, TRUE);
-	header (&s, x, cols, G_N_ELEMENTS (cols));
-	for (guint i = 0; i < r->days->len; i++) {
-		const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, i);
+	header (&s, x, cols, ncols);
+	/* Column letters of copies, uncapped, outside, cap, amount, dollars. */
+	const char *L = days ? "CDEFGH" : "EFGHIJ";
+	int c0 = days ? 2 : 4;
+	for (guint i = 0; i < groups->len; i++) {
+		const wb_rgroup_t *g = &g_array_index (groups, wb_rgroup_t, i);
 		const wb_rparams_t *p = &r->params[g->statute];
-		unsigned n = s.row + 1;
-		char a[16], b[16];
+		unsigned n = s.row + 1, k = g->statute + 2;
+		char a[16], b[16], o1[8] = "1";
 		g_snprintf (a, sizeof a, "$A%u", n);
 		g_snprintf (b, sizeof b, "$B%u", n);
-		const char *crit[] = { a, b };
+		const char *crit[] = { a, b, o1 };
 		put_str (&s, 0, statute_id (r, g->statute), x->text);
-		/* The day stays text (YYYY-MM-DD), as on the Messages sheet, so
-		 * COUNTIFS matches it exactly in every spreadsheet program. */
-		put_str (&s, 1, g->day, x->text);
-		char *f = mformula (x, 0, 2, "JL", crit);
-		put_formula (&s, 2, f, x->num, g->copies, digits (g->copies));
-		g_free (f);
-		f = mformula (x, 'M', 2, "JL", crit);
-		put_formula (&s, 3, f, x->cents, g->uncapped_cents, digits (g->uncapped_cents));
-		g_free (f);
-		int64_t cap = p->model == WB_RM_PER_DAY ? p->cap_cents : 0;
-		if (cap) {
-			f = g_strdup_printf ("=Statutes!$E$%d", g->statute + 2);
-			put_formula (&s, 4, f, x->cents, cap, digits (cap));
-			g_free (f);
+		if (days) {
+			/* The day stays text (YYYY-MM-DD), as on the Messages sheet,
+			 * so COUNTIFS matches it exactly in every spreadsheet. */
+			put_str (&s, 1, g->day, x->text);
 		} else {
-			put_num (&s, 4, 0, x->cents, 4);
+			put_num (&s, 1, g->number, x->num, digits (g->number));
+			put_num (&s, 2, excel_day (g->day), x->date, 11);
+			put_num (&s, 3, excel_day (g->last_day), x->date, 11);
 		}
-		int64_t amt = cap && g->uncapped_cents > cap ? cap : g->uncapped_cents;
-		f = g_strdup_printf ("=IF(E%u>0,MIN(D%u,E%u),D%u)", n, n, n, n);
-		put_formula (&s, 5, f, x->cents, amt, digits (amt));
+		const char *keys = days ? "JLO" : "JKO";
+		char *f = mformula (x, 0, 2, keys, crit);
+		put_formula (&s, c0, f, x->num, g->copies, digits (g->copies));
 		g_free (f);
-		f = g_strdup_printf ("=F%u/100", n);
-		put_formula (&s, 6, f, x->money, amt / 100.0, digits (amt) + 2);
+		f = mformula (x, 'M', 2, keys, crit);
+		put_formula (&s, c0 + 1, f, x->cents, g->uncapped_cents, digits (g->uncapped_cents));
+		g_free (f);
+		f = mformula (x, 'M', 3, keys, crit);
+		put_formula (&s, c0 + 2, f, x->cents, g->free_cents, digits (g->free_cents));
+		g_free (f);
+		gboolean capped = days ? p->cap_kind == WB_RCAP_DAY && !p->aggregate : p->cap_kind == WB_RCAP_INCIDENT;
+		if (capped && p->cap_cents > 0) {
+			f = g_strdup_printf ("=Statutes!$E$%u", k);
+			put_formula (&s, c0 + 3, f, x->cents, p->cap_cents, digits (p->cap_cents));
+			g_free (f);
+		} else
+			put_num (&s, c0 + 3, 0, x->cents, 4);
+		f = group_formula (n, L[1], L[2], L[3], k);
+		put_formula (&s, c0 + 4, f, x->cents, g->amount_cents, digits (g->amount_cents));
+		g_free (f);
+		f = g_strdup_printf ("=%c%u/100", L[4], n);
+		put_formula (&s, c0 + 5, f, x->money, g->amount_cents / 100.0, digits (g->amount_cents) + 2);
 		g_free (f);
 		s.row++;
 	}
-	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	finish_sheet (&s, ncols, TRUE);
 }
 
 static void
@@ -367,7 +349,7 @@ write_damages (xl_t *x)
 	wb_report_t *r = x->r;
 	static const char *const cols[] = {
 		"Statute", "Citation", "Copies considered", "Violating copies", "Incidents", "Days",
-		"Uncapped (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
+		"Uncapped (cents)", "Outside the cap (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
 		"Excluded: before effective date", "Excluded: limitations", "Excluded: other statute",
 		"Excluded: analyst", "Engine amount (cents)", "Check", "Method"
 	};
@@ -381,9 +363,9 @@ write_damages (xl_t *x)
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		const wb_rparams_t *p = &r->params[i];
 		unsigned n = s.row + 1, k = i + 2;
-		char a[16];
+		char a[16], o1[8] = "1";
 		g_snprintf (a, sizeof a, "$A%u", n);
-		const char *crit[] = { a };
+		const char *crit[] = { a, o1 };
 		int64_t incs = 0, days = 0, viol = 0;
 		for (guint j = 0; j < r->incidents->len; j++)
 			if (g_array_index (r->incidents, wb_rgroup_t, j).statute == (int) i) {
@@ -407,44 +389,60 @@ write_damages (xl_t *x)
 		f = mformula (x, 'M', 1, "J", crit);
 		put_formula (&s, 6, f, x->cents, p->uncapped_cents, digits (p->uncapped_cents));
 		g_free (f);
-		char *base = NULL;
-		switch (p->model) {
-		case WB_RM_NONE: base = g_strdup_printf ("G%u", n); break;
-		case WB_RM_INCIDENT:
-			base = g_strdup_printf ("SUMIFS(Incidents!$H$2:$H$%u,Incidents!$A$2:$A$%u,$A%u)", ilast, ilast, n);
+		f = mformula (x, 'M', 2, "JO", crit);
+		put_formula (&s, 7, f, x->cents, p->free_cents, digits (p->free_cents));
+		g_free (f);
+		/* The amount: the groups' amounts, or the statute-wide rule, times
+		 * the multiplier and whether this plaintiff may sue. */
+		char *el = g_strdup_printf ("IF(Statutes!$F$%u=\"greater\",MAX(G%u-H%u,%%s),MIN(G%u-H%u,%%s))", k, n, n, n, n);
+		char *base = NULL, *capx = NULL;
+		switch (p->cap_kind) {
+		case WB_RCAP_NONE: base = g_strdup_printf ("G%u", n); break;
+		case WB_RCAP_INCIDENT:
+			base = g_strdup_printf ("SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u)", ilast, ilast, n);
 			break;
-		case WB_RM_PER_DAY:
-			base = g_strdup_printf ("SUMIFS(Days!$F$2:$F$%u,Days!$A$2:$A$%u,$A%u)", dlast, dlast, n);
+		case WB_RCAP_DAY:
+			if (!p->aggregate) {
+				base = g_strdup_printf ("SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u)", dlast, dlast, n);
+				break;
+			}
+			/* Aggregate: the cap times the days with capped copies. */
+			capx = g_strdup_printf ("Statutes!$E$%u*SUMPRODUCT((Days!$A$2:$A$%u=$A%u)*((Days!$D$2:$D$%u-Days!$E$2:$E$%u)>0))",
+						k, dlast, n, dlast, dlast);
+			/* fall through */
+		case WB_RCAP_ACTION: {
+			if (!capx)
+				capx = g_strdup_printf ("Statutes!$E$%u", k);
+			char *e = g_strdup_printf (el, capx, capx);
+			base = g_strdup_printf ("IF(G%u-H%u>0,%s,0)+H%u", n, n, e, n);
+			g_free (e);
 			break;
-		case WB_RM_AGGREGATE: base = g_strdup_printf ("MIN(G%u,Statutes!$E$%u*F%u)", n, k, n); break;
 		}
-		if (p->election == WB_RE_LESSER)
-			f = g_strdup_printf ("=MIN(%s,Statutes!$G$%u)", base, k);
-		else if (p->election == WB_RE_GREATER)
-			f = g_strdup_printf ("=MAX(%s,Statutes!$G$%u)", base, k);
-		else
-			f = g_strdup_printf ("=%s", base);
+		}
+		f = g_strdup_printf ("=(%s)*Statutes!$G$%u*Statutes!$H$%u", base, k, k);
 		g_free (base);
-		put_formula (&s, 7, f, x->cents, p->amount_cents, digits (p->amount_cents));
+		g_free (capx);
+		g_free (el);
+		put_formula (&s, 8, f, x->cents, p->amount_cents, digits (p->amount_cents));
 		g_free (f);
-		f = g_strdup_printf ("=H%u/100", n);
-		put_formula (&s, 8, f, x->money, p->amount_cents / 100.0, digits (p->amount_cents) + 2);
+		f = g_strdup_printf ("=I%u/100", n);
+		put_formula (&s, 9, f, x->money, p->amount_cents / 100.0, digits (p->amount_cents) + 2);
 		g_free (f);
-		put_num (&s, 9, st->excluded_nexus, x->num, 6);
-		put_num (&s, 10, st->excluded_effective, x->num, 6);
-		put_num (&s, 11, st->excluded_limitations, x->num, 6);
-		put_num (&s, 12, st->excluded_by_statute, x->num, 6);
-		put_num (&s, 13, st->excluded_analyst, x->num, 6);
-		put_num (&s, 14, st->amount_cents, x->cents, digits (st->amount_cents));
-		f = g_strdup_printf ("=IF(H%u=O%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 15, f, NULL, p->matches ? "agrees" : "DIFFERS");
-		fit (&s, 15, 9);
+		put_num (&s, 10, st->excluded_nexus, x->num, 6);
+		put_num (&s, 11, st->excluded_effective, x->num, 6);
+		put_num (&s, 12, st->excluded_limitations, x->num, 6);
+		put_num (&s, 13, st->excluded_by_statute, x->num, 6);
+		put_num (&s, 14, st->excluded_analyst, x->num, 6);
+		put_num (&s, 15, st->amount_cents, x->cents, digits (st->amount_cents));
+		f = g_strdup_printf ("=IF(I%u=P%u,\"agrees\",\"DIFFERS\")", n, n);
+		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, p->matches ? "agrees" : "DIFFERS");
+		fit (&s, 16, 9);
 		g_free (f);
-		put_str (&s, 16, st->method, x->wrap);
+		put_str (&s, 17, st->method, x->wrap);
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
-	worksheet_set_column (s.ws, 16, 16, 80, x->wrap);
+	worksheet_set_column (s.ws, 17, 17, 80, x->wrap);
 }
 
 static void
@@ -452,18 +450,14 @@ write_statutes (xl_t *x)
 {
 	wb_report_t *r = x->r;
 	static const char *const cols[] = {
-		"Statute", "Citation", "Per copy (cents)", "Cap per incident (cents)",
-		"Cap per day (cents)", "Day rule", "Per action (cents)", "Election",
-		"How the parameters were found", "Provisions violated (used)", "Rule file SHA-256", "Rule file"
+		"Statute", "Citation", "Per copy (cents)", "Cap kind", "Cap (cents; 0 = none)", "Election",
+		"Multiplier", "Plaintiff may sue (1/0)", "Day rule", "Where the parameters come from",
+		"Provisions violated (used)", "Provisions quoted", "Damages (quoted)", "Rule file", "Rule file SHA-256"
 	};
+	static const char *const kinds[] = { "none", "per incident", "per day", "per action" };
 	sheet_t s = new_sheet (x, "Statutes");
 	page_setup (&s, TRUE);
 	header (&s, x, cols, G_N_ELEMENTS (cols));
-	gboolean tab = wb_report_table_exists (r->cs, "statutes");
-	sqlite3_stmt *q = NULL;
-	if (tab && sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT sha256, content FROM statutes WHERE id = ?1",
-				       -1, &q, NULL) != SQLITE_OK)
-		q = NULL;
 	guint ns = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < ns; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
@@ -471,33 +465,24 @@ write_statutes (xl_t *x)
 		put_str (&s, 0, st->id, x->text);
 		put_str (&s, 1, st->citation, x->text);
 		put_num (&s, 2, p->per_message_cents, x->cents, digits (p->per_message_cents));
-		put_num (&s, 3, p->model == WB_RM_INCIDENT ? p->cap_cents : 0, x->cents, digits (p->cap_cents));
-		put_num (&s, 4, p->model == WB_RM_PER_DAY || p->model == WB_RM_AGGREGATE ? p->cap_cents : 0,
-			 x->cents, digits (p->cap_cents));
-		put_str (&s, 5, p->model == WB_RM_AGGREGATE ? "aggregate: min(per copy x copies, cap x days)"
-			 : p->model == WB_RM_PER_DAY ? "per day: sum over days of min(amount, cap)" : "", x->text);
-		put_num (&s, 6, p->action_cents, x->cents, digits (p->action_cents));
-		put_str (&s, 7, p->election == WB_RE_LESSER ? "lesser" : p->election == WB_RE_GREATER ? "greater" : "",
-			 x->text);
-		put_str (&s, 8, p->matches
-			 ? "Caps as applied by the damages engine to this case (a cap no group reached shows 0)"
+		put_str (&s, 3, kinds[p->cap_kind], x->text);
+		put_num (&s, 4, p->cap_cents, x->cents, digits (p->cap_cents));
+		put_str (&s, 5, p->greater ? "greater" : "lesser", x->text);
+		put_num (&s, 6, p->multiplier, x->num, 4);
+		put_num (&s, 7, p->may_sue, x->num, 4);
+		put_str (&s, 8, p->cap_kind != WB_RCAP_DAY ? "" : p->aggregate
+			 ? "aggregate: elect(sum, cap x days)" : "per day: sum over days of elect(day's sum, cap)", x->text);
+		put_str (&s, 9, p->matches ? p->basis
 			 : "The engine's amount could not be stated as these formulas; see the Damages sheet's check", x->wrap);
-		put_str (&s, 9, p->provisions, x->wrap);
-		if (q) {
-			sqlite3_bind_text (q, 1, st->id, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step (q) == SQLITE_ROW) {
-				put_str (&s, 10, (const char *) sqlite3_column_text (q, 0), x->text);
-				put_str (&s, 11, (const char *) sqlite3_column_text (q, 1), x->wrap);
-			}
-			sqlite3_reset (q);
-		}
+		put_str (&s, 10, p->provisions, x->wrap);
+		put_str (&s, 11, p->quoted ? p->quoted : "", x->wrap);
+		put_str (&s, 12, p->damages_text ? p->damages_text : "", x->wrap);
+		put_str (&s, 13, p->rule_file ? p->rule_file : "", x->text);
+		put_str (&s, 14, p->rule_sha256 ? p->rule_sha256 : "", x->text);
 		s.row++;
 	}
-	if (q)
-		sqlite3_finalize (q);
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
-	worksheet_set_column (s.ws, 8, 9, 40, x->wrap);
-	worksheet_set_column (s.ws, 11, 11, 60, x->wrap);
+	worksheet_set_column (s.ws, 9, 12, 50, x->wrap);
 }
 
 static void
@@ -633,7 +618,7 @@ write_summary (xl_t *x, sheet_t *s)
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		put_str (s, 0, st->id, x->text);
 		put_str (s, 1, st->citation, x->text);
-		g_snprintf (buf, sizeof buf, "=Damages!$H$%u", i + 2);
+		g_snprintf (buf, sizeof buf, "=Damages!$I$%u", i + 2);
 		put_formula (s, 2, buf, x->cents, r->params[i].amount_cents, 14);
 		g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
 		put_formula (s, 3, buf, x->money, r->params[i].amount_cents / 100.0, 16);
@@ -642,7 +627,7 @@ write_summary (xl_t *x, sheet_t *s)
 	}
 	worksheet_write_string (s->ws, s->row, 0, "Total", x->hdr);
 	worksheet_write_string (s->ws, s->row, 1, "", x->hdr);
-	g_snprintf (buf, sizeof buf, "=SUM(Damages!$H$2:$H$%u)", ns + 1 < 2 ? 2 : ns + 1);
+	g_snprintf (buf, sizeof buf, "=SUM(Damages!$I$2:$I$%u)", ns + 1 < 2 ? 2 : ns + 1);
 	worksheet_write_formula_num (s->ws, s->row, 2, buf, x->hdr, total);
 	g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
 	lxw_format *m = x->money;
@@ -747,8 +732,8 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	sheet_t sum = new_sheet (&x, "Summary");
 	write_summary (&x, &sum);
 	write_damages (&x);
-	write_incidents (&x);
-	write_days (&x);
+	write_groups (&x, FALSE);
+	write_groups (&x, TRUE);
 	g_ptr_array_set_size (x.msheets, 0);
 	g_array_set_size (x.mlast, 0);
 	st = write_messages (&x);

@@ -4,11 +4,7 @@
 #include "wb.h"
 #include "damages.h"
 #include "report.h"
-
-/* The engine lives on another branch until it is merged: a weak reference
- * keeps this command linkable before then (it reports the engine missing). */
-#pragma weak wb_damages_compute
-#pragma weak wb_damages_free
+#include "statute.h"
 
 static const char *incident_name[] = { "campaign-day", "campaign", "message" };
 
@@ -20,6 +16,8 @@ options_text (const wb_damages_opts_t *o)
 				o->plaintiff == WB_PLAINTIFF_PROVIDER ? "provider" : "recipient",
 				incident_name[o->incident], o->ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day",
 				o->due_care ? "; due care" : "", o->include_indicators ? "; indicators counted" : "");
+	if (o->aggravated)
+		g_string_append (s, "; aggravated");
 	if (o->statutes) {
 		g_string_append (s, "; statutes ");
 		for (char **p = o->statutes; *p; p++)
@@ -38,17 +36,19 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		{ "due-care", no_argument, NULL, 'd' },
 		{ "incident", required_argument, NULL, 'i' },
 		{ "ar-day-rule", required_argument, NULL, 'a' },
-		{ "indicators", no_argument, NULL, 'n' },
-		{ "statutes-dir", required_argument, NULL, 'D' },
+		{ "include-indicators", no_argument, NULL, 'n' },
+		{ "statutes", required_argument, NULL, 'D' },
+		{ "aggravated", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = NULL;
-	wb_damages_opts_t opts = { .plaintiff = WB_PLAINTIFF_RECIPIENT, .incident = WB_INCIDENT_CAMPAIGN_DAY,
-				   .ar_day_rule = WB_AR_PER_DAY };
+	wb_damages_opts_t opts;
+	wb_damages_opts_init (&opts);
 	GPtrArray *statutes = g_ptr_array_new ();
 	int c, rc = WB_EXIT_FAIL;
 	wb_damages_t *d = NULL;
 	wb_damages_t *alt[4] = { NULL };
+	wb_statute_set_t *set = NULL;
 	char *text = NULL, *manifest = NULL;
 	while ((c = getopt_long (argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -56,6 +56,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		case 's': g_ptr_array_add (statutes, optarg); break;
 		case 'd': opts.due_care = TRUE; break;
 		case 'n': opts.include_indicators = TRUE; break;
+		case 'g': opts.aggravated = TRUE; break;
 		case 'D': opts.statutes_dir = optarg; break;
 		case 'p':
 			if (!strcmp (optarg, "recipient"))
@@ -106,10 +107,6 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		g_ptr_array_add (statutes, NULL);
 		opts.statutes = (char **) statutes->pdata;
 	}
-	if (!wb_damages_compute) {
-		wb_error ("cannot compute damages: the damages engine is not built in");
-		goto done;
-	}
 	wb_status_t st = wb_damages_compute (ctx->cs, &opts, &d);
 	if (st) {
 		rc = wb_fail_case (ctx, st);
@@ -122,6 +119,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	size_t nsc = 0;
 	for (int k = 0; k < 4; k++) {
 		wb_damages_opts_t o = opts;
+		o.summary_only = TRUE;
 		if (k < 3)
 			o.incident = k;
 		else
@@ -136,9 +134,13 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		sc[nsc].d = alt[k];
 		nsc++;
 	}
+	if ((st = wb_statutes_for (ctx->cs, opts.statutes_dir, &set))) {
+		rc = wb_fail_case (ctx, st);
+		goto done;
+	}
 	text = options_text (&opts);
 	wb_report_opts_t ro = { .out_dir = out, .command_line = ctx->command_line, .options_text = text,
-				.scenarios = sc, .n_scenarios = nsc };
+				.scenarios = sc, .n_scenarios = nsc, .statutes = set };
 	st = wb_report_write (ctx->cs, d, &ro, &manifest);
 	for (int k = 0; k < 4; k++)
 		g_free (labels[k]);
@@ -155,6 +157,7 @@ done:
 	for (int k = 0; k < 4; k++)
 		if (alt[k])
 			wb_damages_free (alt[k]);
+	wb_statute_set_free (set);
 	g_free (text);
 	g_free (manifest);
 	g_ptr_array_free (statutes, TRUE);
