@@ -161,15 +161,19 @@ x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double ma
 
 typedef struct { const char *label; double v; char *shown; } bar_t;
 
+/* Horizontal bars in the area from OX, W wide: labels left, values right. */
 static void
-hbars (cairo_t *cr, double w, double h, bar_t *bars, int n, gboolean money, const char *axis,
+hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean money, const char *axis,
        const char *cat_axis)
 {
 	double labw = 0;
 	for (int i = 0; i < n; i++)
 		labw = MAX (labw, wb_chart_text_width (cr, bars[i].label, 9, FALSE));
 	labw = MIN (labw, w * 0.38);
-	double x0 = 30 + labw + 8, x1 = w - 90, y0 = 60, y1 = h - 50, max = 0;
+	double vw = 0;
+	for (int i = 0; i < n; i++)
+		vw = MAX (vw, wb_chart_text_width (cr, bars[i].shown, 8.5, FALSE));
+	double x0 = ox + 30 + labw + 8, x1 = ox + w - MAX (vw + 12, 30), y0 = 60, y1 = h - 50, max = 0;
 	for (int i = 0; i < n; i++)
 		max = MAX (max, bars[i].v);
 	double scale;
@@ -191,7 +195,7 @@ hbars (cairo_t *cr, double w, double h, bar_t *bars, int n, gboolean money, cons
 	cairo_line_to (cr, x1, y1);
 	cairo_stroke (cr);
 	cairo_save (cr);
-	cairo_translate (cr, 14, (y0 + y1) / 2);
+	cairo_translate (cr, ox + 14, (y0 + y1) / 2);
 	cairo_rotate (cr, -G_PI / 2);
 	wb_chart_text (cr, 0, 0, cat_axis, 10, TRUE, 0.5, 0.5, 0);
 	cairo_restore (cr);
@@ -215,7 +219,32 @@ chart_statutes (wb_report_t *r, cairo_t *cr, double w, double h)
 		bars[i].v = st->amount_cents;
 		bars[i].shown = g_strdup (wb_report_money (st->amount_cents, buf));
 	}
-	hbars (cr, w, h, bars, n, TRUE, "Amount (US dollars)", "Statute");
+	hbars (cr, 0, w, h, bars, n, TRUE, "Amount (US dollars)", "Statute");
+	for (guint i = 0; i < n; i++)
+		g_free (bars[i].shown);
+	g_free (bars);
+}
+
+static void
+count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, const char *title_text,
+	     const char *cat, const char *empty)
+{
+	cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+	wb_chart_text (cr, ox + w / 2, 44, title_text, 11, TRUE, 0.5, 0, w - 20);
+	guint n = counts->len;
+	if (!n) {
+		cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+		wb_chart_text (cr, ox + w / 2, h / 2, empty, 10, FALSE, 0.5, 0.5, w - 40);
+		return;
+	}
+	bar_t *bars = g_new0 (bar_t, n);
+	for (guint i = 0; i < n; i++) {
+		wb_rcount_t *c = g_ptr_array_index (counts, i);
+		bars[i].label = c->key;
+		bars[i].v = c->n;
+		bars[i].shown = fmt_int (c->n);
+	}
+	hbars (cr, ox, w, h, bars, n, FALSE, "Counted copies", cat);
 	for (guint i = 0; i < n; i++)
 		g_free (bars[i].shown);
 	g_free (bars);
@@ -225,23 +254,15 @@ static void
 chart_senders (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
-	title (cr, w, "Top senders by counted copies", "From address of each counted copy");
-	guint n = r->senders->len;
-	if (!n) {
-		no_data (cr, w, h, "No counted copies");
-		return;
-	}
-	bar_t *bars = g_new0 (bar_t, n);
-	for (guint i = 0; i < n; i++) {
-		wb_rcount_t *c = g_ptr_array_index (r->senders, i);
-		bars[i].label = c->key;
-		bars[i].v = c->n;
-		bars[i].shown = fmt_int (c->n);
-	}
-	hbars (cr, w, h, bars, n, FALSE, "Copies", "Sender");
-	for (guint i = 0; i < n; i++)
-		g_free (bars[i].shown);
-	g_free (bars);
+	title (cr, w, "Top senders and advertisers by counted copies", NULL);
+	count_panel (cr, 0, w / 2, h, r->senders, "Senders (From address)", "Sender", "No counted copies");
+	count_panel (cr, w / 2, w / 2, h, r->advertisers, "Advertisers (attributed by 'link')", "Advertiser",
+		     r->has_attrib ? "No copy is attributed to an advertiser" : "No attribution in the case");
+	cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
+	cairo_set_line_width (cr, 0.6);
+	cairo_move_to (cr, w / 2, 60);
+	cairo_line_to (cr, w / 2, h - 20);
+	cairo_stroke (cr);
 }
 
 static gboolean
@@ -307,7 +328,7 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 	for (int s = 0; s < nlines; s++)
 		legw = MAX (legw, wb_chart_text_width (cr, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 9, FALSE));
 	legw = MIN (legw, 170) + 26;
-	double x0 = 70, x1 = w - legw - 20, y0 = 60, y1 = h - 62;
+	double x0 = 70, x1 = w - legw - 36, y0 = 60, y1 = h - 62;
 	double step = nice_step (max, 5);
 	if (step < 1)
 		step = 1;
@@ -389,6 +410,13 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 
 #define MAX_NODES 30
 
+static int
+role_color (const char *role)
+{
+	return !g_strcmp0 (role, "sender") ? 0 : !g_strcmp0 (role, "affiliate") ? 2
+	       : !g_strcmp0 (role, "advertiser") ? 3 : 7;
+}
+
 static void
 chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 {
@@ -399,6 +427,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	sqlite3_stmt *q = NULL;
 	GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+	GPtrArray *roles = g_ptr_array_new_with_free_func (g_free);
 	if (r->has_attrib && sqlite3_prepare_v2 (db,
 		"SELECT p.id, p.name, coalesce(p.role, '') FROM parties p WHERE p.id IN"
 		" (SELECT party_a FROM links UNION SELECT party_b FROM links)"
@@ -408,6 +437,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 			gint64 id = sqlite3_column_int64 (q, 0);
 			g_array_append_val (ids, id);
 			const char *role = (const char *) sqlite3_column_text (q, 2);
+			g_ptr_array_add (roles, g_strdup (role));
 			g_ptr_array_add (names, *role ? g_strdup_printf ("%s (%s)", sqlite3_column_text (q, 1), role)
 						      : g_strdup ((const char *) sqlite3_column_text (q, 1)));
 		}
@@ -454,7 +484,8 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	}
 	double labw = MIN (150, n > 1 ? 2 * G_PI * rad / n * 1.6 : 200);
 	for (guint i = 0; i < n; i++) {
-		cairo_set_source_rgb (cr, palette[1][0], palette[1][1], palette[1][2]);
+		const double *col = palette[role_color (g_ptr_array_index (roles, i))];
+		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
 		cairo_arc (cr, px[i], py[i], 6, 0, 2 * G_PI);
 		cairo_fill (cr);
 		/* Labels outside the circle, anchored away from the centre. */
@@ -479,11 +510,22 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_set_source_rgb (cr, 0, 0, 0);
 		wb_chart_text (cr, 66, ly, leg[i].name, 9, FALSE, 0, 0.5, 0);
 	}
+	static const char *const rl[] = { "sender", "affiliate", "advertiser", "other" };
+	for (size_t i = 0; i < G_N_ELEMENTS (rl); i++) {
+		double ly = h - 76 + i * 16;
+		const double *col = palette[role_color (rl[i])];
+		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
+		cairo_arc (cr, w - 150, ly, 5, 0, 2 * G_PI);
+		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, w - 140, ly, rl[i], 9, FALSE, 0, 0.5, 0);
+	}
 	g_free (px);
 	g_free (py);
 done:
 	g_array_free (ids, TRUE);
 	g_ptr_array_free (names, TRUE);
+	g_ptr_array_free (roles, TRUE);
 }
 
 const wb_chart_t wb_report_charts[] = {

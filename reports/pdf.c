@@ -352,16 +352,16 @@ method (doc_t *p)
 		g_free (h);
 		if (st->method && *st->method)
 			para (p, st->method, 10, FALSE, 4);
-		char *v[6] = { num (st->messages), num (st->excluded_nexus), num (st->excluded_effective),
-			       num (st->excluded_limitations), num (st->excluded_by_statute), num (st->excluded_analyst) };
-		char *ex = g_strdup_printf ("Copies considered %s; excluded: no nexus %s, before the effective date %s,"
-					    " outside the limitations period %s, counted under an excluding statute %s,"
-					    " by analyst findings %s. Provisions violated: %s.", v[0], v[1], v[2], v[3], v[4], v[5],
-					    *r->params[i].provisions ? r->params[i].provisions : "none");
-		for (int k = 0; k < 6; k++)
-			g_free (v[k]);
-		para (p, ex, 9.5, FALSE, 10);
+		const wb_rparams_t *rp = &r->params[i];
+		char *ex = g_strdup_printf ("Provisions violated by the counted copies: %s.",
+					    *rp->provisions ? rp->provisions : "none");
+		para (p, ex, 9.5, FALSE, 4);
 		g_free (ex);
+		if (rp->damages_text && *rp->damages_text)
+			para (p, rp->damages_text, 8.5, FALSE, 4);
+		if (rp->quoted && *rp->quoted)
+			para (p, rp->quoted, 8.5, FALSE, 4);
+		p->y += 6;
 	}
 	/* Findings by source (rule or analyst), when the case has them. */
 	sqlite3_stmt *q = NULL;
@@ -392,7 +392,7 @@ charts (doc_t *p)
 {
 	for (const wb_chart_t *c = wb_report_charts; c->name; c++) {
 		/* Two charts to a page, centred. */
-		double s = 300 / WB_CHART_H, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
+		double s = 288 / WB_CHART_H, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
 		if (p->page == 0 || p->y + h + 20 > BOTTOM || c == wb_report_charts)
 			new_page (p);
 		if (c == wb_report_charts)
@@ -408,6 +408,7 @@ charts (doc_t *p)
 		cairo_stroke (p->cr);
 		p->y += h + 6;
 		char *cap = g_strdup_printf ("Also filed as chart-%s.png (300 dpi), .svg and .pdf.", c->name);
+		cairo_set_source_rgb (p->cr, 0.2, 0.2, 0.2);
 		wb_chart_text (p->cr, x, p->y, cap, 8.5, FALSE, 0, 0, 0);
 		p->y += 24;
 		g_free (cap);

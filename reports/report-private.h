@@ -61,6 +61,7 @@ typedef struct {
 	GArray *days;                    /* wb_rgroup_t, by statute then day */
 	GPtrArray *day_copies;           /* wb_rcount_t: distinct counted copies per day */
 	GPtrArray *senders;              /* wb_rcount_t: top From addresses */
+	GPtrArray *advertisers;          /* wb_rcount_t: top advertisers (message_parties) */
 	GPtrArray *traps;                /* char*: traps of counted copies, by copies */
 	GHashTable *trap_day;            /* "trap\tday" -> int64 copies */
 	int64_t distinct_copies;

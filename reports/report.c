@@ -410,7 +410,7 @@ collect_counts (wb_report_t *r)
 		"SELECT coalesce(m.local_day, ''), count(*) FROM temp.wb_report_counted c JOIN messages m ON m.id = c.id"
 		" GROUP BY 1 ORDER BY 1",
 		"SELECT coalesce(nullif(lower(m.from_addr), ''), '(no From)'), count(*) FROM temp.wb_report_counted c"
-		" JOIN messages m ON m.id = c.id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 12",
+		" JOIN messages m ON m.id = c.id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
 		"SELECT coalesce(t.address, '(no trap)'), count(*) FROM temp.wb_report_counted c JOIN messages m ON m.id = c.id"
 		" LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1 ORDER BY 2 DESC, 1",
 		"SELECT coalesce(t.address, '(no trap)'), coalesce(m.local_day, ''), count(*) FROM temp.wb_report_counted c"
@@ -441,6 +441,17 @@ collect_counts (wb_report_t *r)
 			return wb_case_fail_db (cs, "cannot read the case for the report");
 	}
 	r->has_attrib = wb_report_table_exists (cs, "parties") && wb_report_table_exists (cs, "links");
+	r->advertisers = g_ptr_array_new_with_free_func (rcount_free);
+	if (r->has_attrib && wb_report_table_exists (cs, "message_parties")
+	    && sqlite3_prepare_v2 (db, "SELECT p.name, count(DISTINCT mp.message) FROM message_parties mp"
+				   " JOIN temp.wb_report_counted c ON c.id = mp.message JOIN parties p ON p.id = mp.party"
+				   " WHERE mp.role = 'advertiser' GROUP BY p.id ORDER BY 2 DESC, 1, p.id LIMIT 10",
+				   -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step (q) == SQLITE_ROW)
+			g_ptr_array_add (r->advertisers, rcount_new ((const char *) sqlite3_column_text (q, 0),
+								     sqlite3_column_int64 (q, 1)));
+		sqlite3_finalize (q);
+	}
 	return WB_OK;
 }
 
@@ -473,6 +484,8 @@ report_clear (wb_report_t *r)
 		g_ptr_array_free (r->day_copies, TRUE);
 	if (r->senders)
 		g_ptr_array_free (r->senders, TRUE);
+	if (r->advertisers)
+		g_ptr_array_free (r->advertisers, TRUE);
 	if (r->traps)
 		g_ptr_array_free (r->traps, TRUE);
 	if (r->trap_day)
