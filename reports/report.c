@@ -523,7 +523,7 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	GString *man = g_string_new ("");
 	char sha[65];
 	const char *dir = opts ? opts->out_dir : NULL;
-	gboolean parts = FALSE;
+	gboolean parts = FALSE, reading = FALSE;
 	if (manifest)
 		*manifest = NULL;
 	if (!dir || !*dir) {
@@ -547,6 +547,13 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	r.case_name = wb_case_info (cs, "name");
 	r.filed = wb_case_info (cs, "filed");
 	r.tpl = load_template ();
+	/* One read transaction for everything read from the case: a snapshot,
+	 * and no lock taken and released per row. */
+	if (sqlite3_exec (wb_case_db (cs), "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+		st = wb_case_fail_db (cs, "cannot read the case");
+		goto done;
+	}
+	reading = TRUE;
 	build_groups (&r);
 	infer_params (&r);
 	if ((st = collect_counts (&r)))
@@ -584,6 +591,8 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		if (st)
 			goto done;
 	}
+	sqlite3_exec (wb_case_db (cs), "DROP TABLE IF EXISTS temp.wb_report_counted; COMMIT", NULL, NULL, NULL);
+	reading = FALSE;
 	/* Everything is written: move the files into place, the manifest last. */
 	char *mp = part_path (dir, "manifest.txt");
 	GError *err = NULL;
@@ -634,6 +643,8 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	if (!st && manifest)
 		*manifest = g_strdup (man->str);
 done:
+	if (reading)
+		sqlite3_exec (wb_case_db (cs), "ROLLBACK", NULL, NULL, NULL);
 	if (parts)
 		remove_parts (dir);
 	report_clear (&r);

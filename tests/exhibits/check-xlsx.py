@@ -81,6 +81,13 @@ for n in msheets:
 if want_sheets is not None and nrows != sum(st['violating_messages'] for st in expect['statutes']):
     fail('Messages sheets hold %d rows, the damages count %d' % (nrows, sum(st['violating_messages'] for st in expect['statutes'])))
 hostile = [t for t in texts if t[:1] in '=+-@']
+longest = max((len(t) for t in texts), default=0)
+if longest > 32767:
+    fail('a cell holds %d characters, over Excel\'s 32,767' % longest)
+if args.hostile and not any('[... cut: ' in t for t in texts):
+    fail('the 40,000-character subject is not cut with a visible marker')
+if args.hostile and not any('\\u202e' in t for t in texts):
+    fail('a bidi override is not shown escaped')
 if args.hostile and not hostile:
     fail('the fixture should hold subjects starting with = + - @')
 
