@@ -58,7 +58,8 @@ footer (doc_t *p)
 {
 	if (p->page > 1) {
 		cairo_set_source_rgb (p->cr, 0.35, 0.35, 0.35);
-		char *t = g_strdup_printf ("%s  |  report.pdf", p->r->case_name ? p->r->case_name : "");
+		char *t = g_strdup_printf ("%s  |  report.pdf", p->r->case_name && *p->r->case_name ? p->r->case_name
+										   : "(unnamed case)");
 		wb_chart_text (p->cr, M, PH - 36, t, 8, FALSE, 0, 0, PW / 2);
 		g_free (t);
 		t = g_strdup_printf ("Page %d", p->page);

@@ -60,6 +60,26 @@ put_formula (sheet_t *s, int col, const char *formula, lxw_format *f, double cac
 	fit (s, col, w);
 }
 
+/* Height of a row whose wrapped cells hold TEXTS in columns WIDTHS wide
+ * (constant_memory mode cannot fit row heights afterwards). */
+static void
+wrap_height (sheet_t *s, int n, const char *const *texts, const double *widths)
+{
+	long lines = 1;
+	for (int i = 0; i < n; i++) {
+		long l = 0;
+		if (!texts[i])
+			continue;
+		char **parts = g_strsplit (texts[i], "\n", -1);
+		for (char **p = parts; *p; p++)
+			l += 1 + (long) (MIN (g_utf8_strlen (*p, -1), WB_XLSX_MAX_CELL) / (widths[i] * 1.1));
+		g_strfreev (parts);
+		lines = MAX (lines, l);
+	}
+	if (lines > 1)
+		worksheet_set_row (s->ws, s->row, MIN (15.0 * lines, 409), NULL);
+}
+
 static double
 digits (int64_t v)
 {
@@ -70,9 +90,22 @@ digits (int64_t v)
 static void
 header (sheet_t *s, xl_t *x, const char *const *names, int n)
 {
+	/* Headers wrap: a column need only be as wide as its longest word or
+	 * half its title, whichever is wider. */
+	worksheet_set_row (s->ws, s->row, 30, NULL);
 	for (int i = 0; i < n; i++) {
 		worksheet_write_string (s->ws, s->row, i, names[i], x->hdr);
-		fit (s, i, strlen (names[i]) + 3);
+		size_t word = 0, w = 0;
+		for (const char *c = names[i]; ; c++) {
+			if (!*c || *c == ' ') {
+				word = MAX (word, w);
+				w = 0;
+				if (!*c)
+					break;
+			} else
+				w++;
+		}
+		fit (s, i, MAX (word + 2, strlen (names[i]) / 2 + 2));
 	}
 	s->row++;
 }
@@ -374,6 +407,11 @@ write_damages (xl_t *x)
 			}
 		for (guint j = 0; j < r->days->len; j++)
 			days += g_array_index (r->days, wb_rgroup_t, j).statute == (int) i;
+		{
+			const char *t[] = { st->method };
+			const double w[] = { 80 };
+			wrap_height (&s, 1, t, w);
+		}
 		put_str (&s, 0, st->id, x->text);
 		put_str (&s, 1, st->citation, x->text);
 		put_num (&s, 2, st->messages, x->num, digits (st->messages));
@@ -462,6 +500,11 @@ write_statutes (xl_t *x)
 	for (guint i = 0; i < ns; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		const wb_rparams_t *p = &r->params[i];
+		{
+			const char *t[] = { p->basis, p->provisions, p->quoted, p->damages_text };
+			const double w[] = { 50, 50, 50, 50 };
+			wrap_height (&s, 4, t, w);
+		}
 		put_str (&s, 0, st->id, x->text);
 		put_str (&s, 1, st->citation, x->text);
 		put_num (&s, 2, p->per_message_cents, x->cents, digits (p->per_message_cents));
