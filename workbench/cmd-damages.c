@@ -58,6 +58,14 @@ statute_id (const wb_damages_t *d, int i)
 static void
 print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 {
+	/* Trap ids to addresses for --by trap. */
+	GHashTable *addr = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	sqlite3_stmt *q = wb_case_stmt (ctx->cs, "SELECT id, address FROM traps");
+	while (q && sqlite3_step (q) == SQLITE_ROW)
+		g_hash_table_insert (addr, g_strdup_printf ("%lld", (long long) sqlite3_column_int64 (q, 0)),
+				     g_strdup ((const char *) sqlite3_column_text (q, 1)));
+	if (q)
+		sqlite3_reset (q);
 	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
 	wb_table_column (t, "statute", WB_COL_TEXT);
 	if (strcmp (by, "day") == 0 || strcmp (by, "incident") == 0) {
@@ -112,7 +120,8 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 			int64_t *v = g_hash_table_lookup (h, key);
 			char **kv = g_strsplit (key, "\t", 2);
 			wb_table_text (t, kv[0]);
-			wb_table_text (t, kv[1]);
+			const char *a = trap ? g_hash_table_lookup (addr, kv[1]) : NULL;
+			wb_table_text (t, a ? a : trap && strcmp (kv[1], "0") == 0 ? "(no trap)" : kv[1]);
 			wb_table_int (t, v[0]);
 			money_col (t, mode, v[1]);
 			g_strfreev (kv);
@@ -121,6 +130,7 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 		g_hash_table_destroy (h);
 	}
 	wb_table_end (t);
+	g_hash_table_destroy (addr);
 }
 
 int

@@ -168,6 +168,35 @@ day_parse (const char *s)
 	return wb_day_number (s);
 }
 
+/* The two large scans (messages, facts) run on a second, read-only
+ * connection without SQLite's per-call mutex, which costs a tenth of the
+ * time over ten million rows.  Only when the caller has no transaction open:
+ * a second connection would not see uncommitted rows. */
+static sqlite3_stmt *
+scan_stmt (wb_case_t *cs, sqlite3 **db2, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_get_autocommit (wb_case_db (cs)) &&
+	    sqlite3_open_v2 (wb_case_path (cs), db2, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2 (*db2, sql, -1, &q, NULL) == SQLITE_OK)
+		return q;
+	if (*db2) {
+		sqlite3_close_v2 (*db2);
+		*db2 = NULL;
+	}
+	return wb_case_stmt (cs, sql);
+}
+
+static void
+scan_end (sqlite3_stmt *q, sqlite3 *db2)
+{
+	if (db2) {
+		sqlite3_finalize (q);
+		sqlite3_close_v2 (db2);
+	} else if (q)
+		sqlite3_reset (q);
+}
+
 static wb_status_t
 load_copies (wb_case_t *cs, eng_t *e)
 {
@@ -188,7 +217,8 @@ load_copies (wb_case_t *cs, eng_t *e)
 	}
 	sqlite3_reset (q);
 
-	q = wb_case_stmt (cs, "SELECT id, trap_id, local_day, campaign FROM messages");
+	sqlite3 *db2 = NULL;
+	q = scan_stmt (cs, &db2, "SELECT id, trap_id, local_day, campaign FROM messages");
 	if (!q) {
 		g_hash_table_destroy (trap_idx);
 		return WB_ERR_DB;
@@ -204,10 +234,12 @@ load_copies (wb_case_t *cs, eng_t *e)
 		c.campaign = sqlite3_column_type (q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (q, 3);
 		g_array_append_val (e->copies, c);
 	}
-	sqlite3_reset (q);
+	if (rc != SQLITE_DONE)
+		wb_case_fail (cs, WB_ERR_DB, "cannot read messages: %s", sqlite3_errmsg (sqlite3_db_handle (q)));
+	scan_end (q, db2);
 	g_hash_table_destroy (trap_idx);
 	if (rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot read messages");
+		return WB_ERR_DB;
 	qsort (e->copies->data, e->copies->len, sizeof (copy_t), copy_cmp);
 
 	/* Number days and incident groups in order of first appearance. */
@@ -316,51 +348,21 @@ load_findings (wb_case_t *cs, eng_t *e)
 		e->ind[s] = g_new0 (guint32, n);
 	}
 	e->analyst = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-	gboolean stored = e->set->installed && wb_rules_current (cs, e->set);
+	/* Rule findings are computed here from the facts, always: it is faster
+	 * than reading the stored ones (ten million rows for a million copies)
+	 * and always current.  wb_rules_apply() stores the same findings, with
+	 * their evidence text, for the analyst and the exhibits. */
 	sqlite3_stmt *q = NULL;
 	int rc;
-
-	if (stored) {
-		char *run = wb_case_info (cs, "rules_run");
-		e->rules_source = g_strdup_printf ("stored rule findings (run %s)", run ? run : "?");
-		g_free (run);
-		q = wb_case_stmt (cs, "SELECT message, statute, provision, confidence FROM findings"
-				      " WHERE source = 'rule' AND finding = 'violation'");
-		if (!q)
-			return WB_ERR_DB;
-		int last_s = -1;
-		const char *last_name = NULL;
-		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
-			int ci = copy_find (e, sqlite3_column_int64 (q, 0));
-			const char *sid = (const char *) sqlite3_column_text (q, 1);
-			if (ci < 0 || !sid)
-				continue;
-			int s = last_s;
-			if (!last_name || strcmp (sid, last_name) != 0) {
-				s = wb_statute_set_index (e->set, sid);
-				last_s = s;
-				last_name = s >= 0 ? ((wb_statute_t *) e->set->statutes->pdata[s])->id : NULL;
-			}
-			if (s < 0)
-				continue;
-			int p = wb_statute_provision_index (e->set->statutes->pdata[s],
-							    (const char *) sqlite3_column_text (q, 2));
-			if (p < 0)
-				continue;
-			const char *conf = (const char *) sqlite3_column_text (q, 3);
-			if (conf && conf[0] == 'i')
-				e->ind[s][ci] |= 1u << p;
-			else
-				e->cert[s][ci] |= 1u << p;
-		}
-		sqlite3_reset (q);
-		if (rc != SQLITE_DONE)
-			return wb_case_fail_db (cs, "cannot read findings");
-	} else {
+	{
 		e->rules_source = g_strdup ("rule findings computed from the facts");
 		wb_fact_t facts[WB_FACT_COUNT];
+		/* Values are short ('0', '1', a category): copied into fixed
+		 * buffers; a longer one goes to the chunk. */
+		char vbuf[WB_FACT_COUNT][64];
 		GStringChunk *chunk = g_string_chunk_new (4096);
-		q = wb_case_stmt (cs, "SELECT message, name, value, confidence FROM facts");
+		sqlite3 *db2 = NULL;
+		q = scan_stmt (cs, &db2, "SELECT message, name, value, confidence = 'indicator' FROM facts");
 		if (!q) {
 			g_string_chunk_free (chunk);
 			return WB_ERR_DB;
@@ -393,25 +395,34 @@ load_findings (wb_case_t *cs, eng_t *e)
 			int f = wb_fact_index ((const char *) sqlite3_column_text (q, 1));
 			if (f < 0)
 				continue;
-			facts[f].value = g_string_chunk_insert_const (chunk, (const char *) sqlite3_column_text (q, 2));
-			const char *conf = (const char *) sqlite3_column_text (q, 3);
-			facts[f].indicator = conf && conf[0] == 'i';
+			const char *val = (const char *) sqlite3_column_text (q, 2);
+			int vlen = sqlite3_column_bytes (q, 2);
+			if (!val)
+				continue;
+			if (vlen < (int) sizeof vbuf[0]) {
+				memcpy (vbuf[f], val, vlen + 1);
+				facts[f].value = vbuf[f];
+			} else
+				facts[f].value = g_string_chunk_insert (chunk, val);
+			facts[f].indicator = sqlite3_column_int (q, 3);
 		}
-		sqlite3_reset (q);
+		if (rc != SQLITE_DONE)
+			wb_case_fail (cs, WB_ERR_DB, "cannot read facts: %s", sqlite3_errmsg (sqlite3_db_handle (q)));
+		scan_end (q, db2);
 		g_string_chunk_free (chunk);
 		if (rc != SQLITE_DONE)
-			return wb_case_fail_db (cs, "cannot read facts");
-		/* 'always' checks hold for copies without any facts too. */
-		for (int s = 0; s < e->nst; s++) {
-			wb_statute_t *st = e->set->statutes->pdata[s];
-			guint32 always = 0;
-			for (guint p = 0; p < st->provisions->len; p++)
-				if (((wb_provision_t *) st->provisions->pdata[p])->kind == WB_CHECK_ALWAYS)
-					always |= 1u << p;
-			if (always)
-				for (int ci = 0; ci < n; ci++)
-					e->cert[s][ci] |= always;
-		}
+			return WB_ERR_DB;
+	}
+	/* 'always' checks hold for copies without any facts too. */
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		guint32 always = 0;
+		for (guint p = 0; p < st->provisions->len; p++)
+			if (((wb_provision_t *) st->provisions->pdata[p])->kind == WB_CHECK_ALWAYS)
+				always |= 1u << p;
+		if (always)
+			for (int ci = 0; ci < n; ci++)
+				e->cert[s][ci] |= always;
 	}
 
 	q = wb_case_stmt (cs, "SELECT message, statute, provision, finding FROM findings"
@@ -752,11 +763,10 @@ wb_damages_free (wb_damages_t *d)
 		return;
 	if (d->statutes)
 		g_ptr_array_unref (d->statutes);
-	if (d->rows) {
-		for (guint i = 0; i < d->rows->len; i++)
-			g_free (g_array_index (d->rows, wb_damages_row_t, i).provisions);
+	if (d->rows)
 		g_array_unref (d->rows);
-	}
+	if (d->strings)
+		g_string_chunk_free (d->strings);
 	if (d->incidents)
 		g_array_unref (d->incidents);
 	if (d->days)
@@ -841,7 +851,7 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 	int *num = g_new0 (int, maxg);              /* group -> index in incidents + 1 */
 	int *dnum = g_new0 (int, e->ndays);
 	guint inc0 = d->incidents->len, day0 = d->days->len;
-	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, g_free);
+	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, NULL);
 	for (int ci = 0; ci < n; ci++) {
 		if (!counted (e, s, ci))
 			continue;
@@ -889,10 +899,11 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 				if (v & (1u << p))
 					g_string_append_printf (t, "%s%s", t->len ? "; " : "",
 								((wb_provision_t *) st->provisions->pdata[p])->label);
-			pl = g_string_free (t, FALSE);
+			pl = g_string_chunk_insert_const (d->strings, t->str);
+			g_string_free (t, TRUE);
 			g_hash_table_insert (provs, g_memdup2 (&v, sizeof v), pl);
 		}
-		wb_damages_row_t row = { c->id, s, num[g], "", g_strdup (pl), pm, c->trap_id, pr && pr->uncapped };
+		wb_damages_row_t row = { c->id, s, num[g], "", pl, pm, c->trap_id, pr && pr->uncapped };
 		memcpy (row.local_day, day, 11);
 		g_array_append_val (d->rows, row);
 	}
@@ -934,6 +945,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
 	d->days = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
+	d->strings = g_string_chunk_new (1024);
 	d->statute_source = set_source (e);
 	d->statute_digest = g_strdup (e->set->digest);
 	d->rules_source = g_strdup (e->rules_source);

@@ -50,7 +50,7 @@ typedef struct {
 	int statute;                     /* index into statutes */
 	int64_t incident;                /* incident number within the statute, from 1 */
 	char local_day[11];              /* YYYY-MM-DD in the trap's time zone */
-	char *provisions;                /* violated provisions, '; '-separated */
+	char *provisions;                /* violated provisions (labels), '; '-separated; owned by the result */
 	int64_t per_message_cents;       /* the statute's amount for this copy */
 	/* Added by the engine: */
 	int64_t trap;                    /* messages.trap_id */
@@ -80,6 +80,7 @@ typedef struct {
 	char *rules_source;              /* where rule findings came from */
 	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
 	int64_t copies;                  /* copies in the case */
+	GStringChunk *strings;           /* owns every row's provisions text */
 } wb_damages_t;
 
 /* Compute damages over the case.  On success *OUT is owned by the caller

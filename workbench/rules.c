@@ -8,7 +8,7 @@ cond_holds (const wb_cond_t *c, const wb_fact_t facts[])
 	const wb_fact_t *f = &facts[c->fact];
 	if (!f->value)
 		return FALSE;
-	gboolean eq = strcmp (f->value, c->value) == 0;
+	gboolean eq = f->value[0] == c->value[0] && strcmp (f->value, c->value) == 0;
 	return c->negate ? !eq : eq;
 }
 
@@ -63,7 +63,8 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	gboolean ok = digest && run && strcmp (digest, set->digest) == 0;
 	if (ok) {
 		sqlite3_stmt *q = wb_case_stmt (cs,
-			"SELECT count(*) FROM custody WHERE id > ?1 AND command IN ('ingest', 'reanalyze')");
+			"SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
+			" AND command IN ('ingest', 'reanalyze')");
 		ok = q != NULL;
 		if (q) {
 			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (run, NULL, 10));
@@ -282,7 +283,7 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		sqlite3_stmt *ins = wb_case_stmt (cs,
 			"INSERT INTO findings (message, statute, provision, finding, source, confidence, evidence,"
 			" note, run, at) VALUES (?1, ?2, ?3, ?4, 'analyst', 'certain', ?5, ?6, ?7, ?8)"
-			" ON CONFLICT (message, statute, provision, source) DO UPDATE SET finding = excluded.finding,"
+			" ON CONFLICT (message, statute, provision) WHERE source = 'analyst' DO UPDATE SET finding = excluded.finding,"
 			" evidence = excluded.evidence, note = excluded.note, run = excluded.run, at = excluded.at");
 		if (!ins) {
 			s = WB_ERR_DB;

@@ -18,8 +18,18 @@ static const char *const fact_names[WB_FACT_COUNT] = {
 int
 wb_fact_index (const char *name)
 {
+	/* Called once per fact row (ten million for a large case): the length
+	 * and the first bytes rule out most names before a full compare. */
+	static size_t lens[WB_FACT_COUNT];
+	if (!lens[0])
+		for (int i = 0; i < WB_FACT_COUNT; i++)
+			lens[i] = strlen (fact_names[i]);
+	if (!name)
+		return -1;
+	size_t l = strlen (name);
 	for (int i = 0; i < WB_FACT_COUNT; i++)
-		if (strcmp (name, fact_names[i]) == 0)
+		if (lens[i] == l && name[0] == fact_names[i][0] && name[l - 1] == fact_names[i][l - 1] &&
+		    memcmp (name, fact_names[i], l) == 0)
 			return i;
 	return -1;
 }
@@ -33,10 +43,18 @@ wb_fact_name (int i)
 int
 wb_day_number (const char *s)
 {
-	int y, m, d;
-	char extra;
-	if (!s || strlen (s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || !g_date_valid_dmy (d, m, y))
+	if (!s || strlen (s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	int v[8], k = 0;
+	for (int i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (!g_ascii_isdigit (s[i]))
+			return -1;
+		v[k++] = s[i] - '0';
+	}
+	int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], m = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+	if (y < 1 || !g_date_valid_dmy (d, m, y))
 		return -1;
 	return y * 10000 + m * 100 + d;
 }
@@ -407,7 +425,27 @@ wb_statute_provision_index (const wb_statute_t *st, const char *name)
 		if (g_ascii_strcasecmp (p->label, name) == 0)
 			return i;
 	}
-	return -1;
+	/* "(a)(1)(A)" for the id "a1A"; "603(a)(1)" for the label
+	 * "4-88-603(a)(1)" (a unique ending). */
+	GString *bare = g_string_new (NULL);
+	for (const char *c = name; *c; c++)
+		if (*c != '(' && *c != ')' && *c != ' ')
+			g_string_append_c (bare, *c);
+	int found = -1, n = 0;
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		if (strcmp (p->id, bare->str) == 0) {
+			found = i;
+			n = 1;
+			break;
+		}
+		if (*name && g_str_has_suffix (p->label, name)) {
+			found = i;
+			n++;
+		}
+	}
+	g_string_free (bare, TRUE);
+	return n == 1 ? found : -1;
 }
 
 wb_provision_t *

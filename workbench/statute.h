@@ -96,7 +96,9 @@ wb_status_t wb_statute_parse (const char *file, const char *text, gsize len,
 			      wb_statute_t **out, char **errmsg);
 void wb_statute_free (wb_statute_t *st);
 
-/* Provision of ST named NAME (its id or its label), or NULL.  Owned by ST. */
+/* Provision of ST named NAME: its id, its label (any case), the label
+ * without parentheses equal to the id ("(a)(1)(A)" for "a1A"), or a unique
+ * ending of a label ("603(a)(1)(A)").  NULL if none.  Owned by ST. */
 wb_provision_t *wb_statute_provision (const wb_statute_t *st, const char *name);
 /* Index of a provision in st->provisions, or -1. */
 int wb_statute_provision_index (const wb_statute_t *st, const char *name);

@@ -64,9 +64,10 @@ for i in range(2500):
     trap = rng.randint(1, 8)
     day = datetime.date(2003, 1, 1) + datetime.timedelta(days=rng.randint(0, 1945))
     add(trap, day, rng.choice([None, rng.randint(1, 40)]), rand_facts())
-# A California campaign of 1,100 copies on one day: the $1,000,000 incident cap is reached.
-for i in range(1100):
-    f = rand_facts(); f['from_domain_valid'] = '0' if i % 2 else '1'
+# A California campaign of 2,300 copies on one day: the $1,000,000 incident
+# cap is reached under 17529.8 (2,070 copies with a valid From domain).
+for i in range(2300):
+    f = rand_facts(); f['from_domain_valid'] = '0' if i % 10 == 0 else '1'
     add(1, datetime.date(2007, 11, 5), 900, f)
 # An Arkansas flood: 2,600 violating copies one day (cap $25,000 reached), 300 the next.
 for i in range(2900):
