@@ -452,7 +452,12 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	}
 	/* Parties on a circle, in order of their strongest link: a fixed
 	 * layout, the same on every run. */
-	double cx = w / 2, cy = (h + 50) / 2, rad = MIN (w * 0.28, (h - 120) / 2);
+	/* Up to eight parties: labels beside the nodes; more: labels along the
+	 * radius (they cannot overlap while the angle between two nodes is
+	 * wider than a label's height), on a smaller circle. */
+	gboolean radial = n > 8;
+	double cx = w / 2, cy = (h + 50) / 2;
+	double rad = radial ? (h - 70) / 2 - 88 : MIN (w * 0.28, (h - 120) / 2);
 	double *px = g_new (double, n), *py = g_new (double, n);
 	for (guint i = 0; i < n; i++) {
 		double a = -G_PI / 2 + 2 * G_PI * i / n;
@@ -488,12 +493,23 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
 		cairo_arc (cr, px[i], py[i], 6, 0, 2 * G_PI);
 		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		if (radial) {
+			double a = -G_PI / 2 + 2 * G_PI * i / n;
+			gboolean right = cos (a) >= -1e-9;
+			cairo_save (cr);
+			cairo_translate (cr, px[i], py[i]);
+			cairo_rotate (cr, right ? a : a + G_PI);
+			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 8, FALSE,
+				       right ? 0 : 1, 0.5, 80);
+			cairo_restore (cr);
+			continue;
+		}
 		/* Labels outside the circle, anchored away from the centre. */
 		double dx = px[i] - cx, dy = py[i] - cy, len = hypot (dx, dy);
 		double ux = len > 0 ? dx / len : 0, uy = len > 0 ? dy / len : -1;
 		double ax = ux > 0.3 ? 0 : ux < -0.3 ? 1 : 0.5;
 		double ay = uy > 0.3 ? 0 : uy < -0.3 ? 1 : 0.5;
-		cairo_set_source_rgb (cr, 0, 0, 0);
 		wb_chart_text (cr, px[i] + ux * 10, py[i] + uy * 10, g_ptr_array_index (names, i), 8.5, FALSE,
 			       ax, ay, labw);
 	}
