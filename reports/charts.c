@@ -59,7 +59,8 @@ wb_chart_text (cairo_t *cr, double x, double y, const char *text, double size, g
 	PangoLayout *l = layout (cr, text, size, bold);
 	if (maxw > 0) {
 		pango_layout_set_width (l, (int) (maxw * PANGO_SCALE));
-		pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_END);
+		/* Cut in the middle: names that share a prefix stay apart. */
+		pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_MIDDLE);
 	}
 	PangoRectangle ink, log;
 	pango_layout_get_extents (l, &ink, &log);
@@ -421,8 +422,22 @@ static void
 chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
-	title (cr, w, "Attribution: parties and the links between them",
-	       "Edge width shows the strength of the link");
+	int64_t nparties = 0;
+	if (r->has_attrib) {
+		sqlite3_stmt *c;
+		if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*) FROM (SELECT party_a FROM links"
+					" UNION SELECT party_b FROM links)", -1, &c, NULL) == SQLITE_OK) {
+			if (sqlite3_step (c) == SQLITE_ROW)
+				nparties = sqlite3_column_int64 (c, 0);
+			sqlite3_finalize (c);
+		}
+	}
+	char *sub = nparties > MAX_NODES
+		? g_strdup_printf ("Edge width shows the strength of the link; the %d parties with the strongest links"
+				   " of %" G_GINT64_FORMAT " linked (all are on the Attribution sheet)", MAX_NODES, nparties)
+		: g_strdup ("Edge width shows the strength of the link");
+	title (cr, w, "Attribution: parties and the links between them", sub);
+	g_free (sub);
 	sqlite3 *db = wb_case_db (r->cs);
 	sqlite3_stmt *q = NULL;
 	GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -431,15 +446,15 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	if (r->has_attrib && sqlite3_prepare_v2 (db,
 		"SELECT p.id, p.name, coalesce(p.role, '') FROM parties p WHERE p.id IN"
 		" (SELECT party_a FROM links UNION SELECT party_b FROM links)"
-		" ORDER BY (SELECT max(score) FROM links WHERE party_a = p.id OR party_b = p.id) DESC, p.id LIMIT 30",
+		" ORDER BY (SELECT max(score) FROM links WHERE party_a = p.id OR party_b = p.id) DESC, p.id LIMIT " G_STRINGIFY (MAX_NODES),
 		-1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
 			gint64 id = sqlite3_column_int64 (q, 0);
 			g_array_append_val (ids, id);
 			const char *role = (const char *) sqlite3_column_text (q, 2);
 			g_ptr_array_add (roles, g_strdup (role));
-			g_ptr_array_add (names, *role ? g_strdup_printf ("%s (%s)", sqlite3_column_text (q, 1), role)
-						      : g_strdup ((const char *) sqlite3_column_text (q, 1)));
+			/* The node's colour gives the role (legend). */
+			g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (q, 1)));
 		}
 		sqlite3_finalize (q);
 		q = NULL;
@@ -478,8 +493,8 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 			if (ia < 0 || ib < 0)
 				continue;
 			const char *s = (const char *) sqlite3_column_text (q, 2);
-			double lw = !strcmp (s, "strong") ? 6 : !strcmp (s, "moderate") ? 3.5 : !strcmp (s, "weak") ? 1.5 : 0.7;
-			cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, !strcmp (s, "none") ? 0.35 : 0.8);
+			double lw = !strcmp (s, "strong") ? 5 : !strcmp (s, "moderate") ? 2.5 : !strcmp (s, "weak") ? 0.8 : 0.4;
+			cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, !strcmp (s, "strong") ? 0.85 : !strcmp (s, "moderate") ? 0.7 : 0.35);
 			cairo_set_line_width (cr, lw);
 			cairo_move_to (cr, px[ia], py[ia]);
 			cairo_line_to (cr, px[ib], py[ib]);
@@ -500,8 +515,8 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 			cairo_save (cr);
 			cairo_translate (cr, px[i], py[i]);
 			cairo_rotate (cr, right ? a : a + G_PI);
-			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 8, FALSE,
-				       right ? 0 : 1, 0.5, 80);
+			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 7.5, FALSE,
+				       right ? 0 : 1, 0.5, 84);
 			cairo_restore (cr);
 			continue;
 		}
@@ -514,7 +529,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 			       ax, ay, labw);
 	}
 	static const struct { const char *name; double lw; } leg[] = {
-		{ "strong", 6 }, { "moderate", 3.5 }, { "weak", 1.5 },
+		{ "strong", 5 }, { "moderate", 2.5 }, { "weak", 0.8 },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS (leg); i++) {
 		double ly = h - 60 + i * 16;
