@@ -472,11 +472,27 @@ attribution (doc_t *p)
 	if (!r->has_attrib || sqlite3_prepare_v2 (wb_case_db (r->cs),
 		"SELECT pa.name, pb.name, coalesce(l.strength, ''), l.score, coalesce(l.summary, ''), coalesce(l.review, '')"
 		" FROM links l JOIN parties pa ON pa.id = l.party_a JOIN parties pb ON pb.id = l.party_b"
-		" ORDER BY l.score DESC, l.id LIMIT 200", -1, &q, NULL) != SQLITE_OK) {
+		" WHERE l.strength IN ('strong', 'moderate') OR l.review = 'confirmed'"
+		" ORDER BY l.score DESC, l.id LIMIT 50", -1, &q, NULL) != SQLITE_OK) {
 		para (p, "The case holds no attribution links.", 10, FALSE, 6);
 		return;
 	}
-	para (p, wb_report_tpl (r, "text", "attribution", ""), 10, FALSE, 8);
+	para (p, wb_report_tpl (r, "text", "attribution", ""), 10, FALSE, 4);
+	sqlite3_stmt *c;
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*), sum(strength IN ('strong', 'moderate')"
+				" OR review = 'confirmed') FROM links", -1, &c, NULL) == SQLITE_OK) {
+		if (sqlite3_step (c) == SQLITE_ROW) {
+			char *all = num (sqlite3_column_int64 (c, 0)), *shown = num (sqlite3_column_int64 (c, 1));
+			char *t = g_strdup_printf ("%s links in all; the %s moderate, strong or confirmed ones follow,"
+						   " strongest first (at most 50). Every link, with its evidence, is on the"
+						   " Attribution sheet of exhibits.xlsx.", all, shown);
+			para (p, t, 10, FALSE, 8);
+			g_free (t);
+			g_free (all);
+			g_free (shown);
+		}
+		sqlite3_finalize (c);
+	}
 	static const char *const cols[] = { "Party", "Party", "Strength", "Score", "Why (evidence)", "Review" };
 	static const double rel[] = { 1.3, 1.3, 0.9, 0.7, 3, 0.9 };
 	table_t t;
@@ -503,9 +519,10 @@ custody (doc_t *p)
 	para (p, "Sources", 11.5, TRUE, 3);
 	sqlite3_stmt *q;
 	static const char *const cols[] = { "Id", "Source (container chain)", "Format", "Size", "SHA-256" };
-	static const double rel[] = { 0.4, 2.6, 0.7, 0.8, 4.2 };
+	/* Widths that keep a SHA-256 on one line. */
+	static const double rel[] = { 0.35, 2.3, 0.6, 0.55, 4.5 };
 	table_t t;
-	table_start (&t, p, 5, cols, rel, "rllrl", 7);
+	table_start (&t, p, 5, cols, rel, "rllrl", 6.5);
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT id, chain, format, size, coalesce(sha256, '')"
 				" FROM sources ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
