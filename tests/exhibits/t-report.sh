@@ -18,6 +18,8 @@ cp "$WB_ROOT"/templates/statutes/*.ini "$T/st/"
 sed -i 's/^cap_cents=100000000$/cap_cents=150000/' "$T/st/ca-17529.5.ini" "$T/st/ca-17529.8.ini"
 sed -i 's/^cap_cents=.*/cap_cents=500/' "$T/st/ar-4-88.ini"
 cp "$C" "$T/copy.case"
+cp "$C" "$T/copy2.case"
+cp "$C" "$T/copy3.case"
 
 export SOURCE_DATE_EPOCH=1209600000
 expect_rc "report runs" 0 wb report "$C" --out "$T/o1" --statutes "$T/st"
@@ -32,6 +34,14 @@ expect_eq "manifest matches sha256sum" "$(cd "$T/o1" && sha256sum $(awk '{print 
 expect_eq "custody row holds the manifest" "1" \
 	"$(wb sql "$C" "SELECT count(*) FROM custody WHERE command='report' AND action='exhibit' AND detail LIKE '%exhibits.xlsx%'" --format csv | tail -n 1)"
 unset SOURCE_DATE_EPOCH
+# Without SOURCE_DATE_EPOCH the case clock (last change to the evidence)
+# dates the exhibits: two runs two seconds apart give the same bytes.
+wb report "$T/copy2.case" --out "$T/o4" > /dev/null
+sleep 2
+wb report "$T/copy3.case" --out "$T/o5" > /dev/null
+same=yes
+for f in "$T"/o4/*; do cmp -s "$f" "$T/o5/$(basename "$f")" || { same="no: $(basename "$f")"; }; done
+expect_eq "same bytes on the case clock, whatever the wall clock" "yes" "$same"
 
 # LibreOffice (one start per option set): the totals of the engine.
 n=0
