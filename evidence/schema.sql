@@ -257,10 +257,12 @@ CREATE TABLE findings (
 	evidence TEXT,                   -- rule: the facts and their evidence; analyst: the input line
 	note TEXT,                       -- analyst's note
 	run INTEGER NOT NULL,            -- custody run that wrote it
-	at TEXT NOT NULL,
-	UNIQUE (message, statute, provision, source)
+	at TEXT NOT NULL
 );
-CREATE INDEX findings_source ON findings(source, message);
+-- One analyst finding per copy, statute and provision (a later one replaces
+-- it); rule rows, millions in a large case, carry only the message index.
+CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
+CREATE INDEX findings_message ON findings(message);
 
 -- What damages reads of every copy, without the rows' bodies.
 CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);

@@ -261,6 +261,7 @@ typedef struct {
 	GStringChunk *chunk;
 	GString *scratch;
 	GHashTable *norm;     /* "E" or "D" + raw -> normalized (interned; "" for none) */
+	GHashTable *plans;    /* GBytes key of a message's items -> plan_t */
 	wb_attrib_stats_t *stats;
 } link_t;
 
@@ -432,17 +433,33 @@ has_roster_entry (GArray *a)
 	return FALSE;
 }
 
-/* Attribute one message: find the parties its values name (creating derived
- * ones), record message_parties, and give each such party the message's
- * other values. */
-static wb_status_t
-attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
+/* What attributing a message does, remembered for the next message with
+ * the same values in the same places (the copies of one campaign). */
+typedef struct {
+	guint item;
+	int64_t party;
+} row_t;
+
+typedef struct {
+	GArray *rows;         /* of row_t: message_parties rows, by item */
+	GPtrArray *aggs;      /* agg_t the message adds to */
+} plan_t;
+
+static void
+plan_free (gpointer p)
 {
-	sqlite3_stmt *ins = wb_case_stmt (L->cs,
-		"INSERT OR IGNORE INTO message_parties (message, party, role, kind, value, location,"
-		" artifact) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (!ins)
-		return WB_ERR_DB;
+	plan_t *pl = p;
+	g_array_free (pl->rows, TRUE);
+	g_ptr_array_free (pl->aggs, TRUE);
+	g_free (pl);
+}
+
+/* Work out the plan for ITEMS: find the parties its values name (creating
+ * derived ones; *CREATED tells), and the values each such party gets. */
+static wb_status_t
+make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
+	   gboolean *created)
+{
 	g_array_set_size (anch, 0);
 	/* A sender domain defines a derived party only when the message's
 	 * sender is not already known from the roster by address or domain. */
@@ -460,35 +477,19 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 			wb_status_t st = create_derived (L, it, message);
 			if (st)
 				return st;
+			*created = TRUE;
 			a = g_hash_table_lookup (L->index, it->kv);
 		}
-		if (!a)
-			continue;
-		for (guint j = 0; j < a->len; j++) {
-			int64_t p = g_array_index (a, ent_t, j).party;
-			sqlite3_bind_int64 (ins, 1, message);
-			sqlite3_bind_int64 (ins, 2, p);
-			sqlite3_bind_text (ins, 3, role_names[it->role], -1, SQLITE_STATIC);
-			sqlite3_bind_text (ins, 4, it->kind, -1, SQLITE_STATIC);
-			sqlite3_bind_text (ins, 5, it->value, -1, SQLITE_STATIC);
-			sqlite3_bind_text (ins, 6, it->loc, -1, SQLITE_STATIC);
-			if (it->artifact)
-				sqlite3_bind_int64 (ins, 7, it->artifact);
-			else
-				sqlite3_bind_null (ins, 7);
-			int rc = sqlite3_step (ins);
-			sqlite3_reset (ins);
-			if (rc != SQLITE_DONE)
-				return wb_case_fail_db (L->cs, "cannot attribute message");
+		for (guint j = 0; a && j < a->len; j++) {
+			row_t r = { i, g_array_index (a, ent_t, j).party };
+			g_array_append_val (pl->rows, r);
 			gboolean seen = FALSE;
 			for (guint k = 0; k < anch->len; k++)
-				seen |= g_array_index (anch, int64_t, k) == p;
+				seen |= g_array_index (anch, int64_t, k) == r.party;
 			if (!seen)
-				g_array_append_val (anch, p);
+				g_array_append_val (anch, r.party);
 		}
 	}
-	if (anch->len)
-		L->stats->attributed++;
 	/* Each party the message names gets the message's values (but for
 	 * those the roster already gives it). */
 	for (guint i = 0; i < items->len; i++) {
@@ -503,19 +504,84 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 				continue;
 			agg_t probe = { p, it->kind, it->kv };
 			agg_t *ag = g_hash_table_lookup (L->agg, &probe);
-			if (ag) {
-				if (ag->count <= 4)
-					ag->more[ag->count - 1] = message;
-				ag->count++;
-			} else {
+			if (!ag) {
 				ag = g_new0 (agg_t, 1);
 				*ag = probe;
-				ag->message = message;
 				ag->loc = it->loc;
-				ag->count = 1;
 				g_hash_table_add (L->agg, ag);
 			}
+			g_ptr_array_add (pl->aggs, ag);
 		}
+	}
+	return WB_OK;
+}
+
+/* Attribute one message: record message_parties, and give each party it
+ * names the message's other values. */
+static wb_status_t
+attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
+{
+	sqlite3_stmt *ins = wb_case_stmt (L->cs,
+		"INSERT OR IGNORE INTO message_parties (message, party, role, kind, value, location,"
+		" artifact) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (!ins)
+		return WB_ERR_DB;
+	/* The key: each value and where it is, in order. */
+	GByteArray *key = g_byte_array_new ();
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		const void *part[2] = { it->kv, it->loc };
+		int flags[2] = { it->role, it->derive };
+		g_byte_array_append (key, (const guint8 *) part, sizeof part);
+		g_byte_array_append (key, (const guint8 *) flags, sizeof flags);
+	}
+	GBytes *kb = g_byte_array_free_to_bytes (key);
+	plan_t *pl = g_hash_table_lookup (L->plans, kb);
+	if (!pl) {
+		gboolean created = FALSE;
+		pl = g_new0 (plan_t, 1);
+		pl->rows = g_array_new (FALSE, FALSE, sizeof (row_t));
+		pl->aggs = g_ptr_array_new ();
+		wb_status_t st = make_plan (L, message, items, anch, pl, &created);
+		if (st) {
+			plan_free (pl);
+			g_bytes_unref (kb);
+			return st;
+		}
+		/* A new party may change what earlier plans would find; a
+		 * bounded memory keeps unique messages from piling up. */
+		if (created || g_hash_table_size (L->plans) > 100000)
+			g_hash_table_remove_all (L->plans);
+		g_hash_table_insert (L->plans, g_bytes_ref (kb), pl);
+	}
+	g_bytes_unref (kb);
+	for (guint r = 0; r < pl->rows->len; r++) {
+		row_t *rw = &g_array_index (pl->rows, row_t, r);
+		item_t *it = &g_array_index (items, item_t, rw->item);
+		sqlite3_bind_int64 (ins, 1, message);
+		sqlite3_bind_int64 (ins, 2, rw->party);
+		sqlite3_bind_text (ins, 3, role_names[it->role], -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, it->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, it->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 6, it->loc, -1, SQLITE_STATIC);
+		if (it->artifact)
+			sqlite3_bind_int64 (ins, 7, it->artifact);
+		else
+			sqlite3_bind_null (ins, 7);
+		int rc = sqlite3_step (ins);
+		sqlite3_reset (ins);
+		if (rc != SQLITE_DONE)
+			return wb_case_fail_db (L->cs, "cannot attribute message");
+	}
+	if (pl->rows->len)
+		L->stats->attributed++;
+	for (guint i = 0; i < pl->aggs->len; i++) {
+		agg_t *ag = g_ptr_array_index (pl->aggs, i);
+		if (ag->count == 0)
+			ag->message = message;
+		else if (ag->count <= 4)
+			ag->more[ag->count - 1] = message;
+		ag->count++;
 	}
 	return WB_OK;
 }
@@ -1113,6 +1179,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	L.agg = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
 	L.scratch = g_string_new (NULL);
 	L.norm = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	L.plans = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+					 (GDestroyNotify) g_bytes_unref, plan_free);
 	L.chunk = g_string_chunk_new (1 << 16);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
@@ -1174,6 +1242,7 @@ done:
 	g_hash_table_destroy (L.index);
 	g_string_free (L.scratch, TRUE);
 	g_hash_table_destroy (L.norm);
+	g_hash_table_destroy (L.plans);
 	g_hash_table_destroy (L.agg);
 	g_string_chunk_free (L.chunk);
 	return st;

@@ -70,7 +70,7 @@ safe_append (GString *o, const char *s)
 }
 
 static void
-print_text (wb_attrib_cmp_t *c, GString *o)
+print_text (wb_attrib_cmp_t *c, const wb_attrib_conf_t *conf, GString *o)
 {
 	g_string_append (o, "A: ");
 	safe_append (o, c->a_name);
@@ -106,9 +106,27 @@ print_text (wb_attrib_cmp_t *c, GString *o)
 			g_string_append_c (o, '\n');
 		}
 	}
-	if (c->all_unspecific && c->shared->len)
-		g_string_append (o, "Only unspecific values are shared (a country, a phone number, or values"
-				 " many parties have): weak at most.\n");
+	if (c->all_unspecific && c->shared->len) {
+		/* Say why, as the link's summary does. */
+		GString *never = g_string_new (NULL), *many = g_string_new (NULL);
+		for (guint i = 0; i < c->shared->len; i++) {
+			wb_attrib_shared_t *s = g_ptr_array_index (c->shared, i);
+			if (s->weight <= 0)
+				continue;
+			GString *to = wb_attrib_unspecific (conf, s->kind, 1.0) ? never : many;
+			if (!strstr (to->str, s->kind))
+				g_string_append_printf (to, "%s%s", to->len ? ", " : "", s->kind);
+		}
+		g_string_append (o, "Weak at most: only unspecific values are shared (");
+		if (never->len)
+			g_string_append_printf (o, "%s never enough alone", never->str);
+		if (many->len)
+			g_string_append_printf (o, "%s%s values had by many parties", never->len ? "; " : "",
+						many->str);
+		g_string_append (o, ").\n");
+		g_string_free (never, TRUE);
+		g_string_free (many, TRUE);
+	}
 	g_string_append (o, "\nDiffering (both have the field, no value in common):\n");
 	if (!c->differing->len)
 		g_string_append (o, "  none\n");
@@ -172,16 +190,18 @@ wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv)
 		return WB_EXIT_FAIL;
 	wb_attrib_cmp_t *cmp = NULL;
 	st = wb_attrib_compare (ctx->cs, conf, a, b, &cmp);
-	wb_attrib_conf_free (conf);
-	if (st)
+	if (st) {
+		wb_attrib_conf_free (conf);
 		return wb_fail_case (ctx, st);
+	}
 	GString *o = g_string_new (NULL);
 	if (mode == WB_MODE_JSON)
 		print_json (cmp, o);
 	else
-		print_text (cmp, o);
+		print_text (cmp, conf, o);
 	fwrite (o->str, 1, o->len, ctx->out);
 	g_string_free (o, TRUE);
 	wb_attrib_cmp_free (cmp);
+	wb_attrib_conf_free (conf);
 	return wb_finish_output (ctx, WB_EXIT_OK);
 }

@@ -100,7 +100,9 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 		 * is kept, those attribution knows normalized. */
 		for (guint c = 0; c < cols->len; c++) {
 			const char *cname = g_ptr_array_index (cols, c);
-			char *kind = g_ascii_strdown (g_strstrip (g_strdup (cname)), -1);
+			char *trimmed = g_strstrip (g_strdup (cname));
+			char *kind = g_ascii_strdown (trimmed, -1);
+			g_free (trimmed);
 			if (!strcmp (kind, "role") || !*kind) {
 				g_free (kind);
 				continue;
@@ -168,7 +170,7 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 			    path, unnormalized);
 	if (parties == 0)
 		wb_note ("'%s' holds no parties", path);
-	ret = WB_EXIT_OK;
+	ret = wb_finish_output (ctx, WB_EXIT_OK);
 done:
 	if (in_tx)
 		wb_case_rollback (cs);

@@ -14,7 +14,8 @@ const wb_command_t wb_commands[] = {
 	{ "init", wb_cmd_init, WB_CASE_PATH, "Create a new case file",
 	  "[--name TEXT] [--filed YYYY-MM-DD]" },
 	{ "ingest", wb_cmd_ingest, WB_CASE_WRITE, "Ingest mailbox archives into the case",
-	  "[--max-message-size BYTES] PATH..." },
+	  "[--max-message-size BYTES] [--max-depth N] [--max-ratio N]\n"
+	  "       [--max-total BYTES] [--threads N] PATH..." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
 	  "traps|parties|findings FILE.csv" },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",

@@ -283,7 +283,7 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		sqlite3_stmt *ins = wb_case_stmt (cs,
 			"INSERT INTO findings (message, statute, provision, finding, source, confidence, evidence,"
 			" note, run, at) VALUES (?1, ?2, ?3, ?4, 'analyst', 'certain', ?5, ?6, ?7, ?8)"
-			" ON CONFLICT (message, statute, provision, source) DO UPDATE SET finding = excluded.finding,"
+			" ON CONFLICT (message, statute, provision) WHERE source = 'analyst' DO UPDATE SET finding = excluded.finding,"
 			" evidence = excluded.evidence, note = excluded.note, run = excluded.run, at = excluded.at");
 		if (!ins) {
 			s = WB_ERR_DB;

@@ -60,7 +60,7 @@ expect_eq "explain JSON: sources and differing fields" \
 j = json.load(open(sys.argv[1]))
 p = [s for s in j["shared"] if s["kind"] == "phone"][0]
 print("|".join([p["a_sources"][0], p["b_sources"][0], " ".join(d["kind"] for d in j["differing"]), str(len(j["messages"]))]))' "$T/pi.json")"
-expect_match "explain text says weak at most" "weak at most" "$(wb explain "$C" 1 2)"
+expect_match "explain text says weak at most" "Weak at most" "$(wb explain "$C" 1 2)"
 expect_match "explain text gives the score" "Strength: weak \\(score $3\\)" "$(wb explain "$C" 1 2)"
 
 expect_eq "a shared country alone is no link" "none" \

@@ -5,6 +5,7 @@ existing case file with sqlite3, as the ingestion and analysis stages would.
 
     gen-attrib-case.py CASE ROSTER.csv
     gen-attrib-case.py --mail CASE ROSTER.csv   (see mail_case)
+    gen-attrib-case.py --mbox FOLDER            (see mbox_case)
 
 The roster (parties are numbered in file order, 1..9):
   1 PureCash / 2 Imatrix: the court order's pair; they share a phone number
@@ -22,7 +23,21 @@ Messages:
 import csv, hashlib, sqlite3, sys
 
 
-def mail_case(case, roster):
+MAIL = [b"""Received: from mail.rapidmailer.example (mail.rapidmailer.example [203.0.113.7])
+\tby mx.trap.example with SMTP id abc%d; Mon, 1 Oct 2007 10:00:00 +0000
+From: Delta Leads <leads@delta.example>
+To: trap@trap.example
+Subject: Great offer %d
+Date: Mon, 1 Oct 2007 10:00:00 +0000
+Message-ID: <%d@delta.example>
+Content-Type: text/html
+
+<html><body><a href="http://www.cashsite.com/?aff=5005">click</a>
+Call (206) 555-0142. 100 Pine Street, Seattle, WA 98101</body></html>
+""" % (i, i, i) for i in (1, 2)]
+
+
+def mail_case(case, roster, write_case=True):
     """--mail: real messages (raw bytes only) for 'reanalyze' to analyse, one
     trap, and a small roster whose values are written differently from the
     messages'.  Message 1 comes from Rapid Mailer's IP with Delta Leads'
@@ -37,18 +52,9 @@ def mail_case(case, roster):
         w.writerow(["PureCash", "affiliate", "", "206.555.0142",
                     "100 Pine Street, Seattle, Washington 98101-1234", "", ""])
         w.writerow(["Bystander", "advertiser", "x@bystander.example", "", "", "", ""])
-    msgs = [b"""Received: from mail.rapidmailer.example (mail.rapidmailer.example [203.0.113.7])
-\tby mx.trap.example with SMTP id abc%d; Mon, 1 Oct 2007 10:00:00 +0000
-From: Delta Leads <leads@delta.example>
-To: trap@trap.example
-Subject: Great offer %d
-Date: Mon, 1 Oct 2007 10:00:00 +0000
-Message-ID: <%d@delta.example>
-Content-Type: text/html
-
-<html><body><a href="http://www.cashsite.com/?aff=5005">click</a>
-Call (206) 555-0142. 100 Pine Street, Seattle, WA 98101</body></html>
-""" % (i, i, i) for i in (1, 2)]
+    if not write_case:
+        return
+    msgs = MAIL
     db = sqlite3.connect(case)
     db.execute("INSERT INTO traps (id, address, hosts) VALUES (1, 'trap@trap.example', 'mx.trap.example')")
     for i, m in enumerate(msgs, 1):
@@ -60,6 +66,21 @@ Call (206) 555-0142. 100 Pine Street, Seattle, WA 98101</body></html>
     db.close()
 
 
+def mbox_case(folder):
+    """--mbox: the same two messages as an mbox for 'ingest' (with a traps
+    file naming the trap and its provider's host), and the same roster."""
+    mail_case(folder + "/scratch.case", folder + "/parties.csv", write_case=False)
+    with open(folder + "/box.mbox", "wb") as f:
+        for m in MAIL:
+            f.write(b"From leads@delta.example Mon Oct  1 10:00:00 2007\n" + m + b"\n")
+    with open(folder + "/traps.csv", "w") as f:
+        f.write("address,holder,state,provider,provider_state,timezone,hosts\n"
+                "trap@trap.example,Jane Roe,WA,Trap ISP,WA,America/Los_Angeles,mx.trap.example\n")
+
+
+if sys.argv[1] == "--mbox":
+    mbox_case(sys.argv[2])
+    sys.exit(0)
 if sys.argv[1] == "--mail":
     mail_case(sys.argv[2], sys.argv[3])
     sys.exit(0)
