@@ -6,6 +6,7 @@
  * The workbook is written in constant_memory mode: each sheet's rows are
  * written once, in order, so 100,000 copies cost no memory.  Text from a
  * message only ever goes through worksheet_write_string(). */
+#include <errno.h>
 #include <string.h>
 #include <xlsxwriter.h>
 #include "report-private.h"
@@ -787,9 +788,15 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	if (!st)
 		write_statutes (&x);
 	workbook_set_custom_property_string (x.wb, "Exhibit", "exhibits.xlsx");
+	errno = 0;
 	lxw_error e = workbook_close (x.wb);
+	/* A file-system error (disk full) is named as such: libxlsxwriter's own
+	 * text for it is "Zip generic error ZIP_ERRNO while creating the xlsx
+	 * file", which does not say what went wrong (hardening, issue 8). */
+	int zerr = errno;
 	if (!st && e != LXW_NO_ERROR)
-		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path, lxw_strerror (e));
+		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
+				   e == LXW_ERROR_ZIP_FILE_OPERATION && zerr ? g_strerror (zerr) : lxw_strerror (e));
 	g_free (title);
 	g_free (comments);
 	g_ptr_array_free (x.msheets, TRUE);
