@@ -680,7 +680,7 @@ wb_report_chart_file (wb_report_t *r, const wb_chart_t *c, const char *ext, cons
 	cairo_surface_finish (sf);
 	if (!st && cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
 		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
-				   cairo_status_to_string (cairo_surface_status (sf)));
+				   wb_report_write_error (cairo_surface_status (sf)));
 	cairo_surface_destroy (sf);
 	if (svg) {
 		if (!st) {

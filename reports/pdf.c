@@ -586,7 +586,7 @@ wb_report_pdf (wb_report_t *r, const char *path)
 	wb_status_t st = WB_OK;
 	if (cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
 		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
-				   cairo_status_to_string (cairo_surface_status (sf)));
+				   wb_report_write_error (cairo_surface_status (sf)));
 	cairo_surface_destroy (sf);
 	return st;
 }

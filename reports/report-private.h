@@ -2,6 +2,8 @@
 #ifndef WB_REPORT_PRIVATE_H
 #define WB_REPORT_PRIVATE_H
 
+#include <errno.h>
+#include <glib.h>
 #include <cairo.h>
 #include "report.h"
 
@@ -96,6 +98,20 @@ wb_status_t wb_report_chart_file (wb_report_t *r, const wb_chart_t *c, const cha
 double wb_chart_text_width (cairo_t *cr, const char *text, double size, gboolean bold);
 double wb_chart_text (cairo_t *cr, double x, double y, const char *text, double size,
 		      gboolean bold, double ax, double ay, double maxw);
+/* The text for a failed cairo surface: for CAIRO_STATUS_WRITE_ERROR with
+ * errno left at a file-system-full or I/O error, that error's text ("No
+ * space left on device"), else cairo's own ("error while writing to output
+ * stream" does not say why).  Static or GLib-owned string.  Added by the
+ * hardening work (issue 8, disk full). */
+static inline const char *
+wb_report_write_error (cairo_status_t status)
+{
+	int e = errno;
+	if (status == CAIRO_STATUS_WRITE_ERROR && (e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO))
+		return g_strerror (e);
+	return cairo_status_to_string (status);
+}
+
 #define WB_CHART_W 720.0
 #define WB_CHART_H 432.0
 

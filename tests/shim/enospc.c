@@ -7,7 +7,8 @@
  * budget is spent.  Covers write, pwrite, pwrite64, writev and the stdio
  * writes (fwrite, fputs, fputc, fprintf, fflush go through write() inside
  * glibc, which an LD_PRELOAD cannot see, so stdio streams on regular files
- * are checked at fwrite/fputs/fputc/vfprintf).  Standard input, output and
+ * are checked at fwrite/fputs/fputc/vfprintf; fclose of a failed stream
+ * fails with ENOSPC).  Standard input, output and
  * error are never affected (the test reads the messages from them).
  * Built as build/tools/enospc.so by 'make tools'. */
 #define _GNU_SOURCE
@@ -137,6 +138,21 @@ fwrite (const void *p, size_t size, size_t nmemb, FILE *f)
 	if (stream_refuses (f, size * nmemb))
 		return 0;
 	return real_fwrite (p, size, nmemb, f);
+}
+
+/* A stream the shim failed: its fclose fails with ENOSPC too, as the real
+ * one would when flushing the rest of its buffer to a full disk. */
+int
+fclose (FILE *f)
+{
+	REAL (int, fclose, FILE *);
+	int failed = f && (f->_flags & 0x0020) && fileno (f) > 2 && limited () && written > 0;
+	int rc = real_fclose (f);
+	if (failed) {
+		errno = ENOSPC;
+		return EOF;
+	}
+	return rc;
 }
 
 int
