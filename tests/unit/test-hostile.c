@@ -19,3 +19,30 @@ Test (hostile, sniff_mixed_line_ends)
 	static const char t[] = "From: a@spam.example\nthis is prose\n";
 	cr_assert_eq (wb_ingest_sniff (t, sizeof t - 1), 0);
 }
+
+/* fuzz-statute: a value with an invalid escape made g_key_file_get_string
+ * return a string and an error; the string leaked.  The file is refused
+ * with the key named (run with ASAN_OPTIONS=detect_leaks=1 to see a leak). */
+#include "wb.h"
+#include "statute.h"
+Test (hostile, statute_bad_escape)
+{
+	size_t n = 0;
+	const char *ar = wb_template_text ("templates/statutes/ar-4-88.ini", &n);
+	cr_assert_not_null (ar);
+	/* The built-in file parses; with "\\q" in its nexus value it is refused. */
+	wb_statute_t *st = NULL;
+	char *err = NULL;
+	cr_assert_eq (wb_statute_parse ("ar.ini", ar, n, &st, &err), WB_OK, "%s", err ? err : "");
+	wb_statute_free (st);
+	st = NULL;
+	GString *bad = g_string_new_len (ar, n);
+	char *at = strstr (bad->str, "nexus=provider_in_state");
+	cr_assert_not_null (at);
+	g_string_insert (bad, at - bad->str + 6, "\\q");
+	cr_assert_eq (wb_statute_parse ("bad.ini", bad->str, bad->len, &st, &err), WB_ERR_FORMAT);
+	cr_assert_null (st);
+	cr_assert (err && strstr (err, "bad.ini: [statute] nexus") != NULL, "error names file and key: %s", err);
+	g_free (err);
+	g_string_free (bad, TRUE);
+}
