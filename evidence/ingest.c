@@ -125,6 +125,7 @@ struct wb_ingest {
 	struct archive *top;
 	unsigned progress_tick;
 	gboolean fatal;          /* stop walking: interrupted or writer failed */
+	struct stat top_sb;      /* the top-level file when it was opened for hashing */
 };
 
 static void
@@ -1356,6 +1357,8 @@ hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
 	if (fd < 0)
 		return wb_case_fail (ing->cs, errno == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
 				     "cannot open '%s': %s", path, g_strerror (errno));
+	if (fstat (fd, &ing->top_sb) != 0)
+		memset (&ing->top_sb, 0, sizeof ing->top_sb);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
 	EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
 	char *buf = g_malloc (1 << 20);
@@ -1504,9 +1507,27 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		top->role = "not-mail";
 	src_push (ing, top, IT_SOURCE_END, (int64_t) size, hex);
 
+	/* A file written to while it was hashed and read (a mailbox still being
+	 * delivered to, a copy in progress) would store copies that are not
+	 * the bytes of the SHA-256 recorded for it: roll the source back and
+	 * say so.  Any write changes ctime; size, mtime and the inode are
+	 * compared too (hardening, issue 8; tests/cli/t-ingest-change.sh). */
+	struct stat now;
+	gboolean changed = stat (path, &now) != 0 || now.st_ino != ing->top_sb.st_ino ||
+		now.st_dev != ing->top_sb.st_dev || now.st_size != ing->top_sb.st_size ||
+		now.st_mtim.tv_sec != ing->top_sb.st_mtim.tv_sec ||
+		now.st_mtim.tv_nsec != ing->top_sb.st_mtim.tv_nsec ||
+		now.st_ctim.tv_sec != ing->top_sb.st_ctim.tv_sec ||
+		now.st_ctim.tv_nsec != ing->top_sb.st_ctim.tv_nsec ||
+		(uint64_t) now.st_size != size;
+	if (changed)
+		ing->fatal = TRUE;
 	char *custody = g_strdup_printf ("path=%s sha256=%s size=%" G_GUINT64_FORMAT
 					 " messages=%" G_GINT64_FORMAT, path, hex, size, top->messages);
 	rs = finish_source (ing, top, custody);
+	if (!rs && changed)
+		rs = wb_case_fail (ing->cs, WB_ERR_IO, "'%s' changed while it was read: not ingested "
+				   "(ingest it again once nothing writes to it)", path);
 	g_free (custody);
 	ing->bytes_before += size;
 	if (!rs) {

@@ -1,0 +1,61 @@
+#!/bin/sh
+# ingest: an input written to while it is read, and an unreadable input
+# (injected with the LD_PRELOAD shim build/tools/faults.so, tests/shim/faults.c:
+# the tests run as root, where chmod 000 does not stop a read).  Each gets a
+# clear error, exit 1, and leaves every evidence table as it was; the same
+# command once the input is stable gives the copies of the final bytes.
+. "$WB_ROOT/tests/lib.sh"
+shim=$WB_BUILD/tools/faults.so
+[ -f "$shim" ] || { skip "input faults" "no $shim"; t_done; exit 0; }
+cd "$T" || exit 1
+evidence () {
+	for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'custody' ORDER BY 1"); do
+		sqlite3 "$1" ".dump $t"
+	done
+}
+python3 "$WB_ROOT/tests/gen/many.py" base.mbox 4000          # about 1.3 MB: two 1 MiB reads
+python3 "$WB_ROOT/tests/gen/many.py" other.mbox 5 90000
+wb init c.case > /dev/null
+wb ingest c.case other.mbox > /dev/null
+evidence c.case > before.sql
+
+# Grown during the hashing (the first read) and during the parse (the 4th:
+# the hash takes two reads).
+for after in 1 4; do
+	cp base.mbox g$after.mbox
+	expect_rc "grows at read $after: exit 1" 1 env WB_FAULT_GROW="$T/g$after.mbox" WB_FAULT_GROW_AFTER=$after \
+		LD_PRELOAD="$shim" "$WB" ingest c.case g$after.mbox
+	expect_eq "grows at read $after: the error says so" \
+		"error: 'g$after.mbox' changed while it was read: not ingested (ingest it again once nothing writes to it)" \
+		"$(grep '^error' .err)"
+	expect_eq "grows at read $after: the file did grow" "appended while read" "$(tail -n 1 g$after.mbox)"
+	evidence c.case > after.sql
+	expect_file "grows at read $after: every evidence table unchanged" before.sql after.sql
+	expect_eq "grows at read $after: integrity_check" "ok" "$(sqlite3 c.case 'PRAGMA integrity_check')"
+done
+# Stable again: ingested, and the stored last copy holds the appended line.
+expect_rc "stable again: ingested" 0 wb ingest c.case g1.mbox
+expect_eq "stable again: the source's SHA-256 is the file's" "$(sha256sum < g1.mbox | cut -c1-64)" \
+	"$(sqlite3 c.case "SELECT sha256 FROM sources WHERE name = 'g1.mbox'")"
+expect_eq "stable again: every copy, the last with the appended line" "4000|1" \
+	"$(sqlite3 c.case "SELECT count(*), max(instr(CAST(r.bytes AS TEXT), 'appended while read') > 0) FROM locations l
+		JOIN sources s ON s.id = l.source_id JOIN messages m ON m.id = l.message JOIN raw r ON r.sha256 = m.sha256
+		WHERE s.name = 'g1.mbox'")"
+
+# Unreadable: alone, and inside a folder (the walk stops there; what was
+# complete stays, the re-run resumes).
+cp c.case d.case
+evidence d.case > d-before.sql
+expect_rc "unreadable file: exit 1" 1 env WB_FAULT_EACCES="$T/base.mbox" LD_PRELOAD="$shim" "$WB" ingest d.case base.mbox
+expect_eq "unreadable file: the error names it" "error: cannot open 'base.mbox': Permission denied" "$(grep '^error' .err)"
+evidence d.case > d-after.sql
+expect_file "unreadable file: every evidence table unchanged" d-before.sql d-after.sql
+mkdir dir && cp base.mbox dir/a.mbox && cp other.mbox dir/b.mbox
+expect_rc "unreadable file in a folder: exit 1" 1 env WB_FAULT_EACCES="$T/dir/a.mbox" LD_PRELOAD="$shim" "$WB" ingest d.case dir
+expect_eq "unreadable file in a folder: the error names it" "error: cannot open 'dir/a.mbox': Permission denied" "$(grep '^error' .err)"
+evidence d.case > d-after2.sql
+expect_file "unreadable file in a folder: every evidence table unchanged" d-before.sql d-after2.sql
+expect_rc "readable again: the folder ingested" 0 wb ingest d.case dir
+expect_eq "readable again: both files complete" "dir/a.mbox|4000
+dir/b.mbox|5" "$(sqlite3 d.case "SELECT name, messages FROM sources WHERE name LIKE 'dir/%' AND depth = 0 ORDER BY 1")"
+t_done
