@@ -6,7 +6,7 @@
 # was, no exhibit under its final name; the same command without the fault
 # then gives what an undisturbed run gives.
 . "$WB_ROOT/tests/lib.sh"
-shim=$WB_BUILD/tools/enospc.so
+shim=$(cd "$WB_BUILD/tools" 2>/dev/null && pwd)/enospc.so
 [ -f "$shim" ] || { skip "disk full" "no $shim"; t_done; exit 0; }
 cd "$T" || exit 1
 full () { budget=$1; shift; WB_ENOSPC_BYTES=$budget LD_PRELOAD=$shim "$@"; }

@@ -12,7 +12,7 @@
 . "$WB_ROOT/tests/lib.sh"
 runs=${KILL_RUNS:-10}
 n=${KILL_MESSAGES:-1200}
-in=$WB_BUILD/kill-$n
+in=$(cd "$WB_BUILD" && pwd)/kill-$n
 if [ ! -f "$in/.done" ]; then
 	rm -rf "$in" && mkdir -p "$in/mail" "$in/tmp" || exit 1
 	q=$((n / 4)); e=$((q / 2))

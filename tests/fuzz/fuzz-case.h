@@ -31,7 +31,12 @@ fz_case_reset (void)
 		wb_case_free (fz_cs);
 	fz_cs = NULL;
 	if (!fz_dir) {
-		fz_dir = g_dir_make_tmp ("wb-fuzz-XXXXXX", NULL);
+		/* In /dev/shm when there is one: the case's fsyncs cost nothing
+		 * there, which makes the ingest harnesses several times faster. */
+		if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0)
+			fz_dir = g_mkdtemp (g_strdup ("/dev/shm/wb-fuzz-XXXXXX"));
+		if (!fz_dir)
+			fz_dir = g_dir_make_tmp ("wb-fuzz-XXXXXX", NULL);
 		if (!fz_dir)
 			abort ();
 		fz_case_path = g_build_filename (fz_dir, "case.wb", NULL);
