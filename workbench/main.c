@@ -150,6 +150,12 @@ int
 wb_finish_output (wb_ctx_t *ctx, int rc)
 {
 	if (fflush (ctx->out) != 0 || ferror (ctx->out)) {
+		/* A reader that stopped early (| head) is not an error worth a
+		 * message; the exit status still says the output is short. */
+		if (errno == EPIPE) {
+			clearerr (ctx->out);
+			return WB_EXIT_FAIL;
+		}
 		wb_error ("cannot write output: %s", g_strerror (errno));
 		clearerr (ctx->out);
 		return WB_EXIT_FAIL;
