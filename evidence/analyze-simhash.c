@@ -55,12 +55,54 @@ mix (uint64_t h)
 }
 
 /* Words are hashed as they are read (no copies); a shingle's hash mixes the
- * hashes of its three words in order. */
+ * hashes of its three words in order.  The 64 bit counts are kept eight to
+ * a 64-bit word, one byte each (SPREAD[b] has byte k = bit k of b), and
+ * moved to the wide counters every 255 shingles, before a byte could
+ * overflow: 8 additions a shingle instead of 64. */
 typedef struct {
 	uint64_t w[3];
-	guint n;         /* words seen */
-	int v[64];
+	guint n;             /* words seen */
+	guint pending;       /* shingles in lanes */
+	uint64_t lanes[8];   /* lanes[j] byte k: count of bit 8j+k */
+	int64_t count[64];   /* shingles with bit b set */
+	int64_t shingles;
 } shingler_t;
+
+static uint64_t spread[256];
+
+static gpointer
+spread_init (gpointer unused)
+{
+	for (int b = 0; b < 256; b++) {
+		uint64_t v = 0;
+		for (int k = 0; k < 8; k++)
+			if (b & (1 << k))
+				v |= (uint64_t) 1 << (8 * k);
+		spread[b] = v;
+	}
+	return NULL;
+}
+
+static void
+flush_lanes (shingler_t *s)
+{
+	for (int j = 0; j < 8; j++) {
+		for (int k = 0; k < 8; k++)
+			s->count[8 * j + k] += (s->lanes[j] >> (8 * k)) & 0xff;
+		s->lanes[j] = 0;
+	}
+	s->pending = 0;
+}
+
+static void
+add_shingle (shingler_t *s, uint64_t x)
+{
+	for (int j = 0; j < 8; j++)
+		s->lanes[j] += spread[(x >> (8 * j)) & 0xff];
+	s->shingles++;
+	if (++s->pending == 255)
+		flush_lanes (s);
+}
 
 static void
 push_word (shingler_t *s, uint64_t h)
@@ -69,11 +111,8 @@ push_word (shingler_t *s, uint64_t h)
 	s->w[1] = s->w[2];
 	s->w[2] = h;
 	s->n++;
-	if (s->n < 3)
-		return;
-	uint64_t x = mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2])));
-	for (int b = 0; b < 64; b++)
-		s->v[b] += (x >> b) & 1 ? 1 : -1;
+	if (s->n >= 3)
+		add_shingle (s, mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2]))));
 }
 
 #define FNV_INIT 0xcbf29ce484222325ULL
@@ -87,6 +126,8 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 	uint64_t tagh[3];
 	for (int i = 0; i < 3; i++)
 		tagh[i] = hash64 (tags[i], strlen (tags[i]));
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, spread_init, NULL);
 	shingler_t sh;
 	memset (&sh, 0, sizeof sh);
 	const char *p = text ? text : "";
@@ -160,15 +201,14 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 	if (sh.n == 0)
 		return FALSE;
 	/* Fewer than three words: the words themselves are the shingles. */
-	if (sh.n < 3) {
-		memset (sh.v, 0, sizeof sh.v);
+	if (sh.n < 3)
 		for (guint i = 3 - sh.n; i < 3; i++)
-			for (int b = 0; b < 64; b++)
-				sh.v[b] += (sh.w[i] >> b) & 1 ? 1 : -1;
-	}
+			add_shingle (&sh, sh.w[i]);
+	flush_lanes (&sh);
+	/* Bit b is set when more shingles have it set than clear. */
 	uint64_t fp = 0;
 	for (int b = 0; b < 64; b++)
-		if (sh.v[b] > 0)
+		if (2 * sh.count[b] > sh.shingles)
 			fp |= 1ULL << b;
 	*out = fp;
 	return TRUE;
