@@ -394,11 +394,14 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		}
 	}
 	int origin = wb_hops_mark (a->hops, actx ? actx->provider_hosts : NULL);
-	for (guint i = 0; i < a->hops->len; i++) {
+	/* IPs of the origin and of the hops below it (the sender's side).
+	 * The provider's own hops and private addresses are left out: they
+	 * are in every copy and would tie unrelated senders together. */
+	for (guint i = origin >= 0 ? (guint) origin : 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char loc[32];
 		g_snprintf (loc, sizeof loc, "hop:%u", i);
-		if (h->from_ip)
+		if (h->from_ip && (h->origin || !h->trusted) && !wb_ip_is_private (h->from_ip))
 			add_artifact (a, "ip", h->from_ip, h->from_ip, loc);
 	}
 	if (origin >= 0) {

@@ -144,6 +144,8 @@ Test (body, contacts_and_facts)
 	cr_expect (!wb_analysis_has_artifact (a, "email", "trap@example.org"), "the trap is not contact data");
 	cr_expect (wb_analysis_has_artifact (a, "domain", "example.com"));
 	cr_expect (wb_analysis_has_artifact (a, "ip", "198.51.100.20"));
+	/* the provider's own hop is not the sender's contact data */
+	cr_expect (!wb_analysis_has_artifact (a, "ip", "203.0.113.9"));
 	/* origin: the provider (mx.example.org) received it from 198.51.100.20 */
 	gboolean origin = FALSE;
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
