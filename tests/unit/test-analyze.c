@@ -92,6 +92,11 @@ Test (subject, rfc2047)
 	wb_analysis_fact (a, "subject_adv", &ev);
 	cr_expect_str_eq (ev, "ADV: Caf\xc3\xa9");
 	wb_analysis_free (a);
+	/* Undeclared 8-bit: Latin-1 E9 is U+00E9 (UTF-8 C3 A9). */
+	a = run (HDR "Subject: ADV: caf\xe9\n\nbody\n", NULL);
+	wb_analysis_fact (a, "subject_adv", &ev);
+	cr_expect_str_eq (ev, "ADV: caf\xc3\xa9");
+	wb_analysis_free (a);
 }
 
 Test (links, affiliate_redirects)
