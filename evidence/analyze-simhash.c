@@ -68,20 +68,14 @@ typedef struct {
 	int64_t shingles;
 } shingler_t;
 
-static uint64_t spread[256];
-
-static gpointer
-spread_init (gpointer unused)
-{
-	for (int b = 0; b < 256; b++) {
-		uint64_t v = 0;
-		for (int k = 0; k < 8; k++)
-			if (b & (1 << k))
-				v |= (uint64_t) 1 << (8 * k);
-		spread[b] = v;
-	}
-	return NULL;
-}
+#define S1(b) ((uint64_t) ((b) & 1) | ((uint64_t) (((b) >> 1) & 1) << 8) \
+	| ((uint64_t) (((b) >> 2) & 1) << 16) | ((uint64_t) (((b) >> 3) & 1) << 24) \
+	| ((uint64_t) (((b) >> 4) & 1) << 32) | ((uint64_t) (((b) >> 5) & 1) << 40) \
+	| ((uint64_t) (((b) >> 6) & 1) << 48) | ((uint64_t) (((b) >> 7) & 1) << 56))
+#define S4(n) S1 (n), S1 ((n) + 1), S1 ((n) + 2), S1 ((n) + 3)
+#define S16(n) S4 (n), S4 ((n) + 4), S4 ((n) + 8), S4 ((n) + 12)
+#define S64(n) S16 (n), S16 ((n) + 16), S16 ((n) + 32), S16 ((n) + 48)
+static const uint64_t spread[256] = { S64 (0), S64 (64), S64 (128), S64 (192) };
 
 static void
 flush_lanes (shingler_t *s)
@@ -126,8 +120,6 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 	uint64_t tagh[3];
 	for (int i = 0; i < 3; i++)
 		tagh[i] = hash64 (tags[i], strlen (tags[i]));
-	static GOnce once = G_ONCE_INIT;
-	g_once (&once, spread_init, NULL);
 	shingler_t sh;
 	memset (&sh, 0, sizeof sh);
 	const char *p = text ? text : "";
