@@ -264,14 +264,17 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 {
 	const regexes_t *R = regexes ();
 	GMatchInfo *m = NULL;
-	g_regex_match (R->url, text, 0, &m);
-	while (g_match_info_matches (m)) {
-		char *s = g_match_info_fetch (m, 0);
-		add_url (a, s, location, 0);
-		g_free (s);
-		g_match_info_next (m, NULL);
+	/* Each pattern runs only if the text holds what it must begin with. */
+	if (strcasestr (text, "http") || strcasestr (text, "www.") || strcasestr (text, "ftp://")) {
+		g_regex_match (R->url, text, 0, &m);
+		while (g_match_info_matches (m)) {
+			char *s = g_match_info_fetch (m, 0);
+			add_url (a, s, location, 0);
+			g_free (s);
+			g_match_info_next (m, NULL);
+		}
+		g_match_info_free (m);
 	}
-	g_match_info_free (m);
 	if (strchr (text, '@')) {
 		g_regex_match (R->email, text, 0, &m);
 		while (g_match_info_matches (m)) {
@@ -720,8 +723,13 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	g_string_free (notice, TRUE);
 
 	/* Sender identity. */
-	GMatchInfo *m;
-	if (g_regex_match (R->legal, text, 0, &m)) {
+	GMatchInfo *m = NULL;
+	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
+					  "PLC", "GmbH", "S.A", NULL };
+	gboolean maybe = FALSE;
+	for (int i = 0; suffixes[i] && !maybe; i++)
+		maybe = strstr (text, suffixes[i]) != NULL;
+	if (maybe && g_regex_match (R->legal, text, 0, &m)) {
 		char *s = g_match_info_fetch (m, 0);
 		set_fact (a, "sender_legal_name", "1", TRUE, s);
 		g_free (s);
