@@ -136,6 +136,14 @@ CREATE INDEX locations_source ON locations(source_id);
 -- ===================================================================
 -- Analysis (evidence/analyze*.c): hops, artifacts, facts, attachments
 -- Rows for a copy are replaced whole when it is analysed again.
+--
+-- messages.body_text is the displayed text (text/plain, else the HTML's
+-- visible text); messages.category the fact 'category'; messages.fingerprint
+-- a 64-bit simhash (signed) over 3-word shingles of the body with URLs,
+-- e-mail addresses and numbers masked; messages.campaign groups copies whose
+-- fingerprints are within Hamming distance 3 (WB_SIMHASH_THRESHOLD, joined
+-- transitively), numbered 1, 2, ... in order of each group's smallest
+-- messages.id.  See evidence/analyze.h.
 -- ===================================================================
 
 -- The Received chain, topmost first (idx 0 = added last, by the provider).
@@ -155,7 +163,13 @@ CREATE TABLE hops (
 	time_status TEXT NOT NULL,       -- ok, absent, invalid, no-zone
 	trusted INTEGER NOT NULL DEFAULT 0,   -- added by the trap's own provider
 	origin INTEGER NOT NULL DEFAULT 0,    -- the first hop outside the provider
-	notes TEXT,                      -- '; '-separated inconsistencies found
+	notes TEXT,                      -- '; '-separated inconsistencies found, each
+	                                 -- "KIND: detail"; KIND is helo-mismatch,
+	                                 -- time-order (a lower hop is later, > 5 min),
+	                                 -- time-reversed (> 24 h), private-ip (origin),
+	                                 -- no-ip, chain-break (by-host is not the host
+	                                 -- the hop above received from), provider-claim
+	                                 -- (a provider host below the boundary), bad-date
 	PRIMARY KEY (message, idx)
 ) WITHOUT ROWID;
 
@@ -195,6 +209,12 @@ CREATE INDEX artifacts_value ON artifacts(kind, value);
 --   category                  text: adult, pharmacy, mortgage, stocks, jobs, 419,
 --                             phishing, software, other
 --   sexual_content            the adult lexicon matched (indicator)
+-- Also recorded when present (text, certain): dkim_domain and dkim_selector
+-- (DKIM-Signature d= and s=, not verified; evidence: the signature header),
+-- x_mailer.  Artifact locations: header:From, header:Reply-To, header:Sender,
+-- header:Return-Path, header:Message-ID, header:List-Unsubscribe,
+-- header:DKIM-Signature, body:text, body:href, body:src, LOCATION>redirect
+-- (a URL carried inside another URL found at LOCATION), hop:N, origin.
 CREATE TABLE facts (
 	message INTEGER NOT NULL REFERENCES messages(id),
 	name TEXT NOT NULL,
