@@ -200,7 +200,7 @@ get_cents (reader_t *r, const char *group, const char *key, gboolean required, i
 		errno = 0;
 		gint64 n = g_ascii_strtoll (v, &end, 10);
 		if (*end || errno || n < 0 || !g_ascii_isdigit (*v))
-			r->err = g_strdup_printf ("%s: [%s] %s: '%s' is not a whole number of cents",
+			r->err = g_strdup_printf ("%s: [%s] %s: '%s' is not a non-negative whole number",
 						  r->file, group, key, v);
 		else
 			out = n;
