@@ -316,3 +316,51 @@ done:
 	g_free (mid);
 	return s;
 }
+
+int
+wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out)
+{
+	wb_fact_t facts[WB_FACT_COUNT];
+	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+	memset (facts, 0, sizeof facts);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT name, value, confidence, evidence FROM facts WHERE message = ?1");
+	if (!q) {
+		g_ptr_array_unref (strs);
+		return -1;
+	}
+	sqlite3_bind_int64 (q, 1, message);
+	int rc;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int f = wb_fact_index ((const char *) sqlite3_column_text (q, 0));
+		if (f < 0 || !sqlite3_column_text (q, 1))
+			continue;
+		char *v = g_strdup ((const char *) sqlite3_column_text (q, 1));
+		char *e = g_strdup ((const char *) sqlite3_column_text (q, 3));
+		g_ptr_array_add (strs, v);
+		g_ptr_array_add (strs, e);
+		facts[f].value = v;
+		facts[f].evidence = e;
+		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 2), "indicator") == 0;
+	}
+	sqlite3_reset (q);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref (strs);
+		wb_case_fail_db (cs, "cannot read facts");
+		return -1;
+	}
+	int n = 0;
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		g_string_truncate (ev, 0);
+		wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+		if (r == WB_RULE_NONE)
+			continue;
+		g_string_append_printf (out, "%s [%s]: %s\n", p->label, r == WB_RULE_CERTAIN ? "certain" : "indicator",
+					ev->str);
+		n++;
+	}
+	g_string_free (ev, TRUE);
+	g_ptr_array_unref (strs);
+	return n;
+}

@@ -65,3 +65,10 @@ wb_status_t wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64
 			       const char *message, const char *trap, const char *statute,
 			       const char *provision, const char *finding, const char *note,
 			       const char *evidence, int64_t *matched);
+
+/* The rule findings of copy MESSAGE under statute ST, computed from its
+ * facts now (whether or not wb_rules_apply() stored them): one line per
+ * provision whose check holds, "LABEL [certain|indicator]: EVIDENCE",
+ * appended to OUT.  For 'show', the shell and the exhibits.  Returns the
+ * number of provisions found, or -1 on a database error (message on CS). */
+int wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out);
