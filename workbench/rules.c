@@ -111,6 +111,19 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = wb_case_fail_db (cs, "cannot read facts");
 		goto done;
 	}
+	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
+	 * which costs over ten million inserts. */
+	sqlite3_stmt *ins = wb_case_stmt (cs,
+		"INSERT INTO findings (message, statute, provision, finding, source,"
+		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
+		" 'rule', ?4, ?5, ?6, ?7)");
+	if (!ins) {
+		sqlite3_finalize (q);
+		s = WB_ERR_DB;
+		goto done;
+	}
+	sqlite3_bind_int64 (ins, 6, run);
+	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 	int64_t cur = -1;
 	memset (facts, 0, sizeof facts);
 	for (;;) {
@@ -126,24 +139,15 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
 					if (r == WB_RULE_NONE)
 						continue;
-					sqlite3_stmt *ins = wb_case_stmt (cs,
-						"INSERT INTO findings (message, statute, provision, finding, source,"
-						" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
-						" 'rule', ?4, ?5, ?6, ?7)");
-					if (!ins) {
-						s = WB_ERR_DB;
-						break;
-					}
 					sqlite3_bind_int64 (ins, 1, cur);
 					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 4, r == WB_RULE_CERTAIN ? "certain" : "indicator", -1,
 							   SQLITE_STATIC);
 					sqlite3_bind_text (ins, 5, ev->str, ev->len, SQLITE_STATIC);
-					sqlite3_bind_int64 (ins, 6, run);
-					sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 					if (sqlite3_step (ins) != SQLITE_DONE)
 						s = wb_case_fail_db (cs, "cannot store rule finding");
+					sqlite3_reset (ins);
 					n++;
 				}
 			}
