@@ -259,6 +259,11 @@ CREATE TABLE findings (
 CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
 CREATE INDEX findings_message ON findings(message);
 
+-- Incidents (the message groups of per-incident caps) are not stored: they
+-- depend on the --incident definition counsel choose, so damages computes
+-- them on each run from messages.campaign and messages.local_day, and the
+-- exhibits list them (wb_damages_t.incidents).
+
 -- What damages reads of every copy, without the rows' bodies.
 CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
 

@@ -816,12 +816,13 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	switch (st->cap) {
 	case WB_CAP_NONE: g_string_append (m, ", no cap"); break;
 	case WB_CAP_INCIDENT:
-		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incidents", el,
-					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents);
+		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incident%s", el,
+					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents,
+					r->incidents == 1 ? "" : "s");
 		break;
 	case WB_CAP_DAY:
-		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld days", el,
-					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days);
+		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld day%s", el,
+					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days, r->days == 1 ? "" : "s");
 		break;
 	case WB_CAP_ACTION:
 		g_string_append_printf (m, ", %s of that and %s per action", el, wb_format_cents (cap, b));
