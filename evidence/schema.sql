@@ -240,7 +240,9 @@ CREATE TABLE statutes (
 -- provision '*' covers every provision of the statute; statute '*' with
 -- provision 'commercial' and finding 'no-violation' takes the copy out of
 -- every statute (consented, or not commercial); provision 'commercial' with
--- one statute takes it out of that statute.
+-- one statute takes it out of that statute; provision 'nexus' says whether
+-- the copy is within the statute's reach (violation: yes, e.g. sent from the
+-- state; no-violation: no), over what the trap's states show.
 CREATE TABLE findings (
 	id INTEGER PRIMARY KEY,
 	message INTEGER NOT NULL REFERENCES messages(id),

@@ -219,7 +219,8 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		wb_statute_t *st = wb_statute_set_find (set, statute);
 		if (!st)
 			return wb_case_fail (cs, WB_ERR_NOT_FOUND, "unknown statute '%s'", statute);
-		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0) {
+		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
+		    strcmp (provision, "nexus") != 0) {
 			wb_provision_t *p = wb_statute_provision (st, provision);
 			if (!p)
 				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",

@@ -53,7 +53,9 @@ gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
 
 /* Record an analyst finding: FINDING ("violation" or "no-violation") of
  * STATUTE (an id of SET, or "*" with PROVISION "commercial") PROVISION (an
- * id or label, "*" or "commercial") for every copy MESSAGE names: a
+ * id or label, "*", "commercial", or "nexus": violation = the copy is within
+ * the statute's reach although the trap does not show it, e.g. sent from
+ * the state; no-violation = it is not) for every copy MESSAGE names: a
  * Message-ID (with or without <>), a SHA-256, or "#ID" (messages.id); with
  * TRAP (an address) only that trap's copy.  Replaces an earlier analyst
  * finding for the same copy, statute and provision.  One custody row

@@ -359,8 +359,9 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 		g_ptr_array_add (st->provisions, p);
 		p->id = g_strstrip (g_strdup (*g + strlen ("provision ")));
 		if (!*p->id || strchr (p->id, ' ') || strcmp (p->id, "*") == 0 ||
-		    strcmp (p->id, "commercial") == 0) {
-			r.err = g_strdup_printf ("%s: [%s]: a provision id is one word, not * or commercial", file, *g);
+		    strcmp (p->id, "commercial") == 0 || strcmp (p->id, "nexus") == 0) {
+			r.err = g_strdup_printf ("%s: [%s]: a provision id is one word, not *, commercial or nexus",
+						 file, *g);
 			break;
 		}
 		for (guint i = 0; i + 1 < st->provisions->len; i++)
