@@ -261,6 +261,16 @@ CREATE TABLE findings (
 CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
 CREATE INDEX findings_message ON findings(message);
 
+-- The rule findings of each copy with facts as bit masks, for damages to
+-- read instead of evaluating every fact again: for each statute of the set
+-- case_info 'rules_statutes' names, in id order, 4 bytes 'certain' and 4
+-- bytes 'indicator' (little-endian), bit N for the Nth provision of its
+-- file.  Written with the findings by wb_rules_apply().
+CREATE TABLE rule_masks (
+	message INTEGER PRIMARY KEY REFERENCES messages(id),
+	masks BLOB NOT NULL
+);
+
 -- Incidents (the message groups of per-incident caps) are not stored: they
 -- depend on the --incident definition counsel choose, so damages computes
 -- them on each run from messages.campaign and messages.local_day, and the

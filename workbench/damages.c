@@ -353,13 +353,45 @@ load_findings (wb_case_t *cs, eng_t *e)
 		e->ind[s] = g_new0 (guint32, n);
 	}
 	e->analyst = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-	/* Rule findings are computed here from the facts, always: it is faster
-	 * than reading the stored ones (ten million rows for a million copies)
-	 * and always current.  wb_rules_apply() stores the same findings, with
-	 * their evidence text, for the analyst and the exhibits. */
+	/* Rule findings: the masks wb_rules_apply() stored, when they were made
+	 * with this statute set from the current facts (a million rows for a
+	 * million copies); else evaluated here from the facts (ten million). */
 	sqlite3_stmt *q = NULL;
 	int rc;
-	{
+	gboolean stored = wb_rules_current (cs, e->set);
+	if (stored) {
+		sqlite3 *db2 = NULL;
+		q = scan_stmt (cs, &db2, "SELECT message, masks FROM rule_masks");
+		if (!q)
+			return WB_ERR_DB;
+		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+			int ci = copy_find (e, sqlite3_column_int64 (q, 0));
+			const guint8 *b = sqlite3_column_blob (q, 1);
+			if (sqlite3_column_bytes (q, 1) != e->nst * 8) {
+				stored = FALSE;
+				break;
+			}
+			for (int s = 0; ci >= 0 && s < e->nst; s++) {
+				guint32 le[2];
+				memcpy (le, b + s * 8, 8);
+				e->cert[s][ci] = GUINT32_FROM_LE (le[0]);
+				e->ind[s][ci] = GUINT32_FROM_LE (le[1]);
+			}
+		}
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			stored = FALSE;
+		scan_end (q, db2);
+		if (stored) {
+			char *run = wb_case_info (cs, "rules_run");
+			e->rules_source = g_strdup_printf ("stored rule findings (run %s)", run ? run : "?");
+			g_free (run);
+		} else
+			for (int s = 0; s < e->nst; s++) {
+				memset (e->cert[s], 0, n * sizeof (guint32));
+				memset (e->ind[s], 0, n * sizeof (guint32));
+			}
+	}
+	if (!stored) {
 		e->rules_source = g_strdup ("rule findings computed from the facts");
 		wb_fact_t facts[WB_FACT_COUNT];
 		/* Values are short ('0', '1', a category): copied into fixed

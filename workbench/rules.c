@@ -102,6 +102,13 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
+	del = wb_case_stmt (cs, "DELETE FROM rule_masks");
+	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+		s = wb_case_fail_db (cs, "cannot replace rule findings");
+		goto done;
+	}
+	guint nst = set->statutes->len;
+	guint8 *masks = g_new0 (guint8, nst * 8 + 1);
 	/* A separate statement (not cached) so the insert statements can be
 	 * used while it steps. */
 	sqlite3_stmt *q = NULL;
@@ -117,8 +124,10 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		"INSERT INTO findings (message, statute, provision, finding, source,"
 		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
 		" 'rule', ?4, ?5, ?6, ?7)");
-	if (!ins) {
+	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)") : NULL;
+	if (!ins || !mins) {
 		sqlite3_finalize (q);
+		g_free (masks);
 		s = WB_ERR_DB;
 		goto done;
 	}
@@ -133,12 +142,17 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 			copies++;
 			for (guint i = 0; i < set->statutes->len && !s; i++) {
 				wb_statute_t *st = set->statutes->pdata[i];
+				guint32 cert = 0, ind = 0;
 				for (guint j = 0; j < st->provisions->len && !s; j++) {
 					wb_provision_t *p = st->provisions->pdata[j];
 					g_string_truncate (ev, 0);
 					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
 					if (r == WB_RULE_NONE)
 						continue;
+					if (r == WB_RULE_CERTAIN)
+						cert |= 1u << j;
+					else
+						ind |= 1u << j;
 					sqlite3_bind_int64 (ins, 1, cur);
 					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
@@ -150,6 +164,15 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 					sqlite3_reset (ins);
 					n++;
 				}
+				guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
+				memcpy (masks + i * 8, le, 8);
+			}
+			if (!s) {
+				sqlite3_bind_int64 (mins, 1, cur);
+				sqlite3_bind_blob (mins, 2, masks, nst * 8, SQLITE_STATIC);
+				if (sqlite3_step (mins) != SQLITE_DONE)
+					s = wb_case_fail_db (cs, "cannot store rule findings");
+				sqlite3_reset (mins);
 			}
 			memset (facts, 0, sizeof facts);
 			g_ptr_array_set_size (strs, 0);
@@ -176,6 +199,7 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "indicator") == 0;
 	}
 	sqlite3_finalize (q);
+	g_free (masks);
 	if (s)
 		goto done;
 	char *runs = g_strdup_printf ("%lld", (long long) run);
