@@ -240,7 +240,9 @@ CREATE TABLE statutes (
 -- provision '*' covers every provision of the statute; statute '*' with
 -- provision 'commercial' and finding 'no-violation' takes the copy out of
 -- every statute (consented, or not commercial); provision 'commercial' with
--- one statute takes it out of that statute.
+-- one statute takes it out of that statute; provision 'nexus' says whether
+-- the copy is within the statute's reach (violation: yes, e.g. sent from the
+-- state; no-violation: no), over what the trap's states show.
 CREATE TABLE findings (
 	id INTEGER PRIMARY KEY,
 	message INTEGER NOT NULL REFERENCES messages(id),
@@ -258,6 +260,11 @@ CREATE TABLE findings (
 -- it); rule rows, millions in a large case, carry only the message index.
 CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
 CREATE INDEX findings_message ON findings(message);
+
+-- Incidents (the message groups of per-incident caps) are not stored: they
+-- depend on the --incident definition counsel choose, so damages computes
+-- them on each run from messages.campaign and messages.local_day, and the
+-- exhibits list them (wb_damages_t.incidents).
 
 -- What damages reads of every copy, without the rows' bodies.
 CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);

@@ -28,6 +28,7 @@ typedef struct {
 
 typedef struct {
 	gboolean commercial_no;         /* taken out of this statute */
+	int nexus;                      /* analyst on the nexus: 0 none, 1 has it, 2 lacks it */
 	int star;                       /* 0, 1 violation, 2 no-violation */
 	guint32 yes, no;                /* provision-specific */
 } analyst_t;
@@ -323,6 +324,10 @@ add_analyst (eng_t *e, int ci, const char *statute, const char *prov, gboolean v
 		analyst_for (e, ci)[s].star = violation ? 1 : 2;
 		return;
 	}
+	if (strcmp (prov, "nexus") == 0) {
+		analyst_for (e, ci)[s].nexus = violation ? 1 : 2;
+		return;
+	}
 	int p = wb_statute_provision_index (st, prov);
 	if (p < 0)
 		return;
@@ -485,7 +490,15 @@ classify (eng_t *e, gboolean include_indicators)
 		guint32 all = st->provisions->len == 32 ? 0xffffffffu : (1u << st->provisions->len) - 1;
 		for (int ci = 0; ci < n; ci++) {
 			copy_t *c = &g_array_index (e->copies, copy_t, ci);
-			if (c->trap < 0 || !nexus_ok[c->trap]) {
+			analyst_t *a = g_hash_table_size (e->analyst)
+				? g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci)) : NULL;
+			/* An analyst may find the nexus the trap does not show (sent
+			 * from the state) or deny the one it shows; a copy in no
+			 * trap has no recipient either way. */
+			gboolean has = c->trap >= 0 && nexus_ok[c->trap];
+			if (a && c->trap >= 0 && a[s].nexus)
+				has = a[s].nexus == 1;
+			if (!has) {
 				e->state[s][ci] = ST_NEXUS;
 				continue;
 			}
@@ -499,8 +512,6 @@ classify (eng_t *e, gboolean include_indicators)
 			}
 			guint32 rule = e->cert[s][ci] | (include_indicators ? e->ind[s][ci] : 0);
 			guint32 v = rule;
-			analyst_t *a = g_hash_table_size (e->analyst)
-				? g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci)) : NULL;
 			if (a) {
 				if (a[e->nst].commercial_no || a[s].commercial_no)
 					v = 0, rule = rule ? rule : 1;
@@ -816,12 +827,13 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	switch (st->cap) {
 	case WB_CAP_NONE: g_string_append (m, ", no cap"); break;
 	case WB_CAP_INCIDENT:
-		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incidents", el,
-					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents);
+		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incident%s", el,
+					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents,
+					r->incidents == 1 ? "" : "s");
 		break;
 	case WB_CAP_DAY:
-		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld days", el,
-					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days);
+		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld day%s", el,
+					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days, r->days == 1 ? "" : "s");
 		break;
 	case WB_CAP_ACTION:
 		g_string_append_printf (m, ", %s of that and %s per action", el, wb_format_cents (cap, b));

@@ -111,6 +111,19 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = wb_case_fail_db (cs, "cannot read facts");
 		goto done;
 	}
+	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
+	 * which costs over ten million inserts. */
+	sqlite3_stmt *ins = wb_case_stmt (cs,
+		"INSERT INTO findings (message, statute, provision, finding, source,"
+		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
+		" 'rule', ?4, ?5, ?6, ?7)");
+	if (!ins) {
+		sqlite3_finalize (q);
+		s = WB_ERR_DB;
+		goto done;
+	}
+	sqlite3_bind_int64 (ins, 6, run);
+	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 	int64_t cur = -1;
 	memset (facts, 0, sizeof facts);
 	for (;;) {
@@ -126,24 +139,15 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
 					if (r == WB_RULE_NONE)
 						continue;
-					sqlite3_stmt *ins = wb_case_stmt (cs,
-						"INSERT INTO findings (message, statute, provision, finding, source,"
-						" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
-						" 'rule', ?4, ?5, ?6, ?7)");
-					if (!ins) {
-						s = WB_ERR_DB;
-						break;
-					}
 					sqlite3_bind_int64 (ins, 1, cur);
 					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 4, r == WB_RULE_CERTAIN ? "certain" : "indicator", -1,
 							   SQLITE_STATIC);
 					sqlite3_bind_text (ins, 5, ev->str, ev->len, SQLITE_STATIC);
-					sqlite3_bind_int64 (ins, 6, run);
-					sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 					if (sqlite3_step (ins) != SQLITE_DONE)
 						s = wb_case_fail_db (cs, "cannot store rule finding");
+					sqlite3_reset (ins);
 					n++;
 				}
 			}
@@ -215,7 +219,8 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		wb_statute_t *st = wb_statute_set_find (set, statute);
 		if (!st)
 			return wb_case_fail (cs, WB_ERR_NOT_FOUND, "unknown statute '%s'", statute);
-		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0) {
+		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
+		    strcmp (provision, "nexus") != 0) {
 			wb_provision_t *p = wb_statute_provision (st, provision);
 			if (!p)
 				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",
@@ -315,4 +320,52 @@ done:
 	g_array_unref (ids);
 	g_free (mid);
 	return s;
+}
+
+int
+wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out)
+{
+	wb_fact_t facts[WB_FACT_COUNT];
+	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+	memset (facts, 0, sizeof facts);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT name, value, confidence, evidence FROM facts WHERE message = ?1");
+	if (!q) {
+		g_ptr_array_unref (strs);
+		return -1;
+	}
+	sqlite3_bind_int64 (q, 1, message);
+	int rc;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int f = wb_fact_index ((const char *) sqlite3_column_text (q, 0));
+		if (f < 0 || !sqlite3_column_text (q, 1))
+			continue;
+		char *v = g_strdup ((const char *) sqlite3_column_text (q, 1));
+		char *e = g_strdup ((const char *) sqlite3_column_text (q, 3));
+		g_ptr_array_add (strs, v);
+		g_ptr_array_add (strs, e);
+		facts[f].value = v;
+		facts[f].evidence = e;
+		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 2), "indicator") == 0;
+	}
+	sqlite3_reset (q);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref (strs);
+		wb_case_fail_db (cs, "cannot read facts");
+		return -1;
+	}
+	int n = 0;
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		g_string_truncate (ev, 0);
+		wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+		if (r == WB_RULE_NONE)
+			continue;
+		g_string_append_printf (out, "%s [%s]: %s\n", p->label, r == WB_RULE_CERTAIN ? "certain" : "indicator",
+					ev->str);
+		n++;
+	}
+	g_string_free (ev, TRUE);
+	g_ptr_array_unref (strs);
+	return n;
 }

@@ -53,7 +53,9 @@ gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
 
 /* Record an analyst finding: FINDING ("violation" or "no-violation") of
  * STATUTE (an id of SET, or "*" with PROVISION "commercial") PROVISION (an
- * id or label, "*" or "commercial") for every copy MESSAGE names: a
+ * id or label, "*", "commercial", or "nexus": violation = the copy is within
+ * the statute's reach although the trap does not show it, e.g. sent from
+ * the state; no-violation = it is not) for every copy MESSAGE names: a
  * Message-ID (with or without <>), a SHA-256, or "#ID" (messages.id); with
  * TRAP (an address) only that trap's copy.  Replaces an earlier analyst
  * finding for the same copy, statute and provision.  One custody row
@@ -65,3 +67,10 @@ wb_status_t wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64
 			       const char *message, const char *trap, const char *statute,
 			       const char *provision, const char *finding, const char *note,
 			       const char *evidence, int64_t *matched);
+
+/* The rule findings of copy MESSAGE under statute ST, computed from its
+ * facts now (whether or not wb_rules_apply() stored them): one line per
+ * provision whose check holds, "LABEL [certain|indicator]: EVIDENCE",
+ * appended to OUT.  For 'show', the shell and the exhibits.  Returns the
+ * number of provisions found, or -1 on a database error (message on CS). */
+int wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out);

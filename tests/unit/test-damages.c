@@ -326,6 +326,28 @@ Test (damages, analyst_overrides_and_star)
 	wb_damages_free (d);
 }
 
+Test (damages, analyst_nexus)
+{
+	/* Copies to a Texas trap are outside 17529.2 unless sent from
+	 * California (17529.2(a)): the analyst finds two of three were, and
+	 * that they violate (a): 2 x $1,000.  A fourth copy, to a California
+	 * trap, is found not to reach a California address ('nexus
+	 * no-violation'): out. */
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state) VALUES (6, 'tx@t', 'TX', 'TX')");
+	int64_t f = copies (3, 6, "2007-10-01", -1, "subject_adv", "1");
+	int64_t g = copies (1, 1, "2007-10-01", -1, "subject_adv", "1");
+	for (int i = 0; i < 2; i++) {
+		analyst (f + i, "ca-17529.8", "nexus", "violation");
+		analyst (f + i, "ca-17529.8", "a", "violation");
+	}
+	analyst (g, "ca-17529.8", "nexus", "no-violation");
+	wb_damages_t *d = run ("ca-17529.8", 0, WB_INCIDENT_MESSAGE, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 200000);
+	cr_assert_eq (st (d, "ca-17529.8")->excluded_nexus, 2);
+	cr_assert_eq (st (d, "ca-17529.8")->violating_messages, 2);
+	wb_damages_free (d);
+}
+
 Test (damages, analyst_violation_without_rule)
 {
 	/* No rule finding (ADV: present); the analyst finds 6-2.5-103(3)
