@@ -728,6 +728,32 @@ damage_kind (const char *err)
 	return t ? "truncated" : "corrupt";
 }
 
+/* A member read from its parent archive, hashed as it goes. */
+typedef struct {
+	wb_ingest_t *ing;
+	arch_t *parent;
+	EVP_MD_CTX *ctx;
+	uint64_t size;
+	char *buf;
+	size_t replay;           /* bytes of buf to hand out first (peeked) */
+	int err;                 /* 0, -1, -2 as rd() */
+} member_t;
+
+static ssize_t
+member_read (member_t *m, void *buf, size_t n)
+{
+	if (m->err)
+		return m->err;
+	ssize_t r = rd (m->ing, m->parent, buf, n);
+	if (r < 0) {
+		m->err = (int) r;
+		return r;
+	}
+	EVP_DigestUpdate (m->ctx, buf, r);
+	m->size += r;
+	return r;
+}
+
 /* ------------------------------------------------------ mbox splitting */
 
 typedef struct {
@@ -738,6 +764,7 @@ typedef struct {
 	uint64_t base;           /* stream offset of buf->data[0] */
 	gboolean eof;
 	int err;                 /* 0, -1 read error, -2 guard */
+	member_t *m;             /* read the member through M (hashed) instead of AS */
 } rdbuf_t;
 
 /* Read more into RB; FALSE at the end or on error. */
@@ -748,7 +775,8 @@ fill (rdbuf_t *rb)
 		return FALSE;
 	guint old = rb->buf->len;
 	g_byte_array_set_size (rb->buf, old + READ_CHUNK);
-	ssize_t r = rd (rb->ing, rb->as, rb->buf->data + old, READ_CHUNK);
+	ssize_t r = rb->m ? member_read (rb->m, rb->buf->data + old, READ_CHUNK)
+		: rd (rb->ing, rb->as, rb->buf->data + old, READ_CHUNK);
 	g_byte_array_set_size (rb->buf, old + (r > 0 ? r : 0));
 	if (r == 0)
 		rb->eof = TRUE;
@@ -998,9 +1026,11 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 /* A plain (non-archive) stream: sniff, split or count as not mail.  Reads
  * the whole stream so that the guard sees every byte. */
 static void
-handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s)
+handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s, member_t *m, const void *prefix, size_t plen)
 {
-	rdbuf_t rb = { ing, as, s, g_byte_array_sized_new (2 * READ_CHUNK), 0, FALSE, 0 };
+	rdbuf_t rb = { ing, as, s, g_byte_array_sized_new (2 * READ_CHUNK), 0, FALSE, 0, m };
+	if (plen)
+		g_byte_array_append (rb.buf, prefix, plen);
 	while (rb.buf->len < 8192 && fill (&rb))
 		;
 	int kind = wb_ingest_sniff ((const char *) rb.buf->data, rb.buf->len);
@@ -1081,30 +1111,38 @@ format_name (struct archive *a)
 
 static void process_archive (wb_ingest_t *ing, arch_t *as, src_t *s);
 
-/* A member read from its parent archive, hashed as it goes. */
-typedef struct {
-	wb_ingest_t *ing;
-	arch_t *parent;
-	EVP_MD_CTX *ctx;
-	uint64_t size;
-	char *buf;
-	size_t replay;           /* bytes of buf to hand out first (peeked) */
-	int err;                 /* 0, -1, -2 as rd() */
-} member_t;
-
-static ssize_t
-member_read (member_t *m, void *buf, size_t n)
+/* Whether data starts like something libarchive must unpack: a compressed
+ * stream or an archive.  Anything else is read as plain data. */
+static gboolean
+looks_packed (const char *d, size_t n)
 {
-	if (m->err)
-		return m->err;
-	ssize_t r = rd (m->ing, m->parent, buf, n);
-	if (r < 0) {
-		m->err = (int) r;
-		return r;
+	static const struct { const char *magic; size_t len; size_t at; } magics[] = {
+		{ "\x1f\x8b", 2, 0 }, { "\x1f\x9d", 2, 0 }, { "BZh", 3, 0 },
+		{ "\xfd" "7zXZ\0", 6, 0 }, { "\x28\xb5\x2f\xfd", 4, 0 }, { "\x5d\0\0", 3, 0 },
+		{ "\x04\x22\x4d\x18", 4, 0 }, { "LZIP", 4, 0 }, { "\x89LZO", 4, 0 },
+		{ "PK\x03\x04", 4, 0 }, { "PK\x05\x06", 4, 0 }, { "PK\x07\x08", 4, 0 },
+		{ "7z\xbc\xaf\x27\x1c", 6, 0 }, { "070707", 6, 0 }, { "070701", 6, 0 },
+		{ "070702", 6, 0 }, { "\xc7\x71", 2, 0 }, { "\x71\xc7", 2, 0 },
+		{ "ustar", 5, 257 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (magics); i++)
+		if (n >= magics[i].at + magics[i].len &&
+		    memcmp (d + magics[i].at, magics[i].magic, magics[i].len) == 0)
+			return TRUE;
+	/* An old (v7) tar header has no magic: a valid checksum says tar. */
+	if (n >= 512 && memchr (d, '\n', 100) == NULL) {
+		unsigned sum = 0;
+		for (int i = 0; i < 512; i++)
+			sum += (i >= 148 && i < 156) ? ' ' : (unsigned char) d[i];
+		char field[9];
+		memcpy (field, d + 148, 8);
+		field[8] = 0;
+		char *end;
+		unsigned long want = strtoul (field, &end, 8);
+		if (end != field && want == sum)
+			return TRUE;
 	}
-	EVP_DigestUpdate (m->ctx, buf, r);
-	m->size += r;
-	return r;
+	return FALSE;
 }
 
 static la_ssize_t
@@ -1180,6 +1218,12 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 	if (r == 0) {
 		s->format = "empty";
 		src_mark (ing, s, "not-mail", "empty");
+		goto drain;
+	}
+	if (!looks_packed (m.buf, r)) {
+		/* Plain data (most members: a Maildir file, an mbox): read it
+		 * straight from the container, without a reader of its own. */
+		handle_plain (ing, as, s, &m, m.buf, r);
 		goto drain;
 	}
 	m.replay = r;
@@ -1273,7 +1317,7 @@ process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
 		return;
 	}
 	if ((archive_format (as->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_RAW) {
-		handle_plain (ing, as, s);
+		handle_plain (ing, as, s, NULL, NULL, 0);
 		return;
 	}
 	s->format = format_name (as->a);
@@ -1578,6 +1622,9 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	if (ing->o.threads <= 0)
 		ing->o.threads = 2;
 	ing->traps = traps;
+	/* A large page cache: with SQLite's default 2 MiB the random keys of the
+	 * sha256 indexes make it spill pages to the file over and over. */
+	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	g_mutex_init (&ing->lock);
 	g_cond_init (&ing->cond);
 	ing->work_q = g_async_queue_new ();

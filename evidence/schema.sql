@@ -240,9 +240,163 @@ CREATE TABLE attachments (
 -- Statutes, findings, incidents (workbench/damages*.c)
 -- ===================================================================
 
+-- The statute rule files in force for the case (templates/statutes/*.ini or
+-- an edited copy), stored whole with their SHA-256.  Empty: the built-in set
+-- is used read-only.  Replaced whole by wb_statutes_install().
+CREATE TABLE statutes (
+	id TEXT PRIMARY KEY,             -- e.g. ca-17529.5
+	citation TEXT NOT NULL,
+	jurisdiction TEXT NOT NULL,      -- two-letter state, or US
+	effective TEXT NOT NULL,         -- YYYY-MM-DD
+	file TEXT NOT NULL,              -- file name, e.g. ca-17529.5.ini
+	origin TEXT NOT NULL,            -- built-in, or the path it was read from
+	sha256 TEXT NOT NULL,            -- of content
+	content TEXT NOT NULL,           -- the file's bytes
+	run INTEGER NOT NULL,            -- custody run that stored it
+	loaded_at TEXT NOT NULL
+);
+
+-- Findings per copy x statute x provision.  source 'rule': a violation the
+-- statute's check found in the copy's facts (wb_rules_apply(); rows are
+-- replaced whole at each application; a rule that finds nothing writes no
+-- row).  source 'analyst': import CASE findings / finding, one row per
+-- (message, statute, provision), replaced by a later finding (the custody
+-- log keeps every change).  Analyst findings override rule findings.
+-- provision '*' covers every provision of the statute; statute '*' with
+-- provision 'commercial' and finding 'no-violation' takes the copy out of
+-- every statute (consented, or not commercial); provision 'commercial' with
+-- one statute takes it out of that statute; provision 'nexus' says whether
+-- the copy is within the statute's reach (violation: yes, e.g. sent from the
+-- state; no-violation: no), over what the trap's states show.
+CREATE TABLE findings (
+	id INTEGER PRIMARY KEY,
+	message INTEGER NOT NULL REFERENCES messages(id),
+	statute TEXT NOT NULL,           -- statute id or '*'
+	provision TEXT NOT NULL,         -- provision id, '*' or 'commercial'
+	finding TEXT NOT NULL CHECK (finding IN ('violation', 'no-violation')),
+	source TEXT NOT NULL CHECK (source IN ('rule', 'analyst')),
+	confidence TEXT NOT NULL DEFAULT 'certain' CHECK (confidence IN ('certain', 'indicator')),
+	evidence TEXT,                   -- rule: the facts and their evidence; analyst: the input line
+	note TEXT,                       -- analyst's note
+	run INTEGER NOT NULL,            -- custody run that wrote it
+	at TEXT NOT NULL
+);
+-- One analyst finding per copy, statute and provision (a later one replaces
+-- it); rule rows, millions in a large case, carry only the message index.
+CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
+CREATE INDEX findings_message ON findings(message);
+
+-- The rule findings of each copy with facts as bit masks, for damages to
+-- read instead of evaluating every fact again: for each statute of the set
+-- case_info 'rules_statutes' names, in id order, 4 bytes 'certain' and 4
+-- bytes 'indicator' (little-endian), bit N for the Nth provision of its
+-- file.  Written with the findings by wb_rules_apply().
+CREATE TABLE rule_masks (
+	message INTEGER PRIMARY KEY REFERENCES messages(id),
+	masks BLOB NOT NULL
+);
+
+-- Incidents (the message groups of per-incident caps) are not stored: they
+-- depend on the --incident definition counsel choose, so damages computes
+-- them on each run from messages.campaign and messages.local_day, and the
+-- exhibits list them (wb_damages_t.incidents).
+
+-- What damages reads of every copy, without the rows' bodies.
+CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
+
 -- ===================================================================
 -- Attribution (workbench/attrib*.c): parties, links
 -- ===================================================================
+
+-- Parties: the roster counsel got in discovery (import CASE parties FILE.csv,
+-- derived = 0) and the entities found in the evidence by 'link' (derived = 1:
+-- sending infrastructure by origin IP, sender domains, advertised domains,
+-- affiliate ids that match no roster party).  'link' replaces derived rows.
+CREATE TABLE parties (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL,              -- sender, affiliate, advertiser, other
+	derived INTEGER NOT NULL DEFAULT 0,  -- 0 imported, 1 found in evidence
+	source TEXT                      -- roster "FILE:LINE", or what it was derived from
+);
+CREATE INDEX parties_name ON parties(name COLLATE NOCASE);
+
+-- What is known of a party, one normalized value per row.  kind is one of
+-- name, contact, email, phone, address, country, payee, domain, affiliate_id,
+-- ip, or the name of another roster column (kept, not compared).  Rows with
+-- message NULL come from the roster; the others were found by 'link' in the
+-- messages attributed to the party (message = the first such copy, messages =
+-- how many carry it) and are replaced by each 'link'.
+CREATE TABLE party_attributes (
+	id INTEGER PRIMARY KEY,
+	party INTEGER NOT NULL REFERENCES parties(id),
+	kind TEXT NOT NULL,
+	raw TEXT NOT NULL,               -- as written in the roster or the message
+	value TEXT,                      -- normalized (NULL: could not be normalized)
+	source TEXT NOT NULL,            -- "roster FILE:LINE column", or "message N LOCATION"
+	message INTEGER,                 -- first message carrying it (NULL: roster)
+	messages INTEGER NOT NULL DEFAULT 0  -- copies carrying it (0: roster)
+);
+CREATE INDEX party_attributes_value ON party_attributes(kind, value);
+CREATE INDEX party_attributes_party ON party_attributes(party);
+
+-- Links between two parties (party_a < party_b), built by 'link'.  score is
+-- the sum of the weights of the shared values (templates/attribution/
+-- attribution.ini documents weights and thresholds); review is the analyst's
+-- decision ('review' command), kept across rebuilds.
+CREATE TABLE links (
+	id INTEGER PRIMARY KEY,
+	party_a INTEGER NOT NULL REFERENCES parties(id),
+	party_b INTEGER NOT NULL REFERENCES parties(id),
+	score REAL NOT NULL,
+	strength TEXT NOT NULL,          -- none, weak, moderate, strong
+	review TEXT,                     -- NULL, confirmed, rejected
+	note TEXT,                       -- the analyst's note with the review
+	summary TEXT,                    -- one line a person reads
+	UNIQUE (party_a, party_b)
+);
+
+-- The evidence of each link: one row per shared normalized value.  The rows
+-- of party_attributes behind it are those of party_a and party_b with this
+-- kind and value.
+CREATE TABLE link_evidence (
+	link INTEGER NOT NULL REFERENCES links(id),
+	kind TEXT NOT NULL,
+	value TEXT NOT NULL,
+	weight REAL NOT NULL,            -- kind weight x specificity
+	parties INTEGER NOT NULL,        -- how many parties have this value
+	PRIMARY KEY (link, kind, value)
+) WITHOUT ROWID;
+
+-- Who each message is attributed to, with the evidence: role sender (From,
+-- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
+-- (registrable domain a link leads to), mentioned (a party's e-mail address,
+-- phone or postal address in the body).  message and party are ids of
+-- messages and parties; not declared as foreign keys because 'link' writes
+-- several rows per copy (millions) and replaces them all in one transaction.
+CREATE TABLE message_parties (
+	message INTEGER NOT NULL,        -- messages(id)
+	party INTEGER NOT NULL,          -- parties(id)
+	role TEXT NOT NULL,
+	kind TEXT NOT NULL,              -- the kind of value that matched
+	value TEXT NOT NULL,
+	location TEXT NOT NULL,          -- where in the message (header:From, body:href, hop:origin, ...)
+	artifact INTEGER,                -- artifacts row, NULL for header fields and hops
+	PRIMARY KEY (message, party, role, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX message_parties_party ON message_parties(party);
+
+-- Clusters: connected components of the links that are moderate or stronger,
+-- or confirmed, leaving out rejected links.  Numbered by smallest member id.
+CREATE TABLE clusters (
+	id INTEGER PRIMARY KEY,
+	size INTEGER NOT NULL
+);
+CREATE TABLE cluster_members (
+	cluster INTEGER NOT NULL REFERENCES clusters(id),
+	party INTEGER NOT NULL REFERENCES parties(id),
+	PRIMARY KEY (cluster, party)
+) WITHOUT ROWID;
 
 -- ===================================================================
 -- Views for analysts (the shell documents them)

@@ -11,6 +11,7 @@
 #include "wb.h"
 #include "ingest.h"
 #include "analyze.h"
+#include "rules.h"
 
 static gboolean
 parse_size (const char *s, uint64_t *out)
@@ -190,8 +191,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
 		if (nc)
 			sqlite3_reset (nc);
+		/* The statutes' rule findings follow from the new copies' facts. */
 		if ((counts.added || stale) && !st) {
-			if ((st = wb_analyze_campaigns (cs)))
+			if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
 				err = g_strdup (wb_case_errmsg (cs));
 		}
 	}

@@ -1,6 +1,7 @@
 #include <getopt.h>
 #include <string.h>
 #include "wb.h"
+#include "statute.h"
 
 static gboolean
 valid_day (const char *s)
@@ -44,9 +45,19 @@ wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	int64_t run;
 	wb_case_set_command (cs, "init");
-	st = wb_case_run_begin (cs, "init", ctx->command_line, &run);
+	/* The case carries its law: the built-in statute files are stored in
+	 * it with their SHA-256, in the same transaction as the init run. */
+	st = wb_case_begin (cs);
+	if (!st)
+		st = wb_case_run_begin (cs, "init", ctx->command_line, &run);
+	if (!st)
+		st = wb_statutes_install (cs, NULL, run);
 	if (!st)
 		st = wb_case_run_end (cs, run, NULL);
+	if (!st)
+		st = wb_case_commit (cs);
+	else
+		wb_case_rollback (cs);
 	if (st) {
 		wb_error ("%s", wb_case_errmsg (cs));
 		wb_case_free (cs);

@@ -2,6 +2,7 @@
 #include <gmime/gmime.h>
 #include "wb.h"
 #include "analyze.h"
+#include "rules.h"
 
 /* 'reanalyze CASE': run analysis again over every stored copy, from its raw
  * bytes, then regroup campaigns.  Parse and analysis (pure, thread-safe) run
@@ -177,7 +178,8 @@ wb_cmd_reanalyze (wb_ctx_t *ctx, int argc, char **argv)
 			goto fail;
 		in_tx = FALSE;
 	}
-	if ((st = wb_analyze_campaigns (cs)))
+	/* New facts: the statutes' rule findings are made again from them. */
+	if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
 		goto fail;
 	sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT count(DISTINCT campaign) FROM messages");
 	int64_t campaigns = 0;

@@ -21,6 +21,9 @@ typedef struct {
 	wb_ar_day_rule_t ar_day_rule;    /* default per-day */
 	gboolean include_indicators;     /* count 'indicator' rule findings too */
 	const char *statutes_dir;        /* edited statute files, NULL = the case's / built-in */
+	/* Added by the engine (damages branch): */
+	gboolean aggravated;             /* apply aggravated_multiplier (15 U.S.C. 7706(g)(3)(C)) */
+	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
 } wb_damages_opts_t;
 
 /* One statute's result (the JSON of DESIGN.md, plus the exclusion counts). */
@@ -47,8 +50,11 @@ typedef struct {
 	int statute;                     /* index into statutes */
 	int64_t incident;                /* incident number within the statute, from 1 */
 	char local_day[11];              /* YYYY-MM-DD in the trap's time zone */
-	char *provisions;                /* violated provisions, '; '-separated */
+	char *provisions;                /* violated provisions (labels), '; '-separated; owned by the result */
 	int64_t per_message_cents;       /* the statute's amount for this copy */
+	/* Added by the engine: */
+	int64_t trap;                    /* messages.trap_id */
+	gboolean uncapped;               /* outside the statute's cap (CAN-SPAM (a)(1)) */
 } wb_damages_row_t;
 
 /* One incident, or one day, under one statute (Incidents and Days sheets). */
@@ -68,6 +74,13 @@ typedef struct {
 	GArray *incidents;               /* wb_damages_group_t */
 	GArray *days;                    /* wb_damages_group_t */
 	int64_t total_cents;
+	/* Added by the engine: */
+	char *statute_source;            /* "case", "built-in (not installed in the case)" or the folder */
+	char *statute_digest;            /* SHA-256 identifying the statute set */
+	char *rules_source;              /* where rule findings came from */
+	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
+	int64_t copies;                  /* copies in the case */
+	GStringChunk *strings;           /* owns every row's provisions text */
 } wb_damages_t;
 
 /* Compute damages over the case.  On success *OUT is owned by the caller
@@ -77,5 +90,45 @@ void wb_damages_free (wb_damages_t *d);
 
 /* The JSON object of DESIGN.md for D, newly allocated. */
 char *wb_damages_json (const wb_damages_t *d);
+
+/* Defaults: every statute, recipient, no due care, campaign-day, per-day. */
+void wb_damages_opts_init (wb_damages_opts_t *opts);
+const char *wb_plaintiff_name (wb_plaintiff_t p);         /* recipient, provider */
+const char *wb_incident_rule_name (wb_incident_rule_t r); /* campaign-day, campaign, message */
+const char *wb_ar_day_rule_name (wb_ar_day_rule_t r);     /* per-day, aggregate */
+/* Parse the names above; FALSE if unknown. */
+gboolean wb_plaintiff_parse (const char *s, wb_plaintiff_t *out);
+gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out);
+gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out);
+
+/* Every statute's amount under each incident definition x due care x
+ * Arkansas day rule x plaintiff type (24 combinations), computed from one
+ * load of the case.  A statute's rows omit the dimensions that cannot change
+ * its amount (value -1 = "any"): the incident definition unless the statute
+ * or a statute it excludes caps per incident, due care unless one of them has
+ * due-care amounts, the day rule unless one caps per day, the plaintiff unless
+ * one elects differently or admits one plaintiff only.  One 'total' row per
+ * combination (statute NULL) sums every statute. */
+typedef struct {
+	int statute;                     /* index into ids, or -1 for the total */
+	int incident;                    /* wb_incident_rule_t or -1 */
+	int due_care;                    /* 0, 1 or -1 */
+	int ar_day_rule;                 /* wb_ar_day_rule_t or -1 */
+	int plaintiff;                   /* wb_plaintiff_t or -1 */
+	int64_t violating_messages;
+	int64_t amount_cents;
+} wb_damages_scenario_t;
+
+typedef struct {
+	GPtrArray *ids;                  /* statute ids (char*) */
+	GArray *rows;                    /* wb_damages_scenario_t */
+	char *statute_source;
+} wb_damages_scenarios_t;
+
+/* OPTS gives statutes, include_indicators, statutes_dir, aggravated; the
+ * other options are the dimensions varied.  *OUT owned by the caller. */
+wb_status_t wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts,
+				  wb_damages_scenarios_t **out);
+void wb_damages_scenarios_free (wb_damages_scenarios_t *s);
 
 #endif

@@ -14,7 +14,8 @@ const wb_command_t wb_commands[] = {
 	{ "init", wb_cmd_init, WB_CASE_PATH, "Create a new case file",
 	  "[--name TEXT] [--filed YYYY-MM-DD]" },
 	{ "ingest", wb_cmd_ingest, WB_CASE_WRITE, "Ingest mailbox archives into the case",
-	  "[--max-message-size BYTES] PATH..." },
+	  "[--max-message-size BYTES] [--max-depth N] [--max-ratio N]\n"
+	  "       [--max-total BYTES] [--threads N] PATH..." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
 	  "traps|parties|findings FILE.csv" },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
@@ -149,6 +150,12 @@ int
 wb_finish_output (wb_ctx_t *ctx, int rc)
 {
 	if (fflush (ctx->out) != 0 || ferror (ctx->out)) {
+		/* A reader that stopped early (| head) is not an error worth a
+		 * message; the exit status still says the output is short. */
+		if (errno == EPIPE) {
+			clearerr (ctx->out);
+			return WB_EXIT_FAIL;
+		}
 		wb_error ("cannot write output: %s", g_strerror (errno));
 		clearerr (ctx->out);
 		return WB_EXIT_FAIL;
@@ -378,6 +385,13 @@ main (int argc, char **argv)
 		if (cmd->fn == wb_cmd_shell && access (ctx.case_path, W_OK) == 0)
 			mode = WB_OPEN_WRITE;
 		wb_status_t st = wb_case_open (ctx.case_path, mode, &ctx.cs, &err);
+		if (st == WB_ERR_READONLY && cmd->fn == wb_cmd_shell) {
+			/* A frozen case (no write bits, even for root) opens
+			 * read-only in the shell; writing commands say why. */
+			g_free (err);
+			err = NULL;
+			st = wb_case_open (ctx.case_path, WB_OPEN_READ, &ctx.cs, &err);
+		}
 		if (st) {
 			wb_error ("%s", err);
 			if (st == WB_ERR_NOT_FOUND)

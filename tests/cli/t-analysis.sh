@@ -43,7 +43,8 @@ expect_rc "bad kind" 2 wb artifacts "$T/c.case" --kind nope
 before=$(q "SELECT count(*) FROM artifacts")
 wb reanalyze "$T/c.case" > /dev/null
 expect_eq "reanalyze replaces" "$before" "$(q "SELECT count(*) FROM artifacts")"
-expect_eq "custody" "begin,reanalyze
+expect_eq "custody: begin, the rule findings made again, end" "begin,reanalyze
+rules,reanalyze
 end,reanalyze" "$(q "SELECT action, command FROM custody WHERE command = 'reanalyze' AND run = (SELECT max(run) FROM custody)")"
 wb init "$T/empty.case" > /dev/null
 expect_rc "reanalyze an empty case" 0 wb reanalyze "$T/empty.case"

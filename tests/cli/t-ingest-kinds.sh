@@ -48,6 +48,15 @@ whole 15" "$(q c.case "SELECT split || ' ' || count(*) FROM locations GROUP BY s
 expect_eq "a copy met again is a location, not a message" \
 	"$(cat exp/single/* exp/mbox/* | cut -d' ' -f1 | sort -u | wc -l | tr -d ' ')" \
 	"$(q c.case "SELECT count(*) FROM messages")"
+# (The 'rules' row: the statutes' rule findings made from the new copies.)
+expect_eq "custody: begin, one source row per file (path, SHA-256, size), rules, end" \
+	"begin|fx/mbox/mboxcl2|$(sha256sum < fx/mbox/mboxcl2 | cut -c1-64)|$(wc -c < fx/mbox/mboxcl2 | tr -d ' ')|rules|end" \
+	"$(q c.case "SELECT group_concat(x, '|') FROM (SELECT CASE action WHEN 'source' THEN
+		replace(replace(replace(substr(detail, 1, instr(detail, ' messages=') - 1), 'path=', ''), ' sha256=', '|'), ' size=', '|')
+		ELSE action END AS x FROM custody WHERE command = 'ingest'
+		AND (action <> 'source' OR detail LIKE 'path=fx/mbox/mboxcl2 %') ORDER BY id)")"
+expect_eq "custody: one source row per top-level file" "$(find fx -type f | grep -vc '/tmp/')" \
+	"$(q c.case "SELECT count(*) FROM custody WHERE action = 'source' AND detail NOT LIKE '%skipped:%'")"
 expect_eq "ingesting again adds nothing" "0 added" \
 	"$(wb ingest c.case fx 2>/dev/null | sed -n 's/.*found: \([0-9]*\) added.*/\1 added/p')"
 

@@ -29,14 +29,15 @@ os.makedirs(mail)
 TRAPS = [
     # address, holder, state, provider, provider_state, timezone
     ("jane@trapmail.test", "Jane Doe", "CA", "TrapMail", "CA", "America/Los_Angeles"),
-    ("colo@trapmail.test", "Carl Olsen", "CO", "TrapMail", "CA", "America/Denver"),
+    ("colo@rockymail.test", "Carl Olsen", "CO", "RockyMail", "CO", "America/Denver"),
     ("ark@trapmail.test", "Ann Kerr", "AR", "TrapMail", "CA", "America/Chicago"),
     ("ari@trapmail.test", "Ari Zona", "AZ", "TrapMail", "CA", "America/Phoenix"),
 ]
 with open(os.path.join(out, "traps.csv"), "w", newline="") as f:
     f.write("address,holder,state,provider,provider_state,timezone,hosts\n")
     for t in TRAPS:
-        f.write(",".join(t) + ",mx1.trapmail.test;mx2.trapmail.test\n")
+        dom = t[0].split("@")[1]
+        f.write(",".join(t) + ",mx1.%s;mx2.%s\n" % (dom, dom))
 
 # The roster: an advertiser and its affiliates.  PureCash and Imatrix share
 # only a country and a phone number (the court order's situation); the two
@@ -77,12 +78,13 @@ def received(host_ip, helo, rdns, when, trap, n):
     mx_time = when
     relay_time = when - timedelta(seconds=3)
     origin_time = when - timedelta(seconds=40)
+    dom = trap.split("@")[1]
     return [
-        "Received: from relay.trapmail.test (relay.trapmail.test [192.0.2.10])\n"
-        "\tby mx1.trapmail.test (Postfix) with ESMTP id %05X\n\tfor <%s>; %s"
-        % (n, trap, email.utils.format_datetime(mx_time)),
-        "Received: from %s (%s [%s])\n\tby relay.trapmail.test with SMTP id r%05X;\n\t%s"
-        % (helo, rdns, host_ip, n, email.utils.format_datetime(relay_time)),
+        "Received: from relay.%s (relay.%s [192.0.2.10])\n"
+        "\tby mx1.%s (Postfix) with ESMTP id %05X\n\tfor <%s>; %s"
+        % (dom, dom, dom, n, trap, email.utils.format_datetime(mx_time)),
+        "Received: from %s (%s [%s])\n\tby relay.%s with SMTP id r%05X;\n\t%s"
+        % (helo, rdns, host_ip, dom, n, email.utils.format_datetime(relay_time)),
         "Received: from localhost (localhost [127.0.0.1])\n\tby %s with SMTP; %s"
         % (helo, email.utils.format_datetime(origin_time.astimezone(timezone(timedelta(hours=5))))),
     ]
@@ -94,7 +96,7 @@ CAMPAIGNS = {
         affiliate="2002", advertiser="acmepills.test", helo="mail.imatrix-sender.test",
         body=("Save 80% on your prescriptions today!\n\nOrder now: http://www.acmepills.test/order?affid=2002&sid={n}\n"
               "Questions? Call (206) 555-0100.\n\nTo stop receiving these mails, visit http://www.acmepills.test/remove?e={trap}\n"
-              "Acme Pharmacy, 1 Market Street, San Francisco, CA 94105\n")),
+              "Acme Pharmacy Inc, 1 Market Street, San Francisco, CA 94105\n")),
     "mortgage": dict(
         subject="ADV: Refinance at 3.1% - approval in minutes",
         from_="\"Lowrate Lending\" <offers@lowrate-loans.test>",
@@ -138,6 +140,7 @@ def message(camp, n, trap, when, ip):
     hdrs = [hdrs[-1]] + hdrs[:-1]
     return ("\n".join(hdrs) + "\n\n" + body).encode()
 
+copies = []
 manifest = {"traps": {}, "campaigns": {}, "copies": 0, "duplicate_locations": 0,
             "malformed": 0, "possible_duplicates": 0}
 per_trap = {t[0]: [] for t in TRAPS}
@@ -145,8 +148,8 @@ base = datetime(2008, 3, 1, 12, 0, tzinfo=timezone.utc)
 n = 0
 # Each campaign sends bursts on several days; some copies land within
 # minutes of local midnight, where the trap's zone decides the day.
-plan = [("pharmacy", ["jane@trapmail.test", "ari@trapmail.test"], 4, 6),
-        ("mortgage", ["colo@trapmail.test", "ark@trapmail.test", "jane@trapmail.test"], 3, 5),
+plan = [("pharmacy", ["jane@trapmail.test", "ari@trapmail.test", "colo@rockymail.test"], 4, 6),
+        ("mortgage", ["colo@rockymail.test", "ark@trapmail.test", "jane@trapmail.test"], 3, 5),
         ("adult", ["ark@trapmail.test", "ari@trapmail.test"], 2, 4)]
 for camp, traps, days, per_day in plan:
     for d in range(days):
@@ -159,6 +162,8 @@ for camp, traps, days, per_day in plan:
                     when = base.replace(hour=7, minute=58) + timedelta(days=d)
                 ip = "203.0.113.%d" % (10 + hash(camp) % 3 if False else {"pharmacy": 11, "mortgage": 22, "adult": 33}[camp])
                 per_trap[trap].append((camp, message(camp, n, trap, when, ip)))
+                copies.append(dict(trap=trap, campaign=camp, received=when.isoformat(),
+                                   adv=CAMPAIGNS[camp]["subject"].startswith("ADV:")))
                 manifest["campaigns"][camp] = manifest["campaigns"].get(camp, 0) + 1
 
 # A newsletter the holder subscribed to (analysts mark it no-violation).
@@ -169,13 +174,18 @@ ham = (b"Delivered-To: jane@trapmail.test\nReceived: from list.example.org (list
        b"Spring planting starts soon.\n")
 per_trap["jane@trapmail.test"].append(("ham", ham))
 # A malformed copy: no header/body separator and a broken encoded word; it is kept.
-bad = (b"Delivered-To: colo@trapmail.test\nFrom: =?utf-8?B?broken\nSubject: =?x-unknown?Q?=FF=FE?=\n"
+bad = (b"Delivered-To: colo@rockymail.test\nFrom: =?utf-8?B?broken\nSubject: =?x-unknown?Q?=FF=FE?=\n"
        b"Date: yesterday\nthis line is not a header\n")
-per_trap["colo@trapmail.test"].append(("malformed", bad))
+per_trap["colo@rockymail.test"].append(("malformed", bad))
 # One Message-ID on different bytes (a resend with another body).
 v1 = message("pharmacy", 9001, "ark@trapmail.test", base + timedelta(days=2, hours=3), "203.0.113.11")
 v2 = v1.replace(b"Save 80%", b"Save 85%")
 per_trap["ark@trapmail.test"] += [("pharmacy", v1), ("pharmacy", v2)]
+for _ in (v1, v2):
+    copies.append(dict(trap="ark@trapmail.test", campaign="pharmacy",
+                       received=(base + timedelta(days=2, hours=3)).isoformat(), adv=False))
+copies.append(dict(trap="jane@trapmail.test", campaign="ham", received="2008-03-03T17:00:00+00:00", adv=False))
+copies.append(dict(trap="colo@rockymail.test", campaign="malformed", received=None, adv=False))
 manifest["possible_duplicates"] = 2
 manifest["campaigns"]["pharmacy"] += 2
 
@@ -218,7 +228,7 @@ def mboxrd(msgs):
 
 with open(os.path.join(mail, "colo.mbox.gz"), "wb") as raw:
     with gzip.GzipFile(fileobj=raw, mode="wb", mtime=1204329600) as gz:
-        gz.write(mboxrd(per_trap["colo@trapmail.test"]))
+        gz.write(mboxrd(per_trap["colo@rockymail.test"]))
 
 def zip_bytes(entries):
     b = io.BytesIO()
@@ -269,6 +279,7 @@ with open(os.path.join(out, "findings.csv"), "w", newline="") as f:
     w.writerow(["<newsletter-2008-03@garden.example.org>", "*", "commercial", "no-violation",
                 "Holder subscribed to the Garden Club newsletter in 2007"])
 
+manifest["copy_list"] = copies
 with open(os.path.join(out, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1, sort_keys=True)
 print("sample case written to %s: %d copies in %d traps" % (out, manifest["copies"], len(TRAPS)))

@@ -1,0 +1,698 @@
+/* Charts drawn with Cairo, text laid out with Pango.  Each chart draws
+ * itself into an area of points, so the same code makes the 300 dpi PNG,
+ * the SVG, the PDF and the pages of report.pdf. */
+#include <math.h>
+#include <string.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+#include "report-private.h"
+
+#define FONT "DejaVu Sans"
+
+static const double palette[][3] = {
+	{ 0.12, 0.47, 0.71 }, { 1.00, 0.50, 0.05 }, { 0.17, 0.63, 0.17 }, { 0.84, 0.15, 0.16 },
+	{ 0.58, 0.40, 0.74 }, { 0.55, 0.34, 0.29 }, { 0.89, 0.47, 0.76 }, { 0.50, 0.50, 0.50 },
+};
+
+/* A layout whose metrics do not depend on the surface (no hinting), so the
+ * PNG, the SVG and the PDF place every label at the same spot. */
+static PangoLayout *
+layout (cairo_t *cr, const char *text, double size, gboolean bold)
+{
+	PangoLayout *l = pango_cairo_create_layout (cr);
+	cairo_font_options_t *fo = cairo_font_options_create ();
+	cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias (fo, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options (pango_layout_get_context (l), fo);
+	cairo_font_options_destroy (fo);
+	pango_layout_context_changed (l);
+	PangoFontDescription *fd = pango_font_description_from_string (FONT);
+	pango_font_description_set_absolute_size (fd, size * PANGO_SCALE);
+	if (bold)
+		pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description (l, fd);
+	pango_font_description_free (fd);
+	char *safe = wb_report_cell_text (text, 400);
+	pango_layout_set_text (l, safe, -1);
+	g_free (safe);
+	return l;
+}
+
+double
+wb_chart_text_width (cairo_t *cr, const char *text, double size, gboolean bold)
+{
+	PangoLayout *l = layout (cr, text, size, bold);
+	int w, h;
+	pango_layout_get_size (l, &w, &h);
+	g_object_unref (l);
+	return (double) w / PANGO_SCALE;
+}
+
+/* Draw TEXT with its anchor (AX, AY in 0..1 of its box) at X, Y; a MAXW > 0
+ * ellipsizes it to that width.  Returns the width drawn. */
+double
+wb_chart_text (cairo_t *cr, double x, double y, const char *text, double size, gboolean bold,
+	       double ax, double ay, double maxw)
+{
+	PangoLayout *l = layout (cr, text, size, bold);
+	if (maxw > 0) {
+		pango_layout_set_width (l, (int) (maxw * PANGO_SCALE));
+		/* Cut in the middle: names that share a prefix stay apart. */
+		pango_layout_set_ellipsize (l, PANGO_ELLIPSIZE_MIDDLE);
+	}
+	PangoRectangle ink, log;
+	pango_layout_get_extents (l, &ink, &log);
+	double w = (double) log.width / PANGO_SCALE, h = (double) log.height / PANGO_SCALE;
+	cairo_move_to (cr, x - ax * w, y - ay * h);
+	pango_cairo_show_layout (cr, l);
+	g_object_unref (l);
+	return w;
+}
+
+/* A round step for about N ticks up to MAX. */
+static double
+nice_step (double max, int n)
+{
+	if (max <= 0)
+		return 1;
+	double raw = max / n, p = pow (10, floor (log10 (raw))), f = raw / p;
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+static void
+title (cairo_t *cr, double w, const char *t, const char *sub)
+{
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	wb_chart_text (cr, w / 2, 12, t, 16, TRUE, 0.5, 0, w - 40);
+	if (sub) {
+		cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+		wb_chart_text (cr, w / 2, 34, sub, 9.5, FALSE, 0.5, 0, w - 40);
+	}
+}
+
+static void
+background (cairo_t *cr, double w, double h)
+{
+	cairo_set_source_rgb (cr, 1, 1, 1);
+	cairo_rectangle (cr, 0, 0, w, h);
+	cairo_fill (cr);
+}
+
+static void
+no_data (cairo_t *cr, double w, double h, const char *msg)
+{
+	cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+	wb_chart_text (cr, w / 2, h / 2, msg, 12, FALSE, 0.5, 0.5, w - 80);
+}
+
+static char *
+fmt_int (double v)
+{
+	char b[32];
+	g_snprintf (b, sizeof b, "%.0f", v);
+	GString *o = g_string_new ("");
+	size_t n = strlen (b);
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0 && b[i - 1] != '-')
+			g_string_append_c (o, ',');
+		g_string_append_c (o, b[i]);
+	}
+	return g_string_free (o, FALSE);
+}
+
+static char *
+fmt_dollars (double cents)
+{
+	char *n = fmt_int (cents / 100);
+	char *r = g_strdup_printf ("$%s", n);
+	g_free (n);
+	return r;
+}
+
+/* The value axis of a horizontal bar chart, with grid lines. */
+static void
+x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double max, gboolean money,
+	      const char *name, double *scale)
+{
+	double mw = money ? max / 100 : max;
+	double step = nice_step (mw, 5);
+	if (!money && step < 1)
+		step = 1;
+	double top = ceil (mw / step) * step;
+	if (top <= 0)
+		top = step;
+	*scale = (x1 - x0) / (money ? top * 100 : top);
+	for (double v = 0; v <= top + step / 2; v += step) {
+		double x = x0 + (x1 - x0) * v / top;
+		cairo_set_source_rgb (cr, 0.88, 0.88, 0.88);
+		cairo_set_line_width (cr, 0.5);
+		cairo_move_to (cr, x, y0);
+		cairo_line_to (cr, x, y1);
+		cairo_stroke (cr);
+		char *t = money ? fmt_dollars (v * 100) : fmt_int (v);
+		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+		wb_chart_text (cr, x, y1 + 4, t, 8.5, FALSE, 0.5, 0, 0);
+		g_free (t);
+	}
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	wb_chart_text (cr, (x0 + x1) / 2, y1 + 20, name, 10, TRUE, 0.5, 0, 0);
+}
+
+typedef struct { const char *label; double v; char *shown; } bar_t;
+
+/* Horizontal bars in the area from OX, W wide: labels left, values right. */
+static void
+hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean money, const char *axis,
+       const char *cat_axis)
+{
+	double labw = 0;
+	for (int i = 0; i < n; i++)
+		labw = MAX (labw, wb_chart_text_width (cr, bars[i].label, 9, FALSE));
+	labw = MIN (labw, w * 0.38);
+	double vw = 0;
+	for (int i = 0; i < n; i++)
+		vw = MAX (vw, wb_chart_text_width (cr, bars[i].shown, 8.5, FALSE));
+	double x0 = ox + 30 + labw + 8, x1 = ox + w - MAX (vw + 12, 30), y0 = 60, y1 = h - 50, max = 0;
+	for (int i = 0; i < n; i++)
+		max = MAX (max, bars[i].v);
+	double scale;
+	x_value_axis (cr, x0, x1, y0, y1, max, money, axis, &scale);
+	double band = (y1 - y0) / MAX (n, 1), bh = MIN (band * 0.7, 28);
+	for (int i = 0; i < n; i++) {
+		double y = y0 + band * i + (band - bh) / 2;
+		cairo_set_source_rgb (cr, palette[0][0], palette[0][1], palette[0][2]);
+		cairo_rectangle (cr, x0, y, MAX (bars[i].v * scale, 0.5), bh);
+		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, x0 - 6, y + bh / 2, bars[i].label, 9, FALSE, 1, 0.5, labw);
+		wb_chart_text (cr, x0 + bars[i].v * scale + 4, y + bh / 2, bars[i].shown, 8.5, FALSE, 0, 0.5, 0);
+	}
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	cairo_set_line_width (cr, 1);
+	cairo_move_to (cr, x0, y0);
+	cairo_line_to (cr, x0, y1);
+	cairo_line_to (cr, x1, y1);
+	cairo_stroke (cr);
+	cairo_save (cr);
+	cairo_translate (cr, ox + 14, (y0 + y1) / 2);
+	cairo_rotate (cr, -G_PI / 2);
+	wb_chart_text (cr, 0, 0, cat_axis, 10, TRUE, 0.5, 0.5, 0);
+	cairo_restore (cr);
+}
+
+static void
+chart_statutes (wb_report_t *r, cairo_t *cr, double w, double h)
+{
+	background (cr, w, h);
+	title (cr, w, "Damages by statute", r->o->options_text);
+	guint n = r->d->statutes ? r->d->statutes->len : 0;
+	if (!n) {
+		no_data (cr, w, h, "No statute applies to the counted copies");
+		return;
+	}
+	bar_t *bars = g_new0 (bar_t, n);
+	for (guint i = 0; i < n; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		char buf[40];
+		bars[i].label = st->id;
+		bars[i].v = st->amount_cents;
+		bars[i].shown = g_strdup (wb_report_money (st->amount_cents, buf));
+	}
+	hbars (cr, 0, w, h, bars, n, TRUE, "Amount (US dollars)", "Statute");
+	for (guint i = 0; i < n; i++)
+		g_free (bars[i].shown);
+	g_free (bars);
+}
+
+static void
+count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, const char *title_text,
+	     const char *cat, const char *empty)
+{
+	cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+	wb_chart_text (cr, ox + w / 2, 44, title_text, 11, TRUE, 0.5, 0, w - 20);
+	guint n = counts->len;
+	if (!n) {
+		cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+		wb_chart_text (cr, ox + w / 2, h / 2, empty, 10, FALSE, 0.5, 0.5, w - 40);
+		return;
+	}
+	bar_t *bars = g_new0 (bar_t, n);
+	for (guint i = 0; i < n; i++) {
+		wb_rcount_t *c = g_ptr_array_index (counts, i);
+		bars[i].label = c->key;
+		bars[i].v = c->n;
+		bars[i].shown = fmt_int (c->n);
+	}
+	hbars (cr, ox, w, h, bars, n, FALSE, "Counted copies", cat);
+	for (guint i = 0; i < n; i++)
+		g_free (bars[i].shown);
+	g_free (bars);
+}
+
+static void
+chart_senders (wb_report_t *r, cairo_t *cr, double w, double h)
+{
+	background (cr, w, h);
+	title (cr, w, "Top senders and advertisers by counted copies", NULL);
+	count_panel (cr, 0, w / 2, h, r->senders, "Senders (From address)", "Sender", "No counted copies");
+	count_panel (cr, w / 2, w / 2, h, r->advertisers, "Advertisers (attributed by 'link')", "Advertiser",
+		     r->has_attrib ? "No copy is attributed to an advertiser" : "No attribution in the case");
+	cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
+	cairo_set_line_width (cr, 0.6);
+	cairo_move_to (cr, w / 2, 60);
+	cairo_line_to (cr, w / 2, h - 20);
+	cairo_stroke (cr);
+}
+
+static gboolean
+parse_day (const char *s, GDate *d)
+{
+	int y, m, dd;
+	g_date_clear (d, 1);
+	if (!s || sscanf (s, "%4d-%2d-%2d", &y, &m, &dd) != 3 || !g_date_valid_dmy (dd, m, y))
+		return FALSE;
+	g_date_set_dmy (d, dd, m, y);
+	return TRUE;
+}
+
+#define MAX_SERIES 6
+
+static void
+chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
+{
+	background (cr, w, h);
+	title (cr, w, "Counted copies per day, by trap account", "Day of receipt in each trap's time zone");
+	GDate first, last, d;
+	gboolean any = FALSE;
+	for (guint i = 0; i < r->day_copies->len; i++) {
+		wb_rcount_t *c = g_ptr_array_index (r->day_copies, i);
+		if (!parse_day (c->key, &d))
+			continue;
+		if (!any || g_date_compare (&d, &first) < 0)
+			first = d;
+		if (!any || g_date_compare (&d, &last) > 0)
+			last = d;
+		any = TRUE;
+	}
+	if (!any) {
+		no_data (cr, w, h, "No counted copies with a day of receipt");
+		return;
+	}
+	int ndays = g_date_days_between (&first, &last) + 1;
+	int nser = MIN ((int) r->traps->len, MAX_SERIES);
+	gboolean other = r->traps->len > MAX_SERIES;
+	int nlines = nser + (other ? 1 : 0);
+	double *val = g_new0 (double, (size_t) ndays * nlines);
+	double max = 0;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init (&it, r->trap_day);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		char **kv = g_strsplit (k, "\t", 2);
+		if (kv[0] && kv[1] && parse_day (kv[1], &d)) {
+			int s = nlines - 1;
+			for (int i = 0; i < nser; i++)
+				if (!strcmp (g_ptr_array_index (r->traps, i), kv[0]))
+					s = i;
+			int di = g_date_days_between (&first, &d);
+			val[(size_t) s * ndays + di] += *(int64_t *) v;
+		}
+		g_strfreev (kv);
+	}
+	for (int i = 0; i < ndays * nlines; i++)
+		max = MAX (max, val[i]);
+
+	/* Legend on the right: its width sets the plot's right edge. */
+	double legw = 0;
+	for (int s = 0; s < nlines; s++)
+		legw = MAX (legw, wb_chart_text_width (cr, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 9, FALSE));
+	legw = MIN (legw, 170) + 26;
+	double x0 = 70, x1 = w - legw - 36, y0 = 60, y1 = h - 62;
+	double step = nice_step (max, 5);
+	if (step < 1)
+		step = 1;
+	double top = MAX (ceil (max / step) * step, step);
+	for (double t = 0; t <= top + step / 2; t += step) {
+		double y = y1 - (y1 - y0) * t / top;
+		cairo_set_source_rgb (cr, 0.88, 0.88, 0.88);
+		cairo_set_line_width (cr, 0.5);
+		cairo_move_to (cr, x0, y);
+		cairo_line_to (cr, x1, y);
+		cairo_stroke (cr);
+		char *s = fmt_int (t);
+		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+		wb_chart_text (cr, x0 - 5, y, s, 8.5, FALSE, 1, 0.5, 0);
+		g_free (s);
+	}
+	/* Day positions: the centre of each day's slot. */
+	double slot = (x1 - x0) / ndays;
+	double labw = wb_chart_text_width (cr, "0000-00-00", 8.5, FALSE) + 10;
+	int every = MAX (1, (int) ceil (labw / slot));
+	static const int nice_every[] = { 1, 2, 7, 14, 28, 56, 91, 182, 364, 728 };
+	for (size_t i = 0; i < G_N_ELEMENTS (nice_every); i++)
+		if (nice_every[i] >= every) {
+			every = nice_every[i];
+			break;
+		}
+	for (int di = 0; di < ndays; di += every) {
+		GDate dd = first;
+		g_date_add_days (&dd, di);
+		char b[16];
+		g_date_strftime (b, sizeof b, "%Y-%m-%d", &dd);
+		double x = x0 + slot * (di + 0.5);
+		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+		cairo_set_line_width (cr, 0.8);
+		cairo_move_to (cr, x, y1);
+		cairo_line_to (cr, x, y1 + 4);
+		cairo_stroke (cr);
+		wb_chart_text (cr, x, y1 + 6, b, 8.5, FALSE, 0.5, 0, 0);
+	}
+	for (int s = 0; s < nlines; s++) {
+		const double *c = palette[s % G_N_ELEMENTS (palette)];
+		cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+		cairo_set_line_width (cr, 1.6);
+		for (int di = 0; di < ndays; di++) {
+			double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
+			if (di == 0)
+				cairo_move_to (cr, x, y);
+			else
+				cairo_line_to (cr, x, y);
+		}
+		cairo_stroke (cr);
+		if (ndays <= 120)
+			for (int di = 0; di < ndays; di++) {
+				double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
+				cairo_arc (cr, x, y, 2.2, 0, 2 * G_PI);
+				cairo_fill (cr);
+			}
+		double ly = y0 + 6 + s * 18;
+		cairo_rectangle (cr, x1 + 20, ly - 5, 14, 10);
+		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, x1 + 40, ly, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 9, FALSE,
+			       0, 0.5, legw - 26);
+	}
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	cairo_set_line_width (cr, 1);
+	cairo_move_to (cr, x0, y0);
+	cairo_line_to (cr, x0, y1);
+	cairo_line_to (cr, x1, y1);
+	cairo_stroke (cr);
+	wb_chart_text (cr, (x0 + x1) / 2, y1 + 24, "Day of receipt", 10, TRUE, 0.5, 0, 0);
+	cairo_save (cr);
+	cairo_translate (cr, 16, (y0 + y1) / 2);
+	cairo_rotate (cr, -G_PI / 2);
+	wb_chart_text (cr, 0, 0, "Copies", 10, TRUE, 0.5, 0.5, 0);
+	cairo_restore (cr);
+	g_free (val);
+}
+
+#define MAX_NODES 30
+
+static int
+role_color (const char *role)
+{
+	return !g_strcmp0 (role, "sender") ? 0 : !g_strcmp0 (role, "affiliate") ? 2
+	       : !g_strcmp0 (role, "advertiser") ? 3 : 7;
+}
+
+static void
+chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
+{
+	background (cr, w, h);
+	int64_t nparties = 0;
+	if (r->has_attrib) {
+		sqlite3_stmt *c;
+		if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*) FROM (SELECT party_a FROM links"
+					" UNION SELECT party_b FROM links)", -1, &c, NULL) == SQLITE_OK) {
+			if (sqlite3_step (c) == SQLITE_ROW)
+				nparties = sqlite3_column_int64 (c, 0);
+			sqlite3_finalize (c);
+		}
+	}
+	char *sub = nparties > MAX_NODES
+		? g_strdup_printf ("Edge width shows the strength of the link; the %d parties with the strongest links"
+				   " of %" G_GINT64_FORMAT " linked (all are on the Attribution sheet)", MAX_NODES, nparties)
+		: g_strdup ("Edge width shows the strength of the link");
+	title (cr, w, "Attribution: parties and the links between them", sub);
+	g_free (sub);
+	sqlite3 *db = wb_case_db (r->cs);
+	sqlite3_stmt *q = NULL;
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+	GPtrArray *roles = g_ptr_array_new_with_free_func (g_free);
+	if (r->has_attrib && sqlite3_prepare_v2 (db,
+		"SELECT p.id, p.name, coalesce(p.role, '') FROM parties p WHERE p.id IN"
+		" (SELECT party_a FROM links UNION SELECT party_b FROM links)"
+		" ORDER BY (SELECT max(score) FROM links WHERE party_a = p.id OR party_b = p.id) DESC, p.id LIMIT " G_STRINGIFY (MAX_NODES),
+		-1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			gint64 id = sqlite3_column_int64 (q, 0);
+			g_array_append_val (ids, id);
+			const char *role = (const char *) sqlite3_column_text (q, 2);
+			g_ptr_array_add (roles, g_strdup (role));
+			/* The node's colour gives the role (legend). */
+			g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (q, 1)));
+		}
+		sqlite3_finalize (q);
+		q = NULL;
+	}
+	guint n = ids->len;
+	if (!n) {
+		no_data (cr, w, h, r->has_attrib ? "No links between parties in the case"
+			 : "No attribution in the case");
+		goto done;
+	}
+	/* Parties on a circle, in order of their strongest link: a fixed
+	 * layout, the same on every run. */
+	/* Up to eight parties: labels beside the nodes; more: labels along the
+	 * radius (they cannot overlap while the angle between two nodes is
+	 * wider than a label's height), on a smaller circle. */
+	gboolean radial = n > 8;
+	double cx = w / 2, cy = (h + 50) / 2;
+	double rad = radial ? (h - 70) / 2 - 88 : MIN (w * 0.28, (h - 120) / 2);
+	double *px = g_new (double, n), *py = g_new (double, n);
+	for (guint i = 0; i < n; i++) {
+		double a = -G_PI / 2 + 2 * G_PI * i / n;
+		px[i] = n == 1 ? cx : cx + rad * cos (a);
+		py[i] = n == 1 ? cy : cy + rad * sin (a);
+	}
+	if (sqlite3_prepare_v2 (db, "SELECT party_a, party_b, coalesce(strength, ''), coalesce(score, 0)"
+				" FROM links ORDER BY score, id", -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			gint64 a = sqlite3_column_int64 (q, 0), b = sqlite3_column_int64 (q, 1);
+			int ia = -1, ib = -1;
+			for (guint i = 0; i < n; i++) {
+				if (g_array_index (ids, gint64, i) == a)
+					ia = i;
+				if (g_array_index (ids, gint64, i) == b)
+					ib = i;
+			}
+			if (ia < 0 || ib < 0)
+				continue;
+			const char *s = (const char *) sqlite3_column_text (q, 2);
+			double lw = !strcmp (s, "strong") ? 5 : !strcmp (s, "moderate") ? 2.5 : !strcmp (s, "weak") ? 0.8 : 0.4;
+			cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, !strcmp (s, "strong") ? 0.85 : !strcmp (s, "moderate") ? 0.7 : 0.35);
+			cairo_set_line_width (cr, lw);
+			cairo_move_to (cr, px[ia], py[ia]);
+			cairo_line_to (cr, px[ib], py[ib]);
+			cairo_stroke (cr);
+		}
+		sqlite3_finalize (q);
+	}
+	double labw = MIN (150, n > 1 ? 2 * G_PI * rad / n * 1.6 : 200);
+	for (guint i = 0; i < n; i++) {
+		const double *col = palette[role_color (g_ptr_array_index (roles, i))];
+		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
+		cairo_arc (cr, px[i], py[i], 6, 0, 2 * G_PI);
+		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		if (radial) {
+			double a = -G_PI / 2 + 2 * G_PI * i / n;
+			gboolean right = cos (a) >= -1e-9;
+			cairo_save (cr);
+			cairo_translate (cr, px[i], py[i]);
+			cairo_rotate (cr, right ? a : a + G_PI);
+			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 7.5, FALSE,
+				       right ? 0 : 1, 0.5, 84);
+			cairo_restore (cr);
+			continue;
+		}
+		/* Labels outside the circle, anchored away from the centre. */
+		double dx = px[i] - cx, dy = py[i] - cy, len = hypot (dx, dy);
+		double ux = len > 0 ? dx / len : 0, uy = len > 0 ? dy / len : -1;
+		double ax = ux > 0.3 ? 0 : ux < -0.3 ? 1 : 0.5;
+		double ay = uy > 0.3 ? 0 : uy < -0.3 ? 1 : 0.5;
+		wb_chart_text (cr, px[i] + ux * 10, py[i] + uy * 10, g_ptr_array_index (names, i), 8.5, FALSE,
+			       ax, ay, labw);
+	}
+	static const struct { const char *name; double lw; } leg[] = {
+		{ "strong", 5 }, { "moderate", 2.5 }, { "weak", 0.8 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (leg); i++) {
+		double ly = h - 60 + i * 16;
+		cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, 0.8);
+		cairo_set_line_width (cr, leg[i].lw);
+		cairo_move_to (cr, 24, ly);
+		cairo_line_to (cr, 60, ly);
+		cairo_stroke (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, 66, ly, leg[i].name, 9, FALSE, 0, 0.5, 0);
+	}
+	static const char *const rl[] = { "sender", "affiliate", "advertiser", "other" };
+	for (size_t i = 0; i < G_N_ELEMENTS (rl); i++) {
+		double ly = h - 76 + i * 16;
+		const double *col = palette[role_color (rl[i])];
+		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
+		cairo_arc (cr, w - 150, ly, 5, 0, 2 * G_PI);
+		cairo_fill (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, w - 140, ly, rl[i], 9, FALSE, 0, 0.5, 0);
+	}
+	g_free (px);
+	g_free (py);
+done:
+	g_array_free (ids, TRUE);
+	g_ptr_array_free (names, TRUE);
+	g_ptr_array_free (roles, TRUE);
+}
+
+const wb_chart_t wb_report_charts[] = {
+	{ "timeline", "Counted copies per day, by trap account", chart_timeline },
+	{ "statutes", "Damages by statute", chart_statutes },
+	{ "senders", "Top senders by counted copies", chart_senders },
+	{ "attribution", "Attribution graph", chart_attribution },
+	{ NULL, NULL, NULL }
+};
+
+/* PNG chunks carry a CRC-32 (ISO 3309); the pHYs chunk that records 300
+ * dpi is added after cairo writes the image. */
+static guint32
+crc32_png (const guchar *p, size_t n)
+{
+	guint32 c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return c ^ 0xffffffffu;
+}
+
+static cairo_status_t
+to_bytes (void *closure, const unsigned char *data, unsigned int len)
+{
+	g_byte_array_append (closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+put32 (guchar *p, guint32 v)
+{
+	p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+/* Cairo numbers SVG surfaces with a counter that lives as long as the
+ * process; number them from 1 in order of appearance, so the same chart
+ * gives the same bytes however many were drawn before it. */
+static gboolean
+renumber_cb (const GMatchInfo *mi, GString *res, gpointer data)
+{
+	GHashTable *map = data;
+	char *num = g_match_info_fetch (mi, 1);
+	gpointer v = g_hash_table_lookup (map, num);
+	if (!v) {
+		v = GUINT_TO_POINTER (g_hash_table_size (map) + 1);
+		g_hash_table_insert (map, num, v);
+	} else
+		g_free (num);
+	g_string_append_printf (res, "surface%u", GPOINTER_TO_UINT (v));
+	return FALSE;
+}
+
+static char *
+renumber_svg (GByteArray *svg)
+{
+	char *text = g_strndup ((const char *) svg->data, svg->len);
+	GRegex *re = g_regex_new ("surface([0-9]+)", 0, 0, NULL);
+	GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	char *out = g_regex_replace_eval (re, text, -1, 0, 0, renumber_cb, map, NULL);
+	g_hash_table_destroy (map);
+	g_regex_unref (re);
+	g_free (text);
+	return out;
+}
+
+wb_status_t
+wb_report_chart_file (wb_report_t *r, const wb_chart_t *c, const char *ext, const char *path)
+{
+	double w = WB_CHART_W, h = WB_CHART_H;
+	cairo_surface_t *sf;
+	GByteArray *svg = NULL;
+	gboolean png = !strcmp (ext, "png");
+	if (png)
+		sf = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) (w * 300 / 72), (int) (h * 300 / 72));
+	else if (!strcmp (ext, "svg"))
+		sf = cairo_svg_surface_create_for_stream (to_bytes, svg = g_byte_array_new (), w, h);
+	else {
+		sf = cairo_pdf_surface_create (path, w, h);
+		cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_TITLE, c->title);
+		cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATOR, "workbench " WB_VERSION);
+		cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATE_DATE, r->pdf_date);
+		cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_MOD_DATE, r->pdf_date);
+	}
+	cairo_t *cr = cairo_create (sf);
+	if (png)
+		cairo_scale (cr, 300.0 / 72, 300.0 / 72);
+	c->draw (r, cr, w, h);
+	cairo_show_page (cr);
+	cairo_destroy (cr);
+	wb_status_t st = WB_OK;
+	if (png) {
+		GByteArray *b = g_byte_array_new ();
+		cairo_status_t cs = cairo_surface_write_to_png_stream (sf, to_bytes, b);
+		if (cs == CAIRO_STATUS_SUCCESS && b->len > 33) {
+			/* signature (8) + IHDR (25), then pHYs: 300 dpi = 11811 px/m. */
+			guchar ph[21];
+			put32 (ph, 9);
+			memcpy (ph + 4, "pHYs", 4);
+			put32 (ph + 8, 11811);
+			put32 (ph + 12, 11811);
+			ph[16] = 1;
+			put32 (ph + 17, crc32_png (ph + 4, 13));
+			GByteArray *o = g_byte_array_sized_new (b->len + sizeof ph);
+			g_byte_array_append (o, b->data, 33);
+			g_byte_array_append (o, ph, sizeof ph);
+			g_byte_array_append (o, b->data + 33, b->len - 33);
+			GError *err = NULL;
+			gboolean ok = g_file_set_contents (path, (const char *) o->data, o->len, &err);
+			g_byte_array_free (o, TRUE);
+			if (!ok) {
+				st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path, err->message);
+				g_error_free (err);
+			}
+		} else
+			st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path, cairo_status_to_string (cs));
+		g_byte_array_free (b, TRUE);
+	}
+	cairo_surface_finish (sf);
+	if (!st && cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
+		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
+				   cairo_status_to_string (cairo_surface_status (sf)));
+	cairo_surface_destroy (sf);
+	if (svg) {
+		if (!st) {
+			char *text = renumber_svg (svg);
+			GError *err = NULL;
+			if (!g_file_set_contents (path, text, -1, &err)) {
+				st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path, err->message);
+				g_error_free (err);
+			}
+			g_free (text);
+		}
+		g_byte_array_free (svg, TRUE);
+	}
+	return st;
+}

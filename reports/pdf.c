@@ -1,0 +1,592 @@
+/* report.pdf: the written report, on US letter pages, with Cairo's PDF
+ * surface and Pango.  Tables repeat their header row on every page they
+ * run onto; every page but the cover carries the case and its number. */
+#include <string.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include "report-private.h"
+
+#define PW 612.0
+#define PH 792.0
+#define M 54.0
+#define BOTTOM (PH - 60.0)
+#define FONT "DejaVu Sans"
+
+typedef struct {
+	wb_report_t *r;
+	cairo_t *cr;
+	int page;
+	double y;
+} doc_t;
+
+static PangoLayout *
+mk (doc_t *p, const char *text, double size, gboolean bold, double width)
+{
+	PangoLayout *l = pango_cairo_create_layout (p->cr);
+	cairo_font_options_t *fo = cairo_font_options_create ();
+	cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options (pango_layout_get_context (l), fo);
+	cairo_font_options_destroy (fo);
+	pango_layout_context_changed (l);
+	PangoFontDescription *fd = pango_font_description_from_string (FONT);
+	pango_font_description_set_absolute_size (fd, size * PANGO_SCALE);
+	if (bold)
+		pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
+	pango_layout_set_font_description (l, fd);
+	pango_font_description_free (fd);
+	if (width > 0) {
+		pango_layout_set_width (l, (int) (width * PANGO_SCALE));
+		pango_layout_set_wrap (l, PANGO_WRAP_WORD_CHAR);
+	}
+	char *safe = wb_report_cell_text (text ? text : "", 4000);
+	pango_layout_set_text (l, safe, -1);
+	g_free (safe);
+	return l;
+}
+
+static double
+lheight (PangoLayout *l)
+{
+	int w, h;
+	pango_layout_get_size (l, &w, &h);
+	return (double) h / PANGO_SCALE;
+}
+
+static void
+footer (doc_t *p)
+{
+	if (p->page > 1) {
+		cairo_set_source_rgb (p->cr, 0.35, 0.35, 0.35);
+		char *t = g_strdup_printf ("%s  |  report.pdf", p->r->case_name && *p->r->case_name ? p->r->case_name
+										   : "(unnamed case)");
+		wb_chart_text (p->cr, M, PH - 36, t, 8, FALSE, 0, 0, PW / 2);
+		g_free (t);
+		t = g_strdup_printf ("Page %d", p->page);
+		wb_chart_text (p->cr, PW - M, PH - 36, t, 8, FALSE, 1, 0, 0);
+		g_free (t);
+	}
+}
+
+static void
+new_page (doc_t *p)
+{
+	if (p->page > 0) {
+		footer (p);
+		cairo_show_page (p->cr);
+	}
+	p->page++;
+	p->y = M;
+}
+
+static void
+need (doc_t *p, double h)
+{
+	if (p->y + h > BOTTOM)
+		new_page (p);
+}
+
+static void
+para (doc_t *p, const char *text, double size, gboolean bold, double gap)
+{
+	PangoLayout *l = mk (p, text, size, bold, PW - 2 * M);
+	double h = lheight (l);
+	if (h > BOTTOM - M) {
+		/* A paragraph longer than a page: line by line. */
+		PangoLayoutIter *it = pango_layout_get_iter (l);
+		do {
+			PangoLayoutLine *ln = pango_layout_iter_get_line_readonly (it);
+			PangoRectangle lr;
+			pango_layout_iter_get_line_extents (it, NULL, &lr);
+			double lh = (double) lr.height / PANGO_SCALE;
+			need (p, lh);
+			cairo_set_source_rgb (p->cr, 0, 0, 0);
+			cairo_move_to (p->cr, M, p->y + (double) pango_layout_iter_get_baseline (it) / PANGO_SCALE
+				       - (double) lr.y / PANGO_SCALE);
+			pango_cairo_show_layout_line (p->cr, ln);
+			p->y += lh;
+		} while (pango_layout_iter_next_line (it));
+		pango_layout_iter_free (it);
+	} else {
+		need (p, h);
+		cairo_set_source_rgb (p->cr, 0, 0, 0);
+		cairo_move_to (p->cr, M, p->y);
+		pango_cairo_show_layout (p->cr, l);
+		p->y += h;
+	}
+	p->y += gap;
+	g_object_unref (l);
+}
+
+static void
+heading (doc_t *p, const char *text)
+{
+	need (p, 60);
+	p->y += 6;
+	para (p, text, 15, TRUE, 4);
+	cairo_set_source_rgb (p->cr, 0.2, 0.3, 0.5);
+	cairo_set_line_width (p->cr, 1);
+	cairo_move_to (p->cr, M, p->y);
+	cairo_line_to (p->cr, PW - M, p->y);
+	cairo_stroke (p->cr);
+	p->y += 8;
+}
+
+/* A table: column titles, relative widths, alignment ('l' or 'r'). */
+typedef struct {
+	doc_t *p;
+	int n;
+	const char *const *titles;
+	double w[12];
+	const char *align;
+	double size;
+} table_t;
+
+static double
+row_height (table_t *t, const char *const *cells, gboolean bold)
+{
+	double h = 0;
+	for (int i = 0; i < t->n; i++) {
+		PangoLayout *l = mk (t->p, cells[i], t->size, bold, t->w[i] - 6);
+		h = MAX (h, lheight (l));
+		g_object_unref (l);
+	}
+	return h + 5;
+}
+
+static void
+draw_row (table_t *t, const char *const *cells, gboolean head)
+{
+	doc_t *p = t->p;
+	double h = row_height (t, cells, head);
+	if (head) {
+		cairo_set_source_rgb (p->cr, 0.87, 0.9, 0.94);
+		cairo_rectangle (p->cr, M, p->y, PW - 2 * M, h);
+		cairo_fill (p->cr);
+	}
+	double x = M;
+	for (int i = 0; i < t->n; i++) {
+		PangoLayout *l = mk (p, cells[i], t->size, head, t->w[i] - 6);
+		if (t->align[i] == 'r')
+			pango_layout_set_alignment (l, PANGO_ALIGN_RIGHT);
+		cairo_set_source_rgb (p->cr, 0, 0, 0);
+		cairo_move_to (p->cr, x + 3, p->y + 2.5);
+		pango_cairo_show_layout (p->cr, l);
+		g_object_unref (l);
+		x += t->w[i];
+	}
+	cairo_set_source_rgb (p->cr, 0.75, 0.75, 0.75);
+	cairo_set_line_width (p->cr, 0.4);
+	cairo_move_to (p->cr, M, p->y + h);
+	cairo_line_to (p->cr, PW - M, p->y + h);
+	cairo_stroke (p->cr);
+	p->y += h;
+}
+
+static void
+table_start (table_t *t, doc_t *p, int n, const char *const *titles, const double *rel, const char *align,
+	     double size)
+{
+	double sum = 0;
+	t->p = p;
+	t->n = n;
+	t->titles = titles;
+	t->align = align;
+	t->size = size;
+	for (int i = 0; i < n; i++)
+		sum += rel[i];
+	for (int i = 0; i < n; i++)
+		t->w[i] = (PW - 2 * M) * rel[i] / sum;
+	need (p, row_height (t, titles, TRUE) + 30);
+	if (titles[0][0])
+		draw_row (t, titles, TRUE);
+}
+
+static void
+table_row (table_t *t, const char *const *cells)
+{
+	double h = row_height (t, cells, FALSE);
+	if (t->p->y + h > BOTTOM) {
+		new_page (t->p);
+		if (t->titles[0][0])
+			draw_row (t, t->titles, TRUE);
+	}
+	draw_row (t, cells, FALSE);
+}
+
+static char *
+money (int64_t c)
+{
+	char b[40];
+	return g_strdup (wb_report_money (c, b));
+}
+
+/* V with thousands separators, whatever the locale (same bytes everywhere). */
+static char *
+num (int64_t v)
+{
+	char b[32];
+	int n = g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT, v < 0 ? -v : v);
+	GString *o = g_string_new (v < 0 ? "-" : "");
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			g_string_append_c (o, ',');
+		g_string_append_c (o, b[i]);
+	}
+	return g_string_free (o, FALSE);
+}
+
+static void
+cover (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	new_page (p);
+	p->y = 150;
+	para (p, wb_report_tpl (r, "titles", "report", "Statutory damages report"), 26, TRUE, 10);
+	para (p, r->case_name ? r->case_name : "(unnamed case)", 18, FALSE, 40);
+	char total[40];
+	wb_report_money (r->d->total_cents, total);
+	struct { const char *k, *v; } kv[] = {
+		{ "Filing date", r->filed ? r->filed : "(not recorded)" },
+		{ "Generated at (case clock)", r->generated_at },
+		{ "Tool version", "workbench " WB_VERSION },
+		{ "Case file SHA-256", r->case_sha256 },
+		{ "Damages options", r->o->options_text ? r->o->options_text : "defaults" },
+		{ "Total damages", total },
+	};
+	static const char *const t[] = { "", "" };
+	table_t tb;
+	static const double rel[] = { 1.2, 3 };
+	table_start (&tb, p, 2, t, rel, "ll", 10.5);
+	for (size_t i = 0; i < G_N_ELEMENTS (kv); i++) {
+		const char *c[] = { kv[i].k, kv[i].v };
+		table_row (&tb, c);
+	}
+	p->y += 30;
+	para (p, wb_report_tpl (r, "text", "cover", ""), 9.5, FALSE, 0);
+}
+
+static void
+summary (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	new_page (p);
+	heading (p, "Summary of damages");
+	para (p, wb_report_tpl (r, "text", "summary", ""), 10, FALSE, 8);
+	static const char *const cols[] = { "Statute", "Citation", "Violating copies", "Incidents", "Days",
+					    "Uncapped", "Amount" };
+	static const double rel[] = { 1.1, 2.2, 1, 0.9, 0.7, 1.3, 1.3 };
+	table_t t;
+	table_start (&t, p, 7, cols, rel, "llrrrrr", 9);
+	guint n = r->d->statutes ? r->d->statutes->len : 0;
+	for (guint i = 0; i < n; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		char *c[] = { g_strdup (st->id), g_strdup (st->citation), num (st->violating_messages),
+			      num (st->incidents), num (st->days), money (st->uncapped_cents), money (st->amount_cents) };
+		table_row (&t, (const char *const *) c);
+		for (int k = 0; k < 7; k++)
+			g_free (c[k]);
+	}
+	char *tot = money (r->d->total_cents);
+	const char *c[] = { "Total", "", "", "", "", "", tot };
+	table_row (&t, c);
+	g_free (tot);
+	p->y += 14;
+
+	if (r->o->n_scenarios) {
+		heading (p, "Scenarios");
+		para (p, wb_report_tpl (r, "text", "scenarios", ""), 10, FALSE, 8);
+		int ncol = 1 + (int) MIN (r->o->n_scenarios, 6);
+		const char *titles[8] = { "Statute" };
+		double rel2[8] = { 1.3 };
+		char align[9] = "l";
+		for (int k = 1; k < ncol; k++) {
+			titles[k] = r->o->scenarios[k - 1].label;
+			rel2[k] = 1.2;
+			align[k] = 'r';
+		}
+		align[ncol] = 0;
+		table_start (&t, p, ncol, titles, rel2, align, 8.5);
+		for (guint i = 0; i <= n; i++) {
+			char *cells[8] = { i < n ? g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, i))->id)
+					   : g_strdup ("Total") };
+			for (int k = 1; k < ncol; k++) {
+				const wb_damages_t *sd = r->o->scenarios[k - 1].d;
+				int64_t v = -1;
+				if (i == n)
+					v = sd->total_cents;
+				else
+					for (guint j = 0; sd->statutes && j < sd->statutes->len; j++) {
+						const wb_damages_statute_t *ss = g_ptr_array_index (sd->statutes, j);
+						if (!strcmp (ss->id, cells[0]))
+							v = ss->amount_cents;
+					}
+				cells[k] = v < 0 ? g_strdup ("-") : money (v);
+			}
+			table_row (&t, (const char *const *) cells);
+			for (int k = 0; k < ncol; k++)
+				g_free (cells[k]);
+		}
+	}
+}
+
+static void
+method (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	new_page (p);
+	heading (p, "Method");
+	static const char *const keys[] = { "days", "incidents", "nexus", "findings", "formulas" };
+	static const char *const names[] = { "Days", "Incidents", "Nexus", "Findings", "The workbook" };
+	for (size_t i = 0; i < G_N_ELEMENTS (keys); i++) {
+		const char *t = wb_report_tpl (r, "method", keys[i], NULL);
+		if (!t)
+			continue;
+		para (p, names[i], 11.5, TRUE, 3);
+		para (p, t, 10, FALSE, 10);
+	}
+	guint n = r->d->statutes ? r->d->statutes->len : 0;
+	for (guint i = 0; i < n; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		char *h = g_strdup_printf ("%s (%s)", st->citation ? st->citation : st->id, st->id);
+		para (p, h, 11.5, TRUE, 3);
+		g_free (h);
+		if (st->method && *st->method)
+			para (p, st->method, 10, FALSE, 4);
+		const wb_rparams_t *rp = &r->params[i];
+		char *ex = g_strdup_printf ("Provisions violated by the counted copies: %s.",
+					    *rp->provisions ? rp->provisions : "none");
+		para (p, ex, 9.5, FALSE, 4);
+		g_free (ex);
+		if (rp->damages_text && *rp->damages_text)
+			para (p, rp->damages_text, 8.5, FALSE, 4);
+		if (rp->quoted && *rp->quoted)
+			para (p, rp->quoted, 8.5, FALSE, 4);
+		p->y += 6;
+	}
+	/* Findings by source (rule or analyst), when the case has them. */
+	sqlite3_stmt *q = NULL;
+	if (wb_report_table_exists (r->cs, "findings")
+	    && sqlite3_prepare_v2 (wb_case_db (r->cs),
+				   "SELECT statute, coalesce(source, ''), finding, count(*) FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+				   -1, &q, NULL) == SQLITE_OK) {
+		para (p, "Findings by source", 11.5, TRUE, 3);
+		static const char *const cols[] = { "Statute", "Source", "Finding", "Copies" };
+		static const double rel[] = { 1.5, 1.5, 1.5, 1 };
+		table_t t;
+		table_start (&t, p, 4, cols, rel, "lllr", 9);
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			char *c[] = { g_strdup ((const char *) sqlite3_column_text (q, 0)),
+				      g_strdup ((const char *) sqlite3_column_text (q, 1)),
+				      g_strdup ((const char *) sqlite3_column_text (q, 2)), num (sqlite3_column_int64 (q, 3)) };
+			table_row (&t, (const char *const *) c);
+			for (int k = 0; k < 4; k++)
+				g_free (c[k]);
+		}
+	}
+	if (q)
+		sqlite3_finalize (q);
+}
+
+static void
+charts (doc_t *p)
+{
+	for (const wb_chart_t *c = wb_report_charts; c->name; c++) {
+		/* Two charts to a page, centred. */
+		double s = 288 / WB_CHART_H, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
+		if (p->page == 0 || p->y + h + 20 > BOTTOM || c == wb_report_charts)
+			new_page (p);
+		if (c == wb_report_charts)
+			heading (p, "Charts");
+		cairo_save (p->cr);
+		cairo_translate (p->cr, x, p->y);
+		cairo_scale (p->cr, s, s);
+		c->draw (p->r, p->cr, WB_CHART_W, WB_CHART_H);
+		cairo_restore (p->cr);
+		cairo_set_source_rgb (p->cr, 0.7, 0.7, 0.7);
+		cairo_set_line_width (p->cr, 0.5);
+		cairo_rectangle (p->cr, x, p->y, w, h);
+		cairo_stroke (p->cr);
+		p->y += h + 6;
+		char *cap = g_strdup_printf ("Also filed as chart-%s.png (300 dpi), .svg and .pdf.", c->name);
+		cairo_set_source_rgb (p->cr, 0.2, 0.2, 0.2);
+		wb_chart_text (p->cr, x, p->y, cap, 8.5, FALSE, 0, 0, 0);
+		p->y += 24;
+		g_free (cap);
+	}
+}
+
+static int
+cmp_amount (gconstpointer a, gconstpointer b)
+{
+	const wb_rgroup_t *x = *(wb_rgroup_t *const *) a, *y = *(wb_rgroup_t *const *) b;
+	if (x->amount_cents != y->amount_cents)
+		return x->amount_cents > y->amount_cents ? -1 : 1;
+	if (x->copies != y->copies)
+		return x->copies > y->copies ? -1 : 1;
+	if (x->statute != y->statute)
+		return x->statute - y->statute;
+	return x->number < y->number ? -1 : x->number > y->number;
+}
+
+static void
+incidents (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	new_page (p);
+	heading (p, "Largest incidents");
+	GPtrArray *a = g_ptr_array_new ();
+	for (guint i = 0; i < r->incidents->len; i++) {
+		g_ptr_array_add (a, &g_array_index (r->incidents, wb_rgroup_t, i));
+	}
+	g_ptr_array_sort (a, cmp_amount);
+	if (!a->len)
+		para (p, "No incidents: no copy was counted.", 10, FALSE, 6);
+	else {
+		para (p, wb_report_tpl (r, "text", "incidents", ""), 10, FALSE, 8);
+		static const char *const cols[] = { "Statute", "Incident", "First day", "Last day", "Copies",
+						    "Uncapped", "Amount" };
+		static const double rel[] = { 1.2, 0.8, 1, 1, 0.8, 1.3, 1.3 };
+		table_t t;
+		table_start (&t, p, 7, cols, rel, "lrllrrr", 9);
+		for (guint i = 0; i < a->len && i < 25; i++) {
+			wb_rgroup_t *g = g_ptr_array_index (a, i);
+			char *c[] = { g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, g->statute))->id),
+				      num (g->number), g_strdup (g->day), g_strdup (g->last_day), num (g->copies),
+				      money (g->uncapped_cents), money (g->amount_cents) };
+			table_row (&t, (const char *const *) c);
+			for (int k = 0; k < 7; k++)
+				g_free (c[k]);
+		}
+	}
+	g_ptr_array_free (a, TRUE);
+}
+
+static void
+attribution (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	p->y += 10;
+	heading (p, "Attribution findings");
+	sqlite3_stmt *q = NULL;
+	if (!r->has_attrib || sqlite3_prepare_v2 (wb_case_db (r->cs),
+		"SELECT pa.name, pb.name, coalesce(l.strength, ''), l.score, coalesce(l.summary, ''), coalesce(l.review, '')"
+		" FROM links l JOIN parties pa ON pa.id = l.party_a JOIN parties pb ON pb.id = l.party_b"
+		" WHERE l.strength IN ('strong', 'moderate') OR l.review = 'confirmed'"
+		" ORDER BY l.score DESC, l.id LIMIT 50", -1, &q, NULL) != SQLITE_OK) {
+		para (p, "The case holds no attribution links.", 10, FALSE, 6);
+		return;
+	}
+	para (p, wb_report_tpl (r, "text", "attribution", ""), 10, FALSE, 4);
+	sqlite3_stmt *c;
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*), sum(strength IN ('strong', 'moderate')"
+				" OR review = 'confirmed') FROM links", -1, &c, NULL) == SQLITE_OK) {
+		if (sqlite3_step (c) == SQLITE_ROW) {
+			char *all = num (sqlite3_column_int64 (c, 0)), *shown = num (sqlite3_column_int64 (c, 1));
+			char *t = g_strdup_printf ("%s links in all; the %s moderate, strong or confirmed ones follow,"
+						   " strongest first (at most 50). Every link, with its evidence, is on the"
+						   " Attribution sheet of exhibits.xlsx.", all, shown);
+			para (p, t, 10, FALSE, 8);
+			g_free (t);
+			g_free (all);
+			g_free (shown);
+		}
+		sqlite3_finalize (c);
+	}
+	static const char *const cols[] = { "Party", "Party", "Strength", "Score", "Why (evidence)", "Review" };
+	static const double rel[] = { 1.3, 1.3, 0.9, 0.7, 3, 0.9 };
+	table_t t;
+	table_start (&t, p, 6, cols, rel, "lllrll", 8.5);
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		char *c[6];
+		for (int k = 0; k < 6; k++)
+			c[k] = k == 3 ? g_strdup_printf ("%.2f", sqlite3_column_double (q, 3))
+				      : g_strdup ((const char *) sqlite3_column_text (q, k));
+		table_row (&t, (const char *const *) c);
+		for (int k = 0; k < 6; k++)
+			g_free (c[k]);
+	}
+	sqlite3_finalize (q);
+}
+
+static void
+custody (doc_t *p)
+{
+	wb_report_t *r = p->r;
+	new_page (p);
+	heading (p, "Appendix: custody");
+	para (p, wb_report_tpl (r, "text", "custody", ""), 10, FALSE, 8);
+	para (p, "Sources", 11.5, TRUE, 3);
+	sqlite3_stmt *q;
+	static const char *const cols[] = { "Id", "Source (container chain)", "Format", "Size", "SHA-256" };
+	/* Widths that keep a SHA-256 on one line. */
+	static const double rel[] = { 0.35, 2.3, 0.6, 0.55, 4.5 };
+	table_t t;
+	table_start (&t, p, 5, cols, rel, "rllrl", 6.5);
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT id, chain, format, size, coalesce(sha256, '')"
+				" FROM sources ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			char *c[] = { num (sqlite3_column_int64 (q, 0)), g_strdup ((const char *) sqlite3_column_text (q, 1)),
+				      g_strdup ((const char *) sqlite3_column_text (q, 2)),
+				      sqlite3_column_type (q, 3) == SQLITE_NULL ? g_strdup ("") : num (sqlite3_column_int64 (q, 3)),
+				      g_strdup ((const char *) sqlite3_column_text (q, 4)) };
+			table_row (&t, (const char *const *) c);
+			for (int k = 0; k < 5; k++)
+				g_free (c[k]);
+		}
+		sqlite3_finalize (q);
+	}
+	p->y += 12;
+	para (p, "Runs that changed the evidence or the findings", 11.5, TRUE, 3);
+	static const char *const ccols[] = { "Run", "At (UTC)", "Command", "Operator", "Version", "Detail" };
+	static const double crel[] = { 0.45, 1.8, 0.9, 0.9, 0.7, 3.3 };
+	table_start (&t, p, 6, ccols, crel, "rlllll", 7.5);
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
+				"SELECT b.run, b.at, b.command, b.operator, b.tool_version,"
+				" coalesce(b.detail, '') || coalesce(' -> ' || (SELECT e.detail FROM custody e"
+				"  WHERE e.run = b.run AND e.action = 'end'), '')"
+				" FROM custody b WHERE b.action = 'begin' AND b.command NOT IN ('report', 'verify')"
+				" ORDER BY b.id", -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			char *c[6];
+			for (int k = 0; k < 6; k++)
+				c[k] = g_strdup ((const char *) sqlite3_column_text (q, k));
+			table_row (&t, (const char *const *) c);
+			for (int k = 0; k < 6; k++)
+				g_free (c[k]);
+		}
+		sqlite3_finalize (q);
+	}
+}
+
+wb_status_t
+wb_report_pdf (wb_report_t *r, const char *path)
+{
+	cairo_surface_t *sf = cairo_pdf_surface_create (path, PW, PH);
+	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "report", "Statutory damages report"),
+				       r->case_name ? r->case_name : "");
+	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_SUBJECT, r->case_name ? r->case_name : "");
+	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATOR, "workbench " WB_VERSION);
+	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATE_DATE, r->pdf_date);
+	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_MOD_DATE, r->pdf_date);
+	g_free (title);
+	doc_t p = { .r = r, .cr = cairo_create (sf) };
+	cover (&p);
+	summary (&p);
+	method (&p);
+	charts (&p);
+	incidents (&p);
+	attribution (&p);
+	custody (&p);
+	footer (&p);
+	cairo_show_page (p.cr);
+	cairo_destroy (p.cr);
+	cairo_surface_finish (sf);
+	wb_status_t st = WB_OK;
+	if (cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
+		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
+				   cairo_status_to_string (cairo_surface_status (sf)));
+	cairo_surface_destroy (sf);
+	return st;
+}

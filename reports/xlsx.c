@@ -1,0 +1,798 @@
+/* exhibits.xlsx: the workbook counsel files.  Totals are live formulas
+ * over the Messages, Incidents and Days sheets (COUNTIFS, SUMIFS, MIN/MAX)
+ * in integer cents, shown in dollars by a /100 formula, so a recalculation
+ * by Excel or LibreOffice is exact and equals the engine to the cent.
+ *
+ * The workbook is written in constant_memory mode: each sheet's rows are
+ * written once, in order, so 100,000 copies cost no memory.  Text from a
+ * message only ever goes through worksheet_write_string(). */
+#include <string.h>
+#include <xlsxwriter.h>
+#include "report-private.h"
+
+#define MAX_COLS 20
+#define WIDTH_SAMPLE 2000        /* rows looked at to fit the column widths */
+
+typedef struct {
+	lxw_worksheet *ws;
+	lxw_row_t row;               /* next row to write */
+	double width[MAX_COLS];
+} sheet_t;
+
+typedef struct {
+	wb_report_t *r;
+	lxw_workbook *wb;
+	lxw_format *hdr, *title, *bold, *money, *cents, *num, *when, *date, *text, *wrap;
+	GPtrArray *msheets;          /* char*: names of the Messages sheets */
+	GArray *mlast;               /* lxw_row_t: last row (1-based) of each */
+	size_t max_rows;
+} xl_t;
+
+static void
+fit (sheet_t *s, int col, double w)
+{
+	if (col < MAX_COLS && s->row < WIDTH_SAMPLE && w > s->width[col])
+		s->width[col] = w;
+}
+
+static void
+put_str (sheet_t *s, int col, const char *text, lxw_format *f)
+{
+	/* Every string goes through the cell-text filter: control characters
+	 * escaped, cut at Excel's limit with a marker. */
+	char *t = wb_report_cell_text (text ? text : "", WB_XLSX_MAX_CELL);
+	worksheet_write_string (s->ws, s->row, col, t, f);
+	fit (s, col, g_utf8_strlen (t, -1));
+	g_free (t);
+}
+
+static void
+put_num (sheet_t *s, int col, double v, lxw_format *f, double w)
+{
+	worksheet_write_number (s->ws, s->row, col, v, f);
+	fit (s, col, w);
+}
+
+static void
+put_formula (sheet_t *s, int col, const char *formula, lxw_format *f, double cached, double w)
+{
+	worksheet_write_formula_num (s->ws, s->row, col, formula, f, cached);
+	fit (s, col, w);
+}
+
+/* Height of a row whose wrapped cells hold TEXTS in columns WIDTHS wide
+ * (constant_memory mode cannot fit row heights afterwards). */
+static void
+wrap_height (sheet_t *s, int n, const char *const *texts, const double *widths)
+{
+	long lines = 1;
+	for (int i = 0; i < n; i++) {
+		long l = 0;
+		if (!texts[i])
+			continue;
+		char **parts = g_strsplit (texts[i], "\n", -1);
+		for (char **p = parts; *p; p++)
+			l += 1 + (long) (MIN (g_utf8_strlen (*p, -1), WB_XLSX_MAX_CELL) / (widths[i] * 1.1));
+		g_strfreev (parts);
+		lines = MAX (lines, l);
+	}
+	if (lines > 1)
+		worksheet_set_row (s->ws, s->row, MIN (15.0 * lines, 409), NULL);
+}
+
+static double
+digits (int64_t v)
+{
+	char b[32];
+	return g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT, v) * 1.35 + 1;
+}
+
+static void
+header (sheet_t *s, xl_t *x, const char *const *names, int n)
+{
+	/* Headers wrap: a column need only be as wide as its longest word or
+	 * half its title, whichever is wider. */
+	worksheet_set_row (s->ws, s->row, 30, NULL);
+	for (int i = 0; i < n; i++) {
+		worksheet_write_string (s->ws, s->row, i, names[i], x->hdr);
+		size_t word = 0, w = 0;
+		for (const char *c = names[i]; ; c++) {
+			if (!*c || *c == ' ') {
+				word = MAX (word, w);
+				w = 0;
+				if (!*c)
+					break;
+			} else
+				w++;
+		}
+		fit (s, i, MAX (word + 2, strlen (names[i]) / 2 + 2));
+	}
+	s->row++;
+}
+
+/* Landscape, letter, one page wide, header row repeated, footer with the
+ * exhibit name, the sheet and the page. */
+static void
+page_setup (sheet_t *s, gboolean repeat)
+{
+	worksheet_set_landscape (s->ws);
+	worksheet_set_paper (s->ws, 1);
+	worksheet_set_margins (s->ws, 0.5, 0.5, 0.6, 0.6);
+	worksheet_fit_to_pages (s->ws, 1, 0);
+	if (repeat)
+		worksheet_repeat_rows (s->ws, 0, 0);
+	worksheet_set_footer (s->ws, "&Lexhibits.xlsx: &A&RPage &P of &N");
+}
+
+static void
+finish_sheet (sheet_t *s, int ncols, gboolean table)
+{
+	for (int i = 0; i < ncols && i < MAX_COLS; i++) {
+		double w = s->width[i] < 8 ? 8 : s->width[i] > 60 ? 60 : s->width[i];
+		worksheet_set_column (s->ws, i, i, w, NULL);
+	}
+	if (table) {
+		worksheet_freeze_panes (s->ws, 1, 0);
+		worksheet_autofilter (s->ws, 0, 0, s->row > 1 ? s->row - 1 : 1, ncols - 1);
+	}
+}
+
+static sheet_t
+new_sheet (xl_t *x, const char *name)
+{
+	sheet_t s = { .ws = workbook_add_worksheet (x->wb, name) };
+	return s;
+}
+
+/* "'Sheet'!$C$2:$C$N" for column C of Messages sheet K. */
+static void
+mrange (GString *f, xl_t *x, guint k, char col)
+{
+	lxw_row_t last = g_array_index (x->mlast, lxw_row_t, k);
+	g_string_append_printf (f, "'%s'!$%c$2:$%c$%u", (char *) g_ptr_array_index (x->msheets, k),
+				col, col, (unsigned) (last < 2 ? 2 : last));
+}
+
+/* FN over every Messages sheet: COUNTIFS (SUMCOL 0) or SUMIFS (SUMCOL set),
+ * with criteria pairs (column, cell reference). */
+static char *
+mformula (xl_t *x, char sumcol, int n, const char *cols, const char *const *crit)
+{
+	GString *f = g_string_new ("=");
+	for (guint k = 0; k < x->msheets->len; k++) {
+		if (k)
+			g_string_append_c (f, '+');
+		g_string_append (f, sumcol ? "SUMIFS(" : "COUNTIFS(");
+		if (sumcol) {
+			mrange (f, x, k, sumcol);
+			g_string_append_c (f, ',');
+		}
+		for (int i = 0; i < n; i++) {
+			if (i)
+				g_string_append_c (f, ',');
+			mrange (f, x, k, cols[i]);
+			g_string_append_printf (f, ",%s", crit[i]);
+		}
+		g_string_append_c (f, ')');
+	}
+	return g_string_free (f, FALSE);
+}
+
+static const char *
+statute_id (wb_report_t *r, int s)
+{
+	if (s < 0 || !r->d->statutes || (guint) s >= r->d->statutes->len)
+		return "";
+	return ((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, s))->id;
+}
+
+static double
+excel_day (const char *day)
+{
+	int y, m, d;
+	if (!day || sscanf (day, "%4d-%2d-%2d", &y, &m, &d) != 3 || !g_date_valid_dmy (d, m, y))
+		return 0;
+	GDate a, b;
+	g_date_clear (&a, 1);
+	g_date_clear (&b, 1);
+	g_date_set_dmy (&a, 30, 12, 1899);
+	g_date_set_dmy (&b, d, m, y);
+	return g_date_days_between (&a, &b);
+}
+
+/* ---------------------------------------------------------------- */
+
+static wb_status_t
+write_messages (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Exhibit", "Trap", "Received (trap's local time)", "From", "Subject", "Message-ID",
+		"SHA-256", "Source", "Provisions violated", "Statute", "Incident", "Day",
+		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)"
+	};
+	sqlite3_stmt *q = wb_case_stmt (r->cs,
+		"SELECT coalesce(t.address, ''), m.received_epoch, coalesce(t.timezone, 'UTC'),"
+		" m.from_addr, m.from_name, m.subject, m.message_id, m.sha256,"
+		" (SELECT s.chain FROM locations l JOIN sources s ON s.id = l.source_id"
+		"  WHERE l.message = m.id ORDER BY l.id LIMIT 1)"
+		" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id WHERE m.id = ?1");
+	if (!q)
+		return WB_ERR_DB;
+	GHashTable *zones = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+						   (GDestroyNotify) g_time_zone_unref);
+	guint n = r->d->rows ? r->d->rows->len : 0;
+	guint i = 0;
+	int sheetno = 1;
+	wb_status_t st = WB_OK;
+	do {
+		char *name = sheetno == 1 ? g_strdup ("Messages") : g_strdup_printf ("Messages (%d)", sheetno);
+		sheet_t s = new_sheet (x, name);
+		g_ptr_array_add (x->msheets, name);
+		page_setup (&s, TRUE);
+		header (&s, x, cols, G_N_ELEMENTS (cols));
+		for (; i < n && (size_t) s.row <= x->max_rows; i++) {
+			if ((i & 1023) == 0 && wb_interrupted) {
+				st = wb_case_fail (r->cs, WB_ERR_INTERRUPTED, "interrupted");
+				break;
+			}
+			const wb_damages_row_t *row = &g_array_index (r->d->rows, wb_damages_row_t, i);
+			sqlite3_bind_int64 (q, 1, row->message);
+			int rc = sqlite3_step (q);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				st = wb_case_fail_db (r->cs, "cannot read messages for the workbook");
+				sqlite3_reset (q);
+				break;
+			}
+			gboolean have = rc == SQLITE_ROW;
+			put_num (&s, 0, i + 1, x->num, digits (i + 1));
+			if (have) {
+				put_str (&s, 1, (const char *) sqlite3_column_text (q, 0), x->text);
+				if (sqlite3_column_type (q, 1) != SQLITE_NULL) {
+					int64_t ep = sqlite3_column_int64 (q, 1);
+					const char *zn = (const char *) sqlite3_column_text (q, 2);
+					GTimeZone *tz = g_hash_table_lookup (zones, zn);
+					if (!tz) {
+						tz = g_time_zone_new_identifier (zn);
+						if (!tz)
+							tz = g_time_zone_new_utc ();
+						g_hash_table_insert (zones, g_strdup (zn), tz);
+					}
+					int iv = g_time_zone_find_interval (tz, G_TIME_TYPE_UNIVERSAL, ep);
+					int off = iv >= 0 ? g_time_zone_get_offset (tz, iv) : 0;
+					/* Excel serial days: 1970-01-01 is 25569. */
+					put_num (&s, 2, (double) (ep + off) / 86400.0 + 25569.0, x->when, 20);
+				}
+				const char *fa = (const char *) sqlite3_column_text (q, 3);
+				const char *fn = (const char *) sqlite3_column_text (q, 4);
+				char *from = fn && *fn ? g_strdup_printf ("%s <%s>", fn, fa ? fa : "")
+						      : g_strdup (fa ? fa : "");
+				put_str (&s, 3, from, x->text);
+				g_free (from);
+				put_str (&s, 4, (const char *) sqlite3_column_text (q, 5), x->text);
+				put_str (&s, 5, (const char *) sqlite3_column_text (q, 6), x->text);
+				put_str (&s, 6, (const char *) sqlite3_column_text (q, 7), x->text);
+				put_str (&s, 7, (const char *) sqlite3_column_text (q, 8), x->text);
+			} else {
+				put_str (&s, 1, "(message not in the case)", x->text);
+			}
+			sqlite3_reset (q);
+			put_str (&s, 8, row->provisions, x->text);
+			put_str (&s, 9, statute_id (r, row->statute), x->text);
+			put_num (&s, 10, row->incident, x->num, digits (row->incident));
+			put_str (&s, 11, row->local_day, x->text);
+			put_num (&s, 12, row->per_message_cents, x->cents, digits (row->per_message_cents));
+			char f[32];
+			g_snprintf (f, sizeof f, "=M%u/100", (unsigned) s.row + 1);
+			put_formula (&s, 13, f, x->money, row->per_message_cents / 100.0,
+				     digits (row->per_message_cents) + 2);
+			put_num (&s, 14, row->uncapped ? 1 : 0, x->num, 4);
+			s.row++;
+		}
+		g_array_append_val (x->mlast, s.row);
+		finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+		sheetno++;
+	} while (!st && i < n);
+	g_hash_table_destroy (zones);
+	return st;
+}
+
+/* "IF(capped>0 and a cap, elect(capped, cap), capped) + outside", the
+ * engine's rule for one group, with the election read from the Statutes
+ * sheet so counsel can change it. */
+static char *
+group_formula (unsigned n, char unc, char fre, char cap, unsigned k)
+{
+	return g_strdup_printf ("=IF(AND(%c%u>0,%c%u-%c%u>0),IF(Statutes!$F$%u=\"greater\",MAX(%c%u-%c%u,%c%u),"
+				"MIN(%c%u-%c%u,%c%u)),%c%u-%c%u)+%c%u",
+				cap, n, unc, n, fre, n, k, unc, n, fre, n, cap, n, unc, n, fre, n, cap, n,
+				unc, n, fre, n, fre, n);
+}
+
+static void
+write_groups (xl_t *x, gboolean days)
+{
+	wb_report_t *r = x->r;
+	static const char *const icols[] = {
+		"Statute", "Incident", "First day", "Last day", "Copies", "Uncapped (cents)",
+		"Outside the cap (cents)", "Cap per incident (cents; 0 = none)", "Amount (cents)", "Amount ($)"
+	};
+	static const char *const dcols[] = {
+		"Statute", "Day", "Copies", "Uncapped (cents)", "Outside the cap (cents)",
+		"Cap per day (cents; 0 = none)", "Amount (cents)", "Amount ($)"
+	};
+	const char *const *cols = days ? dcols : icols;
+	int ncols = days ? G_N_ELEMENTS (dcols) : G_N_ELEMENTS (icols);
+	GArray *groups = days ? r->days : r->incidents;
+	sheet_t s = new_sheet (x, days ? "Days" : "Incidents");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, ncols);
+	/* Column letters of copies, uncapped, outside, cap, amount, dollars. */
+	const char *L = days ? "CDEFGH" : "EFGHIJ";
+	int c0 = days ? 2 : 4;
+	for (guint i = 0; i < groups->len; i++) {
+		const wb_rgroup_t *g = &g_array_index (groups, wb_rgroup_t, i);
+		const wb_rparams_t *p = &r->params[g->statute];
+		unsigned n = s.row + 1, k = g->statute + 2;
+		char a[16], b[16], o1[8] = "1";
+		g_snprintf (a, sizeof a, "$A%u", n);
+		g_snprintf (b, sizeof b, "$B%u", n);
+		const char *crit[] = { a, b, o1 };
+		put_str (&s, 0, statute_id (r, g->statute), x->text);
+		if (days) {
+			/* The day stays text (YYYY-MM-DD), as on the Messages sheet,
+			 * so COUNTIFS matches it exactly in every spreadsheet. */
+			put_str (&s, 1, g->day, x->text);
+		} else {
+			put_num (&s, 1, g->number, x->num, digits (g->number));
+			put_num (&s, 2, excel_day (g->day), x->date, 11);
+			put_num (&s, 3, excel_day (g->last_day), x->date, 11);
+		}
+		const char *keys = days ? "JLO" : "JKO";
+		char *f = mformula (x, 0, 2, keys, crit);
+		put_formula (&s, c0, f, x->num, g->copies, digits (g->copies));
+		g_free (f);
+		f = mformula (x, 'M', 2, keys, crit);
+		put_formula (&s, c0 + 1, f, x->cents, g->uncapped_cents, digits (g->uncapped_cents));
+		g_free (f);
+		f = mformula (x, 'M', 3, keys, crit);
+		put_formula (&s, c0 + 2, f, x->cents, g->free_cents, digits (g->free_cents));
+		g_free (f);
+		gboolean capped = days ? p->cap_kind == WB_RCAP_DAY && !p->aggregate : p->cap_kind == WB_RCAP_INCIDENT;
+		if (capped && p->cap_cents > 0) {
+			f = g_strdup_printf ("=Statutes!$E$%u", k);
+			put_formula (&s, c0 + 3, f, x->cents, p->cap_cents, digits (p->cap_cents));
+			g_free (f);
+		} else
+			put_num (&s, c0 + 3, 0, x->cents, 4);
+		f = group_formula (n, L[1], L[2], L[3], k);
+		put_formula (&s, c0 + 4, f, x->cents, g->amount_cents, digits (g->amount_cents));
+		g_free (f);
+		f = g_strdup_printf ("=%c%u/100", L[4], n);
+		put_formula (&s, c0 + 5, f, x->money, g->amount_cents / 100.0, digits (g->amount_cents) + 2);
+		g_free (f);
+		s.row++;
+	}
+	finish_sheet (&s, ncols, TRUE);
+}
+
+static void
+write_damages (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Statute", "Citation", "Copies considered", "Violating copies", "Incidents", "Days",
+		"Uncapped (cents)", "Outside the cap (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
+		"Excluded: before effective date", "Excluded: limitations", "Excluded: other statute",
+		"Excluded: analyst", "Engine amount (cents)", "Check", "Method"
+	};
+	sheet_t s = new_sheet (x, "Damages");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned ilast = r->incidents->len + 1 < 2 ? 2 : r->incidents->len + 1;
+	unsigned dlast = r->days->len + 1 < 2 ? 2 : r->days->len + 1;
+	guint ns = r->d->statutes ? r->d->statutes->len : 0;
+	for (guint i = 0; i < ns; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		const wb_rparams_t *p = &r->params[i];
+		unsigned n = s.row + 1, k = i + 2;
+		char a[16], o1[8] = "1";
+		g_snprintf (a, sizeof a, "$A%u", n);
+		const char *crit[] = { a, o1 };
+		int64_t incs = 0, days = 0, viol = 0;
+		for (guint j = 0; j < r->incidents->len; j++)
+			if (g_array_index (r->incidents, wb_rgroup_t, j).statute == (int) i) {
+				incs++;
+				viol += g_array_index (r->incidents, wb_rgroup_t, j).copies;
+			}
+		for (guint j = 0; j < r->days->len; j++)
+			days += g_array_index (r->days, wb_rgroup_t, j).statute == (int) i;
+		{
+			const char *t[] = { st->method };
+			const double w[] = { 80 };
+			wrap_height (&s, 1, t, w);
+		}
+		put_str (&s, 0, st->id, x->text);
+		put_str (&s, 1, st->citation, x->text);
+		put_num (&s, 2, st->messages, x->num, digits (st->messages));
+		char *f = mformula (x, 0, 1, "J", crit);
+		put_formula (&s, 3, f, x->num, viol, digits (viol));
+		g_free (f);
+		f = g_strdup_printf ("=COUNTIF(Incidents!$A$2:$A$%u,$A%u)", ilast, n);
+		put_formula (&s, 4, f, x->num, incs, digits (incs));
+		g_free (f);
+		f = g_strdup_printf ("=COUNTIF(Days!$A$2:$A$%u,$A%u)", dlast, n);
+		put_formula (&s, 5, f, x->num, days, digits (days));
+		g_free (f);
+		f = mformula (x, 'M', 1, "J", crit);
+		put_formula (&s, 6, f, x->cents, p->uncapped_cents, digits (p->uncapped_cents));
+		g_free (f);
+		f = mformula (x, 'M', 2, "JO", crit);
+		put_formula (&s, 7, f, x->cents, p->free_cents, digits (p->free_cents));
+		g_free (f);
+		/* The amount: the groups' amounts, or the statute-wide rule, times
+		 * the multiplier and whether this plaintiff may sue. */
+		char *el = g_strdup_printf ("IF(Statutes!$F$%u=\"greater\",MAX(G%u-H%u,%%s),MIN(G%u-H%u,%%s))", k, n, n, n, n);
+		char *base = NULL, *capx = NULL;
+		switch (p->cap_kind) {
+		case WB_RCAP_NONE: base = g_strdup_printf ("G%u", n); break;
+		case WB_RCAP_INCIDENT:
+			base = g_strdup_printf ("SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u)", ilast, ilast, n);
+			break;
+		case WB_RCAP_DAY:
+			if (!p->aggregate) {
+				base = g_strdup_printf ("SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u)", dlast, dlast, n);
+				break;
+			}
+			/* Aggregate: the cap times the days with capped copies. */
+			capx = g_strdup_printf ("Statutes!$E$%u*SUMPRODUCT((Days!$A$2:$A$%u=$A%u)*((Days!$D$2:$D$%u-Days!$E$2:$E$%u)>0))",
+						k, dlast, n, dlast, dlast);
+			/* fall through */
+		case WB_RCAP_ACTION: {
+			if (!capx)
+				capx = g_strdup_printf ("Statutes!$E$%u", k);
+			char *e = g_strdup_printf (el, capx, capx);
+			base = g_strdup_printf ("IF(G%u-H%u>0,%s,0)+H%u", n, n, e, n);
+			g_free (e);
+			break;
+		}
+		}
+		f = g_strdup_printf ("=(%s)*Statutes!$G$%u*Statutes!$H$%u", base, k, k);
+		g_free (base);
+		g_free (capx);
+		g_free (el);
+		put_formula (&s, 8, f, x->cents, p->amount_cents, digits (p->amount_cents));
+		g_free (f);
+		f = g_strdup_printf ("=I%u/100", n);
+		put_formula (&s, 9, f, x->money, p->amount_cents / 100.0, digits (p->amount_cents) + 2);
+		g_free (f);
+		put_num (&s, 10, st->excluded_nexus, x->num, 6);
+		put_num (&s, 11, st->excluded_effective, x->num, 6);
+		put_num (&s, 12, st->excluded_limitations, x->num, 6);
+		put_num (&s, 13, st->excluded_by_statute, x->num, 6);
+		put_num (&s, 14, st->excluded_analyst, x->num, 6);
+		put_num (&s, 15, st->amount_cents, x->cents, digits (st->amount_cents));
+		f = g_strdup_printf ("=IF(I%u=P%u,\"agrees\",\"DIFFERS\")", n, n);
+		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, p->matches ? "agrees" : "DIFFERS");
+		fit (&s, 16, 9);
+		g_free (f);
+		put_str (&s, 17, st->method, x->wrap);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	worksheet_set_column (s.ws, 17, 17, 80, x->wrap);
+}
+
+static void
+write_statutes (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Statute", "Citation", "Per copy (cents)", "Cap kind", "Cap (cents; 0 = none)", "Election",
+		"Multiplier", "Plaintiff may sue (1/0)", "Day rule", "Where the parameters come from",
+		"Provisions violated (used)", "Provisions quoted", "Damages (quoted)", "Rule file", "Rule file SHA-256"
+	};
+	static const char *const kinds[] = { "none", "per incident", "per day", "per action" };
+	sheet_t s = new_sheet (x, "Statutes");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	guint ns = r->d->statutes ? r->d->statutes->len : 0;
+	for (guint i = 0; i < ns; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		const wb_rparams_t *p = &r->params[i];
+		{
+			const char *t[] = { p->basis, p->provisions, p->quoted, p->damages_text };
+			const double w[] = { 50, 50, 50, 50 };
+			wrap_height (&s, 4, t, w);
+		}
+		put_str (&s, 0, st->id, x->text);
+		put_str (&s, 1, st->citation, x->text);
+		put_num (&s, 2, p->per_message_cents, x->cents, digits (p->per_message_cents));
+		put_str (&s, 3, kinds[p->cap_kind], x->text);
+		put_num (&s, 4, p->cap_cents, x->cents, digits (p->cap_cents));
+		put_str (&s, 5, p->greater ? "greater" : "lesser", x->text);
+		put_num (&s, 6, p->multiplier, x->num, 4);
+		put_num (&s, 7, p->may_sue, x->num, 4);
+		put_str (&s, 8, p->cap_kind != WB_RCAP_DAY ? "" : p->aggregate
+			 ? "aggregate: elect(sum, cap x days)" : "per day: sum over days of elect(day's sum, cap)", x->text);
+		put_str (&s, 9, p->matches ? p->basis
+			 : "The engine's amount could not be stated as these formulas; see the Damages sheet's check", x->wrap);
+		put_str (&s, 10, p->provisions, x->wrap);
+		put_str (&s, 11, p->quoted ? p->quoted : "", x->wrap);
+		put_str (&s, 12, p->damages_text ? p->damages_text : "", x->wrap);
+		put_str (&s, 13, p->rule_file ? p->rule_file : "", x->text);
+		put_str (&s, 14, p->rule_sha256 ? p->rule_sha256 : "", x->text);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	worksheet_set_column (s.ws, 9, 12, 50, x->wrap);
+}
+
+static void
+write_attribution (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Party A", "Role A", "Party B", "Role B", "Score", "Strength", "Review", "Note", "Evidence"
+	};
+	sheet_t s = new_sheet (x, "Attribution");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	sqlite3_stmt *q = NULL;
+	if (r->has_attrib && sqlite3_prepare_v2 (wb_case_db (r->cs),
+		"SELECT pa.name, pa.role, pb.name, pb.role, l.score, l.strength, l.review, l.note, l.summary"
+		" FROM links l JOIN parties pa ON pa.id = l.party_a JOIN parties pb ON pb.id = l.party_b"
+		" ORDER BY l.score DESC, l.id", -1, &q, NULL) != SQLITE_OK)
+		q = NULL;
+	while (q && sqlite3_step (q) == SQLITE_ROW) {
+		for (int c = 0; c < 9; c++) {
+			if (c == 4)
+				put_num (&s, c, sqlite3_column_double (q, c), x->num, 8);
+			else
+				put_str (&s, c, (const char *) sqlite3_column_text (q, c), c == 8 ? x->wrap : x->text);
+		}
+		s.row++;
+	}
+	if (q)
+		sqlite3_finalize (q);
+	else {
+		put_str (&s, 0, r->has_attrib ? "The links could not be read from the case"
+			 : "No attribution in the case (run 'workbench link')", x->text);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+}
+
+static wb_status_t
+write_custody (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Source", "Container chain", "Format", "Role", "Size (bytes)", "SHA-256", "Copies", "Ingested at"
+	};
+	static const char *const ccols[] = {
+		"Row", "Run", "At (UTC)", "Action", "Command", "Operator", "Tool version", "Detail"
+	};
+	sheet_t s = new_sheet (x, "Custody");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	sqlite3 *db = wb_case_db (r->cs);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2 (db, "SELECT id, chain, format, role, size, sha256, messages, ingested_at"
+				" FROM sources ORDER BY id", -1, &q, NULL) != SQLITE_OK)
+		return wb_case_fail_db (r->cs, "cannot read sources");
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		for (int c = 0; c < 8; c++) {
+			if (c == 0 || c == 4 || c == 6) {
+				if (sqlite3_column_type (q, c) != SQLITE_NULL)
+					put_num (&s, c, sqlite3_column_int64 (q, c), x->num, digits (sqlite3_column_int64 (q, c)));
+			} else
+				put_str (&s, c, (const char *) sqlite3_column_text (q, c), x->text);
+		}
+		s.row++;
+	}
+	sqlite3_finalize (q);
+	lxw_row_t src_last = s.row - 1;
+	s.row++;
+	worksheet_write_string (s.ws, s.row++, 0, "Custody log (runs that changed the evidence or the findings)", x->bold);
+	header (&s, x, ccols, G_N_ELEMENTS (ccols));
+	/* Rows of earlier reports and verifications are left out, as the case
+	 * clock leaves them out: they change nothing in the evidence, and a
+	 * second report of the same case must give the same bytes. */
+	if (sqlite3_prepare_v2 (db, "SELECT id, run, at, action, command, operator, tool_version, detail"
+				" FROM custody WHERE command NOT IN ('report', 'verify') ORDER BY id",
+				-1, &q, NULL) != SQLITE_OK)
+		return wb_case_fail_db (r->cs, "cannot read the custody log");
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		for (int c = 0; c < 8; c++) {
+			if (c < 2)
+				put_num (&s, c, sqlite3_column_int64 (q, c), x->num, 6);
+			else
+				put_str (&s, c, (const char *) sqlite3_column_text (q, c), c == 7 ? x->wrap : x->text);
+		}
+		s.row++;
+	}
+	sqlite3_finalize (q);
+	for (int i = 0; i < 8; i++) {
+		double w = s.width[i] < 8 ? 8 : s.width[i] > 60 ? 60 : s.width[i];
+		worksheet_set_column (s.ws, i, i, w, NULL);
+	}
+	worksheet_freeze_panes (s.ws, 1, 0);
+	worksheet_autofilter (s.ws, 0, 0, src_last < 1 ? 1 : src_last, 7);
+	return WB_OK;
+}
+
+static void
+write_summary (xl_t *x, sheet_t *s)
+{
+	wb_report_t *r = x->r;
+	char buf[64];
+	page_setup (s, FALSE);
+	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "workbook", "Exhibits"),
+				       r->case_name ? r->case_name : "(unnamed case)");
+	put_str (s, 0, title, x->title);
+	g_free (title);
+	worksheet_set_row (s->ws, s->row, 24, NULL);
+	s->row += 2;
+	struct { const char *k; const char *v; } info[] = {
+		{ "Case", r->case_name ? r->case_name : "" },
+		{ "Filed", r->filed ? r->filed : "" },
+		{ "Generated at (case clock)", r->generated_at },
+		{ "Tool", "workbench " WB_VERSION },
+		{ "Case file SHA-256", r->case_sha256 },
+		{ "Damages options", r->o->options_text ? r->o->options_text : "" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (info); i++) {
+		worksheet_write_string (s->ws, s->row, 0, info[i].k, x->bold);
+		put_str (s, 1, info[i].v, x->text);
+		s->row++;
+	}
+	worksheet_write_string (s->ws, s->row, 0, "Counted copies (distinct)", x->bold);
+	put_num (s, 1, r->distinct_copies, x->num, 10);
+	s->row += 2;
+	static const char *const cols[] = { "Statute", "Citation", "Amount (cents)", "Amount ($)" };
+	for (int i = 0; i < 4; i++)
+		worksheet_write_string (s->ws, s->row, i, cols[i], x->hdr);
+	s->row++;
+	guint ns = r->d->statutes ? r->d->statutes->len : 0;
+	unsigned first = s->row + 1;
+	int64_t total = 0;
+	for (guint i = 0; i < ns; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		put_str (s, 0, st->id, x->text);
+		put_str (s, 1, st->citation, x->text);
+		g_snprintf (buf, sizeof buf, "=Damages!$I$%u", i + 2);
+		put_formula (s, 2, buf, x->cents, r->params[i].amount_cents, 14);
+		g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
+		put_formula (s, 3, buf, x->money, r->params[i].amount_cents / 100.0, 16);
+		total += r->params[i].amount_cents;
+		s->row++;
+	}
+	worksheet_write_string (s->ws, s->row, 0, "Total", x->hdr);
+	worksheet_write_string (s->ws, s->row, 1, "", x->hdr);
+	g_snprintf (buf, sizeof buf, "=SUM(Damages!$I$2:$I$%u)", ns + 1 < 2 ? 2 : ns + 1);
+	worksheet_write_formula_num (s->ws, s->row, 2, buf, x->hdr, total);
+	g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
+	lxw_format *m = x->money;
+	worksheet_write_formula_num (s->ws, s->row, 3, buf, m, total / 100.0);
+	(void) first;
+	s->row += 2;
+	worksheet_write_string (s->ws, s->row, 0, "Copies per day", x->bold);
+	s->row++;
+	worksheet_write_string (s->ws, s->row, 0, "Day", x->hdr);
+	worksheet_write_string (s->ws, s->row, 1, "Copies", x->hdr);
+	s->row++;
+	unsigned d0 = s->row + 1;
+	for (guint i = 0; i < r->day_copies->len; i++) {
+		wb_rcount_t *c = g_ptr_array_index (r->day_copies, i);
+		put_num (s, 0, excel_day (c->key), x->date, 12);
+		put_num (s, 1, c->n, x->num, 8);
+		s->row++;
+	}
+	unsigned d1 = s->row;
+	worksheet_set_column (s->ws, 0, 0, 28, NULL);
+	worksheet_set_column (s->ws, 1, 1, 44, NULL);
+	worksheet_set_column (s->ws, 2, 3, 18, NULL);
+	if (r->day_copies->len) {
+		lxw_chart *ch = workbook_add_chart (x->wb, LXW_CHART_COLUMN);
+		char cats[64], vals[64];
+		g_snprintf (cats, sizeof cats, "=Summary!$A$%u:$A$%u", d0, d1);
+		g_snprintf (vals, sizeof vals, "=Summary!$B$%u:$B$%u", d0, d1);
+		lxw_chart_series *se = chart_add_series (ch, cats, vals);
+		chart_series_set_name (se, "Copies");
+		chart_title_set_name (ch, "Counted copies per day");
+		chart_axis_set_name (ch->x_axis, "Day of receipt (trap's time zone)");
+		chart_axis_set_name (ch->y_axis, "Copies");
+		chart_axis_set_num_format (ch->x_axis, "yyyy-mm-dd");
+		chart_legend_set_position (ch, LXW_CHART_LEGEND_NONE);
+		lxw_chart_options co = { .x_scale = 1.6, .y_scale = 1.4 };
+		worksheet_insert_chart_opt (s->ws, 9, 5, ch, &co);
+	}
+}
+
+wb_status_t
+wb_report_xlsx (wb_report_t *r, const char *path)
+{
+	wb_status_t st = WB_OK;
+	xl_t x = { .r = r };
+	size_t nrows = r->d->rows ? r->d->rows->len : 0;
+	x.max_rows = r->o->max_sheet_rows && r->o->max_sheet_rows < WB_XLSX_MAX_ROWS - 1
+		     ? r->o->max_sheet_rows : WB_XLSX_MAX_ROWS - 1;
+	lxw_workbook_options wo = { .constant_memory = LXW_TRUE, .use_zip64 = nrows > 300000 };
+	x.wb = workbook_new_opt (path, &wo);
+	if (!x.wb)
+		return wb_case_fail (r->cs, WB_ERR_IO, "cannot create '%s'", path);
+	x.msheets = g_ptr_array_new_with_free_func (g_free);
+	x.mlast = g_array_new (FALSE, FALSE, sizeof (lxw_row_t));
+
+	x.hdr = workbook_add_format (x.wb);
+	format_set_bold (x.hdr);
+	format_set_bg_color (x.hdr, 0xDDE4EE);
+	format_set_bottom (x.hdr, LXW_BORDER_THIN);
+	format_set_text_wrap (x.hdr);
+	format_set_align (x.hdr, LXW_ALIGN_VERTICAL_TOP);
+	x.title = workbook_add_format (x.wb);
+	format_set_bold (x.title);
+	format_set_font_size (x.title, 16);
+	x.bold = workbook_add_format (x.wb);
+	format_set_bold (x.bold);
+	x.money = workbook_add_format (x.wb);
+	format_set_num_format (x.money, "$#,##0.00");
+	x.cents = workbook_add_format (x.wb);
+	format_set_num_format (x.cents, "#,##0");
+	x.num = workbook_add_format (x.wb);
+	format_set_num_format (x.num, "#,##0");
+	x.when = workbook_add_format (x.wb);
+	format_set_num_format (x.when, "yyyy-mm-dd hh:mm:ss");
+	x.date = workbook_add_format (x.wb);
+	format_set_num_format (x.date, "yyyy-mm-dd");
+	x.text = NULL;
+	x.wrap = workbook_add_format (x.wb);
+	format_set_text_wrap (x.wrap);
+	format_set_align (x.wrap, LXW_ALIGN_VERTICAL_TOP);
+
+	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "workbook", "Exhibits"),
+				       r->case_name ? r->case_name : "(unnamed case)");
+	char *comments = g_strdup_printf ("Case file SHA-256 %s", r->case_sha256);
+	lxw_doc_properties props = {
+		.title = title, .subject = r->case_name ? r->case_name : "", .author = "workbench " WB_VERSION,
+		.comments = comments, .created = (time_t) r->clock,
+	};
+	workbook_set_properties (x.wb, &props);
+	workbook_set_custom_property_string (x.wb, "Case", r->case_name ? r->case_name : "");
+	workbook_set_custom_property_string (x.wb, "Generator", "workbench " WB_VERSION);
+
+	/* Sheets are added in the order counsel reads them; the formulas of
+	 * the first sheets name the Messages sheets, whose count is known
+	 * from the row count before any row is written. */
+	size_t nms = nrows ? (nrows + x.max_rows - 1) / x.max_rows : 1;
+	for (size_t k = 0; k < nms; k++) {
+		size_t rows_k = nrows ? MIN (x.max_rows, nrows - k * x.max_rows) : 0;
+		lxw_row_t last = rows_k + 1;
+		g_array_append_val (x.mlast, last);
+		g_ptr_array_add (x.msheets, k ? g_strdup_printf ("Messages (%zu)", k + 1) : g_strdup ("Messages"));
+	}
+	sheet_t sum = new_sheet (&x, "Summary");
+	write_summary (&x, &sum);
+	write_damages (&x);
+	write_groups (&x, FALSE);
+	write_groups (&x, TRUE);
+	g_ptr_array_set_size (x.msheets, 0);
+	g_array_set_size (x.mlast, 0);
+	st = write_messages (&x);
+	if (!st) {
+		write_attribution (&x);
+		st = write_custody (&x);
+	}
+	if (!st)
+		write_statutes (&x);
+	workbook_set_custom_property_string (x.wb, "Exhibit", "exhibits.xlsx");
+	lxw_error e = workbook_close (x.wb);
+	if (!st && e != LXW_NO_ERROR)
+		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path, lxw_strerror (e));
+	g_free (title);
+	g_free (comments);
+	g_ptr_array_free (x.msheets, TRUE);
+	g_array_free (x.mlast, TRUE);
+	return st;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Check exhibits.xlsx against the damages JSON (`damages --format json`).
+
+    check-xlsx.py EXHIBITS.xlsx DAMAGES.json [--sheets N] [--hostile]
+
+1. An independent reader (zipfile + xml): the totals on the Damages and
+   Summary sheets are formulas; no formula cell holds message text, and every
+   text cell of the Messages sheets is a string cell (never a formula); N
+   Messages sheets exist when --sheets is given; with --hostile, the case's
+   subjects include text starting with = + - @, which must stay text.
+2. LibreOffice, told to recalculate every formula on load, and given a copy
+   with every cached formula value removed (so a figure can only come from
+   recalculation), exports each sheet as CSV; each statute's violating
+   copies, incidents, days, uncapped and amount cents and the total must
+   equal the JSON to the cent.
+Exit 0 when all hold; messages on stderr otherwise."""
+import csv, json, os, re, shutil, subprocess, sys, tempfile, zipfile
+import xml.etree.ElementTree as ET
+
+NS = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
+      'r': 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'}
+RELNS = '{http://schemas.openxmlformats.org/package/2006/relationships}'
+fails = []
+
+def fail(msg):
+    fails.append(msg)
+    print('check-xlsx: ' + msg, file=sys.stderr)
+
+import argparse
+ap = argparse.ArgumentParser()
+ap.add_argument('xlsx')
+ap.add_argument('json')
+ap.add_argument('--sheets', type=int)
+ap.add_argument('--hostile', action='store_true')
+args = ap.parse_args()
+xlsx, jpath, want_sheets = args.xlsx, args.json, args.sheets
+expect = json.load(open(jpath))
+
+z = zipfile.ZipFile(xlsx)
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
+target = {r.get('Id'): r.get('Target') for r in rels.iter(RELNS + 'Relationship')}
+sheets = {}
+for s in wb.iter('{%s}sheet' % NS['m']):
+    sheets[s.get('name')] = 'xl/' + target[s.get('{%s}id' % NS['r'])]
+
+def cells(name):
+    """(ref, type, formula or None, inline text or value) for each cell."""
+    root = ET.fromstring(z.read(sheets[name]))
+    for c in root.iter('{%s}c' % NS['m']):
+        f = c.find('m:f', NS)
+        t = c.find('m:is/m:t', NS)
+        v = c.find('m:v', NS)
+        yield (c.get('r'), c.get('t'), f.text if f is not None else None,
+               t.text if t is not None else (v.text if v is not None else None))
+
+msheets = [n for n in sheets if n == 'Messages' or n.startswith('Messages (')]
+if want_sheets is not None and len(msheets) != want_sheets:
+    fail('expected %d Messages sheets, found %s' % (want_sheets, msheets))
+for need in ('Summary', 'Damages', 'Incidents', 'Days', 'Attribution', 'Custody', 'Statutes'):
+    if need not in sheets:
+        fail('no sheet %s' % need)
+
+texts = set()
+nrows = 0
+for n in msheets:
+    for ref, t, f, val in cells(n):
+        col = re.match(r'[A-Z]+', ref).group(0)
+        row = int(ref[len(col):])
+        if row == 1:
+            continue
+        if col in 'BDEFGHIJL':
+            if f is not None:
+                fail('%s!%s: a text column holds a formula' % (n, ref))
+            if t != 'inlineStr' and t != 's':
+                fail('%s!%s: text written as type %r' % (n, ref, t))
+            if col in 'DEF' and val and len(val) >= 4:
+                texts.add(val)
+        if col == 'A':
+            nrows += 1
+if want_sheets is not None and nrows != sum(st['violating_messages'] for st in expect['statutes']):
+    fail('Messages sheets hold %d rows, the damages count %d' % (nrows, sum(st['violating_messages'] for st in expect['statutes'])))
+hostile = [t for t in texts if t[:1] in '=+-@']
+longest = max((len(t) for t in texts), default=0)
+if longest > 32767:
+    fail('a cell holds %d characters, over Excel\'s 32,767' % longest)
+if args.hostile and not any('[... cut: ' in t for t in texts):
+    fail('the 40,000-character subject is not cut with a visible marker')
+if args.hostile and not any('\\u202e' in t for t in texts):
+    fail('a bidi override is not shown escaped')
+if args.hostile and not hostile:
+    fail('the fixture should hold subjects starting with = + - @')
+
+formulas = []
+for n in sheets:
+    for ref, t, f, val in cells(n):
+        if f is not None:
+            formulas.append((n, ref, f))
+for n, ref, f in formulas:
+    for t in texts:
+        if t in f:
+            fail('%s!%s: formula holds message text %r' % (n, ref, t[:40]))
+dam = {ref: f for (n, ref, f) in formulas if n == 'Damages'}
+for i in range(len(expect['statutes'])):
+    r = i + 2
+    for col, what in (('D', 'COUNTIFS'), ('G', 'SUMIFS'), ('I', 'Statutes!')):
+        f = dam.get('%s%d' % (col, r))
+        if f is None or what not in f:
+            fail('Damages!%s%d is not a %s formula: %r' % (col, r, what or 'total', f))
+if not any(n == 'Summary' and 'SUM(Damages!' in f for (n, ref, f) in formulas):
+    fail('the Summary total is not a formula over the Damages sheet')
+
+# LibreOffice: recalculate everything, from a copy without cached values.
+tmp = tempfile.mkdtemp(prefix='wbxlsx')
+try:
+    bare = os.path.join(tmp, 'bare.xlsx')
+    with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(bare, 'w', zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith('xl/worksheets/sheet'):
+                data = re.sub(rb'(</f>)<v>[^<]*</v>', rb'\1', data)
+            dst.writestr(item, data)
+    prof = os.path.join(tmp, 'profile', 'user')
+    os.makedirs(prof)
+    with open(os.path.join(prof, 'registrymodifications.xcu'), 'w') as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+                '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+                '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+                '</oor:items>\n')
+    out = os.path.join(tmp, 'csv')
+    os.makedirs(out)
+    cmd = ['soffice', '-env:UserInstallation=file://' + os.path.join(tmp, 'profile'), '--headless',
+           '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+           '--outdir', out, bare]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    def sheet_csv(name):
+        path = os.path.join(out, 'bare-%s.csv' % name)
+        if not os.path.exists(path):
+            fail('LibreOffice wrote no CSV for %s: %s %s' % (name, p.stdout, p.stderr))
+            return []
+        return list(csv.reader(open(path, encoding='utf-8')))
+    d = sheet_csv('Damages')
+    if d:
+        head = d[0]
+        col = {h: i for i, h in enumerate(head)}
+        got = {r[0]: r for r in d[1:] if r and r[0]}
+        names = {'violating_messages': 'Violating copies', 'incidents': 'Incidents', 'days': 'Days',
+                 'uncapped_cents': 'Uncapped (cents)', 'amount_cents': 'Amount (cents)'}
+        for st in expect['statutes']:
+            r = got.get(st['id'])
+            if r is None:
+                fail('Damages sheet has no row for %s' % st['id'])
+                continue
+            for k, h in names.items():
+                v = r[col[h]]
+                if v != str(st[k]):
+                    fail('%s %s: LibreOffice computed %r, damages say %d' % (st['id'], k, v, st[k]))
+            dollars = r[col['Amount ($)']]
+            if abs(float(dollars) * 100 - st['amount_cents']) > 0.001:
+                fail('%s dollars %s' % (st['id'], dollars))
+    s = sheet_csv('Summary')
+    tot = [r for r in s if r and r[0] == 'Total']
+    if not tot or tot[0][2] != str(expect['total_cents']):
+        fail('Summary total: LibreOffice computed %r, damages say %d' % (tot[0][2] if tot else None, expect['total_cents']))
+    m = sheet_csv('Messages')
+    subj = [r[4] for r in m[1:] if len(r) > 4]
+    for t in hostile:
+        if t not in subj:
+            fail('LibreOffice does not show subject %r as text' % t[:40])
+finally:
+    if not os.environ.get('KEEP'):
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        print('kept ' + tmp, file=sys.stderr)
+sys.exit(1 if fails else 0)

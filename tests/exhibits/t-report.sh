@@ -1,0 +1,81 @@
+#!/bin/sh
+# report end to end: the damages engine on a generated case (six copies with
+# hostile subjects, analyst findings, statute files with small caps so every
+# cap is reached), then LibreOffice recalculates the workbook and must give
+# `damages --format json` to the cent; same case, same bytes; every page of
+# report.pdf has ink; a failed run leaves nothing under a final name.
+. "$WB_ROOT/tests/lib.sh"
+_t_dir=exhibits
+
+C="$T/c.case"
+wb init "$C" --name "Doe v. Spam & Co" --filed 2008-05-01 > /dev/null
+python3 "$WB_ROOT/tests/gen/report-case.py" "$C" --findings "$T/f.csv"
+wb import "$C" findings "$T/f.csv" > /dev/null
+# Caps made small ($1,500 per incident in California, $5 per day in
+# Arkansas) so the workbook's MIN formulas have work to do.
+mkdir "$T/st"
+cp "$WB_ROOT"/templates/statutes/*.ini "$T/st/"
+sed -i 's/^cap_cents=100000000$/cap_cents=150000/' "$T/st/ca-17529.5.ini" "$T/st/ca-17529.8.ini"
+sed -i 's/^cap_cents=.*/cap_cents=500/' "$T/st/ar-4-88.ini"
+cp "$C" "$T/copy.case"
+cp "$C" "$T/copy2.case"
+cp "$C" "$T/copy3.case"
+
+export SOURCE_DATE_EPOCH=1209600000
+expect_rc "report runs" 0 wb report "$C" --out "$T/o1" --statutes "$T/st"
+expect_match "report prints the manifest" "exhibits.xlsx" "$(cat "$T/.out")"
+expect_rc "report of the same case again" 0 wb report "$T/copy.case" --out "$T/o2" --statutes "$T/st"
+same=yes
+for f in "$T"/o1/*; do cmp -s "$f" "$T/o2/$(basename "$f")" || { same="no: $(basename "$f")"; }; done
+expect_eq "same case, same bytes" "yes" "$same"
+expect_eq "fifteen files" "15" "$(ls "$T/o1" | wc -l)"
+expect_eq "manifest matches sha256sum" "$(cd "$T/o1" && sha256sum $(awk '{print $3}' manifest.txt))" \
+	"$(awk '{print $1 "  " $3}' "$T/o1/manifest.txt")"
+expect_eq "custody row holds the manifest" "1" \
+	"$(wb sql "$C" "SELECT count(*) FROM custody WHERE command='report' AND action='exhibit' AND detail LIKE '%exhibits.xlsx%'" --format csv | tail -n 1)"
+unset SOURCE_DATE_EPOCH
+# Without SOURCE_DATE_EPOCH the case clock (last change to the evidence)
+# dates the exhibits: two runs two seconds apart give the same bytes.
+wb report "$T/copy2.case" --out "$T/o4" > /dev/null
+sleep 2
+wb report "$T/copy3.case" --out "$T/o5" > /dev/null
+same=yes
+for f in "$T"/o4/*; do cmp -s "$f" "$T/o5/$(basename "$f")" || { same="no: $(basename "$f")"; }; done
+expect_eq "same bytes on the case clock, whatever the wall clock" "yes" "$same"
+
+# LibreOffice (one start per option set): the totals of the engine.
+n=0
+for opts in "" "--ar-day-rule aggregate --plaintiff provider" "--due-care --incident campaign"; do
+	n=$((n + 1))
+	# shellcheck disable=SC2086
+	wb report "$C" --out "$T/x$n" --statutes "$T/st" $opts > /dev/null
+	# shellcheck disable=SC2086
+	wb damages "$C" --statutes "$T/st" --format json $opts > "$T/d$n.json"
+	if command -v soffice > /dev/null; then
+		expect_rc "LibreOffice recalculates to the engine's totals ($opts)" 0 \
+			python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x$n/exhibits.xlsx" "$T/d$n.json" --hostile
+		[ -s "$T/.err" ] && cat "$T/.err"
+	else
+		skip "LibreOffice check" "soffice not installed"
+	fi
+done
+expect_match "a cap was reached (the check can fail)" '"amount_cents": 250000' "$(cat "$T/d1.json")"
+
+if command -v pdftoppm > /dev/null; then
+	expect_rc "every page of report.pdf has ink" 0 python3 "$WB_ROOT/tests/exhibits/check-pdf.py" "$T/o1/report.pdf" 7
+	expect_match "PDF dates are the case clock" "CreationDate: +Thu May  1 00:00:00 2008" "$(pdfinfo "$T/o1/report.pdf" 2>&1)"
+	for c in timeline statutes senders attribution; do
+		expect_rc "chart-$c.pdf renders" 0 python3 "$WB_ROOT/tests/exhibits/check-pdf.py" "$T/o1/chart-$c.pdf" 1
+	done
+else
+	skip "PDF checks" "pdftoppm not installed"
+fi
+
+# A failed run: the output path is a file.  Nothing is written.
+: > "$T/afile"
+expect_rc "report into a file fails" 1 wb report "$C" --out "$T/afile/sub" --statutes "$T/st"
+expect_match "the error names the folder" "afile" "$(cat "$T/.err")"
+expect_rc "report without --out is a usage error" 2 wb report "$C"
+expect_rc "report with a bad option value" 2 wb report "$C" --out "$T/o3" --incident weekly
+expect_eq "no output folder from a usage error" "no" "$([ -e "$T/o3" ] && echo yes || echo no)"
+t_done

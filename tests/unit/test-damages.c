@@ -1,0 +1,519 @@
+/* The damages engine on small cases built here, each expected amount worked
+ * out by hand from the statute text (seed 003) in the comment beside it. */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "damages.h"
+#include "rules.h"
+#include "statute.h"
+
+static wb_case_t *cs;
+static char *dir;
+static int next_id = 1;
+
+static void
+exec_ok (const char *sql)
+{
+	char *err = NULL;
+	cr_assert_eq (sqlite3_exec (wb_case_db (cs), sql, NULL, NULL, &err), SQLITE_OK, "%s: %s", sql, err);
+}
+
+static void
+setup (void)
+{
+	dir = g_dir_make_tmp ("wbdmg.XXXXXX", NULL);
+	char *path = g_build_filename (dir, "t.case", NULL);
+	char *err = NULL;
+	cr_assert_eq (wb_case_create (path, "t", "2008-05-01", &cs, &err), WB_OK, "%s", err);
+	g_free (path);
+	next_id = 1;
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state, timezone) VALUES"
+		 " (1, 'ca@t', 'CA', 'CA', 'America/Los_Angeles'), (2, 'ar@t', 'AR', 'AR', 'America/Chicago'),"
+		 " (3, 'az@t', 'AZ', 'AZ', 'America/Phoenix'), (4, 'co@t', 'CO', 'TX', 'America/Denver'),"
+		 " (5, 'co2@t', 'CO', 'CO', 'America/Denver')");
+}
+
+static void
+teardown (void)
+{
+	wb_case_free (cs);
+	char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+	cr_assert_eq (system (cmd), 0);
+	g_free (cmd);
+	g_free (dir);
+}
+
+/* N copies in TRAP on DAY in CAMPAIGN (-1: none), each with fact NAME=VALUE.
+ * Returns the first id. */
+static int64_t
+copies (int n, int trap, const char *day, int campaign, const char *name, const char *value)
+{
+	int64_t first = next_id;
+	exec_ok ("BEGIN");
+	for (int i = 0; i < n; i++, next_id++) {
+		char camp[24];
+		g_snprintf (camp, sizeof camp, campaign < 0 ? "NULL" : "%d", campaign);
+		char *sql = g_strdup_printf (
+			"INSERT INTO raw (id, sha256, size, bytes) VALUES (%d, printf('%%064d', %d), 1, x'00');"
+			"INSERT INTO messages (id, sha256, raw_id, trap_id, status, message_id, local_day, campaign)"
+			" VALUES (%d, printf('%%064d', %d), %d, %d, 'ok', 'm%d@x', '%s', %s);"
+			"INSERT INTO facts (message, name, value) VALUES (%d, '%s', '%s');",
+			next_id, next_id, next_id, next_id, next_id, trap, next_id, day, camp, next_id, name, value);
+		exec_ok (sql);
+		g_free (sql);
+	}
+	exec_ok ("COMMIT");
+	return first;
+}
+
+static void
+analyst (int64_t msg, const char *statute, const char *prov, const char *finding)
+{
+	char *sql = g_strdup_printf ("INSERT INTO findings (message, statute, provision, finding, source, run, at)"
+				     " VALUES (%lld, '%s', '%s', '%s', 'analyst', 0, 'x')", (long long) msg,
+				     statute, prov, finding);
+	exec_ok (sql);
+	g_free (sql);
+}
+
+static wb_damages_t *
+run_opts (const char *statute, wb_plaintiff_t pl, wb_incident_rule_t inc, gboolean dc,
+	  wb_ar_day_rule_t ar, gboolean indicators)
+{
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	char *ids[] = { (char *) statute, NULL };
+	o.statutes = statute ? ids : NULL;
+	o.plaintiff = pl;
+	o.incident = inc;
+	o.due_care = dc;
+	o.ar_day_rule = ar;
+	o.include_indicators = indicators;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	return d;
+}
+
+static wb_damages_t *
+run (const char *statute, wb_plaintiff_t pl, wb_incident_rule_t inc, gboolean dc, wb_ar_day_rule_t ar)
+{
+	return run_opts (statute, pl, inc, dc, ar, FALSE);
+}
+
+static wb_damages_statute_t *
+st (wb_damages_t *d, const char *id)
+{
+	for (guint i = 0; i < d->statutes->len; i++)
+		if (strcmp (((wb_damages_statute_t *) d->statutes->pdata[i])->id, id) == 0)
+			return d->statutes->pdata[i];
+	cr_assert_fail ("no statute %s", id);
+	return NULL;
+}
+
+TestSuite (damages, .init = setup, .fini = teardown);
+
+Test (damages, ca_incident_cap_reached_and_not)
+{
+	/* 1,001 copies of one campaign on one day with an invalid From domain
+	 * (17529.5(a)(2)): $1,000 x 1,001 = $1,001,000, "up to one million
+	 * dollars ($1,000,000) per incident" -> $1,000,000 (cap reached). */
+	copies (1001, 1, "2007-10-01", 7, "from_domain_valid", "0");
+	/* 999 more the next day: a second incident under campaign-day, below
+	 * the cap: $999,000. */
+	copies (999, 1, "2007-10-02", 7, "from_domain_valid", "0");
+	wb_damages_t *d = run ("ca-17529.5", 0, WB_INCIDENT_CAMPAIGN_DAY, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 100000000 + 99900000);
+	cr_assert_eq (st (d, "ca-17529.5")->uncapped_cents, 200000000);
+	cr_assert_eq (st (d, "ca-17529.5")->incidents, 2);
+	wb_damages_free (d);
+	/* campaign: one incident of 2,000 copies -> $1,000,000. */
+	d = run ("ca-17529.5", 0, WB_INCIDENT_CAMPAIGN, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 100000000);
+	cr_assert_eq (st (d, "ca-17529.5")->incidents, 1);
+	wb_damages_free (d);
+	/* message: 2,000 incidents of $1,000 -> $2,000,000. */
+	d = run ("ca-17529.5", 0, WB_INCIDENT_MESSAGE, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 200000000);
+	wb_damages_free (d);
+	/* Due care (17529.5(b)(2)): "a maximum of one hundred dollars ($100)
+	 * for each ... or a maximum of one hundred thousand dollars ($100,000)
+	 * per incident": day 1 min($100,100, $100,000) + day 2 $99,900 =
+	 * $199,900. */
+	d = run ("ca-17529.5", 0, WB_INCIDENT_CAMPAIGN_DAY, TRUE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 10000000 + 9990000);
+	wb_damages_free (d);
+}
+
+Test (damages, copies_without_campaign_are_their_own_incident)
+{
+	/* No near-duplicate group: each copy is its own incident.  1,100 copies:
+	 * $1,100,000, no incident reaches the cap. */
+	copies (1100, 1, "2007-10-01", -1, "from_domain_valid", "0");
+	wb_damages_t *d = run ("ca-17529.5", 0, WB_INCIDENT_CAMPAIGN_DAY, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 110000000);
+	cr_assert_eq (st (d, "ca-17529.5")->incidents, 1100);
+	wb_damages_free (d);
+}
+
+Test (damages, ar_per_day_and_aggregate)
+{
+	/* 4-88-606(b)(1): lesser of $10 per mail or $25,000 per day.  3,000
+	 * copies on day 1, 100 on day 2 (no legal name, 603(a)(1)(A)).
+	 * per-day: min($30,000, $25,000) + min($1,000, $25,000) = $26,000.
+	 * aggregate: min($31,000, $25,000 x 2) = $31,000. */
+	copies (3000, 2, "2007-12-01", 1, "sender_legal_name", "0");
+	copies (100, 2, "2007-12-02", 1, "sender_legal_name", "0");
+	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, WB_AR_PER_DAY);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2600000);
+	cr_assert_eq (st (d, "ar-4-88")->days, 2);
+	wb_damages_free (d);
+	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_AGGREGATE);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3100000);
+	wb_damages_free (d);
+	/* The README's example: ten of the day-2 copies taken out by an analyst
+	 * (ar-4-88 * no-violation): day 2 is $900, per-day $25,900. */
+	for (int i = 0; i < 10; i++)
+		analyst (3001 + i, "ar-4-88", "*", "no-violation");
+	d = run ("ar-4-88", 0, 0, FALSE, WB_AR_PER_DAY);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2590000);
+	cr_assert_eq (st (d, "ar-4-88")->excluded_analyst, 10);
+	wb_damages_free (d);
+}
+
+Test (damages, ar_aggregate_cap_reached)
+{
+	/* 6,000 copies on one day: aggregate min($60,000, $25,000 x 1) =
+	 * $25,000, the same as per-day. */
+	copies (6000, 2, "2007-12-01", 1, "sender_legal_name", "0");
+	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, WB_AR_AGGREGATE);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2500000);
+	wb_damages_free (d);
+}
+
+Test (damages, ar_days_around_midnight_and_dst)
+{
+	/* Local days as ingest computed them in America/Chicago: 23:59 CST on
+	 * March 10, 2007 and 00:01 CDT on March 11 (the DST change) are two
+	 * days; 2,600 copies each: per-day min($26,000, $25,000) x 2 = $50,000,
+	 * where one day of 5,200 would give $25,000. */
+	copies (2600, 2, "2007-03-10", 1, "sender_legal_name", "0");
+	copies (2600, 2, "2007-03-11", 1, "sender_legal_name", "0");
+	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, WB_AR_PER_DAY);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 5000000);
+	cr_assert_eq (st (d, "ar-4-88")->days, 2);
+	wb_damages_free (d);
+}
+
+Test (damages, az_lesser_and_greater)
+{
+	/* 44-1372.02(B) recipient: "$10 each ... or $25,000, whichever is less";
+	 * (D) provider: "whichever is greater".  3,000 copies without ADV:
+	 * (01(B)(1)): recipient min($30,000, $25,000) = $25,000 (cap wins),
+	 * provider max = $30,000 (per-message wins). */
+	copies (3000, 3, "2007-12-01", 1, "subject_adv", "0");
+	wb_damages_t *d = run ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, FALSE, 0);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 2500000);
+	wb_damages_free (d);
+	d = run ("az-44-1372", WB_PLAINTIFF_PROVIDER, 0, FALSE, 0);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 3000000);
+	wb_damages_free (d);
+}
+
+Test (damages, az_small_case_each_branch)
+{
+	/* 100 copies: recipient min($1,000, $25,000) = $1,000 (per-message
+	 * wins); provider max($1,000, $25,000) = $25,000 (the sum wins). */
+	copies (100, 3, "2007-12-01", 1, "subject_adv", "0");
+	wb_damages_t *d = run ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, FALSE, 0);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 100000);
+	wb_damages_free (d);
+	d = run ("az-44-1372", WB_PLAINTIFF_PROVIDER, 0, FALSE, 0);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 2500000);
+	wb_damages_free (d);
+}
+
+Test (damages, ca_statutes_exclude_each_other)
+{
+	/* 10 copies violating 17529.5(a)(2) and, like every copy to a CA
+	 * address, 17529.2(b).  17529.5(b)(3): no action under both "for the
+	 * same commercial e-mail advertisement": $10,000 counted once, under
+	 * ca-17529.5 (equal totals either way: the smaller id). */
+	copies (10, 1, "2007-10-01", 3, "from_domain_valid", "0");
+	wb_damages_t *d = run (NULL, 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 1000000);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 0);
+	cr_assert_eq (st (d, "ca-17529.8")->excluded_by_statute, 10);
+	cr_assert_eq (d->total_cents, 1000000);
+	wb_damages_free (d);
+}
+
+Test (damages, exclusion_takes_the_larger)
+{
+	/* 1,500 copies of one campaign-day, all under 17529.2(b); 500 of them
+	 * also under 17529.5(a)(2).  17529.5 taking the 500: $500,000 +
+	 * min($1,000,000, $1,000,000) = $1,500,000; 17529.8 taking them:
+	 * min($1,500,000, $1,000,000) = $1,000,000.  The larger wins. */
+	copies (500, 1, "2007-10-01", 3, "from_domain_valid", "0");
+	copies (1000, 1, "2007-10-01", 3, "from_domain_valid", "1");
+	wb_damages_t *d = run (NULL, 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 50000000);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	cr_assert_eq (d->total_cents, 150000000);
+	wb_damages_free (d);
+}
+
+Test (damages, nexus_effective_limitations)
+{
+	/* Colorado 6-2.5-105 needs a CO resident AND CO equipment: trap 4
+	 * (provider in TX) is out, trap 5 in.  No ADV: (103(4)): $10 each. */
+	copies (3, 4, "2008-01-10", -1, "subject_adv", "0");
+	copies (2, 5, "2008-01-10", -1, "subject_adv", "0");
+	/* Before CO's effective date (2000-08-02); and, filed 2008-05-01 with a
+	 * one-year period, before 2007-05-01; 2007-05-01 itself is inside. */
+	copies (1, 5, "2000-08-01", -1, "subject_adv", "0");
+	copies (4, 5, "2007-04-30", -1, "subject_adv", "0");
+	copies (1, 5, "2007-05-01", -1, "subject_adv", "0");
+	wb_damages_t *d = run ("co-6-2.5", 0, 0, FALSE, 0);
+	wb_damages_statute_t *s = st (d, "co-6-2.5");
+	cr_assert_eq (s->amount_cents, 3000);
+	cr_assert_eq (s->excluded_nexus, 3);
+	cr_assert_eq (s->excluded_effective, 1);
+	cr_assert_eq (s->excluded_limitations, 4);
+	cr_assert_eq (s->violating_messages, 3);
+	cr_assert_eq (s->messages, 3);
+	wb_damages_free (d);
+}
+
+Test (damages, undated_and_trapless_copies)
+{
+	/* A copy without a local day cannot be dated (effective); a copy in no
+	 * trap has no recipient (nexus), even under federal law. */
+	exec_ok ("INSERT INTO raw VALUES (900, printf('%064d', 900), 1, x'00');"
+		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
+		 " (900, printf('%064d', 900), 900, 5, 'ok', NULL);"
+		 "INSERT INTO raw VALUES (901, printf('%064d', 901), 1, x'00');"
+		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
+		 " (901, printf('%064d', 901), 901, 0, 'ok', '2008-01-01');"
+		 "INSERT INTO facts VALUES (900, 'opt_out', '0', 'certain', NULL), (901, 'opt_out', '0', 'certain', NULL)");
+	wb_damages_t *d = run (NULL, WB_PLAINTIFF_PROVIDER, 0, FALSE, 0);
+	cr_assert_eq (st (d, "co-6-2.5")->excluded_effective, 1);
+	cr_assert_eq (st (d, "co-6-2.5")->excluded_nexus, 1);
+	cr_assert_eq (st (d, "us-7706")->excluded_nexus, 1);
+	cr_assert_eq (st (d, "us-7706")->excluded_effective, 1);
+	cr_assert_eq (d->total_cents, 0);
+	wb_damages_free (d);
+}
+
+Test (damages, analyst_overrides_and_star)
+{
+	/* Five CO copies without ADV:, $10 each = $50 by rule.
+	 * #1: co-6-2.5 * no-violation -> out.
+	 * #2: * commercial no-violation -> out of every statute.
+	 * #3: co-6-2.5 4 no-violation -> out (its only violation).
+	 * #4: co-6-2.5 * no-violation but 5 violation -> in (specific wins).
+	 * #5: rule only -> in.  Total 2 x $10 = $20. */
+	int64_t f = copies (5, 5, "2008-01-10", -1, "subject_adv", "0");
+	analyst (f, "co-6-2.5", "*", "no-violation");
+	analyst (f + 1, "*", "commercial", "no-violation");
+	analyst (f + 2, "co-6-2.5", "4", "no-violation");
+	analyst (f + 3, "co-6-2.5", "*", "no-violation");
+	analyst (f + 3, "co-6-2.5", "5", "violation");
+	wb_damages_t *d = run ("co-6-2.5", 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "co-6-2.5")->amount_cents, 2000);
+	cr_assert_eq (st (d, "co-6-2.5")->excluded_analyst, 3);
+	cr_assert_eq (st (d, "co-6-2.5")->violating_messages, 2);
+	wb_damages_free (d);
+}
+
+Test (damages, analyst_nexus)
+{
+	/* Copies to a Texas trap are outside 17529.2 unless sent from
+	 * California (17529.2(a)): the analyst finds two of three were, and
+	 * that they violate (a): 2 x $1,000.  A fourth copy, to a California
+	 * trap, is found not to reach a California address ('nexus
+	 * no-violation'): out. */
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state) VALUES (6, 'tx@t', 'TX', 'TX')");
+	int64_t f = copies (3, 6, "2007-10-01", -1, "subject_adv", "1");
+	int64_t g = copies (1, 1, "2007-10-01", -1, "subject_adv", "1");
+	for (int i = 0; i < 2; i++) {
+		analyst (f + i, "ca-17529.8", "nexus", "violation");
+		analyst (f + i, "ca-17529.8", "a", "violation");
+	}
+	analyst (g, "ca-17529.8", "nexus", "no-violation");
+	wb_damages_t *d = run ("ca-17529.8", 0, WB_INCIDENT_MESSAGE, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 200000);
+	cr_assert_eq (st (d, "ca-17529.8")->excluded_nexus, 2);
+	cr_assert_eq (st (d, "ca-17529.8")->violating_messages, 2);
+	wb_damages_free (d);
+}
+
+Test (damages, analyst_violation_without_rule)
+{
+	/* No rule finding (ADV: present); the analyst finds 6-2.5-103(3)
+	 * (a third party's domain) on one copy and * violation on another:
+	 * 2 x $10 = $20. */
+	int64_t f = copies (3, 5, "2008-01-10", -1, "subject_adv", "1");
+	analyst (f, "co-6-2.5", "3", "violation");
+	analyst (f + 1, "co-6-2.5", "*", "violation");
+	wb_damages_t *d = run ("co-6-2.5", 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "co-6-2.5")->amount_cents, 2000);
+	wb_damages_free (d);
+}
+
+Test (damages, indicators_only_when_asked)
+{
+	/* header_forged is an indicator: 17529.5(a)(2) counts it only with
+	 * include_indicators: 2 x $1,000. */
+	copies (2, 1, "2007-10-01", 1, "header_forged", "1");
+	exec_ok ("UPDATE facts SET confidence = 'indicator'");
+	wb_damages_t *d = run ("ca-17529.5", 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 0);
+	wb_damages_free (d);
+	d = run_opts ("ca-17529.5", 0, 0, FALSE, 0, TRUE);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 200000);
+	wb_damages_free (d);
+}
+
+Test (damages, canspam_provider_a1_uncapped)
+{
+	/* 15 U.S.C. 7706(g)(3): up to $100 for 7704(a)(1), up to $25 otherwise,
+	 * the $1,000,000 limit not for (a)(1).  Provider plaintiff, 3 copies
+	 * with an invalid From domain ((a)(1)) and 2 without opt-out ((a)(3)):
+	 * 3 x $100 + 2 x $25 = $350.  A recipient may not sue: $0. */
+	copies (3, 1, "2007-10-01", 1, "from_domain_valid", "0");
+	copies (2, 1, "2007-10-01", 1, "opt_out", "0");
+	wb_damages_t *d = run ("us-7706", WB_PLAINTIFF_PROVIDER, 0, FALSE, 0);
+	cr_assert_eq (st (d, "us-7706")->amount_cents, 35000);
+	cr_assert_eq (st (d, "us-7706")->violating_messages, 5);
+	wb_damages_free (d);
+	d = run ("us-7706", WB_PLAINTIFF_RECIPIENT, 0, FALSE, 0);
+	cr_assert_eq (st (d, "us-7706")->amount_cents, 0);
+	wb_damages_free (d);
+}
+
+Test (damages, rules_apply_stores_what_damages_counts)
+{
+	/* wb_rules_apply stores, per copy, 4-88-603(a)(1)(A) (no legal name)
+	 * and ca-17529.8's 'always' check (nexus is for damages, not the rule):
+	 * 2 x 3 rows with their evidence; damages gives 3 x $10 either way. */
+	copies (3, 2, "2007-12-01", 1, "sender_legal_name", "0");
+	int64_t run_id, n = 0;
+	cr_assert_eq (wb_statutes_install (cs, NULL, 1), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", NULL, &run_id), WB_OK);
+	cr_assert_eq (wb_rules_apply (cs, NULL, run_id, &n), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (n, 3 * 2);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT evidence FROM findings WHERE source = 'rule'"
+					    " AND statute = 'ar-4-88' AND provision = 'a1A' AND message = 1");
+	cr_assert_eq (sqlite3_step (q), SQLITE_ROW);
+	cr_assert_str_eq ((const char *) sqlite3_column_text (q, 0), "sender_legal_name=0 (certain)");
+	sqlite3_reset (q);
+	cr_assert_eq (wb_case_run_end (cs, run_id, NULL), WB_OK);
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_load_case (cs, &set), WB_OK);
+	cr_assert (wb_rules_current (cs, set));
+	/* Damages reads the stored masks while they are current. */
+	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_str_eq (d->statute_source, "case");
+	cr_assert (g_str_has_prefix (d->rules_source, "stored rule findings"), "%s", d->rules_source);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
+	wb_damages_free (d);
+	/* A stored mask is what damages counts: clear one copy's masks and
+	 * it is no longer counted (2 x $10). */
+	exec_ok ("UPDATE rule_masks SET masks = zeroblob(length(masks)) WHERE message = 1");
+	d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2000);
+	wb_damages_free (d);
+	/* A later ingest run may have changed the facts: no longer current,
+	 * computed from the facts again (3 x $10). */
+	int64_t later;
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", NULL, &later), WB_OK);
+	cr_assert (!wb_rules_current (cs, set));
+	wb_statute_set_free (set);
+	d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_str_eq (d->rules_source, "rule findings computed from the facts");
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
+	wb_damages_free (d);
+}
+
+Test (damages, json_shape)
+{
+	copies (1, 5, "2008-01-10", -1, "subject_adv", "0");
+	wb_damages_t *d = run ("co-6-2.5", 0, 0, FALSE, 0);
+	char *j = wb_damages_json (d);
+	cr_assert (g_str_has_prefix (j, "{\"plaintiff\": \"recipient\", \"due_care\": false, \"incident\": "
+				     "\"campaign-day\", \"statutes\": [\n  {\"id\": \"co-6-2.5\", \"messages\": 1, "
+				     "\"violating_messages\": 1, \"incidents\": 1, \"days\": 1, \"uncapped_cents\": 1000, "
+				     "\"amount_cents\": 1000,"), "%s", j);
+	cr_assert (strstr (j, "\"total_cents\": 1000"));
+	g_free (j);
+	wb_damages_free (d);
+}
+
+Test (damages, rows_and_groups)
+{
+	/* 2 copies on one day, 1 on another, one campaign (AR, $10 each). */
+	copies (2, 2, "2007-12-01", 4, "sender_legal_name", "0");
+	copies (1, 2, "2007-12-02", 4, "sender_legal_name", "0");
+	wb_damages_t *d = run ("ar-4-88", 0, WB_INCIDENT_CAMPAIGN, FALSE, 0);
+	cr_assert_eq (d->rows->len, 3);
+	cr_assert_eq (d->days->len, 2);
+	cr_assert_eq (d->incidents->len, 1);
+	wb_damages_group_t *g = &g_array_index (d->incidents, wb_damages_group_t, 0);
+	cr_assert_eq (g->copies, 3);
+	cr_assert_str_eq (g->local_day, "");   /* spans two days */
+	wb_damages_row_t *r = &g_array_index (d->rows, wb_damages_row_t, 0);
+	cr_assert_str_eq (r->provisions, "4-88-603(a)(1)(A)");
+	cr_assert_eq (r->per_message_cents, 1000);
+	cr_assert_str_eq (r->local_day, "2007-12-01");
+	wb_damages_free (d);
+}
+
+Test (damages, scenarios_cover_each_branch)
+{
+	/* AZ 100 copies: recipient $1,000, provider $25,000 (see above); the
+	 * scenarios give both, with 'any' for the dimensions AZ ignores. */
+	copies (100, 3, "2007-12-01", 1, "subject_adv", "0");
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	char *ids[] = { "az-44-1372", NULL };
+	o.statutes = ids;
+	wb_damages_scenarios_t *r = NULL;
+	cr_assert_eq (wb_damages_scenarios (cs, &o, &r), WB_OK);
+	int seen = 0;
+	for (guint i = 0; i < r->rows->len; i++) {
+		wb_damages_scenario_t *s = &g_array_index (r->rows, wb_damages_scenario_t, i);
+		if (s->statute < 0)
+			continue;
+		cr_assert_eq (s->incident, -1);
+		cr_assert_eq (s->due_care, -1);
+		cr_assert_eq (s->ar_day_rule, -1);
+		cr_assert_eq (s->amount_cents, s->plaintiff == WB_PLAINTIFF_RECIPIENT ? 100000 : 2500000);
+		seen++;
+	}
+	cr_assert_eq (seen, 2);
+	cr_assert_eq (r->rows->len, 2 + 24);
+	wb_damages_scenarios_free (r);
+}
+
+Test (damages, overflow_is_an_error)
+{
+	/* An edited rule file with a per-message amount near INT64_MAX: two
+	 * copies overflow 64-bit cents and the engine says so. */
+	char *sdir = g_build_filename (dir, "st", NULL);
+	g_mkdir (sdir, 0755);
+	char *f = g_build_filename (sdir, "x.ini", NULL);
+	g_file_set_contents (f, "[statute]\nid=x\ncitation=X\njurisdiction=CO\neffective=2000-01-01\n"
+			     "plaintiffs=recipient\n[damages]\nper_message_cents=9000000000000000000\ncap=none\n"
+			     "election_recipient=lesser\nelection_provider=lesser\ntext=t\n"
+			     "[provision a]\nlabel=(a)\ntext=t\ncheck=subject_adv = 0\n", -1, NULL);
+	copies (2, 5, "2008-01-10", -1, "subject_adv", "0");
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	o.statutes_dir = sdir;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_ERR_OVERFLOW);
+	cr_assert_null (d);
+	g_free (f);
+	g_free (sdir);
+}

@@ -1,0 +1,257 @@
+/* Unit tests of evidence/ingest*.c: From_ lines, sniffing, trap matching,
+ * receipt time and local day, and wb_ingest_assign_traps(). */
+#include <criterion/criterion.h>
+#include <gmime/gmime.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include "case.h"
+#include "ingest.h"
+
+static char *tmp;
+static wb_case_t *cs;
+
+static void
+setup (void)
+{
+	g_mime_init ();
+	tmp = g_dir_make_tmp ("wbingest-XXXXXX", NULL);
+	char *path = g_build_filename (tmp, "t.case", NULL);
+	char *err = NULL;
+	cr_assert_eq (wb_case_create (path, "t", NULL, &cs, &err), WB_OK, "%s", err ? err : "");
+	g_free (path);
+}
+
+static void
+rm_rf (const char *p)
+{
+	GDir *d = g_dir_open (p, 0, NULL);
+	if (d) {
+		const char *e;
+		while ((e = g_dir_read_name (d))) {
+			char *c = g_build_filename (p, e, NULL);
+			rm_rf (c);
+			g_free (c);
+		}
+		g_dir_close (d);
+	}
+	g_remove (p);
+}
+
+static void
+teardown (void)
+{
+	wb_case_free (cs);
+	rm_rf (tmp);
+	g_free (tmp);
+}
+
+static void
+put (const char *rel, const char *data)
+{
+	char *p = g_build_filename (tmp, rel, NULL);
+	char *dir = g_path_get_dirname (p);
+	g_mkdir_with_parents (dir, 0755);
+	cr_assert (g_file_set_contents (p, data, -1, NULL));
+	g_free (dir);
+	g_free (p);
+}
+
+static void
+exec (const char *sql)
+{
+	char *err = NULL;
+	cr_assert_eq (sqlite3_exec (wb_case_db (cs), sql, NULL, NULL, &err), SQLITE_OK, "%s", err);
+}
+
+/* The text of the first column of the first row of SQL, or "(null)". */
+static char *
+one (const char *sql)
+{
+	sqlite3_stmt *st;
+	cr_assert_eq (sqlite3_prepare_v2 (wb_case_db (cs), sql, -1, &st, NULL), SQLITE_OK, "%s",
+		      sqlite3_errmsg (wb_case_db (cs)));
+	char *r = g_strdup ("(none)");
+	if (sqlite3_step (st) == SQLITE_ROW) {
+		g_free (r);
+		const char *t = (const char *) sqlite3_column_text (st, 0);
+		r = g_strdup (t ? t : "(null)");
+	}
+	sqlite3_finalize (st);
+	return r;
+}
+
+#define ASSERT_SQL(sql, want) do { char *_g = one (sql); \
+	cr_assert_str_eq (_g, want, "%s", sql); g_free (_g); } while (0)
+
+static void
+ingest (const char *rel)
+{
+	int64_t run;
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", "test", &run), WB_OK);
+	wb_ingest_t *ing = wb_ingest_new (cs, run, NULL);
+	cr_assert_not_null (ing);
+	char *p = g_build_filename (tmp, rel, NULL);
+	cr_assert_eq (wb_ingest_path (ing, p), WB_OK, "%s", wb_case_errmsg (cs));
+	g_free (p);
+	wb_ingest_free (ing);
+	cr_assert_eq (wb_case_run_end (cs, run, NULL), WB_OK);
+}
+
+Test (from_line, real_envelopes)
+{
+	const char *yes[] = {
+		"From 12a1mailbot1@web.de  Thu Aug 22 13:17:22 2002",
+		"From zvfjenphuq@[1086695621] [ufa]  Sun Aug  5 09:51:15 2001",
+		"From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+		"From a@b Sat Jan  3 01:05:34 PST 1996",
+		"From a@b Mon Jan 1 00:00 2001",
+	};
+	const char *no[] = {
+		"From the desk of the president",
+		"From: a@b.example",
+		"From a@b",
+		"From a@b Thu Aug 22",
+		"From Monday to Friday, Jan 22 we are open",
+		"from a@b Thu Aug 22 13:17:22 2002",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (yes); i++)
+		cr_assert (wb_ingest_is_from_line (yes[i], strlen (yes[i])), "%s", yes[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS (no); i++)
+		cr_assert (!wb_ingest_is_from_line (no[i], strlen (no[i])), "%s", no[i]);
+}
+
+Test (sniff, by_content)
+{
+	const char *mbox = "From a@b Thu Aug 22 13:17:22 2002\nSubject: x\n\nbody\n";
+	const char *msg = "Received: from x by y; Thu, 22 Aug 2002 08:17:21 -0400\n\tcontinued\nSubject: x\n\nbody\n";
+	const char *crlf = "Subject: x\r\nFrom: a@b\r\n\r\nbody\r\n";
+	const char *json = "{\"text\": \"From: a@b\"}\n";
+	const char *readme = "# Title\n\nSubject: not a header block\n";
+	const char *http = "HTTP/1.1 200 OK\nContent-Type: text/html\n\n";
+	const char *unknown_only = "X-Foo: 1\nX-Bar: 2\n\nbody\n";
+	cr_assert_eq (wb_ingest_sniff (mbox, strlen (mbox)), 2);
+	cr_assert_eq (wb_ingest_sniff (msg, strlen (msg)), 1);
+	cr_assert_eq (wb_ingest_sniff (crlf, strlen (crlf)), 1);
+	cr_assert_eq (wb_ingest_sniff (json, strlen (json)), 0);
+	cr_assert_eq (wb_ingest_sniff (readme, strlen (readme)), 0);
+	cr_assert_eq (wb_ingest_sniff (http, strlen (http)), 0);
+	cr_assert_eq (wb_ingest_sniff (unknown_only, strlen (unknown_only)), 0);
+	cr_assert_eq (wb_ingest_sniff ("Subject: x\0y", 12), 0);
+	cr_assert_eq (wb_ingest_sniff ("", 0), 0);
+}
+
+/* Five messages, each matched a different way. */
+#define RCVD "Received: from relay.spam.example by mx.example.org; Tue, 1 Jul 2008 23:30:00 -0400\n"
+static const char *const fixtures[][2] = {
+	{ "mail/a.eml", "Delivered-To: trap1@example.org\n" RCVD "To: someone@else.example\n"
+	  "Subject: a\nDate: Wed, 2 Jul 2008 10:00:00 +0000\n\nx\n" },
+	{ "mail/b.eml", "X-Original-To: <TRAP2@Example.org>\n" RCVD "To: trap1@example.org\nSubject: b\n\nx\n" },
+	{ "mail/c.eml", "To: Some One <someone@else.example>, trap1@example.org\nCc: trap2@example.org\n"
+	  "Subject: c\nDate: Tue, 1 Jul 2008 20:00:00 -0700\n\nx\n" },
+	{ "mail/d.eml", "To: undisclosed-recipients:;\nCc: friends: trap2@example.org;\nSubject: d\n"
+	  "Date: Tue, 1 Jul 2008 20:00:00\n\nx\n" },
+	{ "mail/trap3@example.org/cur/e.eml", "To: nobody@else.example\nSubject: e\n\nx\n" },
+	{ "mail/other/cur/e.eml", "To: nobody@else.example\nSubject: e\n\nx\n" },
+};
+
+static void
+write_fixtures (void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS (fixtures); i++)
+		put (fixtures[i][0], fixtures[i][1]);
+}
+
+static void
+insert_traps (void)
+{
+	exec ("INSERT INTO traps(id, address, timezone) VALUES"
+	      " (1, 'trap1@example.org', 'America/Los_Angeles'),"
+	      " (2, 'trap2@example.org', 'America/New_York'),"
+	      " (3, 'trap3@example.org', 'Europe/Berlin')");
+}
+
+/* What the fixtures must give once the traps are known.
+ * a: Delivered-To trap1.  Received 2008-07-01 23:30 -0400 = 2008-07-02 03:30Z;
+ *    in Los Angeles (PDT, -0700) that is 2008-07-01 20:30: local day 2008-07-01.
+ * b: X-Original-To (bare, upper case) trap2, before To trap1.  Same receipt;
+ *    New York (EDT, -0400): 2008-07-01 23:30, day 2008-07-01.
+ * c: To trap1 (second address).  No Received: Date 2008-07-01 20:00 -0700
+ *    = 2008-07-02 03:00Z; Los Angeles: 2008-07-01.
+ * d: Cc group member trap2.  Date without zone: read as UTC 20:00Z, status
+ *    no-zone; New York: 16:00, 2008-07-01.
+ * e: no header matches; the copy under trap3@example.org/ is trap3 by path,
+ *    the same bytes under other/ stay unmatched (trap 0). */
+static void
+check_assigned (void)
+{
+	ASSERT_SQL ("SELECT group_concat(x, ' ') FROM (SELECT subject || ':' || trap_id || ':' || trap_match"
+		    " || ':' || coalesce(local_day, '-') AS x FROM messages ORDER BY subject, trap_id)",
+		    "a:1:delivered-to:2008-07-01 b:2:x-original-to:2008-07-01 c:1:to:2008-07-01"
+		    " d:2:cc:2008-07-01 e:0:none:- e:3:path:-");
+	ASSERT_SQL ("SELECT received_at || ' ' || received_from || ' ' || received_epoch FROM messages WHERE subject = 'a'",
+		    "2008-07-01T23:30:00-04:00 received 1214969400");
+	ASSERT_SQL ("SELECT received_at || ' ' || received_from || ' ' || date_status FROM messages WHERE subject = 'd'",
+		    "2008-07-01T20:00:00+00:00 date no-zone");
+	ASSERT_SQL ("SELECT count(*) FROM locations", "6");
+	ASSERT_SQL ("SELECT count(*) FROM raw", "5");
+}
+
+Test (traps, matched_at_ingest, .init = setup, .fini = teardown)
+{
+	write_fixtures ();
+	insert_traps ();
+	ingest ("mail");
+	check_assigned ();
+}
+
+Test (traps, assigned_after_ingest, .init = setup, .fini = teardown)
+{
+	write_fixtures ();
+	ingest ("mail");
+	/* No traps yet: every copy unmatched, local day in UTC; the two e
+	 * copies are one message with two locations. */
+	ASSERT_SQL ("SELECT count(*) || ' ' || sum(trap_id) FROM messages", "5 0");
+	ASSERT_SQL ("SELECT local_day FROM messages WHERE subject = 'a'", "2008-07-02");
+	insert_traps ();
+	cr_assert_eq (wb_ingest_assign_traps (cs), WB_OK, "%s", wb_case_errmsg (cs));
+	check_assigned ();
+	/* The traps go away: the two e copies become identical again and merge. */
+	exec ("DELETE FROM traps");
+	cr_assert_eq (wb_ingest_assign_traps (cs), WB_OK, "%s", wb_case_errmsg (cs));
+	ASSERT_SQL ("SELECT count(*) || ' ' || sum(trap_id) FROM messages", "5 0");
+	ASSERT_SQL ("SELECT count(*) FROM locations l JOIN messages m ON m.id = l.message WHERE m.subject = 'e'", "2");
+	ASSERT_SQL ("SELECT count(DISTINCT message) FROM locations", "5");
+	ASSERT_SQL ("SELECT local_day FROM messages WHERE subject = 'a'", "2008-07-02");
+}
+
+Test (duplicates, same_message_id_other_bytes, .init = setup, .fini = teardown)
+{
+	put ("d/1.eml", "Message-ID: <same@x>\nSubject: one\n\nx\n");
+	put ("d/2.eml", "Message-ID: <same@x>\nSubject: two\n\nx\n");
+	put ("d/3.eml", "Message-ID: <other@x>\nSubject: three\n\nx\n");
+	put ("d/4.eml", "Message-ID: <other@x>\nSubject: three\n\nx\n");
+	ingest ("d");
+	ASSERT_SQL ("SELECT group_concat(subject || '=' || possible_duplicate, ' ') FROM"
+		    " (SELECT * FROM messages ORDER BY subject)", "one=1 three=0 two=1");
+	ASSERT_SQL ("SELECT message_id FROM messages WHERE subject = 'one'", "same@x");
+	ASSERT_SQL ("SELECT count(*) FROM locations", "4");
+}
+
+Test (mbox, crlf_mbox, .init = setup, .fini = teardown)
+{
+	/* Two messages, CRLF throughout; the blank CRLF line is the separator.
+	 * The From_ line is 41 characters + CRLF = 43: the first copy starts at
+	 * 43 and is 17 bytes; then 2 (separator) + 43: the second starts at 105. */
+	put ("c/box", "From a@b.example Thu Aug 22 13:17:22 2002\r\nSubject: 1\r\n\r\nx\r\n\r\n"
+	     "From a@b.example Thu Aug 22 13:17:23 2002\r\nSubject: 2\r\n\r\ny\r\n");
+	ingest ("c");
+	char want1[65], want2[65];
+	wb_sha256_hex ("Subject: 1\r\n\r\nx\r\n", 17, want1);
+	wb_sha256_hex ("Subject: 2\r\n\r\ny\r\n", 17, want2);
+	char *want = g_strdup_printf ("%s 43 17 From a@b.example Thu Aug 22 13:17:22 2002|"
+				      "%s 105 17 From a@b.example Thu Aug 22 13:17:23 2002", want1, want2);
+	ASSERT_SQL ("SELECT group_concat(x, '|') FROM (SELECT m.sha256 || ' ' || l.offset || ' ' || l.length"
+		    " || ' ' || l.from_line AS x FROM locations l JOIN messages m ON m.id = l.message ORDER BY l.offset)",
+		    want);
+	g_free (want);
+}

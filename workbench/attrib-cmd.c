@@ -1,0 +1,32 @@
+#include "attrib-cmd.h"
+
+int
+wb_attrib_print (wb_ctx_t *ctx, sqlite3_stmt *st, wb_mode_t mode, const char *types)
+{
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	int n = sqlite3_column_count (st);
+	for (int i = 0; i < n; i++)
+		wb_table_column (t, sqlite3_column_name (st, i),
+				 types[i] == 'i' ? WB_COL_INT : types[i] == 'r' ? WB_COL_REAL
+				 : WB_COL_TEXT);
+	int rc;
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+		wb_table_stmt_row (t, st);
+	wb_table_end (t);
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE)
+		return wb_fail_case (ctx, wb_case_fail_db (ctx->cs, "cannot read case"));
+	return WB_EXIT_OK;
+}
+
+wb_attrib_conf_t *
+wb_attrib_conf_or_error (void)
+{
+	char *err = NULL;
+	wb_attrib_conf_t *conf = wb_attrib_conf_load (&err);
+	if (!conf) {
+		wb_error ("%s", err);
+		g_free (err);
+	}
+	return conf;
+}

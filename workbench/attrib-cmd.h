@@ -1,0 +1,17 @@
+/* Helpers shared by the attribution commands (workbench/cmd-link.c, ...). */
+#ifndef WB_ATTRIB_CMD_H
+#define WB_ATTRIB_CMD_H
+#include "wb.h"
+#include "attrib.h"
+
+/* Print the rows of ST as a table in MODE; TYPES gives each column's type,
+ * one letter a column: 't' text, 'i' integer, 'r' real (a number in JSON,
+ * printed as the query formats it, e.g. with fixed decimals).  Returns an
+ * exit code; the statement is reset. */
+int wb_attrib_print (wb_ctx_t *ctx, sqlite3_stmt *st, wb_mode_t mode, const char *types);
+
+/* Parse "--format" style options common to the listing commands: returns
+ * the rule set or NULL after printing an error. */
+wb_attrib_conf_t *wb_attrib_conf_or_error (void);
+
+#endif

@@ -1,0 +1,1503 @@
+/* Attribution engine (see attrib.h and templates/attribution/attribution.ini). */
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include "attrib.h"
+#include "normalize.h"
+
+extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+
+const char *const wb_attrib_kinds[] = {
+	"name", "contact", "email", "phone", "address", "country", "payee", "domain",
+	"affiliate_id", "ip", NULL
+};
+
+int
+wb_attrib_kind_index (const char *kind)
+{
+	for (int i = 0; wb_attrib_kinds[i]; i++)
+		if (g_strcmp0 (kind, wb_attrib_kinds[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct wb_attrib_conf {
+	double weight[16];
+	gboolean unspecific_kind[16];
+	double weak, moderate, strong, specific;
+	int64_t max_parties;
+};
+
+wb_attrib_conf_t *
+wb_attrib_conf_load (char **errmsg)
+{
+	const char *path = "templates/attribution/attribution.ini";
+	const char *text = NULL;
+	for (int i = 0; wb_templates[i].path; i++)
+		if (strcmp (wb_templates[i].path, path) == 0)
+			text = wb_templates[i].text;
+	GKeyFile *kf = g_key_file_new ();
+	GError *err = NULL;
+	wb_attrib_conf_t *conf = g_new0 (wb_attrib_conf_t, 1);
+	if (!text || !g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, &err))
+		goto fail;
+	for (int i = 0; wb_attrib_kinds[i]; i++) {
+		conf->weight[i] = g_key_file_get_double (kf, "weights", wb_attrib_kinds[i], &err);
+		if (err)
+			goto fail;
+	}
+	conf->weak = g_key_file_get_double (kf, "strength", "weak", &err);
+	if (!err)
+		conf->moderate = g_key_file_get_double (kf, "strength", "moderate", &err);
+	if (!err)
+		conf->strong = g_key_file_get_double (kf, "strength", "strong", &err);
+	if (!err)
+		conf->max_parties = g_key_file_get_int64 (kf, "limits", "max_parties", &err);
+	if (!err)
+		conf->specific = g_key_file_get_double (kf, "limits", "specific", &err);
+	if (err)
+		goto fail;
+	char **un = g_key_file_get_string_list (kf, "limits", "unspecific", NULL, NULL);
+	for (char **u = un; u && *u; u++) {
+		int k = wb_attrib_kind_index (g_strstrip (*u));
+		if (k >= 0)
+			conf->unspecific_kind[k] = TRUE;
+	}
+	g_strfreev (un);
+	g_key_file_free (kf);
+	return conf;
+fail:
+	if (errmsg)
+		*errmsg = g_strdup_printf ("cannot read %s: %s", path, err ? err->message : "missing");
+	g_clear_error (&err);
+	g_key_file_free (kf);
+	g_free (conf);
+	return NULL;
+}
+
+void
+wb_attrib_conf_free (wb_attrib_conf_t *conf)
+{
+	g_free (conf);
+}
+
+double
+wb_attrib_weight (const wb_attrib_conf_t *conf, const char *kind, int64_t n, int64_t df,
+		  double *spec)
+{
+	int k = wb_attrib_kind_index (kind);
+	double s = 0;
+	if (k >= 0 && df >= 2 && df <= conf->max_parties) {
+		if (n <= 2)
+			s = 1;
+		else
+			s = log ((double) n / (double) df) / log ((double) n / 2.0);
+		s = s < 0 ? 0 : s > 1 ? 1 : s;
+	}
+	if (spec)
+		*spec = s;
+	return k >= 0 ? conf->weight[k] * s : 0;
+}
+
+gboolean
+wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spec)
+{
+	int k = wb_attrib_kind_index (kind);
+	return k < 0 || conf->unspecific_kind[k] || spec < conf->specific;
+}
+
+static const char *const strengths[] = { "none", "weak", "moderate", "strong" };
+
+const char *
+wb_attrib_strength (const wb_attrib_conf_t *conf, double score, gboolean all_unspecific)
+{
+	/* Compare at the precision scores are shown with, so that what a person
+	 * reads (6.00) and the strength agree. */
+	double s = round (score * 10000.0) / 10000.0;
+	int r = s >= conf->strong ? 3 : s >= conf->moderate ? 2 : s >= conf->weak ? 1 : 0;
+	if (all_unspecific && r > 1)
+		r = 1;
+	return strengths[r];
+}
+
+int
+wb_attrib_strength_rank (const char *strength)
+{
+	for (int i = 0; i < 4; i++)
+		if (g_strcmp0 (strength, strengths[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* An affiliate id as the roster gives it: "DOMAIN KEY=VALUE" (the form the
+ * analysis stage stores), "KEY=VALUE" or a bare "VALUE". */
+static char *
+norm_affiliate_id (const char *raw)
+{
+	char *s = g_strstrip (g_strdup (raw));
+	char *out = NULL;
+	if (!*s)
+		goto done;
+	char *sp = strchr (s, ' ');
+	char *kv = sp ? g_strstrip (sp + 1) : s;
+	char *dom = NULL;
+	if (sp) {
+		*sp = '\0';
+		dom = wb_norm_domain (s);
+		if (!dom)
+			goto done;
+	}
+	char *eq = strchr (kv, '=');
+	char *pair;
+	if (eq) {
+		char *key = g_ascii_strdown (kv, eq - kv);
+		pair = g_strdup_printf ("%s=%s", g_strstrip (key), eq + 1);
+		g_free (key);
+	} else {
+		pair = g_strdup (kv);
+	}
+	out = dom ? g_strdup_printf ("%s %s", dom, pair) : g_strdup (pair);
+	g_free (pair);
+	g_free (dom);
+done:
+	g_free (s);
+	return out;
+}
+
+char *
+wb_attrib_norm_value (const char *kind, const char *raw)
+{
+	if (!raw || !*raw)
+		return NULL;
+	if (!strcmp (kind, "email"))
+		return wb_norm_email (raw);
+	if (!strcmp (kind, "phone"))
+		return wb_norm_phone (raw);
+	if (!strcmp (kind, "address"))
+		return wb_norm_postal (raw);
+	if (!strcmp (kind, "country"))
+		return wb_norm_country (raw);
+	if (!strcmp (kind, "name") || !strcmp (kind, "payee") || !strcmp (kind, "contact"))
+		return wb_norm_name (raw);
+	if (!strcmp (kind, "domain"))
+		return wb_norm_domain (raw);
+	if (!strcmp (kind, "affiliate_id"))
+		return norm_affiliate_id (raw);
+	if (!strcmp (kind, "ip")) {
+		char *s = g_strstrip (g_strdup (raw));
+		if (!g_hostname_is_ip_address (s)) {
+			g_free (s);
+			return NULL;
+		}
+		return s;
+	}
+	return g_strstrip (g_strdup (raw));
+}
+
+/* ------------------------------------------------------------------ */
+/* link */
+
+typedef struct {
+	int64_t id;
+	char *name;
+	guint32 kinds;        /* bit per wb_attrib_kinds index: kinds the party has */
+	int uf;               /* union-find parent (index into the party array) */
+} party_t;
+
+/* A value seen in one message. */
+enum { ROLE_SENDER, ROLE_AFFILIATE, ROLE_ADVERTISER, ROLE_MENTIONED };
+static const char *const role_names[] = { "sender", "affiliate", "advertiser", "mentioned" };
+
+/* A value seen in one message.  kv is "kind\x1fvalue", interned in the
+ * link's string chunk, so equal values are one pointer. */
+typedef struct {
+	const char *kind;     /* static (wb_attrib_kinds) */
+	const char *kv;       /* interned */
+	const char *value;    /* inside kv */
+	const char *loc;      /* interned */
+	int64_t artifact;     /* 0 for header fields and hops */
+	int role;
+	int derive;           /* 0 no, 1 yes, 2 a sender domain (only if the sender is unknown) */
+} item_t;
+
+/* A party that has a value: from the roster, or derived from it. */
+typedef struct {
+	int64_t party;
+	gboolean roster;
+} ent_t;
+
+/* A value found for a party through its messages; its own hash key. */
+typedef struct {
+	int64_t party;
+	const char *kind;     /* static */
+	const char *kv;       /* interned */
+	int64_t message;      /* first message */
+	const char *loc;      /* interned: where in that message */
+	int64_t count;
+	int64_t more[4];      /* the next messages carrying it */
+} agg_t;
+
+/* Evidence of one link, while building. */
+typedef struct {
+	int64_t a, b;
+	double score;
+	gboolean all_unspecific;
+	guint32 shared_kinds;
+	GArray *ev;           /* of guint: index into the evidence array */
+} pair_t;
+
+typedef struct {
+	const char *kind;     /* static (wb_attrib_kinds) */
+	const char *value;    /* in the string chunk */
+	double weight;
+	int64_t df;
+} ev_t;
+
+typedef struct {
+	wb_case_t *cs;
+	const wb_attrib_conf_t *conf;
+	GHashTable *index;    /* interned "kind\x1fvalue" -> GArray of ent_t */
+	GHashTable *agg;      /* set of agg_t */
+	GStringChunk *chunk;
+	GString *scratch;
+	GHashTable *norm;     /* "E" or "D" + raw -> normalized (interned; "" for none) */
+	GHashTable *plans;    /* GBytes key of a message's items -> plan_t */
+	wb_attrib_stats_t *stats;
+} link_t;
+
+static char *
+key2 (const char *kind, const char *value)
+{
+	return g_strconcat (kind, "\x1f", value, NULL);
+}
+
+static const char *
+intern_kv (link_t *L, const char *kind, const char *value)
+{
+	g_string_assign (L->scratch, kind);
+	g_string_append_c (L->scratch, '\x1f');
+	g_string_append (L->scratch, value);
+	return g_string_chunk_insert_const (L->chunk, L->scratch->str);
+}
+
+static void
+index_add (link_t *L, const char *kv, int64_t party, gboolean roster)
+{
+	GArray *a = g_hash_table_lookup (L->index, kv);
+	if (!a) {
+		a = g_array_new (FALSE, FALSE, sizeof (ent_t));
+		g_hash_table_insert (L->index, (gpointer) kv, a);
+	} else {
+		for (guint i = 0; i < a->len; i++)
+			if (g_array_index (a, ent_t, i).party == party)
+				return;
+	}
+	ent_t e = { party, roster };
+	g_array_append_val (a, e);
+}
+
+static guint
+agg_hash (gconstpointer p)
+{
+	const agg_t *a = p;
+	return g_direct_hash (a->kv) ^ (guint) (a->party * 2654435761u);
+}
+
+static gboolean
+agg_equal (gconstpointer x, gconstpointer y)
+{
+	const agg_t *a = x, *b = y;
+	return a->party == b->party && a->kv == b->kv;
+}
+
+static wb_status_t
+exec (wb_case_t *cs, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec (wb_case_db (cs), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		wb_status_t st = wb_case_fail (cs, WB_ERR_DB, "cannot rebuild links: %s", msg);
+		sqlite3_free (msg);
+		return st;
+	}
+	return WB_OK;
+}
+
+static const char *
+col (sqlite3_stmt *st, int i)
+{
+	return (const char *) sqlite3_column_text (st, i);
+}
+
+
+/* wb_norm_email ('E') or wb_norm_domain ('D') of RAW, remembered: a
+ * million copies carry few distinct senders and HELO names.  Newly
+ * allocated, or NULL. */
+static char *
+norm_cached (link_t *L, char which, const char *raw)
+{
+	g_string_assign (L->scratch, which == 'E' ? "E" : "D");
+	g_string_append (L->scratch, raw);
+	const char *v = g_hash_table_lookup (L->norm, L->scratch->str);
+	if (!v) {
+		char *key = g_strdup (L->scratch->str);
+		char *n = which == 'E' ? wb_norm_email (raw) : wb_norm_domain (raw);
+		v = g_string_chunk_insert_const (L->chunk, n ? n : "");
+		g_free (n);
+		g_hash_table_insert (L->norm, key, (gpointer) v);
+	}
+	return *v ? g_strdup (v) : NULL;
+}
+
+/* Add VALUE (owned; freed here) of KIND found at LOC to the message's items. */
+static void
+add_item (link_t *L, GArray *items, const char *kind, char *value, const char *loc,
+	  int64_t artifact, int role, int derive)
+{
+	if (!value || !*value) {
+		g_free (value);
+		return;
+	}
+	const char *kv = intern_kv (L, kind, value);
+	g_free (value);
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		if (it->kv == kv) {
+			/* The same value twice in a message: keep the first place,
+			 * but a value that may define a derived party keeps that. */
+			if (derive && !it->derive) {
+				it->derive = derive;
+				it->role = role;
+			}
+			return;
+		}
+	}
+	item_t it = { kind, kv, kv + strlen (kind) + 1, g_string_chunk_insert_const (L->chunk, loc),
+		      artifact, role, derive };
+	g_array_append_val (items, it);
+}
+
+static GArray *
+index_lookup (link_t *L, const char *kind, const char *value)
+{
+	g_string_assign (L->scratch, kind);
+	g_string_append_c (L->scratch, '\x1f');
+	g_string_append (L->scratch, value);
+	return g_hash_table_lookup (L->index, L->scratch->str);
+}
+
+/* The parties a roster affiliate id matches: the full "DOMAIN KEY=VALUE",
+ * then "KEY=VALUE", then the bare VALUE (as rosters often give it). */
+static GArray *
+lookup_affiliate (link_t *L, const item_t *it)
+{
+	GArray *a = g_hash_table_lookup (L->index, it->kv);
+	if (a)
+		return a;
+	const char *value = it->value;
+	const char *sp = strchr (value, ' ');
+	const char *kv = sp ? sp + 1 : value;
+	if (sp && (a = index_lookup (L, "affiliate_id", kv)))
+		return a;
+	const char *eq = strchr (kv, '=');
+	return eq ? index_lookup (L, "affiliate_id", eq + 1) : NULL;
+}
+
+static wb_status_t
+create_derived (link_t *L, const item_t *it, int64_t message)
+{
+	sqlite3_stmt *st = wb_case_stmt (L->cs,
+		"INSERT INTO parties (name, role, derived, source) VALUES (?, ?, 1, ?)");
+	if (!st)
+		return WB_ERR_DB;
+	char *src = g_strdup_printf ("%s in message %" PRId64, it->kind, message);
+	sqlite3_bind_text (st, 1, it->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, it->role == ROLE_AFFILIATE ? "affiliate"
+			   : it->role == ROLE_ADVERTISER ? "advertiser" : "sender", -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 3, src, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step (st);
+	sqlite3_reset (st);
+	g_free (src);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (L->cs, "cannot add derived party");
+	index_add (L, it->kv, sqlite3_last_insert_rowid (wb_case_db (L->cs)), FALSE);
+	L->stats->derived++;
+	return WB_OK;
+}
+
+static gboolean
+has_roster_entry (GArray *a)
+{
+	for (guint j = 0; a && j < a->len; j++)
+		if (g_array_index (a, ent_t, j).roster)
+			return TRUE;
+	return FALSE;
+}
+
+/* What attributing a message does, remembered for the next message with
+ * the same values in the same places (the copies of one campaign). */
+typedef struct {
+	guint item;
+	int64_t party;
+} row_t;
+
+typedef struct {
+	GArray *rows;         /* of row_t: message_parties rows, by item */
+	GPtrArray *aggs;      /* agg_t the message adds to */
+} plan_t;
+
+static void
+plan_free (gpointer p)
+{
+	plan_t *pl = p;
+	g_array_free (pl->rows, TRUE);
+	g_ptr_array_free (pl->aggs, TRUE);
+	g_free (pl);
+}
+
+/* Work out the plan for ITEMS: find the parties its values name (creating
+ * derived ones; *CREATED tells), and the values each such party gets. */
+static wb_status_t
+make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
+	   gboolean *created)
+{
+	g_array_set_size (anch, 0);
+	/* A sender domain defines a derived party only when the message's
+	 * sender is not already known from the roster by address or domain. */
+	gboolean sender_known = FALSE;
+	for (guint i = 0; i < items->len && !sender_known; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		if (it->role == ROLE_SENDER && (it->kind == wb_attrib_kinds[2] || it->kind == wb_attrib_kinds[7]))
+			sender_known = has_roster_entry (g_hash_table_lookup (L->index, it->kv));
+	}
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L, it)
+			: g_hash_table_lookup (L->index, it->kv);
+		if (!a && it->derive && !(it->derive == 2 && sender_known)) {
+			wb_status_t st = create_derived (L, it, message);
+			if (st)
+				return st;
+			*created = TRUE;
+			a = g_hash_table_lookup (L->index, it->kv);
+		}
+		for (guint j = 0; a && j < a->len; j++) {
+			row_t r = { i, g_array_index (a, ent_t, j).party };
+			g_array_append_val (pl->rows, r);
+			gboolean seen = FALSE;
+			for (guint k = 0; k < anch->len; k++)
+				seen |= g_array_index (anch, int64_t, k) == r.party;
+			if (!seen)
+				g_array_append_val (anch, r.party);
+		}
+	}
+	/* Each party the message names gets the message's values (but for
+	 * those the roster already gives it). */
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		GArray *a = g_hash_table_lookup (L->index, it->kv);
+		for (guint j = 0; j < anch->len; j++) {
+			int64_t p = g_array_index (anch, int64_t, j);
+			gboolean in_roster = FALSE;
+			for (guint k = 0; a && k < a->len && !in_roster; k++)
+				in_roster = g_array_index (a, ent_t, k).party == p && g_array_index (a, ent_t, k).roster;
+			if (in_roster)
+				continue;
+			agg_t probe = { p, it->kind, it->kv };
+			agg_t *ag = g_hash_table_lookup (L->agg, &probe);
+			if (!ag) {
+				ag = g_new0 (agg_t, 1);
+				*ag = probe;
+				ag->loc = it->loc;
+				g_hash_table_add (L->agg, ag);
+			}
+			g_ptr_array_add (pl->aggs, ag);
+		}
+	}
+	return WB_OK;
+}
+
+/* Attribute one message: record message_parties, and give each party it
+ * names the message's other values. */
+static wb_status_t
+attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
+{
+	sqlite3_stmt *ins = wb_case_stmt (L->cs,
+		"INSERT OR IGNORE INTO message_parties (message, party, role, kind, value, location,"
+		" artifact) VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (!ins)
+		return WB_ERR_DB;
+	/* The key: each value and where it is, in order. */
+	GByteArray *key = g_byte_array_new ();
+	for (guint i = 0; i < items->len; i++) {
+		item_t *it = &g_array_index (items, item_t, i);
+		const void *part[2] = { it->kv, it->loc };
+		int flags[2] = { it->role, it->derive };
+		g_byte_array_append (key, (const guint8 *) part, sizeof part);
+		g_byte_array_append (key, (const guint8 *) flags, sizeof flags);
+	}
+	GBytes *kb = g_byte_array_free_to_bytes (key);
+	plan_t *pl = g_hash_table_lookup (L->plans, kb);
+	if (!pl) {
+		gboolean created = FALSE;
+		pl = g_new0 (plan_t, 1);
+		pl->rows = g_array_new (FALSE, FALSE, sizeof (row_t));
+		pl->aggs = g_ptr_array_new ();
+		wb_status_t st = make_plan (L, message, items, anch, pl, &created);
+		if (st) {
+			plan_free (pl);
+			g_bytes_unref (kb);
+			return st;
+		}
+		/* A new party may change what earlier plans would find; a
+		 * bounded memory keeps unique messages from piling up. */
+		if (created || g_hash_table_size (L->plans) > 100000)
+			g_hash_table_remove_all (L->plans);
+		g_hash_table_insert (L->plans, g_bytes_ref (kb), pl);
+	}
+	g_bytes_unref (kb);
+	for (guint r = 0; r < pl->rows->len; r++) {
+		row_t *rw = &g_array_index (pl->rows, row_t, r);
+		item_t *it = &g_array_index (items, item_t, rw->item);
+		sqlite3_bind_int64 (ins, 1, message);
+		sqlite3_bind_int64 (ins, 2, rw->party);
+		sqlite3_bind_text (ins, 3, role_names[it->role], -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, it->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, it->value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 6, it->loc, -1, SQLITE_STATIC);
+		if (it->artifact)
+			sqlite3_bind_int64 (ins, 7, it->artifact);
+		else
+			sqlite3_bind_null (ins, 7);
+		int rc = sqlite3_step (ins);
+		sqlite3_reset (ins);
+		if (rc != SQLITE_DONE)
+			return wb_case_fail_db (L->cs, "cannot attribute message");
+	}
+	if (pl->rows->len)
+		L->stats->attributed++;
+	for (guint i = 0; i < pl->aggs->len; i++) {
+		agg_t *ag = g_ptr_array_index (pl->aggs, i);
+		if (ag->count == 0)
+			ag->message = message;
+		else if (ag->count <= 4)
+			ag->more[ag->count - 1] = message;
+		ag->count++;
+	}
+	return WB_OK;
+}
+
+static const char *
+static_kind (const char *kind)
+{
+	int k = wb_attrib_kind_index (kind);
+	return k >= 0 ? wb_attrib_kinds[k] : NULL;
+}
+
+/* Walk messages, artifacts and origin hops together, in message order. */
+static wb_status_t
+scan_messages (link_t *L)
+{
+	wb_status_t st = WB_OK;
+	sqlite3 *db = wb_case_db (L->cs);
+	sqlite3_stmt *sm = NULL, *sa = NULL, *sh = NULL;
+	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
+	GArray *anch = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	if (sqlite3_prepare_v2 (db, "SELECT id, from_addr, return_path FROM messages ORDER BY id",
+				-1, &sm, NULL) ||
+	    sqlite3_prepare_v2 (db, "SELECT message, id, kind, value, location FROM artifacts"
+				" ORDER BY message, id", -1, &sa, NULL) ||
+	    sqlite3_prepare_v2 (db, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
+				" ORDER BY message, idx", -1, &sh, NULL)) {
+		st = wb_case_fail_db (L->cs, "cannot read messages");
+		goto done;
+	}
+	int ra = sqlite3_step (sa), rh = sqlite3_step (sh), rm;
+	while ((rm = sqlite3_step (sm)) == SQLITE_ROW) {
+		if (wb_interrupted) {
+			st = wb_case_fail (L->cs, WB_ERR_INTERRUPTED, "interrupted");
+			goto done;
+		}
+		int64_t id = sqlite3_column_int64 (sm, 0);
+		L->stats->messages++;
+		const char *hdr[2] = { col (sm, 1), col (sm, 2) };
+		const char *hloc[2] = { "header:From", "header:Return-Path" };
+		for (int h = 0; h < 2; h++) {
+			if (!hdr[h] || !*hdr[h])
+				continue;
+			char *e = norm_cached (L, 'E', hdr[h]);
+			const char *at = e ? strrchr (e, '@') : NULL;
+			char *d = at && at[1] ? norm_cached (L, 'D', at + 1) : NULL;
+			add_item (L, items, wb_attrib_kinds[2], e, hloc[h], 0, ROLE_SENDER, 0);
+			add_item (L, items, wb_attrib_kinds[7], d, hloc[h], 0, ROLE_SENDER, 2);
+		}
+		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
+			ra = sqlite3_step (sa);
+		for (; ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) == id; ra = sqlite3_step (sa)) {
+			int64_t aid = sqlite3_column_int64 (sa, 1);
+			const char *kind = col (sa, 2), *value = col (sa, 3), *loc = col (sa, 4);
+			if (!kind || !value || !loc)
+				continue;
+			/* Advertised domains are those links lead to (body:href, or
+			 * URLs in plain text), not images (body:src). */
+			gboolean body = !strcmp (loc, "body:href") || !strcmp (loc, "body:text");
+			gboolean header = g_str_has_prefix (loc, "header");
+			if (!strcmp (kind, "email"))
+				add_item (L, items, wb_attrib_kinds[2], g_strdup (value), loc, aid,
+					  header ? ROLE_SENDER : ROLE_MENTIONED, 0);
+			else if (!strcmp (kind, "phone"))
+				add_item (L, items, wb_attrib_kinds[3], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+			else if (!strcmp (kind, "postal"))
+				add_item (L, items, wb_attrib_kinds[4], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+			else if (!strcmp (kind, "affiliate_id"))
+				add_item (L, items, wb_attrib_kinds[8], g_strdup (value), loc, aid, ROLE_AFFILIATE, 1);
+			else if (!strcmp (kind, "domain") && body)
+				add_item (L, items, wb_attrib_kinds[7], g_strdup (value), loc, aid,
+					  ROLE_ADVERTISER, 1);
+			else if (!strcmp (kind, "url") && body)
+				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', value), loc, aid,
+					  ROLE_ADVERTISER, 1);
+		}
+		while (rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) < id)
+			rh = sqlite3_step (sh);
+		for (; rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) == id; rh = sqlite3_step (sh)) {
+			const char *ip = col (sh, 1), *helo = col (sh, 2);
+			if (ip && g_hostname_is_ip_address (ip))
+				add_item (L, items, wb_attrib_kinds[9], g_strdup (ip), "hop:origin", 0,
+					  ROLE_SENDER, 1);
+			if (helo && !g_hostname_is_ip_address (helo))
+				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', helo), "hop:origin HELO",
+					  0, ROLE_SENDER, 0);
+		}
+		st = attribute_message (L, id, items, anch);
+		g_array_set_size (items, 0);
+		if (st)
+			goto done;
+	}
+	if (rm != SQLITE_DONE || (ra != SQLITE_ROW && ra != SQLITE_DONE) ||
+	    (rh != SQLITE_ROW && rh != SQLITE_DONE))
+		st = wb_case_fail_db (L->cs, "cannot read messages");
+done:
+	g_array_free (items, TRUE);
+	g_array_free (anch, TRUE);
+	sqlite3_finalize (sm);
+	sqlite3_finalize (sa);
+	sqlite3_finalize (sh);
+	return st;
+}
+
+/* The values of a hash table (not owned) in a new array. */
+static GPtrArray *
+values_array (GHashTable *h)
+{
+	GPtrArray *a = g_ptr_array_sized_new (g_hash_table_size (h));
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init (&it, h);
+	while (g_hash_table_iter_next (&it, NULL, &v))
+		g_ptr_array_add (a, v);
+	return a;
+}
+
+static gint
+agg_cmp (gconstpointer x, gconstpointer y)
+{
+	const agg_t *a = *(agg_t **) x, *b = *(agg_t **) y;
+	if (a->party != b->party)
+		return a->party < b->party ? -1 : 1;
+	return strcmp (a->kv, b->kv);
+}
+
+static wb_status_t
+write_message_attributes (link_t *L)
+{
+	GPtrArray *all = values_array (L->agg);
+	g_ptr_array_sort (all, agg_cmp);
+	wb_status_t st = WB_OK;
+	sqlite3_stmt *ins = wb_case_stmt (L->cs,
+		"INSERT INTO party_attributes (party, kind, raw, value, source, message, messages)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (!ins) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	for (guint i = 0; i < all->len; i++) {
+		agg_t *a = g_ptr_array_index (all, i);
+		const char *value = a->kv + strlen (a->kind) + 1;
+		/* "message 1 body:href; also messages 2, 3, 4, 5 and 995 more" */
+		GString *sb = g_string_new (NULL);
+		g_string_printf (sb, "message %" PRId64 " %s", a->message, a->loc);
+		for (int64_t k = 0; k < a->count - 1 && k < 4; k++)
+			g_string_append_printf (sb, "%s%" PRId64, k ? ", " : a->count > 2 ? "; also messages "
+						: "; also message ", a->more[k]);
+		if (a->count > 5)
+			g_string_append_printf (sb, " and %" PRId64 " more", a->count - 5);
+		char *src = g_string_free (sb, FALSE);
+		sqlite3_bind_int64 (ins, 1, a->party);
+		sqlite3_bind_text (ins, 2, a->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, value, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, src, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64 (ins, 6, a->message);
+		sqlite3_bind_int64 (ins, 7, a->count);
+		int rc = sqlite3_step (ins);
+		sqlite3_reset (ins);
+		g_free (src);
+		if (rc != SQLITE_DONE) {
+			st = wb_case_fail_db (L->cs, "cannot store party attributes");
+			goto done;
+		}
+	}
+done:
+	g_ptr_array_free (all, TRUE);
+	return st;
+}
+
+static gint
+pair_cmp (gconstpointer x, gconstpointer y)
+{
+	const pair_t *a = *(pair_t **) x, *b = *(pair_t **) y;
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
+static void
+pair_free (gpointer p)
+{
+	pair_t *pr = p;
+	g_array_free (pr->ev, TRUE);
+	g_free (pr);
+}
+
+static int
+uf_find (party_t *ps, int i)
+{
+	while (ps[i].uf != i) {
+		ps[i].uf = ps[ps[i].uf].uf;
+		i = ps[i].uf;
+	}
+	return i;
+}
+
+/* The one line a person reads about a link. */
+static gint
+ev_by_weight (gconstpointer x, gconstpointer y, gpointer evs)
+{
+	const ev_t *a = &g_array_index ((GArray *) evs, ev_t, *(const guint *) x);
+	const ev_t *b = &g_array_index ((GArray *) evs, ev_t, *(const guint *) y);
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	int c = strcmp (a->kind, b->kind);
+	return c ? c : strcmp (a->value, b->value);
+}
+
+/* The one line a person reads about a link: the heaviest shared values
+ * (five at most), why it is weak at most if it is, and what differs. */
+static char *
+link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, pair_t *pr,
+	      GArray *evs, guint32 differ)
+{
+	GString *s = g_string_new (NULL);
+	GArray *order = g_array_copy (pr->ev);
+	g_array_sort_with_data (order, ev_by_weight, evs);
+	g_string_append_printf (s, "%s %.2f: shares ", strength, score);
+	for (guint i = 0; i < order->len && i < 5; i++) {
+		ev_t *e = &g_array_index (evs, ev_t, g_array_index (order, guint, i));
+		g_string_append_printf (s, "%s%s %s", i ? ", " : "", e->kind, e->value);
+		if (e->df > 2)
+			g_string_append_printf (s, " (%" PRId64 " parties)", e->df);
+	}
+	if (order->len > 5)
+		g_string_append_printf (s, " and %u more", order->len - 5);
+	if (pr->all_unspecific) {
+		/* Say why: kinds never enough alone, or values many parties have. */
+		GString *never = g_string_new (NULL), *many = g_string_new (NULL);
+		guint32 seen = 0;
+		for (guint i = 0; i < order->len; i++) {
+			ev_t *e = &g_array_index (evs, ev_t, g_array_index (order, guint, i));
+			int k = wb_attrib_kind_index (e->kind);
+			if (seen & (1u << k))
+				continue;
+			seen |= 1u << k;
+			GString *to = conf->unspecific_kind[k] ? never : many;
+			g_string_append_printf (to, "%s%s", to->len ? ", " : "", e->kind);
+		}
+		g_string_append (s, "; weak at most: only unspecific values are shared (");
+		if (never->len)
+			g_string_append_printf (s, "%s never enough alone", never->str);
+		if (many->len)
+			g_string_append_printf (s, "%s%s values had by many parties", never->len ? "; " : "",
+						many->str);
+		g_string_append_c (s, ')');
+		g_string_free (never, TRUE);
+		g_string_free (many, TRUE);
+	}
+	if (differ) {
+		g_string_append (s, "; differs in ");
+		gboolean first = TRUE;
+		for (int k = 0; wb_attrib_kinds[k]; k++)
+			if (differ & (1u << k)) {
+				g_string_append_printf (s, "%s%s", first ? "" : ", ", wb_attrib_kinds[k]);
+				first = FALSE;
+			}
+	}
+	g_array_free (order, TRUE);
+	return g_string_free (s, FALSE);
+}
+
+typedef struct {
+	char *a, *b, *review, *note;
+} review_t;
+
+static void
+review_free (gpointer p)
+{
+	review_t *r = p;
+	g_free (r->a);
+	g_free (r->b);
+	g_free (r->review);
+	g_free (r->note);
+	g_free (r);
+}
+
+static wb_status_t
+build_links (link_t *L, GPtrArray *reviews)
+{
+	wb_status_t st = WB_OK;
+	wb_case_t *cs = L->cs;
+	sqlite3 *db = wb_case_db (cs);
+	sqlite3_stmt *sp = NULL, *sv = NULL;
+	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
+	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
+	GHashTable *pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_free);
+	GArray *evs = g_array_new (FALSE, FALSE, sizeof (ev_t));
+	GArray *grp = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	GPtrArray *plist = NULL;
+	GHashTable *byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	char *cur_kind = NULL, *cur_value = NULL;
+
+	if (sqlite3_prepare_v2 (db, "SELECT id, name FROM parties ORDER BY id", -1, &sp, NULL)) {
+		st = wb_case_fail_db (cs, "cannot read parties");
+		goto done;
+	}
+	while (sqlite3_step (sp) == SQLITE_ROW) {
+		party_t p = { sqlite3_column_int64 (sp, 0), g_strdup (col (sp, 1)), 0, parr->len };
+		g_array_append_val (parr, p);
+		char *lname = g_utf8_casefold (p.name ? p.name : "", -1);
+		if (!g_hash_table_contains (byname, lname))
+			g_hash_table_insert (byname, lname, GINT_TO_POINTER (parr->len));
+		else
+			g_free (lname);
+	}
+	for (guint i = 0; i < parr->len; i++)
+		g_hash_table_insert (pidx, &g_array_index (parr, party_t, i).id, GUINT_TO_POINTER (i + 1));
+	int64_t n = parr->len;
+	L->stats->parties = n;
+
+	/* Every compared value, grouped: the parties of one value pair up. */
+	if (sqlite3_prepare_v2 (db,
+		"SELECT kind, value, party FROM party_attributes WHERE value IS NOT NULL AND kind IN"
+		" ('name','contact','email','phone','address','country','payee','domain',"
+		"'affiliate_id','ip') ORDER BY kind, value, party", -1, &sv, NULL)) {
+		st = wb_case_fail_db (cs, "cannot read party attributes");
+		goto done;
+	}
+	int rc;
+	for (;;) {
+		rc = sqlite3_step (sv);
+		const char *kind = rc == SQLITE_ROW ? col (sv, 0) : NULL;
+		const char *value = rc == SQLITE_ROW ? col (sv, 1) : NULL;
+		if (cur_kind && (rc != SQLITE_ROW || strcmp (kind, cur_kind) || strcmp (value, cur_value))) {
+			/* Close the group of cur_kind/cur_value. */
+			int64_t df = grp->len;
+			double spec;
+			double w = wb_attrib_weight (L->conf, cur_kind, n, df, &spec);
+			if (df > L->conf->max_parties)
+				L->stats->values_capped++;
+			if (w > 0) {
+				ev_t e = { static_kind (cur_kind), g_string_chunk_insert_const (L->chunk, cur_value),
+					   w, df };
+				guint ei = evs->len;
+				g_array_append_val (evs, e);
+				gboolean unspec = wb_attrib_unspecific (L->conf, cur_kind, spec);
+				int k = wb_attrib_kind_index (cur_kind);
+				for (guint i = 0; i < grp->len; i++)
+					for (guint j = i + 1; j < grp->len; j++) {
+						int64_t a = g_array_index (grp, int64_t, i);
+						int64_t b = g_array_index (grp, int64_t, j);
+						int64_t key = (a << 32) | b;
+						pair_t *pr = g_hash_table_lookup (pairs, &key);
+						if (!pr) {
+							pr = g_new0 (pair_t, 1);
+							pr->a = a;
+							pr->b = b;
+							pr->all_unspecific = TRUE;
+							pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
+							g_hash_table_insert (pairs, g_memdup2 (&key, sizeof key), pr);
+						}
+						pr->score += w;
+						pr->all_unspecific &= unspec;
+						pr->shared_kinds |= 1u << k;
+						g_array_append_val (pr->ev, ei);
+					}
+			}
+			g_array_set_size (grp, 0);
+			g_free (cur_kind);
+			g_free (cur_value);
+			cur_kind = cur_value = NULL;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (!cur_kind) {
+			cur_kind = g_strdup (kind);
+			cur_value = g_strdup (value);
+		}
+		int64_t p = sqlite3_column_int64 (sv, 2);
+		if (!grp->len || g_array_index (grp, int64_t, grp->len - 1) != p)
+			g_array_append_val (grp, p);
+		guint pi = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &p));
+		if (pi)
+			g_array_index (parr, party_t, pi - 1).kinds |= 1u << wb_attrib_kind_index (kind);
+	}
+	if (rc != SQLITE_DONE) {
+		st = wb_case_fail_db (cs, "cannot read party attributes");
+		goto done;
+	}
+
+	/* Reviews carried over from the previous links, by party name. */
+	GHashTable *revs = g_hash_table_new (g_int64_hash, g_int64_equal);
+	GPtrArray *revkeys = g_ptr_array_new_with_free_func (g_free);
+	for (guint i = 0; i < reviews->len; i++) {
+		review_t *r = g_ptr_array_index (reviews, i);
+		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (byname, r->a));
+		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (byname, r->b));
+		if (!ia || !ib || ia == ib)
+			continue;
+		int64_t a = g_array_index (parr, party_t, ia - 1).id;
+		int64_t b = g_array_index (parr, party_t, ib - 1).id;
+		if (a > b) {
+			int64_t t = a; a = b; b = t;
+		}
+		int64_t *key = g_new (int64_t, 1);
+		*key = (a << 32) | b;
+		g_ptr_array_add (revkeys, key);
+		g_hash_table_insert (revs, key, r);
+		if (!g_hash_table_contains (pairs, key)) {
+			pair_t *pr = g_new0 (pair_t, 1);
+			pr->a = a;
+			pr->b = b;
+			pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
+			g_hash_table_insert (pairs, g_memdup2 (key, sizeof *key), pr);
+		}
+	}
+
+	plist = values_array (pairs);
+	g_ptr_array_sort (plist, pair_cmp);
+	sqlite3_stmt *il = wb_case_stmt (cs,
+		"INSERT INTO links (party_a, party_b, score, strength, review, note, summary)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *ie = wb_case_stmt (cs,
+		"INSERT INTO link_evidence (link, kind, value, weight, parties) VALUES (?, ?, ?, ?, ?)");
+	if (!il || !ie) {
+		st = WB_ERR_DB;
+		goto revdone;
+	}
+	for (guint i = 0; i < plist->len; i++) {
+		pair_t *pr = g_ptr_array_index (plist, i);
+		int64_t key = (pr->a << 32) | pr->b;
+		review_t *r = g_hash_table_lookup (revs, &key);
+		const char *strength = wb_attrib_strength (L->conf, pr->score, pr->all_unspecific);
+		int rank = wb_attrib_strength_rank (strength);
+		if (rank == 0 && !r)
+			continue;
+		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &pr->a));
+		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &pr->b));
+		party_t *pa = &g_array_index (parr, party_t, ia - 1);
+		party_t *pb = &g_array_index (parr, party_t, ib - 1);
+		guint32 differ = (pa->kinds & pb->kinds) & ~pr->shared_kinds;
+		char *summary = pr->ev->len ? link_summary (L->conf, strength, pr->score, pr, evs, differ)
+			: g_strdup ("none: no shared values");
+		double score = round (pr->score * 10000.0) / 10000.0;
+		sqlite3_bind_int64 (il, 1, pr->a);
+		sqlite3_bind_int64 (il, 2, pr->b);
+		sqlite3_bind_double (il, 3, score);
+		sqlite3_bind_text (il, 4, strength, -1, SQLITE_STATIC);
+		sqlite3_bind_text (il, 5, r ? r->review : NULL, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (il, 6, r ? r->note : NULL, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (il, 7, summary, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step (il);
+		sqlite3_reset (il);
+		g_free (summary);
+		if (rc != SQLITE_DONE) {
+			st = wb_case_fail_db (cs, "cannot store link");
+			goto revdone;
+		}
+		int64_t lid = sqlite3_last_insert_rowid (db);
+		for (guint j = 0; j < pr->ev->len; j++) {
+			ev_t *e = &g_array_index (evs, ev_t, g_array_index (pr->ev, guint, j));
+			sqlite3_bind_int64 (ie, 1, lid);
+			sqlite3_bind_text (ie, 2, e->kind, -1, SQLITE_STATIC);
+			sqlite3_bind_text (ie, 3, e->value, -1, SQLITE_STATIC);
+			sqlite3_bind_double (ie, 4, round (e->weight * 10000.0) / 10000.0);
+			sqlite3_bind_int64 (ie, 5, e->df);
+			rc = sqlite3_step (ie);
+			sqlite3_reset (ie);
+			if (rc != SQLITE_DONE) {
+				st = wb_case_fail_db (cs, "cannot store link evidence");
+				goto revdone;
+			}
+		}
+		L->stats->links++;
+		if (r)
+			L->stats->reviews_kept++;
+		if (rank == 3)
+			L->stats->strong++;
+		else if (rank == 2)
+			L->stats->moderate++;
+		else if (rank == 1)
+			L->stats->weak++;
+	}
+
+revdone:
+	g_hash_table_destroy (revs);
+	g_ptr_array_free (revkeys, TRUE);
+done:
+	g_free (cur_kind);
+	g_free (cur_value);
+	sqlite3_finalize (sp);
+	sqlite3_finalize (sv);
+	for (guint i = 0; i < parr->len; i++)
+		g_free (g_array_index (parr, party_t, i).name);
+	g_array_free (parr, TRUE);
+	g_hash_table_destroy (pidx);
+	if (plist)
+		g_ptr_array_free (plist, TRUE);
+	g_hash_table_destroy (pairs);
+	g_array_free (evs, TRUE);
+	g_array_free (grp, TRUE);
+	g_hash_table_destroy (byname);
+	return st;
+}
+
+wb_status_t
+wb_attrib_clusters (wb_case_t *cs, int64_t *count)
+{
+	wb_status_t st = WB_OK;
+	sqlite3 *db = wb_case_db (cs);
+	sqlite3_stmt *sp = NULL, *sl = NULL;
+	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
+	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
+	GArray *size = NULL, *cid = NULL;
+	int64_t next = 0;
+	if ((st = exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;")))
+		goto done;
+	if (sqlite3_prepare_v2 (db, "SELECT id FROM parties ORDER BY id", -1, &sp, NULL) ||
+	    sqlite3_prepare_v2 (db, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
+				" OR (review IS NULL AND strength IN ('moderate', 'strong'))", -1, &sl, NULL)) {
+		st = wb_case_fail_db (cs, "cannot read links");
+		goto done;
+	}
+	while (sqlite3_step (sp) == SQLITE_ROW) {
+		party_t p = { sqlite3_column_int64 (sp, 0), NULL, 0, parr->len };
+		g_array_append_val (parr, p);
+	}
+	for (guint i = 0; i < parr->len; i++)
+		g_hash_table_insert (pidx, &g_array_index (parr, party_t, i).id, GUINT_TO_POINTER (i + 1));
+	party_t *ps = (party_t *) parr->data;
+	while (sqlite3_step (sl) == SQLITE_ROW) {
+		int64_t a = sqlite3_column_int64 (sl, 0), b = sqlite3_column_int64 (sl, 1);
+		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &a));
+		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &b));
+		if (!ia || !ib)
+			continue;
+		int x = uf_find (ps, ia - 1), y = uf_find (ps, ib - 1);
+		/* The smaller index is the root: clusters number by smallest id. */
+		if (x < y)
+			ps[y].uf = x;
+		else if (y < x)
+			ps[x].uf = y;
+	}
+	size = g_array_new (FALSE, TRUE, sizeof (int64_t));
+	g_array_set_size (size, parr->len);
+	cid = g_array_new (FALSE, TRUE, sizeof (int64_t));
+	g_array_set_size (cid, parr->len);
+	for (guint i = 0; i < parr->len; i++)
+		g_array_index (size, int64_t, uf_find (ps, i))++;
+	sqlite3_stmt *ic = wb_case_stmt (cs, "INSERT INTO clusters (id, size) VALUES (?, ?)");
+	sqlite3_stmt *im = wb_case_stmt (cs, "INSERT INTO cluster_members (cluster, party) VALUES (?, ?)");
+	if (!ic || !im) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	for (guint i = 0; i < parr->len; i++) {
+		int root = uf_find (ps, i);
+		if (g_array_index (size, int64_t, root) < 2)
+			continue;
+		if (!g_array_index (cid, int64_t, root)) {
+			g_array_index (cid, int64_t, root) = ++next;
+			sqlite3_bind_int64 (ic, 1, next);
+			sqlite3_bind_int64 (ic, 2, g_array_index (size, int64_t, root));
+			int rc = sqlite3_step (ic);
+			sqlite3_reset (ic);
+			if (rc != SQLITE_DONE) {
+				st = wb_case_fail_db (cs, "cannot store clusters");
+				goto done;
+			}
+		}
+		sqlite3_bind_int64 (im, 1, g_array_index (cid, int64_t, root));
+		sqlite3_bind_int64 (im, 2, ps[i].id);
+		int rc = sqlite3_step (im);
+		sqlite3_reset (im);
+		if (rc != SQLITE_DONE) {
+			st = wb_case_fail_db (cs, "cannot store clusters");
+			goto done;
+		}
+	}
+done:
+	if (count)
+		*count = next;
+	sqlite3_finalize (sp);
+	sqlite3_finalize (sl);
+	g_hash_table_destroy (pidx);
+	g_array_free (parr, TRUE);
+	if (size)
+		g_array_free (size, TRUE);
+	if (cid)
+		g_array_free (cid, TRUE);
+	return st;
+}
+
+wb_status_t
+wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *stats)
+{
+	wb_status_t st;
+	link_t L = { cs, conf };
+	memset (stats, 0, sizeof *stats);
+	L.stats = stats;
+	L.index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+					 (GDestroyNotify) g_array_unref);
+	L.agg = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
+	L.scratch = g_string_new (NULL);
+	L.norm = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	L.plans = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+					 (GDestroyNotify) g_bytes_unref, plan_free);
+	L.chunk = g_string_chunk_new (1 << 16);
+	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
+	sqlite3_stmt *sr = NULL;
+
+	/* Keep the analysts' reviews, by the names of the two parties. */
+	if (sqlite3_prepare_v2 (wb_case_db (cs),
+		"SELECT pa.name, pb.name, l.review, l.note FROM links l JOIN parties pa ON pa.id = l.party_a"
+		" JOIN parties pb ON pb.id = l.party_b WHERE l.review IS NOT NULL ORDER BY l.id",
+		-1, &sr, NULL)) {
+		st = wb_case_fail_db (cs, "cannot read reviews");
+		goto done;
+	}
+	while (sqlite3_step (sr) == SQLITE_ROW) {
+		review_t *r = g_new0 (review_t, 1);
+		r->a = g_utf8_casefold (col (sr, 0), -1);
+		r->b = g_utf8_casefold (col (sr, 1), -1);
+		r->review = g_strdup (col (sr, 2));
+		r->note = g_strdup (col (sr, 3));
+		g_ptr_array_add (reviews, r);
+	}
+	/* A large page cache keeps a big rebuild off the disk until commit; the
+	 * index on message_parties is built once after the bulk insert. */
+	if ((st = exec (cs,
+		"PRAGMA cache_size = -262144; DROP INDEX IF EXISTS message_parties_party;"
+		" DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
+		" DELETE FROM links; DELETE FROM message_parties;"
+		" DELETE FROM party_attributes WHERE message IS NOT NULL"
+		"  OR party IN (SELECT id FROM parties WHERE derived = 1);"
+		" DELETE FROM parties WHERE derived = 1;")))
+		goto done;
+
+	/* The roster's values: what messages are matched against. */
+	sqlite3_stmt *sa = wb_case_stmt (cs,
+		"SELECT party, kind, value FROM party_attributes WHERE value IS NOT NULL"
+		" AND kind IN ('email','phone','address','domain','affiliate_id','ip') ORDER BY id");
+	if (!sa) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	while (sqlite3_step (sa) == SQLITE_ROW) {
+		int64_t p = sqlite3_column_int64 (sa, 0);
+		const char *kind = static_kind (col (sa, 1));
+		index_add (&L, intern_kv (&L, kind, col (sa, 2)), p, TRUE);
+	}
+	sqlite3_reset (sa);
+
+	if ((st = scan_messages (&L)))
+		goto done;
+	if ((st = exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)")))
+		goto done;
+	if ((st = write_message_attributes (&L)))
+		goto done;
+	if ((st = build_links (&L, reviews)))
+		goto done;
+	st = wb_attrib_clusters (cs, &stats->clusters);
+done:
+	sqlite3_finalize (sr);
+	g_ptr_array_free (reviews, TRUE);
+	g_hash_table_destroy (L.index);
+	g_string_free (L.scratch, TRUE);
+	g_hash_table_destroy (L.norm);
+	g_hash_table_destroy (L.plans);
+	g_hash_table_destroy (L.agg);
+	g_string_chunk_free (L.chunk);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* finding parties, explain */
+
+wb_status_t
+wb_attrib_find_party (wb_case_t *cs, const char *text, int64_t *id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT id FROM parties WHERE name = ?1 COLLATE NOCASE"
+		" OR (CAST(CAST(?1 AS INTEGER) AS TEXT) = ?1 AND id = CAST(?1 AS INTEGER))"
+		" ORDER BY id LIMIT 3");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, text, -1, SQLITE_TRANSIENT);
+	int64_t ids[3];
+	int n = 0, rc;
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW && n < 3)
+		ids[n++] = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return wb_case_fail_db (cs, "cannot read parties");
+	if (n == 0)
+		return wb_case_fail (cs, WB_ERR_NOT_FOUND, "no party named '%s'", text);
+	if (n > 1)
+		return wb_case_fail (cs, WB_ERR_NOT_FOUND,
+				     "'%s' names %s parties (ids %" PRId64 ", %" PRId64 "%s); give an id",
+				     text, n > 2 ? "several" : "two", ids[0], ids[1], n > 2 ? ", ..." : "");
+	*id = ids[0];
+	return WB_OK;
+}
+
+static void
+shared_free (gpointer p)
+{
+	wb_attrib_shared_t *s = p;
+	g_free (s->kind);
+	g_free (s->value);
+	g_ptr_array_free (s->a_sources, TRUE);
+	g_ptr_array_free (s->b_sources, TRUE);
+	g_free (s);
+}
+
+static void
+differ_free (gpointer p)
+{
+	wb_attrib_differ_t *d = p;
+	g_free (d->kind);
+	g_ptr_array_free (d->a_values, TRUE);
+	g_ptr_array_free (d->b_values, TRUE);
+	g_free (d);
+}
+
+void
+wb_attrib_cmp_free (wb_attrib_cmp_t *cmp)
+{
+	if (!cmp)
+		return;
+	g_free (cmp->a_name);
+	g_free (cmp->b_name);
+	g_ptr_array_free (cmp->shared, TRUE);
+	g_ptr_array_free (cmp->differing, TRUE);
+	g_array_free (cmp->messages, TRUE);
+	g_free (cmp->review);
+	g_free (cmp->note);
+	g_free (cmp);
+}
+
+/* Source text of an attribute row: "roster FILE:LINE column" or
+ * "message N LOCATION; also messages ..." (written by 'link'). */
+static char *
+source_text (sqlite3_stmt *st)
+{
+	return g_strdup (col (st, 2));
+}
+
+/* kind\x1fvalue -> GPtrArray of source texts, for one party; also the
+ * values per kind in *BYKIND (kind -> GPtrArray of values). */
+static wb_status_t
+party_values (wb_case_t *cs, int64_t party, GHashTable *values, GHashTable *bykind)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT kind, value, source, messages FROM party_attributes WHERE party = ?"
+		" AND value IS NOT NULL ORDER BY kind, value, id");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, party);
+	int rc;
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		const char *kind = col (st, 0), *value = col (st, 1);
+		if (wb_attrib_kind_index (kind) < 0)
+			continue;
+		char *k = key2 (kind, value);
+		GPtrArray *srcs = g_hash_table_lookup (values, k);
+		if (!srcs) {
+			srcs = g_ptr_array_new_with_free_func (g_free);
+			g_hash_table_insert (values, g_strdup (k), srcs);
+			GPtrArray *vals = g_hash_table_lookup (bykind, kind);
+			if (!vals) {
+				vals = g_ptr_array_new_with_free_func (g_free);
+				g_hash_table_insert (bykind, g_strdup (kind), vals);
+			}
+			g_ptr_array_add (vals, g_strdup (value));
+		}
+		g_free (k);
+		char *text = source_text (st);
+		gboolean dup = FALSE;
+		for (guint i = 0; i < srcs->len; i++)
+			dup |= strcmp (g_ptr_array_index (srcs, i), text) == 0;
+		if (dup)
+			g_free (text);
+		else
+			g_ptr_array_add (srcs, text);
+	}
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot read party attributes");
+}
+
+static char *
+party_name (wb_case_t *cs, int64_t id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT name FROM parties WHERE id = ?");
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64 (st, 1, id);
+	char *name = sqlite3_step (st) == SQLITE_ROW ? g_strdup (col (st, 0)) : NULL;
+	sqlite3_reset (st);
+	return name;
+}
+
+wb_status_t
+wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64_t b,
+		   wb_attrib_cmp_t **out)
+{
+	wb_status_t st = WB_OK;
+	wb_attrib_cmp_t *cmp = g_new0 (wb_attrib_cmp_t, 1);
+	GHashTable *va = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify) g_ptr_array_unref);
+	GHashTable *vb = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify) g_ptr_array_unref);
+	GHashTable *ka = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify) g_ptr_array_unref);
+	GHashTable *kb = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+						(GDestroyNotify) g_ptr_array_unref);
+	cmp->a = a;
+	cmp->b = b;
+	cmp->a_name = party_name (cs, a);
+	cmp->b_name = party_name (cs, b);
+	cmp->shared = g_ptr_array_new_with_free_func (shared_free);
+	cmp->differing = g_ptr_array_new_with_free_func (differ_free);
+	cmp->messages = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	cmp->all_unspecific = TRUE;
+	if (!cmp->a_name || !cmp->b_name) {
+		st = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no such party");
+		goto done;
+	}
+	if ((st = party_values (cs, a, va, ka)) || (st = party_values (cs, b, vb, kb)))
+		goto done;
+
+	sqlite3_stmt *sn = wb_case_stmt (cs, "SELECT count(*) FROM parties");
+	sqlite3_stmt *sd = wb_case_stmt (cs,
+		"SELECT count(DISTINCT party) FROM party_attributes WHERE kind = ? AND value = ?");
+	if (!sn || !sd) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	int64_t n = sqlite3_step (sn) == SQLITE_ROW ? sqlite3_column_int64 (sn, 0) : 0;
+	sqlite3_reset (sn);
+
+	/* Shared values, in the order 'link' adds them up (kind, value). */
+	GList *keys = g_list_sort (g_hash_table_get_keys (va), (GCompareFunc) strcmp);
+	for (GList *l = keys; l; l = l->next) {
+		const char *k = l->data;
+		GPtrArray *sb = g_hash_table_lookup (vb, k);
+		if (!sb)
+			continue;
+		const char *sep = strchr (k, '\x1f');
+		wb_attrib_shared_t *s = g_new0 (wb_attrib_shared_t, 1);
+		s->kind = g_strndup (k, sep - k);
+		s->value = g_strdup (sep + 1);
+		s->a_sources = g_ptr_array_ref (g_hash_table_lookup (va, k));
+		s->b_sources = g_ptr_array_ref (sb);
+		sqlite3_bind_text (sd, 1, s->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text (sd, 2, s->value, -1, SQLITE_STATIC);
+		s->df = sqlite3_step (sd) == SQLITE_ROW ? sqlite3_column_int64 (sd, 0) : 0;
+		sqlite3_reset (sd);
+		s->weight = wb_attrib_weight (conf, s->kind, n, s->df, &s->spec);
+		cmp->score += s->weight;
+		if (s->weight > 0)
+			cmp->all_unspecific &= wb_attrib_unspecific (conf, s->kind, s->spec);
+		g_ptr_array_add (cmp->shared, s);
+	}
+	g_list_free (keys);
+	/* 'link' counts only values that weigh something. */
+	gboolean any = FALSE;
+	for (guint i = 0; i < cmp->shared->len; i++)
+		any |= ((wb_attrib_shared_t *) g_ptr_array_index (cmp->shared, i))->weight > 0;
+	if (!any)
+		cmp->all_unspecific = FALSE;
+	cmp->strength = wb_attrib_strength (conf, cmp->score, cmp->all_unspecific && any);
+
+	/* Kinds both have with no value in common. */
+	for (int i = 0; wb_attrib_kinds[i]; i++) {
+		GPtrArray *xa = g_hash_table_lookup (ka, wb_attrib_kinds[i]);
+		GPtrArray *xb = g_hash_table_lookup (kb, wb_attrib_kinds[i]);
+		if (!xa || !xb)
+			continue;
+		gboolean common = FALSE;
+		for (guint j = 0; j < cmp->shared->len; j++)
+			common |= !strcmp (((wb_attrib_shared_t *) g_ptr_array_index (cmp->shared, j))->kind,
+					   wb_attrib_kinds[i]);
+		if (common)
+			continue;
+		wb_attrib_differ_t *d = g_new0 (wb_attrib_differ_t, 1);
+		d->kind = g_strdup (wb_attrib_kinds[i]);
+		d->a_values = g_ptr_array_ref (xa);
+		d->b_values = g_ptr_array_ref (xb);
+		g_ptr_array_add (cmp->differing, d);
+	}
+
+	sqlite3_stmt *sm = wb_case_stmt (cs,
+		"SELECT message FROM message_parties WHERE party = ?1 INTERSECT"
+		" SELECT message FROM message_parties WHERE party = ?2 ORDER BY 1");
+	sqlite3_stmt *sl = wb_case_stmt (cs,
+		"SELECT review, note FROM links WHERE party_a = ? AND party_b = ?");
+	if (!sm || !sl) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	sqlite3_bind_int64 (sm, 1, a);
+	sqlite3_bind_int64 (sm, 2, b);
+	while (sqlite3_step (sm) == SQLITE_ROW) {
+		int64_t m = sqlite3_column_int64 (sm, 0);
+		g_array_append_val (cmp->messages, m);
+	}
+	sqlite3_reset (sm);
+	sqlite3_bind_int64 (sl, 1, MIN (a, b));
+	sqlite3_bind_int64 (sl, 2, MAX (a, b));
+	if (sqlite3_step (sl) == SQLITE_ROW) {
+		cmp->review = g_strdup (col (sl, 0));
+		cmp->note = g_strdup (col (sl, 1));
+	}
+	sqlite3_reset (sl);
+done:
+	g_hash_table_destroy (va);
+	g_hash_table_destroy (vb);
+	g_hash_table_destroy (ka);
+	g_hash_table_destroy (kb);
+	if (st) {
+		wb_attrib_cmp_free (cmp);
+		cmp = NULL;
+	}
+	*out = cmp;
+	return st;
+}

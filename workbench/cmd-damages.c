@@ -1,0 +1,285 @@
+#include <getopt.h>
+#include <string.h>
+#include "wb.h"
+#include "damages.h"
+
+static void
+money_col (wb_table_t *t, wb_mode_t mode, int64_t cents)
+{
+	char buf[32];
+	if (mode == WB_MODE_TEXT)
+		wb_table_text (t, wb_format_cents (cents, buf));
+	else
+		wb_table_int (t, cents);
+}
+
+static void
+money_header (wb_table_t *t, wb_mode_t mode, const char *name)
+{
+	char *n = mode == WB_MODE_TEXT ? g_strdup (name) : g_strconcat (name, "_cents", NULL);
+	wb_table_column (t, n, mode == WB_MODE_TEXT ? WB_COL_INT : WB_COL_INT);
+	g_free (n);
+}
+
+static int
+print_scenarios (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_scenarios_t *r)
+{
+	if (mode == WB_MODE_TEXT)
+		fprintf (ctx->out, "Statute set: %s.  'any': the option does not change that statute's amount.\n",
+			 r->statute_source);
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	wb_table_column (t, "statute", WB_COL_TEXT);
+	wb_table_column (t, "plaintiff", WB_COL_TEXT);
+	wb_table_column (t, "incident", WB_COL_TEXT);
+	wb_table_column (t, "due_care", WB_COL_TEXT);
+	wb_table_column (t, "ar_day_rule", WB_COL_TEXT);
+	wb_table_column (t, "violating_messages", WB_COL_INT);
+	money_header (t, mode, "amount");
+	for (guint i = 0; i < r->rows->len; i++) {
+		wb_damages_scenario_t *s = &g_array_index (r->rows, wb_damages_scenario_t, i);
+		wb_table_text (t, s->statute < 0 ? "total" : (const char *) r->ids->pdata[s->statute]);
+		wb_table_text (t, s->plaintiff < 0 ? "any" : wb_plaintiff_name (s->plaintiff));
+		wb_table_text (t, s->incident < 0 ? "any" : wb_incident_rule_name (s->incident));
+		wb_table_text (t, s->due_care < 0 ? "any" : s->due_care ? "yes" : "no");
+		wb_table_text (t, s->ar_day_rule < 0 ? "any" : wb_ar_day_rule_name (s->ar_day_rule));
+		wb_table_int (t, s->violating_messages);
+		money_col (t, mode, s->amount_cents);
+	}
+	wb_table_end (t);
+	return WB_EXIT_OK;
+}
+
+static const char *
+statute_id (const wb_damages_t *d, int i)
+{
+	return ((wb_damages_statute_t *) d->statutes->pdata[i])->id;
+}
+
+static void
+print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
+{
+	/* Trap ids to addresses for --by trap. */
+	GHashTable *addr = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	sqlite3_stmt *q = wb_case_stmt (ctx->cs, "SELECT id, address FROM traps");
+	while (q && sqlite3_step (q) == SQLITE_ROW)
+		g_hash_table_insert (addr, g_strdup_printf ("%lld", (long long) sqlite3_column_int64 (q, 0)),
+				     g_strdup ((const char *) sqlite3_column_text (q, 1)));
+	if (q)
+		sqlite3_reset (q);
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	wb_table_column (t, "statute", WB_COL_TEXT);
+	if (strcmp (by, "day") == 0 || strcmp (by, "incident") == 0) {
+		gboolean inc = by[0] == 'i';
+		GArray *a = inc ? d->incidents : d->days;
+		if (inc)
+			wb_table_column (t, "incident", WB_COL_INT);
+		wb_table_column (t, "local_day", WB_COL_TEXT);
+		wb_table_column (t, "copies", WB_COL_INT);
+		money_header (t, mode, "uncapped");
+		money_header (t, mode, "amount");
+		for (guint i = 0; i < a->len; i++) {
+			wb_damages_group_t *g = &g_array_index (a, wb_damages_group_t, i);
+			wb_table_text (t, statute_id (d, g->statute));
+			if (inc)
+				wb_table_int (t, g->number);
+			wb_table_text (t, g->local_day[0] ? g->local_day : NULL);
+			wb_table_int (t, g->copies);
+			money_col (t, mode, g->uncapped_cents);
+			money_col (t, mode, g->amount_cents);
+		}
+	} else {
+		/* trap or provision: counts and per-message sums (caps apply to
+		 * incidents, days or the action, not to traps or provisions). */
+		gboolean trap = strcmp (by, "trap") == 0;
+		wb_table_column (t, trap ? "trap" : "provision", WB_COL_TEXT);
+		wb_table_column (t, "copies", WB_COL_INT);
+		money_header (t, mode, "uncapped");
+		GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+		GPtrArray *order = g_ptr_array_new ();
+		for (guint i = 0; i < d->rows->len; i++) {
+			wb_damages_row_t *r = &g_array_index (d->rows, wb_damages_row_t, i);
+			char **keys = trap ? NULL : g_strsplit (r->provisions, "; ", -1);
+			char *one[2] = { g_strdup_printf ("%lld", (long long) r->trap), NULL };
+			for (char **k = trap ? one : keys; *k; k++) {
+				char *key = g_strdup_printf ("%s\t%s", statute_id (d, r->statute), *k);
+				int64_t *v = g_hash_table_lookup (h, key);
+				if (!v) {
+					v = g_new0 (int64_t, 2);
+					g_hash_table_insert (h, key, v);
+					g_ptr_array_add (order, key);
+				} else
+					g_free (key);
+				v[0]++;
+				v[1] += r->per_message_cents;
+			}
+			g_free (one[0]);
+			g_strfreev (keys);
+		}
+		for (guint i = 0; i < order->len; i++) {
+			char *key = order->pdata[i];
+			int64_t *v = g_hash_table_lookup (h, key);
+			char **kv = g_strsplit (key, "\t", 2);
+			wb_table_text (t, kv[0]);
+			const char *a = trap ? g_hash_table_lookup (addr, kv[1]) : NULL;
+			wb_table_text (t, a ? a : trap && strcmp (kv[1], "0") == 0 ? "(no trap)" : kv[1]);
+			wb_table_int (t, v[0]);
+			money_col (t, mode, v[1]);
+			g_strfreev (kv);
+		}
+		g_ptr_array_unref (order);
+		g_hash_table_destroy (h);
+	}
+	wb_table_end (t);
+	g_hash_table_destroy (addr);
+}
+
+int
+wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "statute", required_argument, NULL, 's' },
+		{ "plaintiff", required_argument, NULL, 'p' },
+		{ "due-care", no_argument, NULL, 'd' },
+		{ "incident", required_argument, NULL, 'i' },
+		{ "ar-day-rule", required_argument, NULL, 'a' },
+		{ "include-indicators", no_argument, NULL, 'I' },
+		{ "aggravated", no_argument, NULL, 'A' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "scenarios", no_argument, NULL, 'S' },
+		{ "statutes", required_argument, NULL, 'D' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	GPtrArray *ids = g_ptr_array_new ();
+	const char *by = NULL, *format = NULL;
+	gboolean scenarios = FALSE;
+	int c, rc = WB_EXIT_OK;
+	while ((c = getopt_long (argc, argv, "", lopts, NULL)) != -1) {
+		switch (c) {
+		case 's': g_ptr_array_add (ids, optarg); break;
+		case 'p':
+			if (!wb_plaintiff_parse (optarg, &o.plaintiff)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--plaintiff '%s': recipient or provider", optarg);
+			}
+			break;
+		case 'd': o.due_care = TRUE; break;
+		case 'i':
+			if (!wb_incident_rule_parse (optarg, &o.incident)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--incident '%s': campaign-day, campaign or message", optarg);
+			}
+			break;
+		case 'a':
+			if (!wb_ar_day_rule_parse (optarg, &o.ar_day_rule)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--ar-day-rule '%s': per-day or aggregate", optarg);
+			}
+			break;
+		case 'I': o.include_indicators = TRUE; break;
+		case 'A': o.aggravated = TRUE; break;
+		case 'b':
+			by = optarg;
+			if (strcmp (by, "statute") && strcmp (by, "day") && strcmp (by, "incident") &&
+			    strcmp (by, "trap") && strcmp (by, "provision")) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--by '%s': statute, day, incident, trap or provision", by);
+			}
+			break;
+		case 'S': scenarios = TRUE; break;
+		case 'D': o.statutes_dir = optarg; break;
+		case 'F': format = optarg; break;
+		default:
+			g_ptr_array_unref (ids);
+			return wb_usage_error ("damages", "bad option");
+		}
+	}
+	if (optind < argc) {
+		g_ptr_array_unref (ids);
+		return wb_usage_error ("damages", "unexpected argument '%s'", argv[optind]);
+	}
+	wb_mode_t mode = WB_MODE_TEXT;
+	if (format && !wb_parse_mode (format, &mode)) {
+		g_ptr_array_unref (ids);
+		return WB_EXIT_USAGE;
+	}
+	if (!format)
+		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+	g_ptr_array_add (ids, NULL);
+	o.statutes = ids->len > 1 ? (char **) ids->pdata : NULL;
+	if (by && strcmp (by, "statute") == 0)
+		by = NULL;
+	o.summary_only = by == NULL;
+
+	if (scenarios) {
+		wb_damages_scenarios_t *r = NULL;
+		wb_status_t st = wb_damages_scenarios (ctx->cs, &o, &r);
+		g_ptr_array_unref (ids);
+		if (st)
+			return wb_fail_case (ctx, st);
+		rc = print_scenarios (ctx, mode, r);
+		wb_damages_scenarios_free (r);
+		return rc;
+	}
+	wb_damages_t *d = NULL;
+	wb_status_t st = wb_damages_compute (ctx->cs, &o, &d);
+	g_ptr_array_unref (ids);
+	if (st) {
+		rc = wb_fail_case (ctx, st);
+		if (st == WB_ERR_NOT_FOUND)
+			wb_hint ("'workbench statutes %s' lists the statute ids", ctx->case_path);
+		return rc;
+	}
+	if (by)
+		print_by (ctx, mode, d, by);
+	else if (mode == WB_MODE_JSON) {
+		char *j = wb_damages_json (d);
+		fprintf (ctx->out, "%s\n", j);
+		g_free (j);
+	} else {
+		if (mode == WB_MODE_TEXT) {
+			fprintf (ctx->out, "Plaintiff: %s   incident: %s   due care: %s   Arkansas day rule: %s%s%s\n",
+				 wb_plaintiff_name (d->opts.plaintiff), wb_incident_rule_name (d->opts.incident),
+				 d->opts.due_care ? "yes" : "no", wb_ar_day_rule_name (d->opts.ar_day_rule),
+				 d->opts.include_indicators ? "   indicators counted" : "",
+				 d->opts.aggravated ? "   aggravated" : "");
+			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s\n", d->statute_source,
+				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)");
+		}
+		wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+		static const char *const cols[] = { "statute", "messages", "violating_messages", "incidents",
+			"days", "excluded_nexus", "excluded_effective", "excluded_limitations",
+			"excluded_analyst", "excluded_by_statute" };
+		for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
+			wb_table_column (t, cols[i], i ? WB_COL_INT : WB_COL_TEXT);
+		money_header (t, mode, "uncapped");
+		money_header (t, mode, "amount");
+		for (guint i = 0; i < d->statutes->len; i++) {
+			wb_damages_statute_t *s = d->statutes->pdata[i];
+			wb_table_text (t, s->id);
+			wb_table_int (t, s->messages);
+			wb_table_int (t, s->violating_messages);
+			wb_table_int (t, s->incidents);
+			wb_table_int (t, s->days);
+			wb_table_int (t, s->excluded_nexus);
+			wb_table_int (t, s->excluded_effective);
+			wb_table_int (t, s->excluded_limitations);
+			wb_table_int (t, s->excluded_analyst);
+			wb_table_int (t, s->excluded_by_statute);
+			money_col (t, mode, s->uncapped_cents);
+			money_col (t, mode, s->amount_cents);
+		}
+		if (mode == WB_MODE_TEXT) {
+			wb_table_text (t, "total");
+			for (int i = 0; i < 9; i++)
+				wb_table_null (t);
+			wb_table_null (t);
+			money_col (t, mode, d->total_cents);
+		}
+		wb_table_end (t);
+	}
+	wb_damages_free (d);
+	return rc;
+}

@@ -1,0 +1,43 @@
+#include <getopt.h>
+#include <string.h>
+#include "attrib-cmd.h"
+
+/* 'parties CASE [--role R]': the roster and the parties found in evidence. */
+int
+wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "role", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	const char *format = NULL, *role = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'F')
+			format = optarg;
+		else if (c == 'r')
+			role = optarg;
+		else
+			return wb_usage_error ("parties", "bad option");
+	}
+	if (optind < argc)
+		return wb_usage_error ("parties", "unexpected argument '%s'", argv[optind]);
+	if (role && strcmp (role, "sender") && strcmp (role, "affiliate") &&
+	    strcmp (role, "advertiser") && strcmp (role, "other"))
+		return wb_usage_error ("parties", "--role '%s': give sender, affiliate, advertiser or other", role);
+	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
+	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
+		"SELECT p.id, p.name, p.role, CASE p.derived WHEN 1 THEN 'evidence' ELSE 'roster' END AS origin,"
+		" p.source,"
+		" (SELECT count(DISTINCT message) FROM message_parties mp WHERE mp.party = p.id) AS messages,"
+		" (SELECT count(*) FROM links l WHERE (l.party_a = p.id OR l.party_b = p.id)"
+		"   AND l.strength <> 'none' AND coalesce(l.review, '') <> 'rejected') AS links,"
+		" (SELECT cluster FROM cluster_members cm WHERE cm.party = p.id) AS cluster"
+		" FROM parties p WHERE ?1 IS NULL OR p.role = ?1 ORDER BY p.id");
+	if (!st)
+		return wb_fail_case (ctx, WB_ERR_DB);
+	sqlite3_bind_text (st, 1, role, -1, SQLITE_TRANSIENT);
+	int rc = wb_attrib_print (ctx, st, mode, "itttttiii");
+	return wb_finish_output (ctx, rc);
+}

@@ -1,0 +1,103 @@
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include "attrib-cmd.h"
+
+/* 'review CASE PARTY PARTY confirm|reject [--note TEXT]': an analyst's
+ * decision on a link, in the custody log; 'link' keeps it. */
+int
+wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "note", required_argument, NULL, 'n' },
+		{ NULL }
+	};
+	const char *note = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n')
+			note = optarg;
+		else
+			return wb_usage_error ("review", "bad option");
+	}
+	if (argc - optind != 3)
+		return wb_usage_error ("review", "give two parties and confirm or reject");
+	const char *decision = argv[optind + 2];
+	const char *review = !strcmp (decision, "confirm") ? "confirmed"
+		: !strcmp (decision, "reject") ? "rejected" : NULL;
+	if (!review)
+		return wb_usage_error ("review", "'%s': give confirm or reject", decision);
+	wb_case_t *cs = ctx->cs;
+	int64_t a, b;
+	wb_status_t st;
+	if ((st = wb_attrib_find_party (cs, argv[optind], &a)) ||
+	    (st = wb_attrib_find_party (cs, argv[optind + 1], &b)))
+		return wb_fail_case (ctx, st);
+	if (a == b) {
+		wb_error ("'%s' and '%s' are the same party", argv[optind], argv[optind + 1]);
+		return WB_EXIT_FAIL;
+	}
+	if (a > b) {
+		int64_t t = a; a = b; b = t;
+	}
+	wb_attrib_conf_t *conf = wb_attrib_conf_or_error ();
+	if (!conf)
+		return WB_EXIT_FAIL;
+	wb_attrib_cmp_t *cmp = NULL;
+	int64_t run;
+	gboolean tx = FALSE;
+	if ((st = wb_attrib_compare (cs, conf, a, b, &cmp)))
+		goto done;
+	if ((st = wb_case_begin (cs)))
+		goto done;
+	tx = TRUE;
+	if ((st = wb_case_run_begin (cs, "review", ctx->command_line, &run)))
+		goto done;
+	sqlite3_stmt *s = wb_case_stmt (cs,
+		"INSERT INTO links (party_a, party_b, score, strength, review, note, summary)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+		" ON CONFLICT (party_a, party_b) DO UPDATE SET review = ?5, note = ?6");
+	if (!s) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	char *summary = g_strdup_printf ("%s %.2f: not linked by 'link' when reviewed", cmp->strength,
+					 cmp->score);
+	sqlite3_bind_int64 (s, 1, a);
+	sqlite3_bind_int64 (s, 2, b);
+	sqlite3_bind_double (s, 3, round (cmp->score * 10000.0) / 10000.0);
+	sqlite3_bind_text (s, 4, cmp->strength, -1, SQLITE_STATIC);
+	sqlite3_bind_text (s, 5, review, -1, SQLITE_STATIC);
+	sqlite3_bind_text (s, 6, note, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (s, 7, summary, -1, g_free);
+	int rc = sqlite3_step (s);
+	sqlite3_reset (s);
+	if (rc != SQLITE_DONE) {
+		st = wb_case_fail_db (cs, "cannot record review");
+		goto done;
+	}
+	char *detail = g_strdup_printf ("link %s (%" PRId64 ") - %s (%" PRId64 "): %s%s%s",
+					cmp->a_name, a, cmp->b_name, b, review, note ? ": " : "",
+					note ? note : "");
+	st = wb_attrib_clusters (cs, NULL);
+	if (!st)
+		st = wb_case_custody (cs, run, "review", detail);
+	if (!st)
+		st = wb_case_run_end (cs, run, detail);
+	if (!st)
+		st = wb_case_commit (cs);
+	if (!st) {
+		tx = FALSE;
+		fprintf (ctx->out, "Link %s - %s %s\n", cmp->a_name, cmp->b_name, review);
+	}
+	g_free (detail);
+done:
+	if (tx && st)
+		wb_case_rollback (cs);
+	wb_attrib_cmp_free (cmp);
+	wb_attrib_conf_free (conf);
+	if (st)
+		return wb_fail_case (ctx, st);
+	return wb_finish_output (ctx, WB_EXIT_OK);
+}

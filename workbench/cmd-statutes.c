@@ -1,0 +1,62 @@
+#include <getopt.h>
+#include "wb.h"
+#include "statute.h"
+
+/* 'statutes CASE [--statutes DIR]': the statute files in force. */
+int
+wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "statutes", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	const char *dir = NULL, *format = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': dir = optarg; break;
+		case 'F': format = optarg; break;
+		default: return wb_usage_error ("statutes", "bad option");
+		}
+	}
+	if (optind < argc)
+		return wb_usage_error ("statutes", "unexpected argument '%s'", argv[optind]);
+	wb_mode_t mode = WB_MODE_TEXT;
+	if (format && !wb_parse_mode (format, &mode))
+		return WB_EXIT_USAGE;
+	if (!format)
+		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+	wb_statute_set_t *set = NULL;
+	wb_status_t st = wb_statutes_for (ctx->cs, dir, &set);
+	if (st)
+		return wb_fail_case (ctx, st);
+	if (mode == WB_MODE_TEXT) {
+		if (set->installed)
+			fprintf (ctx->out, "Statute set: stored in the case (%s)\n", set->digest);
+		else if (dir)
+			fprintf (ctx->out, "Statute set: edited copy in '%s' (%s)\n", dir, set->digest);
+		else
+			fprintf (ctx->out, "Statute set: built-in, read-only: the case holds no statute files (%s)\n",
+				 set->digest);
+	}
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	static const char *const cols[] = { "id", "citation", "jurisdiction", "effective",
+		"limitations_years", "provisions", "sha256", "source" };
+	for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
+		wb_table_column (t, cols[i], i == 4 || i == 5 ? WB_COL_INT : WB_COL_TEXT);
+	for (guint i = 0; i < set->statutes->len; i++) {
+		wb_statute_t *s = set->statutes->pdata[i];
+		wb_table_text (t, s->id);
+		wb_table_text (t, s->citation);
+		wb_table_text (t, s->jurisdiction);
+		wb_table_text (t, s->effective);
+		wb_table_int (t, s->limitations_years);
+		wb_table_int (t, s->provisions->len);
+		wb_table_text (t, s->sha256);
+		wb_table_text (t, set->installed ? "case" : s->origin);
+	}
+	wb_table_end (t);
+	wb_statute_set_free (set);
+	return WB_EXIT_OK;
+}

@@ -1,0 +1,1205 @@
+/* The damages engine.  The case is read once into compact arrays (copies,
+ * per statute a violation mask per copy); each scenario is then a few passes
+ * over those arrays, so the 24 scenarios of --scenarios cost little more
+ * than one. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "damages.h"
+#include "output.h"
+#include "rules.h"
+#include "statute.h"
+
+enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING };
+
+typedef struct {
+	int64_t id;
+	int64_t trap_id;
+	int trap;            /* index into traps, -1 none */
+	int day;             /* YYYYMMDD, -1 undated */
+	int dayidx;
+	int group[3];        /* incident group per wb_incident_rule_t */
+	int64_t campaign;    /* near-duplicate group, -1 none */
+} copy_t;
+
+typedef struct {
+	char *state, *provider_state;
+} trap_t;
+
+typedef struct {
+	gboolean commercial_no;         /* taken out of this statute */
+	int nexus;                      /* analyst on the nexus: 0 none, 1 has it, 2 lacks it */
+	int star;                       /* 0, 1 violation, 2 no-violation */
+	guint32 yes, no;                /* provision-specific */
+} analyst_t;
+
+typedef struct {
+	wb_statute_set_t *set;
+	int nst;
+	gboolean *selected;
+	GArray *copies;                 /* copy_t, by id */
+	GArray *traps;                  /* trap_t, indexed by trap index */
+	int ngroups[3], ndays;
+	int *day_of;                    /* dayidx -> YYYYMMDD */
+	guint32 **cert, **ind;          /* per statute, per copy */
+	GHashTable *analyst;            /* copy index -> analyst_t[nst + 1] (last: statute '*') */
+	guint8 **state;                 /* per statute, per copy: ST_* */
+	guint32 **vmask;                /* final violated provisions */
+	guint8 **cls;                   /* provision giving the amount, 0xff: statute's */
+	int *taker;                     /* per statute: statute that takes its overlapping copies, -1 */
+	char *rules_source;
+	int filed_day;
+	/* scratch for one statute pass */
+	int64_t *gsum;
+	int *gstamp, *dstamp, stamp;
+	int64_t *dsum;
+} eng_t;
+
+typedef struct {
+	wb_incident_rule_t incident;
+	gboolean due_care;
+	wb_ar_day_rule_t ar;
+	wb_plaintiff_t plaintiff;
+	gboolean aggravated;
+} scen_t;
+
+typedef struct {
+	int64_t considered, violating, incidents, days, uncapped, amount;
+	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute;
+} res_t;
+
+static const char *const plaintiff_names[] = { "recipient", "provider" };
+static const char *const incident_names[] = { "campaign-day", "campaign", "message" };
+static const char *const ar_names[] = { "per-day", "aggregate" };
+
+const char *wb_plaintiff_name (wb_plaintiff_t p) { return plaintiff_names[p]; }
+const char *wb_incident_rule_name (wb_incident_rule_t r) { return incident_names[r]; }
+const char *wb_ar_day_rule_name (wb_ar_day_rule_t r) { return ar_names[r]; }
+
+static gboolean
+parse_name (const char *s, const char *const *names, int n, int *out)
+{
+	for (int i = 0; i < n; i++)
+		if (g_strcmp0 (s, names[i]) == 0) {
+			*out = i;
+			return TRUE;
+		}
+	return FALSE;
+}
+
+gboolean wb_plaintiff_parse (const char *s, wb_plaintiff_t *out)
+{ int v; if (!parse_name (s, plaintiff_names, 2, &v)) return FALSE; *out = v; return TRUE; }
+gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out)
+{ int v; if (!parse_name (s, incident_names, 3, &v)) return FALSE; *out = v; return TRUE; }
+gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out)
+{ int v; if (!parse_name (s, ar_names, 2, &v)) return FALSE; *out = v; return TRUE; }
+
+void
+wb_damages_opts_init (wb_damages_opts_t *opts)
+{
+	memset (opts, 0, sizeof *opts);
+	opts->plaintiff = WB_PLAINTIFF_RECIPIENT;
+	opts->incident = WB_INCIDENT_CAMPAIGN_DAY;
+	opts->ar_day_rule = WB_AR_PER_DAY;
+}
+
+static void
+eng_free (eng_t *e)
+{
+	if (!e)
+		return;
+	for (int s = 0; s < e->nst; s++) {
+		if (e->cert) g_free (e->cert[s]);
+		if (e->ind) g_free (e->ind[s]);
+		if (e->state) g_free (e->state[s]);
+		if (e->vmask) g_free (e->vmask[s]);
+		if (e->cls) g_free (e->cls[s]);
+	}
+	g_free (e->cert); g_free (e->ind); g_free (e->state); g_free (e->vmask); g_free (e->cls);
+	g_free (e->selected);
+	g_free (e->taker);
+	if (e->copies) g_array_unref (e->copies);
+	if (e->traps) {
+		for (guint i = 0; i < e->traps->len; i++) {
+			trap_t *t = &g_array_index (e->traps, trap_t, i);
+			g_free (t->state);
+			g_free (t->provider_state);
+		}
+		g_array_unref (e->traps);
+	}
+	if (e->analyst) g_hash_table_destroy (e->analyst);
+	g_free (e->day_of);
+	g_free (e->gsum); g_free (e->gstamp); g_free (e->dstamp); g_free (e->dsum);
+	g_free (e->rules_source);
+	wb_statute_set_free (e->set);
+	g_free (e);
+}
+
+static int
+copy_cmp (const void *a, const void *b)
+{
+	int64_t x = ((const copy_t *) a)->id, y = ((const copy_t *) b)->id;
+	return x < y ? -1 : x > y;
+}
+
+/* Index of message ID among the copies, or -1. */
+static int
+copy_find (eng_t *e, int64_t id)
+{
+	int lo = 0, hi = (int) e->copies->len - 1;
+	copy_t *c = (copy_t *) e->copies->data;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (c[mid].id == id)
+			return mid;
+		if (c[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int
+day_parse (const char *s)
+{
+	/* local_day is written by ingest as YYYY-MM-DD; a quick parse. */
+	if (!s)
+		return -1;
+	return wb_day_number (s);
+}
+
+/* The two large scans (messages, facts) run on a second, read-only
+ * connection without SQLite's per-call mutex, which costs a tenth of the
+ * time over ten million rows.  Only when the caller has no transaction open:
+ * a second connection would not see uncommitted rows. */
+static sqlite3_stmt *
+scan_stmt (wb_case_t *cs, sqlite3 **db2, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_get_autocommit (wb_case_db (cs)) &&
+	    sqlite3_open_v2 (wb_case_path (cs), db2, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2 (*db2, sql, -1, &q, NULL) == SQLITE_OK)
+		return q;
+	if (*db2) {
+		sqlite3_close_v2 (*db2);
+		*db2 = NULL;
+	}
+	return wb_case_stmt (cs, sql);
+}
+
+static void
+scan_end (sqlite3_stmt *q, sqlite3 *db2)
+{
+	if (db2) {
+		sqlite3_finalize (q);
+		sqlite3_close_v2 (db2);
+	} else if (q)
+		sqlite3_reset (q);
+}
+
+static wb_status_t
+load_copies (wb_case_t *cs, eng_t *e)
+{
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT id, address, state, provider_state FROM traps ORDER BY id");
+	if (!q)
+		return WB_ERR_DB;
+	GHashTable *trap_idx = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	e->traps = g_array_new (FALSE, TRUE, sizeof (trap_t));
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t *k = g_new (int64_t, 1);
+		*k = sqlite3_column_int64 (q, 0);
+		trap_t t = { g_strdup ((const char *) sqlite3_column_text (q, 2)),
+			     g_strdup ((const char *) sqlite3_column_text (q, 3)) };
+		if (t.state) g_strstrip (t.state);
+		if (t.provider_state) g_strstrip (t.provider_state);
+		g_hash_table_insert (trap_idx, k, GINT_TO_POINTER (e->traps->len + 1));
+		g_array_append_val (e->traps, t);
+	}
+	sqlite3_reset (q);
+
+	sqlite3 *db2 = NULL;
+	q = scan_stmt (cs, &db2, "SELECT id, trap_id, local_day, campaign FROM messages");
+	if (!q) {
+		g_hash_table_destroy (trap_idx);
+		return WB_ERR_DB;
+	}
+	e->copies = g_array_new (FALSE, TRUE, sizeof (copy_t));
+	int rc;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		copy_t c = { 0 };
+		c.id = sqlite3_column_int64 (q, 0);
+		c.trap_id = sqlite3_column_int64 (q, 1);
+		c.trap = GPOINTER_TO_INT (g_hash_table_lookup (trap_idx, &c.trap_id)) - 1;
+		c.day = day_parse ((const char *) sqlite3_column_text (q, 2));
+		c.campaign = sqlite3_column_type (q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (q, 3);
+		g_array_append_val (e->copies, c);
+	}
+	if (rc != SQLITE_DONE)
+		wb_case_fail (cs, WB_ERR_DB, "cannot read messages: %s", sqlite3_errmsg (sqlite3_db_handle (q)));
+	scan_end (q, db2);
+	g_hash_table_destroy (trap_idx);
+	if (rc != SQLITE_DONE)
+		return WB_ERR_DB;
+	qsort (e->copies->data, e->copies->len, sizeof (copy_t), copy_cmp);
+
+	/* Number days and incident groups in order of first appearance. */
+	GHashTable *days = g_hash_table_new (g_direct_hash, g_direct_equal);
+	GHashTable *camp = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	GHashTable *cday = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	GArray *dayv = g_array_new (FALSE, FALSE, sizeof (int));
+	for (guint i = 0; i < e->copies->len; i++) {
+		copy_t *c = &g_array_index (e->copies, copy_t, i);
+		gboolean has_camp = c->campaign >= 0;
+		int64_t cp = c->campaign;
+		gpointer v;
+		if (g_hash_table_lookup_extended (days, GINT_TO_POINTER (c->day), NULL, &v))
+			c->dayidx = GPOINTER_TO_INT (v);
+		else {
+			c->dayidx = dayv->len;
+			g_hash_table_insert (days, GINT_TO_POINTER (c->day), GINT_TO_POINTER (c->dayidx));
+			g_array_append_val (dayv, c->day);
+		}
+		c->group[WB_INCIDENT_MESSAGE] = i;
+		if (!has_camp) {
+			/* No near-duplicate group: the copy is its own campaign. */
+			c->group[WB_INCIDENT_CAMPAIGN] = e->ngroups[WB_INCIDENT_CAMPAIGN]++;
+			c->group[WB_INCIDENT_CAMPAIGN_DAY] = e->ngroups[WB_INCIDENT_CAMPAIGN_DAY]++;
+			continue;
+		}
+		int64_t kc = cp, kd = cp * 100000000LL + (c->day < 0 ? 0 : c->day);
+		if (g_hash_table_lookup_extended (camp, &kc, NULL, &v))
+			c->group[WB_INCIDENT_CAMPAIGN] = GPOINTER_TO_INT (v);
+		else {
+			c->group[WB_INCIDENT_CAMPAIGN] = e->ngroups[WB_INCIDENT_CAMPAIGN]++;
+			g_hash_table_insert (camp, g_memdup2 (&kc, sizeof kc),
+					     GINT_TO_POINTER (c->group[WB_INCIDENT_CAMPAIGN]));
+		}
+		if (g_hash_table_lookup_extended (cday, &kd, NULL, &v))
+			c->group[WB_INCIDENT_CAMPAIGN_DAY] = GPOINTER_TO_INT (v);
+		else {
+			c->group[WB_INCIDENT_CAMPAIGN_DAY] = e->ngroups[WB_INCIDENT_CAMPAIGN_DAY]++;
+			g_hash_table_insert (cday, g_memdup2 (&kd, sizeof kd),
+					     GINT_TO_POINTER (c->group[WB_INCIDENT_CAMPAIGN_DAY]));
+		}
+	}
+	e->ngroups[WB_INCIDENT_MESSAGE] = e->copies->len;
+	e->ndays = dayv->len;
+	e->day_of = (int *) g_array_free (dayv, FALSE);
+	g_hash_table_destroy (days);
+	g_hash_table_destroy (camp);
+	g_hash_table_destroy (cday);
+	return WB_OK;
+}
+
+static analyst_t *
+analyst_for (eng_t *e, int ci)
+{
+	analyst_t *a = g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci));
+	if (!a) {
+		a = g_new0 (analyst_t, e->nst + 1);
+		g_hash_table_insert (e->analyst, GINT_TO_POINTER (ci), a);
+	}
+	return a;
+}
+
+static void
+add_analyst (eng_t *e, int ci, const char *statute, const char *prov, gboolean violation)
+{
+	if (strcmp (statute, "*") == 0) {
+		if (strcmp (prov, "commercial") == 0 && !violation)
+			analyst_for (e, ci)[e->nst].commercial_no = TRUE;
+		return;
+	}
+	int s = wb_statute_set_index (e->set, statute);
+	if (s < 0)
+		return;                 /* a statute not in this set */
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	if (strcmp (prov, "commercial") == 0) {
+		if (!violation)
+			analyst_for (e, ci)[s].commercial_no = TRUE;
+		return;
+	}
+	if (strcmp (prov, "*") == 0) {
+		analyst_for (e, ci)[s].star = violation ? 1 : 2;
+		return;
+	}
+	if (strcmp (prov, "nexus") == 0) {
+		analyst_for (e, ci)[s].nexus = violation ? 1 : 2;
+		return;
+	}
+	int p = wb_statute_provision_index (st, prov);
+	if (p < 0)
+		return;
+	analyst_t *a = &analyst_for (e, ci)[s];
+	if (violation) {
+		a->yes |= 1u << p;
+		a->no &= ~(1u << p);
+	} else {
+		a->no |= 1u << p;
+		a->yes &= ~(1u << p);
+	}
+}
+
+/* Rule findings and analyst findings into the per-copy masks. */
+static wb_status_t
+load_findings (wb_case_t *cs, eng_t *e)
+{
+	int n = e->copies->len;
+	e->cert = g_new0 (guint32 *, e->nst);
+	e->ind = g_new0 (guint32 *, e->nst);
+	for (int s = 0; s < e->nst; s++) {
+		e->cert[s] = g_new0 (guint32, n);
+		e->ind[s] = g_new0 (guint32, n);
+	}
+	e->analyst = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+	/* Rule findings: the masks wb_rules_apply() stored, when they were made
+	 * with this statute set from the current facts (a million rows for a
+	 * million copies); else evaluated here from the facts (ten million). */
+	sqlite3_stmt *q = NULL;
+	int rc;
+	gboolean stored = wb_rules_current (cs, e->set);
+	if (stored) {
+		sqlite3 *db2 = NULL;
+		q = scan_stmt (cs, &db2, "SELECT message, masks FROM rule_masks");
+		if (!q)
+			return WB_ERR_DB;
+		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+			int ci = copy_find (e, sqlite3_column_int64 (q, 0));
+			const guint8 *b = sqlite3_column_blob (q, 1);
+			if (sqlite3_column_bytes (q, 1) != e->nst * 8) {
+				stored = FALSE;
+				break;
+			}
+			for (int s = 0; ci >= 0 && s < e->nst; s++) {
+				guint32 le[2];
+				memcpy (le, b + s * 8, 8);
+				e->cert[s][ci] = GUINT32_FROM_LE (le[0]);
+				e->ind[s][ci] = GUINT32_FROM_LE (le[1]);
+			}
+		}
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			stored = FALSE;
+		scan_end (q, db2);
+		if (stored) {
+			char *run = wb_case_info (cs, "rules_run");
+			e->rules_source = g_strdup_printf ("stored rule findings (run %s)", run ? run : "?");
+			g_free (run);
+		} else
+			for (int s = 0; s < e->nst; s++) {
+				memset (e->cert[s], 0, n * sizeof (guint32));
+				memset (e->ind[s], 0, n * sizeof (guint32));
+			}
+	}
+	if (!stored) {
+		e->rules_source = g_strdup ("rule findings computed from the facts");
+		wb_fact_t facts[WB_FACT_COUNT];
+		/* Values are short ('0', '1', a category): copied into fixed
+		 * buffers; a longer one goes to the chunk. */
+		char vbuf[WB_FACT_COUNT][64];
+		GStringChunk *chunk = g_string_chunk_new (4096);
+		sqlite3 *db2 = NULL;
+		q = scan_stmt (cs, &db2, "SELECT message, name, value, confidence = 'indicator' FROM facts");
+		if (!q) {
+			g_string_chunk_free (chunk);
+			return WB_ERR_DB;
+		}
+		int64_t cur = -1;
+		memset (facts, 0, sizeof facts);
+		for (;;) {
+			rc = sqlite3_step (q);
+			int64_t m = rc == SQLITE_ROW ? sqlite3_column_int64 (q, 0) : -2;
+			if (m != cur && cur >= 0) {
+				int ci = copy_find (e, cur);
+				for (int s = 0; ci >= 0 && s < e->nst; s++) {
+					if (!e->selected[s])
+						continue;
+					wb_statute_t *st = e->set->statutes->pdata[s];
+					for (guint p = 0; p < st->provisions->len; p++) {
+						wb_rule_result_t r = wb_rule_eval (st->provisions->pdata[p], facts, NULL);
+						if (r == WB_RULE_CERTAIN)
+							e->cert[s][ci] |= 1u << p;
+						else if (r == WB_RULE_INDICATOR)
+							e->ind[s][ci] |= 1u << p;
+					}
+				}
+				memset (facts, 0, sizeof facts);
+				g_string_chunk_clear (chunk);
+			}
+			if (rc != SQLITE_ROW)
+				break;
+			cur = m;
+			int f = wb_fact_index ((const char *) sqlite3_column_text (q, 1));
+			if (f < 0)
+				continue;
+			const char *val = (const char *) sqlite3_column_text (q, 2);
+			int vlen = sqlite3_column_bytes (q, 2);
+			if (!val)
+				continue;
+			if (vlen < (int) sizeof vbuf[0]) {
+				memcpy (vbuf[f], val, vlen + 1);
+				facts[f].value = vbuf[f];
+			} else
+				facts[f].value = g_string_chunk_insert (chunk, val);
+			facts[f].indicator = sqlite3_column_int (q, 3);
+		}
+		if (rc != SQLITE_DONE)
+			wb_case_fail (cs, WB_ERR_DB, "cannot read facts: %s", sqlite3_errmsg (sqlite3_db_handle (q)));
+		scan_end (q, db2);
+		g_string_chunk_free (chunk);
+		if (rc != SQLITE_DONE)
+			return WB_ERR_DB;
+	}
+	/* 'always' checks hold for copies without any facts too. */
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		guint32 always = 0;
+		for (guint p = 0; p < st->provisions->len; p++)
+			if (((wb_provision_t *) st->provisions->pdata[p])->kind == WB_CHECK_ALWAYS)
+				always |= 1u << p;
+		if (always)
+			for (int ci = 0; ci < n; ci++)
+				e->cert[s][ci] |= always;
+	}
+
+	q = wb_case_stmt (cs, "SELECT message, statute, provision, finding FROM findings"
+			      " WHERE source = 'analyst' ORDER BY id");
+	if (!q)
+		return WB_ERR_DB;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int ci = copy_find (e, sqlite3_column_int64 (q, 0));
+		if (ci < 0)
+			continue;
+		add_analyst (e, ci, (const char *) sqlite3_column_text (q, 1),
+			     (const char *) sqlite3_column_text (q, 2),
+			     g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "violation") == 0);
+	}
+	sqlite3_reset (q);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot read findings");
+	return WB_OK;
+}
+
+/* Scope and final violations per statute and copy (independent of the
+ * scenario). */
+static void
+classify (eng_t *e, gboolean include_indicators)
+{
+	int n = e->copies->len;
+	e->state = g_new0 (guint8 *, e->nst);
+	e->vmask = g_new0 (guint32 *, e->nst);
+	e->cls = g_new0 (guint8 *, e->nst);
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		e->state[s] = g_new0 (guint8, n);
+		e->vmask[s] = g_new0 (guint32, n);
+		e->cls[s] = g_new0 (guint8, n);
+		if (!e->selected[s])
+			continue;
+		int lim_start = -1;
+		if (st->limitations_years > 0 && e->filed_day > 0) {
+			GDate *d = g_date_new_dmy (e->filed_day % 100, (e->filed_day / 100) % 100, e->filed_day / 10000);
+			g_date_subtract_years (d, st->limitations_years);
+			lim_start = g_date_get_year (d) * 10000 + g_date_get_month (d) * 100 + g_date_get_day (d);
+			g_date_free (d);
+		}
+		/* Nexus per trap. */
+		guint8 *nexus_ok = g_new0 (guint8, e->traps->len + 1);
+		for (guint t = 0; t < e->traps->len; t++) {
+			trap_t *tr = &g_array_index (e->traps, trap_t, t);
+			unsigned have = 0;
+			if (tr->state && g_ascii_strcasecmp (tr->state, st->jurisdiction) == 0)
+				have |= WB_NEXUS_RESIDENT;
+			if (tr->provider_state && g_ascii_strcasecmp (tr->provider_state, st->jurisdiction) == 0)
+				have |= WB_NEXUS_PROVIDER;
+			if (st->nexus == 0)
+				nexus_ok[t] = 1;
+			else if (st->nexus_all)
+				nexus_ok[t] = (have & st->nexus) == st->nexus;
+			else
+				nexus_ok[t] = (have & st->nexus) != 0;
+		}
+		guint32 all = st->provisions->len == 32 ? 0xffffffffu : (1u << st->provisions->len) - 1;
+		for (int ci = 0; ci < n; ci++) {
+			copy_t *c = &g_array_index (e->copies, copy_t, ci);
+			analyst_t *a = g_hash_table_size (e->analyst)
+				? g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci)) : NULL;
+			/* An analyst may find the nexus the trap does not show (sent
+			 * from the state) or deny the one it shows; a copy in no
+			 * trap has no recipient either way. */
+			gboolean has = c->trap >= 0 && nexus_ok[c->trap];
+			if (a && c->trap >= 0 && a[s].nexus)
+				has = a[s].nexus == 1;
+			if (!has) {
+				e->state[s][ci] = ST_NEXUS;
+				continue;
+			}
+			if (c->day < 0 || c->day < st->effective_day) {
+				e->state[s][ci] = ST_EFFECTIVE;
+				continue;
+			}
+			if (lim_start > 0 && c->day < lim_start) {
+				e->state[s][ci] = ST_LIMITATIONS;
+				continue;
+			}
+			guint32 rule = e->cert[s][ci] | (include_indicators ? e->ind[s][ci] : 0);
+			guint32 v = rule;
+			if (a) {
+				if (a[e->nst].commercial_no || a[s].commercial_no)
+					v = 0, rule = rule ? rule : 1;
+				else {
+					if (a[s].star == 2)
+						v = 0;
+					else if (a[s].star == 1)
+						v = all;
+					v = (v & ~a[s].no) | a[s].yes;
+				}
+			}
+			e->vmask[s][ci] = v;
+			e->state[s][ci] = v ? ST_VIOLATING : rule ? ST_ANALYST : ST_CLEAN;
+			/* The provision that gives the copy its amount: the largest. */
+			guint8 cls = 0xff;
+			int64_t best = st->per_message_cents;
+			gboolean best_unc = FALSE;
+			for (guint p = 0; v && p < st->provisions->len; p++) {
+				if (!(v & (1u << p)))
+					continue;
+				wb_provision_t *pr = st->provisions->pdata[p];
+				int64_t amt = pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
+				if (amt > best || (amt == best && pr->uncapped && !best_unc)) {
+					best = amt;
+					best_unc = pr->uncapped;
+					cls = p;
+				}
+			}
+			e->cls[s][ci] = cls;
+		}
+		g_free (nexus_ok);
+	}
+}
+
+static inline gboolean
+counted (eng_t *e, int s, int ci)
+{
+	if (e->state[s][ci] != ST_VIOLATING)
+		return FALSE;
+	int t = e->taker[s];
+	return t < 0 || e->state[t][ci] != ST_VIOLATING;
+}
+
+#define ADD(a, b) do { if (__builtin_add_overflow ((a), (b), &(a))) goto overflow; } while (0)
+
+static int64_t
+elect (wb_election_t el, int64_t sum, int64_t cap)
+{
+	return el == WB_ELECT_GREATER ? MAX (sum, cap) : MIN (sum, cap);
+}
+
+/* One statute under one scenario.  Returns FALSE on overflow. */
+static gboolean
+statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r)
+{
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	int n = e->copies->len;
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
+	wb_election_t el = st->election[sc->plaintiff];
+	int64_t capped = 0, free_part = 0, amount = 0, ndays_capped = 0;
+	memset (r, 0, sizeof *r);
+	e->stamp++;
+	for (int ci = 0; ci < n; ci++) {
+		guint8 state = e->state[s][ci];
+		switch (state) {
+		case ST_NEXUS: r->ex_nexus++; continue;
+		case ST_EFFECTIVE: r->ex_eff++; continue;
+		case ST_LIMITATIONS: r->ex_lim++; continue;
+		case ST_ANALYST: r->ex_analyst++; r->considered++; continue;
+		case ST_CLEAN: r->considered++; continue;
+		}
+		r->considered++;
+		if (!counted (e, s, ci)) {
+			r->ex_statute++;
+			continue;
+		}
+		copy_t *c = &g_array_index (e->copies, copy_t, ci);
+		r->violating++;
+		guint8 cls = e->cls[s][ci];
+		wb_provision_t *pr = cls == 0xff ? NULL : st->provisions->pdata[cls];
+		int64_t pm = pr && pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
+		if (dc)
+			pm = MIN (pm, st->due_care_per_message_cents);
+		ADD (r->uncapped, pm);
+		int g = c->group[sc->incident];
+		if (e->gstamp[g] != e->stamp) {
+			e->gstamp[g] = e->stamp;
+			e->gsum[g] = 0;
+			r->incidents++;
+		}
+		if (e->dstamp[c->dayidx] != e->stamp) {
+			e->dstamp[c->dayidx] = e->stamp;
+			e->dsum[c->dayidx] = 0;
+			r->days++;
+		}
+		if (pr && pr->uncapped) {
+			ADD (free_part, pm);
+			continue;
+		}
+		ADD (capped, pm);
+		if (st->cap == WB_CAP_INCIDENT)
+			ADD (e->gsum[g], pm);
+		else if (st->cap == WB_CAP_DAY) {
+			if (e->dsum[c->dayidx] == 0)
+				ndays_capped++;
+			ADD (e->dsum[c->dayidx], pm);
+		}
+	}
+	if (r->violating && capped) {
+		switch (st->cap) {
+		case WB_CAP_NONE:
+			amount = capped;
+			break;
+		case WB_CAP_INCIDENT:
+			/* Each group once: walk the copies again, clearing sums. */
+			for (int ci = 0; ci < n; ci++) {
+				if (!counted (e, s, ci))
+					continue;
+				int g = g_array_index (e->copies, copy_t, ci).group[sc->incident];
+				if (e->gsum[g]) {
+					ADD (amount, elect (el, e->gsum[g], cap));
+					e->gsum[g] = 0;
+				}
+			}
+			break;
+		case WB_CAP_DAY:
+			if (sc->ar == WB_AR_AGGREGATE) {
+				int64_t total_cap;
+				if (__builtin_mul_overflow (cap, ndays_capped, &total_cap))
+					goto overflow;
+				amount = elect (el, capped, total_cap);
+			} else
+				for (int d = 0; d < e->ndays; d++)
+					if (e->dstamp[d] == e->stamp && e->dsum[d])
+						ADD (amount, elect (el, e->dsum[d], cap));
+			break;
+		case WB_CAP_ACTION:
+			amount = elect (el, capped, cap);
+			break;
+		}
+	}
+	ADD (amount, free_part);
+	if (sc->aggravated && st->aggravated_multiplier > 1 &&
+	    __builtin_mul_overflow (amount, (int64_t) st->aggravated_multiplier, &amount))
+		goto overflow;
+	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
+	r->amount = may_sue ? amount : 0;
+	return TRUE;
+overflow:
+	return FALSE;
+}
+
+/* Decide, for each pair of statutes that exclude each other, which one
+ * counts the copies violating both: the assignment with the larger sum of
+ * the two amounts (the plaintiff elects the better action); on a tie the
+ * statute with the smaller id. */
+static gboolean
+resolve_exclusions (eng_t *e, const scen_t *sc)
+{
+	for (int s = 0; s < e->nst; s++)
+		e->taker[s] = -1;
+	for (int a = 0; a < e->nst; a++) {
+		if (!e->selected[a])
+			continue;
+		wb_statute_t *sa = e->set->statutes->pdata[a];
+		for (int b = a + 1; b < e->nst; b++) {
+			if (!e->selected[b])
+				continue;
+			wb_statute_t *sb = e->set->statutes->pdata[b];
+			if (!g_strv_contains ((const char *const *) sa->excludes, sb->id) &&
+			    !g_strv_contains ((const char *const *) sb->excludes, sa->id))
+				continue;
+			res_t ra, rb;
+			int64_t t1, t2;
+			e->taker[b] = a;            /* a takes the shared copies */
+			e->taker[a] = -1;
+			if (!statute_amount (e, a, sc, &ra) || !statute_amount (e, b, sc, &rb) ||
+			    __builtin_add_overflow (ra.amount, rb.amount, &t1))
+				return FALSE;
+			e->taker[b] = -1;
+			e->taker[a] = b;
+			if (!statute_amount (e, a, sc, &ra) || !statute_amount (e, b, sc, &rb) ||
+			    __builtin_add_overflow (ra.amount, rb.amount, &t2))
+				return FALSE;
+			if (t1 >= t2) {
+				e->taker[a] = -1;
+				e->taker[b] = a;
+			}
+		}
+	}
+	return TRUE;
+}
+
+static wb_status_t
+eng_load (wb_case_t *cs, const wb_damages_opts_t *opts, eng_t **out)
+{
+	eng_t *e = g_new0 (eng_t, 1);
+	wb_status_t s;
+	*out = NULL;
+	if ((s = wb_statutes_for (cs, opts->statutes_dir, &e->set)))
+		goto fail;
+	e->nst = e->set->statutes->len;
+	e->selected = g_new0 (gboolean, e->nst);
+	e->taker = g_new (int, e->nst);
+	if (opts->statutes && opts->statutes[0]) {
+		for (char **id = opts->statutes; *id; id++) {
+			int i = wb_statute_set_index (e->set, *id);
+			if (i < 0) {
+				s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "unknown statute '%s'", *id);
+				goto fail;
+			}
+			e->selected[i] = TRUE;
+		}
+	} else
+		for (int i = 0; i < e->nst; i++)
+			e->selected[i] = TRUE;
+	char *filed = wb_case_info (cs, "filed");
+	e->filed_day = filed ? wb_day_number (filed) : -1;
+	g_free (filed);
+	if ((s = load_copies (cs, e)) || (s = load_findings (cs, e)))
+		goto fail;
+	classify (e, opts->include_indicators);
+	int maxg = MAX (e->ngroups[0], MAX (e->ngroups[1], e->ngroups[2]));
+	e->gsum = g_new0 (int64_t, maxg + 1);
+	e->gstamp = g_new0 (int, maxg + 1);
+	e->dsum = g_new0 (int64_t, e->ndays + 1);
+	e->dstamp = g_new0 (int, e->ndays + 1);
+	*out = e;
+	return WB_OK;
+fail:
+	eng_free (e);
+	return s;
+}
+
+static char *
+set_source (eng_t *e)
+{
+	if (e->set->installed)
+		return g_strdup ("case");
+	if (strcmp (e->set->source, "built-in") == 0)
+		return g_strdup ("built-in (not installed in the case)");
+	return g_strdup (e->set->source);
+}
+
+static void
+statute_free (gpointer p)
+{
+	wb_damages_statute_t *s = p;
+	g_free (s->id);
+	g_free (s->citation);
+	g_free (s->method);
+	g_free (s);
+}
+
+void
+wb_damages_free (wb_damages_t *d)
+{
+	if (!d)
+		return;
+	if (d->statutes)
+		g_ptr_array_unref (d->statutes);
+	if (d->rows)
+		g_array_unref (d->rows);
+	if (d->strings)
+		g_string_chunk_free (d->strings);
+	if (d->incidents)
+		g_array_unref (d->incidents);
+	if (d->days)
+		g_array_unref (d->days);
+	g_strfreev (d->opts.statutes);
+	g_free ((char *) d->opts.statutes_dir);
+	g_free (d->statute_source);
+	g_free (d->statute_digest);
+	g_free (d->rules_source);
+	g_free (d->filed);
+	g_free (d);
+}
+
+static void
+fmt_day (int day, char out[11])
+{
+	if (day < 0)
+		out[0] = 0;
+	else
+		g_snprintf (out, 11, "%04u-%02u-%02u", (unsigned) (day / 10000) % 10000u,
+			    (unsigned) (day / 100) % 100u, (unsigned) day % 100u);
+}
+
+static char *
+method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
+{
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	GString *m = g_string_new (NULL);
+	char a[32], b[32];
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	int64_t pm = dc ? st->due_care_per_message_cents : st->per_message_cents;
+	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
+	g_string_append_printf (m, "%s: %lld of %lld copies in scope violate it (", st->citation,
+				(long long) r->violating, (long long) r->considered);
+	g_string_append_printf (m, "excluded: %lld no nexus, %lld before %s or undated, %lld outside the limitations period, "
+				"%lld by analyst findings, %lld counted under an excluding statute). ",
+				(long long) r->ex_nexus, (long long) r->ex_eff, st->effective,
+				(long long) r->ex_lim, (long long) r->ex_analyst, (long long) r->ex_statute);
+	g_string_append_printf (m, "%s per copy%s", wb_format_cents (pm, a), dc ? " (due care)" : "");
+	for (guint p = 0; p < st->provisions->len; p++) {
+		wb_provision_t *pr = st->provisions->pdata[p];
+		if (pr->per_message_cents >= 0 && !dc)
+			g_string_append_printf (m, ", %s for %s%s", wb_format_cents (pr->per_message_cents, b),
+						pr->label, pr->uncapped ? " (not capped)" : "");
+	}
+	const char *el = st->election[sc->plaintiff] == WB_ELECT_GREATER ? "greater" : "lesser";
+	switch (st->cap) {
+	case WB_CAP_NONE: g_string_append (m, ", no cap"); break;
+	case WB_CAP_INCIDENT:
+		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incident%s", el,
+					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents,
+					r->incidents == 1 ? "" : "s");
+		break;
+	case WB_CAP_DAY:
+		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld day%s", el,
+					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days, r->days == 1 ? "" : "s");
+		break;
+	case WB_CAP_ACTION:
+		g_string_append_printf (m, ", %s of that and %s per action", el, wb_format_cents (cap, b));
+		break;
+	}
+	g_string_append_printf (m, " for a %s.", plaintiff_names[sc->plaintiff]);
+	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
+	if (!may_sue)
+		g_string_append_printf (m, " A %s may not sue under this statute: amount 0.", plaintiff_names[sc->plaintiff]);
+	if (sc->aggravated && st->aggravated_multiplier > 1)
+		g_string_append_printf (m, " Aggravated: times %d.", st->aggravated_multiplier);
+	if (st->limitations_years && e->filed_day < 0)
+		g_string_append (m, " No filing date in the case: limitations not applied.");
+	return g_string_free (m, FALSE);
+}
+
+/* Rows, incidents and days of statute S for the result. */
+static gboolean
+details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
+{
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	int n = e->copies->len;
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
+	wb_election_t el = st->election[sc->plaintiff];
+	int maxg = e->ngroups[sc->incident];
+	int *num = g_new0 (int, maxg);              /* group -> index in incidents + 1 */
+	int *dnum = g_new0 (int, e->ndays);
+	guint inc0 = d->incidents->len, day0 = d->days->len;
+	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, NULL);
+	for (int ci = 0; ci < n; ci++) {
+		if (!counted (e, s, ci))
+			continue;
+		copy_t *c = &g_array_index (e->copies, copy_t, ci);
+		guint8 cls = e->cls[s][ci];
+		wb_provision_t *pr = cls == 0xff ? NULL : st->provisions->pdata[cls];
+		int64_t pm = pr && pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
+		if (dc)
+			pm = MIN (pm, st->due_care_per_message_cents);
+		int g = c->group[sc->incident];
+		char day[11];
+		fmt_day (c->day, day);
+		if (!num[g]) {
+			wb_damages_group_t grp = { s, d->incidents->len - inc0 + 1, "", 0, 0, 0 };
+			memcpy (grp.local_day, day, 11);
+			g_array_append_val (d->incidents, grp);
+			num[g] = d->incidents->len - inc0;
+		}
+		wb_damages_group_t *ig = &g_array_index (d->incidents, wb_damages_group_t, inc0 + num[g] - 1);
+		if (strcmp (ig->local_day, day) != 0)
+			ig->local_day[0] = 0;               /* spans days */
+		ig->copies++;
+		if (__builtin_add_overflow (ig->uncapped_cents, pm, &ig->uncapped_cents))
+			goto overflow;
+		if (!dnum[c->dayidx]) {
+			wb_damages_group_t grp = { s, 0, "", 0, 0, 0 };
+			memcpy (grp.local_day, day, 11);
+			g_array_append_val (d->days, grp);
+			dnum[c->dayidx] = d->days->len - day0;
+		}
+		wb_damages_group_t *dg = &g_array_index (d->days, wb_damages_group_t, day0 + dnum[c->dayidx] - 1);
+		dg->copies++;
+		if (__builtin_add_overflow (dg->uncapped_cents, pm, &dg->uncapped_cents))
+			goto overflow;
+		/* Capped parts go in amount_cents for now; caps applied below. */
+		if (!(pr && pr->uncapped)) {
+			ig->amount_cents += pm;
+			dg->amount_cents += pm;
+		}
+		guint32 v = e->vmask[s][ci];
+		char *pl = g_hash_table_lookup (provs, &v);
+		if (!pl) {
+			GString *t = g_string_new (NULL);
+			for (guint p = 0; p < st->provisions->len; p++)
+				if (v & (1u << p))
+					g_string_append_printf (t, "%s%s", t->len ? "; " : "",
+								((wb_provision_t *) st->provisions->pdata[p])->label);
+			pl = g_string_chunk_insert_const (d->strings, t->str);
+			g_string_free (t, TRUE);
+			g_hash_table_insert (provs, g_memdup2 (&v, sizeof v), pl);
+		}
+		wb_damages_row_t row = { c->id, s, num[g], "", pl, pm, c->trap_id, pr && pr->uncapped };
+		memcpy (row.local_day, day, 11);
+		g_array_append_val (d->rows, row);
+	}
+	for (guint i = inc0; i < d->incidents->len; i++) {
+		wb_damages_group_t *g = &g_array_index (d->incidents, wb_damages_group_t, i);
+		int64_t capped = g->amount_cents, free_part = g->uncapped_cents - capped;
+		g->amount_cents = (st->cap == WB_CAP_INCIDENT && capped ? elect (el, capped, cap) : capped) + free_part;
+	}
+	for (guint i = day0; i < d->days->len; i++) {
+		wb_damages_group_t *g = &g_array_index (d->days, wb_damages_group_t, i);
+		int64_t capped = g->amount_cents, free_part = g->uncapped_cents - capped;
+		g->amount_cents = (st->cap == WB_CAP_DAY && sc->ar == WB_AR_PER_DAY && capped
+				   ? elect (el, capped, cap) : capped) + free_part;
+	}
+	g_free (num);
+	g_free (dnum);
+	g_hash_table_destroy (provs);
+	return TRUE;
+overflow:
+	g_free (num);
+	g_free (dnum);
+	g_hash_table_destroy (provs);
+	return FALSE;
+}
+
+wb_status_t
+wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t **out)
+{
+	eng_t *e = NULL;
+	wb_status_t s;
+	*out = NULL;
+	if ((s = eng_load (cs, opts, &e)))
+		return s;
+	wb_damages_t *d = g_new0 (wb_damages_t, 1);
+	d->opts = *opts;
+	d->opts.statutes = g_strdupv (opts->statutes);
+	d->opts.statutes_dir = g_strdup (opts->statutes_dir);
+	d->statutes = g_ptr_array_new_with_free_func (statute_free);
+	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
+	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
+	d->days = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
+	d->strings = g_string_chunk_new (1024);
+	d->statute_source = set_source (e);
+	d->statute_digest = g_strdup (e->set->digest);
+	d->rules_source = g_strdup (e->rules_source);
+	d->filed = wb_case_info (cs, "filed");
+	d->copies = e->copies->len;
+	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated };
+	if (!resolve_exclusions (e, &sc))
+		goto overflow;
+	for (int i = 0; i < e->nst; i++) {
+		if (!e->selected[i])
+			continue;
+		wb_statute_t *st = e->set->statutes->pdata[i];
+		res_t r;
+		if (!statute_amount (e, i, &sc, &r))
+			goto overflow;
+		wb_damages_statute_t *ds = g_new0 (wb_damages_statute_t, 1);
+		ds->id = g_strdup (st->id);
+		ds->citation = g_strdup (st->citation);
+		ds->messages = r.considered;
+		ds->violating_messages = r.violating;
+		ds->incidents = r.incidents;
+		ds->days = r.days;
+		ds->uncapped_cents = r.uncapped;
+		ds->amount_cents = r.amount;
+		ds->excluded_nexus = r.ex_nexus;
+		ds->excluded_effective = r.ex_eff;
+		ds->excluded_limitations = r.ex_lim;
+		ds->excluded_by_statute = r.ex_statute;
+		ds->excluded_analyst = r.ex_analyst;
+		ds->method = method_text (e, i, &sc, &r);
+		g_ptr_array_add (d->statutes, ds);
+		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
+			goto overflow;
+		if (!opts->summary_only && !details (e, i, &sc, d))
+			goto overflow;
+	}
+	/* Statute indexes in rows and groups refer to d->statutes. */
+	if (!opts->summary_only) {
+		int *map = g_new0 (int, e->nst);
+		for (int i = 0, k = 0; i < e->nst; i++)
+			map[i] = e->selected[i] ? k++ : -1;
+		for (guint i = 0; i < d->rows->len; i++)
+			g_array_index (d->rows, wb_damages_row_t, i).statute =
+				map[g_array_index (d->rows, wb_damages_row_t, i).statute];
+		for (guint i = 0; i < d->incidents->len; i++)
+			g_array_index (d->incidents, wb_damages_group_t, i).statute =
+				map[g_array_index (d->incidents, wb_damages_group_t, i).statute];
+		for (guint i = 0; i < d->days->len; i++)
+			g_array_index (d->days, wb_damages_group_t, i).statute =
+				map[g_array_index (d->days, wb_damages_group_t, i).statute];
+		g_free (map);
+	}
+	eng_free (e);
+	*out = d;
+	return WB_OK;
+overflow:
+	eng_free (e);
+	wb_damages_free (d);
+	return wb_case_fail (cs, WB_ERR_OVERFLOW, "an amount does not fit in 64-bit cents");
+}
+
+static void
+json_int (GString *j, const char *key, int64_t v, gboolean comma)
+{
+	g_string_append_printf (j, "%s\"%s\": %lld", comma ? ", " : "", key, (long long) v);
+}
+
+char *
+wb_damages_json (const wb_damages_t *d)
+{
+	GString *j = g_string_new ("{\"plaintiff\": ");
+	wb_json_string (j, plaintiff_names[d->opts.plaintiff]);
+	g_string_append_printf (j, ", \"due_care\": %s, \"incident\": ", d->opts.due_care ? "true" : "false");
+	wb_json_string (j, incident_names[d->opts.incident]);
+	g_string_append (j, ", \"statutes\": [");
+	for (guint i = 0; i < d->statutes->len; i++) {
+		wb_damages_statute_t *s = d->statutes->pdata[i];
+		g_string_append (j, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		wb_json_string (j, s->id);
+		json_int (j, "messages", s->messages, TRUE);
+		json_int (j, "violating_messages", s->violating_messages, TRUE);
+		json_int (j, "incidents", s->incidents, TRUE);
+		json_int (j, "days", s->days, TRUE);
+		json_int (j, "uncapped_cents", s->uncapped_cents, TRUE);
+		json_int (j, "amount_cents", s->amount_cents, TRUE);
+		g_string_append (j, ", \"citation\": ");
+		wb_json_string (j, s->citation);
+		json_int (j, "excluded_nexus", s->excluded_nexus, TRUE);
+		json_int (j, "excluded_effective", s->excluded_effective, TRUE);
+		json_int (j, "excluded_limitations", s->excluded_limitations, TRUE);
+		json_int (j, "excluded_analyst", s->excluded_analyst, TRUE);
+		json_int (j, "excluded_by_statute", s->excluded_by_statute, TRUE);
+		g_string_append (j, ", \"method\": ");
+		wb_json_string (j, s->method);
+		g_string_append (j, "}");
+	}
+	g_string_append (j, d->statutes->len ? "\n], " : "], ");
+	json_int (j, "total_cents", d->total_cents, FALSE);
+	g_string_append (j, ", \"ar_day_rule\": ");
+	wb_json_string (j, ar_names[d->opts.ar_day_rule]);
+	g_string_append_printf (j, ", \"include_indicators\": %s, \"aggravated\": %s, \"statute_set\": ",
+				d->opts.include_indicators ? "true" : "false", d->opts.aggravated ? "true" : "false");
+	wb_json_string (j, d->statute_source);
+	g_string_append (j, ", \"statute_set_sha256\": ");
+	wb_json_string (j, d->statute_digest);
+	g_string_append (j, ", \"rules\": ");
+	wb_json_string (j, d->rules_source);
+	g_string_append (j, ", \"filed\": ");
+	if (d->filed)
+		wb_json_string (j, d->filed);
+	else
+		g_string_append (j, "null");
+	json_int (j, "copies", d->copies, TRUE);
+	g_string_append (j, "}");
+	return g_string_free (j, FALSE);
+}
+
+/* ---- scenarios ---- */
+
+void
+wb_damages_scenarios_free (wb_damages_scenarios_t *s)
+{
+	if (!s)
+		return;
+	g_ptr_array_unref (s->ids);
+	g_array_unref (s->rows);
+	g_free (s->statute_source);
+	g_free (s);
+}
+
+/* Stable (g_array_sort is a merge sort): keeps the combination order. */
+static int
+scen_cmp (gconstpointer a, gconstpointer b)
+{
+	return ((const wb_damages_scenario_t *) a)->statute - ((const wb_damages_scenario_t *) b)->statute;
+}
+
+wb_status_t
+wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_scenarios_t **out)
+{
+	eng_t *e = NULL;
+	wb_status_t s;
+	*out = NULL;
+	if ((s = eng_load (cs, opts, &e)))
+		return s;
+	wb_damages_scenarios_t *r = g_new0 (wb_damages_scenarios_t, 1);
+	r->ids = g_ptr_array_new_with_free_func (g_free);
+	r->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_scenario_t));
+	r->statute_source = set_source (e);
+	/* Which dimensions matter to each statute (with its exclusion partners). */
+	int *dims = g_new0 (int, e->nst);
+	for (int i = 0; i < e->nst; i++) {
+		wb_statute_t *st = e->set->statutes->pdata[i];
+		g_ptr_array_add (r->ids, g_strdup (st->id));
+		for (int k = 0; k < e->nst; k++) {
+			wb_statute_t *o = e->set->statutes->pdata[k];
+			if (k != i && !g_strv_contains ((const char *const *) st->excludes, o->id) &&
+			    !g_strv_contains ((const char *const *) o->excludes, st->id))
+				continue;
+			if (o->cap == WB_CAP_INCIDENT) dims[i] |= 1;
+			if (o->due_care_per_message_cents >= 0) dims[i] |= 2;
+			if (o->cap == WB_CAP_DAY) dims[i] |= 4;
+			if (o->election[0] != o->election[1] || !o->plaintiff_recipient || !o->plaintiff_provider)
+				dims[i] |= 8;
+		}
+	}
+	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	GArray *totals = g_array_new (FALSE, TRUE, sizeof (wb_damages_scenario_t));
+	for (int pl = 0; pl < 2; pl++)
+		for (int inc = 0; inc < 3; inc++)
+			for (int dc = 0; dc < 2; dc++)
+				for (int ar = 0; ar < 2; ar++) {
+					scen_t sc = { inc, dc, ar, pl, opts->aggravated };
+					if (!resolve_exclusions (e, &sc))
+						goto overflow;
+					wb_damages_scenario_t tot = { -1, inc, dc, ar, pl, 0, 0 };
+					for (int i = 0; i < e->nst; i++) {
+						if (!e->selected[i])
+							continue;
+						res_t res;
+						if (!statute_amount (e, i, &sc, &res))
+							goto overflow;
+						tot.violating_messages += res.violating;
+						if (__builtin_add_overflow (tot.amount_cents, res.amount, &tot.amount_cents))
+							goto overflow;
+						wb_damages_scenario_t row = {
+							i, dims[i] & 1 ? inc : -1, dims[i] & 2 ? dc : -1,
+							dims[i] & 4 ? ar : -1, dims[i] & 8 ? pl : -1,
+							res.violating, res.amount };
+						char *key = g_strdup_printf ("%d %d %d %d %d", i, row.incident, row.due_care,
+									     row.ar_day_rule, row.plaintiff);
+						if (g_hash_table_add (seen, key))
+							g_array_append_val (r->rows, row);
+					}
+					g_array_append_val (totals, tot);
+				}
+	/* Each statute's rows together, then the totals. */
+	g_array_sort (r->rows, scen_cmp);
+	g_array_append_vals (r->rows, totals->data, totals->len);
+	g_array_unref (totals);
+	g_hash_table_destroy (seen);
+	g_free (dims);
+	eng_free (e);
+	*out = r;
+	return WB_OK;
+overflow:
+	g_array_unref (totals);
+	g_hash_table_destroy (seen);
+	g_free (dims);
+	eng_free (e);
+	wb_damages_scenarios_free (r);
+	return wb_case_fail (cs, WB_ERR_OVERFLOW, "an amount does not fit in 64-bit cents");
+}

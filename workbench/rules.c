@@ -1,0 +1,395 @@
+/* Rule findings from facts. */
+#include <string.h>
+#include "rules.h"
+
+static gboolean
+cond_holds (const wb_cond_t *c, const wb_fact_t facts[])
+{
+	const wb_fact_t *f = &facts[c->fact];
+	if (!f->value)
+		return FALSE;
+	gboolean eq = f->value[0] == c->value[0] && strcmp (f->value, c->value) == 0;
+	return c->negate ? !eq : eq;
+}
+
+wb_rule_result_t
+wb_rule_eval (const wb_provision_t *p, const wb_fact_t facts[WB_FACT_COUNT], GString *evidence)
+{
+	if (p->kind == WB_CHECK_ALWAYS) {
+		if (evidence)
+			g_string_append (evidence, "always (presumed: every copy in a trap is unsolicited commercial mail)");
+		return WB_RULE_CERTAIN;
+	}
+	if (p->kind == WB_CHECK_ANALYST)
+		return WB_RULE_NONE;
+	int best = -1;
+	wb_rule_result_t res = WB_RULE_NONE;
+	for (guint a = 0; a < p->alternatives->len; a++) {
+		GArray *conds = p->alternatives->pdata[a];
+		gboolean all = TRUE, ind = FALSE;
+		for (guint i = 0; i < conds->len && all; i++) {
+			const wb_cond_t *c = &g_array_index (conds, wb_cond_t, i);
+			all = cond_holds (c, facts);
+			ind |= facts[c->fact].indicator;
+		}
+		if (!all)
+			continue;
+		if (res == WB_RULE_NONE || (res == WB_RULE_INDICATOR && !ind)) {
+			res = ind ? WB_RULE_INDICATOR : WB_RULE_CERTAIN;
+			best = a;
+		}
+		if (res == WB_RULE_CERTAIN)
+			break;
+	}
+	if (evidence && best >= 0) {
+		GArray *conds = p->alternatives->pdata[best];
+		for (guint i = 0; i < conds->len; i++) {
+			const wb_cond_t *c = &g_array_index (conds, wb_cond_t, i);
+			const wb_fact_t *f = &facts[c->fact];
+			g_string_append_printf (evidence, "%s%s=%s (%s)", i ? "; " : "", wb_fact_name (c->fact),
+						f->value, f->indicator ? "indicator" : "certain");
+			if (f->evidence && *f->evidence)
+				g_string_append_printf (evidence, ": %s", f->evidence);
+		}
+	}
+	return res;
+}
+
+gboolean
+wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
+{
+	char *digest = wb_case_info (cs, "rules_statutes");
+	char *run = wb_case_info (cs, "rules_run");
+	gboolean ok = digest && run && strcmp (digest, set->digest) == 0;
+	if (ok) {
+		sqlite3_stmt *q = wb_case_stmt (cs,
+			"SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
+			" AND command IN ('ingest', 'reanalyze')");
+		ok = q != NULL;
+		if (q) {
+			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (run, NULL, 10));
+			ok = sqlite3_step (q) == SQLITE_ROW && sqlite3_column_int64 (q, 0) == 0;
+			sqlite3_reset (q);
+		}
+	}
+	g_free (digest);
+	g_free (run);
+	return ok;
+}
+
+wb_status_t
+wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count)
+{
+	wb_statute_set_t *own_set = NULL;
+	wb_status_t s = WB_OK;
+	int64_t n = 0, copies = 0;
+	char *now = wb_now_iso ();
+	GString *ev = g_string_new (NULL);
+	/* Strings of the current copy's facts, freed when the copy changes. */
+	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+	wb_fact_t facts[WB_FACT_COUNT];
+	gboolean own = sqlite3_get_autocommit (wb_case_db (cs));
+
+	if (!set) {
+		if ((s = wb_statutes_load_case (cs, &own_set)))
+			goto done;
+		set = own_set;
+	}
+	if (own && (s = wb_case_begin (cs)))
+		goto done;
+	sqlite3_stmt *del = wb_case_stmt (cs, "DELETE FROM findings WHERE source = 'rule'");
+	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+		s = wb_case_fail_db (cs, "cannot replace rule findings");
+		goto done;
+	}
+	del = wb_case_stmt (cs, "DELETE FROM rule_masks");
+	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+		s = wb_case_fail_db (cs, "cannot replace rule findings");
+		goto done;
+	}
+	guint nst = set->statutes->len;
+	guint8 *masks = g_new0 (guint8, nst * 8 + 1);
+	/* A separate statement (not cached) so the insert statements can be
+	 * used while it steps. */
+	sqlite3_stmt *q = NULL;
+	if (sqlite3_prepare_v2 (wb_case_db (cs),
+				"SELECT message, name, value, confidence, evidence FROM facts ORDER BY message",
+				-1, &q, NULL) != SQLITE_OK) {
+		s = wb_case_fail_db (cs, "cannot read facts");
+		goto done;
+	}
+	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
+	 * which costs over ten million inserts. */
+	sqlite3_stmt *ins = wb_case_stmt (cs,
+		"INSERT INTO findings (message, statute, provision, finding, source,"
+		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
+		" 'rule', ?4, ?5, ?6, ?7)");
+	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)") : NULL;
+	if (!ins || !mins) {
+		sqlite3_finalize (q);
+		g_free (masks);
+		s = WB_ERR_DB;
+		goto done;
+	}
+	sqlite3_bind_int64 (ins, 6, run);
+	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
+	int64_t cur = -1;
+	memset (facts, 0, sizeof facts);
+	for (;;) {
+		int rc = sqlite3_step (q);
+		int64_t m = rc == SQLITE_ROW ? sqlite3_column_int64 (q, 0) : -2;
+		if (m != cur && cur >= 0) {
+			copies++;
+			for (guint i = 0; i < set->statutes->len && !s; i++) {
+				wb_statute_t *st = set->statutes->pdata[i];
+				guint32 cert = 0, ind = 0;
+				for (guint j = 0; j < st->provisions->len && !s; j++) {
+					wb_provision_t *p = st->provisions->pdata[j];
+					g_string_truncate (ev, 0);
+					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+					if (r == WB_RULE_NONE)
+						continue;
+					if (r == WB_RULE_CERTAIN)
+						cert |= 1u << j;
+					else
+						ind |= 1u << j;
+					sqlite3_bind_int64 (ins, 1, cur);
+					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
+					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
+					sqlite3_bind_text (ins, 4, r == WB_RULE_CERTAIN ? "certain" : "indicator", -1,
+							   SQLITE_STATIC);
+					sqlite3_bind_text (ins, 5, ev->str, ev->len, SQLITE_STATIC);
+					if (sqlite3_step (ins) != SQLITE_DONE)
+						s = wb_case_fail_db (cs, "cannot store rule finding");
+					sqlite3_reset (ins);
+					n++;
+				}
+				guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
+				memcpy (masks + i * 8, le, 8);
+			}
+			if (!s) {
+				sqlite3_bind_int64 (mins, 1, cur);
+				sqlite3_bind_blob (mins, 2, masks, nst * 8, SQLITE_STATIC);
+				if (sqlite3_step (mins) != SQLITE_DONE)
+					s = wb_case_fail_db (cs, "cannot store rule findings");
+				sqlite3_reset (mins);
+			}
+			memset (facts, 0, sizeof facts);
+			g_ptr_array_set_size (strs, 0);
+		}
+		if (s || rc != SQLITE_ROW) {
+			if (!s && rc != SQLITE_DONE)
+				s = wb_case_fail_db (cs, "cannot read facts");
+			break;
+		}
+		if (wb_interrupted) {
+			s = wb_case_fail (cs, WB_ERR_INTERRUPTED, "interrupted");
+			break;
+		}
+		cur = m;
+		int f = wb_fact_index ((const char *) sqlite3_column_text (q, 1));
+		if (f < 0)
+			continue;
+		char *v = g_strdup ((const char *) sqlite3_column_text (q, 2));
+		char *e = g_strdup ((const char *) sqlite3_column_text (q, 4));
+		g_ptr_array_add (strs, v);
+		g_ptr_array_add (strs, e);
+		facts[f].value = v;
+		facts[f].evidence = e;
+		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "indicator") == 0;
+	}
+	sqlite3_finalize (q);
+	g_free (masks);
+	if (s)
+		goto done;
+	char *runs = g_strdup_printf ("%lld", (long long) run);
+	char *detail = g_strdup_printf ("rule findings: %lld violations over %lld copies with facts, statute set %s (%s)",
+					(long long) n, (long long) copies, set->source, set->digest);
+	if (!(s = wb_case_set_info (cs, "rules_run", runs)) &&
+	    !(s = wb_case_set_info (cs, "rules_statutes", set->digest)))
+		s = wb_case_custody (cs, run, "rules", detail);
+	g_free (runs);
+	g_free (detail);
+	if (!s && own)
+		s = wb_case_commit (cs);
+	if (count)
+		*count = n;
+done:
+	if (s && own)
+		wb_case_rollback (cs);
+	wb_statute_set_free (own_set);
+	g_ptr_array_unref (strs);
+	g_string_free (ev, TRUE);
+	g_free (now);
+	return s;
+}
+
+wb_status_t
+wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, const char *message,
+		   const char *trap, const char *statute, const char *provision, const char *finding,
+		   const char *note, const char *evidence, int64_t *matched)
+{
+	wb_status_t s = WB_OK;
+	const char *prov_id = provision;
+	if (matched)
+		*matched = 0;
+	if (strcmp (finding, "violation") != 0 && strcmp (finding, "no-violation") != 0)
+		return wb_case_fail (cs, WB_ERR_USAGE, "finding '%s' is not violation or no-violation", finding);
+	if (strcmp (statute, "*") == 0) {
+		if (strcmp (provision, "commercial") != 0)
+			return wb_case_fail (cs, WB_ERR_USAGE, "statute '*' takes only provision 'commercial', not '%s'",
+					     provision);
+	} else {
+		wb_statute_t *st = wb_statute_set_find (set, statute);
+		if (!st)
+			return wb_case_fail (cs, WB_ERR_NOT_FOUND, "unknown statute '%s'", statute);
+		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
+		    strcmp (provision, "nexus") != 0) {
+			wb_provision_t *p = wb_statute_provision (st, provision);
+			if (!p)
+				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",
+						     statute, provision);
+			prov_id = p->id;
+		}
+	}
+	/* The copies MESSAGE names. */
+	char *mid = g_strdup (message);
+	g_strstrip (mid);
+	gsize l = strlen (mid);
+	if (l >= 2 && mid[0] == '<' && mid[l - 1] == '>') {
+		memmove (mid, mid + 1, l - 2);
+		mid[l - 2] = 0;
+	}
+	sqlite3_stmt *q;
+	gboolean is_sha = strlen (mid) == 64 && strspn (mid, "0123456789abcdefABCDEF") == 64;
+	if (mid[0] == '#')
+		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
+				      " WHERE m.id = CAST(substr(?1, 2) AS INTEGER) AND (?2 IS NULL OR t.address = lower(?2))"
+				      " ORDER BY m.id");
+	else if (is_sha)
+		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
+				      " WHERE m.sha256 = lower(?1) AND (?2 IS NULL OR t.address = lower(?2)) ORDER BY m.id");
+	else
+		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
+				      " WHERE m.message_id = ?1 AND (?2 IS NULL OR t.address = lower(?2)) ORDER BY m.id");
+	if (!q) {
+		g_free (mid);
+		return WB_ERR_DB;
+	}
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	sqlite3_bind_text (q, 1, mid, -1, SQLITE_TRANSIENT);
+	if (trap && *trap)
+		sqlite3_bind_text (q, 2, trap, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64 (q, 0);
+		g_array_append_val (ids, id);
+	}
+	sqlite3_reset (q);
+	if (ids->len == 0) {
+		s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no message copy '%s'%s%s%s", message,
+				  trap && *trap ? " in trap '" : "", trap && *trap ? trap : "", trap && *trap ? "'" : "");
+		goto done;
+	}
+	char *now = wb_now_iso ();
+	GString *detail = g_string_new (NULL);
+	g_string_append_printf (detail, "finding %s %s %s for '%s'%s%s:", statute, prov_id, finding, message,
+				trap && *trap ? " trap " : "", trap && *trap ? trap : "");
+	for (guint i = 0; i < ids->len && !s; i++) {
+		int64_t id = g_array_index (ids, int64_t, i);
+		sqlite3_stmt *old = wb_case_stmt (cs, "SELECT finding FROM findings WHERE message = ?1 AND statute = ?2"
+						      " AND provision = ?3 AND source = 'analyst'");
+		if (!old) {
+			s = WB_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64 (old, 1, id);
+		sqlite3_bind_text (old, 2, statute, -1, SQLITE_STATIC);
+		sqlite3_bind_text (old, 3, prov_id, -1, SQLITE_STATIC);
+		char *was = sqlite3_step (old) == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (old, 0)) : NULL;
+		sqlite3_reset (old);
+		g_string_append_printf (detail, " #%lld%s%s", (long long) id, was ? " was " : "", was ? was : "");
+		g_free (was);
+		sqlite3_stmt *ins = wb_case_stmt (cs,
+			"INSERT INTO findings (message, statute, provision, finding, source, confidence, evidence,"
+			" note, run, at) VALUES (?1, ?2, ?3, ?4, 'analyst', 'certain', ?5, ?6, ?7, ?8)"
+			" ON CONFLICT (message, statute, provision) WHERE source = 'analyst' DO UPDATE SET finding = excluded.finding,"
+			" evidence = excluded.evidence, note = excluded.note, run = excluded.run, at = excluded.at");
+		if (!ins) {
+			s = WB_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64 (ins, 1, id);
+		sqlite3_bind_text (ins, 2, statute, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, prov_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, finding, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, evidence, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 6, note && *note ? note : NULL, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 7, run);
+		sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
+		if (sqlite3_step (ins) != SQLITE_DONE)
+			s = wb_case_fail_db (cs, "cannot store finding");
+	}
+	if (!s) {
+		if (evidence)
+			g_string_append_printf (detail, "; from %s", evidence);
+		if (note && *note)
+			g_string_append_printf (detail, "; note: %s", note);
+		s = wb_case_custody (cs, run, "finding", detail->str);
+	}
+	if (!s && matched)
+		*matched = ids->len;
+	g_string_free (detail, TRUE);
+	g_free (now);
+done:
+	g_array_unref (ids);
+	g_free (mid);
+	return s;
+}
+
+int
+wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out)
+{
+	wb_fact_t facts[WB_FACT_COUNT];
+	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+	memset (facts, 0, sizeof facts);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT name, value, confidence, evidence FROM facts WHERE message = ?1");
+	if (!q) {
+		g_ptr_array_unref (strs);
+		return -1;
+	}
+	sqlite3_bind_int64 (q, 1, message);
+	int rc;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int f = wb_fact_index ((const char *) sqlite3_column_text (q, 0));
+		if (f < 0 || !sqlite3_column_text (q, 1))
+			continue;
+		char *v = g_strdup ((const char *) sqlite3_column_text (q, 1));
+		char *e = g_strdup ((const char *) sqlite3_column_text (q, 3));
+		g_ptr_array_add (strs, v);
+		g_ptr_array_add (strs, e);
+		facts[f].value = v;
+		facts[f].evidence = e;
+		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 2), "indicator") == 0;
+	}
+	sqlite3_reset (q);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref (strs);
+		wb_case_fail_db (cs, "cannot read facts");
+		return -1;
+	}
+	int n = 0;
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		g_string_truncate (ev, 0);
+		wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+		if (r == WB_RULE_NONE)
+			continue;
+		g_string_append_printf (out, "%s [%s]: %s\n", p->label, r == WB_RULE_CERTAIN ? "certain" : "indicator",
+					ev->str);
+		n++;
+	}
+	g_string_free (ev, TRUE);
+	g_ptr_array_unref (strs);
+	return n;
+}

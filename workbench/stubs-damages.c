@@ -1,7 +1,0 @@
-/* Placeholder: replaced when this part lands.  Delete this file then. */
-#include "wb.h"
-#include "import.h"
-int wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv) { wb_error ("not available yet"); return 1; }
-int wb_cmd_finding (wb_ctx_t *ctx, int argc, char **argv) { wb_error ("not available yet"); return 1; }
-int wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv) { wb_error ("not available yet"); return 1; }
-int wb_import_findings (wb_ctx_t *ctx, const char *path) { wb_error ("not available yet"); return 1; }

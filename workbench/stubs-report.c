@@ -1,4 +1,0 @@
-/* Placeholder: replaced when this part lands.  Delete this file then. */
-#include "wb.h"
-#include "import.h"
-int wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv) { wb_error ("not available yet"); return 1; }
