@@ -37,7 +37,7 @@ const wb_command_t wb_commands[] = {
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
 	  "       [--include-indicators] [--by statute|day|incident|trap|provision]\n"
-	  "       [--scenarios] [--statutes DIR] [--format text|csv|json]" },
+	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },
 	{ "links", wb_cmd_links, WB_CASE_READ, "List attribution links",
