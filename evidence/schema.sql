@@ -296,7 +296,12 @@ CREATE TABLE party_attributes (
 	value TEXT,                      -- normalized (NULL: could not be normalized)
 	source TEXT NOT NULL,            -- "roster FILE:LINE column", or "message N LOCATION"
 	message INTEGER,                 -- first message carrying it (NULL: roster)
-	messages INTEGER NOT NULL DEFAULT 0  -- copies carrying it (0: roster)
+	messages INTEGER NOT NULL DEFAULT 0, -- copies carrying it (0: roster or derived)
+	peer INTEGER                     -- NULL: the party's own value (roster, or the
+	                                 -- value a derived party is named after); else
+	                                 -- the party named in those messages by this
+	                                 -- value, with whom it is shared (rule 2 of
+	                                 -- attribution.ini)
 );
 CREATE INDEX party_attributes_value ON party_attributes(kind, value);
 CREATE INDEX party_attributes_party ON party_attributes(party);

@@ -27,6 +27,9 @@ double wb_attrib_weight (const wb_attrib_conf_t *conf, const char *kind, int64_t
 			 int64_t df, double *spec);
 /* TRUE if a shared value of KIND with specificity SPEC is unspecific. */
 gboolean wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spec);
+/* TRUE if the query parameter KEY (any case) names an affiliate ([affiliate]
+ * keys in attribution.ini); tracking keys (sid, subid, cid, ...) do not. */
+gboolean wb_attrib_affiliate_key (const wb_attrib_conf_t *conf, const char *key);
 /* "none", "weak", "moderate" or "strong" for SCORE; weak at most when
  * ALL_UNSPECIFIC.  Static string. */
 const char *wb_attrib_strength (const wb_attrib_conf_t *conf, double score,
