@@ -337,7 +337,8 @@ CREATE TABLE link_evidence (
 -- Who each message is attributed to, with the evidence: role sender (From,
 -- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
 -- (registrable domain a link leads to), mentioned (a party's e-mail address,
--- phone or postal address in the body).  message and party are ids of
+-- phone or postal address in the body: a mention does not attribute the
+-- message, it only names the party).  message and party are ids of
 -- messages and parties; not declared as foreign keys because 'link' writes
 -- several rows per copy (millions) and replaces them all in one transaction.
 CREATE TABLE message_parties (

@@ -495,6 +495,7 @@ typedef struct {
 } row_t;
 
 typedef struct {
+	gboolean attributed;  /* some party by a specific role (not only mentioned) */
 	GArray *rows;         /* of row_t: message_parties rows, by item */
 	GPtrArray *aggs;      /* agg_t the message adds to */
 } plan_t;
@@ -549,6 +550,7 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 		}
 		for (guint j = 0; a && j < a->len; j++) {
 			row_t r = { i, g_array_index (a, ent_t, j).party };
+			pl->attributed |= it->role != ROLE_MENTIONED;
 			g_array_append_val (pl->rows, r);
 			match_t m = { r.party, i, matched };
 			g_array_append_val (anch, m);
@@ -651,7 +653,7 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 		if (rc != SQLITE_DONE)
 			return wb_case_fail_db (L->cs, "cannot attribute message");
 	}
-	if (pl->rows->len)
+	if (pl->attributed)
 		L->stats->attributed++;
 	for (guint i = 0; i < pl->aggs->len; i++) {
 		agg_t *ag = g_ptr_array_index (pl->aggs, i);
@@ -1346,6 +1348,20 @@ done:
 	return st;
 }
 
+/* TRUE if party_attributes has the peer column (cases made before it was
+ * added lack it; 'link' adds it). */
+static gboolean
+has_peer_column (wb_case_t *cs)
+{
+	sqlite3_stmt *st = NULL;
+	gboolean yes = FALSE;
+	if (sqlite3_prepare_v2 (wb_case_db (cs), "SELECT name FROM pragma_table_info('party_attributes')"
+				" WHERE name = 'peer'", -1, &st, NULL) == SQLITE_OK)
+		yes = sqlite3_step (st) == SQLITE_ROW;
+	sqlite3_finalize (st);
+	return yes;
+}
+
 wb_status_t
 wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *stats)
 {
@@ -1380,6 +1396,10 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		r->note = g_strdup (col (sr, 3));
 		g_ptr_array_add (reviews, r);
 	}
+	/* Values shared through messages name their peer (schema.sql). */
+	if (!has_peer_column (cs) &&
+	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
+		goto done;
 	/* A large page cache keeps a big rebuild off the disk until commit; the
 	 * index on message_parties is built once after the bulk insert. */
 	if ((st = exec (cs,
@@ -1585,6 +1605,11 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 	cmp->all_unspecific = TRUE;
 	if (!cmp->a_name || !cmp->b_name) {
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no such party");
+		goto done;
+	}
+	if (!has_peer_column (cs)) {
+		st = wb_case_fail (cs, WB_ERR_NOT_FOUND,
+				   "the links of this case were built by an older version; run 'link' again");
 		goto done;
 	}
 	if ((st = party_values (cs, a, b, va, ka)) || (st = party_values (cs, b, a, vb, kb)))
