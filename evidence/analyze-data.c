@@ -134,6 +134,9 @@ data_init (gpointer unused)
 	/* One pass over the text; phrases are found left to right, without overlap. */
 	char *pat = g_strdup_printf ("(?<![a-z0-9])(?:%s)(?![a-z0-9])", alt->len ? alt->str : "(?!)");
 	data.cat_phrases = g_regex_new (pat, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
+	/* The first match sets up the JIT on the GRegex: do it here, once. */
+	if (data.cat_phrases)
+		g_regex_match (data.cat_phrases, "warm up", 0, NULL);
 	g_free (pat);
 	g_string_free (alt, TRUE);
 	return &data;

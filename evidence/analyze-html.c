@@ -1,8 +1,10 @@
 /* HTML bodies to the text a reader sees, with libxml2's HTML parser (which
- * decodes entities, recovers from broken markup and drops comments). */
+ * decodes entities, recovers from broken markup and drops comments).  The
+ * parser runs with SAX callbacks, not building a tree: the text and links
+ * are collected as elements open and close. */
 #include <string.h>
 #include <libxml/HTMLparser.h>
-#include <libxml/tree.h>
+#include <libxml/parserInternals.h>
 #include "analyze.h"
 
 static gboolean
@@ -18,90 +20,134 @@ is_block (const char *name)
 	return FALSE;
 }
 
+/* Elements whose content is never shown. */
+static gboolean
+is_unseen (const char *name)
+{
+	return !g_ascii_strcasecmp (name, "script") || !g_ascii_strcasecmp (name, "style")
+		|| !g_ascii_strcasecmp (name, "head") || !g_ascii_strcasecmp (name, "noscript");
+}
+
+/* Elements with no content and no end tag: they never hide what follows. */
+static gboolean
+is_void (const char *name)
+{
+	static const char *v[] = { "br", "img", "hr", "input", "meta", "link", "area", "base",
+		"col", "embed", "param", "source", "wbr", NULL };
+	for (int i = 0; v[i]; i++)
+		if (g_ascii_strcasecmp (name, v[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Hidden from the reader: display:none, visibility:hidden, the hidden
  * attribute, or zero font size. */
 static gboolean
-is_hidden (xmlNode *n)
+is_hidden (const xmlChar **atts)
 {
-	if (xmlHasProp (n, (const xmlChar *) "hidden"))
-		return TRUE;
-	xmlChar *style = xmlGetProp (n, (const xmlChar *) "style");
-	gboolean hidden = FALSE;
-	if (style) {
-		char *s = g_ascii_strdown ((const char *) style, -1);
+	for (int i = 0; atts && atts[i]; i += 2) {
+		const char *k = (const char *) atts[i], *v = (const char *) atts[i + 1];
+		if (!g_ascii_strcasecmp (k, "hidden"))
+			return TRUE;
+		if (g_ascii_strcasecmp (k, "style") || !v)
+			continue;
 		GString *c = g_string_new (NULL);
-		for (char *p = s; *p; p++)
+		for (const char *p = v; *p; p++)
 			if (!g_ascii_isspace (*p))
-				g_string_append_c (c, *p);
-		hidden = strstr (c->str, "display:none") || strstr (c->str, "visibility:hidden")
+				g_string_append_c (c, g_ascii_tolower (*p));
+		gboolean hidden = strstr (c->str, "display:none") || strstr (c->str, "visibility:hidden")
 			|| strstr (c->str, "font-size:0;") || g_str_has_suffix (c->str, "font-size:0")
 			|| strstr (c->str, "font-size:0px");
 		g_string_free (c, TRUE);
-		g_free (s);
-		xmlFree (style);
+		if (hidden)
+			return TRUE;
 	}
-	return hidden;
+	return FALSE;
+}
+
+typedef struct {
+	GString *out;
+	GPtrArray *links;
+	int skip;            /* depth inside unseen or hidden elements */
+	GArray *stack;       /* per open element: 1 if it started a skip */
+} sax_t;
+
+static void
+line_break (GString *out)
+{
+	while (out->len && out->str[out->len - 1] == ' ')
+		g_string_truncate (out, out->len - 1);
+	if (out->len && out->str[out->len - 1] != '\n')
+		g_string_append_c (out, '\n');
 }
 
 static void
-add_link (GPtrArray *links, const char *kind, xmlNode *n, const char *attr)
+add_link (sax_t *s, const char *kind, const xmlChar **atts, const char *attr)
 {
-	xmlChar *v = xmlGetProp (n, (const xmlChar *) attr);
-	if (v) {
-		char *s = g_strstrip (g_strdup ((const char *) v));
-		if (*s)
-			g_ptr_array_add (links, g_strdup_printf ("%s %s", kind, s));
-		g_free (s);
-		xmlFree (v);
+	for (int i = 0; atts && atts[i]; i += 2) {
+		if (g_ascii_strcasecmp ((const char *) atts[i], attr) || !atts[i + 1])
+			continue;
+		char *v = g_strstrip (g_strdup ((const char *) atts[i + 1]));
+		if (*v)
+			g_ptr_array_add (s->links, g_strdup_printf ("%s %s", kind, v));
+		g_free (v);
+		return;
 	}
 }
 
 static void
-walk (xmlNode *n, GString *out, GPtrArray *links)
+on_start (void *ctx, const xmlChar *tag, const xmlChar **atts)
 {
-	for (; n; n = n->next) {
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			/* White space runs collapse to one space, as a browser does. */
-			for (const char *p = (const char *) n->content; p && *p; p++) {
-				if (g_ascii_isspace (*p)) {
-					if (out->len && out->str[out->len - 1] != ' '
-					    && out->str[out->len - 1] != '\n')
-						g_string_append_c (out, ' ');
-				} else {
-					g_string_append_c (out, *p);
-				}
-			}
-			continue;
-		}
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		const char *name = (const char *) n->name;
-		if (!g_ascii_strcasecmp (name, "script") || !g_ascii_strcasecmp (name, "style")
-		    || !g_ascii_strcasecmp (name, "head") || !g_ascii_strcasecmp (name, "noscript"))
-			continue;
-		if (links) {
-			if (!g_ascii_strcasecmp (name, "a") || !g_ascii_strcasecmp (name, "area"))
-				add_link (links, "href", n, "href");
-			else if (!g_ascii_strcasecmp (name, "img") || !g_ascii_strcasecmp (name, "iframe")
-				 || !g_ascii_strcasecmp (name, "frame"))
-				add_link (links, "src", n, "src");
-			else if (!g_ascii_strcasecmp (name, "form"))
-				add_link (links, "href", n, "action");
-		}
-		if (is_hidden (n))
-			continue;
-		gboolean block = is_block (name);
-		if (block && out->len) {
-			while (out->len && out->str[out->len - 1] == ' ')
-				g_string_truncate (out, out->len - 1);
-			if (out->str[out->len - 1] != '\n')
-				g_string_append_c (out, '\n');
-		}
-		walk (n->children, out, links);
-		if (block && out->len && out->str[out->len - 1] != '\n') {
-			while (out->len && out->str[out->len - 1] == ' ')
-				g_string_truncate (out, out->len - 1);
-			g_string_append_c (out, '\n');
+	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
+	const char *name = (const char *) tag;
+	/* Links count even in hidden parts: they are in the message. */
+	if (s->links) {
+		if (!g_ascii_strcasecmp (name, "a") || !g_ascii_strcasecmp (name, "area"))
+			add_link (s, "href", atts, "href");
+		else if (!g_ascii_strcasecmp (name, "img") || !g_ascii_strcasecmp (name, "iframe")
+			 || !g_ascii_strcasecmp (name, "frame"))
+			add_link (s, "src", atts, "src");
+		else if (!g_ascii_strcasecmp (name, "form"))
+			add_link (s, "href", atts, "action");
+	}
+	gboolean starts_skip = !is_void (name) && (is_unseen (name) || is_hidden (atts));
+	if (!s->skip && is_block (name))
+		line_break (s->out);
+	char flag = starts_skip;
+	g_array_append_val (s->stack, flag);
+	if (starts_skip)
+		s->skip++;
+}
+
+static void
+on_end (void *ctx, const xmlChar *tag)
+{
+	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
+	if (s->stack->len) {
+		char flag = g_array_index (s->stack, char, s->stack->len - 1);
+		g_array_set_size (s->stack, s->stack->len - 1);
+		if (flag && s->skip > 0)
+			s->skip--;
+	}
+	if (!s->skip && is_block ((const char *) tag))
+		line_break (s->out);
+}
+
+static void
+on_text (void *ctx, const xmlChar *ch, int len)
+{
+	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
+	if (s->skip)
+		return;
+	/* White space runs collapse to one space, as a browser does. */
+	GString *out = s->out;
+	for (int i = 0; i < len; i++) {
+		char c = ch[i];
+		if (g_ascii_isspace (c)) {
+			if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
+				g_string_append_c (out, ' ');
+		} else {
+			g_string_append_c (out, c);
 		}
 	}
 }
@@ -116,33 +162,38 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
 	if (!ctxt)
 		return g_string_free (out, FALSE);
+	sax_t s = { out, links, 0, g_array_new (FALSE, FALSE, 1) };
+	/* Only our callbacks: no tree, no document. */
+	memset (ctxt->sax, 0, sizeof (htmlSAXHandler));
+	ctxt->sax->startElement = on_start;
+	ctxt->sax->endElement = on_end;
+	ctxt->sax->characters = on_text;
+	ctxt->sax->cdataBlock = on_text;
+	ctxt->_private = &s;
 	htmlDocPtr doc = htmlCtxtReadMemory (ctxt, html, (int) len, NULL, "UTF-8",
 		HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING
 		| HTML_PARSE_NONET | HTML_PARSE_COMPACT);
-	if (doc) {
-		xmlNode *root = xmlDocGetRootElement (doc);
-		if (root)
-			walk (root, out, links);
+	if (doc)
 		xmlFreeDoc (doc);
-	}
 	htmlFreeParserCtxt (ctxt);
+	g_array_unref (s.stack);
 	/* Trim each line and drop runs of blank lines. */
 	GString *clean = g_string_new (NULL);
 	char **lines = g_strsplit (out->str, "\n", -1);
 	int blank = 0;
 	for (char **l = lines; *l; l++) {
-		char *s = g_strstrip (*l);
+		char *p = g_strstrip (*l);
 		/* U+00A0 (&nbsp;) alone on a line counts as blank. */
-		while (g_str_has_prefix (s, "\xc2\xa0"))
-			s += 2;
-		if (!*s) {
+		while (g_str_has_prefix (p, "\xc2\xa0"))
+			p += 2;
+		if (!*p) {
 			blank++;
 			continue;
 		}
 		if (clean->len)
 			g_string_append (clean, blank ? "\n\n" : "\n");
 		blank = 0;
-		g_string_append (clean, s);
+		g_string_append (clean, p);
 	}
 	g_strfreev (lines);
 	g_string_free (out, TRUE);

@@ -55,12 +55,48 @@ mix (uint64_t h)
 }
 
 /* Words are hashed as they are read (no copies); a shingle's hash mixes the
- * hashes of its three words in order. */
+ * hashes of its three words in order.  The 64 bit counts are kept eight to
+ * a 64-bit word, one byte each (SPREAD[b] has byte k = bit k of b), and
+ * moved to the wide counters every 255 shingles, before a byte could
+ * overflow: 8 additions a shingle instead of 64. */
 typedef struct {
 	uint64_t w[3];
-	guint n;         /* words seen */
-	int v[64];
+	guint n;             /* words seen */
+	guint pending;       /* shingles in lanes */
+	uint64_t lanes[8];   /* lanes[j] byte k: count of bit 8j+k */
+	int64_t count[64];   /* shingles with bit b set */
+	int64_t shingles;
 } shingler_t;
+
+#define S1(b) ((uint64_t) ((b) & 1) | ((uint64_t) (((b) >> 1) & 1) << 8) \
+	| ((uint64_t) (((b) >> 2) & 1) << 16) | ((uint64_t) (((b) >> 3) & 1) << 24) \
+	| ((uint64_t) (((b) >> 4) & 1) << 32) | ((uint64_t) (((b) >> 5) & 1) << 40) \
+	| ((uint64_t) (((b) >> 6) & 1) << 48) | ((uint64_t) (((b) >> 7) & 1) << 56))
+#define S4(n) S1 (n), S1 ((n) + 1), S1 ((n) + 2), S1 ((n) + 3)
+#define S16(n) S4 (n), S4 ((n) + 4), S4 ((n) + 8), S4 ((n) + 12)
+#define S64(n) S16 (n), S16 ((n) + 16), S16 ((n) + 32), S16 ((n) + 48)
+static const uint64_t spread[256] = { S64 (0), S64 (64), S64 (128), S64 (192) };
+
+static void
+flush_lanes (shingler_t *s)
+{
+	for (int j = 0; j < 8; j++) {
+		for (int k = 0; k < 8; k++)
+			s->count[8 * j + k] += (s->lanes[j] >> (8 * k)) & 0xff;
+		s->lanes[j] = 0;
+	}
+	s->pending = 0;
+}
+
+static void
+add_shingle (shingler_t *s, uint64_t x)
+{
+	for (int j = 0; j < 8; j++)
+		s->lanes[j] += spread[(x >> (8 * j)) & 0xff];
+	s->shingles++;
+	if (++s->pending == 255)
+		flush_lanes (s);
+}
 
 static void
 push_word (shingler_t *s, uint64_t h)
@@ -69,11 +105,8 @@ push_word (shingler_t *s, uint64_t h)
 	s->w[1] = s->w[2];
 	s->w[2] = h;
 	s->n++;
-	if (s->n < 3)
-		return;
-	uint64_t x = mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2])));
-	for (int b = 0; b < 64; b++)
-		s->v[b] += (x >> b) & 1 ? 1 : -1;
+	if (s->n >= 3)
+		add_shingle (s, mix (s->w[0] ^ mix (s->w[1] ^ mix (s->w[2]))));
 }
 
 #define FNV_INIT 0xcbf29ce484222325ULL
@@ -160,15 +193,14 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 	if (sh.n == 0)
 		return FALSE;
 	/* Fewer than three words: the words themselves are the shingles. */
-	if (sh.n < 3) {
-		memset (sh.v, 0, sizeof sh.v);
+	if (sh.n < 3)
 		for (guint i = 3 - sh.n; i < 3; i++)
-			for (int b = 0; b < 64; b++)
-				sh.v[b] += (sh.w[i] >> b) & 1 ? 1 : -1;
-	}
+			add_shingle (&sh, sh.w[i]);
+	flush_lanes (&sh);
+	/* Bit b is set when more shingles have it set than clear. */
 	uint64_t fp = 0;
 	for (int b = 0; b < 64; b++)
-		if (sh.v[b] > 0)
+		if (2 * sh.count[b] > sh.shingles)
 			fp |= 1ULL << b;
 	*out = fp;
 	return TRUE;

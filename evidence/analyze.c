@@ -95,6 +95,14 @@ regexes_init (gpointer unused)
 	r.optout = g_regex_new ("unsubscrib|\\bremov(?:e|al)\\b|\\bopt[ \\-]?out\\b|stop receiving|"
 				"no longer (?:wish|want|like) to receive|taken off|\\boff (?:of )?(?:our|this|the) (?:mailing )?list",
 				f | G_REGEX_CASELESS, 0, NULL);
+	/* GLib compiles a pattern for the JIT at its first match and records
+	 * that on the GRegex: match each once here, under the GOnce, so the
+	 * threads only ever read it. */
+	GRegex *all[] = { r.url, r.email, r.phone_nanp, r.phone_vanity, r.phone_intl, r.postal,
+			  r.zip, r.legal, r.optout };
+	for (gsize i = 0; i < G_N_ELEMENTS (all); i++)
+		if (all[i])
+			g_regex_match (all[i], "warm up 12345", 0, NULL);
 	return &r;
 }
 
@@ -256,14 +264,17 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 {
 	const regexes_t *R = regexes ();
 	GMatchInfo *m = NULL;
-	g_regex_match (R->url, text, 0, &m);
-	while (g_match_info_matches (m)) {
-		char *s = g_match_info_fetch (m, 0);
-		add_url (a, s, location, 0);
-		g_free (s);
-		g_match_info_next (m, NULL);
+	/* Each pattern runs only if the text holds what it must begin with. */
+	if (strcasestr (text, "http") || strcasestr (text, "www.") || strcasestr (text, "ftp://")) {
+		g_regex_match (R->url, text, 0, &m);
+		while (g_match_info_matches (m)) {
+			char *s = g_match_info_fetch (m, 0);
+			add_url (a, s, location, 0);
+			g_free (s);
+			g_match_info_next (m, NULL);
+		}
+		g_match_info_free (m);
 	}
-	g_match_info_free (m);
 	if (strchr (text, '@')) {
 		g_regex_match (R->email, text, 0, &m);
 		while (g_match_info_matches (m)) {
@@ -394,11 +405,14 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		}
 	}
 	int origin = wb_hops_mark (a->hops, actx ? actx->provider_hosts : NULL);
-	for (guint i = 0; i < a->hops->len; i++) {
+	/* IPs of the origin and of the hops below it (the sender's side).
+	 * The provider's own hops and private addresses are left out: they
+	 * are in every copy and would tie unrelated senders together. */
+	for (guint i = origin >= 0 ? (guint) origin : 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char loc[32];
 		g_snprintf (loc, sizeof loc, "hop:%u", i);
-		if (h->from_ip)
+		if (h->from_ip && (h->origin || !h->trusted) && !wb_ip_is_private (h->from_ip))
 			add_artifact (a, "ip", h->from_ip, h->from_ip, loc);
 	}
 	if (origin >= 0) {
@@ -709,8 +723,13 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	g_string_free (notice, TRUE);
 
 	/* Sender identity. */
-	GMatchInfo *m;
-	if (g_regex_match (R->legal, text, 0, &m)) {
+	GMatchInfo *m = NULL;
+	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
+					  "PLC", "GmbH", "S.A", NULL };
+	gboolean maybe = FALSE;
+	for (int i = 0; suffixes[i] && !maybe; i++)
+		maybe = strstr (text, suffixes[i]) != NULL;
+	if (maybe && g_regex_match (R->legal, text, 0, &m)) {
 		char *s = g_match_info_fetch (m, 0);
 		set_fact (a, "sender_legal_name", "1", TRUE, s);
 		g_free (s);

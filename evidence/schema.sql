@@ -136,6 +136,14 @@ CREATE INDEX locations_source ON locations(source_id);
 -- ===================================================================
 -- Analysis (evidence/analyze*.c): hops, artifacts, facts, attachments
 -- Rows for a copy are replaced whole when it is analysed again.
+--
+-- messages.body_text is the displayed text (text/plain, else the HTML's
+-- visible text); messages.category the fact 'category'; messages.fingerprint
+-- a 64-bit simhash (signed) over 3-word shingles of the body with URLs,
+-- e-mail addresses and numbers masked; messages.campaign groups copies whose
+-- fingerprints are within Hamming distance 3 (WB_SIMHASH_THRESHOLD, joined
+-- transitively), numbered 1, 2, ... in order of each group's smallest
+-- messages.id.  See evidence/analyze.h.
 -- ===================================================================
 
 -- The Received chain, topmost first (idx 0 = added last, by the provider).
@@ -155,7 +163,13 @@ CREATE TABLE hops (
 	time_status TEXT NOT NULL,       -- ok, absent, invalid, no-zone
 	trusted INTEGER NOT NULL DEFAULT 0,   -- added by the trap's own provider
 	origin INTEGER NOT NULL DEFAULT 0,    -- the first hop outside the provider
-	notes TEXT,                      -- '; '-separated inconsistencies found
+	notes TEXT,                      -- '; '-separated inconsistencies found, each
+	                                 -- "KIND: detail"; KIND is helo-mismatch,
+	                                 -- time-order (a lower hop is later, > 5 min),
+	                                 -- time-reversed (> 24 h), private-ip (origin),
+	                                 -- no-ip, chain-break (by-host is not the host
+	                                 -- the hop above received from), provider-claim
+	                                 -- (a provider host below the boundary), bad-date
 	PRIMARY KEY (message, idx)
 ) WITHOUT ROWID;
 
@@ -195,6 +209,12 @@ CREATE INDEX artifacts_value ON artifacts(kind, value);
 --   category                  text: adult, pharmacy, mortgage, stocks, jobs, 419,
 --                             phishing, software, other
 --   sexual_content            the adult lexicon matched (indicator)
+-- Also recorded when present (text, certain): dkim_domain and dkim_selector
+-- (DKIM-Signature d= and s=, not verified; evidence: the signature header),
+-- x_mailer.  Artifact locations: header:From, header:Reply-To, header:Sender,
+-- header:Return-Path, header:Message-ID, header:List-Unsubscribe,
+-- header:DKIM-Signature, body:text, body:href, body:src, LOCATION>redirect
+-- (a URL carried inside another URL found at LOCATION), hop:N, origin.
 CREATE TABLE facts (
 	message INTEGER NOT NULL REFERENCES messages(id),
 	name TEXT NOT NULL,
@@ -245,7 +265,9 @@ CREATE TABLE statutes (
 -- provision '*' covers every provision of the statute; statute '*' with
 -- provision 'commercial' and finding 'no-violation' takes the copy out of
 -- every statute (consented, or not commercial); provision 'commercial' with
--- one statute takes it out of that statute.
+-- one statute takes it out of that statute; provision 'nexus' says whether
+-- the copy is within the statute's reach (violation: yes, e.g. sent from the
+-- state; no-violation: no), over what the trap's states show.
 CREATE TABLE findings (
 	id INTEGER PRIMARY KEY,
 	message INTEGER NOT NULL REFERENCES messages(id),
@@ -263,6 +285,21 @@ CREATE TABLE findings (
 -- it); rule rows, millions in a large case, carry only the message index.
 CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
 CREATE INDEX findings_message ON findings(message);
+
+-- The rule findings of each copy with facts as bit masks, for damages to
+-- read instead of evaluating every fact again: for each statute of the set
+-- case_info 'rules_statutes' names, in id order, 4 bytes 'certain' and 4
+-- bytes 'indicator' (little-endian), bit N for the Nth provision of its
+-- file.  Written with the findings by wb_rules_apply().
+CREATE TABLE rule_masks (
+	message INTEGER PRIMARY KEY REFERENCES messages(id),
+	masks BLOB NOT NULL
+);
+
+-- Incidents (the message groups of per-incident caps) are not stored: they
+-- depend on the --incident definition counsel choose, so damages computes
+-- them on each run from messages.campaign and messages.local_day, and the
+-- exhibits list them (wb_damages_t.incidents).
 
 -- What damages reads of every copy, without the rows' bodies.
 CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
@@ -298,7 +335,12 @@ CREATE TABLE party_attributes (
 	value TEXT,                      -- normalized (NULL: could not be normalized)
 	source TEXT NOT NULL,            -- "roster FILE:LINE column", or "message N LOCATION"
 	message INTEGER,                 -- first message carrying it (NULL: roster)
-	messages INTEGER NOT NULL DEFAULT 0  -- copies carrying it (0: roster)
+	messages INTEGER NOT NULL DEFAULT 0, -- copies carrying it (0: roster or derived)
+	peer INTEGER                     -- NULL: the party's own value (roster, or the
+	                                 -- value a derived party is named after); else
+	                                 -- the party named in those messages by this
+	                                 -- value, with whom it is shared (rule 2 of
+	                                 -- attribution.ini)
 );
 CREATE INDEX party_attributes_value ON party_attributes(kind, value);
 CREATE INDEX party_attributes_party ON party_attributes(party);
@@ -334,7 +376,8 @@ CREATE TABLE link_evidence (
 -- Who each message is attributed to, with the evidence: role sender (From,
 -- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
 -- (registrable domain a link leads to), mentioned (a party's e-mail address,
--- phone or postal address in the body).  message and party are ids of
+-- phone or postal address in the body: a mention does not attribute the
+-- message, it only names the party).  message and party are ids of
 -- messages and parties; not declared as foreign keys because 'link' writes
 -- several rows per copy (millions) and replaces them all in one transaction.
 CREATE TABLE message_parties (

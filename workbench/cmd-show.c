@@ -219,6 +219,32 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 		}
 		char *body = g_strdup ((const char *) sqlite3_column_text (st, 22));
 		sqlite3_reset (st);
+		/* The header block as stored, up to the first empty line. */
+		sqlite3_stmt *rs = wb_case_stmt (ctx->cs, "SELECT r.bytes FROM messages m"
+						 " JOIN raw r ON r.id = m.raw_id WHERE m.id = ?1");
+		if (rs) {
+			sqlite3_bind_int64 (rs, 1, id);
+			if (sqlite3_step (rs) == SQLITE_ROW) {
+				const char *b = sqlite3_column_blob (rs, 0);
+				int n = sqlite3_column_bytes (rs, 0);
+				fprintf (out, "\n== Headers\n");
+				for (int i = 0; b && i < n; ) {
+					const char *e = memchr (b + i, '\n', n - i);
+					int len = e ? e - (b + i) : n - i;
+					if (len > 0 && b[i + len - 1] == '\r')
+						len--;
+					if (len == 0)
+						break;
+					char *line = g_strndup (b + i, len);
+					char *safe = wb_text_safe (line);
+					fprintf (out, "%s\n", safe);
+					g_free (safe);
+					g_free (line);
+					i = e ? e - b + 1 : n;
+				}
+			}
+			sqlite3_reset (rs);
+		}
 		ok = section (ctx, "Hops (topmost first; trusted = added by the trap's provider)", SQL_HOPS, id);
 		fprintf (out, "\n== Text\n");
 		if (body && *body) {

@@ -28,6 +28,7 @@ typedef struct {
 
 typedef struct {
 	gboolean commercial_no;         /* taken out of this statute */
+	int nexus;                      /* analyst on the nexus: 0 none, 1 has it, 2 lacks it */
 	int star;                       /* 0, 1 violation, 2 no-violation */
 	guint32 yes, no;                /* provision-specific */
 } analyst_t;
@@ -323,6 +324,10 @@ add_analyst (eng_t *e, int ci, const char *statute, const char *prov, gboolean v
 		analyst_for (e, ci)[s].star = violation ? 1 : 2;
 		return;
 	}
+	if (strcmp (prov, "nexus") == 0) {
+		analyst_for (e, ci)[s].nexus = violation ? 1 : 2;
+		return;
+	}
 	int p = wb_statute_provision_index (st, prov);
 	if (p < 0)
 		return;
@@ -348,13 +353,45 @@ load_findings (wb_case_t *cs, eng_t *e)
 		e->ind[s] = g_new0 (guint32, n);
 	}
 	e->analyst = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
-	/* Rule findings are computed here from the facts, always: it is faster
-	 * than reading the stored ones (ten million rows for a million copies)
-	 * and always current.  wb_rules_apply() stores the same findings, with
-	 * their evidence text, for the analyst and the exhibits. */
+	/* Rule findings: the masks wb_rules_apply() stored, when they were made
+	 * with this statute set from the current facts (a million rows for a
+	 * million copies); else evaluated here from the facts (ten million). */
 	sqlite3_stmt *q = NULL;
 	int rc;
-	{
+	gboolean stored = wb_rules_current (cs, e->set);
+	if (stored) {
+		sqlite3 *db2 = NULL;
+		q = scan_stmt (cs, &db2, "SELECT message, masks FROM rule_masks");
+		if (!q)
+			return WB_ERR_DB;
+		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+			int ci = copy_find (e, sqlite3_column_int64 (q, 0));
+			const guint8 *b = sqlite3_column_blob (q, 1);
+			if (sqlite3_column_bytes (q, 1) != e->nst * 8) {
+				stored = FALSE;
+				break;
+			}
+			for (int s = 0; ci >= 0 && s < e->nst; s++) {
+				guint32 le[2];
+				memcpy (le, b + s * 8, 8);
+				e->cert[s][ci] = GUINT32_FROM_LE (le[0]);
+				e->ind[s][ci] = GUINT32_FROM_LE (le[1]);
+			}
+		}
+		if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+			stored = FALSE;
+		scan_end (q, db2);
+		if (stored) {
+			char *run = wb_case_info (cs, "rules_run");
+			e->rules_source = g_strdup_printf ("stored rule findings (run %s)", run ? run : "?");
+			g_free (run);
+		} else
+			for (int s = 0; s < e->nst; s++) {
+				memset (e->cert[s], 0, n * sizeof (guint32));
+				memset (e->ind[s], 0, n * sizeof (guint32));
+			}
+	}
+	if (!stored) {
 		e->rules_source = g_strdup ("rule findings computed from the facts");
 		wb_fact_t facts[WB_FACT_COUNT];
 		/* Values are short ('0', '1', a category): copied into fixed
@@ -425,8 +462,11 @@ load_findings (wb_case_t *cs, eng_t *e)
 				e->cert[s][ci] |= always;
 	}
 
+	/* Through the partial index findings_analyst: no ORDER BY, which would
+	 * scan the millions of rule rows (the order does not matter: one row
+	 * per copy, statute and provision). */
 	q = wb_case_stmt (cs, "SELECT message, statute, provision, finding FROM findings"
-			      " WHERE source = 'analyst' ORDER BY id");
+			      " WHERE source = 'analyst'");
 	if (!q)
 		return WB_ERR_DB;
 	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
@@ -485,7 +525,15 @@ classify (eng_t *e, gboolean include_indicators)
 		guint32 all = st->provisions->len == 32 ? 0xffffffffu : (1u << st->provisions->len) - 1;
 		for (int ci = 0; ci < n; ci++) {
 			copy_t *c = &g_array_index (e->copies, copy_t, ci);
-			if (c->trap < 0 || !nexus_ok[c->trap]) {
+			analyst_t *a = g_hash_table_size (e->analyst)
+				? g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci)) : NULL;
+			/* An analyst may find the nexus the trap does not show (sent
+			 * from the state) or deny the one it shows; a copy in no
+			 * trap has no recipient either way. */
+			gboolean has = c->trap >= 0 && nexus_ok[c->trap];
+			if (a && c->trap >= 0 && a[s].nexus)
+				has = a[s].nexus == 1;
+			if (!has) {
 				e->state[s][ci] = ST_NEXUS;
 				continue;
 			}
@@ -499,8 +547,6 @@ classify (eng_t *e, gboolean include_indicators)
 			}
 			guint32 rule = e->cert[s][ci] | (include_indicators ? e->ind[s][ci] : 0);
 			guint32 v = rule;
-			analyst_t *a = g_hash_table_size (e->analyst)
-				? g_hash_table_lookup (e->analyst, GINT_TO_POINTER (ci)) : NULL;
 			if (a) {
 				if (a[e->nst].commercial_no || a[s].commercial_no)
 					v = 0, rule = rule ? rule : 1;
@@ -816,12 +862,13 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	switch (st->cap) {
 	case WB_CAP_NONE: g_string_append (m, ", no cap"); break;
 	case WB_CAP_INCIDENT:
-		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incidents", el,
-					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents);
+		g_string_append_printf (m, ", %s of that and %s per incident (%s), %lld incident%s", el,
+					wb_format_cents (cap, b), incident_names[sc->incident], (long long) r->incidents,
+					r->incidents == 1 ? "" : "s");
 		break;
 	case WB_CAP_DAY:
-		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld days", el,
-					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days);
+		g_string_append_printf (m, ", %s of that and %s per day (%s), %lld day%s", el,
+					wb_format_cents (cap, b), ar_names[sc->ar], (long long) r->days, r->days == 1 ? "" : "s");
 		break;
 	case WB_CAP_ACTION:
 		g_string_append_printf (m, ", %s of that and %s per action", el, wb_format_cents (cap, b));

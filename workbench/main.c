@@ -37,7 +37,7 @@ const wb_command_t wb_commands[] = {
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
 	  "       [--include-indicators] [--by statute|day|incident|trap|provision]\n"
-	  "       [--scenarios] [--statutes DIR] [--format text|csv|json]" },
+	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },
 	{ "links", wb_cmd_links, WB_CASE_READ, "List attribution links",
@@ -150,6 +150,12 @@ int
 wb_finish_output (wb_ctx_t *ctx, int rc)
 {
 	if (fflush (ctx->out) != 0 || ferror (ctx->out)) {
+		/* A reader that stopped early (| head) is not an error worth a
+		 * message; the exit status still says the output is short. */
+		if (errno == EPIPE) {
+			clearerr (ctx->out);
+			return WB_EXIT_FAIL;
+		}
 		wb_error ("cannot write output: %s", g_strerror (errno));
 		clearerr (ctx->out);
 		return WB_EXIT_FAIL;

@@ -308,8 +308,11 @@ print_text (wb_table_t *t)
 		safe[k] = wb_text_safe (v ? v : "");
 		w[k % n] = MAX (w[k % n], wb_text_width (safe[k]));
 	}
-	/* Fit the terminal: shorten the widest text column until it fits or
-	 * every text column is down to 8 columns. */
+	/* Fit the terminal: shorten the widest text column until the table
+	 * fits or every text column is down to FIT_MIN.  Short columns (ids,
+	 * dates, statute names) are never cut: a wrapped line is better than
+	 * an identifier that reads as another one. */
+	enum { FIT_MIN = 16 };
 	if (t->max_width > 0) {
 		for (;;) {
 			int total = 0, widest = -1;
@@ -318,12 +321,12 @@ print_text (wb_table_t *t)
 			if (total <= t->max_width)
 				break;
 			for (guint i = 0; i < n; i++)
-				if (col (t, i)->type == WB_COL_TEXT && w[i] > 8 &&
+				if (col (t, i)->type == WB_COL_TEXT && w[i] > FIT_MIN &&
 				    (widest < 0 || w[i] > w[widest]))
 					widest = i;
 			if (widest < 0)
 				break;
-			w[widest] = MAX (8, w[widest] - (total - t->max_width));
+			w[widest] = MAX (FIT_MIN, w[widest] - (total - t->max_width));
 		}
 	}
 	GString *b = t->buf;

@@ -102,6 +102,13 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
+	del = wb_case_stmt (cs, "DELETE FROM rule_masks");
+	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+		s = wb_case_fail_db (cs, "cannot replace rule findings");
+		goto done;
+	}
+	guint nst = set->statutes->len;
+	guint8 *masks = g_new0 (guint8, nst * 8 + 1);
 	/* A separate statement (not cached) so the insert statements can be
 	 * used while it steps. */
 	sqlite3_stmt *q = NULL;
@@ -111,6 +118,21 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = wb_case_fail_db (cs, "cannot read facts");
 		goto done;
 	}
+	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
+	 * which costs over ten million inserts. */
+	sqlite3_stmt *ins = wb_case_stmt (cs,
+		"INSERT INTO findings (message, statute, provision, finding, source,"
+		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
+		" 'rule', ?4, ?5, ?6, ?7)");
+	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)") : NULL;
+	if (!ins || !mins) {
+		sqlite3_finalize (q);
+		g_free (masks);
+		s = WB_ERR_DB;
+		goto done;
+	}
+	sqlite3_bind_int64 (ins, 6, run);
+	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 	int64_t cur = -1;
 	memset (facts, 0, sizeof facts);
 	for (;;) {
@@ -120,32 +142,37 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 			copies++;
 			for (guint i = 0; i < set->statutes->len && !s; i++) {
 				wb_statute_t *st = set->statutes->pdata[i];
+				guint32 cert = 0, ind = 0;
 				for (guint j = 0; j < st->provisions->len && !s; j++) {
 					wb_provision_t *p = st->provisions->pdata[j];
 					g_string_truncate (ev, 0);
 					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
 					if (r == WB_RULE_NONE)
 						continue;
-					sqlite3_stmt *ins = wb_case_stmt (cs,
-						"INSERT INTO findings (message, statute, provision, finding, source,"
-						" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
-						" 'rule', ?4, ?5, ?6, ?7)");
-					if (!ins) {
-						s = WB_ERR_DB;
-						break;
-					}
+					if (r == WB_RULE_CERTAIN)
+						cert |= 1u << j;
+					else
+						ind |= 1u << j;
 					sqlite3_bind_int64 (ins, 1, cur);
 					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
 					sqlite3_bind_text (ins, 4, r == WB_RULE_CERTAIN ? "certain" : "indicator", -1,
 							   SQLITE_STATIC);
 					sqlite3_bind_text (ins, 5, ev->str, ev->len, SQLITE_STATIC);
-					sqlite3_bind_int64 (ins, 6, run);
-					sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 					if (sqlite3_step (ins) != SQLITE_DONE)
 						s = wb_case_fail_db (cs, "cannot store rule finding");
+					sqlite3_reset (ins);
 					n++;
 				}
+				guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
+				memcpy (masks + i * 8, le, 8);
+			}
+			if (!s) {
+				sqlite3_bind_int64 (mins, 1, cur);
+				sqlite3_bind_blob (mins, 2, masks, nst * 8, SQLITE_STATIC);
+				if (sqlite3_step (mins) != SQLITE_DONE)
+					s = wb_case_fail_db (cs, "cannot store rule findings");
+				sqlite3_reset (mins);
 			}
 			memset (facts, 0, sizeof facts);
 			g_ptr_array_set_size (strs, 0);
@@ -172,6 +199,7 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "indicator") == 0;
 	}
 	sqlite3_finalize (q);
+	g_free (masks);
 	if (s)
 		goto done;
 	char *runs = g_strdup_printf ("%lld", (long long) run);
@@ -215,7 +243,8 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		wb_statute_t *st = wb_statute_set_find (set, statute);
 		if (!st)
 			return wb_case_fail (cs, WB_ERR_NOT_FOUND, "unknown statute '%s'", statute);
-		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0) {
+		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
+		    strcmp (provision, "nexus") != 0) {
 			wb_provision_t *p = wb_statute_provision (st, provision);
 			if (!p)
 				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",
@@ -315,4 +344,52 @@ done:
 	g_array_unref (ids);
 	g_free (mid);
 	return s;
+}
+
+int
+wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out)
+{
+	wb_fact_t facts[WB_FACT_COUNT];
+	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
+	memset (facts, 0, sizeof facts);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT name, value, confidence, evidence FROM facts WHERE message = ?1");
+	if (!q) {
+		g_ptr_array_unref (strs);
+		return -1;
+	}
+	sqlite3_bind_int64 (q, 1, message);
+	int rc;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int f = wb_fact_index ((const char *) sqlite3_column_text (q, 0));
+		if (f < 0 || !sqlite3_column_text (q, 1))
+			continue;
+		char *v = g_strdup ((const char *) sqlite3_column_text (q, 1));
+		char *e = g_strdup ((const char *) sqlite3_column_text (q, 3));
+		g_ptr_array_add (strs, v);
+		g_ptr_array_add (strs, e);
+		facts[f].value = v;
+		facts[f].evidence = e;
+		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 2), "indicator") == 0;
+	}
+	sqlite3_reset (q);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref (strs);
+		wb_case_fail_db (cs, "cannot read facts");
+		return -1;
+	}
+	int n = 0;
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		g_string_truncate (ev, 0);
+		wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+		if (r == WB_RULE_NONE)
+			continue;
+		g_string_append_printf (out, "%s [%s]: %s\n", p->label, r == WB_RULE_CERTAIN ? "certain" : "indicator",
+					ev->str);
+		n++;
+	}
+	g_string_free (ev, TRUE);
+	g_ptr_array_unref (strs);
+	return n;
 }

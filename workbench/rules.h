@@ -37,11 +37,12 @@ wb_rule_result_t wb_rule_eval (const wb_provision_t *p, const wb_fact_t facts[WB
  * wb_rules_current).  SET NULL: the case's set.  *COUNT (if given) receives
  * the number of findings written.
  *
- * Damages does not need it: the engine evaluates the same checks in memory.
- * It makes the rule findings visible (sql, shell, exhibits): call it at the
- * end of ingest and of reanalyze, after the facts are written, and after a
- * statute set is installed.  Cost: about 40 s of CPU and ten findings per
- * copy for a million copies. */
+ * Also stores each copy's findings as bit masks (table rule_masks), which
+ * damages reads while wb_rules_current() holds (a tenth of the rows of the
+ * facts); otherwise damages evaluates the same checks from the facts.
+ * Call it at the end of ingest and of reanalyze, after the facts are
+ * written, and after a statute set is installed.  Cost measured: about 30 s
+ * of CPU for a million copies with ten rule findings each. */
 wb_status_t wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count);
 
 /* TRUE if the stored rule findings were made with SET from the current
@@ -53,7 +54,9 @@ gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
 
 /* Record an analyst finding: FINDING ("violation" or "no-violation") of
  * STATUTE (an id of SET, or "*" with PROVISION "commercial") PROVISION (an
- * id or label, "*" or "commercial") for every copy MESSAGE names: a
+ * id or label, "*", "commercial", or "nexus": violation = the copy is within
+ * the statute's reach although the trap does not show it, e.g. sent from
+ * the state; no-violation = it is not) for every copy MESSAGE names: a
  * Message-ID (with or without <>), a SHA-256, or "#ID" (messages.id); with
  * TRAP (an address) only that trap's copy.  Replaces an earlier analyst
  * finding for the same copy, statute and provision.  One custody row
@@ -65,3 +68,10 @@ wb_status_t wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64
 			       const char *message, const char *trap, const char *statute,
 			       const char *provision, const char *finding, const char *note,
 			       const char *evidence, int64_t *matched);
+
+/* The rule findings of copy MESSAGE under statute ST, computed from its
+ * facts now (whether or not wb_rules_apply() stored them): one line per
+ * provision whose check holds, "LABEL [certain|indicator]: EVIDENCE",
+ * appended to OUT.  For 'show', the shell and the exhibits.  Returns the
+ * number of provisions found, or -1 on a database error (message on CS). */
+int wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GString *out);

@@ -204,7 +204,7 @@ get_cents (reader_t *r, const char *group, const char *key, gboolean required, i
 		errno = 0;
 		gint64 n = g_ascii_strtoll (v, &end, 10);
 		if (*end || errno || n < 0 || !g_ascii_isdigit (*v))
-			r->err = g_strdup_printf ("%s: [%s] %s: '%s' is not a whole number of cents",
+			r->err = g_strdup_printf ("%s: [%s] %s: '%s' is not a non-negative whole number",
 						  r->file, group, key, v);
 		else
 			out = n;
@@ -363,8 +363,9 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 		g_ptr_array_add (st->provisions, p);
 		p->id = g_strstrip (g_strdup (*g + strlen ("provision ")));
 		if (!*p->id || strchr (p->id, ' ') || strcmp (p->id, "*") == 0 ||
-		    strcmp (p->id, "commercial") == 0) {
-			r.err = g_strdup_printf ("%s: [%s]: a provision id is one word, not * or commercial", file, *g);
+		    strcmp (p->id, "commercial") == 0 || strcmp (p->id, "nexus") == 0) {
+			r.err = g_strdup_printf ("%s: [%s]: a provision id is one word, not *, commercial or nexus",
+						 file, *g);
 			break;
 		}
 		for (guint i = 0; i + 1 < st->provisions->len; i++)

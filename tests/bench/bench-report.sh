@@ -41,7 +41,7 @@ rm -rf "$B/report-out"
 /usr/bin/time -f "%e %U %S %M" -o "$B/time.txt" "$WB" report "$C" --out "$B/report-out" > "$B/report.out" || exit 1
 read -r wall user sys kb < "$B/time.txt"
 counted=$("$WB" damages "$C" --format json | python3 -c "import json,sys; print(sum(s['violating_messages'] for s in json.load(sys.stdin)['statutes']))")
-awk -v w="$wall" -v u="$user" -v s="$sys" -v k="$kb" -v c="$counted" 'BEGIN {
-	printf "bench-report: %d counted rows  %6.2f s wall  %6.2f s cpu  %4d MB  (goal 60 s)%s\n", c, w, u + s, k / 1024, \
+awk -v n="$N" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kb" -v c="$counted" 'BEGIN {
+	printf "bench-report: %d copies, %d counted rows (copy x statute)  %6.2f s wall  %6.2f s cpu  %4d MB  (goal 60 s)%s\n", n, c, w, u + s, k / 1024, \
 		(w > 60 ? (u + s > 60 ? "  SLOW" : "  (machine loaded)") : "")
 	exit (u + s > 60) }'

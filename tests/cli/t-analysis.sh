@@ -46,4 +46,8 @@ expect_eq "reanalyze replaces" "$before" "$(q "SELECT count(*) FROM artifacts")"
 expect_eq "custody: begin, the rule findings made again, end" "begin,reanalyze
 rules,reanalyze
 end,reanalyze" "$(q "SELECT action, command FROM custody WHERE command = 'reanalyze' AND run = (SELECT max(run) FROM custody)")"
+wb init "$T/empty.case" > /dev/null
+expect_rc "reanalyze an empty case" 0 wb reanalyze "$T/empty.case"
+expect_eq "nothing to analyse" "analysed 0 copies; 0 campaigns" "$(cat "$T/.out")"
+expect_rc "reanalyze takes no arguments" 2 wb reanalyze "$T/c.case" extra
 t_done

@@ -82,4 +82,18 @@ expect_rc "bad rule file" 1 wb damages "$C" --statutes "$T/st"
 expect_match "bad rule file names file and key" "co-6-2.5.ini: \[damages\] cap: 'sometimes'" "$(cat "$T/.err")"
 expect_rc "unknown statute" 1 wb damages "$C" --statute xx-1
 expect_rc "bad option value" 2 wb damages "$C" --incident weekly
+# The same amounts from the rule findings stored as ingest stores them
+# (the finding above changed one Arizona copy: compare with the amounts
+# computed from the facts just before).
+wb damages "$C" --format json > "$T/facts.json"
+"$WB_BUILD/tools/apply-rules" "$C" > /dev/null
+wb damages "$C" --format json > "$T/stored.json"
+expect_match "stored findings used" '"rules": "stored rule findings' "$(cat "$T/stored.json")"
+expect_match "computed before" '"rules": "rule findings computed from the facts' "$(cat "$T/facts.json")"
+for s in ca-17529.5 ca-17529.8 co-6-2.5 ar-4-88 az-44-1372 us-7706; do
+	expect_eq "stored = computed: $s" "$(amount "$s" < "$T/facts.json")" "$(amount "$s" < "$T/stored.json")"
+done
+expect_eq "stored findings give the expected Colorado amount" "$(want default co-6-2.5)" "$(amount co-6-2.5 < "$T/stored.json")"
+expect_match "evidence stored" "subject_adv=0 \(certain\)" \
+	"$(wb sql "$C" "SELECT evidence FROM findings WHERE source='rule' AND statute='az-44-1372' AND provision='B1' LIMIT 1")"
 t_done

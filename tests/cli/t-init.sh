@@ -29,6 +29,10 @@ expect_rc "unknown command" 2 wb frobnicate "$T/c.case"
 expect_rc "help works without a case" 0 wb damages --help
 expect_match "help prints the usage" "usage: workbench damages CASE" "$(cat "$T/.out")"
 expect_rc "version" 0 wb --version
+# Output that cannot be written (disk full) is an error, not silence.
+wb sql "$T/c.case" "SELECT 1" > /dev/full 2> "$T/full.err"
+expect_eq "writing to a full disk fails" "1" "$?"
+expect_match "and says so" "cannot write output: No space left on device" "$(cat "$T/full.err")"
 echo "not a case" > "$T/junk"
 expect_rc "not a case file" 1 wb summary "$T/junk"
 expect_match "not a case file message" "not a workbench case file" "$(cat "$T/.err")"

@@ -20,6 +20,9 @@ out=$(cat "$T/.out")
 expect_match "subject line" "^Subject +ADV: special offer" "$(printf '%s\n' "$out" | grep '^Subject')"
 expect_match "origin hop marked" "1 +origin +helo.spammer.example +dsl-11.isp.example +198.51.100.11" "$out"
 expect_match "provider hop marked" "0 +trusted +mx.trapmail.example" "$out"
+expect_match "raw header block shown" "== Headers
+Received: from mx.trapmail.example" "$out"
+expect_match "Message-ID header shown" "^Message-ID: <m1@spammer.example>" "$(printf '%s\n' "$out" | grep '^Message-ID')"
 expect_match "text shown" "Dear friend, we have a special offer" "$out"
 expect_match "links shown" "http://offers.example.com/go\\?affid=A11&subid=7 +body:text" "$out"
 expect_match "facts shown" "subject_adv +1 +certain" "$out"

@@ -3,7 +3,12 @@
 output) with Python's email package (policy=default) over an mbox.
 'compare-email.py MBOX DUMP' prints the agreement and each disagreement
 with its class (see evidence/VIOLATIONS-analysis.md)."""
-import email, email.policy, mailbox, re, sys
+import email, email.parser, email.policy, re, sys
+
+# Subject and From are headers: parse the header section only (the same
+# header parsing as a whole message, a fraction of the time).
+DEFAULT = email.parser.BytesParser(policy=email.policy.default)
+COMPAT = email.parser.BytesParser(policy=email.policy.compat32)
 
 def unesc(s):
     return re.sub(r'\\(.)', lambda m: {'t': '\t', 'n': '\n', 'r': '\r', '\\': '\\'}[m.group(1)], s)
@@ -17,7 +22,7 @@ def canon(s):
     return s.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
 
 def py_fields(raw):
-    m = email.message_from_bytes(raw, policy=email.policy.default)
+    m = DEFAULT.parsebytes(raw, headersonly=True)
     try:
         subj = str(m['subject']) if m['subject'] is not None else ''
     except Exception as e:
@@ -67,9 +72,8 @@ def main():
         os_, of = ours.get(i, ('', ''))
         total += 1
         ok = True
-        m = email.message_from_bytes(raw, policy=email.policy.compat32)
-        for field, a, b, hdr in (('subject', os_, subj, m.get('subject')),
-                                 ('from', of, frm, m.get('from'))):
+        m = None
+        for field, a, b in (('subject', os_, subj), ('from', of, frm)):
             # Comparison rules (evidence/VIOLATIONS-analysis.md): undecodable
             # bytes compare as U+FFFD; a Subject's leading and trailing white
             # space is not compared; the null address '<>' is ''; addresses
@@ -80,6 +84,9 @@ def main():
             else:
                 same = a.lower() == ('' if b == '<>' else b.lower())
             if not same:
+                if m is None:
+                    m = COMPAT.parsebytes(raw, headersonly=True)
+                hdr = m.get(field)
                 ok = False
                 c = classify(field, a, b, str(hdr) if hdr is not None else '')
                 classes[(field, c)] = classes.get((field, c), 0) + 1

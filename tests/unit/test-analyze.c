@@ -92,6 +92,11 @@ Test (subject, rfc2047)
 	wb_analysis_fact (a, "subject_adv", &ev);
 	cr_expect_str_eq (ev, "ADV: Caf\xc3\xa9");
 	wb_analysis_free (a);
+	/* Undeclared 8-bit: Latin-1 E9 is U+00E9 (UTF-8 C3 A9). */
+	a = run (HDR "Subject: ADV: caf\xe9\n\nbody\n", NULL);
+	wb_analysis_fact (a, "subject_adv", &ev);
+	cr_expect_str_eq (ev, "ADV: caf\xc3\xa9");
+	wb_analysis_free (a);
 }
 
 Test (links, affiliate_redirects)
@@ -144,6 +149,8 @@ Test (body, contacts_and_facts)
 	cr_expect (!wb_analysis_has_artifact (a, "email", "trap@example.org"), "the trap is not contact data");
 	cr_expect (wb_analysis_has_artifact (a, "domain", "example.com"));
 	cr_expect (wb_analysis_has_artifact (a, "ip", "198.51.100.20"));
+	/* the provider's own hop is not the sender's contact data */
+	cr_expect (!wb_analysis_has_artifact (a, "ip", "203.0.113.9"));
 	/* origin: the provider (mx.example.org) received it from 198.51.100.20 */
 	gboolean origin = FALSE;
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {

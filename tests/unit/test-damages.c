@@ -326,6 +326,28 @@ Test (damages, analyst_overrides_and_star)
 	wb_damages_free (d);
 }
 
+Test (damages, analyst_nexus)
+{
+	/* Copies to a Texas trap are outside 17529.2 unless sent from
+	 * California (17529.2(a)): the analyst finds two of three were, and
+	 * that they violate (a): 2 x $1,000.  A fourth copy, to a California
+	 * trap, is found not to reach a California address ('nexus
+	 * no-violation'): out. */
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state) VALUES (6, 'tx@t', 'TX', 'TX')");
+	int64_t f = copies (3, 6, "2007-10-01", -1, "subject_adv", "1");
+	int64_t g = copies (1, 1, "2007-10-01", -1, "subject_adv", "1");
+	for (int i = 0; i < 2; i++) {
+		analyst (f + i, "ca-17529.8", "nexus", "violation");
+		analyst (f + i, "ca-17529.8", "a", "violation");
+	}
+	analyst (g, "ca-17529.8", "nexus", "no-violation");
+	wb_damages_t *d = run ("ca-17529.8", 0, WB_INCIDENT_MESSAGE, FALSE, 0);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 200000);
+	cr_assert_eq (st (d, "ca-17529.8")->excluded_nexus, 2);
+	cr_assert_eq (st (d, "ca-17529.8")->violating_messages, 2);
+	wb_damages_free (d);
+}
+
 Test (damages, analyst_violation_without_rule)
 {
 	/* No rule finding (ADV: present); the analyst finds 6-2.5-103(3)
@@ -390,13 +412,26 @@ Test (damages, rules_apply_stores_what_damages_counts)
 	wb_statute_set_t *set = NULL;
 	cr_assert_eq (wb_statutes_load_case (cs, &set), WB_OK);
 	cr_assert (wb_rules_current (cs, set));
-	/* A later ingest run may have changed the facts: no longer current. */
+	/* Damages reads the stored masks while they are current. */
+	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_str_eq (d->statute_source, "case");
+	cr_assert (g_str_has_prefix (d->rules_source, "stored rule findings"), "%s", d->rules_source);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
+	wb_damages_free (d);
+	/* A stored mask is what damages counts: clear one copy's masks and
+	 * it is no longer counted (2 x $10). */
+	exec_ok ("UPDATE rule_masks SET masks = zeroblob(length(masks)) WHERE message = 1");
+	d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 2000);
+	wb_damages_free (d);
+	/* A later ingest run may have changed the facts: no longer current,
+	 * computed from the facts again (3 x $10). */
 	int64_t later;
 	cr_assert_eq (wb_case_run_begin (cs, "ingest", NULL, &later), WB_OK);
 	cr_assert (!wb_rules_current (cs, set));
 	wb_statute_set_free (set);
-	wb_damages_t *d = run ("ar-4-88", 0, 0, FALSE, 0);
-	cr_assert_str_eq (d->statute_source, "case");
+	d = run ("ar-4-88", 0, 0, FALSE, 0);
+	cr_assert_str_eq (d->rules_source, "rule findings computed from the facts");
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000);
 	wb_damages_free (d);
 }

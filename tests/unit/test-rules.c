@@ -1,6 +1,7 @@
 /* Rule checks on facts: certain and indicator findings, missing facts,
  * 'always' and 'analyst', and the evidence text. */
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include "rules.h"
 #include "statute.h"
@@ -98,4 +99,39 @@ Test (rules, builtin_checks_read_the_statutes)
 	fact (f, "subject_adv_adult", "0", FALSE, NULL);
 	cr_assert_eq (wb_rule_eval (a2, f, NULL), WB_RULE_INDICATOR);
 	wb_statute_set_free (set);
+}
+
+Test (rules, evidence_for_one_copy)
+{
+	/* A copy whose From domain is invalid, certain: ca-17529.5 (a)(2). */
+	char *dir = g_dir_make_tmp ("wbru.XXXXXX", NULL);
+	char *path = g_build_filename (dir, "c.case", NULL);
+	wb_case_t *cs = NULL;
+	cr_assert_eq (wb_case_create (path, NULL, NULL, &cs, NULL), WB_OK);
+	cr_assert_eq (sqlite3_exec (wb_case_db (cs),
+		"INSERT INTO raw VALUES (1, printf('%064d', 1), 1, x'00');"
+		"INSERT INTO messages (id, sha256, raw_id, status) VALUES (1, printf('%064d', 1), 1, 'ok');"
+		"INSERT INTO facts VALUES (1, 'from_domain_valid', '0', 'certain', 'From: x@invalid..'),"
+		" (1, 'helo_mismatch', '1', 'indicator', 'HELO a.example, rDNS b.example')", NULL, NULL, NULL), SQLITE_OK);
+	wb_statute_set_t *set = NULL;
+	char *err = NULL;
+	cr_assert_eq (wb_statutes_builtin (&set, &err), WB_OK);
+	GString *out = g_string_new (NULL);
+	cr_assert_eq (wb_rules_evidence (cs, wb_statute_set_find (set, "ca-17529.5"), 1, out), 1);
+	cr_assert_str_eq (out->str, "(a)(2) [certain]: from_domain_valid=0 (certain): From: x@invalid..\n");
+	g_string_truncate (out, 0);
+	/* Colorado 103(2) rests on the HELO name alone: an indicator. */
+	cr_assert_eq (wb_rules_evidence (cs, wb_statute_set_find (set, "co-6-2.5"), 1, out), 2);
+	cr_assert (strstr (out->str, "6-2.5-103(2) [indicator]: helo_mismatch=1 (indicator): HELO a.example, rDNS b.example\n"),
+		   "%s", out->str);
+	g_string_free (out, TRUE);
+	wb_statute_set_free (set);
+	wb_case_free (cs);
+	g_unlink (path);
+	char *lock = g_strconcat (path, ".lock", NULL);
+	g_unlink (lock);
+	g_free (lock);
+	cr_assert_eq (g_rmdir (dir), 0);
+	g_free (path);
+	g_free (dir);
 }
