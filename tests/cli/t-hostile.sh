@@ -11,6 +11,11 @@ cd "$T" || exit 1
 wb init tpl.case > /dev/null
 q () { sqlite3 c.case "$1"; }
 have_time=$([ -x /usr/bin/time ] && echo yes)
+# Under ASan (make check-asan) everything runs 10 to 50 times slower (the
+# 10 MB header: 0.5 s plain, 45 s under ASan on the loaded 2-core machine):
+# the time limit is then 100 s, the memory limit stays.
+limit=10000
+case "$WB" in *build-asan*) limit=100000 ;; esac
 [ -n "$have_time" ] || skip "memory" "/usr/bin/time not installed (apt-get install time)"
 # ing NAME FILE: ingest FILE and the good mailbox into c.case; check exit,
 # time, memory and the good copies.
@@ -25,7 +30,7 @@ ing () {
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	if [ $rc -eq 0 ]; then t_pass "$1: exit 0"; else t_fail "$1: exit $rc" "$(tail -n 5 .err)"; fi
-	expect_eq "$1: under 10 s" "yes" "$([ $ms -lt 10000 ] && echo yes || echo "no: $ms ms")"
+	expect_eq "$1: under $((limit / 1000)) s" "yes" "$([ $ms -lt $limit ] && echo yes || echo "no: $ms ms")"
 	if [ -n "$have_time" ]; then
 		kb=$(tail -n 1 mem)
 		expect_eq "$1: under 1 GiB" "yes" "$([ "$kb" -lt 1048576 ] && echo yes || echo "no: $kb KiB")"
