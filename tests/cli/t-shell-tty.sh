@@ -39,10 +39,12 @@ $S new-session -d -s wb -x 120 -y 40 \
 	"env XDG_STATE_HOME='$T/state' PAGER=\"sed s/^/paged:/\" WB_NO_PROGRESS=1 '$WB' c.case; echo EXIT=\$?; sleep 60"
 
 screen () { $S capture-pane -p -S - -t wb; }   # with the scrollback
-# wait_for TEXT: poll the screen (up to 10 s) until a line holds TEXT.
+# wait_for TEXT: poll the screen (up to 30 s: an ASan build on a loaded
+# machine is slow; a passing test waits only as long as it must) until a
+# line holds TEXT.
 wait_for () {
 	_i=0
-	while [ $_i -lt 100 ]; do
+	while [ $_i -lt 300 ]; do
 		screen > "$T/screen" 2> /dev/null
 		grep -q -F -- "$1" "$T/screen" && return 0
 		sleep 0.1
@@ -53,7 +55,7 @@ wait_for () {
 # wait_count TEXT N: until N lines hold TEXT.
 wait_count () {
 	_i=0
-	while [ $_i -lt 100 ]; do
+	while [ $_i -lt 300 ]; do
 		screen > "$T/screen" 2> /dev/null
 		[ "$(grep -c -F -- "$1" "$T/screen")" -ge "$2" ] && return 0
 		sleep 0.1
