@@ -335,7 +335,12 @@ CREATE TABLE party_attributes (
 	value TEXT,                      -- normalized (NULL: could not be normalized)
 	source TEXT NOT NULL,            -- "roster FILE:LINE column", or "message N LOCATION"
 	message INTEGER,                 -- first message carrying it (NULL: roster)
-	messages INTEGER NOT NULL DEFAULT 0  -- copies carrying it (0: roster)
+	messages INTEGER NOT NULL DEFAULT 0, -- copies carrying it (0: roster or derived)
+	peer INTEGER                     -- NULL: the party's own value (roster, or the
+	                                 -- value a derived party is named after); else
+	                                 -- the party named in those messages by this
+	                                 -- value, with whom it is shared (rule 2 of
+	                                 -- attribution.ini)
 );
 CREATE INDEX party_attributes_value ON party_attributes(kind, value);
 CREATE INDEX party_attributes_party ON party_attributes(party);
@@ -371,7 +376,8 @@ CREATE TABLE link_evidence (
 -- Who each message is attributed to, with the evidence: role sender (From,
 -- Return-Path, origin hop), affiliate (affiliate id in a link), advertiser
 -- (registrable domain a link leads to), mentioned (a party's e-mail address,
--- phone or postal address in the body).  message and party are ids of
+-- phone or postal address in the body: a mention does not attribute the
+-- message, it only names the party).  message and party are ids of
 -- messages and parties; not declared as foreign keys because 'link' writes
 -- several rows per copy (millions) and replaces them all in one transaction.
 CREATE TABLE message_parties (

@@ -26,6 +26,7 @@ struct wb_attrib_conf {
 	gboolean unspecific_kind[16];
 	double weak, moderate, strong, specific;
 	int64_t max_parties;
+	GHashTable *aff_keys;   /* lower-case query keys that name an affiliate */
 };
 
 wb_attrib_conf_t *
@@ -64,6 +65,20 @@ wb_attrib_conf_load (char **errmsg)
 			conf->unspecific_kind[k] = TRUE;
 	}
 	g_strfreev (un);
+	conf->aff_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	char **ak = g_key_file_get_string_list (kf, "affiliate", "keys", NULL, &err);
+	if (err) {
+		g_hash_table_destroy (conf->aff_keys);
+		goto fail;
+	}
+	for (char **k = ak; k && *k; k++) {
+		char *key = g_ascii_strdown (g_strstrip (*k), -1);
+		if (*key)
+			g_hash_table_add (conf->aff_keys, key);
+		else
+			g_free (key);
+	}
+	g_strfreev (ak);
 	g_key_file_free (kf);
 	return conf;
 fail:
@@ -78,6 +93,9 @@ fail:
 void
 wb_attrib_conf_free (wb_attrib_conf_t *conf)
 {
+	if (!conf)
+		return;
+	g_hash_table_destroy (conf->aff_keys);
 	g_free (conf);
 }
 
@@ -104,6 +122,15 @@ wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spe
 {
 	int k = wb_attrib_kind_index (kind);
 	return k < 0 || conf->unspecific_kind[k] || spec < conf->specific;
+}
+
+gboolean
+wb_attrib_affiliate_key (const wb_attrib_conf_t *conf, const char *key)
+{
+	char *k = g_ascii_strdown (key, -1);
+	gboolean yes = g_hash_table_contains (conf->aff_keys, k);
+	g_free (k);
+	return yes;
 }
 
 static const char *const strengths[] = { "none", "weak", "moderate", "strong" };
@@ -228,9 +255,11 @@ typedef struct {
 
 /* A value found for a party through its messages; its own hash key. */
 typedef struct {
-	int64_t party;
+	int64_t party;        /* X, attributed to the messages by a specific role */
 	const char *kind;     /* static */
 	const char *kv;       /* interned */
+	int64_t peer;         /* Y, named in the messages by this value */
+	int role, peer_role;  /* X's role, Y's role (in the first message) */
 	int64_t message;      /* first message */
 	const char *loc;      /* interned: where in that message */
 	int64_t count;
@@ -244,6 +273,7 @@ typedef struct {
 	gboolean all_unspecific;
 	guint32 shared_kinds;
 	GArray *ev;           /* of guint: index into the evidence array */
+	GArray *via;          /* of guint8, parallel to ev: 1 a's side, 2 b's side through messages */
 } pair_t;
 
 typedef struct {
@@ -300,14 +330,14 @@ static guint
 agg_hash (gconstpointer p)
 {
 	const agg_t *a = p;
-	return g_direct_hash (a->kv) ^ (guint) (a->party * 2654435761u);
+	return g_direct_hash (a->kv) ^ (guint) (a->party * 2654435761u) ^ (guint) (a->peer * 40503u);
 }
 
 static gboolean
 agg_equal (gconstpointer x, gconstpointer y)
 {
 	const agg_t *a = x, *b = y;
-	return a->party == b->party && a->kv == b->kv;
+	return a->party == b->party && a->kv == b->kv && a->peer == b->peer;
 }
 
 static wb_status_t
@@ -388,18 +418,25 @@ index_lookup (link_t *L, const char *kind, const char *value)
 /* The parties a roster affiliate id matches: the full "DOMAIN KEY=VALUE",
  * then "KEY=VALUE", then the bare VALUE (as rosters often give it). */
 static GArray *
-lookup_affiliate (link_t *L, const item_t *it)
+lookup_affiliate (link_t *L, const item_t *it, const char **matched)
 {
+	*matched = it->kv;
 	GArray *a = g_hash_table_lookup (L->index, it->kv);
 	if (a)
 		return a;
 	const char *value = it->value;
 	const char *sp = strchr (value, ' ');
 	const char *kv = sp ? sp + 1 : value;
-	if (sp && (a = index_lookup (L, "affiliate_id", kv)))
-		return a;
 	const char *eq = strchr (kv, '=');
-	return eq ? index_lookup (L, "affiliate_id", eq + 1) : NULL;
+	if (sp && (a = index_lookup (L, "affiliate_id", kv))) {
+		*matched = g_string_chunk_insert_const (L->chunk, L->scratch->str);
+		return a;
+	}
+	if (eq && (a = index_lookup (L, "affiliate_id", eq + 1))) {
+		*matched = g_string_chunk_insert_const (L->chunk, L->scratch->str);
+		return a;
+	}
+	return NULL;
 }
 
 static wb_status_t
@@ -407,7 +444,10 @@ create_derived (link_t *L, const item_t *it, int64_t message)
 {
 	sqlite3_stmt *st = wb_case_stmt (L->cs,
 		"INSERT INTO parties (name, role, derived, source) VALUES (?, ?, 1, ?)");
-	if (!st)
+	sqlite3_stmt *sa = wb_case_stmt (L->cs,
+		"INSERT INTO party_attributes (party, kind, raw, value, source, message, messages)"
+		" VALUES (?, ?, ?, ?, ?, ?, 0)");
+	if (!st || !sa)
 		return WB_ERR_DB;
 	char *src = g_strdup_printf ("%s in message %" PRId64, it->kind, message);
 	sqlite3_bind_text (st, 1, it->value, -1, SQLITE_STATIC);
@@ -419,7 +459,21 @@ create_derived (link_t *L, const item_t *it, int64_t message)
 	g_free (src);
 	if (rc != SQLITE_DONE)
 		return wb_case_fail_db (L->cs, "cannot add derived party");
-	index_add (L, it->kv, sqlite3_last_insert_rowid (wb_case_db (L->cs)), FALSE);
+	int64_t id = sqlite3_last_insert_rowid (wb_case_db (L->cs));
+	/* Its own value, as a roster row is for an imported party. */
+	src = g_strdup_printf ("derived from message %" PRId64 " %s", message, it->loc);
+	sqlite3_bind_int64 (sa, 1, id);
+	sqlite3_bind_text (sa, 2, it->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text (sa, 3, it->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text (sa, 4, it->value, -1, SQLITE_STATIC);
+	sqlite3_bind_text (sa, 5, src, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (sa, 6, message);
+	rc = sqlite3_step (sa);
+	sqlite3_reset (sa);
+	g_free (src);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (L->cs, "cannot add derived party");
+	index_add (L, it->kv, id, FALSE);
 	L->stats->derived++;
 	return WB_OK;
 }
@@ -441,6 +495,7 @@ typedef struct {
 } row_t;
 
 typedef struct {
+	gboolean attributed;  /* some party by a specific role (not only mentioned) */
 	GArray *rows;         /* of row_t: message_parties rows, by item */
 	GPtrArray *aggs;      /* agg_t the message adds to */
 } plan_t;
@@ -454,8 +509,18 @@ plan_free (gpointer p)
 	g_free (pl);
 }
 
+/* One party named in a message: by item ITEM (its value), in that item's role. */
+typedef struct {
+	int64_t party;
+	guint item;
+	const char *kv;       /* interned: the value as the party has it */
+} match_t;
+
 /* Work out the plan for ITEMS: find the parties its values name (creating
- * derived ones; *CREATED tells), and the values each such party gets. */
+ * derived ones; *CREATED tells), and the values each pair shares through
+ * the message (rule 2 in attribution.ini): each party X attributed by a
+ * specific role (sender, affiliate, advertiser) gets, for each other party
+ * Y named in the message by value vy, vy with Y as peer.  Nothing else. */
 static wb_status_t
 make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 	   gboolean *created)
@@ -471,7 +536,10 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 	}
 	for (guint i = 0; i < items->len; i++) {
 		item_t *it = &g_array_index (items, item_t, i);
-		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L, it)
+		/* The value as the party has it (an affiliate id may match in
+		 * part: "DOMAIN KEY=VALUE" against a roster's bare VALUE). */
+		const char *matched = it->kv;
+		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L, it, &matched)
 			: g_hash_table_lookup (L->index, it->kv);
 		if (!a && it->derive && !(it->derive == 2 && sender_known)) {
 			wb_status_t st = create_derived (L, it, message);
@@ -482,35 +550,47 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 		}
 		for (guint j = 0; a && j < a->len; j++) {
 			row_t r = { i, g_array_index (a, ent_t, j).party };
+			pl->attributed |= it->role != ROLE_MENTIONED;
 			g_array_append_val (pl->rows, r);
-			gboolean seen = FALSE;
-			for (guint k = 0; k < anch->len; k++)
-				seen |= g_array_index (anch, int64_t, k) == r.party;
-			if (!seen)
-				g_array_append_val (anch, r.party);
+			match_t m = { r.party, i, matched };
+			g_array_append_val (anch, m);
 		}
 	}
-	/* Each party the message names gets the message's values (but for
-	 * those the roster already gives it). */
-	for (guint i = 0; i < items->len; i++) {
-		item_t *it = &g_array_index (items, item_t, i);
-		GArray *a = g_hash_table_lookup (L->index, it->kv);
-		for (guint j = 0; j < anch->len; j++) {
-			int64_t p = g_array_index (anch, int64_t, j);
-			gboolean in_roster = FALSE;
-			for (guint k = 0; a && k < a->len && !in_roster; k++)
-				in_roster = g_array_index (a, ent_t, k).party == p && g_array_index (a, ent_t, k).roster;
-			if (in_roster)
+	for (guint x = 0; x < anch->len; x++) {
+		match_t *mx = &g_array_index (anch, match_t, x);
+		item_t *ix = &g_array_index (items, item_t, mx->item);
+		if (ix->role == ROLE_MENTIONED)
+			continue;
+		/* Once per party X: its first specific match. */
+		gboolean again = FALSE;
+		for (guint k = 0; k < x && !again; k++) {
+			match_t *mk = &g_array_index (anch, match_t, k);
+			again = mk->party == mx->party
+				&& g_array_index (items, item_t, mk->item).role != ROLE_MENTIONED;
+		}
+		if (again)
+			continue;
+		for (guint y = 0; y < anch->len; y++) {
+			match_t *my = &g_array_index (anch, match_t, y);
+			if (my->party == mx->party)
 				continue;
-			agg_t probe = { p, it->kind, it->kv };
+			item_t *iy = &g_array_index (items, item_t, my->item);
+			agg_t probe = { mx->party, iy->kind, my->kv, my->party };
 			agg_t *ag = g_hash_table_lookup (L->agg, &probe);
 			if (!ag) {
 				ag = g_new0 (agg_t, 1);
 				*ag = probe;
-				ag->loc = it->loc;
+				ag->loc = iy->loc;
+				ag->role = ix->role;
+				ag->peer_role = iy->role;
 				g_hash_table_add (L->agg, ag);
 			}
-			g_ptr_array_add (pl->aggs, ag);
+			/* Once per message even if Y is named twice by vy. */
+			gboolean dup = FALSE;
+			for (guint k = 0; k < pl->aggs->len && !dup; k++)
+				dup = g_ptr_array_index (pl->aggs, k) == ag;
+			if (!dup)
+				g_ptr_array_add (pl->aggs, ag);
 		}
 	}
 	return WB_OK;
@@ -573,7 +653,7 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 		if (rc != SQLITE_DONE)
 			return wb_case_fail_db (L->cs, "cannot attribute message");
 	}
-	if (pl->rows->len)
+	if (pl->attributed)
 		L->stats->attributed++;
 	for (guint i = 0; i < pl->aggs->len; i++) {
 		agg_t *ag = g_ptr_array_index (pl->aggs, i);
@@ -601,7 +681,7 @@ scan_messages (link_t *L)
 	sqlite3 *db = wb_case_db (L->cs);
 	sqlite3_stmt *sm = NULL, *sa = NULL, *sh = NULL;
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
-	GArray *anch = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
 	if (sqlite3_prepare_v2 (db, "SELECT id, from_addr, return_path FROM messages ORDER BY id",
 				-1, &sm, NULL) ||
 	    sqlite3_prepare_v2 (db, "SELECT message, id, kind, value, location FROM artifacts"
@@ -640,16 +720,40 @@ scan_messages (link_t *L)
 			/* Advertised domains are those links lead to (body:href, or
 			 * URLs in plain text), not images (body:src). */
 			gboolean body = !strcmp (loc, "body:href") || !strcmp (loc, "body:text");
-			gboolean header = g_str_has_prefix (loc, "header");
-			if (!strcmp (kind, "email"))
+			/* Sender headers; other headers (List-Unsubscribe, To)
+			 * only mention. */
+			gboolean header = !strcmp (loc, "header:From") || !strcmp (loc, "header:Reply-To")
+				|| !strcmp (loc, "header:Sender") || !strcmp (loc, "header:Return-Path");
+			if (!strcmp (kind, "email")) {
+				/* Sender headers (From, Reply-To, Sender, Return-Path):
+				 * the address and its domain attribute; elsewhere an
+				 * address only mentions. */
 				add_item (L, items, wb_attrib_kinds[2], g_strdup (value), loc, aid,
 					  header ? ROLE_SENDER : ROLE_MENTIONED, 0);
+				const char *at = header ? strrchr (value, '@') : NULL;
+				if (at && at[1])
+					add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', at + 1), loc,
+						  aid, ROLE_SENDER, 0);
+			}
 			else if (!strcmp (kind, "phone"))
 				add_item (L, items, wb_attrib_kinds[3], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "postal"))
 				add_item (L, items, wb_attrib_kinds[4], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
-			else if (!strcmp (kind, "affiliate_id"))
-				add_item (L, items, wb_attrib_kinds[8], g_strdup (value), loc, aid, ROLE_AFFILIATE, 1);
+			else if (!strcmp (kind, "affiliate_id")) {
+				/* "DOMAIN KEY=VALUE": only affiliate keys name an
+				 * affiliate; tracking keys (sid, subid, ...) are left. */
+				const char *sp = strchr (value, ' ');
+				const char *kv = sp ? sp + 1 : value;
+				const char *eq = strchr (kv, '=');
+				if (!eq)
+					continue;
+				char *key = g_strndup (kv, eq - kv);
+				gboolean aff = wb_attrib_affiliate_key (L->conf, key);
+				g_free (key);
+				if (aff)
+					add_item (L, items, wb_attrib_kinds[8], g_strdup (value), loc, aid,
+						  ROLE_AFFILIATE, 1);
+			}
 			else if (!strcmp (kind, "domain") && body)
 				add_item (L, items, wb_attrib_kinds[7], g_strdup (value), loc, aid,
 					  ROLE_ADVERTISER, 1);
@@ -666,7 +770,7 @@ scan_messages (link_t *L)
 					  ROLE_SENDER, 1);
 			if (helo && !g_hostname_is_ip_address (helo))
 				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', helo), "hop:origin HELO",
-					  0, ROLE_SENDER, 0);
+					  0, ROLE_SENDER, 1);
 		}
 		st = attribute_message (L, id, items, anch);
 		g_array_set_size (items, 0);
@@ -704,28 +808,45 @@ agg_cmp (gconstpointer x, gconstpointer y)
 	const agg_t *a = *(agg_t **) x, *b = *(agg_t **) y;
 	if (a->party != b->party)
 		return a->party < b->party ? -1 : 1;
-	return strcmp (a->kv, b->kv);
+	int c = strcmp (a->kv, b->kv);
+	if (c)
+		return c;
+	return a->peer < b->peer ? -1 : a->peer > b->peer;
 }
 
+/* Store what each party shares through messages: one row per (party X,
+ * value, peer Y), its source naming the messages. */
 static wb_status_t
 write_message_attributes (link_t *L)
 {
 	GPtrArray *all = values_array (L->agg);
 	g_ptr_array_sort (all, agg_cmp);
 	wb_status_t st = WB_OK;
+	GHashTable *names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+	sqlite3_stmt *sn = wb_case_stmt (L->cs, "SELECT id, name FROM parties");
 	sqlite3_stmt *ins = wb_case_stmt (L->cs,
-		"INSERT INTO party_attributes (party, kind, raw, value, source, message, messages)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)");
-	if (!ins) {
+		"INSERT INTO party_attributes (party, kind, raw, value, source, message, messages, peer)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!ins || !sn) {
 		st = WB_ERR_DB;
 		goto done;
 	}
+	while (sqlite3_step (sn) == SQLITE_ROW) {
+		int64_t *id = g_new (int64_t, 1);
+		*id = sqlite3_column_int64 (sn, 0);
+		g_hash_table_insert (names, id, g_strdup (col (sn, 1)));
+	}
+	sqlite3_reset (sn);
 	for (guint i = 0; i < all->len; i++) {
 		agg_t *a = g_ptr_array_index (all, i);
 		const char *value = a->kv + strlen (a->kind) + 1;
-		/* "message 1 body:href; also messages 2, 3, 4, 5 and 995 more" */
+		/* "message 1 body:text (attributed as affiliate; names PureCash LLC
+		 * by phone, mentioned); also messages 2, 3, 4, 5 and 995 more" */
 		GString *sb = g_string_new (NULL);
-		g_string_printf (sb, "message %" PRId64 " %s", a->message, a->loc);
+		const char *peer = g_hash_table_lookup (names, &a->peer);
+		g_string_printf (sb, "message %" PRId64 " %s (attributed as %s; names %s by %s, %s)",
+				 a->message, a->loc, role_names[a->role], peer ? peer : "?", a->kind,
+				 role_names[a->peer_role]);
 		for (int64_t k = 0; k < a->count - 1 && k < 4; k++)
 			g_string_append_printf (sb, "%s%" PRId64, k ? ", " : a->count > 2 ? "; also messages "
 						: "; also message ", a->more[k]);
@@ -739,6 +860,7 @@ write_message_attributes (link_t *L)
 		sqlite3_bind_text (ins, 5, src, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64 (ins, 6, a->message);
 		sqlite3_bind_int64 (ins, 7, a->count);
+		sqlite3_bind_int64 (ins, 8, a->peer);
 		int rc = sqlite3_step (ins);
 		sqlite3_reset (ins);
 		g_free (src);
@@ -748,6 +870,7 @@ write_message_attributes (link_t *L)
 		}
 	}
 done:
+	g_hash_table_destroy (names);
 	g_ptr_array_free (all, TRUE);
 	return st;
 }
@@ -766,6 +889,7 @@ pair_free (gpointer p)
 {
 	pair_t *pr = p;
 	g_array_free (pr->ev, TRUE);
+	g_array_free (pr->via, TRUE);
 	g_free (pr);
 }
 
@@ -795,7 +919,7 @@ ev_by_weight (gconstpointer x, gconstpointer y, gpointer evs)
  * (five at most), why it is weak at most if it is, and what differs. */
 static char *
 link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, pair_t *pr,
-	      GArray *evs, guint32 differ)
+	      GArray *evs, guint32 differ, const char *name_a, const char *name_b)
 {
 	GString *s = g_string_new (NULL);
 	GArray *order = g_array_copy (pr->ev);
@@ -831,6 +955,25 @@ link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, 
 		g_string_append_c (s, ')');
 		g_string_free (never, TRUE);
 		g_string_free (many, TRUE);
+	}
+	/* Which values were found in the messages attributed to one of them. */
+	for (guint8 side = 1; side <= 2; side++) {
+		guint32 kinds = 0;
+		for (guint i = 0; i < pr->ev->len; i++)
+			if (g_array_index (pr->via, guint8, i) & side)
+				kinds |= 1u << wb_attrib_kind_index (
+					g_array_index (evs, ev_t, g_array_index (pr->ev, guint, i)).kind);
+		if (!kinds)
+			continue;
+		g_string_append (s, "; ");
+		gboolean first = TRUE;
+		for (int k = 0; wb_attrib_kinds[k]; k++)
+			if (kinds & (1u << k)) {
+				g_string_append_printf (s, "%s%s", first ? "" : ", ", wb_attrib_kinds[k]);
+				first = FALSE;
+			}
+		g_string_append_printf (s, " also found in messages attributed to %s",
+					side == 1 ? name_a : name_b);
 	}
 	if (differ) {
 		g_string_append (s, "; differs in ");
@@ -894,23 +1037,29 @@ build_links (link_t *L, GPtrArray *reviews)
 	int64_t n = parr->len;
 	L->stats->parties = n;
 
-	/* Every compared value, grouped: the parties of one value pair up. */
+	/* Every compared value, grouped.  The parties that have the value as
+	 * their own (roster, derived) pair up; a row with a peer pairs its
+	 * party with the peer (shared through messages, rule 2).  Each pair
+	 * counts a value once. */
 	if (sqlite3_prepare_v2 (db,
-		"SELECT kind, value, party FROM party_attributes WHERE value IS NOT NULL AND kind IN"
+		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL AND kind IN"
 		" ('name','contact','email','phone','address','country','payee','domain',"
 		"'affiliate_id','ip') ORDER BY kind, value, party", -1, &sv, NULL)) {
 		st = wb_case_fail_db (cs, "cannot read party attributes");
 		goto done;
 	}
 	int rc;
+	int64_t df = 0, last = -1;
+	gboolean df_shared = FALSE;
 	for (;;) {
 		rc = sqlite3_step (sv);
 		const char *kind = rc == SQLITE_ROW ? col (sv, 0) : NULL;
 		const char *value = rc == SQLITE_ROW ? col (sv, 1) : NULL;
 		if (cur_kind && (rc != SQLITE_ROW || strcmp (kind, cur_kind) || strcmp (value, cur_value))) {
 			/* Close the group of cur_kind/cur_value. */
-			int64_t df = grp->len;
 			double spec;
+			if (df_shared && df < 2)
+				df = 2;
 			double w = wb_attrib_weight (L->conf, cur_kind, n, df, &spec);
 			if (df > L->conf->max_parties)
 				L->stats->values_capped++;
@@ -921,10 +1070,18 @@ build_links (link_t *L, GPtrArray *reviews)
 				g_array_append_val (evs, e);
 				gboolean unspec = wb_attrib_unspecific (L->conf, cur_kind, spec);
 				int k = wb_attrib_kind_index (cur_kind);
-				for (guint i = 0; i < grp->len; i++)
-					for (guint j = i + 1; j < grp->len; j++) {
-						int64_t a = g_array_index (grp, int64_t, i);
-						int64_t b = g_array_index (grp, int64_t, j);
+				/* grp: own holders (x, -1), then shared rows (x, y). */
+				for (guint i = 0; i < grp->len; i += 2) {
+					int64_t x = g_array_index (grp, int64_t, i);
+					int64_t y = g_array_index (grp, int64_t, i + 1);
+					for (guint j = y < 0 ? i + 2 : i; j < (y < 0 ? grp->len : i + 1); j += 2) {
+						int64_t z = y < 0 ? g_array_index (grp, int64_t, j) : y;
+						if (y < 0 && g_array_index (grp, int64_t, j + 1) >= 0)
+							continue;
+						if (z == x)
+							continue;
+						int64_t a = MIN (x, z), b = MAX (x, z);
+						guint8 via = y < 0 ? 0 : x == a ? 1 : 2;
 						int64_t key = (a << 32) | b;
 						pair_t *pr = g_hash_table_lookup (pairs, &key);
 						if (!pr) {
@@ -933,18 +1090,28 @@ build_links (link_t *L, GPtrArray *reviews)
 							pr->b = b;
 							pr->all_unspecific = TRUE;
 							pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
+							pr->via = g_array_new (FALSE, FALSE, sizeof (guint8));
 							g_hash_table_insert (pairs, g_memdup2 (&key, sizeof key), pr);
+						}
+						if (pr->ev->len && g_array_index (pr->ev, guint, pr->ev->len - 1) == ei) {
+							g_array_index (pr->via, guint8, pr->via->len - 1) |= via;
+							continue;
 						}
 						pr->score += w;
 						pr->all_unspecific &= unspec;
 						pr->shared_kinds |= 1u << k;
 						g_array_append_val (pr->ev, ei);
+						g_array_append_val (pr->via, via);
 					}
+				}
 			}
 			g_array_set_size (grp, 0);
 			g_free (cur_kind);
 			g_free (cur_value);
 			cur_kind = cur_value = NULL;
+			df = 0;
+			last = -1;
+			df_shared = FALSE;
 		}
 		if (rc != SQLITE_ROW)
 			break;
@@ -953,10 +1120,22 @@ build_links (link_t *L, GPtrArray *reviews)
 			cur_value = g_strdup (value);
 		}
 		int64_t p = sqlite3_column_int64 (sv, 2);
-		if (!grp->len || g_array_index (grp, int64_t, grp->len - 1) != p)
+		int64_t peer = sqlite3_column_type (sv, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (sv, 3);
+		/* df: the parties having the value as their own (roster,
+		 * derived); one owner shared with through messages counts 2. */
+		if (peer < 0 && p != last) {
+			df++;
+			last = p;
+		}
+		if (peer >= 0)
+			df_shared = TRUE;
+		/* A group larger than max_parties weighs nothing: stop keeping it. */
+		if (df <= L->conf->max_parties || peer >= 0) {
 			g_array_append_val (grp, p);
+			g_array_append_val (grp, peer);
+		}
 		guint pi = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &p));
-		if (pi)
+		if (pi && peer < 0)
 			g_array_index (parr, party_t, pi - 1).kinds |= 1u << wb_attrib_kind_index (kind);
 	}
 	if (rc != SQLITE_DONE) {
@@ -987,6 +1166,7 @@ build_links (link_t *L, GPtrArray *reviews)
 			pr->a = a;
 			pr->b = b;
 			pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
+			pr->via = g_array_new (FALSE, FALSE, sizeof (guint8));
 			g_hash_table_insert (pairs, g_memdup2 (key, sizeof *key), pr);
 		}
 	}
@@ -1015,7 +1195,8 @@ build_links (link_t *L, GPtrArray *reviews)
 		party_t *pa = &g_array_index (parr, party_t, ia - 1);
 		party_t *pb = &g_array_index (parr, party_t, ib - 1);
 		guint32 differ = (pa->kinds & pb->kinds) & ~pr->shared_kinds;
-		char *summary = pr->ev->len ? link_summary (L->conf, strength, pr->score, pr, evs, differ)
+		char *summary = pr->ev->len ? link_summary (L->conf, strength, pr->score, pr, evs, differ,
+							     pa->name, pb->name)
 			: g_strdup ("none: no shared values");
 		double score = round (pr->score * 10000.0) / 10000.0;
 		sqlite3_bind_int64 (il, 1, pr->a);
@@ -1167,6 +1348,20 @@ done:
 	return st;
 }
 
+/* TRUE if party_attributes has the peer column (cases made before it was
+ * added lack it; 'link' adds it). */
+static gboolean
+has_peer_column (wb_case_t *cs)
+{
+	sqlite3_stmt *st = NULL;
+	gboolean yes = FALSE;
+	if (sqlite3_prepare_v2 (wb_case_db (cs), "SELECT name FROM pragma_table_info('party_attributes')"
+				" WHERE name = 'peer'", -1, &st, NULL) == SQLITE_OK)
+		yes = sqlite3_step (st) == SQLITE_ROW;
+	sqlite3_finalize (st);
+	return yes;
+}
+
 wb_status_t
 wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *stats)
 {
@@ -1201,6 +1396,10 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		r->note = g_strdup (col (sr, 3));
 		g_ptr_array_add (reviews, r);
 	}
+	/* Values shared through messages name their peer (schema.sql). */
+	if (!has_peer_column (cs) &&
+	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
+		goto done;
 	/* A large page cache keeps a big rebuild off the disk until commit; the
 	 * index on message_parties is built once after the bulk insert. */
 	if ((st = exec (cs,
@@ -1325,14 +1524,16 @@ source_text (sqlite3_stmt *st)
 /* kind\x1fvalue -> GPtrArray of source texts, for one party; also the
  * values per kind in *BYKIND (kind -> GPtrArray of values). */
 static wb_status_t
-party_values (wb_case_t *cs, int64_t party, GHashTable *values, GHashTable *bykind)
+party_values (wb_case_t *cs, int64_t party, int64_t peer, GHashTable *values, GHashTable *bykind)
 {
+	/* Its own values, and those it shares with PEER through messages. */
 	sqlite3_stmt *st = wb_case_stmt (cs,
-		"SELECT kind, value, source, messages FROM party_attributes WHERE party = ?"
-		" AND value IS NOT NULL ORDER BY kind, value, id");
+		"SELECT kind, value, source, messages, peer FROM party_attributes WHERE party = ?"
+		" AND value IS NOT NULL AND (peer IS NULL OR peer = ?) ORDER BY kind, value, peer IS NOT NULL, id");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, party);
+	sqlite3_bind_int64 (st, 2, peer);
 	int rc;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 		const char *kind = col (st, 0), *value = col (st, 1);
@@ -1340,9 +1541,13 @@ party_values (wb_case_t *cs, int64_t party, GHashTable *values, GHashTable *byki
 			continue;
 		char *k = key2 (kind, value);
 		GPtrArray *srcs = g_hash_table_lookup (values, k);
+		gboolean fresh = !srcs;
 		if (!srcs) {
 			srcs = g_ptr_array_new_with_free_func (g_free);
 			g_hash_table_insert (values, g_strdup (k), srcs);
+		}
+		if (fresh && sqlite3_column_type (st, 4) == SQLITE_NULL) {
+			/* Fields the party has (for "differing"): its own values. */
 			GPtrArray *vals = g_hash_table_lookup (bykind, kind);
 			if (!vals) {
 				vals = g_ptr_array_new_with_free_func (g_free);
@@ -1402,12 +1607,18 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no such party");
 		goto done;
 	}
-	if ((st = party_values (cs, a, va, ka)) || (st = party_values (cs, b, vb, kb)))
+	if (!has_peer_column (cs)) {
+		st = wb_case_fail (cs, WB_ERR_NOT_FOUND,
+				   "the links of this case were built by an older version; run 'link' again");
+		goto done;
+	}
+	if ((st = party_values (cs, a, b, va, ka)) || (st = party_values (cs, b, a, vb, kb)))
 		goto done;
 
 	sqlite3_stmt *sn = wb_case_stmt (cs, "SELECT count(*) FROM parties");
 	sqlite3_stmt *sd = wb_case_stmt (cs,
-		"SELECT count(DISTINCT party) FROM party_attributes WHERE kind = ? AND value = ?");
+		"SELECT count(DISTINCT party) FROM party_attributes WHERE kind = ? AND value = ?"
+		" AND peer IS NULL");
 	if (!sn || !sd) {
 		st = WB_ERR_DB;
 		goto done;
@@ -1432,6 +1643,9 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 		sqlite3_bind_text (sd, 2, s->value, -1, SQLITE_STATIC);
 		s->df = sqlite3_step (sd) == SQLITE_ROW ? sqlite3_column_int64 (sd, 0) : 0;
 		sqlite3_reset (sd);
+		/* As 'link' counts: one owner, shared through messages, is 2. */
+		if (s->df < 2)
+			s->df = 2;
 		s->weight = wb_attrib_weight (conf, s->kind, n, s->df, &s->spec);
 		cmp->score += s->weight;
 		if (s->weight > 0)
@@ -1466,9 +1680,11 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 		g_ptr_array_add (cmp->differing, d);
 	}
 
+	/* The messages that connect them: both named, one attributed (rule 2). */
 	sqlite3_stmt *sm = wb_case_stmt (cs,
-		"SELECT message FROM message_parties WHERE party = ?1 INTERSECT"
-		" SELECT message FROM message_parties WHERE party = ?2 ORDER BY 1");
+		"SELECT DISTINCT x.message FROM message_parties x JOIN message_parties y"
+		" ON y.message = x.message AND y.party = ?2 WHERE x.party = ?1"
+		" AND (x.role <> 'mentioned' OR y.role <> 'mentioned') ORDER BY 1");
 	sqlite3_stmt *sl = wb_case_stmt (cs,
 		"SELECT review, note FROM links WHERE party_a = ? AND party_b = ?");
 	if (!sm || !sl) {

@@ -27,6 +27,9 @@ double wb_attrib_weight (const wb_attrib_conf_t *conf, const char *kind, int64_t
 			 int64_t df, double *spec);
 /* TRUE if a shared value of KIND with specificity SPEC is unspecific. */
 gboolean wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spec);
+/* TRUE if the query parameter KEY (any case) names an affiliate ([affiliate]
+ * keys in attribution.ini); tracking keys (sid, subid, cid, ...) do not. */
+gboolean wb_attrib_affiliate_key (const wb_attrib_conf_t *conf, const char *key);
 /* "none", "weak", "moderate" or "strong" for SCORE; weak at most when
  * ALL_UNSPECIFIC.  Static string. */
 const char *wb_attrib_strength (const wb_attrib_conf_t *conf, double score,
@@ -82,11 +85,14 @@ typedef struct {
 	gboolean all_unspecific;
 	GPtrArray *shared;     /* of wb_attrib_shared_t*, in wb_attrib_kinds order then value */
 	GPtrArray *differing;  /* of wb_attrib_differ_t* */
-	GArray *messages;      /* int64 ids of messages attributed to both */
+	GArray *messages;      /* int64 ids of the messages that connect them: both
+				* named, one of them attributed (sender, affiliate
+				* or advertiser) */
 	char *review, *note;   /* from links, or NULL */
 } wb_attrib_cmp_t;
 
-/* Compare parties A and B as 'link' does, from the case.  *OUT is newly
+/* Compare parties A and B as 'link' does, from the case: their own values
+ * and those shared with each other through messages (party_attributes.peer).  *OUT is newly
  * allocated; free with wb_attrib_cmp_free(). */
 wb_status_t wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a,
 			       int64_t b, wb_attrib_cmp_t **out);

@@ -146,7 +146,8 @@ print_text (wb_attrib_cmp_t *c, const wb_attrib_conf_t *conf, GString *o)
 		}
 		g_string_append_c (o, '\n');
 	}
-	g_string_append_printf (o, "\nMessages attributed to both: %u\n", c->messages->len);
+	g_string_append_printf (o, "\nMessages that connect them (one attributed, the other named): %u\n",
+				c->messages->len);
 	for (guint i = 0; i < c->messages->len && i < 50; i++)
 		g_string_append_printf (o, "%s%" PRId64, i ? ", " : "  ",
 					g_array_index (c->messages, int64_t, i));
@@ -154,6 +155,16 @@ print_text (wb_attrib_cmp_t *c, const wb_attrib_conf_t *conf, GString *o)
 		g_string_append_printf (o, ", ... (%u more; --format json lists all)", c->messages->len - 50);
 	if (c->messages->len)
 		g_string_append_c (o, '\n');
+	/* The rules behind "through messages" (attribution.ini). */
+	g_string_append (o,
+		"\nHow messages link parties: a message is attributed to a party as sender (its\n"
+		"From, Return-Path or Reply-To address or domain, origin IP or HELO), affiliate\n"
+		"(an affiliate id in its links) or advertiser (a domain its links lead to); a\n"
+		"phone, postal address or e-mail address in its body only mentions a party.  A\n"
+		"party a message is attributed to shares with each other party the message names\n"
+		"the value it is named by; two parties only mentioned share nothing.  Tracking\n"
+		"ids and other values of a message are never shared.  Each shared value counts\n"
+		"once, whatever the number of messages.\n");
 }
 
 int

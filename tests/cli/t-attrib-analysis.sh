@@ -24,18 +24,23 @@ expect_eq "advertiser: the registrable domain the link leads to, a derived party
 	"$(q "SELECT p.name || ' ' || p.role || ' ' || p.derived FROM message_parties mp JOIN parties p ON p.id = mp.party
 	      WHERE mp.message = 1 AND mp.role = 'advertiser'")"
 wb explain "$C" "Gamma Promo" PureCash --format json > "$T/gp.json"
-# Every value of the two messages is had by 5 of the 6 parties (the four the
-# messages name and the derived advertiser): specificity ln(6/5)/ln(3) = 0.166,
-# so in so small a case the link is weak at most, and says so.
-expect_eq "Gamma Promo and PureCash are linked through both messages" "[1, 2] weak 8 0.1660" \
+# Gamma Promo is the affiliate of both messages (attributed); PureCash is only
+# mentioned (its phone and address in the body), so under rule 2 of
+# attribution.ini Gamma Promo shares PureCash's phone and address, and
+# nothing else: not the messages' other values, and PureCash does not get
+# Gamma Promo's id (a mention attributes nothing).  Each value is PureCash's
+# own, so 2 parties have it: specificity ln(6/2)/ln(6/2) = 1; score address
+# 2.5 + phone 2.0 = 4.5, moderate (>= 3, < 6).
+expect_eq "Gamma Promo and PureCash are linked through both messages" "[1, 2] moderate 4.5000 address phone" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
-print(j["messages"], j["strength"], len(j["shared"]), "%.4f" % (j["shared"][0]["weight"] / 2.5))' "$T/gp.json")"
-expect_eq "the affiliate id's sources" "message 1 body:href; also message 2|roster parties.csv:5 phone" \
+print(j["messages"], j["strength"], "%.4f" % j["score"], " ".join(s["kind"] for s in j["shared"]))' "$T/gp.json")"
+expect_eq "the phone's sources: Gamma Promo's messages, PureCash's roster" \
+	"message 1 body:text (attributed as affiliate; names PureCash by phone, mentioned); also message 2|roster parties.csv:5 phone" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 s = {x["kind"]: x for x in j["shared"]}
-print(s["affiliate_id"]["a_sources"][0] + "|" + s["phone"]["b_sources"][0])' "$T/gp.json")"
+print(s["phone"]["a_sources"][0] + "|" + s["phone"]["b_sources"][0])' "$T/gp.json")"
 expect_eq "Bystander is in no message and no link" "0 0" \
 	"$(q "SELECT (SELECT count(*) FROM message_parties WHERE party = 5) || ' ' || (SELECT count(*) FROM links WHERE party_a = 5 OR party_b = 5)")"
 t_done

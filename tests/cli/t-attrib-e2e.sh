@@ -22,7 +22,8 @@ affiliate Gamma Promo affiliate_id
 mentioned PureCash address
 mentioned PureCash phone
 sender Delta Leads email
-sender Rapid Mailer ip" \
+sender Rapid Mailer ip
+sender rapidmailer.example domain" \
 	"$(q "SELECT DISTINCT mp.role || ' ' || p.name || ' ' || mp.kind FROM message_parties mp
 	      JOIN parties p ON p.id = mp.party ORDER BY 1")"
 expect_eq "both copies are attributed" "2" "$(q "SELECT count(DISTINCT message) FROM message_parties")"

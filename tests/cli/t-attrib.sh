@@ -31,15 +31,16 @@ expect_eq "other columns are kept" "signed 2006-03-01" \
 
 # --- link ---
 expect_rc "link" 0 wb link "$C"
-expect_eq "derived parties: advertised domain, unknown sender domain and IP, other sender domain" \
+expect_eq "derived parties: advertised domain, HELO domain, unknown sender domain and IP, other sender domain" \
 	"cashsite.com,advertiser
+rapidmailer.example,sender
 unknownsender.example,sender
 198.51.100.9,sender
 other.example,sender" "$(q "SELECT name, role FROM parties WHERE derived = 1 ORDER BY id")"
 
-# N = 13 parties (9 roster, 4 derived); US is the country of 7 of them.
+# N = 14 parties (9 roster, 5 derived); US is the country of 7 of them.
 oracle=$(python3 -c 'import math
-n, df = 13, 7
+n, df = 14, 7
 spec = math.log(n / df) / math.log(n / 2)
 print("%.4f %.4f %.2f" % (2.0 + 0.2 * spec, 0.2 * spec, 2.0 + 0.2 * spec))')
 set -- $oracle
@@ -76,7 +77,7 @@ expect_eq "senders: Rapid Mailer by origin IP, Delta Leads by From" "5 ip hop:or
 
 wb explain "$C" "Rapid Mailer" "Delta Leads" --format json > "$T/rd.json"
 expect_eq "a sender using an affiliate's From address is linked to it through messages" \
-	"moderate-or-strong|[1, 2, 3]|message 1 header:From; also messages 2, 3|roster parties.csv:7 email" \
+	"moderate-or-strong|[1, 2, 3]|message 1 header:From (attributed as sender; names Delta Leads by email, sender); also messages 2, 3|roster parties.csv:7 email" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 e = [s for s in j["shared"] if s["kind"] == "email"][0]
@@ -124,6 +125,6 @@ expect_match "names it" "no party named 'Nobody'" "$(cat "$T/.err")"
 printf 'name,role\nOrbit Ads,other\n' > "$T/dup.csv"
 wb import "$C" parties "$T/dup.csv" > /dev/null
 expect_rc "explain an ambiguous name" 1 wb explain "$C" "orbit ads" 1
-expect_match "says so" "names two parties \\(ids 9, 14\\); give an id" "$(cat "$T/.err")"
+expect_match "says so" "names two parties \\(ids 9, 15\\); give an id" "$(cat "$T/.err")"
 expect_rc "explain needs two parties" 2 wb explain "$C" 1
 t_done

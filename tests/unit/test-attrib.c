@@ -97,3 +97,17 @@ Test (attrib, roster_values)
 	cr_expect_eq (wb_attrib_kind_index ("affiliate_id"), 8);
 	cr_expect_eq (wb_attrib_kind_index ("notes"), -1);
 }
+
+/* Affiliate keys ([affiliate] keys in attribution.ini) name an affiliate;
+ * tracking keys (the rest of templates/analysis/affiliate-params.txt) do not. */
+Test (attrib, affiliate_keys)
+{
+	const char *aff[] = { "aff", "affid", "AFF_ID", "a_aid", "affiliate", "affiliate_id", "pid",
+			      "partner", "refid", "ref", NULL };
+	const char *tracking[] = { "sid", "subid", "SubID", "cid", "campaign", "offer", "oid",
+				   "clickid", "utm_source", "s1", "", NULL };
+	for (int i = 0; aff[i]; i++)
+		cr_expect (wb_attrib_affiliate_key (conf, aff[i]), "%s", aff[i]);
+	for (int i = 0; tracking[i]; i++)
+		cr_expect (!wb_attrib_affiliate_key (conf, tracking[i]), "%s", tracking[i]);
+}
