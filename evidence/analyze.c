@@ -688,6 +688,13 @@ is_lower_alnum (char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+static gint
+cmp_gsize (gconstpointer x, gconstpointer y)
+{
+	gsize a = *(const gsize *) x, b = *(const gsize *) y;
+	return a < b ? -1 : a > b;
+}
+
 /* Whether LIT stands at P, before END. */
 static inline gboolean
 has_at (const char *p, const char *end, const char *lit)
@@ -696,22 +703,32 @@ has_at (const char *p, const char *end, const char *lit)
 	return (size_t) (end - p) >= n && memcmp (p, lit, n) == 0;
 }
 
-/* Whether the N bytes at LOW (ASCII lower case) can hold a match of the
- * opt-out regex (regexes_init: caseless, ASCII only as G_REGEX_RAW): a
- * necessary condition, each alternative's literal text without its \b
- * anchors.  FALSE means the regex has no match there. */
-static gboolean
-optout_possible (const char *low, size_t n)
+/* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
+ * the opt-out regex (regexes_init: caseless, ASCII only as G_REGEX_RAW):
+ * those holding one of its alternatives' literal text, \b anchors left
+ * out (a necessary condition).  No literal holds a newline, so each
+ * occurrence lies within one line.  Returns the offsets of those lines'
+ * starts, ascending, each once (an empty array: the regex has no match). */
+static GArray *
+optout_lines (const char *low, size_t n)
 {
 	static const char *const lit[] = { "unsubscrib", "remove", "removal", "optout", "opt out",
 					   "opt-out", "stop receiving", "no longer wish to receive",
 					   "no longer want to receive", "no longer like to receive",
 					   "taken off", NULL };
-	for (int i = 0; lit[i]; i++)
-		if (memmem (low, n, lit[i], strlen (lit[i])))
-			return TRUE;
-	/* off (?:of )?(?:our|this|the) (?:mailing )?list */
+	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 	const char *end = low + n;
+	for (int i = 0; lit[i]; i++) {
+		size_t ln = strlen (lit[i]);
+		for (const char *p = memmem (low, n, lit[i], ln); p; p = memmem (p + 1, end - p - 1, lit[i], ln)) {
+			const char *ls = p;
+			while (ls > low && ls[-1] != '\n')
+				ls--;
+			gsize off = ls - low;
+			g_array_append_val (starts, off);
+		}
+	}
+	/* off (?:of )?(?:our|this|the) (?:mailing )?list */
 	for (const char *p = memmem (low, n, "off ", 4); p; p = memmem (p + 1, end - p - 1, "off ", 4)) {
 		const char *q = p + 4;
 		if (has_at (q, end, "of "))
@@ -726,10 +743,21 @@ optout_possible (const char *low, size_t n)
 			continue;
 		if (has_at (q, end, "mailing "))
 			q += 8;
-		if (has_at (q, end, "list"))
-			return TRUE;
+		if (has_at (q, end, "list")) {
+			const char *ls = p;
+			while (ls > low && ls[-1] != '\n')
+				ls--;
+			gsize off = ls - low;
+			g_array_append_val (starts, off);
+		}
 	}
-	return FALSE;
+	g_array_sort (starts, cmp_gsize);
+	guint k = 0;
+	for (guint i = 0; i < starts->len; i++)
+		if (k == 0 || g_array_index (starts, gsize, i) != g_array_index (starts, gsize, k - 1))
+			g_array_index (starts, gsize, k++) = g_array_index (starts, gsize, i);
+	g_array_set_size (starts, k);
+	return starts;
 }
 
 static void
@@ -762,22 +790,19 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	 * over the text, a match standing for its whole line (9% of the
 	 * analysis).  No match can span a line (the pattern has no newline),
 	 * and \b sees a line's ends as the text's, so the regex now runs line
-	 * by line, and only on lines optout_possible() cannot rule out: the
-	 * same lines, in the same order. */
+	 * by line, and only on lines optout_lines() cannot rule out: the same
+	 * lines, in the same order. */
 	const char *tlow = low + strlen (subject ? subject : "") + 1;   /* text in LOW */
-	gboolean any_line = optout_possible (tlow, strlen (tlow));
-	for (const char *ls = text; any_line && *ls; ) {
+	GArray *cand = optout_lines (tlow, strlen (tlow));
+	for (guint ci = 0; ci < cand->len; ci++) {
+		const char *ls = text + g_array_index (cand, gsize, ci);
 		const char *le = strchrnul (ls, '\n');
-		const char *next = *le ? le + 1 : le;
 		GMatchInfo *om = NULL;
-		gboolean hit = optout_possible (tlow + (ls - text), le - ls)
-			&& g_regex_match_full (R->optout, ls, le - ls, 0, 0, &om, NULL);
+		gboolean hit = g_regex_match_full (R->optout, ls, le - ls, 0, 0, &om, NULL);
 		if (om)
 			g_match_info_free (om);
-		if (!hit) {
-			ls = next;
+		if (!hit)
 			continue;
-		}
 		instr = TRUE;
 		char *line = g_strndup (ls, le - ls);
 		char *low = g_ascii_strdown (line, -1);
@@ -807,8 +832,8 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 			g_match_info_free (m);
 		}
 		g_free (line);
-		ls = next;
 	}
+	g_array_free (cand, TRUE);
 	if (link)
 		g_string_append (kinds, kinds->len ? ";link" : "link");
 	if (reply)
