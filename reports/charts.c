@@ -384,6 +384,8 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 		if (ndays <= 120)
 			for (int di = 0; di < ndays; di++) {
 				double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
+				/* cairo_arc joins the current point (left by text) to the arc. */
+				cairo_new_sub_path (cr);
 				cairo_arc (cr, x, y, 2.2, 0, 2 * G_PI);
 				cairo_fill (cr);
 			}
@@ -506,6 +508,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	for (guint i = 0; i < n; i++) {
 		const double *col = palette[role_color (g_ptr_array_index (roles, i))];
 		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
+		cairo_new_sub_path (cr);
 		cairo_arc (cr, px[i], py[i], 6, 0, 2 * G_PI);
 		cairo_fill (cr);
 		cairo_set_source_rgb (cr, 0, 0, 0);
@@ -546,6 +549,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		double ly = h - 76 + i * 16;
 		const double *col = palette[role_color (rl[i])];
 		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
+		cairo_new_sub_path (cr);
 		cairo_arc (cr, w - 150, ly, 5, 0, 2 * G_PI);
 		cairo_fill (cr);
 		cairo_set_source_rgb (cr, 0, 0, 0);

@@ -35,7 +35,9 @@ wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv)
 			return wb_usage_error ("artifacts", "unknown kind '%s' (email, phone, url, domain,"
 					       " postal, ip or affiliate_id)", kind);
 	}
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
+	wb_mode_t mode;
+	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
+		return WB_EXIT_USAGE;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT a.kind, a.value, count(DISTINCT a.message) AS copies,"
 		" count(DISTINCT lower(m.from_addr)) AS senders"

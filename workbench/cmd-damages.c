@@ -285,7 +285,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		return WB_EXIT_USAGE;
 	}
 	if (!format)
-		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+		wb_ctx_mode (ctx, NULL, WB_MODE_TEXT, &mode);
 	g_ptr_array_add (ids, NULL);
 	o.statutes = ids->len > 1 ? (char **) ids->pdata : NULL;
 	if (by && strcmp (by, "statute") == 0)

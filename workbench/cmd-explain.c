@@ -170,21 +170,12 @@ print_text (wb_attrib_cmp_t *c, const wb_attrib_conf_t *conf, GString *o)
 int
 wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
-	const char *format = NULL;
-	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'F')
-			format = optarg;
-		else
-			return wb_usage_error ("explain", "bad option");
-	}
+	wb_mode_t mode;
+	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_TEXT, &mode);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2)
 		return wb_usage_error ("explain", "give two parties (names or ids)");
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
 	if (mode != WB_MODE_TEXT && mode != WB_MODE_JSON)
 		return wb_usage_error ("explain", "--format: give text or json");
 	int64_t a, b;

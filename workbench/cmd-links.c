@@ -35,7 +35,9 @@ wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv)
 		if (s)
 			return wb_fail_case (ctx, s);
 	}
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
+	wb_mode_t mode;
+	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
+		return WB_EXIT_USAGE;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT l.id, pa.name AS a, pb.name AS b, printf('%.2f', l.score) AS score, l.strength,"
 		" l.review, l.note, l.summary"

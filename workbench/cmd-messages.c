@@ -102,7 +102,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 		goto done;
 	}
 	if (!format)
-		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+		wb_ctx_mode (ctx, NULL, WB_MODE_TEXT, &mode);
 
 	char *sql = g_strdup_printf (
 		"SELECT m.id, m.sha256, coalesce(t.address, '') AS trap, m.message_id,"

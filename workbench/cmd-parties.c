@@ -26,7 +26,9 @@ wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
 	if (role && strcmp (role, "sender") && strcmp (role, "affiliate") &&
 	    strcmp (role, "advertiser") && strcmp (role, "other"))
 		return wb_usage_error ("parties", "--role '%s': give sender, affiliate, advertiser or other", role);
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
+	wb_mode_t mode;
+	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
+		return WB_EXIT_USAGE;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT p.id, p.name, p.role, CASE p.derived WHEN 1 THEN 'evidence' ELSE 'roster' END AS origin,"
 		" p.source,"

@@ -144,7 +144,9 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 	if (optind + 1 != argc)
 		return wb_usage_error ("show", "give one message: ID, SHA-256 or Message-ID");
 	const char *arg = argv[optind];
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_TEXT);
+	wb_mode_t mode;
+	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
+		return WB_EXIT_USAGE;
 	if (mode != WB_MODE_TEXT && mode != WB_MODE_JSON)
 		return wb_usage_error ("show", "--format must be text or json");
 	int64_t id = resolve (ctx, arg);

@@ -7,25 +7,12 @@
 int
 wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
-	const char *format = NULL;
-	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'F')
-			format = optarg;
-		else
-			return wb_usage_error ("sql", "bad option");
-	}
+	wb_mode_t mode;
+	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_TEXT, &mode);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1)
 		return wb_usage_error ("sql", "give one SQL statement, quoted");
-	wb_mode_t mode = WB_MODE_TEXT;
-	if (format && !wb_parse_mode (format, &mode))
-		return WB_EXIT_USAGE;
-	if (!format)
-		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
 
 	sqlite3 *db = wb_case_db (ctx->cs);
 	const char *sql = argv[optind], *tail = NULL;
@@ -50,7 +37,7 @@ wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv)
 		wb_error ("give one statement at a time");
 		return WB_EXIT_USAGE;
 	}
-	int rc = wb_print_stmt (st, ctx->out, mode, ctx->term_width);
+	rc = wb_print_stmt (st, ctx->out, mode, ctx->term_width);
 	sqlite3_finalize (st);
 	if (rc != SQLITE_DONE) {
 		wb_error ("%s", sqlite3_errmsg (db));

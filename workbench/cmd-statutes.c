@@ -26,7 +26,7 @@ wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv)
 	if (format && !wb_parse_mode (format, &mode))
 		return WB_EXIT_USAGE;
 	if (!format)
-		mode = wb_ctx_mode (ctx, NULL, WB_MODE_TEXT);
+		wb_ctx_mode (ctx, NULL, WB_MODE_TEXT, &mode);
 	wb_statute_set_t *set = NULL;
 	wb_status_t st = wb_statutes_for (ctx->cs, dir, &set);
 	if (st)

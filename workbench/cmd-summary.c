@@ -5,19 +5,10 @@
 int
 wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
-	const char *format = NULL;
-	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'F')
-			format = optarg;
-		else
-			return wb_usage_error ("summary", "bad option");
-	}
-	wb_mode_t mode = wb_ctx_mode (ctx, format, WB_MODE_LINE);
+	wb_mode_t mode;
+	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_LINE, &mode);
+	if (rc >= 0)
+		return rc;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT (SELECT value FROM case_info WHERE key = 'name') AS name,"
 		" (SELECT value FROM case_info WHERE key = 'filed') AS filed,"
@@ -32,7 +23,7 @@ wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv)
 		" (SELECT count(*) FROM traps) AS traps");
 	if (!st)
 		return wb_fail_case (ctx, WB_ERR_DB);
-	int rc = wb_print_stmt (st, ctx->out, mode, ctx->term_width);
+	rc = wb_print_stmt (st, ctx->out, mode, ctx->term_width);
 	sqlite3_reset (st);
 	if (rc != SQLITE_DONE)
 		return wb_fail_case (ctx, wb_case_fail_db (ctx->cs, "cannot read case"));

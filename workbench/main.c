@@ -135,15 +135,29 @@ wb_parse_mode (const char *arg, wb_mode_t *mode)
 	return FALSE;
 }
 
-wb_mode_t
-wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback)
+gboolean
+wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback, wb_mode_t *mode)
 {
-	wb_mode_t m = fallback;
-	if (format_arg) {
-		wb_parse_mode (format_arg, &m);
-		return m;
+	*mode = ctx->mode_set ? ctx->mode : fallback;
+	return !format_arg || wb_parse_mode (format_arg, mode);
+}
+
+int
+wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_mode_t *mode)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'F' },
+		{ NULL }
+	};
+	const char *format = NULL;
+	int c;
+	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'F')
+			format = optarg;
+		else
+			return wb_usage_error (argv[0], "bad option");
 	}
-	return ctx->mode_set ? ctx->mode : fallback;
+	return wb_ctx_mode (ctx, format, fallback, mode) ? -1 : WB_EXIT_USAGE;
 }
 
 int

@@ -66,9 +66,16 @@ int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
 /* Parse a --format argument into *MODE; FALSE (and an error printed) if bad. */
 gboolean wb_parse_mode (const char *arg, wb_mode_t *mode);
-/* The output mode a command should use: --format if given, else the shell's
- * .mode, else FALLBACK. */
-wb_mode_t wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback);
+/* The output mode a command should use into *MODE: --format (FORMAT_ARG)
+ * if given, else the shell's .mode, else FALLBACK.  FALSE, with the error
+ * printed, for an unknown format: the command then exits 2. */
+gboolean wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback, wb_mode_t *mode);
+
+/* Options of a command whose only option is --format: parses ARGV with
+ * getopt_long, sets *MODE (--format, else the shell's .mode, else FALLBACK)
+ * and leaves optind at the first operand.  Returns -1 to go on, or the exit
+ * code to return (2 for a bad option or an unknown format). */
+int wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_mode_t *mode);
 
 /* Flush CTX->out and report a write error (disk full, closed pipe); returns
  * RC, or 1 if writing failed. */

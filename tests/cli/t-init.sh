@@ -29,6 +29,11 @@ expect_rc "unknown command" 2 wb frobnicate "$T/c.case"
 expect_rc "help works without a case" 0 wb damages --help
 expect_match "help prints the usage" "usage: workbench damages CASE" "$(cat "$T/.out")"
 expect_rc "version" 0 wb --version
+# Regression: an unknown --format was reported and then ignored (exit 0).
+for cmd in summary clusters parties links artifacts; do
+	expect_rc "$cmd --format xml is a usage error" 2 wb $cmd "$T/c.case" --format xml
+done
+expect_match "and names the format" "unknown format 'xml'" "$(cat "$T/.err")"
 # Output that cannot be written (disk full) is an error, not silence.
 wb sql "$T/c.case" "SELECT 1" > /dev/full 2> "$T/full.err"
 expect_eq "writing to a full disk fails" "1" "$?"
