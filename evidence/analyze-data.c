@@ -89,7 +89,6 @@ data_init (gpointer unused)
 	size_t size = 0;
 	const char *text = wb_template_text ("templates/analysis/categories.ini", &size);
 	GKeyFile *kf = g_key_file_new ();
-	GString *alt = g_string_new (NULL);
 	if (text && g_key_file_load_from_data (kf, text, size, G_KEY_FILE_NONE, NULL)) {
 		char **groups = g_key_file_get_groups (kf, NULL);
 		for (char **g = groups; *g; g++) {
@@ -116,9 +115,14 @@ data_init (gpointer unused)
 				*p = g_strstrip (s);
 				guint mask = GPOINTER_TO_UINT (g_hash_table_lookup (data.cat_words, *p));
 				g_hash_table_insert (data.cat_words, *p, GUINT_TO_POINTER (mask | bit));
-				char *esc = g_regex_escape_string (*p, -1);
-				g_string_append_printf (alt, "%s%s", alt->len ? "|" : "", esc);
-				g_free (esc);
+				/* Empty phrases are left out (the templates have none;
+				 * they would match the empty string anywhere). */
+				if (**p) {
+					guchar b = (guchar) **p;
+					if (!data.phrases_by_byte[b])
+						data.phrases_by_byte[b] = g_ptr_array_new ();
+					g_ptr_array_add (data.phrases_by_byte[b], *p);
+				}
 			}
 			GError *err = NULL;
 			c->min = g_key_file_get_integer (kf, *g, "min", &err);
@@ -131,14 +135,6 @@ data_init (gpointer unused)
 		g_strfreev (groups);
 	}
 	g_key_file_free (kf);
-	/* One pass over the text; phrases are found left to right, without overlap. */
-	char *pat = g_strdup_printf ("(?<![a-z0-9])(?:%s)(?![a-z0-9])", alt->len ? alt->str : "(?!)");
-	data.cat_phrases = g_regex_new (pat, G_REGEX_OPTIMIZE | G_REGEX_RAW, 0, NULL);
-	/* The first match sets up the JIT on the GRegex: do it here, once. */
-	if (data.cat_phrases)
-		g_regex_match (data.cat_phrases, "warm up", 0, NULL);
-	g_free (pat);
-	g_string_free (alt, TRUE);
 	return &data;
 }
 

@@ -32,6 +32,9 @@ wb_analysis_t *wb_analyze (GMimeMessage *msg, const char *raw, size_t len,
  * fingerprint) with A's.  Runs inside the caller's transaction if one is
  * open.  On failure the case holds the message. */
 wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
+/* The same for a messages row the caller has just inserted, which has no
+ * analysis rows yet: nothing is deleted first (ingest's writer; cheaper). */
+wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
 
 /* wb_analysis_free(NULL) does nothing. */
 void wb_analysis_free (wb_analysis_t *a);
@@ -142,7 +145,10 @@ typedef struct {
 	GPtrArray *state_names;    /* full names (for multi-word matching) */
 	GPtrArray *categories;     /* wb_category_t *, in file order (at most 32) */
 	GHashTable *cat_words;     /* word or phrase -> bit mask of the categories listing it */
-	GRegex *cat_phrases;       /* every phrase, one alternation */
+	/* Every phrase by its first byte, in file order (the order of the
+	 * alternation they once were as a regex): phrases_by_byte[c] is a
+	 * GPtrArray of char * (owned by the categories), or NULL. */
+	GPtrArray *phrases_by_byte[256];
 } wb_analysis_data_t;
 
 /* The tables, loaded once (thread-safe); also initialises libxml2. */

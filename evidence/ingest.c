@@ -400,9 +400,10 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 			}
 		}
 
-		/* A new row: store its analysis.  A duplicate copy is the
-		 * same bytes in the same trap, analysed already. */
-		if (m->analysis && (rs = wb_analysis_store (cs, mid, m->analysis)))
+		/* A new row: store its analysis (no rows to replace).  A
+		 * duplicate copy is the same bytes in the same trap, analysed
+		 * already. */
+		if (m->analysis && (rs = wb_analysis_insert (cs, mid, m->analysis)))
 			return rs;
 	}
 
