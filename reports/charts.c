@@ -17,10 +17,13 @@ static const double palette[][3] = {
 
 /* A layout whose metrics do not depend on the surface (no hinting), so the
  * PNG, the SVG and the PDF place every label at the same spot. */
-static PangoLayout *
-layout (cairo_t *cr, const char *text, double size, gboolean bold)
+PangoLayout *
+wb_report_layout (cairo_t *cr, const char *text, double size, gboolean bold, double width,
+		  size_t max_chars)
 {
 	PangoLayout *l = pango_cairo_create_layout (cr);
+	/* No hinting: glyph positions then do not depend on the surface, so
+	 * the PNG, SVG and PDF of a chart set text alike. */
 	cairo_font_options_t *fo = cairo_font_options_create ();
 	cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_NONE);
@@ -34,10 +37,20 @@ layout (cairo_t *cr, const char *text, double size, gboolean bold)
 		pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
 	pango_layout_set_font_description (l, fd);
 	pango_font_description_free (fd);
-	char *safe = wb_report_cell_text (text, 400);
+	if (width > 0) {
+		pango_layout_set_width (l, (int) (width * PANGO_SCALE));
+		pango_layout_set_wrap (l, PANGO_WRAP_WORD_CHAR);
+	}
+	char *safe = wb_report_cell_text (text ? text : "", max_chars);
 	pango_layout_set_text (l, safe, -1);
 	g_free (safe);
 	return l;
+}
+
+static PangoLayout *
+layout (cairo_t *cr, const char *text, double size, gboolean bold)
+{
+	return wb_report_layout (cr, text, size, bold, 0, 400);
 }
 
 double

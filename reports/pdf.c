@@ -22,27 +22,7 @@ typedef struct {
 static PangoLayout *
 mk (doc_t *p, const char *text, double size, gboolean bold, double width)
 {
-	PangoLayout *l = pango_cairo_create_layout (p->cr);
-	cairo_font_options_t *fo = cairo_font_options_create ();
-	cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style (fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options (pango_layout_get_context (l), fo);
-	cairo_font_options_destroy (fo);
-	pango_layout_context_changed (l);
-	PangoFontDescription *fd = pango_font_description_from_string (FONT);
-	pango_font_description_set_absolute_size (fd, size * PANGO_SCALE);
-	if (bold)
-		pango_font_description_set_weight (fd, PANGO_WEIGHT_BOLD);
-	pango_layout_set_font_description (l, fd);
-	pango_font_description_free (fd);
-	if (width > 0) {
-		pango_layout_set_width (l, (int) (width * PANGO_SCALE));
-		pango_layout_set_wrap (l, PANGO_WRAP_WORD_CHAR);
-	}
-	char *safe = wb_report_cell_text (text ? text : "", 4000);
-	pango_layout_set_text (l, safe, -1);
-	g_free (safe);
-	return l;
+	return wb_report_layout (p->cr, text, size, bold, width, 4000);
 }
 
 static double

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <cairo.h>
+#include <pango/pangocairo.h>
 #include "report.h"
 
 /* Excel's limits. */
@@ -95,6 +96,11 @@ wb_status_t wb_report_chart_file (wb_report_t *r, const wb_chart_t *c, const cha
 /* Text with Pango: width of TEXT at SIZE points; and TEXT drawn with its
  * anchor (AX, AY as fractions of its box) at X, Y, ellipsized to MAXW when
  * MAXW > 0.  Returns the width drawn. */
+/* A Pango layout of TEXT (made safe and cut at MAX_CHARS characters by
+ * wb_report_cell_text) in the report font at SIZE points, wrapped at WIDTH
+ * (0: no wrapping), unhinted.  The caller unrefs it. */
+PangoLayout *wb_report_layout (cairo_t *cr, const char *text, double size, gboolean bold,
+			       double width, size_t max_chars);
 double wb_chart_text_width (cairo_t *cr, const char *text, double size, gboolean bold);
 double wb_chart_text (cairo_t *cr, double x, double y, const char *text, double size,
 		      gboolean bold, double ax, double ay, double maxw);

@@ -21,81 +21,65 @@ money_header (wb_table_t *t, wb_mode_t mode, const char *name)
 	g_free (n);
 }
 
-/* For people: the figures that make the amount, one line a statute; the
- * copies left out, and why, in a second table when there are any. */
+/* One row a statute.  For people (text) the figures that make the amount,
+ * a total, then the copies left out and why in a second table when there
+ * are any; for machines (CSV, line) every figure in one row. */
 static void
-print_text (wb_ctx_t *ctx, const wb_damages_t *d)
+print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 {
-	wb_table_t *t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
-	static const char *const cols[] = { "statute", "copies", "violating", "incidents", "days" };
-	for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
-		wb_table_column (t, cols[i], i ? WB_COL_INT : WB_COL_TEXT);
-	money_header (t, WB_MODE_TEXT, "uncapped");
-	money_header (t, WB_MODE_TEXT, "amount");
-	gboolean excluded = FALSE;
-	for (guint i = 0; i < d->statutes->len; i++) {
-		wb_damages_statute_t *s = d->statutes->pdata[i];
-		wb_table_text (t, s->id);
-		wb_table_int (t, s->messages);
-		wb_table_int (t, s->violating_messages);
-		wb_table_int (t, s->incidents);
-		wb_table_int (t, s->days);
-		money_col (t, WB_MODE_TEXT, s->uncapped_cents);
-		money_col (t, WB_MODE_TEXT, s->amount_cents);
-		excluded |= s->excluded_nexus || s->excluded_effective || s->excluded_limitations ||
-			    s->excluded_analyst || s->excluded_by_statute;
-	}
-	wb_table_text (t, "total");
-	for (int i = 0; i < 5; i++)
-		wb_table_null (t);
-	money_col (t, WB_MODE_TEXT, d->total_cents);
-	wb_table_end (t);
-	if (!excluded)
-		return;
-	fprintf (ctx->out, "\nCopies left out of each statute, and why:\n");
-	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
-	static const char *const ex[] = { "statute", "no nexus", "before effective", "limitations",
-		"analyst", "other statute" };
-	for (gsize i = 0; i < G_N_ELEMENTS (ex); i++)
-		wb_table_column (t, ex[i], i ? WB_COL_INT : WB_COL_TEXT);
-	for (guint i = 0; i < d->statutes->len; i++) {
-		wb_damages_statute_t *s = d->statutes->pdata[i];
-		wb_table_text (t, s->id);
-		wb_table_int (t, s->excluded_nexus);
-		wb_table_int (t, s->excluded_effective);
-		wb_table_int (t, s->excluded_limitations);
-		wb_table_int (t, s->excluded_analyst);
-		wb_table_int (t, s->excluded_by_statute);
-	}
-	wb_table_end (t);
-}
-
-/* For machines (CSV, line): every figure, one row a statute. */
-static void
-print_machine (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
-{
+	gboolean people = mode == WB_MODE_TEXT;
 	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
-	static const char *const cols[] = { "statute", "messages", "violating_messages", "incidents",
+	static const char *const brief[] = { "statute", "copies", "violating", "incidents", "days" };
+	static const char *const full[] = { "statute", "messages", "violating_messages", "incidents",
 		"days", "excluded_nexus", "excluded_effective", "excluded_limitations",
 		"excluded_analyst", "excluded_by_statute" };
-	for (gsize i = 0; i < G_N_ELEMENTS (cols); i++)
+	const char *const *cols = people ? brief : full;
+	gsize ncols = people ? G_N_ELEMENTS (brief) : G_N_ELEMENTS (full);
+	for (gsize i = 0; i < ncols; i++)
 		wb_table_column (t, cols[i], i ? WB_COL_INT : WB_COL_TEXT);
 	money_header (t, mode, "uncapped");
 	money_header (t, mode, "amount");
+	gboolean excluded = FALSE;
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
+		const int64_t ex[] = { s->excluded_nexus, s->excluded_effective, s->excluded_limitations,
+				       s->excluded_analyst, s->excluded_by_statute };
 		wb_table_text (t, s->id);
 		wb_table_int (t, s->messages);
 		wb_table_int (t, s->violating_messages);
 		wb_table_int (t, s->incidents);
 		wb_table_int (t, s->days);
+		for (gsize k = 0; k < G_N_ELEMENTS (ex); k++) {
+			if (!people)
+				wb_table_int (t, ex[k]);
+			excluded |= ex[k] != 0;
+		}
+		money_col (t, mode, s->uncapped_cents);
+		money_col (t, mode, s->amount_cents);
+	}
+	if (people) {
+		wb_table_text (t, "total");
+		for (gsize i = 1; i < ncols + 1; i++)
+			wb_table_null (t);
+		money_col (t, mode, d->total_cents);
+	}
+	wb_table_end (t);
+	if (!people || !excluded)
+		return;
+	fprintf (ctx->out, "\nCopies left out of each statute, and why:\n");
+	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
+	static const char *const why[] = { "statute", "no nexus", "before effective", "limitations",
+		"analyst", "other statute" };
+	for (gsize i = 0; i < G_N_ELEMENTS (why); i++)
+		wb_table_column (t, why[i], i ? WB_COL_INT : WB_COL_TEXT);
+	for (guint i = 0; i < d->statutes->len; i++) {
+		wb_damages_statute_t *s = d->statutes->pdata[i];
+		wb_table_text (t, s->id);
 		wb_table_int (t, s->excluded_nexus);
 		wb_table_int (t, s->excluded_effective);
 		wb_table_int (t, s->excluded_limitations);
 		wb_table_int (t, s->excluded_analyst);
 		wb_table_int (t, s->excluded_by_statute);
-		money_col (t, mode, s->uncapped_cents);
-		money_col (t, mode, s->amount_cents);
 	}
 	wb_table_end (t);
 }
@@ -327,10 +311,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s\n", d->statute_source,
 				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)");
 		}
-		if (mode == WB_MODE_TEXT)
-			print_text (ctx, d);
-		else
-			print_machine (ctx, mode, d);
+		print_statutes (ctx, mode, d);
 	}
 	wb_damages_free (d);
 	return rc;
