@@ -124,6 +124,30 @@ wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spe
 	return k < 0 || conf->unspecific_kind[k] || spec < conf->specific;
 }
 
+void
+wb_attrib_why_weak (const wb_attrib_conf_t *conf, const GPtrArray *kinds, GString *out)
+{
+	GString *never = g_string_new (NULL), *many = g_string_new (NULL);
+	GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint i = 0; i < kinds->len; i++) {
+		const char *kind = g_ptr_array_index (kinds, i);
+		if (!g_hash_table_add (seen, (gpointer) kind))
+			continue;
+		/* A kind unspecific whatever its value is never enough alone;
+		 * any other was unspecific because many parties have it. */
+		GString *to = wb_attrib_unspecific (conf, kind, 1.0) ? never : many;
+		g_string_append_printf (to, "%s%s", to->len ? ", " : "", kind);
+	}
+	if (never->len)
+		g_string_append_printf (out, "%s never enough alone", never->str);
+	if (many->len)
+		g_string_append_printf (out, "%s%s values had by many parties", never->len ? "; " : "",
+					many->str);
+	g_hash_table_destroy (seen);
+	g_string_free (never, TRUE);
+	g_string_free (many, TRUE);
+}
+
 gboolean
 wb_attrib_affiliate_key (const wb_attrib_conf_t *conf, const char *key)
 {
@@ -935,26 +959,13 @@ link_summary (const wb_attrib_conf_t *conf, const char *strength, double score, 
 		g_string_append_printf (s, " and %u more", order->len - 5);
 	if (pr->all_unspecific) {
 		/* Say why: kinds never enough alone, or values many parties have. */
-		GString *never = g_string_new (NULL), *many = g_string_new (NULL);
-		guint32 seen = 0;
-		for (guint i = 0; i < order->len; i++) {
-			ev_t *e = &g_array_index (evs, ev_t, g_array_index (order, guint, i));
-			int k = wb_attrib_kind_index (e->kind);
-			if (seen & (1u << k))
-				continue;
-			seen |= 1u << k;
-			GString *to = conf->unspecific_kind[k] ? never : many;
-			g_string_append_printf (to, "%s%s", to->len ? ", " : "", e->kind);
-		}
+		GPtrArray *kinds = g_ptr_array_new ();
+		for (guint i = 0; i < order->len; i++)
+			g_ptr_array_add (kinds, (gpointer) g_array_index (evs, ev_t, g_array_index (order, guint, i)).kind);
 		g_string_append (s, "; weak at most: only unspecific values are shared (");
-		if (never->len)
-			g_string_append_printf (s, "%s never enough alone", never->str);
-		if (many->len)
-			g_string_append_printf (s, "%s%s values had by many parties", never->len ? "; " : "",
-						many->str);
+		wb_attrib_why_weak (conf, kinds, s);
 		g_string_append_c (s, ')');
-		g_string_free (never, TRUE);
-		g_string_free (many, TRUE);
+		g_ptr_array_free (kinds, TRUE);
 	}
 	/* Which values were found in the messages attributed to one of them. */
 	for (guint8 side = 1; side <= 2; side++) {

@@ -27,6 +27,11 @@ double wb_attrib_weight (const wb_attrib_conf_t *conf, const char *kind, int64_t
 			 int64_t df, double *spec);
 /* TRUE if a shared value of KIND with specificity SPEC is unspecific. */
 gboolean wb_attrib_unspecific (const wb_attrib_conf_t *conf, const char *kind, double spec);
+/* Append to OUT why a link of unspecific values is weak at most:
+ * "KINDS never enough alone; KINDS values had by many parties", from the
+ * KINDS (char *, repeats allowed, in the order to name them) of its shared
+ * values.  Link summaries and 'explain' both say it with this. */
+void wb_attrib_why_weak (const wb_attrib_conf_t *conf, const GPtrArray *kinds, GString *out);
 /* TRUE if the query parameter KEY (any case) names an affiliate ([affiliate]
  * keys in attribution.ini); tracking keys (sid, subid, cid, ...) do not. */
 gboolean wb_attrib_affiliate_key (const wb_attrib_conf_t *conf, const char *key);

@@ -107,25 +107,17 @@ print_text (wb_attrib_cmp_t *c, const wb_attrib_conf_t *conf, GString *o)
 		}
 	}
 	if (c->all_unspecific && c->shared->len) {
-		/* Say why, as the link's summary does. */
-		GString *never = g_string_new (NULL), *many = g_string_new (NULL);
+		/* Say why, in the words of the link's summary. */
+		GPtrArray *kinds = g_ptr_array_new ();
 		for (guint i = 0; i < c->shared->len; i++) {
 			wb_attrib_shared_t *s = g_ptr_array_index (c->shared, i);
-			if (s->weight <= 0)
-				continue;
-			GString *to = wb_attrib_unspecific (conf, s->kind, 1.0) ? never : many;
-			if (!strstr (to->str, s->kind))
-				g_string_append_printf (to, "%s%s", to->len ? ", " : "", s->kind);
+			if (s->weight > 0)
+				g_ptr_array_add (kinds, s->kind);
 		}
 		g_string_append (o, "Weak at most: only unspecific values are shared (");
-		if (never->len)
-			g_string_append_printf (o, "%s never enough alone", never->str);
-		if (many->len)
-			g_string_append_printf (o, "%s%s values had by many parties", never->len ? "; " : "",
-						many->str);
+		wb_attrib_why_weak (conf, kinds, o);
 		g_string_append (o, ").\n");
-		g_string_free (never, TRUE);
-		g_string_free (many, TRUE);
+		g_ptr_array_free (kinds, TRUE);
 	}
 	g_string_append (o, "\nDiffering (both have the field, no value in common):\n");
 	if (!c->differing->len)
