@@ -1474,6 +1474,10 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	if ((rs = next_ids (ing)))
 		return rs;
 
+	/* The counts as they were before this source: a source rolled back
+	 * leaves nothing in the case, so it must leave nothing in the summary
+	 * either.  The writer is idle here (the last source was drained). */
+	const wb_ingest_stats_t before = ing->st;
 	ing->total_out = 0;
 	ing->fatal = FALSE;
 	push_simple (ing, IT_BEGIN);
@@ -1542,7 +1546,8 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	if (!rs) {
 		ing->st.sources++;
 		ing->st.bytes += size;
-	}
+	} else
+		ing->st = before;   /* finish_source drained the writer */
 	src_free (top);
 	return rs;
 }

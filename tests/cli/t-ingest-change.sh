@@ -28,6 +28,11 @@ for after in 1 4; do
 	expect_eq "grows at read $after: the error says so" \
 		"error: 'g$after.mbox' changed while it was read: not ingested (ingest it again once nothing writes to it)" \
 		"$(grep '^error' .err)"
+	# Regression: the summary counted the rolled-back copies as added.
+	# Nothing of the source is in the case (checked below), so nothing is
+	# in the summary.
+	expect_eq "grows at read $after: the summary counts no rolled-back copy" \
+		"copies:     0 found: 0 added, 0 duplicate locations" "$(grep '^copies:' .out)"
 	expect_eq "grows at read $after: the file did grow" "appended while read" "$(tail -n 1 g$after.mbox)"
 	evidence c.case > after.sql
 	expect_file "grows at read $after: every evidence table unchanged" before.sql after.sql
