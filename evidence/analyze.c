@@ -1014,7 +1014,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	GMimeMessage *own = NULL;
 	char *trap = actx && actx->trap_address ? wb_norm_email (actx->trap_address) : NULL;
 	if (!msg && raw && len) {
-		GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, len);
+		GMimeStream *st = wb_mem_stream (raw, len);
 		GMimeParser *ps = g_mime_parser_new_with_stream (st);
 		own = g_mime_parser_construct_message (ps, NULL);
 		g_object_unref (ps);

@@ -19,6 +19,11 @@ typedef struct {
 
 typedef struct wb_analysis wb_analysis_t;   /* opaque */
 
+/* A read-only GMime stream over DATA, LEN bytes, without copying them: the
+ * bytes must outlive the stream and every message parsed from it (GMime
+ * keeps substreams of it). */
+GMimeStream *wb_mem_stream (const char *data, size_t len);
+
 /* Analyse MSG (parsed by the caller from RAW, LEN bytes).  Pure and
  * thread-safe: no database, no globals written.  Never fails on bad input:
  * a message with nothing usable gives an analysis with warnings.  MSG may be

@@ -204,7 +204,9 @@ wb_case_unlock (wb_case_t *cs)
 static wb_status_t
 open_db (wb_case_t *cs, int flags)
 {
-	if (sqlite3_open_v2 (cs->path, &cs->db, flags, NULL) != SQLITE_OK)
+	/* NOMUTEX: one thread at a time uses the connection (ingest hands it
+	 * from the walker to the writer and back through its queue). */
+	if (sqlite3_open_v2 (cs->path, &cs->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return wb_case_fail_db (cs, "cannot open case file");
 	sqlite3_extended_result_codes (cs->db, 0);
 	sqlite3_busy_timeout (cs->db, 5000);

@@ -5,6 +5,7 @@
 #include <gmime/gmime.h>
 
 #include "ingest.h"
+#include "analyze.h"
 #include "ingest-private.h"
 
 static const char *const weekdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", NULL };
@@ -514,11 +515,31 @@ on_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer 
 		g_string_append_printf (w, " (%s)", item);
 }
 
+static void
+free_array_header (gpointer ba)
+{
+	g_byte_array_free (ba, FALSE);
+}
+
+/* A read-only GMime stream over DATA, without copying it (a message parsed
+ * from it may keep substreams of it): the bytes must outlive the stream and
+ * everything parsed from it.  The array header goes with the stream. */
+GMimeStream *
+wb_mem_stream (const char *data, size_t len)
+{
+	static const char empty[1];
+	GByteArray *ba = g_byte_array_new_take ((guint8 *) (data ? data : empty), len);
+	GMimeStream *s = g_mime_stream_mem_new_with_byte_array (ba);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (s), FALSE);
+	g_object_set_data_full (G_OBJECT (s), "wb-array", ba, free_array_header);
+	return s;
+}
+
 GMimeMessage *
 wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings)
 {
 	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
-	GMimeStream *s = g_mime_stream_mem_new_with_buffer (data, len);
+	GMimeStream *s = wb_mem_stream (data, len);
 	GMimeParser *p = g_mime_parser_new_with_stream (s);
 	g_mime_parser_set_format (p, GMIME_FORMAT_MESSAGE);
 	GMimeMessage *msg = g_mime_parser_construct_message (p, opts);

@@ -116,6 +116,7 @@ struct wb_ingest {
 	char *errmsg;
 	gint stored;             /* copies written (for progress) */
 	gboolean committed_ok;
+	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
 
 	/* walker state for the current top-level file */
 	batch_t *batch;
@@ -184,7 +185,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		m->f.received_from = "none";
 		trap = wb_traps_match (w->ing->traps, NULL, m->chain, &m->trap_match);
 		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
-		m->analysis = wb_analyze (NULL, data, m->len, &actx);
+		if (!w->ing->o.no_analysis)
+			m->analysis = wb_analyze (NULL, data, m->len, &actx);
 	} else {
 		wb_ingest_fields (msg, &m->f);
 		trap = wb_traps_match (w->ing->traps, msg, m->chain, &m->trap_match);
@@ -199,7 +201,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		 * in the parse worker while the GMimeMessage is alive; the
 		 * writer stores it with the new messages row. */
 		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
-		m->analysis = wb_analyze (msg, data, m->len, &actx);
+		if (!w->ing->o.no_analysis)
+			m->analysis = wb_analyze (msg, data, m->len, &actx);
 
 		g_object_unref (msg);
 	}
@@ -405,6 +408,13 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		 * already. */
 		if (m->analysis && (rs = wb_analysis_insert (cs, mid, m->analysis)))
 			return rs;
+		/* Stored without analysis (--no-analysis): the case says so in
+		 * the same transaction, until 'reanalyze' has run. */
+		if (!m->analysis && !ing->pending_marked) {
+			if ((rs = wb_case_set_info (cs, "analysis_pending", "1")))
+				return rs;
+			ing->pending_marked = TRUE;
+		}
 	}
 
 	st = wb_case_stmt (cs, "INSERT OR IGNORE INTO locations(message, source_id, offset, length,"
@@ -432,6 +442,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 	wb_status_t rs = WB_OK;
 	switch (it->kind) {
 	case IT_BEGIN:
+		ing->pending_marked = FALSE;
 		rs = wb_case_begin (ing->cs);
 		break;
 	case IT_SOURCE_BEGIN:

@@ -31,6 +31,10 @@ typedef struct {
 	uint64_t max_ratio;      /* 0: WB_INGEST_MAX_RATIO */
 	uint64_t max_total;      /* 0: WB_INGEST_MAX_TOTAL */
 	int threads;             /* parse threads; 0: 2 */
+	/* Store the copies without their analysis (evidence/analyze.h); the
+	 * case is marked: case_info analysis_pending = 1, which 'reanalyze'
+	 * clears. */
+	gboolean no_analysis;
 	/* Called from the caller's thread at most every 64 KiB read, with the
 	 * bytes of the top-level inputs read so far and the copies stored so far. */
 	void (*progress) (void *data, uint64_t bytes, uint64_t messages);

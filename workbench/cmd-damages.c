@@ -263,6 +263,10 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		g_ptr_array_unref (ids);
 		return wb_usage_error ("damages", "unexpected argument '%s'", argv[optind]);
 	}
+	if (!wb_require_analysis (ctx, "damages")) {
+		g_ptr_array_unref (ids);
+		return WB_EXIT_FAIL;
+	}
 	wb_mode_t mode = WB_MODE_TEXT;
 	if (format && !wb_parse_mode (format, &mode)) {
 		g_ptr_array_unref (ids);

@@ -114,6 +114,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		{ "max-ratio", required_argument, NULL, 'r' },
 		{ "max-total", required_argument, NULL, 't' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "no-analysis", no_argument, NULL, 'n' },
 		{ NULL }
 	};
 	wb_ingest_opts_t o = { 0 };
@@ -121,6 +122,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		uint64_t v;
 		switch (c) {
+		case 'n':
+			o.no_analysis = TRUE;
+			break;
 		case 's':
 			if (!parse_size (optarg, &o.max_message))
 				return wb_usage_error ("ingest", "--max-message-size '%s' is not a size", optarg);
@@ -183,10 +187,16 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_ingest_free (ing);
 	wb_progress_free (pb);
 
+	/* Copies stored without analysis (this run's or an earlier one's):
+	 * campaigns and rule findings wait for 'reanalyze'. */
+	char *pending_v = wb_case_info (cs, "analysis_pending");
+	gboolean pending = pending_v && strcmp (pending_v, "1") == 0;
+	g_free (pending_v);
+
 	/* Campaigns (near-duplicate groups) span sources, so they are formed
 	 * again once this run's copies are in; also after an interrupted or
 	 * killed run, whose committed copies have no campaign yet. */
-	if (!wb_interrupted) {
+	if (!wb_interrupted && !pending) {
 		sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
 		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
 		if (nc)
@@ -218,6 +228,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_status_t st2 = wb_case_run_end (cs, run, detail);
 	g_free (detail);
 	print_summary (ctx, run, &counts);
+	if (pending && !st)
+		fprintf (ctx->out, "analysis:   not done (--no-analysis): run 'workbench reanalyze %s'"
+			 " before damages, link or report\n", ctx->case_path ? ctx->case_path : "CASE");
 	if (st) {
 		wb_error ("%s", err && *err ? err : wb_status_str (st));
 		if (st == WB_ERR_INTERRUPTED)

@@ -8,6 +8,8 @@ wb_cmd_link (wb_ctx_t *ctx, int argc, char **argv)
 {
 	if (argc > 1)
 		return wb_usage_error ("link", "unexpected argument '%s'", argv[1]);
+	if (!wb_require_analysis (ctx, "link"))
+		return WB_EXIT_FAIL;
 	wb_case_t *cs = ctx->cs;
 	wb_attrib_conf_t *conf = wb_attrib_conf_or_error ();
 	if (!conf)

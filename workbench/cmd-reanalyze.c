@@ -44,7 +44,7 @@ work (gpointer data, gpointer user)
 	shared_t *sh = user;
 	gsize len = 0;
 	const char *raw = g_bytes_get_data (it->raw, &len);
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (raw ? raw : "", len);
+	GMimeStream *stream = wb_mem_stream (raw, len);
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
 	wb_analyze_ctx_t actx = { it->trap, it->hosts };
@@ -180,6 +180,9 @@ wb_cmd_reanalyze (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	/* New facts: the statutes' rule findings are made again from them. */
 	if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
+		goto fail;
+	/* Every copy has its analysis now (ingest --no-analysis). */
+	if ((st = wb_case_set_info (cs, "analysis_pending", "0")))
 		goto fail;
 	sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT count(DISTINCT campaign) FROM messages");
 	int64_t campaigns = 0;

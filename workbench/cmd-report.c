@@ -103,6 +103,10 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		rc = wb_usage_error ("report", "--out DIR is required");
 		goto done;
 	}
+	if (!wb_require_analysis (ctx, "report")) {
+		rc = WB_EXIT_FAIL;
+		goto done;
+	}
 	if (statutes->len) {
 		g_ptr_array_add (statutes, NULL);
 		opts.statutes = (char **) statutes->pdata;

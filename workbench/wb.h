@@ -61,6 +61,10 @@ void wb_hint (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 void wb_note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 /* "error: STATUS-specific text" from the case's error message; returns 1. */
 int wb_fail_case (wb_ctx_t *ctx, wb_status_t st);
+/* FALSE, with an error and a hint naming 'reanalyze', when the case holds
+ * copies ingested with --no-analysis and not analysed since: damages, link
+ * and report would count from facts that are not there yet. */
+gboolean wb_require_analysis (wb_ctx_t *ctx, const char *command);
 /* Report a usage error for CMD ("error: MESSAGE" and the usage line); returns 2. */
 int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 

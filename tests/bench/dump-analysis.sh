@@ -6,7 +6,8 @@
 #   sh tests/bench/dump-analysis.sh > before.txt   (old build)
 #   sh tests/bench/dump-analysis.sh > after.txt    (new build); cmp them.
 # Usage: dump-analysis.sh [INPUT]   (default: the SpamAssassin corpus tgz)
-# WB selects the workbench binary (default build/workbench).
+# WB selects the workbench binary (default build/workbench).  INGEST_ARGS
+# are given to ingest (e.g. --no-analysis); REANALYZE=1 runs reanalyze after.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$root/build/workbench}
 input=${1:-$(sh "$root/tests/corpus.sh")} || { echo "dump-analysis: no corpus" >&2; exit 1; }
@@ -14,7 +15,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export WB_NO_PROGRESS=1
 "$WB" init "$tmp/c.case" > /dev/null || exit 1
-"$WB" ingest "$tmp/c.case" "$input" > /dev/null || exit 1
+"$WB" ingest "$tmp/c.case" ${INGEST_ARGS:-} "$input" > /dev/null || exit 1
+if [ "${REANALYZE:-0}" = 1 ]; then "$WB" reanalyze "$tmp/c.case" > /dev/null || exit 1; fi
 # The message key: sha256 and trap (the UNIQUE key of messages).
 k="m.sha256 || '/' || m.trap_id"
 sqlite3 -batch "$tmp/c.case" <<SQL || exit 1
