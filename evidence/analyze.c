@@ -1177,7 +1177,9 @@ wb_analysis_has_artifact (const wb_analysis_t *a, const char *kind, const char *
 static int
 bind_text (sqlite3_stmt *st, int i, const char *s)
 {
-	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null (st, i);
+	/* Every string bound outlives the step that follows (step() clears
+	 * the bindings): no copy. */
+	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
 static gboolean
@@ -1217,10 +1219,14 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			      h->smtp_id, h->for_addr, h->time_text };
 		sqlite3_bind_int64 (st, 1, id);
 		sqlite3_bind_int (st, 2, i);
+		char *fixed[9] = { NULL };
 		for (int k = 0; k < 9; k++) {
-			char *s = v[k] ? g_utf8_make_valid (v[k], -1) : NULL;
+			/* Hop text is as the sender wrote it: made valid UTF-8 only
+			 * when it is not. */
+			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
+				fixed[k] = g_utf8_make_valid (v[k], -1);
+			const char *s = fixed[k] ? fixed[k] : v[k];
 			bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
-			g_free (s);
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
 			sqlite3_bind_int64 (st, 12, h->time_epoch);
@@ -1228,7 +1234,10 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		sqlite3_bind_int (st, 14, h->trusted);
 		sqlite3_bind_int (st, 15, h->origin);
 		bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
-		if (!step (st))
+		gboolean ok = step (st);
+		for (int k = 0; k < 9; k++)
+			g_free (fixed[k]);
+		if (!ok)
 			return wb_case_fail_db (cs, "cannot store hops");
 	}
 	st = wb_case_stmt (cs, "INSERT INTO artifacts (message, kind, raw, value, location)"
@@ -1275,6 +1284,9 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if (!step (st))
 			return wb_case_fail_db (cs, "cannot store attachments");
 	}
+	/* A row just inserted got these in its INSERT (ingest's writer). */
+	if (!replace)
+		return WB_OK;
 	st = wb_case_stmt (cs, "UPDATE messages SET body_text = ?2, category = ?3, fingerprint = ?4"
 		" WHERE id = ?1");
 	if (!st)

@@ -38,7 +38,9 @@ wb_analysis_t *wb_analyze (GMimeMessage *msg, const char *raw, size_t len,
  * open.  On failure the case holds the message. */
 wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
 /* The same for a messages row the caller has just inserted, which has no
- * analysis rows yet: nothing is deleted first (ingest's writer; cheaper). */
+ * analysis rows yet: nothing is deleted first, and messages.body_text,
+ * category and fingerprint are left to the caller's INSERT (ingest's
+ * writer; cheaper). */
 wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
 
 /* wb_analysis_free(NULL) does nothing. */

@@ -272,7 +272,11 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	cs->path = tmp;
 	if ((st = open_db (cs, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)))
 		goto done;
-	if ((st = exec (cs, "BEGIN", "cannot create case")) ||
+	/* 16 KiB pages: a stored message (about 5 KiB of raw bytes) fits in
+	 * one page instead of a chain of overflow pages; ingest does about a
+	 * fifth less work and half the system time (tests/bench). */
+	if ((st = exec (cs, "PRAGMA page_size=16384", "cannot create case")) ||
+	    (st = exec (cs, "BEGIN", "cannot create case")) ||
 	    (st = exec (cs, wb_schema_sql, "cannot create schema")))
 		goto done;
 	now = wb_now_iso ();

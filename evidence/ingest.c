@@ -241,7 +241,7 @@ static void
 bind_text (sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
-		sqlite3_bind_text (st, i, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC);   /* bound until the step that follows */
 	else
 		sqlite3_bind_null (st, i);
 }
@@ -302,87 +302,110 @@ write_source_end (wb_ingest_t *ing, item_t *it)
 	return step_done (ing, st, "cannot record source");
 }
 
+/* The raw bytes of M: stored once whatever the trap (raw.sha256 is unique). */
+static wb_status_t
+raw_row (wb_ingest_t *ing, const char *data, msg_t *m, int64_t *raw_id)
+{
+	wb_case_t *cs = ing->cs;
+	wb_status_t rs;
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO raw(sha256, size, bytes) VALUES (?, ?, ?)"
+				       " ON CONFLICT(sha256) DO NOTHING");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, 2, m->len);
+	sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
+	if ((rs = step_done (ing, st, "cannot store message bytes")))
+		return rs;
+	*raw_id = 0;
+	if (sqlite3_changes (wb_case_db (cs)) == 1) {
+		*raw_id = sqlite3_last_insert_rowid (wb_case_db (cs));
+		return WB_OK;
+	}
+	st = wb_case_stmt (cs, "SELECT id FROM raw WHERE sha256 = ?");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+	if (sqlite3_step (st) == SQLITE_ROW)
+		*raw_id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	return *raw_id ? WB_OK : wb_case_fail_db (cs, "cannot find stored message bytes");
+}
+
 static wb_status_t
 write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 {
 	wb_case_t *cs = ing->cs;
 	wb_status_t rs;
-	int64_t mid = 0;
+	int64_t mid = 0, raw_id = 0;
 	gboolean is_new = FALSE;
 
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+	/* Identity is (sha256, trap): the INSERT does nothing for a copy
+	 * already in the case, which then only gains a location.  Its
+	 * analysis columns go in with it (no UPDATE after). */
+	if ((rs = raw_row (ing, data, m, &raw_id)))
+		return rs;
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
+		" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
+		" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
+		" received_epoch, received_from, local_day, body_text, category, fingerprint)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		" ON CONFLICT(sha256, trap_id) DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
+	wb_fields_t *f = &m->f;
 	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
-	sqlite3_bind_int64 (st, 2, m->trap_id);
-	int rc = sqlite3_step (st);
-	if (rc == SQLITE_ROW)
-		mid = sqlite3_column_int64 (st, 0);
-	sqlite3_reset (st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot look up message");
-
-	if (!mid) {
-		int64_t raw_id = 0;
-		st = wb_case_stmt (cs, "INSERT INTO raw(sha256, size, bytes) VALUES (?, ?, ?)"
-				       " ON CONFLICT(sha256) DO NOTHING");
-		if (!st)
-			return WB_ERR_DB;
-		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
-		sqlite3_bind_int64 (st, 2, m->len);
-		sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
-		if ((rs = step_done (ing, st, "cannot store message bytes")))
-			return rs;
-		if (sqlite3_changes (wb_case_db (cs)) == 1) {
-			raw_id = sqlite3_last_insert_rowid (wb_case_db (cs));
-		} else {
-			st = wb_case_stmt (cs, "SELECT id FROM raw WHERE sha256 = ?");
-			if (!st)
-				return WB_ERR_DB;
-			sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
-			if (sqlite3_step (st) == SQLITE_ROW)
-				raw_id = sqlite3_column_int64 (st, 0);
-			sqlite3_reset (st);
-			if (!raw_id)
-				return wb_case_fail_db (cs, "cannot find stored message bytes");
-		}
-		st = wb_case_stmt (cs,
-			"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
-			" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
-			" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
-			" received_epoch, received_from, local_day)"
-			" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-		if (!st)
-			return WB_ERR_DB;
-		wb_fields_t *f = &m->f;
-		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
-		sqlite3_bind_int64 (st, 2, raw_id);
-		sqlite3_bind_int64 (st, 3, m->trap_id);
-		bind_text (st, 4, m->trap_match);
-		bind_text (st, 5, m->status);
-		bind_text (st, 6, m->warnings);
-		bind_text (st, 7, f->message_id);
-		bind_text (st, 8, f->date_header);
-		bind_text (st, 9, f->date_parsed);
-		bind_text (st, 10, f->date_status);
-		bind_text (st, 11, f->from_addr);
-		bind_text (st, 12, f->from_name);
-		bind_text (st, 13, f->reply_to);
-		bind_text (st, 14, f->return_path);
-		bind_text (st, 15, f->sender);
-		bind_text (st, 16, f->to_addrs);
-		bind_text (st, 17, f->cc_addrs);
-		bind_text (st, 18, f->subject);
-		bind_text (st, 19, f->received_at);
-		if (f->has_received)
-			sqlite3_bind_int64 (st, 20, f->received_epoch);
-		bind_text (st, 21, f->received_from);
-		bind_text (st, 22, m->local_day);
-		if ((rs = step_done (ing, st, "cannot record message")))
-			return rs;
+	sqlite3_bind_int64 (st, 2, raw_id);
+	sqlite3_bind_int64 (st, 3, m->trap_id);
+	bind_text (st, 4, m->trap_match);
+	bind_text (st, 5, m->status);
+	bind_text (st, 6, m->warnings);
+	bind_text (st, 7, f->message_id);
+	bind_text (st, 8, f->date_header);
+	bind_text (st, 9, f->date_parsed);
+	bind_text (st, 10, f->date_status);
+	bind_text (st, 11, f->from_addr);
+	bind_text (st, 12, f->from_name);
+	bind_text (st, 13, f->reply_to);
+	bind_text (st, 14, f->return_path);
+	bind_text (st, 15, f->sender);
+	bind_text (st, 16, f->to_addrs);
+	bind_text (st, 17, f->cc_addrs);
+	bind_text (st, 18, f->subject);
+	bind_text (st, 19, f->received_at);
+	if (f->has_received)
+		sqlite3_bind_int64 (st, 20, f->received_epoch);
+	bind_text (st, 21, f->received_from);
+	bind_text (st, 22, m->local_day);
+	if (m->analysis) {
+		int64_t fp;
+		bind_text (st, 23, wb_analysis_body_text (m->analysis));
+		bind_text (st, 24, wb_analysis_category (m->analysis));
+		if (wb_analysis_fingerprint (m->analysis, &fp))
+			sqlite3_bind_int64 (st, 25, fp);
+	}
+	rs = step_done (ing, st, "cannot record message");
+	sqlite3_clear_bindings (st);
+	if (rs)
+		return rs;
+	if (sqlite3_changes (wb_case_db (cs)) == 1) {
 		mid = sqlite3_last_insert_rowid (wb_case_db (cs));
 		is_new = TRUE;
+	} else {
+		st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+		if (!st)
+			return WB_ERR_DB;
+		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+		sqlite3_bind_int64 (st, 2, m->trap_id);
+		if (sqlite3_step (st) == SQLITE_ROW)
+			mid = sqlite3_column_int64 (st, 0);
+		sqlite3_reset (st);
+		if (!mid)
+			return wb_case_fail_db (cs, "cannot look up message");
+	}
 
+	if (is_new) {
 		/* Different bytes under one Message-ID: flag every copy of it. */
 		if (f->message_id) {
 			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND sha256 <> ? LIMIT 1");
@@ -390,7 +413,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 				return WB_ERR_DB;
 			bind_text (st, 1, f->message_id);
 			sqlite3_bind_text (st, 2, m->sha, 64, SQLITE_STATIC);
-			rc = sqlite3_step (st);
+			int rc = sqlite3_step (st);
 			sqlite3_reset (st);
 			if (rc == SQLITE_ROW) {
 				st = wb_case_stmt (cs, "UPDATE messages SET possible_duplicate = 1"
