@@ -604,11 +604,59 @@ typedef struct {
 } walk_t;
 
 static char *
+part_text_direct (GMimePart *part, gboolean *done)
+{
+	/* g_mime_text_part_get_text() converts through a charset filter, which
+	 * opens iconv (and looks up its module) for every part, even from
+	 * UTF-8 to UTF-8.  Its result is the decoded content itself when the
+	 * part names no charset, or names UTF-8 or US-ASCII and the content
+	 * is valid in it: then take the decoded content directly.  Anything
+	 * else goes through GMime as before. */
+	*done = FALSE;
+	GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
+	const char *cs = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
+	gboolean ascii = cs && !g_ascii_strcasecmp (cs, "us-ascii");
+	if (cs && !ascii && g_ascii_strcasecmp (cs, "utf-8"))
+		return NULL;
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	if (!content) {
+		*done = TRUE;
+		return NULL;
+	}
+	GMimeStream *mem = g_mime_stream_mem_new ();
+	g_mime_data_wrapper_write_to_stream (content, mem);
+	g_mime_stream_write (mem, "", 1);
+	GByteArray *ba = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_object_unref (mem);
+	char *t = (char *) g_byte_array_free (ba, FALSE);
+	gboolean ok = !cs;
+	if (ascii) {
+		const char *p = t;
+		while (*p && !(*p & 0x80))
+			p++;
+		ok = !*p;
+	} else if (cs) {
+		ok = g_utf8_validate (t, -1, NULL);
+	}
+	if (!ok) {
+		g_free (t);
+		return NULL;
+	}
+	*done = TRUE;
+	return t;
+}
+
+static char *
 part_text (GMimePart *part)
 {
 	char *t = NULL;
-	if (GMIME_IS_TEXT_PART (part))
-		t = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+	gboolean done = FALSE;
+	if (GMIME_IS_TEXT_PART (part)) {
+		t = part_text_direct (part, &done);
+		if (!done)
+			t = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+	}
 	if (!t)
 		return NULL;
 	if (!g_utf8_validate (t, -1, NULL)) {

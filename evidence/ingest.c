@@ -594,7 +594,9 @@ add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t len, uint64_t off
 {
 	if (!ing->batch) {
 		ing->batch = g_new0 (batch_t, 1);
-		ing->batch->data = g_byte_array_sized_new (MIN (BATCH_BYTES, MAX (len, 65536)));
+		/* Room for a whole batch of typical copies: growing it by
+		 * doubling would copy every byte about once more. */
+		ing->batch->data = g_byte_array_sized_new (MAX (len, 2u << 20));
 		ing->batch->msgs = g_array_sized_new (FALSE, TRUE, sizeof (msg_t), BATCH_MAX);
 	}
 	msg_t m = { 0 };
