@@ -70,7 +70,14 @@ wb_json_string (GString *out, const char *s)
 		case '\r': g_string_append (out, "\\r"); break;
 		case '\t': g_string_append (out, "\\t"); break;
 		default:
-			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029)
+			/* Controls, the line separators JavaScript chokes on, and
+			 * the bidirectional marks, embeddings, overrides and
+			 * isolates that would let a subject or a name disguise
+			 * itself wherever the JSON is shown: escaped (the same
+			 * string to any JSON reader). */
+			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0x061c ||
+			    c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+			    (c >= 0x2066 && c <= 0x2069))
 				g_string_append_printf (out, "\\u%04x", c);
 			else
 				g_string_append_len (out, p, g_utf8_next_char (p) - p);

@@ -2,7 +2,7 @@
 # Decoded Subject and From address over the whole SpamAssassin corpus,
 # compared with Python's email package (policy=default): at least 99.5% of
 # messages agree; each disagreement is explained in
-# evidence/VIOLATIONS-analysis.md (the eight listed there).
+# evidence/VIOLATIONS.md (the Subject and From section) (the eight listed there).
 . "$WB_ROOT/tests/lib.sh"
 
 if ! tgz=$(corpus_tgz 2>/dev/null); then
@@ -16,7 +16,7 @@ python3 "$WB_ROOT/tests/tools/compare-email.py" "$T/corpus.mbox" "$T/dump.txt" v
 ratio=$(cat "$T/ratio.txt")
 expect_eq "messages compared" "messages 6046" "$(grep -o '^messages [0-9]*' "$T/report.txt")"
 expect_eq "agreement at least 99.5%" "yes" "$(awk -v r="$ratio" 'BEGIN { print (r >= 0.995 ? "yes" : "no") }')"
-# Every disagreement is one VIOLATIONS-analysis.md explains.
+# Every disagreement is one VIOLATIONS.md explains.
 listed=$(grep -E '^[0-9]+ [a-z]' "$T/report.txt" | cut -d' ' -f1 | sort -n | tr '\n' ' ')
 expect_eq "disagreements are the explained ones" "3938 3941 4412 4460 4469 4472 4473 4729 " "$listed"
 t_done

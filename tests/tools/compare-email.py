@@ -2,7 +2,7 @@
 """Compare the decoded Subject and From address GMime gives (dump-headers
 output) with Python's email package (policy=default) over an mbox.
 'compare-email.py MBOX DUMP' prints the agreement and each disagreement
-with its class (see evidence/VIOLATIONS-analysis.md)."""
+with its class (see evidence/VIOLATIONS.md (the Subject and From section))."""
 import email, email.parser, email.policy, re, sys
 
 # Subject and From are headers: parse the header section only (the same
@@ -74,7 +74,7 @@ def main():
         ok = True
         m = None
         for field, a, b in (('subject', os_, subj), ('from', of, frm)):
-            # Comparison rules (evidence/VIOLATIONS-analysis.md): undecodable
+            # Comparison rules (evidence/VIOLATIONS.md (the Subject and From section)): undecodable
             # bytes compare as U+FFFD; a Subject's leading and trailing white
             # space is not compared; the null address '<>' is ''; addresses
             # compare without case.

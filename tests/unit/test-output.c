@@ -66,6 +66,11 @@ Test (output, escaping)
 	GString *g = g_string_new (NULL);
 	wb_json_string (g, "a\"b\\c\n\x01\xff");
 	cr_assert_str_eq (g->str, "\"a\\\"b\\\\c\\n\\u0001\\ufffd\"");
+	/* Bidirectional controls are escaped in JSON too (the same string to
+	 * a JSON reader, harmless on a screen); other non-ASCII stays as is. */
+	g_string_truncate (g, 0);
+	wb_json_string (g, "evil\u202etxt.exe \u2066x\u2069 \u200f \u061c caf\u00e9");
+	cr_assert_str_eq (g->str, "\"evil\\u202etxt.exe \\u2066x\\u2069 \\u200f \\u061c caf\u00e9\"");
 	g_string_truncate (g, 0);
 	wb_csv_field (g, "say \"hi\", then\nleave");
 	cr_assert_str_eq (g->str, "\"say \"\"hi\"\", then\nleave\"");
