@@ -1430,6 +1430,95 @@ hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
 	return WB_OK;
 }
 
+/* A top-level file as libarchive reads it, hashed on the way when the reads
+ * come in order from the start (mboxes, tar and compressed streams): the
+ * file is then read once instead of twice.  A seek elsewhere (zip and 7z
+ * read their directory first) turns the hashing off, and the file is hashed
+ * on its own afterwards. */
+typedef struct {
+	int fd;
+	char *buf;
+	EVP_MD_CTX *md;          /* NULL: no hashing */
+	uint64_t hashed;         /* bytes hashed, = the offset while sequential */
+	gboolean sequential;
+} topfile_t;
+
+static la_ssize_t
+top_read (struct archive *a, void *data, const void **out)
+{
+	topfile_t *t = data;
+	ssize_t r;
+	do
+		r = read (t->fd, t->buf, READ_CHUNK);
+	while (r < 0 && errno == EINTR);
+	if (r < 0) {
+		archive_set_error (a, errno, "%s", g_strerror (errno));
+		return -1;
+	}
+	if (t->md && t->sequential) {
+		EVP_DigestUpdate (t->md, t->buf, r);
+		t->hashed += r;
+	}
+	*out = t->buf;
+	return r;
+}
+
+static la_int64_t
+top_seek (struct archive *a, void *data, la_int64_t offset, int whence)
+{
+	topfile_t *t = data;
+	off_t r = lseek (t->fd, offset, whence);
+	if (r < 0) {
+		archive_set_error (a, errno, "%s", g_strerror (errno));
+		return ARCHIVE_FATAL;
+	}
+	if ((uint64_t) r != t->hashed)
+		t->sequential = FALSE;
+	return r;
+}
+
+static int
+top_open (struct archive *a, topfile_t *t, const char *path, gboolean hash)
+{
+	memset (t, 0, sizeof *t);
+	t->fd = open (path, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0) {
+		archive_set_error (a, errno, "cannot open '%s': %s", path, g_strerror (errno));
+		return ARCHIVE_FATAL;
+	}
+	t->buf = g_malloc (READ_CHUNK);
+	t->sequential = TRUE;
+	if (hash) {
+		t->md = EVP_MD_CTX_new ();
+		EVP_DigestInit_ex (t->md, EVP_sha256 (), NULL);
+	}
+	archive_read_set_read_callback (a, top_read);
+	archive_read_set_seek_callback (a, top_seek);
+	archive_read_set_callback_data (a, t);
+	return archive_read_open1 (a);
+}
+
+/* The hash of what T read, if it read the whole file in order, into HEX. */
+static gboolean
+top_close (topfile_t *t, uint64_t size, char hex[65])
+{
+	gboolean ok = FALSE;
+	if (t->md) {
+		unsigned char md[32];
+		EVP_DigestFinal_ex (t->md, md, NULL);
+		EVP_MD_CTX_free (t->md);
+		ok = hex && t->sequential && t->hashed == size;
+		for (int i = 0; ok && i < 32; i++)
+			g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+	}
+	if (t->fd >= 0)
+		close (t->fd);
+	g_free (t->buf);
+	memset (t, 0, sizeof *t);
+	t->fd = -1;
+	return ok;
+}
+
 static wb_status_t
 next_ids (wb_ingest_t *ing)
 {
@@ -1487,25 +1576,55 @@ finish_source (wb_ingest_t *ing, src_t *top, const char *custody)
 static wb_status_t
 ingest_file (wb_ingest_t *ing, const char *path)
 {
-	char hex[65];
+	char hex[65] = "";
 	uint64_t size = 0;
-	wb_status_t rs = hash_file (ing, path, hex, &size);
-	if (rs)
-		return rs;
-
+	wb_status_t rs, hash_rs = WB_OK;
+	struct stat sb;
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat (fd, &sb) != 0) {
+		int err = errno;
+		if (fd >= 0)
+			close (fd);
+		return wb_case_fail (ing->cs, err == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
+				     "cannot open '%s': %s", path, g_strerror (err));
+	}
+	close (fd);
+	/* Resume: a source complete in the case under this name with these
+	 * bytes is skipped.  Only a source of the same name and size can be
+	 * one, so the file is hashed first only then; otherwise it is hashed
+	 * while it is read. */
 	sqlite3_stmt *st = wb_case_stmt (ing->cs,
-		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
-		" AND name = ? LIMIT 1");
+		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND name = ?"
+		" AND size = ? LIMIT 1");
 	if (!st)
 		return WB_ERR_DB;
-	sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
-	sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, 2, sb.st_size);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
-	if (rc == SQLITE_ROW) {
-		ing->st.skipped++;
-		ing->bytes_before += size;
-		return WB_OK;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return wb_case_fail_db (ing->cs, "cannot read sources");
+	gboolean hashed = rc == SQLITE_ROW;
+	if (hashed) {
+		if ((rs = hash_file (ing, path, hex, &size)))
+			return rs;
+		st = wb_case_stmt (ing->cs,
+			"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
+			" AND name = ? LIMIT 1");
+		if (!st)
+			return WB_ERR_DB;
+		sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
+		sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
+		rc = sqlite3_step (st);
+		sqlite3_reset (st);
+		if (rc == SQLITE_ROW) {
+			ing->st.skipped++;
+			ing->bytes_before += size;
+			return WB_OK;
+		}
+	} else {
+		ing->top_sb = sb;
+		size = sb.st_size;
 	}
 	if ((rs = next_ids (ing)))
 		return rs;
@@ -1518,14 +1637,15 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	ing->fatal = FALSE;
 	push_simple (ing, IT_BEGIN);
 	src_t *top = src_new (ing, NULL, path, path);
-	src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hex);
+	src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hashed ? hex : NULL);
 
 	struct archive *a = archive_new (FALSE);
+	topfile_t tf = { .fd = -1 }, tf2 = { .fd = -1 };
 	ing->top = a;
 	if (size == 0) {
 		top->format = "empty";
 		src_mark (ing, top, "not-mail", "empty");
-	} else if (archive_read_open_filename (a, path, READ_CHUNK) != ARCHIVE_OK) {
+	} else if (top_open (a, &tf, path, !hashed) != ARCHIVE_OK) {
 		const char *err = archive_error_string (a);
 		top->format = "unknown";
 		src_mark (ing, top, "flagged", "%s", err ? err : "cannot open");
@@ -1542,12 +1662,24 @@ ingest_file (wb_ingest_t *ing, const char *path)
 			top->format = NULL;
 			g_clear_pointer (&top->reason, g_free);
 			arch_t as2 = { a, 0, NULL };
-			if (archive_read_open_filename (a, path, READ_CHUNK) == ARCHIVE_OK)
+			if (top_open (a, &tf2, path, FALSE) == ARCHIVE_OK)
 				process_archive (ing, &as2, top);
 		}
 	}
 	ing->top = NULL;
 	archive_read_free (a);
+	top_close (&tf2, 0, NULL);
+	if (!hashed && !top_close (&tf, size, hex)) {
+		/* Not read through in order (or not read at all): hash it now.
+		 * A file that changed meanwhile is caught below. */
+		struct stat keep = ing->top_sb;
+		uint64_t hsize = 0;
+		if ((hash_rs = hash_file (ing, path, hex, &hsize))) {
+			ing->fatal = TRUE;
+			hex[0] = 0;
+		}
+		ing->top_sb = keep;
+	}
 	if (top->role && strcmp (top->role, "flagged") == 0)
 		ing->st.flagged++;
 	else if (top->role && strcmp (top->role, "not-mail") == 0)
@@ -1573,7 +1705,11 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		ing->fatal = TRUE;
 	char *custody = g_strdup_printf ("path=%s sha256=%s size=%" G_GUINT64_FORMAT
 					 " messages=%" G_GINT64_FORMAT, path, hex, size, top->messages);
+	char *hash_err = hash_rs ? g_strdup (wb_case_errmsg (ing->cs)) : NULL;
 	rs = finish_source (ing, top, custody);
+	if (!rs && hash_rs)
+		rs = wb_case_fail (ing->cs, hash_rs, "%s", hash_err);
+	g_free (hash_err);
 	if (!rs && changed)
 		rs = wb_case_fail (ing->cs, WB_ERR_IO, "'%s' changed while it was read: not ingested "
 				   "(ingest it again once nothing writes to it)", path);
