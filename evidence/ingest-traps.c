@@ -116,7 +116,7 @@ day_for (GHashTable *traps, const plan_t *p)
 }
 
 static wb_status_t
-apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
+apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 {
 	wb_status_t rs = WB_OK;
 	for (guint i = 0; i < plan->len && !rs;) {
@@ -144,6 +144,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 			} else if (!target && !claimed) {
 				claimed = TRUE;
 				target = m;
+				*moved = TRUE;
 				sqlite3_stmt *st = wb_case_stmt (cs,
 					"UPDATE messages SET trap_id = ?, trap_match = ?, local_day = ? WHERE id = ?");
 				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
@@ -154,6 +155,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 				rs = step (cs, st, "cannot update message");
 			} else if (!target) {
 				/* Another location of the same bytes now belongs to another trap. */
+				*moved = TRUE;
 				sqlite3_stmt *st = wb_case_stmt (cs,
 					"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
 					" message_id, possible_duplicate, date_header, date_parsed, date_status,"
@@ -195,8 +197,11 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 			static const char *const del[] = {
 				"DELETE FROM hops WHERE message = ?", "DELETE FROM artifacts WHERE message = ?",
 				"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+				"DELETE FROM findings WHERE message = ? AND source = 'rule'",
+				"DELETE FROM rule_masks WHERE message = ?",
 				"DELETE FROM messages WHERE id = ?", NULL
 			};
+			*moved = TRUE;
 			for (int d = 0; del[d] && !rs; d++) {
 				sqlite3_stmt *st = wb_case_stmt (cs, del[d]);
 				if (!st) { rs = WB_ERR_DB; break; }
@@ -210,7 +215,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 }
 
 wb_status_t
-wb_ingest_assign_traps (wb_case_t *cs)
+wb_ingest_assign_traps (wb_case_t *cs, gboolean *moved_out)
 {
 	wb_status_t rs;
 	GHashTable *traps = wb_traps_load (cs, &rs);
@@ -223,8 +228,17 @@ wb_ingest_assign_traps (wb_case_t *cs)
 	}
 	GArray *plan = g_array_new (FALSE, TRUE, sizeof (plan_t));
 	rs = make_plan (cs, traps, plan);
+	gboolean moved = FALSE;
 	if (!rs)
-		rs = apply_plan (cs, traps, plan);
+		rs = apply_plan (cs, traps, plan, &moved);
+	/* A copy that changed trap was analysed for its old one (the trap's
+	 * provider hosts set the trust boundary; its address is masked in
+	 * the fingerprint), and a copy split off has no analysis rows: the
+	 * case is marked until 'reanalyze' (damages, link, report refuse). */
+	if (!rs && moved)
+		rs = wb_case_set_info (cs, "analysis_pending", "1");
+	if (moved_out)
+		*moved_out = moved;
 	if (own) {
 		if (rs)
 			wb_case_rollback (cs);

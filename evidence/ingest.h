@@ -81,8 +81,10 @@ void wb_ingest_free (wb_ingest_t *ing);
  * become identical (same sha256 and trap) are merged: the locations move to
  * one message row and the other row (and its analysis rows) is deleted.
  * Runs inside the caller's transaction if one is open, else in its own.
+ * When a copy changes trap (its analysis was made for the old one) the case
+ * is marked analysis_pending, and *MOVED (if given) is set.
  * Returns WB_OK or the case error (nothing changed then). */
-wb_status_t wb_ingest_assign_traps (wb_case_t *cs);
+wb_status_t wb_ingest_assign_traps (wb_case_t *cs, gboolean *moved);
 
 /* Whether the first LEN bytes of a stream look like mail: 2 for an mbox
  * (a From_ line), 1 for a single RFC 5322 message, 0 otherwise.  Exposed

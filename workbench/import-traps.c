@@ -46,6 +46,7 @@ wb_import_traps (wb_ctx_t *ctx, const char *path)
 	wb_case_t *cs = ctx->cs;
 	char *err = NULL, *detail = NULL;
 	int rc = WB_EXIT_FAIL, added = 0, updated = 0;
+	gboolean moved = FALSE;
 	int64_t run = 0;
 	wb_status_t st;
 	gboolean in_tx = FALSE;
@@ -147,13 +148,16 @@ wb_import_traps (wb_ctx_t *ctx, const char *path)
 	 * (and their local days recomputed in the traps' zones), in the same
 	 * transaction. */
 	if ((st = wb_case_custody (cs, run, "import", detail)) ||
-	    (st = wb_ingest_assign_traps (cs)) ||
+	    (st = wb_ingest_assign_traps (cs, &moved)) ||
 	    (st = wb_case_run_end (cs, run, NULL)) || (st = wb_case_commit (cs))) {
 		rc = wb_fail_case (ctx, st);
 		goto done;
 	}
 	in_tx = FALSE;
 	fprintf (ctx->out, "%d traps added, %d updated\n", added, updated);
+	if (moved)
+		fprintf (ctx->out, "copies ingested earlier changed trap: run 'workbench reanalyze %s'"
+			 " before damages, link or report\n", ctx->case_path ? ctx->case_path : "CASE");
 	rc = WB_EXIT_OK;
 done:
 	if (in_tx)

@@ -297,8 +297,8 @@ wb_require_analysis (wb_ctx_t *ctx, const char *command)
 	g_free (v);
 	if (!pending)
 		return TRUE;
-	wb_error ("%s: the case holds copies ingested with --no-analysis and not analysed yet",
-		  command);
+	wb_error ("%s: the case holds copies not analysed yet, or analysed for another trap "
+		  "(ingest --no-analysis, or traps imported after ingest)", command);
 	wb_hint ("run 'workbench reanalyze %s' first", ctx->case_path ? ctx->case_path : "CASE");
 	return FALSE;
 }

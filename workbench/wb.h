@@ -62,8 +62,9 @@ void wb_note (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 /* "error: STATUS-specific text" from the case's error message; returns 1. */
 int wb_fail_case (wb_ctx_t *ctx, wb_status_t st);
 /* FALSE, with an error and a hint naming 'reanalyze', when the case holds
- * copies ingested with --no-analysis and not analysed since: damages, link
- * and report would count from facts that are not there yet. */
+ * copies whose analysis is missing (ingest --no-analysis) or was made for
+ * another trap (import traps after ingest): damages, link and report would
+ * count from facts that are not there or out of date. */
 gboolean wb_require_analysis (wb_ctx_t *ctx, const char *command);
 /* Report a usage error for CMD ("error: MESSAGE" and the usage line); returns 2. */
 int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);

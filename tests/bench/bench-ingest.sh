@@ -1,8 +1,8 @@
 #!/bin/sh
 # Ingest throughput: 200,000 messages (the SpamAssassin corpus repeated with
 # unique Message-IDs) as one mbox and as a tar.gz of a Maildir, built once
-# under build/bench/.  Prints messages/s, MB/s (of the input as read) and
-# peak RSS for each.
+# under build/bench/.  Prints messages/s, MB/s (of the input as read), peak
+# RSS and CPU time for each, with and without analysis.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$root/build/workbench}
 out=$root/build/bench
@@ -16,20 +16,27 @@ if [ ! -f "$out/bench.mbox" ] || [ ! -f "$out/maildir.tar.gz" ] || [ "$(cat "$ou
 	echo "$N" > "$out/count"
 fi
 export WB_NO_PROGRESS=1
+# Each input twice: ingest alone (--no-analysis: the copies, their fields,
+# raw bytes and locations) and with analysis on (hops, artifacts, facts,
+# campaigns and rule findings), the default.
 for input in bench.mbox maildir.tar.gz; do
-	case_file=$out/bench.case
-	rm -f "$case_file" "$case_file.lock"
-	"$WB" init "$case_file" > /dev/null || exit 1
-	size=$(wc -c < "$out/$input")
-	/usr/bin/time -v "$WB" ingest "$case_file" "$out/$input" > "$out/ingest.out" 2> "$out/time.out"
-	rc=$?
-	secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/time.out" |
-		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time.out")
-	cpu=$(sed -n 's/.*User time (seconds): //p; s/.*System time (seconds): //p' "$out/time.out" | awk '{ s += $1 } END { print s }')
-	msgs=$("$WB" sql "$case_file" "SELECT count(*) FROM locations" --format csv | tail -n 1)
-	awk -v n="$msgs" -v s="$secs" -v b="$size" -v r="$rss" -v c="$cpu" -v i="$input" -v rc="$rc" 'BEGIN {
-		printf "ingest %-16s %7d messages  %6.1f s  %7.0f messages/s  %6.1f MB/s  peak RSS %5.0f MiB  cpu %.1f s%s\n",
-			i, n, s, n / s, b / 1e6 / s, r / 1024, c, rc ? "  (exit " rc ")" : "" }'
+	for mode in alone analysis; do
+		args=
+		[ $mode = alone ] && args=--no-analysis
+		case_file=$out/bench.case
+		rm -f "$case_file" "$case_file.lock"
+		"$WB" init "$case_file" > /dev/null || exit 1
+		size=$(wc -c < "$out/$input")
+		/usr/bin/time -v "$WB" ingest "$case_file" $args "$out/$input" > "$out/ingest.out" 2> "$out/time.out"
+		rc=$?
+		secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/time.out" |
+			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+		rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time.out")
+		cpu=$(sed -n 's/.*User time (seconds): //p; s/.*System time (seconds): //p' "$out/time.out" | awk '{ s += $1 } END { print s }')
+		msgs=$("$WB" sql "$case_file" "SELECT count(*) FROM locations" --format csv | tail -n 1)
+		awk -v n="$msgs" -v s="$secs" -v b="$size" -v r="$rss" -v c="$cpu" -v i="$input" -v m="$mode" -v rc="$rc" 'BEGIN {
+			printf "ingest %-15s %-8s %7d messages  %6.1f s  %7.0f messages/s  %6.1f MB/s  peak RSS %5.0f MiB  cpu %.1f s (%.0f us/message)%s\n",
+				i, m, n, s, n / s, b / 1e6 / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
+	done
 done
 rm -f "$out/bench.case" "$out/bench.case.lock"

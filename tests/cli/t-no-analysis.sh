@@ -25,7 +25,7 @@ for cmd in damages link report; do
 	args=; [ $cmd = report ] && args="--out $T/ex"
 	expect_rc "$cmd refuses before reanalyze" 1 wb $cmd "$T/deferred.case" $args
 	expect_match "$cmd: says why and what to run" \
-		"error: $cmd: the case holds copies ingested with --no-analysis.*hint: run 'workbench reanalyze" \
+		"error: $cmd: the case holds copies not analysed yet.*--no-analysis.*hint: run 'workbench reanalyze" \
 		"$(tr '\n' ' ' < "$T/.err")"
 done
 expect_eq "no exhibit written" "no" "$([ -e "$T/ex" ] && echo yes || echo no)"

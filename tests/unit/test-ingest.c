@@ -212,12 +212,20 @@ Test (traps, assigned_after_ingest, .init = setup, .fini = teardown)
 	 * copies are one message with two locations. */
 	ASSERT_SQL ("SELECT count(*) || ' ' || sum(trap_id) FROM messages", "5 0");
 	ASSERT_SQL ("SELECT local_day FROM messages WHERE subject = 'a'", "2008-07-02");
+	ASSERT_SQL ("SELECT count(*) FROM case_info WHERE key = 'analysis_pending'", "0");
+	gboolean moved = FALSE;
+	cr_assert_eq (wb_ingest_assign_traps (cs, &moved), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert (!moved, "no traps: nothing changes trap");
+	ASSERT_SQL ("SELECT count(*) FROM case_info WHERE key = 'analysis_pending'", "0");
 	insert_traps ();
-	cr_assert_eq (wb_ingest_assign_traps (cs), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (wb_ingest_assign_traps (cs, &moved), WB_OK, "%s", wb_case_errmsg (cs));
 	check_assigned ();
+	/* Copies analysed as unmatched now belong to traps: analysis is stale. */
+	cr_assert (moved);
+	ASSERT_SQL ("SELECT value FROM case_info WHERE key = 'analysis_pending'", "1");
 	/* The traps go away: the two e copies become identical again and merge. */
 	exec ("DELETE FROM traps");
-	cr_assert_eq (wb_ingest_assign_traps (cs), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (wb_ingest_assign_traps (cs, NULL), WB_OK, "%s", wb_case_errmsg (cs));
 	ASSERT_SQL ("SELECT count(*) || ' ' || sum(trap_id) FROM messages", "5 0");
 	ASSERT_SQL ("SELECT count(*) FROM locations l JOIN messages m ON m.id = l.message WHERE m.subject = 'e'", "2");
 	ASSERT_SQL ("SELECT count(DISTINCT message) FROM locations", "5");
