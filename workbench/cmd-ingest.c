@@ -179,6 +179,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		wb_progress_free (pb);
 		return wb_fail_case (ctx, WB_ERR_DB);
 	}
+	/* WB_TIMING=1: the time of each phase on stderr (tests/bench). */
+	gboolean timing = g_getenv ("WB_TIMING") != NULL;
+	gint64 t0 = g_get_monotonic_time (), t1 = 0, t2 = 0, t3 = 0;
 	for (int i = optind; i < argc && !st; i++)
 		st = wb_ingest_path (ing, argv[i]);
 	char *err = st ? g_strdup (wb_case_errmsg (cs)) : NULL;
@@ -186,6 +189,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_ingest_stats_t counts = *s;
 	wb_ingest_free (ing);
 	wb_progress_free (pb);
+	t1 = t2 = t3 = g_get_monotonic_time ();
 
 	/* Copies stored without analysis (this run's or an earlier one's):
 	 * campaigns and rule findings wait for 'reanalyze'. */
@@ -203,7 +207,12 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 			sqlite3_reset (nc);
 		/* The statutes' rule findings follow from the new copies' facts. */
 		if ((counts.added || stale) && !st) {
-			if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
+			if (!(st = wb_analyze_campaigns (cs))) {
+				t2 = g_get_monotonic_time ();
+				st = wb_rules_apply (cs, NULL, run, NULL);
+				t3 = g_get_monotonic_time ();
+			}
+			if (st)
 				err = g_strdup (wb_case_errmsg (cs));
 		}
 	}
@@ -228,6 +237,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_status_t st2 = wb_case_run_end (cs, run, detail);
 	g_free (detail);
 	print_summary (ctx, run, &counts);
+	if (timing)
+		fprintf (stderr, "timing: read, parse, analyse and store %.2f s, campaigns %.2f s,"
+			 " rule findings %.2f s\n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
 	if (pending && !st)
 		fprintf (ctx->out, "analysis:   not done (--no-analysis): run 'workbench reanalyze %s'"
 			 " before damages, link or report\n", ctx->case_path ? ctx->case_path : "CASE");
