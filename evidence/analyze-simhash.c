@@ -297,7 +297,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	gboolean own = sqlite3_get_autocommit (db);
 	if (own && (st = wb_case_begin (cs)) != WB_OK)
 		goto done;
-	sqlite3_stmt *up = wb_case_stmt (cs, "UPDATE messages SET campaign = ?2 WHERE id = ?1");
+	sqlite3_stmt *up = wb_case_stmt (cs, "UPDATE messages SET campaign = ?2 WHERE id = ?1 AND campaign IS NOT ?2");
 	if (!up) {
 		if (own)
 			wb_case_rollback (cs);
