@@ -1288,34 +1288,48 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if (!ok)
 			return wb_case_fail_db (cs, "cannot store hops");
 	}
-	st = wb_case_stmt (cs, "INSERT INTO artifacts (message, kind, raw, value, location)"
-		" VALUES (?,?,?,?,?)");
-	if (!st)
-		return WB_ERR_DB;
-	for (guint i = 0; i < a->artifacts->len; i++) {
-		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
-		sqlite3_bind_int64 (st, 1, id);
-		bind_text (st, 2, ar->kind);
-		bind_text (st, 3, ar->raw);
-		bind_text (st, 4, ar->value);
-		bind_text (st, 5, ar->location);
+	/* Artifacts and facts (about 20 and 15 a copy) go in eight rows per
+	 * statement: a statement's start and end cost about as much as a row. */
+#define ROW5 "(?,?,?,?,?)"
+#define ROWS8 ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5
+	static const char *const art_sql[2] = {
+		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
+		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
+	for (guint i = 0; i < a->artifacts->len;) {
+		guint k = a->artifacts->len - i >= 8 ? 8 : 1;
+		if (!(st = wb_case_stmt (cs, art_sql[k == 8])))
+			return WB_ERR_DB;
+		for (guint r = 0; r < k; r++, i++) {
+			artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+			sqlite3_bind_int64 (st, 5 * r + 1, id);
+			bind_text (st, 5 * r + 2, ar->kind);
+			bind_text (st, 5 * r + 3, ar->raw);
+			bind_text (st, 5 * r + 4, ar->value);
+			bind_text (st, 5 * r + 5, ar->location);
+		}
 		if (!step (st))
 			return wb_case_fail_db (cs, "cannot store artifacts");
 	}
-	st = wb_case_stmt (cs, "INSERT INTO facts (message, name, value, confidence, evidence)"
-		" VALUES (?,?,?,?,?)");
-	if (!st)
-		return WB_ERR_DB;
-	for (guint i = 0; i < a->facts->len; i++) {
-		fact_t *f = g_ptr_array_index (a->facts, i);
-		sqlite3_bind_int64 (st, 1, id);
-		bind_text (st, 2, f->name);
-		bind_text (st, 3, f->value);
-		bind_text (st, 4, f->confidence);
-		bind_text (st, 5, f->evidence);
+	static const char *const fact_sql[2] = {
+		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
+		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
+	for (guint i = 0; i < a->facts->len;) {
+		guint k = a->facts->len - i >= 8 ? 8 : 1;
+		if (!(st = wb_case_stmt (cs, fact_sql[k == 8])))
+			return WB_ERR_DB;
+		for (guint r = 0; r < k; r++, i++) {
+			fact_t *f = g_ptr_array_index (a->facts, i);
+			sqlite3_bind_int64 (st, 5 * r + 1, id);
+			bind_text (st, 5 * r + 2, f->name);
+			bind_text (st, 5 * r + 3, f->value);
+			bind_text (st, 5 * r + 4, f->confidence);
+			bind_text (st, 5 * r + 5, f->evidence);
+		}
 		if (!step (st))
 			return wb_case_fail_db (cs, "cannot store facts");
 	}
+#undef ROWS8
+#undef ROW5
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
 		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
 	if (!st)

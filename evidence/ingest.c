@@ -1832,6 +1832,12 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
 	 * sha256 indexes make it spill pages to the file over and over. */
 	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
+	/* The writer inserts each copy's analysis rows right after the copy's
+	 * own row, with its new id: the foreign-key look-up of every hop,
+	 * artifact and fact row can only succeed.  Off while ingesting (it
+	 * cannot change inside a transaction: none is open here), on again in
+	 * wb_ingest_free(). */
+	sqlite3_exec (wb_case_db (cs), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	g_mutex_init (&ing->lock);
 	g_cond_init (&ing->cond);
 	ing->work_q = g_async_queue_new ();
@@ -1885,6 +1891,7 @@ wb_ingest_free (wb_ingest_t *ing)
 	stop->kind = -1;
 	g_async_queue_push (ing->done_q, stop);
 	g_thread_join (ing->writer);
+	sqlite3_exec (wb_case_db (ing->cs), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	batch_free (ing->batch);
 	g_async_queue_unref (ing->work_q);
 	g_async_queue_unref (ing->done_q);
