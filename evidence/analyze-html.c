@@ -7,37 +7,53 @@
 #include <libxml/parserInternals.h>
 #include "analyze.h"
 
-static gboolean
-is_block (const char *name)
+enum { TAG_BLOCK = 1, TAG_UNSEEN = 2, TAG_VOID = 4 };
+
+typedef struct {
+	const char *name;
+	int flags;
+} tag_t;
+
+/* Sorted by name (bsearch).  Block elements start a line; the content of
+ * unseen ones is never shown; void ones have no content and no end tag, so
+ * they never hide what follows. */
+static const tag_t tags[] = {
+	{ "address", TAG_BLOCK }, { "area", TAG_VOID }, { "article", TAG_BLOCK },
+	{ "base", TAG_VOID }, { "blockquote", TAG_BLOCK }, { "body", TAG_BLOCK },
+	{ "br", TAG_BLOCK | TAG_VOID }, { "center", TAG_BLOCK }, { "col", TAG_VOID },
+	{ "dd", TAG_BLOCK }, { "div", TAG_BLOCK }, { "dl", TAG_BLOCK }, { "dt", TAG_BLOCK },
+	{ "embed", TAG_VOID }, { "footer", TAG_BLOCK }, { "form", TAG_BLOCK },
+	{ "h1", TAG_BLOCK }, { "h2", TAG_BLOCK }, { "h3", TAG_BLOCK }, { "h4", TAG_BLOCK },
+	{ "h5", TAG_BLOCK }, { "h6", TAG_BLOCK }, { "head", TAG_UNSEEN }, { "header", TAG_BLOCK },
+	{ "hr", TAG_BLOCK | TAG_VOID }, { "img", TAG_VOID }, { "input", TAG_VOID },
+	{ "li", TAG_BLOCK }, { "link", TAG_VOID }, { "meta", TAG_VOID },
+	{ "noscript", TAG_UNSEEN }, { "ol", TAG_BLOCK }, { "p", TAG_BLOCK },
+	{ "param", TAG_VOID }, { "pre", TAG_BLOCK }, { "script", TAG_UNSEEN },
+	{ "section", TAG_BLOCK }, { "source", TAG_VOID }, { "style", TAG_UNSEEN },
+	{ "table", TAG_BLOCK }, { "td", TAG_BLOCK }, { "th", TAG_BLOCK }, { "title", TAG_BLOCK },
+	{ "tr", TAG_BLOCK }, { "ul", TAG_BLOCK }, { "wbr", TAG_VOID },
+};
+
+static int
+cmp_tag (const void *key, const void *elem)
 {
-	static const char *blocks[] = { "p", "div", "br", "tr", "li", "ul", "ol", "table",
-		"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "center",
-		"form", "dl", "dt", "dd", "address", "section", "article", "header",
-		"footer", "title", "body", "td", "th", NULL };
-	for (int i = 0; blocks[i]; i++)
-		if (g_ascii_strcasecmp (name, blocks[i]) == 0)
-			return TRUE;
-	return FALSE;
+	return strcmp (key, ((const tag_t *) elem)->name);
 }
 
-/* Elements whose content is never shown. */
-static gboolean
-is_unseen (const char *name)
+/* The TAG_* flags of element NAME, whatever its case. */
+static int
+tag_flags (const char *name)
 {
-	return !g_ascii_strcasecmp (name, "script") || !g_ascii_strcasecmp (name, "style")
-		|| !g_ascii_strcasecmp (name, "head") || !g_ascii_strcasecmp (name, "noscript");
-}
-
-/* Elements with no content and no end tag: they never hide what follows. */
-static gboolean
-is_void (const char *name)
-{
-	static const char *v[] = { "br", "img", "hr", "input", "meta", "link", "area", "base",
-		"col", "embed", "param", "source", "wbr", NULL };
-	for (int i = 0; v[i]; i++)
-		if (g_ascii_strcasecmp (name, v[i]) == 0)
-			return TRUE;
-	return FALSE;
+	char low[16];
+	size_t i = 0;
+	for (; name[i]; i++) {
+		if (i + 1 >= sizeof low)
+			return 0;
+		low[i] = g_ascii_tolower (name[i]);
+	}
+	low[i] = 0;
+	const tag_t *t = bsearch (low, tags, G_N_ELEMENTS (tags), sizeof *tags, cmp_tag);
+	return t ? t->flags : 0;
 }
 
 /* Hidden from the reader: display:none, visibility:hidden, the hidden
@@ -110,8 +126,9 @@ on_start (void *ctx, const xmlChar *tag, const xmlChar **atts)
 		else if (!g_ascii_strcasecmp (name, "form"))
 			add_link (s, "href", atts, "action");
 	}
-	gboolean starts_skip = !is_void (name) && (is_unseen (name) || is_hidden (atts));
-	if (!s->skip && is_block (name))
+	int flags = tag_flags (name);
+	gboolean starts_skip = !(flags & TAG_VOID) && ((flags & TAG_UNSEEN) || is_hidden (atts));
+	if (!s->skip && (flags & TAG_BLOCK))
 		line_break (s->out);
 	char flag = starts_skip;
 	g_array_append_val (s->stack, flag);
@@ -129,7 +146,7 @@ on_end (void *ctx, const xmlChar *tag)
 		if (flag && s->skip > 0)
 			s->skip--;
 	}
-	if (!s->skip && is_block ((const char *) tag))
+	if (!s->skip && (tag_flags ((const char *) tag) & TAG_BLOCK))
 		line_break (s->out);
 }
 
