@@ -162,7 +162,13 @@ parse_from (wb_hop_t *h, const char *s, size_t n)
 	if (w) {
 		size_t wl = strlen (w);
 		if (w[0] == '[' && w[wl - 1] == ']') {
-			h->from_ip = ip_literal (w + 1, wl - 2);
+			/* A second from clause (forged or broken headers) keeps
+			 * the first one's address. */
+			char *ip = ip_literal (w + 1, wl - 2);
+			if (ip && !h->from_ip)
+				h->from_ip = ip;
+			else
+				g_free (ip);
 			h->from_host = g_strdup (w);
 		} else {
 			h->from_host = g_strdup (w);

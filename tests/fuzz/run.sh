@@ -1,7 +1,8 @@
 #!/bin/sh
 # make fuzz FUZZ_SECONDS=N: run every libFuzzer harness (build-fuzz/fuzz-*)
 # for N seconds each, seeded from build-fuzz/seeds/NAME/ (tests/fuzz/seeds.sh: the generated
-# fixtures and SpamAssassin messages); new crashes land in build-fuzz/crashes/NAME/.
+# fixtures and SpamAssassin messages) and tests/fuzz/regress/NAME/ (inputs that
+# once failed); new crashes land in build-fuzz/crashes/NAME/.
 # FUZZ_ONLY='walker mbox' runs only those harnesses.
 cd "$(dirname "$0")/../.." || exit 1
 secs=${FUZZ_SECONDS:-60}
@@ -16,6 +17,8 @@ for h in build-fuzz/fuzz-*; do
 	mkdir -p "$corpus" "build-fuzz/crashes/$name"
 	seeds=build-fuzz/seeds/$name
 	[ -d "$seeds" ] || seeds=
+	# Inputs that once crashed or leaked (each also a unit test): replayed first.
+	[ -d "tests/fuzz/regress/$name" ] && seeds="$seeds tests/fuzz/regress/$name"
 	echo "== $name: $secs s"
 	"$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
 		-artifact_prefix="build-fuzz/crashes/$name/" -print_final_stats=1 \

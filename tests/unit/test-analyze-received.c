@@ -127,6 +127,21 @@ Test (received, epoch)
 	wb_hop_free (h);
 }
 
+/* Found by fuzz-received (a leak): two from clauses, the first with its
+ * address only in a comment, the second a bare [address].  The first
+ * clause's address is kept (the bracketed address the receiver saw), and
+ * the second's is freed, not written over it. */
+Test (received, two_from_clauses)
+{
+	g_mime_init ();
+	wb_hop_t *h = wb_hop_parse ("from(mandark.labn.com e*[213.105.180.140])n from[10.3.1.13] 00)"
+				    " by mandark.labn.net");
+	cr_expect_str_eq (h->from_ip, "213.105.180.140");
+	cr_expect_str_eq (h->from_host, "[10.3.1.13]");
+	cr_expect_str_eq (h->by_host, "mandark.labn.net");
+	wb_hop_free (h);
+}
+
 /* Whole chains: which hops the provider added, and the origin. */
 static GPtrArray *
 chain (const char **l)
