@@ -1430,17 +1430,16 @@ hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
 	return WB_OK;
 }
 
-/* A top-level file as libarchive reads it, hashed on the way when the reads
- * come in order from the start (mboxes, tar and compressed streams): the
- * file is then read once instead of twice.  A seek elsewhere (zip and 7z
- * read their directory first) turns the hashing off, and the file is hashed
- * on its own afterwards. */
+/* A top-level file as libarchive reads it, hashed on the way: the file is
+ * read once instead of twice.  When the reads did not cover it in order
+ * (zip and 7z read their directory at the end, and may skip), the file is
+ * hashed on its own afterwards. */
 typedef struct {
 	int fd;
 	char *buf;
 	EVP_MD_CTX *md;          /* NULL: no hashing */
-	uint64_t hashed;         /* bytes hashed, = the offset while sequential */
-	gboolean sequential;
+	uint64_t hashed;         /* the file's first bytes hashed so far */
+	uint64_t pos;            /* the file offset of the next read */
 } topfile_t;
 
 static la_ssize_t
@@ -1455,10 +1454,18 @@ top_read (struct archive *a, void *data, const void **out)
 		archive_set_error (a, errno, "%s", g_strerror (errno));
 		return -1;
 	}
-	if (t->md && t->sequential) {
-		EVP_DigestUpdate (t->md, t->buf, r);
-		t->hashed += r;
+	/* The hash covers the file's first HASHED bytes; a read that extends
+	 * them is added.  libarchive's bidders look at the end of the file and
+	 * read the start again: bytes hashed already are not hashed twice (a
+	 * file changed meanwhile is caught by the check after reading), and a
+	 * read past the hashed part adds nothing (it is read again in order,
+	 * or the file is hashed on its own at the end). */
+	if (t->md && t->pos <= t->hashed && t->pos + r > t->hashed) {
+		size_t done = t->hashed - t->pos;
+		EVP_DigestUpdate (t->md, t->buf + done, r - done);
+		t->hashed = t->pos + r;
 	}
+	t->pos += r;
 	*out = t->buf;
 	return r;
 }
@@ -1472,8 +1479,7 @@ top_seek (struct archive *a, void *data, la_int64_t offset, int whence)
 		archive_set_error (a, errno, "%s", g_strerror (errno));
 		return ARCHIVE_FATAL;
 	}
-	if ((uint64_t) r != t->hashed)
-		t->sequential = FALSE;
+	t->pos = r;
 	return r;
 }
 
@@ -1487,7 +1493,6 @@ top_open (struct archive *a, topfile_t *t, const char *path, gboolean hash)
 		return ARCHIVE_FATAL;
 	}
 	t->buf = g_malloc (READ_CHUNK);
-	t->sequential = TRUE;
 	if (hash) {
 		t->md = EVP_MD_CTX_new ();
 		EVP_DigestInit_ex (t->md, EVP_sha256 (), NULL);
@@ -1507,7 +1512,7 @@ top_close (topfile_t *t, uint64_t size, char hex[65])
 		unsigned char md[32];
 		EVP_DigestFinal_ex (t->md, md, NULL);
 		EVP_MD_CTX_free (t->md);
-		ok = hex && t->sequential && t->hashed == size;
+		ok = hex && t->hashed == size;
 		for (int i = 0; ok && i < 32; i++)
 			g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
 	}
