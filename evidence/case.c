@@ -527,8 +527,14 @@ wb_sha256_hex (const void *data, size_t len, char out[65])
 {
 	unsigned char md[32];
 	unsigned int n = 0;
-	static const char hex[] = "0123456789abcdef";
 	EVP_Digest (data, len, md, &n, EVP_sha256 (), NULL);
+	wb_digest_hex (md, out);
+}
+
+void
+wb_digest_hex (const unsigned char md[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
 	for (int i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];

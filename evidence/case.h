@@ -93,5 +93,7 @@ int64_t wb_case_clock (wb_case_t *cs);
 
 /* SHA-256 (OpenSSL) of LEN bytes at DATA as 64 hex digits into OUT[65]. */
 void wb_sha256_hex (const void *data, size_t len, char out[65]);
+/* The 32 bytes of a SHA-256 digest MD as 64 lower-case hex digits. */
+void wb_digest_hex (const unsigned char md[32], char out[65]);
 
 #endif

@@ -888,8 +888,7 @@ flag_oversize (rdbuf_t *rb, uint64_t offset, uint64_t size, EVP_MD_CTX *ctx)
 	unsigned char md[32];
 	char hex[65];
 	EVP_DigestFinal_ex (ctx, md, NULL);
-	for (int i = 0; i < 32; i++)
-		g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+	wb_digest_hex (md, hex);
 	char *name = g_strdup_printf ("message at offset %" G_GUINT64_FORMAT, offset);
 	char *chain = g_strdup_printf ("%s@%" G_GUINT64_FORMAT, rb->s->chain, offset);
 	src_t *f = src_new (ing, rb->s, name, chain);
@@ -1322,8 +1321,7 @@ done:
 		if (hashed && !m.err) {
 			unsigned char md[32];
 			EVP_DigestFinal_ex (m.ctx, md, NULL);
-			for (int i = 0; i < 32; i++)
-				g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+			wb_digest_hex (md, hex);
 		}
 		src_push (ing, s, IT_SOURCE_END, hashed && !m.err ? (int64_t) m.size : -1, hex);
 	}
@@ -1425,8 +1423,7 @@ hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
 		return wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted");
 	if (r < 0)
 		return wb_case_fail (ing->cs, WB_ERR_IO, "cannot read '%s': %s", path, g_strerror (err));
-	for (int i = 0; i < 32; i++)
-		g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+	wb_digest_hex (md, hex);
 	return WB_OK;
 }
 
@@ -1513,8 +1510,8 @@ top_close (topfile_t *t, uint64_t size, char hex[65])
 		EVP_DigestFinal_ex (t->md, md, NULL);
 		EVP_MD_CTX_free (t->md);
 		ok = hex && t->hashed == size;
-		for (int i = 0; ok && i < 32; i++)
-			g_snprintf (hex + 2 * i, 3, "%02x", md[i]);
+		if (ok)
+			wb_digest_hex (md, hex);
 	}
 	if (t->fd >= 0)
 		close (t->fd);
