@@ -15,7 +15,7 @@ if [ ! -f "$out/bench.mbox" ] || [ ! -f "$out/maildir.tar.gz" ] || [ "$(cat "$ou
 	python3 "$root/tests/gen/bench-corpus.py" "$tgz" "$out" "$N" || exit 1
 	echo "$N" > "$out/count"
 fi
-export WB_NO_PROGRESS=1
+export WB_NO_PROGRESS=1 WB_TIMING=1
 # Each input twice: ingest alone (--no-analysis: the copies, their fields,
 # raw bytes and locations) and with analysis on (hops, artifacts, facts,
 # campaigns and rule findings), the default.
@@ -37,6 +37,11 @@ for input in bench.mbox maildir.tar.gz; do
 		awk -v n="$msgs" -v s="$secs" -v b="$size" -v r="$rss" -v c="$cpu" -v i="$input" -v m="$mode" -v rc="$rc" 'BEGIN {
 			printf "ingest %-15s %-8s %7d messages  %6.1f s  %7.0f messages/s  %6.1f MB/s  peak RSS %5.0f MiB  cpu %.1f s (%.0f us/message)%s\n",
 				i, m, n, s, n / s, b / 1e6 / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
+		sed -n 's/^timing: /ingest   phases: /p' "$out/time.out"
+		eval "secs_$mode=$secs cpu_$mode=$cpu"
 	done
+	awk -v n="$msgs" -v a="$secs_alone" -v b="$secs_analysis" -v ca="$cpu_alone" -v cb="$cpu_analysis" -v i="$input" 'BEGIN {
+		printf "ingest %-15s analysis costs %.1f s more (x%.1f), %.0f us/message of CPU over ingest alone\n",
+			i, b - a, b / a, (cb - ca) * 1e6 / n }'
 done
 rm -f "$out/bench.case" "$out/bench.case.lock"
