@@ -742,8 +742,10 @@ scan_messages (link_t *L)
 			if (!kind || !value || !loc)
 				continue;
 			/* Advertised domains are those links lead to (body:href, or
-			 * URLs in plain text), not images (body:src). */
-			gboolean body = !strcmp (loc, "body:href") || !strcmp (loc, "body:text");
+			 * URLs in plain text), and the targets those links redirect
+			 * to (body:href>redirect...), not images (body:src). */
+			gboolean body = (g_str_has_prefix (loc, "body:href") || g_str_has_prefix (loc, "body:text"))
+				&& (!loc[9] || loc[9] == '>');
 			/* Sender headers; other headers (List-Unsubscribe, To)
 			 * only mention. */
 			gboolean header = !strcmp (loc, "header:From") || !strcmp (loc, "header:Reply-To")
