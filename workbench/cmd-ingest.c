@@ -206,15 +206,14 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		if (nc)
 			sqlite3_reset (nc);
 		/* The statutes' rule findings follow from the new copies' facts. */
-		if ((counts.added || stale) && !st) {
-			if (!(st = wb_analyze_campaigns (cs))) {
-				t2 = g_get_monotonic_time ();
-				st = wb_rules_apply (cs, NULL, run, NULL);
-				t3 = g_get_monotonic_time ();
-			}
-			if (st)
-				err = g_strdup (wb_case_errmsg (cs));
-		}
+		if ((counts.added || stale) && !st && (st = wb_analyze_campaigns (cs)))
+			err = g_strdup (wb_case_errmsg (cs));
+		t2 = g_get_monotonic_time ();
+		/* Every run: the findings of the new copies (none, when all were
+		 * known), so the stored findings stay current for damages. */
+		if (!st && (st = wb_rules_apply_new (cs, run, NULL)))
+			err = g_strdup (wb_case_errmsg (cs));
+		t3 = g_get_monotonic_time ();
 	}
 
 	/* One note per flagged or skipped item of this run. */

@@ -77,8 +77,10 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	return ok;
 }
 
-wb_status_t
-wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count)
+/* FROM > 0: only copies with id > FROM and no rule_masks row yet; the
+ * stored findings of the others are kept. */
+static wb_status_t
+apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, int64_t from)
 {
 	wb_statute_set_t *own_set = NULL;
 	wb_status_t s = WB_OK;
@@ -97,13 +99,13 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 	}
 	if (own && (s = wb_case_begin (cs)))
 		goto done;
-	sqlite3_stmt *del = wb_case_stmt (cs, "DELETE FROM findings WHERE source = 'rule'");
-	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+	sqlite3_stmt *del = from ? NULL : wb_case_stmt (cs, "DELETE FROM findings WHERE source = 'rule'");
+	if (!from && (!del || sqlite3_step (del) != SQLITE_DONE)) {
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
-	del = wb_case_stmt (cs, "DELETE FROM rule_masks");
-	if (!del || sqlite3_step (del) != SQLITE_DONE) {
+	del = from ? NULL : wb_case_stmt (cs, "DELETE FROM rule_masks");
+	if (!from && (!del || sqlite3_step (del) != SQLITE_DONE)) {
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
@@ -112,7 +114,10 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 	/* A separate statement (not cached) so the insert statements can be
 	 * used while it steps. */
 	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2 (wb_case_db (cs),
+	if (sqlite3_prepare_v2 (wb_case_db (cs), from ?
+				"SELECT f.message, f.name, f.value, f.confidence, f.evidence FROM facts f"
+				" WHERE f.message > ?1 AND NOT EXISTS (SELECT 1 FROM rule_masks r"
+				" WHERE r.message = f.message) ORDER BY f.message" :
 				"SELECT message, name, value, confidence, evidence FROM facts ORDER BY message",
 				-1, &q, NULL) != SQLITE_OK) {
 		s = wb_case_fail_db (cs, "cannot read facts");
@@ -131,6 +136,8 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 		s = WB_ERR_DB;
 		goto done;
 	}
+	if (from)
+		sqlite3_bind_int64 (q, 1, from);
 	sqlite3_bind_int64 (ins, 6, run);
 	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 	int64_t cur = -1;
@@ -203,8 +210,9 @@ wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t
 	if (s)
 		goto done;
 	char *runs = g_strdup_printf ("%lld", (long long) run);
-	char *detail = g_strdup_printf ("rule findings: %lld violations over %lld copies with facts, statute set %s (%s)",
-					(long long) n, (long long) copies, set->source, set->digest);
+	char *detail = g_strdup_printf ("rule findings: %lld violations over %lld %scopies with facts, statute set %s (%s)",
+					(long long) n, (long long) copies, from ? "new " : "", set->source,
+					set->digest);
 	if (!(s = wb_case_set_info (cs, "rules_run", runs)) &&
 	    !(s = wb_case_set_info (cs, "rules_statutes", set->digest)))
 		s = wb_case_custody (cs, run, "rules", detail);
@@ -392,4 +400,45 @@ wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GStri
 	g_string_free (ev, TRUE);
 	g_ptr_array_unref (strs);
 	return n;
+}
+
+wb_status_t
+wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count)
+{
+	return apply (cs, set, run, count, 0);
+}
+
+wb_status_t
+wb_rules_apply_new (wb_case_t *cs, int64_t run, int64_t *count)
+{
+	wb_statute_set_t *set = NULL;
+	wb_status_t s = wb_statutes_load_case (cs, &set);
+	if (s)
+		return s;
+	/* The stored findings hold for every copy up to the last one with
+	 * masks when they were made with this statute set and no reanalyze
+	 * has begun since (it changes existing copies' facts; an interrupted
+	 * one leaves them half changed).  Ingest only adds copies, with
+	 * higher ids.  Anything else: all of them again. */
+	char *digest = wb_case_info (cs, "rules_statutes");
+	char *last = wb_case_info (cs, "rules_run");
+	gboolean keep = digest && last && strcmp (digest, set->digest) == 0;
+	int64_t from = 0;
+	if (keep) {
+		sqlite3_stmt *q = wb_case_stmt (cs,
+			"SELECT (SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
+			" AND command = 'reanalyze'), (SELECT coalesce(max(message), 0) FROM rule_masks)");
+		keep = q != NULL;
+		if (q) {
+			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (last, NULL, 10));
+			keep = sqlite3_step (q) == SQLITE_ROW && sqlite3_column_int64 (q, 0) == 0;
+			from = keep ? sqlite3_column_int64 (q, 1) : 0;
+			sqlite3_reset (q);
+		}
+	}
+	g_free (digest);
+	g_free (last);
+	s = apply (cs, set, run, count, keep && from > 0 ? from : 0);
+	wb_statute_set_free (set);
+	return s;
 }

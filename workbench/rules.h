@@ -45,6 +45,13 @@ wb_rule_result_t wb_rule_eval (const wb_provision_t *p, const wb_fact_t facts[WB
  * of CPU for a million copies with ten rule findings each. */
 wb_status_t wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count);
 
+/* The same after an ingest, which only adds copies: when the stored
+ * findings were made with the case's statute set and no reanalyze began
+ * since, only copies newer than the last with findings (and without any)
+ * are evaluated, and the others' findings kept; otherwise every copy, as
+ * wb_rules_apply().  Either way the findings are then current. */
+wb_status_t wb_rules_apply_new (wb_case_t *cs, int64_t run, int64_t *count);
+
 /* TRUE if the stored rule findings were made with SET from the current
  * facts: case_info rules_statutes equals SET's digest and no ingest or
  * reanalyze run began after run rules_run (the run that applied them). */
