@@ -121,7 +121,7 @@ check-asan: deps
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" BIN=build-asan/workbench all unit tools
 	@WB_BUILD=build-asan WB=$(CURDIR)/build-asan/workbench \
-		ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all tools

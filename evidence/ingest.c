@@ -1671,7 +1671,8 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	ing->top = NULL;
 	archive_read_free (a);
 	top_close (&tf2, 0, NULL);
-	if (!hashed && !top_close (&tf, size, hex)) {
+	gboolean read_hashed = top_close (&tf, size, hashed ? NULL : hex);
+	if (!hashed && !read_hashed) {
 		/* Not read through in order (or not read at all): hash it now.
 		 * A file that changed meanwhile is caught below. */
 		struct stat keep = ing->top_sb;
