@@ -275,7 +275,7 @@ infer_params (wb_report_t *r)
 		wb_rparams_t *p = &r->params[s];
 		GHashTable *amounts = g_hash_table_new (g_int64_hash, g_int64_equal);
 		GHashTable *provs = g_hash_table_new (g_str_hash, g_str_equal);
-		GPtrArray *plist = g_ptr_array_new ();
+		GPtrArray *plist = g_ptr_array_new_with_free_func (g_free);   /* owns the keys of provs */
 		int64_t best = 0, best_n = 0;
 		for (guint i = 0; d->rows && i < d->rows->len; i++) {
 			wb_damages_row_t *row = &g_array_index (d->rows, wb_damages_row_t, i);
