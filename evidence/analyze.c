@@ -1239,6 +1239,46 @@ step (sqlite3_stmt *st)
 	return rc == SQLITE_DONE;
 }
 
+/* The four text columns of an artifact or a fact row, after the message. */
+static void
+artifact_cols (gconstpointer row, const char *v[4])
+{
+	const artifact_t *ar = row;
+	v[0] = ar->kind, v[1] = ar->raw, v[2] = ar->value, v[3] = ar->location;
+}
+
+static void
+fact_cols (gconstpointer row, const char *v[4])
+{
+	const fact_t *f = row;
+	v[0] = f->name, v[1] = f->value, v[2] = f->confidence, v[3] = f->evidence;
+}
+
+/* ROWS of message ID with SQL[0] (one row) or SQL[1] (eight rows). */
+static gboolean
+insert_rows (wb_case_t *cs, const char *const sql[2], int64_t id, GPtrArray *rows,
+	     void (*cols) (gconstpointer, const char *[4]))
+{
+	for (guint i = 0; i < rows->len;) {
+		guint k = rows->len - i >= 8 ? 8 : 1;
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
+		if (!st)
+			return FALSE;
+		for (guint r = 0; r < k; r++, i++) {
+			const char *v[4];
+			cols (g_ptr_array_index (rows, i), v);
+			sqlite3_bind_int64 (st, 5 * r + 1, id);
+			for (int c = 0; c < 4; c++)
+				bind_text (st, 5 * r + 2 + c, v[c]);
+		}
+		if (!step (st)) {
+			wb_case_fail_db (cs, "cannot store analysis");
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
 static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
@@ -1295,41 +1335,14 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	static const char *const art_sql[2] = {
 		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
 		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
-	for (guint i = 0; i < a->artifacts->len;) {
-		guint k = a->artifacts->len - i >= 8 ? 8 : 1;
-		if (!(st = wb_case_stmt (cs, art_sql[k == 8])))
-			return WB_ERR_DB;
-		for (guint r = 0; r < k; r++, i++) {
-			artifact_t *ar = g_ptr_array_index (a->artifacts, i);
-			sqlite3_bind_int64 (st, 5 * r + 1, id);
-			bind_text (st, 5 * r + 2, ar->kind);
-			bind_text (st, 5 * r + 3, ar->raw);
-			bind_text (st, 5 * r + 4, ar->value);
-			bind_text (st, 5 * r + 5, ar->location);
-		}
-		if (!step (st))
-			return wb_case_fail_db (cs, "cannot store artifacts");
-	}
 	static const char *const fact_sql[2] = {
 		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
 		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
-	for (guint i = 0; i < a->facts->len;) {
-		guint k = a->facts->len - i >= 8 ? 8 : 1;
-		if (!(st = wb_case_stmt (cs, fact_sql[k == 8])))
-			return WB_ERR_DB;
-		for (guint r = 0; r < k; r++, i++) {
-			fact_t *f = g_ptr_array_index (a->facts, i);
-			sqlite3_bind_int64 (st, 5 * r + 1, id);
-			bind_text (st, 5 * r + 2, f->name);
-			bind_text (st, 5 * r + 3, f->value);
-			bind_text (st, 5 * r + 4, f->confidence);
-			bind_text (st, 5 * r + 5, f->evidence);
-		}
-		if (!step (st))
-			return wb_case_fail_db (cs, "cannot store facts");
-	}
 #undef ROWS8
 #undef ROW5
+	if (!insert_rows (cs, art_sql, id, a->artifacts, artifact_cols)
+	    || !insert_rows (cs, fact_sql, id, a->facts, fact_cols))
+		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
 		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
 	if (!st)

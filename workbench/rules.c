@@ -55,16 +55,20 @@ wb_rule_eval (const wb_provision_t *p, const wb_fact_t facts[WB_FACT_COUNT], GSt
 	return res;
 }
 
-gboolean
-wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
+/* Whether the stored findings were made with SET and no reanalyze (nor,
+ * with INGEST_TOO, any ingest) began after the run that made them. */
+static gboolean
+made_with_since (wb_case_t *cs, const wb_statute_set_t *set, gboolean ingest_too)
 {
 	char *digest = wb_case_info (cs, "rules_statutes");
 	char *run = wb_case_info (cs, "rules_run");
 	gboolean ok = digest && run && strcmp (digest, set->digest) == 0;
 	if (ok) {
-		sqlite3_stmt *q = wb_case_stmt (cs,
+		sqlite3_stmt *q = wb_case_stmt (cs, ingest_too ?
 			"SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
-			" AND command IN ('ingest', 'reanalyze')");
+			" AND command IN ('ingest', 'reanalyze')" :
+			"SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
+			" AND command = 'reanalyze'");
 		ok = q != NULL;
 		if (q) {
 			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (run, NULL, 10));
@@ -75,6 +79,12 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	g_free (digest);
 	g_free (run);
 	return ok;
+}
+
+gboolean
+wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
+{
+	return made_with_since (cs, set, TRUE);
 }
 
 /* FROM > 0: only copies with id > FROM and no rule_masks row yet; the
@@ -420,25 +430,15 @@ wb_rules_apply_new (wb_case_t *cs, int64_t run, int64_t *count)
 	 * has begun since (it changes existing copies' facts; an interrupted
 	 * one leaves them half changed).  Ingest only adds copies, with
 	 * higher ids.  Anything else: all of them again. */
-	char *digest = wb_case_info (cs, "rules_statutes");
-	char *last = wb_case_info (cs, "rules_run");
-	gboolean keep = digest && last && strcmp (digest, set->digest) == 0;
 	int64_t from = 0;
-	if (keep) {
-		sqlite3_stmt *q = wb_case_stmt (cs,
-			"SELECT (SELECT count(*) FROM custody WHERE id > ?1 AND action = 'begin'"
-			" AND command = 'reanalyze'), (SELECT coalesce(max(message), 0) FROM rule_masks)");
-		keep = q != NULL;
-		if (q) {
-			sqlite3_bind_int64 (q, 1, g_ascii_strtoll (last, NULL, 10));
-			keep = sqlite3_step (q) == SQLITE_ROW && sqlite3_column_int64 (q, 0) == 0;
-			from = keep ? sqlite3_column_int64 (q, 1) : 0;
+	if (made_with_since (cs, set, FALSE)) {
+		sqlite3_stmt *q = wb_case_stmt (cs, "SELECT coalesce(max(message), 0) FROM rule_masks");
+		if (q && sqlite3_step (q) == SQLITE_ROW)
+			from = sqlite3_column_int64 (q, 0);
+		if (q)
 			sqlite3_reset (q);
-		}
 	}
-	g_free (digest);
-	g_free (last);
-	s = apply (cs, set, run, count, keep && from > 0 ? from : 0);
+	s = apply (cs, set, run, count, from);
 	wb_statute_set_free (set);
 	return s;
 }

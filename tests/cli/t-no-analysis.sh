@@ -43,11 +43,9 @@ wb ingest "$T/normal.case" "$T/more.eml" > /dev/null 2>&1
 expect_rc "reanalyze" 0 wb reanalyze "$T/deferred.case"
 expect_eq "reanalyze clears the mark" "0" "$(q "SELECT value FROM case_info WHERE key = 'analysis_pending'")"
 # The same figures; only the custody run that made the rule findings differs.
-norun () { sed 's/"rules": "stored rule findings (run [0-9]*)"/"rules": "stored"/' "$1"; }
-wb damages "$T/normal.case" --format json > "$T/d.json" 2>&1
-norun "$T/d.json" > "$T/d-normal.json"
-expect_rc "damages after reanalyze" 0 wb damages "$T/deferred.case" --format json
-norun "$T/.out" > "$T/d-deferred.json"
+damages_json "$T/normal.case" > "$T/d-normal.json"
+expect_rc "damages after reanalyze" 0 wb damages "$T/deferred.case"
+damages_json "$T/deferred.case" > "$T/d-deferred.json"
 expect_match "damages name the stored findings" '"rules": "stored"' "$(cat "$T/d-deferred.json")"
 expect_file "damages equal a normal ingest's" "$T/d-normal.json" "$T/d-deferred.json"
 # Row by row: every table the analysis and the rules fill.

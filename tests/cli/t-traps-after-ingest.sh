@@ -19,11 +19,8 @@ expect_rc "damages refuses" 1 wb damages "$T/late.case"
 expect_match "and says why" "analysed for another trap.*hint: run 'workbench reanalyze" "$(tr '\n' ' ' < "$T/.err")"
 expect_rc "report refuses" 1 wb report "$T/late.case" --out "$T/ex"
 expect_rc "reanalyze" 0 wb reanalyze "$T/late.case"
-norun () { sed 's/"rules": "stored rule findings (run [0-9]*)"/"rules": "stored"/' "$1"; }
-wb damages "$T/first.case" --format json > "$T/a.json"
-wb damages "$T/late.case" --format json > "$T/b.json"
-norun "$T/a.json" > "$T/first.json"
-norun "$T/b.json" > "$T/late.json"
+damages_json "$T/first.case" > "$T/first.json"
+damages_json "$T/late.case" > "$T/late.json"
 expect_match "damages found something" '"amount_cents": [1-9]' "$(cat "$T/first.json")"
 expect_file "damages equal those of traps imported first" "$T/first.json" "$T/late.json"
 q="SELECT m.sha256, t.address, f.name, f.value FROM facts f JOIN messages m ON m.id = f.message
