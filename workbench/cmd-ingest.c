@@ -240,8 +240,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		fprintf (stderr, "timing: read, parse, analyse and store %.2f s, campaigns %.2f s,"
 			 " rule findings %.2f s\n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
 	if (pending && !st)
-		fprintf (ctx->out, "analysis:   not done (--no-analysis): run 'workbench reanalyze %s'"
-			 " before damages, link or report\n", ctx->case_path ? ctx->case_path : "CASE");
+		fprintf (ctx->out, "analysis:   %s: run 'workbench reanalyze %s' before damages, link or report\n",
+			 o.no_analysis ? "not done (--no-analysis)" : "pending for copies in the case",
+			 ctx->case_path ? ctx->case_path : "CASE");
 	if (st) {
 		wb_error ("%s", err && *err ? err : wb_status_str (st));
 		if (st == WB_ERR_INTERRUPTED)

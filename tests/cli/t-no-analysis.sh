@@ -35,7 +35,9 @@ import sys
 open(sys.argv[1], 'w').write("From: a@b.test\nTo: jane@mail.test\nSubject: more\nMessage-ID: <more@b.test>\n"
     "Date: Mon, 1 Sep 2008 10:00:00 +0000\n\nbody\n")
 PY
-wb ingest "$T/deferred.case" "$T/more.eml" > /dev/null 2>&1
+wb ingest "$T/deferred.case" "$T/more.eml" > "$T/more.out" 2>&1
+expect_match "a normal ingest says analysis is pending" \
+	"analysis: +pending for copies in the case: run 'workbench reanalyze" "$(cat "$T/more.out")"
 expect_eq "still marked after a normal ingest" "1 0" \
 	"$(q "SELECT (SELECT value FROM case_info WHERE key = 'analysis_pending') || ' ' || (SELECT count(*) FROM findings)")"
 expect_rc "damages still refused" 1 wb damages "$T/deferred.case"
