@@ -1480,11 +1480,13 @@ top_seek (struct archive *a, void *data, la_int64_t offset, int whence)
 	return r;
 }
 
+/* Open T on FD (the file, opened already; T takes it) or, with FD -1, on
+ * PATH, and hand it to libarchive. */
 static int
-top_open (struct archive *a, topfile_t *t, const char *path, gboolean hash)
+top_open (struct archive *a, topfile_t *t, const char *path, int fd, gboolean hash)
 {
 	memset (t, 0, sizeof *t);
-	t->fd = open (path, O_RDONLY | O_CLOEXEC);
+	t->fd = fd >= 0 ? fd : open (path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
 		archive_set_error (a, errno, "cannot open '%s': %s", path, g_strerror (errno));
 		return ARCHIVE_FATAL;
@@ -1590,7 +1592,6 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		return wb_case_fail (ing->cs, err == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
 				     "cannot open '%s': %s", path, g_strerror (err));
 	}
-	close (fd);
 	/* Resume: a source complete in the case under this name with these
 	 * bytes is skipped.  Only a source of the same name and size can be
 	 * one, so the file is hashed first only then; otherwise it is hashed
@@ -1599,22 +1600,22 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND name = ?"
 		" AND size = ? LIMIT 1");
 	if (!st)
-		return WB_ERR_DB;
+		return close (fd), WB_ERR_DB;
 	sqlite3_bind_text (st, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, sb.st_size);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return wb_case_fail_db (ing->cs, "cannot read sources");
+		return close (fd), wb_case_fail_db (ing->cs, "cannot read sources");
 	gboolean hashed = rc == SQLITE_ROW;
 	if (hashed) {
 		if ((rs = hash_file (ing, path, hex, &size)))
-			return rs;
+			return close (fd), rs;
 		st = wb_case_stmt (ing->cs,
 			"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
 			" AND name = ? LIMIT 1");
 		if (!st)
-			return WB_ERR_DB;
+			return close (fd), WB_ERR_DB;
 		sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
 		sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
 		rc = sqlite3_step (st);
@@ -1622,14 +1623,16 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		if (rc == SQLITE_ROW) {
 			ing->st.skipped++;
 			ing->bytes_before += size;
-			return WB_OK;
+			return close (fd), WB_OK;
 		}
 	} else {
 		ing->top_sb = sb;
 		size = sb.st_size;
 	}
-	if ((rs = next_ids (ing)))
+	if ((rs = next_ids (ing))) {
+		close (fd);
 		return rs;
+	}
 
 	/* The counts as they were before this source: a source rolled back
 	 * leaves nothing in the case, so it must leave nothing in the summary
@@ -1645,9 +1648,10 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	topfile_t tf = { .fd = -1 }, tf2 = { .fd = -1 };
 	ing->top = a;
 	if (size == 0) {
+		close (fd);
 		top->format = "empty";
 		src_mark (ing, top, "not-mail", "empty");
-	} else if (top_open (a, &tf, path, !hashed) != ARCHIVE_OK) {
+	} else if (top_open (a, &tf, path, fd, !hashed) != ARCHIVE_OK) {
 		const char *err = archive_error_string (a);
 		top->format = "unknown";
 		src_mark (ing, top, "flagged", "%s", err ? err : "cannot open");
@@ -1664,7 +1668,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 			top->format = NULL;
 			g_clear_pointer (&top->reason, g_free);
 			arch_t as2 = { a, 0, NULL };
-			if (top_open (a, &tf2, path, FALSE) == ARCHIVE_OK)
+			if (top_open (a, &tf2, path, -1, FALSE) == ARCHIVE_OK)
 				process_archive (ing, &as2, top);
 		}
 	}

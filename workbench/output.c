@@ -51,6 +51,15 @@ col (wb_table_t *t, guint i)
 	return &g_array_index (t->cols, column_t, i);
 }
 
+/* Bidirectional marks, embeddings, overrides and isolates: escaped in
+ * text and JSON output, so a name cannot disguise itself on a screen. */
+static gboolean
+is_bidi_control (gunichar c)
+{
+	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+	       c == 0x200e || c == 0x200f || c == 0x061c;
+}
+
 void
 wb_json_string (GString *out, const char *s)
 {
@@ -75,9 +84,7 @@ wb_json_string (GString *out, const char *s)
 			 * isolates that would let a subject or a name disguise
 			 * itself wherever the JSON is shown: escaped (the same
 			 * string to any JSON reader). */
-			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0x061c ||
-			    c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
-			    (c >= 0x2066 && c <= 0x2069))
+			if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || is_bidi_control (c))
 				g_string_append_printf (out, "\\u%04x", c);
 			else
 				g_string_append_len (out, p, g_utf8_next_char (p) - p);
@@ -103,13 +110,6 @@ wb_csv_field (GString *out, const char *s)
 		g_string_append_c (out, *p);
 	}
 	g_string_append_c (out, '"');
-}
-
-static gboolean
-is_bidi_control (gunichar c)
-{
-	return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
-	       c == 0x200e || c == 0x200f || c == 0x061c;
 }
 
 char *
