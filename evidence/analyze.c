@@ -1329,15 +1329,20 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			return wb_case_fail_db (cs, "cannot store hops");
 	}
 	/* Artifacts and facts (about 20 and 15 a copy) go in eight rows per
-	 * statement: a statement's start and end cost about as much as a row. */
+	 * statement: a statement's start and end cost about as much as a row.
+	 * OR FAIL, not the default ABORT: a statement of several rows that may
+	 * abort makes SQLite copy every page it touches to a statement journal
+	 * first (16 KiB a page, several pages a statement), to undo its earlier
+	 * rows.  Ingest rolls the whole source back on any failure, so no
+	 * statement needs undoing on its own. */
 #define ROW5 "(?,?,?,?,?)"
 #define ROWS8 ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5
 	static const char *const art_sql[2] = {
-		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
-		"INSERT INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
+		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
+		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
 	static const char *const fact_sql[2] = {
-		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
-		"INSERT INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
+		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
+		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
 #undef ROWS8
 #undef ROW5
 	if (!insert_rows (cs, art_sql, id, a->artifacts, artifact_cols)
