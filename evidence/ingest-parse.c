@@ -129,32 +129,36 @@ wb_ingest_sniff (const char *data, size_t len)
 	return fields >= 1 && known >= 1 ? 1 : 0;
 }
 
-/* Whether a date text names its zone: a numeric offset or a zone name. */
+/* Whether a date text names its zone: a numeric offset or a zone name,
+ * outside parentheses.  Words are split at white space and commas. */
 static gboolean
 date_has_zone (const char *text)
 {
 	static const char *const zones[] = { "UT", "UTC", "GMT", "Z", "EST", "EDT", "CST", "CDT",
 					     "MST", "MDT", "PST", "PDT", NULL };
-	gboolean found = FALSE;
-	char **tok = g_strsplit_set (text, " \t\r\n,", -1);
 	int depth = 0;
-	for (int i = 0; tok[i] && !found; i++) {
-		const char *t = tok[i];
+	for (const char *p = text; *p;) {
+		size_t n = strcspn (p, " \t\r\n,");
+		const char *t = p;
+		p += n;
+		if (*p)
+			p++;
+		if (n == 0)
+			continue;
 		if (*t == '(')
 			depth++;
 		if (depth == 0) {
-			if ((t[0] == '+' || t[0] == '-') && strlen (t) == 5 && g_ascii_isdigit (t[1]) &&
+			if ((t[0] == '+' || t[0] == '-') && n == 5 && g_ascii_isdigit (t[1]) &&
 			    g_ascii_isdigit (t[2]) && g_ascii_isdigit (t[3]) && g_ascii_isdigit (t[4]))
-				found = TRUE;
-			for (int z = 0; zones[z] && !found; z++)
-				if (g_ascii_strcasecmp (t, zones[z]) == 0)
-					found = TRUE;
+				return TRUE;
+			for (int z = 0; zones[z]; z++)
+				if (strlen (zones[z]) == n && g_ascii_strncasecmp (t, zones[z], n) == 0)
+					return TRUE;
 		}
-		if (*t && t[strlen (t) - 1] == ')' && depth > 0)
+		if (t[n - 1] == ')' && depth > 0)
 			depth--;
 	}
-	g_strfreev (tok);
-	return found;
+	return FALSE;
 }
 
 const char *
@@ -204,10 +208,23 @@ addr_join (InternetAddressList *list)
 	return g_string_free (s, s->len == 0);
 }
 
+/* DT as ISO 8601 with its offset, as g_date_time_format (dt,
+ * "%Y-%m-%dT%H:%M:%S%:z") writes it, without its format parser. */
 static char *
 dt_iso (GDateTime *dt)
 {
-	return dt ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z") : NULL;
+	if (!dt)
+		return NULL;
+	int64_t off = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	int y, mo, d;
+	g_date_time_get_ymd (dt, &y, &mo, &d);
+	return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", y, mo, d,
+				g_date_time_get_hour (dt), g_date_time_get_minute (dt),
+				g_date_time_get_second (dt), sign, (int) (off / 3600),
+				(int) (off / 60 % 60));
 }
 
 static char *
@@ -536,14 +553,19 @@ wb_mem_stream (const char *data, size_t len)
 }
 
 GMimeMessage *
-wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings)
+wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
+		 GMimeParser *parser)
 {
 	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
 	GMimeStream *s = wb_mem_stream (data, len);
-	GMimeParser *p = g_mime_parser_new_with_stream (s);
+	GMimeParser *p = parser ? parser : g_mime_parser_new ();
+	g_mime_parser_init_with_stream (p, s);   /* resets all of the parser's state */
 	g_mime_parser_set_format (p, GMIME_FORMAT_MESSAGE);
 	GMimeMessage *msg = g_mime_parser_construct_message (p, opts);
-	g_object_unref (p);
+	/* A kept parser holds on to S (never reading it again) until the next
+	 * message or until it is freed. */
+	if (!parser)
+		g_object_unref (p);
 	g_object_unref (s);
 	return msg;
 }

@@ -40,8 +40,10 @@ const wb_trap_t *wb_traps_match (GHashTable *traps, GMimeMessage *msg, const cha
 char *wb_local_day (const wb_trap_t *trap, int64_t epoch);
 
 /* Parse LEN bytes as a message; parser warnings are appended to WARNINGS.
- * Returns a new reference or NULL. */
+ * PARSER, if not NULL, is reused (a parse worker keeps one: a new parser
+ * costs as much as parsing a short message).  Returns a new reference or
+ * NULL. */
 GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
-			       GString *warnings);
+			       GString *warnings, GMimeParser *parser);
 
 #endif

@@ -44,7 +44,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 		const void *bytes = sqlite3_column_blob (mst, 3);
 		int len = sqlite3_column_bytes (mst, 3);
 		g_string_truncate (warn, 0);
-		GMimeMessage *msg = bytes ? wb_ingest_parse (bytes, len, po, warn) : NULL;
+		GMimeMessage *msg = bytes ? wb_ingest_parse (bytes, len, po, warn, NULL) : NULL;
 		const char *hhow;
 		const wb_trap_t *ht = wb_traps_match (traps, msg, NULL, &hhow);
 		if (msg)

@@ -30,6 +30,7 @@
 #define BATCH_BYTES (4u << 20)
 #define INFLIGHT_MAX 4096          /* weight units: a batch weighs 512, other items 1 */
 #define BATCH_WEIGHT 512
+#define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
 #define READ_CHUNK (64u << 10)
 
 /* ---------------------------------------------------------------- types */
@@ -116,6 +117,8 @@ struct wb_ingest {
 	char *errmsg;
 	gint stored;             /* copies written (for progress) */
 	gboolean committed_ok;
+	int case_fd;             /* the case file, read-only: to start its writeback early */
+	unsigned batches_written;
 	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
 
 	/* walker state for the current top-level file */
@@ -167,6 +170,7 @@ item_free (item_t *it)
 typedef struct {
 	wb_ingest_t *ing;
 	GMimeParserOptions *popts;
+	GMimeParser *parser;
 	GString *warn;
 } worker_t;
 
@@ -177,7 +181,7 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 	g_string_truncate (w->warn, 0);
 	if (m->extra_warning)
 		g_string_append (w->warn, m->extra_warning);
-	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn);
+	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
 	const wb_trap_t *trap = NULL;
 	if (!msg) {
 		m->status = "unparsed";
@@ -230,6 +234,7 @@ worker_main (gpointer data)
 		g_async_queue_push (w->ing->done_q, it);
 	}
 	g_mime_parser_options_free (w->popts);
+	g_object_unref (w->parser);
 	g_string_free (w->warn, TRUE);
 	g_free (w);
 	return NULL;
@@ -459,6 +464,23 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	return WB_OK;
 }
 
+/* SQLite writes the pages its cache cannot hold as a transaction grows,
+ * and the rest at COMMIT, then waits for the disk (synchronous=FULL).
+ * Left alone, the kernel holds those written pages until the commit's
+ * fdatasync, which then waits for all of them: 0.37 s of a 2.8 s ingest of
+ * 20,000 copies.  Asking for their writeback now (without waiting) lets the
+ * disk work while parsing goes on; the commit still waits for every page. */
+static void
+start_writeback (wb_ingest_t *ing)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (ing->case_fd >= 0)
+		sync_file_range (ing->case_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void) ing;
+#endif
+}
+
 static wb_status_t
 write_item (wb_ingest_t *ing, item_t *it)
 {
@@ -480,6 +502,8 @@ write_item (wb_ingest_t *ing, item_t *it)
 			rs = write_msg (ing, (const char *) it->batch->data->data + m->at, m);
 			g_atomic_int_inc (&ing->stored);
 		}
+		if (++ing->batches_written % WRITEBACK_BATCHES == 0)
+			start_writeback (ing);
 		break;
 	case IT_COMMIT: {
 		sqlite3_stmt *st = wb_case_stmt (ing->cs, "UPDATE sources SET complete = 1 WHERE id = ?");
@@ -1836,6 +1860,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	if (ing->o.threads <= 0)
 		ing->o.threads = 2;
 	ing->traps = traps;
+	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
 	 * sha256 indexes make it spill pages to the file over and over. */
 	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -65536", NULL, NULL, NULL);
@@ -1855,6 +1880,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 		worker_t *w = g_new0 (worker_t, 1);
 		w->ing = ing;
 		w->popts = g_mime_parser_options_new ();
+		w->parser = g_mime_parser_new ();
 		w->warn = g_string_new (NULL);
 		ing->workers[i] = g_thread_new ("wb-parse", worker_main, w);
 	}
@@ -1899,6 +1925,8 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_async_queue_push (ing->done_q, stop);
 	g_thread_join (ing->writer);
 	sqlite3_exec (wb_case_db (ing->cs), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	if (ing->case_fd >= 0)
+		close (ing->case_fd);
 	batch_free (ing->batch);
 	g_async_queue_unref (ing->work_q);
 	g_async_queue_unref (ing->done_q);

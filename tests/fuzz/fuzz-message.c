@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
 	GMimeParserOptions *po = g_mime_parser_options_new ();
 	GString *warn = g_string_new (NULL);
-	GMimeMessage *msg = wb_ingest_parse ((const char *) data, size, po, warn);
+	GMimeMessage *msg = wb_ingest_parse ((const char *) data, size, po, warn, NULL);
 	if (msg) {
 		wb_fields_t f = { 0 };
 		wb_ingest_fields (msg, &f);
