@@ -236,9 +236,21 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_status_t st2 = wb_case_run_end (cs, run, detail);
 	g_free (detail);
 	print_summary (ctx, run, &counts);
-	if (timing)
+	if (timing) {
 		fprintf (stderr, "timing: read, parse, analyse and store %.2f s, campaigns %.2f s,"
-			 " rule findings %.2f s\n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+			 " rule findings %.2f s", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+		/* Bytes the process wrote: the case, its journal and any temporary
+		 * file.  Far above the case file's size means pages written again
+		 * and again (a statement journal, cache spills). */
+		char *io = NULL;
+		if (g_file_get_contents ("/proc/self/io", &io, NULL, NULL)) {
+			const char *w = strstr (io, "wchar: ");
+			if (w)
+				fprintf (stderr, ", wrote %.0f MB", g_ascii_strtod (w + 7, NULL) / 1e6);
+		}
+		g_free (io);
+		fputc ('\n', stderr);
+	}
 	if (pending && !st)
 		fprintf (ctx->out, "analysis:   %s: run 'workbench reanalyze %s' before damages, link or report\n",
 			 o.no_analysis ? "not done (--no-analysis)" : "pending for copies in the case",

@@ -37,7 +37,8 @@ for input in bench.mbox maildir.tar.gz; do
 		awk -v n="$msgs" -v s="$secs" -v b="$size" -v r="$rss" -v c="$cpu" -v i="$input" -v m="$mode" -v rc="$rc" 'BEGIN {
 			printf "ingest %-15s %-8s %7d messages  %6.1f s  %7.0f messages/s  %6.1f MB/s  peak RSS %5.0f MiB  cpu %.1f s (%.0f us/message)%s\n",
 				i, m, n, s, n / s, b / 1e6 / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
-		sed -n 's/^timing: /ingest   phases: /p' "$out/time.out"
+		casemb=$(( $(wc -c < "$case_file") / 1000000 ))
+		sed -n "s/^timing: \(.*\)/ingest   phases: \1 (case file $casemb MB)/p" "$out/time.out"
 		eval "secs_$mode=$secs cpu_$mode=$cpu"
 	done
 	awk -v n="$msgs" -v a="$secs_alone" -v b="$secs_analysis" -v ca="$cpu_alone" -v cb="$cpu_analysis" -v i="$input" 'BEGIN {

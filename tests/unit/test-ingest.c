@@ -6,6 +6,7 @@
 #include <string.h>
 #include "case.h"
 #include "ingest.h"
+#include "ingest-private.h"
 
 static char *tmp;
 static wb_case_t *cs;
@@ -118,6 +119,69 @@ Test (from_line, real_envelopes)
 		cr_assert (wb_ingest_is_from_line (yes[i], strlen (yes[i])), "%s", yes[i]);
 	for (size_t i = 0; i < G_N_ELEMENTS (no); i++)
 		cr_assert (!wb_ingest_is_from_line (no[i], strlen (no[i])), "%s", no[i]);
+}
+
+/* One parse: warnings, subject and header count of DATA, with PARSER (a
+ * kept one) or a new one. */
+static void
+parse_one (const char *data, GMimeParser *parser, GString *warn, char **subject, int *headers)
+{
+	GMimeParserOptions *po = g_mime_parser_options_new ();
+	g_string_truncate (warn, 0);
+	GMimeMessage *msg = wb_ingest_parse (data, strlen (data), po, warn, parser);
+	cr_assert_not_null (msg);
+	*subject = g_strdup (g_mime_message_get_subject (msg));
+	*headers = g_mime_header_list_get_count (g_mime_object_get_header_list (GMIME_OBJECT (msg)));
+	g_object_unref (msg);
+	g_mime_parser_options_free (po);
+}
+
+/* A parse worker keeps one GMimeParser for every copy it parses: nothing of
+ * one copy (an open multipart, its warnings, its headers) may reach the
+ * next.  Each message parsed after a malformed one with the kept parser
+ * gives what a new parser gives. */
+Test (parse, kept_parser_starts_clean)
+{
+	g_mime_init ();
+	/* Truncated: the multipart's closing boundary never comes, and the
+	 * subject's encoded word is broken. */
+	const char *bad = "From: a@b.example\nSubject: =?iso-8859-1?q?a b?=\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"XX\"\n\n"
+		"--XX\nContent-Type: text/plain\n\npart one\n--XX\nContent-Type: text/html\n\n<p>two";
+	const char *good = "From: c@d.example\nSubject: =?UTF-8?Q?caf=C3=A9?= ok\nDate: Mon, 1 Jul 2002 10:00:00 +0000\n"
+		"\nplain body\n";
+	GString *warn = g_string_new (NULL);
+	char *fresh_bad_subj, *fresh_good_subj;
+	int fresh_bad_n, fresh_good_n;
+	parse_one (bad, NULL, warn, &fresh_bad_subj, &fresh_bad_n);
+	char *fresh_bad_warn = g_strdup (warn->str);
+	parse_one (good, NULL, warn, &fresh_good_subj, &fresh_good_n);
+	cr_assert_str_eq (warn->str, "");
+	cr_assert_str_eq (fresh_good_subj, "caf\xc3\xa9 ok");
+	cr_assert_eq (fresh_good_n, 3);
+	cr_assert (strstr (fresh_bad_warn, "truncated message"), "%s", fresh_bad_warn);
+	cr_assert (strstr (fresh_bad_warn, "invalid RFC 2047 encoded word"), "%s", fresh_bad_warn);
+
+	GMimeParser *kept = g_mime_parser_new ();
+	for (int round = 0; round < 2; round++) {
+		char *subj;
+		int n;
+		parse_one (bad, kept, warn, &subj, &n);
+		cr_assert_str_eq (warn->str, fresh_bad_warn);
+		cr_assert_str_eq (subj, fresh_bad_subj);
+		cr_assert_eq (n, fresh_bad_n);
+		g_free (subj);
+		parse_one (good, kept, warn, &subj, &n);
+		cr_assert_str_eq (warn->str, "");
+		cr_assert_str_eq (subj, fresh_good_subj);
+		cr_assert_eq (n, fresh_good_n);
+		g_free (subj);
+	}
+	g_object_unref (kept);
+	g_free (fresh_bad_warn);
+	g_free (fresh_bad_subj);
+	g_free (fresh_good_subj);
+	g_string_free (warn, TRUE);
 }
 
 Test (sniff, by_content)
