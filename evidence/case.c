@@ -22,7 +22,25 @@ struct wb_case {
 	char *command;
 	char *operator_name;
 	GHashTable *stmts;     /* SQL text -> sqlite3_stmt* */
+	/* The statements asked for last, by the address of their SQL text: a
+	 * hit costs a pointer compare and one strcmp, where the table hashes
+	 * the whole text (a copy's INSERT is 400 bytes).  The text is compared
+	 * too, as a freed string's address may come back with other SQL. */
+	struct {
+		const char *sql;     /* the caller's pointer */
+		const char *key;     /* the table's copy of the text */
+		sqlite3_stmt *st;
+	} recent[16];
+	unsigned recent_next;
 };
+
+/* Finalize every cached statement (before the connection closes). */
+static void
+forget_stmts (wb_case_t *cs)
+{
+	memset (cs->recent, 0, sizeof cs->recent);
+	g_hash_table_remove_all (cs->stmts);
+}
 
 /* Migrations from version N to N+1, index N-1.  None yet: version 1 is the
  * first.  A migration is appended here, schema.sql is updated to the new
@@ -131,18 +149,30 @@ exec (wb_case_t *cs, const char *sql, const char *what)
 sqlite3_stmt *
 wb_case_stmt (wb_case_t *cs, const char *sql)
 {
-	sqlite3_stmt *st = g_hash_table_lookup (cs->stmts, sql);
-	if (st) {
-		sqlite3_reset (st);
-		sqlite3_clear_bindings (st);
-		return st;
+	sqlite3_stmt *st = NULL;
+	for (size_t i = 0; i < G_N_ELEMENTS (cs->recent); i++)
+		if (cs->recent[i].sql == sql && strcmp (cs->recent[i].key, sql) == 0) {
+			st = cs->recent[i].st;
+			break;
+		}
+	if (!st) {
+		gpointer key;
+		if (!g_hash_table_lookup_extended (cs->stmts, sql, &key, (gpointer *) &st)) {
+			if (sqlite3_prepare_v3 (cs->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
+			    != SQLITE_OK) {
+				wb_case_fail_db (cs, "cannot prepare query");
+				return NULL;
+			}
+			key = g_strdup (sql);
+			g_hash_table_insert (cs->stmts, key, st);
+		}
+		unsigned k = cs->recent_next++ % G_N_ELEMENTS (cs->recent);
+		cs->recent[k].sql = sql;
+		cs->recent[k].key = key;
+		cs->recent[k].st = st;
 	}
-	if (sqlite3_prepare_v3 (cs->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
-	    != SQLITE_OK) {
-		wb_case_fail_db (cs, "cannot prepare query");
-		return NULL;
-	}
-	g_hash_table_insert (cs->stmts, g_strdup (sql), st);
+	sqlite3_reset (st);
+	sqlite3_clear_bindings (st);
 	return st;
 }
 
@@ -289,7 +319,7 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	    (filed && (st = wb_case_set_info (cs, "filed", filed))) ||
 	    (st = exec (cs, "COMMIT", "cannot create case")))
 		goto done;
-	g_hash_table_remove_all (cs->stmts);
+	forget_stmts (cs);
 	sqlite3_close_v2 (cs->db);
 	cs->db = NULL;
 	if (rename (tmp, path) < 0) {
@@ -302,7 +332,7 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	st = open_db (cs, SQLITE_OPEN_READWRITE);
 done:
 	if (st && cs->db) {
-		g_hash_table_remove_all (cs->stmts);
+		forget_stmts (cs);
 		sqlite3_close_v2 (cs->db);
 		cs->db = NULL;
 		unlink (cs->path);
