@@ -208,8 +208,10 @@ addr_join (InternetAddressList *list)
 	return g_string_free (s, s->len == 0);
 }
 
-/* DT as ISO 8601 with its offset, as g_date_time_format (dt,
- * "%Y-%m-%dT%H:%M:%S%:z") writes it, without its format parser. */
+/* DT as ISO 8601 with its offset (2002-08-22T13:17:22-05:30), as
+ * g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z") writes it but without
+ * its format parser, and the year always in four digits (GLib writes 999,
+ * not 0999; GMime's date parser gives no year below 1000 anyway). */
 static char *
 dt_iso (GDateTime *dt)
 {

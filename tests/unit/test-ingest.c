@@ -184,6 +184,31 @@ Test (parse, kept_parser_starts_clean)
 	g_string_free (warn, TRUE);
 }
 
+/* Receipt and Date times as ISO 8601 with the zone as written: offsets
+ * with minutes, west and east (hand-written expectations). */
+Test (fields, iso_times_with_minute_offsets)
+{
+	g_mime_init ();
+	const char *text = "Received: from a by mx.example; Tue, 2 Jul 2002 01:02:03 +0545\n"
+		"Date: Mon, 1 Jul 2002 10:00:00 -0330\nFrom: a@b.example\nSubject: t\n\nbody\n";
+	GMimeParserOptions *po = g_mime_parser_options_new ();
+	GString *warn = g_string_new (NULL);
+	GMimeMessage *msg = wb_ingest_parse (text, strlen (text), po, warn, NULL);
+	cr_assert_not_null (msg);
+	wb_fields_t f = { 0 };
+	wb_ingest_fields (msg, &f);
+	cr_assert_str_eq (f.date_parsed, "2002-07-01T10:00:00-03:30");
+	cr_assert_str_eq (f.date_status, "ok");
+	cr_assert_str_eq (f.received_at, "2002-07-02T01:02:03+05:45");
+	cr_assert_str_eq (f.received_from, "received");
+	/* 2002-07-01T19:17:03Z */
+	cr_assert_eq (f.received_epoch, 1025551023);
+	wb_fields_clear (&f);
+	g_object_unref (msg);
+	g_string_free (warn, TRUE);
+	g_mime_parser_options_free (po);
+}
+
 Test (sniff, by_content)
 {
 	const char *mbox = "From a@b Thu Aug 22 13:17:22 2002\nSubject: x\n\nbody\n";
