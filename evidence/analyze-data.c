@@ -49,15 +49,16 @@ data_lines (const char *path)
  * iconv_open(): GMime opens one descriptor per text part, which made this
  * 2% of an ingest's time.  One descriptor of each common set, open for the
  * life of the process, keeps its module loaded. */
+static const char *const pinned_sets[] = { "ISO-8859-1", "WINDOWS-1252", "ISO-8859-15", "ISO-8859-2",
+					   "WINDOWS-1251", "KOI8-R", "BIG5", "GB2312", "GBK", "EUC-KR",
+					   "EUC-JP", "SHIFT_JIS", "ISO-2022-JP" };
+static iconv_t pinned[G_N_ELEMENTS (pinned_sets)];
+
 static void
 pin_charsets (void)
 {
-	static const char *const sets[] = { "ISO-8859-1", "WINDOWS-1252", "ISO-8859-15", "ISO-8859-2",
-					    "WINDOWS-1251", "KOI8-R", "BIG5", "GB2312", "GBK", "EUC-KR",
-					    "EUC-JP", "SHIFT_JIS", "ISO-2022-JP" };
-	static iconv_t pinned[G_N_ELEMENTS (sets)];
-	for (size_t i = 0; i < G_N_ELEMENTS (sets); i++)
-		pinned[i] = iconv_open ("UTF-8", sets[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS (pinned_sets); i++)
+		pinned[i] = iconv_open ("UTF-8", pinned_sets[i]);
 }
 
 static gpointer

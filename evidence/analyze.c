@@ -1173,6 +1173,23 @@ wb_analysis_fingerprint (const wb_analysis_t *a, int64_t *fp)
 	return a->has_fp;
 }
 
+guint
+wb_analysis_n_facts (const wb_analysis_t *a)
+{
+	return a ? a->facts->len : 0;
+}
+
+void
+wb_analysis_fact_at (const wb_analysis_t *a, guint i, const char **name, const char **value,
+		     const char **confidence, const char **evidence)
+{
+	const fact_t *f = g_ptr_array_index (a->facts, i);
+	*name = f->name;
+	*value = f->value;
+	*confidence = f->confidence;
+	*evidence = f->evidence;
+}
+
 const char *
 wb_analysis_fact (const wb_analysis_t *a, const char *name, const char **evidence)
 {

@@ -69,6 +69,11 @@ gboolean wb_analysis_fingerprint (const wb_analysis_t *a, int64_t *fp);
 /* The value of fact NAME, or NULL; EVIDENCE (if given) gets its evidence. */
 const char *wb_analysis_fact (const wb_analysis_t *a, const char *name,
 			      const char **evidence);
+/* Facts: the number, and the fields of the I-th (CONFIDENCE 'certain' or
+ * 'indicator'; EVIDENCE may be NULL), as the facts table gets them. */
+guint wb_analysis_n_facts (const wb_analysis_t *a);
+void wb_analysis_fact_at (const wb_analysis_t *a, guint i, const char **name, const char **value,
+			  const char **confidence, const char **evidence);
 /* '; '-separated warnings, or NULL. */
 char *wb_analysis_warnings (const wb_analysis_t *a);
 /* Artifacts: the number, and the fields of the I-th. */

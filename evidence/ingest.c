@@ -54,6 +54,8 @@ typedef struct {
 	const char *trap_match;
 	char *local_day;
 	wb_analysis_t *analysis; /* evidence/analyze.h, stored by the writer */
+	gpointer findings;       /* opts.findings' result, stored by the writer */
+	void (*findings_free) (gpointer);
 } msg_t;
 
 typedef struct {
@@ -144,6 +146,8 @@ batch_free (batch_t *b)
 		g_free (m->warnings);
 		g_free (m->local_day);
 		wb_analysis_free (m->analysis);
+		if (m->findings)
+			m->findings_free (m->findings);
 		wb_fields_clear (&m->f);
 	}
 	g_array_free (b->msgs, TRUE);
@@ -209,6 +213,11 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 			m->analysis = wb_analyze (msg, data, m->len, &actx);
 
 		g_object_unref (msg);
+	}
+	const wb_ingest_findings_t *fi = w->ing->o.findings;
+	if (fi && m->analysis) {
+		m->findings = fi->eval (fi->data, m->analysis);
+		m->findings_free = fi->free;
 	}
 	m->trap_id = trap ? trap->id : 0;
 	if (m->f.has_received)
@@ -435,6 +444,9 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		 * duplicate copy is the same bytes in the same trap, analysed
 		 * already. */
 		if (m->analysis && (rs = wb_analysis_insert (cs, mid, m->analysis)))
+			return rs;
+		/* Its findings (rule findings), made in the parse worker. */
+		if (m->findings && (rs = ing->o.findings->store (ing->o.findings->data, cs, mid, m->findings)))
 			return rs;
 		/* Stored without analysis (--no-analysis): the case says so in
 		 * the same transaction, until 'reanalyze' has run. */

@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include "case.h"
+#include "analyze.h"
 
 /* Defaults of the limits. */
 #define WB_INGEST_MAX_MESSAGE  (100ULL << 20)  /* a message, or a member held in memory */
@@ -24,6 +25,20 @@
 #define WB_INGEST_MAX_RATIO    200             /* decompressed / compressed bytes ... */
 #define WB_INGEST_RATIO_FLOOR  (16ULL << 20)   /* ... checked once this much came out */
 #define WB_INGEST_MAX_TOTAL    (64ULL << 30)   /* decompressed bytes per top-level file */
+
+/* Findings made from each new copy's analysis as ingest goes (the rule
+ * findings of workbench/rules.c), so they need no pass over the facts
+ * afterwards.  EVAL runs in a parse worker, on the analysis of a copy, and
+ * returns a result (NULL: nothing to store); STORE runs in the writer, in
+ * the copy's transaction, for a copy new to the case, with its id; FREE
+ * frees a result, stored or not.  EVAL must be safe in several threads at
+ * once. */
+typedef struct {
+	gpointer (*eval) (gpointer data, const wb_analysis_t *a);
+	wb_status_t (*store) (gpointer data, wb_case_t *cs, int64_t message, gpointer result);
+	void (*free) (gpointer result);
+	gpointer data;
+} wb_ingest_findings_t;
 
 typedef struct {
 	uint64_t max_message;    /* 0: WB_INGEST_MAX_MESSAGE */
@@ -35,6 +50,9 @@ typedef struct {
 	 * case is marked: case_info analysis_pending = 1, which 'reanalyze'
 	 * clears. */
 	gboolean no_analysis;
+	/* Findings made as copies are analysed; NULL: none (and never with
+	 * no_analysis). */
+	const wb_ingest_findings_t *findings;
 	/* Called from the caller's thread at most every 64 KiB read, with the
 	 * bytes of the top-level inputs read so far and the copies stored so far. */
 	void (*progress) (void *data, uint64_t bytes, uint64_t messages);

@@ -174,9 +174,19 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		o.progress = on_progress;
 		o.progress_data = pb;
 	}
+	/* Rule findings made as each copy is analysed, when that gives what
+	 * wb_rules_apply_new() would after the ingest (rules.h); not while
+	 * analysis is pending (no rule findings then). */
+	char *pending_before = wb_case_info (cs, "analysis_pending");
+	wb_rules_ingest_t *ri = NULL;
+	if (!o.no_analysis && !(pending_before && strcmp (pending_before, "1") == 0))
+		ri = wb_rules_ingest_new (cs, run);
+	g_free (pending_before);
+	o.findings = wb_rules_ingest_hook (ri);
 	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
 	if (!ing) {
 		wb_progress_free (pb);
+		wb_rules_ingest_free (ri);
 		return wb_fail_case (ctx, WB_ERR_DB);
 	}
 	/* WB_TIMING=1: the time of each phase on stderr (tests/bench). */
@@ -210,11 +220,13 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 			err = g_strdup (wb_case_errmsg (cs));
 		t2 = g_get_monotonic_time ();
 		/* Every run: the findings of the new copies (none, when all were
-		 * known), so the stored findings stay current for damages. */
-		if (!st && (st = wb_rules_apply_new (cs, run, NULL)))
+		 * known), so the stored findings stay current for damages; made
+		 * already, as the copies were stored, when RI is set. */
+		if (!st && (st = ri ? wb_rules_ingest_finish (ri, cs, NULL) : wb_rules_apply_new (cs, run, NULL)))
 			err = g_strdup (wb_case_errmsg (cs));
 		t3 = g_get_monotonic_time ();
 	}
+	wb_rules_ingest_free (ri);
 
 	/* One note per flagged or skipped item of this run. */
 	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT role, chain, reason FROM sources WHERE run = ?"

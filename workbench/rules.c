@@ -87,6 +87,13 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	return made_with_since (cs, set, TRUE);
 }
 
+/* A rule finding and a copy's masks, as apply() and ingest store them. */
+static const char finding_sql[] =
+	"INSERT INTO findings (message, statute, provision, finding, source,"
+	" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
+	" 'rule', ?4, ?5, ?6, ?7)";
+static const char mask_sql[] = "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)";
+
 /* FROM > 0: only copies with id > FROM and no rule_masks row yet; the
  * stored findings of the others are kept. */
 static wb_status_t
@@ -135,11 +142,8 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 	}
 	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
 	 * which costs over ten million inserts. */
-	sqlite3_stmt *ins = wb_case_stmt (cs,
-		"INSERT INTO findings (message, statute, provision, finding, source,"
-		" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
-		" 'rule', ?4, ?5, ?6, ?7)");
-	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)") : NULL;
+	sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
+	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, mask_sql) : NULL;
 	if (!ins || !mins) {
 		sqlite3_finalize (q);
 		g_free (masks);
@@ -410,6 +414,208 @@ wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GStri
 	g_string_free (ev, TRUE);
 	g_ptr_array_unref (strs);
 	return n;
+}
+
+/* ---- rule findings made in ingest (wb_rules_ingest_t) ---- */
+
+typedef struct {
+	const char *statute, *provision;   /* the set's */
+	gboolean certain;
+	char *evidence;
+} ingest_row_t;
+
+typedef struct {
+	GArray *rows;          /* ingest_row_t, in apply()'s order */
+	guint8 *masks;         /* 8 bytes a statute, as apply() */
+} ingest_result_t;
+
+struct wb_rules_ingest {
+	wb_ingest_findings_t hook;
+	wb_statute_set_t *set;
+	int64_t run;
+	char *now;
+	gboolean fresh;        /* the case had no copies: apply() would have said "copies" */
+	int64_t findings, copies;   /* stored so far (the writer's) */
+};
+
+static void
+ingest_result_free (gpointer p)
+{
+	ingest_result_t *r = p;
+	for (guint i = 0; i < r->rows->len; i++)
+		g_free (g_array_index (r->rows, ingest_row_t, i).evidence);
+	g_array_free (r->rows, TRUE);
+	g_free (r->masks);
+	g_free (r);
+}
+
+/* In a parse worker: what apply() computes for a copy from its facts rows,
+ * from the same facts before they are stored. */
+static gpointer
+ingest_eval (gpointer data, const wb_analysis_t *a)
+{
+	const wb_rules_ingest_t *ri = data;
+	guint nf = wb_analysis_n_facts (a);
+	if (nf == 0)   /* apply() meets a copy only through its facts */
+		return NULL;
+	wb_fact_t facts[WB_FACT_COUNT];
+	memset (facts, 0, sizeof facts);
+	for (guint i = 0; i < nf; i++) {
+		const char *name, *value, *conf, *evidence;
+		wb_analysis_fact_at (a, i, &name, &value, &conf, &evidence);
+		int f = wb_fact_index (name);
+		if (f < 0)
+			continue;
+		facts[f].value = value;
+		facts[f].evidence = evidence;
+		facts[f].indicator = g_strcmp0 (conf, "indicator") == 0;
+	}
+	guint nst = ri->set->statutes->len;
+	ingest_result_t *r = g_new0 (ingest_result_t, 1);
+	r->rows = g_array_new (FALSE, FALSE, sizeof (ingest_row_t));
+	r->masks = g_new0 (guint8, nst * 8 + 1);
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < nst; i++) {
+		const wb_statute_t *st = ri->set->statutes->pdata[i];
+		guint32 cert = 0, ind = 0;
+		for (guint j = 0; j < st->provisions->len; j++) {
+			const wb_provision_t *p = st->provisions->pdata[j];
+			g_string_truncate (ev, 0);
+			wb_rule_result_t res = wb_rule_eval (p, facts, ev);
+			if (res == WB_RULE_NONE)
+				continue;
+			if (res == WB_RULE_CERTAIN)
+				cert |= 1u << j;
+			else
+				ind |= 1u << j;
+			ingest_row_t row = { st->id, p->id, res == WB_RULE_CERTAIN, g_strndup (ev->str, ev->len) };
+			g_array_append_val (r->rows, row);
+		}
+		guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
+		memcpy (r->masks + i * 8, le, 8);
+	}
+	g_string_free (ev, TRUE);
+	return r;
+}
+
+/* In ingest's writer, for a new copy: the rows apply() would insert. */
+static wb_status_t
+ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
+{
+	wb_rules_ingest_t *ri = data;
+	const ingest_result_t *r = result;
+	for (guint i = 0; i < r->rows->len; i++) {
+		const ingest_row_t *row = &g_array_index (r->rows, ingest_row_t, i);
+		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
+		if (!ins)
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (ins, 1, message);
+		sqlite3_bind_text (ins, 2, row->statute, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, row->provision, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, row->certain ? "certain" : "indicator", -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, row->evidence, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 6, ri->run);
+		sqlite3_bind_text (ins, 7, ri->now, -1, SQLITE_STATIC);
+		int rc = sqlite3_step (ins);
+		sqlite3_reset (ins);
+		if (rc != SQLITE_DONE)
+			return wb_case_fail_db (cs, "cannot store rule finding");
+	}
+	sqlite3_stmt *mins = wb_case_stmt (cs, mask_sql);
+	if (!mins)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (mins, 1, message);
+	sqlite3_bind_blob (mins, 2, r->masks, (int) ri->set->statutes->len * 8, SQLITE_STATIC);
+	int rc = sqlite3_step (mins);
+	sqlite3_reset (mins);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot store rule findings");
+	ri->findings += r->rows->len;
+	ri->copies++;
+	return WB_OK;
+}
+
+static int64_t
+query_int (wb_case_t *cs, const char *sql)
+{
+	sqlite3_stmt *q = wb_case_stmt (cs, sql);
+	int64_t v = -1;
+	if (q && sqlite3_step (q) == SQLITE_ROW)
+		v = sqlite3_column_int64 (q, 0);
+	if (q)
+		sqlite3_reset (q);
+	return v;
+}
+
+wb_rules_ingest_t *
+wb_rules_ingest_new (wb_case_t *cs, int64_t run)
+{
+	wb_statute_set_t *set = NULL;
+	if (wb_statutes_load_case (cs, &set))
+		return NULL;   /* wb_rules_apply_new() will say why */
+	/* No copies and no rule findings: apply_new() would evaluate exactly
+	 * this ingest's copies.  Findings current and no copy after the last
+	 * with masks: apply_new() would evaluate exactly the copies after it,
+	 * this ingest's. */
+	gboolean fresh = query_int (cs, "SELECT EXISTS (SELECT 1 FROM messages)"
+				   " OR EXISTS (SELECT 1 FROM rule_masks)"
+				   " OR EXISTS (SELECT 1 FROM findings WHERE source = 'rule')") == 0;
+	gboolean current = !fresh && made_with_since (cs, set, FALSE)
+		&& query_int (cs, "SELECT (SELECT coalesce(max(id), 0) FROM messages)"
+			      " = (SELECT coalesce(max(message), 0) FROM rule_masks)") == 1;
+	if (!fresh && !current) {
+		wb_statute_set_free (set);
+		return NULL;
+	}
+	wb_rules_ingest_t *ri = g_new0 (wb_rules_ingest_t, 1);
+	ri->set = set;
+	ri->run = run;
+	ri->now = wb_now_iso ();
+	ri->fresh = fresh;
+	ri->hook.eval = ingest_eval;
+	ri->hook.store = ingest_store;
+	ri->hook.free = ingest_result_free;
+	ri->hook.data = ri;
+	return ri;
+}
+
+const wb_ingest_findings_t *
+wb_rules_ingest_hook (wb_rules_ingest_t *ri)
+{
+	return ri ? &ri->hook : NULL;
+}
+
+wb_status_t
+wb_rules_ingest_finish (wb_rules_ingest_t *ri, wb_case_t *cs, int64_t *count)
+{
+	wb_status_t s;
+	if ((s = wb_case_begin (cs)))
+		return s;
+	char *runs = g_strdup_printf ("%lld", (long long) ri->run);
+	char *detail = g_strdup_printf ("rule findings: %lld violations over %lld %scopies with facts, statute set %s (%s)",
+					(long long) ri->findings, (long long) ri->copies, ri->fresh ? "" : "new ",
+					ri->set->source, ri->set->digest);
+	if (!(s = wb_case_set_info (cs, "rules_run", runs)) &&
+	    !(s = wb_case_set_info (cs, "rules_statutes", ri->set->digest)) &&
+	    !(s = wb_case_custody (cs, ri->run, "rules", detail)))
+		s = wb_case_commit (cs);
+	if (s)
+		wb_case_rollback (cs);
+	g_free (runs);
+	g_free (detail);
+	if (count)
+		*count = ri->findings;
+	return s;
+}
+
+void
+wb_rules_ingest_free (wb_rules_ingest_t *ri)
+{
+	if (!ri)
+		return;
+	wb_statute_set_free (ri->set);
+	g_free (ri->now);
+	g_free (ri);
 }
 
 wb_status_t

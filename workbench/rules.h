@@ -4,6 +4,7 @@
 #define WB_RULES_H
 
 #include "statute.h"
+#include "ingest.h"
 
 /* One fact of one copy, as read from the facts table (strings owned by the
  * caller).  value NULL: the analysis did not give this fact. */
@@ -51,6 +52,23 @@ wb_status_t wb_rules_apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t 
  * are evaluated, and the others' findings kept; otherwise every copy, as
  * wb_rules_apply().  Either way the findings are then current. */
 wb_status_t wb_rules_apply_new (wb_case_t *cs, int64_t run, int64_t *count);
+
+/* Rule findings made as ingest analyses each copy (evidence/ingest.h,
+ * wb_ingest_findings_t), instead of a pass over the facts afterwards: the
+ * same rows wb_rules_apply_new() would store, for the same copies, stored
+ * by ingest's writer with each new copy.  NULL (nothing to do in ingest,
+ * wb_rules_apply_new() after it) unless the case has no copies and no rule
+ * findings, or its findings are current (wb_rules_apply_new()'s terms) and
+ * every copy up to the last has them.  Create it before the ingest and
+ * pass wb_rules_ingest_hook() in its options; after a successful ingest,
+ * wb_rules_ingest_finish() records what wb_rules_apply_new() records
+ * (case_info rules_run and rules_statutes, a custody row with the counts)
+ * in its own transaction. */
+typedef struct wb_rules_ingest wb_rules_ingest_t;
+wb_rules_ingest_t *wb_rules_ingest_new (wb_case_t *cs, int64_t run);
+const wb_ingest_findings_t *wb_rules_ingest_hook (wb_rules_ingest_t *ri);
+wb_status_t wb_rules_ingest_finish (wb_rules_ingest_t *ri, wb_case_t *cs, int64_t *count);
+void wb_rules_ingest_free (wb_rules_ingest_t *ri);
 
 /* TRUE if the stored rule findings were made with SET from the current
  * facts: case_info rules_statutes equals SET's digest and no ingest or

@@ -44,6 +44,23 @@ printf 'From: a@b.test\nTo: jane@trapmail.test\nSubject: late\nMessage-ID: <late
 wb ingest "$T/steps.case" "$T/late.eml" > /dev/null 2>&1
 expect_match "after a whole reanalyze: the new copy only" "over 1 new copies with facts" \
 	"$(rules "$T/steps.case" | tail -n 1)"
+# A copy committed without findings (an older version's ingest killed
+# between a source's commit and the pass over the facts): the next ingest
+# evaluates it too, with its own copy, not only its own copy (ingest makes
+# the findings as it stores copies only when every copy up to the last has
+# them).
+id=$(sqlite3 "$T/steps.case" "SELECT max(id) FROM messages")
+q="SELECT count(*) || ' ' || coalesce(group_concat(statute || '/' || provision, ' '), '') FROM
+	(SELECT statute, provision FROM findings WHERE message = $id AND source = 'rule' ORDER BY 1, 2)"
+before=$(sqlite3 "$T/steps.case" "$q")
+expect_match "the last copy has findings" '^[1-9]' "$before"
+sqlite3 "$T/steps.case" "DELETE FROM findings WHERE message = $id AND source = 'rule';
+	DELETE FROM rule_masks WHERE message = $id"
+sed 's/late/orphan/g' "$T/late.eml" > "$T/orphan.eml"
+wb ingest "$T/steps.case" "$T/orphan.eml" > /dev/null 2>&1
+expect_match "a copy left without findings is evaluated with the new one" "over 2 new copies with facts" \
+	"$(rules "$T/steps.case" | tail -n 1)"
+expect_eq "its findings are back" "$before" "$(sqlite3 "$T/steps.case" "$q")"
 # A reanalyze interrupted before its rule findings (its 'begin' row is all it
 # leaves in custody) may have changed existing copies' facts: the next ingest
 # evaluates every copy.
