@@ -94,6 +94,94 @@ static const char finding_sql[] =
 	" 'rule', ?4, ?5, ?6, ?7)";
 static const char mask_sql[] = "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)";
 
+/* The rule findings of one copy: its violation rows, in statute and
+ * provision order, and its masks (8 bytes a statute: certain, indicator). */
+typedef struct {
+	const char *statute, *provision;   /* the set's */
+	gboolean certain;
+	char *evidence;
+} finding_row_t;
+
+typedef struct {
+	GArray *rows;          /* finding_row_t */
+	guint8 *masks;
+} copy_findings_t;
+
+static void
+copy_findings_free (gpointer p)
+{
+	copy_findings_t *r = p;
+	for (guint i = 0; i < r->rows->len; i++)
+		g_free (g_array_index (r->rows, finding_row_t, i).evidence);
+	g_array_free (r->rows, TRUE);
+	g_free (r->masks);
+	g_free (r);
+}
+
+/* Every provision of SET on one copy's FACTS. */
+static copy_findings_t *
+eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
+{
+	guint nst = set->statutes->len;
+	copy_findings_t *r = g_new0 (copy_findings_t, 1);
+	r->rows = g_array_new (FALSE, FALSE, sizeof (finding_row_t));
+	r->masks = g_new0 (guint8, nst * 8 + 1);
+	GString *ev = g_string_new (NULL);
+	for (guint i = 0; i < nst; i++) {
+		const wb_statute_t *st = set->statutes->pdata[i];
+		guint32 cert = 0, ind = 0;
+		for (guint j = 0; j < st->provisions->len; j++) {
+			const wb_provision_t *p = st->provisions->pdata[j];
+			g_string_truncate (ev, 0);
+			wb_rule_result_t res = wb_rule_eval (p, facts, ev);
+			if (res == WB_RULE_NONE)
+				continue;
+			if (res == WB_RULE_CERTAIN)
+				cert |= 1u << j;
+			else
+				ind |= 1u << j;
+			finding_row_t row = { st->id, p->id, res == WB_RULE_CERTAIN, g_strndup (ev->str, ev->len) };
+			g_array_append_val (r->rows, row);
+		}
+		guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
+		memcpy (r->masks + i * 8, le, 8);
+	}
+	g_string_free (ev, TRUE);
+	return r;
+}
+
+/* Store R as copy MESSAGE's rule findings and masks (NST statutes). */
+static wb_status_t
+store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, int64_t run,
+	    const char *now)
+{
+	for (guint i = 0; i < r->rows->len; i++) {
+		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i);
+		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
+		if (!ins)
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (ins, 1, message);
+		sqlite3_bind_text (ins, 2, row->statute, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, row->provision, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 4, row->certain ? "certain" : "indicator", -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 5, row->evidence, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 6, run);
+		sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
+		int rc = sqlite3_step (ins);
+		sqlite3_reset (ins);
+		if (rc != SQLITE_DONE)
+			return wb_case_fail_db (cs, "cannot store rule finding");
+	}
+	sqlite3_stmt *mins = wb_case_stmt (cs, mask_sql);
+	if (!mins)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (mins, 1, message);
+	sqlite3_bind_blob (mins, 2, r->masks, (int) nst * 8, SQLITE_STATIC);
+	int rc = sqlite3_step (mins);
+	sqlite3_reset (mins);
+	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot store rule findings");
+}
+
 /* FROM > 0: only copies with id > FROM and no rule_masks row yet; the
  * stored findings of the others are kept. */
 static wb_status_t
@@ -103,7 +191,6 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 	wb_status_t s = WB_OK;
 	int64_t n = 0, copies = 0;
 	char *now = wb_now_iso ();
-	GString *ev = g_string_new (NULL);
 	/* Strings of the current copy's facts, freed when the copy changes. */
 	GPtrArray *strs = g_ptr_array_new_with_free_func (g_free);
 	wb_fact_t facts[WB_FACT_COUNT];
@@ -126,8 +213,6 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
-	guint nst = set->statutes->len;
-	guint8 *masks = g_new0 (guint8, nst * 8 + 1);
 	/* A separate statement (not cached) so the insert statements can be
 	 * used while it steps. */
 	sqlite3_stmt *q = NULL;
@@ -140,20 +225,8 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		s = wb_case_fail_db (cs, "cannot read facts");
 		goto done;
 	}
-	/* Prepared once: wb_case_stmt() hashes its SQL text on every call,
-	 * which costs over ten million inserts. */
-	sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
-	sqlite3_stmt *mins = ins ? wb_case_stmt (cs, mask_sql) : NULL;
-	if (!ins || !mins) {
-		sqlite3_finalize (q);
-		g_free (masks);
-		s = WB_ERR_DB;
-		goto done;
-	}
 	if (from)
 		sqlite3_bind_int64 (q, 1, from);
-	sqlite3_bind_int64 (ins, 6, run);
-	sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
 	int64_t cur = -1;
 	memset (facts, 0, sizeof facts);
 	for (;;) {
@@ -161,40 +234,10 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		int64_t m = rc == SQLITE_ROW ? sqlite3_column_int64 (q, 0) : -2;
 		if (m != cur && cur >= 0) {
 			copies++;
-			for (guint i = 0; i < set->statutes->len && !s; i++) {
-				wb_statute_t *st = set->statutes->pdata[i];
-				guint32 cert = 0, ind = 0;
-				for (guint j = 0; j < st->provisions->len && !s; j++) {
-					wb_provision_t *p = st->provisions->pdata[j];
-					g_string_truncate (ev, 0);
-					wb_rule_result_t r = wb_rule_eval (p, facts, ev);
-					if (r == WB_RULE_NONE)
-						continue;
-					if (r == WB_RULE_CERTAIN)
-						cert |= 1u << j;
-					else
-						ind |= 1u << j;
-					sqlite3_bind_int64 (ins, 1, cur);
-					sqlite3_bind_text (ins, 2, st->id, -1, SQLITE_STATIC);
-					sqlite3_bind_text (ins, 3, p->id, -1, SQLITE_STATIC);
-					sqlite3_bind_text (ins, 4, r == WB_RULE_CERTAIN ? "certain" : "indicator", -1,
-							   SQLITE_STATIC);
-					sqlite3_bind_text (ins, 5, ev->str, ev->len, SQLITE_STATIC);
-					if (sqlite3_step (ins) != SQLITE_DONE)
-						s = wb_case_fail_db (cs, "cannot store rule finding");
-					sqlite3_reset (ins);
-					n++;
-				}
-				guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
-				memcpy (masks + i * 8, le, 8);
-			}
-			if (!s) {
-				sqlite3_bind_int64 (mins, 1, cur);
-				sqlite3_bind_blob (mins, 2, masks, nst * 8, SQLITE_STATIC);
-				if (sqlite3_step (mins) != SQLITE_DONE)
-					s = wb_case_fail_db (cs, "cannot store rule findings");
-				sqlite3_reset (mins);
-			}
+			copy_findings_t *r = eval_copy (set, facts);
+			n += r->rows->len;
+			s = store_copy (cs, cur, r, set->statutes->len, run, now);
+			copy_findings_free (r);
 			memset (facts, 0, sizeof facts);
 			g_ptr_array_set_size (strs, 0);
 		}
@@ -220,7 +263,6 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "indicator") == 0;
 	}
 	sqlite3_finalize (q);
-	g_free (masks);
 	if (s)
 		goto done;
 	char *runs = g_strdup_printf ("%lld", (long long) run);
@@ -241,7 +283,6 @@ done:
 		wb_case_rollback (cs);
 	wb_statute_set_free (own_set);
 	g_ptr_array_unref (strs);
-	g_string_free (ev, TRUE);
 	g_free (now);
 	return s;
 }
@@ -418,17 +459,6 @@ wb_rules_evidence (wb_case_t *cs, const wb_statute_t *st, int64_t message, GStri
 
 /* ---- rule findings made in ingest (wb_rules_ingest_t) ---- */
 
-typedef struct {
-	const char *statute, *provision;   /* the set's */
-	gboolean certain;
-	char *evidence;
-} ingest_row_t;
-
-typedef struct {
-	GArray *rows;          /* ingest_row_t, in apply()'s order */
-	guint8 *masks;         /* 8 bytes a statute, as apply() */
-} ingest_result_t;
-
 struct wb_rules_ingest {
 	wb_ingest_findings_t hook;
 	wb_statute_set_t *set;
@@ -437,17 +467,6 @@ struct wb_rules_ingest {
 	gboolean fresh;        /* the case had no copies: apply() would have said "copies" */
 	int64_t findings, copies;   /* stored so far (the writer's) */
 };
-
-static void
-ingest_result_free (gpointer p)
-{
-	ingest_result_t *r = p;
-	for (guint i = 0; i < r->rows->len; i++)
-		g_free (g_array_index (r->rows, ingest_row_t, i).evidence);
-	g_array_free (r->rows, TRUE);
-	g_free (r->masks);
-	g_free (r);
-}
 
 /* In a parse worker: what apply() computes for a copy from its facts rows,
  * from the same facts before they are stored. */
@@ -470,32 +489,7 @@ ingest_eval (gpointer data, const wb_analysis_t *a)
 		facts[f].evidence = evidence;
 		facts[f].indicator = g_strcmp0 (conf, "indicator") == 0;
 	}
-	guint nst = ri->set->statutes->len;
-	ingest_result_t *r = g_new0 (ingest_result_t, 1);
-	r->rows = g_array_new (FALSE, FALSE, sizeof (ingest_row_t));
-	r->masks = g_new0 (guint8, nst * 8 + 1);
-	GString *ev = g_string_new (NULL);
-	for (guint i = 0; i < nst; i++) {
-		const wb_statute_t *st = ri->set->statutes->pdata[i];
-		guint32 cert = 0, ind = 0;
-		for (guint j = 0; j < st->provisions->len; j++) {
-			const wb_provision_t *p = st->provisions->pdata[j];
-			g_string_truncate (ev, 0);
-			wb_rule_result_t res = wb_rule_eval (p, facts, ev);
-			if (res == WB_RULE_NONE)
-				continue;
-			if (res == WB_RULE_CERTAIN)
-				cert |= 1u << j;
-			else
-				ind |= 1u << j;
-			ingest_row_t row = { st->id, p->id, res == WB_RULE_CERTAIN, g_strndup (ev->str, ev->len) };
-			g_array_append_val (r->rows, row);
-		}
-		guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
-		memcpy (r->masks + i * 8, le, 8);
-	}
-	g_string_free (ev, TRUE);
-	return r;
+	return eval_copy (ri->set, facts);
 }
 
 /* In ingest's writer, for a new copy: the rows apply() would insert. */
@@ -503,33 +497,10 @@ static wb_status_t
 ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 {
 	wb_rules_ingest_t *ri = data;
-	const ingest_result_t *r = result;
-	for (guint i = 0; i < r->rows->len; i++) {
-		const ingest_row_t *row = &g_array_index (r->rows, ingest_row_t, i);
-		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
-		if (!ins)
-			return WB_ERR_DB;
-		sqlite3_bind_int64 (ins, 1, message);
-		sqlite3_bind_text (ins, 2, row->statute, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 3, row->provision, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 4, row->certain ? "certain" : "indicator", -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 5, row->evidence, -1, SQLITE_STATIC);
-		sqlite3_bind_int64 (ins, 6, ri->run);
-		sqlite3_bind_text (ins, 7, ri->now, -1, SQLITE_STATIC);
-		int rc = sqlite3_step (ins);
-		sqlite3_reset (ins);
-		if (rc != SQLITE_DONE)
-			return wb_case_fail_db (cs, "cannot store rule finding");
-	}
-	sqlite3_stmt *mins = wb_case_stmt (cs, mask_sql);
-	if (!mins)
-		return WB_ERR_DB;
-	sqlite3_bind_int64 (mins, 1, message);
-	sqlite3_bind_blob (mins, 2, r->masks, (int) ri->set->statutes->len * 8, SQLITE_STATIC);
-	int rc = sqlite3_step (mins);
-	sqlite3_reset (mins);
-	if (rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot store rule findings");
+	const copy_findings_t *r = result;
+	wb_status_t s = store_copy (cs, message, r, ri->set->statutes->len, ri->run, ri->now);
+	if (s)
+		return s;
 	ri->findings += r->rows->len;
 	ri->copies++;
 	return WB_OK;
@@ -574,7 +545,7 @@ wb_rules_ingest_new (wb_case_t *cs, int64_t run)
 	ri->fresh = fresh;
 	ri->hook.eval = ingest_eval;
 	ri->hook.store = ingest_store;
-	ri->hook.free = ingest_result_free;
+	ri->hook.free = copy_findings_free;
 	ri->hook.data = ri;
 	return ri;
 }
