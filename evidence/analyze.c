@@ -144,8 +144,10 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 		fact_t *f = g_ptr_array_index (a->facts, i);
 		if (!strcmp (f->name, name)) {
 			g_free (f->value);
+			g_free (f->confidence);
 			g_free (f->evidence);
 			f->value = g_strdup (value);
+			f->confidence = g_strdup (indicator ? "indicator" : "certain");
 			f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
 			return;
 		}
