@@ -16,6 +16,7 @@
  *                   can cost
  * and prints messages/s.  A throughput target above a level's figure cannot
  * be met by anything that does that level's work on this machine. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <gmime/gmime.h>
 #include <libxml/HTMLparser.h>
 #include <openssl/evp.h>
+#include "analyze.h"
 
 typedef struct {
 	const char *p;
@@ -77,12 +79,6 @@ html_part (GMimeObject *parent, GMimeObject *part, gpointer data)
 	g_object_unref (mem);
 }
 
-static void
-free_array_header (gpointer ba)
-{
-	g_byte_array_free (ba, FALSE);
-}
-
 static gpointer
 run (gpointer data)
 {
@@ -103,12 +99,8 @@ run (gpointer data)
 			EVP_DigestInit_ex (md, EVP_sha256 (), NULL);
 			EVP_DigestUpdate (md, m->p, m->len);
 			EVP_DigestFinal_ex (md, digest, NULL);
-			GByteArray *ba = g_byte_array_new_take ((guint8 *) m->p, m->len);
-			GMimeStream *s = g_mime_stream_mem_new_with_byte_array (ba);
-			g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (s), FALSE);
-			/* The array header goes with the stream (the parser keeps it
-			 * until the next message); the bytes are the mapping's. */
-			g_object_set_data_full (G_OBJECT (s), "array", ba, free_array_header);
+			/* Over the mapping's bytes, as ingest's parse workers do. */
+			GMimeStream *s = wb_mem_stream (m->p, m->len);
 			g_mime_parser_init_with_stream (parser, s);
 			GMimeMessage *msg = g_mime_parser_construct_message (parser, opts);
 			if (msg && job->level >= LEVEL_DECODE)
@@ -136,13 +128,17 @@ main (int argc, char **argv)
 		threads = 2;
 	int fd = open (argv[1], O_RDONLY);
 	struct stat sb;
-	if (fd < 0 || fstat (fd, &sb) < 0 || sb.st_size == 0) {
-		fprintf (stderr, "bench-floor: %s: cannot read\n", argv[1]);
+	if (fd < 0 || fstat (fd, &sb) < 0) {
+		fprintf (stderr, "bench-floor: cannot read '%s': %s\n", argv[1], g_strerror (errno));
+		return 1;
+	}
+	if (sb.st_size == 0) {
+		fprintf (stderr, "bench-floor: '%s' is empty\n", argv[1]);
 		return 1;
 	}
 	const char *base = mmap (NULL, (size_t) sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (base == MAP_FAILED) {
-		fprintf (stderr, "bench-floor: %s: cannot map\n", argv[1]);
+		fprintf (stderr, "bench-floor: cannot map '%s': %s\n", argv[1], g_strerror (errno));
 		return 1;
 	}
 	/* Cut at each From_ line: a message is what lies between two. */
