@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <sqlite3.h>
+#include <openssl/types.h>
 #include <glib.h>
 #include "status.h"
 
@@ -93,6 +94,9 @@ int64_t wb_case_clock (wb_case_t *cs);
 
 /* SHA-256 (OpenSSL) of LEN bytes at DATA as 64 hex digits into OUT[65]. */
 void wb_sha256_hex (const void *data, size_t len, char out[65]);
+/* OpenSSL's SHA-256, fetched once for the process: EVP_sha256() makes each
+ * EVP_DigestInit_ex look it up again in the provider store. */
+const EVP_MD *wb_sha256_md (void);
 /* The 32 bytes of a SHA-256 digest MD as 64 lower-case hex digits. */
 void wb_digest_hex (const unsigned char md[32], char out[65]);
 

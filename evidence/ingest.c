@@ -1085,7 +1085,7 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 			over = TRUE;
 			over_off = rb->base + body;
 			ctx = EVP_MD_CTX_new ();
-			EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
+			EVP_DigestInit_ex (ctx, wb_sha256_md (), NULL);
 			hashed = body;
 		}
 	}
@@ -1267,7 +1267,7 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 	src_t *s = src_new (ing, parent, name, chain);
 	mode_t type = archive_entry_filetype (e);
 	member_t m = { ing, as, EVP_MD_CTX_new (), 0, g_malloc (READ_CHUNK), 0, 0 };
-	EVP_DigestInit_ex (m.ctx, EVP_sha256 (), NULL);
+	EVP_DigestInit_ex (m.ctx, wb_sha256_md (), NULL);
 	gboolean hashed = FALSE;
 	struct archive *b = NULL;
 	GByteArray *mem = NULL;
@@ -1439,7 +1439,7 @@ hash_file (wb_ingest_t *ing, const char *path, char hex[65], uint64_t *size)
 	if (fstat (fd, &ing->top_sb) != 0)
 		memset (&ing->top_sb, 0, sizeof ing->top_sb);
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
-	EVP_DigestInit_ex (ctx, EVP_sha256 (), NULL);
+	EVP_DigestInit_ex (ctx, wb_sha256_md (), NULL);
 	char *buf = g_malloc (1 << 20);
 	ssize_t r;
 	*size = 0;
@@ -1530,7 +1530,7 @@ top_open (struct archive *a, topfile_t *t, const char *path, int fd, gboolean ha
 	t->buf = g_malloc (READ_CHUNK);
 	if (hash) {
 		t->md = EVP_MD_CTX_new ();
-		EVP_DigestInit_ex (t->md, EVP_sha256 (), NULL);
+		EVP_DigestInit_ex (t->md, wb_sha256_md (), NULL);
 	}
 	archive_read_set_read_callback (a, top_read);
 	archive_read_set_seek_callback (a, top_seek);
