@@ -122,6 +122,7 @@ struct wb_ingest {
 	int case_fd;             /* the case file, read-only: to start its writeback early */
 	unsigned batches_written;
 	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
+	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
 
 	/* walker state for the current top-level file */
 	batch_t *batch;
@@ -1879,7 +1880,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	 * for a 3.3 GB case with 64 MiB, 5.9 GB with 128 MiB (peak RSS 241
 	 * MiB, the most it reaches whatever the corpus: the cache is the
 	 * largest part, and it is capped). */
-	sqlite3_exec (wb_case_db (cs), "PRAGMA cache_size = -131072", NULL, NULL, NULL);
+	ing->cache_before = wb_case_cache_raise (cs, 131072);
 	/* The writer inserts each copy's analysis rows right after the copy's
 	 * own row, with its new id: the foreign-key look-up of every hop,
 	 * artifact and fact row can only succeed.  Off while ingesting (it
@@ -1941,6 +1942,10 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_async_queue_push (ing->done_q, stop);
 	g_thread_join (ing->writer);
 	sqlite3_exec (wb_case_db (ing->cs), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	/* Back to the cache the connection had: with ingest's cache kept, the
+	 * summary's GROUP BY after 1,000,000 copies took the peak RSS from
+	 * 192 to 215 MiB, and it grows with the corpus. */
+	wb_case_cache_restore (ing->cs, ing->cache_before);
 	if (ing->case_fd >= 0)
 		close (ing->case_fd);
 	batch_free (ing->batch);

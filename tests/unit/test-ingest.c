@@ -7,6 +7,8 @@
 #include "case.h"
 #include "ingest.h"
 #include "ingest-private.h"
+#include "analyze.h"
+#include "attrib.h"
 
 static char *tmp;
 static wb_case_t *cs;
@@ -351,4 +353,65 @@ Test (mbox, crlf_mbox, .init = setup, .fini = teardown)
 		    " || ' ' || l.from_line AS x FROM locations l JOIN messages m ON m.id = l.message ORDER BY l.offset)",
 		    want);
 	g_free (want);
+}
+
+/* SHA-256 keeps one digest context per thread: the FIPS 180-2 vectors
+ * ("abc", the empty string, a million 'a') come out right in every thread,
+ * each hashing them over and over, interleaved with the other threads. */
+static const struct { const char *in; size_t n; const char *hex; } sha_vectors[] = {
+	{ "abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+	{ "", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+	{ NULL, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0" },
+};
+
+static gpointer
+sha_thread (gpointer data)
+{
+	const char *million = data;
+	for (int round = 0; round < 20; round++)
+		for (size_t i = 0; i < G_N_ELEMENTS (sha_vectors); i++) {
+			char hex[65];
+			wb_sha256_hex (sha_vectors[i].in ? sha_vectors[i].in : million, sha_vectors[i].n, hex);
+			if (strcmp (hex, sha_vectors[i].hex) != 0)
+				return GINT_TO_POINTER (1);
+		}
+	return NULL;
+}
+
+Test (sha256, known_vectors_in_threads)
+{
+	char *million = g_malloc (1000000);
+	memset (million, 'a', 1000000);
+	GThread *t[4];
+	for (int i = 0; i < 4; i++)
+		t[i] = g_thread_new ("sha", sha_thread, million);
+	int bad = GPOINTER_TO_INT (sha_thread (million));
+	for (int i = 0; i < 4; i++)
+		bad += GPOINTER_TO_INT (g_thread_join (t[i]));
+	g_free (million);
+	cr_assert_eq (bad, 0, "%d threads got a wrong digest", bad);
+}
+
+/* Ingest and link raise the page cache for their bulk writes and put back
+ * the connection's own setting after (a shell session keeps its connection
+ * from one command to the next); campaigns, which run after ingest, see the
+ * setting put back. */
+Test (ingest, cache_size_put_back, .init = setup, .fini = teardown)
+{
+	exec ("PRAGMA cache_size = -4096");
+	put ("in/a.eml", "From: a@example.com\nSubject: one\nMessage-ID: <1@x>\n\nbody one\n");
+	put ("in/b.eml", "From: b@example.com\nSubject: two\nMessage-ID: <2@x>\n\nbody two\n");
+	ingest ("in");
+	ASSERT_SQL ("SELECT count(*) FROM messages", "2");
+	ASSERT_SQL ("PRAGMA cache_size", "-4096");
+	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
+	ASSERT_SQL ("PRAGMA cache_size", "-4096");
+	ASSERT_SQL ("SELECT count(*) FROM messages WHERE campaign IS NULL", "0");
+	char *err = NULL;
+	wb_attrib_conf_t *conf = wb_attrib_conf_load (&err);
+	cr_assert (conf, "%s", err ? err : "");
+	wb_attrib_stats_t stats;
+	cr_assert_eq (wb_attrib_link (cs, conf, &stats), WB_OK);
+	wb_attrib_conf_free (conf);
+	ASSERT_SQL ("PRAGMA cache_size", "-4096");
 }
