@@ -622,6 +622,23 @@ wb_sha256_hex (const void *data, size_t len, char out[65])
 	wb_digest_hex (md, out);
 }
 
+gboolean
+wb_sha256_file (const char *path, char out[65], int64_t *size, GError **err)
+{
+	GError *e = NULL;
+	GMappedFile *mf = g_mapped_file_new (path, FALSE, &e);
+	if (!mf) {
+		g_set_error (err, G_FILE_ERROR, e->code, "cannot read '%s': %s", path, e->message);
+		g_error_free (e);
+		return FALSE;
+	}
+	wb_sha256_hex (g_mapped_file_get_contents (mf), g_mapped_file_get_length (mf), out);
+	if (size)
+		*size = (int64_t) g_mapped_file_get_length (mf);
+	g_mapped_file_unref (mf);
+	return TRUE;
+}
+
 void
 wb_digest_hex (const unsigned char md[32], char out[65])
 {

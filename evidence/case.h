@@ -101,6 +101,9 @@ int64_t wb_case_clock (wb_case_t *cs);
 
 /* SHA-256 (OpenSSL) of LEN bytes at DATA as 64 hex digits into OUT[65]. */
 void wb_sha256_hex (const void *data, size_t len, char out[65]);
+/* SHA-256 and size of the file at PATH (mapped, not copied).  FALSE with
+ * ERR set (naming the file) when it cannot be read. */
+gboolean wb_sha256_file (const char *path, char out[65], int64_t *size, GError **err);
 /* OpenSSL's SHA-256, fetched once for the process: EVP_sha256() makes each
  * EVP_DigestInit_ex look it up again in the provider store. */
 const EVP_MD *wb_sha256_md (void);

@@ -111,17 +111,11 @@ static wb_status_t
 sha256_file (wb_case_t *cs, const char *path, char out[65], int64_t *size)
 {
 	GError *err = NULL;
-	GMappedFile *mf = g_mapped_file_new (path, FALSE, &err);
-	if (!mf) {
-		wb_status_t st = wb_case_fail (cs, WB_ERR_IO, "cannot read '%s': %s", path, err->message);
-		g_error_free (err);
-		return st;
-	}
-	wb_sha256_hex (g_mapped_file_get_contents (mf), g_mapped_file_get_length (mf), out);
-	if (size)
-		*size = (int64_t) g_mapped_file_get_length (mf);
-	g_mapped_file_unref (mf);
-	return WB_OK;
+	if (wb_sha256_file (path, out, size, &err))
+		return WB_OK;
+	wb_status_t st = wb_case_fail (cs, WB_ERR_IO, "%s", err->message);
+	g_error_free (err);
+	return st;
 }
 
 static int
@@ -623,7 +617,11 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		goto done;
 
 	int64_t run = 0;
-	char *detail = g_strdup_printf ("out=%s\n%s", dir, man->str);
+	/* The folder as an absolute path: 'verify' finds the exhibits again
+	 * from wherever it is run. */
+	char *abs_dir = g_canonicalize_filename (dir, NULL);
+	char *detail = g_strdup_printf ("out=%s\n%s", abs_dir, man->str);
+	g_free (abs_dir);
 	if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run))) {
 		if (!(st = wb_case_begin (cs))) {
 			st = wb_case_custody (cs, run, "exhibit", detail);

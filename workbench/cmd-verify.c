@@ -1,16 +1,269 @@
-/* workbench verify CASE: re-hash every stored message. */
+/* workbench verify CASE [--exhibits DIR]...: re-hash every stored message,
+ * then the exhibits the custody log says 'report' wrote. */
+#include <getopt.h>
 #include <string.h>
 #include "wb.h"
+
+/* One report's exhibits, as its custody row recorded them: "out=FOLDER"
+ * then the manifest, a line "SHA256  SIZE  NAME" a file. */
+typedef struct {
+	int64_t id, run;
+	char *at;
+	char *dir;               /* NULL: the row is not understood */
+	char *manifest;          /* the lines after out=, as written to manifest.txt */
+	GArray *files;           /* exhibit_file_t */
+} exhibit_set_t;
+
+typedef struct {
+	char sha[65];
+	int64_t size;
+	char *name;
+} exhibit_file_t;
+
+static void
+file_clear (gpointer p)
+{
+	g_free (((exhibit_file_t *) p)->name);
+}
+
+static void
+set_free (gpointer p)
+{
+	exhibit_set_t *s = p;
+	g_free (s->at);
+	g_free (s->dir);
+	g_free (s->manifest);
+	if (s->files)
+		g_array_unref (s->files);
+	g_free (s);
+}
+
+static gboolean
+is_hex64 (const char *p)
+{
+	for (int i = 0; i < 64; i++)
+		if (!g_ascii_isxdigit (p[i]) || g_ascii_isupper (p[i]))
+			return FALSE;
+	return TRUE;
+}
+
+/* The files of MANIFEST, or NULL if a line is not "SHA256  SIZE  NAME"
+ * with a plain file name. */
+static GArray *
+parse_manifest (const char *manifest)
+{
+	GArray *files = g_array_new (FALSE, TRUE, sizeof (exhibit_file_t));
+	g_array_set_clear_func (files, file_clear);
+	char **lines = g_strsplit (manifest, "\n", -1);
+	gboolean ok = TRUE;
+	for (char **l = lines; ok && *l; l++) {
+		const char *p = *l;
+		if (!*p)
+			continue;
+		exhibit_file_t f = { 0 };
+		char *end = NULL;
+		ok = strlen (p) > 68 && is_hex64 (p) && p[64] == ' ' && p[65] == ' ' && g_ascii_isdigit (p[66]);
+		if (ok) {
+			f.size = g_ascii_strtoll (p + 66, &end, 10);
+			ok = end && end[0] == ' ' && end[1] == ' ' && end[2] && !strchr (end + 2, '/') &&
+				strcmp (end + 2, ".") && strcmp (end + 2, "..");
+		}
+		if (ok) {
+			memcpy (f.sha, p, 64);
+			f.name = g_strdup (end + 2);
+			g_array_append_val (files, f);
+		}
+	}
+	g_strfreev (lines);
+	if (!ok || !files->len) {
+		g_array_unref (files);
+		return NULL;
+	}
+	return files;
+}
+
+/* Every 'exhibit' row of the custody log, oldest first. */
+static wb_status_t
+read_sets (wb_case_t *cs, GPtrArray *sets)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, run, at, detail FROM custody"
+				       " WHERE action = 'exhibit' ORDER BY id");
+	if (!st)
+		return WB_ERR_DB;
+	int rc;
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		exhibit_set_t *s = g_new0 (exhibit_set_t, 1);
+		s->id = sqlite3_column_int64 (st, 0);
+		s->run = sqlite3_column_int64 (st, 1);
+		s->at = g_strdup ((const char *) sqlite3_column_text (st, 2));
+		const char *d = (const char *) sqlite3_column_text (st, 3);
+		const char *nl = d ? strchr (d, '\n') : NULL;
+		if (d && g_str_has_prefix (d, "out=") && nl && nl > d + 4) {
+			s->manifest = g_strdup (nl + 1);
+			if ((s->files = parse_manifest (s->manifest))) {
+				/* A folder recorded relative (by an older version) is
+				 * taken from where verify runs. */
+				char *dir = g_strndup (d + 4, nl - d - 4);
+				s->dir = g_canonicalize_filename (dir, NULL);
+				g_free (dir);
+			}
+		}
+		g_ptr_array_add (sets, s);
+	}
+	sqlite3_reset (st);
+	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot read the custody log");
+}
+
+/* Re-hash the files of S found in DIR.  Returns the number that do not
+ * match (a missing file, or manifest.txt not as recorded, counts). */
+static uint64_t
+check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir)
+{
+	uint64_t bad = 0;
+	for (guint i = 0; i < s->files->len; i++) {
+		const exhibit_file_t *f = &g_array_index (s->files, exhibit_file_t, i);
+		char *path = g_build_filename (dir, f->name, NULL);
+		char got[65];
+		int64_t size = 0;
+		if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+			bad++;
+			fprintf (ctx->out, "MISSING exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+				 " (report run %" G_GINT64_FORMAT ")\n", path, f->sha, f->size, s->run);
+		} else {
+			GError *err = NULL;
+			if (!wb_sha256_file (path, got, &size, &err)) {
+				bad++;
+				fprintf (ctx->out, "MISMATCH exhibit '%s': %s (report run %" G_GINT64_FORMAT ")\n",
+					 path, err->message, s->run);
+				g_error_free (err);
+			} else if (strcmp (got, f->sha) != 0 || size != f->size) {
+				bad++;
+				fprintf (ctx->out, "MISMATCH exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+					 " (report run %" G_GINT64_FORMAT "), file hashes to %s size %" G_GINT64_FORMAT "\n",
+					 path, f->sha, f->size, s->run, got, size);
+			}
+		}
+		g_free (path);
+	}
+	/* The manifest handed over with the exhibits must say what the case
+	 * recorded. */
+	char *mpath = g_build_filename (dir, "manifest.txt", NULL);
+	char *text = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents (mpath, &text, &len, NULL)) {
+		bad++;
+		fprintf (ctx->out, "MISSING exhibit '%s': the manifest of report run %" G_GINT64_FORMAT "\n",
+			 mpath, s->run);
+	} else if (len != strlen (s->manifest) || memcmp (text, s->manifest, len) != 0) {
+		bad++;
+		fprintf (ctx->out, "MISMATCH exhibit '%s': not the manifest recorded for report run %"
+			 G_GINT64_FORMAT "\n", mpath, s->run);
+	}
+	g_free (text);
+	g_free (mpath);
+	if (!bad)
+		fprintf (ctx->out, "OK: %u exhibit files in '%s' match report run %" G_GINT64_FORMAT " (%s)\n",
+			 s->files->len, dir, s->run, s->at);
+	return bad;
+}
+
+/* The folder DIR handed over as exhibits: its manifest.txt must be one the
+ * custody log recorded (the latest such report is taken), and its files
+ * must hash as that manifest says. */
+static uint64_t
+check_folder (wb_ctx_t *ctx, GPtrArray *sets, const char *arg)
+{
+	char *dir = g_canonicalize_filename (arg, NULL);
+	char *mpath = g_build_filename (dir, "manifest.txt", NULL);
+	char *text = NULL;
+	uint64_t bad = 1;
+	if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+		fprintf (ctx->out, "MISMATCH exhibits in '%s': folder not found\n", dir);
+		goto done;
+	}
+	if (!g_file_get_contents (mpath, &text, NULL, NULL)) {
+		fprintf (ctx->out, "MISMATCH exhibits in '%s': no manifest.txt can be read there\n", dir);
+		goto done;
+	}
+	const exhibit_set_t *match = NULL;
+	for (guint i = sets->len; i-- > 0 && !match;) {
+		const exhibit_set_t *s = g_ptr_array_index (sets, i);
+		if (s->files && strcmp (s->manifest, text) == 0)
+			match = s;
+	}
+	if (!match) {
+		fprintf (ctx->out, "MISMATCH exhibits in '%s': manifest.txt is not the manifest of any report"
+			 " in the custody log\n", dir);
+		goto done;
+	}
+	bad = check_set (ctx, match, dir);
+done:
+	g_free (text);
+	g_free (mpath);
+	g_free (dir);
+	return bad;
+}
+
+/* Every folder the custody log says a report was written to, each with the
+ * latest report written there; a folder no longer there is said, not
+ * counted (exhibits are moved when they are filed). */
+static uint64_t
+check_recorded (wb_ctx_t *ctx, GPtrArray *sets)
+{
+	GHashTable *latest = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint i = 0; i < sets->len; i++) {
+		exhibit_set_t *s = g_ptr_array_index (sets, i);
+		if (s->dir)
+			g_hash_table_insert (latest, s->dir, s);
+	}
+	uint64_t bad = 0;
+	for (guint i = 0; i < sets->len; i++) {
+		exhibit_set_t *s = g_ptr_array_index (sets, i);
+		if (!s->dir) {
+			fprintf (ctx->out, "NOT CHECKED: custody row %" G_GINT64_FORMAT
+				 " (report run %" G_GINT64_FORMAT "): its list of exhibits is not understood\n",
+				 s->id, s->run);
+			continue;
+		}
+		if (g_hash_table_lookup (latest, s->dir) != s)
+			continue;   /* a later report replaced these files */
+		if (!g_file_test (s->dir, G_FILE_TEST_IS_DIR)) {
+			fprintf (ctx->out, "NOT CHECKED: exhibits of report run %" G_GINT64_FORMAT
+				 " in '%s': folder not found (check a copy with --exhibits DIR)\n", s->run, s->dir);
+			continue;
+		}
+		bad += check_set (ctx, s, s->dir);
+	}
+	g_hash_table_destroy (latest);
+	return bad;
+}
 
 int
 wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 {
-	if (argc > 1)
-		return wb_usage_error ("verify", "unexpected argument '%s'", argv[1]);
+	static const struct option longopts[] = {
+		{ "exhibits", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 }
+	};
+	GPtrArray *folders = g_ptr_array_new ();
+	int c;
+	while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'e') {
+			g_ptr_array_free (folders, TRUE);
+			return WB_EXIT_USAGE;
+		}
+		g_ptr_array_add (folders, optarg);
+	}
+	if (optind < argc) {
+		g_ptr_array_free (folders, TRUE);
+		return wb_usage_error ("verify", "unexpected argument '%s'", argv[optind]);
+	}
 	wb_case_t *cs = ctx->cs;
 	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, sha256, size, bytes FROM raw ORDER BY id");
-	if (!st)
+	if (!st) {
+		g_ptr_array_free (folders, TRUE);
 		return wb_fail_case (ctx, WB_ERR_DB);
+	}
 	uint64_t n = 0, bad = 0;
 	int rc;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
@@ -29,14 +282,18 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 		}
 	}
 	sqlite3_reset (st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_free (folders, TRUE);
 		return wb_fail_case (ctx, wb_case_fail_db (cs, "cannot read stored messages"));
+	}
 	/* Each copy must point at the bytes its own sha256 names. */
 	st = wb_case_stmt (cs, "SELECT m.id, m.sha256, r.sha256 FROM messages m"
 			       " LEFT JOIN raw r ON r.id = m.raw_id"
 			       " WHERE r.sha256 IS NULL OR r.sha256 <> m.sha256 ORDER BY m.id");
-	if (!st)
+	if (!st) {
+		g_ptr_array_free (folders, TRUE);
 		return wb_fail_case (ctx, WB_ERR_DB);
+	}
 	uint64_t copies_bad = 0;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 		copies_bad++;
@@ -45,13 +302,33 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 			 sqlite3_column_text (st, 2) ? (const char *) sqlite3_column_text (st, 2) : "(missing)");
 	}
 	sqlite3_reset (st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_free (folders, TRUE);
 		return wb_fail_case (ctx, wb_case_fail_db (cs, "cannot read messages"));
-	if (bad || copies_bad) {
+	}
+	if (!bad && !copies_bad)
+		fprintf (ctx->out, "OK: %" G_GUINT64_FORMAT " stored messages match their SHA-256\n", n);
+
+	/* The exhibits: the folders named, else those the custody log records. */
+	GPtrArray *sets = g_ptr_array_new_with_free_func (set_free);
+	wb_status_t rs = read_sets (cs, sets);
+	uint64_t exhibits_bad = 0;
+	if (!rs) {
+		if (folders->len)
+			for (guint i = 0; i < folders->len; i++)
+				exhibits_bad += check_folder (ctx, sets, g_ptr_array_index (folders, i));
+		else
+			exhibits_bad = check_recorded (ctx, sets);
+	}
+	g_ptr_array_free (sets, TRUE);
+	g_ptr_array_free (folders, TRUE);
+	if (rs)
+		return wb_fail_case (ctx, rs);
+	if (bad || copies_bad)
 		wb_error ("%" G_GUINT64_FORMAT " stored message(s) and %" G_GUINT64_FORMAT
 			  " copies do not match their SHA-256", bad, copies_bad);
-		return WB_EXIT_FAIL;
-	}
-	fprintf (ctx->out, "OK: %" G_GUINT64_FORMAT " stored messages match their SHA-256\n", n);
-	return WB_EXIT_OK;
+	if (exhibits_bad)
+		wb_error ("%" G_GUINT64_FORMAT " exhibit file(s) missing or not as the custody log records them",
+			  exhibits_bad);
+	return bad || copies_bad || exhibits_bad ? WB_EXIT_FAIL : WB_EXIT_OK;
 }
