@@ -299,7 +299,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	 * row may change: with SQLite's default 2 MiB cache the changed pages
 	 * spill to the journal and the case file before the commit, which
 	 * made an ingest of 200,000 copies write 0.8 GB more. */
-	cache_before = wb_case_cache_raise (cs, 131072);
+	cache_before = wb_case_cache_set (cs, 131072);
 	raised = TRUE;
 	gboolean own = sqlite3_get_autocommit (db);
 	if (own && (st = wb_case_begin (cs)) != WB_OK)

@@ -556,7 +556,7 @@ wb_case_clock (wb_case_t *cs)
 }
 
 int64_t
-wb_case_cache_raise (wb_case_t *cs, int64_t kib)
+wb_case_cache_set (wb_case_t *cs, int64_t kib)
 {
 	int64_t before = -2000;   /* SQLite's default */
 	sqlite3_stmt *st = wb_case_stmt (cs, "PRAGMA cache_size");

@@ -60,14 +60,15 @@ wb_status_t wb_case_fail_db (wb_case_t *cs, const char *what);
 char *wb_case_info (wb_case_t *cs, const char *key);
 wb_status_t wb_case_set_info (wb_case_t *cs, const char *key, const char *value);
 
-/* Transactions.  begin is BEGIN IMMEDIATE. */
-/* The connection's page cache, for a bulk job: wb_case_cache_raise sets it
+/* The connection's page cache, for a bulk job: wb_case_cache_set sets it
  * to KIB kibibytes and returns the setting it had; wb_case_cache_restore
  * puts that back and gives the pages to the heap.  SQLite sorts with up to
  * the cache size of memory besides the cache: left raised, a GROUP BY
  * after a big ingest grew the peak RSS with the corpus. */
-int64_t wb_case_cache_raise (wb_case_t *cs, int64_t kib);
+int64_t wb_case_cache_set (wb_case_t *cs, int64_t kib);
 void wb_case_cache_restore (wb_case_t *cs, int64_t before);
+
+/* Transactions.  begin is BEGIN IMMEDIATE. */
 wb_status_t wb_case_begin (wb_case_t *cs);
 wb_status_t wb_case_commit (wb_case_t *cs);
 void wb_case_rollback (wb_case_t *cs);

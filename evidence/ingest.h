@@ -25,6 +25,7 @@
 #define WB_INGEST_MAX_RATIO    200             /* decompressed / compressed bytes ... */
 #define WB_INGEST_RATIO_FLOOR  (16ULL << 20)   /* ... checked once this much came out */
 #define WB_INGEST_MAX_TOTAL    (64ULL << 30)   /* decompressed bytes per top-level file */
+#define WB_INGEST_INDEX_REBUILD_MIN 1000000    /* artifact rows: see wb_ingest_opts_t */
 
 /* Findings made from each new copy's analysis as ingest goes (the rule
  * findings of workbench/rules.c), so they need no pass over the facts
@@ -53,6 +54,12 @@ typedef struct {
 	/* Findings made as copies are analysed; NULL: none (and never with
 	 * no_analysis). */
 	const wb_ingest_findings_t *findings;
+	/* A source that adds more artifact rows than this, and more than the
+	 * case held before it, has the artifacts_value index dropped for the
+	 * rest of its transaction and built again (sorted) before it commits:
+	 * past the page cache, its random keys cost a page read and a page
+	 * write for nearly every row.  0: WB_INGEST_INDEX_REBUILD_MIN. */
+	uint64_t index_rebuild_min;
 	/* Called from the caller's thread at most every 64 KiB read, with the
 	 * bytes of the top-level inputs read so far and the copies stored so far. */
 	void (*progress) (void *data, uint64_t bytes, uint64_t messages);
@@ -71,6 +78,7 @@ typedef struct {
 	uint64_t flagged;        /* files, members or messages flagged (see sources.reason) */
 	uint64_t skipped_members;/* Maildir tmp/ entries, links, devices */
 	uint64_t bytes;          /* bytes of the top-level files read */
+	uint64_t index_rebuilds; /* sources that built artifacts_value again (index_rebuild_min) */
 } wb_ingest_stats_t;
 
 typedef struct wb_ingest wb_ingest_t;

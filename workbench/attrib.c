@@ -1418,7 +1418,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	/* A large page cache keeps a big rebuild off the disk until commit
 	 * (put back at the end: a shell session keeps its connection); the
 	 * index on message_parties is built once after the bulk insert. */
-	cache_before = wb_case_cache_raise (cs, 262144);
+	cache_before = wb_case_cache_set (cs, 262144);
 	raised = TRUE;
 	if ((st = exec (cs,
 		"DROP INDEX IF EXISTS message_parties_party;"

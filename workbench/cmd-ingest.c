@@ -183,6 +183,11 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		ri = wb_rules_ingest_new (cs, run);
 	g_free (pending_before);
 	o.findings = wb_rules_ingest_hook (ri);
+	/* WB_INGEST_INDEX_REBUILD_MIN=N: the threshold of ingest.h's
+	 * index_rebuild_min, for tests that must reach it with a few copies. */
+	const char *rebuild = g_getenv ("WB_INGEST_INDEX_REBUILD_MIN");
+	if (rebuild)
+		o.index_rebuild_min = g_ascii_strtoull (rebuild, NULL, 10);
 	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
 	if (!ing) {
 		wb_progress_free (pb);
@@ -261,6 +266,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 				fprintf (stderr, ", wrote %.0f MB", g_ascii_strtod (w + 7, NULL) / 1e6);
 		}
 		g_free (io);
+		if (counts.index_rebuilds)
+			fprintf (stderr, ", artifacts_value built again in %" G_GUINT64_FORMAT " source(s)",
+				 counts.index_rebuilds);
 		fputc ('\n', stderr);
 	}
 	if (pending && !st)

@@ -415,3 +415,90 @@ Test (ingest, cache_size_put_back, .init = setup, .fini = teardown)
 	wb_attrib_conf_free (conf);
 	ASSERT_SQL ("PRAGMA cache_size", "-4096");
 }
+
+/* An mbox of N messages, each with a sender address and a link (artifacts). */
+static void
+put_mbox (const char *rel, int first, int n)
+{
+	GString *s = g_string_new ("");
+	for (int i = first; i < first + n; i++)
+		g_string_append_printf (s, "From s%d@example.com Thu Aug 22 13:17:22 2002\n"
+					"From: s%d@example.com\nSubject: m%d\nMessage-ID: <%d@x>\n\n"
+					"Visit http://shop%d.example.com/ now\n\n", i, i, i, i, i);
+	put (rel, s->str);
+	g_string_free (s, TRUE);
+}
+
+/* Ingest REL with index_rebuild_min MIN; the status, and the sources that
+ * built artifacts_value again. */
+static wb_status_t
+ingest_min (const char *rel, uint64_t min, uint64_t *rebuilds)
+{
+	int64_t run;
+	cr_assert_eq (wb_case_run_begin (cs, "ingest", "test", &run), WB_OK);
+	wb_ingest_opts_t o = { .index_rebuild_min = min };
+	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
+	cr_assert_not_null (ing);
+	char *p = g_build_filename (tmp, rel, NULL);
+	wb_status_t st = wb_ingest_path (ing, p);
+	g_free (p);
+	*rebuilds = wb_ingest_stats (ing)->index_rebuilds;
+	wb_ingest_free (ing);
+	cr_assert_eq (wb_case_run_end (cs, run, NULL), WB_OK);
+	return st;
+}
+
+#define INDEX_SQL "SELECT sql FROM sqlite_schema WHERE name = 'artifacts_value'"
+#define BY_INDEX "SELECT group_concat(id) FROM (SELECT id FROM artifacts INDEXED BY artifacts_value" \
+	" WHERE kind > '' ORDER BY kind, value, id)"
+#define BY_TABLE "SELECT group_concat(id) FROM (SELECT id FROM artifacts NOT INDEXED ORDER BY kind, value, id)"
+
+/* A source that adds more artifact rows than the threshold and than the
+ * case held drops artifacts_value and builds it again before its commit:
+ * the index is there after, as schema.sql declares it, holding every row;
+ * a smaller source into the fuller case keeps it. */
+Test (ingest, artifacts_index_built_again, .init = setup, .fini = teardown)
+{
+	uint64_t rebuilds = 9;
+	put_mbox ("a.mbox", 0, 40);
+	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (rebuilds, 1);
+	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON artifacts(kind, value)");
+	ASSERT_SQL ("PRAGMA integrity_check", "ok");
+	/* Every copy gave its e-mail address, its URL and their domains. */
+	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "40");
+	ASSERT_SQL ("SELECT count(DISTINCT value) FROM artifacts WHERE kind = 'url'", "40");
+	char *want = one (BY_TABLE);
+	ASSERT_SQL (BY_INDEX, want);
+	g_free (want);
+
+	put_mbox ("b.mbox", 40, 10);
+	cr_assert_eq (ingest_min ("b.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (rebuilds, 0, "fewer rows than the case held: kept");
+	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "50");
+	want = one (BY_TABLE);
+	ASSERT_SQL (BY_INDEX, want);
+	g_free (want);
+}
+
+/* A source that fails after the index was dropped (in its second batch of
+ * 256 copies) rolls the drop back with everything else. */
+Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardown)
+{
+	uint64_t rebuilds = 9;
+	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON locations WHEN (SELECT count(*) FROM messages) > 280"
+	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
+	put_mbox ("a.mbox", 0, 300);
+	cr_assert_neq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK);
+	cr_assert_eq (rebuilds, 0);
+	ASSERT_SQL ("SELECT count(*) FROM messages", "0");
+	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON artifacts(kind, value)");
+	ASSERT_SQL ("PRAGMA integrity_check", "ok");
+	exec ("DROP TRIGGER t_fail");
+	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (rebuilds, 1);
+	ASSERT_SQL ("SELECT count(*) FROM messages", "300");
+	char *want = one (BY_TABLE);
+	ASSERT_SQL (BY_INDEX, want);
+	g_free (want);
+}
