@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <string.h>
 #include "wb.h"
+#include "output.h"
 
 /* One report's exhibits, as its custody row recorded them: "out=FOLDER"
  * then the manifest, a line "SHA256  SIZE  NAME" a file. */
@@ -19,6 +20,22 @@ typedef struct {
 	int64_t size;
 	char *name;
 } exhibit_file_t;
+
+/* One line of the verification: folder and file names come from the case
+ * file and the disk, so they are shown safe for a terminal (control and
+ * bidi characters escaped). */
+static void G_GNUC_PRINTF (2, 3)
+say (wb_ctx_t *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	char *line = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	char *safe = wb_text_safe (line);
+	fprintf (ctx->out, "%s\n", safe);
+	g_free (safe);
+	g_free (line);
+}
 
 static void
 file_clear (gpointer p)
@@ -47,6 +64,10 @@ is_hex64 (const char *p)
 	return TRUE;
 }
 
+/* What report names its files with: a name of anything else in a custody
+ * row (a path, a control character) is not one report wrote. */
+#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
+
 /* The files of MANIFEST, or NULL if a line is not "SHA256  SIZE  NAME"
  * with a plain file name. */
 static GArray *
@@ -65,8 +86,8 @@ parse_manifest (const char *manifest)
 		ok = strlen (p) > 68 && is_hex64 (p) && p[64] == ' ' && p[65] == ' ' && g_ascii_isdigit (p[66]);
 		if (ok) {
 			f.size = g_ascii_strtoll (p + 66, &end, 10);
-			ok = end && end[0] == ' ' && end[1] == ' ' && end[2] && !strchr (end + 2, '/') &&
-				strcmp (end + 2, ".") && strcmp (end + 2, "..");
+			ok = end && end[0] == ' ' && end[1] == ' ' && end[2] && end[2] != '.' &&
+				strspn (end + 2, NAME_CHARS) == strlen (end + 2);
 		}
 		if (ok) {
 			memcpy (f.sha, p, 64);
@@ -127,19 +148,19 @@ check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir)
 		int64_t size = 0;
 		if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
 			bad++;
-			fprintf (ctx->out, "MISSING exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
-				 " (report run %" G_GINT64_FORMAT ")\n", path, f->sha, f->size, s->run);
+			say (ctx, "MISSING exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+				 " (report run %" G_GINT64_FORMAT ")", path, f->sha, f->size, s->run);
 		} else {
 			GError *err = NULL;
 			if (!wb_sha256_file (path, got, &size, &err)) {
 				bad++;
-				fprintf (ctx->out, "MISMATCH exhibit '%s': %s (report run %" G_GINT64_FORMAT ")\n",
+				say (ctx, "MISMATCH exhibit '%s': %s (report run %" G_GINT64_FORMAT ")",
 					 path, err->message, s->run);
 				g_error_free (err);
 			} else if (strcmp (got, f->sha) != 0 || size != f->size) {
 				bad++;
-				fprintf (ctx->out, "MISMATCH exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
-					 " (report run %" G_GINT64_FORMAT "), file hashes to %s size %" G_GINT64_FORMAT "\n",
+				say (ctx, "MISMATCH exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+					 " (report run %" G_GINT64_FORMAT "), file hashes to %s size %" G_GINT64_FORMAT,
 					 path, f->sha, f->size, s->run, got, size);
 			}
 		}
@@ -152,17 +173,17 @@ check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir)
 	gsize len = 0;
 	if (!g_file_get_contents (mpath, &text, &len, NULL)) {
 		bad++;
-		fprintf (ctx->out, "MISSING exhibit '%s': the manifest of report run %" G_GINT64_FORMAT "\n",
+		say (ctx, "MISSING exhibit '%s': the manifest of report run %" G_GINT64_FORMAT,
 			 mpath, s->run);
 	} else if (len != strlen (s->manifest) || memcmp (text, s->manifest, len) != 0) {
 		bad++;
-		fprintf (ctx->out, "MISMATCH exhibit '%s': not the manifest recorded for report run %"
-			 G_GINT64_FORMAT "\n", mpath, s->run);
+		say (ctx, "MISMATCH exhibit '%s': not the manifest recorded for report run %"
+			 G_GINT64_FORMAT, mpath, s->run);
 	}
 	g_free (text);
 	g_free (mpath);
 	if (!bad)
-		fprintf (ctx->out, "OK: %u exhibit files in '%s' match report run %" G_GINT64_FORMAT " (%s)\n",
+		say (ctx, "OK: %u exhibit files in '%s' match report run %" G_GINT64_FORMAT " (%s)",
 			 s->files->len, dir, s->run, s->at);
 	return bad;
 }
@@ -178,11 +199,11 @@ check_folder (wb_ctx_t *ctx, GPtrArray *sets, const char *arg)
 	char *text = NULL;
 	uint64_t bad = 1;
 	if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
-		fprintf (ctx->out, "MISMATCH exhibits in '%s': folder not found\n", dir);
+		say (ctx, "MISMATCH exhibits in '%s': folder not found", dir);
 		goto done;
 	}
 	if (!g_file_get_contents (mpath, &text, NULL, NULL)) {
-		fprintf (ctx->out, "MISMATCH exhibits in '%s': no manifest.txt can be read there\n", dir);
+		say (ctx, "MISMATCH exhibits in '%s': no manifest.txt can be read there", dir);
 		goto done;
 	}
 	const exhibit_set_t *match = NULL;
@@ -192,8 +213,8 @@ check_folder (wb_ctx_t *ctx, GPtrArray *sets, const char *arg)
 			match = s;
 	}
 	if (!match) {
-		fprintf (ctx->out, "MISMATCH exhibits in '%s': manifest.txt is not the manifest of any report"
-			 " in the custody log\n", dir);
+		say (ctx, "MISMATCH exhibits in '%s': manifest.txt is not the manifest of any report"
+			 " in the custody log", dir);
 		goto done;
 	}
 	bad = check_set (ctx, match, dir);
@@ -220,16 +241,16 @@ check_recorded (wb_ctx_t *ctx, GPtrArray *sets)
 	for (guint i = 0; i < sets->len; i++) {
 		exhibit_set_t *s = g_ptr_array_index (sets, i);
 		if (!s->dir) {
-			fprintf (ctx->out, "NOT CHECKED: custody row %" G_GINT64_FORMAT
-				 " (report run %" G_GINT64_FORMAT "): its list of exhibits is not understood\n",
+			say (ctx, "NOT CHECKED: custody row %" G_GINT64_FORMAT
+				 " (report run %" G_GINT64_FORMAT "): its list of exhibits is not understood",
 				 s->id, s->run);
 			continue;
 		}
 		if (g_hash_table_lookup (latest, s->dir) != s)
 			continue;   /* a later report replaced these files */
 		if (!g_file_test (s->dir, G_FILE_TEST_IS_DIR)) {
-			fprintf (ctx->out, "NOT CHECKED: exhibits of report run %" G_GINT64_FORMAT
-				 " in '%s': folder not found (check a copy with --exhibits DIR)\n", s->run, s->dir);
+			say (ctx, "NOT CHECKED: exhibits of report run %" G_GINT64_FORMAT
+				 " in '%s': folder not found (check a copy with --exhibits DIR)", s->run, s->dir);
 			continue;
 		}
 		bad += check_set (ctx, s, s->dir);

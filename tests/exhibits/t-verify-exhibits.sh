@@ -73,4 +73,20 @@ last=$(sqlite3 "$C" "SELECT max(run) FROM custody WHERE action = 'exhibit'")
 expect_rc "the folder of two reports" 0 wb verify "$C"
 expect_eq "one line for it, the latest report's" "1 1" \
 	"$(grep -c "in '$T/o2'" "$T/.out") $(grep -c "in '$T/o2' match report run $last " "$T/.out")"
+
+# Custody rows a hostile case file may hold: a file name that is a path,
+# and a folder whose name holds a terminal escape (shown escaped).
+good=$(head -n 1 "$T/o2/manifest.txt")
+sqlite3 "$C" "INSERT INTO custody(run, at, action, command, operator, tool_version, detail)
+	VALUES (900, '2026-01-01T00:00:00Z', 'exhibit', 'report', 'x', 'x',
+	        'out=$T/o3' || char(10) || '$(echo "$good" | cut -c1-64)  5  ../../etc/passwd' || char(10));
+	INSERT INTO custody(run, at, action, command, operator, tool_version, detail)
+	VALUES (901, '2026-01-01T00:00:00Z', 'exhibit', 'report', 'x', 'x',
+	        'out=$T/o' || char(27) || '[31mred' || char(10) || '$good' || char(10))"
+expect_rc "hostile custody rows" 0 wb verify "$C"
+expect_match "a path for a file name is not understood" \
+	"^NOT CHECKED: custody row [0-9]+ \(report run 900\): its list of exhibits is not understood$" "$(cat "$T/.out")"
+expect_match "an escape in a folder name is shown escaped" \
+	"^NOT CHECKED: exhibits of report run 901 in '$T/o\\\\x1b\[31mred': folder not found" "$(cat "$T/.out")"
+expect_eq "no raw escape reaches the terminal" "0" "$(grep -c "$(printf '\033')" "$T/.out")"
 t_done
