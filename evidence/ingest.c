@@ -134,6 +134,7 @@ struct wb_ingest {
 	int64_t next_source_id;
 	uint64_t total_out;      /* bytes decompressed for this top-level file */
 	uint64_t bytes_before;   /* bytes of top-level files finished */
+	uint64_t top_size;       /* bytes of the top-level file being read */
 	struct archive *top;
 	unsigned progress_tick;
 	gboolean fatal;          /* stop walking: interrupted or writer failed */
@@ -679,13 +680,27 @@ push (wb_ingest_t *ing, item_t *it)
 		g_async_queue_push (ing->done_q, it);
 }
 
-/* Wait until the writer has handled everything pushed so far. */
+/* Wait until the writer has handled everything pushed so far (at the end
+ * of a top-level file, read through: its last copies, the commit, an index
+ * built again).  The progress callback goes on being called meanwhile, from
+ * this thread as always, with the copies stored so far. */
 static void
 drain (wb_ingest_t *ing)
 {
 	g_mutex_lock (&ing->lock);
-	while (ing->seq_written < ing->seq_next)
-		g_cond_wait (&ing->cond, &ing->lock);
+	while (ing->seq_written < ing->seq_next) {
+		if (!ing->o.progress) {
+			g_cond_wait (&ing->cond, &ing->lock);
+			continue;
+		}
+		gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+		if (!g_cond_wait_until (&ing->cond, &ing->lock, until)) {
+			g_mutex_unlock (&ing->lock);
+			ing->o.progress (ing->o.progress_data, ing->bytes_before + ing->top_size,
+					 (uint64_t) g_atomic_int_get (&ing->stored));
+			g_mutex_lock (&ing->lock);
+		}
+	}
 	g_mutex_unlock (&ing->lock);
 }
 
@@ -1760,6 +1775,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	struct archive *a = archive_new (FALSE);
 	topfile_t tf = { .fd = -1 }, tf2 = { .fd = -1 };
 	ing->top = a;
+	ing->top_size = size;
 	if (size == 0) {
 		close (fd);
 		top->format = "empty";
@@ -1835,6 +1851,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 				   "(ingest it again once nothing writes to it)", path);
 	g_free (custody);
 	ing->bytes_before += size;
+	ing->top_size = 0;
 	if (!rs) {
 		ing->st.sources++;
 		ing->st.bytes += size;

@@ -203,7 +203,6 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	const wb_ingest_stats_t *s = wb_ingest_stats (ing);
 	wb_ingest_stats_t counts = *s;
 	wb_ingest_free (ing);
-	wb_progress_free (pb);
 	t1 = t2 = t3 = g_get_monotonic_time ();
 
 	/* Copies stored without analysis (this run's or an earlier one's):
@@ -221,16 +220,22 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		if (nc)
 			sqlite3_reset (nc);
 		/* The statutes' rule findings follow from the new copies' facts. */
-		if ((counts.added || stale) && !st && (st = wb_analyze_campaigns (cs)))
-			err = g_strdup (wb_case_errmsg (cs));
+		if ((counts.added || stale) && !st) {
+			wb_progress_phase (pb, "grouping near-duplicate copies into campaigns");
+			if ((st = wb_analyze_campaigns (cs)))
+				err = g_strdup (wb_case_errmsg (cs));
+		}
 		t2 = g_get_monotonic_time ();
 		/* Every run: the findings of the new copies (none, when all were
 		 * known), so the stored findings stay current for damages; made
 		 * already, as the copies were stored, when RI is set. */
+		if (!st && !ri)
+			wb_progress_phase (pb, "rule findings of the new copies");
 		if (!st && (st = ri ? wb_rules_ingest_finish (ri, cs, NULL) : wb_rules_apply_new (cs, run, NULL)))
 			err = g_strdup (wb_case_errmsg (cs));
 		t3 = g_get_monotonic_time ();
 	}
+	wb_progress_free (pb);
 	wb_rules_ingest_free (ri);
 
 	/* One note per flagged or skipped item of this run. */

@@ -179,7 +179,11 @@ wb_cmd_reanalyze (wb_ctx_t *ctx, int argc, char **argv)
 		in_tx = FALSE;
 	}
 	/* New facts: the statutes' rule findings are made again from them. */
-	if ((st = wb_analyze_campaigns (cs)) || (st = wb_rules_apply (cs, NULL, run, NULL)))
+	wb_progress_phase (prog, "grouping near-duplicate copies into campaigns");
+	if ((st = wb_analyze_campaigns (cs)))
+		goto fail;
+	wb_progress_phase (prog, "rule findings");
+	if ((st = wb_rules_apply (cs, NULL, run, NULL)))
 		goto fail;
 	/* Every copy has its analysis now (ingest --no-analysis). */
 	if ((st = wb_case_set_info (cs, "analysis_pending", "0")))

@@ -186,6 +186,7 @@ struct wb_progress {
 	uint64_t total, done, items;
 	gint64 start, last;
 	gboolean drawn;
+	char *phase;             /* wb_progress_phase: what runs now */
 };
 
 wb_progress_t *
@@ -204,12 +205,22 @@ static void
 progress_draw (wb_progress_t *p, gint64 now)
 {
 	double secs = (now - p->start) / 1e6;
+	if (p->phase) {
+		fprintf (stderr, "\r\033[K%s: %s", p->label, p->phase);
+		fflush (stderr);
+		p->drawn = TRUE;
+		return;
+	}
 	double rate = secs > 0 ? p->items / secs : 0;
 	double mb = p->done / 1e6;
 	char eta[32] = "";
 	if (p->total && p->done && p->done < p->total && secs > 0.5) {
 		double left = secs * (p->total - p->done) / p->done;
 		snprintf (eta, sizeof eta, "  %d:%02d left", (int) left / 60, (int) left % 60);
+	} else if (p->total && p->done >= p->total) {
+		/* Everything is read: the last copies are being stored and the
+		 * case file written (and its indexes built). */
+		snprintf (eta, sizeof eta, "  finishing");
 	}
 	char bar[24] = "";
 	if (p->total) {
@@ -239,12 +250,24 @@ wb_progress_update (wb_progress_t *p, uint64_t done_bytes, uint64_t items)
 }
 
 void
+wb_progress_phase (wb_progress_t *p, const char *what)
+{
+	if (!p)
+		return;
+	g_free (p->phase);
+	p->phase = g_strdup (what);
+	p->last = g_get_monotonic_time ();
+	progress_draw (p, p->last);
+}
+
+void
 wb_progress_free (wb_progress_t *p)
 {
 	if (!p)
 		return;
 	if (p->drawn)
 		fputs ("\r\033[K", stderr);
+	g_free (p->phase);
 	g_free (p->label);
 	g_free (p);
 }

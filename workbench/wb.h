@@ -91,6 +91,9 @@ int wb_finish_output (wb_ctx_t *ctx, int rc);
 typedef struct wb_progress wb_progress_t;
 wb_progress_t *wb_progress_new (wb_ctx_t *ctx, const char *label, uint64_t total_bytes);
 void wb_progress_update (wb_progress_t *p, uint64_t done_bytes, uint64_t items);
+/* A phase with no measure of its own ("grouping campaigns"): drawn at
+ * once as the label and WHAT; NULL goes back to the bar. */
+void wb_progress_phase (wb_progress_t *p, const char *what);
 void wb_progress_free (wb_progress_t *p);
 
 /* Commands, one per file workbench/cmd-NAME.c. */
