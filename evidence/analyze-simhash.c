@@ -247,8 +247,11 @@ wb_analyze_campaigns (wb_case_t *cs)
 		bands[b] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
 						  (GDestroyNotify) g_array_unref);
 	GHashTable *number = g_hash_table_new (g_direct_hash, g_direct_equal);
-	gboolean raised = FALSE;
-	int64_t cache_before = 0;
+	/* Every row may change: with SQLite's default 2 MiB cache the changed
+	 * pages spill to the journal and the case file before the commit,
+	 * which made an ingest of 200,000 copies write 0.8 GB more.  Put back
+	 * at the end. */
+	int64_t cache_before = wb_case_cache_set (cs, 131072);
 
 	sqlite3_stmt *sel = wb_case_stmt (cs, "SELECT id, fingerprint FROM messages ORDER BY id");
 	if (!sel) {
@@ -295,12 +298,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 			g_array_append_val (bucket, i);
 		}
 	}
-	/* One transaction of our own, unless the caller has one open.  Every
-	 * row may change: with SQLite's default 2 MiB cache the changed pages
-	 * spill to the journal and the case file before the commit, which
-	 * made an ingest of 200,000 copies write 0.8 GB more. */
-	cache_before = wb_case_cache_set (cs, 131072);
-	raised = TRUE;
+	/* One transaction of our own, unless the caller has one open. */
 	gboolean own = sqlite3_get_autocommit (db);
 	if (own && (st = wb_case_begin (cs)) != WB_OK)
 		goto done;
@@ -342,8 +340,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	if (own)
 		st = wb_case_commit (cs);
 done:
-	if (raised)
-		wb_case_cache_restore (cs, cache_before);
+	wb_case_cache_restore (cs, cache_before);
 	for (int b = 0; b < 4; b++)
 		g_hash_table_unref (bands[b]);
 	g_hash_table_unref (number);

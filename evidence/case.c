@@ -581,8 +581,8 @@ wb_case_cache_restore (wb_case_t *cs, int64_t before)
 #ifdef __GLIBC__
 	/* The pages were freed to the arena of the thread that made them (the
 	 * ingest writer's): without a trim they stay in the process, and the
-	 * next raise (campaigns, in the main thread) took the peak RSS from
-	 * 246 to 350 MiB. */
+	 * next large cache (campaigns', in the main thread) took the peak RSS
+	 * from 246 to 350 MiB. */
 	malloc_trim (0);
 #endif
 }
@@ -625,8 +625,24 @@ wb_sha256_hex (const void *data, size_t len, char out[65])
 gboolean
 wb_sha256_file (const char *path, char out[65], int64_t *size, GError **err)
 {
+	int fd = open (path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat (fd, &sb) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close (fd);
+		g_set_error (err, G_FILE_ERROR, g_file_error_from_errno (e), "cannot read '%s': %s",
+			     path, g_strerror (e));
+		return FALSE;
+	}
+	if (!S_ISREG (sb.st_mode)) {
+		close (fd);
+		g_set_error (err, G_FILE_ERROR, G_FILE_ERROR_INVAL, "cannot read '%s': not a regular file", path);
+		return FALSE;
+	}
 	GError *e = NULL;
-	GMappedFile *mf = g_mapped_file_new (path, FALSE, &e);
+	GMappedFile *mf = g_mapped_file_new_from_fd (fd, FALSE, &e);
+	close (fd);   /* the mapping stays */
 	if (!mf) {
 		g_set_error (err, G_FILE_ERROR, e->code, "cannot read '%s': %s", path, e->message);
 		g_error_free (e);

@@ -1392,8 +1392,9 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	L.chunk = g_string_chunk_new (1 << 16);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
-	gboolean raised = FALSE;
-	int64_t cache_before = 0;
+	/* A large page cache keeps a big rebuild off the disk until commit;
+	 * put back at the end (a shell session keeps its connection). */
+	int64_t cache_before = wb_case_cache_set (cs, 262144);
 
 	/* Keep the analysts' reviews, by the names of the two parties. */
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
@@ -1415,11 +1416,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	if (!has_peer_column (cs) &&
 	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
 		goto done;
-	/* A large page cache keeps a big rebuild off the disk until commit
-	 * (put back at the end: a shell session keeps its connection); the
-	 * index on message_parties is built once after the bulk insert. */
-	cache_before = wb_case_cache_set (cs, 262144);
-	raised = TRUE;
+	/* The index on message_parties is built once after the bulk insert. */
 	if ((st = exec (cs,
 		"DROP INDEX IF EXISTS message_parties_party;"
 		" DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
@@ -1454,8 +1451,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		goto done;
 	st = wb_attrib_clusters (cs, &stats->clusters);
 done:
-	if (raised)
-		wb_case_cache_restore (cs, cache_before);
+	wb_case_cache_restore (cs, cache_before);
 	sqlite3_finalize (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);

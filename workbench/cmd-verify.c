@@ -55,15 +55,6 @@ set_free (gpointer p)
 	g_free (s);
 }
 
-static gboolean
-is_hex64 (const char *p)
-{
-	for (int i = 0; i < 64; i++)
-		if (!g_ascii_isxdigit (p[i]) || g_ascii_isupper (p[i]))
-			return FALSE;
-	return TRUE;
-}
-
 /* What report names its files with: a name of anything else in a custody
  * row (a path, a control character) is not one report wrote. */
 #define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
@@ -83,7 +74,8 @@ parse_manifest (const char *manifest)
 			continue;
 		exhibit_file_t f = { 0 };
 		char *end = NULL;
-		ok = strlen (p) > 68 && is_hex64 (p) && p[64] == ' ' && p[65] == ' ' && g_ascii_isdigit (p[66]);
+		ok = strlen (p) > 68 && strspn (p, "0123456789abcdef") == 64 && p[64] == ' ' && p[65] == ' ' &&
+			g_ascii_isdigit (p[66]);
 		if (ok) {
 			f.size = g_ascii_strtoll (p + 66, &end, 10);
 			ok = end && end[0] == ' ' && end[1] == ' ' && end[2] && end[2] != '.' &&
@@ -135,10 +127,36 @@ read_sets (wb_case_t *cs, GPtrArray *sets)
 	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot read the custody log");
 }
 
-/* Re-hash the files of S found in DIR.  Returns the number that do not
- * match (a missing file, or manifest.txt not as recorded, counts). */
+/* A manifest.txt as read from a folder: its text and length (TEXT NULL:
+ * none could be read). */
+typedef struct {
+	char *text;
+	gsize len;
+} manifest_t;
+
+static manifest_t
+read_manifest (const char *dir)
+{
+	manifest_t m = { NULL, 0 };
+	char *mpath = g_build_filename (dir, "manifest.txt", NULL);
+	if (!g_file_get_contents (mpath, &m.text, &m.len, NULL))
+		m.text = NULL;
+	g_free (mpath);
+	return m;
+}
+
+/* M is byte for byte the manifest RECORDED (a NUL byte inside M, with
+ * anything after it, is a difference). */
+static gboolean
+same_manifest (const manifest_t *m, const char *recorded)
+{
+	return m->text && m->len == strlen (recorded) && memcmp (m->text, recorded, m->len) == 0;
+}
+
+/* Re-hash the files of S found in DIR, whose manifest.txt is M.  Returns the number that do not match (a
+ * missing file, or manifest.txt not as recorded, counts). */
 static uint64_t
-check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir)
+check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir, const manifest_t *m)
 {
 	uint64_t bad = 0;
 	for (guint i = 0; i < s->files->len; i++) {
@@ -146,45 +164,38 @@ check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir)
 		char *path = g_build_filename (dir, f->name, NULL);
 		char got[65];
 		int64_t size = 0;
-		if (!g_file_test (path, G_FILE_TEST_EXISTS)) {
+		GError *err = NULL;
+		if (!wb_sha256_file (path, got, &size, &err)) {
 			bad++;
-			say (ctx, "MISSING exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
-				 " (report run %" G_GINT64_FORMAT ")", path, f->sha, f->size, s->run);
-		} else {
-			GError *err = NULL;
-			if (!wb_sha256_file (path, got, &size, &err)) {
-				bad++;
-				say (ctx, "MISMATCH exhibit '%s': %s (report run %" G_GINT64_FORMAT ")",
-					 path, err->message, s->run);
-				g_error_free (err);
-			} else if (strcmp (got, f->sha) != 0 || size != f->size) {
-				bad++;
-				say (ctx, "MISMATCH exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
-					 " (report run %" G_GINT64_FORMAT "), file hashes to %s size %" G_GINT64_FORMAT,
-					 path, f->sha, f->size, s->run, got, size);
-			}
+			if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+				say (ctx, "MISSING exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+				     " (report run %" G_GINT64_FORMAT ")", path, f->sha, f->size, s->run);
+			else
+				say (ctx, "MISMATCH exhibit: %s (report run %" G_GINT64_FORMAT ")", err->message, s->run);
+			g_error_free (err);
+		} else if (strcmp (got, f->sha) != 0 || size != f->size) {
+			bad++;
+			say (ctx, "MISMATCH exhibit '%s': recorded sha256 %s size %" G_GINT64_FORMAT
+			     " (report run %" G_GINT64_FORMAT "), file hashes to %s size %" G_GINT64_FORMAT,
+			     path, f->sha, f->size, s->run, got, size);
 		}
 		g_free (path);
 	}
 	/* The manifest handed over with the exhibits must say what the case
 	 * recorded. */
 	char *mpath = g_build_filename (dir, "manifest.txt", NULL);
-	char *text = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents (mpath, &text, &len, NULL)) {
+	if (!m->text) {
 		bad++;
-		say (ctx, "MISSING exhibit '%s': the manifest of report run %" G_GINT64_FORMAT,
-			 mpath, s->run);
-	} else if (len != strlen (s->manifest) || memcmp (text, s->manifest, len) != 0) {
+		say (ctx, "MISSING exhibit '%s': the manifest of report run %" G_GINT64_FORMAT, mpath, s->run);
+	} else if (!same_manifest (m, s->manifest)) {
 		bad++;
-		say (ctx, "MISMATCH exhibit '%s': not the manifest recorded for report run %"
-			 G_GINT64_FORMAT, mpath, s->run);
+		say (ctx, "MISMATCH exhibit '%s': not the manifest recorded for report run %" G_GINT64_FORMAT,
+		     mpath, s->run);
 	}
-	g_free (text);
 	g_free (mpath);
 	if (!bad)
 		say (ctx, "OK: %u exhibit files in '%s' match report run %" G_GINT64_FORMAT " (%s)",
-			 s->files->len, dir, s->run, s->at);
+		     s->files->len, dir, s->run, s->at);
 	return bad;
 }
 
@@ -195,21 +206,20 @@ static uint64_t
 check_folder (wb_ctx_t *ctx, GPtrArray *sets, const char *arg)
 {
 	char *dir = g_canonicalize_filename (arg, NULL);
-	char *mpath = g_build_filename (dir, "manifest.txt", NULL);
-	char *text = NULL;
+	manifest_t m = { NULL, 0 };
 	uint64_t bad = 1;
 	if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
 		say (ctx, "MISMATCH exhibits in '%s': folder not found", dir);
 		goto done;
 	}
-	if (!g_file_get_contents (mpath, &text, NULL, NULL)) {
+	if (!(m = read_manifest (dir)).text) {
 		say (ctx, "MISMATCH exhibits in '%s': no manifest.txt can be read there", dir);
 		goto done;
 	}
 	const exhibit_set_t *match = NULL;
 	for (guint i = sets->len; i-- > 0 && !match;) {
 		const exhibit_set_t *s = g_ptr_array_index (sets, i);
-		if (s->files && strcmp (s->manifest, text) == 0)
+		if (s->files && same_manifest (&m, s->manifest))
 			match = s;
 	}
 	if (!match) {
@@ -217,10 +227,9 @@ check_folder (wb_ctx_t *ctx, GPtrArray *sets, const char *arg)
 			 " in the custody log", dir);
 		goto done;
 	}
-	bad = check_set (ctx, match, dir);
+	bad = check_set (ctx, match, dir, &m);
 done:
-	g_free (text);
-	g_free (mpath);
+	g_free (m.text);
 	g_free (dir);
 	return bad;
 }
@@ -253,39 +262,24 @@ check_recorded (wb_ctx_t *ctx, GPtrArray *sets)
 				 " in '%s': folder not found (check a copy with --exhibits DIR)", s->run, s->dir);
 			continue;
 		}
-		bad += check_set (ctx, s, s->dir);
+		manifest_t m = read_manifest (s->dir);
+		bad += check_set (ctx, s, s->dir, &m);
+		g_free (m.text);
 	}
 	g_hash_table_destroy (latest);
 	return bad;
 }
 
-int
-wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
+/* Re-hash every stored message and check that each copy points at the
+ * bytes its sha256 names; BAD counts what does not match. */
+static wb_status_t
+check_messages (wb_ctx_t *ctx, uint64_t *bad)
 {
-	static const struct option longopts[] = {
-		{ "exhibits", required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 }
-	};
-	GPtrArray *folders = g_ptr_array_new ();
-	int c;
-	while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1) {
-		if (c != 'e') {
-			g_ptr_array_free (folders, TRUE);
-			return WB_EXIT_USAGE;
-		}
-		g_ptr_array_add (folders, optarg);
-	}
-	if (optind < argc) {
-		g_ptr_array_free (folders, TRUE);
-		return wb_usage_error ("verify", "unexpected argument '%s'", argv[optind]);
-	}
 	wb_case_t *cs = ctx->cs;
 	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, sha256, size, bytes FROM raw ORDER BY id");
-	if (!st) {
-		g_ptr_array_free (folders, TRUE);
-		return wb_fail_case (ctx, WB_ERR_DB);
-	}
-	uint64_t n = 0, bad = 0;
+	if (!st)
+		return WB_ERR_DB;
+	uint64_t n = 0, raw_bad = 0, copies_bad = 0;
 	int rc;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 		const char *want = (const char *) sqlite3_column_text (st, 1);
@@ -296,26 +290,21 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 		wb_sha256_hex (bytes ? bytes : "", len, got);
 		n++;
 		if (!want || strcmp (want, got) != 0 || size != len) {
-			bad++;
+			raw_bad++;
 			fprintf (ctx->out, "MISMATCH raw %" G_GINT64_FORMAT ": recorded sha256 %s size %"
 				 G_GINT64_FORMAT ", bytes hash to %s size %d\n", (int64_t) sqlite3_column_int64 (st, 0),
 				 want ? want : "(none)", size, got, len);
 		}
 	}
 	sqlite3_reset (st);
-	if (rc != SQLITE_DONE) {
-		g_ptr_array_free (folders, TRUE);
-		return wb_fail_case (ctx, wb_case_fail_db (cs, "cannot read stored messages"));
-	}
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot read stored messages");
 	/* Each copy must point at the bytes its own sha256 names. */
 	st = wb_case_stmt (cs, "SELECT m.id, m.sha256, r.sha256 FROM messages m"
 			       " LEFT JOIN raw r ON r.id = m.raw_id"
 			       " WHERE r.sha256 IS NULL OR r.sha256 <> m.sha256 ORDER BY m.id");
-	if (!st) {
-		g_ptr_array_free (folders, TRUE);
-		return wb_fail_case (ctx, WB_ERR_DB);
-	}
-	uint64_t copies_bad = 0;
+	if (!st)
+		return WB_ERR_DB;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 		copies_bad++;
 		fprintf (ctx->out, "MISMATCH message %" G_GINT64_FORMAT ": sha256 %s, stored bytes %s\n",
@@ -323,33 +312,55 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 			 sqlite3_column_text (st, 2) ? (const char *) sqlite3_column_text (st, 2) : "(missing)");
 	}
 	sqlite3_reset (st);
-	if (rc != SQLITE_DONE) {
-		g_ptr_array_free (folders, TRUE);
-		return wb_fail_case (ctx, wb_case_fail_db (cs, "cannot read messages"));
-	}
-	if (!bad && !copies_bad)
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot read messages");
+	if (raw_bad || copies_bad)
+		wb_error ("%" G_GUINT64_FORMAT " stored message(s) and %" G_GUINT64_FORMAT
+			  " copies do not match their SHA-256", raw_bad, copies_bad);
+	else
 		fprintf (ctx->out, "OK: %" G_GUINT64_FORMAT " stored messages match their SHA-256\n", n);
+	*bad = raw_bad + copies_bad;
+	return WB_OK;
+}
 
+int
+wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "exhibits", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 }
+	};
+	GPtrArray *folders = g_ptr_array_new ();
+	int c, rc = WB_EXIT_USAGE;
+	while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'e')
+			goto done;
+		g_ptr_array_add (folders, optarg);
+	}
+	if (optind < argc) {
+		rc = wb_usage_error ("verify", "unexpected argument '%s'", argv[optind]);
+		goto done;
+	}
+	uint64_t messages_bad = 0, exhibits_bad = 0;
+	wb_status_t st = check_messages (ctx, &messages_bad);
 	/* The exhibits: the folders named, else those the custody log records. */
 	GPtrArray *sets = g_ptr_array_new_with_free_func (set_free);
-	wb_status_t rs = read_sets (cs, sets);
-	uint64_t exhibits_bad = 0;
-	if (!rs) {
-		if (folders->len)
-			for (guint i = 0; i < folders->len; i++)
-				exhibits_bad += check_folder (ctx, sets, g_ptr_array_index (folders, i));
-		else
+	if (!st && !(st = read_sets (ctx->cs, sets))) {
+		for (guint i = 0; i < folders->len; i++)
+			exhibits_bad += check_folder (ctx, sets, g_ptr_array_index (folders, i));
+		if (!folders->len)
 			exhibits_bad = check_recorded (ctx, sets);
 	}
 	g_ptr_array_free (sets, TRUE);
-	g_ptr_array_free (folders, TRUE);
-	if (rs)
-		return wb_fail_case (ctx, rs);
-	if (bad || copies_bad)
-		wb_error ("%" G_GUINT64_FORMAT " stored message(s) and %" G_GUINT64_FORMAT
-			  " copies do not match their SHA-256", bad, copies_bad);
+	if (st) {
+		rc = wb_fail_case (ctx, st);
+		goto done;
+	}
 	if (exhibits_bad)
 		wb_error ("%" G_GUINT64_FORMAT " exhibit file(s) missing or not as the custody log records them",
 			  exhibits_bad);
-	return bad || copies_bad || exhibits_bad ? WB_EXIT_FAIL : WB_EXIT_OK;
+	rc = messages_bad || exhibits_bad ? WB_EXIT_FAIL : WB_EXIT_OK;
+done:
+	g_ptr_array_free (folders, TRUE);
+	return rc;
 }

@@ -74,6 +74,19 @@ expect_rc "the folder of two reports" 0 wb verify "$C"
 expect_eq "one line for it, the latest report's" "1 1" \
 	"$(grep -c "in '$T/o2'" "$T/.out") $(grep -c "in '$T/o2' match report run $last " "$T/.out")"
 
+# A recorded manifest with a NUL byte and more after it is not that manifest;
+# an exhibit replaced by a folder is named as one that cannot be read.
+cp -r "$T/o2" "$T/c2"
+printf '\000junk' >> "$T/c2/manifest.txt"
+expect_rc "a manifest with a NUL and more" 1 wb verify "$C" --exhibits "$T/c2"
+expect_eq "is not the recorded one" "MISMATCH exhibits in '$T/c2': manifest.txt is not the manifest of any report in the custody log" \
+	"$(sed -n 2p "$T/.out")"
+cp "$T/o2/manifest.txt" "$T/c2/manifest.txt"
+rm "$T/c2/report.pdf" && mkdir "$T/c2/report.pdf"
+expect_rc "an exhibit that is a folder" 1 wb verify "$C" --exhibits "$T/c2"
+expect_match "is named" "^MISMATCH exhibit: cannot read '$T/c2/report.pdf': not a regular file \(report run $last\)$" \
+	"$(cat "$T/.out")"
+
 # Custody rows a hostile case file may hold: a file name that is a path,
 # and a folder whose name holds a terminal escape (shown escaped).
 good=$(head -n 1 "$T/o2/manifest.txt")

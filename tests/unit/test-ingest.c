@@ -86,19 +86,32 @@ one (const char *sql)
 #define ASSERT_SQL(sql, want) do { char *_g = one (sql); \
 	cr_assert_str_eq (_g, want, "%s", sql); g_free (_g); } while (0)
 
-static void
-ingest (const char *rel)
+/* Ingest REL with index_rebuild_min MIN (0: the default); the status, and
+ * the sources that built artifacts_value again. */
+static wb_status_t
+ingest_min (const char *rel, uint64_t min, uint64_t *rebuilds)
 {
 	int64_t run;
 	cr_assert_eq (wb_case_run_begin (cs, "ingest", "test", &run), WB_OK);
-	wb_ingest_t *ing = wb_ingest_new (cs, run, NULL);
+	wb_ingest_opts_t o = { .index_rebuild_min = min };
+	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
 	cr_assert_not_null (ing);
 	char *p = g_build_filename (tmp, rel, NULL);
-	cr_assert_eq (wb_ingest_path (ing, p), WB_OK, "%s", wb_case_errmsg (cs));
+	wb_status_t st = wb_ingest_path (ing, p);
 	g_free (p);
+	*rebuilds = wb_ingest_stats (ing)->index_rebuilds;
 	wb_ingest_free (ing);
 	cr_assert_eq (wb_case_run_end (cs, run, NULL), WB_OK);
+	return st;
 }
+
+static void
+ingest (const char *rel)
+{
+	uint64_t rebuilds;
+	cr_assert_eq (ingest_min (rel, 0, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
+}
+
 
 Test (from_line, real_envelopes)
 {
@@ -427,25 +440,6 @@ put_mbox (const char *rel, int first, int n)
 					"Visit http://shop%d.example.com/ now\n\n", i, i, i, i, i);
 	put (rel, s->str);
 	g_string_free (s, TRUE);
-}
-
-/* Ingest REL with index_rebuild_min MIN; the status, and the sources that
- * built artifacts_value again. */
-static wb_status_t
-ingest_min (const char *rel, uint64_t min, uint64_t *rebuilds)
-{
-	int64_t run;
-	cr_assert_eq (wb_case_run_begin (cs, "ingest", "test", &run), WB_OK);
-	wb_ingest_opts_t o = { .index_rebuild_min = min };
-	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
-	cr_assert_not_null (ing);
-	char *p = g_build_filename (tmp, rel, NULL);
-	wb_status_t st = wb_ingest_path (ing, p);
-	g_free (p);
-	*rebuilds = wb_ingest_stats (ing)->index_rebuilds;
-	wb_ingest_free (ing);
-	cr_assert_eq (wb_case_run_end (cs, run, NULL), WB_OK);
-	return st;
 }
 
 #define INDEX_SQL "SELECT sql FROM sqlite_schema WHERE name = 'artifacts_value'"
