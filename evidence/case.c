@@ -35,6 +35,7 @@ struct wb_case {
 		sqlite3_stmt *st;
 	} recent[16];
 	unsigned recent_next;
+	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
 };
 
 /* Finalize every cached statement (before the connection closes). */
@@ -45,10 +46,29 @@ forget_stmts (wb_case_t *cs)
 	g_hash_table_remove_all (cs->stmts);
 }
 
-/* Migrations from version N to N+1, index N-1.  None yet: version 1 is the
- * first.  A migration is appended here, schema.sql is updated to the new
- * whole schema, and WB_SCHEMA_VERSION is raised. */
-static const char *const migrations[] = { NULL };
+/* Migrations from version N to N+1, index N-1.  A migration is appended
+ * here, schema.sql is updated to the new whole schema, and
+ * WB_SCHEMA_VERSION is raised.
+ *
+ * 1 -> 2: copy identity (messages.ident, see wb_copy_ident) and the bytes
+ * of each location (locations.raw_id).  An upgrade never merges: copies
+ * that the identity rule would make one (the same delivery from an mbox
+ * that quoted its "From " lines and from a Maildir) stay apart, their
+ * ident set to their own SHA-256, and 'verify' lists them.  case_info
+ * 'v1_last_run' is the last custody run made under version 1: 'verify'
+ * checks the copies of those runs for what version 1 read differently. */
+static const char *const migrations[] = {
+	"ALTER TABLE messages ADD COLUMN ident TEXT;"
+	"UPDATE messages SET ident = (SELECT wb_copy_ident(r.bytes, r.sha256) FROM raw r"
+	"  WHERE r.id = messages.raw_id);"
+	"UPDATE messages SET ident = sha256 WHERE EXISTS (SELECT 1 FROM messages o"
+	"  WHERE o.ident = messages.ident AND o.trap_id = messages.trap_id AND o.id < messages.id);"
+	"CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
+	"ALTER TABLE locations ADD COLUMN raw_id INTEGER REFERENCES raw(id);"
+	"UPDATE locations SET raw_id = (SELECT raw_id FROM messages m WHERE m.id = locations.message);"
+	"INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
+	"  FROM custody",
+};
 
 wb_status_t
 wb_case_fail (wb_case_t *cs, wb_status_t status, const char *fmt, ...)
@@ -86,6 +106,7 @@ wb_case_errmsg (wb_case_t *cs)
 }
 
 sqlite3 *wb_case_db (wb_case_t *cs) { return cs->db; }
+int wb_case_upgraded_from (wb_case_t *cs) { return cs->upgraded_from; }
 const char *wb_case_path (wb_case_t *cs) { return cs->path; }
 gboolean wb_case_writable (wb_case_t *cs) { return cs->writable; }
 
@@ -234,6 +255,21 @@ wb_case_unlock (wb_case_t *cs)
 	}
 }
 
+/* wb_copy_ident(BYTES, SHA256) in SQL: the migration to version 2 and
+ * 'verify' compute it over stored rows. */
+static void
+sql_copy_ident (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const void *data = sqlite3_value_blob (argv[0]);
+	int len = sqlite3_value_bytes (argv[0]);
+	const char *sha = (const char *) sqlite3_value_text (argv[1]);
+	char out[65];
+	if (sha && strlen (sha) != 64)
+		sha = NULL;
+	wb_copy_ident (data ? data : "", (size_t) len, sha, out);
+	sqlite3_result_text (ctx, out, 64, SQLITE_TRANSIENT);
+}
+
 static wb_status_t
 open_db (wb_case_t *cs, int flags)
 {
@@ -243,6 +279,8 @@ open_db (wb_case_t *cs, int flags)
 		return wb_case_fail_db (cs, "cannot open case file");
 	sqlite3_extended_result_codes (cs->db, 0);
 	sqlite3_busy_timeout (cs->db, 5000);
+	sqlite3_create_function (cs->db, "wb_copy_ident", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				 sql_copy_ident, NULL, NULL);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
@@ -395,12 +433,14 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 	}
 	if (v < WB_SCHEMA_VERSION) {
 		if (mode != WB_OPEN_WRITE) {
-			st = wb_case_fail (cs, WB_ERR_VERSION,
-					   "case '%s' has schema version %d and must be upgraded", path, v);
+			st = wb_case_fail (cs, WB_ERR_OLD_SCHEMA,
+					   "case '%s' has schema version %d and must be upgraded to %d", path, v,
+					   WB_SCHEMA_VERSION);
 			goto done;
 		}
 		if ((st = wb_case_begin (cs)))
 			goto done;
+		int v0 = v;
 		for (; v < WB_SCHEMA_VERSION; v++) {
 			char *sql = g_strdup_printf ("%s; PRAGMA user_version=%d", migrations[v - 1], v + 1);
 			st = exec (cs, sql, "cannot upgrade case");
@@ -410,8 +450,20 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 				goto done;
 			}
 		}
+		/* The upgrade is in the custody log, in its own transaction. */
+		char *detail = g_strdup_printf ("schema version %d -> %d", v0, WB_SCHEMA_VERSION);
+		int64_t run = 0;
+		st = wb_case_run_begin (cs, "upgrade", detail, &run);
+		if (!st)
+			st = wb_case_run_end (cs, run, detail);
+		g_free (detail);
+		if (st) {
+			wb_case_rollback (cs);
+			goto done;
+		}
 		if ((st = wb_case_commit (cs)))
 			goto done;
+		cs->upgraded_from = v0;
 	}
 done:
 	return finish (cs, st, out, errmsg);
@@ -619,6 +671,59 @@ wb_sha256_hex (const void *data, size_t len, char out[65])
 		if (!EVP_Digest (data, len, md, &n, wb_sha256_md (), NULL))
 			g_error ("SHA-256 failed");
 	}
+	wb_digest_hex (md, out);
+}
+
+/* Whether the line at P (LEFT bytes to the end of the copy) is ^>+From . */
+static gboolean
+quoted_from (const char *p, size_t left)
+{
+	size_t q = 0;
+	while (q < left && p[q] == '>')
+		q++;
+	return q > 0 && left - q >= 5 && memcmp (p + q, "From ", 5) == 0;
+}
+
+void
+wb_copy_ident (const void *data, size_t len, const char *sha, char out[65])
+{
+	const char *d = data;
+	/* Most copies quote nothing: find the first quoted line, if any. */
+	size_t first = len;
+	for (size_t p = 0; p < len;) {
+		if (d[p] == '>' && quoted_from (d + p, len - p)) {
+			first = p;
+			break;
+		}
+		const char *nl = memchr (d + p, '\n', len - p);
+		if (!nl)
+			break;
+		p = (size_t) (nl - d) + 1;
+	}
+	if (first == len) {
+		if (sha)
+			memcpy (out, sha, 65);
+		else
+			wb_sha256_hex (data, len, out);
+		return;
+	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+	if (!ctx || !EVP_DigestInit_ex (ctx, wb_sha256_md (), NULL))
+		g_error ("SHA-256 failed");
+	EVP_DigestUpdate (ctx, d, first);
+	for (size_t p = first; p < len;) {
+		const char *nl = memchr (d + p, '\n', len - p);
+		size_t e = nl ? (size_t) (nl - d) + 1 : len;
+		size_t skip = 0;
+		if (d[p] == '>' && quoted_from (d + p, len - p))
+			while (d[p + skip] == '>')
+				skip++;
+		EVP_DigestUpdate (ctx, d + p + skip, e - p - skip);
+		p = e;
+	}
+	unsigned char md[32];
+	EVP_DigestFinal_ex (ctx, md, NULL);
+	EVP_MD_CTX_free (ctx);
 	wb_digest_hex (md, out);
 }
 

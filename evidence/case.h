@@ -20,7 +20,7 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 1
+#define WB_SCHEMA_VERSION 2
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
@@ -30,10 +30,15 @@ wb_status_t wb_case_create (const char *path, const char *name, const char *file
 			    wb_case_t **out, char **errmsg);
 
 /* Open an existing case file.  WB_OPEN_WRITE refuses a read-only file or
- * folder (WB_ERR_READONLY) before any work, and upgrades an older schema.
- * Errors as for wb_case_create(). */
+ * folder (WB_ERR_READONLY) before any work, and upgrades an older schema
+ * in one transaction; WB_OPEN_READ refuses an older schema with
+ * WB_ERR_OLD_SCHEMA.  Errors as for wb_case_create(). */
 wb_status_t wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out,
 			  char **errmsg);
+
+/* The schema version the case had when wb_case_open() upgraded it, or 0
+ * if it was current. */
+int wb_case_upgraded_from (wb_case_t *cs);
 
 /* Close the case and release its lock.  wb_case_free(NULL) does nothing. */
 void wb_case_free (wb_case_t *cs);
@@ -110,5 +115,15 @@ gboolean wb_sha256_file (const char *path, char out[65], int64_t *size, GError *
 const EVP_MD *wb_sha256_md (void);
 /* The 32 bytes of a SHA-256 digest MD as 64 lower-case hex digits. */
 void wb_digest_hex (const unsigned char md[32], char out[65]);
+
+/* The identity of a copy (messages.ident): the SHA-256 of its LEN bytes at
+ * DATA after every leading '>' is removed from each line that matches
+ * ^>+From (the quoting that mboxo and mboxrd writers add, and that a
+ * Maildir or .eml copy of the same delivery lacks).  SHA, when not NULL,
+ * is the SHA-256 of the bytes themselves: when no line is quoted the
+ * identity is that hash, and no second hash is computed.  Two copies of
+ * one trap with the same identity are one message with two locations;
+ * each location keeps its own bytes (locations.raw_id). */
+void wb_copy_ident (const void *data, size_t len, const char *sha, char out[65]);
 
 #endif

@@ -21,47 +21,235 @@ word_in (const char *p, const char *const *list)
 	return FALSE;
 }
 
-/* A From_ line is "From " SENDER DATE where DATE is ctime-like:
- * "Thu Aug 22 13:17:22 2002" (the sender may hold spaces, the day may be
- * space-padded, a zone may stand before the year).  Body lines that merely
- * begin with "From " ("From the desk of ...") do not carry such a date, so
- * they do not split a message even when no one quoted them. */
+/* Date forms of mbox From_ lines.  RFC 4155 asks for ctime's ("Thu Aug 22
+ * 13:17:22 2002"); writers also use it without the weekday, with a zone
+ * before the year or a two-digit year, RFC 2822's form ("Thu, 22 Aug 2002
+ * 13:17:22 +0000") and ISO 8601 ("2002-08-22T13:17:22Z").  A line has one
+ * form; an mbox splits at the lines of the form its first line has. */
+
+static size_t
+skip_sp (const char *l, size_t len, size_t j)
+{
+	while (j < len && l[j] == ' ')
+		j++;
+	return j;
+}
+
+/* MIN to MAX digits at *J. */
+static gboolean
+digits (const char *l, size_t len, size_t *j, int min, int max)
+{
+	int n = 0;
+	while (*j + n < len && n <= max && g_ascii_isdigit (l[*j + n]))
+		n++;
+	if (n < min || n > max)
+		return FALSE;
+	*j += n;
+	return TRUE;
+}
+
+/* h[h]:mm[:ss] at *J. */
+static gboolean
+time_at (const char *l, size_t len, size_t *j)
+{
+	size_t k = *j;
+	if (!digits (l, len, &k, 1, 2) || k >= len || l[k] != ':')
+		return FALSE;
+	k++;
+	if (!digits (l, len, &k, 2, 2))
+		return FALSE;
+	if (k < len && l[k] == ':') {
+		k++;
+		if (!digits (l, len, &k, 2, 2))
+			return FALSE;
+	}
+	*j = k;
+	return TRUE;
+}
+
+/* A zone at *J: +hhmm, -hhmm or a name of letters (UT, GMT, PST, ...). */
+static gboolean
+zone_at (const char *l, size_t len, size_t *j)
+{
+	size_t k = *j;
+	if (k < len && (l[k] == '+' || l[k] == '-')) {
+		k++;
+		if (!digits (l, len, &k, 4, 4))
+			return FALSE;
+	} else {
+		while (k < len && k - *j < 5 && g_ascii_isupper (l[k]))
+			k++;
+		if (k == *j || (k < len && g_ascii_isalpha (l[k])))
+			return FALSE;
+	}
+	*j = k;
+	return TRUE;
+}
+
+/* The line ends at J, but for spaces. */
+static gboolean
+at_end (const char *l, size_t len, size_t j)
+{
+	return skip_sp (l, len, j) == len;
+}
+
+static gboolean
+ctime_at (const char *l, size_t len, size_t i, gboolean weekday)
+{
+	size_t j = i;
+	if (weekday) {
+		if (j + 4 > len || !word_in (l + j, weekdays) || l[j + 3] != ' ')
+			return FALSE;
+		j = skip_sp (l, len, j + 4);
+	}
+	if (j + 4 > len || !word_in (l + j, months) || l[j + 3] != ' ')
+		return FALSE;
+	j = skip_sp (l, len, j + 4);
+	if (!digits (l, len, &j, 1, 2))
+		return FALSE;
+	j = skip_sp (l, len, j);
+	if (!time_at (l, len, &j))
+		return FALSE;
+	size_t t = j;
+	/* [zone] yy or yyyy, then the end (or, with a weekday, as before this
+	 * reading: a four-digit year anywhere after the time). */
+	j = skip_sp (l, len, j);
+	size_t z = j;
+	if (zone_at (l, len, &z) && z < len && l[z] == ' ')
+		j = skip_sp (l, len, z);
+	if ((digits (l, len, &j, 4, 4) || digits (l, len, &j, 2, 2)) && at_end (l, len, j))
+		return TRUE;
+	if (!weekday)
+		return FALSE;
+	for (size_t k = t; k + 4 <= len; k++)
+		if (l[k - 1] == ' ' && g_ascii_isdigit (l[k]) && g_ascii_isdigit (l[k + 1]) &&
+		    g_ascii_isdigit (l[k + 2]) && g_ascii_isdigit (l[k + 3]) &&
+		    (k + 4 == len || !g_ascii_isdigit (l[k + 4])))
+			return TRUE;
+	return FALSE;
+}
+
+/* [Www, ]d Mmm yy[yy] hh:mm[:ss] [zone] */
+static gboolean
+rfc2822_at (const char *l, size_t len, size_t i)
+{
+	size_t j = i;
+	if (j + 4 <= len && word_in (l + j, weekdays) && l[j + 3] == ',')
+		j = skip_sp (l, len, j + 4);
+	if (!digits (l, len, &j, 1, 2) || j >= len || l[j] != ' ')
+		return FALSE;
+	j = skip_sp (l, len, j);
+	if (j + 4 > len || !word_in (l + j, months) || l[j + 3] != ' ')
+		return FALSE;
+	j = skip_sp (l, len, j + 4);
+	if (!digits (l, len, &j, 4, 4) && !digits (l, len, &j, 2, 2))
+		return FALSE;
+	j = skip_sp (l, len, j);
+	if (!time_at (l, len, &j))
+		return FALSE;
+	j = skip_sp (l, len, j);
+	if (j < len && !zone_at (l, len, &j))
+		return FALSE;
+	return at_end (l, len, j);
+}
+
+/* yyyy-mm-dd[T ]hh:mm[:ss][.frac][Z|+hh[:]mm] */
+static gboolean
+iso_at (const char *l, size_t len, size_t i)
+{
+	size_t j = i;
+	if (!digits (l, len, &j, 4, 4) || j >= len || l[j] != '-')
+		return FALSE;
+	j++;
+	if (!digits (l, len, &j, 2, 2) || j >= len || l[j] != '-')
+		return FALSE;
+	j++;
+	if (!digits (l, len, &j, 2, 2) || j >= len || (l[j] != 'T' && l[j] != ' '))
+		return FALSE;
+	j++;
+	if (!time_at (l, len, &j))
+		return FALSE;
+	if (j < len && l[j] == '.') {
+		j++;
+		if (!digits (l, len, &j, 1, 9))
+			return FALSE;
+	}
+	if (j < len && l[j] == 'Z')
+		j++;
+	else if (j < len && (l[j] == '+' || l[j] == '-')) {
+		j++;
+		if (!digits (l, len, &j, 2, 2))
+			return FALSE;
+		if (j < len && l[j] == ':')
+			j++;
+		if (!digits (l, len, &j, 2, 2))
+			return FALSE;
+	}
+	return at_end (l, len, j);
+}
+
+wb_from_style_t
+wb_ingest_from_style (const char *line, size_t len)
+{
+	if (len < 5 || memcmp (line, "From ", 5) != 0 || len > 1000)
+		return WB_FROM_NONE;
+	/* The sender may hold spaces: try each word after the first. */
+	for (size_t i = 5; i < len; i++) {
+		if (line[i - 1] != ' ' || line[i] == ' ')
+			continue;
+		if (ctime_at (line, len, i, TRUE))
+			return WB_FROM_CTIME;
+		if (ctime_at (line, len, i, FALSE))
+			return WB_FROM_CTIME_NO_WEEKDAY;
+		if (rfc2822_at (line, len, i))
+			return WB_FROM_RFC2822;
+		if (iso_at (line, len, i))
+			return WB_FROM_ISO;
+	}
+	return WB_FROM_NONE;
+}
+
 gboolean
 wb_ingest_is_from_line (const char *line, size_t len)
 {
-	if (len < 5 || memcmp (line, "From ", 5) != 0)
-		return FALSE;
-	if (len > 1000)
-		return FALSE;
-	for (size_t i = 5; i + 8 <= len; i++) {
-		const char *p = line + i;
-		if (p[-1] != ' ' || !word_in (p, weekdays) || p[3] != ' ')
-			continue;
-		size_t j = i + 4;
-		while (j < len && line[j] == ' ')
-			j++;
-		if (j + 3 > len || !word_in (line + j, months))
-			continue;
-		j += 3;
-		while (j < len && line[j] == ' ')
-			j++;
-		if (j >= len || !g_ascii_isdigit (line[j]))
-			continue;
-		while (j < len && g_ascii_isdigit (line[j]))
-			j++;
-		while (j < len && line[j] == ' ')
-			j++;
-		/* hh:mm[:ss] */
-		if (j + 5 > len || !g_ascii_isdigit (line[j]) || (line[j + 1] != ':' && line[j + 2] != ':'))
-			continue;
-		/* and a four-digit year somewhere after it */
-		for (size_t k = j; k + 4 <= len; k++)
-			if (g_ascii_isdigit (line[k]) && g_ascii_isdigit (line[k + 1]) &&
-			    g_ascii_isdigit (line[k + 2]) && g_ascii_isdigit (line[k + 3]) &&
-			    (k + 4 == len || !g_ascii_isdigit (line[k + 4])) && line[k - 1] == ' ')
-				return TRUE;
+	return wb_ingest_from_style (line, len) != WB_FROM_NONE;
+}
+
+gboolean
+wb_ingest_check_merged (const char *data, size_t len, GString *warn)
+{
+	GString *lines = NULL;
+	int found = 0;
+	size_t line = 1, counted = 0;
+	for (const char *p = data; p < data + len;) {
+		const char *nl = memchr (p, '\n', data + len - p);
+		const char *e = nl ? nl : data + len;
+		size_t l = e - p;
+		if (l && e[-1] == '\r')
+			l--;
+		if (l > 5 && *p == 'F' && wb_ingest_is_from_line (p, l)) {
+			for (const char *c = data + counted; c < p; c++)
+				line += *c == '\n';
+			counted = p - data;
+			if (!lines)
+				lines = g_string_new (NULL);
+			if (found < 10)
+				g_string_append_printf (lines, "%s%zu", found ? ", " : "", line);
+			found++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
 	}
-	return FALSE;
+	if (!lines)
+		return FALSE;
+	if (warn->len)
+		g_string_append (warn, "; ");
+	g_string_append_printf (warn, "possibly merged: From_ line%s at line%s %s%s of the copy",
+				found > 1 ? "s" : "", found > 1 ? "s" : "", lines->str,
+				found > 10 ? " and more" : "");
+	g_string_free (lines, TRUE);
+	return TRUE;
 }
 
 static gboolean

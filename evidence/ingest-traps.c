@@ -8,7 +8,7 @@
 
 typedef struct {
 	int64_t msg, loc;
-	char sha[65];
+	char ident[65];          /* messages.ident */
 	int64_t trap;
 	const char *how;         /* static */
 	gboolean has_epoch;
@@ -29,7 +29,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 {
 	sqlite3_stmt *mst = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
-				"SELECT m.id, m.sha256, m.received_epoch, r.bytes FROM messages m"
+				"SELECT m.id, m.ident, m.received_epoch, r.bytes FROM messages m"
 				" JOIN raw r ON r.id = m.raw_id ORDER BY m.id", -1, &mst, NULL) != SQLITE_OK)
 		return wb_case_fail_db (cs, "cannot read messages");
 	GMimeParserOptions *po = g_mime_parser_options_new ();
@@ -38,7 +38,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 	int rc;
 	while ((rc = sqlite3_step (mst)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64 (mst, 0);
-		const char *sha = (const char *) sqlite3_column_text (mst, 1);
+		const char *ident = (const char *) sqlite3_column_text (mst, 1);
 		gboolean has_epoch = sqlite3_column_type (mst, 2) != SQLITE_NULL;
 		int64_t epoch = sqlite3_column_int64 (mst, 2);
 		const void *bytes = sqlite3_column_blob (mst, 3);
@@ -62,7 +62,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 			plan_t p = { 0 };
 			p.msg = id;
 			p.loc = sqlite3_column_int64 (lst, 0);
-			g_strlcpy (p.sha, sha ? sha : "", sizeof p.sha);
+			g_strlcpy (p.ident, ident ? ident : "", sizeof p.ident);
 			const wb_trap_t *t = ht;
 			p.how = hhow;
 			if (!t)
@@ -83,13 +83,13 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 }
 
 static wb_status_t
-find_msg (wb_case_t *cs, const char *sha, int64_t trap, int64_t *id)
+find_msg (wb_case_t *cs, const char *ident, int64_t trap, int64_t *id)
 {
 	*id = 0;
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE ident = ? AND trap_id = ?");
 	if (!st)
 		return WB_ERR_DB;
-	sqlite3_bind_text (st, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 1, ident, -1, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, trap);
 	int rc = sqlite3_step (st);
 	if (rc == SQLITE_ROW)
@@ -129,7 +129,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 		for (guint k = i; k < j && !rs; k++) {
 			plan_t *p = &g_array_index (plan, plan_t, k);
 			int64_t target;
-			if ((rs = find_msg (cs, p->sha, p->trap, &target)))
+			if ((rs = find_msg (cs, p->ident, p->trap, &target)))
 				break;
 			char *day = day_for (traps, p);
 			if (target == m) {
@@ -161,11 +161,11 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 					" message_id, possible_duplicate, date_header, date_parsed, date_status,"
 					" from_addr, from_name, reply_to, return_path, sender, to_addrs, cc_addrs,"
 					" subject, received_at, received_epoch, received_from, local_day, body_text,"
-					" category, fingerprint, campaign)"
+					" category, fingerprint, campaign, ident)"
 					" SELECT sha256, raw_id, ?, ?, status, warnings, message_id, possible_duplicate,"
 					" date_header, date_parsed, date_status, from_addr, from_name, reply_to,"
 					" return_path, sender, to_addrs, cc_addrs, subject, received_at, received_epoch,"
-					" received_from, ?, body_text, category, fingerprint, campaign"
+					" received_from, ?, body_text, category, fingerprint, campaign, ident"
 					" FROM messages WHERE id = ?");
 				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
 				sqlite3_bind_int64 (st, 1, p->trap);

@@ -47,6 +47,7 @@ typedef struct {
 	const char *extra_warning;  /* static, e.g. "truncated" */
 	/* output, set by a parse worker */
 	char sha[65];
+	char ident[65];          /* wb_copy_ident() */
 	const char *status;      /* static */
 	char *warnings;
 	wb_fields_t f;
@@ -189,9 +190,13 @@ static void
 parse_msg (worker_t *w, const char *data, msg_t *m)
 {
 	wb_sha256_hex (data, m->len, m->sha);
+	wb_copy_ident (data, m->len, m->sha, m->ident);
 	g_string_truncate (w->warn, 0);
 	if (m->extra_warning)
 		g_string_append (w->warn, m->extra_warning);
+	/* Content-Length placed the message's end: its From_ lines are body. */
+	if (m->from_line && strcmp (m->split, "mboxcl-length") != 0)
+		wb_ingest_check_merged (data, m->len, w->warn);
 	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
 	const wb_trap_t *trap = NULL;
 	if (!msg) {
@@ -361,8 +366,9 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	int64_t mid = 0, raw_id = 0;
 	gboolean is_new = FALSE;
 
-	/* Identity is (sha256, trap): the INSERT does nothing for a copy
-	 * already in the case, which then only gains a location.  Its
+	/* Identity is (ident, trap): the INSERT does nothing for a copy
+	 * already in the case, which then only gains a location (with its
+	 * own bytes, the same or differing only by >From quoting).  Its
 	 * analysis columns go in with it (no UPDATE after). */
 	if ((rs = raw_row (ing, data, m, &raw_id)))
 		return rs;
@@ -370,9 +376,9 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
 		" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
 		" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
-		" received_epoch, received_from, local_day, body_text, category, fingerprint)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-		" ON CONFLICT(sha256, trap_id) DO NOTHING");
+		" received_epoch, received_from, local_day, body_text, category, fingerprint, ident)"
+		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		" ON CONFLICT DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
 	wb_fields_t *f = &m->f;
@@ -406,6 +412,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		if (wb_analysis_fingerprint (m->analysis, &fp))
 			sqlite3_bind_int64 (st, 25, fp);
 	}
+	sqlite3_bind_text (st, 26, m->ident, 64, SQLITE_STATIC);
 	rs = step_done (ing, st, "cannot record message");
 	sqlite3_clear_bindings (st);
 	if (rs)
@@ -414,10 +421,10 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		mid = sqlite3_last_insert_rowid (wb_case_db (cs));
 		is_new = TRUE;
 	} else {
-		st = wb_case_stmt (cs, "SELECT id FROM messages WHERE sha256 = ? AND trap_id = ?");
+		st = wb_case_stmt (cs, "SELECT id FROM messages WHERE ident = ? AND trap_id = ?");
 		if (!st)
 			return WB_ERR_DB;
-		sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
+		sqlite3_bind_text (st, 1, m->ident, 64, SQLITE_STATIC);
 		sqlite3_bind_int64 (st, 2, m->trap_id);
 		if (sqlite3_step (st) == SQLITE_ROW)
 			mid = sqlite3_column_int64 (st, 0);
@@ -429,11 +436,11 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	if (is_new) {
 		/* Different bytes under one Message-ID: flag every copy of it. */
 		if (f->message_id) {
-			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND sha256 <> ? LIMIT 1");
+			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND ident <> ? LIMIT 1");
 			if (!st)
 				return WB_ERR_DB;
 			bind_text (st, 1, f->message_id);
-			sqlite3_bind_text (st, 2, m->sha, 64, SQLITE_STATIC);
+			sqlite3_bind_text (st, 2, m->ident, 64, SQLITE_STATIC);
 			int rc = sqlite3_step (st);
 			sqlite3_reset (st);
 			if (rc == SQLITE_ROW) {
@@ -467,7 +474,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	}
 
 	st = wb_case_stmt (cs, "INSERT OR IGNORE INTO locations(message, source_id, offset, length,"
-			       " from_line, split) VALUES (?, ?, ?, ?, ?, ?)");
+			       " from_line, split, raw_id) VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, mid);
@@ -476,6 +483,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	sqlite3_bind_int64 (st, 4, m->len);
 	bind_text (st, 5, m->from_line);
 	bind_text (st, 6, m->split);
+	sqlite3_bind_int64 (st, 7, raw_id);
 	if ((rs = step_done (ing, st, "cannot record location")))
 		return rs;
 	if (is_new)
@@ -1044,6 +1052,7 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 	gboolean hdr_done = FALSE;
 	int64_t cl_end = -1;         /* stream offset where Content-Length says the body ends */
 	const char *split = "mbox-from";
+	wb_from_style_t style = WB_FROM_NONE;  /* the form of the file's first From_ line */
 	/* oversize: bytes are hashed and dropped instead of kept */
 	gboolean over = FALSE;
 	EVP_MD_CTX *ctx = NULL;
@@ -1067,6 +1076,7 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 				break;
 			}
 		}
+		style = wb_ingest_from_style ((const char *) b->data, from_len);
 	}
 
 	for (;;) {
@@ -1104,13 +1114,26 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 		}
 		size_t llen = eol - pos;
 		size_t sep = 0;
-		if (mbox && llen >= 5 && memcmp (b->data + pos, "From ", 5) == 0 &&
-		    is_blank_before (b->data, body, pos, &sep)) {
+		if (mbox && pos > body && llen >= 5 && memcmp (b->data + pos, "From ", 5) == 0) {
 			size_t fl = llen;
 			while (fl && (b->data[pos + fl - 1] == '\n' || b->data[pos + fl - 1] == '\r'))
 				fl--;
-			if (wb_ingest_is_from_line ((const char *) b->data + pos, fl)) {
-				gboolean boundary = TRUE;
+			wb_from_style_t ls = wb_ingest_from_style ((const char *) b->data + pos, fl);
+			if (!is_blank_before (b->data, body, pos, &sep))
+				sep = 0;
+			gboolean boundary = FALSE;
+			if (ls != WB_FROM_NONE && !over && cl_end >= 0 &&
+			    (int64_t) (rb->base + pos) == cl_end) {
+				/* The Content-Length ends the body right here: mboxcl2
+				 * writers need no blank line before the next From_. */
+				boundary = TRUE;
+				split = "mboxcl-length";
+			} else if (style != WB_FROM_NONE ? ls == style : sep && ls == WB_FROM_CTIME) {
+				/* A From_ line of the file's own form starts a message,
+				 * after a blank line or not (RFC 4155 asks for one; not
+				 * every writer adds it).  A file whose first line has no
+				 * date splits as before: ctime's form after a blank line. */
+				boundary = TRUE;
 				if (cl_end >= 0 && (int64_t) (rb->base + pos) < cl_end && !over) {
 					/* Content-Length says the body goes on.  Believe it only if
 					 * it ends where a next message (or the file) begins. */
@@ -1134,33 +1157,32 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 							ok = TRUE;
 					}
 					if (ok) {
-						boundary = FALSE;
+						/* The next From_ line at or after cl_end ends it. */
 						split = "mboxcl-length";
 						pos = ce;
-						cl_end = -1;
 						continue;
 					}
 				}
-				if (boundary) {
-					if (over) {
-						if (pos - sep > hashed)
-							EVP_DigestUpdate (ctx, b->data + hashed, pos - sep - hashed);
-						over_size = rb->base + pos - sep - over_off;
-						flag_oversize (rb, over_off, over_size, ctx);
-						EVP_MD_CTX_free (ctx);
-						ctx = NULL;
-						over = FALSE;
-					} else {
-						emit (rb, body, pos - sep, mstart, from_len, TRUE, split, NULL);
-					}
-					mstart = pos;
-					from_len = fl;
-					body = pos = eol;
-					hdr_done = FALSE;
-					cl_end = -1;
-					split = "mbox-from";
-					continue;
+			}
+			if (boundary) {
+				if (over) {
+					if (pos - sep > hashed)
+						EVP_DigestUpdate (ctx, b->data + hashed, pos - sep - hashed);
+					over_size = rb->base + pos - sep - over_off;
+					flag_oversize (rb, over_off, over_size, ctx);
+					EVP_MD_CTX_free (ctx);
+					ctx = NULL;
+					over = FALSE;
+				} else {
+					emit (rb, body, pos - sep, mstart, from_len, TRUE, split, NULL);
 				}
+				mstart = pos;
+				from_len = fl;
+				body = pos = eol;
+				hdr_done = FALSE;
+				cl_end = -1;
+				split = "mbox-from";
+				continue;
 			}
 		}
 		if (!hdr_done && ((llen == 1 && b->data[pos] == '\n') ||
@@ -1184,12 +1206,20 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 
 	if (!ing->fatal) {
 		const char *warn = rb->err ? "truncated" : NULL;
+		/* RFC 4155: every message of an mbox, the last one too, is ended
+		 * by an empty line that is not part of it (Python's mailbox drops
+		 * it as well), unless a Content-Length ending at the end of the
+		 * file says the message holds it. */
+		size_t end = b->len, sep;
+		if (mbox && !rb->err && end > body && is_blank_before (b->data, body, end, &sep) &&
+		    !(cl_end >= 0 && (int64_t) (rb->base + end) == cl_end))
+			end -= sep;
 		if (over) {
-			if (b->len > hashed)
-				EVP_DigestUpdate (ctx, b->data + hashed, b->len - hashed);
-			flag_oversize (rb, over_off, rb->base + b->len - over_off, ctx);
+			if (end > hashed)
+				EVP_DigestUpdate (ctx, b->data + hashed, end - hashed);
+			flag_oversize (rb, over_off, rb->base + end - over_off, ctx);
 		} else {
-			emit (rb, body, b->len, mstart, from_len, mbox, split, warn);
+			emit (rb, body, end, mstart, from_len, mbox, split, warn);
 		}
 	}
 	if (ctx)

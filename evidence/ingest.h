@@ -117,8 +117,29 @@ wb_status_t wb_ingest_assign_traps (wb_case_t *cs, gboolean *moved);
  * for tests. */
 int wb_ingest_sniff (const char *data, size_t len);
 
-/* Whether LINE (LEN bytes, no newline) is an mbox From_ line: "From ",
- * a sender, and a ctime-style date.  Exposed for tests. */
+/* The date form of an mbox From_ line: "From ", a sender (which may hold
+ * spaces) and a date, which ends the line (ctime's form with a weekday may
+ * have more after its year).  An mbox splits at the lines whose form is its
+ * first line's; a copy that still holds a dated From_ line of another form
+ * is flagged "possibly merged". */
+typedef enum {
+	WB_FROM_NONE,               /* not a From_ line: no date ("From the desk of ...") */
+	WB_FROM_CTIME,              /* Thu Aug 22 13:17:22 [PDT ]2002 (two-digit years too) */
+	WB_FROM_CTIME_NO_WEEKDAY,   /* Aug 22 13:17:22 2002 */
+	WB_FROM_RFC2822,            /* [Thu, ]22 Aug 2002 13:17:22 [+0000] */
+	WB_FROM_ISO,                /* 2002-08-22T13:17:22Z, 2002-08-22 13:17:22 */
+} wb_from_style_t;
+
+/* LINE is LEN bytes without its line end.  Exposed for tests. */
+wb_from_style_t wb_ingest_from_style (const char *line, size_t len);
+/* Whether LINE is a From_ line of any form. */
 gboolean wb_ingest_is_from_line (const char *line, size_t len);
+
+/* Whether a copy split from an mbox (LEN bytes at DATA) still holds a
+ * dated From_ line: one of another form than the file's separators, a body
+ * line or a message those did not separate.  If so, appends to WARN
+ * ("; "-separated) "possibly merged: From_ line at line N of the copy"
+ * (the first ten lines named) and returns TRUE. */
+gboolean wb_ingest_check_merged (const char *data, size_t len, GString *warn);
 
 #endif

@@ -1,6 +1,6 @@
 -- The case file: one SQLite database per case.
 --
--- Schema version 1.  The version is PRAGMA user_version; evidence/case.c
+-- Schema version 2.  The version is PRAGMA user_version; evidence/case.c
 -- creates a new case from this file and upgrades older cases with the
 -- migrations listed there.  Each part of the pipeline owns one section below.
 --
@@ -88,8 +88,14 @@ CREATE TABLE traps (
 	hosts TEXT                       -- provider's own hosts, ';'-separated (trust boundary)
 );
 
--- One row per delivered copy: identity is (sha256, trap_id).  trap_id 0 means
--- no trap account matched; such copies are kept and listed.
+-- One row per delivered copy: identity is (ident, trap_id).  ident is the
+-- SHA-256 of the bytes with every leading '>' taken off each line matching
+-- ^>+From (mbox quoting; wb_copy_ident in evidence/case.h), so the same
+-- delivery exported to an mbox and to a Maildir is one copy with two
+-- locations; it equals sha256 when no line is quoted.  sha256 and raw_id
+-- are the bytes where the copy was first met; each location keeps its own
+-- (locations.raw_id).  trap_id 0 means no trap account matched; such copies
+-- are kept and listed.
 CREATE TABLE messages (
 	id INTEGER PRIMARY KEY,
 	sha256 TEXT NOT NULL,
@@ -115,8 +121,10 @@ CREATE TABLE messages (
 	category TEXT,                   -- content category (analysis stage)
 	fingerprint INTEGER,             -- 64-bit near-duplicate simhash (analysis stage)
 	campaign INTEGER,                -- near-duplicate group number (analysis stage)
+	ident TEXT,                      -- identity (see above); never NULL since version 2
 	UNIQUE (sha256, trap_id)
 );
+CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);
 CREATE INDEX messages_msgid ON messages(message_id);
 CREATE INDEX messages_trap ON messages(trap_id, received_epoch);
 
@@ -129,6 +137,8 @@ CREATE TABLE locations (
 	length INTEGER NOT NULL,
 	from_line TEXT,                  -- mbox From_ line, without its newline
 	split TEXT NOT NULL,             -- whole, mbox-from, mboxrd, mboxcl-length
+	raw_id INTEGER REFERENCES raw(id),  -- the bytes found here (the message's, or a copy
+	                                 -- that differs from them only by >From quoting)
 	UNIQUE (message, source_id, offset)
 );
 CREATE INDEX locations_source ON locations(source_id);

@@ -15,6 +15,7 @@ wb_status_str (wb_status_t status)
 		[WB_ERR_BUSY] = "case file is in use",
 		[WB_ERR_NOT_CASE] = "not a workbench case file",
 		[WB_ERR_VERSION] = "case file is from a newer workbench",
+		[WB_ERR_OLD_SCHEMA] = "case file is from an older workbench and must be upgraded",
 		[WB_ERR_EXISTS] = "already exists",
 		[WB_ERR_NOT_FOUND] = "not found",
 		[WB_ERR_FORMAT] = "malformed input",

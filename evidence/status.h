@@ -23,6 +23,7 @@ typedef enum {
 	WB_ERR_INTERRUPTED,   /* the user interrupted the operation (Ctrl-C) */
 	WB_ERR_OVERFLOW,      /* an amount of money does not fit in 64 bits */
 	WB_ERR_INTEGRITY,     /* stored evidence does not match its hash */
+	WB_ERR_OLD_SCHEMA,    /* the case file's schema is older: opening it for writing upgrades it */
 	WB_STATUS_LAST
 } wb_status_t;
 

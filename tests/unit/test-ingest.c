@@ -136,6 +136,54 @@ Test (from_line, real_envelopes)
 		cr_assert (!wb_ingest_is_from_line (no[i], strlen (no[i])), "%s", no[i]);
 }
 
+/* The date forms a From_ line may have; a mailbox splits at its first
+ * line's form. */
+Test (from_line, date_forms)
+{
+	static const struct { const char *line; wb_from_style_t want; } cases[] = {
+		{ "From a@b Thu Aug 22 13:17:22 2002", WB_FROM_CTIME },
+		{ "From a@b Sat Jan  3 01:05:34 PST 1996", WB_FROM_CTIME },
+		{ "From a@b Thu Aug 22 13:17:22 02", WB_FROM_CTIME },
+		{ "From - Thu Aug 22 13:17:22 2002", WB_FROM_CTIME },
+		{ "From a@b Aug 22 13:17:22 2002", WB_FROM_CTIME_NO_WEEKDAY },
+		{ "From a@b Thu, 22 Aug 2002 13:17:22 +0000", WB_FROM_RFC2822 },
+		{ "From a@b 22 Aug 2002 13:17 GMT", WB_FROM_RFC2822 },
+		{ "From a@b 2002-08-22T13:17:22Z", WB_FROM_ISO },
+		{ "From a@b 2002-08-22 13:17:22", WB_FROM_ISO },
+		{ "From a@b 2002-08-22T13:17:22.5+02:00", WB_FROM_ISO },
+		{ "From the desk of the president", WB_FROM_NONE },
+		{ "From a@b", WB_FROM_NONE },
+		{ "From a@b 2002-08-22 and more", WB_FROM_NONE },
+		{ "From a@b Thu, 22 Aug 2002 13:17:22 +0000 and then some", WB_FROM_NONE },
+		{ ">From a@b Thu Aug 22 13:17:22 2002", WB_FROM_NONE },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+		cr_assert_eq (wb_ingest_from_style (cases[i].line, strlen (cases[i].line)), cases[i].want,
+			      "%s", cases[i].line);
+}
+
+/* Identity undoes mbox quoting: every leading '>' of a line matching
+ * ^>+From goes; other '>' lines stay.  The expected hash is that of the
+ * text written out by hand without the quoting. */
+Test (ident, quoting_undone)
+{
+	const char *quoted = "Subject: x\n\n>From a\n>>From b\n> From c\n>Fromage\nFrom d\n";
+	const char *plain = "Subject: x\n\nFrom a\nFrom b\n> From c\n>Fromage\nFrom d\n";
+	char got[65], want[65], sha[65];
+	wb_sha256_hex (plain, strlen (plain), want);
+	wb_copy_ident (quoted, strlen (quoted), NULL, got);
+	cr_assert_str_eq (got, want);
+	/* Nothing quoted: the identity is the SHA-256 given, not hashed again. */
+	wb_copy_ident (plain, strlen (plain), "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", got);
+	cr_assert_str_eq (got, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+	wb_copy_ident (plain, strlen (plain), NULL, sha);
+	cr_assert_str_eq (sha, want);
+	/* A quoted first line, and a last line without its newline. */
+	wb_copy_ident (">From a", 7, NULL, got);
+	wb_sha256_hex ("From a", 6, want);
+	cr_assert_str_eq (got, want);
+}
+
 /* One parse: warnings, subject and header count of DATA, with PARSER (a
  * kept one) or a new one. */
 static void
