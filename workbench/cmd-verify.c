@@ -4,6 +4,7 @@
 #include <string.h>
 #include "wb.h"
 #include "output.h"
+#include "ingest.h"
 
 /* One report's exhibits, as its custody row recorded them: "out=FOLDER"
  * then the manifest, a line "SHA256  SIZE  NAME" a file. */
@@ -323,6 +324,105 @@ check_messages (wb_ctx_t *ctx, uint64_t *bad)
 	return WB_OK;
 }
 
+/* Up to ten copy ids of ST's first column, then "and N more". */
+static void
+list_ids (wb_ctx_t *ctx, sqlite3_stmt *st, const char *what, const char *hint, uint64_t *n)
+{
+	GString *ids = g_string_new (NULL);
+	uint64_t k = 0;
+	while (sqlite3_step (st) == SQLITE_ROW) {
+		if (k < 10) {
+			g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? ", " : "",
+						(int64_t) sqlite3_column_int64 (st, 0));
+			if (sqlite3_column_count (st) > 1 && sqlite3_column_type (st, 1) != SQLITE_NULL)
+				g_string_append_printf (ids, " (as %" G_GINT64_FORMAT ")",
+							(int64_t) sqlite3_column_int64 (st, 1));
+		}
+		k++;
+	}
+	sqlite3_reset (st);
+	if (k)
+		fprintf (ctx->out, "  %" G_GUINT64_FORMAT " %s %s: %s%s\n    (%s)\n", k,
+			 k == 1 ? "copy" : "copies", what, ids->str, k > 10 ? " and more" : "", hint);
+	*n += k;
+	g_string_free (ids, TRUE);
+}
+
+/* Copies ingested before schema version 2 were read by rules it changed
+ * (evidence/VIOLATIONS.md): the empty line that ends an mbox was kept in
+ * its last message; copies differing only by >From quoting were two; an
+ * mbox split only at ctime-dated From_ lines after an empty line.  Their
+ * bytes are what was found and still match; what they are is listed, with
+ * how to count them by today's rules.  An upgrade never changes them. */
+static wb_status_t
+check_old_rules (wb_ctx_t *ctx)
+{
+	wb_case_t *cs = ctx->cs;
+	char *v = wb_case_info (cs, "v1_last_run");
+	if (!v)
+		return WB_OK;
+	int64_t last = g_ascii_strtoll (v, NULL, 10);
+	g_free (v);
+	uint64_t n = 0;
+	fprintf (ctx->out, "NOTE: copies ingested before schema version 2 (custody runs up to %"
+		 G_GINT64_FORMAT ") by rules since changed:\n", last);
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT l.message FROM locations l JOIN sources s ON s.id = l.source_id"
+		" JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split <> 'whole'"
+		" AND l.offset = (SELECT max(offset) FROM locations l2 WHERE l2.source_id = l.source_id)"
+		" AND (substr(r.bytes, -2) = x'0a0a' OR substr(r.bytes, -4) = x'0d0a0d0a')"
+		" ORDER BY l.message");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, last);
+	list_ids (ctx, st, "last in an mbox, stored with the empty line that ends it",
+		  "RFC 4155: that line is not part of the message; today's copy is one byte shorter"
+		  " (two with CRLF), with another SHA-256", &n);
+	st = wb_case_stmt (cs,
+		"SELECT m.id, (SELECT o.id FROM messages o WHERE o.ident = wb_copy_ident(r.bytes, r.sha256)"
+		"  AND o.trap_id = m.trap_id) FROM messages m JOIN raw r ON r.id = m.raw_id"
+		" WHERE m.ident <> wb_copy_ident(r.bytes, r.sha256) ORDER BY m.id");
+	if (!st)
+		return WB_ERR_DB;
+	list_ids (ctx, st, "counted apart from another copy of the same trap that differs only by"
+		  " >From quoting", "today they are one copy with two locations", &n);
+	/* Split under the old rule: a dated From_ line left inside. */
+	st = wb_case_stmt (cs,
+		"SELECT DISTINCT l.message, r.bytes FROM locations l JOIN sources s ON s.id = l.source_id"
+		" JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split = 'mbox-from'"
+		" AND (instr(r.bytes, x'0a46726f6d20') > 0) ORDER BY l.message");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, last);
+	GString *ids = g_string_new (NULL), *warn = g_string_new (NULL);
+	uint64_t k = 0;
+	while (sqlite3_step (st) == SQLITE_ROW) {
+		g_string_truncate (warn, 0);
+		if (!wb_ingest_check_merged (sqlite3_column_blob (st, 1), sqlite3_column_bytes (st, 1), warn))
+			continue;
+		if (k < 10)
+			g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? ", " : "",
+						(int64_t) sqlite3_column_int64 (st, 0));
+		k++;
+	}
+	sqlite3_reset (st);
+	if (k)
+		fprintf (ctx->out, "  %" G_GUINT64_FORMAT " %s from an mbox holding a dated From_ line: %s%s\n"
+			 "    (possibly merged messages: today a line of the file's own form splits, and"
+			 " any other is flagged)\n", k, k == 1 ? "copy" : "copies", ids->str,
+			 k > 10 ? " and more" : "");
+	n += k;
+	g_string_free (ids, TRUE);
+	g_string_free (warn, TRUE);
+	if (!n)
+		fprintf (ctx->out, "  none: every copy reads the same today\n");
+	else
+		wb_hint ("to count them by today's rules, ingest the same files into a new case ('workbench"
+			 " init NEW.case', then 'workbench ingest NEW.case FILE...'); ingesting them into this"
+			 " case again skips them, as each file is recorded complete by path and SHA-256");
+	return WB_OK;
+}
+
 int
 wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 {
@@ -343,6 +443,8 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	uint64_t messages_bad = 0, exhibits_bad = 0;
 	wb_status_t st = check_messages (ctx, &messages_bad);
+	if (!st)
+		st = check_old_rules (ctx);
 	/* The exhibits: the folders named, else those the custody log records. */
 	GPtrArray *sets = g_ptr_array_new_with_free_func (set_free);
 	if (!st && !(st = read_sets (ctx->cs, sets))) {

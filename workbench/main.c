@@ -51,6 +51,7 @@ const wb_command_t wb_commands[] = {
 	  "PARTY PARTY confirm|reject [--note TEXT]" },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
 	  "--out DIR [damages options]" },
+	{ "upgrade", wb_cmd_upgrade, WB_CASE_WRITE, "Upgrade a case made by an older workbench", "" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },
 	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",
@@ -455,6 +456,9 @@ main (int argc, char **argv)
 			wb_error ("%s", err);
 			if (st == WB_ERR_NOT_FOUND)
 				wb_hint ("create it with 'workbench init %s'", ctx.case_path);
+			else if (st == WB_ERR_OLD_SCHEMA)
+				wb_hint ("'workbench upgrade %s' upgrades it in place (copy the file first to keep"
+					 " the old one)", ctx.case_path);
 			g_free (err);
 			g_free (ctx.command_line);
 			return WB_EXIT_FAIL;

@@ -114,6 +114,7 @@ int wb_cmd_clusters (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_upgrade (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
