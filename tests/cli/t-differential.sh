@@ -19,6 +19,13 @@ python3 "$WB_ROOT/tests/gen/mail-variants.py" "$T/v" || { t_fail "generator"; t_
 n=$(wc -l < "$T/v/variants" | tr -d ' ')
 [ "$n" -ge 60 ] && t_pass "at least 60 variants ($n)" || t_fail "at least 60 variants" "only $n"
 
+# The oracle against arithmetic by hand: issue 14's r1.mbox is the From_
+# line (43 bytes and its newline), the message "From: a@x.test\n" (15)
+# "Subject: s\n" (11) "\n" (1) "hi\n" (3) = 30 bytes, and the empty line.
+expect_eq "oracle: r1.mbox by hand" "at $(printf 'From: a@x.test\nSubject: s\n\nhi\n' | sha256sum | cut -c1-64) -
+copies 1
+loc r1.mbox 44 30" "$(grep -Ev '^copy ' "$T/v/exp/r1.mbox")"
+
 wb init "$T/template.case" > /dev/null && wb import "$T/template.case" traps "$T/v/traps.csv" > /dev/null \
 	|| { t_fail "template case"; t_done; exit 1; }
 
