@@ -15,7 +15,8 @@
 # workbench followed instead (Python's mailbox alone, or neither).
 . "$WB_ROOT/tests/lib.sh"
 
-python3 "$WB_ROOT/tests/gen/mail-variants.py" "$T/v" || { t_fail "generator"; t_done; exit 1; }
+python3 "$WB_ROOT/tests/gen/mail-variants.py" "$T/v" 2> "$T/gen.err" \
+	|| { t_fail "generator" "$(cat "$T/gen.err")"; t_done; exit 1; }
 n=$(wc -l < "$T/v/variants" | tr -d ' ')
 [ "$n" -ge 60 ] && t_pass "at least 60 variants ($n)" || t_fail "at least 60 variants" "only $n"
 
@@ -44,14 +45,17 @@ def ident(b):
 def queries(db):
     def has(t, c):
         return any(r[1] == c for r in db.execute("PRAGMA table_info(%s)" % t))
-    i = "m.ident" if has("messages", "ident") else "ident(r.bytes)"
+    if has("messages", "ident"):
+        i, j = "m.ident", ""
+    else:
+        i, j = "ident(r.bytes)", " JOIN raw r ON r.id = m.raw_id"
     s = "(SELECT x.sha256 FROM raw x WHERE x.id = l.raw_id)" if has("locations", "raw_id") else "m.sha256"
     return i, s, [
         "SELECT 'copies ' || count(*) FROM messages",
         "SELECT 'copy ' || %s || ' ' || coalesce(t.address, '-') || ' ' || m.status"
         " || CASE WHEN ('; ' || coalesce(m.warnings, '')) LIKE '%%; possibly merged%%'"
         " THEN '(possibly merged)' ELSE '' END"
-        " FROM messages m JOIN raw r ON r.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id" % i,
+        " FROM messages m%s LEFT JOIN traps t ON t.id = m.trap_id" % (i, j),
         "SELECT DISTINCT 'at ' || %s || ' ' || coalesce(t.address, '-')"
         " FROM locations l JOIN messages m ON m.id = l.message LEFT JOIN traps t ON t.id = m.trap_id" % s,
         "SELECT 'loc ' || s.chain || ' ' || l.offset || ' ' || l.length"
@@ -77,7 +81,7 @@ EOF
 # Cases go to memory when it can be had: ingest syncs every commit to disk
 # (synchronous=FULL), which is most of this test's time on a disk.
 D=$(mktemp -d /dev/shm/wbdiff.XXXXXX 2>/dev/null) || D=$T
-[ "${VERBOSE:-}" ] && python3 -S "$T/q.py" "$T/template.case"
+schema=$(python3 -S "$T/q.py" "$T/template.case")
 
 cd "$T/v/in" || exit 1
 mkdir "$T/got"
@@ -107,4 +111,5 @@ while read -r name; do
 	fi
 done < "$T/v/variants"
 [ "$D" = "$T" ] || rm -rf "$D"
+[ "$_t_fail" -gt 0 ] && echo "  note [$_t_name]: $schema"
 t_done

@@ -57,6 +57,9 @@ import bz2, email, email.parser, email.policy, gzip, hashlib, io, lzma, mailbox,
 import shutil, subprocess, sys, tarfile, tempfile, zipfile
 
 OUT = sys.argv[1]
+for tool in ("tar", "cpio", "bsdtar", "zstd"):
+    if not shutil.which(tool):
+        sys.exit("error: '%s' is not installed (make deps installs it)" % tool)
 IN = os.path.join(OUT, "in")
 EXP = os.path.join(OUT, "exp")
 os.makedirs(IN, exist_ok=True)
