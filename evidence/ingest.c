@@ -1125,8 +1125,10 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 			if (ls != WB_FROM_NONE && !over && cl_end >= 0 &&
 			    (int64_t) (rb->base + pos) == cl_end) {
 				/* The Content-Length ends the body right here: mboxcl2
-				 * writers need no blank line before the next From_. */
+				 * writers need no blank line before the next From_, and
+				 * an empty line before it is the body's own. */
 				boundary = TRUE;
+				sep = 0;
 				split = "mboxcl-length";
 			} else if (style != WB_FROM_NONE ? ls == style : sep && ls == WB_FROM_CTIME) {
 				/* A From_ line of the file's own form starts a message,
