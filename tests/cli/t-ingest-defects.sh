@@ -72,7 +72,7 @@ fresh
 expect_rc "hard links, folder: ingest" 0 wb ingest c.case "$F/linked"
 expect_eq "hard links, folder: the same copies" "$(cat "$F/expect/linked")" "$(per_trap)"
 fresh
-expect_rc "dangling hard link: ingest" 0 wb ingest c.case "$F/dangling.tar"
+expect_rc "dangling hard link: ingest (no copy: exit 1)" 1 wb ingest c.case "$F/dangling.tar"
 expect_match "dangling hard link: flagged with its reason" \
 	"^flagged\\|hard link to 'trap1@example.org/new/[^']*': no member of the archive holds its data$" \
 	"$(q "SELECT role || '|' || reason FROM sources WHERE parent_id IS NOT NULL")"
@@ -92,4 +92,26 @@ for a in inside.tar inside-files.tar; do
 	expect_eq "$a: tmp/ recorded as skipped" "tmp/2.host|skipped|Maildir tmp/ (delivery in progress)" \
 		"$(q "SELECT name || '|' || role || '|' || reason FROM sources WHERE name LIKE 'tmp/%'")"
 done
+
+# --- The summary names what gave no copy, counts malformed copies, and
+# fails when no input gave any copy ---
+fresh
+wb ingest c.case "$F/notmail" > .out 2> .err
+expect_eq "only files that are not mail: exit 1" "1" "$?"
+expect_eq "each file that gave no copy named, with why" "note: not-mail '$F/notmail/README': no mail headers
+note: not-mail '$F/notmail/blob.bin': binary data
+note: not-mail '$F/notmail/data.json': no mail headers
+note: not-mail '$F/notmail/prose.txt': no mail headers
+error: no message copy found in the input" "$(grep -v '^hint:' .err)"
+fresh
+wb ingest c.case "$F/many" "$F/defects" > .out 2> .err
+expect_eq "one input with copies: exit 0" "0" "$?"
+expect_eq "at most 20 notes, then how many more" "20|note: and 5 more not mail, skipped or flagged" \
+	"$(grep -c "^note: not-mail '$F/many/note-" .err)|$(grep '^note: and' .err)"
+expect_match "the hint lists them all" "^hint: list them all: workbench sql c.case \"SELECT role, chain, reason FROM sources WHERE run = [0-9]+ AND role IN \\('flagged', 'skipped', 'not-mail'\\) ORDER BY id\"$" \
+	"$(grep '^hint:' .err)"
+# defects/: six files, five with a defect (cut.eml has none).
+expect_eq "malformed copies counted in the summary" \
+	"malformed:  5 copies kept with a defect (5 distinct; 'messages --status malformed' lists them)" \
+	"$(grep '^malformed:' .out)"
 t_done

@@ -194,3 +194,7 @@ with tarfile.open(os.path.join(out, "inside-files.tar"), "w") as tf:
         tf.add(os.path.join(mt, n), arcname=n)
 expect("inside.tar", [sha(delivered)])
 shutil.rmtree(mt)
+
+# --- The summary: more files with no copy than it names one by one -------
+for i in range(25):
+    put("many/note-%02d.txt" % i, b"Nothing to see in file %d.\n" % i)
