@@ -1447,6 +1447,7 @@ cont_note (wb_ingest_t *ing, cont_t *c, const char *name, gboolean dir)
 			c->held_bytes -= h->data->len;
 			held_skip_tmp (ing, c, h);
 			held_free (h);
+			next = c->held.head;   /* member_end may have changed the queue */
 		}
 		l = next;
 	}
@@ -1508,8 +1509,17 @@ copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
 static void
 link_resolve (wb_ingest_t *ing, src_t *s, const named_t *t, const char *target, const char *data_name)
 {
-	copy_from_source (ing, s, t->id);
+	const char *what = data_name ? data_name : target;
 	s->format = t->format;
+	if (strcmp (t->role, "message") && strcmp (t->role, "mailbox")) {
+		/* Not mail, or a container whose members are recorded under the
+		 * name that held its data: nothing to copy. */
+		ing->st.skipped_members += strcmp (t->role, "not-mail") != 0;
+		src_mark (ing, s, strcmp (t->role, "not-mail") ? "skipped" : "not-mail",
+			  "hard link to '%s' (%s): read under that name", what, t->role);
+		return;
+	}
+	copy_from_source (ing, s, t->id);
 	s->role = t->role;
 	g_free (s->reason);
 	s->reason = data_name ? g_strdup_printf ("hard link: its data came with '%s'", data_name)
@@ -1584,7 +1594,9 @@ member_end (wb_ingest_t *ing, cont_t *c, src_t *s, const char *hex, int64_t size
 	if (!s->role)
 		s->role = "not-mail";
 	src_push (ing, s, IT_SOURCE_END, size, hex);
-	if (c && (strcmp (s->role, "message") == 0 || strcmp (s->role, "mailbox") == 0) && !ing->fatal) {
+	/* A link of a link names the first: links are never targets. */
+	if (c && !ing->fatal && strcmp (s->format, "hardlink") != 0 && (!s->reason ||
+	    strncmp (s->reason, "hard link", 9) != 0)) {
 		cont_name (ing, c, s, s->name, NULL);
 		if (alias)
 			cont_name (ing, c, s, alias, s->name);

@@ -76,6 +76,13 @@ expect_rc "dangling hard link: ingest (no copy: exit 1)" 1 wb ingest c.case "$F/
 expect_match "dangling hard link: flagged with its reason" \
 	"^flagged\\|hard link to 'trap1@example.org/new/[^']*': no member of the archive holds its data$" \
 	"$(q "SELECT role || '|' || reason FROM sources WHERE parent_id IS NOT NULL")"
+fresh
+expect_rc "hard links to an archive and to not mail: ingest" 0 wb ingest c.case "$F/link-other.tar"
+expect_eq "hard link to an archive or to not mail: no copy, said so" "inner-link.tar|skipped|hard link to 'inner.tar' (container): read under that name
+notes-link.txt|not-mail|hard link to 'notes.txt' (not-mail): read under that name" \
+	"$(q "SELECT name || '|' || role || '|' || reason FROM sources WHERE name LIKE '%-link%' ORDER BY id")"
+expect_eq "hard link to an archive: its message once" "$(cat "$F/expect/link-other.tar")" \
+	"$(q "SELECT m.sha256 FROM messages m JOIN locations l ON l.message = m.id")"
 
 # --- 5: Maildir tmp/ in archives: maildir(5)'s rule, as for folders ---
 fresh

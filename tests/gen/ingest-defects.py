@@ -169,6 +169,27 @@ with tarfile.open(fileobj=b, mode="w", format=tarfile.GNU_FORMAT) as tf:
     ti.linkname = "trap1@example.org/new/" + key
     tf.addfile(ti)
 put("dangling.tar", b.getvalue())
+# A hard link to a member that is itself an archive, and to one that is not
+# mail: nothing to copy, said so.
+inner = io.BytesIO()
+with tarfile.open(fileobj=inner, mode="w", format=tarfile.GNU_FORMAT) as tf:
+    ti = tarfile.TarInfo("m.eml")
+    m32 = message(32)
+    ti.size = len(m32)
+    tf.addfile(ti, io.BytesIO(m32))
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w", format=tarfile.GNU_FORMAT) as tf:
+    for n, data in (("inner.tar", inner.getvalue()), ("notes.txt", b"no mail here\n")):
+        ti = tarfile.TarInfo(n)
+        ti.size = len(data)
+        tf.addfile(ti, io.BytesIO(data))
+    for n, target in (("inner-link.tar", "inner.tar"), ("notes-link.txt", "notes.txt")):
+        ti = tarfile.TarInfo(n)
+        ti.type = tarfile.LNKTYPE
+        ti.linkname = target
+        tf.addfile(ti)
+put("link-other.tar", b.getvalue())
+expect("link-other.tar", [sha(m32)])
 
 # --- Item 5: Maildir tmp/ in archives, maildir(5)'s rule ----------------
 # A zip of export/tmp/offer.eml alone: no cur/ or new/ beside tmp/, so not
