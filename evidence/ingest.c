@@ -1357,8 +1357,9 @@ typedef struct {
 	int64_t size;
 } held_t;
 
-/* A member that holds copies, by the 64-bit hash of its name (the name
- * itself is checked in the case): 40 bytes a member. */
+/* A member read, for the hard links that name it: by the 64-bit hash of
+ * its name (the name itself is checked in the case when a link names it),
+ * so a container of a million members costs some 70 MB with the table. */
 typedef struct {
 	guint64 key;
 	int64_t id;
@@ -1469,9 +1470,10 @@ copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
 	sqlite3_stmt *st = wb_case_stmt (ing->cs,
 		"SELECT m.raw_id, l.offset, l.from_line, l.split FROM locations l"
 		" JOIN messages m ON m.id = l.message WHERE l.source_id = ? ORDER BY l.offset");
+	int rc = SQLITE_ERROR;
 	if (st) {
 		sqlite3_bind_int64 (st, 1, from);
-		while (sqlite3_step (st) == SQLITE_ROW) {
+		while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 			const char *fl = (const char *) sqlite3_column_text (st, 2);
 			const char *sp = (const char *) sqlite3_column_text (st, 3);
 			loc_t l = { sqlite3_column_int64 (st, 0), (uint64_t) sqlite3_column_int64 (st, 1),
@@ -1480,18 +1482,25 @@ copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
 		}
 		sqlite3_reset (st);
 	}
-	for (guint i = 0; i < locs->len && !ing->fatal; i++) {
+	for (guint i = 0; i < locs->len && rc == SQLITE_DONE && !ing->fatal; i++) {
 		loc_t *l = &g_array_index (locs, loc_t, i);
 		drain (ing);   /* add_copy may have handed a batch to the writer */
 		st = wb_case_stmt (ing->cs, "SELECT bytes FROM raw WHERE id = ?");
-		if (!st)
+		if (!st) {
+			rc = SQLITE_ERROR;
 			break;
+		}
 		sqlite3_bind_int64 (st, 1, l->raw);
 		char *buf = NULL;
 		size_t len = 0;
-		if (sqlite3_step (st) == SQLITE_ROW) {
+		if ((rc = sqlite3_step (st)) == SQLITE_ROW) {
 			len = sqlite3_column_bytes (st, 0);
-			buf = g_memdup2 (sqlite3_column_blob (st, 0), len);
+			buf = g_malloc (len + 1);
+			if (len)
+				memcpy (buf, sqlite3_column_blob (st, 0), len);
+			rc = SQLITE_DONE;
+		} else {
+			rc = SQLITE_ERROR;
 		}
 		sqlite3_reset (st);
 		if (buf)
@@ -1499,6 +1508,9 @@ copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
 				  l->from_line ? strlen (l->from_line) : 0, l->split, NULL);
 		g_free (buf);
 	}
+	if (rc != SQLITE_DONE && !ing->fatal)
+		src_mark (ing, s, "flagged", "hard link: cannot read its copies back from the case: %s",
+			  sqlite3_errmsg (wb_case_db (ing->cs)));
 	for (guint i = 0; i < locs->len; i++)
 		g_free (g_array_index (locs, loc_t, i).from_line);
 	g_array_free (locs, TRUE);
@@ -1520,6 +1532,8 @@ link_resolve (wb_ingest_t *ing, src_t *s, const named_t *t, const char *target, 
 		return;
 	}
 	copy_from_source (ing, s, t->id);
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		return;
 	s->role = t->role;
 	g_free (s->reason);
 	s->reason = data_name ? g_strdup_printf ("hard link: its data came with '%s'", data_name)
