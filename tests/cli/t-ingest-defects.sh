@@ -99,6 +99,13 @@ for a in inside.tar inside-files.tar; do
 	expect_eq "$a: tmp/ recorded as skipped" "tmp/2.host|skipped|Maildir tmp/ (delivery in progress)" \
 		"$(q "SELECT name || '|' || role || '|' || reason FROM sources WHERE name LIKE 'tmp/%'")"
 done
+fresh
+expect_rc "tmp/ over the hold limit: ingest" 0 wb ingest c.case "$F/inside-big.tar"
+expect_eq "tmp/ over the hold limit: read, kept" "$(cat "$F/expect/inside-big.tar")" \
+	"$(q "SELECT m.sha256 FROM messages m JOIN locations l ON l.message = m.id ORDER BY 1")"
+expect_eq "tmp/ over the hold limit: flagged with the reason" \
+	"tmp/3.host|flagged|Maildir tmp/ not decided (over 16 MiB of tmp/ held before a cur/ or new/ beside it): read as delivered" \
+	"$(q "SELECT name || '|' || role || '|' || reason FROM sources WHERE name LIKE 'tmp/%'")"
 
 # --- The summary names what gave no copy, counts malformed copies, and
 # fails when no input gave any copy ---

@@ -214,6 +214,15 @@ with tarfile.open(os.path.join(out, "inside-files.tar"), "w") as tf:
     for n in ("tmp/2.host", "new/1.host"):
         tf.add(os.path.join(mt, n), arcname=n)
 expect("inside.tar", [sha(delivered)])
+# More tmp/ bytes before cur/ or new/ than ingest holds (16 MiB a
+# container): read when the limit is passed, and flagged as not decided.
+big = message(43, "x" * 70 + "\n") + b"y" * (17 << 20) + b"\n"
+with tarfile.open(os.path.join(out, "inside-big.tar"), "w") as tf:
+    for n, data in (("tmp/3.host", big), ("new/1.host", delivered)):
+        ti = tarfile.TarInfo(n)
+        ti.size = len(data)
+        tf.addfile(ti, io.BytesIO(data))
+expect("inside-big.tar", sorted([sha(delivered), sha(big)]))
 shutil.rmtree(mt)
 
 # --- The summary: more files with no copy than it names one by one -------
