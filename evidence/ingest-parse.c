@@ -152,21 +152,21 @@ is_header_only_name (const char *name, size_t n)
 		(n > 5 && g_ascii_strncasecmp (name, "list-", 5) == 0);
 }
 
-/* Read the header block of DATA.  *FIRST_OTHER: the line number (1-based)
- * and *OTHER_AT the offset of the first line that is neither a field, a
- * continuation nor blank (0 if none); *OBS_LINE the first field with white
- * space before its colon; *HEADER_AFTER whether a header-only field follows
- * the first such line in the block; *END_BLANK whether a blank line ends the
- * block.  Lines are judged only when complete, or at the end (AT_EOF).
- * Returns the number of field lines; *KNOWN the mail fields among them. */
+/* What scan_header() found in a header block. */
 typedef struct {
-	int fields, known;
-	int first_other;
-	size_t other_at;
-	int obs_line;
-	gboolean header_after, end_blank, first_is_field;
+	int fields, known;       /* field lines; common mail fields among them */
+	int first_other;         /* line number (from 1) of the first line that is neither
+				  * a field, a continuation nor blank; 0: none */
+	size_t other_at;         /* its offset */
+	int obs_line;            /* the first field with white space before its colon */
+	gboolean header_after;   /* a header-only field follows FIRST_OTHER in the block */
+	gboolean end_blank;      /* a blank line ends the block */
+	gboolean first_is_field;
 } hblock_t;
 
+/* Read the header block of DATA that starts at P, up to a blank line,
+ * LIMIT or the end.  Lines are judged only when complete, or at the end
+ * (AT_EOF). */
 static void
 scan_header (const char *data, size_t len, size_t p, gboolean at_eof, size_t limit, hblock_t *h)
 {
