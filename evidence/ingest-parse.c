@@ -266,12 +266,148 @@ static const char *const mail_fields[] = {
 	"cc", NULL
 };
 
+static gboolean
+is_mail_field (const char *name, size_t n)
+{
+	for (int i = 0; mail_fields[i]; i++)
+		if (strlen (mail_fields[i]) == n && g_ascii_strncasecmp (name, mail_fields[i], n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* One line of a header block, LL bytes without its line end. */
+enum { LN_BLANK, LN_CONT, LN_FIELD, LN_OBS_FIELD, LN_OTHER };
+
+static int
+line_kind (const char *d, size_t ll, size_t *name_len)
+{
+	*name_len = 0;
+	/* A line that starts with a bare CR is a blank line ended by a lone CR
+	 * (mixed line endings): the end of the header block too
+	 * (tests/gen/gen-hostile.py mixed.eml). */
+	if (ll == 0 || d[0] == '\r')
+		return LN_BLANK;
+	if (d[0] == ' ' || d[0] == '\t')
+		return LN_CONT;
+	size_t n = 0;
+	while (n < ll && is_field_name_char (d[n]))
+		n++;
+	if (n == 0)
+		return LN_OTHER;
+	*name_len = n;
+	if (n < ll && d[n] == ':')
+		return LN_FIELD;
+	/* RFC 5322 4.5.3 (obs-optional): white space between the name and the
+	 * colon, which receivers must accept. */
+	size_t k = n;
+	while (k < ll && (d[k] == ' ' || d[k] == '\t'))
+		k++;
+	return k > n && k < ll && d[k] == ':' ? LN_OBS_FIELD : LN_OTHER;
+}
+
+/* Where the header block of DATA starts: after a UTF-8 byte-order mark and
+ * blank lines.  *BOM and *BLANK (if given) say whether there were any. */
+static size_t
+header_start (const char *data, size_t len, gboolean *bom, gboolean *blank)
+{
+	size_t p = 0;
+	if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+		p = 3;
+	if (bom)
+		*bom = p == 3;
+	size_t b = p;
+	for (;;) {
+		if (p < len && data[p] == '\n')
+			p++;
+		else if (p + 1 < len && data[p] == '\r' && data[p + 1] == '\n')
+			p += 2;
+		else
+			break;
+	}
+	if (blank)
+		*blank = p > b;
+	return p;
+}
+
+/* Whether a field line after a line without a colon says the header block
+ * goes on (a mail field, or a name that only headers carry); otherwise the
+ * line without a colon is where the body begins. */
+static gboolean
+is_header_only_name (const char *name, size_t n)
+{
+	return is_mail_field (name, n) || (n > 2 && g_ascii_strncasecmp (name, "x-", 2) == 0) ||
+		(n > 8 && g_ascii_strncasecmp (name, "content-", 8) == 0) ||
+		(n > 5 && g_ascii_strncasecmp (name, "list-", 5) == 0);
+}
+
+/* What scan_header() found in a header block. */
+typedef struct {
+	int fields, known;       /* field lines; common mail fields among them */
+	int first_other;         /* line number (from 1) of the first line that is neither
+				  * a field, a continuation nor blank; 0: none */
+	size_t other_at;         /* its offset */
+	int obs_line;            /* the first field with white space before its colon */
+	gboolean header_after;   /* a header-only field follows FIRST_OTHER in the block */
+	gboolean end_blank;      /* a blank line ends the block */
+	gboolean first_is_field;
+} hblock_t;
+
+/* Read the header block of DATA that starts at P, up to a blank line,
+ * LIMIT or the end.  Lines are judged only when complete, or at the end
+ * (AT_EOF). */
+static void
+scan_header (const char *data, size_t len, size_t p, gboolean at_eof, size_t limit, hblock_t *h)
+{
+	memset (h, 0, sizeof *h);
+	int line = 1;
+	/* Line numbers count from the start of DATA. */
+	for (size_t i = 0; i < p; i++)
+		if (data[i] == '\n')
+			line++;
+	gboolean first = TRUE;
+	while (p < len && p < limit) {
+		const char *q = memchr (data + p, '\n', len - p);
+		if (!q && !at_eof)
+			break;   /* an incomplete line is not judged */
+		size_t e = q ? (size_t) (q - data) : len;
+		size_t ll = e - p;
+		if (ll && data[e - 1] == '\r')
+			ll--;
+		size_t n;
+		int k = line_kind (data + p, ll, &n);
+		if (k == LN_BLANK) {
+			h->end_blank = TRUE;
+			break;
+		}
+		if (first)
+			h->first_is_field = k == LN_FIELD || k == LN_OBS_FIELD;
+		first = FALSE;
+		if (k == LN_FIELD || k == LN_OBS_FIELD) {
+			h->fields++;
+			if (is_mail_field (data + p, n))
+				h->known++;
+			if (k == LN_OBS_FIELD && !h->obs_line)
+				h->obs_line = line;
+			if (h->first_other && is_header_only_name (data + p, n))
+				h->header_after = TRUE;
+		} else if (k == LN_OTHER && !h->first_other) {
+			h->first_other = line;
+			h->other_at = p;
+		} else if (k == LN_CONT && h->fields == 0 && !h->first_other) {
+			h->first_other = line;
+			h->other_at = p;
+		}
+		if (!q)
+			break;
+		p = e + 1;
+		line++;
+	}
+}
+
 int
-wb_ingest_sniff (const char *data, size_t len)
+wb_ingest_sniff_part (const char *data, size_t len, gboolean at_eof)
 {
 	if (len == 0)
-		return 0;
-	if (memchr (data, '\0', MIN (len, 8192)))
 		return 0;
 	const char *nl = memchr (data, '\n', len);
 	size_t l1 = nl ? (size_t) (nl - data) : len;
@@ -280,41 +416,53 @@ wb_ingest_sniff (const char *data, size_t len)
 	if (l1 >= 5 && memcmp (data, "From ", 5) == 0)
 		return 2;
 	/* A header block: field lines and continuations up to a blank line or
-	 * the end of what we have; at least one common mail field. */
-	size_t p = 0;
-	int fields = 0, known = 0;
-	while (p < len) {
-		const char *q = memchr (data + p, '\n', len - p);
-		size_t e = q ? (size_t) (q - data) : len;
-		size_t ll = e - p;
-		if (ll && data[e - 1] == '\r')
-			ll--;
-		/* A line that starts with a bare CR is a blank line ended by a
-		 * lone CR (mixed line endings): the end of the header block too.
-		 * Without this such a message was recorded as not-mail (hardening,
-		 * issue 8: tests/gen/gen-hostile.py mixed.eml). */
-		if (ll == 0 || data[p] == '\r')
-			break;
-		if (data[p] == ' ' || data[p] == '\t') {
-			if (fields == 0)
-				return 0;
-		} else {
-			size_t n = 0;
-			while (n < ll && is_field_name_char (data[p + n]))
-				n++;
-			if (n == 0 || n >= ll || data[p + n] != ':')
-				return 0;
-			fields++;
-			for (int i = 0; mail_fields[i]; i++)
-				if (strlen (mail_fields[i]) == n &&
-				    g_ascii_strncasecmp (data + p, mail_fields[i], n) == 0)
-					known++;
-		}
-		if (!q)
-			break;
-		p = e + 1;
+	 * the end of what we have, with at least one common mail field.  NUL
+	 * bytes do not matter here: a message is mail whatever its body holds.
+	 * A block with defects (a line without a colon, no blank line before
+	 * the body) must still begin with a field and hold two fields. */
+	hblock_t h;
+	scan_header (data, len, header_start (data, len, NULL, NULL), at_eof, len, &h);
+	if (!h.first_is_field || h.known < 1)
+		return 0;
+	if (h.first_other && h.fields < 2)
+		return 0;
+	return 1;
+}
+
+int
+wb_ingest_sniff (const char *data, size_t len)
+{
+	return wb_ingest_sniff_part (data, len, TRUE);
+}
+
+/* The header block is read over at most this many bytes for its defects. */
+#define DEFECT_SCAN (1u << 20)
+
+void
+wb_ingest_defects (const char *data, size_t len, GString *warn)
+{
+	gboolean bom, blank;
+	size_t p = header_start (data, len, &bom, &blank);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	GString *w = g_string_new (NULL);
+	const char *nul = memchr (data, '\0', len);
+	if (nul)
+		g_string_append_printf (w, "; NUL byte at offset %zu", (size_t) (nul - data));
+	if (bom)
+		g_string_append (w, "; leading byte-order mark");
+	if (blank)
+		g_string_append (w, "; leading blank line");
+	if (h.obs_line)
+		g_string_append_printf (w, "; obsolete header syntax (line %d)", h.obs_line);
+	if (h.first_other && h.header_after)
+		g_string_append_printf (w, "; header line without colon (line %d)", h.first_other);
+	else if (h.first_other)
+		g_string_append (w, "; no blank line after header");
+	if (w->len) {
+		g_string_append (warn, warn->len ? w->str : w->str + 2);
 	}
-	return fields >= 1 && known >= 1 ? 1 : 0;
+	g_string_free (w, TRUE);
 }
 
 /* Whether a date text names its zone: a numeric offset or a zone name,
@@ -718,8 +866,13 @@ on_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer 
 	if (w->len)
 		g_string_append (w, "; ");
 	g_string_append (w, name);
-	if (item && *item && strlen (item) < 60 && g_utf8_validate (item, -1, NULL))
-		g_string_append_printf (w, " (%s)", item);
+	if (item && *item && strlen (item) < 60 && g_utf8_validate (item, -1, NULL)) {
+		/* GMime gives a bad header line with its line end. */
+		int n = (int) strlen (item);
+		while (n > 0 && (item[n - 1] == '\n' || item[n - 1] == '\r'))
+			n--;
+		g_string_append_printf (w, " (%.*s)", n, item);
+	}
 }
 
 static void
@@ -747,15 +900,42 @@ wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString
 		 GMimeParser *parser)
 {
 	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
+	/* GMime reads a byte-order mark as part of the first field's name, and
+	 * a leading blank line as the end of an empty header; without a blank
+	 * line before the body it drops the body's lines as bad headers.  It is
+	 * given the message from its first field on, and a blank line where the
+	 * body begins: the stored bytes stay as they are (wb_ingest_defects()
+	 * names each defect), the fields are read as a reader would. */
+	char *view = NULL;
+	size_t p = header_start (data, len, NULL, NULL);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	if (h.first_other && !h.header_after && h.fields > 0) {
+		size_t at = h.other_at;
+		view = g_malloc (len - p + 1);
+		memcpy (view, data + p, at - p);
+		view[at - p] = '\n';
+		memcpy (view + at - p + 1, data + at, len - at);
+		data = view;
+		len = len - p + 1;
+	} else {
+		data += p;
+		len -= p;
+	}
 	GMimeStream *s = wb_mem_stream (data, len);
-	GMimeParser *p = parser ? parser : g_mime_parser_new ();
-	g_mime_parser_init_with_stream (p, s);   /* resets all of the parser's state */
-	g_mime_parser_set_format (p, GMIME_FORMAT_MESSAGE);
-	GMimeMessage *msg = g_mime_parser_construct_message (p, opts);
+	GMimeParser *gp = parser ? parser : g_mime_parser_new ();
+	g_mime_parser_init_with_stream (gp, s);   /* resets all of the parser's state */
+	g_mime_parser_set_format (gp, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *msg = g_mime_parser_construct_message (gp, opts);
 	/* A kept parser holds on to S (never reading it again) until the next
 	 * message or until it is freed. */
 	if (!parser)
-		g_object_unref (p);
+		g_object_unref (gp);
 	g_object_unref (s);
+	/* The message may keep substreams of VIEW: it goes with the message. */
+	if (view && msg)
+		g_object_set_data_full (G_OBJECT (msg), "wb-view", view, g_free);
+	else
+		g_free (view);
 	return msg;
 }

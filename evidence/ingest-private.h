@@ -46,4 +46,8 @@ char *wb_local_day (const wb_trap_t *trap, int64_t epoch);
 GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
 			       GString *warnings, GMimeParser *parser);
 
+/* wb_ingest_sniff() on the first LEN bytes of a longer stream: unless
+ * AT_EOF, a last line without its line end is not judged. */
+int wb_ingest_sniff_part (const char *data, size_t len, gboolean at_eof);
+
 #endif

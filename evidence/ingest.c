@@ -194,6 +194,7 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 	g_string_truncate (w->warn, 0);
 	if (m->extra_warning)
 		g_string_append (w->warn, m->extra_warning);
+	wb_ingest_defects (data, m->len, w->warn);
 	/* Content-Length placed the message's end: its From_ lines are body. */
 	if (m->from_line && strcmp (m->split, "mboxcl-length") != 0)
 		wb_ingest_check_merged (data, m->len, w->warn);
@@ -1233,12 +1234,13 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 static void
 handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s, member_t *m, const void *prefix, size_t plen)
 {
-	rdbuf_t rb = { ing, as, s, g_byte_array_sized_new (2 * READ_CHUNK), 0, FALSE, 0, m };
+	/* Without AS and M, PREFIX is the whole stream (a member held in memory). */
+	rdbuf_t rb = { ing, as, s, g_byte_array_sized_new (MAX (plen, 2 * READ_CHUNK)), 0, !as && !m, 0, m };
 	if (plen)
 		g_byte_array_append (rb.buf, prefix, plen);
 	while (rb.buf->len < 8192 && fill (&rb))
 		;
-	int kind = wb_ingest_sniff ((const char *) rb.buf->data, rb.buf->len);
+	int kind = wb_ingest_sniff_part ((const char *) rb.buf->data, rb.buf->len, rb.eof);
 	if (rb.err == -1 && !ing->fatal)
 		src_mark (ing, s, "flagged", "%s: %s", damage_kind (read_error (as)), read_error (as));
 	if (kind == 0) {
@@ -1368,20 +1370,359 @@ member_cb (struct archive *a, void *data, const void **out)
 	return r;
 }
 
-static gboolean
-is_maildir_tmp (const char *name)
+/* ------------------------------------------- what a container remembers */
+
+/* Bytes of Maildir tmp/ members held per container until a cur/ or new/
+ * beside them, or the container's end, says what they are. */
+#define TMP_HOLD_MAX (16u << 20)
+
+/* A member whose outcome waits for a later member: a tmp/ file (HELD_TMP),
+ * or a hard link whose data comes later or never (HELD_LINK). */
+enum { HELD_TMP, HELD_LINK };
+typedef struct {
+	int kind;
+	src_t *s;
+	char *key;               /* HELD_TMP: the folder X of X/tmp/F; HELD_LINK: the name
+				  * of the file it is a link of */
+	GByteArray *data;        /* HELD_TMP: the member's bytes */
+	char hex[65];
+	int64_t size;
+} held_t;
+
+/* A member read, for the hard links that name it: by the 64-bit hash of
+ * its name (the name itself is checked in the case when a link names it),
+ * so a container of a million members costs some 70 MB with the table. */
+typedef struct {
+	guint64 key;
+	int64_t id;
+	const char *role, *format;
+} named_t;
+
+typedef struct {
+	GHashTable *maildirs;    /* X (owned) -> itself: X/cur/ or X/new/ seen */
+	GQueue held;             /* held_t *, in member order */
+	size_t held_bytes;
+	GHashTable *names;       /* &named_t.key -> named_t */
+	gboolean cpio;
+} cont_t;
+
+static guint64
+name_key (const char *name)
 {
-	/* .../tmp/FILE: a Maildir's tmp folder holds deliveries in progress. */
-	char **parts = g_strsplit (name, "/", -1);
-	int n = g_strv_length (parts);
-	gboolean tmp = n >= 3 && strcmp (parts[n - 2], "tmp") == 0 && *parts[n - 1] && *parts[n - 3];
-	g_strfreev (parts);
-	return tmp;
+	guint64 h = 14695981039346656037ULL;   /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *) name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	return h;
+}
+
+/* maildir(5): X/tmp/F is a delivery in progress only if X has cur/ or
+ * new/ too; the folder walker and archives read it alike.  X of a member
+ * named X/tmp/F (X may be empty: an archive made inside the Maildir), or
+ * NULL. */
+static char *
+maildir_tmp_folder (const char *name)
+{
+	const char *slash = strrchr (name, '/');
+	if (!slash || !slash[1])
+		return NULL;
+	size_t dl = (size_t) (slash - name);
+	if (dl < 3 || memcmp (slash - 3, "tmp", 3) != 0 || (dl > 3 && slash[-4] != '/'))
+		return NULL;
+	return g_strndup (name, dl >= 4 ? dl - 4 : 0);
+}
+
+static void held_free (held_t *h);
+static void member_end (wb_ingest_t *ing, cont_t *c, src_t *s, const char *hex, int64_t size,
+			const char *alias);
+
+static void
+held_skip_tmp (wb_ingest_t *ing, cont_t *c, held_t *h)
+{
+	h->s->format = "maildir";
+	src_mark (ing, h->s, "skipped", "Maildir tmp/ (delivery in progress)");
+	ing->st.skipped_members++;
+	member_end (ing, c, h->s, h->hex, h->size, NULL);
+}
+
+/* NAME (a member or a folder, DIR) is in the container: a cur/ or new/
+ * makes its parent a Maildir, and decides the tmp/ members held for it. */
+static void
+cont_note (wb_ingest_t *ing, cont_t *c, const char *name, gboolean dir)
+{
+	size_t n = strlen (name);
+	while (n && name[n - 1] == '/')
+		n--;
+	/* The folder holding NAME, or NAME itself for a folder. */
+	size_t end = n;
+	if (!dir) {
+		while (end && name[end - 1] != '/')
+			end--;
+		if (!end)
+			return;
+		end--;
+	}
+	if (end < 3)
+		return;
+	const char *last = name + end - 3;
+	if ((memcmp (last, "cur", 3) && memcmp (last, "new", 3)) || (end > 3 && last[-1] != '/'))
+		return;
+	char *x = g_strndup (name, end > 3 ? end - 4 : 0);
+	if (g_hash_table_contains (c->maildirs, x)) {
+		g_free (x);
+		return;
+	}
+	g_hash_table_add (c->maildirs, x);
+	for (GList *l = c->held.head; l;) {
+		GList *next = l->next;
+		held_t *h = l->data;
+		if (h->kind == HELD_TMP && strcmp (h->key, x) == 0) {
+			g_queue_delete_link (&c->held, l);
+			c->held_bytes -= h->data->len;
+			held_skip_tmp (ing, c, h);
+			held_free (h);
+			next = c->held.head;   /* member_end may have changed the queue */
+		}
+		l = next;
+	}
+}
+
+/* Copy the copies stored for source FROM (a member read before) to S, a
+ * hard link of it: each name is a location, and a copy for the trap its
+ * path names.  The bytes are read back from the case, one copy at a time,
+ * with the writer idle (drained) and so on the same open transaction. */
+static void
+copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
+{
+	typedef struct { int64_t raw; uint64_t offset; char *from_line; const char *split; } loc_t;
+	flush_batch (ing);
+	drain (ing);
+	if (ing->failed || ing->fatal)
+		return;
+	GArray *locs = g_array_new (FALSE, FALSE, sizeof (loc_t));
+	sqlite3_stmt *st = wb_case_stmt (ing->cs,
+		"SELECT l.raw_id, l.offset, l.from_line, l.split FROM locations l"
+		" WHERE l.source_id = ? ORDER BY l.offset");
+	int rc = SQLITE_ERROR;
+	if (st) {
+		sqlite3_bind_int64 (st, 1, from);
+		while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+			const char *fl = (const char *) sqlite3_column_text (st, 2);
+			const char *sp = (const char *) sqlite3_column_text (st, 3);
+			loc_t l = { sqlite3_column_int64 (st, 0), (uint64_t) sqlite3_column_int64 (st, 1),
+				    fl ? g_strdup (fl) : NULL, g_intern_string (sp ? sp : "whole") };
+			g_array_append_val (locs, l);
+		}
+		sqlite3_reset (st);
+	}
+	for (guint i = 0; i < locs->len && rc == SQLITE_DONE && !ing->fatal; i++) {
+		loc_t *l = &g_array_index (locs, loc_t, i);
+		drain (ing);   /* add_copy may have handed a batch to the writer */
+		st = wb_case_stmt (ing->cs, "SELECT bytes FROM raw WHERE id = ?");
+		if (!st) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_bind_int64 (st, 1, l->raw);
+		char *buf = NULL;
+		size_t len = 0;
+		if ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+			len = sqlite3_column_bytes (st, 0);
+			buf = g_malloc (len + 1);
+			if (len)
+				memcpy (buf, sqlite3_column_blob (st, 0), len);
+			rc = SQLITE_DONE;
+		} else {
+			rc = SQLITE_ERROR;
+		}
+		sqlite3_reset (st);
+		if (buf)
+			add_copy (ing, s, buf, len, l->offset, l->from_line,
+				  l->from_line ? strlen (l->from_line) : 0, l->split, NULL);
+		g_free (buf);
+	}
+	if (rc != SQLITE_DONE && !ing->fatal)
+		src_mark (ing, s, "flagged", "hard link: cannot read its copies back from the case: %s",
+			  sqlite3_errmsg (wb_case_db (ing->cs)));
+	for (guint i = 0; i < locs->len; i++)
+		g_free (g_array_index (locs, loc_t, i).from_line);
+	g_array_free (locs, TRUE);
+}
+
+/* S is a hard link of the member named TARGET, whose copies are in
+ * source T: take them, or say why there are none. */
+static void
+link_resolve (wb_ingest_t *ing, src_t *s, const named_t *t, const char *target, const char *data_name)
+{
+	const char *what = data_name ? data_name : target;
+	s->format = t->format;
+	if (strcmp (t->role, "message") && strcmp (t->role, "mailbox")) {
+		/* Not mail, or a container whose members are recorded under the
+		 * name that held its data: nothing to copy. */
+		ing->st.skipped_members += strcmp (t->role, "not-mail") != 0;
+		src_mark (ing, s, strcmp (t->role, "not-mail") ? "skipped" : "not-mail",
+			  "hard link to '%s' (%s): read under that name", what, t->role);
+		return;
+	}
+	copy_from_source (ing, s, t->id);
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		return;
+	s->role = t->role;
+	g_free (s->reason);
+	s->reason = data_name ? g_strdup_printf ("hard link: its data came with '%s'", data_name)
+		: g_strdup_printf ("hard link to '%s'", target);
+}
+
+/* The member named NAME whose source row is ID: in the case, so that
+ * a 64-bit hash that matched is checked against the name. */
+static gboolean
+source_named (wb_ingest_t *ing, int64_t id, const char *name)
+{
+	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT name = ? FROM sources WHERE id = ?");
+	if (!st)
+		return FALSE;
+	sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, 2, id);
+	gboolean ok = sqlite3_step (st) == SQLITE_ROW && sqlite3_column_int (st, 0);
+	sqlite3_reset (st);
+	return ok;
+}
+
+static const named_t *
+cont_lookup (wb_ingest_t *ing, cont_t *c, const char *name)
+{
+	guint64 k = name_key (name);
+	const named_t *t = g_hash_table_lookup (c->names, &k);
+	if (!t)
+		return NULL;
+	flush_batch (ing);
+	drain (ing);   /* its source row is written */
+	return source_named (ing, t->id, name) ? t : NULL;
+}
+
+/* S (finished, with copies) is known by NAME from now on; hard links held
+ * for NAME take its copies.  DATA_NAME: S's own name when NAME is another
+ * name of it (cpio gives the data with a file's last name). */
+static void
+cont_name (wb_ingest_t *ing, cont_t *c, src_t *s, const char *name, const char *data_name)
+{
+	named_t *t = g_new (named_t, 1);
+	t->key = name_key (name);
+	t->id = s->id;
+	t->role = s->role;
+	t->format = s->format;
+	g_hash_table_replace (c->names, &t->key, t);
+	for (GList *l = c->held.head; l;) {
+		GList *next = l->next;
+		held_t *h = l->data;
+		if (h->kind == HELD_LINK && strcmp (h->key, name) == 0) {
+			g_queue_delete_link (&c->held, l);
+			link_resolve (ing, h->s, t, name,
+				      data_name && strcmp (h->s->name, name) == 0 ? data_name : NULL);
+			member_end (ing, c, h->s, NULL, -1, NULL);
+			held_free (h);
+			next = c->held.head;   /* member_end may have changed the queue */
+		}
+		l = next;
+	}
+}
+
+/* The end of member S: counts, its source row, and its name for hard
+ * links (and ALIAS, the name it is a hard link of, if any). */
+static void
+member_end (wb_ingest_t *ing, cont_t *c, src_t *s, const char *hex, int64_t size, const char *alias)
+{
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		ing->st.flagged++;
+	else if (s->role && strcmp (s->role, "not-mail") == 0)
+		ing->st.not_mail++;
+	if (!s->format)
+		s->format = "unknown";
+	if (!s->role)
+		s->role = "not-mail";
+	src_push (ing, s, IT_SOURCE_END, size, hex);
+	/* A link of a link names the first: links are never targets. */
+	if (c && !ing->fatal && strcmp (s->format, "hardlink") != 0 && (!s->reason ||
+	    strncmp (s->reason, "hard link", 9) != 0)) {
+		cont_name (ing, c, s, s->name, NULL);
+		if (alias)
+			cont_name (ing, c, s, alias, s->name);
+	}
+}
+
+static void
+held_free (held_t *h)
+{
+	if (!h)
+		return;
+	src_free (h->s);
+	g_free (h->key);
+	if (h->data)
+		g_byte_array_free (h->data, TRUE);
+	g_free (h);
+}
+
+/* A tmp/ member held to the container's end with no cur/ or new/ beside
+ * it: not a Maildir's tmp/, so a file like any other. */
+static void
+held_read_tmp (wb_ingest_t *ing, cont_t *c, held_t *h)
+{
+	src_t *s = h->s;
+	const char *d = (const char *) h->data->data;
+	size_t n = h->data->len;
+	if (n == 0) {
+		s->format = "empty";
+		src_mark (ing, s, "not-mail", "empty");
+	} else if (looks_packed (d, n)) {
+		struct archive *b = archive_new (FALSE);
+		archive_read_open_memory (b, d, n);
+		arch_t child = { b, 0, NULL };
+		process_archive (ing, &child, s);
+		archive_read_free (b);
+	} else {
+		handle_plain (ing, NULL, s, NULL, d, n);
+	}
+	if (s->role && (!strcmp (s->role, "message") || !strcmp (s->role, "mailbox") ||
+			!strcmp (s->role, "container"))) {
+		g_free (s->reason);
+		s->reason = g_strdup ("read: no cur/ or new/ beside tmp/ (not a Maildir)");
+	}
+	member_end (ing, c, s, h->hex, h->size, NULL);
+}
+
+/* The container's end: what is still held is decided. */
+static void
+cont_end (wb_ingest_t *ing, cont_t *c)
+{
+	held_t *h;
+	while ((h = g_queue_pop_head (&c->held))) {
+		if (ing->fatal) {
+			held_free (h);
+			continue;
+		}
+		if (h->kind == HELD_TMP) {
+			c->held_bytes -= h->data->len;
+			held_read_tmp (ing, c, h);
+		} else if (strcmp (h->s->name, h->key) == 0) {
+			/* cpio's first name of a hard-linked file, size 0: no later
+			 * name brought the data, so the file was empty. */
+			h->s->format = "empty";
+			src_mark (ing, h->s, "not-mail", "empty (hard-linked: no other name of it holds data)");
+			member_end (ing, c, h->s, NULL, -1, NULL);
+		} else {
+			h->s->format = "hardlink";
+			src_mark (ing, h->s, "flagged", "hard link to '%s': no member of the archive holds its data",
+				  h->key);
+			member_end (ing, c, h->s, NULL, -1, NULL);
+		}
+		held_free (h);
+	}
+	g_hash_table_destroy (c->maildirs);
+	g_hash_table_destroy (c->names);
 }
 
 /* Read the current entry E of the archive AS as the member source. */
 static void
-handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *parent)
+handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *parent, cont_t *c)
 {
 	const char *raw_name = archive_entry_pathname_utf8 (e);
 	if (!raw_name)
@@ -1395,8 +1736,42 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 	gboolean hashed = FALSE;
 	struct archive *b = NULL;
 	GByteArray *mem = NULL;
+	char *tmp_x = NULL;
+	const char *raw_link = archive_entry_hardlink_utf8 (e);
+	if (!raw_link)
+		raw_link = archive_entry_hardlink (e);
+	char *link = raw_link ? escape_name (raw_link) : NULL;
+	gboolean has_data = archive_entry_size_is_set (e) && archive_entry_size (e) > 0;
 
 	src_push (ing, s, IT_SOURCE_BEGIN, -1, NULL);
+	cont_note (ing, c, name, FALSE);
+	/* A hard link: another name of a file.  In a tar its data came with
+	 * the first name; in a cpio (newc) with the last, and the names before
+	 * it are size 0 (the first without a link name).  Links wait for the
+	 * name that holds the data when it is still to come. */
+	if (link && !has_data) {
+		const named_t *t = cont_lookup (ing, c, link);
+		if (t) {
+			link_resolve (ing, s, t, link, NULL);
+		} else {
+			held_t *h = g_new0 (held_t, 1);
+			h->kind = HELD_LINK;
+			h->s = s;
+			h->key = g_strdup (link);
+			g_queue_push_tail (&c->held, h);
+			s = NULL;
+		}
+		goto done;
+	}
+	if (c->cpio && type == AE_IFREG && !link && !has_data && archive_entry_nlink (e) > 1) {
+		held_t *h = g_new0 (held_t, 1);
+		h->kind = HELD_LINK;
+		h->s = s;
+		h->key = g_strdup (name);
+		g_queue_push_tail (&c->held, h);
+		s = NULL;
+		goto done;
+	}
 	if (type != AE_IFREG) {
 		s->format = "special";
 		src_mark (ing, s, "skipped", "not a regular file");
@@ -1408,7 +1783,8 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 		src_mark (ing, s, "flagged", "encrypted member");
 		goto done;
 	}
-	if (is_maildir_tmp (name)) {
+	tmp_x = maildir_tmp_folder (name);
+	if (tmp_x && g_hash_table_contains (c->maildirs, tmp_x)) {
 		s->format = "maildir";
 		src_mark (ing, s, "skipped", "Maildir tmp/ (delivery in progress)");
 		ing->st.skipped_members++;
@@ -1416,6 +1792,39 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 		goto drain;
 	}
 	hashed = TRUE;
+	if (tmp_x) {
+		/* X/tmp/F before any X/cur/ or X/new/: held (up to TMP_HOLD_MAX
+		 * for the container) until one shows up or the container ends. */
+		mem = g_byte_array_new ();
+		ssize_t r = 1;
+		while (c->held_bytes + mem->len <= TMP_HOLD_MAX && (r = member_read (&m, m.buf, READ_CHUNK)) > 0)
+			g_byte_array_append (mem, (guint8 *) m.buf, r);
+		if (r < 0)
+			goto drain;
+		if (r == 0) {
+			held_t *h = g_new0 (held_t, 1);
+			h->kind = HELD_TMP;
+			h->s = s;
+			h->key = tmp_x;
+			h->data = mem;
+			h->size = (int64_t) m.size;
+			unsigned char md[32];
+			EVP_DigestFinal_ex (m.ctx, md, NULL);
+			wb_digest_hex (md, h->hex);
+			c->held_bytes += mem->len;
+			g_queue_push_tail (&c->held, h);
+			s = NULL;
+			tmp_x = NULL;
+			mem = NULL;
+			goto done;
+		}
+		/* Too much held: read it now, as if no cur/ or new/ were to come,
+		 * and say so. */
+		handle_plain (ing, as, s, &m, mem->data, mem->len);
+		src_mark (ing, s, "flagged", "Maildir tmp/ not decided (over %u MiB of tmp/ held before"
+			  " a cur/ or new/ beside it): read as delivered", TMP_HOLD_MAX >> 20);
+		goto drain;
+	}
 	/* Peek: a 7z inside a container needs seeking, so it is held in memory. */
 	ssize_t r = member_read (&m, m.buf, READ_CHUNK);
 	if (r < 0)
@@ -1468,23 +1877,17 @@ drain:
 	}
 
 done:
-	if (s->role && strcmp (s->role, "flagged") == 0)
-		ing->st.flagged++;
-	else if (s->role && strcmp (s->role, "not-mail") == 0)
-		ing->st.not_mail++;
-	if (!s->format)
-		s->format = "unknown";
-	if (!s->role)
-		s->role = "not-mail";
-	{
+	if (s) {
 		char hex[65] = "";
 		if (hashed && !m.err) {
 			unsigned char md[32];
 			EVP_DigestFinal_ex (m.ctx, md, NULL);
 			wb_digest_hex (md, hex);
 		}
-		src_push (ing, s, IT_SOURCE_END, hashed && !m.err ? (int64_t) m.size : -1, hex);
+		member_end (ing, c, s, hex, hashed && !m.err ? (int64_t) m.size : -1, has_data ? link : NULL);
 	}
+	g_free (tmp_x);
+	g_free (link);
 	if (b)
 		archive_read_free (b);
 	if (mem)
@@ -1531,24 +1934,34 @@ process_archive (wb_ingest_t *ing, arch_t *as, src_t *s)
 			  ing->o.max_depth);
 		return;
 	}
+	cont_t c = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL), G_QUEUE_INIT, 0,
+		     g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free),
+		     strcmp (s->format, "cpio") == 0 };
 	for (;;) {
 		if (ing->fatal)
-			return;
+			break;
 		if (archive_entry_filetype (e) != AE_IFDIR)
-			handle_member (ing, as, e, s);
+			handle_member (ing, as, e, s, &c);
+		else {
+			const char *dn = archive_entry_pathname (e);
+			char *d = escape_name (dn ? dn : "");
+			cont_note (ing, &c, d, TRUE);
+			g_free (d);
+		}
 		if (ing->fatal || (s->reason && strcmp (s->role, "flagged") == 0 && as->guard))
-			return;
+			break;
 		r = archive_read_next_header (as->a, &e);
 		if (r == ARCHIVE_EOF)
-			return;
+			break;
 		if (r < ARCHIVE_WARN) {
 			const char *err = archive_error_string (as->a);
 			if (!err)
 				err = "unreadable";
 			src_mark (ing, s, "flagged", "%s: %s", damage_kind (err), err);
-			return;
+			break;
 		}
 	}
+	cont_end (ing, &c);
 }
 
 /* --------------------------------------------------------- top level */

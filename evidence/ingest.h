@@ -117,6 +117,13 @@ wb_status_t wb_ingest_assign_traps (wb_case_t *cs, gboolean *moved);
  * for tests. */
 int wb_ingest_sniff (const char *data, size_t len);
 
+/* Append to WARN ('; '-separated) the defects of the message DATA (LEN
+ * bytes) that ingest keeps as a copy with status malformed: "NUL byte at
+ * offset N", "leading byte-order mark", "leading blank line", "obsolete
+ * header syntax (line N)", "header line without colon (line N)", "no blank
+ * line after header".  Exposed for tests. */
+void wb_ingest_defects (const char *data, size_t len, GString *warn);
+
 /* The date form of an mbox From_ line: "From ", a sender (which may hold
  * spaces) and a date, which ends the line (ctime's form with a weekday may
  * have more after its year).  An mbox splits at the lines whose form is its

@@ -13,6 +13,9 @@
 #include "analyze.h"
 #include "rules.h"
 
+/* Notes naming the files and members that gave no copy, at most. */
+#define NOTES_MAX 20
+
 static gboolean
 parse_size (const char *s, uint64_t *out)
 {
@@ -74,6 +77,20 @@ print_summary (wb_ctx_t *ctx, int64_t run, const wb_ingest_stats_t *s)
 	fprintf (o, "not mail:   %" G_GUINT64_FORMAT "\n", s->not_mail);
 	fprintf (o, "skipped:    %" G_GUINT64_FORMAT "\n", s->skipped_members);
 	fprintf (o, "flagged:    %" G_GUINT64_FORMAT "\n", s->flagged);
+	/* Copies kept with a defect or a parser warning (messages.warnings). */
+	sqlite3_stmt *mf = wb_case_stmt (ctx->cs,
+		"SELECT count(*), count(DISTINCT m.id) FROM locations l JOIN sources s ON s.id = l.source_id"
+		" JOIN messages m ON m.id = l.message WHERE s.run = ? AND m.status = 'malformed'");
+	if (mf) {
+		sqlite3_bind_int64 (mf, 1, run);
+		if (sqlite3_step (mf) == SQLITE_ROW) {
+			int n = sqlite3_column_int (mf, 0);
+			fprintf (o, "malformed:  %d %s kept with a defect (%d distinct;"
+				 " 'messages --status malformed' lists them)\n", n, n == 1 ? "copy" : "copies",
+				 sqlite3_column_int (mf, 1));
+		}
+		sqlite3_reset (mf);
+	}
 	/* Flagged by reason: the reason up to its first ':' ("truncated: ..."). */
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1)"
@@ -238,15 +255,29 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_progress_free (pb);
 	wb_rules_ingest_free (ri);
 
-	/* One note per flagged or skipped item of this run. */
+	/* A note for each file or member of this run that yielded no copy (not
+	 * mail, skipped) or was flagged, with why: the first NOTES_MAX, then
+	 * how many more and how to list them. */
 	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT role, chain, reason FROM sources WHERE run = ?"
-					    " AND role IN ('flagged', 'skipped') ORDER BY id");
+					    " AND role IN ('flagged', 'skipped', 'not-mail') ORDER BY id");
 	if (q) {
+		int more = 0, shown = 0;
 		sqlite3_bind_int64 (q, 1, run);
-		while (sqlite3_step (q) == SQLITE_ROW)
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			if (shown++ >= NOTES_MAX) {
+				more++;
+				continue;
+			}
 			wb_note ("%s '%s': %s", sqlite3_column_text (q, 0), sqlite3_column_text (q, 1),
 				 sqlite3_column_text (q, 2));
+		}
 		sqlite3_reset (q);
+		if (more) {
+			wb_note ("and %d more not mail, skipped or flagged", more);
+			wb_hint ("list them all: workbench sql %s \"SELECT role, chain, reason FROM sources"
+				 " WHERE run = %" G_GINT64_FORMAT " AND role IN ('flagged', 'skipped', 'not-mail')"
+				 " ORDER BY id\"", ctx->case_path ? ctx->case_path : "CASE", run);
+		}
 	}
 	char *detail = g_strdup_printf ("sources=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT
 					" copies=%" G_GUINT64_FORMAT " added=%" G_GUINT64_FORMAT
@@ -258,6 +289,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	wb_status_t st2 = wb_case_run_end (cs, run, detail);
 	g_free (detail);
 	print_summary (ctx, run, &counts);
+	/* No input gave a single copy (and none was complete already): the
+	 * command did not do what it was asked. */
+	gboolean nothing = !st && counts.copies == 0 && counts.skipped == 0;
 	if (timing) {
 		fprintf (stderr, "timing: read, parse, analyse and store %.2f s, campaigns %.2f s,"
 			 " rule findings %.2f s", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
@@ -289,5 +323,11 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	if (st2)
 		return wb_fail_case (ctx, st2);
+	if (nothing) {
+		wb_error ("no message copy found in %s", argc - optind == 1 ? "the input" : "any input");
+		wb_hint ("the notes above say what each file was; ingest reads mbox, Maildir, .eml and"
+			 " archives of them");
+		return WB_EXIT_FAIL;
+	}
 	return WB_EXIT_OK;
 }

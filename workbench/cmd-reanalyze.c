@@ -3,6 +3,7 @@
 #include "wb.h"
 #include "analyze.h"
 #include "rules.h"
+#include "ingest-private.h"
 
 /* 'reanalyze CASE': run analysis again over every stored copy, from its raw
  * bytes, then regroup campaigns.  Parse and analysis (pure, thread-safe) run
@@ -44,15 +45,17 @@ work (gpointer data, gpointer user)
 	shared_t *sh = user;
 	gsize len = 0;
 	const char *raw = g_bytes_get_data (it->raw, &len);
-	GMimeStream *stream = wb_mem_stream (raw, len);
-	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-	GMimeMessage *msg = g_mime_parser_construct_message (parser, NULL);
+	/* Parsed as ingest parses it (a byte-order mark, leading blank lines,
+	 * no blank line before the body), so the analysis is ingest's. */
+	GMimeParserOptions *po = g_mime_parser_options_new ();
+	GString *warn = g_string_new (NULL);
+	GMimeMessage *msg = wb_ingest_parse (raw, len, po, warn, NULL);
 	wb_analyze_ctx_t actx = { it->trap, it->hosts };
 	wb_analysis_t *a = wb_analyze (msg, raw, len, &actx);
 	if (msg)
 		g_object_unref (msg);
-	g_object_unref (parser);
-	g_object_unref (stream);
+	g_string_free (warn, TRUE);
+	g_mime_parser_options_free (po);
 	g_mutex_lock (&sh->lock);
 	it->a = a;
 	it->done = TRUE;

@@ -41,14 +41,16 @@ cd "$T" || exit 1
 # Decompression bombs: 1 GiB of zeros; the guard stops after 16 MiB.
 fresh b.case
 start=$(date +%s)
-expect_rc "gzip bomb: exit 0" 0 wb ingest b.case bad/bomb.gz bad/bomb.tar.gz
+# No input gave a copy: recorded, then exit 1 (issue 14: ingest fails when
+# nothing was found).
+expect_rc "gzip bomb: recorded, exit 1 (no copy)" 1 wb ingest b.case bad/bomb.gz bad/bomb.tar.gz
 expect_eq "gzip bomb: stopped early" "yes" "$([ $(($(date +%s) - start)) -lt 10 ] && echo yes)"
 expect_eq "gzip bombs flagged" "bad/bomb.gz|decompression bomb (ratio over limit)
 bad/bomb.tar.gz|decompression bomb (ratio over limit)
 bad/bomb.tar.gz!zeros|decompression bomb (ratio over limit)" \
 	"$(q b.case "SELECT chain || '|' || reason FROM sources WHERE role = 'flagged' ORDER BY id")"
 fresh b2.case
-expect_rc "byte budget" 0 wb ingest b2.case --max-total 1M --max-ratio 100000 bad/bomb.gz
+expect_rc "byte budget: exit 1 (no copy)" 1 wb ingest b2.case --max-total 1M --max-ratio 100000 bad/bomb.gz
 expect_eq "byte budget flagged" "decompression budget exceeded" "$(q b2.case "SELECT reason FROM sources")"
 
 # Nesting: 8 containers are read, a 9th is flagged.
@@ -71,7 +73,7 @@ expect_rc "bad size option" 2 wb ingest s.case --max-message-size lots bad/big.m
 printf 'From: a@spam.example\nSubject: x\n\nbody\n' > e.eml
 bsdtar --format zip --options zip:encryption=zipcrypt --passphrase secret -cf enc.zip e.eml
 fresh e.case
-expect_rc "encrypted zip: exit 0" 0 wb ingest e.case enc.zip
+expect_rc "encrypted zip: recorded, exit 1 (no copy)" 1 wb ingest e.case enc.zip
 expect_eq "encrypted member flagged" "enc.zip!e.eml|encrypted member" \
 	"$(q e.case "SELECT chain || '|' || reason FROM sources WHERE role = 'flagged'")"
 

@@ -288,8 +288,64 @@ Test (sniff, by_content)
 	cr_assert_eq (wb_ingest_sniff (readme, strlen (readme)), 0);
 	cr_assert_eq (wb_ingest_sniff (http, strlen (http)), 0);
 	cr_assert_eq (wb_ingest_sniff (unknown_only, strlen (unknown_only)), 0);
-	cr_assert_eq (wb_ingest_sniff ("Subject: x\0y", 12), 0);
+	/* A header block is mail whatever bytes follow (a NUL in a body). */
+	cr_assert_eq (wb_ingest_sniff ("Subject: x\0y", 12), 1);
+	cr_assert_eq (wb_ingest_sniff ("\0\0\0\0", 4), 0);
 	cr_assert_eq (wb_ingest_sniff ("", 0), 0);
+}
+
+/* Issue 14, item 3: messages with defects are mail; what is not mail stays so. */
+Test (sniff, defects)
+{
+	const char *obs = "From: a@b\nX-Mailer : x\nSubject: s\n\nbody\n";
+	const char *nocolon = "From: a@b\nno colon here\nSubject: s\n\nbody\n";
+	const char *noblank = "From: a@b\nSubject: s\nbody text\n";
+	const char *bom = "\xEF\xBB\xBF" "From: a@b\nSubject: s\n\nbody\n";
+	const char *blank = "\r\n\r\nFrom: a@b\r\nSubject: s\r\n\r\nbody\r\n";
+	const char *prose = "Subject: minutes\nWe met.\n";
+	cr_assert_eq (wb_ingest_sniff (obs, strlen (obs)), 1);
+	cr_assert_eq (wb_ingest_sniff (nocolon, strlen (nocolon)), 1);
+	cr_assert_eq (wb_ingest_sniff (noblank, strlen (noblank)), 1);
+	cr_assert_eq (wb_ingest_sniff (bom, strlen (bom)), 1);
+	cr_assert_eq (wb_ingest_sniff (blank, strlen (blank)), 1);
+	cr_assert_eq (wb_ingest_sniff (prose, strlen (prose)), 0);
+	/* The first buffer of a longer stream ends inside a field name: the
+	 * incomplete line is not judged. */
+	const char *cut = "From: a@b\nX-Bounda";
+	cr_assert_eq (wb_ingest_sniff_part (cut, strlen (cut), FALSE), 1);
+	/* Its first line incomplete: nothing to judge by, not mail. */
+	cr_assert_eq (wb_ingest_sniff_part ("X-Bounda", 8, FALSE), 0);
+}
+
+static char *
+defects (const char *data, size_t len)
+{
+	GString *w = g_string_new (NULL);
+	wb_ingest_defects (data, len, w);
+	return g_string_free (w, FALSE);
+}
+
+Test (sniff, defect_warnings)
+{
+	char *w;
+	static const char nul[] = "From: a@b\n\nab\0c\n";
+	cr_assert_str_eq (w = defects (nul, sizeof nul - 1), "NUL byte at offset 13");
+	g_free (w);
+	cr_assert_str_eq (w = defects ("From: a@b\nX-Mailer : x\n\nb\n", 26), "obsolete header syntax (line 2)");
+	g_free (w);
+	cr_assert_str_eq (w = defects ("From: a@b\nzzz\nTo: c@d\n\nb\n", 25), "header line without colon (line 2)");
+	g_free (w);
+	cr_assert_str_eq (w = defects ("From: a@b\nSubject: s\nbody: text\nmore\n", 37), "no blank line after header");
+	g_free (w);
+	cr_assert_str_eq (w = defects ("\xEF\xBB\xBF\nFrom: a@b\n\nb\n", 17), "leading byte-order mark; leading blank line");
+	g_free (w);
+	/* Headers up to the end, no body: no defect. */
+	cr_assert_str_eq (w = defects ("From: a@b\nSubject: s\n", 21), "");
+	g_free (w);
+	GString *g = g_string_new ("truncated");
+	wb_ingest_defects (nul, sizeof nul - 1, g);
+	cr_assert_str_eq (g->str, "truncated; NUL byte at offset 13");
+	g_string_free (g, TRUE);
 }
 
 /* Five messages, each matched a different way. */
