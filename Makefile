@@ -56,11 +56,12 @@ EVIDENCE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard evidence/*.c)) \
 	$(patsubst $(B)/%.c,$(B)/obj/%.o,$(GEN_SRC))
 ENGINE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard workbench/engine/*.c))
 REPORTS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard reports/*.c))
-CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(filter-out workbench/cli/main.c,$(wildcard workbench/cli/*.c)))
+# workbench.c holds main(); the rest of the program is a library the tests link.
+CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(filter-out workbench/cli/workbench.c,$(wildcard workbench/cli/*.c)))
 $(EVIDENCE_OBJ): LAYER_INC := $(EVIDENCE_INC)
 $(ENGINE_OBJ): LAYER_INC := $(ENGINE_INC)
 $(REPORTS_OBJ): LAYER_INC := $(REPORTS_INC)
-$(CLI_OBJ) $(B)/obj/workbench/cli/main.o: LAYER_INC := $(CLI_INC)
+$(CLI_OBJ) $(B)/obj/workbench/cli/workbench.o: LAYER_INC := $(CLI_INC)
 # Highest layer first, as the linker wants them.
 LIBS := $(B)/libcli.a $(B)/libreports.a $(B)/libengine.a $(B)/libevidence.a
 HEADERS := $(wildcard evidence/*.h workbench/*/*.h reports/*.h)
@@ -76,7 +77,7 @@ BIN ?= $(B)/workbench
 
 all: $(BIN)
 
-$(BIN): $(B)/obj/workbench/cli/main.o $(LIBS)
+$(BIN): $(B)/obj/workbench/cli/workbench.o $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
