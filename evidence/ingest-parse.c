@@ -103,8 +103,7 @@ wb_ingest_sniff (const char *data, size_t len)
 			ll--;
 		/* A line that starts with a bare CR is a blank line ended by a
 		 * lone CR (mixed line endings): the end of the header block too.
-		 * Without this such a message was recorded as not-mail (hardening,
-		 * issue 8: tests/gen/gen-hostile.py mixed.eml). */
+		 * (tests/gen/gen-hostile.py mixed.eml). */
 		if (ll == 0 || data[p] == '\r')
 			break;
 		if (data[p] == ' ' || data[p] == '\t') {
