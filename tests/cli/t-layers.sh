@@ -58,6 +58,13 @@ for l in $layers; do
 	[ "$l" = cli ] || [ "$above" -gt 0 ] || t_fail "$l has headers above it to try"
 done
 
+# Each layer states its contract in a README.md that the top README links.
+for l in $layers; do
+	d=$(dir_of "$l")
+	expect_eq "$d has a README.md linked from the top README" "yes" \
+		"$([ -s "$d/README.md" ] && grep -qF "]($d/README.md)" README.md && echo yes || echo no)"
+done
+
 # A path in an include ("../cli/wb.h") would get round the include paths.
 expect_eq "no include names a folder" "" \
 	"$(grep -n '#[[:space:]]*include[[:space:]]*"[^"]*/' evidence/*.[ch] workbench/*/*.[ch] reports/*.[ch])"

@@ -1,5 +1,5 @@
 /* The damages engine: from findings in the case to dollars per statute.
- * Contract between the engine (workbench/damages*.c) and its consumers (the
+ * Contract between the engine (workbench/engine/damages.c) and its consumers (the
  * damages command, the report writer in reports/, the shell).  Money is
  * integer cents everywhere. */
 #ifndef WB_DAMAGES_H
