@@ -32,44 +32,76 @@ TEST_LIBS := $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-ALL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DWB_VERSION='"$(VERSION)"' \
-	-I. -Ievidence -Ireports -Iworkbench -I$(B) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DWB_VERSION='"$(VERSION)"' \
+	$(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-EVIDENCE_SRC := $(wildcard evidence/*.c)
-REPORTS_SRC := $(wildcard reports/*.c)
-WB_SRC := $(filter-out workbench/main.c,$(wildcard workbench/*.c))
+# Four layers, each an archive compiled with the include paths of itself and
+# the layers below it only, so an include from a higher layer into a lower
+# one does not compile (tests/cli/t-layers.sh proves it):
+#   evidence/          ingest, analysis, the case store (and the embedded
+#                      schema and templates)
+#   workbench/engine/  statutes, rules, damages, attribution, output formats
+#   reports/           the exhibits: xlsx, charts, PDF, manifest
+#   workbench/cli/     the program: commands, the shell, main()
+EVIDENCE_INC := -Ievidence
+ENGINE_INC := $(EVIDENCE_INC) -Iworkbench/engine
+REPORTS_INC := $(ENGINE_INC) -Ireports
+CLI_INC := $(REPORTS_INC) -Iworkbench/cli
+# Tests, tools and fuzz harnesses see every layer.
+ALL_CFLAGS := $(BASE_CFLAGS) $(CLI_INC)
+
 GEN_SRC := $(B)/schema-sql.c $(B)/templates-data.c
-LIB_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(EVIDENCE_SRC) $(REPORTS_SRC) $(WB_SRC)) \
+EVIDENCE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard evidence/*.c)) \
 	$(patsubst $(B)/%.c,$(B)/obj/%.o,$(GEN_SRC))
+ENGINE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard workbench/engine/*.c))
+REPORTS_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard reports/*.c))
+# workbench.c holds main(); the rest of the program is a library the tests link.
+CLI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(filter-out workbench/cli/workbench.c,$(wildcard workbench/cli/*.c)))
+$(EVIDENCE_OBJ): LAYER_INC := $(EVIDENCE_INC)
+$(ENGINE_OBJ): LAYER_INC := $(ENGINE_INC)
+$(REPORTS_OBJ): LAYER_INC := $(REPORTS_INC)
+$(CLI_OBJ) $(B)/obj/workbench/cli/workbench.o: LAYER_INC := $(CLI_INC)
+# Highest layer first, as the linker wants them.
+LIBS := $(B)/libcli.a $(B)/libreports.a $(B)/libengine.a $(B)/libevidence.a
+HEADERS := $(wildcard evidence/*.h workbench/*/*.h reports/*.h)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 TEMPLATE_FILES := $(sort $(wildcard templates/*/*.ini templates/*/*.txt templates/*/*.conf))
 
-.PHONY: all check demo bench install deps print-deb-packages clean unit tools fuzz fuzz-harnesses check-asan
+.PHONY: all check demo bench install deps print-deb-packages print-layer-cc clean unit tools fuzz fuzz-harnesses check-asan
 
 BIN ?= $(B)/workbench
 
 all: $(BIN)
 
-$(BIN): $(B)/obj/workbench/main.o $(B)/libwb.a
+$(BIN): $(B)/obj/workbench/cli/workbench.o $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
-$(B)/libwb.a: $(LIB_OBJ)
+$(B)/libevidence.a: $(EVIDENCE_OBJ)
+$(B)/libengine.a: $(ENGINE_OBJ)
+$(B)/libreports.a: $(REPORTS_OBJ)
+$(B)/libcli.a: $(CLI_OBJ)
+$(LIBS):
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(B)/obj/%.o: %.c $(wildcard */*.h) $(B)/.dir
+$(B)/obj/%.o: %.c $(HEADERS) $(B)/.dir
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(LAYER_INC) -c -o $@ $<
 
 $(B)/obj/%.o: $(B)/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(BASE_CFLAGS) $(LAYER_INC) -c -o $@ $<
+
+# The compiler command for one layer's sources (LAYER=evidence, engine,
+# reports or cli), for tests/cli/t-layers.sh.
+print-layer-cc:
+	@echo $(CC) $(BASE_CFLAGS) $($(shell echo $(LAYER) | tr a-z A-Z)_INC)
 
 # The schema and the templates are compiled into the binary, so a case can
 # always be created and a statute set always found, wherever it is installed.
@@ -82,15 +114,15 @@ $(B)/templates-data.c: $(TEMPLATE_FILES) .ci/embed.sh $(B)/.dir
 $(B)/.dir:
 	$(Q)mkdir -p $(B) && touch $@
 
-$(B)/tests/%: tests/unit/%.c $(B)/libwb.a
+$(B)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(B)/libwb.a $(LDLIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) $(TEST_LIBS)
 
-$(B)/tools/%: tests/tools/%.c $(B)/libwb.a
+$(B)/tools/%: tests/tools/%.c $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libwb.a $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 # LD_PRELOAD shims for fault injection (tests/shim/*.c, e.g. disk full).
 SHIM_SRC := $(wildcard tests/shim/*.c)
@@ -138,14 +170,14 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer
 fuzz: deps
 	@$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 		CFLAGS="-O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link" BIN=build-fuzz/workbench \
-		build-fuzz/libwb.a fuzz-harnesses
+		fuzz-harnesses
 	@sh tests/fuzz/run.sh
 
 fuzz-harnesses: $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRC))
 
-$(B)/fuzz-%: tests/fuzz/fuzz-%.c $(B)/libwb.a
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c $(LIBS)
 	@$(if $(Q),echo "  FUZZ    $@")
-	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/libwb.a $(LDLIBS) $(FUZZ_SAN)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS) $(LDLIBS) $(FUZZ_SAN)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/workbench

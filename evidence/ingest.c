@@ -1062,7 +1062,7 @@ split_stream (rdbuf_t *rb, gboolean mbox)
 	/* Bytes before this index (from pos on) are known to hold no '\n': a
 	 * long line is searched once, not again after every fill.  Without it
 	 * a line of N bytes cost N^2 / 64 KiB (a 10 MB header took 45 s under
-	 * ASan; hardening, issue 8: gen-hostile.py bigheader.eml). */
+	 * ASan: gen-hostile.py bigheader.eml). */
 	size_t no_nl = 0;
 
 	if (mbox) {
@@ -2273,7 +2273,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	 * delivered to, a copy in progress) would store copies that are not
 	 * the bytes of the SHA-256 recorded for it: roll the source back and
 	 * say so.  Any write changes ctime; size, mtime and the inode are
-	 * compared too (hardening, issue 8; tests/cli/t-ingest-change.sh). */
+	 * compared too (tests/cli/t-ingest-change.sh). */
 	struct stat now;
 	gboolean changed = stat (path, &now) != 0 || now.st_ino != ing->top_sb.st_ino ||
 		now.st_dev != ing->top_sb.st_dev || now.st_size != ing->top_sb.st_size ||

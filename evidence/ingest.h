@@ -28,7 +28,7 @@
 #define WB_INGEST_INDEX_REBUILD_MIN 1000000    /* artifact rows: see wb_ingest_opts_t */
 
 /* Findings made from each new copy's analysis as ingest goes (the rule
- * findings of workbench/rules.c), so they need no pass over the facts
+ * findings of workbench/engine/rules.c), so they need no pass over the facts
  * afterwards.  EVAL runs in a parse worker, on the analysis of a copy, and
  * returns a result (NULL: nothing to store); STORE runs in the writer, in
  * the copy's transaction, for a copy new to the case, with its id; FREE

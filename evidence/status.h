@@ -1,6 +1,7 @@
-/* One status enum for the whole project.  Libraries (evidence/, reports/)
- * return one of these and keep the detail on their handle; only workbench/
- * turns them into messages for the user. */
+/* One status enum for the whole project.  Libraries (evidence/,
+ * workbench/engine/, reports/) return one of these and keep the detail on
+ * their handle; only the program (workbench/cli/) turns them into messages
+ * for the user. */
 #ifndef WB_STATUS_H
 #define WB_STATUS_H
 

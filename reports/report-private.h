@@ -107,8 +107,7 @@ double wb_chart_text (cairo_t *cr, double x, double y, const char *text, double 
 /* The text for a failed cairo surface: for CAIRO_STATUS_WRITE_ERROR with
  * errno left at a file-system-full or I/O error, that error's text ("No
  * space left on device"), else cairo's own ("error while writing to output
- * stream" does not say why).  Static or GLib-owned string.  Added by the
- * hardening work (issue 8, disk full). */
+ * stream" does not say why).  Static or GLib-owned string. */
 static inline const char *
 wb_report_write_error (cairo_status_t status)
 {

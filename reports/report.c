@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include "report-private.h"
+#include "manifest.h"
 #include "output.h"
 
 extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
@@ -579,7 +580,7 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 			int64_t size = 0;
 			st = sha256_file (cs, p, sha, &size);
 			if (!st)
-				g_string_append_printf (man, "%s  %" G_GINT64_FORMAT "  %s\n", sha, size, name);
+				wb_manifest_append (man, sha, size, name);
 		}
 		g_free (p);
 		if (st)
@@ -620,7 +621,7 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	/* The folder as an absolute path: 'verify' finds the exhibits again
 	 * from wherever it is run. */
 	char *abs_dir = g_canonicalize_filename (dir, NULL);
-	char *detail = g_strdup_printf ("out=%s\n%s", abs_dir, man->str);
+	char *detail = wb_manifest_custody_detail (abs_dir, man->str);
 	g_free (abs_dir);
 	if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run))) {
 		if (!(st = wb_case_begin (cs))) {

@@ -792,7 +792,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	lxw_error e = workbook_close (x.wb);
 	/* A file-system error (disk full) is named as such: libxlsxwriter's own
 	 * text for it is "Zip generic error ZIP_ERRNO while creating the xlsx
-	 * file", which does not say what went wrong (hardening, issue 8). */
+	 * file", which does not say what went wrong. */
 	int zerr = errno;
 	if (!st && e != LXW_NO_ERROR)
 		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,

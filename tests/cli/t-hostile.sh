@@ -1,5 +1,5 @@
 #!/bin/sh
-# Hostile evidence (issue 8): one fixture each from tests/gen/gen-hostile.py,
+# Hostile evidence: one fixture each from tests/gen/gen-hostile.py,
 # ingested into a fresh case followed by a good mailbox.  Each asserts: exit
 # 0 (no crash), under 10 s and 1 GiB of memory (/usr/bin/time -v), the item
 # recorded with its documented outcome (evidence/VIOLATIONS.md, "Hostile

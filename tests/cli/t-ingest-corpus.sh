@@ -1,5 +1,5 @@
 #!/bin/sh
-# ingest: the SpamAssassin corpus acceptance (issue 2).  Checked by Python
+# ingest: the SpamAssassin corpus, 6,046 messages, all kept.  Checked by Python
 # reading the tarball itself and the case file with its own sqlite3 module.
 . "$WB_ROOT/tests/lib.sh"
 

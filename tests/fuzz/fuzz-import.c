@@ -1,4 +1,4 @@
-/* libFuzzer harness: the CSV importers (workbench/import-*.c) on a scratch
+/* libFuzzer harness: the CSV importers (workbench/cli/import-*.c) on a scratch
  * case holding the built-in statutes.  The first byte of the input picks the
  * importer (traps, parties, findings); the rest is the CSV file. */
 #include "fuzz-case.h"
@@ -8,8 +8,9 @@
 
 static FILE *devnull;
 
-/* The message functions live in workbench/main.c, which is not in the
- * library: silent versions here (the importers' messages are not checked). */
+/* Silent versions of the message functions of workbench/cli/commands.c
+ * (the importers' messages are not checked).  The importers need nothing
+ * else from commands.o, so the linker takes these and leaves it out. */
 void wb_error (const char *fmt, ...) { }
 void wb_warning (const char *fmt, ...) { }
 void wb_hint (const char *fmt, ...) { }

@@ -1,5 +1,5 @@
 /* libFuzzer harness: the statute file loader (wb_statute_parse in
- * workbench/statute.c), then every provision looked up by name. */
+ * workbench/engine/statute.c), then every provision looked up by name. */
 #include <stdint.h>
 #include <stddef.h>
 #include "wb.h"

@@ -1,6 +1,6 @@
-/* Regression tests for what the hardening work (issue 8) found: each test
- * names the fuzz harness or hostile fixture that found the fault and the
- * fix (see the comment at the fix). */
+/* Regression tests for faults that fuzzing and hostile fixtures found: each
+ * test names the fuzz harness or hostile fixture that found the fault and
+ * the fix (see the comment at the fix). */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <gmime/gmime.h>

@@ -1,4 +1,4 @@
-/* workbench/output.c: tables, escaping, money. */
+/* workbench/engine/output.c: tables, escaping, money. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include "output.h"

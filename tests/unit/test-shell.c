@@ -6,28 +6,28 @@
 #include <unistd.h>
 #include "shell.h"
 
-/* The real table lives in main.c, which tests do not link; this one has the
- * shapes the completion reads (usage strings with options and values). */
-const wb_command_t wb_commands[] = {
-	{ "damages", NULL, WB_CASE_READ, "Compute statutory damages",
-	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
-	  "       [--statutes DIR] [--format text|csv|json]" },
-	{ "import", NULL, WB_CASE_WRITE, "Import", "traps|parties|findings FILE.csv" },
-	{ "messages", NULL, WB_CASE_READ, "List", "[--trap ADDR] [--limit N]" },
-	{ "show", NULL, WB_CASE_READ, "Show", "ID|SHA256|MESSAGE-ID [--raw]" },
-	{ "shell", NULL, WB_CASE_READ, "Shell", "[--bail]" },
-	{ "sql", NULL, WB_CASE_READ, "SQL", "\"SELECT ...\"" },
-	{ "summary", NULL, WB_CASE_READ, "Counts", "[--format text|csv|json]" },
-	{ NULL }
-};
-
-const wb_command_t *
-wb_command_find (const char *name)
+/* The usage string of a command in the real table (workbench/cli/commands.c). */
+static const char *
+usage_of (const char *name)
 {
-	for (const wb_command_t *c = wb_commands; c->name; c++)
-		if (strcmp (c->name, name) == 0)
-			return c;
-	return NULL;
+	const wb_command_t *c = wb_command_find (name);
+	cr_assert_not_null (c, "no command '%s' in the table", name);
+	return c->usage;
+}
+
+Test (table, is_the_program_s)
+{
+	/* The table main() runs: each name calls its cmd-NAME.c function. */
+	cr_assert_eq (wb_command_find ("damages")->fn, wb_cmd_damages);
+	cr_assert_eq (wb_command_find ("verify")->fn, wb_cmd_verify);
+	cr_assert_eq (wb_command_find ("shell")->fn, wb_cmd_shell);
+	cr_assert_null (wb_command_find ("help"));     /* main()'s and the shell's own */
+	int n = 0;
+	for (const wb_command_t *c = wb_commands; c->name; c++, n++) {
+		cr_assert_not_null (c->fn, "%s has no function", c->name);
+		cr_assert (c->summary && *c->summary, "%s has no summary", c->name);
+	}
+	cr_assert_eq (n, 21);    /* the README's table of commands */
 }
 
 Test (split, words_quotes_and_offsets)
@@ -118,8 +118,11 @@ Test (suggest, distance_and_closest)
 
 Test (usage, options)
 {
-	GPtrArray *o = wb_shell_usage_options (wb_commands[0].usage);
-	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--statutes", "--format", "--help" };
+	/* damages' usage names these options in this order, then --help. */
+	GPtrArray *o = wb_shell_usage_options (usage_of ("damages"));
+	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--incident",
+			       "--ar-day-rule", "--include-indicators", "--by", "--aggravated",
+			       "--scenarios", "--statutes", "--format", "--help" };
 	cr_assert_eq (o->len, G_N_ELEMENTS (want));
 	for (guint i = 0; i < o->len; i++)
 		cr_assert_str_eq (o->pdata[i], want[i]);
@@ -132,7 +135,7 @@ Test (usage, options)
 
 Test (usage, values)
 {
-	const char *u = wb_commands[0].usage;
+	const char *u = usage_of ("damages");
 	GPtrArray *v = wb_shell_usage_values (u, "--plaintiff");
 	cr_assert_eq (v->len, 2);
 	cr_assert_str_eq (v->pdata[0], "recipient");
@@ -200,7 +203,12 @@ assert_completes (wb_case_t *cs, const char *line, const char *want, int want_st
 
 Test (complete, without_a_case)
 {
-	assert_completes (NULL, "s", "show,sql,summary", 0);   /* not 'shell' */
+	/* The commands the README lists, less 'shell' (the session is open
+	 * already), plus 'help'. */
+	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,init,"
+			  "link,links,messages,parties,reanalyze,report,review,show,sql,statutes,"
+			  "summary,verify", 0);
+	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
 	assert_completes (NULL, ".mode ", "csv,json,line,table", 6);

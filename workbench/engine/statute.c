@@ -173,8 +173,8 @@ get_str (reader_t *r, const char *group, const char *key, gboolean required)
 	char *v = g_key_file_get_string (r->kf, group, key, &e);
 	if (e) {
 		/* GLib returns the partly decoded string AND sets the error for a
-		 * value with an invalid escape ("\\ " or "\\\t"): free it (leak
-		 * found by tests/fuzz/fuzz-statute.c, hardening, issue 8). */
+		 * value with an invalid escape ("\\ " or "\\\t"): free it
+		 * (tests/fuzz/fuzz-statute.c). */
 		g_free (v);
 		if (required || e->code != G_KEY_FILE_ERROR_KEY_NOT_FOUND)
 			r->err = g_strdup_printf ("%s: [%s] %s: %s", r->file, group, key,

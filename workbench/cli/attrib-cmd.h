@@ -1,4 +1,5 @@
-/* Helpers shared by the attribution commands (workbench/cmd-link.c, ...). */
+/* Helpers shared by the attribution commands (cmd-link.c, cmd-links.c,
+ * cmd-parties.c, cmd-clusters.c, cmd-explain.c, cmd-review.c). */
 #ifndef WB_ATTRIB_CMD_H
 #define WB_ATTRIB_CMD_H
 #include "wb.h"
@@ -10,8 +11,8 @@
  * exit code; the statement is reset. */
 int wb_attrib_print (wb_ctx_t *ctx, sqlite3_stmt *st, wb_mode_t mode, const char *types);
 
-/* Parse "--format" style options common to the listing commands: returns
- * the rule set or NULL after printing an error. */
+/* The attribution rules (templates/attribution/attribution.ini, as
+ * wb_attrib_conf_load() reads them), or NULL after printing the error. */
 wb_attrib_conf_t *wb_attrib_conf_or_error (void);
 
 #endif

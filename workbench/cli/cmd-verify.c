@@ -5,6 +5,7 @@
 #include "wb.h"
 #include "output.h"
 #include "ingest.h"
+#include "manifest.h"
 
 /* One report's exhibits, as its custody row recorded them: "out=FOLDER"
  * then the manifest, a line "SHA256  SIZE  NAME" a file. */
@@ -13,14 +14,8 @@ typedef struct {
 	char *at;
 	char *dir;               /* NULL: the row is not understood */
 	char *manifest;          /* the lines after out=, as written to manifest.txt */
-	GArray *files;           /* exhibit_file_t */
+	GArray *files;           /* wb_manifest_file_t */
 } exhibit_set_t;
-
-typedef struct {
-	char sha[65];
-	int64_t size;
-	char *name;
-} exhibit_file_t;
 
 /* One line of the verification: folder and file names come from the case
  * file and the disk, so they are shown safe for a terminal (control and
@@ -39,12 +34,6 @@ say (wb_ctx_t *ctx, const char *fmt, ...)
 }
 
 static void
-file_clear (gpointer p)
-{
-	g_free (((exhibit_file_t *) p)->name);
-}
-
-static void
 set_free (gpointer p)
 {
 	exhibit_set_t *s = p;
@@ -54,46 +43,6 @@ set_free (gpointer p)
 	if (s->files)
 		g_array_unref (s->files);
 	g_free (s);
-}
-
-/* What report names its files with: a name of anything else in a custody
- * row (a path, a control character) is not one report wrote. */
-#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-"
-
-/* The files of MANIFEST, or NULL if a line is not "SHA256  SIZE  NAME"
- * with a plain file name. */
-static GArray *
-parse_manifest (const char *manifest)
-{
-	GArray *files = g_array_new (FALSE, TRUE, sizeof (exhibit_file_t));
-	g_array_set_clear_func (files, file_clear);
-	char **lines = g_strsplit (manifest, "\n", -1);
-	gboolean ok = TRUE;
-	for (char **l = lines; ok && *l; l++) {
-		const char *p = *l;
-		if (!*p)
-			continue;
-		exhibit_file_t f = { 0 };
-		char *end = NULL;
-		ok = strlen (p) > 68 && strspn (p, "0123456789abcdef") == 64 && p[64] == ' ' && p[65] == ' ' &&
-			g_ascii_isdigit (p[66]);
-		if (ok) {
-			f.size = g_ascii_strtoll (p + 66, &end, 10);
-			ok = end && end[0] == ' ' && end[1] == ' ' && end[2] && end[2] != '.' &&
-				strspn (end + 2, NAME_CHARS) == strlen (end + 2);
-		}
-		if (ok) {
-			memcpy (f.sha, p, 64);
-			f.name = g_strdup (end + 2);
-			g_array_append_val (files, f);
-		}
-	}
-	g_strfreev (lines);
-	if (!ok || !files->len) {
-		g_array_unref (files);
-		return NULL;
-	}
-	return files;
 }
 
 /* Every 'exhibit' row of the custody log, oldest first. */
@@ -111,17 +60,14 @@ read_sets (wb_case_t *cs, GPtrArray *sets)
 		s->run = sqlite3_column_int64 (st, 1);
 		s->at = g_strdup ((const char *) sqlite3_column_text (st, 2));
 		const char *d = (const char *) sqlite3_column_text (st, 3);
-		const char *nl = d ? strchr (d, '\n') : NULL;
-		if (d && g_str_has_prefix (d, "out=") && nl && nl > d + 4) {
-			s->manifest = g_strdup (nl + 1);
-			if ((s->files = parse_manifest (s->manifest))) {
-				/* A folder recorded relative (by an older version) is
-				 * taken from where verify runs. */
-				char *dir = g_strndup (d + 4, nl - d - 4);
-				s->dir = g_canonicalize_filename (dir, NULL);
-				g_free (dir);
-			}
+		char *dir = NULL;
+		if (wb_manifest_custody_split (d, &dir, &s->manifest) &&
+		    (s->files = wb_manifest_parse (s->manifest))) {
+			/* A folder recorded relative (by an older version) is
+			 * taken from where verify runs. */
+			s->dir = g_canonicalize_filename (dir, NULL);
 		}
+		g_free (dir);
 		g_ptr_array_add (sets, s);
 	}
 	sqlite3_reset (st);
@@ -161,7 +107,7 @@ check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir, const manifes
 {
 	uint64_t bad = 0;
 	for (guint i = 0; i < s->files->len; i++) {
-		const exhibit_file_t *f = &g_array_index (s->files, exhibit_file_t, i);
+		const wb_manifest_file_t *f = &g_array_index (s->files, wb_manifest_file_t, i);
 		char *path = g_build_filename (dir, f->name, NULL);
 		char got[65];
 		int64_t size = 0;

@@ -4,7 +4,7 @@
 
 /* messages CASE [filters]: one row per copy.  Text mode shows the columns a
  * person scans; CSV and JSON carry every field of the contract in
- * DESIGN.md.  The location shown is where the copy was first found. */
+ * workbench/engine/README.md.  The location shown is where the copy was first found. */
 
 static gboolean
 valid_day (const char *s)

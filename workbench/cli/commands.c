@@ -1,13 +1,9 @@
-/* workbench: the command table and main().  main() opens the case a command
- * needs, so commands never do, and --help works without a case. */
-#include <malloc.h>
+/* The command table and what running a command needs: messages to the
+ * user, output modes, the progress bar.  main() (workbench.c) and the shell
+ * run commands through wb_command_run(). */
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-#include <gmime/gmime.h>
 
 #include "wb.h"
 
@@ -275,8 +271,8 @@ wb_progress_free (wb_progress_t *p)
 
 /* ---- running commands ---- */
 
-static gboolean
-wants_help (int argc, char **argv)
+gboolean
+wb_wants_help (int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		if (strcmp (argv[i], "--") == 0)
@@ -290,7 +286,7 @@ wants_help (int argc, char **argv)
 int
 wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 {
-	if (wants_help (argc, argv)) {
+	if (wb_wants_help (argc, argv)) {
 		wb_command_usage (cmd, ctx->out);
 		return WB_EXIT_OK;
 	}
@@ -326,155 +322,4 @@ wb_require_analysis (wb_ctx_t *ctx, const char *command)
 		  "(ingest --no-analysis, or traps imported after ingest)", command);
 	wb_hint ("run 'workbench reanalyze %s' first", ctx->case_path ? ctx->case_path : "CASE");
 	return FALSE;
-}
-
-static void
-on_sigint (int sig)
-{
-	(void) sig;
-	if (wb_interrupted) {
-		/* A second Ctrl-C while a command is stopping: leave now.  The
-		 * case stays consistent: SQLite rolls back what is unfinished. */
-		signal (SIGINT, SIG_DFL);
-		raise (SIGINT);
-	}
-	wb_interrupted = 1;
-}
-
-static void
-usage (FILE *out)
-{
-	fprintf (out, "usage: workbench COMMAND CASE [ARGS]\n"
-		      "       workbench CASE              (interactive shell)\n"
-		      "       workbench help [COMMAND]\n\n"
-		      "Commands:\n");
-	for (const wb_command_t *c = wb_commands; c->name; c++)
-		fprintf (out, "  %-10s %s\n", c->name, c->summary);
-	fprintf (out, "\nRun 'workbench help COMMAND' for a command's options.\n");
-}
-
-static int
-cmd_help (wb_ctx_t *ctx, int argc, char **argv)
-{
-	if (argc < 2) {
-		usage (ctx->out);
-		return WB_EXIT_OK;
-	}
-	const wb_command_t *c = wb_command_find (argv[1]);
-	if (!c) {
-		wb_error ("unknown command '%s'", argv[1]);
-		return WB_EXIT_USAGE;
-	}
-	wb_command_usage (c, ctx->out);
-	return WB_EXIT_OK;
-}
-
-int
-main (int argc, char **argv)
-{
-	wb_ctx_t ctx = { 0 };
-	int rc;
-
-	setlocale (LC_ALL, "");
-	/* Ingest allocates and frees a 4 MiB batch and thousands of small
-	 * objects per second across threads: with glibc's defaults the heap is
-	 * trimmed and grown again, and big blocks are mmapped and unmapped, each
-	 * time paying page faults.  Keep what was freed, up to a bound. */
-	mallopt (M_MMAP_THRESHOLD, 32 << 20);
-	mallopt (M_TRIM_THRESHOLD, 128 << 20);
-	g_mime_init ();
-	ctx.out = stdout;
-	ctx.progress = isatty (STDERR_FILENO) && !g_getenv ("WB_NO_PROGRESS");
-	struct winsize ws;
-	if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
-		ctx.term_width = ws.ws_col;
-	struct sigaction sa = { .sa_handler = on_sigint };
-	sigaction (SIGINT, &sa, NULL);
-	signal (SIGPIPE, SIG_IGN);
-
-	if (argc < 2) {
-		usage (stderr);
-		return WB_EXIT_USAGE;
-	}
-	if (strcmp (argv[1], "--version") == 0 || strcmp (argv[1], "version") == 0) {
-		printf ("workbench %s\n", WB_VERSION);
-		return wb_finish_output (&ctx, 0);
-	}
-	if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
-	    strcmp (argv[1], "help") == 0)
-		return wb_finish_output (&ctx, cmd_help (&ctx, argc - 1, argv + 1));
-
-	const wb_command_t *cmd = wb_command_find (argv[1]);
-	int first_arg = 3;          /* argv index after COMMAND CASE */
-	if (!cmd) {
-		/* 'workbench CASE' opens the shell on an existing case. */
-		if (argc == 2 && g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)) {
-			cmd = wb_command_find ("shell");
-			ctx.case_path = argv[1];
-			first_arg = 2;
-		} else {
-			wb_error ("unknown command '%s'", argv[1]);
-			wb_hint ("run 'workbench help' for the list of commands");
-			return WB_EXIT_USAGE;
-		}
-	}
-	if (wants_help (argc - 1, argv + 1)) {
-		wb_command_usage (cmd, stdout);
-		return wb_finish_output (&ctx, 0);
-	}
-	if (cmd->flags != WB_CASE_NONE && !ctx.case_path) {
-		if (argc < 3 || argv[2][0] == '-') {
-			return wb_usage_error (cmd->name, "'%s' needs a case file", cmd->name);
-		}
-		ctx.case_path = argv[2];
-	}
-
-	GString *line = g_string_new ("workbench");
-	for (int i = 1; i < argc; i++) {
-		char *q = g_shell_quote (argv[i]);
-		g_string_append_printf (line, " %s", strpbrk (argv[i], " '\"\\$`!*?;&|<>()") ? q : argv[i]);
-		g_free (q);
-	}
-	ctx.command_line = g_string_free (line, FALSE);
-
-	if (cmd->flags == WB_CASE_READ || cmd->flags == WB_CASE_WRITE) {
-		char *err = NULL;
-		wb_open_mode_t mode = cmd->flags == WB_CASE_WRITE ? WB_OPEN_WRITE : WB_OPEN_READ;
-		/* The shell runs writing commands too: open it for writing when
-		 * the file allows, read-only otherwise. */
-		if (cmd->fn == wb_cmd_shell && access (ctx.case_path, W_OK) == 0)
-			mode = WB_OPEN_WRITE;
-		wb_status_t st = wb_case_open (ctx.case_path, mode, &ctx.cs, &err);
-		if (st == WB_ERR_READONLY && cmd->fn == wb_cmd_shell) {
-			/* A frozen case (no write bits, even for root) opens
-			 * read-only in the shell; writing commands say why. */
-			g_free (err);
-			err = NULL;
-			st = wb_case_open (ctx.case_path, WB_OPEN_READ, &ctx.cs, &err);
-		}
-		if (st) {
-			wb_error ("%s", err);
-			if (st == WB_ERR_NOT_FOUND)
-				wb_hint ("create it with 'workbench init %s'", ctx.case_path);
-			else if (st == WB_ERR_OLD_SCHEMA)
-				wb_hint ("'workbench upgrade %s' upgrades it in place (copy the file first to keep"
-					 " the old one)", ctx.case_path);
-			g_free (err);
-			g_free (ctx.command_line);
-			return WB_EXIT_FAIL;
-		}
-	}
-
-	/* The command sees ARGV[0] = its name and then the arguments after CASE. */
-	int cargc = argc - first_arg + 1;
-	char **cargv = g_new0 (char *, cargc + 1);
-	cargv[0] = (char *) cmd->name;
-	for (int i = first_arg; i < argc; i++)
-		cargv[i - first_arg + 1] = argv[i];
-	rc = wb_command_run (&ctx, cmd, cargc, cargv);
-	g_free (cargv);
-	wb_case_free (ctx.cs);
-	g_free (ctx.command_line);
-	g_mime_shutdown ();
-	return rc;
 }

@@ -1,5 +1,6 @@
 /* The workbench program: the command table, the context every command gets,
- * and the helpers commands use to talk to the user.  Only workbench/ prints. */
+ * and the helpers commands use to talk to the user.  Only the program
+ * (workbench/cli/) prints. */
 #ifndef WB_H
 #define WB_H
 
@@ -43,7 +44,7 @@ typedef struct {
 	const char *usage;       /* options after 'workbench NAME CASE', for --help */
 } wb_command_t;
 
-/* The table (workbench/main.c), terminated by a NULL name. */
+/* The table (workbench/cli/commands.c), terminated by a NULL name. */
 extern const wb_command_t wb_commands[];
 const wb_command_t *wb_command_find (const char *name);
 
@@ -51,6 +52,8 @@ const wb_command_t *wb_command_find (const char *name);
  * Handles --help, the writer lock for WB_CASE_WRITE and getopt's state, so
  * the shell runs commands exactly as main() does.  Returns an exit code. */
 int wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv);
+/* TRUE if ARGV (ARGV[0] is the command) asks for --help or -h before any "--". */
+gboolean wb_wants_help (int argc, char **argv);
 /* Print "usage: workbench NAME CASE USAGE" and the summary to OUT. */
 void wb_command_usage (const wb_command_t *cmd, FILE *out);
 
@@ -96,7 +99,7 @@ void wb_progress_update (wb_progress_t *p, uint64_t done_bytes, uint64_t items);
 void wb_progress_phase (wb_progress_t *p, const char *what);
 void wb_progress_free (wb_progress_t *p);
 
-/* Commands, one per file workbench/cmd-NAME.c. */
+/* Commands, one per file workbench/cli/cmd-NAME.c. */
 int wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_import (wb_ctx_t *ctx, int argc, char **argv);
@@ -120,7 +123,7 @@ int wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv);
 
-/* The shell: run interactively or from a script (workbench/shell.c). */
+/* The shell: run interactively or from a script (workbench/cli/shell.c). */
 int wb_shell_main (wb_ctx_t *ctx, int argc, char **argv);
 
 #endif

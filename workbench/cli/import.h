@@ -5,8 +5,8 @@
 #define WB_IMPORT_H
 #include "wb.h"
 
-int wb_import_traps (wb_ctx_t *ctx, const char *path);     /* workbench/import-traps.c */
-int wb_import_parties (wb_ctx_t *ctx, const char *path);   /* attribution */
-int wb_import_findings (wb_ctx_t *ctx, const char *path);  /* damages */
+int wb_import_traps (wb_ctx_t *ctx, const char *path);     /* import-traps.c */
+int wb_import_parties (wb_ctx_t *ctx, const char *path);   /* import-parties.c */
+int wb_import_findings (wb_ctx_t *ctx, const char *path);  /* import-findings.c */
 
 #endif

@@ -255,7 +255,9 @@ typedef struct {
 	int uf;               /* union-find parent (index into the party array) */
 } party_t;
 
-/* A value seen in one message. */
+/* The part a value found in a message gives the party that has it: the
+ * sender, an affiliate, the advertiser, or only mentioned (which does not
+ * attribute the message to the party). */
 enum { ROLE_SENDER, ROLE_AFFILIATE, ROLE_ADVERTISER, ROLE_MENTIONED };
 static const char *const role_names[] = { "sender", "affiliate", "advertiser", "mentioned" };
 
@@ -929,7 +931,8 @@ uf_find (party_t *ps, int i)
 	return i;
 }
 
-/* The one line a person reads about a link. */
+/* Order of a link's evidence (indices into EVS): heaviest first, then by
+ * kind and value, the order the summary names shared values in. */
 static gint
 ev_by_weight (gconstpointer x, gconstpointer y, gpointer evs)
 {

@@ -1,5 +1,5 @@
 /* The damages engine: from findings in the case to dollars per statute.
- * Contract between the engine (workbench/damages*.c) and its consumers (the
+ * Contract between the engine (workbench/engine/damages.c) and its consumers (the
  * damages command, the report writer in reports/, the shell).  Money is
  * integer cents everywhere. */
 #ifndef WB_DAMAGES_H
@@ -21,12 +21,12 @@ typedef struct {
 	wb_ar_day_rule_t ar_day_rule;    /* default per-day */
 	gboolean include_indicators;     /* count 'indicator' rule findings too */
 	const char *statutes_dir;        /* edited statute files, NULL = the case's / built-in */
-	/* Added by the engine (damages branch): */
 	gboolean aggravated;             /* apply aggravated_multiplier (15 U.S.C. 7706(g)(3)(C)) */
 	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
 } wb_damages_opts_t;
 
-/* One statute's result (the JSON of DESIGN.md, plus the exclusion counts). */
+/* One statute's result (its object in the JSON, workbench/engine/README.md,
+ * plus the exclusion counts). */
 typedef struct {
 	char *id;                        /* e.g. "ca-17529.5" */
 	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
@@ -52,7 +52,6 @@ typedef struct {
 	char local_day[11];              /* YYYY-MM-DD in the trap's time zone */
 	char *provisions;                /* violated provisions (labels), '; '-separated; owned by the result */
 	int64_t per_message_cents;       /* the statute's amount for this copy */
-	/* Added by the engine: */
 	int64_t trap;                    /* messages.trap_id */
 	gboolean uncapped;               /* outside the statute's cap (CAN-SPAM (a)(1)) */
 } wb_damages_row_t;
@@ -74,7 +73,6 @@ typedef struct {
 	GArray *incidents;               /* wb_damages_group_t */
 	GArray *days;                    /* wb_damages_group_t */
 	int64_t total_cents;
-	/* Added by the engine: */
 	char *statute_source;            /* "case", "built-in (not installed in the case)" or the folder */
 	char *statute_digest;            /* SHA-256 identifying the statute set */
 	char *rules_source;              /* where rule findings came from */
@@ -88,7 +86,7 @@ typedef struct {
 wb_status_t wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t **out);
 void wb_damages_free (wb_damages_t *d);
 
-/* The JSON object of DESIGN.md for D, newly allocated. */
+/* The JSON object for D (workbench/engine/README.md), newly allocated. */
 char *wb_damages_json (const wb_damages_t *d);
 
 /* Defaults: every statute, recipient, no due care, campaign-day, per-day. */

@@ -1,0 +1,40 @@
+/* The manifest of a report: one line "SHA256  SIZE  NAME" per exhibit, as
+ * report writes it to manifest.txt and to its custody row
+ * ("out=FOLDER\n" then the manifest), and as verify reads them back.
+ *
+ * A library: it never prints. */
+#ifndef WB_MANIFEST_H
+#define WB_MANIFEST_H
+
+#include <stdint.h>
+#include <glib.h>
+
+/* One exhibit file of a manifest. */
+typedef struct {
+	char sha[65];            /* lowercase hex SHA-256 of the file */
+	int64_t size;            /* its size in bytes */
+	char *name;              /* its name in the exhibits folder */
+} wb_manifest_file_t;
+
+/* Append the line for a file NAME of SIZE bytes hashing to SHA (64
+ * lowercase hex digits) to MANIFEST. */
+void wb_manifest_append (GString *manifest, const char *sha, int64_t size, const char *name);
+
+/* The files of MANIFEST, in its order, as a GArray of wb_manifest_file_t
+ * that frees their names with it (g_array_unref), or NULL if MANIFEST
+ * lists no file or a line is not "SHA256  SIZE  NAME": 64 lowercase hex
+ * digits, two spaces, a decimal size, two spaces, and a name that report
+ * could have given (letters, digits, '.', '_', '-', not starting with '.').
+ * Empty lines are skipped. */
+GArray *wb_manifest_parse (const char *manifest);
+
+/* The custody detail of a report written to the folder DIR (absolute)
+ * with MANIFEST.  Newly allocated. */
+char *wb_manifest_custody_detail (const char *dir, const char *manifest);
+
+/* Split a custody DETAIL made by wb_manifest_custody_detail() into the
+ * folder and the manifest text (both newly allocated).  FALSE, with
+ * nothing set, if DETAIL is not "out=FOLDER\n..." with a folder. */
+gboolean wb_manifest_custody_split (const char *detail, char **dir, char **manifest);
+
+#endif
