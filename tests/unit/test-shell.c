@@ -27,7 +27,7 @@ Test (table, is_the_program_s)
 		cr_assert_not_null (c->fn, "%s has no function", c->name);
 		cr_assert (c->summary && *c->summary, "%s has no summary", c->name);
 	}
-	cr_assert_eq (n, 21);    /* the README's table of commands */
+	cr_assert_eq (n, 22);    /* the README's table of commands */
 }
 
 Test (split, words_quotes_and_offsets)
@@ -207,7 +207,7 @@ Test (complete, without_a_case)
 	 * already), plus 'help'. */
 	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,init,"
 			  "link,links,messages,parties,reanalyze,report,review,show,sql,statutes,"
-			  "summary,verify", 0);
+			  "summary,upgrade,verify", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
