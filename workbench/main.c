@@ -26,14 +26,18 @@ const wb_command_t wb_commands[] = {
 	  "       [--category C] [--has KIND] [--campaign N] [--status S] [--limit N]\n"
 	  "       [--format text|csv|json]" },
 	{ "show", wb_cmd_show, WB_CASE_READ, "Show one message as an analyst reads it",
-	  "ID|SHA256|MESSAGE-ID [--raw] [--format text|json]" },
+	  "COPY [--raw] [--format text|json]\n\n"
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
+	  "or a Message-ID" },
 	{ "artifacts", wb_cmd_artifacts, WB_CASE_READ, "Extracted contact data with counts",
 	  "[--kind K] [--format text|csv|json]" },
 	{ "reanalyze", wb_cmd_reanalyze, WB_CASE_WRITE, "Re-run message analysis over the case", "" },
 	{ "statutes", wb_cmd_statutes, WB_CASE_READ, "The statute files in force",
 	  "[--statutes DIR] [--format text|csv|json]" },
 	{ "finding", wb_cmd_finding, WB_CASE_WRITE, "Record an analyst finding",
-	  "MESSAGE STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]" },
+	  "COPY STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]\n\n"
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
+	  "or a Message-ID (every copy of it; --trap keeps that trap's)" },
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
