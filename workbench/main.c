@@ -33,11 +33,23 @@ const wb_command_t wb_commands[] = {
 	  "[--kind K] [--format text|csv|json]" },
 	{ "reanalyze", wb_cmd_reanalyze, WB_CASE_WRITE, "Re-run message analysis over the case", "" },
 	{ "statutes", wb_cmd_statutes, WB_CASE_READ, "The statute files in force",
-	  "[--statutes DIR] [--format text|csv|json]" },
+	  "[ID] [--statutes DIR] [--format text|csv|json]\n\n"
+	  "With ID, that statute's provisions: id, label, check and the statute's words.\n"
+	  "A provision may be named by its id (a2), its label ((a)(2)) or the citation\n"
+	  "form (17529.5(a)(2)) wherever one is taken" },
 	{ "finding", wb_cmd_finding, WB_CASE_WRITE, "Record an analyst finding",
 	  "COPY STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]\n\n"
 	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
 	  "or a Message-ID (every copy of it; --trap keeps that trap's)" },
+	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not",
+	  "COPY [--statute ID]... [--trap ADDR] [--include-indicators]\n"
+	  "       [--incident campaign-day|campaign|message] [--plaintiff recipient|provider]\n"
+	  "       [--statutes DIR]\n\n"
+	  "Per statute: each provision's finding (rule, certain or indicator, with its\n"
+	  "evidence; the analyst's, with the note), then whether the copy counts: if it\n"
+	  "does, its incident and day and what it adds to the amount; if not, why (no\n"
+	  "nexus, before the effective date, limitations, analyst, another statute).\n"
+	  "COPY as for show; the damages options are those of damages" },
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"

@@ -310,9 +310,14 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
 		    strcmp (provision, "nexus") != 0) {
 			wb_provision_t *p = wb_statute_provision (st, provision);
-			if (!p)
-				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",
-						     statute, provision);
+			if (!p) {
+				char *valid = wb_statute_provision_list (st);
+				s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'"
+						  " (its provisions: %s; or *, commercial, nexus)",
+						  statute, provision, valid);
+				g_free (valid);
+				return s;
+			}
 			prov_id = p->id;
 		}
 	}
