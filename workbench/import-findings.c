@@ -41,14 +41,15 @@ wb_import_findings (wb_ctx_t *ctx, const char *path)
 		wb_fail_case (ctx, st);
 		goto out;
 	}
-	char *detail = g_strdup_printf ("import findings '%s' sha256 %s", path, sha);
-	st = wb_case_run_begin (ctx->cs, "import", detail, &run);
-	g_free (detail);
+	st = wb_case_run_begin (ctx->cs, "import", ctx->command_line, &run);
 	if (st || (st = wb_case_begin (ctx->cs))) {
 		wb_fail_case (ctx, st);
 		goto out;
 	}
-	if ((st = wb_case_custody (ctx->cs, run, "import", ctx->command_line))) {
+	char *detail = g_strdup_printf ("import findings '%s' sha256 %s", path, sha);
+	st = wb_case_custody (ctx->cs, run, "import", detail);
+	g_free (detail);
+	if (st) {
 		wb_fail_case (ctx, st);
 		goto rollback;
 	}

@@ -324,7 +324,8 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 	st = wb_case_custody (cs, run, "import", detail);
 	g_free (detail);
 	if (!st) {
-		char *end = g_strdup_printf ("%" PRId64 " parties", parties);
+		char *end = g_strdup_printf ("%" PRId64 " parties: %" PRId64 " added, %" PRId64 " updated, %"
+					     PRId64 " unchanged", parties, added, updated, unchanged);
 		st = wb_case_run_end (cs, run, end);
 		g_free (end);
 	}

@@ -124,7 +124,7 @@ int
 wb_import_traps (wb_ctx_t *ctx, const char *path)
 {
 	wb_case_t *cs = ctx->cs;
-	char *err = NULL, *detail = NULL;
+	char *err = NULL, *detail = NULL, *counts = NULL;
 	int rc = WB_EXIT_FAIL, added = 0, updated = 0, unchanged = 0;
 	GPtrArray *changed = g_ptr_array_new_with_free_func (g_free);   /* "'addr': field 'old' -> 'new'" */
 	gboolean moved = FALSE;
@@ -273,9 +273,9 @@ wb_import_traps (wb_ctx_t *ctx, const char *path)
 		g_free (reach);
 	}
 	g_hash_table_destroy (seen);
+	counts = g_strdup_printf ("%d added, %d updated, %d unchanged", added, updated, unchanged);
 	GString *d = g_string_new (NULL);
-	g_string_printf (d, "traps file '%s' sha256 %s size %zu: %d added, %d updated, %d unchanged",
-			 path, sha, len, added, updated, unchanged);
+	g_string_printf (d, "traps file '%s' sha256 %s size %zu: %s", path, sha, len, counts);
 	for (guint i = 0; i < changed->len; i++)
 		g_string_append_printf (d, "; %s", (char *) changed->pdata[i]);
 	detail = g_string_free (d, FALSE);
@@ -284,7 +284,7 @@ wb_import_traps (wb_ctx_t *ctx, const char *path)
 	 * transaction. */
 	if ((st = wb_case_custody (cs, run, "import", detail)) ||
 	    (st = wb_ingest_assign_traps (cs, &moved)) ||
-	    (st = wb_case_run_end (cs, run, NULL)) || (st = wb_case_commit (cs))) {
+	    (st = wb_case_run_end (cs, run, counts)) || (st = wb_case_commit (cs))) {
 		rc = wb_fail_case (ctx, st);
 		goto done;
 	}
@@ -311,6 +311,7 @@ done:
 		g_ptr_array_unref (unreached);
 	wb_statute_set_free (set);
 	g_ptr_array_unref (changed);
+	g_free (counts);
 	g_free (detail);
 	wb_csv_free (csv);
 	return rc;

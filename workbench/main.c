@@ -69,6 +69,11 @@ const wb_command_t wb_commands[] = {
 	  "--out DIR [damages options]" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },
+	{ "log", wb_cmd_log, WB_CASE_READ, "What changed in the case, and who did it",
+	  "[--verbose] [--format text|csv|json]\n\n"
+	  "The custody log, one line a command: its run number, when (UTC), who, the\n"
+	  "command line and its result.  --verbose adds every row each command wrote\n"
+	  "(sources, statute files, imports with old -> new values, findings, exhibits)" },
 	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",
 	  "\"SELECT ...\" [--format text|csv|json|line]" },
 	{ "shell", wb_cmd_shell, WB_CASE_READ, "Interactive session on the case",
