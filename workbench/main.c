@@ -191,6 +191,14 @@ wb_finish_output (wb_ctx_t *ctx, int rc)
 		 * message; the exit status still says the output is short. */
 		if (errno == EPIPE) {
 			clearerr (ctx->out);
+			/* As git does: the reader is gone, so end quietly by
+			 * the signal a pipe writer dies of (status 141 in a
+			 * shell).  The command is done and the case consistent;
+			 * the shell's own session goes on. */
+			if (!ctx->interactive) {
+				signal (SIGPIPE, SIG_DFL);
+				raise (SIGPIPE);
+			}
 			return WB_EXIT_FAIL;
 		}
 		wb_error ("cannot write output: %s", g_strerror (errno));
