@@ -147,7 +147,9 @@ wb_import_parties (wb_ctx_t *ctx, const char *path)
 		"SELECT id, role, (SELECT count(*) FROM parties WHERE derived = 0 AND name = ?1 COLLATE NOCASE)"
 		" FROM parties WHERE derived = 0 AND name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1");
 	sqlite3_stmt *ip = wb_case_stmt (cs,
-		"INSERT INTO parties (name, role, derived, source) VALUES (?, ?, 0, ?)");
+		"INSERT INTO parties (id, name, role, derived, source) VALUES"
+		" ((SELECT max(coalesce((SELECT max(id) FROM parties), 0), coalesce((SELECT CAST(value AS INTEGER)"
+		" FROM case_info WHERE key = 'party_id_max'), 0)) + 1), ?, ?, 0, ?)");
 	sqlite3_stmt *up = wb_case_stmt (cs, "UPDATE parties SET name = ?2, role = ?3, source = ?4 WHERE id = ?1");
 	sqlite3_stmt *oldv = wb_case_stmt (cs,
 		"SELECT kind, raw FROM party_attributes WHERE party = ?1 AND message IS NULL ORDER BY id");
