@@ -306,7 +306,7 @@ explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t 
 				group = inc->uncapped_cents, capped_by = "incident";
 			else if (st->cap == WB_CAP_DAY && day && d->opts.ar_day_rule == WB_AR_PER_DAY)
 				group = day->uncapped_cents, capped_by = "day";
-			else if (st->cap == WB_CAP_ACTION || st->cap == WB_CAP_DAY)
+			else if (st->cap == WB_CAP_ACTION)
 				group = ds->uncapped_cents, capped_by = "action";
 		}
 		if (capped_by)
@@ -317,11 +317,18 @@ explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t 
 			fprintf (out, "Adds: %s: a %s may not sue under this statute (%s a copy otherwise)\n",
 				 wb_format_cents (0, buf), wb_plaintiff_name (d->opts.plaintiff),
 				 wb_format_cents (pm, buf2));
+		else if (capped_by && adds != pm && el == WB_ELECT_GREATER)
+		{
+			char buf4[32];
+			fprintf (out, "Adds: %s (%s a copy; a %s gets the greater of the copies' sum, %s,"
+				 " and %s per %s)\n", wb_format_cents (adds, buf), wb_format_cents (pm, buf2),
+				 wb_plaintiff_name (d->opts.plaintiff), wb_format_cents (group, buf3),
+				 wb_format_cents (st->cap_cents, buf4), capped_by);
+		}
 		else if (capped_by && adds != pm)
-			fprintf (out, "Adds: %s (%s a copy; the %s is held to %s by the %s cap)\n",
+			fprintf (out, "Adds: %s (%s a copy; the %s is held to %s by the cap)\n",
 				 wb_format_cents (adds, buf), wb_format_cents (pm, buf2), capped_by,
-				 wb_format_cents (elect (el, group, st->cap_cents), buf3),
-				 el == WB_ELECT_GREATER ? "greater-of" : capped_by);
+				 wb_format_cents (elect (el, group, st->cap_cents), buf3));
 		else
 			fprintf (out, "Adds: %s%s\n", wb_format_cents (adds, buf),
 				 row->uncapped ? " (outside the cap)" : "");

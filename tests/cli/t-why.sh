@@ -17,6 +17,7 @@ wb init "$C" --filed 2008-09-01 > /dev/null
 #   3: 2008-01-15, subject_adv 0, analyst '* commercial no-violation' -> analyst
 #   4: 2008-01-15, subject_adv 1       -> no provision violated
 #   5: 2000-01-01, subject_adv 0       -> before the effective date
+# Copy 2000 is in an Arizona trap (below).
 # California (ca-17529.8): 17529.2(b) holds for every copy ('always'),
 # $1,000 a copy, capped at $1,000,000 per incident.  Copies 100..1100 (1001)
 # are one campaign on one day: one incident of $1,001,000 uncapped, held to
@@ -25,7 +26,8 @@ python3 - "$C" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("INSERT INTO traps (id, address, state, provider_state, timezone) VALUES"
-           " (1, 'co@trap.test', 'CO', 'CO', 'America/Denver'), (2, 'ca@trap.test', 'CA', 'CA', 'America/Los_Angeles')")
+           " (1, 'co@trap.test', 'CO', 'CO', 'America/Denver'), (2, 'ca@trap.test', 'CA', 'CA', 'America/Los_Angeles'),"
+           " (3, 'az@trap.test', 'AZ', 'AZ', 'America/Phoenix')")
 def copy(i, trap, day, adv, campaign=None):
     sha = '%064x' % i
     db.execute("INSERT INTO raw (id, sha256, size, bytes) VALUES (?, ?, 1, x'00')", (i, sha))
@@ -37,6 +39,7 @@ for i, day, adv in [(1, '2008-01-15', '0'), (2, '2007-06-01', '0'), (3, '2008-01
     copy(i, 1, day, adv)
 for i in range(100, 1101):
     copy(i, 2, '2008-02-01', '1', 7)
+copy(2000, 3, '2008-01-15', '0')
 db.commit()
 PY
 wb finding "$C" 3 '*' commercial no-violation --note "subscribed" > /dev/null
@@ -54,8 +57,18 @@ expect_eq "effective date" "Not counted: before the effective date: received 200
 expect_eq "no nexus" "Not counted: no nexus: the trap's holder lives in CA and its provider is in CA; co-6-2.5 reaches a copy when the holder lives in CO and the provider's equipment is in CO" "$(why 100 co-6-2.5)"
 expect_eq "capped incident" "Counted: violates 17529.2(b)
 Incident: 1 of ca-17529.8 (campaign-day: campaign 7), 1001 copies, \$1,001,000.00 uncapped, \$1,000,000.00
-Adds: \$0.00 (\$1,000.00 a copy; the incident is held to \$1,000,000.00 by the incident cap)" "$(why 500 ca-17529.8)"
+Adds: \$0.00 (\$1,000.00 a copy; the incident is held to \$1,000,000.00 by the cap)" "$(why 500 ca-17529.8)"
 expect_match "day" "Day: 2008-02-01, 1001 copies" "$(cat "$T/why.out")"
+
+# Arizona (az-44-1372): $10 a copy, no "ADV:" breaks 44-1372.01(B)(1); a
+# provider gets the greater of the sum and $25,000 per action.  Copy 2000
+# is the only Arizona copy: without it the action is worth nothing, with
+# it $25,000, so it adds $25,000.
+wb why "$C" 2000 --statute az-44-1372 --plaintiff provider > "$T/why.out"
+expect_eq "greater of, for a provider" "Counted: violates 44-1372.01(B)(1)
+Adds: \$25,000.00 (\$10.00 a copy; a provider gets the greater of the copies' sum, \$10.00, and \$25,000.00 per action)" \
+	"$(grep -E '^(Counted|Adds):' "$T/why.out")"
+expect_match "the options said" "Damages: plaintiff provider, incident campaign-day, filed 2008-09-01" "$(cat "$T/why.out")"
 
 # The citation form of a provision, everywhere one is taken.
 expect_rc "citation form" 0 wb finding "$C" 100 ca-17529.5 '17529.5(a)(2)' violation
