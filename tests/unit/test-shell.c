@@ -12,11 +12,14 @@ const wb_command_t wb_commands[] = {
 	{ "damages", NULL, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--statutes DIR] [--format text|csv|json]" },
+	{ "finding", NULL, WB_CASE_WRITE, "Finding",
+	  "COPY STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]" },
 	{ "import", NULL, WB_CASE_WRITE, "Import", "traps|parties|findings FILE.csv" },
 	{ "messages", NULL, WB_CASE_READ, "List", "[--trap ADDR] [--limit N]" },
 	{ "show", NULL, WB_CASE_READ, "Show", "ID|SHA256|MESSAGE-ID [--raw]" },
 	{ "shell", NULL, WB_CASE_READ, "Shell", "[--bail]" },
 	{ "sql", NULL, WB_CASE_READ, "SQL", "\"SELECT ...\"" },
+	{ "statutes", NULL, WB_CASE_READ, "Statutes", "[ID] [--statutes DIR]" },
 	{ "summary", NULL, WB_CASE_READ, "Counts", "[--format text|csv|json]" },
 	{ NULL }
 };
@@ -200,7 +203,7 @@ assert_completes (wb_case_t *cs, const char *line, const char *want, int want_st
 
 Test (complete, without_a_case)
 {
-	assert_completes (NULL, "s", "show,sql,summary", 0);   /* not 'shell' */
+	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
 	assert_completes (NULL, ".mode ", "csv,json,line,table", 6);
@@ -211,6 +214,12 @@ Test (complete, without_a_case)
 	assert_completes (NULL, "damages --plaintiff ", "provider,recipient", 20);
 	assert_completes (NULL, "import ", "findings,parties,traps", 7);
 	assert_completes (NULL, "frob", "", 0);
+	/* Provisions of the statute named before: ids for an empty word
+	 * (ca-17529.5 has a1, a2 and a3), labels too once begun. */
+	assert_completes (NULL, "finding 1 ca-17529.5 ", "*,a1,a2,a3,commercial,nexus", 21);
+	assert_completes (NULL, "finding 1 co-6-2.5 6-2.5-103(", "6-2.5-103(1),6-2.5-103(2),6-2.5-103(3),6-2.5-103(4),6-2.5-103(5)", 19);
+	assert_completes (NULL, "finding 1 '*' c", "commercial", 14);
+	assert_completes (NULL, "statutes co", "co-6-2.5", 9);
 }
 
 Test (complete, files)
