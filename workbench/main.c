@@ -18,7 +18,17 @@ const wb_command_t wb_commands[] = {
 	  "[--max-message-size BYTES] [--max-depth N] [--max-ratio N]\n"
 	  "       [--max-total BYTES] [--threads N] [--no-analysis] PATH..." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
-	  "traps|parties|findings FILE.csv" },
+	  "traps|parties|findings FILE.csv\n\n"
+	  "traps: address,timezone and any of holder,state,provider,provider_state,hosts;\n"
+	  "  timezone an IANA name (America/Los_Angeles), states US codes; a trap already\n"
+	  "  in the case is updated and each change said.\n"
+	  "parties: name and any of role,contact,email,phone,address,country,payee,domain,\n"
+	  "  affiliate_id,ip,notes (values split on ';'); a party already imported is\n"
+	  "  updated in place by name.\n"
+	  "findings: message,statute,provision,finding and optionally note,trap; message\n"
+	  "  names copies as show does, provision as 'statutes CASE ID' lists them.\n"
+	  "An unknown column, or a bad value, is refused with file, line and column, and\n"
+	  "nothing of the file is imported" },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
 	  "[--format text|csv|json]" },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
