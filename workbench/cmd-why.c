@@ -203,140 +203,15 @@ elect (wb_election_t el, int64_t sum, int64_t cap)
 	return el == WB_ELECT_GREATER ? MAX (sum, cap) : MIN (sum, cap);
 }
 
-/* Explain copy C under statute ST (index S of D). */
-static void
-explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t *st, int s,
-		 const wb_damages_t *d, const copy_info_t *c, GPtrArray *an)
+/* The reason copy C is not counted under ST (index S of D): a code for
+ * machines (nexus, effective, limitations, analyst, no_violation,
+ * other_statute, unknown) into *CODE and the words, newly allocated. */
+static char *
+reason_of (const wb_statute_set_t *set, const wb_statute_t *st, int s, const wb_damages_t *d,
+	   const copy_info_t *c, const analyst_t *nexus, const analyst_t *comm, gboolean final_any,
+	   gboolean rule_counted, gboolean indicators, const char **code)
 {
-	FILE *out = ctx->out;
-	const wb_damages_statute_t *ds = d->statutes->pdata[s];
-	char buf[32], buf2[32], buf3[32];
-	fprintf (out, "\n== %s  %s\n", st->id, st->citation);
-
-	/* The provisions: rule and analyst findings. */
-	guint np = st->provisions->len;
-	int *kind = g_new0 (int, np);
-	char **ev = g_new0 (char *, np + 1);
-	rule_findings (ctx->cs, st, c->id, kind, ev);
-	gboolean rule_counted = FALSE, final_any = FALSE, indicators = FALSE;
-	int width = 0;
-	for (guint p = 0; p < np; p++)
-		width = MAX (width, wb_text_width (((wb_provision_t *) st->provisions->pdata[p])->label));
-	const analyst_t *star = analyst_find (an, st->id, "*");
-	const analyst_t *comm = analyst_find (an, st->id, "commercial");
-	if (!comm)
-		comm = analyst_find (an, "*", "commercial");
-	const analyst_t *nexus = analyst_find (an, st->id, "nexus");
-	fprintf (out, "Findings:\n");
-	for (guint p = 0; p < np; p++) {
-		const wb_provision_t *pr = st->provisions->pdata[p];
-		const analyst_t *a = analyst_find (an, st->id, pr->id);
-		gboolean counts_rule = kind[p] == 1 || (kind[p] == 2 && d->opts.include_indicators);
-		indicators |= kind[p] == 2;
-		gboolean v = counts_rule;
-		if (star)
-			v = strcmp (star->finding, "violation") == 0;
-		if (a)
-			v = strcmp (a->finding, "violation") == 0;
-		if (comm && strcmp (comm->finding, "no-violation") == 0)
-			v = FALSE;
-		final_any |= v;
-		rule_counted |= counts_rule;
-		fprintf (out, "  %-*s  %-3s  ", width, pr->label, v ? "yes" : "no");
-		if (kind[p])
-			fprintf (out, "rule, %s%s: %s", kind[p] == 1 ? "certain" : "indicator",
-				 kind[p] == 2 && !d->opts.include_indicators ? " (not counted without --include-indicators)" : "",
-				 ev[p]);
-		else if (pr->kind == WB_CHECK_ANALYST)
-			fprintf (out, "no finding (an analyst decides this provision)");
-		else
-			fprintf (out, "no rule finding (check: %s)", pr->check);
-		if (a) {
-			fprintf (out, "; ");
-			print_analyst (out, a);
-		}
-		fputc ('\n', out);
-	}
-	if (star) {
-		fprintf (out, "  every provision: ");
-		print_analyst (out, star);
-		fputc ('\n', out);
-	}
-	if (comm) {
-		fprintf (out, "  commercial: ");
-		print_analyst (out, comm);
-		fputc ('\n', out);
-	}
-	if (nexus) {
-		fprintf (out, "  nexus: ");
-		print_analyst (out, nexus);
-		fputc ('\n', out);
-	}
-	g_free (kind);
-	g_strfreev (ev);
-
-	/* Counted, and what it adds; or why not. */
-	const wb_damages_row_t *row = row_of (d, s, c->id);
-	if (row) {
-		const wb_damages_group_t *inc = group_of (d->incidents, s, row->incident, NULL);
-		const wb_damages_group_t *day = group_of (d->days, s, 0, row->local_day);
-		fprintf (out, "Counted: violates %s\n", row->provisions);
-		fprintf (out, "Incident: %" G_GINT64_FORMAT " of %s (%s", row->incident, st->id,
-			 wb_incident_rule_name (d->opts.incident));
-		if (c->campaign >= 0 && d->opts.incident != WB_INCIDENT_MESSAGE)
-			fprintf (out, ": campaign %" G_GINT64_FORMAT, c->campaign);
-		if (inc)
-			fprintf (out, "), %" G_GINT64_FORMAT " %s, %s uncapped, %s\n", inc->copies,
-				 inc->copies == 1 ? "copy" : "copies", wb_format_cents (inc->uncapped_cents, buf),
-				 wb_format_cents (inc->amount_cents, buf2));
-		else
-			fprintf (out, ")\n");
-		if (day)
-			fprintf (out, "Day: %s, %" G_GINT64_FORMAT " %s, %s uncapped, %s\n", row->local_day,
-				 day->copies, day->copies == 1 ? "copy" : "copies",
-				 wb_format_cents (day->uncapped_cents, buf), wb_format_cents (day->amount_cents, buf2));
-		/* What the copy adds: the amount with it less the amount
-		 * without it, for the group the cap acts on. */
-		int64_t pm = row->per_message_cents, adds = pm;
-		wb_election_t el = st->election[d->opts.plaintiff];
-		const char *capped_by = NULL;
-		int64_t group = 0;
-		if (!row->uncapped) {
-			if (st->cap == WB_CAP_INCIDENT && inc)
-				group = inc->uncapped_cents, capped_by = "incident";
-			else if (st->cap == WB_CAP_DAY && day && d->opts.ar_day_rule == WB_AR_PER_DAY)
-				group = day->uncapped_cents, capped_by = "day";
-			else if (st->cap == WB_CAP_ACTION)
-				group = ds->uncapped_cents, capped_by = "action";
-		}
-		if (capped_by)
-			adds = elect (el, group, st->cap_cents) - elect (el, group - pm, st->cap_cents);
-		gboolean may_sue = d->opts.plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient
-									       : st->plaintiff_provider;
-		if (!may_sue)
-			fprintf (out, "Adds: %s: a %s may not sue under this statute (%s a copy otherwise)\n",
-				 wb_format_cents (0, buf), wb_plaintiff_name (d->opts.plaintiff),
-				 wb_format_cents (pm, buf2));
-		else if (capped_by && adds != pm && el == WB_ELECT_GREATER)
-		{
-			char buf4[32];
-			fprintf (out, "Adds: %s (%s a copy; a %s gets the greater of the copies' sum, %s,"
-				 " and %s per %s)\n", wb_format_cents (adds, buf), wb_format_cents (pm, buf2),
-				 wb_plaintiff_name (d->opts.plaintiff), wb_format_cents (group, buf3),
-				 wb_format_cents (st->cap_cents, buf4), capped_by);
-		}
-		else if (capped_by && adds != pm)
-			fprintf (out, "Adds: %s (%s a copy; the %s is held to %s by the cap)\n",
-				 wb_format_cents (adds, buf), wb_format_cents (pm, buf2), capped_by,
-				 wb_format_cents (elect (el, group, st->cap_cents), buf3));
-		else
-			fprintf (out, "Adds: %s%s\n", wb_format_cents (adds, buf),
-				 row->uncapped ? " (outside the cap)" : "");
-		return;
-	}
-
-	fprintf (out, "Not counted: ");
-	gboolean has = FALSE;
+	gboolean has;
 	unsigned have = 0;
 	if (c->state && g_ascii_strcasecmp (c->state, st->jurisdiction) == 0)
 		have |= WB_NEXUS_RESIDENT;
@@ -360,53 +235,345 @@ explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t 
 		g_date_free (g);
 	}
 	if (!has) {
+		*code = "nexus";
 		if (c->trap_id == 0 || !c->trap)
-			fprintf (out, "no nexus: the copy is in no trap, so it has no recipient\n");
-		else if (nexus)
-			fprintf (out, "no nexus: an analyst found the copy outside %s's reach\n", st->jurisdiction);
-		else {
-			char *need = nexus_words (st);
-			fprintf (out, "no nexus: the trap's holder lives in %s and its provider is in %s;"
-				 " %s reaches a copy when %s\n", c->state ? c->state : "no state given",
-				 c->provider_state ? c->provider_state : "no state given", st->id, need);
-			g_free (need);
-		}
-	} else if (day < 0 || day < st->effective_day) {
-		if (day < 0)
-			fprintf (out, "before the effective date: the copy has no date of receipt\n");
-		else
-			fprintf (out, "before the effective date: received %s, %s took effect on %s\n",
-				 c->local_day, st->id, st->effective);
-	} else if (lim_start > 0 && day < lim_start) {
-		fprintf (out, "limitations: received %s, more than %d year%s before the filing date %s\n",
-			 c->local_day, st->limitations_years, st->limitations_years == 1 ? "" : "s", d->filed);
-	} else if (comm && strcmp (comm->finding, "no-violation") == 0) {
-		fprintf (out, "analyst: an analyst found the message not commercial\n");
-	} else if (!final_any && rule_counted) {
-		fprintf (out, "analyst: the analyst's findings take out the rule's violation\n");
-	} else if (!final_any) {
-		fprintf (out, "no provision is violated%s\n", indicators && !d->opts.include_indicators
-			 ? " (indicators only: counted with --include-indicators)" : "");
-	} else {
-		/* Violating, but counted under a statute that excludes this one. */
-		const char *other = NULL;
-		for (guint i = 0; i < d->statutes->len && !other; i++) {
-			const wb_damages_statute_t *o = d->statutes->pdata[i];
-			const wb_statute_t *ost = wb_statute_set_find (set, o->id);
-			if ((int) i == s || !ost)
-				continue;
-			if (!g_strv_contains ((const char *const *) st->excludes, ost->id) &&
-			    !g_strv_contains ((const char *const *) ost->excludes, st->id))
-				continue;
-			if (row_of (d, i, c->id))
-				other = ost->id;
-		}
-		if (other)
-			fprintf (out, "other statute: counted under %s, which excludes %s for the same"
-				 " message (the plaintiff elects the larger sum)\n", other, st->id);
-		else
-			fprintf (out, "not counted by the damages engine (reason not determined)\n");
+			return g_strdup ("no nexus: the copy is in no trap, so it has no recipient");
+		if (nexus)
+			return g_strdup_printf ("no nexus: an analyst found the copy outside %s's reach",
+						st->jurisdiction);
+		char *need = nexus_words (st);
+		char *t = g_strdup_printf ("no nexus: the trap's holder lives in %s and its provider is in %s;"
+					   " %s reaches a copy when %s", c->state ? c->state : "no state given",
+					   c->provider_state ? c->provider_state : "no state given", st->id, need);
+		g_free (need);
+		return t;
 	}
+	if (day < 0 || day < st->effective_day) {
+		*code = "effective";
+		if (day < 0)
+			return g_strdup ("before the effective date: the copy has no date of receipt");
+		return g_strdup_printf ("before the effective date: received %s, %s took effect on %s",
+					c->local_day, st->id, st->effective);
+	}
+	if (lim_start > 0 && day < lim_start) {
+		*code = "limitations";
+		return g_strdup_printf ("limitations: received %s, more than %d year%s before the filing date %s",
+					c->local_day, st->limitations_years, st->limitations_years == 1 ? "" : "s",
+					d->filed);
+	}
+	if (comm && strcmp (comm->finding, "no-violation") == 0) {
+		*code = "analyst";
+		return g_strdup ("analyst: an analyst found the message not commercial");
+	}
+	if (!final_any && rule_counted) {
+		*code = "analyst";
+		return g_strdup ("analyst: the analyst's findings take out the rule's violation");
+	}
+	if (!final_any) {
+		*code = "no_violation";
+		return g_strdup_printf ("no provision is violated%s", indicators && !d->opts.include_indicators
+					? " (indicators only: counted with --include-indicators)" : "");
+	}
+	/* Violating, but counted under a statute that excludes this one. */
+	for (guint i = 0; i < d->statutes->len; i++) {
+		const wb_damages_statute_t *o = d->statutes->pdata[i];
+		const wb_statute_t *ost = wb_statute_set_find (set, o->id);
+		if ((int) i == s || !ost)
+			continue;
+		if (!g_strv_contains ((const char *const *) st->excludes, ost->id) &&
+		    !g_strv_contains ((const char *const *) ost->excludes, st->id))
+			continue;
+		if (row_of (d, i, c->id)) {
+			*code = "other_statute";
+			return g_strdup_printf ("other statute: counted under %s, which excludes %s for the same"
+						" message (the plaintiff elects the larger sum)", ost->id, st->id);
+		}
+	}
+	*code = "unknown";
+	return g_strdup ("not counted by the damages engine (reason not determined)");
+}
+
+/* What counted copy ROW adds to ST's amount: the amount with it less the
+ * amount without it, for the group the cap acts on, into *ADDS; the words
+ * after the amount (maybe ""), newly allocated. */
+static char *
+adds_of (const wb_statute_t *st, const wb_damages_statute_t *ds, const wb_damages_t *d,
+	 const wb_damages_row_t *row, const wb_damages_group_t *inc, const wb_damages_group_t *day,
+	 int64_t *adds)
+{
+	char b1[32], b2[32], b3[32];
+	int64_t pm = row->per_message_cents;
+	wb_election_t el = st->election[d->opts.plaintiff];
+	const char *capped_by = NULL;
+	int64_t group = 0;
+	*adds = pm;
+	if (!row->uncapped) {
+		if (st->cap == WB_CAP_INCIDENT && inc)
+			group = inc->uncapped_cents, capped_by = "incident";
+		else if (st->cap == WB_CAP_DAY && day && d->opts.ar_day_rule == WB_AR_PER_DAY)
+			group = day->uncapped_cents, capped_by = "day";
+		else if (st->cap == WB_CAP_ACTION)
+			group = ds->uncapped_cents, capped_by = "action";
+	}
+	if (capped_by)
+		*adds = elect (el, group, st->cap_cents) - elect (el, group - pm, st->cap_cents);
+	gboolean may_sue = d->opts.plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient
+								       : st->plaintiff_provider;
+	if (!may_sue) {
+		*adds = 0;
+		return g_strdup_printf (": a %s may not sue under this statute (%s a copy otherwise)",
+					wb_plaintiff_name (d->opts.plaintiff), wb_format_cents (pm, b1));
+	}
+	if (capped_by && *adds != pm && el == WB_ELECT_GREATER)
+		return g_strdup_printf (" (%s a copy; a %s gets the greater of the copies' sum, %s, and %s per %s)",
+					wb_format_cents (pm, b1), wb_plaintiff_name (d->opts.plaintiff),
+					wb_format_cents (group, b2), wb_format_cents (st->cap_cents, b3), capped_by);
+	if (capped_by && *adds != pm)
+		return g_strdup_printf (" (%s a copy; the %s is held to %s by the cap)", wb_format_cents (pm, b1),
+					capped_by, wb_format_cents (elect (el, group, st->cap_cents), b2));
+	return g_strdup (row->uncapped ? " (outside the cap)" : "");
+}
+
+static void
+json_analyst (GString *j, const char *key, const analyst_t *a)
+{
+	g_string_append_printf (j, ", \"%s\": ", key);
+	if (!a) {
+		g_string_append (j, "null");
+		return;
+	}
+	g_string_append (j, "{\"finding\": ");
+	wb_json_string (j, a->finding);
+	g_string_append (j, ", \"note\": ");
+	if (a->note)
+		wb_json_string (j, a->note);
+	else
+		g_string_append (j, "null");
+	g_string_append (j, ", \"evidence\": ");
+	if (a->evidence)
+		wb_json_string (j, a->evidence);
+	else
+		g_string_append (j, "null");
+	g_string_append (j, "}");
+}
+
+static void
+json_group (GString *j, const char *key, const wb_damages_group_t *g, int64_t number, const char *day)
+{
+	g_string_append_printf (j, ", \"%s\": ", key);
+	if (!g) {
+		g_string_append (j, "null");
+		return;
+	}
+	g_string_append (j, "{");
+	if (number)
+		g_string_append_printf (j, "\"number\": %" G_GINT64_FORMAT ", ", number);
+	else {
+		g_string_append (j, "\"day\": ");
+		wb_json_string (j, day);
+		g_string_append (j, ", ");
+	}
+	g_string_append_printf (j, "\"copies\": %" G_GINT64_FORMAT ", \"uncapped_cents\": %" G_GINT64_FORMAT
+				", \"amount_cents\": %" G_GINT64_FORMAT "}", g->copies, g->uncapped_cents,
+				g->amount_cents);
+}
+
+/* Explain copy C under statute ST (index S of D): as text on ctx->out, or,
+ * J given, as one JSON object appended to J. */
+static void
+explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t *st, int s,
+		 const wb_damages_t *d, const copy_info_t *c, GPtrArray *an, GString *j)
+{
+	FILE *out = ctx->out;
+	const wb_damages_statute_t *ds = d->statutes->pdata[s];
+	char buf[32], buf2[32];
+	if (j) {
+		g_string_append (j, "{\"statute\": ");
+		wb_json_string (j, st->id);
+		g_string_append (j, ", \"citation\": ");
+		wb_json_string (j, st->citation);
+		g_string_append (j, ", \"provisions\": [");
+	} else
+		fprintf (out, "\n== %s  %s\n", st->id, st->citation);
+
+	/* The provisions: rule and analyst findings. */
+	guint np = st->provisions->len;
+	int *kind = g_new0 (int, np);
+	char **ev = g_new0 (char *, np + 1);
+	rule_findings (ctx->cs, st, c->id, kind, ev);
+	gboolean rule_counted = FALSE, final_any = FALSE, indicators = FALSE;
+	int width = 0;
+	for (guint p = 0; p < np; p++)
+		width = MAX (width, wb_text_width (((wb_provision_t *) st->provisions->pdata[p])->label));
+	const analyst_t *star = analyst_find (an, st->id, "*");
+	const analyst_t *comm = analyst_find (an, st->id, "commercial");
+	if (!comm)
+		comm = analyst_find (an, "*", "commercial");
+	const analyst_t *nexus = analyst_find (an, st->id, "nexus");
+	if (!j)
+		fprintf (out, "Findings:\n");
+	for (guint p = 0; p < np; p++) {
+		const wb_provision_t *pr = st->provisions->pdata[p];
+		const analyst_t *a = analyst_find (an, st->id, pr->id);
+		gboolean counts_rule = kind[p] == 1 || (kind[p] == 2 && d->opts.include_indicators);
+		indicators |= kind[p] == 2;
+		gboolean v = counts_rule;
+		if (star)
+			v = strcmp (star->finding, "violation") == 0;
+		if (a)
+			v = strcmp (a->finding, "violation") == 0;
+		if (comm && strcmp (comm->finding, "no-violation") == 0)
+			v = FALSE;
+		final_any |= v;
+		rule_counted |= counts_rule;
+		if (j) {
+			g_string_append (j, p ? ", {\"provision\": " : "{\"provision\": ");
+			wb_json_string (j, pr->id);
+			g_string_append (j, ", \"label\": ");
+			wb_json_string (j, pr->label);
+			g_string_append_printf (j, ", \"violated\": %s, \"rule\": %s", v ? "true" : "false",
+						kind[p] == 1 ? "\"certain\"" : kind[p] == 2 ? "\"indicator\"" : "null");
+			g_string_append (j, ", \"evidence\": ");
+			if (kind[p])
+				wb_json_string (j, ev[p]);
+			else
+				g_string_append (j, "null");
+			json_analyst (j, "analyst", a);
+			g_string_append (j, "}");
+			continue;
+		}
+		fprintf (out, "  %-*s  %-3s  ", width, pr->label, v ? "yes" : "no");
+		if (kind[p])
+			fprintf (out, "rule, %s%s: %s", kind[p] == 1 ? "certain" : "indicator",
+				 kind[p] == 2 && !d->opts.include_indicators ? " (not counted without --include-indicators)" : "",
+				 ev[p]);
+		else if (pr->kind == WB_CHECK_ANALYST)
+			fprintf (out, "no finding (an analyst decides this provision)");
+		else
+			fprintf (out, "no rule finding (check: %s)", pr->check);
+		if (a) {
+			fprintf (out, "; ");
+			print_analyst (out, a);
+		}
+		fputc ('\n', out);
+	}
+	g_free (kind);
+	g_strfreev (ev);
+	if (j) {
+		g_string_append (j, "]");
+		json_analyst (j, "analyst_every_provision", star);
+		json_analyst (j, "analyst_commercial", comm);
+		json_analyst (j, "analyst_nexus", nexus);
+	} else {
+		const analyst_t *extra[] = { star, comm, nexus };
+		const char *names[] = { "every provision", "commercial", "nexus" };
+		for (int i = 0; i < 3; i++)
+			if (extra[i]) {
+				fprintf (out, "  %s: ", names[i]);
+				print_analyst (out, extra[i]);
+				fputc ('\n', out);
+			}
+	}
+
+	/* Counted, and what it adds; or why not. */
+	const wb_damages_row_t *row = row_of (d, s, c->id);
+	if (row) {
+		const wb_damages_group_t *inc = group_of (d->incidents, s, row->incident, NULL);
+		const wb_damages_group_t *day = group_of (d->days, s, 0, row->local_day);
+		int64_t adds;
+		char *how = adds_of (st, ds, d, row, inc, day, &adds);
+		if (j) {
+			g_string_append (j, ", \"counted\": true, \"reason\": null, \"reason_text\": null,"
+				     " \"violates\": ");
+			wb_json_string (j, row->provisions);
+			json_group (j, "incident", inc, row->incident, NULL);
+			json_group (j, "day", day, 0, row->local_day);
+			g_string_append_printf (j, ", \"per_message_cents\": %" G_GINT64_FORMAT
+						", \"adds_cents\": %" G_GINT64_FORMAT ", \"adds_text\": ",
+						row->per_message_cents, adds);
+			wb_json_string (j, how);
+			g_string_append (j, "}");
+			g_free (how);
+			return;
+		}
+		fprintf (out, "Counted: violates %s\n", row->provisions);
+		fprintf (out, "Incident: %" G_GINT64_FORMAT " of %s (%s", row->incident, st->id,
+			 wb_incident_rule_name (d->opts.incident));
+		if (c->campaign >= 0 && d->opts.incident != WB_INCIDENT_MESSAGE)
+			fprintf (out, ": campaign %" G_GINT64_FORMAT, c->campaign);
+		if (inc)
+			fprintf (out, "), %" G_GINT64_FORMAT " %s, %s uncapped, %s\n", inc->copies,
+				 inc->copies == 1 ? "copy" : "copies", wb_format_cents (inc->uncapped_cents, buf),
+				 wb_format_cents (inc->amount_cents, buf2));
+		else
+			fprintf (out, ")\n");
+		if (day)
+			fprintf (out, "Day: %s, %" G_GINT64_FORMAT " %s, %s uncapped, %s\n", row->local_day,
+				 day->copies, day->copies == 1 ? "copy" : "copies",
+				 wb_format_cents (day->uncapped_cents, buf), wb_format_cents (day->amount_cents, buf2));
+		fprintf (out, "Adds: %s%s\n", wb_format_cents (adds, buf), how);
+		g_free (how);
+		return;
+	}
+	const char *code = NULL;
+	char *why = reason_of (set, st, s, d, c, nexus, comm, final_any, rule_counted, indicators, &code);
+	if (j) {
+		g_string_append_printf (j, ", \"counted\": false, \"reason\": \"%s\", \"reason_text\": ", code);
+		wb_json_string (j, why);
+		g_string_append (j, ", \"violates\": null, \"incident\": null, \"day\": null,"
+			     " \"per_message_cents\": null, \"adds_cents\": 0, \"adds_text\": null}");
+	} else
+		fprintf (out, "Not counted: %s\n", why);
+	g_free (why);
+}
+
+/* The heading of copy C (the K-th explained) for people. */
+static void
+print_copy (FILE *out, const wb_damages_t *d, const copy_info_t *c, guint k)
+{
+	char *subj = wb_text_safe (c->subject ? c->subject : "");
+	fprintf (out, "%sCopy %" G_GINT64_FORMAT ": %s, received %s\n", k ? "\n" : "", c->id, subj,
+		 c->local_day ? c->local_day : "(no date)");
+	g_free (subj);
+	if (c->trap)
+		fprintf (out, "Trap: %s (holder in %s, provider in %s, %s)\n", c->trap,
+			 c->state ? c->state : "no state given",
+			 c->provider_state ? c->provider_state : "no state given",
+			 c->timezone ? c->timezone : "UTC");
+	else
+		fprintf (out, "Trap: none (no trap address matched)\n");
+	fprintf (out, "Damages: plaintiff %s, incident %s, filed %s, %s\n",
+		 wb_plaintiff_name (d->opts.plaintiff), wb_incident_rule_name (d->opts.incident),
+		 d->filed ? d->filed : "not set",
+		 d->opts.include_indicators ? "indicators counted" : "indicators not counted");
+}
+
+static void
+json_text_or_null (GString *j, const char *s)
+{
+	if (s)
+		wb_json_string (j, s);
+	else
+		g_string_append (j, "null");
+}
+
+/* The same for machines: the start of the copy's object, up to its
+ * "statutes" array, which the caller fills and closes. */
+static void
+json_copy (GString *j, const wb_damages_t *d, const copy_info_t *c, guint k)
+{
+	g_string_append_printf (j, "%s{\"copy\": %" G_GINT64_FORMAT ", \"subject\": ", k ? ",\n " : "", c->id);
+	json_text_or_null (j, c->subject);
+	g_string_append (j, ", \"local_day\": ");
+	json_text_or_null (j, c->local_day);
+	g_string_append (j, ", \"trap\": ");
+	json_text_or_null (j, c->trap);
+	g_string_append_printf (j, ", \"plaintiff\": \"%s\", \"incident_rule\": \"%s\","
+				" \"include_indicators\": %s, \"filed\": ", wb_plaintiff_name (d->opts.plaintiff),
+				wb_incident_rule_name (d->opts.incident),
+				d->opts.include_indicators ? "true" : "false");
+	json_text_or_null (j, d->filed);
+	g_string_append (j, ", \"statutes\": [");
 }
 
 int
@@ -419,12 +586,13 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 		{ "incident", required_argument, NULL, 'n' },
 		{ "plaintiff", required_argument, NULL, 'p' },
 		{ "trap", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL }
 	};
 	wb_damages_opts_t dopts;
 	wb_damages_opts_init (&dopts);
 	GPtrArray *only = g_ptr_array_new ();
-	const char *trap = NULL;
+	const char *trap = NULL, *format = NULL;
 	int c, rc = WB_EXIT_FAIL;
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -432,6 +600,7 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 		case 'S': dopts.statutes_dir = optarg; break;
 		case 'i': dopts.include_indicators = TRUE; break;
 		case 't': trap = optarg; break;
+		case 'F': format = optarg; break;
 		case 'n':
 			if (!wb_incident_rule_parse (optarg, &dopts.incident)) {
 				g_ptr_array_unref (only);
@@ -453,10 +622,20 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 		g_ptr_array_unref (only);
 		return wb_usage_error ("why", "give one copy");
 	}
+	wb_mode_t mode;
+	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode)) {
+		g_ptr_array_unref (only);
+		return WB_EXIT_USAGE;
+	}
+	if (mode != WB_MODE_TEXT && mode != WB_MODE_JSON) {
+		g_ptr_array_unref (only);
+		return wb_usage_error ("why", "--format must be text or json");
+	}
 	if (!wb_require_analysis (ctx, "why")) {
 		g_ptr_array_unref (only);
 		return WB_EXIT_FAIL;
 	}
+	GString *j = mode == WB_MODE_JSON ? g_string_new ("[") : NULL;
 	wb_statute_set_t *set = NULL;
 	wb_damages_t *d = NULL;
 	GPtrArray *an = NULL;
@@ -491,35 +670,37 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 			rc = wb_fail_case (ctx, st ? st : WB_ERR_DB);
 			goto done;
 		}
-		char *subj = wb_text_safe (ci.subject ? ci.subject : "");
-		fprintf (ctx->out, "%sCopy %" G_GINT64_FORMAT ": %s, received %s\n", k ? "\n" : "", id,
-			 subj, ci.local_day ? ci.local_day : "(no date)");
-		g_free (subj);
-		if (ci.trap)
-			fprintf (ctx->out, "Trap: %s (holder in %s, provider in %s, %s)\n", ci.trap,
-				 ci.state ? ci.state : "no state given",
-				 ci.provider_state ? ci.provider_state : "no state given",
-				 ci.timezone ? ci.timezone : "UTC");
+		if (j)
+			json_copy (j, d, &ci, k);
 		else
-			fprintf (ctx->out, "Trap: none (no trap address matched)\n");
-		fprintf (ctx->out, "Damages: plaintiff %s, incident %s, filed %s, %s\n",
-			 wb_plaintiff_name (d->opts.plaintiff), wb_incident_rule_name (d->opts.incident),
-			 d->filed ? d->filed : "not set", d->opts.include_indicators
-			 ? "indicators counted" : "indicators not counted");
+			print_copy (ctx->out, d, &ci, k);
+		gboolean first = TRUE;
 		for (guint s = 0; s < d->statutes->len; s++) {
 			const wb_damages_statute_t *ds = d->statutes->pdata[s];
 			gboolean want = only->len == 0;
 			for (guint i = 0; i < only->len; i++)
 				want |= strcmp (only->pdata[i], ds->id) == 0;
-			if (want)
-				explain_statute (ctx, set, wb_statute_set_find (set, ds->id), s, d, &ci, an);
+			if (!want)
+				continue;
+			if (j && !first)
+				g_string_append (j, ",\n  ");
+			first = FALSE;
+			explain_statute (ctx, set, wb_statute_set_find (set, ds->id), s, d, &ci, an, j);
 		}
+		if (j)
+			g_string_append (j, "]}");
 		copy_info_clear (&ci);
 		g_ptr_array_unref (an);
 		an = NULL;
 	}
+	if (j) {
+		g_string_append (j, "]\n");
+		fputs (j->str, ctx->out);
+	}
 	rc = WB_EXIT_OK;
 done:
+	if (j)
+		g_string_free (j, TRUE);
 	g_array_unref (ids);
 	g_ptr_array_unref (only);
 	wb_damages_free (d);

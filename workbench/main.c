@@ -54,7 +54,7 @@ const wb_command_t wb_commands[] = {
 	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not",
 	  "COPY [--statute ID]... [--trap ADDR] [--include-indicators]\n"
 	  "       [--incident campaign-day|campaign|message] [--plaintiff recipient|provider]\n"
-	  "       [--statutes DIR]\n\n"
+	  "       [--statutes DIR] [--format text|json]\n\n"
 	  "Per statute: each provision's finding (rule, certain or indicator, with its\n"
 	  "evidence; the analyst's, with the note), then whether the copy counts: if it\n"
 	  "does, its incident and day and what it adds to the amount; if not, why (no\n"

@@ -89,6 +89,28 @@ expect_eq "counted under 17529.5" "Counted: violates (a)(2)
 Incident: 1 of ca-17529.5 (campaign-day: campaign 7), 2 copies, \$2,000.00 uncapped, \$2,000.00
 Adds: \$1,000.00" "$(why 101 ca-17529.5)"
 
+# The same for machines.
+wb why "$C" 2 --statute co-6-2.5 --format json > "$T/w.json"
+expect_eq "json: limitations" "2 co-6-2.5 False limitations" "$(python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))[0]; s = c["statutes"][0]
+print(c["copy"], s["statute"], s["counted"], s["reason"])' "$T/w.json")"
+# Copies 100 and 101 went to 17529.5 above: 999 copies, $999,000, under
+# the cap, so copy 500 now adds its $1,000.
+wb why "$C" 500 --statute ca-17529.8 --format json > "$T/w.json"
+expect_eq "json: the incident, under the cap now" "True 999 99900000 99900000 100000 100000 b" "$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))[0]["statutes"][0]
+v = [p["provision"] for p in s["provisions"] if p["violated"]]
+print(s["counted"], s["incident"]["copies"], s["incident"]["uncapped_cents"], s["incident"]["amount_cents"],
+      s["per_message_cents"], s["adds_cents"], " ".join(v))' "$T/w.json")"
+expect_rc "json: analyst note" 0 wb why "$C" 3 --statute co-6-2.5 --format json
+expect_eq "the note" "subscribed analyst" "$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))[0]["statutes"][0]
+print(s["analyst_commercial"]["note"], s["reason"])' "$T/.out")"
+expect_rc "csv refused" 2 wb why "$C" 3 --format csv
+
 # Every statute without --statute; errors.
 expect_rc "all statutes" 0 wb why "$C" 1
 expect_eq "six statutes" "6" "$(grep -c '^== ' "$T/.out")"
