@@ -486,9 +486,10 @@ create_derived (link_t *L, const item_t *it, int64_t message)
 	char *key = key2 (role, it->value);
 	gpointer was = NULL;
 	int64_t id;
-	if (g_hash_table_steal_extended (L->old_party, key, NULL, &was))
+	if (g_hash_table_lookup_extended (L->old_party, key, NULL, &was)) {
 		id = GPOINTER_TO_SIZE (was);
-	else
+		g_hash_table_remove (L->old_party, key);      /* one party an id */
+	} else
 		id = L->next_party++;
 	g_free (key);
 	sqlite3_bind_text (st, 1, it->value, -1, SQLITE_STATIC);

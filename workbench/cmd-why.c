@@ -457,8 +457,10 @@ explain_statute (wb_ctx_t *ctx, const wb_statute_set_t *set, const wb_statute_t 
 		}
 		fputc ('\n', out);
 	}
+	for (guint p = 0; p < np; p++)
+		g_free (ev[p]);     /* sparse: not g_strfreev */
+	g_free (ev);
 	g_free (kind);
-	g_strfreev (ev);
 	if (j) {
 		g_string_append (j, "]");
 		json_analyst (j, "analyst_every_provision", star);

@@ -61,8 +61,8 @@ column_number (wb_csv_t *csv, const char *name)
 {
 	const GPtrArray *cols = wb_csv_columns (csv);
 	for (guint i = 0; i < cols->len; i++) {
-		char *c = g_ascii_strdown (g_strstrip (g_strdup (g_ptr_array_index (cols, i))), -1);
-		gboolean hit = strcmp (c, name) == 0;
+		char *c = g_strstrip (g_strdup (g_ptr_array_index (cols, i)));
+		gboolean hit = g_ascii_strcasecmp (c, name) == 0;
 		g_free (c);
 		if (hit)
 			return i + 1;
