@@ -88,8 +88,10 @@ wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv)
 			 * one command change the case at a time. */
 			char *d = wb_text_safe (sqlite3_column_text (q, 6) ? (const char *) sqlite3_column_text (q, 6) : "");
 			if (g_strcmp0 (action, "begin") == 0) {
+				char *who = wb_text_safe ((const char *) sqlite3_column_text (q, 5));
 				fprintf (ctx->out, "%srun %" G_GINT64_FORMAT "  %s  %s  %s\n", first ? "" : "\n",
-					 run, sqlite3_column_text (q, 2), sqlite3_column_text (q, 5), d);
+					 run, sqlite3_column_text (q, 2), who, d);
+				g_free (who);
 				first = FALSE;
 			} else
 				fprintf (ctx->out, "    %-8s %s\n", action, *d || g_strcmp0 (action, "end") != 0 ? d : "done");

@@ -122,6 +122,8 @@ wb_copy_resolve (wb_case_t *cs, const char *arg, const char *trap, GArray *ids)
 	}
 	if (!s)
 		g_array_sort (ids, cmp_id);
+	else
+		g_array_set_size (ids, before);     /* nothing half-resolved */
 	g_ptr_array_unref (cands);
 	g_free (key);
 	return s;
