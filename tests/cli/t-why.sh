@@ -17,7 +17,8 @@ wb init "$C" --filed 2008-09-01 > /dev/null
 #   3: 2008-01-15, subject_adv 0, analyst '* commercial no-violation' -> analyst
 #   4: 2008-01-15, subject_adv 1       -> no provision violated
 #   5: 2000-01-01, subject_adv 0       -> before the effective date
-# Copy 2000 is in an Arizona trap (below).
+# Copy 2000 is in an Arizona trap, copies 3000..5500 in an Arkansas one
+# (below).
 # California (ca-17529.8): 17529.2(b) holds for every copy ('always'),
 # $1,000 a copy, capped at $1,000,000 per incident.  Copies 100..1100 (1001)
 # are one campaign on one day: one incident of $1,001,000 uncapped, held to
@@ -27,7 +28,7 @@ import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 db.execute("INSERT INTO traps (id, address, state, provider_state, timezone) VALUES"
            " (1, 'co@trap.test', 'CO', 'CO', 'America/Denver'), (2, 'ca@trap.test', 'CA', 'CA', 'America/Los_Angeles'),"
-           " (3, 'az@trap.test', 'AZ', 'AZ', 'America/Phoenix')")
+           " (3, 'az@trap.test', 'AZ', 'AZ', 'America/Phoenix'), (4, 'ar@trap.test', 'AR', 'AR', 'America/Chicago')")
 def copy(i, trap, day, adv, campaign=None):
     sha = '%064x' % i
     db.execute("INSERT INTO raw (id, sha256, size, bytes) VALUES (?, ?, 1, x'00')", (i, sha))
@@ -40,6 +41,9 @@ for i, day, adv in [(1, '2008-01-15', '0'), (2, '2007-06-01', '0'), (3, '2008-01
 for i in range(100, 1101):
     copy(i, 2, '2008-02-01', '1', 7)
 copy(2000, 3, '2008-01-15', '0')
+for i in range(3000, 5501):
+    copy(i, 4, '2008-03-01', '1')
+    db.execute("INSERT INTO facts (message, name, value, evidence) VALUES (?, 'opt_out', '0', 'no opt-out')", (i,))
 db.commit()
 PY
 wb finding "$C" 3 '*' commercial no-violation --note "subscribed" > /dev/null
@@ -69,6 +73,15 @@ expect_eq "greater of, for a provider" "Counted: violates 44-1372.01(B)(1)
 Adds: \$25,000.00 (\$10.00 a copy; a provider gets the greater of the copies' sum, \$10.00, and \$25,000.00 per action)" \
 	"$(grep -E '^(Counted|Adds):' "$T/why.out")"
 expect_match "the options said" "Damages: plaintiff provider, incident campaign-day, filed 2008-09-01" "$(cat "$T/why.out")"
+
+# Arkansas (ar-4-88): $10 a copy, capped at $25,000 a day; no opt-out
+# breaks 4-88-603(a)(3) and (a)(4).  2501 copies on 2008-03-01 make
+# $25,010 that day, held to $25,000; without any one it is still $25,000.
+wb why "$C" 4000 --statute ar-4-88 > "$T/why.out"
+expect_eq "per-day cap" "Counted: violates 4-88-603(a)(3); 4-88-603(a)(4)
+Day: 2008-03-01, 2501 copies, \$25,010.00 uncapped, \$25,000.00
+Adds: \$0.00 (\$10.00 a copy; the day is held to \$25,000.00 by the cap)" \
+	"$(grep -E '^(Counted|Day|Adds):' "$T/why.out")"
 
 # The citation form of a provision, everywhere one is taken.
 expect_rc "citation form" 0 wb finding "$C" 100 ca-17529.5 '17529.5(a)(2)' violation
