@@ -221,35 +221,47 @@ wb_case_rollback (wb_case_t *cs)
 
 /* The writer lock is a POSIX record lock on PATH.lock.  The kernel drops it
  * when the process dies, so a killed ingest never leaves the case locked.
- * The lock file is not removed on unlock: removing it would let two writers
- * lock two different inodes of the same name. */
+ * The holder removes the file before it lets go, so none is left beside
+ * the case.  A writer that opened the file just before it was removed
+ * would then hold a lock on a name no longer there: after locking, it
+ * checks that the path still names the inode it locked, and starts again
+ * if not (the scheme of Debian's lockfile-progs and of flock(1) users). */
 wb_status_t
 wb_case_lock (wb_case_t *cs)
 {
 	if (cs->lock_fd >= 0)
 		return WB_OK;
-	int fd = open (cs->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return wb_case_fail (cs, errno == EACCES || errno == EROFS ? WB_ERR_READONLY : WB_ERR_IO,
-				     "cannot create lock file '%s': %s", cs->lock_path,
-				     g_strerror (errno));
-	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-	if (fcntl (fd, F_SETLK, &fl) < 0) {
-		struct flock q = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
-		long pid = fcntl (fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK ? (long) q.l_pid : 0;
-		close (fd);
-		if (pid)
-			return wb_case_fail (cs, WB_ERR_BUSY, "case in use by pid %ld", pid);
-		return wb_case_fail (cs, WB_ERR_BUSY, "case in use by another process");
+	for (;;) {
+		int fd = open (cs->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return wb_case_fail (cs, errno == EACCES || errno == EROFS ? WB_ERR_READONLY : WB_ERR_IO,
+					     "cannot create lock file '%s': %s", cs->lock_path,
+					     g_strerror (errno));
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		if (fcntl (fd, F_SETLK, &fl) < 0) {
+			struct flock q = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+			long pid = fcntl (fd, F_GETLK, &q) == 0 && q.l_type != F_UNLCK ? (long) q.l_pid : 0;
+			close (fd);
+			if (pid)
+				return wb_case_fail (cs, WB_ERR_BUSY, "case in use by pid %ld", pid);
+			return wb_case_fail (cs, WB_ERR_BUSY, "case in use by another process");
+		}
+		struct stat locked, named;
+		if (fstat (fd, &locked) == 0 && stat (cs->lock_path, &named) == 0 &&
+		    locked.st_dev == named.st_dev && locked.st_ino == named.st_ino) {
+			cs->lock_fd = fd;
+			return WB_OK;
+		}
+		close (fd);     /* removed by the writer before us: again */
 	}
-	cs->lock_fd = fd;
-	return WB_OK;
 }
 
 void
 wb_case_unlock (wb_case_t *cs)
 {
 	if (cs->lock_fd >= 0) {
+		/* Removed while still held, so no one locks it after us. */
+		unlink (cs->lock_path);
 		close (cs->lock_fd);
 		cs->lock_fd = -1;
 	}

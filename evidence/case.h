@@ -43,8 +43,10 @@ int wb_case_upgraded_from (wb_case_t *cs);
 /* Close the case and release its lock.  wb_case_free(NULL) does nothing. */
 void wb_case_free (wb_case_t *cs);
 
-/* Take the writer lock (a lock on PATH.lock beside the case).  A second
- * writer gets WB_ERR_BUSY with "case in use by pid N".  Idempotent. */
+/* Take the writer lock (a lock on PATH.lock beside the case, which exists
+ * only while a writer holds it or after one was killed).  A second writer
+ * gets WB_ERR_BUSY with "case in use by pid N".  Idempotent.  Unlock
+ * removes the file. */
 wb_status_t wb_case_lock (wb_case_t *cs);
 void wb_case_unlock (wb_case_t *cs);
 

@@ -122,8 +122,12 @@ expect_eq "and after a rebuild" "1" \
 # --- errors ---
 expect_rc "explain an unknown party" 1 wb explain "$C" "Nobody" 1
 expect_match "names it" "no party named 'Nobody'" "$(cat "$T/.err")"
+# Importing the name again updates party 9; a derived party of the same
+# name (found in the evidence) makes the name ambiguous.
 printf 'name,role\nOrbit Ads,other\n' > "$T/dup.csv"
 wb import "$C" parties "$T/dup.csv" > /dev/null
+expect_eq "re-import keeps one roster party" "9" "$(q "SELECT group_concat(id) FROM parties WHERE name = 'Orbit Ads'")"
+python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("INSERT INTO parties (id, name, role, derived, source) VALUES (15, '"'"'Orbit Ads'"'"', '"'"'sender'"'"', 1, '"'"'test'"'"')"); db.commit()' "$C"
 expect_rc "explain an ambiguous name" 1 wb explain "$C" "orbit ads" 1
 expect_match "says so" "names two parties \\(ids 9, 15\\); give an id" "$(cat "$T/.err")"
 expect_rc "explain needs two parties" 2 wb explain "$C" 1

@@ -35,7 +35,7 @@ print(d["id"], d["attachments"][0]["filename"], d["attachments"][0]["sniffed_typ
 expect_rc "decoded subject in json" 0 wb show "$T/c.case" 2 --format json
 expect_eq "subject decoded" "Quarterly réport" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["subject"])' "$T/.out")"
 expect_rc "unknown message" 1 wb show "$T/c.case" 99
-expect_match "unknown message error" "no message '99'" "$(cat "$T/.err")"
+expect_match "unknown message error" "no message copy '99'" "$(cat "$T/.err")"
 expect_rc "no argument" 2 wb show "$T/c.case"
 expect_rc "bad format" 2 wb show "$T/c.case" 1 --format csv
 t_done

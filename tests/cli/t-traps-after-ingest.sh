@@ -29,6 +29,6 @@ sqlite3 "$T/first.case" "$q" > "$T/f1"
 sqlite3 "$T/late.case" "$q" > "$T/f2"
 expect_file "facts equal too" "$T/f1" "$T/f2"
 expect_rc "importing the same traps again changes nothing" 0 wb import "$T/late.case" traps "$S/traps.csv"
-expect_eq "no note then" "0 traps added, 4 updated" "$(cat "$T/.out")"
+expect_eq "no note then" "0 traps added, 0 updated, 4 unchanged" "$(cat "$T/.out")"
 expect_rc "damages runs" 0 wb damages "$T/late.case"
 t_done

@@ -27,7 +27,7 @@ Test (table, is_the_program_s)
 		cr_assert_not_null (c->fn, "%s has no function", c->name);
 		cr_assert (c->summary && *c->summary, "%s has no summary", c->name);
 	}
-	cr_assert_eq (n, 22);    /* the README's table of commands */
+	cr_assert_eq (n, 24);    /* the README's table of commands */
 }
 
 Test (split, words_quotes_and_offsets)
@@ -206,8 +206,8 @@ Test (complete, without_a_case)
 	/* The commands the README lists, less 'shell' (the session is open
 	 * already), plus 'help'. */
 	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,init,"
-			  "link,links,messages,parties,reanalyze,report,review,show,sql,statutes,"
-			  "summary,upgrade,verify", 0);
+			  "link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
+			  "summary,upgrade,verify,why", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
@@ -219,6 +219,12 @@ Test (complete, without_a_case)
 	assert_completes (NULL, "damages --plaintiff ", "provider,recipient", 20);
 	assert_completes (NULL, "import ", "findings,parties,traps", 7);
 	assert_completes (NULL, "frob", "", 0);
+	/* Provisions of the statute named before: ids for an empty word
+	 * (ca-17529.5 has a1, a2 and a3), labels too once begun. */
+	assert_completes (NULL, "finding 1 ca-17529.5 ", "*,a1,a2,a3,commercial,nexus", 21);
+	assert_completes (NULL, "finding 1 co-6-2.5 6-2.5-103(", "6-2.5-103(1),6-2.5-103(2),6-2.5-103(3),6-2.5-103(4),6-2.5-103(5)", 19);
+	assert_completes (NULL, "finding 1 '*' c", "commercial", 14);
+	assert_completes (NULL, "statutes co", "co-6-2.5", 9);
 }
 
 Test (complete, files)

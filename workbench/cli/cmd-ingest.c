@@ -154,7 +154,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		case 'r':
 		case 'j':
 			if (!parse_size (optarg, &v) || v > 1000000)
-				return wb_usage_error ("ingest", "'%s' is not a positive number", optarg);
+				return wb_usage_error ("ingest", "--%s '%s' is not a positive number",
+						       c == 'd' ? "max-depth" : c == 'r' ? "max-ratio" : "threads",
+						       optarg);
 			if (c == 'd') o.max_depth = (int) v;
 			else if (c == 'r') o.max_ratio = v;
 			else o.threads = (int) MIN (v, 16);

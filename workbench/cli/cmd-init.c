@@ -35,6 +35,17 @@ wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 	if (filed && !valid_day (filed))
 		return wb_usage_error ("init", "--filed '%s' is not a date (YYYY-MM-DD)", filed);
 
+	/* The folder the case goes in must be there: say which one is not,
+	 * rather than the lock file that could not be made in it. */
+	char *dir = g_path_get_dirname (ctx->case_path);
+	gboolean is_dir = g_file_test (dir, G_FILE_TEST_IS_DIR);
+	if (!is_dir)
+		wb_error ("cannot create case '%s': %s '%s' %s", ctx->case_path, "folder", dir,
+			  g_file_test (dir, G_FILE_TEST_EXISTS) ? "is not a folder" : "does not exist");
+	g_free (dir);
+	if (!is_dir)
+		return WB_EXIT_FAIL;
+
 	wb_case_t *cs = NULL;
 	char *err = NULL;
 	wb_status_t st = wb_case_create (ctx->case_path, name, filed, &cs, &err);

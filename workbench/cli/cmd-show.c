@@ -1,46 +1,31 @@
 #include <getopt.h>
 #include <string.h>
 #include "wb.h"
+#include "copyref.h"
 
 /* 'show CASE ID|SHA256|MESSAGE-ID [--raw] [--format text|json]': one copy as
  * an analyst reads it.  --raw writes the stored bytes exactly. */
 
-/* The messages.id for ARG, or 0 (with an error printed). */
+/* The messages.id for ARG, or 0 (with the error printed), or -1 for a
+ * database error. */
 static int64_t
 resolve (wb_ctx_t *ctx, const char *arg)
 {
-	sqlite3_stmt *st;
-	gboolean digits = *arg != 0, hex = strlen (arg) == 64;
-	for (const char *p = arg; *p; p++) {
-		digits &= g_ascii_isdigit (*p);
-		hex &= g_ascii_isxdigit (*p) != 0;
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	wb_status_t s = wb_copy_resolve (ctx->cs, arg, NULL, ids);
+	int64_t id = 0;
+	if (s == WB_ERR_DB)
+		id = -1;
+	else if (s) {
+		wb_error ("%s", wb_case_errmsg (ctx->cs));
+		if (s == WB_ERR_NOT_FOUND)
+			wb_hint ("list copies with 'workbench messages %s'", ctx->case_path);
+	} else {
+		id = g_array_index (ids, int64_t, 0);
+		if (ids->len > 1)
+			wb_note ("%u copies match '%s'; showing copy %" G_GINT64_FORMAT, ids->len, arg, id);
 	}
-	char *mid = NULL;
-	if (digits && strlen (arg) < 19)
-		st = wb_case_stmt (ctx->cs, "SELECT id FROM messages WHERE id = ?1");
-	else if (hex)
-		st = wb_case_stmt (ctx->cs, "SELECT id FROM messages WHERE sha256 = lower(?1) ORDER BY id");
-	else {
-		st = wb_case_stmt (ctx->cs, "SELECT id FROM messages WHERE message_id = ?1 ORDER BY id");
-		size_t n = strlen (arg);
-		mid = (arg[0] == '<' && n > 1 && arg[n - 1] == '>') ? g_strndup (arg + 1, n - 2)
-			: g_strdup (arg);
-	}
-	if (!st)
-		return -1;
-	sqlite3_bind_text (st, 1, mid ? mid : arg, -1, SQLITE_TRANSIENT);
-	int64_t id = 0, n = 0;
-	while (sqlite3_step (st) == SQLITE_ROW) {
-		if (!n)
-			id = sqlite3_column_int64 (st, 0);
-		n++;
-	}
-	sqlite3_reset (st);
-	sqlite3_clear_bindings (st);
-	g_free (mid);
-	if (n > 1)
-		wb_note ("%" G_GINT64_FORMAT " copies match '%s'; showing copy %" G_GINT64_FORMAT,
-			 n, arg, id);
+	g_array_unref (ids);
 	return id;
 }
 
@@ -152,11 +137,8 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 	int64_t id = resolve (ctx, arg);
 	if (id < 0)
 		return wb_fail_case (ctx, WB_ERR_DB);
-	if (id == 0) {
-		wb_error ("no message '%s' in the case", arg);
-		wb_hint ("list copies with 'workbench messages %s'", ctx->case_path);
+	if (id == 0)
 		return WB_EXIT_FAIL;
-	}
 	if (raw) {
 		sqlite3_stmt *st = wb_case_stmt (ctx->cs, "SELECT r.bytes FROM messages m"
 						 " JOIN raw r ON r.id = m.raw_id WHERE m.id = ?1");

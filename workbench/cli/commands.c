@@ -14,7 +14,17 @@ const wb_command_t wb_commands[] = {
 	  "[--max-message-size BYTES] [--max-depth N] [--max-ratio N]\n"
 	  "       [--max-total BYTES] [--threads N] [--no-analysis] PATH..." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
-	  "traps|parties|findings FILE.csv" },
+	  "traps|parties|findings FILE.csv\n\n"
+	  "traps: address,timezone and any of holder,state,provider,provider_state,hosts;\n"
+	  "  timezone an IANA name (America/Los_Angeles), states US codes; a trap already\n"
+	  "  in the case is updated and each change said.\n"
+	  "parties: name and any of role,contact,email,phone,address,country,payee,domain,\n"
+	  "  affiliate_id,ip,notes (values split on ';'); a party already imported is\n"
+	  "  updated in place by name.\n"
+	  "findings: message,statute,provision,finding and optionally note,trap; message\n"
+	  "  names copies as show does, provision as 'statutes CASE ID' lists them.\n"
+	  "An unknown column, or a bad value, is refused with file, line and column, and\n"
+	  "nothing of the file is imported" },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
 	  "[--format text|csv|json]" },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
@@ -22,14 +32,30 @@ const wb_command_t wb_commands[] = {
 	  "       [--category C] [--has KIND] [--campaign N] [--status S] [--limit N]\n"
 	  "       [--format text|csv|json]" },
 	{ "show", wb_cmd_show, WB_CASE_READ, "Show one message as an analyst reads it",
-	  "ID|SHA256|MESSAGE-ID [--raw] [--format text|json]" },
+	  "COPY [--raw] [--format text|json]\n\n"
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
+	  "or a Message-ID" },
 	{ "artifacts", wb_cmd_artifacts, WB_CASE_READ, "Extracted contact data with counts",
 	  "[--kind K] [--format text|csv|json]" },
 	{ "reanalyze", wb_cmd_reanalyze, WB_CASE_WRITE, "Re-run message analysis over the case", "" },
 	{ "statutes", wb_cmd_statutes, WB_CASE_READ, "The statute files in force",
-	  "[--statutes DIR] [--format text|csv|json]" },
+	  "[ID] [--statutes DIR] [--format text|csv|json]\n\n"
+	  "With ID, that statute's provisions: id, label, check and the statute's words.\n"
+	  "A provision may be named by its id (a2), its label ((a)(2)) or the citation\n"
+	  "form (17529.5(a)(2)) wherever one is taken" },
 	{ "finding", wb_cmd_finding, WB_CASE_WRITE, "Record an analyst finding",
-	  "MESSAGE STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]" },
+	  "COPY STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]\n\n"
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
+	  "or a Message-ID (every copy of it; --trap keeps that trap's)" },
+	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not",
+	  "COPY [--statute ID]... [--trap ADDR] [--include-indicators]\n"
+	  "       [--incident campaign-day|campaign|message] [--plaintiff recipient|provider]\n"
+	  "       [--statutes DIR] [--format text|json]\n\n"
+	  "Per statute: each provision's finding (rule, certain or indicator, with its\n"
+	  "evidence; the analyst's, with the note), then whether the copy counts: if it\n"
+	  "does, its incident and day and what it adds to the amount; if not, why (no\n"
+	  "nexus, before the effective date, limitations, analyst, another statute).\n"
+	  "COPY as for show; the damages options are those of damages" },
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
@@ -50,6 +76,11 @@ const wb_command_t wb_commands[] = {
 	{ "upgrade", wb_cmd_upgrade, WB_CASE_WRITE, "Upgrade a case made by an older workbench", "" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },
+	{ "log", wb_cmd_log, WB_CASE_READ, "What changed in the case, and who did it",
+	  "[--verbose] [--format text|csv|json]\n\n"
+	  "The custody log, one line a command: its run number, when (UTC), who, the\n"
+	  "command line and its result.  --verbose adds every row each command wrote\n"
+	  "(sources, statute files, imports with old -> new values, findings, exhibits)" },
 	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",
 	  "\"SELECT ...\" [--format text|csv|json|line]" },
 	{ "shell", wb_cmd_shell, WB_CASE_READ, "Interactive session on the case",
@@ -167,6 +198,14 @@ wb_finish_output (wb_ctx_t *ctx, int rc)
 		 * message; the exit status still says the output is short. */
 		if (errno == EPIPE) {
 			clearerr (ctx->out);
+			/* As git does: the reader is gone, so end quietly by
+			 * the signal a pipe writer dies of (status 141 in a
+			 * shell).  The command is done and the case consistent;
+			 * the shell's own session goes on. */
+			if (!ctx->interactive) {
+				signal (SIGPIPE, SIG_DFL);
+				raise (SIGPIPE);
+			}
 			return WB_EXIT_FAIL;
 		}
 		wb_error ("cannot write output: %s", g_strerror (errno));

@@ -17,6 +17,23 @@ wb_import_findings (wb_ctx_t *ctx, const char *path)
 		g_free (err);
 		return WB_EXIT_FAIL;
 	}
+	static const char *const known[] = { "message", "statute", "provision", "finding", "note", "trap", NULL };
+	const GPtrArray *cols = wb_csv_columns (csv);
+	for (guint i = 0; i < cols->len; i++) {
+		char *c = g_strstrip (g_strdup (g_ptr_array_index (cols, i)));
+		char *low = g_ascii_strdown (c, -1);
+		gboolean ok = g_strv_contains ((const char *const *) known, low);
+		if (!ok) {
+			wb_error ("%s:1: unknown column '%s' (column %u)", path, c, i + 1);
+			wb_hint ("the columns of a findings file are message, statute, provision, finding, note, trap");
+		}
+		g_free (low);
+		g_free (c);
+		if (!ok) {
+			wb_csv_free (csv);
+			return WB_EXIT_FAIL;
+		}
+	}
 	static const char *const need[] = { "message", "statute", "provision", "finding" };
 	for (gsize i = 0; i < G_N_ELEMENTS (need); i++)
 		if (!wb_csv_has (csv, need[i])) {
@@ -41,14 +58,15 @@ wb_import_findings (wb_ctx_t *ctx, const char *path)
 		wb_fail_case (ctx, st);
 		goto out;
 	}
-	char *detail = g_strdup_printf ("import findings '%s' sha256 %s", path, sha);
-	st = wb_case_run_begin (ctx->cs, "import", detail, &run);
-	g_free (detail);
+	st = wb_case_run_begin (ctx->cs, "import", ctx->command_line, &run);
 	if (st || (st = wb_case_begin (ctx->cs))) {
 		wb_fail_case (ctx, st);
 		goto out;
 	}
-	if ((st = wb_case_custody (ctx->cs, run, "import", ctx->command_line))) {
+	char *detail = g_strdup_printf ("import findings '%s' sha256 %s", path, sha);
+	st = wb_case_custody (ctx->cs, run, "import", detail);
+	g_free (detail);
+	if (st) {
 		wb_fail_case (ctx, st);
 		goto rollback;
 	}

@@ -5,6 +5,7 @@
  * case, everything else is a file path. */
 #include <string.h>
 #include "shell.h"
+#include "statute.h"
 
 /* The templates compiled into the binary (build/templates-data.c). */
 extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
@@ -120,6 +121,35 @@ add_sql_names (GPtrArray *out, wb_case_t *cs, const char *word)
 		   " AND name NOT LIKE 'sqlite_%' AND name LIKE ?1", word);
 }
 
+/* The provisions of STATUTE: ids, and labels once a word is begun (a label
+ * such as "4-88-603(a)(1)(A)" is long to offer for an empty word), and the
+ * words 'finding' takes besides. */
+static void
+add_provisions (GPtrArray *out, wb_case_t *cs, const char *statute, const char *word)
+{
+	wb_statute_set_t *set = NULL;
+	char *err = NULL;
+	if (cs ? wb_statutes_load_case (cs, &set) != WB_OK : wb_statutes_builtin (&set, &err) != WB_OK) {
+		g_free (err);
+		return;
+	}
+	const wb_statute_t *st = wb_statute_set_find (set, statute);
+	for (guint i = 0; st && i < st->provisions->len; i++) {
+		const wb_provision_t *p = st->provisions->pdata[i];
+		add_if (out, word, p->id);
+		if (*word)
+			add_if (out, word, p->label);
+	}
+	if (st || strcmp (statute, "*") == 0) {
+		add_if (out, word, "commercial");
+		if (st) {
+			add_if (out, word, "*");
+			add_if (out, word, "nexus");
+		}
+	}
+	wb_statute_set_free (set);
+}
+
 /* TRUE if USAGE shows option OPT followed by a value ("--note TEXT"), not
  * as a flag ("[--raw]"). */
 static gboolean
@@ -141,12 +171,15 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 {
 	const char *prev = argv[n - 1];
 	int npos = 0;   /* positional arguments before WORD */
+	const char *pos[4] = { NULL };
 	for (int i = 1; i < n; i++) {
-		if (argv[i][0] == '-') {
+		if (argv[i][0] == '-' && argv[i][1]) {
 			if (!strchr (argv[i], '=') && takes_value (cmd->usage, argv[i]))
 				i++;    /* its value */
 			continue;
 		}
+		if (npos < 4)
+			pos[npos] = argv[i];
 		npos++;
 	}
 	if (word[0] == '-') {
@@ -190,7 +223,16 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 			return;
 		}
 	}
-	if ((strcmp (name, "show") == 0 && npos == 0) || (strcmp (name, "finding") == 0 && npos == 0)) {
+	if (strcmp (name, "finding") == 0 && npos == 2) {
+		add_provisions (out, cs, pos[1], word);
+		return;
+	}
+	if (strcmp (name, "statutes") == 0 && npos == 0) {
+		add_statutes (out, cs, word);
+		return;
+	}
+	if ((strcmp (name, "show") == 0 || strcmp (name, "finding") == 0 || strcmp (name, "why") == 0)
+	    && npos == 0) {
 		add_query (out, cs, "messages",
 			   "SELECT DISTINCT message_id FROM messages WHERE message_id LIKE ?1"
 			   " ORDER BY message_id LIMIT 500", word);

@@ -122,6 +122,8 @@ int wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv);
 
 /* The shell: run interactively or from a script (workbench/cli/shell.c). */
 int wb_shell_main (wb_ctx_t *ctx, int argc, char **argv);

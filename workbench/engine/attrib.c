@@ -319,6 +319,13 @@ typedef struct {
 	GHashTable *norm;     /* "E" or "D" + raw -> normalized (interned; "" for none) */
 	GHashTable *plans;    /* GBytes key of a message's items -> plan_t */
 	wb_attrib_stats_t *stats;
+	/* Ids kept across rebuilds (notes and reviews cite them): a derived
+	 * party by its role and name, a link by its two parties; a new one
+	 * gets an id never given before (case_info party_id_max,
+	 * link_id_max). */
+	GHashTable *old_party;  /* "role\x1fname" -> id of the previous run */
+	GHashTable *old_link;   /* (party_a << 32 | party_b) -> id */
+	int64_t next_party, next_link;
 } link_t;
 
 static char *
@@ -469,23 +476,33 @@ static wb_status_t
 create_derived (link_t *L, const item_t *it, int64_t message)
 {
 	sqlite3_stmt *st = wb_case_stmt (L->cs,
-		"INSERT INTO parties (name, role, derived, source) VALUES (?, ?, 1, ?)");
+		"INSERT INTO parties (name, role, derived, source, id) VALUES (?, ?, 1, ?, ?)");
 	sqlite3_stmt *sa = wb_case_stmt (L->cs,
 		"INSERT INTO party_attributes (party, kind, raw, value, source, message, messages)"
 		" VALUES (?, ?, ?, ?, ?, ?, 0)");
 	if (!st || !sa)
 		return WB_ERR_DB;
 	char *src = g_strdup_printf ("%s in message %" PRId64, it->kind, message);
+	const char *role = it->role == ROLE_AFFILIATE ? "affiliate"
+		: it->role == ROLE_ADVERTISER ? "advertiser" : "sender";
+	char *key = key2 (role, it->value);
+	gpointer was = NULL;
+	int64_t id;
+	if (g_hash_table_lookup_extended (L->old_party, key, NULL, &was)) {
+		id = GPOINTER_TO_SIZE (was);
+		g_hash_table_remove (L->old_party, key);      /* one party an id */
+	} else
+		id = L->next_party++;
+	g_free (key);
 	sqlite3_bind_text (st, 1, it->value, -1, SQLITE_STATIC);
-	sqlite3_bind_text (st, 2, it->role == ROLE_AFFILIATE ? "affiliate"
-			   : it->role == ROLE_ADVERTISER ? "advertiser" : "sender", -1, SQLITE_STATIC);
+	sqlite3_bind_text (st, 2, role, -1, SQLITE_STATIC);
 	sqlite3_bind_text (st, 3, src, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (st, 4, id);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
 	g_free (src);
 	if (rc != SQLITE_DONE)
 		return wb_case_fail_db (L->cs, "cannot add derived party");
-	int64_t id = sqlite3_last_insert_rowid (wb_case_db (L->cs));
 	/* Its own value, as a roster row is for an imported party. */
 	src = g_strdup_printf ("derived from message %" PRId64 " %s", message, it->loc);
 	sqlite3_bind_int64 (sa, 1, id);
@@ -1190,8 +1207,8 @@ build_links (link_t *L, GPtrArray *reviews)
 	plist = values_array (pairs);
 	g_ptr_array_sort (plist, pair_cmp);
 	sqlite3_stmt *il = wb_case_stmt (cs,
-		"INSERT INTO links (party_a, party_b, score, strength, review, note, summary)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)");
+		"INSERT INTO links (party_a, party_b, score, strength, review, note, summary, id)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *ie = wb_case_stmt (cs,
 		"INSERT INTO link_evidence (link, kind, value, weight, parties) VALUES (?, ?, ?, ?, ?)");
 	if (!il || !ie) {
@@ -1222,6 +1239,10 @@ build_links (link_t *L, GPtrArray *reviews)
 		sqlite3_bind_text (il, 5, r ? r->review : NULL, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text (il, 6, r ? r->note : NULL, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text (il, 7, summary, -1, SQLITE_TRANSIENT);
+		gpointer was = NULL;
+		int64_t lid = g_hash_table_lookup_extended (L->old_link, &key, NULL, &was)
+			? (int64_t) GPOINTER_TO_SIZE (was) : L->next_link++;
+		sqlite3_bind_int64 (il, 8, lid);
 		rc = sqlite3_step (il);
 		sqlite3_reset (il);
 		g_free (summary);
@@ -1229,7 +1250,6 @@ build_links (link_t *L, GPtrArray *reviews)
 			st = wb_case_fail_db (cs, "cannot store link");
 			goto revdone;
 		}
-		int64_t lid = sqlite3_last_insert_rowid (db);
 		for (guint j = 0; j < pr->ev->len; j++) {
 			ev_t *e = &g_array_index (evs, ev_t, g_array_index (pr->ev, guint, j));
 			sqlite3_bind_int64 (ie, 1, lid);
@@ -1378,6 +1398,58 @@ has_peer_column (wb_case_t *cs)
 	return yes;
 }
 
+/* The largest of SQL's single value and case_info KEY, as a number. */
+static int64_t
+id_mark (wb_case_t *cs, const char *sql, const char *key)
+{
+	int64_t v = 0;
+	sqlite3_stmt *q = wb_case_stmt (cs, sql);
+	if (q && sqlite3_step (q) == SQLITE_ROW)
+		v = sqlite3_column_int64 (q, 0);
+	if (q)
+		sqlite3_reset (q);
+	char *m = wb_case_info (cs, key);
+	if (m)
+		v = MAX (v, g_ascii_strtoll (m, NULL, 10));
+	g_free (m);
+	return v;
+}
+
+/* The ids of the previous run's derived parties and links, before they
+ * are deleted, and the first ids never given. */
+static wb_status_t
+load_old_ids (link_t *L)
+{
+	sqlite3_stmt *q = wb_case_stmt (L->cs, "SELECT id, role, name FROM parties WHERE derived = 1");
+	if (!q)
+		return WB_ERR_DB;
+	while (sqlite3_step (q) == SQLITE_ROW)
+		g_hash_table_insert (L->old_party, key2 (col (q, 1), col (q, 2)),
+				     GSIZE_TO_POINTER (sqlite3_column_int64 (q, 0)));
+	sqlite3_reset (q);
+	if (!(q = wb_case_stmt (L->cs, "SELECT id, party_a, party_b FROM links")))
+		return WB_ERR_DB;
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t *k = g_new (int64_t, 1);
+		*k = (sqlite3_column_int64 (q, 1) << 32) | sqlite3_column_int64 (q, 2);
+		g_hash_table_insert (L->old_link, k, GSIZE_TO_POINTER (sqlite3_column_int64 (q, 0)));
+	}
+	sqlite3_reset (q);
+	L->next_party = id_mark (L->cs, "SELECT max(id) FROM parties", "party_id_max") + 1;
+	L->next_link = id_mark (L->cs, "SELECT max(id) FROM links", "link_id_max") + 1;
+	return WB_OK;
+}
+
+static wb_status_t
+save_id_marks (link_t *L)
+{
+	char p[32], l[32];
+	g_snprintf (p, sizeof p, "%" PRId64, L->next_party - 1);
+	g_snprintf (l, sizeof l, "%" PRId64, L->next_link - 1);
+	wb_status_t st = wb_case_set_info (L->cs, "party_id_max", p);
+	return st ? st : wb_case_set_info (L->cs, "link_id_max", l);
+}
+
 wb_status_t
 wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *stats)
 {
@@ -1393,6 +1465,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	L.plans = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
 					 (GDestroyNotify) g_bytes_unref, plan_free);
 	L.chunk = g_string_chunk_new (1 << 16);
+	L.old_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	L.old_link = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
 	/* A large page cache keeps a big rebuild off the disk until commit;
@@ -1418,6 +1492,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	/* Values shared through messages name their peer (schema.sql). */
 	if (!has_peer_column (cs) &&
 	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
+		goto done;
+	if ((st = load_old_ids (&L)))
 		goto done;
 	/* The index on message_parties is built once after the bulk insert. */
 	if ((st = exec (cs,
@@ -1452,9 +1528,13 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		goto done;
 	if ((st = build_links (&L, reviews)))
 		goto done;
+	if ((st = save_id_marks (&L)))
+		goto done;
 	st = wb_attrib_clusters (cs, &stats->clusters);
 done:
 	wb_case_cache_restore (cs, cache_before);
+	g_hash_table_destroy (L.old_party);
+	g_hash_table_destroy (L.old_link);
 	sqlite3_finalize (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);

@@ -1,6 +1,7 @@
 /* Rule findings from facts. */
 #include <string.h>
 #include "rules.h"
+#include "copyref.h"
 
 static gboolean
 cond_holds (const wb_cond_t *c, const wb_fact_t facts[])
@@ -309,50 +310,21 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		if (strcmp (provision, "*") != 0 && strcmp (provision, "commercial") != 0 &&
 		    strcmp (provision, "nexus") != 0) {
 			wb_provision_t *p = wb_statute_provision (st, provision);
-			if (!p)
-				return wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'",
-						     statute, provision);
+			if (!p) {
+				char *valid = wb_statute_provision_list (st);
+				s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "statute '%s' has no provision '%s'"
+						  " (its provisions: %s; or *, commercial, nexus)",
+						  statute, provision, valid);
+				g_free (valid);
+				return s;
+			}
 			prov_id = p->id;
 		}
 	}
 	/* The copies MESSAGE names. */
-	char *mid = g_strdup (message);
-	g_strstrip (mid);
-	gsize l = strlen (mid);
-	if (l >= 2 && mid[0] == '<' && mid[l - 1] == '>') {
-		memmove (mid, mid + 1, l - 2);
-		mid[l - 2] = 0;
-	}
-	sqlite3_stmt *q;
-	gboolean is_sha = strlen (mid) == 64 && strspn (mid, "0123456789abcdefABCDEF") == 64;
-	if (mid[0] == '#')
-		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
-				      " WHERE m.id = CAST(substr(?1, 2) AS INTEGER) AND (?2 IS NULL OR t.address = lower(?2))"
-				      " ORDER BY m.id");
-	else if (is_sha)
-		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
-				      " WHERE m.sha256 = lower(?1) AND (?2 IS NULL OR t.address = lower(?2)) ORDER BY m.id");
-	else
-		q = wb_case_stmt (cs, "SELECT m.id FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
-				      " WHERE m.message_id = ?1 AND (?2 IS NULL OR t.address = lower(?2)) ORDER BY m.id");
-	if (!q) {
-		g_free (mid);
-		return WB_ERR_DB;
-	}
 	GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
-	sqlite3_bind_text (q, 1, mid, -1, SQLITE_TRANSIENT);
-	if (trap && *trap)
-		sqlite3_bind_text (q, 2, trap, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step (q) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64 (q, 0);
-		g_array_append_val (ids, id);
-	}
-	sqlite3_reset (q);
-	if (ids->len == 0) {
-		s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no message copy '%s'%s%s%s", message,
-				  trap && *trap ? " in trap '" : "", trap && *trap ? trap : "", trap && *trap ? "'" : "");
+	if ((s = wb_copy_resolve (cs, message, trap, ids)))
 		goto done;
-	}
 	char *now = wb_now_iso ();
 	GString *detail = g_string_new (NULL);
 	g_string_append_printf (detail, "finding %s %s %s for '%s'%s%s:", statute, prov_id, finding, message,
@@ -405,7 +377,6 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 	g_free (now);
 done:
 	g_array_unref (ids);
-	g_free (mid);
 	return s;
 }
 

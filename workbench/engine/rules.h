@@ -81,9 +81,9 @@ gboolean wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set);
  * STATUTE (an id of SET, or "*" with PROVISION "commercial") PROVISION (an
  * id or label, "*", "commercial", or "nexus": violation = the copy is within
  * the statute's reach although the trap does not show it, e.g. sent from
- * the state; no-violation = it is not) for every copy MESSAGE names: a
- * Message-ID (with or without <>), a SHA-256, or "#ID" (messages.id); with
- * TRAP (an address) only that trap's copy.  Replaces an earlier analyst
+ * the state; no-violation = it is not) for every copy MESSAGE names (a copy
+ * id, a SHA-256 or a unique prefix of one, a Message-ID: wb_copy_resolve()
+ * in copyref.h); with TRAP (an address) only that trap's copy.  Replaces an earlier analyst
  * finding for the same copy, statute and provision.  One custody row
  * 'finding' per call (the old and new findings, EVIDENCE, NOTE) in run RUN,
  * inside the caller's transaction.  *MATCHED (if given) receives the copies

@@ -430,6 +430,21 @@ wb_statute_provision_index (const wb_statute_t *st, const char *name)
 		if (g_ascii_strcasecmp (p->label, name) == 0)
 			return i;
 	}
+	/* The citation form: "17529.5(a)(2)" or "§ 17529.5(a)(2)" for the
+	 * label "(a)(2)" of Cal. Bus. & Prof. Code § 17529.5: a label ending
+	 * NAME, and what comes before it part of the statute's citation. */
+	size_t nlen = strlen (name);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		size_t llen = strlen (p->label);
+		if (!llen || nlen <= llen || g_ascii_strcasecmp (name + nlen - llen, p->label) != 0)
+			continue;
+		char *rest = g_strstrip (g_strndup (name, nlen - llen));
+		gboolean cited = *rest && st->citation && strstr (st->citation, rest);
+		g_free (rest);
+		if (cited)
+			return i;
+	}
 	/* "(a)(1)(A)" for the id "a1A"; "603(a)(1)" for the label
 	 * "4-88-603(a)(1)" (a unique ending). */
 	GString *bare = g_string_new (NULL);
@@ -731,4 +746,15 @@ done:
 	g_free (now);
 	wb_statute_set_free (set);
 	return s;
+}
+
+char *
+wb_statute_provision_list (const wb_statute_t *st)
+{
+	GString *s = g_string_new (NULL);
+	for (guint i = 0; i < st->provisions->len; i++) {
+		wb_provision_t *p = st->provisions->pdata[i];
+		g_string_append_printf (s, "%s%s %s", i ? ", " : "", p->id, p->label);
+	}
+	return g_string_free (s, FALSE);
 }

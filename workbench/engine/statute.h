@@ -96,12 +96,17 @@ wb_status_t wb_statute_parse (const char *file, const char *text, gsize len,
 			      wb_statute_t **out, char **errmsg);
 void wb_statute_free (wb_statute_t *st);
 
-/* Provision of ST named NAME: its id, its label (any case), the label
- * without parentheses equal to the id ("(a)(1)(A)" for "a1A"), or a unique
- * ending of a label ("603(a)(1)(A)").  NULL if none.  Owned by ST. */
+/* Provision of ST named NAME: its id, its label (any case), the citation
+ * form (the label after part of the statute's citation: "17529.5(a)(2)",
+ * "§ 17529.5(a)(2)"), the label without parentheses equal to the id
+ * ("(a)(1)(A)" for "a1A"), or a unique ending of a label ("603(a)(1)(A)").
+ * NULL if none.  Owned by ST. */
 wb_provision_t *wb_statute_provision (const wb_statute_t *st, const char *name);
 /* Index of a provision in st->provisions, or -1. */
 int wb_statute_provision_index (const wb_statute_t *st, const char *name);
+/* "a1 (a)(1), a2 (a)(2), ..." : every provision of ST, id and label, for
+ * an error that names the valid ones.  Newly allocated. */
+char *wb_statute_provision_list (const wb_statute_t *st);
 
 /* Load the built-in set, every *.ini of DIR, or the set stored in the case
  * (falling back to the built-in set, installed = FALSE, when the case holds
