@@ -1045,7 +1045,8 @@ MEANT_MALFORMED = {"nul.mbox": 1, "nul.eml": 1, "dates-mixed.mbox": 1}
 MEANT_MALFORMED.update({k: 1 for k in DEFECTS})
 
 with open(os.path.join(OUT, "traps.csv"), "w") as f:
-    f.write("address,holder,state\n" + "".join("%s,%s,CA\n" % (t, t.split("@")[0].title()) for t in TRAPS))
+    f.write("address,holder,state,timezone\n" +
+            "".join("%s,%s,CA,America/Los_Angeles\n" % (t, t.split("@")[0].title()) for t in TRAPS))
 names = []
 for v in VARIANTS:
     exp, py = expect(v)
