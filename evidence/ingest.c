@@ -2215,6 +2215,7 @@ ingest_file (wb_ingest_t *ing, const char *path)
 	ing->fatal = FALSE;
 	push_simple (ing, IT_BEGIN);
 	src_t *top = src_new (ing, NULL, path, path);
+	uint64_t copies_before = ing->st.copies;
 	src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hashed ? hex : NULL);
 
 	struct archive *a = archive_new (FALSE);
@@ -2284,8 +2285,10 @@ ingest_file (wb_ingest_t *ing, const char *path)
 		(uint64_t) now.st_size != size;
 	if (changed)
 		ing->fatal = TRUE;
+	/* messages= counts the copies found in the file and every member of it. */
 	char *custody = g_strdup_printf ("path=%s sha256=%s size=%" G_GUINT64_FORMAT
-					 " messages=%" G_GINT64_FORMAT, path, hex, size, top->messages);
+					 " messages=%" G_GUINT64_FORMAT, path, hex, size,
+					 ing->st.copies - copies_before);
 	char *hash_err = hash_rs ? g_strdup (wb_case_errmsg (ing->cs)) : NULL;
 	rs = finish_source (ing, top, custody);
 	if (!rs && hash_rs)

@@ -85,6 +85,8 @@ for a in tree.tar tree.tgz tree.tbz2 tree.txz tree.tar.zst tree.zip tree.7z tree
 	expect_rc "ingest $a" 0 wb ingest a.case "$a"
 	all a.case > "$T/got"
 	expect_file "$a holds the same copies as the tree" "$T/tree.expect" "$T/got"
+	expect_eq "$a: custody counts the copies of every member" "messages=$(wc -l < "$T/tree.expect" | tr -d ' ')" \
+		"$(q a.case "SELECT substr(detail, instr(detail, ' messages=') + 1) FROM custody WHERE action = 'source'")"
 	expect_eq "$a: members are never extracted" "" "$(ls -d single mbox maildir 2>/dev/null)"
 done
 expect_eq "formats and filters recorded" "tree.cpio.gz cpio gzip" \
