@@ -1,7 +1,7 @@
 #!/bin/sh
 # Hostile evidence: one fixture each from tests/gen/gen-hostile.py,
 # ingested into a fresh case followed by a good mailbox.  Each asserts: exit
-# 0 (no crash), under 10 s and 1 GiB of memory (/usr/bin/time -v), the item
+# 0 (no crash), under 10 s of CPU and 1 GiB of memory (/usr/bin/time), the item
 # recorded with its documented outcome (evidence/VIOLATIONS.md, "Hostile
 # evidence"), and the good mailbox's three copies kept (nothing else lost).
 . "$WB_ROOT/tests/lib.sh"
@@ -11,28 +11,32 @@ cd "$T" || exit 1
 wb init tpl.case > /dev/null
 q () { sqlite3 c.case "$1"; }
 have_time=$([ -x /usr/bin/time ] && echo yes)
-# Under ASan (make check-asan) everything runs 10 to 50 times slower (the
-# 10 MB header: 0.5 s plain, 45 s under ASan on the loaded 2-core machine):
-# the time limit is then 100 s, the memory limit stays.
+# The limit is on CPU time (user + system, /usr/bin/time), not wall time:
+# a loaded machine stretches the wall clock several times over, and the
+# limit is there to catch work that grows with the square of the input (a
+# 10 MB header once took 45 s).  Under ASan (make check-asan) everything
+# costs 10 to 150 times more (the 10 MB header: 0.5 s plain, 72 s under
+# ASan, a third of it system time): the limit is then 300 s.
 limit=10000
-case "$WB" in *build-asan*) limit=100000 ;; esac
+case "$WB" in *build-asan*) limit=300000 ;; esac
 [ -n "$have_time" ] || skip "memory" "/usr/bin/time not installed (apt-get install time)"
 # ing NAME FILE: ingest FILE and the good mailbox into c.case; check exit,
-# time, memory and the good copies.
+# CPU time, memory and the good copies.
 ing () {
 	rm -f c.case c.case.lock && cp tpl.case c.case
 	t0=$(date +%s%N)
 	if [ -n "$have_time" ]; then
-		/usr/bin/time -f '%M' -o mem "$WB" ingest c.case "$2" "$H/good.mbox" > .out 2> .err
+		/usr/bin/time -f '%M %U %S' -o mem "$WB" ingest c.case "$2" "$H/good.mbox" > .out 2> .err
 	else
 		"$WB" ingest c.case "$2" "$H/good.mbox" > .out 2> .err
 	fi
 	rc=$?
 	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ -n "$have_time" ] && ms=$(tail -n 1 mem | awk '{ printf "%d", ($2 + $3) * 1000 }')
 	if [ $rc -eq 0 ]; then t_pass "$1: exit 0"; else t_fail "$1: exit $rc" "$(tail -n 5 .err)"; fi
-	expect_eq "$1: under $((limit / 1000)) s" "yes" "$([ $ms -lt $limit ] && echo yes || echo "no: $ms ms")"
+	expect_eq "$1: under $((limit / 1000)) s of CPU" "yes" "$([ $ms -lt $limit ] && echo yes || echo "no: $ms ms")"
 	if [ -n "$have_time" ]; then
-		kb=$(tail -n 1 mem)
+		kb=$(tail -n 1 mem | cut -d' ' -f1)
 		expect_eq "$1: under 1 GiB" "yes" "$([ "$kb" -lt 1048576 ] && echo yes || echo "no: $kb KiB")"
 	fi
 	expect_eq "$1: nothing else lost" "$(cat "$H/expect-good")" \
