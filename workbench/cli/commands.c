@@ -25,6 +25,12 @@ const wb_command_t wb_commands[] = {
 	  "  names copies as show does, provision as 'statutes CASE ID' lists them.\n"
 	  "An unknown column, or a bad value, is refused with file, line and column, and\n"
 	  "nothing of the file is imported" },
+	{ "case", wb_cmd_case, WB_CASE_READ, "The case's metadata: show it, or set it",
+	  "[set KEY=VALUE...] [--format text|csv|json]\n\n"
+	  "Keys: name, filed (YYYY-MM-DD, the filing date limitations count back from),\n"
+	  "court, number (the docket number), caption, expert.  Several may be set at\n"
+	  "once; an empty value (court=) unsets one.  Each change is logged in custody,\n"
+	  "old -> new" },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
 	  "[--format text|csv|json]" },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
@@ -95,6 +101,18 @@ wb_command_find (const char *name)
 		if (strcmp (c->name, name) == 0)
 			return c;
 	return NULL;
+}
+
+gboolean
+wb_command_writes (const wb_command_t *cmd, int argc, char **argv)
+{
+	if (cmd->flags == WB_CASE_WRITE)
+		return TRUE;
+	if (cmd->fn == wb_cmd_case)
+		for (int i = 1; i < argc; i++)
+			if (strcmp (argv[i], "set") == 0)
+				return TRUE;
+	return FALSE;
 }
 
 void
@@ -329,7 +347,8 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 		wb_command_usage (cmd, ctx->out);
 		return WB_EXIT_OK;
 	}
-	if (cmd->flags == WB_CASE_WRITE && ctx->cs) {
+	gboolean writes = wb_command_writes (cmd, argc, argv);
+	if (writes && ctx->cs) {
 		if (!wb_case_writable (ctx->cs)) {
 			wb_error ("'%s' changes the case, which is open read-only", cmd->name);
 			return WB_EXIT_FAIL;
@@ -344,7 +363,7 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 	opterr = 1;
 	wb_interrupted = 0;
 	int rc = cmd->fn (ctx, argc, argv);
-	if (cmd->flags == WB_CASE_WRITE && ctx->cs && ctx->interactive)
+	if (writes && ctx->cs && ctx->interactive)
 		wb_case_unlock (ctx->cs);
 	return wb_finish_output (ctx, rc);
 }

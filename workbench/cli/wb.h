@@ -48,6 +48,11 @@ typedef struct {
 extern const wb_command_t wb_commands[];
 const wb_command_t *wb_command_find (const char *name);
 
+/* TRUE if CMD run with ARGV (ARGV[0] is the command) changes the case:
+ * a WB_CASE_WRITE command, or 'case ... set'.  main() opens the case for
+ * writing and wb_command_run() takes the writer lock for these. */
+gboolean wb_command_writes (const wb_command_t *cmd, int argc, char **argv);
+
 /* Run CMD with ARGV (ARGV[0] is the command name; the case is in CTX).
  * Handles --help, the writer lock for WB_CASE_WRITE and getopt's state, so
  * the shell runs commands exactly as main() does.  Returns an exit code. */
@@ -124,6 +129,7 @@ int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_case (wb_ctx_t *ctx, int argc, char **argv);
 
 /* The shell: run interactively or from a script (workbench/cli/shell.c). */
 int wb_shell_main (wb_ctx_t *ctx, int argc, char **argv);
