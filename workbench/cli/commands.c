@@ -168,6 +168,52 @@ wb_usage_error (const char *cmd, const char *fmt, ...)
 }
 
 gboolean
+wb_check_value (wb_ctx_t *ctx, const char *what, const char *value,
+		const char *const *fixed, const char *sql, gboolean nocase)
+{
+	GPtrArray *valid = g_ptr_array_new_with_free_func (g_free);
+	gboolean found = FALSE;
+	for (int i = 0; fixed && fixed[i]; i++)
+		g_ptr_array_add (valid, g_strdup (fixed[i]));
+	sqlite3_stmt *q = sql && ctx->cs ? wb_case_stmt (ctx->cs, sql) : NULL;
+	while (q && sqlite3_step (q) == SQLITE_ROW) {
+		const char *v = (const char *) sqlite3_column_text (q, 0);
+		gboolean dup = FALSE;
+		for (guint i = 0; v && i < valid->len && !dup; i++)
+			dup = strcmp (valid->pdata[i], v) == 0;
+		if (v && !dup)
+			g_ptr_array_add (valid, g_strdup (v));
+	}
+	if (q)
+		sqlite3_reset (q);
+	for (guint i = 0; i < valid->len && !found; i++)
+		found = nocase ? g_ascii_strcasecmp (valid->pdata[i], value) == 0
+			       : strcmp (valid->pdata[i], value) == 0;
+	if (!found) {
+		char *safe = wb_text_safe (value);
+		wb_error ("unknown %s '%s'", what, safe);
+		g_free (safe);
+		if (valid->len == 0) {
+			wb_hint ("the case has no %ss", what);
+		} else {
+			/* A long roster is cut: the first ones show the form. */
+			GString *list = g_string_new (NULL);
+			for (guint i = 0; i < valid->len && i < 20; i++)
+				g_string_append_printf (list, "%s%s", i ? ", " : "",
+							(char *) valid->pdata[i]);
+			if (valid->len > 20)
+				g_string_append_printf (list, " and %u more", valid->len - 20);
+			char *safe_list = wb_text_safe (list->str);
+			wb_hint ("a %s is one of %s", what, safe_list);
+			g_free (safe_list);
+			g_string_free (list, TRUE);
+		}
+	}
+	g_ptr_array_unref (valid);
+	return found;
+}
+
+gboolean
 wb_parse_mode (const char *arg, wb_mode_t *mode)
 {
 	static const struct { const char *name; wb_mode_t mode; } modes[] = {

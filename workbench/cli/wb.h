@@ -77,6 +77,16 @@ gboolean wb_require_analysis (wb_ctx_t *ctx, const char *command);
 /* Report a usage error for CMD ("error: MESSAGE" and the usage line); returns 2. */
 int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 
+/* A filter's value checked before it is used, so that one matching
+ * nothing because of a typo is not an empty answer: TRUE if VALUE is one of
+ * FIXED (NULL-terminated; may be NULL) or of the values SQL (one text
+ * column, in the order to list them; may be NULL) gives, ignoring ASCII
+ * case if NOCASE (trap addresses).  Else
+ * "error: unknown WHAT 'VALUE'" and a hint listing the valid values (the
+ * first 20), and FALSE: the command then exits 2. */
+gboolean wb_check_value (wb_ctx_t *ctx, const char *what, const char *value,
+			 const char *const *fixed, const char *sql, gboolean nocase);
+
 /* Parse a --format argument into *MODE; FALSE (and an error printed) if bad. */
 gboolean wb_parse_mode (const char *arg, wb_mode_t *mode);
 /* The output mode a command should use into *MODE: --format (FORMAT_ARG)
