@@ -134,7 +134,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 	char *sql = g_strdup_printf (
 		"SELECT m.id, m.sha256, coalesce(t.address, '') AS trap, m.message_id,"
 		" m.from_addr, m.subject, m.date_header, m.received_at, m.received_from,"
-		" m.local_day, s.chain, l.offset, l.length, m.status"
+		" m.local_day, s.chain, l.offset, l.length, m.status, m.received_from AS dated_by"
 		" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
 		" LEFT JOIN locations l ON l.id = (SELECT min(id) FROM locations WHERE message = m.id)"
 		" LEFT JOIN sources s ON s.id = l.source_id"
@@ -157,6 +157,9 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "received_from", WB_COL_TEXT, FALSE }, { "local_day", WB_COL_TEXT, TRUE },
 		{ "source", WB_COL_TEXT, FALSE }, { "offset", WB_COL_INT, FALSE },
 		{ "length", WB_COL_INT, FALSE }, { "status", WB_COL_TEXT, TRUE },
+		/* received_from's value under the name that says what it is;
+		 * last, so that no column or key moves. */
+		{ "dated_by", WB_COL_TEXT, FALSE },
 	};
 	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
 	gboolean brief = mode == WB_MODE_TEXT;
