@@ -31,7 +31,7 @@ const wb_command_t wb_commands[] = {
 	  "court, number (the docket number), caption, expert.  Several may be set at\n"
 	  "once; an empty value (court=) unsets one.  Each change is logged in custody,\n"
 	  "old -> new" },
-	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
+	{ "summary", wb_cmd_summary, WB_CASE_READ, "The case's metadata and counts of what it holds",
 	  "[--format text|csv|json]" },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
 	  "[--trap ADDR] [--from TEXT] [--subject TEXT] [--since DAY] [--until DAY]\n"
