@@ -498,11 +498,13 @@ wb_case_info (wb_case_t *cs, const char *key)
 wb_status_t
 wb_case_set_info (wb_case_t *cs, const char *key, const char *value)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)");
+	sqlite3_stmt *st = wb_case_stmt (cs, value ? "INSERT OR REPLACE INTO case_info(key, value) VALUES (?, ?)"
+					 : "DELETE FROM case_info WHERE key = ?");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text (st, 2, value, -1, SQLITE_STATIC);
+	if (value)
+		sqlite3_bind_text (st, 2, value, -1, SQLITE_STATIC);
 	int rc = sqlite3_step (st);
 	sqlite3_reset (st);
 	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot write case info");

@@ -65,6 +65,7 @@ wb_status_t wb_case_fail_db (wb_case_t *cs, const char *what);
 
 /* A value from case_info, newly allocated, or NULL. */
 char *wb_case_info (wb_case_t *cs, const char *key);
+/* Set case_info KEY to VALUE; a NULL VALUE removes KEY. */
 wb_status_t wb_case_set_info (wb_case_t *cs, const char *key, const char *value);
 
 /* The connection's page cache, for a bulk job: wb_case_cache_set sets it

@@ -68,7 +68,9 @@ expect_match "names the column" "no column 'provision'" "$(cat "$T/.err")"
 printf 'message,statute,provision,finding,notes\nx,co-6-2.5,4,violation,typo\n' > "$T/bad4.csv"
 expect_rc "unknown column" 1 wb import "$C" findings "$T/bad4.csv"
 expect_match "names file, line and column" "bad4.csv:1: unknown column 'notes' \(column 5\)" "$(cat "$T/.err")"
-expect_rc "no such trap" 1 wb finding "$C" same@spam.test co-6-2.5 4 violation --trap nobody@trap.test
+expect_rc "no such trap: a usage error" 2 wb finding "$C" same@spam.test co-6-2.5 4 violation --trap nobody@trap.test
+expect_match "no such trap: the traps listed" "^error: unknown trap 'nobody@trap.test'
+hint: a trap is one of one@trap.test, two@trap.test$" "$(cat "$T/.err")"
 expect_eq "nothing changed" "$n" "$(wb sql "$C" "SELECT count(*) FROM findings" --format csv | tail -n 1)"
 expect_rc "usage" 2 wb finding "$C" same@spam.test co-6-2.5 4 perhaps
 

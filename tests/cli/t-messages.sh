@@ -29,7 +29,7 @@ expect_eq "--limit" "1 2 " "$(ids --limit 2)"
 expect_rc "bad day is a usage error" 2 wb messages "$C" --since 2008-13-01
 expect_rc "bad kind is a usage error" 2 wb messages "$C" --has fax
 expect_eq "json carries the contract fields, first location" '[
-  {"id": 1, "sha256": "aa", "trap": "a@trap.test", "message_id": "m1@x", "from": "sales@pills.test", "subject": "ADV: Cheap pills", "date_header": null, "received_at": "2008-01-01T23:59:00-08:00", "received_from": "received", "local_day": "2008-01-01", "source": "box.tar.gz!cur/1", "offset": 55, "length": 1000, "status": "ok"}
+  {"id": 1, "sha256": "aa", "trap": "a@trap.test", "message_id": "m1@x", "from": "sales@pills.test", "subject": "ADV: Cheap pills", "date_header": null, "received_at": "2008-01-01T23:59:00-08:00", "received_from": "received", "local_day": "2008-01-01", "source": "box.tar.gz!cur/1", "offset": 55, "length": 1000, "status": "ok", "dated_by": "received"}
 ]' "$(wb messages "$C" --format json --limit 1)"
 expect_eq "text mode shows the brief columns" "id  trap         from              subject           local_day   status" \
 	"$(wb messages "$C" --limit 1 | head -n 1)"

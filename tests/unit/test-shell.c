@@ -27,7 +27,7 @@ Test (table, is_the_program_s)
 		cr_assert_not_null (c->fn, "%s has no function", c->name);
 		cr_assert (c->summary && *c->summary, "%s has no summary", c->name);
 	}
-	cr_assert_eq (n, 24);    /* the README's table of commands */
+	cr_assert_eq (n, 25);    /* the README's table of commands */
 }
 
 Test (split, words_quotes_and_offsets)
@@ -205,7 +205,7 @@ Test (complete, without_a_case)
 {
 	/* The commands the README lists, less 'shell' (the session is open
 	 * already), plus 'help'. */
-	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,init,"
+	assert_completes (NULL, "", "artifacts,case,clusters,damages,explain,finding,help,import,ingest,init,"
 			  "link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
 			  "summary,upgrade,verify,why", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */

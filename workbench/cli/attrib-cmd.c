@@ -5,6 +5,9 @@ wb_attrib_print (wb_ctx_t *ctx, sqlite3_stmt *st, wb_mode_t mode, const char *ty
 {
 	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
 	int n = sqlite3_column_count (st);
+	/* One letter a column: a letter off by one printed a count as a
+	 * JSON string. */
+	g_assert (strlen (types) == (size_t) n);
 	for (int i = 0; i < n; i++)
 		wb_table_column (t, sqlite3_column_name (st, i),
 				 types[i] == 'i' ? WB_COL_INT : types[i] == 'r' ? WB_COL_REAL

@@ -28,6 +28,9 @@ wb_cmd_finding (wb_ctx_t *ctx, int argc, char **argv)
 		   *finding = argv[optind + 3];
 	if (strcmp (finding, "violation") != 0 && strcmp (finding, "no-violation") != 0)
 		return wb_usage_error ("finding", "'%s' is not violation or no-violation", finding);
+	if (trap && !wb_check_value (ctx, "trap", trap, NULL,
+				     "SELECT address FROM traps ORDER BY address", TRUE))
+		return WB_EXIT_USAGE;
 
 	wb_statute_set_t *set = NULL;
 	wb_status_t st = wb_statutes_load_case (ctx->cs, &set);

@@ -184,6 +184,18 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	}
 
 	wb_case_t *cs = ctx->cs;
+	/* Without a roster no copy has a trap, so no recipient, and no statute
+	 * reaches it: say so before the work, while it can still be stopped. */
+	sqlite3_stmt *tq = wb_case_stmt (cs, "SELECT 1 FROM traps LIMIT 1");
+	if (tq && sqlite3_step (tq) != SQLITE_ROW) {
+		const char *cp = ctx->case_path ? ctx->case_path : "CASE";
+		wb_warning ("the case has no traps: no copy will be matched to a trap account, so no"
+			    " statute reaches any");
+		wb_hint ("import the roster first: workbench import %s traps FILE.csv (imported"
+			 " after, it asks for 'workbench reanalyze %s')", cp, cp);
+	}
+	if (tq)
+		sqlite3_reset (tq);
 	int64_t run;
 	wb_status_t st = wb_case_run_begin (cs, "ingest", ctx->command_line, &run);
 	if (st)

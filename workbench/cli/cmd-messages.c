@@ -18,6 +18,10 @@ valid_day (const char *s)
 static const char *const KINDS[] = { "email", "phone", "url", "domain", "postal", "ip",
 				     "affiliate_id", NULL };
 
+static const char *const CATEGORIES[] = { "adult", "pharmacy", "mortgage", "stocks", "jobs",
+					  "419", "phishing", "software", "other", NULL };
+static const char *const STATUSES[] = { "ok", "malformed", "unparsed", NULL };
+
 int
 wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 {
@@ -44,7 +48,14 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 #define FILTER(cond) do { g_string_append (where, " AND " cond); g_ptr_array_add (binds, optarg); } while (0)
 	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 't': FILTER ("t.address = lower(?)"); break;
+		case 't':
+			if (!wb_check_value (ctx, "trap", optarg, NULL,
+					     "SELECT address FROM traps ORDER BY address", TRUE)) {
+				rc = WB_EXIT_USAGE;
+				goto done;
+			}
+			FILTER ("t.address = lower(?)");
+			break;
 		case 'f': FILTER ("(instr(lower(coalesce(m.from_addr, '') || ' ' || coalesce(m.from_name, '')), lower(?)) > 0)"); break;
 		case 's': FILTER ("instr(lower(coalesce(m.subject, '')), lower(?)) > 0"); break;
 		case 'S':
@@ -59,7 +70,17 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 			else
 				FILTER ("m.local_day <= ?");
 			break;
-		case 'c': FILTER ("m.category = ?"); break;
+		case 'c':
+			/* The categories analysis gives (evidence/schema.sql),
+			 * and any other the case holds. */
+			if (!wb_check_value (ctx, "category", optarg, CATEGORIES,
+					     "SELECT DISTINCT category FROM messages"
+					     " WHERE category IS NOT NULL ORDER BY category", FALSE)) {
+				rc = WB_EXIT_USAGE;
+				goto done;
+			}
+			FILTER ("m.category = ?");
+			break;
 		case 'h':
 			if (!g_strv_contains (KINDS, optarg)) {
 				rc = wb_usage_error ("messages", "--has '%s': kinds are email, phone, url, domain, postal, ip, affiliate_id", optarg);
@@ -77,7 +98,13 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 			FILTER ("m.campaign = CAST(? AS INTEGER)");
 			break;
 		}
-		case 'x': FILTER ("m.status = ?"); break;
+		case 'x':
+			if (!wb_check_value (ctx, "status", optarg, STATUSES, NULL, FALSE)) {
+				rc = WB_EXIT_USAGE;
+				goto done;
+			}
+			FILTER ("m.status = ?");
+			break;
 		case 'l': {
 			char *end;
 			limit = g_ascii_strtoll (optarg, &end, 10);
@@ -107,7 +134,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 	char *sql = g_strdup_printf (
 		"SELECT m.id, m.sha256, coalesce(t.address, '') AS trap, m.message_id,"
 		" m.from_addr, m.subject, m.date_header, m.received_at, m.received_from,"
-		" m.local_day, s.chain, l.offset, l.length, m.status"
+		" m.local_day, s.chain, l.offset, l.length, m.status, m.received_from AS dated_by"
 		" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id"
 		" LEFT JOIN locations l ON l.id = (SELECT min(id) FROM locations WHERE message = m.id)"
 		" LEFT JOIN sources s ON s.id = l.source_id"
@@ -130,6 +157,9 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "received_from", WB_COL_TEXT, FALSE }, { "local_day", WB_COL_TEXT, TRUE },
 		{ "source", WB_COL_TEXT, FALSE }, { "offset", WB_COL_INT, FALSE },
 		{ "length", WB_COL_INT, FALSE }, { "status", WB_COL_TEXT, TRUE },
+		/* received_from's value under the name that says what it is;
+		 * last, so that no column or key moves. */
+		{ "dated_by", WB_COL_TEXT, FALSE },
 	};
 	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
 	gboolean brief = mode == WB_MODE_TEXT;

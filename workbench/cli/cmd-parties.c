@@ -40,6 +40,6 @@ wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
 	if (!st)
 		return wb_fail_case (ctx, WB_ERR_DB);
 	sqlite3_bind_text (st, 1, role, -1, SQLITE_TRANSIENT);
-	int rc = wb_attrib_print (ctx, st, mode, "itttttiii");
+	int rc = wb_attrib_print (ctx, st, mode, "ittttiii");
 	return wb_finish_output (ctx, rc);
 }

@@ -103,7 +103,13 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 #define SQL_ART "SELECT kind, value, raw, location FROM artifacts WHERE message = ?1" \
 	" AND kind <> 'url' ORDER BY kind, id"
 #define SQL_ART_JSON "SELECT kind, raw, value, location FROM artifacts WHERE message = ?1 ORDER BY id"
-#define SQL_FACTS "SELECT name, value, confidence, evidence FROM facts WHERE message = ?1 ORDER BY name"
+/* A yes/no fact's value is '1' or '0' (evidence/schema.sql): a number in
+ * JSON.  The text facts stay text, even when they read as a number (a
+ * DKIM selector '1', the category '419'). */
+#define SQL_FACTS "SELECT name, CASE WHEN name IN ('category', 'opt_out_kinds', 'dkim_domain'," \
+	" 'dkim_selector', 'x_mailer') OR value NOT IN ('0', '1') THEN value" \
+	" ELSE CAST(value AS INTEGER) END AS value, confidence, evidence FROM facts" \
+	" WHERE message = ?1 ORDER BY name"
 #define SQL_ATT "SELECT idx, filename, declared_type, sniffed_type, size, sha256 FROM attachments" \
 	" WHERE message = ?1 ORDER BY idx"
 
@@ -165,6 +171,13 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 		for (int i = 0; i < n; i++) {
 			if (i)
 				g_string_append (j, ", ");
+			/* received_from holds what dated the copy: named so
+			 * (dated_by), the old name kept after it. */
+			if (strcmp (sqlite3_column_name (st, i), "received_from") == 0) {
+				g_string_append (j, "\"dated_by\": ");
+				wb_json_string (j, (const char *) sqlite3_column_text (st, i));
+				g_string_append (j, ", ");
+			}
 			wb_json_string (j, sqlite3_column_name (st, i));
 			g_string_append (j, ": ");
 			if (sqlite3_column_type (st, i) == SQLITE_NULL)

@@ -624,6 +624,11 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 		g_ptr_array_unref (only);
 		return wb_usage_error ("why", "give one copy");
 	}
+	if (trap && !wb_check_value (ctx, "trap", trap, NULL,
+				     "SELECT address FROM traps ORDER BY address", TRUE)) {
+		g_ptr_array_unref (only);
+		return WB_EXIT_USAGE;
+	}
 	wb_mode_t mode;
 	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode)) {
 		g_ptr_array_unref (only);

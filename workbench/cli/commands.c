@@ -25,7 +25,13 @@ const wb_command_t wb_commands[] = {
 	  "  names copies as show does, provision as 'statutes CASE ID' lists them.\n"
 	  "An unknown column, or a bad value, is refused with file, line and column, and\n"
 	  "nothing of the file is imported" },
-	{ "summary", wb_cmd_summary, WB_CASE_READ, "Counts of what the case holds",
+	{ "case", wb_cmd_case, WB_CASE_READ, "The case's metadata: show it, or set it",
+	  "[set KEY=VALUE...] [--format text|csv|json]\n\n"
+	  "Keys: name, filed (YYYY-MM-DD, the filing date limitations count back from),\n"
+	  "court, number (the docket number), caption, expert.  Several may be set at\n"
+	  "once; an empty value (court=) unsets one.  Each change is logged in custody,\n"
+	  "old -> new" },
+	{ "summary", wb_cmd_summary, WB_CASE_READ, "The case's metadata and counts of what it holds",
 	  "[--format text|csv|json]" },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
 	  "[--trap ADDR] [--from TEXT] [--subject TEXT] [--since DAY] [--until DAY]\n"
@@ -97,6 +103,18 @@ wb_command_find (const char *name)
 	return NULL;
 }
 
+gboolean
+wb_command_writes (const wb_command_t *cmd, int argc, char **argv)
+{
+	if (cmd->flags == WB_CASE_WRITE)
+		return TRUE;
+	if (cmd->fn == wb_cmd_case)
+		for (int i = 1; i < argc; i++)
+			if (strcmp (argv[i], "set") == 0)
+				return TRUE;
+	return FALSE;
+}
+
 void
 wb_command_usage (const wb_command_t *cmd, FILE *out)
 {
@@ -147,6 +165,52 @@ wb_usage_error (const char *cmd, const char *fmt, ...)
 		fprintf (stderr, "usage: workbench %s%s %s\n", c->name,
 			 c->flags != WB_CASE_NONE ? " CASE" : "", c->usage ? c->usage : "");
 	return WB_EXIT_USAGE;
+}
+
+gboolean
+wb_check_value (wb_ctx_t *ctx, const char *what, const char *value,
+		const char *const *fixed, const char *sql, gboolean nocase)
+{
+	GPtrArray *valid = g_ptr_array_new_with_free_func (g_free);
+	gboolean found = FALSE;
+	for (int i = 0; fixed && fixed[i]; i++)
+		g_ptr_array_add (valid, g_strdup (fixed[i]));
+	sqlite3_stmt *q = sql && ctx->cs ? wb_case_stmt (ctx->cs, sql) : NULL;
+	while (q && sqlite3_step (q) == SQLITE_ROW) {
+		const char *v = (const char *) sqlite3_column_text (q, 0);
+		gboolean dup = FALSE;
+		for (guint i = 0; v && i < valid->len && !dup; i++)
+			dup = strcmp (valid->pdata[i], v) == 0;
+		if (v && !dup)
+			g_ptr_array_add (valid, g_strdup (v));
+	}
+	if (q)
+		sqlite3_reset (q);
+	for (guint i = 0; i < valid->len && !found; i++)
+		found = nocase ? g_ascii_strcasecmp (valid->pdata[i], value) == 0
+			       : strcmp (valid->pdata[i], value) == 0;
+	if (!found) {
+		char *safe = wb_text_safe (value);
+		wb_error ("unknown %s '%s'", what, safe);
+		g_free (safe);
+		if (valid->len == 0) {
+			wb_hint ("the case has no %ss", what);
+		} else {
+			/* A long roster is cut: the first ones show the form. */
+			GString *list = g_string_new (NULL);
+			for (guint i = 0; i < valid->len && i < 20; i++)
+				g_string_append_printf (list, "%s%s", i ? ", " : "",
+							(char *) valid->pdata[i]);
+			if (valid->len > 20)
+				g_string_append_printf (list, " and %u more", valid->len - 20);
+			char *safe_list = wb_text_safe (list->str);
+			wb_hint ("a %s is one of %s", what, safe_list);
+			g_free (safe_list);
+			g_string_free (list, TRUE);
+		}
+	}
+	g_ptr_array_unref (valid);
+	return found;
 }
 
 gboolean
@@ -329,7 +393,8 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 		wb_command_usage (cmd, ctx->out);
 		return WB_EXIT_OK;
 	}
-	if (cmd->flags == WB_CASE_WRITE && ctx->cs) {
+	gboolean writes = wb_command_writes (cmd, argc, argv);
+	if (writes && ctx->cs) {
 		if (!wb_case_writable (ctx->cs)) {
 			wb_error ("'%s' changes the case, which is open read-only", cmd->name);
 			return WB_EXIT_FAIL;
@@ -344,7 +409,7 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 	opterr = 1;
 	wb_interrupted = 0;
 	int rc = cmd->fn (ctx, argc, argv);
-	if (cmd->flags == WB_CASE_WRITE && ctx->cs && ctx->interactive)
+	if (writes && ctx->cs && ctx->interactive)
 		wb_case_unlock (ctx->cs);
 	return wb_finish_output (ctx, rc);
 }

@@ -48,6 +48,11 @@ typedef struct {
 extern const wb_command_t wb_commands[];
 const wb_command_t *wb_command_find (const char *name);
 
+/* TRUE if CMD run with ARGV (ARGV[0] is the command) changes the case:
+ * a WB_CASE_WRITE command, or 'case ... set'.  main() opens the case for
+ * writing and wb_command_run() takes the writer lock for these. */
+gboolean wb_command_writes (const wb_command_t *cmd, int argc, char **argv);
+
 /* Run CMD with ARGV (ARGV[0] is the command name; the case is in CTX).
  * Handles --help, the writer lock for WB_CASE_WRITE and getopt's state, so
  * the shell runs commands exactly as main() does.  Returns an exit code. */
@@ -71,6 +76,16 @@ int wb_fail_case (wb_ctx_t *ctx, wb_status_t st);
 gboolean wb_require_analysis (wb_ctx_t *ctx, const char *command);
 /* Report a usage error for CMD ("error: MESSAGE" and the usage line); returns 2. */
 int wb_usage_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+/* A filter's value checked before it is used, so that one matching
+ * nothing because of a typo is not an empty answer: TRUE if VALUE is one of
+ * FIXED (NULL-terminated; may be NULL) or of the values SQL (one text
+ * column, in the order to list them; may be NULL) gives, ignoring ASCII
+ * case if NOCASE (trap addresses).  Else
+ * "error: unknown WHAT 'VALUE'" and a hint listing the valid values (the
+ * first 20), and FALSE: the command then exits 2. */
+gboolean wb_check_value (wb_ctx_t *ctx, const char *what, const char *value,
+			 const char *const *fixed, const char *sql, gboolean nocase);
 
 /* Parse a --format argument into *MODE; FALSE (and an error printed) if bad. */
 gboolean wb_parse_mode (const char *arg, wb_mode_t *mode);
@@ -124,6 +139,7 @@ int wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_case (wb_ctx_t *ctx, int argc, char **argv);
 
 /* The shell: run interactively or from a script (workbench/cli/shell.c). */
 int wb_shell_main (wb_ctx_t *ctx, int argc, char **argv);

@@ -122,7 +122,8 @@ main (int argc, char **argv)
 
 	if (cmd->flags == WB_CASE_READ || cmd->flags == WB_CASE_WRITE) {
 		char *err = NULL;
-		wb_open_mode_t mode = cmd->flags == WB_CASE_WRITE ? WB_OPEN_WRITE : WB_OPEN_READ;
+		wb_open_mode_t mode = wb_command_writes (cmd, argc - first_arg + 1, argv + first_arg - 1)
+					      ? WB_OPEN_WRITE : WB_OPEN_READ;
 		/* The shell runs writing commands too: open it for writing when
 		 * the file allows, read-only otherwise. */
 		if (cmd->fn == wb_cmd_shell && access (ctx.case_path, W_OK) == 0)
