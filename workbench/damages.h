@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <glib.h>
 #include "case.h"
+#include "statute.h"
 
 typedef enum { WB_PLAINTIFF_RECIPIENT, WB_PLAINTIFF_PROVIDER } wb_plaintiff_t;
 typedef enum { WB_INCIDENT_CAMPAIGN_DAY, WB_INCIDENT_CAMPAIGN, WB_INCIDENT_MESSAGE } wb_incident_rule_t;
@@ -24,6 +25,8 @@ typedef struct {
 	/* Added by the engine (damages branch): */
 	gboolean aggravated;             /* apply aggravated_multiplier (15 U.S.C. 7706(g)(3)(C)) */
 	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
+	int incident_scope;              /* wb_incident_scope_t for every statute whose file
+					    allows it, or -1 (default): each file's own reading */
 } wb_damages_opts_t;
 
 /* One statute's result (the JSON of DESIGN.md, plus the exclusion counts). */
@@ -55,6 +58,7 @@ typedef struct {
 	/* Added by the engine: */
 	int64_t trap;                    /* messages.trap_id */
 	gboolean uncapped;               /* outside the statute's cap (CAN-SPAM (a)(1)) */
+	int plaintiff;                   /* index into plaintiffs */
 } wb_damages_row_t;
 
 /* One incident, or one day, under one statute (Incidents and Days sheets). */
@@ -65,7 +69,31 @@ typedef struct {
 	int64_t copies;
 	int64_t uncapped_cents;
 	int64_t amount_cents;            /* after the per-incident or per-day cap */
+	int plaintiff;                   /* index into plaintiffs; -1: an incident whose
+					    cap is shared by the plaintiffs who received it */
 } wb_damages_group_t;
+
+/* A plaintiff: each trap holder is a recipient plaintiff with an action of
+ * their own (the holder's traps together; a trap without a holder is its
+ * own); each provider is one provider plaintiff (a trap without a provider
+ * is counted with the provider of its address's domain).  Caps per action
+ * and per day apply within each plaintiff's action; a per-incident cap
+ * within it too, or across the plaintiffs who share the incident (the
+ * statute's incident_scope). */
+typedef struct {
+	char *name;                      /* holder or provider (or address, domain) */
+	char *traps;                     /* its trap addresses, ", "-separated */
+	int64_t amount_cents;            /* its actions under every statute */
+} wb_damages_plaintiff_t;
+
+/* One plaintiff's action under one statute (only where it has copies in
+ * the statute's scope). */
+typedef struct {
+	int plaintiff;                   /* index into plaintiffs */
+	int statute;                     /* index into statutes */
+	int64_t messages, violating_messages, incidents, days;
+	int64_t uncapped_cents, amount_cents;
+} wb_damages_action_t;
 
 typedef struct {
 	wb_damages_opts_t opts;          /* as used (defaults filled in) */
@@ -81,6 +109,9 @@ typedef struct {
 	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
 	int64_t copies;                  /* copies in the case */
 	GStringChunk *strings;           /* owns every row's provisions text */
+	GPtrArray *plaintiffs;           /* wb_damages_plaintiff_t*, by name, of opts.plaintiff's kind */
+	GArray *actions;                 /* wb_damages_action_t, by plaintiff then statute;
+					    total_cents is the sum of their amounts */
 } wb_damages_t;
 
 /* Compute damages over the case.  On success *OUT is owned by the caller
@@ -90,24 +121,36 @@ void wb_damages_free (wb_damages_t *d);
 
 /* The JSON object of DESIGN.md for D, newly allocated. */
 char *wb_damages_json (const wb_damages_t *d);
+/* D per plaintiff, newly allocated: {"by": "plaintiff", "plaintiff",
+ * "due_care", "incident", "incident_scope", "ar_day_rule", "plaintiffs":
+ * [{"name", "traps", "amount_cents", "statutes": [{"id", "messages",
+ * "violating_messages", "incidents", "days", "uncapped_cents",
+ * "amount_cents"}]}], "total_cents", "statute_set", "statute_set_sha256"}. */
+char *wb_damages_plaintiffs_json (const wb_damages_t *d);
 
 /* Defaults: every statute, recipient, no due care, campaign-day, per-day. */
 void wb_damages_opts_init (wb_damages_opts_t *opts);
 const char *wb_plaintiff_name (wb_plaintiff_t p);         /* recipient, provider */
 const char *wb_incident_rule_name (wb_incident_rule_t r); /* campaign-day, campaign, message */
 const char *wb_ar_day_rule_name (wb_ar_day_rule_t r);     /* per-day, aggregate */
+const char *wb_incident_scope_name (wb_incident_scope_t s); /* shared, each */
 /* Parse the names above; FALSE if unknown. */
 gboolean wb_plaintiff_parse (const char *s, wb_plaintiff_t *out);
 gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out);
 gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out);
+gboolean wb_incident_scope_parse (const char *s, wb_incident_scope_t *out);
 
 /* Every statute's amount under each incident definition x due care x
- * Arkansas day rule x plaintiff type (24 combinations), computed from one
+ * Arkansas day rule x plaintiff type (24 combinations), x the readings of
+ * a shared incident (shared, each) when a statute's file allows both,
+ * computed from one
  * load of the case.  A statute's rows omit the dimensions that cannot change
  * its amount (value -1 = "any"): the incident definition unless the statute
  * or a statute it excludes caps per incident, due care unless one of them has
  * due-care amounts, the day rule unless one caps per day, the plaintiff unless
- * one elects differently or admits one plaintiff only.  One 'total' row per
+ * one elects differently, admits one plaintiff only or has a cap (caps apply
+ * within each plaintiff's action), the incident scope unless one caps per
+ * incident and its file allows both readings.  One 'total' row per
  * combination (statute NULL) sums every statute. */
 typedef struct {
 	int statute;                     /* index into ids, or -1 for the total */
@@ -115,6 +158,7 @@ typedef struct {
 	int due_care;                    /* 0, 1 or -1 */
 	int ar_day_rule;                 /* wb_ar_day_rule_t or -1 */
 	int plaintiff;                   /* wb_plaintiff_t or -1 */
+	int incident_scope;              /* wb_incident_scope_t or -1 */
 	int64_t violating_messages;
 	int64_t amount_cents;
 } wb_damages_scenario_t;

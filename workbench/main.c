@@ -37,7 +37,8 @@ const wb_command_t wb_commands[] = {
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
-	  "       [--include-indicators] [--by statute|day|incident|trap|provision]\n"
+	  "       [--incident-scope shared|each] [--include-indicators]\n"
+	  "       [--by statute|plaintiff|day|incident|trap|provision]\n"
 	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },

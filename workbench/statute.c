@@ -87,6 +87,8 @@ wb_statute_free (wb_statute_t *st)
 	g_free (st->effective);
 	g_free (st->effective_note);
 	g_free (st->limitations_note);
+	g_free (st->incident_scope_note);
+	g_free (st->cap_note);
 	g_strfreev (st->excludes);
 	g_free (st->damages_text);
 	if (st->provisions)
@@ -340,6 +342,31 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 	st->cap_cents = get_cents (&r, "damages", "cap_cents", st->cap != WB_CAP_NONE, 0);
 	st->election[0] = parse_election (&r, "election_recipient");
 	st->election[1] = parse_election (&r, "election_provider");
+	char *scope = get_str (&r, "damages", "incident_scope", FALSE);
+	st->incident_scope = WB_SCOPE_SHARED;
+	st->incident_scopes = 1u << WB_SCOPE_SHARED;
+	if (scope && *scope) {
+		char **parts = g_strsplit (scope, ";", -1);
+		st->incident_scopes = 0;
+		for (char **p = parts; *p && !r.err; p++) {
+			char *n = g_strstrip (*p);
+			if (!*n)
+				continue;
+			int k = strcmp (n, "shared") == 0 ? WB_SCOPE_SHARED : strcmp (n, "each") == 0 ? WB_SCOPE_EACH : -1;
+			if (k < 0)
+				r.err = g_strdup_printf ("%s: [damages] incident_scope: '%s' is not shared or each", file, n);
+			else if (!st->incident_scopes)
+				st->incident_scope = k;
+			if (k >= 0)
+				st->incident_scopes |= 1u << k;
+		}
+		g_strfreev (parts);
+		if (!st->incident_scopes)
+			st->incident_scopes = 1u << WB_SCOPE_SHARED;
+	}
+	g_free (scope);
+	st->incident_scope_note = get_str (&r, "damages", "incident_scope_note", FALSE);
+	st->cap_note = get_str (&r, "damages", "cap_note", FALSE);
 	st->due_care_per_message_cents = get_cents (&r, "damages", "due_care_per_message_cents", FALSE, -1);
 	st->due_care_cap_cents = get_cents (&r, "damages", "due_care_cap_cents", FALSE, -1);
 	if (!r.err && st->due_care_per_message_cents >= 0 && st->cap != WB_CAP_NONE &&

@@ -34,6 +34,11 @@ enum {
 
 typedef enum { WB_CAP_NONE, WB_CAP_INCIDENT, WB_CAP_DAY, WB_CAP_ACTION } wb_cap_kind_t;
 typedef enum { WB_ELECT_LESSER, WB_ELECT_GREATER } wb_election_t;
+/* How a per-incident cap applies when several plaintiffs received copies of
+ * one incident: one cap for the incident, shared by them (split in
+ * proportion to what each would recover uncapped), or a cap in each
+ * plaintiff's action. */
+typedef enum { WB_SCOPE_SHARED, WB_SCOPE_EACH } wb_incident_scope_t;
 
 /* One condition of a check: FACT = VALUE or FACT != VALUE. */
 typedef struct {
@@ -71,6 +76,10 @@ typedef struct {
 	wb_cap_kind_t cap;
 	int64_t cap_cents;
 	wb_election_t election[2];   /* indexed by wb_plaintiff_t */
+	wb_incident_scope_t incident_scope;  /* the file's reading (first of incident_scope) */
+	unsigned incident_scopes;    /* bit per wb_incident_scope_t the text allows */
+	char *incident_scope_note;   /* why; may be NULL */
+	char *cap_note;              /* how the cap applies per plaintiff; may be NULL */
 	int64_t due_care_per_message_cents;  /* -1: no due-care reduction */
 	int64_t due_care_cap_cents;          /* -1: none */
 	int aggravated_multiplier;   /* 0: none */

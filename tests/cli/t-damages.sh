@@ -46,10 +46,12 @@ expect_eq "by day: the capped day" "2007-12-01,2600,2600000,2500000" \
 	"$(grep '2007-12-01' "$T/days.csv" | cut -d, -f2-)"
 
 # Scenarios: the Arizona provider row is the greater of the two measures.
+# The California files allow two readings of a shared incident: a column
+# incident_scope and 24 totals for each reading.
 wb damages "$C" --scenarios --format csv > "$T/sc.csv"
 expect_eq "scenario az provider" "$(want provider az-44-1372)" \
-	"$(grep '^az-44-1372,provider,' "$T/sc.csv" | cut -d, -f7)"
-expect_eq "scenario rows: 24 totals" "24" "$(grep -c '^total,' "$T/sc.csv")"
+	"$(grep '^az-44-1372,provider,' "$T/sc.csv" | cut -d, -f8)"
+expect_eq "scenario rows: 48 totals" "48" "$(grep -c '^total,' "$T/sc.csv")"
 
 # Analyst override on the command line, with custody.
 first=$(wb sql "$C" "SELECT message_id FROM messages m JOIN traps t ON t.id=m.trap_id WHERE t.address='az1@trap.test' ORDER BY m.id LIMIT 1" --format csv | tail -n 1)

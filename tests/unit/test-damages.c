@@ -517,3 +517,213 @@ Test (damages, overflow_is_an_error)
 	g_free (f);
 	g_free (sdir);
 }
+
+/* ---- Per plaintiff: each trap holder's action, each provider's ---- */
+
+static wb_damages_t *
+run_scope (const char *statute, wb_plaintiff_t pl, wb_ar_day_rule_t ar, int scope)
+{
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	char *ids[] = { (char *) statute, NULL };
+	o.statutes = ids;
+	o.plaintiff = pl;
+	o.ar_day_rule = ar;
+	o.incident_scope = scope;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	return d;
+}
+
+/* Plaintiff NAME's amount under statute 0 of D, or -1 if it has no action. */
+static int64_t
+action_of (wb_damages_t *d, const char *name)
+{
+	for (guint i = 0; i < d->actions->len; i++) {
+		wb_damages_action_t *a = &g_array_index (d->actions, wb_damages_action_t, i);
+		if (strcmp (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[a->plaintiff])->name, name) == 0)
+			return a->amount_cents;
+	}
+	return -1;
+}
+
+Test (damages, two_recipients_one_cap_per_action_each)
+{
+	/* Two Arizona trap holders, 3,000 copies each without "ADV:"
+	 * (44-1372.01(B)(1)).  Each injured person "may choose ... to recover
+	 * ten dollars for each ... or twenty-five thousand dollars, whichever
+	 * is less" (44-1372.02(B)) in an action of their own:
+	 *   Ana: min($10 x 3,000, $25,000) = $25,000
+	 *   Bo:  min($10 x 3,000, $25,000) = $25,000     total $50,000
+	 * (one cap over the whole case would give $25,000 for both). */
+	exec_ok ("UPDATE traps SET holder = 'Ana' WHERE id = 3");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (6, 'az2@t', 'Bo', 'AZ', 'AZ', 'America/Phoenix')");
+	copies (3000, 3, "2007-12-01", 1, "subject_adv", "0");
+	copies (3000, 6, "2007-12-01", 1, "subject_adv", "0");
+	wb_damages_t *d = run_scope ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 5000000);
+	cr_assert_eq (d->total_cents, 5000000);
+	cr_assert_eq (d->plaintiffs->len, 6);   /* Ana, Bo and the four traps without a holder */
+	cr_assert_eq (action_of (d, "Ana"), 2500000);
+	cr_assert_eq (action_of (d, "Bo"), 2500000);
+	wb_damages_free (d);
+	/* One provider (both traps at domain 't', no provider named): "whichever
+	 * is greater" (02(D)) in its one action: max($60,000, $25,000). */
+	d = run_scope ("az-44-1372", WB_PLAINTIFF_PROVIDER, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 6000000);
+	cr_assert_eq (d->plaintiffs->len, 1);
+	cr_assert_str_eq (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[0])->name, "t");
+	wb_damages_free (d);
+	/* One holder of both traps is one plaintiff: min($60,000, $25,000). */
+	exec_ok ("UPDATE traps SET holder = 'Ana' WHERE id = 6");
+	d = run_scope ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 2500000);
+	cr_assert_eq (action_of (d, "Ana"), 2500000);
+	cr_assert_str_eq (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[0])->traps, "az@t, az2@t");
+	wb_damages_free (d);
+}
+
+Test (damages, per_day_cap_within_each_plaintiff)
+{
+	/* Arkansas, one day, copies without the sender's legal name
+	 * (4-88-603(a)(1)(A)): Ann's trap 2,000, Abe's 1,000.  "the lesser of
+	 * ... $10 ... or $25,000 per day the violation occurs" (4-88-606(b)),
+	 * within each recipient's action:
+	 *   Ann: min($20,000, $25,000) = $20,000;  Abe: min($10,000, $25,000)
+	 *   = $10,000; total $30,000 (over the case it would be $25,000).
+	 * Aggregate: min(sum, $25,000 x 1 day) each: the same $30,000.
+	 * A second day for Ann with 3,000 copies: min($30,000, $25,000) =
+	 * $25,000 more: per day $55,000; aggregate Ann min($50,000, $50,000)
+	 * + Abe $10,000 = $60,000. */
+	exec_ok ("UPDATE traps SET holder = 'Ann' WHERE id = 2");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (7, 'ar2@t', 'Abe', 'AR', 'TX', 'America/Chicago')");
+	copies (2000, 2, "2007-12-01", 1, "sender_legal_name", "0");
+	copies (1000, 7, "2007-12-01", 1, "sender_legal_name", "0");
+	wb_damages_t *d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_PER_DAY, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
+	cr_assert_eq (action_of (d, "Ann"), 2000000);
+	cr_assert_eq (action_of (d, "Abe"), 1000000);
+	cr_assert_eq (st (d, "ar-4-88")->days, 1);
+	wb_damages_free (d);
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_AGGREGATE, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
+	wb_damages_free (d);
+	copies (3000, 2, "2007-12-02", 1, "sender_legal_name", "0");
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_PER_DAY, -1);
+	cr_assert_eq (action_of (d, "Ann"), 4500000);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 5500000);
+	/* The Days groups are each plaintiff's days: three, one capped. */
+	cr_assert_eq (d->days->len, 3);
+	int capped = 0;
+	for (guint i = 0; i < d->days->len; i++) {
+		wb_damages_group_t *g = &g_array_index (d->days, wb_damages_group_t, i);
+		cr_assert_geq (g->plaintiff, 0);
+		capped += g->amount_cents < g->uncapped_cents;
+	}
+	cr_assert_eq (capped, 1);
+	wb_damages_free (d);
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_AGGREGATE, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 6000000);
+	wb_damages_free (d);
+	/* One provider for both (domain 't'): day 1 min($30,000, $25,000) +
+	 * day 2 min($30,000, $25,000) = $50,000. */
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_PROVIDER, WB_AR_PER_DAY, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 5000000);
+	wb_damages_free (d);
+}
+
+Test (damages, incident_shared_by_two_plaintiffs)
+{
+	/* One campaign on one day to two California residents: Carla 800
+	 * copies, Cody 700.  § 17529.8(a)(1)(B): $1,000 each "up to one
+	 * million dollars ($1,000,000) per incident"; § 17529.1(j): an
+	 * incident is "a single transmission or delivery to a single recipient
+	 * or to multiple recipients".
+	 * shared (one cap for the incident): min($1,500,000, $1,000,000) =
+	 *   $1,000,000, split 800:700: Carla 100,000,000 x 800 / 1,500 =
+	 *   53,333,333.33 -> 53,333,333 cents, Cody 46,666,666.67 ->
+	 *   46,666,666; the cent left goes to the larger part: Carla
+	 *   53,333,334.
+	 * each (a cap in each action): min($800,000, $1M) + min($700,000,
+	 *   $1M) = $1,500,000. */
+	exec_ok ("UPDATE traps SET holder = 'Carla' WHERE id = 1");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (8, 'ca2@t', 'Cody', 'CA', 'NV', 'America/Los_Angeles')");
+	copies (800, 1, "2007-11-05", 9, "subject_adv", "1");
+	copies (700, 8, "2007-11-05", 9, "subject_adv", "1");
+	wb_damages_t *d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	cr_assert_eq (st (d, "ca-17529.8")->incidents, 1);
+	cr_assert_eq (action_of (d, "Carla"), 53333334);
+	cr_assert_eq (action_of (d, "Cody"), 46666666);
+	cr_assert_eq (d->incidents->len, 1);
+	cr_assert_eq (g_array_index (d->incidents, wb_damages_group_t, 0).plaintiff, -1);
+	cr_assert_eq (g_array_index (d->incidents, wb_damages_group_t, 0).amount_cents, 100000000);
+	wb_damages_free (d);
+	d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, WB_SCOPE_SHARED);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	wb_damages_free (d);
+	d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, WB_SCOPE_EACH);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 150000000);
+	cr_assert_eq (action_of (d, "Carla"), 80000000);
+	cr_assert_eq (action_of (d, "Cody"), 70000000);
+	cr_assert_eq (d->incidents->len, 2);
+	wb_damages_free (d);
+
+	/* --scenarios shows both readings for a recipient (campaign-day, no
+	 * due care): $1,000,000 shared, $1,500,000 each. */
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	char *ids[] = { "ca-17529.8", NULL };
+	o.statutes = ids;
+	wb_damages_scenarios_t *r = NULL;
+	cr_assert_eq (wb_damages_scenarios (cs, &o, &r), WB_OK);
+	int seen = 0;
+	for (guint i = 0; i < r->rows->len; i++) {
+		wb_damages_scenario_t *s = &g_array_index (r->rows, wb_damages_scenario_t, i);
+		if (s->statute < 0 || s->plaintiff != WB_PLAINTIFF_RECIPIENT || s->incident != WB_INCIDENT_CAMPAIGN_DAY ||
+		    s->due_care != 0)
+			continue;
+		cr_assert_eq (s->amount_cents, s->incident_scope == WB_SCOPE_SHARED ? 100000000 : 150000000);
+		seen++;
+	}
+	cr_assert_eq (seen, 2);
+	wb_damages_scenarios_free (r);
+}
+
+Test (damages, a_file_with_one_reading_ignores_the_option)
+{
+	/* An edited copy of 17529.8 whose file allows only 'shared': asking
+	 * for 'each' keeps the file's reading ($1,000,000 for the incident). */
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state, timezone)"
+		 " VALUES (8, 'ca2@t', 'CA', 'NV', 'America/Los_Angeles')");
+	copies (800, 1, "2007-11-05", 9, "subject_adv", "1");
+	copies (700, 8, "2007-11-05", 9, "subject_adv", "1");
+	char *sdir = g_build_filename (dir, "st1", NULL);
+	g_mkdir (sdir, 0755);
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_builtin (&set, NULL), WB_OK);
+	GString *t = g_string_new (wb_statute_set_find (set, "ca-17529.8")->content);
+	char *f5 = g_build_filename (sdir, "ca-17529.5.ini", NULL);
+	cr_assert (g_file_set_contents (f5, wb_statute_set_find (set, "ca-17529.5")->content, -1, NULL));
+	g_free (f5);
+	wb_statute_set_free (set);
+	g_string_replace (t, "incident_scope=shared;each", "incident_scope=shared", 1);
+	char *f = g_build_filename (sdir, "ca-17529.8.ini", NULL);
+	cr_assert (g_file_set_contents (f, t->str, -1, NULL));
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	char *ids[] = { "ca-17529.8", NULL };
+	o.statutes = ids;
+	o.statutes_dir = sdir;
+	o.incident_scope = WB_SCOPE_EACH;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	wb_damages_free (d);
+	g_string_free (t, TRUE);
+	g_free (f);
+	g_free (sdir);
+}
