@@ -930,7 +930,7 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 			int64_t share = pro_rata (elect (el, e->gsum[g], cap), part, e->gsum[g]);
 			ADD (pa[pl], share);
 			ADD (e->galloc[g], share);
-			if (part > e->gbestv[g]) {
+			if (part > e->gbestv[g] || (part == e->gbestv[g] && pl < e->gbest[g])) {
 				e->gbestv[g] = part;
 				e->gbest[g] = pl;
 			}
