@@ -841,21 +841,23 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 			e->galloc[g] = 0;
 			e->gbest[g] = -1;
 			e->gbestv[g] = 0;
-			r->incidents++;
+			if (shared)
+				r->incidents++;
 		}
-		if (e->dstamp[c->dayidx] != e->stamp) {
-			e->dstamp[c->dayidx] = e->stamp;
-			r->days++;
-		}
+		/* The statute's incidents and days are those of the plaintiffs'
+		 * actions added up (an incident whose cap they share, once). */
 		if (e->pstamp[pg] != e->stamp) {
 			e->pstamp[pg] = e->stamp;
 			e->psum[pg] = 0;
+			if (!shared)
+				r->incidents++;
 			if (pres)
 				pres[pl].incidents++;
 		}
 		if (e->pdstamp[pd] != e->stamp) {
 			e->pdstamp[pd] = e->stamp;
 			e->pdsum[pd] = 0;
+			r->days++;
 			if (pres)
 				pres[pl].days++;
 		}

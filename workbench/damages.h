@@ -35,8 +35,11 @@ typedef struct {
 	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
 	int64_t messages;                /* copies considered under this statute */
 	int64_t violating_messages;      /* of those, copies with a counted violation */
-	int64_t incidents;               /* incidents among violating copies */
-	int64_t days;                    /* local days among violating copies */
+	int64_t incidents;               /* incidents among violating copies, in each
+					    plaintiff's action added up (an incident
+					    whose cap the plaintiffs share, once) */
+	int64_t days;                    /* local days among violating copies, in each
+					    plaintiff's action added up */
 	int64_t uncapped_cents;          /* per-message amount x violating copies */
 	int64_t amount_cents;            /* after caps and election */
 	int64_t excluded_nexus;          /* copies excluded: no nexus with the state */

@@ -51,7 +51,8 @@ const wb_command_t wb_commands[] = {
 	{ "review", wb_cmd_review, WB_CASE_WRITE, "Confirm or reject a link",
 	  "PARTY PARTY confirm|reject [--note TEXT]" },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
-	  "--out DIR [damages options]" },
+	  "--out DIR [damages options: --statute --plaintiff --due-care --incident\n"
+	  "       --incident-scope --ar-day-rule --include-indicators --aggravated --statutes]" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },
 	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",

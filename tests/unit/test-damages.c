@@ -605,7 +605,8 @@ Test (damages, per_day_cap_within_each_plaintiff)
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
 	cr_assert_eq (action_of (d, "Ann"), 2000000);
 	cr_assert_eq (action_of (d, "Abe"), 1000000);
-	cr_assert_eq (st (d, "ar-4-88")->days, 1);
+	/* Days are counted in each action: Ann's day and Abe's. */
+	cr_assert_eq (st (d, "ar-4-88")->days, 2);
 	wb_damages_free (d);
 	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_AGGREGATE, -1);
 	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
@@ -670,6 +671,7 @@ Test (damages, incident_shared_by_two_plaintiffs)
 	cr_assert_eq (action_of (d, "Carla"), 80000000);
 	cr_assert_eq (action_of (d, "Cody"), 70000000);
 	cr_assert_eq (d->incidents->len, 2);
+	cr_assert_eq (st (d, "ca-17529.8")->incidents, 2);   /* one in each action */
 	wb_damages_free (d);
 
 	/* --scenarios shows both readings for a recipient (campaign-day, no
