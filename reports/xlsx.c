@@ -500,7 +500,7 @@ write_damages (xl_t *x)
 		"Statute", "Citation", "Copies considered", "Violating copies", "Incidents", "Days",
 		"Uncapped (cents)", "Outside the cap (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
 		"Excluded: before effective date", "Excluded: limitations", "Excluded: other statute",
-		"Excluded: analyst", "Engine amount (cents)", "Check", "Method"
+		"Excluded: analyst", "Engine amount (cents)", "Check", "Method", "Excluded: preempted (CAN-SPAM)"
 	};
 	sheet_t s = new_sheet (x, "Damages");
 	page_setup (&s, TRUE);
@@ -585,6 +585,7 @@ write_damages (xl_t *x)
 		fit (&s, 16, 9);
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
+		put_num (&s, 18, st->excluded_preempted, x->num, 6);
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);

@@ -32,7 +32,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	static const char *const brief[] = { "statute", "copies", "violating", "incidents", "days" };
 	static const char *const full[] = { "statute", "messages", "violating_messages", "incidents",
 		"days", "excluded_nexus", "excluded_effective", "excluded_limitations",
-		"excluded_analyst", "excluded_by_statute" };
+		"excluded_analyst", "excluded_by_statute", "excluded_preempted" };
 	const char *const *cols = people ? brief : full;
 	gsize ncols = people ? G_N_ELEMENTS (brief) : G_N_ELEMENTS (full);
 	for (gsize i = 0; i < ncols; i++)
@@ -43,7 +43,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
 		const int64_t ex[] = { s->excluded_nexus, s->excluded_effective, s->excluded_limitations,
-				       s->excluded_analyst, s->excluded_by_statute };
+				       s->excluded_analyst, s->excluded_by_statute, s->excluded_preempted };
 		wb_table_text (t, s->id);
 		wb_table_int (t, s->messages);
 		wb_table_int (t, s->violating_messages);
@@ -69,7 +69,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	fprintf (ctx->out, "\nCopies left out of each statute, and why:\n");
 	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
 	static const char *const why[] = { "statute", "no nexus", "before effective", "limitations",
-		"analyst", "other statute" };
+		"analyst", "other statute", "preempted" };
 	for (gsize i = 0; i < G_N_ELEMENTS (why); i++)
 		wb_table_column (t, why[i], i ? WB_COL_INT : WB_COL_TEXT);
 	for (guint i = 0; i < d->statutes->len; i++) {
@@ -80,6 +80,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 		wb_table_int (t, s->excluded_limitations);
 		wb_table_int (t, s->excluded_analyst);
 		wb_table_int (t, s->excluded_by_statute);
+		wb_table_int (t, s->excluded_preempted);
 	}
 	wb_table_end (t);
 }
@@ -96,11 +97,15 @@ print_scenarios (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_scenarios_t *r)
 	wb_table_column (t, "incident", WB_COL_TEXT);
 	wb_table_column (t, "due_care", WB_COL_TEXT);
 	wb_table_column (t, "ar_day_rule", WB_COL_TEXT);
-	gboolean scope = FALSE;
-	for (guint i = 0; i < r->rows->len; i++)
+	gboolean scope = FALSE, pre = FALSE;
+	for (guint i = 0; i < r->rows->len; i++) {
 		scope |= g_array_index (r->rows, wb_damages_scenario_t, i).incident_scope >= 0;
+		pre |= g_array_index (r->rows, wb_damages_scenario_t, i).preemption >= 0;
+	}
 	if (scope)
 		wb_table_column (t, "incident_scope", WB_COL_TEXT);
+	if (pre)
+		wb_table_column (t, "preemption", WB_COL_TEXT);
 	wb_table_column (t, "violating_messages", WB_COL_INT);
 	money_header (t, mode, "amount");
 	for (guint i = 0; i < r->rows->len; i++) {
@@ -112,6 +117,8 @@ print_scenarios (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_scenarios_t *r)
 		wb_table_text (t, s->ar_day_rule < 0 ? "any" : wb_ar_day_rule_name (s->ar_day_rule));
 		if (scope)
 			wb_table_text (t, s->incident_scope < 0 ? "any" : wb_incident_scope_name (s->incident_scope));
+		if (pre)
+			wb_table_text (t, s->preemption < 0 ? "any" : wb_preemption_name (s->preemption));
 		wb_table_int (t, s->violating_messages);
 		money_col (t, mode, s->amount_cents);
 	}
@@ -276,6 +283,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "by", required_argument, NULL, 'b' },
 		{ "scenarios", no_argument, NULL, 'S' },
 		{ "incident-scope", required_argument, NULL, 'c' },
+		{ "preemption", required_argument, NULL, 'P' },
 		{ "statutes", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL }
@@ -317,6 +325,12 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 			o.incident_scope = sc;
 			break;
 		}
+		case 'P':
+			if (!wb_preemption_parse (optarg, &o.preemption)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--preemption '%s': apply or ignore", optarg);
+			}
+			break;
 		case 'I': o.include_indicators = TRUE; break;
 		case 'A': o.aggravated = TRUE; break;
 		case 'b':
@@ -394,6 +408,12 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 				 d->opts.aggravated ? "   aggravated" : "");
 			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s\n", d->statute_source,
 				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)");
+			if (d->preempted_by)
+				fprintf (ctx->out, "Preemption: applied (%s, from %s): a state provision counts only "
+					 "if it prohibits falsity or deception\n", d->preempted_by, d->preempted_from);
+			else
+				fprintf (ctx->out, "Preemption: %s\n", d->opts.preemption == WB_PREEMPT_APPLY
+					 ? "none (no statute in the set says preempts_from)" : "ignored (--preemption ignore)");
 		}
 		print_statutes (ctx, mode, d);
 	}

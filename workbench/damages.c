@@ -10,7 +10,7 @@
 #include "rules.h"
 #include "statute.h"
 
-enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING };
+enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING, ST_PREEMPTED };
 
 typedef struct {
 	int64_t id;
@@ -54,6 +54,13 @@ typedef struct {
 	guint8 **state;                 /* per statute, per copy: ST_* */
 	guint32 **vmask;                /* final violated provisions */
 	guint8 **cls;                   /* provision giving the amount, 0xff: statute's */
+	/* The three above without ([0]) and with ([1]) CAN-SPAM preemption;
+	 * a statute that preemption does not touch shares its arrays. */
+	guint8 **pstate[2];
+	guint32 **pvmask[2];
+	guint8 **pcls[2];
+	int preempt_day;                /* YYYYMMDD, -1: no statute in the set preempts */
+	char *preempt_by;               /* id of the preempting statute */
 	int *taker;                     /* per statute: statute that takes its overlapping copies, -1 */
 	char *rules_source;
 	int filed_day;
@@ -74,22 +81,25 @@ typedef struct {
 	wb_plaintiff_t plaintiff;
 	gboolean aggravated;
 	int scope;                      /* wb_incident_scope_t, or -1: each file's reading */
+	gboolean preempt;               /* CAN-SPAM preemption applied */
 } scen_t;
 
 typedef struct {
 	int64_t considered, violating, incidents, days, uncapped, amount;
-	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute;
+	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute, ex_preempted;
 } res_t;
 
 static const char *const plaintiff_names[] = { "recipient", "provider" };
 static const char *const incident_names[] = { "campaign-day", "campaign", "message" };
 static const char *const ar_names[] = { "per-day", "aggregate" };
 static const char *const scope_names[] = { "shared", "each" };
+static const char *const preemption_names[] = { "apply", "ignore" };
 
 const char *wb_plaintiff_name (wb_plaintiff_t p) { return plaintiff_names[p]; }
 const char *wb_incident_rule_name (wb_incident_rule_t r) { return incident_names[r]; }
 const char *wb_ar_day_rule_name (wb_ar_day_rule_t r) { return ar_names[r]; }
 const char *wb_incident_scope_name (wb_incident_scope_t r) { return scope_names[r]; }
+const char *wb_preemption_name (wb_preemption_t r) { return preemption_names[r]; }
 
 static gboolean
 parse_name (const char *s, const char *const *names, int n, int *out)
@@ -108,6 +118,8 @@ gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out)
 { int v; if (!parse_name (s, incident_names, 3, &v)) return FALSE; *out = v; return TRUE; }
 gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out)
 { int v; if (!parse_name (s, ar_names, 2, &v)) return FALSE; *out = v; return TRUE; }
+gboolean wb_preemption_parse (const char *s, wb_preemption_t *out)
+{ int v; if (!parse_name (s, preemption_names, 2, &v)) return FALSE; *out = v; return TRUE; }
 gboolean wb_incident_scope_parse (const char *s, wb_incident_scope_t *out)
 { int v; if (!parse_name (s, scope_names, 2, &v)) return FALSE; *out = v; return TRUE; }
 
@@ -129,11 +141,18 @@ eng_free (eng_t *e)
 	for (int s = 0; s < e->nst; s++) {
 		if (e->cert) g_free (e->cert[s]);
 		if (e->ind) g_free (e->ind[s]);
-		if (e->state) g_free (e->state[s]);
-		if (e->vmask) g_free (e->vmask[s]);
-		if (e->cls) g_free (e->cls[s]);
+		for (int k = 0; k < 2; k++) {
+			gboolean own = k == 0 || (e->pstate[1] && e->pstate[0] && e->pstate[1][s] != e->pstate[0][s]);
+			if (e->pstate[k] && own) g_free (e->pstate[k][s]);
+			if (e->pvmask[k] && own) g_free (e->pvmask[k][s]);
+			if (e->pcls[k] && own) g_free (e->pcls[k][s]);
+		}
 	}
-	g_free (e->cert); g_free (e->ind); g_free (e->state); g_free (e->vmask); g_free (e->cls);
+	g_free (e->cert); g_free (e->ind);
+	for (int k = 0; k < 2; k++) {
+		g_free (e->pstate[k]); g_free (e->pvmask[k]); g_free (e->pcls[k]);
+	}
+	g_free (e->preempt_by);
 	g_free (e->selected);
 	g_free (e->taker);
 	if (e->copies) g_array_unref (e->copies);
@@ -648,15 +667,39 @@ load_findings (wb_case_t *cs, eng_t *e)
 	return WB_OK;
 }
 
+/* The provision of ST among V that gives a copy its amount: the largest
+ * (0xff: the statute's own). */
+static guint8
+amount_provision (const wb_statute_t *st, guint32 v)
+{
+	guint8 cls = 0xff;
+	int64_t best = st->per_message_cents;
+	gboolean best_unc = FALSE;
+	for (guint p = 0; v && p < st->provisions->len; p++) {
+		if (!(v & (1u << p)))
+			continue;
+		wb_provision_t *pr = st->provisions->pdata[p];
+		int64_t amt = pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
+		if (amt > best || (amt == best && pr->uncapped && !best_unc)) {
+			best = amt;
+			best_unc = pr->uncapped;
+			cls = p;
+		}
+	}
+	return cls;
+}
+
+static void preempt (eng_t *e);
+
 /* Scope and final violations per statute and copy (independent of the
- * scenario). */
+ * scenario but for preemption: both are kept). */
 static void
 classify (eng_t *e, gboolean include_indicators)
 {
 	int n = e->copies->len;
-	e->state = g_new0 (guint8 *, e->nst);
-	e->vmask = g_new0 (guint32 *, e->nst);
-	e->cls = g_new0 (guint8 *, e->nst);
+	e->state = e->pstate[0] = g_new0 (guint8 *, e->nst);
+	e->vmask = e->pvmask[0] = g_new0 (guint32 *, e->nst);
+	e->cls = e->pcls[0] = g_new0 (guint8 *, e->nst);
 	for (int s = 0; s < e->nst; s++) {
 		wb_statute_t *st = e->set->statutes->pdata[s];
 		e->state[s] = g_new0 (guint8, n);
@@ -725,25 +768,71 @@ classify (eng_t *e, gboolean include_indicators)
 			}
 			e->vmask[s][ci] = v;
 			e->state[s][ci] = v ? ST_VIOLATING : rule ? ST_ANALYST : ST_CLEAN;
-			/* The provision that gives the copy its amount: the largest. */
-			guint8 cls = 0xff;
-			int64_t best = st->per_message_cents;
-			gboolean best_unc = FALSE;
-			for (guint p = 0; v && p < st->provisions->len; p++) {
-				if (!(v & (1u << p)))
-					continue;
-				wb_provision_t *pr = st->provisions->pdata[p];
-				int64_t amt = pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
-				if (amt > best || (amt == best && pr->uncapped && !best_unc)) {
-					best = amt;
-					best_unc = pr->uncapped;
-					cls = p;
-				}
-			}
-			e->cls[s][ci] = cls;
+			e->cls[s][ci] = amount_provision (st, v);
 		}
 		g_free (nexus_ok);
 	}
+	preempt (e);
+}
+
+/* The arrays with CAN-SPAM preemption (15 U.S.C. 7707(b)(1)): under a
+ * state statute, a copy received on or after the day a statute of the set
+ * preempts from counts only for the provisions that prohibit falsity or
+ * deception (falsity=yes, or not said); one violating none of them is
+ * ST_PREEMPTED.  Federal statutes are untouched. */
+static void
+preempt (eng_t *e)
+{
+	int n = e->copies->len;
+	e->preempt_day = -1;
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		if (st->preempts_from >= 0 && (e->preempt_day < 0 || st->preempts_from < e->preempt_day)) {
+			e->preempt_day = st->preempts_from;
+			g_free (e->preempt_by);
+			e->preempt_by = g_strdup (st->id);
+		}
+	}
+	e->pstate[1] = g_new0 (guint8 *, e->nst);
+	e->pvmask[1] = g_new0 (guint32 *, e->nst);
+	e->pcls[1] = g_new0 (guint8 *, e->nst);
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		guint32 keep = 0;
+		for (guint p = 0; p < st->provisions->len; p++)
+			if (((wb_provision_t *) st->provisions->pdata[p])->falsity != 0)
+				keep |= 1u << p;
+		guint32 all = st->provisions->len == 32 ? 0xffffffffu : (1u << st->provisions->len) - 1;
+		if (!e->selected[s] || e->preempt_day < 0 || g_ascii_strcasecmp (st->jurisdiction, "US") == 0 ||
+		    keep == all) {
+			e->pstate[1][s] = e->pstate[0][s];
+			e->pvmask[1][s] = e->pvmask[0][s];
+			e->pcls[1][s] = e->pcls[0][s];
+			continue;
+		}
+		e->pstate[1][s] = g_memdup2 (e->pstate[0][s], n);
+		e->pvmask[1][s] = g_memdup2 (e->pvmask[0][s], n * sizeof (guint32));
+		e->pcls[1][s] = g_memdup2 (e->pcls[0][s], n);
+		for (int ci = 0; ci < n; ci++) {
+			int day = g_array_index (e->copies, copy_t, ci).day;
+			guint32 v = e->pvmask[0][s][ci];
+			if (e->pstate[0][s][ci] != ST_VIOLATING || day < e->preempt_day || (v & keep) == v)
+				continue;
+			v &= keep;
+			e->pvmask[1][s][ci] = v;
+			e->pstate[1][s][ci] = v ? ST_VIOLATING : ST_PREEMPTED;
+			e->pcls[1][s][ci] = amount_provision (st, v);
+		}
+	}
+}
+
+/* Use the arrays with preemption (APPLY) or without. */
+static void
+use_preemption (eng_t *e, gboolean apply)
+{
+	e->state = e->pstate[apply ? 1 : 0];
+	e->vmask = e->pvmask[apply ? 1 : 0];
+	e->cls = e->pcls[apply ? 1 : 0];
 }
 
 static inline gboolean
@@ -815,6 +904,10 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 			if (pr0) { pr0->ex_analyst++; pr0->considered++; }
 			continue;
 		case ST_CLEAN: r->considered++; if (pr0) pr0->considered++; continue;
+		case ST_PREEMPTED:
+			r->ex_preempted++; r->considered++;
+			if (pr0) { pr0->ex_preempted++; pr0->considered++; }
+			continue;
 		}
 		r->considered++;
 		if (pr0)
@@ -1124,6 +1217,7 @@ wb_damages_free (wb_damages_t *d)
 	g_free (d->statute_digest);
 	g_free (d->rules_source);
 	g_free (d->filed);
+	g_free (d->preempted_by);
 	g_free (d);
 }
 
@@ -1149,9 +1243,17 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	g_string_append_printf (m, "%s: %lld of %lld copies in scope violate it (", st->citation,
 				(long long) r->violating, (long long) r->considered);
 	g_string_append_printf (m, "excluded: %lld no nexus, %lld before %s or undated, %lld outside the limitations period, "
-				"%lld by analyst findings, %lld counted under an excluding statute). ",
+				"%lld by analyst findings, %lld counted under an excluding statute",
 				(long long) r->ex_nexus, (long long) r->ex_eff, st->effective,
 				(long long) r->ex_lim, (long long) r->ex_analyst, (long long) r->ex_statute);
+	if (sc->preempt && e->preempt_day >= 0 && e->pstate[1][s] != e->pstate[0][s]) {
+		char pd[11];
+		fmt_day (e->preempt_day, pd);
+		g_string_append_printf (m, ", %lld preempted: received on or after %s and violating only provisions "
+					"that do not prohibit falsity or deception (preempted by %s)",
+					(long long) r->ex_preempted, pd, e->preempt_by);
+	}
+	g_string_append (m, "). ");
 	g_string_append_printf (m, "%s per copy%s", wb_format_cents (pm, a), dc ? " (due care)" : "");
 	for (guint p = 0; p < st->provisions->len; p++) {
 		wb_provision_t *pr = st->provisions->pdata[p];
@@ -1307,7 +1409,12 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->filed = wb_case_info (cs, "filed");
 	d->copies = e->copies->len;
 	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated,
-		      opts->incident_scope };
+		      opts->incident_scope, opts->preemption == WB_PREEMPT_APPLY };
+	use_preemption (e, sc.preempt);
+	if (sc.preempt && e->preempt_day >= 0) {
+		d->preempted_by = g_strdup (e->preempt_by);
+		fmt_day (e->preempt_day, d->preempted_from);
+	}
 	int np = e->pnames[opts->plaintiff]->len;
 	res_t *pres = g_new0 (res_t, np + 1);
 	d->plaintiffs = g_ptr_array_new_with_free_func (plaintiff_free);
@@ -1352,6 +1459,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->excluded_limitations = r.ex_lim;
 		ds->excluded_by_statute = r.ex_statute;
 		ds->excluded_analyst = r.ex_analyst;
+		ds->excluded_preempted = r.ex_preempted;
 		ds->method = method_text (e, i, &sc, &r);
 		g_ptr_array_add (d->statutes, ds);
 		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
@@ -1425,6 +1533,7 @@ wb_damages_json (const wb_damages_t *d)
 		json_int (j, "excluded_limitations", s->excluded_limitations, TRUE);
 		json_int (j, "excluded_analyst", s->excluded_analyst, TRUE);
 		json_int (j, "excluded_by_statute", s->excluded_by_statute, TRUE);
+		json_int (j, "excluded_preempted", s->excluded_preempted, TRUE);
 		g_string_append (j, ", \"method\": ");
 		wb_json_string (j, s->method);
 		g_string_append (j, "}");
@@ -1438,6 +1547,8 @@ wb_damages_json (const wb_damages_t *d)
 		wb_json_string (j, scope_names[d->opts.incident_scope]);
 	else
 		g_string_append (j, "null");
+	g_string_append (j, ", \"preemption\": ");
+	wb_json_string (j, d->opts.preemption == WB_PREEMPT_APPLY ? "apply" : "ignore");
 	g_string_append_printf (j, ", \"include_indicators\": %s, \"aggravated\": %s, \"statute_set\": ",
 				d->opts.include_indicators ? "true" : "false", d->opts.aggravated ? "true" : "false");
 	wb_json_string (j, d->statute_source);
@@ -1540,7 +1651,7 @@ wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_s
 	r->statute_source = set_source (e);
 	/* Which dimensions matter to each statute (with its exclusion partners). */
 	int *dims = g_new0 (int, e->nst);
-	gboolean two_scopes = FALSE;
+	gboolean two_scopes = FALSE, two_pre = FALSE;
 	for (int i = 0; i < e->nst; i++) {
 		wb_statute_t *st = e->set->statutes->pdata[i];
 		g_ptr_array_add (r->ids, g_strdup (st->id));
@@ -1560,6 +1671,17 @@ wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_s
 		}
 		if ((dims[i] & 16) && e->selected[i])
 			two_scopes = TRUE;
+		/* Preemption changes this statute or an excluding one. */
+		for (int k = 0; k < e->nst; k++) {
+			wb_statute_t *o = e->set->statutes->pdata[k];
+			if (k != i && !g_strv_contains ((const char *const *) st->excludes, o->id) &&
+			    !g_strv_contains ((const char *const *) o->excludes, st->id))
+				continue;
+			if (e->pstate[1][k] != e->pstate[0][k])
+				dims[i] |= 32;
+		}
+		if ((dims[i] & 32) && e->selected[i])
+			two_pre = TRUE;
 	}
 	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	GArray *totals = g_array_new (FALSE, TRUE, sizeof (wb_damages_scenario_t));
@@ -1567,28 +1689,46 @@ wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_s
 		for (int inc = 0; inc < 3; inc++)
 			for (int dc = 0; dc < 2; dc++)
 				for (int ar = 0; ar < 2; ar++)
-				for (int sco = 0; sco < (two_scopes ? 2 : 1); sco++) {
-					scen_t sc = { inc, dc, ar, pl, opts->aggravated, two_scopes ? sco : -1 };
+				for (int sco = 0; sco < (two_scopes ? 2 : 1); sco++)
+				for (int pre = 0; pre < (two_pre ? 2 : 1); pre++) {
+					/* pre 0: apply (the default), 1: ignore. */
+					scen_t sc = { inc, dc, ar, pl, opts->aggravated, two_scopes ? sco : -1,
+						      two_pre ? pre == 0 : opts->preemption == WB_PREEMPT_APPLY };
+					use_preemption (e, sc.preempt);
 					if (!resolve_exclusions (e, &sc))
 						goto overflow;
-					wb_damages_scenario_t tot = { -1, inc, dc, ar, pl, two_scopes ? sco : -1, 0, 0 };
+					wb_damages_scenario_t tot = { -1, inc, dc, ar, pl, two_scopes ? sco : -1,
+								      two_pre ? pre : -1, 0, 0 };
 					for (int i = 0; i < e->nst; i++) {
 						if (!e->selected[i])
 							continue;
-						res_t res;
-						if (!statute_amount (e, i, &sc, &res, NULL))
-							goto overflow;
-						tot.violating_messages += res.violating;
-						if (__builtin_add_overflow (tot.amount_cents, res.amount, &tot.amount_cents))
-							goto overflow;
 						wb_damages_scenario_t row = {
 							i, dims[i] & 1 ? inc : -1, dims[i] & 2 ? dc : -1,
 							dims[i] & 4 ? ar : -1, dims[i] & 8 ? pl : -1,
-							dims[i] & 16 ? sco : -1, res.violating, res.amount };
-						char *key = g_strdup_printf ("%d %d %d %d %d %d", i, row.incident, row.due_care,
-									     row.ar_day_rule, row.plaintiff, row.incident_scope);
-						if (g_hash_table_add (seen, key))
+							dims[i] & 16 ? sco : -1, dims[i] & 32 ? pre : -1, 0, 0 };
+						char *key = g_strdup_printf ("%d %d %d %d %d %d %d", i, row.incident, row.due_care,
+									     row.ar_day_rule, row.plaintiff, row.incident_scope,
+									     row.preemption);
+						/* The dimensions left out cannot change the
+						 * amount: a row already computed is reused. */
+						gpointer known;
+						if (g_hash_table_lookup_extended (seen, key, NULL, &known)) {
+							row = g_array_index (r->rows, wb_damages_scenario_t, GPOINTER_TO_UINT (known));
+							g_free (key);
+						} else {
+							res_t res;
+							if (!statute_amount (e, i, &sc, &res, NULL)) {
+								g_free (key);
+								goto overflow;
+							}
+							row.violating_messages = res.violating;
+							row.amount_cents = res.amount;
+							g_hash_table_insert (seen, key, GUINT_TO_POINTER (r->rows->len));
 							g_array_append_val (r->rows, row);
+						}
+						tot.violating_messages += row.violating_messages;
+						if (__builtin_add_overflow (tot.amount_cents, row.amount_cents, &tot.amount_cents))
+							goto overflow;
 					}
 					g_array_append_val (totals, tot);
 				}

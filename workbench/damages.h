@@ -13,6 +13,8 @@
 typedef enum { WB_PLAINTIFF_RECIPIENT, WB_PLAINTIFF_PROVIDER } wb_plaintiff_t;
 typedef enum { WB_INCIDENT_CAMPAIGN_DAY, WB_INCIDENT_CAMPAIGN, WB_INCIDENT_MESSAGE } wb_incident_rule_t;
 typedef enum { WB_AR_PER_DAY, WB_AR_AGGREGATE } wb_ar_day_rule_t;
+/* CAN-SPAM preemption (15 U.S.C. 7707(b)(1)): applied (default) or not. */
+typedef enum { WB_PREEMPT_APPLY, WB_PREEMPT_IGNORE } wb_preemption_t;
 
 typedef struct {
 	char **statutes;                 /* NULL-terminated ids; NULL = every statute in force */
@@ -27,6 +29,10 @@ typedef struct {
 	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
 	int incident_scope;              /* wb_incident_scope_t for every statute whose file
 					    allows it, or -1 (default): each file's own reading */
+	wb_preemption_t preemption;      /* apply (default): under a state statute a copy
+					    received on or after the day a statute of the set
+					    preempts from (preempts_from) counts only for
+					    provisions that prohibit falsity or deception */
 } wb_damages_opts_t;
 
 /* One statute's result (the JSON of DESIGN.md, plus the exclusion counts). */
@@ -47,6 +53,7 @@ typedef struct {
 	int64_t excluded_limitations;    /* outside the limitations period */
 	int64_t excluded_by_statute;     /* counted under a statute that excludes this one */
 	int64_t excluded_analyst;        /* taken out by analyst findings */
+	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
 	char *method;                    /* one paragraph: how the amount was reached */
 } wb_damages_statute_t;
 
@@ -112,6 +119,9 @@ typedef struct {
 	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
 	int64_t copies;                  /* copies in the case */
 	GStringChunk *strings;           /* owns every row's provisions text */
+	char *preempted_by;              /* id of the preempting statute when preemption
+					    was applied, else NULL */
+	char preempted_from[11];         /* and the day it applies from, YYYY-MM-DD */
 	GPtrArray *plaintiffs;           /* wb_damages_plaintiff_t*, by name, of opts.plaintiff's kind */
 	GArray *actions;                 /* wb_damages_action_t, by plaintiff then statute;
 					    total_cents is the sum of their amounts */
@@ -137,15 +147,18 @@ const char *wb_plaintiff_name (wb_plaintiff_t p);         /* recipient, provider
 const char *wb_incident_rule_name (wb_incident_rule_t r); /* campaign-day, campaign, message */
 const char *wb_ar_day_rule_name (wb_ar_day_rule_t r);     /* per-day, aggregate */
 const char *wb_incident_scope_name (wb_incident_scope_t s); /* shared, each */
+const char *wb_preemption_name (wb_preemption_t p);         /* apply, ignore */
 /* Parse the names above; FALSE if unknown. */
 gboolean wb_plaintiff_parse (const char *s, wb_plaintiff_t *out);
 gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out);
 gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out);
 gboolean wb_incident_scope_parse (const char *s, wb_incident_scope_t *out);
+gboolean wb_preemption_parse (const char *s, wb_preemption_t *out);
 
 /* Every statute's amount under each incident definition x due care x
  * Arkansas day rule x plaintiff type (24 combinations), x the readings of
- * a shared incident (shared, each) when a statute's file allows both,
+ * a shared incident (shared, each) when a statute's file allows both, x
+ * CAN-SPAM preemption (apply, ignore) when it changes a selected statute,
  * computed from one
  * load of the case.  A statute's rows omit the dimensions that cannot change
  * its amount (value -1 = "any"): the incident definition unless the statute
@@ -162,6 +175,7 @@ typedef struct {
 	int ar_day_rule;                 /* wb_ar_day_rule_t or -1 */
 	int plaintiff;                   /* wb_plaintiff_t or -1 */
 	int incident_scope;              /* wb_incident_scope_t or -1 */
+	int preemption;                  /* wb_preemption_t or -1 */
 	int64_t violating_messages;
 	int64_t amount_cents;
 } wb_damages_scenario_t;

@@ -37,7 +37,7 @@ const wb_command_t wb_commands[] = {
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
-	  "       [--incident-scope shared|each] [--include-indicators]\n"
+	  "       [--incident-scope shared|each] [--preemption apply|ignore] [--include-indicators]\n"
 	  "       [--by statute|plaintiff|day|incident|trap|provision]\n"
 	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
@@ -52,7 +52,8 @@ const wb_command_t wb_commands[] = {
 	  "PARTY PARTY confirm|reject [--note TEXT]" },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
 	  "--out DIR [damages options: --statute --plaintiff --due-care --incident\n"
-	  "       --incident-scope --ar-day-rule --include-indicators --aggravated --statutes]" },
+	  "       --incident-scope --preemption --ar-day-rule --include-indicators --aggravated\n"
+	  "       --statutes]" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },
 	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",

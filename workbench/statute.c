@@ -70,6 +70,7 @@ provision_free (gpointer p)
 	g_free (pr->text);
 	g_free (pr->check);
 	g_free (pr->note);
+	g_free (pr->falsity_note);
 	if (pr->alternatives)
 		g_ptr_array_unref (pr->alternatives);
 	g_free (pr);
@@ -89,6 +90,8 @@ wb_statute_free (wb_statute_t *st)
 	g_free (st->limitations_note);
 	g_free (st->incident_scope_note);
 	g_free (st->cap_note);
+	g_free (st->preemption_note);
+	g_free (st->preempts_text);
 	g_strfreev (st->excludes);
 	g_free (st->damages_text);
 	if (st->provisions)
@@ -321,6 +324,13 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 	}
 	g_ptr_array_add (exl, NULL);
 	st->excludes = (char **) g_ptr_array_free (exl, FALSE);
+	st->preemption_note = get_str (&r, "statute", "preemption_note", FALSE);
+	st->preempts_text = get_str (&r, "statute", "preempts_text", FALSE);
+	st->preempts_from = -1;
+	char *pf = get_str (&r, "statute", "preempts_from", FALSE);
+	if (pf && *pf && (st->preempts_from = wb_day_number (pf)) < 0 && !r.err)
+		r.err = g_strdup_printf ("%s: [statute] preempts_from: '%s' is not a date (YYYY-MM-DD)", file, pf);
+	g_free (pf);
 
 	if (!r.err && !g_key_file_has_group (kf, "damages"))
 		r.err = g_strdup_printf ("%s: [damages]: missing group", file);
@@ -409,6 +419,16 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 		else if (unc && *unc && strcmp (unc, "false") != 0 && !r.err)
 			r.err = g_strdup_printf ("%s: [%s] uncapped: '%s' is not true or false", file, *g, unc);
 		g_free (unc);
+		char *fal = get_str (&r, *g, "falsity", FALSE);
+		p->falsity = -1;
+		if (fal && strcmp (fal, "yes") == 0)
+			p->falsity = 1;
+		else if (fal && strcmp (fal, "no") == 0)
+			p->falsity = 0;
+		else if (fal && *fal && !r.err)
+			r.err = g_strdup_printf ("%s: [%s] falsity: '%s' is not yes or no", file, *g, fal);
+		g_free (fal);
+		p->falsity_note = get_str (&r, *g, "falsity_note", FALSE);
 		if (r.err)
 			break;
 		if (strcmp (p->check, "always") == 0)

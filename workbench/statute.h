@@ -57,6 +57,9 @@ typedef struct {
 	char *note;                  /* may be NULL */
 	int64_t per_message_cents;   /* -1: the statute's amount */
 	gboolean uncapped;           /* outside the statute's cap (15 U.S.C. 7706(g)(3)(B)) */
+	int falsity;                 /* prohibits falsity or deception (survives CAN-SPAM
+					preemption, 15 U.S.C. 7707(b)(1)): 1 yes, 0 no, -1 not said */
+	char *falsity_note;          /* why; may be NULL */
 	wb_check_kind_t kind;
 	GPtrArray *alternatives;     /* of GArray of wb_cond_t: OR of ANDs */
 } wb_provision_t;
@@ -80,6 +83,11 @@ typedef struct {
 	unsigned incident_scopes;    /* bit per wb_incident_scope_t the text allows */
 	char *incident_scope_note;   /* why; may be NULL */
 	char *cap_note;              /* how the cap applies per plaintiff; may be NULL */
+	char *preemption_note;       /* how federal preemption bears on it; may be NULL */
+	int preempts_from;           /* YYYYMMDD from which this (federal) statute supersedes
+					state provisions that do not prohibit falsity or
+					deception, or -1 */
+	char *preempts_text;         /* the preemption clause, quoted; may be NULL */
 	int64_t due_care_per_message_cents;  /* -1: no due-care reduction */
 	int64_t due_care_cap_cents;          /* -1: none */
 	int aggravated_multiplier;   /* 0: none */

@@ -45,7 +45,12 @@ expect_eq "same bytes on the case clock, whatever the wall clock" "yes" "$same"
 
 # LibreOffice (one start per option set): the totals of the engine.
 n=0
-for opts in "" "--ar-day-rule aggregate --plaintiff provider" "--due-care --incident campaign"; do
+# The copies are of 2007 and violate labels and disclosure duties that
+# CAN-SPAM preempts: the first three runs ignore preemption so that the caps
+# are reached and the hostile subjects are on the Messages sheet; the last
+# applies it (the default), which leaves those copies out.
+for opts in "--preemption ignore" "--ar-day-rule aggregate --plaintiff provider --preemption ignore" \
+	"--due-care --incident campaign --preemption ignore" ""; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
 	wb report "$C" --out "$T/x$n" --statutes "$T/st" $opts > /dev/null
@@ -53,7 +58,8 @@ for opts in "" "--ar-day-rule aggregate --plaintiff provider" "--due-care --inci
 	wb damages "$C" --statutes "$T/st" --format json $opts > "$T/d$n.json"
 	if command -v soffice > /dev/null; then
 		expect_rc "LibreOffice recalculates to the engine's totals ($opts)" 0 \
-			python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x$n/exhibits.xlsx" "$T/d$n.json" --hostile
+			python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x$n/exhibits.xlsx" "$T/d$n.json" \
+			$([ -n "$opts" ] && echo --hostile)
 		[ -s "$T/.err" ] && cat "$T/.err"
 	else
 		skip "LibreOffice check" "soffice not installed"
@@ -88,7 +94,8 @@ P="$T/p.case"
 wb init "$P" --filed 2008-05-01 > /dev/null
 python3 "$WB_ROOT/tests/gen/gen-plaintiffs-case.py" "$P" > /dev/null
 n=0
-for opts in "" "--plaintiff provider --ar-day-rule aggregate" "--incident-scope each --ar-day-rule aggregate"; do
+for opts in "--preemption ignore" "--plaintiff provider --ar-day-rule aggregate --preemption ignore" \
+	"--incident-scope each --ar-day-rule aggregate --preemption ignore"; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
 	expect_rc "report on several plaintiffs ($opts)" 0 wb report "$P" --out "$T/p$n" $opts
