@@ -91,6 +91,8 @@ wb_statute_free (wb_statute_t *st)
 	g_free (st->incident_scope_note);
 	g_free (st->cap_note);
 	g_free (st->preemption_note);
+	g_free (st->roles_text);
+	g_free (st->roles_note);
 	g_free (st->preempts_text);
 	g_strfreev (st->excludes);
 	g_free (st->damages_text);
@@ -231,6 +233,22 @@ parse_election (reader_t *r, const char *key)
 	return e;
 }
 
+static int
+wb_statute_role_bit (const char *name)
+{
+	return !strcmp (name, "sender") ? WB_ROLE_SENDER : !strcmp (name, "affiliate") ? WB_ROLE_AFFILIATE
+		: !strcmp (name, "advertiser") ? WB_ROLE_ADVERTISER : 0;
+}
+
+int
+wb_statute_reaches (const wb_statute_t *st, const char *role)
+{
+	int k = wb_statute_role_bit (role ? role : "");
+	if (!k || !st->roles)
+		return -1;
+	return (st->roles & k) != 0;
+}
+
 wb_status_t
 wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **out, char **errmsg)
 {
@@ -325,6 +343,23 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 	g_ptr_array_add (exl, NULL);
 	st->excludes = (char **) g_ptr_array_free (exl, FALSE);
 	st->preemption_note = get_str (&r, "statute", "preemption_note", FALSE);
+	char *roles = get_str (&r, "statute", "roles", FALSE);
+	if (roles) {
+		char **parts = g_strsplit (roles, ";", -1);
+		for (char **p = parts; *p && !r.err; p++) {
+			char *n = g_strstrip (*p);
+			int k = wb_statute_role_bit (n);
+			if (k > 0)
+				st->roles |= k;
+			else if (*n)
+				r.err = g_strdup_printf ("%s: [statute] roles: unknown role '%s' (sender, affiliate, advertiser)",
+							 file, n);
+		}
+		g_strfreev (parts);
+		g_free (roles);
+	}
+	st->roles_text = get_str (&r, "statute", "roles_text", FALSE);
+	st->roles_note = get_str (&r, "statute", "roles_note", FALSE);
 	st->preempts_text = get_str (&r, "statute", "preempts_text", FALSE);
 	st->preempts_from = -1;
 	char *pf = get_str (&r, "statute", "preempts_from", FALSE);

@@ -32,6 +32,14 @@ enum {
 	WB_NEXUS_SENT_FROM = 4,      /* sent_from_state: needs an analyst (no fact gives it) */
 };
 
+/* Roles a statute reaches (bit flags), as attribution names them
+ * (message_parties.role). */
+enum {
+	WB_ROLE_SENDER = 1,          /* sends, transmits, originates */
+	WB_ROLE_AFFILIATE = 2,       /* causes to be sent, procures, for an advertiser */
+	WB_ROLE_ADVERTISER = 4,      /* advertises in, whose goods are promoted */
+};
+
 typedef enum { WB_CAP_NONE, WB_CAP_INCIDENT, WB_CAP_DAY, WB_CAP_ACTION } wb_cap_kind_t;
 typedef enum { WB_ELECT_LESSER, WB_ELECT_GREATER } wb_election_t;
 /* How a per-incident cap applies when several plaintiffs received copies of
@@ -84,6 +92,8 @@ typedef struct {
 	char *incident_scope_note;   /* why; may be NULL */
 	char *cap_note;              /* how the cap applies per plaintiff; may be NULL */
 	char *preemption_note;       /* how federal preemption bears on it; may be NULL */
+	unsigned roles;              /* WB_ROLE_* it reaches; 0: the file does not say */
+	char *roles_text, *roles_note;  /* the statute's words; what they leave open */
 	int preempts_from;           /* YYYYMMDD from which this (federal) statute supersedes
 					state provisions that do not prohibit falsity or
 					deception, or -1 */
@@ -141,6 +151,10 @@ int wb_statute_set_index (const wb_statute_set_t *set, const char *id);
  * and SHA-256) in run RUN.  Runs in the caller's transaction if one is open,
  * else in its own.  The lead calls it from 'init' with DIR NULL. */
 wb_status_t wb_statutes_install (wb_case_t *cs, const char *dir, int64_t run);
+
+/* Whether ST reaches a party in ROLE ("sender", "affiliate", "advertiser"):
+ * 1 yes, 0 no, -1 unknown (the file declares no roles, or no such role). */
+int wb_statute_reaches (const wb_statute_t *st, const char *role);
 
 /* "YYYY-MM-DD" to YYYYMMDD, or -1 if not a valid date. */
 int wb_day_number (const char *s);
