@@ -273,6 +273,31 @@ summary (doc_t *p)
 	g_free (tot);
 	p->y += 14;
 
+	/* Each plaintiff's action under each statute it recovers under. */
+	guint na = r->d->actions ? r->d->actions->len : 0, shown = 0;
+	for (guint i = 0; i < na; i++)
+		shown += g_array_index (r->d->actions, wb_damages_action_t, i).violating_messages > 0;
+	if (shown) {
+		heading (p, "Damages per plaintiff");
+		para (p, wb_report_tpl (r, "text", "plaintiffs", ""), 10, FALSE, 8);
+		static const char *const pcols[] = { "Plaintiff", "Traps", "Statute", "Violating copies", "Amount" };
+		static const double prel[] = { 1.6, 2.4, 1.1, 1, 1.3 };
+		table_start (&t, p, 5, pcols, prel, "lllrr", 9);
+		for (guint i = 0; i < na; i++) {
+			const wb_damages_action_t *a = &g_array_index (r->d->actions, wb_damages_action_t, i);
+			if (!a->violating_messages)
+				continue;
+			const wb_damages_plaintiff_t *pl = g_ptr_array_index (r->d->plaintiffs, a->plaintiff);
+			const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, a->statute);
+			char *pc[] = { g_strdup (pl->name), g_strdup (pl->traps), g_strdup (st->id),
+				       num (a->violating_messages), money (a->amount_cents) };
+			table_row (&t, (const char *const *) pc);
+			for (int k = 0; k < 5; k++)
+				g_free (pc[k]);
+		}
+		p->y += 14;
+	}
+
 	if (r->o->n_scenarios) {
 		heading (p, "Scenarios");
 		para (p, wb_report_tpl (r, "text", "scenarios", ""), 10, FALSE, 8);

@@ -46,7 +46,24 @@ typedef struct {
 	int64_t uncapped_cents;          /* all its rows */
 	int64_t free_cents;              /* rows outside the cap */
 	int64_t amount_cents;            /* after the cap, as the formulas give it */
+	int plaintiff;                   /* index into the damages' plaintiffs; -1: an
+					    incident whose cap several plaintiffs share */
 } wb_rgroup_t;
+
+/* One plaintiff's action under one statute, as the Plaintiffs sheet
+ * computes it: caps per action and per day apply within it. */
+typedef struct {
+	int statute, plaintiff;
+	int64_t copies;
+	int64_t uncapped_cents, free_cents;
+	int64_t days_capped;             /* its days with copies under the cap */
+	int64_t shared_cents;            /* its part of incidents whose cap it shares
+					    with other plaintiffs, as the engine split it */
+	int64_t base_cents;              /* before the multiplier */
+	int64_t amount_cents;            /* what the formulas give */
+	int64_t engine_cents;            /* the engine's amount for the action */
+	gboolean in_shared;              /* has copies in a shared incident */
+} wb_raction_t;
 
 typedef struct { char *key; int64_t n; } wb_rcount_t;
 
@@ -61,7 +78,8 @@ typedef struct {
 	GKeyFile *tpl;                   /* templates/reports/report.ini */
 	wb_rparams_t *params;            /* one per statute */
 	GArray *incidents;               /* wb_rgroup_t, by statute then number */
-	GArray *days;                    /* wb_rgroup_t, by statute then day */
+	GArray *days;                    /* wb_rgroup_t, by statute, day, plaintiff */
+	GArray *actions;                 /* wb_raction_t, by statute then plaintiff */
 	GPtrArray *day_copies;           /* wb_rcount_t: distinct counted copies per day */
 	GPtrArray *senders;              /* wb_rcount_t: top From addresses */
 	GPtrArray *advertisers;          /* wb_rcount_t: top advertisers (message_parties) */

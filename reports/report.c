@@ -127,19 +127,35 @@ cmp_group (gconstpointer a, gconstpointer b)
 		return x->statute < y->statute ? -1 : 1;
 	if (x->number != y->number)
 		return x->number < y->number ? -1 : 1;
-	return strcmp (x->day, y->day);
+	int c = strcmp (x->day, y->day);
+	if (c)
+		return c;
+	return x->plaintiff - y->plaintiff;
 }
 
-/* Group the rows by (statute, incident) and (statute, day), as the
- * workbook's SUMIFS do. */
+static int
+cmp_action (gconstpointer a, gconstpointer b)
+{
+	const wb_raction_t *x = a, *y = b;
+	if (x->statute != y->statute)
+		return x->statute < y->statute ? -1 : 1;
+	return x->plaintiff - y->plaintiff;
+}
+
+/* Group the rows by (statute, incident), (statute, plaintiff, day) and
+ * (statute, plaintiff), as the workbook's SUMIFS do.  Incident numbers are
+ * the engine's: one per plaintiff's incident, or one for an incident whose
+ * cap its plaintiffs share. */
 static void
 build_groups (wb_report_t *r)
 {
 	const wb_damages_t *d = r->d;
 	GHashTable *inc = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	GHashTable *day = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *act = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	r->incidents = g_array_new (FALSE, TRUE, sizeof (wb_rgroup_t));
 	r->days = g_array_new (FALSE, TRUE, sizeof (wb_rgroup_t));
+	r->actions = g_array_new (FALSE, TRUE, sizeof (wb_raction_t));
 	for (guint i = 0; d->rows && i < d->rows->len; i++) {
 		const wb_damages_row_t *row = &g_array_index (d->rows, wb_damages_row_t, i);
 		char key[64];
@@ -149,7 +165,7 @@ build_groups (wb_report_t *r)
 		if (g_hash_table_lookup_extended (inc, key, NULL, &idx)) {
 			g = &g_array_index (r->incidents, wb_rgroup_t, GPOINTER_TO_UINT (idx));
 		} else {
-			wb_rgroup_t ng = { .statute = row->statute, .number = row->incident };
+			wb_rgroup_t ng = { .statute = row->statute, .number = row->incident, .plaintiff = row->plaintiff };
 			g_strlcpy (ng.day, row->local_day, sizeof ng.day);
 			g_strlcpy (ng.last_day, row->local_day, sizeof ng.last_day);
 			g_array_append_val (r->incidents, ng);
@@ -160,16 +176,18 @@ build_groups (wb_report_t *r)
 		g->uncapped_cents += row->per_message_cents;
 		if (row->uncapped)
 			g->free_cents += row->per_message_cents;
+		if (g->plaintiff != row->plaintiff)
+			g->plaintiff = -1;
 		if (strcmp (row->local_day, g->day) < 0)
 			g_strlcpy (g->day, row->local_day, sizeof g->day);
 		if (strcmp (row->local_day, g->last_day) > 0)
 			g_strlcpy (g->last_day, row->local_day, sizeof g->last_day);
 
-		g_snprintf (key, sizeof key, "%d\t%s", row->statute, row->local_day);
+		g_snprintf (key, sizeof key, "%d\t%d\t%s", row->statute, row->plaintiff, row->local_day);
 		if (g_hash_table_lookup_extended (day, key, NULL, &idx)) {
 			g = &g_array_index (r->days, wb_rgroup_t, GPOINTER_TO_UINT (idx));
 		} else {
-			wb_rgroup_t ng = { .statute = row->statute };
+			wb_rgroup_t ng = { .statute = row->statute, .plaintiff = row->plaintiff };
 			g_strlcpy (ng.day, row->local_day, sizeof ng.day);
 			g_array_append_val (r->days, ng);
 			g_hash_table_insert (day, g_strdup (key), GUINT_TO_POINTER (r->days->len - 1));
@@ -179,11 +197,60 @@ build_groups (wb_report_t *r)
 		g->uncapped_cents += row->per_message_cents;
 		if (row->uncapped)
 			g->free_cents += row->per_message_cents;
+
+		g_snprintf (key, sizeof key, "%d\t%d", row->statute, row->plaintiff);
+		wb_raction_t *a;
+		if (g_hash_table_lookup_extended (act, key, NULL, &idx)) {
+			a = &g_array_index (r->actions, wb_raction_t, GPOINTER_TO_UINT (idx));
+		} else {
+			wb_raction_t na = { .statute = row->statute, .plaintiff = row->plaintiff };
+			g_array_append_val (r->actions, na);
+			g_hash_table_insert (act, g_strdup (key), GUINT_TO_POINTER (r->actions->len - 1));
+			a = &g_array_index (r->actions, wb_raction_t, r->actions->len - 1);
+		}
+		a->copies++;
+		a->uncapped_cents += row->per_message_cents;
+		if (row->uncapped)
+			a->free_cents += row->per_message_cents;
 	}
 	g_array_sort (r->incidents, cmp_group);
 	g_array_sort (r->days, cmp_group);
+	g_array_sort (r->actions, cmp_action);
+	/* Each action: its days with capped copies, whether it shares an
+	 * incident's cap, and the engine's amount. */
+	for (guint i = 0; i < r->actions->len; i++) {
+		wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, i);
+		for (guint j = 0; j < r->days->len; j++) {
+			const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, j);
+			a->days_capped += g->statute == a->statute && g->plaintiff == a->plaintiff &&
+					  g->uncapped_cents > g->free_cents;
+		}
+		for (guint j = 0; d->actions && j < d->actions->len; j++) {
+			const wb_damages_action_t *x = &g_array_index (d->actions, wb_damages_action_t, j);
+			if (x->statute == a->statute && x->plaintiff == a->plaintiff)
+				a->engine_cents = x->amount_cents;
+		}
+	}
+	GHashTable *spanning = g_hash_table_new (g_direct_hash, g_direct_equal);
+	for (guint j = 0; j < r->incidents->len; j++) {
+		const wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, j);
+		if (g->plaintiff < 0)
+			g_hash_table_add (spanning, GSIZE_TO_POINTER (((gsize) g->statute << 40) | (gsize) g->number));
+	}
+	for (guint i = 0; g_hash_table_size (spanning) && d->rows && i < d->rows->len; i++) {
+		const wb_damages_row_t *row = &g_array_index (d->rows, wb_damages_row_t, i);
+		if (!g_hash_table_contains (spanning, GSIZE_TO_POINTER (((gsize) row->statute << 40) | (gsize) row->incident)))
+			continue;
+		for (guint k = 0; k < r->actions->len; k++) {
+			wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, k);
+			if (a->statute == row->statute && a->plaintiff == row->plaintiff)
+				a->in_shared = TRUE;
+		}
+	}
+	g_hash_table_destroy (spanning);
 	g_hash_table_destroy (inc);
 	g_hash_table_destroy (day);
+	g_hash_table_destroy (act);
 }
 
 /* The cap the engine applied to capped groups of statute S (0 if none was
@@ -211,7 +278,7 @@ elect (gboolean greater, int64_t sum, int64_t cap)
 static int64_t
 evaluate (wb_report_t *r, int s, const wb_rparams_t *p)
 {
-	int64_t capped = p->uncapped_cents - p->free_cents, base = 0, ndays = 0, inc = 0, day = 0;
+	int64_t base = 0, inc = 0, day = 0;
 	for (guint i = 0; i < r->incidents->len; i++) {
 		wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, i);
 		if (g->statute != s)
@@ -229,19 +296,57 @@ evaluate (wb_report_t *r, int s, const wb_rparams_t *p)
 		g->amount_cents = (p->cap_kind == WB_RCAP_DAY && !p->aggregate && p->cap_cents > 0 && c > 0
 				   ? elect (p->greater, c, p->cap_cents) : c) + g->free_cents;
 		day += g->amount_cents;
-		ndays += c > 0;
 	}
 	switch (p->cap_kind) {
 	case WB_RCAP_NONE: base = p->uncapped_cents; break;
 	case WB_RCAP_INCIDENT: base = inc; break;
-	case WB_RCAP_DAY:
-		base = p->aggregate ? (capped > 0 ? elect (p->greater, capped, p->cap_cents * ndays) : 0) + p->free_cents
-				    : day;
-		break;
-	case WB_RCAP_ACTION:
-		base = (capped > 0 ? elect (p->greater, capped, p->cap_cents) : 0) + p->free_cents;
-		break;
+	case WB_RCAP_DAY: base = day; break;   /* aggregate: the actions, below */
+	case WB_RCAP_ACTION: break;           /* the actions, below */
 	}
+	/* Each plaintiff's action: caps per action and per day (aggregate)
+	 * apply within it; the statute's amount is their sum. */
+	int64_t actions = 0;
+	for (guint i = 0; i < r->actions->len; i++) {
+		wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, i);
+		if (a->statute != s)
+			continue;
+		int64_t c = a->uncapped_cents - a->free_cents, own = 0;
+		a->shared_cents = 0;
+		switch (p->cap_kind) {
+		case WB_RCAP_NONE: a->base_cents = a->uncapped_cents; break;
+		case WB_RCAP_INCIDENT:
+			for (guint j = 0; j < r->incidents->len; j++) {
+				const wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, j);
+				if (g->statute == s && g->plaintiff == a->plaintiff)
+					own += g->amount_cents;
+			}
+			/* Its part of incidents whose cap it shares: the
+			 * engine's split (the rest of its amount). */
+			if (a->in_shared && p->multiplier > 0 && p->may_sue)
+				a->shared_cents = a->engine_cents / (p->multiplier * p->may_sue) - own;
+			a->base_cents = own + a->shared_cents;
+			break;
+		case WB_RCAP_DAY:
+			if (p->aggregate)
+				a->base_cents = (c > 0 ? elect (p->greater, c, p->cap_cents * a->days_capped) : 0) + a->free_cents;
+			else {
+				for (guint j = 0; j < r->days->len; j++) {
+					const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, j);
+					if (g->statute == s && g->plaintiff == a->plaintiff)
+						own += g->amount_cents;
+				}
+				a->base_cents = own;
+			}
+			break;
+		case WB_RCAP_ACTION:
+			a->base_cents = (c > 0 ? elect (p->greater, c, p->cap_cents) : 0) + a->free_cents;
+			break;
+		}
+		a->amount_cents = a->base_cents * p->multiplier * p->may_sue;
+		actions += a->base_cents;
+	}
+	if (p->cap_kind == WB_RCAP_ACTION || (p->cap_kind == WB_RCAP_DAY && p->aggregate))
+		base = actions;
 	return base * p->multiplier * p->may_sue;
 }
 
@@ -475,6 +580,8 @@ report_clear (wb_report_t *r)
 		g_array_free (r->incidents, TRUE);
 	if (r->days)
 		g_array_free (r->days, TRUE);
+	if (r->actions)
+		g_array_free (r->actions, TRUE);
 	if (r->day_copies)
 		g_ptr_array_free (r->day_copies, TRUE);
 	if (r->senders)

@@ -210,7 +210,7 @@ write_messages (xl_t *x)
 	static const char *const cols[] = {
 		"Exhibit", "Trap", "Received (trap's local time)", "From", "Subject", "Message-ID",
 		"SHA-256", "Source", "Provisions violated", "Statute", "Incident", "Day",
-		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)"
+		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)", "Plaintiff (no.)"
 	};
 	sqlite3_stmt *q = wb_case_stmt (r->cs,
 		"SELECT coalesce(t.address, ''), m.received_epoch, coalesce(t.timezone, 'UTC'),"
@@ -288,6 +288,7 @@ write_messages (xl_t *x)
 			put_formula (&s, 13, f, x->money, row->per_message_cents / 100.0,
 				     digits (row->per_message_cents) + 2);
 			put_num (&s, 14, row->uncapped ? 1 : 0, x->num, 4);
+			put_num (&s, 15, row->plaintiff + 1, x->num, 4);
 			s.row++;
 		}
 		g_array_append_val (x->mlast, s.row);
@@ -316,11 +317,12 @@ write_groups (xl_t *x, gboolean days)
 	wb_report_t *r = x->r;
 	static const char *const icols[] = {
 		"Statute", "Incident", "First day", "Last day", "Copies", "Uncapped (cents)",
-		"Outside the cap (cents)", "Cap per incident (cents; 0 = none)", "Amount (cents)", "Amount ($)"
+		"Outside the cap (cents)", "Cap per incident (cents; 0 = none)", "Amount (cents)", "Amount ($)",
+		"Plaintiff (no.; 0 = several sharing the cap)"
 	};
 	static const char *const dcols[] = {
 		"Statute", "Day", "Copies", "Uncapped (cents)", "Outside the cap (cents)",
-		"Cap per day (cents; 0 = none)", "Amount (cents)", "Amount ($)"
+		"Cap per day (cents; 0 = none)", "Amount (cents)", "Amount ($)", "Plaintiff (no.)"
 	};
 	const char *const *cols = days ? dcols : icols;
 	int ncols = days ? G_N_ELEMENTS (dcols) : G_N_ELEMENTS (icols);
@@ -335,10 +337,15 @@ write_groups (xl_t *x, gboolean days)
 		const wb_rgroup_t *g = &g_array_index (groups, wb_rgroup_t, i);
 		const wb_rparams_t *p = &r->params[g->statute];
 		unsigned n = s.row + 1, k = g->statute + 2;
-		char a[16], b[16], o1[8] = "1";
+		char a[16], b[16], pc[16], o1[8] = "1";
 		g_snprintf (a, sizeof a, "$A%u", n);
 		g_snprintf (b, sizeof b, "$B%u", n);
-		const char *crit[] = { a, b, o1 };
+		g_snprintf (pc, sizeof pc, "$I%u", n);
+		/* A day is the plaintiff's day: the Messages rows of its
+		 * statute, day and plaintiff. */
+		const char *dcrit[] = { a, b, pc, o1 }, *icrit[] = { a, b, o1 };
+		const char *const *crit = days ? dcrit : icrit;
+		int nk = days ? 3 : 2;
 		put_str (&s, 0, statute_id (r, g->statute), x->text);
 		if (days) {
 			/* The day stays text (YYYY-MM-DD), as on the Messages sheet,
@@ -349,14 +356,15 @@ write_groups (xl_t *x, gboolean days)
 			put_num (&s, 2, excel_day (g->day), x->date, 11);
 			put_num (&s, 3, excel_day (g->last_day), x->date, 11);
 		}
-		const char *keys = days ? "JLO" : "JKO";
-		char *f = mformula (x, 0, 2, keys, crit);
+		put_num (&s, ncols - 1, g->plaintiff + 1, x->num, 4);
+		const char *keys = days ? "JLPO" : "JKO";
+		char *f = mformula (x, 0, nk, keys, crit);
 		put_formula (&s, c0, f, x->num, g->copies, digits (g->copies));
 		g_free (f);
-		f = mformula (x, 'M', 2, keys, crit);
+		f = mformula (x, 'M', nk, keys, crit);
 		put_formula (&s, c0 + 1, f, x->cents, g->uncapped_cents, digits (g->uncapped_cents));
 		g_free (f);
-		f = mformula (x, 'M', 3, keys, crit);
+		f = mformula (x, 'M', nk + 1, keys, crit);
 		put_formula (&s, c0 + 2, f, x->cents, g->free_cents, digits (g->free_cents));
 		g_free (f);
 		gboolean capped = days ? p->cap_kind == WB_RCAP_DAY && !p->aggregate : p->cap_kind == WB_RCAP_INCIDENT;
@@ -377,6 +385,113 @@ write_groups (xl_t *x, gboolean days)
 	finish_sheet (&s, ncols, TRUE);
 }
 
+static const char *
+plaintiff_name (wb_report_t *r, int p)
+{
+	if (p < 0 || !r->d->plaintiffs || (guint) p >= r->d->plaintiffs->len)
+		return "";
+	return ((wb_damages_plaintiff_t *) g_ptr_array_index (r->d->plaintiffs, p))->name;
+}
+
+/* One row per plaintiff's action under a statute: each trap holder (or
+ * provider) sues on their own, so caps per action and per day apply
+ * within the action; the Damages sheet adds the actions up. */
+static void
+write_plaintiffs (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Statute", "Plaintiff (no.)", "Plaintiff", "Traps", "Copies", "Uncapped (cents)",
+		"Outside the cap (cents)", "Days with capped copies", "Cap (cents; 0 = none)",
+		"Part of incidents sharing a cap (cents, as the engine split them)",
+		"Before the multiplier (cents)", "Amount (cents)", "Amount ($)", "Engine amount (cents)", "Check"
+	};
+	sheet_t s = new_sheet (x, "Plaintiffs");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned ilast = r->incidents->len + 1 < 2 ? 2 : r->incidents->len + 1;
+	unsigned dlast = r->days->len + 1 < 2 ? 2 : r->days->len + 1;
+	for (guint i = 0; i < r->actions->len; i++) {
+		const wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, i);
+		const wb_rparams_t *p = &r->params[a->statute];
+		unsigned n = s.row + 1, k = a->statute + 2;
+		char ca[16], cb[16], o1[8] = "1";
+		g_snprintf (ca, sizeof ca, "$A%u", n);
+		g_snprintf (cb, sizeof cb, "$B%u", n);
+		const char *crit[] = { ca, cb, o1 };
+		const wb_damages_plaintiff_t *pl = r->d->plaintiffs && (guint) a->plaintiff < r->d->plaintiffs->len
+			? g_ptr_array_index (r->d->plaintiffs, a->plaintiff) : NULL;
+		put_str (&s, 0, statute_id (r, a->statute), x->text);
+		put_num (&s, 1, a->plaintiff + 1, x->num, 4);
+		put_str (&s, 2, plaintiff_name (r, a->plaintiff), x->text);
+		put_str (&s, 3, pl ? pl->traps : "", x->text);
+		char *f = mformula (x, 0, 2, "JP", crit);
+		put_formula (&s, 4, f, x->num, a->copies, digits (a->copies));
+		g_free (f);
+		f = mformula (x, 'M', 2, "JP", crit);
+		put_formula (&s, 5, f, x->cents, a->uncapped_cents, digits (a->uncapped_cents));
+		g_free (f);
+		f = mformula (x, 'M', 3, "JPO", crit);
+		put_formula (&s, 6, f, x->cents, a->free_cents, digits (a->free_cents));
+		g_free (f);
+		f = g_strdup_printf ("=SUMPRODUCT((Days!$A$2:$A$%u=$A%u)*(Days!$I$2:$I$%u=$B%u)*((Days!$D$2:$D$%u-Days!$E$2:$E$%u)>0))",
+				     dlast, n, dlast, n, dlast, dlast);
+		put_formula (&s, 7, f, x->num, a->days_capped, digits (a->days_capped));
+		g_free (f);
+		if (p->cap_kind != WB_RCAP_NONE && p->cap_cents > 0) {
+			f = g_strdup_printf ("=Statutes!$E$%u", k);
+			put_formula (&s, 8, f, x->cents, p->cap_cents, digits (p->cap_cents));
+			g_free (f);
+		} else
+			put_num (&s, 8, 0, x->cents, 4);
+		put_num (&s, 9, a->shared_cents, x->cents, digits (a->shared_cents));
+		char *el = g_strdup_printf ("IF(Statutes!$F$%u=\"greater\",MAX(F%u-G%u,%%s),MIN(F%u-G%u,%%s))", k, n, n, n, n);
+		char *capx = NULL, *e;
+		switch (p->cap_kind) {
+		case WB_RCAP_NONE: f = g_strdup_printf ("=F%u", n); break;
+		case WB_RCAP_INCIDENT:
+			f = g_strdup_printf ("=SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u,Incidents!$K$2:$K$%u,$B%u)+J%u",
+					     ilast, ilast, n, ilast, n, n);
+			break;
+		case WB_RCAP_DAY:
+			if (!p->aggregate) {
+				f = g_strdup_printf ("=SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u,Days!$I$2:$I$%u,$B%u)",
+						     dlast, dlast, n, dlast, n);
+				break;
+			}
+			capx = g_strdup_printf ("I%u*H%u", n, n);
+			/* fall through */
+		case WB_RCAP_ACTION:
+			if (!capx)
+				capx = g_strdup_printf ("I%u", n);
+			e = g_strdup_printf (el, capx, capx);
+			f = g_strdup_printf ("=IF(F%u-G%u>0,%s,0)+G%u", n, n, e, n);
+			g_free (e);
+			break;
+		default:
+			f = g_strdup_printf ("=F%u", n);
+		}
+		g_free (capx);
+		g_free (el);
+		put_formula (&s, 10, f, x->cents, a->base_cents, digits (a->base_cents));
+		g_free (f);
+		f = g_strdup_printf ("=K%u*Statutes!$G$%u*Statutes!$H$%u", n, k, k);
+		put_formula (&s, 11, f, x->cents, a->amount_cents, digits (a->amount_cents));
+		g_free (f);
+		f = g_strdup_printf ("=L%u/100", n);
+		put_formula (&s, 12, f, x->money, a->amount_cents / 100.0, digits (a->amount_cents) + 2);
+		g_free (f);
+		put_num (&s, 13, a->engine_cents, x->cents, digits (a->engine_cents));
+		f = g_strdup_printf ("=IF(L%u=N%u,\"agrees\",\"DIFFERS\")", n, n);
+		worksheet_write_formula_str (s.ws, s.row, 14, f, NULL,
+					     a->amount_cents == a->engine_cents ? "agrees" : "DIFFERS");
+		fit (&s, 14, 9);
+		g_free (f);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+}
+
 static void
 write_damages (xl_t *x)
 {
@@ -385,13 +500,14 @@ write_damages (xl_t *x)
 		"Statute", "Citation", "Copies considered", "Violating copies", "Incidents", "Days",
 		"Uncapped (cents)", "Outside the cap (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
 		"Excluded: before effective date", "Excluded: limitations", "Excluded: other statute",
-		"Excluded: analyst", "Engine amount (cents)", "Check", "Method"
+		"Excluded: analyst", "Engine amount (cents)", "Check", "Method", "Excluded: preempted (CAN-SPAM)"
 	};
 	sheet_t s = new_sheet (x, "Damages");
 	page_setup (&s, TRUE);
 	header (&s, x, cols, G_N_ELEMENTS (cols));
 	unsigned ilast = r->incidents->len + 1 < 2 ? 2 : r->incidents->len + 1;
 	unsigned dlast = r->days->len + 1 < 2 ? 2 : r->days->len + 1;
+	unsigned plast = r->actions->len + 1 < 2 ? 2 : r->actions->len + 1;
 	guint ns = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < ns; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
@@ -431,10 +547,9 @@ write_damages (xl_t *x)
 		f = mformula (x, 'M', 2, "JO", crit);
 		put_formula (&s, 7, f, x->cents, p->free_cents, digits (p->free_cents));
 		g_free (f);
-		/* The amount: the groups' amounts, or the statute-wide rule, times
-		 * the multiplier and whether this plaintiff may sue. */
-		char *el = g_strdup_printf ("IF(Statutes!$F$%u=\"greater\",MAX(G%u-H%u,%%s),MIN(G%u-H%u,%%s))", k, n, n, n, n);
-		char *base = NULL, *capx = NULL;
+		/* The amount: the groups' amounts, or the plaintiffs' actions,
+		 * times the multiplier and whether this plaintiff may sue. */
+		char *base = NULL;
 		switch (p->cap_kind) {
 		case WB_RCAP_NONE: base = g_strdup_printf ("G%u", n); break;
 		case WB_RCAP_INCIDENT:
@@ -445,23 +560,15 @@ write_damages (xl_t *x)
 				base = g_strdup_printf ("SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u)", dlast, dlast, n);
 				break;
 			}
-			/* Aggregate: the cap times the days with capped copies. */
-			capx = g_strdup_printf ("Statutes!$E$%u*SUMPRODUCT((Days!$A$2:$A$%u=$A%u)*((Days!$D$2:$D$%u-Days!$E$2:$E$%u)>0))",
-						k, dlast, n, dlast, dlast);
+			/* Aggregate, like a cap per action, applies within each
+			 * plaintiff's action (Plaintiffs sheet). */
 			/* fall through */
-		case WB_RCAP_ACTION: {
-			if (!capx)
-				capx = g_strdup_printf ("Statutes!$E$%u", k);
-			char *e = g_strdup_printf (el, capx, capx);
-			base = g_strdup_printf ("IF(G%u-H%u>0,%s,0)+H%u", n, n, e, n);
-			g_free (e);
+		case WB_RCAP_ACTION:
+			base = g_strdup_printf ("SUMIFS(Plaintiffs!$K$2:$K$%u,Plaintiffs!$A$2:$A$%u,$A%u)", plast, plast, n);
 			break;
-		}
 		}
 		f = g_strdup_printf ("=(%s)*Statutes!$G$%u*Statutes!$H$%u", base, k, k);
 		g_free (base);
-		g_free (capx);
-		g_free (el);
 		put_formula (&s, 8, f, x->cents, p->amount_cents, digits (p->amount_cents));
 		g_free (f);
 		f = g_strdup_printf ("=I%u/100", n);
@@ -478,6 +585,7 @@ write_damages (xl_t *x)
 		fit (&s, 16, 9);
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
+		put_num (&s, 18, st->excluded_preempted, x->num, 6);
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
@@ -776,6 +884,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	sheet_t sum = new_sheet (&x, "Summary");
 	write_summary (&x, &sum);
 	write_damages (&x);
+	write_plaintiffs (&x);
 	write_groups (&x, FALSE);
 	write_groups (&x, TRUE);
 	g_ptr_array_set_size (x.msheets, 0);

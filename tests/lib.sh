@@ -71,9 +71,11 @@ t_done () {
 	[ "$_t_fail" -eq 0 ]
 }
 
-# damages_json CASE: 'damages --format json' with the custody run that made
-# the stored rule findings left out ("rules": "stored"), so two cases that
-# reach the same figures by different runs compare equal.
+# damages_json CASE [OPTION]...: 'damages --format json' with the custody
+# run that made the stored rule findings left out ("rules": "stored"), so
+# two cases that reach the same figures by different runs compare equal.
 damages_json () {
-	"$WB" damages "$1" --format json | sed 's/"rules": "stored rule findings (run [0-9]*)"/"rules": "stored"/'
+	_c=$1
+	shift
+	"$WB" damages "$_c" --format json "$@" | sed 's/"rules": "stored rule findings (run [0-9]*)"/"rules": "stored"/'
 }

@@ -28,6 +28,19 @@ check "aggregate day rule" aggregate --ar-day-rule aggregate
 check "incident per message" message --incident message
 check "incident per campaign" campaign --incident campaign
 check "due care" due_care --due-care
+# CAN-SPAM preemption applies by default; without it the state bans,
+# labels and disclosure duties count again (and the caps are reached).
+check "preemption ignored" ignore --preemption ignore
+check "preemption ignored, provider" ignore_provider --preemption ignore --plaintiff provider
+check "preemption ignored, aggregate" ignore_aggregate --preemption ignore --ar-day-rule aggregate
+expect_eq "default is apply" "apply" \
+	"$(wb damages "$C" --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["preemption"])')"
+expect_eq "preempted copies counted apart" \
+	"$(( $(python3 -c 'import json; print(json.load(open("'"$T/expected.json"'"))["ar_violating_ignore"])') - $(python3 -c 'import json; print(json.load(open("'"$T/expected.json"'"))["ar_violating"])') ))" \
+	"$(wb damages "$C" --format json | python3 -c 'import json,sys; print([s for s in json.load(sys.stdin)["statutes"] if s["id"]=="ar-4-88"][0]["excluded_preempted"])')"
+expect_rc "bad --preemption" 2 wb damages "$C" --preemption sometimes
+expect_rc "text says preemption" 0 wb damages "$C"
+expect_match "text says preemption" "^Preemption: applied \(us-7706, from 2004-01-01\)" "$(cat "$T/.out")"
 
 wb damages "$C" --format json > "$T/d.json"
 expect_eq "total is the sum" "$(python3 -c 'import json; e=json.load(open("'"$T/expected.json"'"))["default"]; print(sum(e.values()))')" \
@@ -41,15 +54,20 @@ expect_eq "Arkansas violating copies" "$(python3 -c 'import json; print(json.loa
 	"$(python3 -c 'import json,sys; print([s for s in json.load(sys.stdin)["statutes"] if s["id"]=="ar-4-88"][0]["violating_messages"])' < "$T/d.json")"
 
 # --by day sums to the uncapped amount; per-day amounts respect the cap.
-wb damages "$C" --by day --statute ar-4-88 --format csv > "$T/days.csv"
+wb damages "$C" --by day --statute ar-4-88 --format csv --preemption ignore > "$T/days.csv"
 expect_eq "by day: the capped day" "2007-12-01,2600,2600000,2500000" \
 	"$(grep '2007-12-01' "$T/days.csv" | cut -d, -f2-)"
 
 # Scenarios: the Arizona provider row is the greater of the two measures.
+# The California files allow two readings of a shared incident, and
+# preemption is applied or not: columns incident_scope and preemption, and
+# 24 totals for each of the four.
 wb damages "$C" --scenarios --format csv > "$T/sc.csv"
-expect_eq "scenario az provider" "$(want provider az-44-1372)" \
-	"$(grep '^az-44-1372,provider,' "$T/sc.csv" | cut -d, -f7)"
-expect_eq "scenario rows: 24 totals" "24" "$(grep -c '^total,' "$T/sc.csv")"
+expect_eq "scenario az provider" "$(want ignore_provider az-44-1372)" \
+	"$(grep '^az-44-1372,provider,.*,ignore,' "$T/sc.csv" | cut -d, -f9)"
+expect_eq "scenario az provider, preempted" "$(want provider az-44-1372)" \
+	"$(grep '^az-44-1372,provider,.*,apply,' "$T/sc.csv" | cut -d, -f9)"
+expect_eq "scenario rows: 96 totals" "96" "$(grep -c '^total,' "$T/sc.csv")"
 
 # Analyst override on the command line, with custody.
 first=$(wb sql "$C" "SELECT message_id FROM messages m JOIN traps t ON t.id=m.trap_id WHERE t.address='az1@trap.test' ORDER BY m.id LIMIT 1" --format csv | tail -n 1)
@@ -74,8 +92,8 @@ expect_match "init stored the built-in set in the case" "Statute set: stored in 
 mkdir "$T/st"
 cp "$WB_ROOT"/templates/statutes/*.ini "$T/st/"
 sed -i 's/^per_message_cents=1000$/per_message_cents=2000/' "$T/st/co-6-2.5.ini"
-wb damages "$C" --statutes "$T/st" --format json > "$T/d2.json"
-expect_eq "edited copy doubles Colorado" "$(( $(want default co-6-2.5) * 2 ))" "$(amount co-6-2.5 < "$T/d2.json")"
+wb damages "$C" --statutes "$T/st" --format json --preemption ignore > "$T/d2.json"
+expect_eq "edited copy doubles Colorado" "$(( $(want ignore co-6-2.5) * 2 ))" "$(amount co-6-2.5 < "$T/d2.json")"
 expect_match "edited copy named" "\"statute_set\": \"$T/st\"" "$(cat "$T/d2.json")"
 sed -i 's/^cap=none$/cap=sometimes/' "$T/st/co-6-2.5.ini"
 expect_rc "bad rule file" 1 wb damages "$C" --statutes "$T/st"
@@ -93,7 +111,7 @@ expect_match "computed before" '"rules": "rule findings computed from the facts'
 for s in ca-17529.5 ca-17529.8 co-6-2.5 ar-4-88 az-44-1372 us-7706; do
 	expect_eq "stored = computed: $s" "$(amount "$s" < "$T/facts.json")" "$(amount "$s" < "$T/stored.json")"
 done
-expect_eq "stored findings give the expected Colorado amount" "$(want default co-6-2.5)" "$(amount co-6-2.5 < "$T/stored.json")"
+expect_eq "stored findings give the expected Arkansas amount" "$(want default ar-4-88)" "$(amount ar-4-88 < "$T/stored.json")"
 expect_match "evidence stored" "subject_adv=0 \(certain\)" \
 	"$(wb sql "$C" "SELECT evidence FROM findings WHERE source='rule' AND statute='az-44-1372' AND provision='B1' LIMIT 1")"
 t_done

@@ -57,7 +57,17 @@ print("co-6-2.5 %d %d" % (len(co), len(co) * 1000))
 az = [c for c in spam if traps[c["trap"]]["state"] == "AZ" and not c["adv"]]
 print("az-44-1372 %d %d" % (len(az), min(len(az) * 1000, 2500000)))
 PY
+# These are a ban (17529.2(b)) and labels (6-2.5-103(4), 44-1372.01(B)(1)),
+# not prohibitions of falsity or deception: CAN-SPAM (15 U.S.C. 7707(b)(1))
+# preempts them for copies received from 2004-01-01, every copy here.  The
+# figures above are the state statutes' own, with preemption ignored; with
+# it applied (the default) each is $0.
 wb damages "$C" --format json > "$T/d.json"
+for s in ca-17529.8 co-6-2.5 az-44-1372; do
+	expect_eq "preempted by default: $s" "0" \
+		"$(python3 -c 'import json,sys; print({x["id"]: x["amount_cents"] for x in json.load(sys.stdin)["statutes"]}[sys.argv[1]])' "$s" < "$T/d.json")"
+done
+wb damages "$C" --format json --preemption ignore > "$T/d.json"
 got () {
 	python3 - "$T/d.json" "$1" "$2" <<'PY'
 import json, sys

@@ -32,6 +32,7 @@ ap.add_argument('xlsx')
 ap.add_argument('json')
 ap.add_argument('--sheets', type=int)
 ap.add_argument('--hostile', action='store_true')
+ap.add_argument('--plaintiffs', help='damages --by plaintiff --format json: each action on the Plaintiffs sheet')
 args = ap.parse_args()
 xlsx, jpath, want_sheets = args.xlsx, args.json, args.sheets
 expect = json.load(open(jpath))
@@ -167,6 +168,19 @@ try:
     tot = [r for r in s if r and r[0] == 'Total']
     if not tot or tot[0][2] != str(expect['total_cents']):
         fail('Summary total: LibreOffice computed %r, damages say %d' % (tot[0][2] if tot else None, expect['total_cents']))
+    if args.plaintiffs:
+        want = {(st['id'], p['name']): st['amount_cents']
+                for p in json.load(open(args.plaintiffs))['plaintiffs'] for st in p['statutes']
+                if st['violating_messages']}
+        ps = sheet_csv('Plaintiffs')
+        if ps:
+            col = {h: i for i, h in enumerate(ps[0])}
+            got = {(r[0], r[col['Plaintiff']]): r[col['Amount (cents)']] for r in ps[1:] if r and r[0]}
+            if set(got) != set(want):
+                fail('Plaintiffs sheet rows %s, the engine has actions %s' % (sorted(got), sorted(want)))
+            for k, v in want.items():
+                if k in got and got[k] != str(v):
+                    fail('Plaintiffs %s: LibreOffice computed %r, damages --by plaintiff says %d' % (k, got[k], v))
     m = sheet_csv('Messages')
     subj = [r[4] for r in m[1:] if len(r) > 4]
     for t in hostile:

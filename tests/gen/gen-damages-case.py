@@ -18,6 +18,12 @@ independently of the engine and of the rule files:
               (44-1372.02(B),(D)); from/to/provider in AZ; (B)(1) no "ADV:", (B)(2) no opt-out.
 Limitations (one year CA/CO/AZ, five AR) count back from the filing date;
 effective dates CA 2004-01-01, CO 2000-08-02, AR 2003-07-16, AZ 2003-09-18.
+CAN-SPAM preemption (15 U.S.C. 7707(b)(1), from 2004-01-01; applied unless
+--preemption ignore): a state provision survives only if it "prohibits
+falsity or deception": 17529.5(a)(2) falsified headers and (a)(3) misleading
+subject do; the 17529.2 ban, "ADV:" labels, opt-out and sender-disclosure
+duties (CO 103(1),(4),(5); AR 603(a)(1)(A)-(C),(a)(3); AZ (B)(1),(B)(2)) do
+not, so a copy received from 2004 counts only for the former.
 
 usage: gen-damages-case.py CASE FINDINGS.csv > expected.json
 """
@@ -135,6 +141,10 @@ def violations(c, sid):
         if f['opt_out'] == '0': v.add('B2')
     return v
 
+# Provisions that prohibit falsity or deception (survive preemption).
+SURVIVES = {'ca5': {'a2', 'a3'}, 'ca8': set(), 'co': set(), 'ar': set(), 'az': set()}
+PREEMPT_FROM = datetime.date(2004, 1, 1)
+
 SCOPE = {  # nexus test, effective date, limitations years
     'ca5': (lambda s, p: s == 'CA', datetime.date(2004, 1, 1), 1),
     'ca8': (lambda s, p: s == 'CA', datetime.date(2004, 1, 1), 1),
@@ -143,14 +153,17 @@ SCOPE = {  # nexus test, effective date, limitations years
     'az': (lambda s, p: s == 'AZ' or p == 'AZ', datetime.date(2003, 9, 18), 1),
 }
 
-def counted(sid):
+def counted(sid, preemption='apply'):
     nexus, eff, years = SCOPE[sid]
     out = []
     for c in copies:
         if not nexus(*tstate[c['trap']]): continue
         if c['day'] < eff or c['day'] < lim(years): continue
         if (c['id'], '*', 'commercial') in analyst: continue
-        if violations(c, sid): out.append(c)
+        v = violations(c, sid)
+        if preemption == 'apply' and c['day'] >= PREEMPT_FROM:
+            v &= SURVIVES[sid]
+        if v: out.append(c)
     return out
 
 def incident_key(c, rule):
@@ -164,9 +177,12 @@ def ca_amount(cs, rule, due_care):
         k = incident_key(c, rule); groups[k] = groups.get(k, 0) + pm
     return sum(min(v, cap) for v in groups.values())
 
-def expected(plaintiff='recipient', incident='campaign-day', due_care=False, ar_rule='per-day'):
+def expected(plaintiff='recipient', incident='campaign-day', due_care=False, ar_rule='per-day',
+             preemption='apply'):
     res = {}
-    c5, c8 = counted('ca5'), counted('ca8')
+    def cnt(sid):
+        return counted(sid, preemption)
+    c5, c8 = cnt('ca5'), cnt('ca8')
     ids5 = {c['id'] for c in c5}
     # Copies violating both: the assignment with the larger total, 17529.5 on a tie.
     a_5 = ca_amount(c5, incident, due_care) + ca_amount([c for c in c8 if c['id'] not in ids5], incident, due_care)
@@ -178,20 +194,23 @@ def expected(plaintiff='recipient', incident='campaign-day', due_care=False, ar_
     else:
         res['ca-17529.5'] = ca_amount([c for c in c5 if c['id'] not in ids8], incident, due_care)
         res['ca-17529.8'] = ca_amount(c8, incident, due_care)
-    res['co-6-2.5'] = 1000 * len(counted('co'))
-    ar = counted('ar')
+    res['co-6-2.5'] = 1000 * len(cnt('co'))
+    ar = cnt('ar')
     days = {}
     for c in ar: days[c['day']] = days.get(c['day'], 0) + 1
     if ar_rule == 'per-day':
         res['ar-4-88'] = sum(min(1000 * n, 2500000) for n in days.values())
     else:
         res['ar-4-88'] = min(1000 * len(ar), 2500000 * len(days))
-    az = 1000 * len(counted('az'))
+    az = 1000 * len(cnt('az'))
     res['az-44-1372'] = (min if plaintiff == 'recipient' else max)(az, 2500000) if az else 0
     return res
 
 out = {
     'default': expected(),
+    'ignore': expected(preemption='ignore'),
+    'ignore_provider': expected(plaintiff='provider', preemption='ignore'),
+    'ignore_aggregate': expected(ar_rule='aggregate', preemption='ignore'),
     'provider': expected(plaintiff='provider'),
     'aggregate': expected(ar_rule='aggregate'),
     'message': expected(incident='message'),
@@ -200,6 +219,7 @@ out = {
     'copies': len(copies),
     'ar_violating': len(counted('ar')),
     'az_violating': len(counted('az')),
+    'ar_violating_ignore': len(counted('ar', 'ignore')),
 }
 json.dump(out, sys.stdout, indent=1, sort_keys=True)
 print()

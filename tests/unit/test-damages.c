@@ -77,12 +77,23 @@ analyst (int64_t msg, const char *statute, const char *prov, const char *finding
 	g_free (sql);
 }
 
+/* The tests work out each state statute's own amounts; CAN-SPAM
+ * preemption, which would take most of those copies out (they are of 2007
+ * and violate labels and disclosure duties), is tested on its own at the
+ * end and ignored elsewhere. */
+static void
+opts_init (wb_damages_opts_t *o)
+{
+	wb_damages_opts_init (o);
+	o->preemption = WB_PREEMPT_IGNORE;
+}
+
 static wb_damages_t *
 run_opts (const char *statute, wb_plaintiff_t pl, wb_incident_rule_t inc, gboolean dc,
 	  wb_ar_day_rule_t ar, gboolean indicators)
 {
 	wb_damages_opts_t o;
-	wb_damages_opts_init (&o);
+	opts_init (&o);
 	char *ids[] = { (char *) statute, NULL };
 	o.statutes = statute ? ids : NULL;
 	o.plaintiff = pl;
@@ -475,7 +486,7 @@ Test (damages, scenarios_cover_each_branch)
 	 * scenarios give both, with 'any' for the dimensions AZ ignores. */
 	copies (100, 3, "2007-12-01", 1, "subject_adv", "0");
 	wb_damages_opts_t o;
-	wb_damages_opts_init (&o);
+	opts_init (&o);
 	char *ids[] = { "az-44-1372", NULL };
 	o.statutes = ids;
 	wb_damages_scenarios_t *r = NULL;
@@ -488,11 +499,16 @@ Test (damages, scenarios_cover_each_branch)
 		cr_assert_eq (s->incident, -1);
 		cr_assert_eq (s->due_care, -1);
 		cr_assert_eq (s->ar_day_rule, -1);
-		cr_assert_eq (s->amount_cents, s->plaintiff == WB_PLAINTIFF_RECIPIENT ? 100000 : 2500000);
+		/* Preemption applied: the copies of 2007 lack only the "ADV:"
+		 * label (not falsity or deception): nothing for either. */
+		if (s->preemption == WB_PREEMPT_APPLY)
+			cr_assert_eq (s->amount_cents, 0);
+		else
+			cr_assert_eq (s->amount_cents, s->plaintiff == WB_PLAINTIFF_RECIPIENT ? 100000 : 2500000);
 		seen++;
 	}
-	cr_assert_eq (seen, 2);
-	cr_assert_eq (r->rows->len, 2 + 24);
+	cr_assert_eq (seen, 4);
+	cr_assert_eq (r->rows->len, 4 + 48);
 	wb_damages_scenarios_free (r);
 }
 
@@ -509,11 +525,363 @@ Test (damages, overflow_is_an_error)
 			     "[provision a]\nlabel=(a)\ntext=t\ncheck=subject_adv = 0\n", -1, NULL);
 	copies (2, 5, "2008-01-10", -1, "subject_adv", "0");
 	wb_damages_opts_t o;
-	wb_damages_opts_init (&o);
+	opts_init (&o);
 	o.statutes_dir = sdir;
 	wb_damages_t *d = NULL;
 	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_ERR_OVERFLOW);
 	cr_assert_null (d);
 	g_free (f);
 	g_free (sdir);
+}
+
+/* ---- Per plaintiff: each trap holder's action, each provider's ---- */
+
+static wb_damages_t *
+run_scope (const char *statute, wb_plaintiff_t pl, wb_ar_day_rule_t ar, int scope)
+{
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *ids[] = { (char *) statute, NULL };
+	o.statutes = ids;
+	o.plaintiff = pl;
+	o.ar_day_rule = ar;
+	o.incident_scope = scope;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	return d;
+}
+
+/* Plaintiff NAME's amount under statute 0 of D, or -1 if it has no action. */
+static int64_t
+action_of (wb_damages_t *d, const char *name)
+{
+	for (guint i = 0; i < d->actions->len; i++) {
+		wb_damages_action_t *a = &g_array_index (d->actions, wb_damages_action_t, i);
+		if (strcmp (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[a->plaintiff])->name, name) == 0)
+			return a->amount_cents;
+	}
+	return -1;
+}
+
+Test (damages, two_recipients_one_cap_per_action_each)
+{
+	/* Two Arizona trap holders, 3,000 copies each without "ADV:"
+	 * (44-1372.01(B)(1)).  Each injured person "may choose ... to recover
+	 * ten dollars for each ... or twenty-five thousand dollars, whichever
+	 * is less" (44-1372.02(B)) in an action of their own:
+	 *   Ana: min($10 x 3,000, $25,000) = $25,000
+	 *   Bo:  min($10 x 3,000, $25,000) = $25,000     total $50,000
+	 * (one cap over the whole case would give $25,000 for both). */
+	exec_ok ("UPDATE traps SET holder = 'Ana' WHERE id = 3");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (6, 'az2@t', 'Bo', 'AZ', 'AZ', 'America/Phoenix')");
+	copies (3000, 3, "2007-12-01", 1, "subject_adv", "0");
+	copies (3000, 6, "2007-12-01", 1, "subject_adv", "0");
+	wb_damages_t *d = run_scope ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 5000000);
+	cr_assert_eq (d->total_cents, 5000000);
+	cr_assert_eq (d->plaintiffs->len, 6);   /* Ana, Bo and the four traps without a holder */
+	cr_assert_eq (action_of (d, "Ana"), 2500000);
+	cr_assert_eq (action_of (d, "Bo"), 2500000);
+	wb_damages_free (d);
+	/* One provider (both traps at domain 't', no provider named): "whichever
+	 * is greater" (02(D)) in its one action: max($60,000, $25,000). */
+	d = run_scope ("az-44-1372", WB_PLAINTIFF_PROVIDER, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 6000000);
+	cr_assert_eq (d->plaintiffs->len, 1);
+	cr_assert_str_eq (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[0])->name, "t");
+	wb_damages_free (d);
+	/* One holder of both traps is one plaintiff: min($60,000, $25,000). */
+	exec_ok ("UPDATE traps SET holder = 'Ana' WHERE id = 6");
+	d = run_scope ("az-44-1372", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "az-44-1372")->amount_cents, 2500000);
+	cr_assert_eq (action_of (d, "Ana"), 2500000);
+	cr_assert_str_eq (((wb_damages_plaintiff_t *) d->plaintiffs->pdata[0])->traps, "az@t, az2@t");
+	wb_damages_free (d);
+}
+
+Test (damages, per_day_cap_within_each_plaintiff)
+{
+	/* Arkansas, one day, copies without the sender's legal name
+	 * (4-88-603(a)(1)(A)): Ann's trap 2,000, Abe's 1,000.  "the lesser of
+	 * ... $10 ... or $25,000 per day the violation occurs" (4-88-606(b)),
+	 * within each recipient's action:
+	 *   Ann: min($20,000, $25,000) = $20,000;  Abe: min($10,000, $25,000)
+	 *   = $10,000; total $30,000 (over the case it would be $25,000).
+	 * Aggregate: min(sum, $25,000 x 1 day) each: the same $30,000.
+	 * A second day for Ann with 3,000 copies: min($30,000, $25,000) =
+	 * $25,000 more: per day $55,000; aggregate Ann min($50,000, $50,000)
+	 * + Abe $10,000 = $60,000. */
+	exec_ok ("UPDATE traps SET holder = 'Ann' WHERE id = 2");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (7, 'ar2@t', 'Abe', 'AR', 'TX', 'America/Chicago')");
+	copies (2000, 2, "2007-12-01", 1, "sender_legal_name", "0");
+	copies (1000, 7, "2007-12-01", 1, "sender_legal_name", "0");
+	wb_damages_t *d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_PER_DAY, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
+	cr_assert_eq (action_of (d, "Ann"), 2000000);
+	cr_assert_eq (action_of (d, "Abe"), 1000000);
+	/* Days are counted in each action: Ann's day and Abe's. */
+	cr_assert_eq (st (d, "ar-4-88")->days, 2);
+	wb_damages_free (d);
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_AGGREGATE, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 3000000);
+	wb_damages_free (d);
+	copies (3000, 2, "2007-12-02", 1, "sender_legal_name", "0");
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_PER_DAY, -1);
+	cr_assert_eq (action_of (d, "Ann"), 4500000);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 5500000);
+	/* The Days groups are each plaintiff's days: three, one capped. */
+	cr_assert_eq (d->days->len, 3);
+	int capped = 0;
+	for (guint i = 0; i < d->days->len; i++) {
+		wb_damages_group_t *g = &g_array_index (d->days, wb_damages_group_t, i);
+		cr_assert_geq (g->plaintiff, 0);
+		capped += g->amount_cents < g->uncapped_cents;
+	}
+	cr_assert_eq (capped, 1);
+	wb_damages_free (d);
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_RECIPIENT, WB_AR_AGGREGATE, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 6000000);
+	wb_damages_free (d);
+	/* One provider for both (domain 't'): day 1 min($30,000, $25,000) +
+	 * day 2 min($30,000, $25,000) = $50,000. */
+	d = run_scope ("ar-4-88", WB_PLAINTIFF_PROVIDER, WB_AR_PER_DAY, -1);
+	cr_assert_eq (st (d, "ar-4-88")->amount_cents, 5000000);
+	wb_damages_free (d);
+}
+
+Test (damages, incident_shared_by_two_plaintiffs)
+{
+	/* One campaign on one day to two California residents: Carla 800
+	 * copies, Cody 700.  § 17529.8(a)(1)(B): $1,000 each "up to one
+	 * million dollars ($1,000,000) per incident"; § 17529.1(j): an
+	 * incident is "a single transmission or delivery to a single recipient
+	 * or to multiple recipients".
+	 * shared (one cap for the incident): min($1,500,000, $1,000,000) =
+	 *   $1,000,000, split 800:700: Carla 100,000,000 x 800 / 1,500 =
+	 *   53,333,333.33 -> 53,333,333 cents, Cody 46,666,666.67 ->
+	 *   46,666,666; the cent left goes to the larger part: Carla
+	 *   53,333,334.
+	 * each (a cap in each action): min($800,000, $1M) + min($700,000,
+	 *   $1M) = $1,500,000. */
+	exec_ok ("UPDATE traps SET holder = 'Carla' WHERE id = 1");
+	exec_ok ("INSERT INTO traps (id, address, holder, state, provider_state, timezone)"
+		 " VALUES (8, 'ca2@t', 'Cody', 'CA', 'NV', 'America/Los_Angeles')");
+	copies (800, 1, "2007-11-05", 9, "subject_adv", "1");
+	copies (700, 8, "2007-11-05", 9, "subject_adv", "1");
+	wb_damages_t *d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, -1);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	cr_assert_eq (st (d, "ca-17529.8")->incidents, 1);
+	cr_assert_eq (action_of (d, "Carla"), 53333334);
+	cr_assert_eq (action_of (d, "Cody"), 46666666);
+	cr_assert_eq (d->incidents->len, 1);
+	cr_assert_eq (g_array_index (d->incidents, wb_damages_group_t, 0).plaintiff, -1);
+	cr_assert_eq (g_array_index (d->incidents, wb_damages_group_t, 0).amount_cents, 100000000);
+	wb_damages_free (d);
+	d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, WB_SCOPE_SHARED);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	wb_damages_free (d);
+	d = run_scope ("ca-17529.8", WB_PLAINTIFF_RECIPIENT, 0, WB_SCOPE_EACH);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 150000000);
+	cr_assert_eq (action_of (d, "Carla"), 80000000);
+	cr_assert_eq (action_of (d, "Cody"), 70000000);
+	cr_assert_eq (d->incidents->len, 2);
+	cr_assert_eq (st (d, "ca-17529.8")->incidents, 2);   /* one in each action */
+	wb_damages_free (d);
+
+	/* --scenarios shows both readings for a recipient (campaign-day, no
+	 * due care): $1,000,000 shared, $1,500,000 each. */
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *ids[] = { "ca-17529.8", NULL };
+	o.statutes = ids;
+	wb_damages_scenarios_t *r = NULL;
+	cr_assert_eq (wb_damages_scenarios (cs, &o, &r), WB_OK);
+	int seen = 0;
+	for (guint i = 0; i < r->rows->len; i++) {
+		wb_damages_scenario_t *s = &g_array_index (r->rows, wb_damages_scenario_t, i);
+		if (s->statute < 0 || s->plaintiff != WB_PLAINTIFF_RECIPIENT || s->incident != WB_INCIDENT_CAMPAIGN_DAY ||
+		    s->due_care != 0 || s->preemption != WB_PREEMPT_IGNORE)
+			continue;
+		cr_assert_eq (s->amount_cents, s->incident_scope == WB_SCOPE_SHARED ? 100000000 : 150000000);
+		seen++;
+	}
+	cr_assert_eq (seen, 2);
+	wb_damages_scenarios_free (r);
+}
+
+Test (damages, a_file_with_one_reading_ignores_the_option)
+{
+	/* An edited copy of 17529.8 whose file allows only 'shared': asking
+	 * for 'each' keeps the file's reading ($1,000,000 for the incident). */
+	exec_ok ("INSERT INTO traps (id, address, state, provider_state, timezone)"
+		 " VALUES (8, 'ca2@t', 'CA', 'NV', 'America/Los_Angeles')");
+	copies (800, 1, "2007-11-05", 9, "subject_adv", "1");
+	copies (700, 8, "2007-11-05", 9, "subject_adv", "1");
+	char *sdir = g_build_filename (dir, "st1", NULL);
+	g_mkdir (sdir, 0755);
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_builtin (&set, NULL), WB_OK);
+	GString *t = g_string_new (wb_statute_set_find (set, "ca-17529.8")->content);
+	char *f5 = g_build_filename (sdir, "ca-17529.5.ini", NULL);
+	cr_assert (g_file_set_contents (f5, wb_statute_set_find (set, "ca-17529.5")->content, -1, NULL));
+	g_free (f5);
+	wb_statute_set_free (set);
+	g_string_replace (t, "incident_scope=shared;each", "incident_scope=shared", 1);
+	char *f = g_build_filename (sdir, "ca-17529.8.ini", NULL);
+	cr_assert (g_file_set_contents (f, t->str, -1, NULL));
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *ids[] = { "ca-17529.8", NULL };
+	o.statutes = ids;
+	o.statutes_dir = sdir;
+	o.incident_scope = WB_SCOPE_EACH;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 100000000);
+	wb_damages_free (d);
+	g_string_free (t, TRUE);
+	g_free (f);
+	g_free (sdir);
+}
+
+/* ---- CAN-SPAM preemption, 15 U.S.C. § 7707(b)(1) ---- */
+
+static wb_damages_t *
+run_pre (const char *statute, wb_preemption_t pre)
+{
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *ids[] = { (char *) statute, NULL };
+	o.statutes = ids;
+	o.preemption = pre;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	return d;
+}
+
+/* STATUTE's amount and preempted copies with preemption applied, and its
+ * amount with it ignored, are WANT_APPLY, WANT_PREEMPTED, WANT_IGNORE. */
+static void
+expect_pre (const char *statute, int64_t want_apply, int64_t want_preempted, int64_t want_ignore)
+{
+	wb_damages_t *d = run_pre (statute, WB_PREEMPT_APPLY);
+	cr_assert_eq (st (d, statute)->amount_cents, want_apply, "%s apply: %lld", statute,
+		      (long long) st (d, statute)->amount_cents);
+	cr_assert_eq (st (d, statute)->excluded_preempted, want_preempted, "%s preempted: %lld", statute,
+		      (long long) st (d, statute)->excluded_preempted);
+	cr_assert_str_eq (d->preempted_by, "us-7706");
+	cr_assert_str_eq (d->preempted_from, "2004-01-01");
+	wb_damages_free (d);
+	d = run_pre (statute, WB_PREEMPT_IGNORE);
+	cr_assert_eq (st (d, statute)->amount_cents, want_ignore, "%s ignore", statute);
+	cr_assert_eq (st (d, statute)->excluded_preempted, 0);
+	cr_assert_null (d->preempted_by);
+	wb_damages_free (d);
+}
+
+/* § 7707(b)(1), in force January 1, 2004, supersedes a state statute that
+ * "expressly regulates the use of electronic mail to send commercial
+ * messages, except to the extent that [it] prohibits falsity or deception
+ * in any portion of a commercial electronic mail message".  The filing date
+ * is moved to 2004-06-01 so that copies of late 2003 are inside the one-year
+ * periods. */
+Test (damages, preemption_before_and_after_2004_every_state)
+{
+	exec_ok ("UPDATE case_info SET value = '2004-06-01' WHERE key = 'filed'");
+	/* Arkansas: no legal name (4-88-603(a)(1)(A), a disclosure duty):
+	 * 3 copies on 2003-12-31 count ($30), 5 on 2004-01-01 are preempted;
+	 * misrepresenting the transmission path (c)(2) (an analyst finding,
+	 * falsity) on 2 more of 2004 survives: $30 + $20 = $50.  Ignored:
+	 * 3 + 5 + 2 copies, $100. */
+	copies (3, 2, "2003-12-31", 1, "sender_legal_name", "0");
+	copies (5, 2, "2004-01-01", 2, "sender_legal_name", "0");
+	int64_t c2 = copies (2, 2, "2004-01-02", 3, "sender_legal_name", "1");
+	analyst (c2, "ar-4-88", "c2", "violation");
+	analyst (c2 + 1, "ar-4-88", "c2", "violation");
+	expect_pre ("ar-4-88", 5000, 5, 10000);
+	/* Arizona: no "ADV:" (44-1372.01(B)(1), a label): 4 copies of
+	 * 2003-12-31 count, 6 of 2004-01-01 are preempted; a falsified
+	 * routing (01(A)(1), falsity) in 2004 survives.  $10 each, under the
+	 * $25,000 cap: apply $40 + $10 = $50, ignore $110. */
+	copies (4, 3, "2003-12-31", 4, "subject_adv", "0");
+	copies (6, 3, "2004-01-01", 5, "subject_adv", "0");
+	copies (1, 3, "2004-01-02", 6, "header_forged", "1");
+	expect_pre ("az-44-1372", 5000, 6, 11000);
+	/* Colorado (resident and provider in CO, trap 5): no "ADV:" (103(4)):
+	 * 2 copies of 2003 count, 3 of 2004 are preempted; falsified routing
+	 * (103(2)) in 2004 survives: $10 x 3 = $30; ignored $60. */
+	copies (2, 5, "2003-12-31", 7, "subject_adv", "0");
+	copies (3, 5, "2004-01-01", 8, "subject_adv", "0");
+	copies (1, 5, "2004-01-02", 9, "header_forged", "1");
+	expect_pre ("co-6-2.5", 3000, 3, 6000);
+	/* California (in force 2004-01-01, so nothing earlier counts either
+	 * way): § 17529.2(b) bans every UCE to a California address, whatever
+	 * is in it, and is preempted for the 7 copies of 2004 ($0; ignored
+	 * 7 x $1,000 = $7,000, one incident under the cap); 17529.5(a)(2),
+	 * falsified headers (an invalid From domain), survives: 2 of the 7
+	 * violate it, $2,000 either way.  The two statutes exclude each other
+	 * (17529.5(b)(3)): ignored, 17529.5 takes its 2 ($2,000) and 17529.8
+	 * the other 5 ($5,000), the same $7,000 total as the reverse; on the
+	 * tie 17529.5 keeps the shared copies. */
+	copies (1, 1, "2003-12-31", 10, "from_domain_valid", "1");
+	copies (5, 1, "2004-01-01", 11, "from_domain_valid", "1");
+	copies (2, 1, "2004-01-02", 12, "from_domain_valid", "0");
+	expect_pre ("ca-17529.5", 200000, 0, 200000);
+	expect_pre ("ca-17529.8", 0, 7, 700000);
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *both[] = { "ca-17529.5", "ca-17529.8", NULL };
+	o.statutes = both;
+	o.preemption = WB_PREEMPT_IGNORE;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 200000);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 500000);
+	wb_damages_free (d);
+	o.preemption = WB_PREEMPT_APPLY;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK);
+	cr_assert_eq (st (d, "ca-17529.5")->amount_cents, 200000);
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 0);
+	/* The 2 copies 17529.5 took are not counted as preempted under
+	 * 17529.8: they violate only the ban there, and are preempted. */
+	cr_assert_eq (st (d, "ca-17529.8")->excluded_preempted, 7);
+	wb_damages_free (d);
+	/* CAN-SPAM itself is not preempted. */
+	d = run_pre ("us-7706", WB_PREEMPT_APPLY);
+	cr_assert_eq (st (d, "us-7706")->excluded_preempted, 0);
+	wb_damages_free (d);
+}
+
+Test (damages, preemption_every_state_provision_says_why)
+{
+	/* Each provision of a state file says whether it prohibits falsity or
+	 * deception, with the reason; the federal file carries the clause. */
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_builtin (&set, NULL), WB_OK);
+	int preempting = 0;
+	for (guint i = 0; i < set->statutes->len; i++) {
+		wb_statute_t *s = set->statutes->pdata[i];
+		if (strcmp (s->jurisdiction, "US") == 0) {
+			preempting += s->preempts_from == 20040101;
+			cr_assert_not_null (strstr (s->preempts_text, "NOT in the seed"));
+			continue;
+		}
+		cr_assert_not_null (s->preemption_note, "%s", s->id);
+		for (guint p = 0; p < s->provisions->len; p++) {
+			wb_provision_t *pr = s->provisions->pdata[p];
+			cr_assert (pr->falsity == 0 || pr->falsity == 1, "%s %s", s->id, pr->id);
+			cr_assert (pr->falsity_note && *pr->falsity_note, "%s %s", s->id, pr->id);
+		}
+	}
+	cr_assert_eq (preempting, 1);
+	/* The issue's examples: 17529.5(a)(2) survives; the labels and the
+	 * 17529.2 ban do not. */
+	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "ca-17529.5"), "a2")->falsity, 1);
+	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "ca-17529.8"), "b")->falsity, 0);
+	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "co-6-2.5"), "4")->falsity, 0);
+	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "az-44-1372"), "B1")->falsity, 0);
+	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "ar-4-88"), "a2")->falsity, 0);
+	wb_statute_set_free (set);
 }

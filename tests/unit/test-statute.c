@@ -84,6 +84,11 @@ Test (statute, errors_name_file_group_and_key)
 		{ "label=(a)\n", "", "x.ini: [provision a] label: missing" },
 		{ "[provision a]", "[clause a]", "x.ini: [clause a]: unknown group" },
 		{ "[statute]", "statute", "x.ini: not a valid rule file" },
+		{ "nexus=recipient_resident", "roles=sender;spammer", "x.ini: [statute] roles: unknown role 'spammer'" },
+		{ "cap=none", "cap=incident\ncap_cents=1\nincident_scope=shared;some",
+		  "x.ini: [damages] incident_scope: 'some' is not shared or each" },
+		{ "check=subject_adv", "falsity=maybe\ncheck=subject_adv", "x.ini: [provision a] falsity: 'maybe' is not yes or no" },
+		{ "nexus=recipient_resident", "preempts_from=2004-13-01", "x.ini: [statute] preempts_from: '2004-13-01' is not a date" },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
 		char *t = edit (cases[i].from, cases[i].to);
@@ -160,4 +165,39 @@ Test (statute, day_numbers)
 	cr_assert_eq (wb_day_number ("2007-2-01"), -1);
 	cr_assert_eq (wb_day_number ("2007-02-01x"), -1);
 	cr_assert_eq (wb_day_number (NULL), -1);
+}
+
+Test (statute, roles_each_file_declares)
+{
+	/* Who each statute reaches, from its words (seed 003; CAN-SPAM from
+	 * the U.S. Code): 17529.5 "advertise in"; 17529.2 "Initiate or
+	 * advertise in", initiate = "transmit or cause to be transmitted";
+	 * Colorado "any person that sends"; Arkansas "sends or causes to be
+	 * sent"; Arizona "transmit", sender = "a person who initiates";
+	 * CAN-SPAM "initiate" = "originate or transmit ... or ... procure". */
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_builtin (&set, NULL), WB_OK);
+	for (guint i = 0; i < set->statutes->len; i++) {
+		wb_statute_t *s = set->statutes->pdata[i];
+		cr_assert_neq (s->roles, 0, "%s declares no roles", s->id);
+		cr_assert (s->roles_text && *s->roles_text, "%s", s->id);
+	}
+	struct { const char *id, *role; int want; } cases[] = {
+		{ "ca-17529.5", "advertiser", 1 }, { "ca-17529.5", "sender", 0 }, { "ca-17529.5", "affiliate", 0 },
+		{ "ca-17529.8", "sender", 1 }, { "ca-17529.8", "affiliate", 1 }, { "ca-17529.8", "advertiser", 1 },
+		{ "co-6-2.5", "sender", 1 }, { "co-6-2.5", "advertiser", 0 },
+		{ "ar-4-88", "affiliate", 1 }, { "az-44-1372", "sender", 1 }, { "az-44-1372", "advertiser", 0 },
+		{ "us-7706", "advertiser", 1 }, { "us-7706", "other", -1 },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+		cr_assert_eq (wb_statute_reaches (wb_statute_set_find (set, cases[i].id), cases[i].role), cases[i].want,
+			      "%s %s", cases[i].id, cases[i].role);
+	/* Where the words leave a role open, the file says so for counsel. */
+	cr_assert_not_null (strstr (wb_statute_set_find (set, "co-6-2.5")->roles_note, "Counsel confirm"));
+	wb_statute_set_free (set);
+	/* A file without roles: unknown, not "no". */
+	wb_statute_t *st = NULL;
+	cr_assert_eq (wb_statute_parse ("x.ini", good, strlen (good), &st, NULL), WB_OK);
+	cr_assert_eq (wb_statute_reaches (st, "sender"), -1);
+	wb_statute_free (st);
 }

@@ -32,7 +32,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	static const char *const brief[] = { "statute", "copies", "violating", "incidents", "days" };
 	static const char *const full[] = { "statute", "messages", "violating_messages", "incidents",
 		"days", "excluded_nexus", "excluded_effective", "excluded_limitations",
-		"excluded_analyst", "excluded_by_statute" };
+		"excluded_analyst", "excluded_by_statute", "excluded_preempted" };
 	const char *const *cols = people ? brief : full;
 	gsize ncols = people ? G_N_ELEMENTS (brief) : G_N_ELEMENTS (full);
 	for (gsize i = 0; i < ncols; i++)
@@ -43,7 +43,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
 		const int64_t ex[] = { s->excluded_nexus, s->excluded_effective, s->excluded_limitations,
-				       s->excluded_analyst, s->excluded_by_statute };
+				       s->excluded_analyst, s->excluded_by_statute, s->excluded_preempted };
 		wb_table_text (t, s->id);
 		wb_table_int (t, s->messages);
 		wb_table_int (t, s->violating_messages);
@@ -69,7 +69,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	fprintf (ctx->out, "\nCopies left out of each statute, and why:\n");
 	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
 	static const char *const why[] = { "statute", "no nexus", "before effective", "limitations",
-		"analyst", "other statute" };
+		"analyst", "other statute", "preempted" };
 	for (gsize i = 0; i < G_N_ELEMENTS (why); i++)
 		wb_table_column (t, why[i], i ? WB_COL_INT : WB_COL_TEXT);
 	for (guint i = 0; i < d->statutes->len; i++) {
@@ -80,6 +80,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 		wb_table_int (t, s->excluded_limitations);
 		wb_table_int (t, s->excluded_analyst);
 		wb_table_int (t, s->excluded_by_statute);
+		wb_table_int (t, s->excluded_preempted);
 	}
 	wb_table_end (t);
 }
@@ -96,6 +97,15 @@ print_scenarios (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_scenarios_t *r)
 	wb_table_column (t, "incident", WB_COL_TEXT);
 	wb_table_column (t, "due_care", WB_COL_TEXT);
 	wb_table_column (t, "ar_day_rule", WB_COL_TEXT);
+	gboolean scope = FALSE, pre = FALSE;
+	for (guint i = 0; i < r->rows->len; i++) {
+		scope |= g_array_index (r->rows, wb_damages_scenario_t, i).incident_scope >= 0;
+		pre |= g_array_index (r->rows, wb_damages_scenario_t, i).preemption >= 0;
+	}
+	if (scope)
+		wb_table_column (t, "incident_scope", WB_COL_TEXT);
+	if (pre)
+		wb_table_column (t, "preemption", WB_COL_TEXT);
 	wb_table_column (t, "violating_messages", WB_COL_INT);
 	money_header (t, mode, "amount");
 	for (guint i = 0; i < r->rows->len; i++) {
@@ -105,6 +115,10 @@ print_scenarios (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_scenarios_t *r)
 		wb_table_text (t, s->incident < 0 ? "any" : wb_incident_rule_name (s->incident));
 		wb_table_text (t, s->due_care < 0 ? "any" : s->due_care ? "yes" : "no");
 		wb_table_text (t, s->ar_day_rule < 0 ? "any" : wb_ar_day_rule_name (s->ar_day_rule));
+		if (scope)
+			wb_table_text (t, s->incident_scope < 0 ? "any" : wb_incident_scope_name (s->incident_scope));
+		if (pre)
+			wb_table_text (t, s->preemption < 0 ? "any" : wb_preemption_name (s->preemption));
 		wb_table_int (t, s->violating_messages);
 		money_col (t, mode, s->amount_cents);
 	}
@@ -116,6 +130,65 @@ static const char *
 statute_id (const wb_damages_t *d, int i)
 {
 	return ((wb_damages_statute_t *) d->statutes->pdata[i])->id;
+}
+
+/* Each plaintiff's action under each statute: the plaintiffs of the kind
+ * asked for (--plaintiff), with a line per plaintiff summing its statutes
+ * for people; the total is the sum of the actions. */
+static void
+print_plaintiffs (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
+{
+	gboolean people = mode == WB_MODE_TEXT;
+	if (mode == WB_MODE_JSON) {
+		char *j = wb_damages_plaintiffs_json (d);
+		fprintf (ctx->out, "%s\n", j);
+		g_free (j);
+		return;
+	}
+	if (people)
+		fprintf (ctx->out, "Plaintiffs: %s (%s), each with an action of their own\n",
+			 wb_plaintiff_name (d->opts.plaintiff),
+			 d->opts.plaintiff == WB_PLAINTIFF_RECIPIENT ? "each trap holder" : "each provider");
+	wb_table_t *t = wb_table_new (ctx->out, mode, ctx->term_width);
+	wb_table_column (t, "plaintiff", WB_COL_TEXT);
+	wb_table_column (t, "traps", WB_COL_TEXT);
+	wb_table_column (t, "statute", WB_COL_TEXT);
+	wb_table_column (t, people ? "copies" : "messages", WB_COL_INT);
+	wb_table_column (t, people ? "violating" : "violating_messages", WB_COL_INT);
+	wb_table_column (t, "incidents", WB_COL_INT);
+	wb_table_column (t, "days", WB_COL_INT);
+	money_header (t, mode, "uncapped");
+	money_header (t, mode, "amount");
+	for (guint i = 0; i < d->actions->len; i++) {
+		const wb_damages_action_t *a = &g_array_index (d->actions, wb_damages_action_t, i);
+		const wb_damages_plaintiff_t *p = d->plaintiffs->pdata[a->plaintiff];
+		wb_table_text (t, p->name);
+		wb_table_text (t, p->traps);
+		wb_table_text (t, statute_id (d, a->statute));
+		wb_table_int (t, a->messages);
+		wb_table_int (t, a->violating_messages);
+		wb_table_int (t, a->incidents);
+		wb_table_int (t, a->days);
+		money_col (t, mode, a->uncapped_cents);
+		money_col (t, mode, a->amount_cents);
+		gboolean last = i + 1 == d->actions->len ||
+			g_array_index (d->actions, wb_damages_action_t, i + 1).plaintiff != a->plaintiff;
+		if (people && last) {
+			wb_table_text (t, p->name);
+			wb_table_null (t);
+			wb_table_text (t, "all");
+			for (int k = 0; k < 5; k++)
+				wb_table_null (t);
+			money_col (t, mode, p->amount_cents);
+		}
+	}
+	if (people) {
+		wb_table_text (t, "total");
+		for (int k = 0; k < 7; k++)
+			wb_table_null (t);
+		money_col (t, mode, d->total_cents);
+	}
+	wb_table_end (t);
 }
 
 static void
@@ -209,6 +282,8 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "aggravated", no_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "scenarios", no_argument, NULL, 'S' },
+		{ "incident-scope", required_argument, NULL, 'c' },
+		{ "preemption", required_argument, NULL, 'P' },
 		{ "statutes", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL }
@@ -241,14 +316,29 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 				return wb_usage_error ("damages", "--ar-day-rule '%s': per-day or aggregate", optarg);
 			}
 			break;
+		case 'c': {
+			wb_incident_scope_t sc;
+			if (!wb_incident_scope_parse (optarg, &sc)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--incident-scope '%s': shared or each", optarg);
+			}
+			o.incident_scope = sc;
+			break;
+		}
+		case 'P':
+			if (!wb_preemption_parse (optarg, &o.preemption)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--preemption '%s': apply or ignore", optarg);
+			}
+			break;
 		case 'I': o.include_indicators = TRUE; break;
 		case 'A': o.aggravated = TRUE; break;
 		case 'b':
 			by = optarg;
 			if (strcmp (by, "statute") && strcmp (by, "day") && strcmp (by, "incident") &&
-			    strcmp (by, "trap") && strcmp (by, "provision")) {
+			    strcmp (by, "trap") && strcmp (by, "provision") && strcmp (by, "plaintiff")) {
 				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--by '%s': statute, day, incident, trap or provision", by);
+				return wb_usage_error ("damages", "--by '%s': statute, plaintiff, day, incident, trap or provision", by);
 			}
 			break;
 		case 'S': scenarios = TRUE; break;
@@ -278,7 +368,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 	o.statutes = ids->len > 1 ? (char **) ids->pdata : NULL;
 	if (by && strcmp (by, "statute") == 0)
 		by = NULL;
-	o.summary_only = by == NULL;
+	o.summary_only = by == NULL || strcmp (by, "plaintiff") == 0;
 
 	if (scenarios) {
 		wb_damages_scenarios_t *r = NULL;
@@ -299,7 +389,9 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 			wb_hint ("'workbench statutes %s' lists the statute ids", ctx->case_path);
 		return rc;
 	}
-	if (by)
+	if (by && strcmp (by, "plaintiff") == 0)
+		print_plaintiffs (ctx, mode, d);
+	else if (by)
 		print_by (ctx, mode, d, by);
 	else if (mode == WB_MODE_JSON) {
 		char *j = wb_damages_json (d);
@@ -307,13 +399,21 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		g_free (j);
 	} else {
 		if (mode == WB_MODE_TEXT) {
-			fprintf (ctx->out, "Plaintiff: %s   incident: %s   due care: %s   Arkansas day rule: %s%s%s\n",
+			fprintf (ctx->out, "Plaintiff: %s   incident: %s%s%s   due care: %s   Arkansas day rule: %s%s%s\n",
 				 wb_plaintiff_name (d->opts.plaintiff), wb_incident_rule_name (d->opts.incident),
+				 d->opts.incident_scope >= 0 ? ", cap " : "",
+				 d->opts.incident_scope >= 0 ? wb_incident_scope_name (d->opts.incident_scope) : "",
 				 d->opts.due_care ? "yes" : "no", wb_ar_day_rule_name (d->opts.ar_day_rule),
 				 d->opts.include_indicators ? "   indicators counted" : "",
 				 d->opts.aggravated ? "   aggravated" : "");
 			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s\n", d->statute_source,
 				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)");
+			if (d->preempted_by)
+				fprintf (ctx->out, "Preemption: applied (%s, from %s): a state provision counts only "
+					 "if it prohibits falsity or deception\n", d->preempted_by, d->preempted_from);
+			else
+				fprintf (ctx->out, "Preemption: %s\n", d->opts.preemption == WB_PREEMPT_APPLY
+					 ? "none (no statute in the set says preempts_from)" : "ignored (--preemption ignore)");
 		}
 		print_statutes (ctx, mode, d);
 	}

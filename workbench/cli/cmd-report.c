@@ -16,6 +16,9 @@ options_text (const wb_damages_opts_t *o)
 				o->plaintiff == WB_PLAINTIFF_PROVIDER ? "provider" : "recipient",
 				incident_name[o->incident], o->ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day",
 				o->due_care ? "; due care" : "", o->include_indicators ? "; indicators counted" : "");
+	if (o->incident_scope >= 0)
+		g_string_append_printf (s, "; a shared incident's cap: %s", wb_incident_scope_name (o->incident_scope));
+	g_string_append_printf (s, "; CAN-SPAM preemption %s", o->preemption == WB_PREEMPT_APPLY ? "applied" : "ignored");
 	if (o->aggravated)
 		g_string_append (s, "; aggravated");
 	if (o->statutes) {
@@ -39,6 +42,8 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		{ "include-indicators", no_argument, NULL, 'n' },
 		{ "statutes", required_argument, NULL, 'D' },
 		{ "aggravated", no_argument, NULL, 'g' },
+		{ "incident-scope", required_argument, NULL, 'c' },
+		{ "preemption", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = NULL;
@@ -47,7 +52,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	GPtrArray *statutes = g_ptr_array_new ();
 	int c, rc = WB_EXIT_FAIL;
 	wb_damages_t *d = NULL;
-	wb_damages_t *alt[4] = { NULL };
+	wb_damages_t *alt[6] = { NULL };
 	wb_statute_set_t *set = NULL;
 	char *text = NULL, *manifest = NULL;
 	while ((c = getopt_long (argc, argv, "o:", longopts, NULL)) != -1) {
@@ -58,6 +63,21 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		case 'n': opts.include_indicators = TRUE; break;
 		case 'g': opts.aggravated = TRUE; break;
 		case 'D': opts.statutes_dir = optarg; break;
+		case 'P':
+			if (!wb_preemption_parse (optarg, &opts.preemption)) {
+				rc = wb_usage_error ("report", "--preemption '%s': expected apply or ignore", optarg);
+				goto done;
+			}
+			break;
+		case 'c': {
+			wb_incident_scope_t sc;
+			if (!wb_incident_scope_parse (optarg, &sc)) {
+				rc = wb_usage_error ("report", "--incident-scope '%s': expected shared or each", optarg);
+				goto done;
+			}
+			opts.incident_scope = sc;
+			break;
+		}
 		case 'p':
 			if (!strcmp (optarg, "recipient"))
 				opts.plaintiff = WB_PLAINTIFF_RECIPIENT;
@@ -116,24 +136,32 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		rc = wb_fail_case (ctx, st);
 		goto done;
 	}
-	/* The scenarios table: every incident rule, and the other Arkansas
-	 * day rule, all else as chosen. */
-	wb_report_scenario_t sc[4];
-	char *labels[4] = { NULL };
+	/* The scenarios table: every incident rule, the other Arkansas day
+	 * rule, and the other reading of an incident several plaintiffs
+	 * share, all else as chosen. */
+	wb_report_scenario_t sc[6];
+	char *labels[6] = { NULL };
 	size_t nsc = 0;
-	for (int k = 0; k < 4; k++) {
+	for (int k = 0; k < 6; k++) {
 		wb_damages_opts_t o = opts;
 		o.summary_only = TRUE;
 		if (k < 3)
 			o.incident = k;
-		else
+		else if (k == 3)
 			o.ar_day_rule = opts.ar_day_rule == WB_AR_AGGREGATE ? WB_AR_PER_DAY : WB_AR_AGGREGATE;
+		else if (k == 4)
+			o.incident_scope = opts.incident_scope == WB_SCOPE_EACH ? WB_SCOPE_SHARED : WB_SCOPE_EACH;
+		else
+			o.preemption = opts.preemption == WB_PREEMPT_APPLY ? WB_PREEMPT_IGNORE : WB_PREEMPT_APPLY;
 		if ((st = wb_damages_compute (ctx->cs, &o, &alt[k]))) {
 			rc = wb_fail_case (ctx, st);
 			goto done;
 		}
 		labels[k] = k < 3 ? g_strdup_printf ("incident: %s", incident_name[k])
-				  : g_strdup_printf ("AR days: %s", o.ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day");
+			  : k == 3 ? g_strdup_printf ("AR days: %s", o.ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day")
+			  : k == 4 ? g_strdup_printf ("shared incident: %s", o.incident_scope == WB_SCOPE_EACH
+						      ? "a cap per plaintiff" : "one cap shared")
+			  : g_strdup_printf ("preemption: %s", o.preemption == WB_PREEMPT_APPLY ? "applied" : "ignored");
 		sc[nsc].label = labels[k];
 		sc[nsc].d = alt[k];
 		nsc++;
@@ -146,7 +174,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	wb_report_opts_t ro = { .out_dir = out, .command_line = ctx->command_line, .options_text = text,
 				.scenarios = sc, .n_scenarios = nsc, .statutes = set };
 	st = wb_report_write (ctx->cs, d, &ro, &manifest);
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 6; k++)
 		g_free (labels[k]);
 	if (st) {
 		rc = wb_fail_case (ctx, st);
@@ -158,7 +186,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 done:
 	if (d)
 		wb_damages_free (d);
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < 6; k++)
 		if (alt[k])
 			wb_damages_free (alt[k]);
 	wb_statute_set_free (set);

@@ -205,7 +205,7 @@ elect (wb_election_t el, int64_t sum, int64_t cap)
 
 /* The reason copy C is not counted under ST (index S of D): a code for
  * machines (nexus, effective, limitations, analyst, no_violation,
- * other_statute, unknown) into *CODE and the words, newly allocated. */
+ * other_statute, preempted, unknown) into *CODE and the words, newly allocated. */
 static char *
 reason_of (const wb_statute_set_t *set, const wb_statute_t *st, int s, const wb_damages_t *d,
 	   const copy_info_t *c, const analyst_t *nexus, const analyst_t *comm, gboolean final_any,
@@ -288,6 +288,16 @@ reason_of (const wb_statute_set_t *set, const wb_statute_t *st, int s, const wb_
 			return g_strdup_printf ("other statute: counted under %s, which excludes %s for the same"
 						" message (the plaintiff elects the larger sum)", ost->id, st->id);
 		}
+	}
+	/* Violating, received once federal law preempts, and not counted:
+	 * every provision it violates is one CAN-SPAM supersedes. */
+	if (d->preempted_by && g_strcmp0 (d->preempted_by, st->id) != 0 && c->local_day &&
+	    strcmp (c->local_day, d->preempted_from) >= 0) {
+		*code = "preempted";
+		return g_strdup_printf ("preempted: received %s, on or after %s, and no provision it violates"
+					" prohibits falsity or deception (15 U.S.C. 7707(b)(1), in %s);"
+					" counted with --preemption ignore", c->local_day, d->preempted_from,
+					d->preempted_by);
 	}
 	*code = "unknown";
 	return g_strdup ("not counted by the damages engine (reason not determined)");
@@ -587,6 +597,7 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 		{ "include-indicators", no_argument, NULL, 'i' },
 		{ "incident", required_argument, NULL, 'n' },
 		{ "plaintiff", required_argument, NULL, 'p' },
+		{ "preemption", required_argument, NULL, 'P' },
 		{ "trap", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL }
@@ -613,6 +624,12 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 			if (!wb_plaintiff_parse (optarg, &dopts.plaintiff)) {
 				g_ptr_array_unref (only);
 				return wb_usage_error ("why", "--plaintiff is recipient or provider, not '%s'", optarg);
+			}
+			break;
+		case 'P':
+			if (!wb_preemption_parse (optarg, &dopts.preemption)) {
+				g_ptr_array_unref (only);
+				return wb_usage_error ("why", "--preemption is apply or ignore, not '%s'", optarg);
 			}
 			break;
 		default:

@@ -56,16 +56,19 @@ const wb_command_t wb_commands[] = {
 	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not",
 	  "COPY [--statute ID]... [--trap ADDR] [--include-indicators]\n"
 	  "       [--incident campaign-day|campaign|message] [--plaintiff recipient|provider]\n"
+	  "       [--preemption apply|ignore]\n"
 	  "       [--statutes DIR] [--format text|json]\n\n"
 	  "Per statute: each provision's finding (rule, certain or indicator, with its\n"
 	  "evidence; the analyst's, with the note), then whether the copy counts: if it\n"
 	  "does, its incident and day and what it adds to the amount; if not, why (no\n"
-	  "nexus, before the effective date, limitations, analyst, another statute).\n"
+	  "nexus, before the effective date, limitations, analyst, another statute,\n"
+	  "CAN-SPAM preemption).\n"
 	  "COPY as for show; the damages options are those of damages" },
 	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
-	  "       [--include-indicators] [--by statute|day|incident|trap|provision]\n"
+	  "       [--incident-scope shared|each] [--preemption apply|ignore] [--include-indicators]\n"
+	  "       [--by statute|plaintiff|day|incident|trap|provision]\n"
 	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },
@@ -78,7 +81,9 @@ const wb_command_t wb_commands[] = {
 	{ "review", wb_cmd_review, WB_CASE_WRITE, "Confirm or reject a link",
 	  "PARTY PARTY confirm|reject [--note TEXT]" },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
-	  "--out DIR [damages options]" },
+	  "--out DIR [damages options: --statute --plaintiff --due-care --incident\n"
+	  "       --incident-scope --preemption --ar-day-rule --include-indicators --aggravated\n"
+	  "       --statutes]" },
 	{ "upgrade", wb_cmd_upgrade, WB_CASE_WRITE, "Upgrade a case made by an older workbench", "" },
 	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
 	  "[--exhibits DIR]..." },

@@ -10,7 +10,7 @@
 #include "rules.h"
 #include "statute.h"
 
-enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING };
+enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING, ST_PREEMPTED };
 
 typedef struct {
 	int64_t id;
@@ -20,10 +20,15 @@ typedef struct {
 	int dayidx;
 	int group[3];        /* incident group per wb_incident_rule_t */
 	int64_t campaign;    /* near-duplicate group, -1 none */
+	/* Per plaintiff kind (wb_plaintiff_t): the (plaintiff, incident
+	 * group) per incident rule and the (plaintiff, day), numbered. */
+	int pgroup[2][3];
+	int pday[2];
 } copy_t;
 
 typedef struct {
-	char *state, *provider_state;
+	char *address, *state, *provider_state;
+	int plaintiff[2];    /* index into eng_t.pnames[kind] */
 } trap_t;
 
 typedef struct {
@@ -40,12 +45,22 @@ typedef struct {
 	GArray *copies;                 /* copy_t, by id */
 	GArray *traps;                  /* trap_t, indexed by trap index */
 	int ngroups[3], ndays;
+	int npgroups[2][3], npdays[2];
+	GPtrArray *pnames[2];           /* plaintiffs per kind (char*), sorted */
+	GPtrArray *ptraps[2];           /* their traps (GString*, ", "-separated) */
 	int *day_of;                    /* dayidx -> YYYYMMDD */
 	guint32 **cert, **ind;          /* per statute, per copy */
 	GHashTable *analyst;            /* copy index -> analyst_t[nst + 1] (last: statute '*') */
 	guint8 **state;                 /* per statute, per copy: ST_* */
 	guint32 **vmask;                /* final violated provisions */
 	guint8 **cls;                   /* provision giving the amount, 0xff: statute's */
+	/* The three above without ([0]) and with ([1]) CAN-SPAM preemption;
+	 * a statute that preemption does not touch shares its arrays. */
+	guint8 **pstate[2];
+	guint32 **pvmask[2];
+	guint8 **pcls[2];
+	int preempt_day;                /* YYYYMMDD, -1: no statute in the set preempts */
+	char *preempt_by;               /* id of the preempting statute */
 	int *taker;                     /* per statute: statute that takes its overlapping copies, -1 */
 	char *rules_source;
 	int filed_day;
@@ -53,6 +68,10 @@ typedef struct {
 	int64_t *gsum;
 	int *gstamp, *dstamp, stamp;
 	int64_t *dsum;
+	int64_t *galloc, *gbestv;       /* per incident: shared cap given out, largest share */
+	int *gbest;                     /* per incident: plaintiff with the largest share */
+	int64_t *psum, *pdsum;          /* per (plaintiff, incident), (plaintiff, day) */
+	int *pstamp, *pdstamp;
 } eng_t;
 
 typedef struct {
@@ -61,20 +80,26 @@ typedef struct {
 	wb_ar_day_rule_t ar;
 	wb_plaintiff_t plaintiff;
 	gboolean aggravated;
+	int scope;                      /* wb_incident_scope_t, or -1: each file's reading */
+	gboolean preempt;               /* CAN-SPAM preemption applied */
 } scen_t;
 
 typedef struct {
 	int64_t considered, violating, incidents, days, uncapped, amount;
-	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute;
+	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute, ex_preempted;
 } res_t;
 
 static const char *const plaintiff_names[] = { "recipient", "provider" };
 static const char *const incident_names[] = { "campaign-day", "campaign", "message" };
 static const char *const ar_names[] = { "per-day", "aggregate" };
+static const char *const scope_names[] = { "shared", "each" };
+static const char *const preemption_names[] = { "apply", "ignore" };
 
 const char *wb_plaintiff_name (wb_plaintiff_t p) { return plaintiff_names[p]; }
 const char *wb_incident_rule_name (wb_incident_rule_t r) { return incident_names[r]; }
 const char *wb_ar_day_rule_name (wb_ar_day_rule_t r) { return ar_names[r]; }
+const char *wb_incident_scope_name (wb_incident_scope_t r) { return scope_names[r]; }
+const char *wb_preemption_name (wb_preemption_t r) { return preemption_names[r]; }
 
 static gboolean
 parse_name (const char *s, const char *const *names, int n, int *out)
@@ -93,6 +118,10 @@ gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out)
 { int v; if (!parse_name (s, incident_names, 3, &v)) return FALSE; *out = v; return TRUE; }
 gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out)
 { int v; if (!parse_name (s, ar_names, 2, &v)) return FALSE; *out = v; return TRUE; }
+gboolean wb_preemption_parse (const char *s, wb_preemption_t *out)
+{ int v; if (!parse_name (s, preemption_names, 2, &v)) return FALSE; *out = v; return TRUE; }
+gboolean wb_incident_scope_parse (const char *s, wb_incident_scope_t *out)
+{ int v; if (!parse_name (s, scope_names, 2, &v)) return FALSE; *out = v; return TRUE; }
 
 void
 wb_damages_opts_init (wb_damages_opts_t *opts)
@@ -101,6 +130,7 @@ wb_damages_opts_init (wb_damages_opts_t *opts)
 	opts->plaintiff = WB_PLAINTIFF_RECIPIENT;
 	opts->incident = WB_INCIDENT_CAMPAIGN_DAY;
 	opts->ar_day_rule = WB_AR_PER_DAY;
+	opts->incident_scope = -1;
 }
 
 static void
@@ -111,17 +141,25 @@ eng_free (eng_t *e)
 	for (int s = 0; s < e->nst; s++) {
 		if (e->cert) g_free (e->cert[s]);
 		if (e->ind) g_free (e->ind[s]);
-		if (e->state) g_free (e->state[s]);
-		if (e->vmask) g_free (e->vmask[s]);
-		if (e->cls) g_free (e->cls[s]);
+		for (int k = 0; k < 2; k++) {
+			gboolean own = k == 0 || (e->pstate[1] && e->pstate[0] && e->pstate[1][s] != e->pstate[0][s]);
+			if (e->pstate[k] && own) g_free (e->pstate[k][s]);
+			if (e->pvmask[k] && own) g_free (e->pvmask[k][s]);
+			if (e->pcls[k] && own) g_free (e->pcls[k][s]);
+		}
 	}
-	g_free (e->cert); g_free (e->ind); g_free (e->state); g_free (e->vmask); g_free (e->cls);
+	g_free (e->cert); g_free (e->ind);
+	for (int k = 0; k < 2; k++) {
+		g_free (e->pstate[k]); g_free (e->pvmask[k]); g_free (e->pcls[k]);
+	}
+	g_free (e->preempt_by);
 	g_free (e->selected);
 	g_free (e->taker);
 	if (e->copies) g_array_unref (e->copies);
 	if (e->traps) {
 		for (guint i = 0; i < e->traps->len; i++) {
 			trap_t *t = &g_array_index (e->traps, trap_t, i);
+			g_free (t->address);
 			g_free (t->state);
 			g_free (t->provider_state);
 		}
@@ -130,6 +168,12 @@ eng_free (eng_t *e)
 	if (e->analyst) g_hash_table_destroy (e->analyst);
 	g_free (e->day_of);
 	g_free (e->gsum); g_free (e->gstamp); g_free (e->dstamp); g_free (e->dsum);
+	g_free (e->galloc); g_free (e->gbestv); g_free (e->gbest);
+	g_free (e->psum); g_free (e->pdsum); g_free (e->pstamp); g_free (e->pdstamp);
+	for (int k = 0; k < 2; k++) {
+		if (e->pnames[k]) g_ptr_array_unref (e->pnames[k]);
+		if (e->ptraps[k]) g_ptr_array_unref (e->ptraps[k]);
+	}
 	g_free (e->rules_source);
 	wb_statute_set_free (e->set);
 	g_free (e);
@@ -198,25 +242,138 @@ scan_end (sqlite3_stmt *q, sqlite3 *db2)
 		sqlite3_reset (q);
 }
 
+/* Numbers the pairs (plaintiff, group) in order of first appearance: a
+ * dense table when plaintiffs x groups is small, else a hash. */
+typedef struct {
+	int *dense;
+	GHashTable *h;
+	int np, n;
+} pairnum_t;
+
+static void
+pairnum_init (pairnum_t *pn, int np, int ngroups)
+{
+	memset (pn, 0, sizeof *pn);
+	pn->np = np;
+	if ((int64_t) np * ngroups <= (1 << 22)) {
+		pn->dense = g_new (int, (size_t) np * ngroups + 1);
+		memset (pn->dense, 0xff, ((size_t) np * ngroups + 1) * sizeof (int));
+	} else
+		pn->h = g_hash_table_new (g_direct_hash, g_direct_equal);
+}
+
+static int
+pairnum (pairnum_t *pn, int pl, int g)
+{
+	if (pn->dense) {
+		int *v = &pn->dense[(size_t) g * pn->np + pl];
+		if (*v < 0)
+			*v = pn->n++;
+		return *v;
+	}
+	gpointer key = (gpointer) (guintptr) (((guint64) (guint32) g << 32) | (guint32) pl), v;
+	if (g_hash_table_lookup_extended (pn->h, key, NULL, &v))
+		return GPOINTER_TO_INT (v);
+	g_hash_table_insert (pn->h, key, GINT_TO_POINTER (pn->n));
+	return pn->n++;
+}
+
+static void
+pairnum_clear (pairnum_t *pn)
+{
+	g_free (pn->dense);
+	if (pn->h)
+		g_hash_table_destroy (pn->h);
+}
+
+static void
+gstring_free (gpointer p)
+{
+	g_string_free (p, TRUE);
+}
+
+static int
+strp_cmp (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The plaintiffs of each kind (wb_damages_plaintiff_t says who they are),
+ * sorted by name, and each trap's. */
+static void
+assign_plaintiffs (eng_t *e, GPtrArray *holders, GPtrArray *providers)
+{
+	for (int k = 0; k < 2; k++) {
+		GPtrArray *src = k == WB_PLAINTIFF_RECIPIENT ? holders : providers;
+		GHashTable *idx = g_hash_table_new (g_str_hash, g_str_equal);
+		e->pnames[k] = g_ptr_array_new_with_free_func (g_free);
+		e->ptraps[k] = g_ptr_array_new_with_free_func (gstring_free);
+		for (guint t = 0; t < e->traps->len; t++)
+			if (!g_hash_table_contains (idx, src->pdata[t])) {
+				g_hash_table_add (idx, src->pdata[t]);
+				g_ptr_array_add (e->pnames[k], g_strdup (src->pdata[t]));
+			}
+		g_ptr_array_sort (e->pnames[k], strp_cmp);
+		g_hash_table_remove_all (idx);
+		for (guint i = 0; i < e->pnames[k]->len; i++) {
+			g_hash_table_insert (idx, e->pnames[k]->pdata[i], GUINT_TO_POINTER (i));
+			g_ptr_array_add (e->ptraps[k], g_string_new (NULL));
+		}
+		for (guint t = 0; t < e->traps->len; t++) {
+			trap_t *tr = &g_array_index (e->traps, trap_t, t);
+			int pl = GPOINTER_TO_INT (g_hash_table_lookup (idx, src->pdata[t]));
+			GString *ts = e->ptraps[k]->pdata[pl];
+			tr->plaintiff[k] = pl;
+			g_string_append_printf (ts, "%s%s", ts->len ? ", " : "", tr->address);
+		}
+		g_hash_table_destroy (idx);
+	}
+}
+
 static wb_status_t
 load_copies (wb_case_t *cs, eng_t *e)
 {
-	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT id, address, state, provider_state FROM traps ORDER BY id");
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT id, address, state, provider_state, holder, provider"
+					    " FROM traps ORDER BY id");
 	if (!q)
 		return WB_ERR_DB;
 	GHashTable *trap_idx = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	GPtrArray *holders = g_ptr_array_new_with_free_func (g_free);
+	GPtrArray *providers = g_ptr_array_new_with_free_func (g_free);
 	e->traps = g_array_new (FALSE, TRUE, sizeof (trap_t));
 	while (sqlite3_step (q) == SQLITE_ROW) {
 		int64_t *k = g_new (int64_t, 1);
 		*k = sqlite3_column_int64 (q, 0);
-		trap_t t = { g_strdup ((const char *) sqlite3_column_text (q, 2)),
-			     g_strdup ((const char *) sqlite3_column_text (q, 3)) };
+		trap_t t = { g_strdup ((const char *) sqlite3_column_text (q, 1)),
+			     g_strdup ((const char *) sqlite3_column_text (q, 2)),
+			     g_strdup ((const char *) sqlite3_column_text (q, 3)), { 0, 0 } };
+		if (!t.address) t.address = g_strdup ("");
 		if (t.state) g_strstrip (t.state);
 		if (t.provider_state) g_strstrip (t.provider_state);
+		/* A trap without a holder is its own plaintiff; one without a
+		 * provider goes with its address's domain. */
+		char *h = g_strdup ((const char *) sqlite3_column_text (q, 4));
+		char *p = g_strdup ((const char *) sqlite3_column_text (q, 5));
+		if (h) g_strstrip (h);
+		if (p) g_strstrip (p);
+		if (!h || !*h) {
+			g_free (h);
+			h = g_strdup (t.address);
+		}
+		if (!p || !*p) {
+			const char *at = strrchr (t.address, '@');
+			g_free (p);
+			p = g_strdup (at ? at + 1 : t.address);
+		}
+		g_ptr_array_add (holders, h);
+		g_ptr_array_add (providers, p);
 		g_hash_table_insert (trap_idx, k, GINT_TO_POINTER (e->traps->len + 1));
 		g_array_append_val (e->traps, t);
 	}
 	sqlite3_reset (q);
+	assign_plaintiffs (e, holders, providers);
+	g_ptr_array_unref (holders);
+	g_ptr_array_unref (providers);
 
 	sqlite3 *db2 = NULL;
 	q = scan_stmt (cs, &db2, "SELECT id, trap_id, local_day, campaign FROM messages");
@@ -285,6 +442,33 @@ load_copies (wb_case_t *cs, eng_t *e)
 	}
 	e->ngroups[WB_INCIDENT_MESSAGE] = e->copies->len;
 	e->ndays = dayv->len;
+	/* The same per plaintiff of each kind. */
+	for (int k = 0; k < 2; k++) {
+		pairnum_t pn[2], pd;
+		int np = MAX (1, (int) e->pnames[k]->len);
+		for (int r = 0; r < 2; r++)
+			pairnum_init (&pn[r], np, e->ngroups[r]);
+		pairnum_init (&pd, np, e->ndays);
+		for (guint i = 0; i < e->copies->len; i++) {
+			copy_t *c = &g_array_index (e->copies, copy_t, i);
+			if (c->trap < 0) {
+				c->pgroup[k][0] = c->pgroup[k][1] = c->pgroup[k][2] = c->pday[k] = -1;
+				continue;
+			}
+			int pl = g_array_index (e->traps, trap_t, c->trap).plaintiff[k];
+			c->pgroup[k][WB_INCIDENT_MESSAGE] = i;
+			for (int r = 0; r < 2; r++)
+				c->pgroup[k][r] = pairnum (&pn[r], pl, c->group[r]);
+			c->pday[k] = pairnum (&pd, pl, c->dayidx);
+		}
+		for (int r = 0; r < 2; r++)
+			e->npgroups[k][r] = pn[r].n;
+		e->npgroups[k][WB_INCIDENT_MESSAGE] = e->copies->len;
+		e->npdays[k] = pd.n;
+		for (int r = 0; r < 2; r++)
+			pairnum_clear (&pn[r]);
+		pairnum_clear (&pd);
+	}
 	e->day_of = (int *) g_array_free (dayv, FALSE);
 	g_hash_table_destroy (days);
 	g_hash_table_destroy (camp);
@@ -483,15 +667,39 @@ load_findings (wb_case_t *cs, eng_t *e)
 	return WB_OK;
 }
 
+/* The provision of ST among V that gives a copy its amount: the largest
+ * (0xff: the statute's own). */
+static guint8
+amount_provision (const wb_statute_t *st, guint32 v)
+{
+	guint8 cls = 0xff;
+	int64_t best = st->per_message_cents;
+	gboolean best_unc = FALSE;
+	for (guint p = 0; v && p < st->provisions->len; p++) {
+		if (!(v & (1u << p)))
+			continue;
+		wb_provision_t *pr = st->provisions->pdata[p];
+		int64_t amt = pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
+		if (amt > best || (amt == best && pr->uncapped && !best_unc)) {
+			best = amt;
+			best_unc = pr->uncapped;
+			cls = p;
+		}
+	}
+	return cls;
+}
+
+static void preempt (eng_t *e);
+
 /* Scope and final violations per statute and copy (independent of the
- * scenario). */
+ * scenario but for preemption: both are kept). */
 static void
 classify (eng_t *e, gboolean include_indicators)
 {
 	int n = e->copies->len;
-	e->state = g_new0 (guint8 *, e->nst);
-	e->vmask = g_new0 (guint32 *, e->nst);
-	e->cls = g_new0 (guint8 *, e->nst);
+	e->state = e->pstate[0] = g_new0 (guint8 *, e->nst);
+	e->vmask = e->pvmask[0] = g_new0 (guint32 *, e->nst);
+	e->cls = e->pcls[0] = g_new0 (guint8 *, e->nst);
 	for (int s = 0; s < e->nst; s++) {
 		wb_statute_t *st = e->set->statutes->pdata[s];
 		e->state[s] = g_new0 (guint8, n);
@@ -560,25 +768,71 @@ classify (eng_t *e, gboolean include_indicators)
 			}
 			e->vmask[s][ci] = v;
 			e->state[s][ci] = v ? ST_VIOLATING : rule ? ST_ANALYST : ST_CLEAN;
-			/* The provision that gives the copy its amount: the largest. */
-			guint8 cls = 0xff;
-			int64_t best = st->per_message_cents;
-			gboolean best_unc = FALSE;
-			for (guint p = 0; v && p < st->provisions->len; p++) {
-				if (!(v & (1u << p)))
-					continue;
-				wb_provision_t *pr = st->provisions->pdata[p];
-				int64_t amt = pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
-				if (amt > best || (amt == best && pr->uncapped && !best_unc)) {
-					best = amt;
-					best_unc = pr->uncapped;
-					cls = p;
-				}
-			}
-			e->cls[s][ci] = cls;
+			e->cls[s][ci] = amount_provision (st, v);
 		}
 		g_free (nexus_ok);
 	}
+	preempt (e);
+}
+
+/* The arrays with CAN-SPAM preemption (15 U.S.C. 7707(b)(1)): under a
+ * state statute, a copy received on or after the day a statute of the set
+ * preempts from counts only for the provisions that prohibit falsity or
+ * deception (falsity=yes, or not said); one violating none of them is
+ * ST_PREEMPTED.  Federal statutes are untouched. */
+static void
+preempt (eng_t *e)
+{
+	int n = e->copies->len;
+	e->preempt_day = -1;
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		if (st->preempts_from >= 0 && (e->preempt_day < 0 || st->preempts_from < e->preempt_day)) {
+			e->preempt_day = st->preempts_from;
+			g_free (e->preempt_by);
+			e->preempt_by = g_strdup (st->id);
+		}
+	}
+	e->pstate[1] = g_new0 (guint8 *, e->nst);
+	e->pvmask[1] = g_new0 (guint32 *, e->nst);
+	e->pcls[1] = g_new0 (guint8 *, e->nst);
+	for (int s = 0; s < e->nst; s++) {
+		wb_statute_t *st = e->set->statutes->pdata[s];
+		guint32 keep = 0;
+		for (guint p = 0; p < st->provisions->len; p++)
+			if (((wb_provision_t *) st->provisions->pdata[p])->falsity != 0)
+				keep |= 1u << p;
+		guint32 all = st->provisions->len == 32 ? 0xffffffffu : (1u << st->provisions->len) - 1;
+		if (!e->selected[s] || e->preempt_day < 0 || g_ascii_strcasecmp (st->jurisdiction, "US") == 0 ||
+		    keep == all) {
+			e->pstate[1][s] = e->pstate[0][s];
+			e->pvmask[1][s] = e->pvmask[0][s];
+			e->pcls[1][s] = e->pcls[0][s];
+			continue;
+		}
+		e->pstate[1][s] = g_memdup2 (e->pstate[0][s], n);
+		e->pvmask[1][s] = g_memdup2 (e->pvmask[0][s], n * sizeof (guint32));
+		e->pcls[1][s] = g_memdup2 (e->pcls[0][s], n);
+		for (int ci = 0; ci < n; ci++) {
+			int day = g_array_index (e->copies, copy_t, ci).day;
+			guint32 v = e->pvmask[0][s][ci];
+			if (e->pstate[0][s][ci] != ST_VIOLATING || day < e->preempt_day || (v & keep) == v)
+				continue;
+			v &= keep;
+			e->pvmask[1][s][ci] = v;
+			e->pstate[1][s][ci] = v ? ST_VIOLATING : ST_PREEMPTED;
+			e->pcls[1][s][ci] = amount_provision (st, v);
+		}
+	}
+}
+
+/* Use the arrays with preemption (APPLY) or without. */
+static void
+use_preemption (eng_t *e, gboolean apply)
+{
+	e->state = e->pstate[apply ? 1 : 0];
+	e->vmask = e->pvmask[apply ? 1 : 0];
+	e->cls = e->pcls[apply ? 1 : 0];
 }
 
 static inline gboolean
@@ -598,33 +852,74 @@ elect (wb_election_t el, int64_t sum, int64_t cap)
 	return el == WB_ELECT_GREATER ? MAX (sum, cap) : MIN (sum, cap);
 }
 
-/* One statute under one scenario.  Returns FALSE on overflow. */
+/* The reading of a shared incident used for statute ST: the one asked for
+ * when its file allows it, else the file's own. */
+static wb_incident_scope_t
+scope_of (const wb_statute_t *st, const scen_t *sc)
+{
+	if (sc->scope >= 0 && (st->incident_scopes & (1u << sc->scope)))
+		return sc->scope;
+	return st->incident_scope;
+}
+
+/* SHARE of TOTAL in proportion PART / WHOLE, rounded down (128-bit). */
+static int64_t
+pro_rata (int64_t total, int64_t part, int64_t whole)
+{
+	return whole ? (int64_t) ((__int128) total * part / whole) : 0;
+}
+
+/* One statute under one scenario: the sum of each plaintiff's action.
+ * PRES, when not NULL, receives each plaintiff's figures (the plaintiffs of
+ * the scenario's kind).  Returns FALSE on overflow. */
 static gboolean
-statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r)
+statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 {
 	wb_statute_t *st = e->set->statutes->pdata[s];
-	int n = e->copies->len;
+	int n = e->copies->len, k = sc->plaintiff;
+	int np = e->pnames[k]->len;
 	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
 	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
 	wb_election_t el = st->election[sc->plaintiff];
-	int64_t capped = 0, free_part = 0, amount = 0, ndays_capped = 0;
+	gboolean shared = st->cap == WB_CAP_INCIDENT && scope_of (st, sc) == WB_SCOPE_SHARED;
+	/* Per plaintiff: capped sum, outside the cap, capped days, amount. */
+	int64_t *pc = g_new0 (int64_t, 4 * (size_t) np + 4);
+	int64_t *pf = pc + np + 1, *pnd = pf + np + 1, *pa = pnd + np + 1;
+	gboolean ok = FALSE;
 	memset (r, 0, sizeof *r);
+	if (pres)
+		memset (pres, 0, np * sizeof *pres);
 	e->stamp++;
 	for (int ci = 0; ci < n; ci++) {
 		guint8 state = e->state[s][ci];
+		copy_t *c = &g_array_index (e->copies, copy_t, ci);
+		res_t *pr0 = pres && c->trap >= 0
+			? &pres[g_array_index (e->traps, trap_t, c->trap).plaintiff[k]] : NULL;
 		switch (state) {
-		case ST_NEXUS: r->ex_nexus++; continue;
-		case ST_EFFECTIVE: r->ex_eff++; continue;
-		case ST_LIMITATIONS: r->ex_lim++; continue;
-		case ST_ANALYST: r->ex_analyst++; r->considered++; continue;
-		case ST_CLEAN: r->considered++; continue;
-		}
-		r->considered++;
-		if (!counted (e, s, ci)) {
-			r->ex_statute++;
+		case ST_NEXUS: r->ex_nexus++; if (pr0) pr0->ex_nexus++; continue;
+		case ST_EFFECTIVE: r->ex_eff++; if (pr0) pr0->ex_eff++; continue;
+		case ST_LIMITATIONS: r->ex_lim++; if (pr0) pr0->ex_lim++; continue;
+		case ST_ANALYST:
+			r->ex_analyst++; r->considered++;
+			if (pr0) { pr0->ex_analyst++; pr0->considered++; }
+			continue;
+		case ST_CLEAN: r->considered++; if (pr0) pr0->considered++; continue;
+		case ST_PREEMPTED:
+			r->ex_preempted++; r->considered++;
+			if (pr0) { pr0->ex_preempted++; pr0->considered++; }
 			continue;
 		}
-		copy_t *c = &g_array_index (e->copies, copy_t, ci);
+		r->considered++;
+		if (pr0)
+			pr0->considered++;
+		if (!counted (e, s, ci)) {
+			r->ex_statute++;
+			if (pr0)
+				pr0->ex_statute++;
+			continue;
+		}
+		/* Counted: the copy is in a trap (no trap, no nexus). */
+		int pl = g_array_index (e->traps, trap_t, c->trap).plaintiff[k];
 		r->violating++;
 		guint8 cls = e->cls[s][ci];
 		wb_provision_t *pr = cls == 0xff ? NULL : st->provisions->pdata[cls];
@@ -632,72 +927,136 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r)
 		if (dc)
 			pm = MIN (pm, st->due_care_per_message_cents);
 		ADD (r->uncapped, pm);
-		int g = c->group[sc->incident];
+		int g = c->group[sc->incident], pg = c->pgroup[k][sc->incident], pd = c->pday[k];
 		if (e->gstamp[g] != e->stamp) {
 			e->gstamp[g] = e->stamp;
 			e->gsum[g] = 0;
-			r->incidents++;
+			e->galloc[g] = 0;
+			e->gbest[g] = -1;
+			e->gbestv[g] = 0;
+			if (shared)
+				r->incidents++;
 		}
-		if (e->dstamp[c->dayidx] != e->stamp) {
-			e->dstamp[c->dayidx] = e->stamp;
-			e->dsum[c->dayidx] = 0;
+		/* The statute's incidents and days are those of the plaintiffs'
+		 * actions added up (an incident whose cap they share, once). */
+		if (e->pstamp[pg] != e->stamp) {
+			e->pstamp[pg] = e->stamp;
+			e->psum[pg] = 0;
+			if (!shared)
+				r->incidents++;
+			if (pres)
+				pres[pl].incidents++;
+		}
+		if (e->pdstamp[pd] != e->stamp) {
+			e->pdstamp[pd] = e->stamp;
+			e->pdsum[pd] = 0;
 			r->days++;
+			if (pres)
+				pres[pl].days++;
+		}
+		if (pres) {
+			pres[pl].violating++;
+			ADD (pres[pl].uncapped, pm);
 		}
 		if (pr && pr->uncapped) {
-			ADD (free_part, pm);
+			ADD (pf[pl], pm);
 			continue;
 		}
-		ADD (capped, pm);
-		if (st->cap == WB_CAP_INCIDENT)
+		ADD (pc[pl], pm);
+		if (st->cap == WB_CAP_INCIDENT) {
 			ADD (e->gsum[g], pm);
-		else if (st->cap == WB_CAP_DAY) {
-			if (e->dsum[c->dayidx] == 0)
-				ndays_capped++;
-			ADD (e->dsum[c->dayidx], pm);
+			ADD (e->psum[pg], pm);
+		} else if (st->cap == WB_CAP_DAY) {
+			if (e->pdsum[pd] == 0)
+				pnd[pl]++;
+			ADD (e->pdsum[pd], pm);
 		}
 	}
-	if (r->violating && capped) {
-		switch (st->cap) {
-		case WB_CAP_NONE:
-			amount = capped;
-			break;
-		case WB_CAP_INCIDENT:
-			/* Each group once: walk the copies again, clearing sums. */
-			for (int ci = 0; ci < n; ci++) {
-				if (!counted (e, s, ci))
-					continue;
-				int g = g_array_index (e->copies, copy_t, ci).group[sc->incident];
-				if (e->gsum[g]) {
-					ADD (amount, elect (el, e->gsum[g], cap));
-					e->gsum[g] = 0;
-				}
+	switch (st->cap) {
+	case WB_CAP_NONE:
+		for (int p = 0; p < np; p++)
+			pa[p] = pc[p];
+		break;
+	case WB_CAP_ACTION:
+		for (int p = 0; p < np; p++)
+			pa[p] = pc[p] ? elect (el, pc[p], cap) : 0;
+		break;
+	case WB_CAP_DAY:
+		if (sc->ar == WB_AR_AGGREGATE) {
+			for (int p = 0; p < np; p++) {
+				int64_t total_cap;
+				if (__builtin_mul_overflow (cap, pnd[p], &total_cap))
+					goto overflow;
+				pa[p] = pc[p] ? elect (el, pc[p], total_cap) : 0;
 			}
 			break;
-		case WB_CAP_DAY:
-			if (sc->ar == WB_AR_AGGREGATE) {
-				int64_t total_cap;
-				if (__builtin_mul_overflow (cap, ndays_capped, &total_cap))
-					goto overflow;
-				amount = elect (el, capped, total_cap);
-			} else
-				for (int d = 0; d < e->ndays; d++)
-					if (e->dstamp[d] == e->stamp && e->dsum[d])
-						ADD (amount, elect (el, e->dsum[d], cap));
-			break;
-		case WB_CAP_ACTION:
-			amount = elect (el, capped, cap);
-			break;
 		}
+		/* Each (plaintiff, day) once: walk the copies, clearing sums. */
+		for (int ci = 0; ci < n; ci++) {
+			if (!counted (e, s, ci))
+				continue;
+			copy_t *c = &g_array_index (e->copies, copy_t, ci);
+			if (e->pdsum[c->pday[k]]) {
+				ADD (pa[g_array_index (e->traps, trap_t, c->trap).plaintiff[k]],
+				     elect (el, e->pdsum[c->pday[k]], cap));
+				e->pdsum[c->pday[k]] = 0;
+			}
+		}
+		break;
+	case WB_CAP_INCIDENT:
+		/* Each cap once: walk the copies, clearing sums.  Shared: the
+		 * incident's cap is split among its plaintiffs in proportion to
+		 * their uncapped sums, rounded down; the cents left go to the
+		 * plaintiff with the largest part (the first on a tie). */
+		for (int ci = 0; ci < n; ci++) {
+			if (!counted (e, s, ci))
+				continue;
+			copy_t *c = &g_array_index (e->copies, copy_t, ci);
+			int pl = g_array_index (e->traps, trap_t, c->trap).plaintiff[k];
+			int g = c->group[sc->incident], pg = c->pgroup[k][sc->incident];
+			int64_t part = e->psum[pg];
+			if (!part)
+				continue;
+			e->psum[pg] = 0;
+			if (!shared) {
+				ADD (pa[pl], elect (el, part, cap));
+				continue;
+			}
+			int64_t share = pro_rata (elect (el, e->gsum[g], cap), part, e->gsum[g]);
+			ADD (pa[pl], share);
+			ADD (e->galloc[g], share);
+			if (part > e->gbestv[g] || (part == e->gbestv[g] && pl < e->gbest[g])) {
+				e->gbestv[g] = part;
+				e->gbest[g] = pl;
+			}
+		}
+		for (int ci = 0; shared && ci < n; ci++) {
+			if (!counted (e, s, ci))
+				continue;
+			int g = g_array_index (e->copies, copy_t, ci).group[sc->incident];
+			if (e->gsum[g]) {
+				ADD (pa[e->gbest[g]], elect (el, e->gsum[g], cap) - e->galloc[g]);
+				e->gsum[g] = 0;
+			}
+		}
+		break;
 	}
-	ADD (amount, free_part);
-	if (sc->aggravated && st->aggravated_multiplier > 1 &&
-	    __builtin_mul_overflow (amount, (int64_t) st->aggravated_multiplier, &amount))
-		goto overflow;
 	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
-	r->amount = may_sue ? amount : 0;
-	return TRUE;
+	for (int p = 0; p < np; p++) {
+		ADD (pa[p], pf[p]);
+		if (sc->aggravated && st->aggravated_multiplier > 1 &&
+		    __builtin_mul_overflow (pa[p], (int64_t) st->aggravated_multiplier, &pa[p]))
+			goto overflow;
+		if (!may_sue)
+			pa[p] = 0;
+		ADD (r->amount, pa[p]);
+		if (pres)
+			pres[p].amount = pa[p];
+	}
+	ok = TRUE;
 overflow:
-	return FALSE;
+	g_free (pc);
+	return ok;
 }
 
 /* Decide, for each pair of statutes that exclude each other, which one
@@ -724,12 +1083,12 @@ resolve_exclusions (eng_t *e, const scen_t *sc)
 			int64_t t1, t2;
 			e->taker[b] = a;            /* a takes the shared copies */
 			e->taker[a] = -1;
-			if (!statute_amount (e, a, sc, &ra) || !statute_amount (e, b, sc, &rb) ||
+			if (!statute_amount (e, a, sc, &ra, NULL) || !statute_amount (e, b, sc, &rb, NULL) ||
 			    __builtin_add_overflow (ra.amount, rb.amount, &t1))
 				return FALSE;
 			e->taker[b] = -1;
 			e->taker[a] = b;
-			if (!statute_amount (e, a, sc, &ra) || !statute_amount (e, b, sc, &rb) ||
+			if (!statute_amount (e, a, sc, &ra, NULL) || !statute_amount (e, b, sc, &rb, NULL) ||
 			    __builtin_add_overflow (ra.amount, rb.amount, &t2))
 				return FALSE;
 			if (t1 >= t2) {
@@ -775,6 +1134,19 @@ eng_load (wb_case_t *cs, const wb_damages_opts_t *opts, eng_t **out)
 	e->gstamp = g_new0 (int, maxg + 1);
 	e->dsum = g_new0 (int64_t, e->ndays + 1);
 	e->dstamp = g_new0 (int, e->ndays + 1);
+	e->galloc = g_new0 (int64_t, maxg + 1);
+	e->gbestv = g_new0 (int64_t, maxg + 1);
+	e->gbest = g_new0 (int, maxg + 1);
+	int maxpg = 0, maxpd = 0;
+	for (int k = 0; k < 2; k++) {
+		for (int r = 0; r < 3; r++)
+			maxpg = MAX (maxpg, e->npgroups[k][r]);
+		maxpd = MAX (maxpd, e->npdays[k]);
+	}
+	e->psum = g_new0 (int64_t, maxpg + 1);
+	e->pstamp = g_new0 (int, maxpg + 1);
+	e->pdsum = g_new0 (int64_t, maxpd + 1);
+	e->pdstamp = g_new0 (int, maxpd + 1);
 	*out = e;
 	return WB_OK;
 fail:
@@ -802,6 +1174,24 @@ statute_free (gpointer p)
 	g_free (s);
 }
 
+static void
+plaintiff_free (gpointer p)
+{
+	wb_damages_plaintiff_t *dp = p;
+	g_free (dp->name);
+	g_free (dp->traps);
+	g_free (dp);
+}
+
+static int
+action_cmp (gconstpointer a, gconstpointer b)
+{
+	const wb_damages_action_t *x = a, *y = b;
+	if (x->plaintiff != y->plaintiff)
+		return x->plaintiff - y->plaintiff;
+	return x->statute - y->statute;
+}
+
 void
 wb_damages_free (wb_damages_t *d)
 {
@@ -817,12 +1207,17 @@ wb_damages_free (wb_damages_t *d)
 		g_array_unref (d->incidents);
 	if (d->days)
 		g_array_unref (d->days);
+	if (d->plaintiffs)
+		g_ptr_array_unref (d->plaintiffs);
+	if (d->actions)
+		g_array_unref (d->actions);
 	g_strfreev (d->opts.statutes);
 	g_free ((char *) d->opts.statutes_dir);
 	g_free (d->statute_source);
 	g_free (d->statute_digest);
 	g_free (d->rules_source);
 	g_free (d->filed);
+	g_free (d->preempted_by);
 	g_free (d);
 }
 
@@ -848,9 +1243,17 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	g_string_append_printf (m, "%s: %lld of %lld copies in scope violate it (", st->citation,
 				(long long) r->violating, (long long) r->considered);
 	g_string_append_printf (m, "excluded: %lld no nexus, %lld before %s or undated, %lld outside the limitations period, "
-				"%lld by analyst findings, %lld counted under an excluding statute). ",
+				"%lld by analyst findings, %lld counted under an excluding statute",
 				(long long) r->ex_nexus, (long long) r->ex_eff, st->effective,
 				(long long) r->ex_lim, (long long) r->ex_analyst, (long long) r->ex_statute);
+	if (sc->preempt && e->preempt_day >= 0 && e->pstate[1][s] != e->pstate[0][s]) {
+		char pd[11];
+		fmt_day (e->preempt_day, pd);
+		g_string_append_printf (m, ", %lld preempted: received on or after %s and violating only provisions "
+					"that do not prohibit falsity or deception (preempted by %s)",
+					(long long) r->ex_preempted, pd, e->preempt_by);
+	}
+	g_string_append (m, "). ");
 	g_string_append_printf (m, "%s per copy%s", wb_format_cents (pm, a), dc ? " (due care)" : "");
 	for (guint p = 0; p < st->provisions->len; p++) {
 		wb_provision_t *pr = st->provisions->pdata[p];
@@ -894,9 +1297,13 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
 	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
 	wb_election_t el = st->election[sc->plaintiff];
-	int maxg = e->ngroups[sc->incident];
-	int *num = g_new0 (int, maxg);              /* group -> index in incidents + 1 */
-	int *dnum = g_new0 (int, e->ndays);
+	int k = sc->plaintiff;
+	/* Incidents per plaintiff unless the statute's cap is shared by the
+	 * plaintiffs of an incident; days always per plaintiff. */
+	gboolean shared = st->cap == WB_CAP_INCIDENT && scope_of (st, sc) == WB_SCOPE_SHARED;
+	int maxg = shared ? e->ngroups[sc->incident] : e->npgroups[k][sc->incident];
+	int *num = g_new0 (int, maxg + 1);          /* group -> index in incidents + 1 */
+	int *dnum = g_new0 (int, e->npdays[k] + 1);
 	guint inc0 = d->incidents->len, day0 = d->days->len;
 	GHashTable *provs = g_hash_table_new_full (g_int_hash, g_int_equal, g_free, NULL);
 	for (int ci = 0; ci < n; ci++) {
@@ -908,11 +1315,12 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 		int64_t pm = pr && pr->per_message_cents >= 0 ? pr->per_message_cents : st->per_message_cents;
 		if (dc)
 			pm = MIN (pm, st->due_care_per_message_cents);
-		int g = c->group[sc->incident];
+		int pl = g_array_index (e->traps, trap_t, c->trap).plaintiff[k];
+		int g = shared ? c->group[sc->incident] : c->pgroup[k][sc->incident], pd = c->pday[k];
 		char day[11];
 		fmt_day (c->day, day);
 		if (!num[g]) {
-			wb_damages_group_t grp = { s, d->incidents->len - inc0 + 1, "", 0, 0, 0 };
+			wb_damages_group_t grp = { s, d->incidents->len - inc0 + 1, "", 0, 0, 0, pl };
 			memcpy (grp.local_day, day, 11);
 			g_array_append_val (d->incidents, grp);
 			num[g] = d->incidents->len - inc0;
@@ -920,16 +1328,18 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 		wb_damages_group_t *ig = &g_array_index (d->incidents, wb_damages_group_t, inc0 + num[g] - 1);
 		if (strcmp (ig->local_day, day) != 0)
 			ig->local_day[0] = 0;               /* spans days */
+		if (ig->plaintiff != pl)
+			ig->plaintiff = -1;                 /* shared by plaintiffs */
 		ig->copies++;
 		if (__builtin_add_overflow (ig->uncapped_cents, pm, &ig->uncapped_cents))
 			goto overflow;
-		if (!dnum[c->dayidx]) {
-			wb_damages_group_t grp = { s, 0, "", 0, 0, 0 };
+		if (!dnum[pd]) {
+			wb_damages_group_t grp = { s, 0, "", 0, 0, 0, pl };
 			memcpy (grp.local_day, day, 11);
 			g_array_append_val (d->days, grp);
-			dnum[c->dayidx] = d->days->len - day0;
+			dnum[pd] = d->days->len - day0;
 		}
-		wb_damages_group_t *dg = &g_array_index (d->days, wb_damages_group_t, day0 + dnum[c->dayidx] - 1);
+		wb_damages_group_t *dg = &g_array_index (d->days, wb_damages_group_t, day0 + dnum[pd] - 1);
 		dg->copies++;
 		if (__builtin_add_overflow (dg->uncapped_cents, pm, &dg->uncapped_cents))
 			goto overflow;
@@ -939,18 +1349,18 @@ details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
 			dg->amount_cents += pm;
 		}
 		guint32 v = e->vmask[s][ci];
-		char *pl = g_hash_table_lookup (provs, &v);
-		if (!pl) {
+		char *pl_text = g_hash_table_lookup (provs, &v);
+		if (!pl_text) {
 			GString *t = g_string_new (NULL);
 			for (guint p = 0; p < st->provisions->len; p++)
 				if (v & (1u << p))
 					g_string_append_printf (t, "%s%s", t->len ? "; " : "",
 								((wb_provision_t *) st->provisions->pdata[p])->label);
-			pl = g_string_chunk_insert_const (d->strings, t->str);
+			pl_text = g_string_chunk_insert_const (d->strings, t->str);
 			g_string_free (t, TRUE);
-			g_hash_table_insert (provs, g_memdup2 (&v, sizeof v), pl);
+			g_hash_table_insert (provs, g_memdup2 (&v, sizeof v), pl_text);
 		}
-		wb_damages_row_t row = { c->id, s, num[g], "", pl, pm, c->trap_id, pr && pr->uncapped };
+		wb_damages_row_t row = { c->id, s, num[g], "", pl_text, pm, c->trap_id, pr && pr->uncapped, pl };
 		memcpy (row.local_day, day, 11);
 		g_array_append_val (d->rows, row);
 	}
@@ -998,7 +1408,24 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->rules_source = g_strdup (e->rules_source);
 	d->filed = wb_case_info (cs, "filed");
 	d->copies = e->copies->len;
-	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated };
+	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated,
+		      opts->incident_scope, opts->preemption == WB_PREEMPT_APPLY };
+	use_preemption (e, sc.preempt);
+	if (sc.preempt && e->preempt_day >= 0) {
+		d->preempted_by = g_strdup (e->preempt_by);
+		fmt_day (e->preempt_day, d->preempted_from);
+	}
+	int np = e->pnames[opts->plaintiff]->len;
+	res_t *pres = g_new0 (res_t, np + 1);
+	d->plaintiffs = g_ptr_array_new_with_free_func (plaintiff_free);
+	d->actions = g_array_new (FALSE, TRUE, sizeof (wb_damages_action_t));
+	for (int p = 0; p < np; p++) {
+		wb_damages_plaintiff_t *dp = g_new0 (wb_damages_plaintiff_t, 1);
+		dp->name = g_strdup (e->pnames[opts->plaintiff]->pdata[p]);
+		dp->traps = g_strdup (((GString *) e->ptraps[opts->plaintiff]->pdata[p])->str);
+		g_ptr_array_add (d->plaintiffs, dp);
+	}
+	GArray *acts = g_array_new (FALSE, TRUE, sizeof (wb_damages_action_t));
 	if (!resolve_exclusions (e, &sc))
 		goto overflow;
 	for (int i = 0; i < e->nst; i++) {
@@ -1006,8 +1433,18 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 			continue;
 		wb_statute_t *st = e->set->statutes->pdata[i];
 		res_t r;
-		if (!statute_amount (e, i, &sc, &r))
+		if (!statute_amount (e, i, &sc, &r, pres))
 			goto overflow;
+		for (int p = 0; p < np; p++) {
+			if (!pres[p].considered)
+				continue;
+			wb_damages_action_t a = { p, d->statutes->len, pres[p].considered, pres[p].violating,
+						  pres[p].incidents, pres[p].days, pres[p].uncapped, pres[p].amount };
+			g_array_append_val (acts, a);
+			wb_damages_plaintiff_t *dp = d->plaintiffs->pdata[p];
+			if (__builtin_add_overflow (dp->amount_cents, a.amount_cents, &dp->amount_cents))
+				goto overflow;
+		}
 		wb_damages_statute_t *ds = g_new0 (wb_damages_statute_t, 1);
 		ds->id = g_strdup (st->id);
 		ds->citation = g_strdup (st->citation);
@@ -1022,6 +1459,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->excluded_limitations = r.ex_lim;
 		ds->excluded_by_statute = r.ex_statute;
 		ds->excluded_analyst = r.ex_analyst;
+		ds->excluded_preempted = r.ex_preempted;
 		ds->method = method_text (e, i, &sc, &r);
 		g_ptr_array_add (d->statutes, ds);
 		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
@@ -1029,6 +1467,13 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		if (!opts->summary_only && !details (e, i, &sc, d))
 			goto overflow;
 	}
+	/* Actions by plaintiff, then statute (stable: statutes in order). */
+	g_array_sort (acts, action_cmp);
+	g_array_append_vals (d->actions, acts->data, acts->len);
+	g_array_unref (acts);
+	acts = NULL;
+	g_free (pres);
+	pres = NULL;
 	/* Statute indexes in rows and groups refer to d->statutes. */
 	if (!opts->summary_only) {
 		int *map = g_new0 (int, e->nst);
@@ -1049,6 +1494,9 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	*out = d;
 	return WB_OK;
 overflow:
+	if (acts)
+		g_array_unref (acts);
+	g_free (pres);
 	eng_free (e);
 	wb_damages_free (d);
 	return wb_case_fail (cs, WB_ERR_OVERFLOW, "an amount does not fit in 64-bit cents");
@@ -1085,6 +1533,7 @@ wb_damages_json (const wb_damages_t *d)
 		json_int (j, "excluded_limitations", s->excluded_limitations, TRUE);
 		json_int (j, "excluded_analyst", s->excluded_analyst, TRUE);
 		json_int (j, "excluded_by_statute", s->excluded_by_statute, TRUE);
+		json_int (j, "excluded_preempted", s->excluded_preempted, TRUE);
 		g_string_append (j, ", \"method\": ");
 		wb_json_string (j, s->method);
 		g_string_append (j, "}");
@@ -1093,6 +1542,13 @@ wb_damages_json (const wb_damages_t *d)
 	json_int (j, "total_cents", d->total_cents, FALSE);
 	g_string_append (j, ", \"ar_day_rule\": ");
 	wb_json_string (j, ar_names[d->opts.ar_day_rule]);
+	g_string_append (j, ", \"incident_scope\": ");
+	if (d->opts.incident_scope >= 0)
+		wb_json_string (j, scope_names[d->opts.incident_scope]);
+	else
+		g_string_append (j, "null");
+	g_string_append (j, ", \"preemption\": ");
+	wb_json_string (j, d->opts.preemption == WB_PREEMPT_APPLY ? "apply" : "ignore");
 	g_string_append_printf (j, ", \"include_indicators\": %s, \"aggravated\": %s, \"statute_set\": ",
 				d->opts.include_indicators ? "true" : "false", d->opts.aggravated ? "true" : "false");
 	wb_json_string (j, d->statute_source);
@@ -1106,6 +1562,57 @@ wb_damages_json (const wb_damages_t *d)
 	else
 		g_string_append (j, "null");
 	json_int (j, "copies", d->copies, TRUE);
+	g_string_append (j, "}");
+	return g_string_free (j, FALSE);
+}
+
+char *
+wb_damages_plaintiffs_json (const wb_damages_t *d)
+{
+	GString *j = g_string_new ("{\"by\": \"plaintiff\", \"plaintiff\": ");
+	wb_json_string (j, plaintiff_names[d->opts.plaintiff]);
+	g_string_append_printf (j, ", \"due_care\": %s, \"incident\": ", d->opts.due_care ? "true" : "false");
+	wb_json_string (j, incident_names[d->opts.incident]);
+	g_string_append (j, ", \"incident_scope\": ");
+	if (d->opts.incident_scope >= 0)
+		wb_json_string (j, scope_names[d->opts.incident_scope]);
+	else
+		g_string_append (j, "null");
+	g_string_append (j, ", \"ar_day_rule\": ");
+	wb_json_string (j, ar_names[d->opts.ar_day_rule]);
+	g_string_append (j, ", \"plaintiffs\": [");
+	guint a = 0;
+	for (guint p = 0; p < d->plaintiffs->len; p++) {
+		wb_damages_plaintiff_t *dp = d->plaintiffs->pdata[p];
+		g_string_append (j, p ? ",\n  {\"name\": " : "\n  {\"name\": ");
+		wb_json_string (j, dp->name);
+		g_string_append (j, ", \"traps\": ");
+		wb_json_string (j, dp->traps);
+		json_int (j, "amount_cents", dp->amount_cents, TRUE);
+		g_string_append (j, ", \"statutes\": [");
+		for (gboolean first = TRUE; a < d->actions->len; a++) {
+			wb_damages_action_t *x = &g_array_index (d->actions, wb_damages_action_t, a);
+			if (x->plaintiff != (int) p)
+				break;
+			g_string_append (j, first ? "{\"id\": " : ", {\"id\": ");
+			first = FALSE;
+			wb_json_string (j, ((wb_damages_statute_t *) d->statutes->pdata[x->statute])->id);
+			json_int (j, "messages", x->messages, TRUE);
+			json_int (j, "violating_messages", x->violating_messages, TRUE);
+			json_int (j, "incidents", x->incidents, TRUE);
+			json_int (j, "days", x->days, TRUE);
+			json_int (j, "uncapped_cents", x->uncapped_cents, TRUE);
+			json_int (j, "amount_cents", x->amount_cents, TRUE);
+			g_string_append (j, "}");
+		}
+		g_string_append (j, "]}");
+	}
+	g_string_append (j, d->plaintiffs->len ? "\n], " : "], ");
+	json_int (j, "total_cents", d->total_cents, FALSE);
+	g_string_append (j, ", \"statute_set\": ");
+	wb_json_string (j, d->statute_source);
+	g_string_append (j, ", \"statute_set_sha256\": ");
+	wb_json_string (j, d->statute_digest);
 	g_string_append (j, "}");
 	return g_string_free (j, FALSE);
 }
@@ -1144,6 +1651,7 @@ wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_s
 	r->statute_source = set_source (e);
 	/* Which dimensions matter to each statute (with its exclusion partners). */
 	int *dims = g_new0 (int, e->nst);
+	gboolean two_scopes = FALSE, two_pre = FALSE;
 	for (int i = 0; i < e->nst; i++) {
 		wb_statute_t *st = e->set->statutes->pdata[i];
 		g_ptr_array_add (r->ids, g_strdup (st->id));
@@ -1155,37 +1663,72 @@ wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_s
 			if (o->cap == WB_CAP_INCIDENT) dims[i] |= 1;
 			if (o->due_care_per_message_cents >= 0) dims[i] |= 2;
 			if (o->cap == WB_CAP_DAY) dims[i] |= 4;
-			if (o->election[0] != o->election[1] || !o->plaintiff_recipient || !o->plaintiff_provider)
+			if (o->election[0] != o->election[1] || !o->plaintiff_recipient || !o->plaintiff_provider ||
+			    o->cap != WB_CAP_NONE)
 				dims[i] |= 8;
+			if (o->cap == WB_CAP_INCIDENT && (o->incident_scopes & 3) == 3)
+				dims[i] |= 16;
 		}
+		if ((dims[i] & 16) && e->selected[i])
+			two_scopes = TRUE;
+		/* Preemption changes this statute or an excluding one. */
+		for (int k = 0; k < e->nst; k++) {
+			wb_statute_t *o = e->set->statutes->pdata[k];
+			if (k != i && !g_strv_contains ((const char *const *) st->excludes, o->id) &&
+			    !g_strv_contains ((const char *const *) o->excludes, st->id))
+				continue;
+			if (e->pstate[1][k] != e->pstate[0][k])
+				dims[i] |= 32;
+		}
+		if ((dims[i] & 32) && e->selected[i])
+			two_pre = TRUE;
 	}
 	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	GArray *totals = g_array_new (FALSE, TRUE, sizeof (wb_damages_scenario_t));
 	for (int pl = 0; pl < 2; pl++)
 		for (int inc = 0; inc < 3; inc++)
 			for (int dc = 0; dc < 2; dc++)
-				for (int ar = 0; ar < 2; ar++) {
-					scen_t sc = { inc, dc, ar, pl, opts->aggravated };
+				for (int ar = 0; ar < 2; ar++)
+				for (int sco = 0; sco < (two_scopes ? 2 : 1); sco++)
+				for (int pre = 0; pre < (two_pre ? 2 : 1); pre++) {
+					/* pre 0: apply (the default), 1: ignore. */
+					scen_t sc = { inc, dc, ar, pl, opts->aggravated, two_scopes ? sco : -1,
+						      two_pre ? pre == 0 : opts->preemption == WB_PREEMPT_APPLY };
+					use_preemption (e, sc.preempt);
 					if (!resolve_exclusions (e, &sc))
 						goto overflow;
-					wb_damages_scenario_t tot = { -1, inc, dc, ar, pl, 0, 0 };
+					wb_damages_scenario_t tot = { -1, inc, dc, ar, pl, two_scopes ? sco : -1,
+								      two_pre ? pre : -1, 0, 0 };
 					for (int i = 0; i < e->nst; i++) {
 						if (!e->selected[i])
 							continue;
-						res_t res;
-						if (!statute_amount (e, i, &sc, &res))
-							goto overflow;
-						tot.violating_messages += res.violating;
-						if (__builtin_add_overflow (tot.amount_cents, res.amount, &tot.amount_cents))
-							goto overflow;
 						wb_damages_scenario_t row = {
 							i, dims[i] & 1 ? inc : -1, dims[i] & 2 ? dc : -1,
 							dims[i] & 4 ? ar : -1, dims[i] & 8 ? pl : -1,
-							res.violating, res.amount };
-						char *key = g_strdup_printf ("%d %d %d %d %d", i, row.incident, row.due_care,
-									     row.ar_day_rule, row.plaintiff);
-						if (g_hash_table_add (seen, key))
+							dims[i] & 16 ? sco : -1, dims[i] & 32 ? pre : -1, 0, 0 };
+						char *key = g_strdup_printf ("%d %d %d %d %d %d %d", i, row.incident, row.due_care,
+									     row.ar_day_rule, row.plaintiff, row.incident_scope,
+									     row.preemption);
+						/* The dimensions left out cannot change the
+						 * amount: a row already computed is reused. */
+						gpointer known;
+						if (g_hash_table_lookup_extended (seen, key, NULL, &known)) {
+							row = g_array_index (r->rows, wb_damages_scenario_t, GPOINTER_TO_UINT (known));
+							g_free (key);
+						} else {
+							res_t res;
+							if (!statute_amount (e, i, &sc, &res, NULL)) {
+								g_free (key);
+								goto overflow;
+							}
+							row.violating_messages = res.violating;
+							row.amount_cents = res.amount;
+							g_hash_table_insert (seen, key, GUINT_TO_POINTER (r->rows->len));
 							g_array_append_val (r->rows, row);
+						}
+						tot.violating_messages += row.violating_messages;
+						if (__builtin_add_overflow (tot.amount_cents, row.amount_cents, &tot.amount_cents))
+							goto overflow;
 					}
 					g_array_append_val (totals, tot);
 				}

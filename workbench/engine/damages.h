@@ -8,10 +8,13 @@
 #include <stdint.h>
 #include <glib.h>
 #include "case.h"
+#include "statute.h"
 
 typedef enum { WB_PLAINTIFF_RECIPIENT, WB_PLAINTIFF_PROVIDER } wb_plaintiff_t;
 typedef enum { WB_INCIDENT_CAMPAIGN_DAY, WB_INCIDENT_CAMPAIGN, WB_INCIDENT_MESSAGE } wb_incident_rule_t;
 typedef enum { WB_AR_PER_DAY, WB_AR_AGGREGATE } wb_ar_day_rule_t;
+/* CAN-SPAM preemption (15 U.S.C. 7707(b)(1)): applied (default) or not. */
+typedef enum { WB_PREEMPT_APPLY, WB_PREEMPT_IGNORE } wb_preemption_t;
 
 typedef struct {
 	char **statutes;                 /* NULL-terminated ids; NULL = every statute in force */
@@ -23,6 +26,12 @@ typedef struct {
 	const char *statutes_dir;        /* edited statute files, NULL = the case's / built-in */
 	gboolean aggravated;             /* apply aggravated_multiplier (15 U.S.C. 7706(g)(3)(C)) */
 	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
+	int incident_scope;              /* wb_incident_scope_t for every statute whose file
+					    allows it, or -1 (default): each file's own reading */
+	wb_preemption_t preemption;      /* apply (default): under a state statute a copy
+					    received on or after the day a statute of the set
+					    preempts from (preempts_from) counts only for
+					    provisions that prohibit falsity or deception */
 } wb_damages_opts_t;
 
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
@@ -32,8 +41,11 @@ typedef struct {
 	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
 	int64_t messages;                /* copies considered under this statute */
 	int64_t violating_messages;      /* of those, copies with a counted violation */
-	int64_t incidents;               /* incidents among violating copies */
-	int64_t days;                    /* local days among violating copies */
+	int64_t incidents;               /* incidents among violating copies, in each
+					    plaintiff's action added up (an incident
+					    whose cap the plaintiffs share, once) */
+	int64_t days;                    /* local days among violating copies, in each
+					    plaintiff's action added up */
 	int64_t uncapped_cents;          /* per-message amount x violating copies */
 	int64_t amount_cents;            /* after caps and election */
 	int64_t excluded_nexus;          /* copies excluded: no nexus with the state */
@@ -41,6 +53,7 @@ typedef struct {
 	int64_t excluded_limitations;    /* outside the limitations period */
 	int64_t excluded_by_statute;     /* counted under a statute that excludes this one */
 	int64_t excluded_analyst;        /* taken out by analyst findings */
+	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
 	char *method;                    /* one paragraph: how the amount was reached */
 } wb_damages_statute_t;
 
@@ -54,6 +67,7 @@ typedef struct {
 	int64_t per_message_cents;       /* the statute's amount for this copy */
 	int64_t trap;                    /* messages.trap_id */
 	gboolean uncapped;               /* outside the statute's cap (CAN-SPAM (a)(1)) */
+	int plaintiff;                   /* index into plaintiffs */
 } wb_damages_row_t;
 
 /* One incident, or one day, under one statute (Incidents and Days sheets). */
@@ -64,7 +78,31 @@ typedef struct {
 	int64_t copies;
 	int64_t uncapped_cents;
 	int64_t amount_cents;            /* after the per-incident or per-day cap */
+	int plaintiff;                   /* index into plaintiffs; -1: an incident whose
+					    cap is shared by the plaintiffs who received it */
 } wb_damages_group_t;
+
+/* A plaintiff: each trap holder is a recipient plaintiff with an action of
+ * their own (the holder's traps together; a trap without a holder is its
+ * own); each provider is one provider plaintiff (a trap without a provider
+ * is counted with the provider of its address's domain).  Caps per action
+ * and per day apply within each plaintiff's action; a per-incident cap
+ * within it too, or across the plaintiffs who share the incident (the
+ * statute's incident_scope). */
+typedef struct {
+	char *name;                      /* holder or provider (or address, domain) */
+	char *traps;                     /* its trap addresses, ", "-separated */
+	int64_t amount_cents;            /* its actions under every statute */
+} wb_damages_plaintiff_t;
+
+/* One plaintiff's action under one statute (only where it has copies in
+ * the statute's scope). */
+typedef struct {
+	int plaintiff;                   /* index into plaintiffs */
+	int statute;                     /* index into statutes */
+	int64_t messages, violating_messages, incidents, days;
+	int64_t uncapped_cents, amount_cents;
+} wb_damages_action_t;
 
 typedef struct {
 	wb_damages_opts_t opts;          /* as used (defaults filled in) */
@@ -79,6 +117,12 @@ typedef struct {
 	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
 	int64_t copies;                  /* copies in the case */
 	GStringChunk *strings;           /* owns every row's provisions text */
+	char *preempted_by;              /* id of the preempting statute when preemption
+					    was applied, else NULL */
+	char preempted_from[11];         /* and the day it applies from, YYYY-MM-DD */
+	GPtrArray *plaintiffs;           /* wb_damages_plaintiff_t*, by name, of opts.plaintiff's kind */
+	GArray *actions;                 /* wb_damages_action_t, by plaintiff then statute;
+					    total_cents is the sum of their amounts */
 } wb_damages_t;
 
 /* Compute damages over the case.  On success *OUT is owned by the caller
@@ -88,24 +132,39 @@ void wb_damages_free (wb_damages_t *d);
 
 /* The JSON object for D (workbench/engine/README.md), newly allocated. */
 char *wb_damages_json (const wb_damages_t *d);
+/* D per plaintiff, newly allocated: {"by": "plaintiff", "plaintiff",
+ * "due_care", "incident", "incident_scope", "ar_day_rule", "plaintiffs":
+ * [{"name", "traps", "amount_cents", "statutes": [{"id", "messages",
+ * "violating_messages", "incidents", "days", "uncapped_cents",
+ * "amount_cents"}]}], "total_cents", "statute_set", "statute_set_sha256"}. */
+char *wb_damages_plaintiffs_json (const wb_damages_t *d);
 
 /* Defaults: every statute, recipient, no due care, campaign-day, per-day. */
 void wb_damages_opts_init (wb_damages_opts_t *opts);
 const char *wb_plaintiff_name (wb_plaintiff_t p);         /* recipient, provider */
 const char *wb_incident_rule_name (wb_incident_rule_t r); /* campaign-day, campaign, message */
 const char *wb_ar_day_rule_name (wb_ar_day_rule_t r);     /* per-day, aggregate */
+const char *wb_incident_scope_name (wb_incident_scope_t s); /* shared, each */
+const char *wb_preemption_name (wb_preemption_t p);         /* apply, ignore */
 /* Parse the names above; FALSE if unknown. */
 gboolean wb_plaintiff_parse (const char *s, wb_plaintiff_t *out);
 gboolean wb_incident_rule_parse (const char *s, wb_incident_rule_t *out);
 gboolean wb_ar_day_rule_parse (const char *s, wb_ar_day_rule_t *out);
+gboolean wb_incident_scope_parse (const char *s, wb_incident_scope_t *out);
+gboolean wb_preemption_parse (const char *s, wb_preemption_t *out);
 
 /* Every statute's amount under each incident definition x due care x
- * Arkansas day rule x plaintiff type (24 combinations), computed from one
+ * Arkansas day rule x plaintiff type (24 combinations), x the readings of
+ * a shared incident (shared, each) when a statute's file allows both, x
+ * CAN-SPAM preemption (apply, ignore) when it changes a selected statute,
+ * computed from one
  * load of the case.  A statute's rows omit the dimensions that cannot change
  * its amount (value -1 = "any"): the incident definition unless the statute
  * or a statute it excludes caps per incident, due care unless one of them has
  * due-care amounts, the day rule unless one caps per day, the plaintiff unless
- * one elects differently or admits one plaintiff only.  One 'total' row per
+ * one elects differently, admits one plaintiff only or has a cap (caps apply
+ * within each plaintiff's action), the incident scope unless one caps per
+ * incident and its file allows both readings.  One 'total' row per
  * combination (statute NULL) sums every statute. */
 typedef struct {
 	int statute;                     /* index into ids, or -1 for the total */
@@ -113,6 +172,8 @@ typedef struct {
 	int due_care;                    /* 0, 1 or -1 */
 	int ar_day_rule;                 /* wb_ar_day_rule_t or -1 */
 	int plaintiff;                   /* wb_plaintiff_t or -1 */
+	int incident_scope;              /* wb_incident_scope_t or -1 */
+	int preemption;                  /* wb_preemption_t or -1 */
 	int64_t violating_messages;
 	int64_t amount_cents;
 } wb_damages_scenario_t;

@@ -70,6 +70,7 @@ provision_free (gpointer p)
 	g_free (pr->text);
 	g_free (pr->check);
 	g_free (pr->note);
+	g_free (pr->falsity_note);
 	if (pr->alternatives)
 		g_ptr_array_unref (pr->alternatives);
 	g_free (pr);
@@ -87,6 +88,12 @@ wb_statute_free (wb_statute_t *st)
 	g_free (st->effective);
 	g_free (st->effective_note);
 	g_free (st->limitations_note);
+	g_free (st->incident_scope_note);
+	g_free (st->cap_note);
+	g_free (st->preemption_note);
+	g_free (st->roles_text);
+	g_free (st->roles_note);
+	g_free (st->preempts_text);
 	g_strfreev (st->excludes);
 	g_free (st->damages_text);
 	if (st->provisions)
@@ -226,6 +233,22 @@ parse_election (reader_t *r, const char *key)
 	return e;
 }
 
+static int
+wb_statute_role_bit (const char *name)
+{
+	return !strcmp (name, "sender") ? WB_ROLE_SENDER : !strcmp (name, "affiliate") ? WB_ROLE_AFFILIATE
+		: !strcmp (name, "advertiser") ? WB_ROLE_ADVERTISER : 0;
+}
+
+int
+wb_statute_reaches (const wb_statute_t *st, const char *role)
+{
+	int k = wb_statute_role_bit (role ? role : "");
+	if (!k || !st->roles)
+		return -1;
+	return (st->roles & k) != 0;
+}
+
 wb_status_t
 wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **out, char **errmsg)
 {
@@ -319,6 +342,30 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 	}
 	g_ptr_array_add (exl, NULL);
 	st->excludes = (char **) g_ptr_array_free (exl, FALSE);
+	st->preemption_note = get_str (&r, "statute", "preemption_note", FALSE);
+	char *roles = get_str (&r, "statute", "roles", FALSE);
+	if (roles) {
+		char **parts = g_strsplit (roles, ";", -1);
+		for (char **p = parts; *p && !r.err; p++) {
+			char *n = g_strstrip (*p);
+			int k = wb_statute_role_bit (n);
+			if (k > 0)
+				st->roles |= k;
+			else if (*n)
+				r.err = g_strdup_printf ("%s: [statute] roles: unknown role '%s' (sender, affiliate, advertiser)",
+							 file, n);
+		}
+		g_strfreev (parts);
+		g_free (roles);
+	}
+	st->roles_text = get_str (&r, "statute", "roles_text", FALSE);
+	st->roles_note = get_str (&r, "statute", "roles_note", FALSE);
+	st->preempts_text = get_str (&r, "statute", "preempts_text", FALSE);
+	st->preempts_from = -1;
+	char *pf = get_str (&r, "statute", "preempts_from", FALSE);
+	if (pf && *pf && (st->preempts_from = wb_day_number (pf)) < 0 && !r.err)
+		r.err = g_strdup_printf ("%s: [statute] preempts_from: '%s' is not a date (YYYY-MM-DD)", file, pf);
+	g_free (pf);
 
 	if (!r.err && !g_key_file_has_group (kf, "damages"))
 		r.err = g_strdup_printf ("%s: [damages]: missing group", file);
@@ -340,6 +387,31 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 	st->cap_cents = get_cents (&r, "damages", "cap_cents", st->cap != WB_CAP_NONE, 0);
 	st->election[0] = parse_election (&r, "election_recipient");
 	st->election[1] = parse_election (&r, "election_provider");
+	char *scope = get_str (&r, "damages", "incident_scope", FALSE);
+	st->incident_scope = WB_SCOPE_SHARED;
+	st->incident_scopes = 1u << WB_SCOPE_SHARED;
+	if (scope && *scope) {
+		char **parts = g_strsplit (scope, ";", -1);
+		st->incident_scopes = 0;
+		for (char **p = parts; *p && !r.err; p++) {
+			char *n = g_strstrip (*p);
+			if (!*n)
+				continue;
+			int k = strcmp (n, "shared") == 0 ? WB_SCOPE_SHARED : strcmp (n, "each") == 0 ? WB_SCOPE_EACH : -1;
+			if (k < 0)
+				r.err = g_strdup_printf ("%s: [damages] incident_scope: '%s' is not shared or each", file, n);
+			else if (!st->incident_scopes)
+				st->incident_scope = k;
+			if (k >= 0)
+				st->incident_scopes |= 1u << k;
+		}
+		g_strfreev (parts);
+		if (!st->incident_scopes)
+			st->incident_scopes = 1u << WB_SCOPE_SHARED;
+	}
+	g_free (scope);
+	st->incident_scope_note = get_str (&r, "damages", "incident_scope_note", FALSE);
+	st->cap_note = get_str (&r, "damages", "cap_note", FALSE);
 	st->due_care_per_message_cents = get_cents (&r, "damages", "due_care_per_message_cents", FALSE, -1);
 	st->due_care_cap_cents = get_cents (&r, "damages", "due_care_cap_cents", FALSE, -1);
 	if (!r.err && st->due_care_per_message_cents >= 0 && st->cap != WB_CAP_NONE &&
@@ -382,6 +454,16 @@ wb_statute_parse (const char *file, const char *text, gsize len, wb_statute_t **
 		else if (unc && *unc && strcmp (unc, "false") != 0 && !r.err)
 			r.err = g_strdup_printf ("%s: [%s] uncapped: '%s' is not true or false", file, *g, unc);
 		g_free (unc);
+		char *fal = get_str (&r, *g, "falsity", FALSE);
+		p->falsity = -1;
+		if (fal && strcmp (fal, "yes") == 0)
+			p->falsity = 1;
+		else if (fal && strcmp (fal, "no") == 0)
+			p->falsity = 0;
+		else if (fal && *fal && !r.err)
+			r.err = g_strdup_printf ("%s: [%s] falsity: '%s' is not yes or no", file, *g, fal);
+		g_free (fal);
+		p->falsity_note = get_str (&r, *g, "falsity_note", FALSE);
 		if (r.err)
 			break;
 		if (strcmp (p->check, "always") == 0)

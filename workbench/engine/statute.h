@@ -32,8 +32,21 @@ enum {
 	WB_NEXUS_SENT_FROM = 4,      /* sent_from_state: needs an analyst (no fact gives it) */
 };
 
+/* Roles a statute reaches (bit flags), as attribution names them
+ * (message_parties.role). */
+enum {
+	WB_ROLE_SENDER = 1,          /* sends, transmits, originates */
+	WB_ROLE_AFFILIATE = 2,       /* causes to be sent, procures, for an advertiser */
+	WB_ROLE_ADVERTISER = 4,      /* advertises in, whose goods are promoted */
+};
+
 typedef enum { WB_CAP_NONE, WB_CAP_INCIDENT, WB_CAP_DAY, WB_CAP_ACTION } wb_cap_kind_t;
 typedef enum { WB_ELECT_LESSER, WB_ELECT_GREATER } wb_election_t;
+/* How a per-incident cap applies when several plaintiffs received copies of
+ * one incident: one cap for the incident, shared by them (split in
+ * proportion to what each would recover uncapped), or a cap in each
+ * plaintiff's action. */
+typedef enum { WB_SCOPE_SHARED, WB_SCOPE_EACH } wb_incident_scope_t;
 
 /* One condition of a check: FACT = VALUE or FACT != VALUE. */
 typedef struct {
@@ -52,6 +65,9 @@ typedef struct {
 	char *note;                  /* may be NULL */
 	int64_t per_message_cents;   /* -1: the statute's amount */
 	gboolean uncapped;           /* outside the statute's cap (15 U.S.C. 7706(g)(3)(B)) */
+	int falsity;                 /* prohibits falsity or deception (survives CAN-SPAM
+					preemption, 15 U.S.C. 7707(b)(1)): 1 yes, 0 no, -1 not said */
+	char *falsity_note;          /* why; may be NULL */
 	wb_check_kind_t kind;
 	GPtrArray *alternatives;     /* of GArray of wb_cond_t: OR of ANDs */
 } wb_provision_t;
@@ -71,6 +87,17 @@ typedef struct {
 	wb_cap_kind_t cap;
 	int64_t cap_cents;
 	wb_election_t election[2];   /* indexed by wb_plaintiff_t */
+	wb_incident_scope_t incident_scope;  /* the file's reading (first of incident_scope) */
+	unsigned incident_scopes;    /* bit per wb_incident_scope_t the text allows */
+	char *incident_scope_note;   /* why; may be NULL */
+	char *cap_note;              /* how the cap applies per plaintiff; may be NULL */
+	char *preemption_note;       /* how federal preemption bears on it; may be NULL */
+	unsigned roles;              /* WB_ROLE_* it reaches; 0: the file does not say */
+	char *roles_text, *roles_note;  /* the statute's words; what they leave open */
+	int preempts_from;           /* YYYYMMDD from which this (federal) statute supersedes
+					state provisions that do not prohibit falsity or
+					deception, or -1 */
+	char *preempts_text;         /* the preemption clause, quoted; may be NULL */
 	int64_t due_care_per_message_cents;  /* -1: no due-care reduction */
 	int64_t due_care_cap_cents;          /* -1: none */
 	int aggravated_multiplier;   /* 0: none */
@@ -129,6 +156,10 @@ int wb_statute_set_index (const wb_statute_set_t *set, const char *id);
  * and SHA-256) in run RUN.  Runs in the caller's transaction if one is open,
  * else in its own.  The lead calls it from 'init' with DIR NULL. */
 wb_status_t wb_statutes_install (wb_case_t *cs, const char *dir, int64_t run);
+
+/* Whether ST reaches a party in ROLE ("sender", "affiliate", "advertiser"):
+ * 1 yes, 0 no, -1 unknown (the file declares no roles, or no such role). */
+int wb_statute_reaches (const wb_statute_t *st, const char *role);
 
 /* "YYYY-MM-DD" to YYYYMMDD, or -1 if not a valid date. */
 int wb_day_number (const char *s);
