@@ -48,7 +48,11 @@ db.commit()
 PY
 wb finding "$C" 3 '*' commercial no-violation --note "subscribed" > /dev/null
 
-why () { wb why "$C" "$1" --statute "$2" > "$T/why.out" 2>&1; grep -E "^(Counted|Not counted|Incident|Adds):" "$T/why.out"; }
+# The copies are dated 2000 to 2008 and violate only provisions that CAN-SPAM
+# preempts from 2004-01-01 (no falsity or deception): the reasons and caps
+# below are those of state law alone (--preemption ignore); preemption's own
+# reason is checked at the end.
+why () { wb why "$C" "$1" --statute "$2" --preemption ignore > "$T/why.out" 2>&1; grep -E "^(Counted|Not counted|Incident|Adds):" "$T/why.out"; }
 expect_eq "counted under Colorado" "Counted: violates 6-2.5-103(4)
 Incident: 1 of co-6-2.5 (campaign-day), 1 copy, \$10.00 uncapped, \$10.00
 Adds: \$10.00" "$(why 1 co-6-2.5)"
@@ -68,7 +72,7 @@ expect_match "day" "Day: 2008-02-01, 1001 copies" "$(cat "$T/why.out")"
 # provider gets the greater of the sum and $25,000 per action.  Copy 2000
 # is the only Arizona copy: without it the action is worth nothing, with
 # it $25,000, so it adds $25,000.
-wb why "$C" 2000 --statute az-44-1372 --plaintiff provider > "$T/why.out"
+wb why "$C" 2000 --statute az-44-1372 --plaintiff provider --preemption ignore > "$T/why.out"
 expect_eq "greater of, for a provider" "Counted: violates 44-1372.01(B)(1)
 Adds: \$25,000.00 (\$10.00 a copy; a provider gets the greater of the copies' sum, \$10.00, and \$25,000.00 per action)" \
 	"$(grep -E '^(Counted|Adds):' "$T/why.out")"
@@ -77,7 +81,7 @@ expect_match "the options said" "Damages: plaintiff provider, incident campaign-
 # Arkansas (ar-4-88): $10 a copy, capped at $25,000 a day; no opt-out
 # breaks 4-88-603(a)(3) and (a)(4).  2501 copies on 2008-03-01 make
 # $25,010 that day, held to $25,000; without any one it is still $25,000.
-wb why "$C" 4000 --statute ar-4-88 > "$T/why.out"
+wb why "$C" 4000 --statute ar-4-88 --preemption ignore > "$T/why.out"
 expect_eq "per-day cap" "Counted: violates 4-88-603(a)(3); 4-88-603(a)(4)
 Day: 2008-03-01, 2501 copies, \$25,010.00 uncapped, \$25,000.00
 Adds: \$0.00 (\$10.00 a copy; the day is held to \$25,000.00 by the cap)" \
@@ -103,14 +107,14 @@ Incident: 1 of ca-17529.5 (campaign-day: campaign 7), 2 copies, \$2,000.00 uncap
 Adds: \$1,000.00" "$(why 101 ca-17529.5)"
 
 # The same for machines.
-wb why "$C" 2 --statute co-6-2.5 --format json > "$T/w.json"
+wb why "$C" 2 --statute co-6-2.5 --format json --preemption ignore > "$T/w.json"
 expect_eq "json: limitations" "2 co-6-2.5 False limitations" "$(python3 -c '
 import json, sys
 c = json.load(open(sys.argv[1]))[0]; s = c["statutes"][0]
 print(c["copy"], s["statute"], s["counted"], s["reason"])' "$T/w.json")"
 # Copies 100 and 101 went to 17529.5 above: 999 copies, $999,000, under
 # the cap, so copy 500 now adds its $1,000.
-wb why "$C" 500 --statute ca-17529.8 --format json > "$T/w.json"
+wb why "$C" 500 --statute ca-17529.8 --format json --preemption ignore > "$T/w.json"
 expect_eq "json: the incident, under the cap now" "True 999 99900000 99900000 100000 100000 b" "$(python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))[0]["statutes"][0]
@@ -122,6 +126,12 @@ expect_eq "the note" "subscribed analyst" "$(python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))[0]["statutes"][0]
 print(s["analyst_commercial"]["note"], s["reason"])' "$T/.out")"
+# Preempted: copy 1 (2008-01-15) violates only a Colorado provision marked
+# falsity=no in co-6-2.5.ini (no falsity or deception), and us-7706's
+# preemption runs from 2004-01-01.
+wb why "$C" 1 --statute co-6-2.5 > "$T/why.out" 2>&1
+expect_eq "preempted: the reason" "Not counted: preempted: received 2008-01-15, on or after 2004-01-01, and no provision it violates prohibits falsity or deception (15 U.S.C. 7707(b)(1), in us-7706); counted with --preemption ignore" \
+	"$(grep -E '^(Counted|Not counted):' "$T/why.out")"
 expect_rc "csv refused" 2 wb why "$C" 3 --format csv
 
 # Every statute without --statute; errors.
