@@ -42,7 +42,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 	gint64 limit = -1;
 	int c, rc = WB_EXIT_OK;
 #define FILTER(cond) do { g_string_append (where, " AND " cond); g_ptr_array_add (binds, optarg); } while (0)
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': FILTER ("t.address = lower(?)"); break;
 		case 'f': FILTER ("(instr(lower(coalesce(m.from_addr, '') || ' ' || coalesce(m.from_name, '')), lower(?)) > 0)"); break;
