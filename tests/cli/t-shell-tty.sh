@@ -176,11 +176,23 @@ keys Enter
 _what="the session goes on after Ctrl-C"
 ok_or_fail wait_for "still here"
 
-# Ctrl-D leaves; lines failed, so the exit status is 1.
+# Ctrl-D with half a statement typed warns and stays; again, it leaves
+# without running it.
+type_text "SELECT 'never run' AS w"
+keys Enter
+_what="a statement continues on the next line"
+ok_or_fail wait_for "...>"
+keys C-d
+_what="Ctrl-D warns before dropping half a statement"
+ok_or_fail wait_for "warning: a statement is not finished (end it with ';'); Ctrl-D again leaves without running it"
+expect_eq "and the session stays" "" "$(grep -F "EXIT=" "$T/screen")"
+# Ctrl-D leaves; lines failed above, yet leaving a session at the terminal
+# is success, as in sqlite3 and psql.
 keys C-d
 _what="Ctrl-D leaves the shell"
 ok_or_fail wait_for "EXIT="
-expect_match "exit status after failed lines" "EXIT=1" "$(cat "$T/screen")"
+expect_match "exit status 0 after failed lines" "EXIT=0" "$(cat "$T/screen")"
+expect_eq "the half statement never ran" "" "$(grep -F "never run" "$T/screen" | grep -v "wb> ")"
 expect_eq "the case is consistent" "ok" "$(wb sql c.case "PRAGMA integrity_check" --format csv | tail -n 1)"
 
 # History that cannot be kept is a warning, once, and the session works.

@@ -204,8 +204,8 @@ assert_completes (wb_case_t *cs, const char *line, const char *want, int want_st
 Test (complete, without_a_case)
 {
 	/* The commands the README lists, less 'shell' (the session is open
-	 * already), plus 'help'. */
-	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,init,"
+	 * already) and 'init' (it makes another case), plus 'help'. */
+	assert_completes (NULL, "", "artifacts,clusters,damages,explain,finding,help,import,ingest,"
 			  "link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
 			  "summary,upgrade,verify,why", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */

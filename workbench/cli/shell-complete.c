@@ -11,7 +11,8 @@
 extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
 
 const char *const wb_shell_dot_names[] = {
-	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".timer", NULL
+	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".schema", ".tables",
+	".timer", NULL
 };
 
 static void
@@ -323,7 +324,7 @@ wb_shell_complete (wb_case_t *cs, const char *line, int *word_start)
 				add_if (out, word, wb_shell_dot_names[i]);
 		} else {
 			for (const wb_command_t *c = wb_commands; c->name; c++)
-				if (strcmp (c->name, "shell") != 0)
+				if (wb_shell_runs (c))
 					add_if (out, word, c->name);
 			add_if (out, word, "help");
 		}
