@@ -110,6 +110,14 @@ _what="a query prints a table"
 ok_or_fail wait_for "alpha  7"
 expect_eq "table header" "-----  -" "$(line_after "name   n")"
 
+# A cell wider than the terminal (120 columns) is cut with an ellipsis.
+type_text "SELECT 'wide' AS k, printf('%.300c', 'x') AS v; "
+keys Enter
+_what="a wide table is fitted to the terminal"
+ok_or_fail wait_for "wide  xxx"
+expect_match "cut with an ellipsis" "^wide  x+…$" "$(grep -F "wide  xxx" "$T/screen")"
+expect_eq "within 120 columns" "" "$(grep -F "wide  xxx" "$T/screen" | sed 's/…/./' | awk 'length > 120')"
+
 # Output longer than the screen (40 lines) goes through \$PAGER; the short
 # table above did not (its lines have no "paged:").
 type_text "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 100) SELECT x FROM c; "

@@ -275,6 +275,9 @@ Test (complete, from_the_case)
 	assert_completes (cs, "messages --trap al", "albert@other.example,alice@trap.example", 16);
 	assert_completes (cs, "show m2", "m2@spam.example", 5);
 	assert_completes (cs, "show ab12", "ab12,ab12cd", 5);   /* SHA-256 prefixes */
+	/* Copy ids, as messages prints them: the rows above are copies 1 and 2. */
+	assert_completes (cs, "why 2", "2", 4);
+	assert_completes (cs, "finding 1", "1", 8);
 	/* --raw is a flag, so the word after it is still the message. */
 	assert_completes (cs, "show --raw m1", "m1@spam.example", 11);
 	/* --trap takes a value: 'al' is the value, then the next word. */

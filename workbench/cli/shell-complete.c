@@ -234,6 +234,11 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	}
 	if ((strcmp (name, "show") == 0 || strcmp (name, "finding") == 0 || strcmp (name, "why") == 0)
 	    && npos == 0) {
+		/* The copy id that messages prints, once a digit is typed. */
+		if (*word && strspn (word, "0123456789") == strlen (word))
+			add_query (out, cs, "messages",
+				   "SELECT id FROM messages WHERE CAST(id AS TEXT) LIKE ?1 ORDER BY id LIMIT 500",
+				   word);
 		add_query (out, cs, "messages",
 			   "SELECT DISTINCT message_id FROM messages WHERE message_id LIKE ?1"
 			   " ORDER BY message_id LIMIT 500", word);
