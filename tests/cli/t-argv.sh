@@ -31,6 +31,11 @@ expect_rc "unknown command after CASE" 2 wb "$C" sumary
 expect_eq "did you mean, after CASE" "error: unknown command 'sumary'
 hint: did you mean 'summary'?" "$(cat "$T/.err")"
 
+expect_rc "help for an unknown command" 2 wb help mesages
+expect_eq "did you mean, in help" "error: unknown command 'mesages'
+hint: did you mean 'messages'?" "$(cat "$T/.err")"
+expect_match "help shows CASE COMMAND" "workbench CASE COMMAND" "$(wb help)"
+
 expect_rc "bad option" 2 wb messages "$C" --bogus
 expect_eq "one error line and a hint" "error: 'messages' has no option '--bogus'
 hint: see 'workbench help messages'" "$(cat "$T/.err")"

@@ -28,8 +28,10 @@ static void
 usage (FILE *out)
 {
 	fprintf (out, "usage: workbench COMMAND CASE [ARGS]\n"
+		      "       workbench CASE COMMAND [ARGS]\n"
 		      "       workbench CASE              (interactive shell)\n"
 		      "       workbench help [COMMAND]\n\n"
+		      "Options go before or after CASE, by their whole names.\n\n"
 		      "Commands:\n");
 	for (const wb_command_t *c = wb_commands; c->name; c++)
 		fprintf (out, "  %-10s %s\n", c->name, c->summary);
@@ -46,6 +48,9 @@ cmd_help (wb_ctx_t *ctx, int argc, char **argv)
 	const wb_command_t *c = wb_command_find (argv[1]);
 	if (!c) {
 		wb_error ("unknown command '%s'", argv[1]);
+		const char *near = wb_command_closest (argv[1]);
+		if (near)
+			wb_hint ("did you mean '%s'?", near);
 		return WB_EXIT_USAGE;
 	}
 	wb_command_usage (c, ctx->out);
