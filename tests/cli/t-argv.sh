@@ -34,6 +34,7 @@ hint: did you mean 'summary'?" "$(cat "$T/.err")"
 expect_rc "help for an unknown command" 2 wb help mesages
 expect_eq "did you mean, in help" "error: unknown command 'mesages'
 hint: did you mean 'messages'?" "$(cat "$T/.err")"
+expect_match "CASE help COMMAND" "^usage: workbench why CASE COPY" "$(wb "$C" help why)"
 expect_match "help shows CASE COMMAND" "workbench CASE COMMAND" "$(wb help)"
 
 expect_rc "bad option" 2 wb messages "$C" --bogus

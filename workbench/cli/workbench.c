@@ -100,6 +100,10 @@ main (int argc, char **argv)
 		/* 'workbench CASE' opens the shell on an existing case;
 		 * 'workbench CASE COMMAND ...' runs COMMAND on it. */
 		const char *name = argc == 2 ? "shell" : argv[2];
+		if (strcmp (name, "help") == 0) {
+			g_free (cargv);
+			return wb_finish_output (&ctx, cmd_help (&ctx, argc - 2, argv + 2));
+		}
 		cmd = wb_command_find (name);
 		if (!cmd || cmd->flags == WB_CASE_NONE) {
 			wb_error ("unknown command '%s'", name);
