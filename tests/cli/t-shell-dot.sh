@@ -1,6 +1,7 @@
 #!/bin/sh
 # The shell's sqlite3 habits, from a script: .tables and .schema [TABLE]
-# checked against sqlite3 itself, an unknown table pointed at, and only
+# checked against sqlite3 itself, an unknown table pointed at (in .schema
+# and in SQL), and only
 # what can run in the shell offered or run ('init' makes another case).
 . "$WB_ROOT/tests/lib.sh"
 cd "$T" || exit 1
@@ -34,6 +35,16 @@ expect_eq "an unknown table fails the script" 1 $?
 expect_eq "and is pointed at" "line 2: .schema nosuch
                 ^
 error: no table or view 'nosuch' (.tables lists them)" "$(cat bad.err)"
+
+# SQLite gives no offset for an unknown table: the caret still goes under
+# it ("line 1: " is 8 columns, "SELECT * FROM " 14 more: column 22).
+printf 'SELECT * FROM nosuch;\nSELECT nofunc(1);\n' | wb shell c.case > sql.out 2> sql.err
+expect_eq "SQL errors point at the unknown name" "line 1: SELECT * FROM nosuch;
+                      ^
+error: no such table: nosuch
+line 2: SELECT nofunc(1);
+               ^
+error: no such function: nofunc" "$(cat sql.err)"
 
 printf 'init x.case\n' | wb shell c.case > init.out 2> init.err
 expect_eq "init is refused in the shell" 1 $?

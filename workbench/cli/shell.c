@@ -262,6 +262,44 @@ pragma_sets (const char *p)
 	return TRUE;
 }
 
+/* The first place NAME stands in SQL as a whole word, case aside, or -1. */
+static int
+word_offset (const char *sql, const char *name)
+{
+	size_t n = strlen (name);
+	if (n == 0)
+		return -1;
+	for (const char *q = sql; *q; q++) {
+		if (g_ascii_strncasecmp (q, name, n) != 0)
+			continue;
+		gboolean start = q == sql || !(g_ascii_isalnum (q[-1]) || q[-1] == '_');
+		gboolean end = !(g_ascii_isalnum (q[n]) || q[n] == '_');
+		if (start && end)
+			return (int) (q - sql);
+	}
+	return -1;
+}
+
+/* Where in SQL the name an error message ends with stands ("no such table:
+ * nosuch"): SQLite gives no offset for some errors.  -1 if it is not there. */
+static int
+named_offset (const char *sql, const char *msg)
+{
+	const char *colon = strrchr (msg, ':');
+	if (!colon)
+		return -1;
+	const char *name = colon + 1;
+	while (*name == ' ')
+		name++;
+	if (strpbrk (name, " \"'"))
+		return -1;
+	int off = word_offset (sql, name);
+	const char *dot = strrchr (name, '.');     /* main.nosuch: the table alone */
+	if (off < 0 && dot)
+		off = word_offset (sql, dot + 1);
+	return off;
+}
+
 static int
 run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 {
@@ -276,6 +314,8 @@ run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 		if (sqlite3_prepare_v2 (db, p, -1, &st, &tail) != SQLITE_OK) {
 			int off = sqlite3_error_offset (db);
 			char *msg = g_strdup (sqlite3_errmsg (db));
+			if (off < 0)
+				off = named_offset (p, msg);
 			point_at (sh, where, lineno, sql, off >= 0 ? (int) (p - sql) + off : -1, TRUE);
 			wb_error ("%s", msg);
 			g_free (msg);
