@@ -212,6 +212,7 @@ Test (complete, without_a_case)
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
 	assert_completes (NULL, ".mode ", "csv,json,line,table", 6);
+	assert_completes (NULL, ".help i", "import,ingest", 6);   /* not 'init' */
 	assert_completes (NULL, ".bail o", "off,on", 6);
 	assert_completes (NULL, "damages --stat", "--statute,--statutes", 8);
 	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--format", 27);
@@ -283,6 +284,8 @@ Test (complete, from_the_case)
 	/* --trap takes a value: 'al' is the value, then the next word. */
 	assert_completes (cs, "messages --limit 5 --trap al", "albert@other.example,alice@trap.example", 26);
 	assert_completes (cs, "SELECT * FROM v_co", "v_copies", 14);
+	assert_completes (cs, ".schema tr", "traps", 8);
+	assert_completes (cs, ".schema v_cu", "v_custody", 8);
 	/* No parties table yet: nothing, and no error. */
 	assert_completes (cs, "explain Ac", "", 8);
 	/* Statute ids: the embedded templates plus a statutes table. */

@@ -285,11 +285,16 @@ complete_dot (GPtrArray *out, wb_case_t *cs, char **argv, int n, const char *wor
 		add_if (out, word, "off");
 	} else if (strcmp (dot, ".help") == 0) {
 		for (const wb_command_t *c = wb_commands; c->name; c++)
-			add_if (out, word, c->name);
+			if (wb_shell_runs (c))
+				add_if (out, word, c->name);
 		for (int i = 0; wb_shell_dot_names[i]; i++)
 			add_if (out, word, wb_shell_dot_names[i]);
 	} else if (strcmp (dot, ".read") == 0 || strcmp (dot, ".output") == 0) {
 		add_files (out, word);
+	} else if (strcmp (dot, ".schema") == 0) {
+		add_query (out, cs, NULL,
+			   "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name LIKE ?1 "
+			   "AND name NOT LIKE 'sqlite%' ORDER BY name", word);
 	}
 }
 
