@@ -110,6 +110,14 @@ _what="a query prints a table"
 ok_or_fail wait_for "alpha  7"
 expect_eq "table header" "-----  -" "$(line_after "name   n")"
 
+# A cell wider than the terminal (120 columns) is cut with an ellipsis.
+type_text "SELECT 'wide' AS k, printf('%.300c', 'x') AS v; "
+keys Enter
+_what="a wide table is fitted to the terminal"
+ok_or_fail wait_for "wide  xxx"
+expect_match "cut with an ellipsis" "^wide  x+…$" "$(grep -F "wide  xxx" "$T/screen")"
+expect_eq "within 120 columns" "" "$(grep -F "wide  xxx" "$T/screen" | sed 's/…/./' | awk 'length > 120')"
+
 # Output longer than the screen (40 lines) goes through \$PAGER; the short
 # table above did not (its lines have no "paged:").
 type_text "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < 100) SELECT x FROM c; "
@@ -176,11 +184,23 @@ keys Enter
 _what="the session goes on after Ctrl-C"
 ok_or_fail wait_for "still here"
 
-# Ctrl-D leaves; lines failed, so the exit status is 1.
+# Ctrl-D with half a statement typed warns and stays; again, it leaves
+# without running it.
+type_text "SELECT 'never run' AS w"
+keys Enter
+_what="a statement continues on the next line"
+ok_or_fail wait_for "...>"
+keys C-d
+_what="Ctrl-D warns before dropping half a statement"
+ok_or_fail wait_for "warning: a statement is not finished (end it with ';'); Ctrl-D again leaves without running it"
+expect_eq "and the session stays" "" "$(grep -F "EXIT=" "$T/screen")"
+# Ctrl-D leaves; lines failed above, yet leaving a session at the terminal
+# is success, as in sqlite3 and psql.
 keys C-d
 _what="Ctrl-D leaves the shell"
 ok_or_fail wait_for "EXIT="
-expect_match "exit status after failed lines" "EXIT=1" "$(cat "$T/screen")"
+expect_match "exit status 0 after failed lines" "EXIT=0" "$(cat "$T/screen")"
+expect_eq "the half statement never ran" "" "$(grep -F "never run" "$T/screen" | grep -v "wb> ")"
 expect_eq "the case is consistent" "ok" "$(wb sql c.case "PRAGMA integrity_check" --format csv | tail -n 1)"
 
 # History that cannot be kept is a warning, once, and the session works.

@@ -121,8 +121,8 @@ Test (usage, options)
 	/* damages' usage names these options in this order, then --help. */
 	GPtrArray *o = wb_shell_usage_options (usage_of ("damages"));
 	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--incident",
-			       "--ar-day-rule", "--include-indicators", "--by", "--aggravated",
-			       "--scenarios", "--statutes", "--format", "--help" };
+			       "--ar-day-rule", "--incident-scope", "--preemption", "--include-indicators",
+			       "--by", "--aggravated", "--scenarios", "--statutes", "--format", "--help" };
 	cr_assert_eq (o->len, G_N_ELEMENTS (want));
 	for (guint i = 0; i < o->len; i++)
 		cr_assert_str_eq (o->pdata[i], want[i]);
@@ -204,14 +204,15 @@ assert_completes (wb_case_t *cs, const char *line, const char *want, int want_st
 Test (complete, without_a_case)
 {
 	/* The commands the README lists, less 'shell' (the session is open
-	 * already), plus 'help'. */
-	assert_completes (NULL, "", "artifacts,case,clusters,damages,explain,finding,help,import,ingest,init,"
+	 * already) and 'init' (it makes another case), plus 'help'. */
+	assert_completes (NULL, "", "artifacts,case,clusters,damages,explain,finding,help,import,ingest,"
 			  "link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
 			  "summary,upgrade,verify,why", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
 	assert_completes (NULL, ".m", ".mode", 0);
 	assert_completes (NULL, ".mode ", "csv,json,line,table", 6);
+	assert_completes (NULL, ".help i", "import,ingest", 6);   /* not 'init' */
 	assert_completes (NULL, ".bail o", "off,on", 6);
 	assert_completes (NULL, "damages --stat", "--statute,--statutes", 8);
 	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--format", 27);
@@ -275,11 +276,16 @@ Test (complete, from_the_case)
 	assert_completes (cs, "messages --trap al", "albert@other.example,alice@trap.example", 16);
 	assert_completes (cs, "show m2", "m2@spam.example", 5);
 	assert_completes (cs, "show ab12", "ab12,ab12cd", 5);   /* SHA-256 prefixes */
+	/* Copy ids, as messages prints them: the rows above are copies 1 and 2. */
+	assert_completes (cs, "why 2", "2", 4);
+	assert_completes (cs, "finding 1", "1", 8);
 	/* --raw is a flag, so the word after it is still the message. */
 	assert_completes (cs, "show --raw m1", "m1@spam.example", 11);
 	/* --trap takes a value: 'al' is the value, then the next word. */
 	assert_completes (cs, "messages --limit 5 --trap al", "albert@other.example,alice@trap.example", 26);
 	assert_completes (cs, "SELECT * FROM v_co", "v_copies", 14);
+	assert_completes (cs, ".schema tr", "traps", 8);
+	assert_completes (cs, ".schema v_cu", "v_custody", 8);
 	/* No parties table yet: nothing, and no error. */
 	assert_completes (cs, "explain Ac", "", 8);
 	/* Statute ids: the embedded templates plus a statutes table. */

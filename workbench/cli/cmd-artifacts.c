@@ -17,7 +17,7 @@ wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv)
 				       "affiliate_id", NULL };
 	const char *format = NULL, *kind = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'k')

@@ -172,7 +172,7 @@ wb_cmd_case (wb_ctx_t *ctx, int argc, char **argv)
 	const char *format = NULL;
 	int c;
 	/* '+': KEY=VALUE operands after 'set' are never options. */
-	while ((c = getopt_long (argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "+", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else

@@ -294,7 +294,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 	const char *by = NULL, *format = NULL;
 	gboolean scenarios = FALSE;
 	int c, rc = WB_EXIT_OK;
-	while ((c = getopt_long (argc, argv, "", lopts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", lopts, NULL)) != -1) {
 		switch (c) {
 		case 's': g_ptr_array_add (ids, optarg); break;
 		case 'p':

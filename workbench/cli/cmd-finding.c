@@ -15,7 +15,7 @@ wb_cmd_finding (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *note = NULL, *trap = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': note = optarg; break;
 		case 't': trap = optarg; break;

@@ -136,7 +136,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	wb_ingest_opts_t o = { 0 };
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		uint64_t v;
 		switch (c) {
 		case 'n':

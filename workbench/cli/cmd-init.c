@@ -23,7 +23,7 @@ wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *name = NULL, *filed = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'f': filed = optarg; break;

@@ -14,7 +14,7 @@ wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *format = NULL, *party = NULL, *min = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'p')

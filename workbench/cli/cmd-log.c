@@ -49,7 +49,7 @@ wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv)
 	const char *format = NULL;
 	gboolean verbose = FALSE;
 	int c;
-	while ((c = getopt_long (argc, argv, "v", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v': verbose = TRUE; break;
 		case 'F': format = optarg; break;

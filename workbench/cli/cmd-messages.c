@@ -46,7 +46,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 	gint64 limit = -1;
 	int c, rc = WB_EXIT_OK;
 #define FILTER(cond) do { g_string_append (where, " AND " cond); g_ptr_array_add (binds, optarg); } while (0)
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!wb_check_value (ctx, "trap", optarg, NULL,

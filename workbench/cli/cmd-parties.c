@@ -13,7 +13,7 @@ wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *format = NULL, *role = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'r')

@@ -55,7 +55,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	wb_damages_t *alt[6] = { NULL };
 	wb_statute_set_t *set = NULL;
 	char *text = NULL, *manifest = NULL;
-	while ((c = getopt_long (argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 's': g_ptr_array_add (statutes, optarg); break;

@@ -15,7 +15,7 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *note = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'n')
 			note = optarg;
 		else

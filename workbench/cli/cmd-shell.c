@@ -14,7 +14,7 @@ wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	gboolean bail = FALSE, write = FALSE;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'b')
 			bail = TRUE;
 		else if (c == 'w')

@@ -124,7 +124,7 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 	const char *format = NULL;
 	gboolean raw = FALSE;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'r')

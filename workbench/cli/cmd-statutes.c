@@ -56,7 +56,7 @@ wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	const char *dir = NULL, *format = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'F': format = optarg; break;

@@ -378,7 +378,7 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 	};
 	GPtrArray *folders = g_ptr_array_new ();
 	int c, rc = WB_EXIT_USAGE;
-	while ((c = getopt_long (argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", longopts, NULL)) != -1) {
 		if (c != 'e')
 			goto done;
 		g_ptr_array_add (folders, optarg);

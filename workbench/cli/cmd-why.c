@@ -607,7 +607,7 @@ wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 	GPtrArray *only = g_ptr_array_new ();
 	const char *trap = NULL, *format = NULL;
 	int c, rc = WB_EXIT_FAIL;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': g_ptr_array_add (only, optarg); break;
 		case 'S': dopts.statutes_dir = optarg; break;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "wb.h"
+#include "shell.h"
 
 const wb_command_t wb_commands[] = {
 	{ "init", wb_cmd_init, WB_CASE_PATH, "Create a new case file",
@@ -158,9 +159,17 @@ wb_fail_case (wb_ctx_t *ctx, wb_status_t st)
 	return st == WB_ERR_USAGE ? WB_EXIT_USAGE : WB_EXIT_FAIL;
 }
 
+/* Set when wb_getopt_long() has said what is wrong with an option: the
+ * command's own "bad option" that follows is then not said again. */
+static gboolean option_error_said;
+
 int
 wb_usage_error (const char *cmd, const char *fmt, ...)
 {
+	if (option_error_said) {
+		option_error_said = FALSE;
+		return WB_EXIT_USAGE;
+	}
 	va_list ap;
 	va_start (ap, fmt);
 	vmsg ("error: ", fmt, ap);
@@ -170,6 +179,175 @@ wb_usage_error (const char *cmd, const char *fmt, ...)
 		fprintf (stderr, "usage: workbench %s%s %s\n", c->name,
 			 c->flags != WB_CASE_NONE ? " CASE" : "", c->usage ? c->usage : "");
 	return WB_EXIT_USAGE;
+}
+
+/* ---- options ---- */
+
+static void
+option_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+option_error (const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	vmsg ("error: ", fmt, ap);
+	va_end (ap);
+	wb_hint ("see 'workbench help %s'", cmd);
+	option_error_said = TRUE;
+}
+
+/* Check every option in ARGV against the command's table before getopt
+ * sees them: getopt_long takes a unique prefix for the whole name, so
+ * '--statute' would be read as '--statutes' without a word.  Only whole
+ * names are taken here.  FALSE, with one error line and a hint, when an
+ * option is unknown, abbreviated, lacks its value or has one it cannot
+ * take. */
+static gboolean
+check_options (int argc, char *const argv[], const char *shortopts, const struct option *longopts)
+{
+	const char *cmd = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp (a, "--") == 0)
+			return TRUE;
+		if (a[0] != '-' || a[1] == 0)
+			continue;
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr (name, '=');
+			size_t n = eq ? (size_t) (eq - name) : strlen (name);
+			const struct option *o = NULL, *near = NULL;
+			for (const struct option *l = longopts; l && l->name; l++) {
+				if (strlen (l->name) == n && strncmp (l->name, name, n) == 0)
+					o = l;
+				else if (!near && strncmp (l->name, name, n) == 0)
+					near = l;
+			}
+			if (!o) {
+				char *given = g_strndup (a, n + 2);
+				if (near)
+					option_error (cmd, "'%s' has no option '%s' (did you mean '--%s'?)", cmd,
+						      given, near->name);
+				else
+					option_error (cmd, "'%s' has no option '%s'", cmd, given);
+				g_free (given);
+				return FALSE;
+			}
+			if (o->has_arg == no_argument && eq) {
+				option_error (cmd, "option '--%s' takes no value", o->name);
+				return FALSE;
+			}
+			if (o->has_arg == required_argument && !eq) {
+				if (i + 1 >= argc) {
+					option_error (cmd, "option '--%s' needs a value", o->name);
+					return FALSE;
+				}
+				i++;
+			}
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const char *s = *p != ':' ? strchr (shortopts, *p) : NULL;
+			if (!s) {
+				option_error (cmd, "'%s' has no option '-%c'", cmd, *p);
+				return FALSE;
+			}
+			if (s[1] == ':') {
+				if (p[1] == 0 && i + 1 >= argc) {
+					option_error (cmd, "option '-%c' needs a value", *p);
+					return FALSE;
+				}
+				if (p[1] == 0)
+					i++;
+				break;
+			}
+		}
+	}
+	return TRUE;
+}
+
+int
+wb_getopt_long (int argc, char *const argv[], const char *shortopts, const struct option *longopts,
+		int *longindex)
+{
+	if (optind == 0) {
+		/* The first call for this command: check the whole line. */
+		opterr = 0;
+		if (!check_options (argc, argv, shortopts, longopts)) {
+			optind = argc;
+			return '?';
+		}
+	}
+	int c = getopt_long (argc, argv, shortopts, longopts, longindex);
+	if (c == '?' || c == ':') {
+		option_error (argv[0], "bad option '%s'", argv[optind - 1]);
+		return '?';
+	}
+	return c;
+}
+
+/* Whether option OPT ("--limit") of a command takes a value, as its usage
+ * line shows it: a value follows in capitals ("[--limit N]") or as
+ * choices ("[--format text|csv]"). */
+static gboolean
+usage_takes_value (const char *usage, const char *opt)
+{
+	size_t n = strlen (opt);
+	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
+		if (g_ascii_isalnum (p[n]) || p[n] == '-')
+			continue;
+		if (p[n] != ' ')
+			return FALSE;
+		const char *v = p + n + 1;
+		if (g_ascii_isupper (*v))
+			return TRUE;
+		const char *e = v;
+		while (*e && *e != ' ' && *e != ']' && *e != '\n')
+			e++;
+		return g_ascii_islower (*v) && memchr (v, '|', e - v) != NULL;
+	}
+	return FALSE;
+}
+
+static gboolean
+command_takes_value (const wb_command_t *cmd, const char *opt)
+{
+	if (usage_takes_value (cmd->usage, opt))
+		return TRUE;
+	/* report takes every option of damages. */
+	if (cmd->usage && strstr (cmd->usage, "[damages options]"))
+		return usage_takes_value (wb_command_find ("damages")->usage, opt);
+	return FALSE;
+}
+
+int
+wb_command_case_index (const wb_command_t *cmd, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp (a, "--") == 0)
+			return i + 1 < argc ? i + 1 : -1;
+		if (a[0] != '-' || a[1] == 0)
+			return i;
+		if (a[1] == '-' && !strchr (a, '=') && command_takes_value (cmd, a))
+			i++;
+	}
+	return -1;
+}
+
+const char *
+wb_command_closest (const char *name)
+{
+	static const char **names;
+	if (!names) {
+		GPtrArray *a = g_ptr_array_new ();
+		for (const wb_command_t *c = wb_commands; c->name; c++)
+			g_ptr_array_add (a, (char *) c->name);
+		g_ptr_array_add (a, (char *) "help");
+		g_ptr_array_add (a, NULL);
+		names = (const char **) g_ptr_array_free (a, FALSE);
+	}
+	return wb_shell_closest (name, names);
 }
 
 gboolean
@@ -250,7 +428,7 @@ wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_m
 	};
 	const char *format = NULL;
 	int c;
-	while ((c = getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else
@@ -412,6 +590,7 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 		wb_case_set_command (ctx->cs, cmd->name);
 	optind = 0;      /* getopt_long starts afresh for every command */
 	opterr = 1;
+	option_error_said = FALSE;
 	wb_interrupted = 0;
 	int rc = cmd->fn (ctx, argc, argv);
 	if (writes && ctx->cs && ctx->interactive)

@@ -11,7 +11,8 @@
 extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
 
 const char *const wb_shell_dot_names[] = {
-	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".timer", NULL
+	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".schema", ".tables",
+	".timer", NULL
 };
 
 static void
@@ -233,6 +234,11 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	}
 	if ((strcmp (name, "show") == 0 || strcmp (name, "finding") == 0 || strcmp (name, "why") == 0)
 	    && npos == 0) {
+		/* The copy id that messages prints, once a digit is typed. */
+		if (*word && strspn (word, "0123456789") == strlen (word))
+			add_query (out, cs, "messages",
+				   "SELECT id FROM messages WHERE CAST(id AS TEXT) LIKE ?1 ORDER BY id LIMIT 500",
+				   word);
 		add_query (out, cs, "messages",
 			   "SELECT DISTINCT message_id FROM messages WHERE message_id LIKE ?1"
 			   " ORDER BY message_id LIMIT 500", word);
@@ -279,11 +285,16 @@ complete_dot (GPtrArray *out, wb_case_t *cs, char **argv, int n, const char *wor
 		add_if (out, word, "off");
 	} else if (strcmp (dot, ".help") == 0) {
 		for (const wb_command_t *c = wb_commands; c->name; c++)
-			add_if (out, word, c->name);
+			if (wb_shell_runs (c))
+				add_if (out, word, c->name);
 		for (int i = 0; wb_shell_dot_names[i]; i++)
 			add_if (out, word, wb_shell_dot_names[i]);
 	} else if (strcmp (dot, ".read") == 0 || strcmp (dot, ".output") == 0) {
 		add_files (out, word);
+	} else if (strcmp (dot, ".schema") == 0) {
+		add_query (out, cs, NULL,
+			   "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name LIKE ?1 "
+			   "AND name NOT LIKE 'sqlite%' ORDER BY name", word);
 	}
 }
 
@@ -323,7 +334,7 @@ wb_shell_complete (wb_case_t *cs, const char *line, int *word_start)
 				add_if (out, word, wb_shell_dot_names[i]);
 		} else {
 			for (const wb_command_t *c = wb_commands; c->name; c++)
-				if (strcmp (c->name, "shell") != 0)
+				if (wb_shell_runs (c))
 					add_if (out, word, c->name);
 			add_if (out, word, "help");
 		}

@@ -169,6 +169,13 @@ wb_shell_line_kind (const char *line)
 	return WB_LINE_COMMAND;
 }
 
+gboolean
+wb_shell_runs (const wb_command_t *cmd)
+{
+	return cmd && (cmd->flags == WB_CASE_READ || cmd->flags == WB_CASE_WRITE) &&
+	       strcmp (cmd->name, "shell") != 0;
+}
+
 int
 wb_shell_distance (const char *a, const char *b)
 {

@@ -26,7 +26,6 @@ struct shell {
 	wb_ctx_t *ctx;
 	gboolean tty;            /* a person at a terminal */
 	gboolean bail, timer, quit;
-	int failures;
 	int depth;               /* .read nesting */
 	FILE *out_file;          /* .output FILE, or NULL for stdout */
 	EditLine *el;
@@ -263,6 +262,44 @@ pragma_sets (const char *p)
 	return TRUE;
 }
 
+/* The first place NAME stands in SQL as a whole word, case aside, or -1. */
+static int
+word_offset (const char *sql, const char *name)
+{
+	size_t n = strlen (name);
+	if (n == 0)
+		return -1;
+	for (const char *q = sql; *q; q++) {
+		if (g_ascii_strncasecmp (q, name, n) != 0)
+			continue;
+		gboolean start = q == sql || !(g_ascii_isalnum (q[-1]) || q[-1] == '_');
+		gboolean end = !(g_ascii_isalnum (q[n]) || q[n] == '_');
+		if (start && end)
+			return (int) (q - sql);
+	}
+	return -1;
+}
+
+/* Where in SQL the name an error message ends with stands ("no such table:
+ * nosuch"): SQLite gives no offset for some errors.  -1 if it is not there. */
+static int
+named_offset (const char *sql, const char *msg)
+{
+	const char *colon = strrchr (msg, ':');
+	if (!colon)
+		return -1;
+	const char *name = colon + 1;
+	while (*name == ' ')
+		name++;
+	if (strpbrk (name, " \"'"))
+		return -1;
+	int off = word_offset (sql, name);
+	const char *dot = strrchr (name, '.');     /* main.nosuch: the table alone */
+	if (off < 0 && dot)
+		off = word_offset (sql, dot + 1);
+	return off;
+}
+
 static int
 run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 {
@@ -277,6 +314,8 @@ run_sql (shell_t *sh, const char *sql, const char *where, int lineno)
 		if (sqlite3_prepare_v2 (db, p, -1, &st, &tail) != SQLITE_OK) {
 			int off = sqlite3_error_offset (db);
 			char *msg = g_strdup (sqlite3_errmsg (db));
+			if (off < 0)
+				off = named_offset (p, msg);
 			point_at (sh, where, lineno, sql, off >= 0 ? (int) (p - sql) + off : -1, TRUE);
 			wb_error ("%s", msg);
 			g_free (msg);
@@ -340,7 +379,7 @@ command_names (void)
 	if (!names) {
 		GPtrArray *a = g_ptr_array_new ();
 		for (const wb_command_t *c = wb_commands; c->name; c++)
-			if (strcmp (c->name, "shell") != 0)
+			if (wb_shell_runs (c))
 				g_ptr_array_add (a, (char *) c->name);
 		g_ptr_array_add (a, (char *) "help");
 		g_ptr_array_add (a, NULL);
@@ -371,10 +410,14 @@ run_command (shell_t *sh, wb_shell_words_t *w, const char *text, const char *whe
 		wb_command_usage (cmd, ctx->out);
 		return wb_finish_output (ctx, 0);
 	}
-	if (!cmd || strcmp (name, "shell") == 0) {
+	if (!wb_shell_runs (cmd)) {
 		point_at (sh, where, lineno, text, w->start[0], TRUE);
-		if (cmd) {
+		if (cmd && strcmp (name, "shell") == 0) {
 			wb_error ("already in the shell");
+			return 1;
+		}
+		if (cmd) {
+			wb_error ("'%s' makes a new case: run 'workbench %s' outside the shell", name, name);
 			return 1;
 		}
 		wb_error ("unknown command '%s'", name);
@@ -541,6 +584,69 @@ dot_read (shell_t *sh, wb_shell_words_t *w)
 	return failed ? -1 : 0;   /* -1: failed, already reported */
 }
 
+/* Names of the tables and views, in columns, as sqlite3's .tables. */
+static int
+dot_tables (shell_t *sh, wb_shell_words_t *w)
+{
+	if (w->argc > 2)
+		return dot_fail (sh, 2, "too many arguments");
+	sqlite3 *db = wb_case_db (sh->ctx->cs);
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND "
+				"name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name LIKE ?1 ORDER BY name",
+			    -1, &st, NULL);
+	sqlite3_bind_text (st, 1, w->argc == 2 ? w->argv[1] : "%", -1, SQLITE_TRANSIENT);
+	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+	while (sqlite3_step (st) == SQLITE_ROW)
+		g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (st, 0)));
+	sqlite3_finalize (st);
+	int colw = 0;
+	for (guint i = 0; i < names->len; i++)
+		colw = MAX (colw, (int) strlen (names->pdata[i]));
+	colw += 2;
+	int cols = MAX (1, 80 / MAX (colw, 1));
+	int rows = (names->len + cols - 1) / cols;
+	for (int r = 0; r < rows; r++) {
+		GString *l = g_string_new (NULL);
+		for (int k = 0; k < cols; k++) {
+			guint i = k * rows + r;
+			if (i < names->len)
+				g_string_append_printf (l, "%-*s", colw, (char *) names->pdata[i]);
+		}
+		g_strchomp (l->str);
+		fprintf (sh->ctx->out, "%s\n", l->str);
+		g_string_free (l, TRUE);
+	}
+	g_ptr_array_unref (names);
+	return 0;
+}
+
+/* The CREATE statements, as sqlite3's .schema: with TABLE, those of that
+ * table or view and of its indexes and triggers. */
+static int
+dot_schema (shell_t *sh, wb_shell_words_t *w)
+{
+	if (w->argc > 2)
+		return dot_fail (sh, 2, "too many arguments");
+	sqlite3 *db = wb_case_db (sh->ctx->cs);
+	sqlite3_stmt *st = NULL;
+	sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND "
+				"name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND (?1 IS NULL OR tbl_name = ?1 "
+				"COLLATE NOCASE) ORDER BY tbl_name, type = 'index', type = 'trigger', name",
+			    -1, &st, NULL);
+	if (w->argc == 2)
+		sqlite3_bind_text (st, 1, w->argv[1], -1, SQLITE_TRANSIENT);
+	int n = 0;
+	while (sqlite3_step (st) == SQLITE_ROW) {
+		fprintf (sh->ctx->out, "%s;\n", (const char *) sqlite3_column_text (st, 0));
+		n++;
+	}
+	sqlite3_finalize (st);
+	if (n == 0 && w->argc == 2)
+		return dot_fail (sh, 1, "no table or view '%s' (.tables lists them)", w->argv[1]);
+	return 0;
+}
+
 static int dot_help (shell_t *sh, wb_shell_words_t *w);
 
 static const struct {
@@ -556,6 +662,8 @@ static const struct {
 	{ ".output", dot_output, "[FILE]", "Send results to FILE; alone, back to the screen" },
 	{ ".quit", dot_quit, "", "Leave (Ctrl-D does too)" },
 	{ ".read", dot_read, "FILE", "Run the lines of FILE" },
+	{ ".schema", dot_schema, "[TABLE]", "The CREATE statements, or those of TABLE" },
+	{ ".tables", dot_tables, "[PATTERN]", "The tables and views (PATTERN as for LIKE)" },
 	{ ".timer", dot_timer, "on|off", "Show how long each command took" },
 };
 
@@ -575,7 +683,7 @@ print_help (shell_t *sh, FILE *out)
 {
 	fprintf (out, "Commands (as on the command line, without the case):\n");
 	for (const wb_command_t *c = wb_commands; c->name; c++)
-		if (strcmp (c->name, "shell") != 0)
+		if (wb_shell_runs (c))
 			fprintf (out, "  %-10s %s\n", c->name, c->summary);
 	fprintf (out, "\nShell commands:\n");
 	for (gsize i = 0; i < G_N_ELEMENTS (dots); i++) {
@@ -967,6 +1075,7 @@ run_terminal (shell_t *sh)
 
 	banner (sh);
 	int lineno = 0;
+	gboolean eof_warned = FALSE;
 	while (!sh->quit) {
 		sh->prompt = sh->pending->len ? PROMPT_MORE : PROMPT;
 		sh->cancelled = FALSE;
@@ -981,8 +1090,17 @@ run_terminal (shell_t *sh)
 				continue;
 			}
 			fputc ('\n', stdout);
+			if (sh->pending->len && !eof_warned) {
+				/* Half a statement typed: say so before it is lost. */
+				fflush (stdout);
+				wb_warning ("a statement is not finished (end it with ';'); Ctrl-D again "
+					    "leaves without running it");
+				eof_warned = TRUE;
+				continue;
+			}
 			break;
 		}
+		eof_warned = FALSE;
 		lineno++;
 		if (sh->cancelled) {
 			g_string_truncate (sh->pending, 0);
@@ -994,8 +1112,7 @@ run_terminal (shell_t *sh)
 			history_add (sh, line);
 		wb_interrupted = 0;
 		presses = 0;
-		if (feed_line (sh, line, NULL, lineno))
-			sh->failures++;
+		feed_line (sh, line, NULL, lineno);
 		wb_interrupted = 0;
 		presses = 0;
 		g_free (line);
@@ -1004,7 +1121,10 @@ run_terminal (shell_t *sh)
 	history_end (sh->hist);
 	g_free (sh->hist_path);
 	sigaction (SIGINT, &old, NULL);
-	return sh->failures ? WB_EXIT_FAIL : WB_EXIT_OK;
+	/* As sqlite3 and psql: leaving a session at the terminal is success,
+	 * whatever failed in it (each error was said as it came); a script's
+	 * status says whether a line failed. */
+	return WB_EXIT_OK;
 }
 
 int

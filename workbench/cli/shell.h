@@ -49,6 +49,10 @@ wb_line_kind_t wb_shell_line_kind (const char *line);
  * SELECT, WITH, EXPLAIN, PRAGMA, VALUES. */
 gboolean wb_shell_sql_query_word (const char *word);
 
+/* Whether CMD runs inside the shell: every command on the open case, but
+ * not 'shell' (the session is open) nor 'init' (it makes another case). */
+gboolean wb_shell_runs (const wb_command_t *cmd);
+
 /* Levenshtein distance between A and B (bytes). */
 int wb_shell_distance (const char *a, const char *b);
 /* The name among NAMES (NULL-terminated) closest to WORD: a name WORD is a

@@ -100,6 +100,24 @@ gboolean wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback,
  * code to return (2 for a bad option or an unknown format). */
 int wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_mode_t *mode);
 
+/* getopt_long() for commands: the same, except that on its first call for
+ * a command (optind 0) it checks every option in ARGV against LONGOPTS and
+ * SHORTOPTS by whole name, so an abbreviation never silently means another
+ * option, and says what is wrong in one error line and a hint ("see
+ * 'workbench help NAME'").  Returns '?' then, and the command's following
+ * wb_usage_error() says nothing more. */
+struct option;
+int wb_getopt_long (int argc, char *const argv[], const char *shortopts, const struct option *longopts,
+		    int *longindex);
+
+/* Where CASE is in ARGV (ARGV[0] the command, options before and after it
+ * in any order, GNU style): the index of the first operand, skipping the
+ * value of each option that takes one by CMD's usage line, or -1. */
+int wb_command_case_index (const wb_command_t *cmd, int argc, char **argv);
+
+/* The command name (or "help") closest to NAME, for "did you mean", or NULL. */
+const char *wb_command_closest (const char *name);
+
 /* Flush CTX->out and report a write error (disk full, closed pipe); returns
  * RC, or 1 if writing failed. */
 int wb_finish_output (wb_ctx_t *ctx, int rc);

@@ -28,8 +28,10 @@ static void
 usage (FILE *out)
 {
 	fprintf (out, "usage: workbench COMMAND CASE [ARGS]\n"
+		      "       workbench CASE COMMAND [ARGS]\n"
 		      "       workbench CASE              (interactive shell)\n"
 		      "       workbench help [COMMAND]\n\n"
+		      "Options go before or after CASE, by their whole names.\n\n"
 		      "Commands:\n");
 	for (const wb_command_t *c = wb_commands; c->name; c++)
 		fprintf (out, "  %-10s %s\n", c->name, c->summary);
@@ -46,6 +48,9 @@ cmd_help (wb_ctx_t *ctx, int argc, char **argv)
 	const wb_command_t *c = wb_command_find (argv[1]);
 	if (!c) {
 		wb_error ("unknown command '%s'", argv[1]);
+		const char *near = wb_command_closest (argv[1]);
+		if (near)
+			wb_hint ("did you mean '%s'?", near);
 		return WB_EXIT_USAGE;
 	}
 	wb_command_usage (c, ctx->out);
@@ -88,28 +93,59 @@ main (int argc, char **argv)
 		return wb_finish_output (&ctx, cmd_help (&ctx, argc - 1, argv + 1));
 
 	const wb_command_t *cmd = wb_command_find (argv[1]);
-	int first_arg = 3;          /* argv index after COMMAND CASE */
-	if (!cmd) {
-		/* 'workbench CASE' opens the shell on an existing case. */
-		if (argc == 2 && g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)) {
-			cmd = wb_command_find ("shell");
-			ctx.case_path = argv[1];
-			first_arg = 2;
-		} else {
-			wb_error ("unknown command '%s'", argv[1]);
-			wb_hint ("run 'workbench help' for the list of commands");
+	/* The command's arguments, CASE taken out: cargv[0] is its name. */
+	char **cargv = g_new0 (char *, argc + 1);
+	int cargc = 1;
+	if (!cmd && g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)) {
+		/* 'workbench CASE' opens the shell on an existing case;
+		 * 'workbench CASE COMMAND ...' runs COMMAND on it. */
+		const char *name = argc == 2 ? "shell" : argv[2];
+		if (strcmp (name, "help") == 0) {
+			g_free (cargv);
+			return wb_finish_output (&ctx, cmd_help (&ctx, argc - 2, argv + 2));
+		}
+		cmd = wb_command_find (name);
+		if (!cmd || cmd->flags == WB_CASE_NONE) {
+			wb_error ("unknown command '%s'", name);
+			const char *near = wb_command_closest (name);
+			if (near)
+				wb_hint ("did you mean '%s'?", near);
+			else
+				wb_hint ("run 'workbench help' for the list of commands");
+			g_free (cargv);
 			return WB_EXIT_USAGE;
 		}
+		ctx.case_path = argv[1];
+		for (int i = 3; i < argc; i++)
+			cargv[cargc++] = argv[i];
+	} else if (!cmd) {
+		wb_error ("unknown command '%s'", argv[1]);
+		const char *near = wb_command_closest (argv[1]);
+		if (near)
+			wb_hint ("did you mean '%s'?", near);
+		else
+			wb_hint ("run 'workbench help' for the list of commands");
+		g_free (cargv);
+		return WB_EXIT_USAGE;
+	} else {
+		/* Options may come before CASE and after it, as GNU programs
+		 * take them: CASE is the first operand. */
+		int k = cmd->flags != WB_CASE_NONE ? wb_command_case_index (cmd, argc - 1, argv + 1) : -1;
+		if (k > 0)
+			ctx.case_path = argv[k + 1];
+		for (int i = 2; i < argc; i++)
+			if (k <= 0 || i != k + 1)
+				cargv[cargc++] = argv[i];
 	}
-	if (wb_wants_help (argc - 1, argv + 1)) {
+	cargv[0] = (char *) cmd->name;
+	if (wb_wants_help (cargc, cargv)) {
 		wb_command_usage (cmd, stdout);
+		g_free (cargv);
 		return wb_finish_output (&ctx, 0);
 	}
 	if (cmd->flags != WB_CASE_NONE && !ctx.case_path) {
-		if (argc < 3 || argv[2][0] == '-') {
-			return wb_usage_error (cmd->name, "'%s' needs a case file", cmd->name);
-		}
-		ctx.case_path = argv[2];
+		g_free (cargv);
+		return wb_usage_error (cmd->name, "'%s' needs a case file", cmd->name);
 	}
 
 	GString *line = g_string_new ("workbench");
@@ -122,8 +158,7 @@ main (int argc, char **argv)
 
 	if (cmd->flags == WB_CASE_READ || cmd->flags == WB_CASE_WRITE) {
 		char *err = NULL;
-		wb_open_mode_t mode = wb_command_writes (cmd, argc - first_arg + 1, argv + first_arg - 1)
-					      ? WB_OPEN_WRITE : WB_OPEN_READ;
+		wb_open_mode_t mode = wb_command_writes (cmd, cargc, cargv) ? WB_OPEN_WRITE : WB_OPEN_READ;
 		/* The shell runs writing commands too: open it for writing when
 		 * the file allows, read-only otherwise. */
 		if (cmd->fn == wb_cmd_shell && access (ctx.case_path, W_OK) == 0)
@@ -145,16 +180,11 @@ main (int argc, char **argv)
 					 " the old one)", ctx.case_path);
 			g_free (err);
 			g_free (ctx.command_line);
+			g_free (cargv);
 			return WB_EXIT_FAIL;
 		}
 	}
 
-	/* The command sees ARGV[0] = its name and then the arguments after CASE. */
-	int cargc = argc - first_arg + 1;
-	char **cargv = g_new0 (char *, cargc + 1);
-	cargv[0] = (char *) cmd->name;
-	for (int i = first_arg; i < argc; i++)
-		cargv[i - first_arg + 1] = argv[i];
 	rc = wb_command_run (&ctx, cmd, cargc, cargv);
 	g_free (cargv);
 	wb_case_free (ctx.cs);
