@@ -46,30 +46,6 @@ forget_stmts (wb_case_t *cs)
 	g_hash_table_remove_all (cs->stmts);
 }
 
-/* Migrations from version N to N+1, index N-1.  A migration is appended
- * here, schema.sql is updated to the new whole schema, and
- * WB_SCHEMA_VERSION is raised.
- *
- * 1 -> 2: copy identity (messages.ident, see wb_copy_ident) and the bytes
- * of each location (locations.raw_id).  An upgrade never merges: copies
- * that the identity rule would make one (the same delivery from an mbox
- * that quoted its "From " lines and from a Maildir) stay apart, their
- * ident set to their own SHA-256, and 'verify' lists them.  case_info
- * 'v1_last_run' is the last custody run made under version 1: 'verify'
- * checks the copies of those runs for what version 1 read differently. */
-static const char *const migrations[] = {
-	"ALTER TABLE messages ADD COLUMN ident TEXT;"
-	"UPDATE messages SET ident = (SELECT wb_copy_ident(r.bytes, r.sha256) FROM raw r"
-	"  WHERE r.id = messages.raw_id);"
-	"UPDATE messages SET ident = sha256 WHERE EXISTS (SELECT 1 FROM messages o"
-	"  WHERE o.ident = messages.ident AND o.trap_id = messages.trap_id AND o.id < messages.id);"
-	"CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
-	"ALTER TABLE locations ADD COLUMN raw_id INTEGER REFERENCES raw(id);"
-	"UPDATE locations SET raw_id = (SELECT raw_id FROM messages m WHERE m.id = locations.message);"
-	"INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
-	"  FROM custody",
-};
-
 wb_status_t
 wb_case_fail (wb_case_t *cs, wb_status_t status, const char *fmt, ...)
 {
@@ -304,6 +280,70 @@ open_db (wb_case_t *cs, int flags)
 	return WB_OK;
 }
 
+/* TRUE if TABLE has COLUMN. */
+static gboolean
+has_column (wb_case_t *cs, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	gboolean yes = FALSE;
+	if (sqlite3_prepare_v2 (cs->db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", -1, &st,
+				NULL) == SQLITE_OK) {
+		sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 2, column, -1, SQLITE_STATIC);
+		yes = sqlite3_step (st) == SQLITE_ROW;
+	}
+	sqlite3_finalize (st);
+	return yes;
+}
+
+/* party_attributes.peer: version 1 cases made from a schema.sql that had
+ * it have it, older ones lack it (or got it from 'link', which added it
+ * with this same statement).  Values a 'link' without it took from
+ * messages name no peer: case_info 'relink' asks for 'link' again. */
+static wb_status_t
+add_peer (wb_case_t *cs)
+{
+	if (has_column (cs, "party_attributes", "peer"))
+		return WB_OK;
+	return exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER;"
+		     "INSERT INTO case_info(key, value) SELECT 'relink', 'peer'"
+		     "  WHERE EXISTS (SELECT 1 FROM party_attributes WHERE message IS NOT NULL)",
+		     "cannot upgrade case");
+}
+
+/* Migrations from version N to N+1: the steps whose version is N, in
+ * order, each SQL or a function (for what SQL cannot decide, such as
+ * whether a column is there already).  A migration is appended here,
+ * schema.sql is updated to the new whole schema, and WB_SCHEMA_VERSION is
+ * raised.  tests/cli/t-upgrade.sh checks that an upgraded case has the
+ * schema of a new one.
+ *
+ * 1 -> 2: copy identity (messages.ident, see wb_copy_ident) and the bytes
+ * of each location (locations.raw_id).  An upgrade never merges: copies
+ * that the identity rule would make one (the same delivery from an mbox
+ * that quoted its "From " lines and from a Maildir) stay apart, their
+ * ident set to their own SHA-256, and 'verify' lists them.  case_info
+ * 'v1_last_run' is the last custody run made under version 1: 'verify'
+ * checks the copies of those runs for what version 1 read differently.
+ * party_attributes.peer, which some version 1 cases lack (add_peer). */
+static const struct migration {
+	int from;                               /* the version it upgrades */
+	const char *sql;                        /* or NULL */
+	wb_status_t (*fn) (wb_case_t *cs);      /* or NULL */
+} migrations[] = {
+	{ 1, "ALTER TABLE messages ADD COLUMN ident TEXT;"
+	     "UPDATE messages SET ident = (SELECT wb_copy_ident(r.bytes, r.sha256) FROM raw r"
+	     "  WHERE r.id = messages.raw_id);"
+	     "UPDATE messages SET ident = sha256 WHERE EXISTS (SELECT 1 FROM messages o"
+	     "  WHERE o.ident = messages.ident AND o.trap_id = messages.trap_id AND o.id < messages.id);"
+	     "CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
+	     "ALTER TABLE locations ADD COLUMN raw_id INTEGER REFERENCES raw(id);"
+	     "UPDATE locations SET raw_id = (SELECT raw_id FROM messages m WHERE m.id = locations.message);"
+	     "INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
+	     "  FROM custody", NULL },
+	{ 1, NULL, add_peer },
+};
+
 static int
 user_version (wb_case_t *cs)
 {
@@ -454,9 +494,16 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 			goto done;
 		int v0 = v;
 		for (; v < WB_SCHEMA_VERSION; v++) {
-			char *sql = g_strdup_printf ("%s; PRAGMA user_version=%d", migrations[v - 1], v + 1);
-			st = exec (cs, sql, "cannot upgrade case");
-			g_free (sql);
+			for (size_t i = 0; i < G_N_ELEMENTS (migrations) && !st; i++) {
+				const struct migration *m = &migrations[i];
+				if (m->from == v)
+					st = m->sql ? exec (cs, m->sql, "cannot upgrade case") : m->fn (cs);
+			}
+			if (!st) {
+				char *sql = g_strdup_printf ("PRAGMA user_version=%d", v + 1);
+				st = exec (cs, sql, "cannot upgrade case");
+				g_free (sql);
+			}
 			if (st) {
 				wb_case_rollback (cs);
 				goto done;

@@ -1384,20 +1384,6 @@ done:
 	return st;
 }
 
-/* TRUE if party_attributes has the peer column (cases made before it was
- * added lack it; 'link' adds it). */
-static gboolean
-has_peer_column (wb_case_t *cs)
-{
-	sqlite3_stmt *st = NULL;
-	gboolean yes = FALSE;
-	if (sqlite3_prepare_v2 (wb_case_db (cs), "SELECT name FROM pragma_table_info('party_attributes')"
-				" WHERE name = 'peer'", -1, &st, NULL) == SQLITE_OK)
-		yes = sqlite3_step (st) == SQLITE_ROW;
-	sqlite3_finalize (st);
-	return yes;
-}
-
 /* The largest of SQL's single value and case_info KEY, as a number. */
 static int64_t
 id_mark (wb_case_t *cs, const char *sql, const char *key)
@@ -1489,10 +1475,6 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		r->note = g_strdup (col (sr, 3));
 		g_ptr_array_add (reviews, r);
 	}
-	/* Values shared through messages name their peer (schema.sql). */
-	if (!has_peer_column (cs) &&
-	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
-		goto done;
 	if ((st = load_old_ids (&L)))
 		goto done;
 	/* The index on message_parties is built once after the bulk insert. */
@@ -1502,7 +1484,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		" DELETE FROM links; DELETE FROM message_parties;"
 		" DELETE FROM party_attributes WHERE message IS NOT NULL"
 		"  OR party IN (SELECT id FROM parties WHERE derived = 1);"
-		" DELETE FROM parties WHERE derived = 1;")))
+		" DELETE FROM parties WHERE derived = 1;"
+		" DELETE FROM case_info WHERE key = 'relink';")))
 		goto done;
 
 	/* The roster's values: what messages are matched against. */
@@ -1706,7 +1689,9 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no such party");
 		goto done;
 	}
-	if (!has_peer_column (cs)) {
+	char *relink = wb_case_info (cs, "relink");
+	g_free (relink);
+	if (relink) {
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND,
 				   "the links of this case were built by an older version; run 'link' again");
 		goto done;
