@@ -1241,23 +1241,6 @@ wb_analysis_has_artifact (const wb_analysis_t *a, const char *kind, const char *
 
 /* --- the store part --- */
 
-static int
-bind_text (sqlite3_stmt *st, int i, const char *s)
-{
-	/* Every string bound outlives the step that follows (step() clears
-	 * the bindings): no copy. */
-	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
-}
-
-static gboolean
-step (sqlite3_stmt *st)
-{
-	int rc = sqlite3_step (st);
-	sqlite3_reset (st);
-	sqlite3_clear_bindings (st);
-	return rc == SQLITE_DONE;
-}
-
 /* The four text columns of an artifact or a fact row, after the message. */
 static void
 artifact_cols (gconstpointer row, const char *v[4])
@@ -1288,12 +1271,10 @@ insert_rows (wb_case_t *cs, const char *const sql[2], int64_t id, GPtrArray *row
 			cols (g_ptr_array_index (rows, i), v);
 			sqlite3_bind_int64 (st, 5 * r + 1, id);
 			for (int c = 0; c < 4; c++)
-				bind_text (st, 5 * r + 2 + c, v[c]);
+				wb_case_bind_text (st, 5 * r + 2 + c, v[c]);
 		}
-		if (!step (st)) {
-			wb_case_fail_db (cs, "cannot store analysis");
+		if (wb_case_step (cs, st, "cannot store analysis"))
 			return FALSE;
-		}
 	}
 	return TRUE;
 }
@@ -1306,14 +1287,15 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
+	wb_status_t rs;
 	/* A copy just inserted has no rows to replace: the four deletes were a
 	 * tenth of the writer's cost per copy (wb_analysis_insert). */
 	for (int i = 0; i < 4 && replace; i++) {
 		if (!(st = wb_case_stmt (cs, dels[i])))
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, id);
-		if (!step (st))
-			return wb_case_fail_db (cs, "cannot replace analysis");
+		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
+			return rs;
 	}
 	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
 		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
@@ -1333,19 +1315,19 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
 				fixed[k] = g_utf8_make_valid (v[k], -1);
 			const char *s = fixed[k] ? fixed[k] : v[k];
-			bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
+			wb_case_bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
 			sqlite3_bind_int64 (st, 12, h->time_epoch);
-		bind_text (st, 13, h->time_status);
+		wb_case_bind_text (st, 13, h->time_status);
 		sqlite3_bind_int (st, 14, h->trusted);
 		sqlite3_bind_int (st, 15, h->origin);
-		bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
-		gboolean ok = step (st);
+		wb_case_bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
+		rs = wb_case_step (cs, st, "cannot store hops");
 		for (int k = 0; k < 9; k++)
 			g_free (fixed[k]);
-		if (!ok)
-			return wb_case_fail_db (cs, "cannot store hops");
+		if (rs)
+			return rs;
 	}
 	/* Artifacts and facts (about 20 and 15 a copy) go in eight rows per
 	 * statement: a statement's start and end cost about as much as a row.
@@ -1375,13 +1357,13 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		attachment_t *x = g_ptr_array_index (a->attachments, i);
 		sqlite3_bind_int64 (st, 1, id);
 		sqlite3_bind_int (st, 2, i);
-		bind_text (st, 3, x->filename);
-		bind_text (st, 4, x->declared);
-		bind_text (st, 5, x->sniffed);
+		wb_case_bind_text (st, 3, x->filename);
+		wb_case_bind_text (st, 4, x->declared);
+		wb_case_bind_text (st, 5, x->sniffed);
 		sqlite3_bind_int64 (st, 6, x->size);
-		bind_text (st, 7, x->sha256);
-		if (!step (st))
-			return wb_case_fail_db (cs, "cannot store attachments");
+		wb_case_bind_text (st, 7, x->sha256);
+		if ((rs = wb_case_step (cs, st, "cannot store attachments")))
+			return rs;
 	}
 	/* A row just inserted got these in its INSERT (ingest's writer). */
 	if (!replace)
@@ -1391,13 +1373,11 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);
-	bind_text (st, 2, a->body_text);
-	bind_text (st, 3, wb_analysis_category (a));
+	wb_case_bind_text (st, 2, a->body_text);
+	wb_case_bind_text (st, 3, wb_analysis_category (a));
 	if (a->has_fp)
 		sqlite3_bind_int64 (st, 4, (int64_t) a->fp);
-	if (!step (st))
-		return wb_case_fail_db (cs, "cannot store analysis");
-	return WB_OK;
+	return wb_case_step (cs, st, "cannot store analysis");
 }
 
 wb_status_t

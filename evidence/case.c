@@ -134,8 +134,8 @@ wb_case_set_command (wb_case_t *cs, const char *command)
 	cs->command = g_strdup (command);
 }
 
-static wb_status_t
-exec (wb_case_t *cs, const char *sql, const char *what)
+wb_status_t
+wb_case_exec (wb_case_t *cs, const char *sql, const char *what)
 {
 	char *err = NULL;
 	if (sqlite3_exec (cs->db, sql, NULL, NULL, &err) != SQLITE_OK) {
@@ -144,6 +144,24 @@ exec (wb_case_t *cs, const char *sql, const char *what)
 		return st;
 	}
 	return WB_OK;
+}
+
+wb_status_t
+wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step (st);
+	wb_status_t s = WB_OK;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		s = wb_case_fail_db (cs, what);
+	sqlite3_reset (st);
+	sqlite3_clear_bindings (st);
+	return s;
+}
+
+int
+wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
 sqlite3_stmt *
@@ -179,13 +197,13 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 wb_status_t
 wb_case_begin (wb_case_t *cs)
 {
-	return exec (cs, "BEGIN IMMEDIATE", "cannot start a transaction");
+	return wb_case_exec (cs, "BEGIN IMMEDIATE", "cannot start a transaction");
 }
 
 wb_status_t
 wb_case_commit (wb_case_t *cs)
 {
-	return exec (cs, "COMMIT", "cannot commit");
+	return wb_case_exec (cs, "COMMIT", "cannot commit");
 }
 
 void
@@ -272,7 +290,7 @@ open_db (wb_case_t *cs, int flags)
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
-		wb_status_t st = exec (cs, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+		wb_status_t st = wb_case_exec (cs, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON;", "cannot set up case file");
 		if (st)
 			return st;
@@ -305,7 +323,7 @@ add_peer (wb_case_t *cs)
 {
 	if (has_column (cs, "party_attributes", "peer"))
 		return WB_OK;
-	return exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER;"
+	return wb_case_exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER;"
 		     "INSERT INTO case_info(key, value) SELECT 'relink', 'peer'"
 		     "  WHERE EXISTS (SELECT 1 FROM party_attributes WHERE message IS NOT NULL)",
 		     "cannot upgrade case");
@@ -398,19 +416,19 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	/* 16 KiB pages: a stored message (about 5 KiB of raw bytes) fits in
 	 * one page instead of a chain of overflow pages; ingest does about a
 	 * fifth less work and half the system time (tests/bench). */
-	if ((st = exec (cs, "PRAGMA page_size=16384", "cannot create case")) ||
-	    (st = exec (cs, "BEGIN", "cannot create case")) ||
-	    (st = exec (cs, wb_schema_sql, "cannot create schema")))
+	if ((st = wb_case_exec (cs, "PRAGMA page_size=16384", "cannot create case")) ||
+	    (st = wb_case_exec (cs, "BEGIN", "cannot create case")) ||
+	    (st = wb_case_exec (cs, wb_schema_sql, "cannot create schema")))
 		goto done;
 	now = wb_now_iso ();
 	sql = g_strdup_printf ("PRAGMA user_version=%d", WB_SCHEMA_VERSION);
-	if ((st = exec (cs, sql, "cannot set schema version")) ||
+	if ((st = wb_case_exec (cs, sql, "cannot set schema version")) ||
 	    (st = wb_case_set_info (cs, "created_at", now)) ||
 	    (st = wb_case_set_info (cs, "created_by", cs->operator_name)) ||
 	    (st = wb_case_set_info (cs, "tool_version", WB_VERSION)) ||
 	    (name && (st = wb_case_set_info (cs, "name", name))) ||
 	    (filed && (st = wb_case_set_info (cs, "filed", filed))) ||
-	    (st = exec (cs, "COMMIT", "cannot create case")))
+	    (st = wb_case_exec (cs, "COMMIT", "cannot create case")))
 		goto done;
 	forget_stmts (cs);
 	sqlite3_close_v2 (cs->db);
@@ -497,11 +515,11 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 			for (size_t i = 0; i < G_N_ELEMENTS (migrations) && !st; i++) {
 				const struct migration *m = &migrations[i];
 				if (m->from == v)
-					st = m->sql ? exec (cs, m->sql, "cannot upgrade case") : m->fn (cs);
+					st = m->sql ? wb_case_exec (cs, m->sql, "cannot upgrade case") : m->fn (cs);
 			}
 			if (!st) {
 				char *sql = g_strdup_printf ("PRAGMA user_version=%d", v + 1);
-				st = exec (cs, sql, "cannot upgrade case");
+				st = wb_case_exec (cs, sql, "cannot upgrade case");
 				g_free (sql);
 			}
 			if (st) {

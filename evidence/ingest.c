@@ -264,25 +264,6 @@ worker_main (gpointer data)
 
 /* --------------------------------------------------------------- writer */
 
-static void
-bind_text (sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC);   /* bound until the step that follows */
-	else
-		sqlite3_bind_null (st, i);
-}
-
-static wb_status_t
-step_done (wb_ingest_t *ing, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step (st);
-	sqlite3_reset (st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return wb_case_fail_db (ing->cs, what);
-	return WB_OK;
-}
-
 static wb_status_t
 write_source_begin (wb_ingest_t *ing, item_t *it)
 {
@@ -296,17 +277,17 @@ write_source_begin (wb_ingest_t *ing, item_t *it)
 	sqlite3_bind_int64 (st, 2, ing->run);
 	if (it->parent_id)
 		sqlite3_bind_int64 (st, 3, it->parent_id);
-	bind_text (st, 4, it->name);
-	bind_text (st, 5, it->chain);
+	wb_case_bind_text (st, 4, it->name);
+	wb_case_bind_text (st, 5, it->chain);
 	sqlite3_bind_int (st, 6, it->depth);
 	if (it->size >= 0)
 		sqlite3_bind_int64 (st, 7, it->size);
-	bind_text (st, 8, it->sha[0] ? it->sha : NULL);
-	bind_text (st, 9, it->format ? it->format : "unknown");
-	bind_text (st, 10, it->filters);
-	bind_text (st, 11, it->role ? it->role : "pending");
-	bind_text (st, 12, it->reason);
-	return step_done (ing, st, "cannot record source");
+	wb_case_bind_text (st, 8, it->sha[0] ? it->sha : NULL);
+	wb_case_bind_text (st, 9, it->format ? it->format : "unknown");
+	wb_case_bind_text (st, 10, it->filters);
+	wb_case_bind_text (st, 11, it->role ? it->role : "pending");
+	wb_case_bind_text (st, 12, it->reason);
+	return wb_case_step (ing->cs, st, "cannot record source");
 }
 
 static wb_status_t
@@ -319,14 +300,14 @@ write_source_end (wb_ingest_t *ing, item_t *it)
 		return WB_ERR_DB;
 	if (it->size >= 0)
 		sqlite3_bind_int64 (st, 1, it->size);
-	bind_text (st, 2, it->sha[0] ? it->sha : NULL);
-	bind_text (st, 3, it->format ? it->format : "unknown");
-	bind_text (st, 4, it->filters);
-	bind_text (st, 5, it->role ? it->role : "not-mail");
-	bind_text (st, 6, it->reason);
+	wb_case_bind_text (st, 2, it->sha[0] ? it->sha : NULL);
+	wb_case_bind_text (st, 3, it->format ? it->format : "unknown");
+	wb_case_bind_text (st, 4, it->filters);
+	wb_case_bind_text (st, 5, it->role ? it->role : "not-mail");
+	wb_case_bind_text (st, 6, it->reason);
 	sqlite3_bind_int64 (st, 7, it->messages);
 	sqlite3_bind_int64 (st, 8, it->id);
-	return step_done (ing, st, "cannot record source");
+	return wb_case_step (ing->cs, st, "cannot record source");
 }
 
 /* The raw bytes of M: stored once whatever the trap (raw.sha256 is unique). */
@@ -342,7 +323,7 @@ raw_row (wb_ingest_t *ing, const char *data, msg_t *m, int64_t *raw_id)
 	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, m->len);
 	sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
-	if ((rs = step_done (ing, st, "cannot store message bytes")))
+	if ((rs = wb_case_step (ing->cs, st, "cannot store message bytes")))
 		return rs;
 	*raw_id = 0;
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
@@ -386,35 +367,35 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, raw_id);
 	sqlite3_bind_int64 (st, 3, m->trap_id);
-	bind_text (st, 4, m->trap_match);
-	bind_text (st, 5, m->status);
-	bind_text (st, 6, m->warnings);
-	bind_text (st, 7, f->message_id);
-	bind_text (st, 8, f->date_header);
-	bind_text (st, 9, f->date_parsed);
-	bind_text (st, 10, f->date_status);
-	bind_text (st, 11, f->from_addr);
-	bind_text (st, 12, f->from_name);
-	bind_text (st, 13, f->reply_to);
-	bind_text (st, 14, f->return_path);
-	bind_text (st, 15, f->sender);
-	bind_text (st, 16, f->to_addrs);
-	bind_text (st, 17, f->cc_addrs);
-	bind_text (st, 18, f->subject);
-	bind_text (st, 19, f->received_at);
+	wb_case_bind_text (st, 4, m->trap_match);
+	wb_case_bind_text (st, 5, m->status);
+	wb_case_bind_text (st, 6, m->warnings);
+	wb_case_bind_text (st, 7, f->message_id);
+	wb_case_bind_text (st, 8, f->date_header);
+	wb_case_bind_text (st, 9, f->date_parsed);
+	wb_case_bind_text (st, 10, f->date_status);
+	wb_case_bind_text (st, 11, f->from_addr);
+	wb_case_bind_text (st, 12, f->from_name);
+	wb_case_bind_text (st, 13, f->reply_to);
+	wb_case_bind_text (st, 14, f->return_path);
+	wb_case_bind_text (st, 15, f->sender);
+	wb_case_bind_text (st, 16, f->to_addrs);
+	wb_case_bind_text (st, 17, f->cc_addrs);
+	wb_case_bind_text (st, 18, f->subject);
+	wb_case_bind_text (st, 19, f->received_at);
 	if (f->has_received)
 		sqlite3_bind_int64 (st, 20, f->received_epoch);
-	bind_text (st, 21, f->received_from);
-	bind_text (st, 22, m->local_day);
+	wb_case_bind_text (st, 21, f->received_from);
+	wb_case_bind_text (st, 22, m->local_day);
 	if (m->analysis) {
 		int64_t fp;
-		bind_text (st, 23, wb_analysis_body_text (m->analysis));
-		bind_text (st, 24, wb_analysis_category (m->analysis));
+		wb_case_bind_text (st, 23, wb_analysis_body_text (m->analysis));
+		wb_case_bind_text (st, 24, wb_analysis_category (m->analysis));
 		if (wb_analysis_fingerprint (m->analysis, &fp))
 			sqlite3_bind_int64 (st, 25, fp);
 	}
 	sqlite3_bind_text (st, 26, m->ident, 64, SQLITE_STATIC);
-	rs = step_done (ing, st, "cannot record message");
+	rs = wb_case_step (ing->cs, st, "cannot record message");
 	sqlite3_clear_bindings (st);
 	if (rs)
 		return rs;
@@ -440,7 +421,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND ident <> ? LIMIT 1");
 			if (!st)
 				return WB_ERR_DB;
-			bind_text (st, 1, f->message_id);
+			wb_case_bind_text (st, 1, f->message_id);
 			sqlite3_bind_text (st, 2, m->ident, 64, SQLITE_STATIC);
 			int rc = sqlite3_step (st);
 			sqlite3_reset (st);
@@ -449,8 +430,8 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 						       " WHERE message_id = ? AND possible_duplicate = 0");
 				if (!st)
 					return WB_ERR_DB;
-				bind_text (st, 1, f->message_id);
-				if ((rs = step_done (ing, st, "cannot flag duplicate")))
+				wb_case_bind_text (st, 1, f->message_id);
+				if ((rs = wb_case_step (ing->cs, st, "cannot flag duplicate")))
 					return rs;
 			}
 		}
@@ -482,10 +463,10 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	sqlite3_bind_int64 (st, 2, m->source_id);
 	sqlite3_bind_int64 (st, 3, m->offset);
 	sqlite3_bind_int64 (st, 4, m->len);
-	bind_text (st, 5, m->from_line);
-	bind_text (st, 6, m->split);
+	wb_case_bind_text (st, 5, m->from_line);
+	wb_case_bind_text (st, 6, m->split);
 	sqlite3_bind_int64 (st, 7, raw_id);
-	if ((rs = step_done (ing, st, "cannot record location")))
+	if ((rs = wb_case_step (ing->cs, st, "cannot record location")))
 		return rs;
 	if (is_new)
 		ing->st.added++;
@@ -608,7 +589,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		if (!st)
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, it->id);
-		if ((rs = step_done (ing, st, "cannot mark source complete")))
+		if ((rs = wb_case_step (ing->cs, st, "cannot mark source complete")))
 			return rs;
 		if ((rs = wb_case_custody (ing->cs, ing->run, "source", it->custody)))
 			return rs;

@@ -373,18 +373,6 @@ agg_equal (gconstpointer x, gconstpointer y)
 	return a->party == b->party && a->kv == b->kv && a->peer == b->peer;
 }
 
-static wb_status_t
-exec (wb_case_t *cs, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec (wb_case_db (cs), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		wb_status_t st = wb_case_fail (cs, WB_ERR_DB, "cannot rebuild links: %s", msg);
-		sqlite3_free (msg);
-		return st;
-	}
-	return WB_OK;
-}
-
 static const char *
 col (sqlite3_stmt *st, int i)
 {
@@ -1306,7 +1294,8 @@ wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
 	GArray *size = NULL, *cid = NULL;
 	int64_t next = 0;
-	if ((st = exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;")))
+	if ((st = wb_case_exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;",
+				"cannot rebuild links")))
 		goto done;
 	if (sqlite3_prepare_v2 (db, "SELECT id FROM parties ORDER BY id", -1, &sp, NULL) ||
 	    sqlite3_prepare_v2 (db, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
@@ -1478,14 +1467,14 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	if ((st = load_old_ids (&L)))
 		goto done;
 	/* The index on message_parties is built once after the bulk insert. */
-	if ((st = exec (cs,
+	if ((st = wb_case_exec (cs,
 		"DROP INDEX IF EXISTS message_parties_party;"
 		" DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
 		" DELETE FROM links; DELETE FROM message_parties;"
 		" DELETE FROM party_attributes WHERE message IS NOT NULL"
 		"  OR party IN (SELECT id FROM parties WHERE derived = 1);"
 		" DELETE FROM parties WHERE derived = 1;"
-		" DELETE FROM case_info WHERE key = 'relink';")))
+		" DELETE FROM case_info WHERE key = 'relink';", "cannot rebuild links")))
 		goto done;
 
 	/* The roster's values: what messages are matched against. */
@@ -1505,7 +1494,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 
 	if ((st = scan_messages (&L)))
 		goto done;
-	if ((st = exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)")))
+	if ((st = wb_case_exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)",
+				"cannot rebuild links")))
 		goto done;
 	if ((st = write_message_attributes (&L)))
 		goto done;
