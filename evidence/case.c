@@ -302,15 +302,14 @@ open_db (wb_case_t *cs, int flags)
 static gboolean
 has_column (wb_case_t *cs, const char *table, const char *column)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
 	gboolean yes = FALSE;
-	if (sqlite3_prepare_v2 (cs->db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", -1, &st,
-				NULL) == SQLITE_OK) {
+	if (st) {
 		sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
 		sqlite3_bind_text (st, 2, column, -1, SQLITE_STATIC);
 		yes = sqlite3_step (st) == SQLITE_ROW;
+		sqlite3_reset (st);
 	}
-	sqlite3_finalize (st);
 	return yes;
 }
 

@@ -19,11 +19,10 @@ typedef struct {
 static wb_status_t
 make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 {
-	sqlite3_stmt *mst = NULL;
-	if (sqlite3_prepare_v2 (wb_case_db (cs),
-				"SELECT m.id, m.ident, m.received_epoch, r.bytes FROM messages m"
-				" JOIN raw r ON r.id = m.raw_id ORDER BY m.id", -1, &mst, NULL) != SQLITE_OK)
-		return wb_case_fail_db (cs, "cannot read messages");
+	sqlite3_stmt *mst = wb_case_stmt (cs, "SELECT m.id, m.ident, m.received_epoch, r.bytes FROM messages m"
+					  " JOIN raw r ON r.id = m.raw_id ORDER BY m.id");
+	if (!mst)
+		return WB_ERR_DB;
 	GMimeParserOptions *po = g_mime_parser_options_new ();
 	GString *warn = g_string_new (NULL);
 	wb_status_t rs = WB_OK;
@@ -68,7 +67,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 	}
 	if (!rs && rc != SQLITE_DONE)
 		rs = wb_case_fail_db (cs, "cannot read messages");
-	sqlite3_finalize (mst);
+	sqlite3_reset (mst);
 	g_mime_parser_options_free (po);
 	g_string_free (warn, TRUE);
 	return rs;

@@ -709,17 +709,15 @@ static wb_status_t
 scan_messages (link_t *L)
 {
 	wb_status_t st = WB_OK;
-	sqlite3 *db = wb_case_db (L->cs);
 	sqlite3_stmt *sm = NULL, *sa = NULL, *sh = NULL;
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
 	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
-	if (sqlite3_prepare_v2 (db, "SELECT id, from_addr, return_path FROM messages ORDER BY id",
-				-1, &sm, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT message, id, kind, value, location FROM artifacts"
-				" ORDER BY message, id", -1, &sa, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
-				" ORDER BY message, idx", -1, &sh, NULL)) {
-		st = wb_case_fail_db (L->cs, "cannot read messages");
+	if (!(sm = wb_case_stmt (L->cs, "SELECT id, from_addr, return_path FROM messages ORDER BY id")) ||
+	    !(sa = wb_case_stmt (L->cs, "SELECT message, id, kind, value, location FROM artifacts"
+				 " ORDER BY message, id")) ||
+	    !(sh = wb_case_stmt (L->cs, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
+				 " ORDER BY message, idx"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	int ra = sqlite3_step (sa), rh = sqlite3_step (sh), rm;
@@ -816,9 +814,9 @@ scan_messages (link_t *L)
 done:
 	g_array_free (items, TRUE);
 	g_array_free (anch, TRUE);
-	sqlite3_finalize (sm);
-	sqlite3_finalize (sa);
-	sqlite3_finalize (sh);
+	sqlite3_reset (sm);
+	sqlite3_reset (sa);
+	sqlite3_reset (sh);
 	return st;
 }
 
@@ -1029,7 +1027,6 @@ build_links (link_t *L, GPtrArray *reviews)
 {
 	wb_status_t st = WB_OK;
 	wb_case_t *cs = L->cs;
-	sqlite3 *db = wb_case_db (cs);
 	sqlite3_stmt *sp = NULL, *sv = NULL;
 	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
 	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
@@ -1040,8 +1037,8 @@ build_links (link_t *L, GPtrArray *reviews)
 	GHashTable *byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	char *cur_kind = NULL, *cur_value = NULL;
 
-	if (sqlite3_prepare_v2 (db, "SELECT id, name FROM parties ORDER BY id", -1, &sp, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read parties");
+	if (!(sp = wb_case_stmt (cs, "SELECT id, name FROM parties ORDER BY id"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sp) == SQLITE_ROW) {
@@ -1062,11 +1059,11 @@ build_links (link_t *L, GPtrArray *reviews)
 	 * their own (roster, derived) pair up; a row with a peer pairs its
 	 * party with the peer (shared through messages, rule 2).  Each pair
 	 * counts a value once. */
-	if (sqlite3_prepare_v2 (db,
+	if (!(sv = wb_case_stmt (cs,
 		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL AND kind IN"
 		" ('name','contact','email','phone','address','country','payee','domain',"
-		"'affiliate_id','ip') ORDER BY kind, value, party", -1, &sv, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read party attributes");
+		"'affiliate_id','ip') ORDER BY kind, value, party"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	int rc;
@@ -1269,8 +1266,8 @@ revdone:
 done:
 	g_free (cur_kind);
 	g_free (cur_value);
-	sqlite3_finalize (sp);
-	sqlite3_finalize (sv);
+	sqlite3_reset (sp);
+	sqlite3_reset (sv);
 	for (guint i = 0; i < parr->len; i++)
 		g_free (g_array_index (parr, party_t, i).name);
 	g_array_free (parr, TRUE);
@@ -1288,7 +1285,6 @@ wb_status_t
 wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 {
 	wb_status_t st = WB_OK;
-	sqlite3 *db = wb_case_db (cs);
 	sqlite3_stmt *sp = NULL, *sl = NULL;
 	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
 	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -1297,10 +1293,10 @@ wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 	if ((st = wb_case_exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;",
 				"cannot rebuild links")))
 		goto done;
-	if (sqlite3_prepare_v2 (db, "SELECT id FROM parties ORDER BY id", -1, &sp, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
-				" OR (review IS NULL AND strength IN ('moderate', 'strong'))", -1, &sl, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read links");
+	if (!(sp = wb_case_stmt (cs, "SELECT id FROM parties ORDER BY id")) ||
+	    !(sl = wb_case_stmt (cs, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
+				 " OR (review IS NULL AND strength IN ('moderate', 'strong'))"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sp) == SQLITE_ROW) {
@@ -1362,8 +1358,8 @@ wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 done:
 	if (count)
 		*count = next;
-	sqlite3_finalize (sp);
-	sqlite3_finalize (sl);
+	sqlite3_reset (sp);
+	sqlite3_reset (sl);
 	g_hash_table_destroy (pidx);
 	g_array_free (parr, TRUE);
 	if (size)
@@ -1449,11 +1445,10 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	int64_t cache_before = wb_case_cache_set (cs, 262144);
 
 	/* Keep the analysts' reviews, by the names of the two parties. */
-	if (sqlite3_prepare_v2 (wb_case_db (cs),
+	if (!(sr = wb_case_stmt (cs,
 		"SELECT pa.name, pb.name, l.review, l.note FROM links l JOIN parties pa ON pa.id = l.party_a"
-		" JOIN parties pb ON pb.id = l.party_b WHERE l.review IS NOT NULL ORDER BY l.id",
-		-1, &sr, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read reviews");
+		" JOIN parties pb ON pb.id = l.party_b WHERE l.review IS NOT NULL ORDER BY l.id"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sr) == SQLITE_ROW) {
@@ -1508,7 +1503,7 @@ done:
 	wb_case_cache_restore (cs, cache_before);
 	g_hash_table_destroy (L.old_party);
 	g_hash_table_destroy (L.old_link);
-	sqlite3_finalize (sr);
+	sqlite3_reset (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);
 	g_string_free (L.scratch, TRUE);
