@@ -1299,15 +1299,20 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	}
 	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
 		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
-		" origin, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
+		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
+		" :trusted, :origin, :notes)");
 	if (!st)
 		return WB_ERR_DB;
+#define P(name) sqlite3_bind_parameter_index (st, ":" name)
+	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
+		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
 	for (guint i = 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
 			      h->smtp_id, h->for_addr, h->time_text };
-		sqlite3_bind_int64 (st, 1, id);
-		sqlite3_bind_int (st, 2, i);
+		sqlite3_bind_int64 (st, P ("message"), id);
+		sqlite3_bind_int (st, P ("idx"), i);
 		char *fixed[9] = { NULL };
 		for (int k = 0; k < 9; k++) {
 			/* Hop text is as the sender wrote it: made valid UTF-8 only
@@ -1315,14 +1320,16 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
 				fixed[k] = g_utf8_make_valid (v[k], -1);
 			const char *s = fixed[k] ? fixed[k] : v[k];
-			wb_case_bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
+			wb_case_bind_text (st, sqlite3_bind_parameter_index (st, text_params[k]),
+					   s ? s : (k == 0 ? "" : NULL));
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
-			sqlite3_bind_int64 (st, 12, h->time_epoch);
-		wb_case_bind_text (st, 13, h->time_status);
-		sqlite3_bind_int (st, 14, h->trusted);
-		sqlite3_bind_int (st, 15, h->origin);
-		wb_case_bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
+			sqlite3_bind_int64 (st, P ("time_epoch"), h->time_epoch);
+		wb_case_bind_text (st, P ("time_status"), h->time_status);
+		sqlite3_bind_int (st, P ("trusted"), h->trusted);
+		sqlite3_bind_int (st, P ("origin"), h->origin);
+		wb_case_bind_text (st, P ("notes"), h->notes->len ? h->notes->str : NULL);
+#undef P
 		rs = wb_case_step (cs, st, "cannot store hops");
 		for (int k = 0; k < 9; k++)
 			g_free (fixed[k]);
