@@ -46,30 +46,6 @@ forget_stmts (wb_case_t *cs)
 	g_hash_table_remove_all (cs->stmts);
 }
 
-/* Migrations from version N to N+1, index N-1.  A migration is appended
- * here, schema.sql is updated to the new whole schema, and
- * WB_SCHEMA_VERSION is raised.
- *
- * 1 -> 2: copy identity (messages.ident, see wb_copy_ident) and the bytes
- * of each location (locations.raw_id).  An upgrade never merges: copies
- * that the identity rule would make one (the same delivery from an mbox
- * that quoted its "From " lines and from a Maildir) stay apart, their
- * ident set to their own SHA-256, and 'verify' lists them.  case_info
- * 'v1_last_run' is the last custody run made under version 1: 'verify'
- * checks the copies of those runs for what version 1 read differently. */
-static const char *const migrations[] = {
-	"ALTER TABLE messages ADD COLUMN ident TEXT;"
-	"UPDATE messages SET ident = (SELECT wb_copy_ident(r.bytes, r.sha256) FROM raw r"
-	"  WHERE r.id = messages.raw_id);"
-	"UPDATE messages SET ident = sha256 WHERE EXISTS (SELECT 1 FROM messages o"
-	"  WHERE o.ident = messages.ident AND o.trap_id = messages.trap_id AND o.id < messages.id);"
-	"CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
-	"ALTER TABLE locations ADD COLUMN raw_id INTEGER REFERENCES raw(id);"
-	"UPDATE locations SET raw_id = (SELECT raw_id FROM messages m WHERE m.id = locations.message);"
-	"INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
-	"  FROM custody",
-};
-
 wb_status_t
 wb_case_fail (wb_case_t *cs, wb_status_t status, const char *fmt, ...)
 {
@@ -158,8 +134,8 @@ wb_case_set_command (wb_case_t *cs, const char *command)
 	cs->command = g_strdup (command);
 }
 
-static wb_status_t
-exec (wb_case_t *cs, const char *sql, const char *what)
+wb_status_t
+wb_case_exec (wb_case_t *cs, const char *sql, const char *what)
 {
 	char *err = NULL;
 	if (sqlite3_exec (cs->db, sql, NULL, NULL, &err) != SQLITE_OK) {
@@ -168,6 +144,24 @@ exec (wb_case_t *cs, const char *sql, const char *what)
 		return st;
 	}
 	return WB_OK;
+}
+
+wb_status_t
+wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step (st);
+	wb_status_t s = WB_OK;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		s = wb_case_fail_db (cs, what);
+	sqlite3_reset (st);
+	sqlite3_clear_bindings (st);
+	return s;
+}
+
+int
+wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
 sqlite3_stmt *
@@ -203,13 +197,13 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 wb_status_t
 wb_case_begin (wb_case_t *cs)
 {
-	return exec (cs, "BEGIN IMMEDIATE", "cannot start a transaction");
+	return wb_case_exec (cs, "BEGIN IMMEDIATE", "cannot start a transaction");
 }
 
 wb_status_t
 wb_case_commit (wb_case_t *cs)
 {
-	return exec (cs, "COMMIT", "cannot commit");
+	return wb_case_exec (cs, "COMMIT", "cannot commit");
 }
 
 void
@@ -296,13 +290,76 @@ open_db (wb_case_t *cs, int flags)
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
-		wb_status_t st = exec (cs, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
+		wb_status_t st = wb_case_exec (cs, "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;"
 				       "PRAGMA foreign_keys=ON;", "cannot set up case file");
 		if (st)
 			return st;
 	}
 	return WB_OK;
 }
+
+/* TRUE if TABLE has COLUMN. */
+static gboolean
+has_column (wb_case_t *cs, const char *table, const char *column)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+	gboolean yes = FALSE;
+	if (st) {
+		sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text (st, 2, column, -1, SQLITE_STATIC);
+		yes = sqlite3_step (st) == SQLITE_ROW;
+		sqlite3_reset (st);
+	}
+	return yes;
+}
+
+/* party_attributes.peer: version 1 cases made from a schema.sql that had
+ * it have it, older ones lack it (or got it from 'link', which added it
+ * with this same statement).  Values a 'link' without it took from
+ * messages name no peer: case_info 'relink' asks for 'link' again. */
+static wb_status_t
+add_peer (wb_case_t *cs)
+{
+	if (has_column (cs, "party_attributes", "peer"))
+		return WB_OK;
+	return wb_case_exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER;"
+		     "INSERT INTO case_info(key, value) SELECT 'relink', 'peer'"
+		     "  WHERE EXISTS (SELECT 1 FROM party_attributes WHERE message IS NOT NULL)",
+		     "cannot upgrade case");
+}
+
+/* Migrations from version N to N+1: the steps whose version is N, in
+ * order, each SQL or a function (for what SQL cannot decide, such as
+ * whether a column is there already).  A migration is appended here,
+ * schema.sql is updated to the new whole schema, and WB_SCHEMA_VERSION is
+ * raised.  tests/cli/t-upgrade.sh checks that an upgraded case has the
+ * schema of a new one.
+ *
+ * 1 -> 2: copy identity (messages.ident, see wb_copy_ident) and the bytes
+ * of each location (locations.raw_id).  An upgrade never merges: copies
+ * that the identity rule would make one (the same delivery from an mbox
+ * that quoted its "From " lines and from a Maildir) stay apart, their
+ * ident set to their own SHA-256, and 'verify' lists them.  case_info
+ * 'v1_last_run' is the last custody run made under version 1: 'verify'
+ * checks the copies of those runs for what version 1 read differently.
+ * party_attributes.peer, which some version 1 cases lack (add_peer). */
+static const struct migration {
+	int from;                               /* the version it upgrades */
+	const char *sql;                        /* or NULL */
+	wb_status_t (*fn) (wb_case_t *cs);      /* or NULL */
+} migrations[] = {
+	{ 1, "ALTER TABLE messages ADD COLUMN ident TEXT;"
+	     "UPDATE messages SET ident = (SELECT wb_copy_ident(r.bytes, r.sha256) FROM raw r"
+	     "  WHERE r.id = messages.raw_id);"
+	     "UPDATE messages SET ident = sha256 WHERE EXISTS (SELECT 1 FROM messages o"
+	     "  WHERE o.ident = messages.ident AND o.trap_id = messages.trap_id AND o.id < messages.id);"
+	     "CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
+	     "ALTER TABLE locations ADD COLUMN raw_id INTEGER REFERENCES raw(id);"
+	     "UPDATE locations SET raw_id = (SELECT raw_id FROM messages m WHERE m.id = locations.message);"
+	     "INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
+	     "  FROM custody", NULL },
+	{ 1, NULL, add_peer },
+};
 
 static int
 user_version (wb_case_t *cs)
@@ -358,19 +415,19 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	/* 16 KiB pages: a stored message (about 5 KiB of raw bytes) fits in
 	 * one page instead of a chain of overflow pages; ingest does about a
 	 * fifth less work and half the system time (tests/bench). */
-	if ((st = exec (cs, "PRAGMA page_size=16384", "cannot create case")) ||
-	    (st = exec (cs, "BEGIN", "cannot create case")) ||
-	    (st = exec (cs, wb_schema_sql, "cannot create schema")))
+	if ((st = wb_case_exec (cs, "PRAGMA page_size=16384", "cannot create case")) ||
+	    (st = wb_case_exec (cs, "BEGIN", "cannot create case")) ||
+	    (st = wb_case_exec (cs, wb_schema_sql, "cannot create schema")))
 		goto done;
 	now = wb_now_iso ();
 	sql = g_strdup_printf ("PRAGMA user_version=%d", WB_SCHEMA_VERSION);
-	if ((st = exec (cs, sql, "cannot set schema version")) ||
+	if ((st = wb_case_exec (cs, sql, "cannot set schema version")) ||
 	    (st = wb_case_set_info (cs, "created_at", now)) ||
 	    (st = wb_case_set_info (cs, "created_by", cs->operator_name)) ||
 	    (st = wb_case_set_info (cs, "tool_version", WB_VERSION)) ||
 	    (name && (st = wb_case_set_info (cs, "name", name))) ||
 	    (filed && (st = wb_case_set_info (cs, "filed", filed))) ||
-	    (st = exec (cs, "COMMIT", "cannot create case")))
+	    (st = wb_case_exec (cs, "COMMIT", "cannot create case")))
 		goto done;
 	forget_stmts (cs);
 	sqlite3_close_v2 (cs->db);
@@ -454,9 +511,16 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 			goto done;
 		int v0 = v;
 		for (; v < WB_SCHEMA_VERSION; v++) {
-			char *sql = g_strdup_printf ("%s; PRAGMA user_version=%d", migrations[v - 1], v + 1);
-			st = exec (cs, sql, "cannot upgrade case");
-			g_free (sql);
+			for (size_t i = 0; i < G_N_ELEMENTS (migrations) && !st; i++) {
+				const struct migration *m = &migrations[i];
+				if (m->from == v)
+					st = m->sql ? wb_case_exec (cs, m->sql, "cannot upgrade case") : m->fn (cs);
+			}
+			if (!st) {
+				char *sql = g_strdup_printf ("PRAGMA user_version=%d", v + 1);
+				st = wb_case_exec (cs, sql, "cannot upgrade case");
+				g_free (sql);
+			}
 			if (st) {
 				wb_case_rollback (cs);
 				goto done;

@@ -81,6 +81,19 @@ wb_status_t wb_case_begin (wb_case_t *cs);
 wb_status_t wb_case_commit (wb_case_t *cs);
 void wb_case_rollback (wb_case_t *cs);
 
+/* Run SQL (one or more statements, no parameters, no rows read).  On
+ * failure the case error is "WHAT: sqlite message". */
+wb_status_t wb_case_exec (wb_case_t *cs, const char *sql, const char *what);
+/* Step ST once, for its effect (a row it gives is not read), then reset it
+ * and clear its bindings, so that the next use binds afresh.  WB_OK when
+ * it is done or gave a row; else the case error is "WHAT: sqlite message"
+ * and its status is returned. */
+wb_status_t wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what);
+/* Bind S to parameter I of ST, or NULL when S is NULL.  S is not copied:
+ * it must stay valid until ST is stepped (and reset, as wb_case_step
+ * does).  Returns SQLite's result code. */
+int wb_case_bind_text (sqlite3_stmt *st, int i, const char *s);
+
 /* Prepare SQL (cached on the case for its lifetime; reset before return).
  * Returns NULL and sets the case error on failure.  The statement is owned by
  * the case: do not finalize it. */

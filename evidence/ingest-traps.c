@@ -15,23 +15,14 @@ typedef struct {
 	int64_t epoch;
 } plan_t;
 
-static wb_status_t
-step (wb_case_t *cs, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step (st);
-	sqlite3_reset (st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, what);
-}
-
 /* Build the plan: one row per location with the trap it belongs to now. */
 static wb_status_t
 make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 {
-	sqlite3_stmt *mst = NULL;
-	if (sqlite3_prepare_v2 (wb_case_db (cs),
-				"SELECT m.id, m.ident, m.received_epoch, r.bytes FROM messages m"
-				" JOIN raw r ON r.id = m.raw_id ORDER BY m.id", -1, &mst, NULL) != SQLITE_OK)
-		return wb_case_fail_db (cs, "cannot read messages");
+	sqlite3_stmt *mst = wb_case_stmt (cs, "SELECT m.id, m.ident, m.received_epoch, r.bytes FROM messages m"
+					  " JOIN raw r ON r.id = m.raw_id ORDER BY m.id");
+	if (!mst)
+		return WB_ERR_DB;
 	GMimeParserOptions *po = g_mime_parser_options_new ();
 	GString *warn = g_string_new (NULL);
 	wb_status_t rs = WB_OK;
@@ -76,7 +67,7 @@ make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 	}
 	if (!rs && rc != SQLITE_DONE)
 		rs = wb_case_fail_db (cs, "cannot read messages");
-	sqlite3_finalize (mst);
+	sqlite3_reset (mst);
 	g_mime_parser_options_free (po);
 	g_string_free (warn, TRUE);
 	return rs;
@@ -140,7 +131,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 				sqlite3_bind_text (st, 1, p->how, -1, SQLITE_STATIC);
 				if (day) sqlite3_bind_text (st, 2, day, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64 (st, 3, m);
-				rs = step (cs, st, "cannot update message");
+				rs = wb_case_step (cs, st, "cannot update message");
 			} else if (!target && !claimed) {
 				claimed = TRUE;
 				target = m;
@@ -152,7 +143,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 				sqlite3_bind_text (st, 2, p->how, -1, SQLITE_STATIC);
 				if (day) sqlite3_bind_text (st, 3, day, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64 (st, 4, m);
-				rs = step (cs, st, "cannot update message");
+				rs = wb_case_step (cs, st, "cannot update message");
 			} else if (!target) {
 				/* Another location of the same bytes now belongs to another trap. */
 				*moved = TRUE;
@@ -172,7 +163,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 				sqlite3_bind_text (st, 2, p->how, -1, SQLITE_STATIC);
 				if (day) sqlite3_bind_text (st, 3, day, -1, SQLITE_TRANSIENT);
 				sqlite3_bind_int64 (st, 4, m);
-				rs = step (cs, st, "cannot split message");
+				rs = wb_case_step (cs, st, "cannot split message");
 				target = sqlite3_last_insert_rowid (wb_case_db (cs));
 			}
 			g_free (day);
@@ -182,14 +173,14 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 				if (!st) { rs = WB_ERR_DB; break; }
 				sqlite3_bind_int64 (st, 1, target);
 				sqlite3_bind_int64 (st, 2, p->loc);
-				if ((rs = step (cs, st, "cannot move location")))
+				if ((rs = wb_case_step (cs, st, "cannot move location")))
 					break;
 				/* Already recorded at the target (same source and offset). */
 				st = wb_case_stmt (cs, "DELETE FROM locations WHERE id = ? AND message = ?");
 				if (!st) { rs = WB_ERR_DB; break; }
 				sqlite3_bind_int64 (st, 1, p->loc);
 				sqlite3_bind_int64 (st, 2, m);
-				rs = step (cs, st, "cannot move location");
+				rs = wb_case_step (cs, st, "cannot move location");
 			}
 		}
 		if (!rs && !claimed) {
@@ -206,7 +197,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 				sqlite3_stmt *st = wb_case_stmt (cs, del[d]);
 				if (!st) { rs = WB_ERR_DB; break; }
 				sqlite3_bind_int64 (st, 1, m);
-				rs = step (cs, st, "cannot merge message");
+				rs = wb_case_step (cs, st, "cannot merge message");
 			}
 		}
 		i = j;

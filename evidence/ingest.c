@@ -264,49 +264,33 @@ worker_main (gpointer data)
 
 /* --------------------------------------------------------------- writer */
 
-static void
-bind_text (sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC);   /* bound until the step that follows */
-	else
-		sqlite3_bind_null (st, i);
-}
-
-static wb_status_t
-step_done (wb_ingest_t *ing, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step (st);
-	sqlite3_reset (st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return wb_case_fail_db (ing->cs, what);
-	return WB_OK;
-}
-
 static wb_status_t
 write_source_begin (wb_ingest_t *ing, item_t *it)
 {
 	sqlite3_stmt *st = wb_case_stmt (ing->cs,
 		"INSERT INTO sources(id, run, parent_id, name, chain, depth, size, sha256, format,"
 		" filters, role, reason, messages, complete, ingested_at)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+		" VALUES (:id, :run, :parent_id, :name, :chain, :depth, :size, :sha256, :format,"
+		" :filters, :role, :reason, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
 	if (!st)
 		return WB_ERR_DB;
-	sqlite3_bind_int64 (st, 1, it->id);
-	sqlite3_bind_int64 (st, 2, ing->run);
+#define P(name) sqlite3_bind_parameter_index (st, ":" name)
+	sqlite3_bind_int64 (st, P ("id"), it->id);
+	sqlite3_bind_int64 (st, P ("run"), ing->run);
 	if (it->parent_id)
-		sqlite3_bind_int64 (st, 3, it->parent_id);
-	bind_text (st, 4, it->name);
-	bind_text (st, 5, it->chain);
-	sqlite3_bind_int (st, 6, it->depth);
+		sqlite3_bind_int64 (st, P ("parent_id"), it->parent_id);
+	wb_case_bind_text (st, P ("name"), it->name);
+	wb_case_bind_text (st, P ("chain"), it->chain);
+	sqlite3_bind_int (st, P ("depth"), it->depth);
 	if (it->size >= 0)
-		sqlite3_bind_int64 (st, 7, it->size);
-	bind_text (st, 8, it->sha[0] ? it->sha : NULL);
-	bind_text (st, 9, it->format ? it->format : "unknown");
-	bind_text (st, 10, it->filters);
-	bind_text (st, 11, it->role ? it->role : "pending");
-	bind_text (st, 12, it->reason);
-	return step_done (ing, st, "cannot record source");
+		sqlite3_bind_int64 (st, P ("size"), it->size);
+	wb_case_bind_text (st, P ("sha256"), it->sha[0] ? it->sha : NULL);
+	wb_case_bind_text (st, P ("format"), it->format ? it->format : "unknown");
+	wb_case_bind_text (st, P ("filters"), it->filters);
+	wb_case_bind_text (st, P ("role"), it->role ? it->role : "pending");
+	wb_case_bind_text (st, P ("reason"), it->reason);
+#undef P
+	return wb_case_step (ing->cs, st, "cannot record source");
 }
 
 static wb_status_t
@@ -319,14 +303,14 @@ write_source_end (wb_ingest_t *ing, item_t *it)
 		return WB_ERR_DB;
 	if (it->size >= 0)
 		sqlite3_bind_int64 (st, 1, it->size);
-	bind_text (st, 2, it->sha[0] ? it->sha : NULL);
-	bind_text (st, 3, it->format ? it->format : "unknown");
-	bind_text (st, 4, it->filters);
-	bind_text (st, 5, it->role ? it->role : "not-mail");
-	bind_text (st, 6, it->reason);
+	wb_case_bind_text (st, 2, it->sha[0] ? it->sha : NULL);
+	wb_case_bind_text (st, 3, it->format ? it->format : "unknown");
+	wb_case_bind_text (st, 4, it->filters);
+	wb_case_bind_text (st, 5, it->role ? it->role : "not-mail");
+	wb_case_bind_text (st, 6, it->reason);
 	sqlite3_bind_int64 (st, 7, it->messages);
 	sqlite3_bind_int64 (st, 8, it->id);
-	return step_done (ing, st, "cannot record source");
+	return wb_case_step (ing->cs, st, "cannot record source");
 }
 
 /* The raw bytes of M: stored once whatever the trap (raw.sha256 is unique). */
@@ -342,7 +326,7 @@ raw_row (wb_ingest_t *ing, const char *data, msg_t *m, int64_t *raw_id)
 	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, m->len);
 	sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
-	if ((rs = step_done (ing, st, "cannot store message bytes")))
+	if ((rs = wb_case_step (ing->cs, st, "cannot store message bytes")))
 		return rs;
 	*raw_id = 0;
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
@@ -378,44 +362,48 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
 		" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
 		" received_epoch, received_from, local_day, body_text, category, fingerprint, ident)"
-		" VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		" VALUES (:sha256, :raw_id, :trap_id, :trap_match, :status, :warnings,"
+		" :message_id, :date_header, :date_parsed, :date_status, :from_addr, :from_name,"
+		" :reply_to, :return_path, :sender, :to_addrs, :cc_addrs, :subject, :received_at,"
+		" :received_epoch, :received_from, :local_day, :body_text, :category, :fingerprint, :ident)"
 		" ON CONFLICT DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
+#define P(name) sqlite3_bind_parameter_index (st, ":" name)
 	wb_fields_t *f = &m->f;
-	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
-	sqlite3_bind_int64 (st, 2, raw_id);
-	sqlite3_bind_int64 (st, 3, m->trap_id);
-	bind_text (st, 4, m->trap_match);
-	bind_text (st, 5, m->status);
-	bind_text (st, 6, m->warnings);
-	bind_text (st, 7, f->message_id);
-	bind_text (st, 8, f->date_header);
-	bind_text (st, 9, f->date_parsed);
-	bind_text (st, 10, f->date_status);
-	bind_text (st, 11, f->from_addr);
-	bind_text (st, 12, f->from_name);
-	bind_text (st, 13, f->reply_to);
-	bind_text (st, 14, f->return_path);
-	bind_text (st, 15, f->sender);
-	bind_text (st, 16, f->to_addrs);
-	bind_text (st, 17, f->cc_addrs);
-	bind_text (st, 18, f->subject);
-	bind_text (st, 19, f->received_at);
+	sqlite3_bind_text (st, P ("sha256"), m->sha, 64, SQLITE_STATIC);
+	sqlite3_bind_int64 (st, P ("raw_id"), raw_id);
+	sqlite3_bind_int64 (st, P ("trap_id"), m->trap_id);
+	wb_case_bind_text (st, P ("trap_match"), m->trap_match);
+	wb_case_bind_text (st, P ("status"), m->status);
+	wb_case_bind_text (st, P ("warnings"), m->warnings);
+	wb_case_bind_text (st, P ("message_id"), f->message_id);
+	wb_case_bind_text (st, P ("date_header"), f->date_header);
+	wb_case_bind_text (st, P ("date_parsed"), f->date_parsed);
+	wb_case_bind_text (st, P ("date_status"), f->date_status);
+	wb_case_bind_text (st, P ("from_addr"), f->from_addr);
+	wb_case_bind_text (st, P ("from_name"), f->from_name);
+	wb_case_bind_text (st, P ("reply_to"), f->reply_to);
+	wb_case_bind_text (st, P ("return_path"), f->return_path);
+	wb_case_bind_text (st, P ("sender"), f->sender);
+	wb_case_bind_text (st, P ("to_addrs"), f->to_addrs);
+	wb_case_bind_text (st, P ("cc_addrs"), f->cc_addrs);
+	wb_case_bind_text (st, P ("subject"), f->subject);
+	wb_case_bind_text (st, P ("received_at"), f->received_at);
 	if (f->has_received)
-		sqlite3_bind_int64 (st, 20, f->received_epoch);
-	bind_text (st, 21, f->received_from);
-	bind_text (st, 22, m->local_day);
+		sqlite3_bind_int64 (st, P ("received_epoch"), f->received_epoch);
+	wb_case_bind_text (st, P ("received_from"), f->received_from);
+	wb_case_bind_text (st, P ("local_day"), m->local_day);
 	if (m->analysis) {
 		int64_t fp;
-		bind_text (st, 23, wb_analysis_body_text (m->analysis));
-		bind_text (st, 24, wb_analysis_category (m->analysis));
+		wb_case_bind_text (st, P ("body_text"), wb_analysis_body_text (m->analysis));
+		wb_case_bind_text (st, P ("category"), wb_analysis_category (m->analysis));
 		if (wb_analysis_fingerprint (m->analysis, &fp))
-			sqlite3_bind_int64 (st, 25, fp);
+			sqlite3_bind_int64 (st, P ("fingerprint"), fp);
 	}
-	sqlite3_bind_text (st, 26, m->ident, 64, SQLITE_STATIC);
-	rs = step_done (ing, st, "cannot record message");
-	sqlite3_clear_bindings (st);
+	sqlite3_bind_text (st, P ("ident"), m->ident, 64, SQLITE_STATIC);
+#undef P
+	rs = wb_case_step (ing->cs, st, "cannot record message");
 	if (rs)
 		return rs;
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
@@ -440,7 +428,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 			st = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE message_id = ? AND ident <> ? LIMIT 1");
 			if (!st)
 				return WB_ERR_DB;
-			bind_text (st, 1, f->message_id);
+			wb_case_bind_text (st, 1, f->message_id);
 			sqlite3_bind_text (st, 2, m->ident, 64, SQLITE_STATIC);
 			int rc = sqlite3_step (st);
 			sqlite3_reset (st);
@@ -449,8 +437,8 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 						       " WHERE message_id = ? AND possible_duplicate = 0");
 				if (!st)
 					return WB_ERR_DB;
-				bind_text (st, 1, f->message_id);
-				if ((rs = step_done (ing, st, "cannot flag duplicate")))
+				wb_case_bind_text (st, 1, f->message_id);
+				if ((rs = wb_case_step (ing->cs, st, "cannot flag duplicate")))
 					return rs;
 			}
 		}
@@ -482,10 +470,10 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	sqlite3_bind_int64 (st, 2, m->source_id);
 	sqlite3_bind_int64 (st, 3, m->offset);
 	sqlite3_bind_int64 (st, 4, m->len);
-	bind_text (st, 5, m->from_line);
-	bind_text (st, 6, m->split);
+	wb_case_bind_text (st, 5, m->from_line);
+	wb_case_bind_text (st, 6, m->split);
 	sqlite3_bind_int64 (st, 7, raw_id);
-	if ((rs = step_done (ing, st, "cannot record location")))
+	if ((rs = wb_case_step (ing->cs, st, "cannot record location")))
 		return rs;
 	if (is_new)
 		ing->st.added++;
@@ -608,7 +596,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		if (!st)
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, it->id);
-		if ((rs = step_done (ing, st, "cannot mark source complete")))
+		if ((rs = wb_case_step (ing->cs, st, "cannot mark source complete")))
 			return rs;
 		if ((rs = wb_case_custody (ing->cs, ing->run, "source", it->custody)))
 			return rs;

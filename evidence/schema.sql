@@ -13,7 +13,8 @@
 -- ===================================================================
 
 -- Key/value facts about the case: name, filed (YYYY-MM-DD), created_at,
--- created_by, tool_version.
+-- created_by, tool_version; 'relink' while the links were built by a
+-- version before party_attributes.peer ('link' removes it).
 CREATE TABLE case_info (
 	key TEXT PRIMARY KEY,
 	value TEXT NOT NULL

@@ -373,18 +373,6 @@ agg_equal (gconstpointer x, gconstpointer y)
 	return a->party == b->party && a->kv == b->kv && a->peer == b->peer;
 }
 
-static wb_status_t
-exec (wb_case_t *cs, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec (wb_case_db (cs), sql, NULL, NULL, &msg) != SQLITE_OK) {
-		wb_status_t st = wb_case_fail (cs, WB_ERR_DB, "cannot rebuild links: %s", msg);
-		sqlite3_free (msg);
-		return st;
-	}
-	return WB_OK;
-}
-
 static const char *
 col (sqlite3_stmt *st, int i)
 {
@@ -721,17 +709,15 @@ static wb_status_t
 scan_messages (link_t *L)
 {
 	wb_status_t st = WB_OK;
-	sqlite3 *db = wb_case_db (L->cs);
 	sqlite3_stmt *sm = NULL, *sa = NULL, *sh = NULL;
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
 	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
-	if (sqlite3_prepare_v2 (db, "SELECT id, from_addr, return_path FROM messages ORDER BY id",
-				-1, &sm, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT message, id, kind, value, location FROM artifacts"
-				" ORDER BY message, id", -1, &sa, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
-				" ORDER BY message, idx", -1, &sh, NULL)) {
-		st = wb_case_fail_db (L->cs, "cannot read messages");
+	if (!(sm = wb_case_stmt (L->cs, "SELECT id, from_addr, return_path FROM messages ORDER BY id")) ||
+	    !(sa = wb_case_stmt (L->cs, "SELECT message, id, kind, value, location FROM artifacts"
+				 " ORDER BY message, id")) ||
+	    !(sh = wb_case_stmt (L->cs, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
+				 " ORDER BY message, idx"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	int ra = sqlite3_step (sa), rh = sqlite3_step (sh), rm;
@@ -828,9 +814,9 @@ scan_messages (link_t *L)
 done:
 	g_array_free (items, TRUE);
 	g_array_free (anch, TRUE);
-	sqlite3_finalize (sm);
-	sqlite3_finalize (sa);
-	sqlite3_finalize (sh);
+	sqlite3_reset (sm);
+	sqlite3_reset (sa);
+	sqlite3_reset (sh);
 	return st;
 }
 
@@ -1041,7 +1027,6 @@ build_links (link_t *L, GPtrArray *reviews)
 {
 	wb_status_t st = WB_OK;
 	wb_case_t *cs = L->cs;
-	sqlite3 *db = wb_case_db (cs);
 	sqlite3_stmt *sp = NULL, *sv = NULL;
 	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
 	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
@@ -1052,8 +1037,8 @@ build_links (link_t *L, GPtrArray *reviews)
 	GHashTable *byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	char *cur_kind = NULL, *cur_value = NULL;
 
-	if (sqlite3_prepare_v2 (db, "SELECT id, name FROM parties ORDER BY id", -1, &sp, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read parties");
+	if (!(sp = wb_case_stmt (cs, "SELECT id, name FROM parties ORDER BY id"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sp) == SQLITE_ROW) {
@@ -1074,11 +1059,11 @@ build_links (link_t *L, GPtrArray *reviews)
 	 * their own (roster, derived) pair up; a row with a peer pairs its
 	 * party with the peer (shared through messages, rule 2).  Each pair
 	 * counts a value once. */
-	if (sqlite3_prepare_v2 (db,
+	if (!(sv = wb_case_stmt (cs,
 		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL AND kind IN"
 		" ('name','contact','email','phone','address','country','payee','domain',"
-		"'affiliate_id','ip') ORDER BY kind, value, party", -1, &sv, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read party attributes");
+		"'affiliate_id','ip') ORDER BY kind, value, party"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	int rc;
@@ -1281,8 +1266,8 @@ revdone:
 done:
 	g_free (cur_kind);
 	g_free (cur_value);
-	sqlite3_finalize (sp);
-	sqlite3_finalize (sv);
+	sqlite3_reset (sp);
+	sqlite3_reset (sv);
 	for (guint i = 0; i < parr->len; i++)
 		g_free (g_array_index (parr, party_t, i).name);
 	g_array_free (parr, TRUE);
@@ -1300,18 +1285,18 @@ wb_status_t
 wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 {
 	wb_status_t st = WB_OK;
-	sqlite3 *db = wb_case_db (cs);
 	sqlite3_stmt *sp = NULL, *sl = NULL;
 	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
 	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
 	GArray *size = NULL, *cid = NULL;
 	int64_t next = 0;
-	if ((st = exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;")))
+	if ((st = wb_case_exec (cs, "DELETE FROM cluster_members; DELETE FROM clusters;",
+				"cannot rebuild links")))
 		goto done;
-	if (sqlite3_prepare_v2 (db, "SELECT id FROM parties ORDER BY id", -1, &sp, NULL) ||
-	    sqlite3_prepare_v2 (db, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
-				" OR (review IS NULL AND strength IN ('moderate', 'strong'))", -1, &sl, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read links");
+	if (!(sp = wb_case_stmt (cs, "SELECT id FROM parties ORDER BY id")) ||
+	    !(sl = wb_case_stmt (cs, "SELECT party_a, party_b FROM links WHERE review = 'confirmed'"
+				 " OR (review IS NULL AND strength IN ('moderate', 'strong'))"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sp) == SQLITE_ROW) {
@@ -1373,8 +1358,8 @@ wb_attrib_clusters (wb_case_t *cs, int64_t *count)
 done:
 	if (count)
 		*count = next;
-	sqlite3_finalize (sp);
-	sqlite3_finalize (sl);
+	sqlite3_reset (sp);
+	sqlite3_reset (sl);
 	g_hash_table_destroy (pidx);
 	g_array_free (parr, TRUE);
 	if (size)
@@ -1382,20 +1367,6 @@ done:
 	if (cid)
 		g_array_free (cid, TRUE);
 	return st;
-}
-
-/* TRUE if party_attributes has the peer column (cases made before it was
- * added lack it; 'link' adds it). */
-static gboolean
-has_peer_column (wb_case_t *cs)
-{
-	sqlite3_stmt *st = NULL;
-	gboolean yes = FALSE;
-	if (sqlite3_prepare_v2 (wb_case_db (cs), "SELECT name FROM pragma_table_info('party_attributes')"
-				" WHERE name = 'peer'", -1, &st, NULL) == SQLITE_OK)
-		yes = sqlite3_step (st) == SQLITE_ROW;
-	sqlite3_finalize (st);
-	return yes;
 }
 
 /* The largest of SQL's single value and case_info KEY, as a number. */
@@ -1474,11 +1445,10 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	int64_t cache_before = wb_case_cache_set (cs, 262144);
 
 	/* Keep the analysts' reviews, by the names of the two parties. */
-	if (sqlite3_prepare_v2 (wb_case_db (cs),
+	if (!(sr = wb_case_stmt (cs,
 		"SELECT pa.name, pb.name, l.review, l.note FROM links l JOIN parties pa ON pa.id = l.party_a"
-		" JOIN parties pb ON pb.id = l.party_b WHERE l.review IS NOT NULL ORDER BY l.id",
-		-1, &sr, NULL)) {
-		st = wb_case_fail_db (cs, "cannot read reviews");
+		" JOIN parties pb ON pb.id = l.party_b WHERE l.review IS NOT NULL ORDER BY l.id"))) {
+		st = WB_ERR_DB;
 		goto done;
 	}
 	while (sqlite3_step (sr) == SQLITE_ROW) {
@@ -1489,20 +1459,17 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		r->note = g_strdup (col (sr, 3));
 		g_ptr_array_add (reviews, r);
 	}
-	/* Values shared through messages name their peer (schema.sql). */
-	if (!has_peer_column (cs) &&
-	    (st = exec (cs, "ALTER TABLE party_attributes ADD COLUMN peer INTEGER")))
-		goto done;
 	if ((st = load_old_ids (&L)))
 		goto done;
 	/* The index on message_parties is built once after the bulk insert. */
-	if ((st = exec (cs,
+	if ((st = wb_case_exec (cs,
 		"DROP INDEX IF EXISTS message_parties_party;"
 		" DELETE FROM cluster_members; DELETE FROM clusters; DELETE FROM link_evidence;"
 		" DELETE FROM links; DELETE FROM message_parties;"
 		" DELETE FROM party_attributes WHERE message IS NOT NULL"
 		"  OR party IN (SELECT id FROM parties WHERE derived = 1);"
-		" DELETE FROM parties WHERE derived = 1;")))
+		" DELETE FROM parties WHERE derived = 1;"
+		" DELETE FROM case_info WHERE key = 'relink';", "cannot rebuild links")))
 		goto done;
 
 	/* The roster's values: what messages are matched against. */
@@ -1522,7 +1489,8 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 
 	if ((st = scan_messages (&L)))
 		goto done;
-	if ((st = exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)")))
+	if ((st = wb_case_exec (cs, "CREATE INDEX message_parties_party ON message_parties(party)",
+				"cannot rebuild links")))
 		goto done;
 	if ((st = write_message_attributes (&L)))
 		goto done;
@@ -1535,7 +1503,7 @@ done:
 	wb_case_cache_restore (cs, cache_before);
 	g_hash_table_destroy (L.old_party);
 	g_hash_table_destroy (L.old_link);
-	sqlite3_finalize (sr);
+	sqlite3_reset (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);
 	g_string_free (L.scratch, TRUE);
@@ -1706,7 +1674,9 @@ wb_attrib_compare (wb_case_t *cs, const wb_attrib_conf_t *conf, int64_t a, int64
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no such party");
 		goto done;
 	}
-	if (!has_peer_column (cs)) {
+	char *relink = wb_case_info (cs, "relink");
+	g_free (relink);
+	if (relink) {
 		st = wb_case_fail (cs, WB_ERR_NOT_FOUND,
 				   "the links of this case were built by an older version; run 'link' again");
 		goto done;

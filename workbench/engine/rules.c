@@ -214,16 +214,13 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
 	}
-	/* A separate statement (not cached) so the insert statements can be
-	 * used while it steps. */
-	sqlite3_stmt *q = NULL;
-	if (sqlite3_prepare_v2 (wb_case_db (cs), from ?
-				"SELECT f.message, f.name, f.value, f.confidence, f.evidence FROM facts f"
-				" WHERE f.message > ?1 AND NOT EXISTS (SELECT 1 FROM rule_masks r"
-				" WHERE r.message = f.message) ORDER BY f.message" :
-				"SELECT message, name, value, confidence, evidence FROM facts ORDER BY message",
-				-1, &q, NULL) != SQLITE_OK) {
-		s = wb_case_fail_db (cs, "cannot read facts");
+	sqlite3_stmt *q = wb_case_stmt (cs, from ?
+		"SELECT f.message, f.name, f.value, f.confidence, f.evidence FROM facts f"
+		" WHERE f.message > ?1 AND NOT EXISTS (SELECT 1 FROM rule_masks r"
+		" WHERE r.message = f.message) ORDER BY f.message" :
+		"SELECT message, name, value, confidence, evidence FROM facts ORDER BY message");
+	if (!q) {
+		s = WB_ERR_DB;
 		goto done;
 	}
 	if (from)
@@ -263,7 +260,7 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		facts[f].evidence = e;
 		facts[f].indicator = g_strcmp0 ((const char *) sqlite3_column_text (q, 3), "indicator") == 0;
 	}
-	sqlite3_finalize (q);
+	sqlite3_reset (q);
 	if (s)
 		goto done;
 	char *runs = g_strdup_printf ("%lld", (long long) run);

@@ -1,0 +1,35 @@
+/* Internal to evidence/analyze*.c: what an analysis holds, shared by the
+ * pure part (analyze.c) and the store part (analyze-store.c). */
+#ifndef WB_ANALYZE_PRIVATE_H
+#define WB_ANALYZE_PRIVATE_H
+
+#include "analyze.h"
+
+typedef struct {
+	char *kind, *raw, *value, *location;
+} artifact_t;
+
+typedef struct {
+	char *name, *value, *confidence, *evidence;
+} fact_t;
+
+typedef struct {
+	char *filename, *declared, *sniffed, *sha256;
+	int64_t size;
+} attachment_t;
+
+struct wb_analysis {
+	GPtrArray *hops;          /* wb_hop_t * */
+	GPtrArray *artifacts;     /* artifact_t * */
+	GHashTable *seen;         /* "kind\tvalue\tlocation" */
+	GHashTable *domains;      /* wb_norm_domain() input -> result (or NULL), this copy only */
+	GPtrArray *facts;         /* fact_t *, in the order set */
+	GPtrArray *attachments;   /* attachment_t * */
+	GPtrArray *warnings;      /* char * */
+	char *body_text;
+	char *category;
+	gboolean has_fp;
+	uint64_t fp;
+};
+
+#endif

@@ -1,0 +1,163 @@
+/* Message analysis: the store part (wb_analysis_store, wb_analysis_insert),
+ * writing an analysis into the case.  See analyze.h. */
+#include <string.h>
+#include "analyze.h"
+#include "analyze-private.h"
+
+/* The four text columns of an artifact or a fact row, after the message. */
+static void
+artifact_cols (gconstpointer row, const char *v[4])
+{
+	const artifact_t *ar = row;
+	v[0] = ar->kind, v[1] = ar->raw, v[2] = ar->value, v[3] = ar->location;
+}
+
+static void
+fact_cols (gconstpointer row, const char *v[4])
+{
+	const fact_t *f = row;
+	v[0] = f->name, v[1] = f->value, v[2] = f->confidence, v[3] = f->evidence;
+}
+
+/* ROWS of message ID with SQL[0] (one row) or SQL[1] (eight rows). */
+static gboolean
+insert_rows (wb_case_t *cs, const char *const sql[2], int64_t id, GPtrArray *rows,
+	     void (*cols) (gconstpointer, const char *[4]))
+{
+	for (guint i = 0; i < rows->len;) {
+		guint k = rows->len - i >= 8 ? 8 : 1;
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
+		if (!st)
+			return FALSE;
+		for (guint r = 0; r < k; r++, i++) {
+			const char *v[4];
+			cols (g_ptr_array_index (rows, i), v);
+			sqlite3_bind_int64 (st, 5 * r + 1, id);
+			for (int c = 0; c < 4; c++)
+				wb_case_bind_text (st, 5 * r + 2 + c, v[c]);
+		}
+		if (wb_case_step (cs, st, "cannot store analysis"))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static wb_status_t
+store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
+{
+	static const char *dels[] = {
+		"DELETE FROM hops WHERE message = ?", "DELETE FROM artifacts WHERE message = ?",
+		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+	};
+	sqlite3_stmt *st;
+	wb_status_t rs;
+	/* A copy just inserted has no rows to replace: the four deletes were a
+	 * tenth of the writer's cost per copy (wb_analysis_insert). */
+	for (int i = 0; i < 4 && replace; i++) {
+		if (!(st = wb_case_stmt (cs, dels[i])))
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (st, 1, id);
+		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
+			return rs;
+	}
+	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
+		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
+		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
+		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
+		" :trusted, :origin, :notes)");
+	if (!st)
+		return WB_ERR_DB;
+#define P(name) sqlite3_bind_parameter_index (st, ":" name)
+	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
+		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
+	for (guint i = 0; i < a->hops->len; i++) {
+		wb_hop_t *h = g_ptr_array_index (a->hops, i);
+		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
+			      h->smtp_id, h->for_addr, h->time_text };
+		sqlite3_bind_int64 (st, P ("message"), id);
+		sqlite3_bind_int (st, P ("idx"), i);
+		char *fixed[9] = { NULL };
+		for (int k = 0; k < 9; k++) {
+			/* Hop text is as the sender wrote it: made valid UTF-8 only
+			 * when it is not. */
+			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
+				fixed[k] = g_utf8_make_valid (v[k], -1);
+			const char *s = fixed[k] ? fixed[k] : v[k];
+			wb_case_bind_text (st, sqlite3_bind_parameter_index (st, text_params[k]),
+					   s ? s : (k == 0 ? "" : NULL));
+		}
+		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
+			sqlite3_bind_int64 (st, P ("time_epoch"), h->time_epoch);
+		wb_case_bind_text (st, P ("time_status"), h->time_status);
+		sqlite3_bind_int (st, P ("trusted"), h->trusted);
+		sqlite3_bind_int (st, P ("origin"), h->origin);
+		wb_case_bind_text (st, P ("notes"), h->notes->len ? h->notes->str : NULL);
+#undef P
+		rs = wb_case_step (cs, st, "cannot store hops");
+		for (int k = 0; k < 9; k++)
+			g_free (fixed[k]);
+		if (rs)
+			return rs;
+	}
+	/* Artifacts and facts (about 20 and 15 a copy) go in eight rows per
+	 * statement: a statement's start and end cost about as much as a row.
+	 * OR FAIL, not the default ABORT: a statement of several rows that may
+	 * abort makes SQLite copy every page it touches to a statement journal
+	 * first (16 KiB a page, several pages a statement), to undo its earlier
+	 * rows.  Ingest rolls the whole source back on any failure, so no
+	 * statement needs undoing on its own. */
+#define ROW5 "(?,?,?,?,?)"
+#define ROWS8 ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5
+	static const char *const art_sql[2] = {
+		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
+		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
+	static const char *const fact_sql[2] = {
+		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
+		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
+#undef ROWS8
+#undef ROW5
+	if (!insert_rows (cs, art_sql, id, a->artifacts, artifact_cols)
+	    || !insert_rows (cs, fact_sql, id, a->facts, fact_cols))
+		return WB_ERR_DB;   /* the case's error says which */
+	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
+		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
+	if (!st)
+		return WB_ERR_DB;
+	for (guint i = 0; i < a->attachments->len; i++) {
+		attachment_t *x = g_ptr_array_index (a->attachments, i);
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_int (st, 2, i);
+		wb_case_bind_text (st, 3, x->filename);
+		wb_case_bind_text (st, 4, x->declared);
+		wb_case_bind_text (st, 5, x->sniffed);
+		sqlite3_bind_int64 (st, 6, x->size);
+		wb_case_bind_text (st, 7, x->sha256);
+		if ((rs = wb_case_step (cs, st, "cannot store attachments")))
+			return rs;
+	}
+	/* A row just inserted got these in its INSERT (ingest's writer). */
+	if (!replace)
+		return WB_OK;
+	st = wb_case_stmt (cs, "UPDATE messages SET body_text = ?2, category = ?3, fingerprint = ?4"
+		" WHERE id = ?1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, id);
+	wb_case_bind_text (st, 2, a->body_text);
+	wb_case_bind_text (st, 3, wb_analysis_category (a));
+	if (a->has_fp)
+		sqlite3_bind_int64 (st, 4, (int64_t) a->fp);
+	return wb_case_step (cs, st, "cannot store analysis");
+}
+
+wb_status_t
+wb_analysis_store (wb_case_t *cs, int64_t id, const wb_analysis_t *a)
+{
+	return store (cs, id, a, TRUE);
+}
+
+wb_status_t
+wb_analysis_insert (wb_case_t *cs, int64_t id, const wb_analysis_t *a)
+{
+	return store (cs, id, a, FALSE);
+}
