@@ -554,10 +554,12 @@ print_copy (FILE *out, const wb_damages_t *d, const copy_info_t *c, guint k)
 			 c->timezone ? c->timezone : "UTC");
 	else
 		fprintf (out, "Trap: none (no trap address matched)\n");
-	fprintf (out, "Damages: plaintiff %s, incident %s, filed %s, %s\n",
+	fprintf (out, "Damages: plaintiff %s, incident %s, filed %s, %s, preemption %s\n",
 		 wb_plaintiff_name (d->opts.plaintiff), wb_incident_rule_name (d->opts.incident),
 		 d->filed ? d->filed : "not set",
-		 d->opts.include_indicators ? "indicators counted" : "indicators not counted");
+		 d->opts.include_indicators ? "indicators counted" : "indicators not counted",
+		 d->preempted_by ? "applied" : d->opts.preemption == WB_PREEMPT_IGNORE ? "ignored"
+		 : "applied (no statute of the set preempts)");
 }
 
 static void
@@ -581,8 +583,9 @@ json_copy (GString *j, const wb_damages_t *d, const copy_info_t *c, guint k)
 	g_string_append (j, ", \"trap\": ");
 	json_text_or_null (j, c->trap);
 	g_string_append_printf (j, ", \"plaintiff\": \"%s\", \"incident_rule\": \"%s\","
+				" \"preemption\": \"%s\","
 				" \"include_indicators\": %s, \"filed\": ", wb_plaintiff_name (d->opts.plaintiff),
-				wb_incident_rule_name (d->opts.incident),
+				wb_incident_rule_name (d->opts.incident), wb_preemption_name (d->opts.preemption),
 				d->opts.include_indicators ? "true" : "false");
 	json_text_or_null (j, d->filed);
 	g_string_append (j, ", \"statutes\": [");
