@@ -132,6 +132,19 @@ print(s["analyst_commercial"]["note"], s["reason"])' "$T/.out")"
 wb why "$C" 1 --statute co-6-2.5 > "$T/why.out" 2>&1
 expect_eq "preempted: the reason" "Not counted: preempted: received 2008-01-15, on or after 2004-01-01, and no provision it violates prohibits falsity or deception (15 U.S.C. 7707(b)(1), in us-7706); counted with --preemption ignore" \
 	"$(grep -E '^(Counted|Not counted):' "$T/why.out")"
+# damages --filed: a what-if filing date.  Colorado's one year of
+# limitations counts back from it: filed 2008-09-01 (the case's) leaves out
+# copy 2 (2007-06-01); filed 2008-05-01 counts back to 2007-05-01 and takes
+# it in: $10.00 more (1,000 cents a copy), and the case is not changed.
+co () { wb damages "$C" --statute co-6-2.5 --preemption ignore --format json "$@" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["statutes"][0]
+print(s["amount_cents"], s["excluded_limitations"])'; }
+base=$(co)
+expect_eq "--filed: copy 2 comes within the limitations period" \
+	"$(($(echo "$base" | cut -d' ' -f1) + 1000)) $(($(echo "$base" | cut -d' ' -f2) - 1))" "$(co --filed 2008-05-01)"
+expect_eq "--filed: the case's filing date is unchanged" "$base" "$(co)"
+expect_rc "--filed: not a day" 2 wb damages "$C" --filed 2008-02-30
 expect_rc "csv refused" 2 wb why "$C" 3 --format csv
 
 # Every statute without --statute; errors.

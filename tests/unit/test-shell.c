@@ -122,7 +122,8 @@ Test (usage, options)
 	GPtrArray *o = wb_shell_usage_options (usage_of ("damages"));
 	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--incident",
 			       "--ar-day-rule", "--incident-scope", "--preemption", "--include-indicators",
-			       "--by", "--aggravated", "--scenarios", "--statutes", "--format", "--help" };
+			       "--filed", "--by", "--aggravated", "--scenarios", "--statutes", "--format",
+			       "--help" };
 	cr_assert_eq (o->len, G_N_ELEMENTS (want));
 	for (guint i = 0; i < o->len; i++)
 		cr_assert_str_eq (o->pdata[i], want[i]);
@@ -215,7 +216,8 @@ Test (complete, without_a_case)
 	assert_completes (NULL, ".help i", "import,ingest", 6);   /* not 'init' */
 	assert_completes (NULL, ".bail o", "off,on", 6);
 	assert_completes (NULL, "damages --stat", "--statute,--statutes", 8);
-	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--format", 27);
+	assert_completes (NULL, "damages --statute co-6-2.5 --fo", "--format", 27);
+	assert_completes (NULL, "damages --statute co-6-2.5 --f", "--filed,--format", 27);
 	assert_completes (NULL, "summary --format j", "json", 17);
 	assert_completes (NULL, "damages --plaintiff ", "provider,recipient", 20);
 	assert_completes (NULL, "import ", "findings,parties,traps", 7);

@@ -11,15 +11,6 @@ static const char *const KEYS[] = { "name", "filed", "court", "number", "caption
 				    NULL };
 static const char KEY_LIST[] = "name, filed, court, number, caption, expert";
 
-static gboolean
-valid_day (const char *s)
-{
-	int y, m, d;
-	char extra;
-	return strlen (s) == 10 && sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-	       g_date_valid_dmy (d, m, y);
-}
-
 /* VALUE quoted for the custody row and the user: "(not set)" for NULL. */
 static char *
 shown (const char *value)
@@ -104,7 +95,7 @@ case_set (wb_ctx_t *ctx, int n, char **pairs)
 		}
 		given[k] = TRUE;
 		val[k] = eq[1] ? eq + 1 : NULL;
-		if (k == 1 && val[k] && !valid_day (val[k])) {
+		if (k == 1 && val[k] && !wb_valid_day (val[k])) {
 			wb_error ("filed '%s' is not a date (YYYY-MM-DD)", val[k]);
 			return WB_EXIT_USAGE;
 		}

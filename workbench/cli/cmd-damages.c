@@ -284,6 +284,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "scenarios", no_argument, NULL, 'S' },
 		{ "incident-scope", required_argument, NULL, 'c' },
 		{ "preemption", required_argument, NULL, 'P' },
+		{ "filed", required_argument, NULL, 'f' },
 		{ "statutes", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL }
@@ -304,6 +305,13 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 			}
 			break;
 		case 'd': o.due_care = TRUE; break;
+		case 'f':
+			if (!wb_valid_day (optarg)) {
+				g_ptr_array_unref (ids);
+				return wb_usage_error ("damages", "--filed '%s' is not a date (YYYY-MM-DD)", optarg);
+			}
+			o.filed = optarg;
+			break;
 		case 'i':
 			if (!wb_incident_rule_parse (optarg, &o.incident)) {
 				g_ptr_array_unref (ids);
@@ -406,8 +414,9 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 				 d->opts.due_care ? "yes" : "no", wb_ar_day_rule_name (d->opts.ar_day_rule),
 				 d->opts.include_indicators ? "   indicators counted" : "",
 				 d->opts.aggravated ? "   aggravated" : "");
-			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s\n", d->statute_source,
-				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)");
+			fprintf (ctx->out, "Statute set: %s   rules: %s   filed: %s%s\n", d->statute_source,
+				 d->rules_source, d->filed ? d->filed : "(none: no limitations applied)",
+				 o.filed ? " (--filed: what if the action were filed then)" : "");
 			if (d->preempted_by)
 				fprintf (ctx->out, "Preemption: applied (%s, from %s): a state provision counts only "
 					 "if it prohibits falsity or deception\n", d->preempted_by, d->preempted_from);

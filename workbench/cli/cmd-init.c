@@ -3,16 +3,6 @@
 #include "wb.h"
 #include "statute.h"
 
-static gboolean
-valid_day (const char *s)
-{
-	int y, m, d;
-	char extra;
-	if (strlen (s) != 10 || sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
-		return FALSE;
-	return g_date_valid_dmy (d, m, y);
-}
-
 int
 wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 {
@@ -32,7 +22,7 @@ wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return wb_usage_error ("init", "unexpected argument '%s'", argv[optind]);
-	if (filed && !valid_day (filed))
+	if (filed && !wb_valid_day (filed))
 		return wb_usage_error ("init", "--filed '%s' is not a date (YYYY-MM-DD)", filed);
 
 	/* The folder the case goes in must be there: say which one is not,

@@ -6,15 +6,6 @@
  * person scans; CSV and JSON carry every field of the contract in
  * workbench/engine/README.md.  The location shown is where the copy was first found. */
 
-static gboolean
-valid_day (const char *s)
-{
-	int y, m, d;
-	char extra;
-	return strlen (s) == 10 && sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-	       g_date_valid_dmy (d, m, y);
-}
-
 static const char *const KINDS[] = { "email", "phone", "url", "domain", "postal", "ip",
 				     "affiliate_id", NULL };
 
@@ -60,7 +51,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 		case 's': FILTER ("instr(lower(coalesce(m.subject, '')), lower(?)) > 0"); break;
 		case 'S':
 		case 'U':
-			if (!valid_day (optarg)) {
+			if (!wb_valid_day (optarg)) {
 				rc = wb_usage_error ("messages", "--%s '%s' is not a day (YYYY-MM-DD)",
 						     c == 'S' ? "since" : "until", optarg);
 				goto done;

@@ -69,7 +69,7 @@ const wb_command_t wb_commands[] = {
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
 	  "       [--incident-scope shared|each] [--preemption apply|ignore] [--include-indicators]\n"
-	  "       [--by statute|plaintiff|day|incident|trap|provision]\n"
+	  "       [--filed YYYY-MM-DD] [--by statute|plaintiff|day|incident|trap|provision]\n"
 	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },
@@ -264,6 +264,15 @@ check_options (int argc, char *const argv[], const char *shortopts, const struct
 		}
 	}
 	return TRUE;
+}
+
+gboolean
+wb_valid_day (const char *s)
+{
+	int y, m, d;
+	char extra;
+	return strlen (s) == 10 && sscanf (s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+	       g_date_valid_dmy (d, m, y);
 }
 
 int

@@ -107,6 +107,9 @@ int wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, 
  * 'workbench help NAME'").  Returns '?' then, and the command's following
  * wb_usage_error() says nothing more. */
 struct option;
+/* Whether S is a real day written YYYY-MM-DD (2009-02-29 is not). */
+gboolean wb_valid_day (const char *s);
+
 int wb_getopt_long (int argc, char *const argv[], const char *shortopts, const struct option *longopts,
 		    int *longindex);
 

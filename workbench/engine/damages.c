@@ -1123,7 +1123,7 @@ eng_load (wb_case_t *cs, const wb_damages_opts_t *opts, eng_t **out)
 	} else
 		for (int i = 0; i < e->nst; i++)
 			e->selected[i] = TRUE;
-	char *filed = wb_case_info (cs, "filed");
+	char *filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");
 	e->filed_day = filed ? wb_day_number (filed) : -1;
 	g_free (filed);
 	if ((s = load_copies (cs, e)) || (s = load_findings (cs, e)))
@@ -1406,7 +1406,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->statute_source = set_source (e);
 	d->statute_digest = g_strdup (e->set->digest);
 	d->rules_source = g_strdup (e->rules_source);
-	d->filed = wb_case_info (cs, "filed");
+	d->filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");
 	d->copies = e->copies->len;
 	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated,
 		      opts->incident_scope, opts->preemption == WB_PREEMPT_APPLY };

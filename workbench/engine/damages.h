@@ -28,6 +28,9 @@ typedef struct {
 	gboolean summary_only;           /* leave rows, incidents and days empty (faster) */
 	int incident_scope;              /* wb_incident_scope_t for every statute whose file
 					    allows it, or -1 (default): each file's own reading */
+	const char *filed;               /* YYYY-MM-DD: the filing date limitations count
+					    back from, instead of the case's (a what-if);
+					    NULL = case_info filed */
 	wb_preemption_t preemption;      /* apply (default): under a state statute a copy
 					    received on or after the day a statute of the set
 					    preempts from (preempts_from) counts only for
@@ -114,7 +117,8 @@ typedef struct {
 	char *statute_source;            /* "case", "built-in (not installed in the case)" or the folder */
 	char *statute_digest;            /* SHA-256 identifying the statute set */
 	char *rules_source;              /* where rule findings came from */
-	char *filed;                     /* case_info filed, or NULL (no limitations applied) */
+	char *filed;                     /* opts.filed, else case_info filed, or NULL (no
+					    limitations applied) */
 	int64_t copies;                  /* copies in the case */
 	GStringChunk *strings;           /* owns every row's provisions text */
 	char *preempted_by;              /* id of the preempting statute when preemption
