@@ -1213,6 +1213,7 @@ wb_damages_free (wb_damages_t *d)
 		g_array_unref (d->actions);
 	g_strfreev (d->opts.statutes);
 	g_free ((char *) d->opts.statutes_dir);
+	g_free ((char *) d->opts.filed);
 	g_free (d->statute_source);
 	g_free (d->statute_digest);
 	g_free (d->rules_source);
@@ -1398,6 +1399,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->opts = *opts;
 	d->opts.statutes = g_strdupv (opts->statutes);
 	d->opts.statutes_dir = g_strdup (opts->statutes_dir);
+	d->opts.filed = g_strdup (opts->filed);
 	d->statutes = g_ptr_array_new_with_free_func (statute_free);
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
