@@ -1,0 +1,313 @@
+/* The ingest pipeline: parse workers, and the walker's side of it.  See
+ * ingest.h.
+ *
+ * The pipeline.  The caller's thread (the walker) reads every input through
+ * libarchive, splits it into message copies and appends their bytes to a
+ * batch (up to BATCH_MAX copies or BATCH_BYTES bytes).  Every event is an
+ * item with a sequence number: source rows (begin, end), batches, the
+ * begin and commit of a top-level file.  Batches go to the parse workers
+ * (hash, GMime parse, header fields, trap), everything else straight to the
+ * writer; the writer puts items back in sequence order and is the only
+ * thread that touches SQLite while a source is being read.  The walker
+ * blocks when too much is in flight, so memory stays bounded whatever the
+ * size of the input. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+#include "ingest.h"
+#include "analyze.h"
+#include "ingest-pipeline.h"
+
+void
+wb_ingest_batch_free (batch_t *b)
+{
+	if (!b)
+		return;
+	for (guint i = 0; i < b->msgs->len; i++) {
+		msg_t *m = &g_array_index (b->msgs, msg_t, i);
+		g_free (m->from_line);
+		g_free (m->chain);
+		g_free (m->warnings);
+		g_free (m->local_day);
+		wb_analysis_free (m->analysis);
+		if (m->findings)
+			m->findings_free (m->findings);
+		wb_fields_clear (&m->f);
+	}
+	g_array_free (b->msgs, TRUE);
+	g_byte_array_free (b->data, TRUE);
+	g_free (b);
+}
+
+void
+wb_ingest_item_free (item_t *it)
+{
+	if (!it)
+		return;
+	wb_ingest_batch_free (it->batch);
+	g_free (it->name);
+	g_free (it->chain);
+	g_free (it->filters);
+	g_free (it->reason);
+	g_free (it->custody);
+	g_free (it);
+}
+
+/* ------------------------------------------------------- parse workers */
+
+static void
+parse_msg (worker_t *w, const char *data, msg_t *m)
+{
+	wb_sha256_hex (data, m->len, m->sha);
+	wb_copy_ident (data, m->len, m->sha, m->ident);
+	g_string_truncate (w->warn, 0);
+	if (m->extra_warning)
+		g_string_append (w->warn, m->extra_warning);
+	wb_ingest_defects (data, m->len, w->warn);
+	/* Content-Length placed the message's end: its From_ lines are body. */
+	if (m->from_line && strcmp (m->split, "mboxcl-length") != 0)
+		wb_ingest_check_merged (data, m->len, w->warn);
+	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
+	const wb_trap_t *trap = NULL;
+	if (!msg) {
+		m->status = "unparsed";
+		m->f.date_status = "absent";
+		m->f.received_from = "none";
+		trap = wb_traps_match (w->ing->traps, NULL, m->chain, &m->trap_match);
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		if (!w->ing->o.no_analysis)
+			m->analysis = wb_analyze (NULL, data, m->len, &actx);
+	} else {
+		wb_ingest_fields (msg, &m->f);
+		trap = wb_traps_match (w->ing->traps, msg, m->chain, &m->trap_match);
+		if (strcmp (m->f.date_status, "invalid") == 0) {
+			if (w->warn->len)
+				g_string_append (w->warn, "; ");
+			g_string_append (w->warn, "invalid Date header");
+		}
+		m->status = w->warn->len ? "malformed" : "ok";
+
+		/* Message analysis (evidence/analyze.h) is pure, so it runs here
+		 * in the parse worker while the GMimeMessage is alive; the
+		 * writer stores it with the new messages row. */
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		if (!w->ing->o.no_analysis)
+			m->analysis = wb_analyze (msg, data, m->len, &actx);
+
+		g_object_unref (msg);
+	}
+	const wb_ingest_findings_t *fi = w->ing->o.findings;
+	if (fi && m->analysis) {
+		m->findings = fi->eval (fi->data, m->analysis);
+		m->findings_free = fi->free;
+	}
+	m->trap_id = trap ? trap->id : 0;
+	if (m->f.has_received)
+		m->local_day = wb_local_day (trap, m->f.received_epoch);
+	m->warnings = w->warn->len ? g_strdup (w->warn->str) : NULL;
+}
+
+gpointer
+wb_ingest_worker_main (gpointer data)
+{
+	worker_t *w = data;
+	for (;;) {
+		item_t *it = g_async_queue_pop (w->ing->work_q);
+		if (it->kind < 0) {
+			wb_ingest_item_free (it);
+			break;
+		}
+		batch_t *b = it->batch;
+		for (guint i = 0; i < b->msgs->len; i++) {
+			msg_t *m = &g_array_index (b->msgs, msg_t, i);
+			parse_msg (w, (const char *) b->data->data + m->at, m);
+		}
+		g_async_queue_push (w->ing->done_q, it);
+	}
+	g_mime_parser_options_free (w->popts);
+	g_object_unref (w->parser);
+	g_string_free (w->warn, TRUE);
+	g_free (w);
+	return NULL;
+}
+
+/* ------------------------------------------------------ walker helpers */
+
+void
+wb_ingest_push (wb_ingest_t *ing, item_t *it)
+{
+	int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
+	g_mutex_lock (&ing->lock);
+	while (ing->inflight + weight > INFLIGHT_MAX && ing->inflight > 0)
+		g_cond_wait (&ing->cond, &ing->lock);
+	ing->inflight += weight;
+	if (ing->failed)
+		ing->fatal = TRUE;
+	g_mutex_unlock (&ing->lock);
+	it->seq = ing->seq_next++;
+	if (it->kind == IT_BATCH)
+		g_async_queue_push (ing->work_q, it);
+	else
+		g_async_queue_push (ing->done_q, it);
+}
+
+/* Wait until the writer has handled everything pushed so far (at the end
+ * of a top-level file, read through: its last copies, the commit, an index
+ * built again).  The progress callback goes on being called meanwhile, from
+ * this thread as always, with the copies stored so far. */
+void
+wb_ingest_drain (wb_ingest_t *ing)
+{
+	g_mutex_lock (&ing->lock);
+	while (ing->seq_written < ing->seq_next) {
+		if (!ing->o.progress) {
+			g_cond_wait (&ing->cond, &ing->lock);
+			continue;
+		}
+		gint64 until = g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND;
+		if (!g_cond_wait_until (&ing->cond, &ing->lock, until)) {
+			g_mutex_unlock (&ing->lock);
+			ing->o.progress (ing->o.progress_data, ing->bytes_before + ing->top_size,
+					 (uint64_t) g_atomic_int_get (&ing->stored));
+			g_mutex_lock (&ing->lock);
+		}
+	}
+	g_mutex_unlock (&ing->lock);
+}
+
+void
+wb_ingest_flush_batch (wb_ingest_t *ing)
+{
+	if (!ing->batch || ing->batch->msgs->len == 0)
+		return;
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = IT_BATCH;
+	it->batch = ing->batch;
+	ing->batch = NULL;
+	wb_ingest_push (ing, it);
+}
+
+void
+wb_ingest_add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t len, uint64_t offset,
+	  const char *from_line, size_t from_len, const char *split, const char *extra_warning)
+{
+	if (!ing->batch) {
+		ing->batch = g_new0 (batch_t, 1);
+		/* Room for a whole batch of typical copies: growing it by
+		 * doubling would copy every byte about once more. */
+		ing->batch->data = g_byte_array_sized_new (MAX (len, 2u << 20));
+		ing->batch->msgs = g_array_sized_new (FALSE, TRUE, sizeof (msg_t), BATCH_MAX);
+	}
+	msg_t m = { 0 };
+	m.at = ing->batch->data->len;
+	m.len = len;
+	m.source_id = s->id;
+	m.offset = offset;
+	m.from_line = from_line ? g_strndup (from_line, from_len) : NULL;
+	m.split = split;
+	m.chain = g_strdup (s->chain);
+	m.extra_warning = extra_warning;
+	g_byte_array_append (ing->batch->data, (const guint8 *) data, len);
+	g_array_append_val (ing->batch->msgs, m);
+	s->messages++;
+	ing->st.copies++;
+	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES)
+		wb_ingest_flush_batch (ing);
+}
+
+src_t *
+wb_src_new (wb_ingest_t *ing, src_t *parent, const char *name, const char *chain)
+{
+	src_t *s = g_new0 (src_t, 1);
+	s->id = ing->next_source_id++;
+	s->parent = parent;
+	s->name = g_strdup (name);
+	s->chain = g_strdup (chain);
+	s->depth = parent ? parent->depth + 1 : 0;
+	ing->st.members++;
+	return s;
+}
+
+void
+wb_src_free (src_t *s)
+{
+	if (!s)
+		return;
+	g_free (s->name);
+	g_free (s->chain);
+	g_free (s->filters);
+	g_free (s->reason);
+	g_free (s);
+}
+
+void
+wb_src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha)
+{
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = kind;
+	it->id = s->id;
+	it->parent_id = s->parent ? s->parent->id : 0;
+	it->name = g_strdup (s->name);
+	it->chain = g_strdup (s->chain);
+	it->depth = s->depth;
+	it->size = size;
+	if (sha)
+		memcpy (it->sha, sha, 65);
+	it->format = s->format;
+	it->filters = g_strdup (s->filters);
+	it->role = s->role;
+	it->reason = g_strdup (s->reason);
+	it->messages = s->messages;
+	wb_ingest_push (ing, it);
+}
+
+/* Mark S with ROLE and REASON (the first reason given wins). */
+void
+wb_src_mark (wb_ingest_t *ing, src_t *s, const char *role, const char *fmt, ...)
+{
+	if (s->role && strcmp (s->role, "flagged") == 0)
+		return;
+	s->role = role;
+	g_free (s->reason);
+	va_list ap;
+	va_start (ap, fmt);
+	s->reason = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+}
+
+/* Member names may be any bytes: keep valid UTF-8, escape the rest as \xNN. */
+char *
+wb_ingest_escape_name (const char *name)
+{
+	if (g_utf8_validate (name, -1, NULL))
+		return g_strdup (name);
+	GString *s = g_string_new (NULL);
+	const char *p = name;
+	while (*p) {
+		const char *end;
+		if (g_utf8_validate (p, -1, &end))
+			end = p + strlen (p);
+		g_string_append_len (s, p, end - p);
+		p = end;
+		if (*p) {
+			g_string_append_printf (s, "\\x%02X", (unsigned char) *p);
+			p++;
+		}
+	}
+	return g_string_free (s, FALSE);
+}
+
+void
+wb_ingest_progress (wb_ingest_t *ing)
+{
+	if (!ing->o.progress || (ing->progress_tick++ & 15))
+		return;
+	uint64_t b = ing->bytes_before + (ing->top ? (uint64_t) archive_filter_bytes (ing->top, -1) : 0);
+	ing->o.progress (ing->o.progress_data, b, (uint64_t) g_atomic_int_get (&ing->stored));
+}

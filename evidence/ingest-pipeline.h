@@ -1,0 +1,213 @@
+/* The ingest pipeline, shared by evidence/ingest*.c only (its types are
+ * not for the program or the tests: see ingest-private.h for those).
+ * How the pipeline works is told at the top of ingest-pipeline.c. */
+#ifndef WB_INGEST_PIPELINE_H
+#define WB_INGEST_PIPELINE_H
+
+#include <sys/stat.h>
+#include <archive.h>
+#include <gmime/gmime.h>
+#include <openssl/evp.h>
+
+#include "case.h"
+#include "ingest.h"
+#include "analyze.h"
+#include "ingest-private.h"
+
+#define BATCH_MAX 256
+#define BATCH_BYTES (4u << 20)
+#define INFLIGHT_MAX 4096          /* weight units: a batch weighs 512, other items 1 */
+#define BATCH_WEIGHT 512
+#define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
+#define READ_CHUNK (64u << 10)
+
+typedef struct {
+	/* input, set by the walker */
+	size_t at;               /* offset of the bytes in the batch's data */
+	size_t len;
+	int64_t source_id;
+	uint64_t offset;         /* in the decompressed source */
+	char *from_line;
+	const char *split;       /* static */
+	char *chain;             /* of the source (for trap matching by path) */
+	const char *extra_warning;  /* static, e.g. "truncated" */
+	/* output, set by a parse worker */
+	char sha[65];
+	char ident[65];          /* wb_copy_ident() */
+	const char *status;      /* static */
+	char *warnings;
+	wb_fields_t f;
+	int64_t trap_id;
+	const char *trap_match;
+	char *local_day;
+	wb_analysis_t *analysis; /* evidence/analyze.h, stored by the writer */
+	gpointer findings;       /* opts.findings' result, stored by the writer */
+	void (*findings_free) (gpointer);
+} msg_t;
+
+typedef struct {
+	GByteArray *data;
+	GArray *msgs;            /* msg_t */
+} batch_t;
+
+enum { IT_BEGIN, IT_SOURCE_BEGIN, IT_SOURCE_END, IT_BATCH, IT_COMMIT, IT_ROLLBACK };
+
+typedef struct {
+	int kind;
+	uint64_t seq;
+	batch_t *batch;
+	/* sources rows */
+	int64_t id, parent_id;
+	char *name, *chain;
+	int depth;
+	int64_t size;            /* -1: NULL */
+	char sha[65];            /* "" -> NULL */
+	const char *format;      /* static or interned */
+	char *filters;
+	const char *role;
+	char *reason;
+	int64_t messages;
+	char *custody;           /* IT_COMMIT: custody detail */
+} item_t;
+
+/* A file or member being read. */
+typedef struct src {
+	int64_t id;
+	struct src *parent;
+	char *name, *chain;
+	int depth;
+	const char *format;
+	char *filters;
+	const char *role;
+	char *reason;
+	int64_t messages;
+} src_t;
+
+struct wb_ingest {
+	wb_case_t *cs;
+	int64_t run;
+	wb_ingest_opts_t o;
+	wb_ingest_stats_t st;
+	GHashTable *traps;
+
+	/* pipeline */
+	GAsyncQueue *work_q;     /* batches for the parse workers */
+	GAsyncQueue *done_q;     /* items for the writer */
+	GThread **workers;
+	int nworkers;
+	GThread *writer;
+	GMutex lock;
+	GCond cond;
+	int inflight;            /* weight of items pushed and not yet written */
+	uint64_t seq_next;       /* walker */
+	uint64_t seq_written;    /* writer: items handled */
+	gboolean failed;         /* writer hit an error; message in errmsg */
+	wb_status_t fail_status;
+	char *errmsg;
+	gint stored;             /* copies written (for progress) */
+	gboolean committed_ok;
+	int case_fd;             /* the case file, read-only: to start its writeback early */
+	unsigned batches_written;
+	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
+	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
+	/* writer: artifacts_value in the current transaction (see
+	 * wb_ingest_opts_t.index_rebuild_min) */
+	uint64_t art_before;     /* artifact rows in the case at BEGIN (max id) */
+	uint64_t art_added;      /* artifact rows stored since */
+	char *art_index_sql;     /* the index's CREATE statement while it is dropped */
+
+	/* walker state for the current top-level file */
+	batch_t *batch;
+	int64_t next_source_id;
+	uint64_t total_out;      /* bytes decompressed for this top-level file */
+	uint64_t bytes_before;   /* bytes of top-level files finished */
+	uint64_t top_size;       /* bytes of the top-level file being read */
+	struct archive *top;
+	unsigned progress_tick;
+	gboolean fatal;          /* stop walking: interrupted or writer failed */
+	struct stat top_sb;      /* the top-level file when it was opened for hashing */
+};
+
+/* One libarchive reader and what came out of it. */
+typedef struct {
+	struct archive *a;
+	uint64_t out;
+	const char *guard;       /* set when the decompression guard tripped */
+} arch_t;
+
+/* A member read from its parent archive, hashed as it goes. */
+typedef struct {
+	wb_ingest_t *ing;
+	arch_t *parent;
+	EVP_MD_CTX *ctx;
+	uint64_t size;
+	char *buf;
+	size_t replay;           /* bytes of buf to hand out first (peeked) */
+	int err;                 /* 0, -1, -2 as wb_ingest_rd() */
+} member_t;
+
+/* A parse worker. */
+typedef struct {
+	wb_ingest_t *ing;
+	GMimeParserOptions *popts;
+	GMimeParser *parser;
+	GString *warn;
+} worker_t;
+
+/* ingest-pipeline.c: the parse workers and what the walker pushes. */
+void wb_ingest_batch_free (batch_t *b);
+void wb_ingest_item_free (item_t *it);
+/* A parse worker's thread; DATA is its worker_t, freed on its way out. */
+gpointer wb_ingest_worker_main (gpointer data);
+/* Hand IT (the pipeline owns it from now on) to the workers or the writer,
+ * in sequence; blocks while too much is in flight. */
+void wb_ingest_push (wb_ingest_t *ing, item_t *it);
+void wb_ingest_push_simple (wb_ingest_t *ing, int kind);
+/* Wait until the writer has handled everything pushed so far. */
+void wb_ingest_drain (wb_ingest_t *ing);
+void wb_ingest_flush_batch (wb_ingest_t *ing);
+void wb_ingest_add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t len, uint64_t offset,
+			 const char *from_line, size_t from_len, const char *split,
+			 const char *extra_warning);
+src_t *wb_src_new (wb_ingest_t *ing, src_t *parent, const char *name, const char *chain);
+void wb_src_free (src_t *s);
+void wb_src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha);
+/* Mark S with ROLE and REASON (the first reason given wins). */
+void wb_src_mark (wb_ingest_t *ing, src_t *s, const char *role, const char *fmt, ...)
+	G_GNUC_PRINTF (4, 5);
+/* Member names may be any bytes: keep valid UTF-8, escape the rest as \xNN. */
+char *wb_ingest_escape_name (const char *name);
+void wb_ingest_progress (wb_ingest_t *ing);
+
+/* ingest-writer.c: the writer's thread; DATA is the wb_ingest_t. */
+gpointer wb_ingest_writer_main (gpointer data);
+
+/* ingest-archive.c: guarded reads, archives. */
+/* Read data of the current entry of AS.  Returns bytes read, 0 at the end,
+ * -1 on a read error (archive_error_string), -2 when the guard trips
+ * (AS->guard says which). */
+ssize_t wb_ingest_rd (wb_ingest_t *ing, arch_t *as, void *buf, size_t n);
+const char *wb_ingest_read_error (arch_t *as);
+/* "truncated" or "corrupt" from a libarchive message. */
+const char *wb_ingest_damage_kind (const char *err);
+ssize_t wb_ingest_member_read (member_t *m, void *buf, size_t n);
+struct archive *wb_ingest_archive_new (gboolean raw_only);
+void wb_ingest_process_archive (wb_ingest_t *ing, arch_t *as, src_t *s);
+
+/* ingest-mbox.c: a plain (non-archive) stream: sniff, split or count as
+ * not mail.  Without AS and M, PREFIX is the whole stream (a member held
+ * in memory). */
+void wb_ingest_handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s, member_t *m,
+			     const void *prefix, size_t plen);
+
+/* ingest.c: a top-level file, in its own transaction. */
+wb_status_t wb_ingest_next_ids (wb_ingest_t *ing);
+/* Wait for the writer; on its failure or an interrupt roll back. */
+wb_status_t wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody);
+wb_status_t wb_ingest_file (wb_ingest_t *ing, const char *path);
+
+/* ingest-folder.c: folders, walked in name order. */
+wb_status_t wb_ingest_record_skipped_dir (wb_ingest_t *ing, const char *path, const char *reason);
+wb_status_t wb_ingest_dir (wb_ingest_t *ing, const char *path, int level);
+
+#endif
