@@ -1,4 +1,5 @@
-/* Folders: walked in name order, each file its own source. */
+/* Folders: walked in name order, each file its own source, the files
+ * stored in groups of one transaction each (wb_ingest_opts_t.group_bytes). */
 #include <dirent.h>
 #include <errno.h>
 #include <string.h>
@@ -37,9 +38,8 @@ wb_status_t
 wb_ingest_record_skipped_dir (wb_ingest_t *ing, const char *path, const char *reason)
 {
 	wb_status_t rs;
-	if ((rs = wb_ingest_next_ids (ing)))
+	if ((rs = wb_ingest_group_join (ing, 0)))
 		return rs;
-	wb_ingest_push_simple (ing, IT_BEGIN);
 	src_t *s = wb_src_new (ing, NULL, path, path);
 	ing->st.members--;
 	s->format = "maildir";
@@ -48,7 +48,7 @@ wb_ingest_record_skipped_dir (wb_ingest_t *ing, const char *path, const char *re
 	wb_src_push (ing, s, IT_SOURCE_BEGIN, -1, NULL);
 	ing->st.skipped_members++;
 	char *custody = g_strdup_printf ("path=%s skipped: %s", path, reason);
-	rs = wb_ingest_finish_source (ing, s, custody);
+	rs = wb_ingest_finish_source (ing, s, custody, -1);
 	g_free (custody);
 	wb_src_free (s);
 	return rs;

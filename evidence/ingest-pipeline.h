@@ -50,7 +50,10 @@ typedef struct {
 	GArray *msgs;            /* msg_t */
 } batch_t;
 
-enum { IT_BEGIN, IT_SOURCE_BEGIN, IT_SOURCE_END, IT_BATCH, IT_COMMIT, IT_ROLLBACK };
+/* What the writer is asked to do.  A transaction (IT_BEGIN .. IT_COMMIT or
+ * IT_ROLLBACK) holds a group of top-level files; IT_FILE_DONE marks one
+ * complete and writes its custody row. */
+enum { IT_BEGIN, IT_SOURCE_BEGIN, IT_SOURCE_END, IT_BATCH, IT_COMMIT, IT_ROLLBACK, IT_FILE_DONE };
 
 typedef struct {
 	int kind;
@@ -115,6 +118,20 @@ struct wb_ingest {
 	uint64_t art_before;     /* artifact rows in the case at BEGIN (max id) */
 	uint64_t art_added;      /* artifact rows stored since */
 	char *art_index_sql;     /* the index's CREATE statement while it is dropped */
+	uint64_t tx_added, tx_duplicates;  /* writer: st's at BEGIN */
+
+	/* walker: the group of top-level files in the open transaction */
+	gboolean grouping;       /* walking a folder: files share transactions */
+	gboolean group_open;
+	unsigned group_files;    /* files done in it */
+	unsigned group_lost;     /* files done in the group the last rollback undid */
+	uint64_t group_size;     /* their bytes */
+	gint64 group_t0;         /* when it began (monotonic) */
+	wb_ingest_stats_t group_before;  /* the counts before it */
+	/* walker, in a folder walk: "NAME\nSIZE" and "NAME\nSHA-256" of the
+	 * top-level sources complete in the case when the walk began (the
+	 * walker cannot ask the case while the writer stores a group) */
+	GHashTable *complete;
 
 	/* walker state for the current top-level file */
 	batch_t *batch;
@@ -202,8 +219,19 @@ void wb_ingest_handle_plain (wb_ingest_t *ing, arch_t *as, src_t *s, member_t *m
 
 /* ingest.c: a top-level file, in its own transaction. */
 wb_status_t wb_ingest_next_ids (wb_ingest_t *ing);
-/* Wait for the writer; on its failure or an interrupt roll back. */
-wb_status_t wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody);
+/* Begin the top-level file of SIZE bytes: join the open group, or commit
+ * it first (a file of group_bytes or more is a group of its own) and open
+ * one. */
+wb_status_t wb_ingest_group_join (wb_ingest_t *ing, uint64_t size);
+/* End the top-level file TOP: mark it complete with its CUSTODY row, or on
+ * a failure or an interrupt roll back its group (group_lost says how many
+ * files done before it went too).  SIZE: the bytes read, or -1 for a
+ * folder or device recorded as skipped.  Commits the group when it is full
+ * or when not grouping. */
+wb_status_t wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody,
+				     int64_t size);
+/* Commit the open group, if any, and wait for the writer. */
+wb_status_t wb_ingest_group_end (wb_ingest_t *ing);
 wb_status_t wb_ingest_file (wb_ingest_t *ing, const char *path);
 
 /* ingest-folder.c: folders, walked in name order. */

@@ -320,6 +320,8 @@ write_item (wb_ingest_t *ing, item_t *it)
 	switch (it->kind) {
 	case IT_BEGIN:
 		ing->pending_marked = FALSE;
+		ing->tx_added = ing->st.added;
+		ing->tx_duplicates = ing->st.duplicates;
 		if (!(rs = wb_case_begin (ing->cs)))
 			rs = art_index_begin (ing);
 		break;
@@ -340,9 +342,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		if (!rs)
 			rs = art_index_check (ing);
 		break;
-	case IT_COMMIT: {
-		if ((rs = art_index_end (ing)))
-			return rs;
+	case IT_FILE_DONE: {
 		sqlite3_stmt *st = wb_case_stmt (ing->cs, "UPDATE sources SET complete = 1 WHERE id = ?");
 		if (!st)
 			return WB_ERR_DB;
@@ -351,13 +351,21 @@ write_item (wb_ingest_t *ing, item_t *it)
 			return rs;
 		if ((rs = wb_case_custody (ing->cs, ing->run, "source", it->custody)))
 			return rs;
-		rs = wb_case_commit (ing->cs);
-		if (!rs)
-			ing->committed_ok = TRUE;
 		break;
 	}
+	case IT_COMMIT:
+		if ((rs = art_index_end (ing)))
+			return rs;
+		rs = wb_case_commit (ing->cs);
+		if (!rs) {
+			ing->committed_ok = TRUE;
+			ing->st.commits++;
+		}
+		break;
 	case IT_ROLLBACK:
 		wb_case_rollback (ing->cs);   /* the index too, if it was dropped */
+		ing->st.added = ing->tx_added;
+		ing->st.duplicates = ing->tx_duplicates;
 		g_clear_pointer (&ing->art_index_sql, g_free);
 		break;
 	}

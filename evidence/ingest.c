@@ -169,35 +169,113 @@ wb_ingest_push_simple (wb_ingest_t *ing, int kind)
 	wb_ingest_push (ing, it);
 }
 
-/* Wait for the writer; on its failure or an interrupt roll back. */
+/* Back to the counts BEFORE after a rollback.  The writer's own counts
+ * (copies added, duplicates, commits) it keeps right itself, as it rolls
+ * back; the rest are the walker's. */
+static void
+restore_counts (wb_ingest_t *ing, const wb_ingest_stats_t *before)
+{
+	wb_ingest_stats_t w = ing->st;
+	ing->st = *before;
+	ing->st.added = w.added;
+	ing->st.duplicates = w.duplicates;
+	ing->st.index_rebuilds = w.index_rebuilds;
+	ing->st.commits = w.commits;
+}
+
+static wb_status_t
+writer_failed (wb_ingest_t *ing)
+{
+	wb_case_fail (ing->cs, ing->fail_status, "%s", ing->errmsg ? ing->errmsg : "cannot write case");
+	return ing->fail_status ? ing->fail_status : WB_ERR_DB;
+}
+
 wb_status_t
-wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody)
+wb_ingest_group_end (wb_ingest_t *ing)
+{
+	if (!ing->group_open)
+		return WB_OK;
+	ing->group_open = FALSE;
+	wb_ingest_flush_batch (ing);
+	ing->committed_ok = FALSE;
+	wb_ingest_push_simple (ing, IT_COMMIT);
+	wb_ingest_drain (ing);
+	if (!ing->failed)
+		return WB_OK;
+	wb_ingest_push_simple (ing, IT_ROLLBACK);
+	wb_ingest_drain (ing);
+	restore_counts (ing, &ing->group_before);
+	return writer_failed (ing);
+}
+
+wb_status_t
+wb_ingest_group_join (wb_ingest_t *ing, uint64_t size)
+{
+	wb_status_t rs;
+	if (ing->group_open && size >= ing->o.group_bytes && (rs = wb_ingest_group_end (ing)))
+		return rs;
+	if (ing->group_open)
+		return WB_OK;
+	/* No group open, so the writer is idle: the case may be asked. */
+	if ((rs = wb_ingest_next_ids (ing)))
+		return rs;
+	ing->group_open = TRUE;
+	ing->group_files = 0;
+	ing->group_size = 0;
+	ing->group_t0 = g_get_monotonic_time ();
+	ing->group_before = ing->st;
+	wb_ingest_push_simple (ing, IT_BEGIN);
+	return WB_OK;
+}
+
+/* A file of a group cannot be rolled back alone: a savepoint per file made
+ * SQLite copy every page a file changed again into its statement journal
+ * (4 GB written for the 6,046 files of a 42 MB Maildir).  The whole group
+ * goes, and the next run reads it again. */
+wb_status_t
+wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody, int64_t size)
 {
 	wb_ingest_flush_batch (ing);
-	if (ing->fatal || wb_interrupted) {
+	if (ing->fatal || ing->failed || wb_interrupted) {
+		wb_ingest_drain (ing);
 		wb_ingest_push_simple (ing, IT_ROLLBACK);
 		wb_ingest_drain (ing);
-	} else {
-		item_t *it = g_new0 (item_t, 1);
-		it->kind = IT_COMMIT;
-		it->id = top->id;
-		it->custody = g_strdup (custody);
-		ing->committed_ok = FALSE;
-		wb_ingest_push (ing, it);
-		wb_ingest_drain (ing);
-		if (ing->failed) {
-			wb_ingest_push_simple (ing, IT_ROLLBACK);
-			wb_ingest_drain (ing);
-		}
+		ing->group_open = FALSE;
+		ing->group_lost = ing->group_files;
+		restore_counts (ing, &ing->group_before);
+		if (ing->failed)
+			return writer_failed (ing);
+		if (wb_interrupted)
+			return wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted: '%s' was not ingested%s",
+					     top->chain, ing->group_lost ? " (nor the files read before it since"
+					     " the last commit: run the command again)" : "");
+		return WB_OK;
 	}
-	if (ing->failed) {
-		wb_case_fail (ing->cs, ing->fail_status, "%s", ing->errmsg ? ing->errmsg : "cannot write case");
-		return ing->fail_status ? ing->fail_status : WB_ERR_DB;
+	item_t *it = g_new0 (item_t, 1);
+	it->kind = IT_FILE_DONE;
+	it->id = top->id;
+	it->custody = g_strdup (custody);
+	wb_ingest_push (ing, it);
+	if (size >= 0) {
+		ing->st.sources++;
+		ing->st.bytes += size;
+		ing->group_size += size;
 	}
-	if (wb_interrupted)
-		return wb_case_fail (ing->cs, WB_ERR_INTERRUPTED, "interrupted: '%s' was not ingested",
-				     top->chain);
+	ing->group_files++;
+	if (!ing->grouping || ing->group_size >= ing->o.group_bytes ||
+	    g_get_monotonic_time () - ing->group_t0 >= (gint64) ing->o.group_ms * 1000)
+		return wb_ingest_group_end (ing);
 	return WB_OK;
+}
+
+/* Whether "NAME\nVALUE" is in the complete sources of a folder walk. */
+static gboolean
+complete_has (wb_ingest_t *ing, const char *name, const char *value)
+{
+	char *k = g_strconcat (name, "\n", value, NULL);
+	gboolean r = g_hash_table_contains (ing->complete, k);
+	g_free (k);
+	return r;
 }
 
 wb_status_t
@@ -219,31 +297,45 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 	 * bytes is skipped.  Only a source of the same name and size can be
 	 * one, so the file is hashed first only then; otherwise it is hashed
 	 * while it is read. */
-	sqlite3_stmt *st = wb_case_stmt (ing->cs,
-		"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND name = ?"
-		" AND size = ? LIMIT 1");
-	if (!st)
-		return close (fd), WB_ERR_DB;
-	sqlite3_bind_text (st, 1, path, -1, SQLITE_STATIC);
-	sqlite3_bind_int64 (st, 2, sb.st_size);
-	int rc = sqlite3_step (st);
-	sqlite3_reset (st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return close (fd), wb_case_fail_db (ing->cs, "cannot read sources");
-	gboolean hashed = rc == SQLITE_ROW;
+	gboolean hashed;
+	int rc;
+	char sizes[24];
+	g_snprintf (sizes, sizeof sizes, "%" G_GINT64_FORMAT, (gint64) sb.st_size);
+	sqlite3_stmt *st;
+	if (ing->complete) {
+		hashed = complete_has (ing, path, sizes);
+	} else {
+		st = wb_case_stmt (ing->cs,
+			"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND name = ?"
+			" AND size = ? LIMIT 1");
+		if (!st)
+			return close (fd), WB_ERR_DB;
+		sqlite3_bind_text (st, 1, path, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (st, 2, sb.st_size);
+		rc = sqlite3_step (st);
+		sqlite3_reset (st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return close (fd), wb_case_fail_db (ing->cs, "cannot read sources");
+		hashed = rc == SQLITE_ROW;
+	}
 	if (hashed) {
 		if ((rs = hash_file (ing, path, hex, &size)))
 			return close (fd), rs;
-		st = wb_case_stmt (ing->cs,
-			"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
-			" AND name = ? LIMIT 1");
-		if (!st)
-			return close (fd), WB_ERR_DB;
-		sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
-		sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
-		rc = sqlite3_step (st);
-		sqlite3_reset (st);
-		if (rc == SQLITE_ROW) {
+		gboolean done;
+		if (ing->complete) {
+			done = complete_has (ing, path, hex);
+		} else {
+			st = wb_case_stmt (ing->cs,
+				"SELECT 1 FROM sources WHERE parent_id IS NULL AND complete = 1 AND sha256 = ?"
+				" AND name = ? LIMIT 1");
+			if (!st)
+				return close (fd), WB_ERR_DB;
+			sqlite3_bind_text (st, 1, hex, 64, SQLITE_STATIC);
+			sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
+			done = sqlite3_step (st) == SQLITE_ROW;
+			sqlite3_reset (st);
+		}
+		if (done) {
 			ing->st.skipped++;
 			ing->bytes_before += size;
 			return close (fd), WB_OK;
@@ -252,18 +344,13 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 		ing->top_sb = sb;
 		size = sb.st_size;
 	}
-	if ((rs = wb_ingest_next_ids (ing))) {
+	if ((rs = wb_ingest_group_join (ing, size))) {
 		close (fd);
 		return rs;
 	}
 
-	/* The counts as they were before this source: a source rolled back
-	 * leaves nothing in the case, so it must leave nothing in the summary
-	 * either.  The writer is idle here (the last source was drained). */
-	const wb_ingest_stats_t before = ing->st;
 	ing->total_out = 0;
 	ing->fatal = FALSE;
-	wb_ingest_push_simple (ing, IT_BEGIN);
 	src_t *top = wb_src_new (ing, NULL, path, path);
 	uint64_t copies_before = ing->st.copies;
 	wb_src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hashed ? hex : NULL);
@@ -340,21 +427,17 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 					 " messages=%" G_GUINT64_FORMAT, path, hex, size,
 					 ing->st.copies - copies_before);
 	char *hash_err = hash_rs ? g_strdup (wb_case_errmsg (ing->cs)) : NULL;
-	rs = wb_ingest_finish_source (ing, top, custody);
+	rs = wb_ingest_finish_source (ing, top, custody, (int64_t) size);
 	if (!rs && hash_rs)
 		rs = wb_case_fail (ing->cs, hash_rs, "%s", hash_err);
 	g_free (hash_err);
 	if (!rs && changed)
-		rs = wb_case_fail (ing->cs, WB_ERR_IO, "'%s' changed while it was read: not ingested "
-				   "(ingest it again once nothing writes to it)", path);
+		rs = wb_case_fail (ing->cs, WB_ERR_IO, "'%s' changed while it was read: not ingested%s "
+				   "(ingest it again once nothing writes to it)", path,
+				   ing->group_lost ? ", nor the files read before it since the last commit" : "");
 	g_free (custody);
 	ing->bytes_before += size;
 	ing->top_size = 0;
-	if (!rs) {
-		ing->st.sources++;
-		ing->st.bytes += size;
-	} else
-		ing->st = before;   /* finish_source drained the writer */
 	wb_src_free (top);
 	return rs;
 }
@@ -384,6 +467,10 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 		ing->o.threads = 2;
 	if (!ing->o.index_rebuild_min)
 		ing->o.index_rebuild_min = WB_INGEST_INDEX_REBUILD_MIN;
+	if (!ing->o.group_bytes)
+		ing->o.group_bytes = WB_INGEST_GROUP_BYTES;
+	if (!ing->o.group_ms)
+		ing->o.group_ms = WB_INGEST_GROUP_MS;
 	ing->traps = traps;
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
@@ -425,11 +512,40 @@ wb_ingest_path (wb_ingest_t *ing, const char *path)
 	if (stat (path, &sb) != 0)
 		return wb_case_fail (ing->cs, errno == ENOENT ? WB_ERR_NOT_FOUND : WB_ERR_IO,
 				     "cannot read '%s': %s", path, g_strerror (errno));
-	if (S_ISDIR (sb.st_mode)) {
-		/* A Maildir given directly: its tmp/ is skipped like any other. */
-		return wb_ingest_dir (ing, path, 0);
+	if (!S_ISDIR (sb.st_mode))
+		return wb_ingest_file (ing, path);
+	/* The sources complete in the case, for the resume check: while a
+	 * group is stored the walker cannot ask the case (the writer's thread
+	 * uses it).  No group is open here, so the writer is idle. */
+	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT name, size, sha256 FROM sources"
+				       " WHERE parent_id IS NULL AND complete = 1 AND substr(name, 1, ?) = ?");
+	if (!st)
+		return WB_ERR_DB;
+	ing->complete = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	sqlite3_bind_int64 (st, 1, (int64_t) strlen (path));
+	sqlite3_bind_text (st, 2, path, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		const char *name = (const char *) sqlite3_column_text (st, 0);
+		const char *sha = (const char *) sqlite3_column_text (st, 2);
+		if (!name)
+			continue;
+		g_hash_table_add (ing->complete, g_strdup_printf ("%s\n%" G_GINT64_FORMAT, name,
+								 (gint64) sqlite3_column_int64 (st, 1)));
+		if (sha)
+			g_hash_table_add (ing->complete, g_strconcat (name, "\n", sha, NULL));
 	}
-	return wb_ingest_file (ing, path);
+	sqlite3_reset (st);
+	wb_status_t rs = rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (ing->cs, "cannot read sources");
+	/* A Maildir given directly: its tmp/ is skipped like any other. */
+	ing->grouping = TRUE;
+	if (!rs)
+		rs = wb_ingest_dir (ing, path, 0);
+	/* The files of the last group (or those before a failure) are complete. */
+	wb_status_t end = wb_ingest_group_end (ing);
+	ing->grouping = FALSE;
+	g_clear_pointer (&ing->complete, g_hash_table_destroy);
+	return rs ? rs : end;
 }
 
 const wb_ingest_stats_t *
@@ -463,6 +579,8 @@ wb_ingest_free (wb_ingest_t *ing)
 		close (ing->case_fd);
 	wb_ingest_batch_free (ing->batch);
 	g_free (ing->art_index_sql);
+	if (ing->complete)
+		g_hash_table_destroy (ing->complete);
 	g_async_queue_unref (ing->work_q);
 	g_async_queue_unref (ing->done_q);
 	g_free (ing->workers);

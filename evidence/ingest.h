@@ -26,6 +26,8 @@
 #define WB_INGEST_RATIO_FLOOR  (16ULL << 20)   /* ... checked once this much came out */
 #define WB_INGEST_MAX_TOTAL    (64ULL << 30)   /* decompressed bytes per top-level file */
 #define WB_INGEST_INDEX_REBUILD_MIN 1000000    /* artifact rows: see wb_ingest_opts_t */
+#define WB_INGEST_GROUP_BYTES (32u << 20)     /* a group of files: see wb_ingest_opts_t */
+#define WB_INGEST_GROUP_MS 1000
 
 /* Findings made from each new copy's analysis as ingest goes (the rule
  * findings of workbench/engine/rules.c), so they need no pass over the facts
@@ -60,6 +62,13 @@ typedef struct {
 	 * past the page cache, its random keys cost a page read and a page
 	 * write for nearly every row.  0: WB_INGEST_INDEX_REBUILD_MIN. */
 	uint64_t index_rebuild_min;
+	/* The files of a folder are stored in groups, one transaction each: a
+	 * group is committed once its files hold GROUP_BYTES bytes or it has
+	 * been open GROUP_MS milliseconds, and a file of GROUP_BYTES or more is
+	 * a group of its own.  Each file keeps its own sources row, hash and
+	 * custody row.  0: WB_INGEST_GROUP_BYTES, WB_INGEST_GROUP_MS. */
+	uint64_t group_bytes;
+	unsigned group_ms;
 	/* Called from the caller's thread at most every 64 KiB read, with the
 	 * bytes of the top-level inputs read so far and the copies stored so far. */
 	void (*progress) (void *data, uint64_t bytes, uint64_t messages);
@@ -79,6 +88,7 @@ typedef struct {
 	uint64_t skipped_members;/* Maildir tmp/ entries, links, devices */
 	uint64_t bytes;          /* bytes of the top-level files read */
 	uint64_t index_rebuilds; /* sources that built artifacts_value again (index_rebuild_min) */
+	uint64_t commits;        /* transactions committed (groups of files, see group_bytes) */
 } wb_ingest_stats_t;
 
 typedef struct wb_ingest wb_ingest_t;
@@ -89,10 +99,16 @@ typedef struct wb_ingest wb_ingest_t;
 wb_ingest_t *wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts);
 
 /* Ingest PATH: a file (one source, one transaction) or a folder (walked in
- * name order; every regular file in it is one source).  A missing PATH is
+ * name order; every regular file in it is one source, and the files are
+ * committed in groups: see group_bytes).  A missing PATH is
  * WB_ERR_NOT_FOUND.  Bad members do not fail the call: they are recorded as
- * flagged sources.  Fatal errors (the case cannot be written, interrupt)
- * roll back the current source and return non-zero with the case error set. */
+ * flagged sources.  Fatal errors (the case cannot be written, interrupt,
+ * a file changed while read) roll back the current source, commit the
+ * files of its group read before it (unless the case cannot be written:
+ * then the whole group is rolled back) and return non-zero with the case
+ * error set.  A process killed mid-group leaves the case as it was before
+ * the group; the next run skips the files complete in the case and reads
+ * the group again. */
 wb_status_t wb_ingest_path (wb_ingest_t *ing, const char *path);
 
 /* The counts so far; owned by ING. */

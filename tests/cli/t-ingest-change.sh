@@ -47,6 +47,24 @@ expect_eq "stable again: every copy, the last with the appended line" "4000|1" \
 		JOIN sources s ON s.id = l.source_id JOIN messages m ON m.id = l.message JOIN raw r ON r.sha256 = m.sha256
 		WHERE s.name = 'g1.mbox'")"
 
+# Grown while read inside a folder: the files of a folder are committed in
+# groups (ingest.h), and the group goes with it; the error says so.
+mkdir grow && cp other.mbox grow/a.mbox && cp base.mbox grow/b.mbox
+cp c.case e.case
+evidence e.case > e-before.sql
+expect_rc "grows in a folder: exit 1" 1 env WB_FAULT_GROW="$T/grow/b.mbox" WB_FAULT_GROW_AFTER=1 \
+	LD_PRELOAD="$shim" "$WB" ingest e.case grow
+expect_eq "grows in a folder: the error names it and the group" \
+	"error: 'grow/b.mbox' changed while it was read: not ingested, nor the files read before it since the last commit (ingest it again once nothing writes to it)" \
+	"$(grep '^error' .err)"
+expect_eq "grows in a folder: the summary counts nothing rolled back" \
+	"copies:     0 found: 0 added, 0 duplicate locations" "$(grep '^copies:' .out)"
+evidence e.case > e-after.sql
+expect_file "grows in a folder: every evidence table unchanged" e-before.sql e-after.sql
+expect_rc "grows in a folder: stable again, ingested" 0 wb ingest e.case grow
+expect_eq "grows in a folder: both files complete" "grow/a.mbox|5
+grow/b.mbox|4000" "$(sqlite3 e.case "SELECT name, messages FROM sources WHERE name LIKE 'grow/%' AND depth = 0 ORDER BY 1")"
+
 # Unreadable: alone, and inside a folder (the walk stops there; what was
 # complete stays, the re-run resumes).
 cp c.case d.case

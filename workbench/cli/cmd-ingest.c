@@ -219,6 +219,14 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	const char *rebuild = g_getenv ("WB_INGEST_INDEX_REBUILD_MIN");
 	if (rebuild)
 		o.index_rebuild_min = g_ascii_strtoull (rebuild, NULL, 10);
+	/* WB_INGEST_GROUP_BYTES=N, WB_INGEST_GROUP_MS=N: the size and age at
+	 * which a group of a folder's files is committed (ingest.h), for tests
+	 * that kill an ingest between groups. */
+	const char *gb = g_getenv ("WB_INGEST_GROUP_BYTES"), *gm = g_getenv ("WB_INGEST_GROUP_MS");
+	if (gb)
+		o.group_bytes = g_ascii_strtoull (gb, NULL, 10);
+	if (gm)
+		o.group_ms = (unsigned) g_ascii_strtoull (gm, NULL, 10);
 	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
 	if (!ing) {
 		wb_progress_free (pb);
@@ -319,6 +327,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 				fprintf (stderr, ", wrote %.0f MB", g_ascii_strtod (w + 7, NULL) / 1e6);
 		}
 		g_free (io);
+		fprintf (stderr, ", %" G_GUINT64_FORMAT " commit(s)", counts.commits);
 		if (counts.index_rebuilds)
 			fprintf (stderr, ", artifacts_value built again in %" G_GUINT64_FORMAT " source(s)",
 				 counts.index_rebuilds);
