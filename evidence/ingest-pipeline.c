@@ -35,6 +35,8 @@ wb_ingest_batch_free (batch_t *b)
 		g_free (m->chain);
 		g_free (m->warnings);
 		g_free (m->local_day);
+		g_free (m->trap_addr);
+		g_free (m->trap_hosts);
 		wb_analysis_free (m->analysis);
 		if (m->findings)
 			m->findings_free (m->findings);
@@ -64,6 +66,17 @@ wb_ingest_item_free (item_t *it)
 static void
 parse_msg (worker_t *w, const char *data, msg_t *m)
 {
+	if (m->reanalyze_id) {
+		/* A stored copy, parsed and analysed as ingest did: its other
+		 * columns are the evidence, and stay. */
+		g_string_truncate (w->warn, 0);
+		GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
+		wb_analyze_ctx_t actx = { m->trap_addr, m->trap_hosts };
+		m->analysis = wb_analyze (msg, data, m->len, &actx);
+		if (msg)
+			g_object_unref (msg);
+		return;
+	}
 	wb_sha256_hex (data, m->len, m->sha);
 	wb_copy_ident (data, m->len, m->sha, m->ident);
 	g_string_truncate (w->warn, 0);

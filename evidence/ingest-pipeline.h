@@ -31,6 +31,10 @@ typedef struct {
 	const char *split;       /* static */
 	char *chain;             /* of the source (for trap matching by path) */
 	const char *extra_warning;  /* static, e.g. "truncated" */
+	/* reanalyze (wb_ingest_reanalyze): the stored copy, and its trap's
+	 * address and provider hosts; 0 when ingesting */
+	int64_t reanalyze_id;
+	char *trap_addr, *trap_hosts;
 	/* output, set by a parse worker */
 	char sha[65];
 	char ident[65];          /* wb_copy_ident() */

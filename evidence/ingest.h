@@ -111,6 +111,16 @@ wb_ingest_t *wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *
  * the group again. */
 wb_status_t wb_ingest_path (wb_ingest_t *ing, const char *path);
 
+/* Make the analysis of every copy stored in the case again, from its raw
+ * bytes, on ING's pipeline (ING made without no_analysis or findings):
+ * parsed and analysed as ingest does, and stored in place of the copy's
+ * analysis (wb_analysis_store), in id order, a transaction per group
+ * (group_bytes, group_ms).  The evidence (raw bytes, locations, header
+ * fields) is not touched.  *DONE receives the copies analysed and
+ * committed.  Interrupted, or on a failure, the open transaction is rolled
+ * back and the call returns non-zero with the case error set. */
+wb_status_t wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done);
+
 /* The counts so far; owned by ING. */
 const wb_ingest_stats_t *wb_ingest_stats (wb_ingest_t *ing);
 

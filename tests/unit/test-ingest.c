@@ -600,3 +600,48 @@ Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardow
 	ASSERT_SQL (BY_INDEX, want);
 	g_free (want);
 }
+
+/* reanalyze on the pipeline: every stored copy analysed again from its
+ * bytes, in id order, a transaction per group.  With group_bytes 1 each
+ * chunk of 256 copies read from the case is a group: 600 copies are three
+ * commits.  A failure in the third group keeps the two before it. */
+static wb_status_t
+reanalyze (uint64_t *done, uint64_t *commits)
+{
+	int64_t run;
+	cr_assert_eq (wb_case_run_begin (cs, "reanalyze", "test", &run), WB_OK);
+	wb_ingest_opts_t o = { .group_bytes = 1 };
+	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
+	cr_assert_not_null (ing);
+	wb_status_t st = wb_ingest_reanalyze (ing, done);
+	*commits = wb_ingest_stats (ing)->commits;
+	wb_ingest_free (ing);
+	return st;
+}
+
+Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
+{
+	uint64_t done = 9, commits = 9;
+	put_mbox ("a.mbox", 0, 600);
+	ingest ("a.mbox");
+	char *want = one ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
+			  " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message");
+	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
+	cr_assert_eq (reanalyze (&done, &commits), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (done, 600);
+	cr_assert_eq (commits, 3, "600 copies in chunks of 256, one group each");
+	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "600");
+	ASSERT_SQL ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
+		    " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message", want);
+	g_free (want);
+	ASSERT_SQL ("SELECT count(*) FROM messages WHERE id NOT IN (SELECT message FROM facts)", "0");
+
+	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
+	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON artifacts WHEN NEW.message > 520"
+	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
+	cr_assert_neq (reanalyze (&done, &commits), WB_OK);
+	cr_assert_eq (done, 512, "the two groups before the failure");
+	ASSERT_SQL ("SELECT count(DISTINCT message) FROM artifacts WHERE kind = 'email'", "512");
+	ASSERT_SQL ("SELECT max(message) FROM artifacts", "512");
+	ASSERT_SQL ("PRAGMA integrity_check", "ok");
+}

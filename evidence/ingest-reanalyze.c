@@ -1,0 +1,133 @@
+/* reanalyze: the analysis of every stored copy made again from its raw
+ * bytes, on ingest's pipeline.  The walker (this thread) reads the copies
+ * in id order, a chunk at a time, into batches; the parse workers parse and
+ * analyse them as ingest does; the writer replaces each copy's stored
+ * analysis, in order, a transaction per group (group_bytes, group_ms).  See
+ * ingest.h. */
+#include <string.h>
+#include <gmime/gmime.h>
+
+#include "ingest-pipeline.h"
+
+#define CHUNK 256                /* copies read per query */
+
+/* Commit what was pushed and wait for the writer; roll back on its failure. */
+static wb_status_t
+commit (wb_ingest_t *ing)
+{
+	ing->group_open = FALSE;
+	wb_ingest_flush_batch (ing);
+	wb_ingest_push_simple (ing, IT_COMMIT);
+	wb_ingest_drain (ing);
+	if (!ing->failed)
+		return WB_OK;
+	wb_ingest_push_simple (ing, IT_ROLLBACK);
+	wb_ingest_drain (ing);
+	wb_case_fail (ing->cs, ing->fail_status, "%s", ing->errmsg ? ing->errmsg : "cannot write case");
+	return ing->fail_status ? ing->fail_status : WB_ERR_DB;
+}
+
+/* Append a stored copy to the walker's batch (wb_ingest_add_copy's part
+ * for a copy read from the case). */
+static void
+add_stored (wb_ingest_t *ing, int64_t id, const void *data, size_t len, const char *trap,
+	    const char *hosts)
+{
+	if (!ing->batch) {
+		ing->batch = g_new0 (batch_t, 1);
+		ing->batch->data = g_byte_array_sized_new (MAX (len, 2u << 20));
+		ing->batch->msgs = g_array_sized_new (FALSE, TRUE, sizeof (msg_t), BATCH_MAX);
+	}
+	msg_t m = { 0 };
+	m.at = ing->batch->data->len;
+	m.len = len;
+	m.reanalyze_id = id;
+	m.trap_addr = g_strdup (trap);
+	m.trap_hosts = g_strdup (hosts);
+	g_byte_array_append (ing->batch->data, data, len);
+	g_array_append_val (ing->batch->msgs, m);
+	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES)
+		wb_ingest_flush_batch (ing);
+}
+
+wb_status_t
+wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
+{
+	wb_case_t *cs = ing->cs;
+	wb_status_t rs = WB_OK;
+	uint64_t pushed = 0, bytes = 0;
+	int64_t last = 0;
+	*done = 0;
+	/* The walker's own statement, not the case's cache: the writer's
+	 * thread uses that.  Each chunk is read through before the walker
+	 * hands anything on, so no read is open across many of the writer's
+	 * statements. */
+	sqlite3_stmt *get = NULL;
+	if (sqlite3_prepare_v2 (wb_case_db (cs),
+				"SELECT m.id, r.bytes, t.address, t.hosts FROM messages m"
+				" JOIN raw r ON r.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id"
+				" WHERE m.id > ? ORDER BY m.id LIMIT " G_STRINGIFY (CHUNK), -1, &get,
+				NULL) != SQLITE_OK)
+		return wb_case_fail_db (cs, "cannot read the stored copies");
+	for (;;) {
+		int n = 0, rc;
+		sqlite3_bind_int64 (get, 1, last);
+		while ((rc = sqlite3_step (get)) == SQLITE_ROW) {
+			if (!ing->group_open) {
+				ing->group_open = TRUE;
+				ing->group_size = 0;
+				ing->group_t0 = g_get_monotonic_time ();
+				ing->group_files = 0;
+				wb_ingest_push_simple (ing, IT_BEGIN);
+			}
+			last = sqlite3_column_int64 (get, 0);
+			size_t len = (size_t) sqlite3_column_bytes (get, 1);
+			const void *data = sqlite3_column_blob (get, 1);
+			add_stored (ing, last, data ? data : "", len, (const char *) sqlite3_column_text (get, 2),
+				    (const char *) sqlite3_column_text (get, 3));
+			ing->group_size += len;
+			ing->group_files++;
+			bytes += len;
+			n++;
+		}
+		sqlite3_reset (get);
+		if (rc != SQLITE_DONE) {
+			rs = wb_case_fail_db (cs, "cannot read the stored copies");
+			break;
+		}
+		if (wb_interrupted || ing->fatal || ing->failed || n == 0)
+			break;
+		pushed += n;
+		if (ing->o.progress)
+			ing->o.progress (ing->o.progress_data, bytes, (uint64_t) g_atomic_int_get (&ing->stored));
+		if (ing->group_size >= ing->o.group_bytes ||
+		    g_get_monotonic_time () - ing->group_t0 >= (gint64) ing->o.group_ms * 1000) {
+			if ((rs = commit (ing)))
+				break;
+			*done = pushed;
+		}
+	}
+	sqlite3_finalize (get);
+	if (!rs && !wb_interrupted && !ing->fatal && !ing->failed) {
+		if (ing->group_open && (rs = commit (ing)))
+			return rs;
+		*done = pushed;
+		return WB_OK;
+	}
+	/* Interrupted, or the case could not be read or written: the open
+	 * transaction goes. */
+	if (ing->group_open) {
+		ing->group_open = FALSE;
+		wb_ingest_flush_batch (ing);
+		wb_ingest_push_simple (ing, IT_ROLLBACK);
+	}
+	wb_ingest_drain (ing);
+	if (rs)
+		return rs;
+	if (ing->failed) {
+		wb_case_fail (cs, ing->fail_status, "%s", ing->errmsg ? ing->errmsg : "cannot write case");
+		return ing->fail_status ? ing->fail_status : WB_ERR_DB;
+	}
+	return wb_case_fail (cs, WB_ERR_INTERRUPTED, "interrupted: %" G_GUINT64_FORMAT " copies analysed"
+			     " and kept; the rest was rolled back", *done);
+}
