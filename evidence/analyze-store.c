@@ -4,12 +4,70 @@
 #include "analyze.h"
 #include "analyze-private.h"
 
-/* The four text columns of an artifact or a fact row, after the message. */
-static void
-artifact_cols (gconstpointer row, const char *v[4])
+/* The id of artifact_values row KIND, VALUE, added if no copy had it. */
+static gboolean
+value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
 {
-	const artifact_t *ar = row;
-	v[0] = ar->kind, v[1] = ar->raw, v[2] = ar->value, v[3] = ar->location;
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM artifact_values WHERE kind = ? AND value = ?");
+	if (!st)
+		return FALSE;
+	wb_case_bind_text (st, 1, kind);
+	wb_case_bind_text (st, 2, value);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc == SQLITE_ROW)
+		return TRUE;
+	if (rc != SQLITE_DONE) {
+		wb_case_fail_db (cs, "cannot store analysis");
+		return FALSE;
+	}
+	if (!(st = wb_case_stmt (cs, "INSERT INTO artifact_values (kind, value) VALUES (?, ?)")))
+		return FALSE;
+	wb_case_bind_text (st, 1, kind);
+	wb_case_bind_text (st, 2, value);
+	if (wb_case_step (cs, st, "cannot store analysis"))
+		return FALSE;
+	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	return TRUE;
+}
+
+/* The artifacts of message ID: message_artifacts rows referring to their
+ * values, eight rows per statement (see store).  raw is NULL where it is
+ * the normalized value, as the view artifacts reads it. */
+static gboolean
+insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
+{
+#define ROW4 "(?,?,?,?)"
+	static const char *const sql[2] = {
+		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES " ROW4,
+		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES " ROW4 ","
+		ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 };
+#undef ROW4
+	for (guint i = 0; i < rows->len;) {
+		guint k = rows->len - i >= 8 ? 8 : 1;
+		int64_t vid[8];
+		for (guint r = 0; r < k; r++) {
+			const artifact_t *ar = g_ptr_array_index (rows, i + r);
+			if (!value_id (cs, ar->kind, ar->value, &vid[r]))
+				return FALSE;
+		}
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
+		if (!st)
+			return FALSE;
+		for (guint r = 0; r < k; r++, i++) {
+			const artifact_t *ar = g_ptr_array_index (rows, i);
+			sqlite3_bind_int64 (st, 4 * r + 1, id);
+			sqlite3_bind_int64 (st, 4 * r + 2, vid[r]);
+			wb_case_bind_text (st, 4 * r + 3,
+					   ar->raw && ar->value && !strcmp (ar->raw, ar->value) ? NULL : ar->raw);
+			wb_case_bind_text (st, 4 * r + 4, ar->location);
+		}
+		if (wb_case_step (cs, st, "cannot store analysis"))
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static void
@@ -46,7 +104,7 @@ static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
-		"DELETE FROM hops WHERE message = ?", "DELETE FROM artifacts WHERE message = ?",
+		"DELETE FROM hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
 		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
@@ -108,15 +166,12 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	 * statement needs undoing on its own. */
 #define ROW5 "(?,?,?,?,?)"
 #define ROWS8 ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5
-	static const char *const art_sql[2] = {
-		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROW5,
-		"INSERT OR FAIL INTO artifacts (message, kind, raw, value, location) VALUES " ROWS8 };
 	static const char *const fact_sql[2] = {
 		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
 		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
 #undef ROWS8
 #undef ROW5
-	if (!insert_rows (cs, art_sql, id, a->artifacts, artifact_cols)
+	if (!insert_artifacts (cs, id, a->artifacts)
 	    || !insert_rows (cs, fact_sql, id, a->facts, fact_cols))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"

@@ -342,7 +342,13 @@ add_peer (wb_case_t *cs)
  * ident set to their own SHA-256, and 'verify' lists them.  case_info
  * 'v1_last_run' is the last custody run made under version 1: 'verify'
  * checks the copies of those runs for what version 1 read differently.
- * party_attributes.peer, which some version 1 cases lack (add_peer). */
+ * party_attributes.peer, which some version 1 cases lack (add_peer).
+ *
+ * 2 -> 3: artifacts become the view over artifact_values (each distinct
+ * kind and value once) and message_artifacts (each copy's rows), keeping
+ * every row's id, so message_parties.artifact still names the same row.
+ * Values are numbered in the order of their first row, as ingest numbers
+ * them. */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -359,6 +365,32 @@ static const struct migration {
 	     "INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
 	     "  FROM custody", NULL },
 	{ 1, NULL, add_peer },
+	{ 2, "CREATE TABLE artifact_values (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	     "  value TEXT NOT NULL, UNIQUE (kind, value));"
+	     "CREATE TABLE message_artifacts (id INTEGER PRIMARY KEY,"
+	     "  message INTEGER NOT NULL REFERENCES messages(id),"
+	     "  value INTEGER NOT NULL, raw TEXT, location TEXT NOT NULL);"
+	     "INSERT INTO artifact_values (kind, value) SELECT kind, value FROM artifacts"
+	     "  GROUP BY kind, value ORDER BY min(id);"
+	     "INSERT INTO message_artifacts (id, message, value, raw, location)"
+	     "  SELECT a.id, a.message, v.id, nullif(a.raw, a.value), a.location FROM artifacts a"
+	     "  JOIN artifact_values v ON v.kind = a.kind AND v.value = a.value ORDER BY a.id;"
+	     "DROP TABLE artifacts;"
+	     "CREATE INDEX artifacts_message ON message_artifacts(message);"
+	     "CREATE INDEX artifacts_value ON message_artifacts(value);"
+	     "CREATE VIEW artifacts (id, message, kind, raw, value, location) AS"
+	     "  SELECT a.id, a.message, v.kind, coalesce(a.raw, v.value), v.value, a.location"
+	     "  FROM message_artifacts a JOIN artifact_values v ON v.id = a.value;"
+	     "CREATE TRIGGER artifacts_insert INSTEAD OF INSERT ON artifacts BEGIN"
+	     "  INSERT OR IGNORE INTO artifact_values (kind, value) VALUES (NEW.kind, NEW.value);"
+	     "  INSERT INTO message_artifacts (id, message, value, raw, location)"
+	     "  VALUES (NEW.id, NEW.message,"
+	     "   (SELECT id FROM artifact_values WHERE kind = NEW.kind AND value = NEW.value),"
+	     "   nullif(NEW.raw, NEW.value), NEW.location);"
+	     "END;"
+	     "CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN"
+	     "  DELETE FROM message_artifacts WHERE id = OLD.id;"
+	     "END", NULL },
 };
 
 static int

@@ -261,7 +261,7 @@ start_writeback (wb_ingest_t *ing)
 static wb_status_t
 art_index_begin (wb_ingest_t *ing)
 {
-	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT coalesce(max(id), 0) FROM artifacts");
+	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT coalesce(max(id), 0) FROM message_artifacts");
 	if (!st)
 		return WB_ERR_DB;
 	ing->art_before = sqlite3_step (st) == SQLITE_ROW ? (uint64_t) sqlite3_column_int64 (st, 0) : 0;

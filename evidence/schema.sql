@@ -1,6 +1,6 @@
 -- The case file: one SQLite database per case.
 --
--- Schema version 2.  The version is PRAGMA user_version; evidence/case.c
+-- Schema version 3.  The version is PRAGMA user_version; evidence/case.c
 -- creates a new case from this file and upgrades older cases with the
 -- migrations listed there.  Each part of the pipeline owns one section below.
 --
@@ -191,16 +191,42 @@ CREATE TABLE hops (
 -- IL 62701" (USPS abbreviations, upper case, ZIP5); ip as written;
 -- affiliate_id "DOMAIN KEY=VALUE" (registrable domain of the link, parameter
 -- name lower case, value as found).
-CREATE TABLE artifacts (
+--
+-- A campaign repeats the same few values in every copy, so each distinct
+-- (kind, value) is stored once, in artifact_values, and each copy keeps
+-- only where it found it (message_artifacts).  The view artifacts presents
+-- the one row per copy and value that readers use; rows are inserted and
+-- deleted through it or in the two tables.  A value no copy refers to any
+-- more (after reanalyze) stays in artifact_values and is never shown.
+CREATE TABLE artifact_values (
 	id INTEGER PRIMARY KEY,
-	message INTEGER NOT NULL REFERENCES messages(id),
 	kind TEXT NOT NULL,
-	raw TEXT NOT NULL,               -- as it stood in the message
 	value TEXT NOT NULL,             -- normalized
+	UNIQUE (kind, value)
+);
+CREATE TABLE message_artifacts (
+	id INTEGER PRIMARY KEY,          -- artifacts.id
+	message INTEGER NOT NULL REFERENCES messages(id),
+	value INTEGER NOT NULL,          -- artifact_values(id); not declared: nothing deletes
+	                                 -- a value, and the check would cost each row a lookup
+	raw TEXT,                        -- as it stood in the message; NULL when it is the value
 	location TEXT NOT NULL           -- header:From, header:Reply-To, body:text, body:href, body:src, hop:0, ...
 );
-CREATE INDEX artifacts_message ON artifacts(message);
-CREATE INDEX artifacts_value ON artifacts(kind, value);
+CREATE INDEX artifacts_message ON message_artifacts(message);
+CREATE INDEX artifacts_value ON message_artifacts(value);
+CREATE VIEW artifacts (id, message, kind, raw, value, location) AS
+SELECT a.id, a.message, v.kind, coalesce(a.raw, v.value), v.value, a.location
+FROM message_artifacts a JOIN artifact_values v ON v.id = a.value;
+CREATE TRIGGER artifacts_insert INSTEAD OF INSERT ON artifacts BEGIN
+	INSERT OR IGNORE INTO artifact_values (kind, value) VALUES (NEW.kind, NEW.value);
+	INSERT INTO message_artifacts (id, message, value, raw, location)
+	VALUES (NEW.id, NEW.message,
+		(SELECT id FROM artifact_values WHERE kind = NEW.kind AND value = NEW.value),
+		nullif(NEW.raw, NEW.value), NEW.location);
+END;
+CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN
+	DELETE FROM message_artifacts WHERE id = OLD.id;
+END;
 
 -- Facts the statutes ask about, one row per copy and fact name.  value is
 -- '1' or '0' for yes/no facts, else text.  confidence: certain (objective)

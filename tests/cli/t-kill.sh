@@ -71,7 +71,7 @@ while [ $kills -lt "$runs" ] && [ $i -lt $((runs * 3)) ]; do
 		ic=$(q k.case "PRAGMA integrity_check")
 		[ "$ic" = ok ] || { bad=$((bad + 1)); t_fail "integrity after kill $i (at ${delay}s)" "$ic"; }
 		ix=$(q k.case "SELECT sql FROM sqlite_schema WHERE name = 'artifacts_value'")
-		[ "$ix" = "CREATE INDEX artifacts_value ON artifacts(kind, value)" ] ||
+		[ "$ix" = "CREATE INDEX artifacts_value ON message_artifacts(value)" ] ||
 			{ bad=$((bad + 1)); t_fail "artifacts_value after kill $i (at ${delay}s)" "$ix"; }
 	else
 		wait $pid || t_fail "run $i failed" "$(cat run.err)"
@@ -89,7 +89,8 @@ expect_rc "final re-run" 0 wb ingest k.case "$in/mail"
 state k.case > k.state
 expect_file "final case = uninterrupted run" ref.state k.state
 expect_eq "final case: integrity_check" "ok" "$(q k.case "PRAGMA integrity_check")"
-arts () { q "$1" "SELECT kind, value, count(*) FROM artifacts INDEXED BY artifacts_value WHERE kind > '' GROUP BY 1, 2"; }
+arts () { q "$1" "SELECT v.kind, v.value, count(*) FROM message_artifacts a INDEXED BY artifacts_value
+	JOIN artifact_values v ON v.id = a.value WHERE a.value > 0 GROUP BY 1, 2"; }
 expect_eq "final case: the artifacts, read through artifacts_value" "$(arts ref.case)" "$(arts k.case)"
 expect_match "(the reference run built it again)" "built again in 1 source" \
 	"$(fresh r2.case; WB_TIMING=1 "$WB" ingest r2.case "$in/mail" 2>&1 >/dev/null)"

@@ -547,9 +547,9 @@ put_mbox (const char *rel, int first, int n)
 }
 
 #define INDEX_SQL "SELECT sql FROM sqlite_schema WHERE name = 'artifacts_value'"
-#define BY_INDEX "SELECT group_concat(id) FROM (SELECT id FROM artifacts INDEXED BY artifacts_value" \
-	" WHERE kind > '' ORDER BY kind, value, id)"
-#define BY_TABLE "SELECT group_concat(id) FROM (SELECT id FROM artifacts NOT INDEXED ORDER BY kind, value, id)"
+#define BY_INDEX "SELECT group_concat(id) FROM (SELECT id FROM message_artifacts INDEXED BY artifacts_value" \
+	" WHERE value > 0 ORDER BY value, id)"
+#define BY_TABLE "SELECT group_concat(id) FROM (SELECT id FROM message_artifacts NOT INDEXED ORDER BY value, id)"
 
 /* A source that adds more artifact rows than the threshold and than the
  * case held drops artifacts_value and builds it again before its commit:
@@ -561,7 +561,7 @@ Test (ingest, artifacts_index_built_again, .init = setup, .fini = teardown)
 	put_mbox ("a.mbox", 0, 40);
 	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (rebuilds, 1);
-	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON artifacts(kind, value)");
+	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON message_artifacts(value)");
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 	/* Every copy gave its e-mail address, its URL and their domains. */
 	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "40");
@@ -590,7 +590,7 @@ Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardow
 	cr_assert_neq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK);
 	cr_assert_eq (rebuilds, 0);
 	ASSERT_SQL ("SELECT count(*) FROM messages", "0");
-	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON artifacts(kind, value)");
+	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON message_artifacts(value)");
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 	exec ("DROP TRIGGER t_fail");
 	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));

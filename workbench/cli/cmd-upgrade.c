@@ -15,7 +15,8 @@ wb_cmd_upgrade (wb_ctx_t *ctx, int argc, char **argv)
 	else
 		fprintf (ctx->out, "'%s' is current (schema version %d)\n", ctx->case_path,
 			 WB_SCHEMA_VERSION);
-	if (from)
+	/* Only version 1 read copies by rules that changed since. */
+	if (from == 1)
 		wb_hint ("'workbench verify %s' lists what this version reads differently in the copies"
 			 " ingested before", ctx->case_path);
 	return WB_EXIT_OK;

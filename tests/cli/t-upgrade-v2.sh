@@ -1,0 +1,148 @@
+#!/bin/sh
+# A case of schema version 2 (tests/cli/data/v2.case.xz, see its README) is
+# refused by reading commands with the command that upgrades it, and
+# upgraded by 'upgrade' to version 3, where artifacts is a view over
+# artifact_values (each distinct value once) and message_artifacts.  What
+# readers get is worked out by Python from the version 2 file: every
+# artifacts row with its id, copy, kind, raw text, value and location; the
+# counts 'artifacts' prints; the artifact rows that message_parties names.
+# A SIGKILL during the upgrade leaves the version 2 file byte for byte once
+# SQLite has rolled its journal back.
+. "$WB_ROOT/tests/lib.sh"
+cd "$T" || exit 1
+xz -dc "$WB_ROOT/tests/cli/data/v2.case.xz" > v2.case
+cp v2.case old.case
+before=$(sha256sum < v2.case)
+
+expect_rc "a reading command refuses the old case" 1 wb artifacts v2.case
+expect_eq "and says why" "error: case 'v2.case' has schema version 2 and must be upgraded to 3" \
+	"$(head -n 1 "$T/.err")"
+expect_match "and names the command that upgrades it" "hint: 'workbench upgrade v2.case' upgrades it" \
+	"$(cat "$T/.err")"
+expect_eq "the file is untouched" "$before" "$(sha256sum < v2.case)"
+
+cat > read.py <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+what = sys.argv[2]
+if what == "rows":
+    for r in db.execute("SELECT id, message, kind, raw, value, location FROM artifacts ORDER BY id"):
+        print("|".join(str(x) for x in r))
+elif what == "counts":
+    # 'artifacts --format csv': kind, value, copies, distinct senders
+    # (lower case From), by kind, most copies first, then value.
+    copies, senders, sender = {}, {}, {}
+    for mid, frm in db.execute("SELECT id, from_addr FROM messages"):
+        sender[mid] = frm.lower() if frm is not None else None
+    for mid, kind, value in db.execute("SELECT message, kind, value FROM artifacts"):
+        copies.setdefault((kind, value), set()).add(mid)
+        if sender[mid] is not None:
+            senders.setdefault((kind, value), set()).add(sender[mid])
+    keys = sorted(copies, key=lambda k: (k[0].encode(), -len(copies[k]), k[1].encode()))
+    print("kind,value,copies,senders")
+    for k in keys:
+        v = k[1]
+        if any(c in v for c in ',"\n'):
+            v = '"' + v.replace('"', '""') + '"'
+        print("%s,%s,%d,%d" % (k[0], v, len(copies[k]), len(senders.get(k, ()))))
+elif what == "named":
+    # The artifact row behind each attribution that names one.
+    for r in db.execute("SELECT mp.message, mp.party, mp.role, a.kind, a.value, a.location"
+                        " FROM message_parties mp JOIN artifacts a ON a.id = mp.artifact"
+                        " ORDER BY 1, 2, 3, 4, 5"):
+        print("|".join(str(x) for x in r))
+elif what == "raw":
+    for sha, b in db.execute("SELECT sha256, bytes FROM raw ORDER BY id"):
+        print(sha, hashlib.sha256(b).hexdigest() == sha)
+elif what == "version":
+    print(db.execute("PRAGMA user_version").fetchone()[0])
+PY
+python3 read.py old.case rows > rows.want
+python3 read.py old.case counts > counts.want
+python3 read.py old.case named > named.want
+python3 read.py old.case raw > raw.want
+expect_eq "the kept case has artifacts" "1711" "$(wc -l < rows.want | tr -d ' ')"
+
+expect_rc "upgrade" 0 wb upgrade v2.case
+expect_eq "upgrade says what it did" "Upgraded 'v2.case' from schema version 2 to 3" "$(cat "$T/.out")"
+expect_eq "no verify hint: version 2 read copies as version 3 does" "" "$(cat "$T/.err")"
+expect_eq "schema version 3" "3" "$(python3 read.py v2.case version)"
+expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 2 -> 3;end|upgrade|schema version 2 -> 3" \
+	"$(wb sql v2.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
+		WHERE command = 'upgrade'" --format csv | tail -n 1)"
+python3 read.py v2.case rows > rows.got
+expect_file "every artifacts row, id and all" rows.want rows.got
+expect_eq "each distinct value stored once" \
+	"$(cut -d'|' -f3,5 rows.want | sort -u | wc -l | tr -d ' ')" \
+	"$(wb sql v2.case "SELECT count(*) FROM artifact_values" --format csv | tail -n 1)"
+wb artifacts v2.case --format csv > counts.got
+expect_file "'artifacts' counts as before" counts.want counts.got
+python3 read.py v2.case named > named.got
+expect_file "message_parties names the same artifact rows" named.want named.got
+python3 read.py v2.case raw > raw.got
+expect_file "no stored byte changed" raw.want raw.got
+expect_eq "integrity_check" "ok" "$(sqlite3 v2.case "PRAGMA integrity_check")"
+expect_eq "foreign_key_check" "" "$(sqlite3 v2.case "PRAGMA foreign_key_check")"
+
+# Rows added through the view land in the two tables, one value row for a
+# value seen before; deleting through the view deletes the row.
+sqlite3 v2.case "INSERT INTO artifacts (message, kind, raw, value, location)
+	SELECT message, kind, 'X' || raw, value, 'test' FROM artifacts WHERE id = 1" || t_fail "insert through the view" ""
+expect_eq "insert through the view: no new value" \
+	"$(cut -d'|' -f3,5 rows.want | sort -u | wc -l | tr -d ' ')" \
+	"$(sqlite3 v2.case "SELECT count(*) FROM artifact_values")"
+expect_eq "insert through the view: read back" "$(sed -n 1p rows.want | cut -d'|' -f2,3,5)|X$(sed -n 1p rows.want | cut -d'|' -f4)" \
+	"$(sqlite3 v2.case "SELECT message, kind, value, raw FROM artifacts WHERE location = 'test'")"
+sqlite3 v2.case "DELETE FROM artifacts WHERE location = 'test'"
+python3 read.py v2.case rows > rows.got
+expect_file "delete through the view" rows.want rows.got
+
+# A kill during the upgrade.  The kept case upgrades in milliseconds, so
+# Python gives a copy 200,000 more artifact rows (the same rows again, ids
+# after the kept ones) to make the upgrade last long enough to be killed.
+python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("old.case")
+rows = db.execute("SELECT message, kind, raw, value, location FROM artifacts ORDER BY id").fetchall()
+db.executemany("INSERT INTO artifacts (message, kind, raw, value, location) VALUES (?, ?, ?, ?, ?)",
+               (rows[i % len(rows)] for i in range(200000)))
+db.commit()
+PY
+cp old.case big.case
+big=$(sha256sum < big.case)
+python3 read.py big.case rows > big.want
+start=$(date +%s%N)
+wb upgrade big.case > /dev/null 2>&1
+ms=$((($(date +%s%N) - start) / 1000000))
+python3 read.py big.case rows > big.got
+expect_file "the large copy upgrades too" big.want big.got
+kills=0 bad=0 done3=0
+for i in 1 2 3 4 5 6; do
+	cp old.case k.case
+	rm -f k.case-journal
+	"$WB" upgrade k.case > /dev/null 2>&1 &
+	pid=$!
+	delay=$(printf '%d.%03d' $((ms * i / 7 / 1000)) $((ms * i / 7 % 1000)))
+	sleep "$delay"
+	if kill -9 $pid 2>/dev/null; then
+		wait $pid 2>/dev/null
+		kills=$((kills + 1))
+	else
+		wait $pid
+	fi
+	rm -f k.case.lock
+	# Opening for writing rolls a hot journal back.
+	v=$(sqlite3 k.case "PRAGMA user_version")
+	if [ "$v" = 2 ]; then
+		[ "$(sha256sum < k.case)" = "$big" ] || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version 2 but changed" ""; }
+	else
+		done3=$((done3 + 1))
+		python3 read.py k.case rows > k.got
+		cmp -s big.want k.got || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version $v rows differ" ""; }
+	fi
+	[ "$(sqlite3 k.case "PRAGMA integrity_check")" = ok ] || { bad=$((bad + 1)); t_fail "kill $i: integrity" ""; }
+done
+[ -n "${VERBOSE:-}" ] && echo "  upgrade of $(wc -l < big.want) rows: ${ms} ms; $kills kills, $done3 finished"
+expect_eq "every kill left the old case or the upgraded one" "0" "$bad"
+expect_eq "kills landed before the commit" "yes" "$([ "$kills" -ge 3 ] && echo yes)"
+t_done
