@@ -82,9 +82,9 @@ print_text (FILE *out, const wb_jurisdiction_t *j)
 	for (guint i = 0; i < j->defendants->len; i++) {
 		const wb_defendant_contacts_t *d = j->defendants->pdata[i];
 		char *name = wb_text_safe (d->name);
-		fprintf (out, "\n== %s (party %" PRId64 ", roster %s): %" PRId64 " cop%s attributed%s%s",
-			 name, d->party, d->role, d->copies, d->copies == 1 ? "y" : "ies",
-			 d->roles ? " as " : "", d->roles ? d->roles : "");
+		fprintf (out, "\n== %s (party %" PRId64 ", %s on the roster)\n   %" PRId64
+			 " cop%s attributed%s%s", name, d->party, d->role, d->copies,
+			 d->copies == 1 ? "y" : "ies", d->roles ? " as " : "", d->roles ? d->roles : "");
 		if (d->mentioned)
 			fprintf (out, "; %" PRId64 " more only mention it (not contacts)", d->mentioned);
 		fputc ('\n', out);
