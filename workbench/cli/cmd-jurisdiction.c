@@ -3,7 +3,7 @@
 #include <string.h>
 #include "wb.h"
 #include "jurisdiction.h"
-#include "attrib.h"
+#include "attrib-cmd.h"
 
 /* "5, 6, 7" */
 static void
@@ -338,21 +338,12 @@ wb_cmd_jurisdiction (wb_ctx_t *ctx, int argc, char **argv)
 		g_free (err);
 		return WB_EXIT_FAIL;
 	}
-	int64_t run;
-	gboolean stale = FALSE;
-	wb_status_t st = wb_attrib_link_run (ctx->cs, &run, &stale);
-	if (st) {
+	if (!wb_attrib_require_link (ctx, "attribution")) {
 		g_ptr_array_unref (longarms);
-		return wb_fail_case (ctx, st);
-	}
-	if (run == 0) {
-		g_ptr_array_unref (longarms);
-		wb_error ("no attribution yet: the contacts are the copies 'link' attributes to each party");
-		wb_hint ("run 'workbench link %s' first", ctx->case_path);
 		return WB_EXIT_FAIL;
 	}
 	wb_jurisdiction_t *j = NULL;
-	st = wb_jurisdiction_compute (ctx->cs, longarms, defendant, forum, &j);
+	wb_status_t st = wb_jurisdiction_compute (ctx->cs, longarms, defendant, forum, &j);
 	g_ptr_array_unref (longarms);
 	if (st) {
 		wb_error ("%s", wb_case_errmsg (ctx->cs));
@@ -360,9 +351,6 @@ wb_cmd_jurisdiction (wb_ctx_t *ctx, int argc, char **argv)
 		return (defendant || forum) && st == WB_ERR_NOT_FOUND
 			&& g_str_has_prefix (wb_case_errmsg (ctx->cs), "unknown") ? WB_EXIT_USAGE : WB_EXIT_FAIL;
 	}
-	if (stale)
-		wb_warning ("parties were imported after the last 'link': the attribution may not match"
-			    " the roster; run 'workbench link %s' again", ctx->case_path);
 	if (mode == WB_MODE_TEXT)
 		print_text (ctx->out, j);
 	else if (mode == WB_MODE_JSON)
