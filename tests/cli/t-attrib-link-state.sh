@@ -54,6 +54,17 @@ Merged $before_a and $before_b into $(cl "$B")" "$(cat "$T/out")"
 wb review "$C" "$A" "$B" confirm > "$T/out"
 expect_eq "confirm again: nothing merged" "Link $A - $B confirmed
 Already together in $(cl "$B"): no clusters merged" "$(cat "$T/out")"
+# Rejecting it splits the cluster again.
+before=$(cl "$A")
+wb review "$C" "$A" "$B" reject > "$T/out"
+expect_eq "Imatrix in no cluster after the reject" "Imatrix Corp. (in no cluster)" "$(cl "$B")"
+expect_eq "reject says which cluster it split" "Link $A - $B rejected
+Split $before into $(cl "$A") and $(cl "$B")" "$(cat "$T/out")"
+# Rejecting a link whose parties other links join: still together.
+A="Delta Leads"; B="Gamma Promo"
+wb review "$C" "$A" "$B" reject > "$T/out"
+expect_eq "reject: other links keep them together" "Link $A - $B rejected
+Still together in $(cl "$A"): other links join them" "$(cat "$T/out")"
 
 # report: warned when the roster changed after 'link', not before.
 J="$T/j"

@@ -131,6 +131,8 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 		gboolean was_one = ca && ca == cb, now_one = na && na == nb;
 		if (now_one && !was_one)
 			effect = g_strdup_printf ("Merged %s and %s into %s", ta, tb, ra);
+		else if (now_one && was_one && strcmp (review, "rejected") == 0)
+			effect = g_strdup_printf ("Still together in %s: other links join them", ra);
 		else if (now_one)
 			effect = g_strdup_printf ("Already together in %s: no clusters merged", ra);
 		else if (was_one)
