@@ -23,6 +23,7 @@ run import "$CASE" findings "$OUT/sample/findings.csv"
 run messages "$CASE" --limit 5
 run link "$CASE"
 run explain "$CASE" "PureCash LLC" "Imatrix Ltd"
+run jurisdiction "$CASE" --defendant "Lowrate Lending Corp"
 run damages "$CASE"
 run report "$CASE" --out "$OUT/exhibits"
 echo

@@ -27,7 +27,7 @@ Test (table, is_the_program_s)
 		cr_assert_not_null (c->fn, "%s has no function", c->name);
 		cr_assert (c->summary && *c->summary, "%s has no summary", c->name);
 	}
-	cr_assert_eq (n, 25);    /* the README's table of commands */
+	cr_assert_eq (n, 26);    /* the README's table of commands */
 }
 
 Test (split, words_quotes_and_offsets)
@@ -207,7 +207,7 @@ Test (complete, without_a_case)
 	/* The commands the README lists, less 'shell' (the session is open
 	 * already) and 'init' (it makes another case), plus 'help'. */
 	assert_completes (NULL, "", "artifacts,case,clusters,damages,explain,finding,help,import,ingest,"
-			  "link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
+			  "jurisdiction,link,links,log,messages,parties,reanalyze,report,review,show,sql,statutes,"
 			  "summary,upgrade,verify,why", 0);
 	assert_completes (NULL, "s", "show,sql,statutes,summary", 0);   /* not 'shell' */
 	assert_completes (NULL, "su", "summary", 0);
@@ -285,6 +285,9 @@ Test (complete, from_the_case)
 	assert_completes (cs, "show --raw m1", "m1@spam.example", 11);
 	/* --trap takes a value: 'al' is the value, then the next word. */
 	assert_completes (cs, "messages --limit 5 --trap al", "albert@other.example,alice@trap.example", 26);
+	/* jurisdiction: the forums are the long-arm files' and the roster's
+	 * states (none here). */
+	assert_completes (cs, "jurisdiction --forum C", "CT", 21);
 	assert_completes (cs, "SELECT * FROM v_co", "v_copies", 14);
 	assert_completes (cs, ".schema tr", "traps", 8);
 	assert_completes (cs, ".schema v_cu", "v_custody", 8);

@@ -33,3 +33,33 @@ wb_attrib_conf_or_error (void)
 	}
 	return conf;
 }
+
+gboolean
+wb_attrib_require_link (wb_ctx_t *ctx, const char *what)
+{
+	int64_t run;
+	gboolean stale = FALSE;
+	wb_status_t st = wb_attrib_link_run (ctx->cs, &run, &stale);
+	if (st) {
+		wb_fail_case (ctx, st);
+		return FALSE;
+	}
+	if (run == 0) {
+		wb_error ("no %s yet: 'link' has not run on this case", what);
+		wb_hint ("run 'workbench link %s' first", ctx->case_path);
+		return FALSE;
+	}
+	if (stale)
+		wb_attrib_warn_stale (ctx);
+	return TRUE;
+}
+
+void
+wb_attrib_warn_stale (wb_ctx_t *ctx)
+{
+	int64_t run;
+	gboolean stale = FALSE;
+	if (wb_attrib_link_run (ctx->cs, &run, &stale) == WB_OK && run && stale)
+		wb_warning ("parties were imported after the last 'link': links, clusters and attribution"
+			    " may not match the roster; run 'workbench link %s' again", ctx->case_path);
+}

@@ -15,4 +15,12 @@ int wb_attrib_print (wb_ctx_t *ctx, sqlite3_stmt *st, wb_mode_t mode, const char
  * wb_attrib_conf_load() reads them), or NULL after printing the error. */
 wb_attrib_conf_t *wb_attrib_conf_or_error (void);
 
+/* TRUE if 'link' has run, with a warning if a parties import changed the
+ * roster since (wb_attrib_warn_stale).  Else FALSE, after "error: no WHAT
+ * yet" and a hint to run 'link': the command then exits 1. */
+gboolean wb_attrib_require_link (wb_ctx_t *ctx, const char *what);
+/* A warning when a parties import changed the roster after the last
+ * 'link' (nothing if 'link' never ran, or on a read error). */
+void wb_attrib_warn_stale (wb_ctx_t *ctx);
+
 #endif

@@ -12,6 +12,8 @@ wb_cmd_clusters (wb_ctx_t *ctx, int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return wb_usage_error ("clusters", "unexpected argument '%s'", argv[optind]);
+	if (!wb_attrib_require_link (ctx, "clusters"))
+		return WB_EXIT_FAIL;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT c.id AS cluster, c.size, p.id AS party, p.name, p.role,"
 		" CASE p.derived WHEN 1 THEN 'evidence' ELSE 'roster' END AS origin"

@@ -38,6 +38,8 @@ wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv)
 	wb_mode_t mode;
 	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
 		return WB_EXIT_USAGE;
+	if (!wb_attrib_require_link (ctx, "links"))
+		return WB_EXIT_FAIL;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
 		"SELECT l.id, pa.name AS a, pb.name AS b, printf('%.2f', l.score) AS score, l.strength,"
 		" l.review, l.note, l.summary"

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 #include "wb.h"
+#include "attrib-cmd.h"
 #include "damages.h"
 #include "report.h"
 #include "statute.h"
@@ -127,6 +128,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		rc = WB_EXIT_FAIL;
 		goto done;
 	}
+	wb_attrib_warn_stale (ctx);
 	if (statutes->len) {
 		g_ptr_array_add (statutes, NULL);
 		opts.statutes = (char **) statutes->pdata;

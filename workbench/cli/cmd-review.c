@@ -4,6 +4,37 @@
 #include <string.h>
 #include "attrib-cmd.h"
 
+/* The cluster PARTY is in (0: none) and its members' names, "A, B, C"
+ * (newly allocated; NULL when in none). */
+static wb_status_t
+cluster_of (wb_case_t *cs, int64_t party, int64_t *id, char **members)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT m.cluster, (SELECT group_concat(name, ', ') FROM (SELECT p.name FROM cluster_members o"
+		"  JOIN parties p ON p.id = o.party WHERE o.cluster = m.cluster ORDER BY p.id))"
+		" FROM cluster_members m WHERE m.party = ?1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, party);
+	*id = 0;
+	*members = NULL;
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64 (st, 0);
+		*members = g_strdup ((const char *) sqlite3_column_text (st, 1));
+	}
+	sqlite3_reset (st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot read clusters");
+}
+
+/* "cluster 2 (A, B)" or "A (in no cluster)". */
+static char *
+cluster_text (int64_t id, const char *members, const char *name)
+{
+	return id ? g_strdup_printf ("cluster %" PRId64 " (%s)", id, members)
+		: g_strdup_printf ("%s (in no cluster)", name);
+}
+
 /* 'review CASE PARTY PARTY confirm|reject [--note TEXT]': an analyst's
  * decision on a link, in the custody log; 'link' keeps it. */
 int
@@ -80,7 +111,46 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 	char *detail = g_strdup_printf ("link %s (%" PRId64 ") - %s (%" PRId64 "): %s%s%s",
 					cmp->a_name, a, cmp->b_name, b, review, note ? ": " : "",
 					note ? note : "");
-	st = wb_attrib_clusters (cs, NULL);
+	/* What the review does to the clusters, said after it: the analyst
+	 * confirming a link joins whole groups of parties, not just two. */
+	int64_t ca = 0, cb = 0, na = 0, nb = 0;
+	char *ma = NULL, *mb = NULL, *mn = NULL, *mn2 = NULL;
+	st = cluster_of (cs, a, &ca, &ma);
+	if (!st)
+		st = cluster_of (cs, b, &cb, &mb);
+	if (!st)
+		st = wb_attrib_clusters (cs, NULL);
+	if (!st)
+		st = cluster_of (cs, a, &na, &mn);
+	if (!st)
+		st = cluster_of (cs, b, &nb, &mn2);
+	char *effect = NULL;
+	if (!st) {
+		char *ta = cluster_text (ca, ma, cmp->a_name), *tb = cluster_text (cb, mb, cmp->b_name);
+		char *ra = cluster_text (na, mn, cmp->a_name), *rb = cluster_text (nb, mn2, cmp->b_name);
+		gboolean was_one = ca && ca == cb, now_one = na && na == nb;
+		if (now_one && !was_one)
+			effect = g_strdup_printf ("Merged %s and %s into %s", ta, tb, ra);
+		else if (now_one && was_one && strcmp (review, "rejected") == 0)
+			effect = g_strdup_printf ("Still together in %s: other links join them", ra);
+		else if (now_one)
+			effect = g_strdup_printf ("Already together in %s: no clusters merged", ra);
+		else if (was_one)
+			effect = g_strdup_printf ("Split %s into %s and %s", ta, ra, rb);
+		else
+			effect = g_strdup_printf ("No clusters merged: %s and %s stay apart", ra, rb);
+		g_free (ta);
+		g_free (tb);
+		g_free (ra);
+		g_free (rb);
+		char *d2 = g_strdup_printf ("%s; %s", detail, effect);
+		g_free (detail);
+		detail = d2;
+	}
+	g_free (ma);
+	g_free (mb);
+	g_free (mn);
+	g_free (mn2);
 	if (!st)
 		st = wb_case_custody (cs, run, "review", detail);
 	if (!st)
@@ -89,8 +159,9 @@ wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 		st = wb_case_commit (cs);
 	if (!st) {
 		tx = FALSE;
-		fprintf (ctx->out, "Link %s - %s %s\n", cmp->a_name, cmp->b_name, review);
+		fprintf (ctx->out, "Link %s - %s %s\n%s\n", cmp->a_name, cmp->b_name, review, effect);
 	}
+	g_free (effect);
 	g_free (detail);
 done:
 	if (tx && st)

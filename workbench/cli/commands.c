@@ -81,6 +81,14 @@ const wb_command_t wb_commands[] = {
 	  "PARTY PARTY [--format text|json]" },
 	{ "review", wb_cmd_review, WB_CASE_WRITE, "Confirm or reject a link",
 	  "PARTY PARTY confirm|reject [--note TEXT]" },
+	{ "jurisdiction", wb_cmd_jurisdiction, WB_CASE_READ, "Each defendant's contacts with each forum",
+	  "[--defendant NAME] [--forum ST] [--format text|csv|json]\n\n"
+	  "For each roster party (after 'link') and each forum (a state with a long-arm\n"
+	  "file in templates/longarm/, or named by the trap roster): the copies\n"
+	  "attributed to it that were delivered to the forum's residents or passed\n"
+	  "through equipment the roster places there, with counts, first and last days\n"
+	  "and example copies, under each provision of the forum's long-arm statute\n"
+	  "(Conn. Gen. Stat. § 52-59b for CT), and what an analyst must show besides" },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
 	  "--out DIR [damages options: --statute --plaintiff --due-care --incident\n"
 	  "       --incident-scope --preemption --ar-day-rule --include-indicators --aggravated\n"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "shell.h"
 #include "statute.h"
+#include "jurisdiction.h"
 
 /* The templates compiled into the binary (build/templates-data.c). */
 extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
@@ -196,6 +197,24 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	}
 	if (strcmp (prev, "--party") == 0) {
 		add_query (out, cs, "parties", "SELECT name FROM parties WHERE name LIKE ?1", word);
+		return;
+	}
+	if (strcmp (prev, "--defendant") == 0) {
+		add_query (out, cs, "parties", "SELECT name FROM parties WHERE derived = 0 AND name LIKE ?1"
+			   " ORDER BY name", word);
+		return;
+	}
+	if (strcmp (prev, "--forum") == 0) {
+		GPtrArray *la = NULL;
+		char *err = NULL;
+		if (wb_longarms_builtin (&la, &err) == WB_OK) {
+			char **forums = wb_jurisdiction_forums (cs, la);
+			for (char **f = forums; *f; f++)
+				add_if (out, word, *f);
+			g_strfreev (forums);
+			g_ptr_array_unref (la);
+		}
+		g_free (err);
 		return;
 	}
 	if (strcmp (prev, "--trap") == 0) {

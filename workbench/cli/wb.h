@@ -150,6 +150,7 @@ int wb_cmd_link (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_clusters (wb_ctx_t *ctx, int argc, char **argv);
+int wb_cmd_jurisdiction (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv);
 int wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv);

@@ -1786,3 +1786,27 @@ done:
 	*out = cmp;
 	return st;
 }
+
+wb_status_t
+wb_attrib_link_run (wb_case_t *cs, int64_t *run, gboolean *stale)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs,
+		"SELECT coalesce(max(run), 0) FROM custody WHERE command = 'link' AND action = 'end'");
+	if (!st)
+		return WB_ERR_DB;
+	*run = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+	sqlite3_reset (st);
+	if (!stale)
+		return WB_OK;
+	/* An import that changed nothing ("0 added, 0 updated") leaves the
+	 * links as they were. */
+	st = wb_case_stmt (cs,
+		"SELECT count(*) FROM custody WHERE command = 'import' AND action = 'import'"
+		" AND detail LIKE 'parties %' AND detail NOT LIKE '% 0 added, 0 updated,%' AND run > ?1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, *run);
+	*stale = sqlite3_step (st) == SQLITE_ROW && sqlite3_column_int64 (st, 0) > 0;
+	sqlite3_reset (st);
+	return WB_OK;
+}

@@ -69,6 +69,12 @@ wb_status_t wb_attrib_clusters (wb_case_t *cs, int64_t *count);
  * (also when TEXT names several parties) with the message on the case. */
 wb_status_t wb_attrib_find_party (wb_case_t *cs, const char *text, int64_t *id);
 
+/* The custody run of the last 'link' that finished into *RUN (0: 'link'
+ * never ran, and links, clusters and message attribution are empty).  If
+ * STALE is given, *STALE says whether a parties import after that run
+ * added or changed parties, so that the links no longer match the roster. */
+wb_status_t wb_attrib_link_run (wb_case_t *cs, int64_t *run, gboolean *stale);
+
 /* One shared value between two parties, for explain. */
 typedef struct {
 	char *kind, *value;
