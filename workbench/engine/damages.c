@@ -1833,7 +1833,8 @@ typedef struct {
 	int a, b;                        /* party indexes */
 	double score;
 	char *strength, *review;
-	int rank;                        /* strength rank, confirmed above every strength */
+	int rank;                        /* strength rank (none 0 .. strong 3) */
+	gboolean joins;                  /* strong or confirmed: it joins a group */
 	gboolean used;
 } dlink_t;
 
@@ -1848,7 +1849,7 @@ uf_find (GArray *ps, int i)
 	return i;
 }
 
-/* Strongest first: confirmed, then by strength and score; then by id. */
+/* Strongest first: by strength and score, then by id. */
 static int
 dlink_cmp (gconstpointer x, gconstpointer y)
 {
@@ -1969,13 +1970,15 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 		if (ia < 0 || ib < 0 || (review && strcmp (review, "rejected") == 0))
 			continue;
 		dlink_t l = { sqlite3_column_int64 (q, 0), ia, ib, sqlite3_column_double (q, 3),
-			      g_strdup ((const char *) sqlite3_column_text (q, 4)), g_strdup (review), 0, FALSE };
-		l.rank = review && strcmp (review, "confirmed") == 0 ? 4 : wb_attrib_strength_rank (l.strength);
+			      g_strdup ((const char *) sqlite3_column_text (q, 4)), g_strdup (review), 0, FALSE, FALSE };
+		l.rank = wb_attrib_strength_rank (l.strength);
+		l.joins = l.rank == 3 || (review && strcmp (review, "confirmed") == 0);
 		g_array_append_val (ls, l);
 	}
 	sqlite3_reset (q);
 	/* Groups: strong or confirmed links, strongest first, so that the
-	 * link that joins a group last is the weakest it rests on. */
+	 * link that joins a group last is the weakest it rests on (a
+	 * confirmed weak link is still weak evidence: flagged). */
 	g_array_sort (ls, dlink_cmp);
 	int np = ps->len;
 	int *weakest = g_new (int, np + 1);
@@ -1983,7 +1986,7 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 		weakest[i] = -1;
 	for (guint i = 0; i < ls->len; i++) {
 		dlink_t *l = &g_array_index (ls, dlink_t, i);
-		if (l->rank < 3)
+		if (!l->joins)
 			continue;
 		int ra = uf_find (ps, l->a), rb = uf_find (ps, l->b);
 		if (ra == rb)
@@ -2063,7 +2066,7 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 		GString *t = g_string_new (NULL);
 		for (guint i = 0; i < ls->len; i++) {
 			dlink_t *l = &g_array_index (ls, dlink_t, i);
-			if (l->used || l->rank >= 3)
+			if (l->used || l->joins)
 				continue;
 			gboolean ina = FALSE, inb = FALSE;
 			for (guint j = 0; j < d->party_ids->len; j++) {
