@@ -39,6 +39,8 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 		wb_table_column (t, cols[i], i ? WB_COL_INT : WB_COL_TEXT);
 	money_header (t, mode, "uncapped");
 	money_header (t, mode, "amount");
+	if (people)
+		wb_table_column (t, "note", WB_COL_TEXT);
 	gboolean excluded = FALSE;
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
@@ -56,12 +58,15 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 		}
 		money_col (t, mode, s->uncapped_cents);
 		money_col (t, mode, s->amount_cents);
+		if (people)
+			wb_table_text (t, s->note);
 	}
 	if (people) {
 		wb_table_text (t, "total");
 		for (gsize i = 1; i < ncols + 1; i++)
 			wb_table_null (t);
 		money_col (t, mode, d->total_cents);
+		wb_table_null (t);
 	}
 	wb_table_end (t);
 	if (!people || !excluded)
@@ -392,12 +397,19 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 			money_col (t, mode, g->amount_cents);
 		}
 	} else {
-		/* trap or provision: counts and per-message sums (caps apply to
-		 * incidents, days or the action, not to traps or provisions). */
+		/* trap or provision: counts and per-message sums.  Caps apply
+		 * to incidents, days or a plaintiff's action, not to a trap: a
+		 * trap's amount is its share of its plaintiff's action under the
+		 * statute, in proportion to its per-copy sum (rounded down, the
+		 * cents left to the trap with the largest part), so that a
+		 * statute's traps add up to its amount.  A copy violating
+		 * several provisions is listed under each: provisions have no
+		 * amount of their own, and their total is the statute's. */
 		gboolean trap = strcmp (by, "trap") == 0;
 		wb_table_column (t, trap ? "trap" : "provision", WB_COL_TEXT);
 		wb_table_column (t, "copies", WB_COL_INT);
 		money_header (t, mode, "uncapped");
+		money_header (t, mode, "amount");
 		GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 		GPtrArray *order = g_ptr_array_new ();
 		for (guint i = 0; i < d->rows->len; i++) {
@@ -408,7 +420,9 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 				char *key = g_strdup_printf ("%s\t%s", statute_id (d, r->statute), *k);
 				int64_t *v = g_hash_table_lookup (h, key);
 				if (!v) {
-					v = g_new0 (int64_t, 2);
+					v = g_new0 (int64_t, 5);   /* copies, uncapped, statute, plaintiff, amount */
+					v[2] = r->statute;
+					v[3] = r->plaintiff;
 					g_hash_table_insert (h, key, v);
 					g_ptr_array_add (order, key);
 				} else
@@ -419,22 +433,71 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 			g_free (one[0]);
 			g_strfreev (keys);
 		}
-		for (guint i = 0; i < order->len; i++) {
-			char *key = order->pdata[i];
-			int64_t *v = g_hash_table_lookup (h, key);
+		if (trap) {
+			/* Each action's amount shared among its traps. */
+			for (guint a = 0; a < d->actions->len; a++) {
+				const wb_damages_action_t *x = &g_array_index (d->actions, wb_damages_action_t, a);
+				int64_t given = 0, *best = NULL;
+				for (guint i = 0; i < order->len; i++) {
+					int64_t *v = g_hash_table_lookup (h, order->pdata[i]);
+					if (v[2] != x->statute || v[3] != x->plaintiff || !x->uncapped_cents)
+						continue;
+					v[4] = (int64_t) ((__int128) x->amount_cents * v[1] / x->uncapped_cents);
+					given += v[4];
+					if (!best || v[1] > best[1])
+						best = v;
+				}
+				if (best)
+					best[4] += x->amount_cents - given;
+			}
+		}
+		for (guint i = 0; i <= order->len; i++) {
+			const char *key = i < order->len ? order->pdata[i] : NULL;
+			int64_t *v = key ? g_hash_table_lookup (h, key) : NULL;
+			int st = v ? (int) v[2] : -1;
+			/* After each statute's last row, its total. */
+			if (i > 0 && mode == WB_MODE_TEXT) {
+				int prev = (int) ((int64_t *) g_hash_table_lookup (h, order->pdata[i - 1]))[2];
+				if (prev != st) {
+					const wb_damages_statute_t *ds = d->statutes->pdata[prev];
+					wb_table_text (t, ds->id);
+					wb_table_text (t, "total");
+					wb_table_int (t, ds->violating_messages);
+					money_col (t, mode, ds->uncapped_cents);
+					money_col (t, mode, ds->amount_cents);
+				}
+			}
+			if (!key)
+				break;
 			char **kv = g_strsplit (key, "\t", 2);
 			wb_table_text (t, kv[0]);
 			const char *a = trap ? g_hash_table_lookup (addr, kv[1]) : NULL;
 			wb_table_text (t, a ? a : trap && strcmp (kv[1], "0") == 0 ? "(no trap)" : kv[1]);
 			wb_table_int (t, v[0]);
 			money_col (t, mode, v[1]);
+			if (trap)
+				money_col (t, mode, v[4]);
+			else
+				wb_table_null (t);
 			g_strfreev (kv);
 		}
 		g_ptr_array_unref (order);
 		g_hash_table_destroy (h);
+		if (mode == WB_MODE_TEXT) {
+			wb_table_text (t, "total");
+			for (int k = 0; k < 3; k++)
+				wb_table_null (t);
+			money_col (t, mode, d->total_cents);
+		}
 	}
 	wb_table_end (t);
 	g_hash_table_destroy (addr);
+	if (mode == WB_MODE_TEXT && strcmp (by, "provision") == 0)
+		fprintf (ctx->out, "A copy that violates several provisions is listed under each; a provision has no "
+			 "amount of its own: the statute's total is its amount.\n");
+	else if (mode == WB_MODE_TEXT && strcmp (by, "trap") == 0)
+		fprintf (ctx->out, "A trap's amount is its share of its plaintiff's action, in proportion to its "
+			 "per-copy sum.\n");
 }
 
 int
@@ -456,6 +519,7 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		{ "statutes", required_argument, NULL, 'D' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "defendant", required_argument, NULL, 'N' },
+		{ "trap", required_argument, NULL, 'T' },
 		{ NULL }
 	};
 	wb_damages_opts_t o;
@@ -522,6 +586,14 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		case 'D': o.statutes_dir = optarg; break;
 		case 'F': format = optarg; break;
 		case 'N': defendant = optarg; break;
+		case 'T':
+			if (!wb_check_value (ctx, "trap", optarg, NULL,
+					     "SELECT address FROM traps ORDER BY address", TRUE)) {
+				g_ptr_array_unref (ids);
+				return WB_EXIT_USAGE;
+			}
+			o.trap = optarg;
+			break;
 		default:
 			g_ptr_array_unref (ids);
 			return wb_usage_error ("damages", "bad option");

@@ -78,6 +78,7 @@ typedef struct {
 	 * statute S only in a role reach[S] has.  NULL: every copy. */
 	const guint8 *only;
 	unsigned *reach;
+	int64_t trap_id;                /* only the copies of this trap (--trap); 0: all */
 } eng_t;
 
 typedef struct {
@@ -383,11 +384,14 @@ load_copies (wb_case_t *cs, eng_t *e)
 	g_ptr_array_unref (providers);
 
 	sqlite3 *db2 = NULL;
-	q = scan_stmt (cs, &db2, "SELECT id, trap_id, local_day, campaign FROM messages");
+	q = scan_stmt (cs, &db2, e->trap_id ? "SELECT id, trap_id, local_day, campaign FROM messages WHERE trap_id = ?"
+		       : "SELECT id, trap_id, local_day, campaign FROM messages");
 	if (!q) {
 		g_hash_table_destroy (trap_idx);
 		return WB_ERR_DB;
 	}
+	if (e->trap_id)
+		sqlite3_bind_int64 (q, 1, e->trap_id);
 	e->copies = g_array_new (FALSE, TRUE, sizeof (copy_t));
 	int rc;
 	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
@@ -1139,6 +1143,20 @@ eng_load (wb_case_t *cs, const wb_damages_opts_t *opts, eng_t **out)
 	} else
 		for (int i = 0; i < e->nst; i++)
 			e->selected[i] = TRUE;
+	if (opts->trap) {
+		sqlite3_stmt *t = wb_case_stmt (cs, "SELECT id FROM traps WHERE address = lower(?)");
+		if (!t) {
+			s = WB_ERR_DB;
+			goto fail;
+		}
+		sqlite3_bind_text (t, 1, opts->trap, -1, SQLITE_TRANSIENT);
+		e->trap_id = sqlite3_step (t) == SQLITE_ROW ? sqlite3_column_int64 (t, 0) : 0;
+		sqlite3_reset (t);
+		if (!e->trap_id) {
+			s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no trap '%s'", opts->trap);
+			goto fail;
+		}
+	}
 	char *filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");
 	e->filed_day = filed ? wb_day_number (filed) : -1;
 	g_free (filed);
@@ -1187,6 +1205,7 @@ statute_free (gpointer p)
 	g_free (s->id);
 	g_free (s->citation);
 	g_free (s->method);
+	g_free (s->note);
 	g_free (s);
 }
 
@@ -1230,6 +1249,7 @@ wb_damages_free (wb_damages_t *d)
 	g_strfreev (d->opts.statutes);
 	g_free ((char *) d->opts.statutes_dir);
 	g_free ((char *) d->opts.filed);
+	g_free ((char *) d->opts.trap);
 	g_free (d->statute_source);
 	g_free (d->statute_digest);
 	g_free (d->rules_source);
@@ -1303,6 +1323,35 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	if (st->limitations_years && e->filed_day < 0)
 		g_string_append (m, " No filing date in the case: limitations not applied.");
 	return g_string_free (m, FALSE);
+}
+
+/* The note beside statute S's amount (wb_damages_statute_t.note). */
+static char *
+amount_note (eng_t *e, int s, const scen_t *sc, const res_t *r)
+{
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
+	static const char *const per[] = { "", "incident", "day", "action" };
+	char a[32];
+	if (!r->violating) {
+		if (r->ex_preempted)
+			return g_strdup ("its violating copies are preempted by CAN-SPAM");
+		return g_strdup (r->considered ? "no copy in its reach violates it" : "no copy within its reach");
+	}
+	if (!may_sue)
+		return g_strdup_printf ("a %s may not sue under this statute", plaintiff_names[sc->plaintiff]);
+	if (sc->aggravated && st->aggravated_multiplier > 1)
+		return g_strdup_printf ("aggravated: times %d", st->aggravated_multiplier);
+	int ci = st->cap == WB_CAP_INCIDENT ? 1 : st->cap == WB_CAP_DAY ? 2 : st->cap == WB_CAP_ACTION ? 3 : 0;
+	if (r->amount > r->uncapped && ci)
+		return g_strdup_printf ("the greater of the per-copy sum and %s per %s, for a %s",
+					wb_format_cents (cap, a), per[ci], plaintiff_names[sc->plaintiff]);
+	if (r->amount < r->uncapped && ci)
+		return g_strdup_printf ("capped: %s per %s%s", wb_format_cents (cap, a), per[ci],
+					ci == 3 ? " (each plaintiff's)" : "");
+	return NULL;
 }
 
 /* Rows, incidents and days of statute S for the result. */
@@ -1416,6 +1465,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->opts.statutes = g_strdupv (opts->statutes);
 	d->opts.statutes_dir = g_strdup (opts->statutes_dir);
 	d->opts.filed = g_strdup (opts->filed);
+	d->opts.trap = g_strdup (opts->trap);
 	d->statutes = g_ptr_array_new_with_free_func (statute_free);
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
@@ -1479,6 +1529,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->excluded_analyst = r.ex_analyst;
 		ds->excluded_preempted = r.ex_preempted;
 		ds->method = method_text (e, i, &sc, &r);
+		ds->note = amount_note (e, i, &sc, &r);
 		g_ptr_array_add (d->statutes, ds);
 		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
 			goto overflow;
@@ -1554,6 +1605,11 @@ wb_damages_json (const wb_damages_t *d)
 		json_int (j, "excluded_preempted", s->excluded_preempted, TRUE);
 		g_string_append (j, ", \"method\": ");
 		wb_json_string (j, s->method);
+		g_string_append (j, ", \"note\": ");
+		if (s->note)
+			wb_json_string (j, s->note);
+		else
+			g_string_append (j, "null");
 		g_string_append (j, "}");
 	}
 	g_string_append (j, d->statutes->len ? "\n], " : "], ");
@@ -1920,6 +1976,7 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 	R->opts.statutes = NULL;
 	R->opts.statutes_dir = NULL;
 	R->opts.filed = NULL;
+	R->opts.trap = NULL;
 	R->statute_source = set_source (e);
 	R->statute_digest = g_strdup (e->set->digest);
 	R->filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");

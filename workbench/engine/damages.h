@@ -35,6 +35,8 @@ typedef struct {
 					    received on or after the day a statute of the set
 					    preempts from (preempts_from) counts only for
 					    provisions that prohibit falsity or deception */
+	const char *trap;                /* only the copies of the trap of this address
+					    (any case); NULL = every copy */
 } wb_damages_opts_t;
 
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
@@ -58,6 +60,10 @@ typedef struct {
 	int64_t excluded_analyst;        /* taken out by analyst findings */
 	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
 	char *method;                    /* one paragraph: how the amount was reached */
+	char *note;                      /* a few words beside the amount when it is not the
+					    per-copy sum: why it is $0 ("a recipient may not sue
+					    under this statute"), the greater of the per-copy sum
+					    and the statutory amount, a cap; NULL otherwise */
 } wb_damages_statute_t;
 
 /* One counted copy under one statute (the Messages sheet). */
