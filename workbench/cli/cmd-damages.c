@@ -409,7 +409,10 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 		wb_table_column (t, trap ? "trap" : "provision", WB_COL_TEXT);
 		wb_table_column (t, "copies", WB_COL_INT);
 		money_header (t, mode, "uncapped");
-		money_header (t, mode, "amount");
+		/* A provision's amount exists only as its statute's total. */
+		gboolean amounts = trap || mode == WB_MODE_TEXT;
+		if (amounts)
+			money_header (t, mode, "amount");
 		GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 		GPtrArray *order = g_ptr_array_new ();
 		for (guint i = 0; i < d->rows->len; i++) {
@@ -477,7 +480,7 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 			money_col (t, mode, v[1]);
 			if (trap)
 				money_col (t, mode, v[4]);
-			else
+			else if (amounts)
 				wb_table_null (t);
 			g_strfreev (kv);
 		}
