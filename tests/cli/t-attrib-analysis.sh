@@ -12,11 +12,12 @@ expect_rc "reanalyze" 0 wb reanalyze "$C"
 expect_rc "import" 0 wb import "$C" parties "$T/parties.csv"
 expect_rc "link" 0 wb link "$C"
 q () { wb sql "$C" "$1" --format csv | tail -n +2; }
-expect_eq "message 1: sender by From and origin IP, affiliate by bare id, PureCash by phone and address" \
-"affiliate Gamma Promo affiliate_id cashsite.com aff=5005
+# Delta Leads' From address names it in its roster role, affiliate.
+expect_eq "message 1: sender by origin IP, affiliates by From and bare id, PureCash by phone and address" \
+"affiliate Delta Leads email leads@delta.example
+affiliate Gamma Promo affiliate_id cashsite.com aff=5005
 mentioned PureCash address 100 PINE ST SEATTLE WA 98101
 mentioned PureCash phone +12065550142
-sender Delta Leads email leads@delta.example
 sender Rapid Mailer ip 203.0.113.7" \
 	"$(q "SELECT mp.role || ' ' || p.name || ' ' || mp.kind || ' ' || replace(mp.value, ',', '') FROM message_parties mp
 	      JOIN parties p ON p.id = mp.party WHERE mp.message = 1 AND p.derived = 0 ORDER BY 1")"

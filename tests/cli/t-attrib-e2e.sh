@@ -16,12 +16,14 @@ expect_rc "ingest" 0 wb ingest "$C" "$T/box.mbox"
 expect_rc "import parties" 0 wb import "$C" parties "$T/parties.csv"
 expect_rc "link" 0 wb link "$C"
 q () { wb sql "$C" "$1" --format csv | tail -n +2; }
+# Delta Leads' From address names it in the role its roster row gives it
+# (affiliate), not as the sender: Rapid Mailer's IP sent the copies.
 expect_eq "each copy: sender, affiliate, advertiser and mentioned parties" \
 "advertiser cashsite.com domain
+affiliate Delta Leads email
 affiliate Gamma Promo affiliate_id
 mentioned PureCash address
 mentioned PureCash phone
-sender Delta Leads email
 sender Rapid Mailer ip
 sender rapidmailer.example domain" \
 	"$(q "SELECT DISTINCT mp.role || ' ' || p.name || ' ' || mp.kind FROM message_parties mp

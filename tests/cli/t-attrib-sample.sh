@@ -63,6 +63,31 @@ expect_match "there are pharmacy messages" "^[1-9]" "$npharm"
 expect_eq "Blue Sky Media Inc / BlueSky Media, L.L.C. strong" "strong" \
 	"$(link "Blue Sky Media Inc" "BlueSky Media, L.L.C." | cut -d'|' -f1)"
 
+# --- roles: the roster's role governs ---
+# The mortgage campaign (gen-sample.py CAMPAIGNS) carries Blue Sky's
+# affiliate id in a link to Blue Sky's tracking domain and Lowrate's From
+# address; the roster makes Blue Sky an affiliate and Lowrate the
+# advertiser.  So Blue Sky is the affiliate of every mortgage copy (the
+# manifest's count) and never its advertiser, Lowrate their advertiser and
+# never their sender; and no roster party is attributed in a role other
+# than its roster role.
+mortgage=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["campaigns"]["mortgage"])' "$S/manifest.json")
+roles () { q "SELECT mp.role || ' ' || count(DISTINCT mp.message) FROM message_parties mp JOIN parties p ON p.id = mp.party
+	WHERE p.name = '$1' AND mp.role <> 'mentioned' GROUP BY mp.role ORDER BY mp.role"; }
+expect_eq "Blue Sky is the affiliate of the mortgage copies, nothing else" "affiliate $mortgage" "$(roles "Blue Sky Media Inc")"
+expect_eq "Lowrate is their advertiser, not their sender" "advertiser $mortgage" "$(roles "Lowrate Lending Corp")"
+expect_eq "every roster party only in its roster role" "" \
+	"$(python3 -c 'import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+for r in csv.DictReader(open(sys.argv[2])):
+    for (role,) in db.execute("SELECT DISTINCT mp.role FROM message_parties mp JOIN parties p ON p.id = mp.party"
+                              " WHERE p.name = ? AND p.derived = 0 AND mp.role <> ?", (r["name"], "mentioned")):
+        if role != r["role"]:
+            print(r["name"], role)' "$C" "$S/parties.csv")"
+expect_match "the link's evidence says so" "attributed as affiliate; names Lowrate Lending Corp" \
+	"$(q "SELECT source FROM party_attributes WHERE party = (SELECT id FROM parties WHERE name = 'Blue Sky Media Inc')
+	AND peer = (SELECT id FROM parties WHERE name = 'Lowrate Lending Corp') LIMIT 1")"
+
 # --- derived parties ---
 expect_eq "no party named after a tracking key" "0" \
 	"$(q "SELECT count(*) FROM parties WHERE name LIKE '%sid=%' OR name LIKE '%subid=%' OR name LIKE '%offer=%'")"

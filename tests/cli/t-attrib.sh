@@ -72,12 +72,15 @@ expect_eq "messages with aff=5005 are attributed to Gamma Promo" "1 2 3" \
 	"$(q "SELECT group_concat(message, ' ') FROM (SELECT message FROM message_parties WHERE role = 'affiliate' AND party = 7 ORDER BY message)")"
 expect_eq "the message with aff=1001 to PureCash" "5|1" \
 	"$(q "SELECT message || '|' || party FROM message_parties WHERE role = 'affiliate' AND kind = 'affiliate_id' AND value = 'cashsite.com aff=1001'")"
-expect_eq "senders: Rapid Mailer by origin IP, Delta Leads by From" "5 ip hop:origin|6 email header:From" \
-	"$(q "SELECT group_concat(x, '|') FROM (SELECT party || ' ' || kind || ' ' || location AS x FROM message_parties WHERE message = 1 AND role = 'sender' AND party IN (5, 6) ORDER BY party)")"
+# The roster's role governs: Delta Leads (an affiliate on the roster) is
+# named by its From address as the affiliate, Rapid Mailer as the sender.
+expect_eq "Rapid Mailer the sender by origin IP, Delta Leads the affiliate by From" \
+	"5 sender ip hop:origin|6 affiliate email header:From" \
+	"$(q "SELECT group_concat(x, '|') FROM (SELECT party || ' ' || role || ' ' || kind || ' ' || location AS x FROM message_parties WHERE message = 1 AND role <> 'mentioned' AND party IN (5, 6) ORDER BY party)")"
 
 wb explain "$C" "Rapid Mailer" "Delta Leads" --format json > "$T/rd.json"
 expect_eq "a sender using an affiliate's From address is linked to it through messages" \
-	"moderate-or-strong|[1, 2, 3]|message 1 header:From (attributed as sender; names Delta Leads by email, sender); also messages 2, 3|roster parties.csv:7 email" \
+	"moderate-or-strong|[1, 2, 3]|message 1 header:From (attributed as sender; names Delta Leads by email, affiliate); also messages 2, 3|roster parties.csv:7 email" \
 	"$(python3 -c 'import json, sys
 j = json.load(open(sys.argv[1]))
 e = [s for s in j["shared"] if s["kind"] == "email"][0]

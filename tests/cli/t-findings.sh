@@ -81,7 +81,9 @@ expect_rc "usage" 2 wb finding "$C" same@spam.test co-6-2.5 4 perhaps
 # back, each with its 6-2.5-103(4) violation, one in each trap.
 expect_rc "commercial after all" 0 wb finding "$C" other@spam.test '*' commercial violation
 expect_eq "by provision" "co-6-2.5,6-2.5-103(4),2,2000" "$(wb damages "$C" --statute co-6-2.5 --preemption ignore --by provision --format csv | tail -n +2)"
-expect_eq "by trap" "co-6-2.5,one@trap.test,1,1000 co-6-2.5,two@trap.test,1,1000" "$(wb damages "$C" --statute co-6-2.5 --preemption ignore --by trap --format csv | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
+# The last column is each trap's share of its plaintiff's action: no cap
+# in Colorado, so its per-copy sum.
+expect_eq "by trap" "co-6-2.5,one@trap.test,1,1000,1000 co-6-2.5,two@trap.test,1,1000,1000" "$(wb damages "$C" --statute co-6-2.5 --preemption ignore --by trap --format csv | tail -n +2 | tr '\n' ' ' | sed 's/ $//')"
 # The analyst denies the nexus of one copy: out of Colorado's reach.
 expect_rc "nexus finding" 0 wb finding "$C" other@spam.test co-6-2.5 nexus no-violation --trap one@trap.test
 expect_eq "one copy left" "1000" "$(total)"

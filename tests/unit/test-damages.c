@@ -885,3 +885,145 @@ Test (damages, preemption_every_state_provision_says_why)
 	cr_assert_eq (wb_statute_provision (wb_statute_set_find (set, "ar-4-88"), "a2")->falsity, 0);
 	wb_statute_set_free (set);
 }
+
+/* Copies FIRST..LAST attributed to party P in ROLE. */
+static void
+attribute (int64_t first, int64_t last, int p, const char *role)
+{
+	char *sql = g_strdup_printf ("WITH RECURSIVE n(i) AS (SELECT %lld UNION ALL SELECT i + 1 FROM n WHERE i < %lld)"
+				     " INSERT INTO message_parties (message, party, role, kind, value, location)"
+				     " SELECT i, %d, '%s', 'domain', 'x.test', 'header:From' FROM n",
+				     (long long) first, (long long) last, p, role);
+	exec_ok (sql);
+	g_free (sql);
+}
+
+static wb_defendants_t *
+run_defendants (const char *statute, const char *only)
+{
+	wb_damages_opts_t o;
+	opts_init (&o);
+	char *ids[] = { (char *) statute, NULL };
+	o.statutes = ids;
+	wb_defendants_t *d = NULL;
+	cr_assert_eq (wb_damages_defendants (cs, &o, only, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	return d;
+}
+
+static wb_defendant_t *
+defendant (wb_defendants_t *d, const char *name)
+{
+	for (guint i = 0; i < d->defendants->len; i++)
+		if (strcmp (((wb_defendant_t *) d->defendants->pdata[i])->name, name) == 0)
+			return d->defendants->pdata[i];
+	cr_assert_fail ("no defendant %s", name);
+	return NULL;
+}
+
+static wb_defendant_statute_t *
+dst (wb_defendant_t *x, int i)
+{
+	return x->statutes->pdata[i];
+}
+
+Test (damages, a_copy_against_two_defendants_is_recovered_once)
+{
+	/* Arizona reaches the sender only: "A person shall not knowingly
+	 * transmit" (44-1372.01(A)), "'Sender' means a person who initiates"
+	 * (44-1372(5)).  3,000 copies without "ADV:" (01(B)(1)) to az@t, one
+	 * plaintiff; $10 each, "or twenty-five thousand dollars, whichever is
+	 * less" (02(B)) in its action.
+	 *   Sendco sent copies 1-2,600: min($26,000, $25,000)    = $25,000
+	 *   Mailco sent copies 2,001-3,000: min($10,000, $25,000) = $10,000
+	 *   Affy, the affiliate of all 3,000: Arizona does not reach it: $0
+	 * Copies 2,001-2,600 are claimed against both senders, recovered once:
+	 * the case total is the 3,000 copies once, min($30,000, $25,000) =
+	 * $25,000, where the exposures add up to $35,000. */
+	exec_ok ("INSERT INTO parties (id, name, role) VALUES (1, 'Sendco', 'sender'), (2, 'Mailco', 'sender'),"
+		 " (3, 'Affy', 'affiliate')");
+	copies (3000, 3, "2007-12-01", 1, "subject_adv", "0");
+	attribute (1, 2600, 1, "sender");
+	attribute (2001, 3000, 2, "sender");
+	attribute (1, 3000, 3, "affiliate");
+	wb_defendants_t *d = run_defendants ("az-44-1372", NULL);
+	cr_assert_eq (d->defendants->len, 3);   /* no links: no group */
+	wb_defendant_t *s = defendant (d, "Sendco"), *m = defendant (d, "Mailco"), *a = defendant (d, "Affy");
+	cr_assert_eq (dst (s, 0)->copies, 2600);
+	cr_assert_eq (dst (s, 0)->uncapped_cents, 2600000);
+	cr_assert_eq (s->amount_cents, 2500000);
+	cr_assert_eq (m->amount_cents, 1000000);
+	cr_assert_eq (dst (m, 0)->copies, 1000);
+	cr_assert_eq (a->copies, 3000);
+	cr_assert_eq (a->role_copies[1], 3000);
+	cr_assert_eq (a->amount_cents, 0);
+	cr_assert_not (dst (a, 0)->reached);
+	cr_assert_str_eq (dst (a, 0)->reason, "reaches sender only; attributed as affiliate");
+	cr_assert_null (dst (s, 0)->reason);
+	cr_assert_eq (d->total_cents, 2500000);
+	cr_assert_eq (d->copies, 3000);
+	cr_assert_eq (d->exposure_sum_cents, 3500000);
+	/* No link joins Sendco to anything: its copies rest on the messages. */
+	cr_assert_eq (s->weakest_link, 0);
+	cr_assert_str_eq (s->first_day, "2007-12-01");
+	cr_assert_eq (s->first_copy, 1);
+	cr_assert_eq (s->last_copy, 2600);
+	cr_assert_eq (s->after_filing, 0);           /* filed 2008-05-01 */
+	char *j = wb_defendants_json (d);
+	cr_assert (strstr (j, "\"name\": \"Sendco\", \"party_ids\": [1], \"roles\": {\"sender\": 2600, "
+			   "\"affiliate\": 0, \"advertiser\": 0}, \"copies\": 2600"), "%s", j);
+	cr_assert (strstr (j, "\"total_cents\": 2500000"), "%s", j);
+	g_free (j);
+	wb_defendants_free (d);
+	/* --defendant Mailco: only Mailco, its 1,000 copies listed; the total
+	 * stays the case's. */
+	d = run_defendants ("az-44-1372", "mailco");
+	cr_assert_eq (d->defendants->len, 1);
+	m = d->defendants->pdata[0];
+	cr_assert_eq (m->copy_list->len, 1000);
+	cr_assert_eq (g_array_index (m->copy_list, wb_defendant_copy_t, 0).message, 2001);
+	cr_assert_eq (g_array_index (m->copy_list, wb_defendant_copy_t, 0).statutes, 1);
+	cr_assert_eq (d->total_cents, 2500000);
+	wb_defendants_free (d);
+	cr_assert_eq (wb_damages_defendants (cs, &(wb_damages_opts_t) { 0 }, "Nobody", &d), WB_ERR_NOT_FOUND);
+}
+
+Test (damages, a_group_rests_on_its_weakest_link)
+{
+	/* Sendco (sender) and Affy (affiliate) joined by a weak link an analyst
+	 * confirmed: one group, its weakest link flagged weak.  A weak link
+	 * not confirmed (Affy - Other) joins nothing and is listed.  Colorado
+	 * reaches "any person that sends" (6-2.5-103): $10 each, no cap
+	 * (6-2.5-104(2)(b)).  20 copies to co2@t (CO holder and provider)
+	 * without opt-out (103(5)); Sendco sent 1-10, Affy is the affiliate of
+	 * 11-20 and Other of all.  Sendco: $100; Affy, Other: $0 (not
+	 * senders); the group: copies 1-10 as sender, $100.  Five of Sendco's
+	 * copies come after the filing date (2008-05-01). */
+	exec_ok ("INSERT INTO parties (id, name, role) VALUES (1, 'Sendco', 'sender'), (2, 'Affy', 'affiliate'),"
+		 " (3, 'Other', 'affiliate')");
+	exec_ok ("INSERT INTO links (id, party_a, party_b, score, strength, review) VALUES"
+		 " (7, 1, 2, 2.5, 'weak', 'confirmed'), (8, 2, 3, 2.0, 'weak', NULL)");
+	copies (5, 5, "2008-04-01", 1, "opt_out", "0");
+	copies (5, 5, "2008-06-01", 1, "opt_out", "0");
+	copies (10, 5, "2008-04-02", 2, "opt_out", "0");
+	attribute (1, 10, 1, "sender");
+	attribute (11, 20, 2, "affiliate");
+	attribute (1, 20, 3, "affiliate");
+	wb_defendants_t *d = run_defendants ("co-6-2.5", NULL);
+	cr_assert_eq (d->defendants->len, 4);
+	wb_defendant_t *g = defendant (d, "Sendco + Affy");
+	cr_assert (g->group);
+	cr_assert_eq (g->party_ids->len, 2);
+	cr_assert_eq (g->weakest_link, 7);
+	cr_assert (g->weak);
+	cr_assert_str_eq (g->weakest_strength, "weak");
+	cr_assert_eq (g->amount_cents, 10000);
+	cr_assert_eq (g->after_filing, 5);
+	cr_assert_str_eq (g->last_day, "2008-06-01");
+	cr_assert_eq (defendant (d, "Sendco")->amount_cents, 10000);
+	cr_assert_eq (defendant (d, "Affy")->amount_cents, 0);
+	cr_assert_eq (defendant (d, "Other")->amount_cents, 0);
+	cr_assert (strstr (defendant (d, "Other")->weak_links, "link 8 Affy - Other: weak 2.00"));
+	cr_assert (strstr (g->weak_links, "link 8"));
+	cr_assert_eq (d->total_cents, 10000);
+	wb_defendants_free (d);
+}

@@ -69,7 +69,8 @@ const wb_command_t wb_commands[] = {
 	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
 	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
 	  "       [--incident-scope shared|each] [--preemption apply|ignore] [--include-indicators]\n"
-	  "       [--filed YYYY-MM-DD] [--by statute|plaintiff|day|incident|trap|provision]\n"
+	  "       [--filed YYYY-MM-DD] [--by statute|plaintiff|defendant|day|incident|trap|provision]\n"
+	  "       [--defendant NAME] [--trap ADDR]\n"
 	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
 	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
 	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },

@@ -326,6 +326,10 @@ typedef struct {
 	GHashTable *old_party;  /* "role\x1fname" -> id of the previous run */
 	GHashTable *old_link;   /* (party_a << 32 | party_b) -> id */
 	int64_t next_party, next_link;
+	/* A roster party's role (ROLE_SENDER, _AFFILIATE, _ADVERTISER) + 1,
+	 * by party id: the role counsel's roster gives it governs the role a
+	 * message attributes it in. */
+	GHashTable *roster_role;
 } link_t;
 
 static char *
@@ -523,6 +527,7 @@ has_roster_entry (GArray *a)
 typedef struct {
 	guint item;
 	int64_t party;
+	int role;             /* the party's role in the message (role_of) */
 } row_t;
 
 typedef struct {
@@ -546,6 +551,23 @@ typedef struct {
 	guint item;
 	const char *kv;       /* interned: the value as the party has it */
 } match_t;
+
+/* The role in which a value found in role ROLE attributes a message to
+ * PARTY: a roster party's own role (sender, affiliate, advertiser) when the
+ * value attributes the message at all, so that a link to an affiliate's
+ * tracking domain names the affiliate as affiliate, not as the advertiser,
+ * and an advertiser's From address does not make it the sender.  A mention
+ * stays a mention; a derived party, or a roster party of another role,
+ * keeps the role of the place the value was found. */
+static int
+role_of (link_t *L, int64_t party, int role)
+{
+	if (role == ROLE_MENTIONED)
+		return role;
+	int64_t key = party;
+	gpointer r = g_hash_table_lookup (L->roster_role, &key);
+	return r ? GPOINTER_TO_INT (r) - 1 : role;
+}
 
 /* Work out the plan for ITEMS: find the parties its values name (creating
  * derived ones; *CREATED tells), and the values each pair shares through
@@ -580,7 +602,8 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 			a = g_hash_table_lookup (L->index, it->kv);
 		}
 		for (guint j = 0; a && j < a->len; j++) {
-			row_t r = { i, g_array_index (a, ent_t, j).party };
+			int64_t party = g_array_index (a, ent_t, j).party;
+			row_t r = { i, party, role_of (L, party, it->role) };
 			pl->attributed |= it->role != ROLE_MENTIONED;
 			g_array_append_val (pl->rows, r);
 			match_t m = { r.party, i, matched };
@@ -612,8 +635,8 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 				ag = g_new0 (agg_t, 1);
 				*ag = probe;
 				ag->loc = iy->loc;
-				ag->role = ix->role;
-				ag->peer_role = iy->role;
+				ag->role = role_of (L, mx->party, ix->role);
+				ag->peer_role = role_of (L, my->party, iy->role);
 				g_hash_table_add (L->agg, ag);
 			}
 			/* Once per message even if Y is named twice by vy. */
@@ -671,7 +694,7 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 		item_t *it = &g_array_index (items, item_t, rw->item);
 		sqlite3_bind_int64 (ins, 1, message);
 		sqlite3_bind_int64 (ins, 2, rw->party);
-		sqlite3_bind_text (ins, 3, role_names[it->role], -1, SQLITE_STATIC);
+		sqlite3_bind_text (ins, 3, role_names[rw->role], -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 4, it->kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 5, it->value, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 6, it->loc, -1, SQLITE_STATIC);
@@ -1438,6 +1461,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	L.chunk = g_string_chunk_new (1 << 16);
 	L.old_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	L.old_link = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	L.roster_role = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
 	/* A large page cache keeps a big rebuild off the disk until commit;
@@ -1486,6 +1510,21 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 		index_add (&L, intern_kv (&L, kind, col (sa, 2)), p, TRUE);
 	}
 	sqlite3_reset (sa);
+	sqlite3_stmt *sp = wb_case_stmt (cs, "SELECT id, role FROM parties WHERE derived = 0");
+	if (!sp) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	while (sqlite3_step (sp) == SQLITE_ROW) {
+		const char *role = col (sp, 1);
+		for (int r = ROLE_SENDER; role && r < ROLE_MENTIONED; r++)
+			if (g_ascii_strcasecmp (role, role_names[r]) == 0) {
+				int64_t *id = g_new (int64_t, 1);
+				*id = sqlite3_column_int64 (sp, 0);
+				g_hash_table_insert (L.roster_role, id, GINT_TO_POINTER (r + 1));
+			}
+	}
+	sqlite3_reset (sp);
 
 	if ((st = scan_messages (&L)))
 		goto done;
@@ -1503,6 +1542,7 @@ done:
 	wb_case_cache_restore (cs, cache_before);
 	g_hash_table_destroy (L.old_party);
 	g_hash_table_destroy (L.old_link);
+	g_hash_table_destroy (L.roster_role);
 	sqlite3_reset (sr);
 	g_ptr_array_free (reviews, TRUE);
 	g_hash_table_destroy (L.index);

@@ -9,6 +9,7 @@
 #include "output.h"
 #include "rules.h"
 #include "statute.h"
+#include "attrib.h"
 
 enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING, ST_PREEMPTED };
 
@@ -72,6 +73,12 @@ typedef struct {
 	int *gbest;                     /* per incident: plaintiff with the largest share */
 	int64_t *psum, *pdsum;          /* per (plaintiff, incident), (plaintiff, day) */
 	int *pstamp, *pdstamp;
+	/* One defendant's share (wb_damages_defendants): per copy, the
+	 * WB_ROLE_* it is attributed to the defendant in; a copy counts under
+	 * statute S only in a role reach[S] has.  NULL: every copy. */
+	const guint8 *only;
+	unsigned *reach;
+	int64_t trap_id;                /* only the copies of this trap (--trap); 0: all */
 } eng_t;
 
 typedef struct {
@@ -155,6 +162,7 @@ eng_free (eng_t *e)
 	g_free (e->preempt_by);
 	g_free (e->selected);
 	g_free (e->taker);
+	g_free (e->reach);
 	if (e->copies) g_array_unref (e->copies);
 	if (e->traps) {
 		for (guint i = 0; i < e->traps->len; i++) {
@@ -376,11 +384,14 @@ load_copies (wb_case_t *cs, eng_t *e)
 	g_ptr_array_unref (providers);
 
 	sqlite3 *db2 = NULL;
-	q = scan_stmt (cs, &db2, "SELECT id, trap_id, local_day, campaign FROM messages");
+	q = scan_stmt (cs, &db2, e->trap_id ? "SELECT id, trap_id, local_day, campaign FROM messages WHERE trap_id = ?"
+		       : "SELECT id, trap_id, local_day, campaign FROM messages");
 	if (!q) {
 		g_hash_table_destroy (trap_idx);
 		return WB_ERR_DB;
 	}
+	if (e->trap_id)
+		sqlite3_bind_int64 (q, 1, e->trap_id);
 	e->copies = g_array_new (FALSE, TRUE, sizeof (copy_t));
 	int rc;
 	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
@@ -835,10 +846,17 @@ use_preemption (eng_t *e, gboolean apply)
 	e->cls = e->pcls[apply ? 1 : 0];
 }
 
+/* Whether copy CI is outside the defendant's share under statute S. */
+static inline gboolean
+not_ours (const eng_t *e, int s, int ci)
+{
+	return e->only && !(e->only[ci] & e->reach[s]);
+}
+
 static inline gboolean
 counted (eng_t *e, int s, int ci)
 {
-	if (e->state[s][ci] != ST_VIOLATING)
+	if (e->state[s][ci] != ST_VIOLATING || not_ours (e, s, ci))
 		return FALSE;
 	int t = e->taker[s];
 	return t < 0 || e->state[t][ci] != ST_VIOLATING;
@@ -891,6 +909,8 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 		memset (pres, 0, np * sizeof *pres);
 	e->stamp++;
 	for (int ci = 0; ci < n; ci++) {
+		if (not_ours (e, s, ci))
+			continue;
 		guint8 state = e->state[s][ci];
 		copy_t *c = &g_array_index (e->copies, copy_t, ci);
 		res_t *pr0 = pres && c->trap >= 0
@@ -1123,6 +1143,20 @@ eng_load (wb_case_t *cs, const wb_damages_opts_t *opts, eng_t **out)
 	} else
 		for (int i = 0; i < e->nst; i++)
 			e->selected[i] = TRUE;
+	if (opts->trap) {
+		sqlite3_stmt *t = wb_case_stmt (cs, "SELECT id FROM traps WHERE address = lower(?)");
+		if (!t) {
+			s = WB_ERR_DB;
+			goto fail;
+		}
+		sqlite3_bind_text (t, 1, opts->trap, -1, SQLITE_TRANSIENT);
+		e->trap_id = sqlite3_step (t) == SQLITE_ROW ? sqlite3_column_int64 (t, 0) : 0;
+		sqlite3_reset (t);
+		if (!e->trap_id) {
+			s = wb_case_fail (cs, WB_ERR_NOT_FOUND, "no trap '%s'", opts->trap);
+			goto fail;
+		}
+	}
 	char *filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");
 	e->filed_day = filed ? wb_day_number (filed) : -1;
 	g_free (filed);
@@ -1171,6 +1205,7 @@ statute_free (gpointer p)
 	g_free (s->id);
 	g_free (s->citation);
 	g_free (s->method);
+	g_free (s->note);
 	g_free (s);
 }
 
@@ -1214,6 +1249,7 @@ wb_damages_free (wb_damages_t *d)
 	g_strfreev (d->opts.statutes);
 	g_free ((char *) d->opts.statutes_dir);
 	g_free ((char *) d->opts.filed);
+	g_free ((char *) d->opts.trap);
 	g_free (d->statute_source);
 	g_free (d->statute_digest);
 	g_free (d->rules_source);
@@ -1287,6 +1323,35 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	if (st->limitations_years && e->filed_day < 0)
 		g_string_append (m, " No filing date in the case: limitations not applied.");
 	return g_string_free (m, FALSE);
+}
+
+/* The note beside statute S's amount (wb_damages_statute_t.note). */
+static char *
+amount_note (eng_t *e, int s, const scen_t *sc, const res_t *r)
+{
+	wb_statute_t *st = e->set->statutes->pdata[s];
+	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
+	static const char *const per[] = { "", "incident", "day", "action" };
+	char a[32];
+	if (!r->violating) {
+		if (r->ex_preempted)
+			return g_strdup ("its violating copies are preempted by CAN-SPAM");
+		return g_strdup (r->considered ? "no copy in its reach violates it" : "no copy within its reach");
+	}
+	if (!may_sue)
+		return g_strdup_printf ("a %s may not sue under this statute", plaintiff_names[sc->plaintiff]);
+	if (sc->aggravated && st->aggravated_multiplier > 1)
+		return g_strdup_printf ("aggravated: times %d", st->aggravated_multiplier);
+	int ci = st->cap == WB_CAP_INCIDENT ? 1 : st->cap == WB_CAP_DAY ? 2 : st->cap == WB_CAP_ACTION ? 3 : 0;
+	if (r->amount > r->uncapped && ci)
+		return g_strdup_printf ("the greater of the per-copy sum and %s per %s, for a %s",
+					wb_format_cents (cap, a), per[ci], plaintiff_names[sc->plaintiff]);
+	if (r->amount < r->uncapped && ci)
+		return g_strdup_printf ("capped: %s per %s%s", wb_format_cents (cap, a), per[ci],
+					ci == 3 ? " (each plaintiff's)" : "");
+	return NULL;
 }
 
 /* Rows, incidents and days of statute S for the result. */
@@ -1400,6 +1465,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 	d->opts.statutes = g_strdupv (opts->statutes);
 	d->opts.statutes_dir = g_strdup (opts->statutes_dir);
 	d->opts.filed = g_strdup (opts->filed);
+	d->opts.trap = g_strdup (opts->trap);
 	d->statutes = g_ptr_array_new_with_free_func (statute_free);
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
@@ -1463,6 +1529,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->excluded_analyst = r.ex_analyst;
 		ds->excluded_preempted = r.ex_preempted;
 		ds->method = method_text (e, i, &sc, &r);
+		ds->note = amount_note (e, i, &sc, &r);
 		g_ptr_array_add (d->statutes, ds);
 		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
 			goto overflow;
@@ -1538,6 +1605,11 @@ wb_damages_json (const wb_damages_t *d)
 		json_int (j, "excluded_preempted", s->excluded_preempted, TRUE);
 		g_string_append (j, ", \"method\": ");
 		wb_json_string (j, s->method);
+		g_string_append (j, ", \"note\": ");
+		if (s->note)
+			wb_json_string (j, s->note);
+		else
+			g_string_append (j, "null");
 		g_string_append (j, "}");
 	}
 	g_string_append (j, d->statutes->len ? "\n], " : "], ");
@@ -1750,4 +1822,626 @@ overflow:
 	eng_free (e);
 	wb_damages_scenarios_free (r);
 	return wb_case_fail (cs, WB_ERR_OVERFLOW, "an amount does not fit in 64-bit cents");
+}
+
+/* ---- Damages per defendant ---- */
+
+static const char *const role_words[] = { "sender", "affiliate", "advertiser" };
+
+/* "sender, advertiser" for the WB_ROLE_* bits in ROLES. */
+static void
+append_roles (GString *s, unsigned roles)
+{
+	gboolean first = TRUE;
+	for (int b = 0; b < 3; b++)
+		if (roles & (1u << b)) {
+			g_string_append_printf (s, "%s%s", first ? "" : ", ", role_words[b]);
+			first = FALSE;
+		}
+}
+
+static void
+dstatute_free (gpointer p)
+{
+	wb_defendant_statute_t *s = p;
+	g_free (s->id);
+	g_free (s->reason);
+	g_free (s);
+}
+
+static void
+defendant_free (gpointer p)
+{
+	wb_defendant_t *d = p;
+	g_free (d->name);
+	g_array_unref (d->party_ids);
+	g_free (d->weakest_text);
+	g_free (d->weak_links);
+	if (d->statutes)
+		g_ptr_array_unref (d->statutes);
+	if (d->copy_list)
+		g_array_unref (d->copy_list);
+	g_free (d);
+}
+
+void
+wb_defendants_free (wb_defendants_t *d)
+{
+	if (!d)
+		return;
+	if (d->defendants)
+		g_ptr_array_unref (d->defendants);
+	g_free (d->statute_source);
+	g_free (d->statute_digest);
+	g_free (d->filed);
+	g_free (d);
+}
+
+typedef struct {
+	int64_t id;
+	char *name;
+	gboolean derived;
+	int uf;                          /* union-find parent */
+} dparty_t;
+
+typedef struct {
+	int64_t id;
+	int a, b;                        /* party indexes */
+	double score;
+	char *strength, *review;
+	int rank;                        /* strength rank (none 0 .. strong 3) */
+	gboolean joins;                  /* strong or confirmed: it joins a group */
+	gboolean used;
+} dlink_t;
+
+static int
+uf_find (GArray *ps, int i)
+{
+	while (g_array_index (ps, dparty_t, i).uf != i) {
+		dparty_t *p = &g_array_index (ps, dparty_t, i);
+		p->uf = g_array_index (ps, dparty_t, p->uf).uf;
+		i = p->uf;
+	}
+	return i;
+}
+
+/* Strongest first: by strength and score, then by id. */
+static int
+dlink_cmp (gconstpointer x, gconstpointer y)
+{
+	const dlink_t *a = x, *b = y;
+	if (a->rank != b->rank)
+		return b->rank - a->rank;
+	if (a->score != b->score)
+		return a->score < b->score ? 1 : -1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int
+defendant_cmp (gconstpointer x, gconstpointer y)
+{
+	const wb_defendant_t *a = *(wb_defendant_t *const *) x, *b = *(wb_defendant_t *const *) y;
+	if (a->group != b->group)
+		return a->group - b->group;
+	int c = g_ascii_strcasecmp (a->name, b->name);
+	if (c)
+		return c;
+	return g_array_index (a->party_ids, int64_t, 0) < g_array_index (b->party_ids, int64_t, 0) ? -1 : 1;
+}
+
+static void
+link_text (GString *s, const GArray *ps, const dlink_t *l)
+{
+	g_string_append_printf (s, "link %lld %s - %s: %s %.2f%s", (long long) l->id,
+				g_array_index (ps, dparty_t, l->a).name, g_array_index (ps, dparty_t, l->b).name,
+				l->strength, l->score,
+				l->review && strcmp (l->review, "confirmed") == 0 ? " (confirmed)" : "");
+}
+
+/* Sum of every selected statute's amount for the share e->only, with the
+ * exclusions between statutes resolved for it.  RES (may be NULL) gets
+ * each statute's figures.  FALSE on overflow. */
+static gboolean
+share_amount (eng_t *e, const scen_t *sc, res_t *res, int64_t *total)
+{
+	*total = 0;
+	if (!resolve_exclusions (e, sc))
+		return FALSE;
+	for (int s = 0; s < e->nst; s++) {
+		if (!e->selected[s])
+			continue;
+		res_t r;
+		if (!statute_amount (e, s, sc, &r, NULL) || __builtin_add_overflow (*total, r.amount, total))
+			return FALSE;
+		if (res)
+			res[s] = r;
+	}
+	return TRUE;
+}
+
+wb_status_t
+wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char *only,
+		       wb_defendants_t **out)
+{
+	eng_t *e = NULL;
+	wb_status_t s;
+	*out = NULL;
+	int64_t only_id = 0;
+	if (only && (s = wb_attrib_find_party (cs, only, &only_id)))
+		return s;
+	if ((s = eng_load (cs, opts, &e)))
+		return s;
+	wb_defendants_t *R = g_new0 (wb_defendants_t, 1);
+	R->opts = *opts;
+	R->opts.statutes = NULL;
+	R->opts.statutes_dir = NULL;
+	R->opts.filed = NULL;
+	R->opts.trap = NULL;
+	R->statute_source = set_source (e);
+	R->statute_digest = g_strdup (e->set->digest);
+	R->filed = opts->filed ? g_strdup (opts->filed) : wb_case_info (cs, "filed");
+	R->defendants = g_ptr_array_new_with_free_func (defendant_free);
+	int n = e->copies->len;
+	GArray *ps = g_array_new (FALSE, TRUE, sizeof (dparty_t));
+	GArray *ls = g_array_new (FALSE, TRUE, sizeof (dlink_t));
+	GHashTable *pidx = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	GPtrArray *roles = g_ptr_array_new_with_free_func (g_free);  /* guint8[n] per defendant */
+	GPtrArray *of_party = NULL;                                  /* party -> GArray of int */
+	GPtrArray *keep = NULL;                                      /* the defendants listed */
+	guint8 *all = g_new0 (guint8, n + 1);
+	res_t *res = g_new0 (res_t, e->nst + 1);
+	scen_t sc = { opts->incident, opts->due_care, opts->ar_day_rule, opts->plaintiff, opts->aggravated,
+		      opts->incident_scope, opts->preemption == WB_PREEMPT_APPLY };
+	use_preemption (e, sc.preempt);
+	e->reach = g_new0 (unsigned, e->nst);
+	for (int i = 0; i < e->nst; i++) {
+		unsigned r = ((wb_statute_t *) e->set->statutes->pdata[i])->roles;
+		e->reach[i] = r ? r : WB_ROLE_SENDER | WB_ROLE_AFFILIATE | WB_ROLE_ADVERTISER;
+	}
+	if (!share_amount (e, &sc, NULL, &R->case_cents))
+		goto overflow;
+
+	/* Parties and links. */
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT id, name, derived FROM parties ORDER BY id");
+	if (!q) {
+		s = WB_ERR_DB;
+		goto fail;
+	}
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		dparty_t p = { sqlite3_column_int64 (q, 0), g_strdup ((const char *) sqlite3_column_text (q, 1)),
+			       sqlite3_column_int (q, 2) != 0, ps->len };
+		g_hash_table_insert (pidx, g_memdup2 (&p.id, sizeof p.id), GINT_TO_POINTER (ps->len + 1));
+		g_array_append_val (ps, p);
+	}
+	sqlite3_reset (q);
+	q = wb_case_stmt (cs, "SELECT id, party_a, party_b, score, strength, review FROM links");
+	if (!q) {
+		s = WB_ERR_DB;
+		goto fail;
+	}
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t a = sqlite3_column_int64 (q, 1), b = sqlite3_column_int64 (q, 2);
+		int ia = GPOINTER_TO_INT (g_hash_table_lookup (pidx, &a)) - 1;
+		int ib = GPOINTER_TO_INT (g_hash_table_lookup (pidx, &b)) - 1;
+		const char *review = (const char *) sqlite3_column_text (q, 5);
+		if (ia < 0 || ib < 0 || (review && strcmp (review, "rejected") == 0))
+			continue;
+		dlink_t l = { sqlite3_column_int64 (q, 0), ia, ib, sqlite3_column_double (q, 3),
+			      g_strdup ((const char *) sqlite3_column_text (q, 4)), g_strdup (review), 0, FALSE, FALSE };
+		l.rank = wb_attrib_strength_rank (l.strength);
+		l.joins = l.rank == 3 || (review && strcmp (review, "confirmed") == 0);
+		g_array_append_val (ls, l);
+	}
+	sqlite3_reset (q);
+	/* Groups: strong or confirmed links, strongest first, so that the
+	 * link that joins a group last is the weakest it rests on (a
+	 * confirmed weak link is still weak evidence: flagged). */
+	g_array_sort (ls, dlink_cmp);
+	int np = ps->len;
+	int *weakest = g_new (int, np + 1);
+	for (int i = 0; i < np; i++)
+		weakest[i] = -1;
+	for (guint i = 0; i < ls->len; i++) {
+		dlink_t *l = &g_array_index (ls, dlink_t, i);
+		if (!l->joins)
+			continue;
+		int ra = uf_find (ps, l->a), rb = uf_find (ps, l->b);
+		if (ra == rb)
+			continue;
+		g_array_index (ps, dparty_t, rb).uf = ra;
+		weakest[ra] = i;
+		l->used = TRUE;
+	}
+	/* Defendants: each roster party, then each group holding one. */
+	int *group_of = g_new (int, np + 1);          /* root -> defendant index of its group, -1 */
+	for (int i = 0; i < np; i++)
+		group_of[i] = -1;
+	of_party = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+	for (int i = 0; i < np; i++)
+		g_ptr_array_add (of_party, g_array_new (FALSE, FALSE, sizeof (int)));
+	gboolean *in_any = g_new0 (gboolean, np + 1);
+	for (int i = 0; i < np; i++) {
+		dparty_t *p = &g_array_index (ps, dparty_t, i);
+		if (p->derived)
+			continue;
+		wb_defendant_t *d = g_new0 (wb_defendant_t, 1);
+		d->name = g_strdup (p->name);
+		d->party_ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+		g_array_append_val (d->party_ids, p->id);
+		int k = R->defendants->len;
+		g_ptr_array_add (R->defendants, d);
+		g_array_append_val ((GArray *) of_party->pdata[i], k);
+		in_any[i] = TRUE;
+		int root = uf_find (ps, i);
+		if (group_of[root] < 0 && weakest[root] >= 0) {
+			wb_defendant_t *g = g_new0 (wb_defendant_t, 1);
+			g->group = TRUE;
+			g->party_ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
+			group_of[root] = R->defendants->len;
+			g_ptr_array_add (R->defendants, g);
+		}
+	}
+	for (int i = 0; i < np; i++) {
+		int root = uf_find (ps, i), k = group_of[root];
+		if (k < 0)
+			continue;
+		wb_defendant_t *g = R->defendants->pdata[k];
+		g_array_append_val (g->party_ids, g_array_index (ps, dparty_t, i).id);
+		g_array_append_val ((GArray *) of_party->pdata[i], k);
+		in_any[i] = TRUE;
+	}
+	for (int i = 0; i < np; i++) {
+		int k = group_of[i];
+		if (k < 0)
+			continue;
+		wb_defendant_t *g = R->defendants->pdata[k];
+		GString *nm = g_string_new (NULL);
+		int derived = 0;
+		for (guint j = 0; j < g->party_ids->len; j++) {
+			int64_t id = g_array_index (g->party_ids, int64_t, j);
+			dparty_t *p = &g_array_index (ps, dparty_t, GPOINTER_TO_INT (g_hash_table_lookup (pidx, &id)) - 1);
+			if (p->derived)
+				derived++;
+			else
+				g_string_append_printf (nm, "%s%s", nm->len ? " + " : "", p->name);
+		}
+		if (derived)
+			g_string_append_printf (nm, " (+%d derived)", derived);
+		g->name = g_string_free (nm, FALSE);
+		dlink_t *l = &g_array_index (ls, dlink_t, weakest[i]);
+		GString *t = g_string_new (NULL);
+		link_text (t, ps, l);
+		g->weakest_text = g_string_free (t, FALSE);
+		g->weakest_link = l->id;
+		static const char *const names[] = { "none", "weak", "moderate", "strong" };
+		g->weakest_strength = names[CLAMP (wb_attrib_strength_rank (l->strength), 0, 3)];
+		g->weak = wb_attrib_strength_rank (l->strength) < 2;
+	}
+	/* Links not relied on that touch a defendant: flagged, never hidden. */
+	for (guint k = 0; k < R->defendants->len; k++) {
+		wb_defendant_t *d = R->defendants->pdata[k];
+		GString *t = g_string_new (NULL);
+		for (guint i = 0; i < ls->len; i++) {
+			dlink_t *l = &g_array_index (ls, dlink_t, i);
+			if (l->used || l->joins)
+				continue;
+			gboolean ina = FALSE, inb = FALSE;
+			for (guint j = 0; j < d->party_ids->len; j++) {
+				int64_t id = g_array_index (d->party_ids, int64_t, j);
+				ina |= id == g_array_index (ps, dparty_t, l->a).id;
+				inb |= id == g_array_index (ps, dparty_t, l->b).id;
+			}
+			if (ina == inb)
+				continue;
+			if (t->len)
+				g_string_append (t, "; ");
+			link_text (t, ps, l);
+		}
+		d->weak_links = t->len ? g_string_free (t, FALSE) : (g_string_free (t, TRUE), NULL);
+	}
+	g_free (weakest);
+	g_free (group_of);
+	for (guint k = 0; k < R->defendants->len; k++)
+		g_ptr_array_add (roles, g_new0 (guint8, n + 1));
+
+	/* Each copy's roles, per defendant and for all together. */
+	sqlite3 *db2 = NULL;
+	q = scan_stmt (cs, &db2, "SELECT message, party, role FROM message_parties"
+		       " WHERE role IN ('sender', 'affiliate', 'advertiser')");
+	if (!q) {
+		g_free (in_any);
+		s = WB_ERR_DB;
+		goto fail;
+	}
+	int rc;
+	int64_t last_party = -1, last_msg = -1;
+	int pi = -1, ci = -1;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		int64_t m = sqlite3_column_int64 (q, 0), p = sqlite3_column_int64 (q, 1);
+		const char *role = (const char *) sqlite3_column_text (q, 2);
+		if (p != last_party) {
+			last_party = p;
+			pi = GPOINTER_TO_INT (g_hash_table_lookup (pidx, &p)) - 1;
+		}
+		if (m != last_msg) {
+			last_msg = m;
+			ci = copy_find (e, m);
+		}
+		if (pi < 0 || ci < 0 || !in_any[pi])
+			continue;
+		guint8 bit = role[0] == 's' ? WB_ROLE_SENDER : role[1] == 'f' ? WB_ROLE_AFFILIATE : WB_ROLE_ADVERTISER;
+		all[ci] |= bit;
+		GArray *ks = of_party->pdata[pi];
+		for (guint j = 0; j < ks->len; j++)
+			((guint8 *) roles->pdata[g_array_index (ks, int, j)])[ci] |= bit;
+	}
+	if (rc != SQLITE_DONE)
+		wb_case_fail (cs, WB_ERR_DB, "cannot read message_parties: %s", sqlite3_errmsg (sqlite3_db_handle (q)));
+	scan_end (q, db2);
+	g_free (in_any);
+	if (rc != SQLITE_DONE) {
+		s = WB_ERR_DB;
+		goto fail;
+	}
+
+	/* The case total, each copy once. */
+	e->only = all;
+	if (!share_amount (e, &sc, NULL, &R->total_cents))
+		goto overflow;
+	for (int c = 0; c < n; c++)
+		for (int st = 0; st < e->nst; st++)
+			if (e->selected[st] && counted (e, st, c)) {
+				R->copies++;
+				break;
+			}
+
+	/* Each defendant. */
+	keep = g_ptr_array_new_with_free_func (defendant_free);
+	for (guint k = 0; k < R->defendants->len; k++) {
+		wb_defendant_t *d = R->defendants->pdata[k];
+		const guint8 *mine = roles->pdata[k];
+		e->only = mine;
+		for (int c = 0; c < n; c++) {
+			if (!mine[c])
+				continue;
+			d->copies++;
+			d->roles |= mine[c];
+			for (int b = 0; b < 3; b++)
+				if (mine[c] & (1u << b))
+					d->role_copies[b]++;
+		}
+		if (!share_amount (e, &sc, res, &d->amount_cents) ||
+		    __builtin_add_overflow (R->exposure_sum_cents, d->amount_cents, &R->exposure_sum_cents))
+			goto overflow;
+		gboolean listed = only_id == 0;
+		for (guint j = 0; j < d->party_ids->len && !listed; j++)
+			listed = g_array_index (d->party_ids, int64_t, j) == only_id;
+		if (!listed)
+			continue;
+		d->statutes = g_ptr_array_new_with_free_func (dstatute_free);
+		int idx = 0;
+		guint32 *smap = g_new0 (guint32, e->nst + 1);
+		for (int st = 0; st < e->nst; st++) {
+			if (!e->selected[st])
+				continue;
+			smap[st] = 1u << (idx++ & 31);
+			wb_statute_t *sx = e->set->statutes->pdata[st];
+			wb_defendant_statute_t *ds = g_new0 (wb_defendant_statute_t, 1);
+			ds->id = g_strdup (sx->id);
+			ds->roles_declared = sx->roles != 0;
+			ds->reached = (d->roles & e->reach[st]) != 0;
+			ds->copies = res[st].violating;
+			ds->uncapped_cents = res[st].uncapped;
+			ds->amount_cents = res[st].amount;
+			gboolean may_sue = sc.plaintiff == WB_PLAINTIFF_RECIPIENT ? sx->plaintiff_recipient
+				: sx->plaintiff_provider;
+			GString *why = g_string_new (NULL);
+			if (!d->copies)
+				g_string_append (why, "no copy is attributed to it");
+			else if (!ds->reached) {
+				g_string_append (why, "reaches ");
+				append_roles (why, sx->roles);
+				g_string_append (why, " only; attributed as ");
+				append_roles (why, d->roles);
+			} else if (!may_sue && ds->copies)
+				g_string_append_printf (why, "a %s may not sue under this statute",
+							plaintiff_names[sc.plaintiff]);
+			else if (!ds->copies)
+				g_string_append (why, "no violating copy counted in a role it reaches");
+			if (!ds->roles_declared)
+				g_string_append_printf (why, "%sthe statute file does not say which roles it reaches:"
+							" every role counted (Counsel confirm)", why->len ? "; " : "");
+			ds->reason = why->len ? g_string_free (why, FALSE) : (g_string_free (why, TRUE), NULL);
+			g_ptr_array_add (d->statutes, ds);
+		}
+		if (only_id)
+			d->copy_list = g_array_new (FALSE, TRUE, sizeof (wb_defendant_copy_t));
+		int first = -1, last = -1;
+		for (int c = 0; c < n; c++) {
+			if (!mine[c])
+				continue;
+			guint32 in = 0;
+			for (int st = 0; st < e->nst; st++)
+				if (e->selected[st] && counted (e, st, c))
+					in |= smap[st];
+			copy_t *cp = &g_array_index (e->copies, copy_t, c);
+			gboolean after = e->filed_day > 0 && cp->day > e->filed_day;
+			if (in) {
+				d->violating++;
+				copy_t *f = first < 0 ? NULL : &g_array_index (e->copies, copy_t, first);
+				copy_t *l = last < 0 ? NULL : &g_array_index (e->copies, copy_t, last);
+				if (!f || cp->day < f->day)
+					first = c;
+				if (!l || cp->day >= l->day)
+					last = c;
+				if (after)
+					d->after_filing++;
+			}
+			if (d->copy_list) {
+				wb_defendant_copy_t x = { cp->id, "", cp->trap_id, mine[c], in, after };
+				fmt_day (cp->day, x.local_day);
+				g_array_append_val (d->copy_list, x);
+			}
+		}
+		g_free (smap);
+		if (first >= 0) {
+			copy_t *f = &g_array_index (e->copies, copy_t, first), *l = &g_array_index (e->copies, copy_t, last);
+			d->first_copy = f->id;
+			d->last_copy = l->id;
+			fmt_day (f->day, d->first_day);
+			fmt_day (l->day, d->last_day);
+		}
+	}
+	/* Keep the listed ones, in order: roster parties by name, then groups. */
+	for (guint k = 0; k < R->defendants->len; k++)
+		if (((wb_defendant_t *) R->defendants->pdata[k])->statutes) {
+			g_ptr_array_add (keep, R->defendants->pdata[k]);
+			R->defendants->pdata[k] = NULL;
+		}
+	g_ptr_array_set_free_func (R->defendants, NULL);
+	for (guint k = 0; k < R->defendants->len; k++)
+		if (R->defendants->pdata[k])
+			defendant_free (R->defendants->pdata[k]);
+	g_ptr_array_unref (R->defendants);
+	R->defendants = keep;
+	keep = NULL;
+	g_ptr_array_sort (R->defendants, defendant_cmp);
+	s = WB_OK;
+	goto done;
+overflow:
+	s = wb_case_fail (cs, WB_ERR_OVERFLOW, "an amount does not fit in 64-bit cents");
+fail:
+	wb_defendants_free (R);
+	R = NULL;
+done:
+	for (guint i = 0; i < ps->len; i++)
+		g_free (g_array_index (ps, dparty_t, i).name);
+	for (guint i = 0; i < ls->len; i++) {
+		g_free (g_array_index (ls, dlink_t, i).strength);
+		g_free (g_array_index (ls, dlink_t, i).review);
+	}
+	g_array_unref (ps);
+	g_array_unref (ls);
+	g_hash_table_destroy (pidx);
+	g_ptr_array_unref (roles);
+	if (of_party)
+		g_ptr_array_unref (of_party);
+	if (keep)
+		g_ptr_array_unref (keep);
+	g_free (all);
+	g_free (res);
+	if (e)
+		e->only = NULL;
+	eng_free (e);
+	*out = R;
+	return s;
+}
+
+char *
+wb_defendants_json (const wb_defendants_t *d)
+{
+	GString *j = g_string_new ("{\"by\": \"defendant\", \"plaintiff\": ");
+	wb_json_string (j, plaintiff_names[d->opts.plaintiff]);
+	g_string_append_printf (j, ", \"due_care\": %s, \"incident\": ", d->opts.due_care ? "true" : "false");
+	wb_json_string (j, incident_names[d->opts.incident]);
+	g_string_append (j, ", \"ar_day_rule\": ");
+	wb_json_string (j, ar_names[d->opts.ar_day_rule]);
+	g_string_append (j, ", \"preemption\": ");
+	wb_json_string (j, preemption_names[d->opts.preemption]);
+	g_string_append (j, ", \"defendants\": [");
+	for (guint i = 0; i < d->defendants->len; i++) {
+		const wb_defendant_t *x = d->defendants->pdata[i];
+		g_string_append (j, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
+		wb_json_string (j, x->name);
+		g_string_append (j, ", \"party_ids\": [");
+		for (guint k = 0; k < x->party_ids->len; k++)
+			g_string_append_printf (j, "%s%lld", k ? ", " : "",
+						(long long) g_array_index (x->party_ids, int64_t, k));
+		g_string_append (j, "], \"roles\": {");
+		for (int b = 0; b < 3; b++)
+			g_string_append_printf (j, "%s\"%s\": %lld", b ? ", " : "", role_words[b],
+						(long long) x->role_copies[b]);
+		g_string_append (j, "}");
+		json_int (j, "copies", x->copies, TRUE);
+		json_int (j, "violating_copies", x->violating, TRUE);
+		json_int (j, "amount_cents", x->amount_cents, TRUE);
+		g_string_append (j, ", \"weakest_link\": ");
+		if (x->weakest_link) {
+			g_string_append_printf (j, "{\"id\": %lld, \"strength\": ", (long long) x->weakest_link);
+			wb_json_string (j, x->weakest_strength);
+			g_string_append_printf (j, ", \"weak\": %s, \"text\": ", x->weak ? "true" : "false");
+			wb_json_string (j, x->weakest_text);
+			g_string_append (j, "}");
+		} else
+			g_string_append (j, "null");
+		g_string_append (j, ", \"statutes\": [");
+		for (guint k = 0; k < x->statutes->len; k++) {
+			const wb_defendant_statute_t *s = x->statutes->pdata[k];
+			g_string_append (j, k ? ", {\"id\": " : "{\"id\": ");
+			wb_json_string (j, s->id);
+			json_int (j, "copies", s->copies, TRUE);
+			json_int (j, "amount_cents", s->amount_cents, TRUE);
+			json_int (j, "uncapped_cents", s->uncapped_cents, TRUE);
+			g_string_append_printf (j, ", \"reached\": %s, \"reason\": ", s->reached ? "true" : "false");
+			if (s->reason)
+				wb_json_string (j, s->reason);
+			else
+				g_string_append (j, "null");
+			g_string_append (j, "}");
+		}
+		g_string_append_printf (j, "], \"group\": %s, \"weak_links\": ", x->group ? "true" : "false");
+		if (x->weak_links)
+			wb_json_string (j, x->weak_links);
+		else
+			g_string_append (j, "null");
+		g_string_append (j, ", \"first_copy\": ");
+		if (x->first_copy) {
+			g_string_append_printf (j, "{\"id\": %lld, \"local_day\": ", (long long) x->first_copy);
+			wb_json_string (j, x->first_day);
+			g_string_append_printf (j, "}, \"last_copy\": {\"id\": %lld, \"local_day\": ", (long long) x->last_copy);
+			wb_json_string (j, x->last_day);
+			g_string_append (j, "}");
+		} else
+			g_string_append (j, "null, \"last_copy\": null");
+		json_int (j, "after_filing", x->after_filing, TRUE);
+		if (x->copy_list) {
+			g_string_append (j, ", \"copy_list\": [");
+			for (guint k = 0; k < x->copy_list->len; k++) {
+				const wb_defendant_copy_t *c = &g_array_index (x->copy_list, wb_defendant_copy_t, k);
+				g_string_append_printf (j, "%s{\"id\": %lld, \"local_day\": ", k ? ", " : "", (long long) c->message);
+				wb_json_string (j, c->local_day);
+				GString *r = g_string_new (NULL);
+				append_roles (r, c->roles);
+				g_string_append (j, ", \"roles\": ");
+				wb_json_string (j, r->str);
+				g_string_free (r, TRUE);
+				g_string_append (j, ", \"statutes\": [");
+				for (guint b = 0, m = 0; b < x->statutes->len && b < 32; b++)
+					if (c->statutes & (1u << b)) {
+						g_string_append (j, m++ ? ", " : "");
+						wb_json_string (j, ((wb_defendant_statute_t *) x->statutes->pdata[b])->id);
+					}
+				g_string_append_printf (j, "], \"after_filing\": %s}", c->after_filing ? "true" : "false");
+			}
+			g_string_append (j, "]");
+		}
+		g_string_append (j, "}");
+	}
+	g_string_append (j, d->defendants->len ? "\n], " : "], ");
+	json_int (j, "total_cents", d->total_cents, FALSE);
+	json_int (j, "exposure_sum_cents", d->exposure_sum_cents, TRUE);
+	json_int (j, "case_cents", d->case_cents, TRUE);
+	json_int (j, "copies", d->copies, TRUE);
+	g_string_append (j, ", \"total_note\": \"each copy counted once, whichever defendants it is claimed against\"");
+	g_string_append (j, ", \"filed\": ");
+	if (d->filed)
+		wb_json_string (j, d->filed);
+	else
+		g_string_append (j, "null");
+	g_string_append (j, ", \"statute_set\": ");
+	wb_json_string (j, d->statute_source);
+	g_string_append (j, ", \"statute_set_sha256\": ");
+	wb_json_string (j, d->statute_digest);
+	g_string_append (j, "}");
+	return g_string_free (j, FALSE);
 }

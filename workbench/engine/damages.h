@@ -35,6 +35,8 @@ typedef struct {
 					    received on or after the day a statute of the set
 					    preempts from (preempts_from) counts only for
 					    provisions that prohibit falsity or deception */
+	const char *trap;                /* only the copies of the trap of this address
+					    (any case); NULL = every copy */
 } wb_damages_opts_t;
 
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
@@ -58,6 +60,10 @@ typedef struct {
 	int64_t excluded_analyst;        /* taken out by analyst findings */
 	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
 	char *method;                    /* one paragraph: how the amount was reached */
+	char *note;                      /* a few words beside the amount when it is not the
+					    per-copy sum: why it is $0 ("a recipient may not sue
+					    under this statute"), the greater of the per-copy sum
+					    and the statutory amount, a cap; NULL otherwise */
 } wb_damages_statute_t;
 
 /* One counted copy under one statute (the Messages sheet). */
@@ -193,5 +199,85 @@ typedef struct {
 wb_status_t wb_damages_scenarios (wb_case_t *cs, const wb_damages_opts_t *opts,
 				  wb_damages_scenarios_t **out);
 void wb_damages_scenarios_free (wb_damages_scenarios_t *s);
+
+/* Damages per defendant.  A defendant is each roster party, and each
+ * group of parties joined by strong or confirmed links (not rejected)
+ * holding a roster party.  Its copies are those attributed to one of its
+ * parties (message_parties) as sender, affiliate or advertiser; under each
+ * statute only the copies attributed in a role the statute's file says it
+ * reaches count (a file that declares no roles reaches every role, and the
+ * result says so).  Its exposure is what the plaintiffs could recover from
+ * it: each plaintiff's caps and election applied to the copies attributed
+ * to it, and the exclusions between statutes resolved for it.  One copy
+ * may be claimed against several defendants but is recovered once: the
+ * case total counts each copy once (the copies attributed to some
+ * defendant, in a role reached, capped per plaintiff as for one). */
+typedef struct {
+	char *id;                        /* statute id */
+	gboolean reached;                /* some copy attributed in a role it reaches */
+	gboolean roles_declared;         /* FALSE: the file does not say (every role counted) */
+	int64_t copies;                  /* violating copies counted against the defendant */
+	int64_t uncapped_cents;
+	int64_t amount_cents;
+	char *reason;                    /* why the amount is 0 when it is (not reached, the
+					    plaintiff may not sue, no violating copy), else NULL */
+} wb_defendant_statute_t;
+
+/* One copy of a defendant (for --defendant): its roles and statutes. */
+typedef struct {
+	int64_t message;
+	char local_day[11];
+	int64_t trap;                    /* messages.trap_id */
+	unsigned roles;                  /* WB_ROLE_* it is attributed in */
+	guint32 statutes;                /* bit i: counted under statutes->pdata[i] */
+	gboolean after_filing;
+} wb_defendant_copy_t;
+
+typedef struct {
+	char *name;                      /* the party's name; a group: its roster parties
+					    joined by " + ", then "(+N derived)" */
+	gboolean group;                  /* a group of linked parties */
+	GArray *party_ids;               /* int64, ascending */
+	int64_t role_copies[3];          /* copies attributed as sender, affiliate, advertiser */
+	unsigned roles;                  /* WB_ROLE_* of those with copies */
+	int64_t copies;                  /* copies attributed in any of those roles */
+	int64_t violating;               /* copies counted under some statute */
+	int64_t amount_cents;            /* exposure: its statutes summed */
+	/* The weakest link joining a group (0: a single party, whose copies
+	 * rest on the messages alone). */
+	int64_t weakest_link;
+	char *weakest_text;              /* "A - B: strong 7.60 (confirmed)" or NULL */
+	const char *weakest_strength;    /* static: none, weak, moderate, strong; NULL */
+	gboolean weak;                   /* the weakest link is weak or none (flag it) */
+	char *weak_links;                /* weak or moderate links to parties outside it, not
+					    relied on ("A - B weak 2.30; ..."), or NULL */
+	int64_t first_copy, last_copy;   /* violating copies, by day then id (0: none) */
+	char first_day[11], last_day[11];
+	int64_t after_filing;            /* violating copies received after the filing date */
+	GPtrArray *statutes;             /* wb_defendant_statute_t*, the selected statutes in id order */
+	GArray *copy_list;               /* wb_defendant_copy_t, when asked for (else NULL) */
+} wb_defendant_t;
+
+typedef struct {
+	wb_damages_opts_t opts;          /* as used (statutes not kept) */
+	GPtrArray *defendants;           /* wb_defendant_t*: roster parties by name, then groups */
+	int64_t total_cents;             /* each copy once (see above) */
+	int64_t exposure_sum_cents;      /* the exposures added up (counts shared copies again) */
+	int64_t case_cents;              /* the case's damages, attributed or not */
+	int64_t copies;                  /* copies attributed to some defendant and counted */
+	char *statute_source, *statute_digest, *filed;
+} wb_defendants_t;
+
+/* Damages per defendant under OPTS.  ONLY (may be NULL): keep only the
+ * defendants holding the party of that id or name (case-insensitive), and
+ * list their copies; WB_ERR_NOT_FOUND when no party has it.  The totals
+ * are those of every defendant either way.  *OUT owned by the caller. */
+wb_status_t wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char *only,
+				   wb_defendants_t **out);
+void wb_defendants_free (wb_defendants_t *d);
+/* {"by": "defendant", ..., "defendants": [{"name", "party_ids", "roles",
+ * "copies", "amount_cents", "weakest_link", "statutes": [{"id", "copies",
+ * "amount_cents", ...}], ...}], "total_cents", ...}: newly allocated. */
+char *wb_defendants_json (const wb_defendants_t *d);
 
 #endif
