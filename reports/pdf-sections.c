@@ -186,7 +186,7 @@ wb_report_pdf_samples (wb_report_t *r, wb_pdf_t *p)
 		mono (p, s->headers, 8);
 		*wb_pdf_y (p) += 10;
 		wb_pdf_need (p, 60);
-		wb_pdf_para (p, "Received chain (hop 1 is the last added, by the trap's provider)", 11.5, TRUE, 3);
+		wb_pdf_para (p, "Received chain", 11.5, TRUE, 3);
 		static const char *const cols[] = { "Hop", "From (HELO)", "Reverse DNS", "IP", "By", "Time", "Notes" };
 		static const double rel[] = { 0.5, 1.5, 1.5, 1, 1.5, 1.7, 1.6 };
 		wb_pdf_table (p, 7, cols, rel, "rllllll", 8, s->hops);

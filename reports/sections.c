@@ -692,6 +692,9 @@ header_block (const char *bytes, int len)
 	return g_string_free (o, FALSE);
 }
 
+/* Sample pages at most: the campaigns with the most counted copies. */
+#define MAX_SAMPLES 25
+
 static void
 samples (wb_report_t *r)
 {
@@ -703,10 +706,11 @@ samples (wb_report_t *r)
 				" (SELECT s.chain || ' at byte ' || l.offset FROM locations l JOIN sources s ON s.id = l.source_id"
 				"  WHERE l.message = m.id ORDER BY l.id LIMIT 1)"
 				" FROM messages m JOIN raw w ON w.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id"
-				" WHERE m.id = (SELECT coalesce((SELECT min(c.id) FROM temp.wb_report_counted c JOIN messages x"
-				"  ON x.id = c.id WHERE x.campaign = m.campaign), (SELECT min(x.id) FROM messages x"
-				"  WHERE x.campaign = m.campaign)))"
-				" AND m.campaign IS NOT NULL ORDER BY m.campaign", -1, &q, NULL) != SQLITE_OK)
+				" JOIN (SELECT x.campaign AS campaign, min(c.id) AS counted, min(x.id) AS first FROM messages x"
+				"  LEFT JOIN temp.wb_report_counted c ON c.id = x.id WHERE x.campaign IS NOT NULL GROUP BY x.campaign"
+				"  ORDER BY count(c.id) DESC, count(*) DESC, x.campaign LIMIT " G_STRINGIFY (MAX_SAMPLES) ") k"
+				"  ON m.id = coalesce(k.counted, k.first)"
+				" ORDER BY m.campaign", -1, &q, NULL) != SQLITE_OK)
 		return;
 	if (sqlite3_prepare_v2 (db, "SELECT idx, coalesce(from_host, ''), coalesce(from_rdns, ''), coalesce(from_ip, ''),"
 				" coalesce(by_host, ''), coalesce(time_text, ''), trim((CASE WHEN trusted THEN 'provider' ELSE '' END)"
