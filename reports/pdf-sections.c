@@ -54,17 +54,19 @@ draw_table (wb_pdf_t *p, const wb_rtable_t *t)
 	GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 	guint max = t->pdf_max ? MIN (t->pdf_max, t->rows->len) : t->rows->len;
 	/* Each column at least as wide as the longest word of its title and
-	 * its widest number, so that no word is broken; the rest of the
-	 * width shared by the relative widths. */
+	 * its widest number (hard), so that no word of a title or figure is
+	 * broken; text columns would like their longest word too (soft).
+	 * What is left goes to the text columns by their relative widths. */
 	cairo_t *cr = wb_pdf_cairo (p);
-	double need[16], sum_need = 0, sum_rel = 0, left, width, bottom;
+	double hard[16], soft[16], left, width, bottom, sum_hard = 0, sum_soft = 0, sum_rel = 0;
 	wb_pdf_frame (&left, &width, &bottom);
 	for (int k = 0; k < n; k++) {
-		need[k] = 0;
+		hard[k] = 0;
 		char **words = g_strsplit (titles[k], " ", -1);
 		for (char **w = words; *w; w++)
-			need[k] = MAX (need[k], wb_chart_text_width (cr, *w, size, TRUE));
+			hard[k] = MAX (hard[k], wb_chart_text_width (cr, *w, size, TRUE));
 		g_strfreev (words);
+		soft[k] = hard[k];
 	}
 	for (guint r = 0; r < max; r++) {
 		char **src = g_ptr_array_index (t->rows, r);
@@ -72,29 +74,40 @@ draw_table (wb_pdf_t *p, const wb_rtable_t *t)
 		for (int k = 0; k < n; k++) {
 			c[k] = cell (t->kinds[map[k]], src[map[k]]);
 			if (align[k] == 'r')
-				need[k] = MAX (need[k], wb_chart_text_width (cr, c[k], size, FALSE));
+				hard[k] = soft[k] = MAX (hard[k], wb_chart_text_width (cr, c[k], size, FALSE));
 			else if (r < 200) {
 				char **words = g_strsplit (c[k], " ", -1);
-				for (char **w = words; *w; w++)
-					need[k] = MAX (need[k], MIN (wb_chart_text_width (cr, *w, size, FALSE), 110));
+				for (char **w = words; *w; w++) {
+					double ww = wb_chart_text_width (cr, *w, size, FALSE);
+					soft[k] = MAX (soft[k], MIN (ww, 110));
+					/* A short word (a day, a state) is never broken. */
+					if (g_utf8_strlen (*w, -1) <= 10)
+						hard[k] = MAX (hard[k], ww);
+				}
 				g_strfreev (words);
 			}
 		}
 		g_ptr_array_add (rows, c);
 	}
-	/* The width left goes to the text columns, if any; without room,
-	 * every column shrinks in proportion. */
 	gboolean has_text = FALSE;
 	for (int k = 0; k < n; k++) {
 		has_text |= align[k] == 'l';
-		need[k] += 8;
-		sum_need += need[k];
+		hard[k] += 8;
+		soft[k] = MAX (soft[k] + 8, hard[k]);
+		sum_hard += hard[k];
+		sum_soft += soft[k];
 	}
 	for (int k = 0; k < n; k++)
 		sum_rel += has_text && align[k] == 'r' ? 0 : rel[k];
-	for (int k = 0; k < n; k++)
-		rel[k] = sum_need < width ? need[k] + (width - sum_need) * (has_text && align[k] == 'r' ? 0 : rel[k]) / sum_rel
-					  : need[k];
+	if (sum_soft <= width)
+		for (int k = 0; k < n; k++)
+			rel[k] = soft[k] + (width - sum_soft) * (has_text && align[k] == 'r' ? 0 : rel[k]) / sum_rel;
+	else if (sum_hard < width)
+		for (int k = 0; k < n; k++)
+			rel[k] = hard[k] + (width - sum_hard) * (has_text && align[k] == 'r' ? 0 : rel[k]) / sum_rel;
+	else
+		for (int k = 0; k < n; k++)
+			rel[k] = hard[k];
 	wb_pdf_table (p, n, titles, rel, align, size, rows);
 	g_ptr_array_free (rows, TRUE);
 }

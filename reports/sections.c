@@ -778,6 +778,8 @@ wb_report_sections (wb_report_t *r)
 		tb->pdata[tb->len - 2] = fi;
 		tb->pdata[tb->len - 1] = sc;
 		reconciliation (r);
+		/* Tables per defendant belong here, from the engine's result
+		 * per defendant, once it gives one. */
 		traps (r);
 		incidents (r);
 		method (r);
