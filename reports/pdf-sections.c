@@ -24,6 +24,8 @@ cell (char kind, const char *v)
 {
 	if (!v || !*v)
 		return g_strdup ("");
+	if (!g_ascii_isdigit (v[0]) && v[0] != '-')
+		return g_strdup (v);
 	if (kind == 'n')
 		return grouped (v);
 	if (kind == 'm') {

@@ -413,7 +413,7 @@ scenarios (wb_report_t *r, GPtrArray *alts)
 		for (int c = 1; c < nc - 1; c++) {
 			const wb_damages_statute_t *s = g_ptr_array_index (d->statutes, idx[c]);
 			const wb_damages_statute_t *xs = find_statute (x, s->id);
-			cells[c] = xs ? i64 (xs->amount_cents) : g_strdup ("");
+			cells[c] = xs ? i64 (xs->amount_cents) : g_strdup ("not claimed");
 		}
 		cells[nc - 1] = i64 (x->total_cents);
 		g_ptr_array_add (t->rows, cells);

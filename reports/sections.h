@@ -24,7 +24,7 @@ typedef enum {
 /* One table.  Column kinds: 't' text, 'w' long text (wrapped), 'n' an
  * integer, 'm' cents (shown in dollars), 'c' text shown in the workbook
  * only.  Cells are text; 'n' and 'm' cells hold decimal integers, or ""
- * for none. */
+ * for none, or words ("not claimed") shown as they are. */
 typedef struct {
 	wb_part_t part;
 	char *sheet;                     /* its sheet in exhibits.xlsx, or NULL */

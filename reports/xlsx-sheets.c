@@ -63,7 +63,7 @@ wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
 				const char *v = row[c] ? row[c] : "";
 				char kind = t->kinds[c];
 				double cap = kind == 'w' || kind == 'c' || t->prose ? MAX_LONG : MAX_TEXT;
-				if ((kind == 'n' || kind == 'm') && *v)
+				if ((kind == 'n' || kind == 'm') && (g_ascii_isdigit (*v) || *v == '-'))
 					width[c] = MAX (width[c], strlen (v) * 1.3 + 3);
 				else
 					width[c] = MAX (width[c], MIN (g_utf8_strlen (v, -1) + 2, cap));
@@ -85,7 +85,7 @@ wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
 			long lines = 1;
 			for (int c = 0; c < n; c++) {
 				const char *v = row[c] ? row[c] : "";
-				if ((t->kinds[c] == 'n' || t->kinds[c] == 'm') && *v)
+				if ((t->kinds[c] == 'n' || t->kinds[c] == 'm') && (g_ascii_isdigit (*v) || *v == '-'))
 					continue;
 				lines = MAX (lines, (long) (g_utf8_strlen (v, -1) * 1.15 / width[c]) + 1);
 			}
@@ -94,7 +94,7 @@ wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
 			for (int c = 0; c < n; c++) {
 				const char *v = row[c] ? row[c] : "";
 				char kind = t->kinds[c];
-				if ((kind == 'n' || kind == 'm') && *v) {
+				if ((kind == 'n' || kind == 'm') && (g_ascii_isdigit (*v) || *v == '-')) {
 					int64_t x = g_ascii_strtoll (v, NULL, 10);
 					worksheet_write_number (ws, y, c, kind == 'm' ? (double) x / 100.0 : (double) x,
 								kind == 'm' ? money : num);

@@ -319,6 +319,22 @@ for r in sc[2:]:
     changed = d["total_cents"] != base["total_cents"] or any(
         a["amount_cents"] != b["amount_cents"] for a, b in zip(d["statutes"], base["statutes"]))
     check("scenario '%s' changes something" % r[0], changed, True)
+# The election: "Claim A, not B" is the engine with every statute but B.
+for r in sc[2:]:
+    m = re.match(r"Claim (.+), not (.+)$", r[0])
+    if not m:
+        continue
+    drop = cit[m.group(2)]
+    d = damages(*[a for sid in ids if sid != drop for a in ("--statute", sid)])
+    check("election '%s' total" % r[0], cents(r[-1]), d["total_cents"])
+    for k, h in enumerate(head[1:-1], 1):
+        if cit[h] == drop:
+            check("election '%s' leaves %s out" % (r[0], h), r[k], "not claimed")
+        else:
+            s = next(x for x in d["statutes"] if x["id"] == cit[h])
+            check("election '%s' %s" % (r[0], h), cents(r[k]), s["amount_cents"])
+check("the election is shown both ways", sum(1 for r in sc[2:] if r[0].startswith("Claim ")),
+      2 if "--preemption" in opts else sum(1 for r in sc[2:] if r[0].startswith("Claim ")))
 for label, extra in labels.items():
     if label in shown or extra[0] in opts or label == "CAN-SPAM preemption applied":
         continue
