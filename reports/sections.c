@@ -480,6 +480,20 @@ reconciliation (wb_report_t *r)
 			 i64 (s->excluded_preempted), i64 (s->excluded_by_statute), i64 (rest), i64 (s->violating_messages));
 	}
 
+	/* Per plaintiff (each trap holder, or each provider): the engine's
+	 * copies in scope and counted in each action. */
+	static const char *const pcols[] = { "Plaintiff", "Traps", "Statute", "In scope", "Counted", "Amount" };
+	static const double prel[] = { 1.4, 2.2, 2, 0.8, 0.8, 1.1 };
+	t = table_new (r, WB_PART_FRONT, "Reconciliation by plaintiff", NULL, NULL, 6, pcols, "tttnnm", prel);
+	t->subtitle = g_strdup ("Per plaintiff (the traps of each action)");
+	for (guint i = 0; d->actions && i < d->actions->len; i++) {
+		const wb_damages_action_t *a = &g_array_index (d->actions, wb_damages_action_t, i);
+		const wb_damages_plaintiff_t *pl = g_ptr_array_index (d->plaintiffs, a->plaintiff);
+		const wb_damages_statute_t *s = g_ptr_array_index (d->statutes, a->statute);
+		row_add (t, g_strdup (pl->name), g_strdup (pl->traps), g_strdup (cite (s)), i64 (a->messages),
+			 i64 (a->violating_messages), i64 (a->amount_cents));
+	}
+
 	static const char *const dcols[] = { "Message-ID", "Copy", "Trap", "Bytes", "SHA-256", "Day", "Counted" };
 	static const double drel[] = { 2.2, 0.6, 1.5, 0.7, 3.3, 1.1, 0.9 };
 	t = table_new (r, WB_PART_FRONT, "Possible duplicates", NULL, "duplicates", 7, dcols, "tntnttt", drel);

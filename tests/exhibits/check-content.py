@@ -100,7 +100,7 @@ for h in ("Assumptions counsel must confirm", "Findings: certain and indicator",
           "Incidents", "Deduplication", "In scope"):
     check("PDF has the section '%s'" % h, h in flat, True)
 check("the findings-by-source table (findings, not copies) is gone", "Findings by source" in flat, False)
-for s in ("Assumptions", "Findings", "Scenarios", "Reconciliation", "Reconciliation by statute",
+for s in ("Assumptions", "Findings", "Scenarios", "Reconciliation", "Reconciliation by statute", "Reconciliation by plaintiff",
           "Possible duplicates", "Traps", "Incidents described", "Method"):
     check("workbook has the sheet '%s'" % s, s in book, True)
 
@@ -232,6 +232,21 @@ for sid, r in zip(ids, srows):
     s = next(x for x in base["statutes"] if x["id"] == sid)
     check("%s: taken out and counted, as the engine" % sid, [v[5], v[6], v[7], v[9]],
           [s["excluded_analyst"], s["excluded_preempted"], s["excluded_by_statute"], s["violating_messages"]])
+
+# Per plaintiff: the actions' copies in scope and counted add up to the
+# statute's; a recipient plaintiff's traps are the holder's, from the case.
+prow = book["Reconciliation by plaintiff"][1:]
+for s in base["statutes"]:
+    mine = [r for r in prow if r[2] == s["citation"]]
+    check("%s: plaintiffs' copies in scope add up" % s["id"], sum(int(r[3]) for r in mine), s["messages"])
+    check("%s: plaintiffs' counted copies add up" % s["id"], sum(int(r[4]) for r in mine), s["violating_messages"])
+    check("%s: plaintiffs' amounts add up" % s["id"], sum(cents(r[5]) for r in mine), s["amount_cents"])
+if "--plaintiff" not in opts:
+    holders = {}
+    for h, a in db.execute("SELECT coalesce(holder, address), address FROM traps ORDER BY address"):
+        holders.setdefault(h, []).append(a)
+    for r in prow:
+        check("plaintiff %s's traps" % r[0], r[1], ", ".join(holders.get(r[0], [])))
 
 # ---- Possible duplicates: one Message-ID, different bytes ----
 dup = {}
