@@ -5,6 +5,7 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 #include "report-private.h"
+#include "pdf-sections.h"
 
 #define PW 612.0
 #define PH 792.0
@@ -297,42 +298,6 @@ summary (doc_t *p)
 		}
 		p->y += 14;
 	}
-
-	if (r->o->n_scenarios) {
-		heading (p, "Scenarios");
-		para (p, wb_report_tpl (r, "text", "scenarios", ""), 10, FALSE, 8);
-		int ncol = 1 + (int) MIN (r->o->n_scenarios, 6);
-		const char *titles[8] = { "Statute" };
-		double rel2[8] = { 1.3 };
-		char align[9] = "l";
-		for (int k = 1; k < ncol; k++) {
-			titles[k] = r->o->scenarios[k - 1].label;
-			rel2[k] = 1.2;
-			align[k] = 'r';
-		}
-		align[ncol] = 0;
-		table_start (&t, p, ncol, titles, rel2, align, 8.5);
-		for (guint i = 0; i <= n; i++) {
-			char *cells[8] = { i < n ? g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, i))->id)
-					   : g_strdup ("Total") };
-			for (int k = 1; k < ncol; k++) {
-				const wb_damages_t *sd = r->o->scenarios[k - 1].d;
-				int64_t v = -1;
-				if (i == n)
-					v = sd->total_cents;
-				else
-					for (guint j = 0; sd->statutes && j < sd->statutes->len; j++) {
-						const wb_damages_statute_t *ss = g_ptr_array_index (sd->statutes, j);
-						if (!strcmp (ss->id, cells[0]))
-							v = ss->amount_cents;
-					}
-				cells[k] = v < 0 ? g_strdup ("-") : money (v);
-			}
-			table_row (&t, (const char *const *) cells);
-			for (int k = 0; k < ncol; k++)
-				g_free (cells[k]);
-		}
-	}
 }
 
 static void
@@ -369,28 +334,6 @@ method (doc_t *p)
 			para (p, rp->quoted, 8.5, FALSE, 4);
 		p->y += 6;
 	}
-	/* Findings by source (rule or analyst), when the case has them. */
-	sqlite3_stmt *q = NULL;
-	if (wb_report_table_exists (r->cs, "findings")
-	    && sqlite3_prepare_v2 (wb_case_db (r->cs),
-				   "SELECT statute, coalesce(source, ''), finding, count(*) FROM findings GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-				   -1, &q, NULL) == SQLITE_OK) {
-		para (p, "Findings by source", 11.5, TRUE, 3);
-		static const char *const cols[] = { "Statute", "Source", "Finding", "Copies" };
-		static const double rel[] = { 1.5, 1.5, 1.5, 1 };
-		table_t t;
-		table_start (&t, p, 4, cols, rel, "lllr", 9);
-		while (sqlite3_step (q) == SQLITE_ROW) {
-			char *c[] = { g_strdup ((const char *) sqlite3_column_text (q, 0)),
-				      g_strdup ((const char *) sqlite3_column_text (q, 1)),
-				      g_strdup ((const char *) sqlite3_column_text (q, 2)), num (sqlite3_column_int64 (q, 3)) };
-			table_row (&t, (const char *const *) c);
-			for (int k = 0; k < 4; k++)
-				g_free (c[k]);
-		}
-	}
-	if (q)
-		sqlite3_finalize (q);
 }
 
 static void
@@ -419,52 +362,6 @@ charts (doc_t *p)
 		p->y += 24;
 		g_free (cap);
 	}
-}
-
-static int
-cmp_amount (gconstpointer a, gconstpointer b)
-{
-	const wb_rgroup_t *x = *(wb_rgroup_t *const *) a, *y = *(wb_rgroup_t *const *) b;
-	if (x->amount_cents != y->amount_cents)
-		return x->amount_cents > y->amount_cents ? -1 : 1;
-	if (x->copies != y->copies)
-		return x->copies > y->copies ? -1 : 1;
-	if (x->statute != y->statute)
-		return x->statute - y->statute;
-	return x->number < y->number ? -1 : x->number > y->number;
-}
-
-static void
-incidents (doc_t *p)
-{
-	wb_report_t *r = p->r;
-	new_page (p);
-	heading (p, "Largest incidents");
-	GPtrArray *a = g_ptr_array_new ();
-	for (guint i = 0; i < r->incidents->len; i++) {
-		g_ptr_array_add (a, &g_array_index (r->incidents, wb_rgroup_t, i));
-	}
-	g_ptr_array_sort (a, cmp_amount);
-	if (!a->len)
-		para (p, "No incidents: no copy was counted.", 10, FALSE, 6);
-	else {
-		para (p, wb_report_tpl (r, "text", "incidents", ""), 10, FALSE, 8);
-		static const char *const cols[] = { "Statute", "Incident", "First day", "Last day", "Copies",
-						    "Uncapped", "Amount" };
-		static const double rel[] = { 1.2, 0.8, 1, 1, 0.8, 1.3, 1.3 };
-		table_t t;
-		table_start (&t, p, 7, cols, rel, "lrllrrr", 9);
-		for (guint i = 0; i < a->len && i < 25; i++) {
-			wb_rgroup_t *g = g_ptr_array_index (a, i);
-			char *c[] = { g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, g->statute))->id),
-				      num (g->number), g_strdup (g->day), g_strdup (g->last_day), num (g->copies),
-				      money (g->uncapped_cents), money (g->amount_cents) };
-			table_row (&t, (const char *const *) c);
-			for (int k = 0; k < 7; k++)
-				g_free (c[k]);
-		}
-	}
-	g_ptr_array_free (a, TRUE);
 }
 
 static void
@@ -564,6 +461,61 @@ custody (doc_t *p)
 	}
 }
 
+/* The page state and drawing for pdf-sections.c (pdf-sections.h). */
+void
+wb_pdf_new_page (wb_pdf_t *p)
+{
+	new_page ((doc_t *) p);
+}
+
+void
+wb_pdf_need (wb_pdf_t *p, double h)
+{
+	need ((doc_t *) p, h);
+}
+
+void
+wb_pdf_heading (wb_pdf_t *p, const char *text)
+{
+	heading ((doc_t *) p, text);
+}
+
+void
+wb_pdf_para (wb_pdf_t *p, const char *text, double size, gboolean bold, double gap)
+{
+	para ((doc_t *) p, text, size, bold, gap);
+}
+
+void
+wb_pdf_table (wb_pdf_t *p, int n, const char *const *titles, const double *rel, const char *align, double size,
+	      const GPtrArray *rows)
+{
+	table_t t;
+	table_start (&t, (doc_t *) p, n, titles, rel, align, size);
+	for (guint i = 0; rows && i < rows->len; i++)
+		table_row (&t, g_ptr_array_index (rows, i));
+}
+
+cairo_t *
+wb_pdf_cairo (wb_pdf_t *p)
+{
+	return ((doc_t *) p)->cr;
+}
+
+double *
+wb_pdf_y (wb_pdf_t *p)
+{
+	return &((doc_t *) p)->y;
+}
+
+void
+wb_pdf_frame (double *left, double *width, double *bottom)
+{
+	*left = M;
+	*width = PW - 2 * M;
+	*bottom = BOTTOM;
+}
+
 wb_status_t
 wb_report_pdf (wb_report_t *r, const char *path)
 {
@@ -579,10 +531,13 @@ wb_report_pdf (wb_report_t *r, const char *path)
 	doc_t p = { .r = r, .cr = cairo_create (sf) };
 	cover (&p);
 	summary (&p);
+	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_FRONT);
 	method (&p);
+	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_METHOD);
 	charts (&p);
-	incidents (&p);
+	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_INCIDENTS);
 	attribution (&p);
+	wb_report_pdf_samples (r, (wb_pdf_t *) &p);
 	custody (&p);
 	footer (&p);
 	cairo_show_page (p.cr);

@@ -7,6 +7,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include "report.h"
+#include "sections.h"
 
 /* Excel's limits. */
 #define WB_XLSX_MAX_ROWS 1048576
@@ -87,6 +88,7 @@ typedef struct {
 	GHashTable *trap_day;            /* "trap\tday" -> int64 copies */
 	int64_t distinct_copies;
 	gboolean has_attrib;             /* parties and links tables exist */
+	wb_rsections_t *sec;             /* the content sections (sections.c) */
 } wb_report_t;
 
 /* A text from the report template (section, key), or FALLBACK. */
@@ -95,6 +97,14 @@ const char *wb_report_tpl (wb_report_t *r, const char *group, const char *key,
 gboolean wb_report_table_exists (wb_case_t *cs, const char *table);
 /* Cents as "$1,234.56" into BUF. */
 const char *wb_report_money (int64_t cents, char buf[40]);
+
+/* sections.c: gather the content sections into R->sec (inside the
+ * report's read transaction); free them (NULL: nothing). */
+wb_status_t wb_report_sections (wb_report_t *r);
+void wb_report_sections_free (wb_rsections_t *s);
+/* xlsx-sheets.c: the sections' sheets, added to WB after the others. */
+struct lxw_workbook;
+void wb_report_xlsx_sheets (wb_report_t *r, struct lxw_workbook *wb);
 
 /* The parts; each writes one file at PATH (a temporary name). */
 wb_status_t wb_report_xlsx (wb_report_t *r, const char *path);

@@ -592,6 +592,7 @@ report_clear (wb_report_t *r)
 		g_ptr_array_free (r->traps, TRUE);
 	if (r->trap_day)
 		g_hash_table_destroy (r->trap_day);
+	wb_report_sections_free (r->sec);
 	sqlite3_exec (wb_case_db (r->cs), "DROP TABLE IF EXISTS temp.wb_report_counted", NULL, NULL, NULL);
 }
 
@@ -658,7 +659,7 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	reading = TRUE;
 	build_groups (&r);
 	infer_params (&r);
-	if ((st = collect_counts (&r)))
+	if ((st = collect_counts (&r)) || (st = wb_report_sections (&r)))
 		goto done;
 
 	parts = TRUE;

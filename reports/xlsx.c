@@ -896,6 +896,8 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	}
 	if (!st)
 		write_statutes (&x);
+	if (!st)
+		wb_report_xlsx_sheets (r, x.wb);
 	workbook_set_custom_property_string (x.wb, "Exhibit", "exhibits.xlsx");
 	errno = 0;
 	lxw_error e = workbook_close (x.wb);
