@@ -37,6 +37,24 @@ typedef struct {
 					    provisions that prohibit falsity or deception */
 } wb_damages_opts_t;
 
+/* The parameters the engine applied to one statute under the options:
+ * what its amount follows from.  The report writes the workbook's formulas
+ * from them (one implementation of the damages model: this one). */
+typedef struct {
+	wb_cap_kind_t cap;               /* none, per incident, per day, per action */
+	int64_t per_message_cents;       /* the statute's amount per copy (due care applied) */
+	int64_t cap_cents;               /* the cap (due care applied); 0 when cap is none */
+	wb_election_t election;          /* for this plaintiff: the lesser or the greater
+					    of the sum and the cap */
+	gboolean day_aggregate;          /* cap per day, aggregate rule: elect(sum, cap x
+					    days) within each action, not per day */
+	gboolean incident_shared;        /* cap per incident, shared by the plaintiffs
+					    of an incident (split pro rata) */
+	int multiplier;                  /* aggravated multiplier applied; 1 = none */
+	gboolean may_sue;                /* this plaintiff has an action (else amount 0) */
+	gboolean due_care;               /* due-care amounts applied */
+} wb_damages_params_t;
+
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
  * plus the exclusion counts). */
 typedef struct {
@@ -58,6 +76,7 @@ typedef struct {
 	int64_t excluded_analyst;        /* taken out by analyst findings */
 	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
 	char *method;                    /* one paragraph: how the amount was reached */
+	wb_damages_params_t applied;     /* the parameters the amount was computed with */
 } wb_damages_statute_t;
 
 /* One counted copy under one statute (the Messages sheet). */
@@ -105,6 +124,8 @@ typedef struct {
 	int statute;                     /* index into statutes */
 	int64_t messages, violating_messages, incidents, days;
 	int64_t uncapped_cents, amount_cents;
+	int64_t base_cents;              /* after the caps, before the multiplier and
+					    before 'may not sue' sets it to 0 */
 } wb_damages_action_t;
 
 typedef struct {
