@@ -12,11 +12,25 @@
 #define BOTTOM (PH - 60.0)
 #define FONT "DejaVu Sans"
 
+/* A section heading: its title and where it falls. */
+typedef struct {
+	char *title;
+	int page;
+	double y;
+} head_t;
+
+/* The report is laid out twice: a first pass counts the pages and finds
+ * the page of each heading (for "page x of N", the contents and the
+ * outline), the second writes the file. */
 typedef struct {
 	wb_report_t *r;
 	cairo_t *cr;
+	cairo_surface_t *sf;
 	int page;
 	double y;
+	int pages;                       /* total, from the first pass; 0 in it */
+	GArray *heads;                   /* head_t, in order, from the first pass */
+	GArray *seen;                    /* head_t of this pass */
 } doc_t;
 
 static PangoLayout *
@@ -42,7 +56,7 @@ footer (doc_t *p)
 										   : "(unnamed case)");
 		wb_chart_text (p->cr, M, PH - 36, t, 8, FALSE, 0, 0, PW / 2);
 		g_free (t);
-		t = g_strdup_printf ("Page %d", p->page);
+		t = p->pages ? g_strdup_printf ("Page %d of %d", p->page, p->pages) : g_strdup_printf ("Page %d", p->page);
 		wb_chart_text (p->cr, PW - M, PH - 36, t, 8, FALSE, 1, 0, 0);
 		g_free (t);
 	}
@@ -103,6 +117,15 @@ heading (doc_t *p, const char *text)
 {
 	need (p, 60);
 	p->y += 6;
+	head_t h = { g_strdup (text), p->page, p->y };
+	g_array_append_val (p->seen, h);
+	if (p->pages) {
+		/* The outline (bookmarks) entry and the destination the
+		 * contents page links to. */
+		char *dest = g_strdup_printf ("page=%d pos=[%.1f %.1f]", p->page, M, p->y);
+		cairo_pdf_surface_add_outline (p->sf, CAIRO_PDF_OUTLINE_ROOT, text, dest, 0);
+		g_free (dest);
+	}
 	para (p, text, 15, TRUE, 4);
 	cairo_set_source_rgb (p->cr, 0.2, 0.3, 0.5);
 	cairo_set_line_width (p->cr, 1);
@@ -244,6 +267,28 @@ cover (doc_t *p)
 	}
 	p->y += 30;
 	para (p, wb_report_tpl (r, "text", "cover", ""), 9.5, FALSE, 0);
+}
+
+/* The contents: each heading and its page, linked to it.  One page (the
+ * report has a dozen headings). */
+static void
+contents (doc_t *p)
+{
+	new_page (p);
+	para (p, "Contents", 15, TRUE, 12);
+	for (guint i = 0; p->heads && i < p->heads->len; i++) {
+		const head_t *h = &g_array_index (p->heads, head_t, i);
+		char num[16];
+		g_snprintf (num, sizeof num, "%d", h->page);
+		char *dest = g_strdup_printf ("page=%d pos=[%.1f %.1f]", h->page, M, h->y);
+		cairo_tag_begin (p->cr, CAIRO_TAG_LINK, dest);
+		cairo_set_source_rgb (p->cr, 0, 0, 0);
+		wb_chart_text (p->cr, M, p->y, h->title, 11, FALSE, 0, 0, PW - 2 * M - 40);
+		wb_chart_text (p->cr, PW - M, p->y, num, 11, FALSE, 1, 0, 0);
+		cairo_tag_end (p->cr, CAIRO_TAG_LINK);
+		g_free (dest);
+		p->y += 18;
+	}
 }
 
 static void
@@ -564,9 +609,51 @@ custody (doc_t *p)
 	}
 }
 
+static cairo_status_t
+discard (void *closure, const unsigned char *data, unsigned int length)
+{
+	(void) closure;
+	(void) data;
+	(void) length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+heads_free (GArray *a)
+{
+	for (guint i = 0; a && i < a->len; i++)
+		g_free (g_array_index (a, head_t, i).title);
+	if (a)
+		g_array_free (a, TRUE);
+}
+
+/* One pass over the report onto SF. */
+static void
+layout (doc_t *p)
+{
+	cover (p);
+	contents (p);
+	summary (p);
+	method (p);
+	charts (p);
+	incidents (p);
+	attribution (p);
+	custody (p);
+	footer (p);
+	cairo_show_page (p->cr);
+}
+
 wb_status_t
 wb_report_pdf (wb_report_t *r, const char *path)
 {
+	/* First pass: pages and headings, into nothing. */
+	cairo_surface_t *dry = cairo_pdf_surface_create_for_stream (discard, NULL, PW, PH);
+	doc_t d = { .r = r, .cr = cairo_create (dry), .sf = dry, .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+	layout (&d);
+	cairo_destroy (d.cr);
+	cairo_surface_finish (dry);
+	cairo_surface_destroy (dry);
+
 	cairo_surface_t *sf = cairo_pdf_surface_create (path, PW, PH);
 	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "report", "Statutory damages report"),
 				       r->case_name ? r->case_name : "");
@@ -576,18 +663,13 @@ wb_report_pdf (wb_report_t *r, const char *path)
 	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATE_DATE, r->pdf_date);
 	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_MOD_DATE, r->pdf_date);
 	g_free (title);
-	doc_t p = { .r = r, .cr = cairo_create (sf) };
-	cover (&p);
-	summary (&p);
-	method (&p);
-	charts (&p);
-	incidents (&p);
-	attribution (&p);
-	custody (&p);
-	footer (&p);
-	cairo_show_page (p.cr);
+	doc_t p = { .r = r, .cr = cairo_create (sf), .sf = sf, .pages = d.page, .heads = d.seen,
+		    .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+	layout (&p);
 	cairo_destroy (p.cr);
 	cairo_surface_finish (sf);
+	heads_free (d.seen);
+	heads_free (p.seen);
 	wb_status_t st = WB_OK;
 	if (cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
 		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,
