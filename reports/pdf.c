@@ -239,34 +239,84 @@ num (int64_t v)
 	return g_string_free (o, FALSE);
 }
 
+/* A case_info value for the cover, or a marker saying it is unset and how
+ * to set it.  Newly allocated. */
+static char *
+meta (wb_report_t *r, const char *key, gboolean *unset)
+{
+	char *v = wb_case_info (r->cs, key);
+	if (v && *v)
+		return v;
+	g_free (v);
+	*unset = TRUE;
+	return g_strdup_printf ("[NOT SET: workbench case CASE set %s=...]", key);
+}
+
 static void
 cover (doc_t *p)
 {
 	wb_report_t *r = p->r;
+	gboolean unset = FALSE;
+	char *court = meta (r, "court", &unset), *number = meta (r, "number", &unset);
+	char *caption = meta (r, "caption", &unset), *expert = meta (r, "expert", &unset);
 	new_page (p);
-	p->y = 150;
-	para (p, wb_report_tpl (r, "titles", "report", "Statutory damages report"), 26, TRUE, 10);
-	para (p, r->case_name ? r->case_name : "(unnamed case)", 18, FALSE, 40);
-	char total[40];
+	p->y = 72;
+	para (p, court, 12, TRUE, 14);
+	para (p, caption, 13, FALSE, 4);
+	char *t = g_strdup_printf ("Case No. %s", number);
+	para (p, t, 12, FALSE, 36);
+	g_free (t);
+	para (p, wb_report_tpl (r, "titles", "report", "Statutory damages report"), 24, TRUE, 6);
+	para (p, r->case_name ? r->case_name : "(unnamed case)", 15, FALSE, 6);
+	para (p, "Exhibit: [designation to be assigned by counsel]", 11, FALSE, 24);
+	char total[40], date[11];
 	wb_report_money (r->d->total_cents, total);
+	g_strlcpy (date, r->generated_at, sizeof date);
+	char *filed = r->filed ? g_strdup (r->filed) : g_strdup ("[NOT SET: workbench case CASE set filed=YYYY-MM-DD]");
+	char *hash = g_strdup_printf ("%s (of the case file as it was before this report logged its run; "
+				      "recorded in the report's custody row)", r->case_sha256);
 	struct { const char *k, *v; } kv[] = {
-		{ "Filing date", r->filed ? r->filed : "(not recorded)" },
+		{ "Prepared by", expert },
+		{ "Report date (case clock)", date },
+		{ "Filing date", filed },
 		{ "Generated at (case clock)", r->generated_at },
 		{ "Tool version", "workbench " WB_VERSION },
-		{ "Case file SHA-256", r->case_sha256 },
+		{ "Case file SHA-256", hash },
 		{ "Damages options", r->o->options_text ? r->o->options_text : "defaults" },
 		{ "Total damages", total },
 	};
-	static const char *const t[] = { "", "" };
+	static const char *const th[] = { "", "" };
 	table_t tb;
 	static const double rel[] = { 1.2, 3 };
-	table_start (&tb, p, 2, t, rel, "ll", 10.5);
+	table_start (&tb, p, 2, th, rel, "ll", 10);
 	for (size_t i = 0; i < G_N_ELEMENTS (kv); i++) {
 		const char *c[] = { kv[i].k, kv[i].v };
 		table_row (&tb, c);
 	}
-	p->y += 30;
-	para (p, wb_report_tpl (r, "text", "cover", ""), 9.5, FALSE, 0);
+	p->y += 14;
+	para (p, wb_report_tpl (r, "text", "cover", ""), 10, FALSE, 6);
+	if (unset)
+		para (p, "Marked [NOT SET]: case details this report was made without; set them with "
+		      "'workbench case CASE set KEY=VALUE' and run the report again.", 10, TRUE, 6);
+	/* The signature block. */
+	need (p, 90);
+	p->y = MAX (p->y + 24, BOTTOM - 90);
+	cairo_set_source_rgb (p->cr, 0, 0, 0);
+	cairo_set_line_width (p->cr, 0.8);
+	cairo_move_to (p->cr, M, p->y);
+	cairo_line_to (p->cr, M + 250, p->y);
+	cairo_move_to (p->cr, M + 320, p->y);
+	cairo_line_to (p->cr, PW - M, p->y);
+	cairo_stroke (p->cr);
+	p->y += 4;
+	wb_chart_text (p->cr, M, p->y, expert, 10, FALSE, 0, 0, 250);
+	wb_chart_text (p->cr, M + 320, p->y, "Date", 10, FALSE, 0, 0, 0);
+	g_free (court);
+	g_free (number);
+	g_free (caption);
+	g_free (expert);
+	g_free (filed);
+	g_free (hash);
 }
 
 /* The contents: each heading and its page, linked to it.  One page (the
@@ -298,22 +348,22 @@ summary (doc_t *p)
 	new_page (p);
 	heading (p, "Summary of damages");
 	para (p, wb_report_tpl (r, "text", "summary", ""), 10, FALSE, 8);
-	static const char *const cols[] = { "Statute", "Citation", "Violating copies", "Incidents", "Days",
+	static const char *const cols[] = { "Statute", "Violating copies", "Incidents", "Days",
 					    "Uncapped", "Amount" };
-	static const double rel[] = { 1.1, 2.2, 1, 0.9, 0.7, 1.3, 1.3 };
+	static const double rel[] = { 3.0, 1, 0.9, 0.7, 1.3, 1.3 };
 	table_t t;
-	table_start (&t, p, 7, cols, rel, "llrrrrr", 9);
+	table_start (&t, p, 6, cols, rel, "lrrrrr", 9);
 	guint n = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < n; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
-		char *c[] = { g_strdup (st->id), g_strdup (st->citation), num (st->violating_messages),
+		char *c[] = { g_strdup (st->citation ? st->citation : st->id), num (st->violating_messages),
 			      num (st->incidents), num (st->days), money (st->uncapped_cents), money (st->amount_cents) };
 		table_row (&t, (const char *const *) c);
-		for (int k = 0; k < 7; k++)
+		for (int k = 0; k < 6; k++)
 			g_free (c[k]);
 	}
 	char *tot = money (r->d->total_cents);
-	const char *c[] = { "Total", "", "", "", "", "", tot };
+	const char *c[] = { "Total", "", "", "", "", tot };
 	table_row (&t, c);
 	g_free (tot);
 	p->y += 14;
@@ -334,7 +384,7 @@ summary (doc_t *p)
 				continue;
 			const wb_damages_plaintiff_t *pl = g_ptr_array_index (r->d->plaintiffs, a->plaintiff);
 			const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, a->statute);
-			char *pc[] = { g_strdup (pl->name), g_strdup (pl->traps), g_strdup (st->id),
+			char *pc[] = { g_strdup (pl->name), g_strdup (pl->traps), g_strdup (st->citation ? st->citation : st->id),
 				       num (a->violating_messages), money (a->amount_cents) };
 			table_row (&t, (const char *const *) pc);
 			for (int k = 0; k < 5; k++)
@@ -358,8 +408,8 @@ summary (doc_t *p)
 		align[ncol] = 0;
 		table_start (&t, p, ncol, titles, rel2, align, 8.5);
 		for (guint i = 0; i <= n; i++) {
-			char *cells[8] = { i < n ? g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, i))->id)
-					   : g_strdup ("Total") };
+			const wb_damages_statute_t *cur = i < n ? g_ptr_array_index (r->d->statutes, i) : NULL;
+			char *cells[8] = { cur ? g_strdup (cur->citation ? cur->citation : cur->id) : g_strdup ("Total") };
 			for (int k = 1; k < ncol; k++) {
 				const wb_damages_t *sd = r->o->scenarios[k - 1].d;
 				int64_t v = -1;
@@ -368,7 +418,7 @@ summary (doc_t *p)
 				else
 					for (guint j = 0; sd->statutes && j < sd->statutes->len; j++) {
 						const wb_damages_statute_t *ss = g_ptr_array_index (sd->statutes, j);
-						if (!strcmp (ss->id, cells[0]))
+						if (cur && !strcmp (ss->id, cur->id))
 							v = ss->amount_cents;
 					}
 				cells[k] = v < 0 ? g_strdup ("-") : money (v);
@@ -406,12 +456,12 @@ method (doc_t *p)
 		const wb_rparams_t *rp = &r->params[i];
 		char *ex = g_strdup_printf ("Provisions violated by the counted copies: %s.",
 					    *rp->provisions ? rp->provisions : "none");
-		para (p, ex, 9.5, FALSE, 4);
+		para (p, ex, 10, FALSE, 4);
 		g_free (ex);
 		if (rp->damages_text && *rp->damages_text)
-			para (p, rp->damages_text, 8.5, FALSE, 4);
+			para (p, rp->damages_text, 10, FALSE, 4);
 		if (rp->quoted && *rp->quoted)
-			para (p, rp->quoted, 8.5, FALSE, 4);
+			para (p, rp->quoted, 10, FALSE, 4);
 		p->y += 6;
 	}
 	/* Findings by source (rule or analyst), when the case has them. */
@@ -442,9 +492,10 @@ static void
 charts (doc_t *p)
 {
 	for (const wb_chart_t *c = wb_report_charts; c->name; c++) {
-		/* Two charts to a page, centred. */
-		double s = 288 / WB_CHART_H, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
-		if (p->page == 0 || p->y + h + 20 > BOTTOM || c == wb_report_charts)
+		/* The text width of the page: a chart's 10-point labels print
+		 * at 7 points. */
+		double s = (PW - 2 * M) / WB_CHART_W, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
+		if (p->page == 0 || p->y + h + 30 > BOTTOM || c == wb_report_charts)
 			new_page (p);
 		if (c == wb_report_charts)
 			heading (p, "Charts");
@@ -457,11 +508,10 @@ charts (doc_t *p)
 		cairo_set_line_width (p->cr, 0.5);
 		cairo_rectangle (p->cr, x, p->y, w, h);
 		cairo_stroke (p->cr);
-		p->y += h + 6;
-		char *cap = g_strdup_printf ("Also filed as chart-%s.png (300 dpi), .svg and .pdf.", c->name);
-		cairo_set_source_rgb (p->cr, 0.2, 0.2, 0.2);
-		wb_chart_text (p->cr, x, p->y, cap, 8.5, FALSE, 0, 0, 0);
-		p->y += 24;
+		p->y += h + 4;
+		char *cap = g_strdup_printf ("Figure %d. %s. Also filed as chart-%s.png (300 dpi), .svg and .pdf.",
+					     (int) (c - wb_report_charts) + 1, c->title, c->name);
+		para (p, cap, 10, FALSE, 18);
 		g_free (cap);
 	}
 }
@@ -496,12 +546,13 @@ incidents (doc_t *p)
 		para (p, wb_report_tpl (r, "text", "incidents", ""), 10, FALSE, 8);
 		static const char *const cols[] = { "Statute", "Incident", "First day", "Last day", "Copies",
 						    "Uncapped", "Amount" };
-		static const double rel[] = { 1.2, 0.8, 1, 1, 0.8, 1.3, 1.3 };
+		static const double rel[] = { 2.6, 0.8, 1, 1, 0.7, 1.2, 1.2 };
 		table_t t;
 		table_start (&t, p, 7, cols, rel, "lrllrrr", 9);
 		for (guint i = 0; i < a->len && i < 25; i++) {
 			wb_rgroup_t *g = g_ptr_array_index (a, i);
-			char *c[] = { g_strdup (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, g->statute))->id),
+			const wb_damages_statute_t *gs = g_ptr_array_index (r->d->statutes, g->statute);
+			char *c[] = { g_strdup (gs->citation ? gs->citation : gs->id),
 				      num (g->number), g_strdup (g->day), g_strdup (g->last_day), num (g->copies),
 				      money (g->uncapped_cents), money (g->amount_cents) };
 			table_row (&t, (const char *const *) c);
@@ -572,7 +623,7 @@ custody (doc_t *p)
 	/* Widths that keep a SHA-256 on one line. */
 	static const double rel[] = { 0.35, 2.3, 0.6, 0.55, 4.5 };
 	table_t t;
-	table_start (&t, p, 5, cols, rel, "rllrl", 6.5);
+	table_start (&t, p, 5, cols, rel, "rllrl", 8);
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT id, chain, format, size, coalesce(sha256, '')"
 				" FROM sources ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
@@ -590,7 +641,7 @@ custody (doc_t *p)
 	para (p, "Runs that changed the evidence or the findings", 11.5, TRUE, 3);
 	static const char *const ccols[] = { "Run", "At (UTC)", "Command", "Operator", "Version", "Detail" };
 	static const double crel[] = { 0.45, 1.8, 0.9, 0.9, 0.7, 3.3 };
-	table_start (&t, p, 6, ccols, crel, "rlllll", 7.5);
+	table_start (&t, p, 6, ccols, crel, "rlllll", 8);
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
 				"SELECT b.run, b.at, b.command, b.operator, b.tool_version,"
 				" coalesce(b.detail, '') || coalesce(' -> ' || (SELECT e.detail FROM custody e"

@@ -355,7 +355,7 @@ statute_params (wb_report_t *r)
 			g_string_append_printf (pv, "%s%s", i ? "; " : "", name);
 			const wb_provision_t *pr = rule ? wb_statute_provision (rule, name) : NULL;
 			if (pr)
-				g_string_append_printf (qt, "%s%s %s: \"%s\"", qt->len ? "\n" : "", rule->citation, pr->label,
+				g_string_append_printf (qt, "%s%s, provision %s: \"%s\"", qt->len ? "\n" : "", rule->citation, pr->label,
 							pr->text ? pr->text : "");
 		}
 		p->provisions = g_string_free (pv, FALSE);
@@ -626,8 +626,12 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run)))
 			st = wb_case_custody (cs, run, "exhibit", detail);
 		if (!st) {
-			char *end = g_strdup_printf ("%zu files, %" G_GINT64_FORMAT " counted copies, total %" G_GINT64_FORMAT " cents",
-						     (size_t) G_N_ELEMENTS (wb_report_files), r.distinct_copies, d->total_cents);
+			/* The case file's SHA-256 the cover shows: that of the
+			 * file before this run's first row. */
+			char *end = g_strdup_printf ("%zu files, %" G_GINT64_FORMAT " counted copies, total %" G_GINT64_FORMAT
+						     " cents, case file sha256 %s",
+						     (size_t) G_N_ELEMENTS (wb_report_files), r.distinct_copies, d->total_cents,
+						     r.case_sha256);
 			st = wb_case_run_end (cs, run, end);
 			g_free (end);
 		}
