@@ -268,7 +268,11 @@ static void
 chart_senders (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
-	title (cr, w, "Top senders and advertisers by counted copies", NULL);
+	char *sub = g_strdup_printf ("Senders: the %u with the most counted copies, of %" G_GINT64_FORMAT
+				     "; advertisers: the %u with the most", r->senders->len, r->n_senders,
+				     r->advertisers->len);
+	title (cr, w, "Top senders and advertisers by counted copies", sub);
+	g_free (sub);
 	count_panel (cr, 0, w / 2, h, r->senders, "Senders (From address)", "Sender", "No counted copies");
 	count_panel (cr, w / 2, w / 2, h, r->advertisers, "Advertisers (attributed by 'link')", "Advertiser",
 		     r->has_attrib ? "No copy is attributed to an advertiser" : "No attribution in the case");
@@ -291,6 +295,39 @@ parse_day (const char *s, GDate *d)
 }
 
 #define MAX_SERIES 6
+
+/* A filled rectangle for series S: its palette colour, outlined, and a
+ * hatching of its own (none, /, \\, -, |, x) that greyscale keeps. */
+static void
+swatch (cairo_t *cr, double x, double y, double w, double h, int s)
+{
+	const double *c = palette[s % G_N_ELEMENTS (palette)];
+	cairo_save (cr);
+	cairo_rectangle (cr, x, y, w, h);
+	cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+	cairo_fill_preserve (cr);
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	cairo_set_line_width (cr, 0.6);
+	cairo_stroke_preserve (cr);
+	cairo_clip (cr);
+	cairo_set_source_rgb (cr, 1, 1, 1);
+	cairo_set_line_width (cr, 1.2);
+	int kind = s % 6;
+	for (double t = -h - w; kind && t < w + h; t += 5) {
+		switch (kind) {
+		case 1: cairo_move_to (cr, x + t, y + h); cairo_line_to (cr, x + t + h, y); break;
+		case 2: cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t + h, y + h); break;
+		case 3: if (t >= 0 && t <= h) { cairo_move_to (cr, x, y + t); cairo_line_to (cr, x + w, y + t); } break;
+		case 4: if (t >= 0 && t <= w) { cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t, y + h); } break;
+		case 5:
+			cairo_move_to (cr, x + t, y + h); cairo_line_to (cr, x + t + h, y);
+			cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t + h, y + h);
+			break;
+		}
+	}
+	cairo_stroke (cr);
+	cairo_restore (cr);
+}
 
 static void
 chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
@@ -382,32 +419,36 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_stroke (cr);
 		wb_chart_text (cr, x, y1 + 6, b, 10, FALSE, 0.5, 0, 0);
 	}
+	/* Daily bars, one per trap side by side in each day's slot, a trap
+	 * with no copy that day at zero (a tick on the axis); each trap's fill
+	 * has a hatching of its own, so the series stay apart in greyscale. */
+	double bw = slot * 0.8 / nlines;
 	for (int s = 0; s < nlines; s++) {
-		const double *c = palette[s % G_N_ELEMENTS (palette)];
-		cairo_set_source_rgb (cr, c[0], c[1], c[2]);
-		cairo_set_line_width (cr, 1.6);
 		for (int di = 0; di < ndays; di++) {
-			double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
-			if (di == 0)
-				cairo_move_to (cr, x, y);
-			else
-				cairo_line_to (cr, x, y);
-		}
-		cairo_stroke (cr);
-		if (ndays <= 120)
-			for (int di = 0; di < ndays; di++) {
-				double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
-				/* cairo_arc joins the current point (left by text) to the arc. */
-				cairo_new_sub_path (cr);
-				cairo_arc (cr, x, y, 2.2, 0, 2 * G_PI);
-				cairo_fill (cr);
+			double v = val[(size_t) s * ndays + di];
+			double x = x0 + slot * di + slot * 0.1 + bw * s, y = y1 - (y1 - y0) * v / top;
+			if (v > 0)
+				swatch (cr, x, y, bw, y1 - y, s);
+			else {
+				cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+				cairo_set_line_width (cr, 0.8);
+				cairo_move_to (cr, x, y1 - 1);
+				cairo_line_to (cr, x + bw, y1 - 1);
+				cairo_stroke (cr);
 			}
+		}
 		double ly = y0 + 6 + s * 18;
-		cairo_rectangle (cr, x1 + 20, ly - 5, 14, 10);
-		cairo_fill (cr);
+		swatch (cr, x1 + 20, ly - 6, 14, 12, s);
 		cairo_set_source_rgb (cr, 0, 0, 0);
 		wb_chart_text (cr, x1 + 40, ly, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 10, FALSE,
 			       0, 0.5, legw - 26);
+	}
+	if (other) {
+		char *note = g_strdup_printf ("The %d traps with the most counted copies; the other %u together.",
+					      nser, r->traps->len - nser);
+		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+		wb_chart_text (cr, x1 + 20, y0 + 6 + nlines * 18 + 8, note, 10, FALSE, 0, 0.5, legw);
+		g_free (note);
 	}
 	cairo_set_source_rgb (cr, 0, 0, 0);
 	cairo_set_line_width (cr, 1);

@@ -80,9 +80,10 @@ typedef struct {
 	GPtrArray *day_copies;           /* wb_rcount_t: distinct counted copies per day */
 	GPtrArray *senders;              /* wb_rcount_t: top From addresses */
 	GPtrArray *advertisers;          /* wb_rcount_t: top advertisers (message_parties) */
-	GPtrArray *traps;                /* char*: traps of counted copies, by copies */
+	GPtrArray *traps;                /* char*: every trap of the case, by counted copies */
 	GHashTable *trap_day;            /* "trap\tday" -> int64 copies */
 	int64_t distinct_copies;
+	int64_t n_senders;               /* distinct From addresses of counted copies */
 	gboolean has_attrib;             /* parties and links tables exist */
 } wb_report_t;
 

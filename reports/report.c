@@ -413,10 +413,14 @@ collect_counts (wb_report_t *r)
 		" GROUP BY 1 ORDER BY 1",
 		"SELECT coalesce(nullif(lower(m.from_addr), ''), '(no From)'), count(*) FROM temp.wb_report_counted c"
 		" JOIN messages m ON m.id = c.id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-		"SELECT coalesce(t.address, '(no trap)'), count(*) FROM temp.wb_report_counted c JOIN messages m ON m.id = c.id"
-		" LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1 ORDER BY 2 DESC, 1",
+		/* Every trap of the case, those without a counted copy too (the
+		 * timeline shows them at zero). */
+		"SELECT t.address, count(c.id) FROM traps t LEFT JOIN messages m ON m.trap_id = t.id"
+		" LEFT JOIN temp.wb_report_counted c ON c.id = m.id GROUP BY t.id ORDER BY 2 DESC, 1",
 		"SELECT coalesce(t.address, '(no trap)'), coalesce(m.local_day, ''), count(*) FROM temp.wb_report_counted c"
 		" JOIN messages m ON m.id = c.id LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1, 2",
+		"SELECT count(DISTINCT coalesce(nullif(lower(m.from_addr), ''), '(no From)')) FROM temp.wb_report_counted c"
+		" JOIN messages m ON m.id = c.id",
 	};
 	for (size_t k = 0; k < G_N_ELEMENTS (sql); k++) {
 		if (sqlite3_prepare_v2 (db, sql[k], -1, &q, NULL) != SQLITE_OK)
@@ -429,6 +433,7 @@ collect_counts (wb_report_t *r)
 			case 1: g_ptr_array_add (r->day_copies, rcount_new (a, sqlite3_column_int64 (q, 1))); break;
 			case 2: g_ptr_array_add (r->senders, rcount_new (a, sqlite3_column_int64 (q, 1))); break;
 			case 3: g_ptr_array_add (r->traps, g_strdup (a)); break;
+			case 5: r->n_senders = sqlite3_column_int64 (q, 0); break;
 			case 4: {
 				int64_t *n = g_new (int64_t, 1);
 				*n = sqlite3_column_int64 (q, 2);
