@@ -101,7 +101,7 @@ title (cairo_t *cr, double w, const char *t, const char *sub)
 	wb_chart_text (cr, w / 2, 12, t, 16, TRUE, 0.5, 0, w - 40);
 	if (sub) {
 		cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-		wb_chart_text (cr, w / 2, 34, sub, 9.5, FALSE, 0.5, 0, w - 40);
+		wb_chart_text (cr, w / 2, 34, sub, 10, FALSE, 0.5, 0, w - 40);
 	}
 }
 
@@ -166,7 +166,7 @@ x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double ma
 		cairo_stroke (cr);
 		char *t = money ? fmt_dollars (v * 100) : fmt_int (v);
 		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-		wb_chart_text (cr, x, y1 + 4, t, 8.5, FALSE, 0.5, 0, 0);
+		wb_chart_text (cr, x, y1 + 4, t, 10, FALSE, 0.5, 0, 0);
 		g_free (t);
 	}
 	cairo_set_source_rgb (cr, 0, 0, 0);
@@ -182,11 +182,11 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 {
 	double labw = 0;
 	for (int i = 0; i < n; i++)
-		labw = MAX (labw, wb_chart_text_width (cr, bars[i].label, 9, FALSE));
+		labw = MAX (labw, wb_chart_text_width (cr, bars[i].label, 10, FALSE));
 	labw = MIN (labw, w * 0.38);
 	double vw = 0;
 	for (int i = 0; i < n; i++)
-		vw = MAX (vw, wb_chart_text_width (cr, bars[i].shown, 8.5, FALSE));
+		vw = MAX (vw, wb_chart_text_width (cr, bars[i].shown, 10, FALSE));
 	double x0 = ox + 30 + labw + 8, x1 = ox + w - MAX (vw + 12, 30), y0 = 60, y1 = h - 50, max = 0;
 	for (int i = 0; i < n; i++)
 		max = MAX (max, bars[i].v);
@@ -199,8 +199,8 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 		cairo_rectangle (cr, x0, y, MAX (bars[i].v * scale, 0.5), bh);
 		cairo_fill (cr);
 		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, x0 - 6, y + bh / 2, bars[i].label, 9, FALSE, 1, 0.5, labw);
-		wb_chart_text (cr, x0 + bars[i].v * scale + 4, y + bh / 2, bars[i].shown, 8.5, FALSE, 0, 0.5, 0);
+		wb_chart_text (cr, x0 - 6, y + bh / 2, bars[i].label, 10, FALSE, 1, 0.5, labw);
+		wb_chart_text (cr, x0 + bars[i].v * scale + 4, y + bh / 2, bars[i].shown, 10, FALSE, 0, 0.5, 0);
 	}
 	cairo_set_source_rgb (cr, 0, 0, 0);
 	cairo_set_line_width (cr, 1);
@@ -229,7 +229,7 @@ chart_statutes (wb_report_t *r, cairo_t *cr, double w, double h)
 	for (guint i = 0; i < n; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		char buf[40];
-		bars[i].label = st->id;
+		bars[i].label = st->citation ? st->citation : st->id;
 		bars[i].v = st->amount_cents;
 		bars[i].shown = g_strdup (wb_report_money (st->amount_cents, buf));
 	}
@@ -268,7 +268,11 @@ static void
 chart_senders (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
-	title (cr, w, "Top senders and advertisers by counted copies", NULL);
+	char *sub = g_strdup_printf ("Senders: the %u with the most counted copies, of %" G_GINT64_FORMAT
+				     "; advertisers: the %u with the most", r->senders->len, r->n_senders,
+				     r->advertisers->len);
+	title (cr, w, "Top senders and advertisers by counted copies", sub);
+	g_free (sub);
 	count_panel (cr, 0, w / 2, h, r->senders, "Senders (From address)", "Sender", "No counted copies");
 	count_panel (cr, w / 2, w / 2, h, r->advertisers, "Advertisers (attributed by 'link')", "Advertiser",
 		     r->has_attrib ? "No copy is attributed to an advertiser" : "No attribution in the case");
@@ -291,6 +295,39 @@ parse_day (const char *s, GDate *d)
 }
 
 #define MAX_SERIES 6
+
+/* A filled rectangle for series S: its palette colour, outlined, and a
+ * hatching of its own (none, /, \\, -, |, x) that greyscale keeps. */
+static void
+swatch (cairo_t *cr, double x, double y, double w, double h, int s)
+{
+	const double *c = palette[s % G_N_ELEMENTS (palette)];
+	cairo_save (cr);
+	cairo_rectangle (cr, x, y, w, h);
+	cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+	cairo_fill_preserve (cr);
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	cairo_set_line_width (cr, 0.6);
+	cairo_stroke_preserve (cr);
+	cairo_clip (cr);
+	cairo_set_source_rgb (cr, 1, 1, 1);
+	cairo_set_line_width (cr, 1.2);
+	int kind = s % 6;
+	for (double t = -h - w; kind && t < w + h; t += 5) {
+		switch (kind) {
+		case 1: cairo_move_to (cr, x + t, y + h); cairo_line_to (cr, x + t + h, y); break;
+		case 2: cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t + h, y + h); break;
+		case 3: if (t >= 0 && t <= h) { cairo_move_to (cr, x, y + t); cairo_line_to (cr, x + w, y + t); } break;
+		case 4: if (t >= 0 && t <= w) { cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t, y + h); } break;
+		case 5:
+			cairo_move_to (cr, x + t, y + h); cairo_line_to (cr, x + t + h, y);
+			cairo_move_to (cr, x + t, y); cairo_line_to (cr, x + t + h, y + h);
+			break;
+		}
+	}
+	cairo_stroke (cr);
+	cairo_restore (cr);
+}
 
 static void
 chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
@@ -340,7 +377,7 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 	/* Legend on the right: its width sets the plot's right edge. */
 	double legw = 0;
 	for (int s = 0; s < nlines; s++)
-		legw = MAX (legw, wb_chart_text_width (cr, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 9, FALSE));
+		legw = MAX (legw, wb_chart_text_width (cr, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 10, FALSE));
 	legw = MIN (legw, 170) + 26;
 	double x0 = 70, x1 = w - legw - 36, y0 = 60, y1 = h - 62;
 	double step = nice_step (max, 5);
@@ -356,12 +393,12 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_stroke (cr);
 		char *s = fmt_int (t);
 		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-		wb_chart_text (cr, x0 - 5, y, s, 8.5, FALSE, 1, 0.5, 0);
+		wb_chart_text (cr, x0 - 5, y, s, 10, FALSE, 1, 0.5, 0);
 		g_free (s);
 	}
 	/* Day positions: the centre of each day's slot. */
 	double slot = (x1 - x0) / ndays;
-	double labw = wb_chart_text_width (cr, "0000-00-00", 8.5, FALSE) + 10;
+	double labw = wb_chart_text_width (cr, "0000-00-00", 10, FALSE) + 10;
 	int every = MAX (1, (int) ceil (labw / slot));
 	static const int nice_every[] = { 1, 2, 7, 14, 28, 56, 91, 182, 364, 728 };
 	for (size_t i = 0; i < G_N_ELEMENTS (nice_every); i++)
@@ -380,34 +417,38 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_move_to (cr, x, y1);
 		cairo_line_to (cr, x, y1 + 4);
 		cairo_stroke (cr);
-		wb_chart_text (cr, x, y1 + 6, b, 8.5, FALSE, 0.5, 0, 0);
+		wb_chart_text (cr, x, y1 + 6, b, 10, FALSE, 0.5, 0, 0);
 	}
+	/* Daily bars, one per trap side by side in each day's slot, a trap
+	 * with no copy that day at zero (a tick on the axis); each trap's fill
+	 * has a hatching of its own, so the series stay apart in greyscale. */
+	double bw = slot * 0.8 / nlines;
 	for (int s = 0; s < nlines; s++) {
-		const double *c = palette[s % G_N_ELEMENTS (palette)];
-		cairo_set_source_rgb (cr, c[0], c[1], c[2]);
-		cairo_set_line_width (cr, 1.6);
 		for (int di = 0; di < ndays; di++) {
-			double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
-			if (di == 0)
-				cairo_move_to (cr, x, y);
-			else
-				cairo_line_to (cr, x, y);
-		}
-		cairo_stroke (cr);
-		if (ndays <= 120)
-			for (int di = 0; di < ndays; di++) {
-				double x = x0 + slot * (di + 0.5), y = y1 - (y1 - y0) * val[(size_t) s * ndays + di] / top;
-				/* cairo_arc joins the current point (left by text) to the arc. */
-				cairo_new_sub_path (cr);
-				cairo_arc (cr, x, y, 2.2, 0, 2 * G_PI);
-				cairo_fill (cr);
+			double v = val[(size_t) s * ndays + di];
+			double x = x0 + slot * di + slot * 0.1 + bw * s, y = y1 - (y1 - y0) * v / top;
+			if (v > 0)
+				swatch (cr, x, y, bw, y1 - y, s);
+			else {
+				cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+				cairo_set_line_width (cr, 0.8);
+				cairo_move_to (cr, x, y1 - 1);
+				cairo_line_to (cr, x + bw, y1 - 1);
+				cairo_stroke (cr);
 			}
+		}
 		double ly = y0 + 6 + s * 18;
-		cairo_rectangle (cr, x1 + 20, ly - 5, 14, 10);
-		cairo_fill (cr);
+		swatch (cr, x1 + 20, ly - 6, 14, 12, s);
 		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, x1 + 40, ly, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 9, FALSE,
+		wb_chart_text (cr, x1 + 40, ly, s < nser ? g_ptr_array_index (r->traps, s) : "other traps", 10, FALSE,
 			       0, 0.5, legw - 26);
+	}
+	if (other) {
+		char *note = g_strdup_printf ("The %d traps with the most counted copies; the other %u together.",
+					      nser, r->traps->len - nser);
+		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+		wb_chart_text (cr, x1 + 20, y0 + 6 + nlines * 18 + 8, note, 10, FALSE, 0, 0.5, legw);
+		g_free (note);
 	}
 	cairo_set_source_rgb (cr, 0, 0, 0);
 	cairo_set_line_width (cr, 1);
@@ -531,7 +572,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 			cairo_save (cr);
 			cairo_translate (cr, px[i], py[i]);
 			cairo_rotate (cr, right ? a : a + G_PI);
-			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 7.5, FALSE,
+			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 10, FALSE,
 				       right ? 0 : 1, 0.5, 84);
 			cairo_restore (cr);
 			continue;
@@ -541,7 +582,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		double ux = len > 0 ? dx / len : 0, uy = len > 0 ? dy / len : -1;
 		double ax = ux > 0.3 ? 0 : ux < -0.3 ? 1 : 0.5;
 		double ay = uy > 0.3 ? 0 : uy < -0.3 ? 1 : 0.5;
-		wb_chart_text (cr, px[i] + ux * 10, py[i] + uy * 10, g_ptr_array_index (names, i), 8.5, FALSE,
+		wb_chart_text (cr, px[i] + ux * 10, py[i] + uy * 10, g_ptr_array_index (names, i), 10, FALSE,
 			       ax, ay, labw);
 	}
 	static const struct { const char *name; double lw; } leg[] = {
@@ -555,7 +596,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_line_to (cr, 60, ly);
 		cairo_stroke (cr);
 		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, 66, ly, leg[i].name, 9, FALSE, 0, 0.5, 0);
+		wb_chart_text (cr, 66, ly, leg[i].name, 10, FALSE, 0, 0.5, 0);
 	}
 	static const char *const rl[] = { "sender", "affiliate", "advertiser", "other" };
 	for (size_t i = 0; i < G_N_ELEMENTS (rl); i++) {
@@ -566,7 +607,7 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_arc (cr, w - 150, ly, 5, 0, 2 * G_PI);
 		cairo_fill (cr);
 		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, w - 140, ly, rl[i], 9, FALSE, 0, 0.5, 0);
+		wb_chart_text (cr, w - 140, ly, rl[i], 10, FALSE, 0, 0.5, 0);
 	}
 	g_free (px);
 	g_free (py);

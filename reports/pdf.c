@@ -13,11 +13,25 @@
 #define BOTTOM (PH - 60.0)
 #define FONT "DejaVu Sans"
 
+/* A section heading: its title and where it falls. */
+typedef struct {
+	char *title;
+	int page;
+	double y;
+} head_t;
+
+/* The report is laid out twice: a first pass counts the pages and finds
+ * the page of each heading (for "page x of N", the contents and the
+ * outline), the second writes the file. */
 typedef struct {
 	wb_report_t *r;
 	cairo_t *cr;
+	cairo_surface_t *sf;
 	int page;
 	double y;
+	int pages;                       /* total, from the first pass; 0 in it */
+	GArray *heads;                   /* head_t, in order, from the first pass */
+	GArray *seen;                    /* head_t of this pass */
 } doc_t;
 
 static PangoLayout *
@@ -43,7 +57,7 @@ footer (doc_t *p)
 										   : "(unnamed case)");
 		wb_chart_text (p->cr, M, PH - 36, t, 8, FALSE, 0, 0, PW / 2);
 		g_free (t);
-		t = g_strdup_printf ("Page %d", p->page);
+		t = p->pages ? g_strdup_printf ("Page %d of %d", p->page, p->pages) : g_strdup_printf ("Page %d", p->page);
 		wb_chart_text (p->cr, PW - M, PH - 36, t, 8, FALSE, 1, 0, 0);
 		g_free (t);
 	}
@@ -104,6 +118,15 @@ heading (doc_t *p, const char *text)
 {
 	need (p, 60);
 	p->y += 6;
+	head_t h = { g_strdup (text), p->page, p->y };
+	g_array_append_val (p->seen, h);
+	if (p->pages) {
+		/* The outline (bookmarks) entry and the destination the
+		 * contents page links to. */
+		char *dest = g_strdup_printf ("page=%d pos=[%.1f %.1f]", p->page, M, p->y);
+		cairo_pdf_surface_add_outline (p->sf, CAIRO_PDF_OUTLINE_ROOT, text, dest, 0);
+		g_free (dest);
+	}
 	para (p, text, 15, TRUE, 4);
 	cairo_set_source_rgb (p->cr, 0.2, 0.3, 0.5);
 	cairo_set_line_width (p->cr, 1);
@@ -217,34 +240,106 @@ num (int64_t v)
 	return g_string_free (o, FALSE);
 }
 
+/* A case_info value for the cover, or a marker saying it is unset and how
+ * to set it.  Newly allocated. */
+static char *
+meta (wb_report_t *r, const char *key, gboolean *unset)
+{
+	char *v = wb_case_info (r->cs, key);
+	if (v && *v)
+		return v;
+	g_free (v);
+	*unset = TRUE;
+	return g_strdup_printf ("[NOT SET: workbench case CASE set %s=...]", key);
+}
+
 static void
 cover (doc_t *p)
 {
 	wb_report_t *r = p->r;
+	gboolean unset = FALSE;
+	char *court = meta (r, "court", &unset), *number = meta (r, "number", &unset);
+	char *caption = meta (r, "caption", &unset), *expert = meta (r, "expert", &unset);
 	new_page (p);
-	p->y = 150;
-	para (p, wb_report_tpl (r, "titles", "report", "Statutory damages report"), 26, TRUE, 10);
-	para (p, r->case_name ? r->case_name : "(unnamed case)", 18, FALSE, 40);
-	char total[40];
+	p->y = 72;
+	para (p, court, 12, TRUE, 14);
+	para (p, caption, 13, FALSE, 4);
+	char *t = g_strdup_printf ("Case No. %s", number);
+	para (p, t, 12, FALSE, 36);
+	g_free (t);
+	para (p, wb_report_tpl (r, "titles", "report", "Statutory damages report"), 24, TRUE, 6);
+	para (p, r->case_name ? r->case_name : "(unnamed case)", 15, FALSE, 6);
+	para (p, "Exhibit: [designation to be assigned by counsel]", 11, FALSE, 24);
+	char total[40], date[11];
 	wb_report_money (r->d->total_cents, total);
+	g_strlcpy (date, r->generated_at, sizeof date);
+	char *filed = r->filed ? g_strdup (r->filed) : g_strdup ("[NOT SET: workbench case CASE set filed=YYYY-MM-DD]");
+	char *hash = g_strdup_printf ("%s (of the case file as it was before this report logged its run; "
+				      "recorded in the report's custody row)", r->case_sha256);
 	struct { const char *k, *v; } kv[] = {
-		{ "Filing date", r->filed ? r->filed : "(not recorded)" },
+		{ "Prepared by", expert },
+		{ "Report date (case clock)", date },
+		{ "Filing date", filed },
 		{ "Generated at (case clock)", r->generated_at },
 		{ "Tool version", "workbench " WB_VERSION },
-		{ "Case file SHA-256", r->case_sha256 },
+		{ "Case file SHA-256", hash },
 		{ "Damages options", r->o->options_text ? r->o->options_text : "defaults" },
 		{ "Total damages", total },
 	};
-	static const char *const t[] = { "", "" };
+	static const char *const th[] = { "", "" };
 	table_t tb;
 	static const double rel[] = { 1.2, 3 };
-	table_start (&tb, p, 2, t, rel, "ll", 10.5);
+	table_start (&tb, p, 2, th, rel, "ll", 10);
 	for (size_t i = 0; i < G_N_ELEMENTS (kv); i++) {
 		const char *c[] = { kv[i].k, kv[i].v };
 		table_row (&tb, c);
 	}
-	p->y += 30;
-	para (p, wb_report_tpl (r, "text", "cover", ""), 9.5, FALSE, 0);
+	p->y += 14;
+	para (p, wb_report_tpl (r, "text", "cover", ""), 10, FALSE, 6);
+	if (unset)
+		para (p, "Marked [NOT SET]: case details this report was made without; set them with "
+		      "'workbench case CASE set KEY=VALUE' and run the report again.", 10, TRUE, 6);
+	/* The signature block. */
+	need (p, 90);
+	p->y = MAX (p->y + 24, BOTTOM - 90);
+	cairo_set_source_rgb (p->cr, 0, 0, 0);
+	cairo_set_line_width (p->cr, 0.8);
+	cairo_move_to (p->cr, M, p->y);
+	cairo_line_to (p->cr, M + 250, p->y);
+	cairo_move_to (p->cr, M + 320, p->y);
+	cairo_line_to (p->cr, PW - M, p->y);
+	cairo_stroke (p->cr);
+	p->y += 4;
+	wb_chart_text (p->cr, M, p->y, expert, 10, FALSE, 0, 0, 250);
+	wb_chart_text (p->cr, M + 320, p->y, "Date", 10, FALSE, 0, 0, 0);
+	g_free (court);
+	g_free (number);
+	g_free (caption);
+	g_free (expert);
+	g_free (filed);
+	g_free (hash);
+}
+
+/* The contents: each heading and its page, linked to it.  One page (the
+ * report has a dozen headings). */
+static void
+contents (doc_t *p)
+{
+	new_page (p);
+	para (p, "Contents", 15, TRUE, 12);
+	for (guint i = 0; p->heads && i < p->heads->len; i++) {
+		const head_t *h = &g_array_index (p->heads, head_t, i);
+		char num[16];
+		g_snprintf (num, sizeof num, "%d", h->page);
+		char *dest = g_strdup_printf ("page=%d pos=[%.1f %.1f]", h->page, M, h->y);
+		cairo_tag_begin (p->cr, CAIRO_TAG_LINK, dest);
+		cairo_set_source_rgb (p->cr, 0, 0, 0);
+		wb_chart_text (p->cr, M, p->y, h->title, 11, FALSE, 0, 0, PW - 2 * M - 40);
+		wb_chart_text (p->cr, PW - M, p->y, num, 11, FALSE, 1, 0, 0);
+		cairo_tag_end (p->cr, CAIRO_TAG_LINK);
+		g_free (dest);
+		p->y += 18;
+	}
 }
 
 static void
@@ -254,22 +349,22 @@ summary (doc_t *p)
 	new_page (p);
 	heading (p, "Summary of damages");
 	para (p, wb_report_tpl (r, "text", "summary", ""), 10, FALSE, 8);
-	static const char *const cols[] = { "Statute", "Citation", "Violating copies", "Incidents", "Days",
+	static const char *const cols[] = { "Statute", "Violating copies", "Incidents", "Days",
 					    "Uncapped", "Amount" };
-	static const double rel[] = { 1.1, 2.2, 1, 0.9, 0.7, 1.3, 1.3 };
+	static const double rel[] = { 3.0, 1, 0.9, 0.7, 1.3, 1.3 };
 	table_t t;
-	table_start (&t, p, 7, cols, rel, "llrrrrr", 9);
+	table_start (&t, p, 6, cols, rel, "lrrrrr", 9);
 	guint n = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < n; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
-		char *c[] = { g_strdup (st->id), g_strdup (st->citation), num (st->violating_messages),
+		char *c[] = { g_strdup (st->citation ? st->citation : st->id), num (st->violating_messages),
 			      num (st->incidents), num (st->days), money (st->uncapped_cents), money (st->amount_cents) };
 		table_row (&t, (const char *const *) c);
-		for (int k = 0; k < 7; k++)
+		for (int k = 0; k < 6; k++)
 			g_free (c[k]);
 	}
 	char *tot = money (r->d->total_cents);
-	const char *c[] = { "Total", "", "", "", "", "", tot };
+	const char *c[] = { "Total", "", "", "", "", tot };
 	table_row (&t, c);
 	g_free (tot);
 	p->y += 14;
@@ -290,7 +385,7 @@ summary (doc_t *p)
 				continue;
 			const wb_damages_plaintiff_t *pl = g_ptr_array_index (r->d->plaintiffs, a->plaintiff);
 			const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, a->statute);
-			char *pc[] = { g_strdup (pl->name), g_strdup (pl->traps), g_strdup (st->id),
+			char *pc[] = { g_strdup (pl->name), g_strdup (pl->traps), g_strdup (st->citation ? st->citation : st->id),
 				       num (a->violating_messages), money (a->amount_cents) };
 			table_row (&t, (const char *const *) pc);
 			for (int k = 0; k < 5; k++)
@@ -326,12 +421,12 @@ method (doc_t *p)
 		const wb_rparams_t *rp = &r->params[i];
 		char *ex = g_strdup_printf ("Provisions violated by the counted copies: %s.",
 					    *rp->provisions ? rp->provisions : "none");
-		para (p, ex, 9.5, FALSE, 4);
+		para (p, ex, 10, FALSE, 4);
 		g_free (ex);
 		if (rp->damages_text && *rp->damages_text)
-			para (p, rp->damages_text, 8.5, FALSE, 4);
+			para (p, rp->damages_text, 10, FALSE, 4);
 		if (rp->quoted && *rp->quoted)
-			para (p, rp->quoted, 8.5, FALSE, 4);
+			para (p, rp->quoted, 10, FALSE, 4);
 		p->y += 6;
 	}
 }
@@ -340,9 +435,10 @@ static void
 charts (doc_t *p)
 {
 	for (const wb_chart_t *c = wb_report_charts; c->name; c++) {
-		/* Two charts to a page, centred. */
-		double s = 288 / WB_CHART_H, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
-		if (p->page == 0 || p->y + h + 20 > BOTTOM || c == wb_report_charts)
+		/* The text width of the page: a chart's 10-point labels print
+		 * at 7 points. */
+		double s = (PW - 2 * M) / WB_CHART_W, h = WB_CHART_H * s, w = WB_CHART_W * s, x = (PW - w) / 2;
+		if (p->page == 0 || p->y + h + 30 > BOTTOM || c == wb_report_charts)
 			new_page (p);
 		if (c == wb_report_charts)
 			heading (p, "Charts");
@@ -355,11 +451,10 @@ charts (doc_t *p)
 		cairo_set_line_width (p->cr, 0.5);
 		cairo_rectangle (p->cr, x, p->y, w, h);
 		cairo_stroke (p->cr);
-		p->y += h + 6;
-		char *cap = g_strdup_printf ("Also filed as chart-%s.png (300 dpi), .svg and .pdf.", c->name);
-		cairo_set_source_rgb (p->cr, 0.2, 0.2, 0.2);
-		wb_chart_text (p->cr, x, p->y, cap, 8.5, FALSE, 0, 0, 0);
-		p->y += 24;
+		p->y += h + 4;
+		char *cap = g_strdup_printf ("Figure %d. %s. Also filed as chart-%s.png (300 dpi), .svg and .pdf.",
+					     (int) (c - wb_report_charts) + 1, c->title, c->name);
+		para (p, cap, 10, FALSE, 18);
 		g_free (cap);
 	}
 }
@@ -424,7 +519,7 @@ custody (doc_t *p)
 	/* Widths that keep a SHA-256 on one line. */
 	static const double rel[] = { 0.35, 2.3, 0.6, 0.55, 4.5 };
 	table_t t;
-	table_start (&t, p, 5, cols, rel, "rllrl", 6.5);
+	table_start (&t, p, 5, cols, rel, "rllrl", 8);
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT id, chain, format, size, coalesce(sha256, '')"
 				" FROM sources ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
@@ -442,7 +537,7 @@ custody (doc_t *p)
 	para (p, "Runs that changed the evidence or the findings", 11.5, TRUE, 3);
 	static const char *const ccols[] = { "Run", "At (UTC)", "Command", "Operator", "Version", "Detail" };
 	static const double crel[] = { 0.45, 1.8, 0.9, 0.9, 0.7, 3.3 };
-	table_start (&t, p, 6, ccols, crel, "rlllll", 7.5);
+	table_start (&t, p, 6, ccols, crel, "rlllll", 8);
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
 				"SELECT b.run, b.at, b.command, b.operator, b.tool_version,"
 				" coalesce(b.detail, '') || coalesce(' -> ' || (SELECT e.detail FROM custody e"
@@ -516,9 +611,54 @@ wb_pdf_frame (double *left, double *width, double *bottom)
 	*bottom = BOTTOM;
 }
 
+static cairo_status_t
+discard (void *closure, const unsigned char *data, unsigned int length)
+{
+	(void) closure;
+	(void) data;
+	(void) length;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+heads_free (GArray *a)
+{
+	for (guint i = 0; a && i < a->len; i++)
+		g_free (g_array_index (a, head_t, i).title);
+	if (a)
+		g_array_free (a, TRUE);
+}
+
+/* One pass over the report onto SF. */
+static void
+layout (doc_t *p)
+{
+	cover (p);
+	contents (p);
+	summary (p);
+	wb_report_pdf_part (p->r, (wb_pdf_t *) p, WB_PART_FRONT);
+	method (p);
+	wb_report_pdf_part (p->r, (wb_pdf_t *) p, WB_PART_METHOD);
+	charts (p);
+	wb_report_pdf_part (p->r, (wb_pdf_t *) p, WB_PART_INCIDENTS);
+	attribution (p);
+	wb_report_pdf_samples (p->r, (wb_pdf_t *) p);
+	custody (p);
+	footer (p);
+	cairo_show_page (p->cr);
+}
+
 wb_status_t
 wb_report_pdf (wb_report_t *r, const char *path)
 {
+	/* First pass: pages and headings, into nothing. */
+	cairo_surface_t *dry = cairo_pdf_surface_create_for_stream (discard, NULL, PW, PH);
+	doc_t d = { .r = r, .cr = cairo_create (dry), .sf = dry, .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+	layout (&d);
+	cairo_destroy (d.cr);
+	cairo_surface_finish (dry);
+	cairo_surface_destroy (dry);
+
 	cairo_surface_t *sf = cairo_pdf_surface_create (path, PW, PH);
 	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "report", "Statutory damages report"),
 				       r->case_name ? r->case_name : "");
@@ -528,21 +668,13 @@ wb_report_pdf (wb_report_t *r, const char *path)
 	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_CREATE_DATE, r->pdf_date);
 	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_MOD_DATE, r->pdf_date);
 	g_free (title);
-	doc_t p = { .r = r, .cr = cairo_create (sf) };
-	cover (&p);
-	summary (&p);
-	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_FRONT);
-	method (&p);
-	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_METHOD);
-	charts (&p);
-	wb_report_pdf_part (r, (wb_pdf_t *) &p, WB_PART_INCIDENTS);
-	attribution (&p);
-	wb_report_pdf_samples (r, (wb_pdf_t *) &p);
-	custody (&p);
-	footer (&p);
-	cairo_show_page (p.cr);
+	doc_t p = { .r = r, .cr = cairo_create (sf), .sf = sf, .pages = d.page, .heads = d.seen,
+		    .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+	layout (&p);
 	cairo_destroy (p.cr);
 	cairo_surface_finish (sf);
+	heads_free (d.seen);
+	heads_free (p.seen);
 	wb_status_t st = WB_OK;
 	if (cairo_surface_status (sf) != CAIRO_STATUS_SUCCESS)
 		st = wb_case_fail (r->cs, WB_ERR_IO, "cannot write '%s': %s", path,

@@ -14,12 +14,10 @@
 #define WB_XLSX_MAX_CELL 32767
 
 /* How a statute's amount follows from its rows: the parameters the
- * workbook's formulas use (Statutes sheet), from the statute's rule file
- * when the caller gives the statute set, else read off the engine's result. */
-typedef enum { WB_RCAP_NONE, WB_RCAP_INCIDENT, WB_RCAP_DAY, WB_RCAP_ACTION } wb_rcap_t;
-
+ * workbook's formulas use (Statutes sheet), as the engine applied them
+ * (wb_damages_statute_t.applied). */
 typedef struct {
-	wb_rcap_t cap_kind;
+	wb_cap_kind_t cap_kind;
 	int64_t cap_cents;               /* per incident, day or action; 0 = none */
 	gboolean greater;                /* election: the greater of sum and cap */
 	gboolean aggregate;              /* day cap: min(sum, cap x days), not per day */
@@ -29,8 +27,7 @@ typedef struct {
 	int64_t per_message_cents;       /* the statute's per-copy amount */
 	int64_t uncapped_cents;          /* sum of the rows */
 	int64_t free_cents;              /* of which outside the cap */
-	int64_t amount_cents;            /* what the formulas give */
-	gboolean matches;                /* amount_cents == the engine's amount */
+	int64_t amount_cents;            /* the engine's amount, what the formulas give */
 	char *provisions;                /* distinct provisions used, '; '-separated */
 	char *quoted;                    /* those provisions quoted from the statute, or NULL */
 	char *damages_text;              /* the statute's damages words, or NULL */
@@ -84,9 +81,10 @@ typedef struct {
 	GPtrArray *day_copies;           /* wb_rcount_t: distinct counted copies per day */
 	GPtrArray *senders;              /* wb_rcount_t: top From addresses */
 	GPtrArray *advertisers;          /* wb_rcount_t: top advertisers (message_parties) */
-	GPtrArray *traps;                /* char*: traps of counted copies, by copies */
+	GPtrArray *traps;                /* char*: every trap of the case, by counted copies */
 	GHashTable *trap_day;            /* "trap\tday" -> int64 copies */
 	int64_t distinct_copies;
+	int64_t n_senders;               /* distinct From addresses of counted copies */
 	gboolean has_attrib;             /* parties and links tables exist */
 	wb_rsections_t *sec;             /* the content sections (sections.c) */
 } wb_report_t;

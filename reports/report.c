@@ -253,101 +253,59 @@ build_groups (wb_report_t *r)
 	g_hash_table_destroy (act);
 }
 
-/* The cap the engine applied to capped groups of statute S (0 if none was
- * reached). */
-static int64_t
-engine_cap (const GArray *groups, int s)
+/* The amounts after the caps, as the engine computed them: each group's
+ * from the engine's incidents and days, each action's from its actions.
+ * The workbook's formulas compute the same from the parameters
+ * (wb_damages_params_t); these are only their cached values. */
+static void
+engine_amounts (wb_report_t *r)
 {
-	int64_t cap = 0;
-	for (guint i = 0; groups && i < groups->len; i++) {
-		const wb_damages_group_t *g = &g_array_index (groups, wb_damages_group_t, i);
-		if (g->statute == s && g->amount_cents < g->uncapped_cents && g->amount_cents > cap)
-			cap = g->amount_cents;
+	const wb_damages_t *d = r->d;
+	GHashTable *h = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	char key[64];
+	for (guint i = 0; d->incidents && i < d->incidents->len; i++) {
+		const wb_damages_group_t *g = &g_array_index (d->incidents, wb_damages_group_t, i);
+		g_snprintf (key, sizeof key, "%d\t%" G_GINT64_FORMAT, g->statute, g->number);
+		g_hash_table_insert (h, g_strdup (key), (gpointer) g);
 	}
-	return cap;
-}
-
-static int64_t
-elect (gboolean greater, int64_t sum, int64_t cap)
-{
-	return greater ? MAX (sum, cap) : MIN (sum, cap);
-}
-
-/* What the workbook's formulas give for statute S under parameters P; the
- * group amounts are set as the Incidents and Days sheets compute them. */
-static int64_t
-evaluate (wb_report_t *r, int s, const wb_rparams_t *p)
-{
-	int64_t base = 0, inc = 0, day = 0;
 	for (guint i = 0; i < r->incidents->len; i++) {
 		wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, i);
-		if (g->statute != s)
-			continue;
-		int64_t c = g->uncapped_cents - g->free_cents;
-		g->amount_cents = (p->cap_kind == WB_RCAP_INCIDENT && p->cap_cents > 0 && c > 0
-				   ? elect (p->greater, c, p->cap_cents) : c) + g->free_cents;
-		inc += g->amount_cents;
+		g_snprintf (key, sizeof key, "%d\t%" G_GINT64_FORMAT, g->statute, g->number);
+		const wb_damages_group_t *e = g_hash_table_lookup (h, key);
+		g->amount_cents = e ? e->amount_cents : g->uncapped_cents;
+	}
+	g_hash_table_remove_all (h);
+	for (guint i = 0; d->days && i < d->days->len; i++) {
+		const wb_damages_group_t *g = &g_array_index (d->days, wb_damages_group_t, i);
+		g_snprintf (key, sizeof key, "%d\t%d\t%s", g->statute, g->plaintiff, g->local_day);
+		g_hash_table_insert (h, g_strdup (key), (gpointer) g);
 	}
 	for (guint i = 0; i < r->days->len; i++) {
 		wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, i);
-		if (g->statute != s)
-			continue;
-		int64_t c = g->uncapped_cents - g->free_cents;
-		g->amount_cents = (p->cap_kind == WB_RCAP_DAY && !p->aggregate && p->cap_cents > 0 && c > 0
-				   ? elect (p->greater, c, p->cap_cents) : c) + g->free_cents;
-		day += g->amount_cents;
+		g_snprintf (key, sizeof key, "%d\t%d\t%s", g->statute, g->plaintiff, g->day);
+		const wb_damages_group_t *e = g_hash_table_lookup (h, key);
+		g->amount_cents = e ? e->amount_cents : g->uncapped_cents;
 	}
-	switch (p->cap_kind) {
-	case WB_RCAP_NONE: base = p->uncapped_cents; break;
-	case WB_RCAP_INCIDENT: base = inc; break;
-	case WB_RCAP_DAY: base = day; break;   /* aggregate: the actions, below */
-	case WB_RCAP_ACTION: break;           /* the actions, below */
-	}
-	/* Each plaintiff's action: caps per action and per day (aggregate)
-	 * apply within it; the statute's amount is their sum. */
-	int64_t actions = 0;
+	g_hash_table_destroy (h);
 	for (guint i = 0; i < r->actions->len; i++) {
 		wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, i);
-		if (a->statute != s)
-			continue;
-		int64_t c = a->uncapped_cents - a->free_cents, own = 0;
-		a->shared_cents = 0;
-		switch (p->cap_kind) {
-		case WB_RCAP_NONE: a->base_cents = a->uncapped_cents; break;
-		case WB_RCAP_INCIDENT:
-			for (guint j = 0; j < r->incidents->len; j++) {
-				const wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, j);
-				if (g->statute == s && g->plaintiff == a->plaintiff)
-					own += g->amount_cents;
+		for (guint j = 0; d->actions && j < d->actions->len; j++) {
+			const wb_damages_action_t *x = &g_array_index (d->actions, wb_damages_action_t, j);
+			if (x->statute == a->statute && x->plaintiff == a->plaintiff) {
+				a->base_cents = x->base_cents;
+				a->amount_cents = x->amount_cents;
 			}
-			/* Its part of incidents whose cap it shares: the
-			 * engine's split (the rest of its amount). */
-			if (a->in_shared && p->multiplier > 0 && p->may_sue)
-				a->shared_cents = a->engine_cents / (p->multiplier * p->may_sue) - own;
-			a->base_cents = own + a->shared_cents;
-			break;
-		case WB_RCAP_DAY:
-			if (p->aggregate)
-				a->base_cents = (c > 0 ? elect (p->greater, c, p->cap_cents * a->days_capped) : 0) + a->free_cents;
-			else {
-				for (guint j = 0; j < r->days->len; j++) {
-					const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, j);
-					if (g->statute == s && g->plaintiff == a->plaintiff)
-						own += g->amount_cents;
-				}
-				a->base_cents = own;
-			}
-			break;
-		case WB_RCAP_ACTION:
-			a->base_cents = (c > 0 ? elect (p->greater, c, p->cap_cents) : 0) + a->free_cents;
-			break;
 		}
-		a->amount_cents = a->base_cents * p->multiplier * p->may_sue;
-		actions += a->base_cents;
+		/* Its part of incidents whose cap it shares: what the engine
+		 * gave the action beyond its own incidents. */
+		int64_t own = 0;
+		for (guint j = 0; a->in_shared && j < r->incidents->len; j++) {
+			const wb_rgroup_t *g = &g_array_index (r->incidents, wb_rgroup_t, j);
+			if (g->statute == a->statute && g->plaintiff == a->plaintiff)
+				own += g->amount_cents;
+		}
+		a->shared_cents = a->in_shared ? a->base_cents - own : 0;
 	}
-	if (p->cap_kind == WB_RCAP_ACTION || (p->cap_kind == WB_RCAP_DAY && p->aggregate))
-		base = actions;
-	return base * p->multiplier * p->may_sue;
 }
 
 static int
@@ -356,14 +314,11 @@ cmp_strp (gconstpointer a, gconstpointer b)
 	return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
-/* The parameters of each statute, for the workbook's formulas.  With the
- * statute set they are the rule file's (cap, election for the plaintiff,
- * due-care cap, aggravated multiplier, whether this plaintiff may sue);
- * without it they are read off the result: a cap per incident or per day
- * from the groups the engine capped, else a per-action amount.  Either way
- * the formulas' amount is checked against the engine's ('matches'). */
+/* Each statute for the workbook: the parameters the engine applied (its
+ * formulas are written from them), the provisions used, and, with the
+ * statute set, their words and the rule file. */
 static void
-infer_params (wb_report_t *r)
+statute_params (wb_report_t *r)
 {
 	const wb_damages_t *d = r->d;
 	const wb_statute_set_t *set = r->o->statutes;
@@ -373,10 +328,8 @@ infer_params (wb_report_t *r)
 		const wb_damages_statute_t *st = g_ptr_array_index (d->statutes, s);
 		const wb_statute_t *rule = set ? wb_statute_set_find (set, st->id) : NULL;
 		wb_rparams_t *p = &r->params[s];
-		GHashTable *amounts = g_hash_table_new (g_int64_hash, g_int64_equal);
 		GHashTable *provs = g_hash_table_new (g_str_hash, g_str_equal);
 		GPtrArray *plist = g_ptr_array_new_with_free_func (g_free);   /* owns the keys of provs */
-		int64_t best = 0, best_n = 0;
 		for (guint i = 0; d->rows && i < d->rows->len; i++) {
 			wb_damages_row_t *row = &g_array_index (d->rows, wb_damages_row_t, i);
 			if (row->statute != (int) s)
@@ -384,12 +337,6 @@ infer_params (wb_report_t *r)
 			p->uncapped_cents += row->per_message_cents;
 			if (row->uncapped)
 				p->free_cents += row->per_message_cents;
-			int64_t c = GPOINTER_TO_SIZE (g_hash_table_lookup (amounts, &row->per_message_cents)) + 1;
-			g_hash_table_insert (amounts, &row->per_message_cents, GSIZE_TO_POINTER (c));
-			if (c > best_n || (c == best_n && row->per_message_cents < best)) {
-				best_n = c;
-				best = row->per_message_cents;
-			}
 			char **parts = g_strsplit (row->provisions ? row->provisions : "", ";", -1);
 			for (char **q = parts; *q; q++) {
 				char *t = g_strstrip (*q);
@@ -408,73 +355,28 @@ infer_params (wb_report_t *r)
 			g_string_append_printf (pv, "%s%s", i ? "; " : "", name);
 			const wb_provision_t *pr = rule ? wb_statute_provision (rule, name) : NULL;
 			if (pr)
-				g_string_append_printf (qt, "%s%s %s: \"%s\"", qt->len ? "\n" : "", rule->citation, pr->label,
+				g_string_append_printf (qt, "%s%s, provision %s: \"%s\"", qt->len ? "\n" : "", rule->citation, pr->label,
 							pr->text ? pr->text : "");
 		}
 		p->provisions = g_string_free (pv, FALSE);
 		p->quoted = g_string_free (qt, FALSE);
 		g_ptr_array_free (plist, TRUE);
 		g_hash_table_destroy (provs);
-		g_hash_table_destroy (amounts);
-		p->per_message_cents = best;
-		p->multiplier = 1;
-		p->may_sue = 1;
-		p->aggregate = d->opts.ar_day_rule == WB_AR_AGGREGATE;
-
+		const wb_damages_params_t *ap = &st->applied;
+		p->per_message_cents = ap->per_message_cents;
+		p->cap_kind = ap->cap;
+		p->cap_cents = ap->cap_cents;
+		p->greater = ap->election == WB_ELECT_GREATER;
+		p->aggregate = ap->day_aggregate;
+		p->multiplier = ap->multiplier;
+		p->may_sue = ap->may_sue ? 1 : 0;
+		p->amount_cents = st->amount_cents;
+		p->basis = "The parameters the damages engine applied (the statute's rule file under the damages options)";
 		if (rule) {
-			gboolean dc = d->opts.due_care && rule->due_care_per_message_cents >= 0;
-			p->cap_kind = rule->cap == WB_CAP_INCIDENT ? WB_RCAP_INCIDENT : rule->cap == WB_CAP_DAY ? WB_RCAP_DAY
-				    : rule->cap == WB_CAP_ACTION ? WB_RCAP_ACTION : WB_RCAP_NONE;
-			p->cap_cents = dc && rule->due_care_cap_cents >= 0 ? rule->due_care_cap_cents : rule->cap_cents;
-			if (p->cap_kind == WB_RCAP_NONE)
-				p->cap_cents = 0;
-			p->greater = rule->election[d->opts.plaintiff] == WB_ELECT_GREATER;
-			if (d->opts.aggravated && rule->aggravated_multiplier > 1)
-				p->multiplier = rule->aggravated_multiplier;
-			p->may_sue = (d->opts.plaintiff == WB_PLAINTIFF_RECIPIENT ? rule->plaintiff_recipient
-				      : rule->plaintiff_provider) ? 1 : 0;
-			p->basis = "The statute's rule file (cap, election for this plaintiff, due-care cap, multiplier)";
 			p->damages_text = g_strdup (rule->damages_text);
 			p->rule_sha256 = g_strdup (rule->sha256);
 			p->rule_file = g_strdup (rule->file);
-			p->amount_cents = evaluate (r, s, p);
-		} else {
-			/* Read the parameters off the result: try each model in turn. */
-			int64_t want = st->amount_cents;
-			int64_t ic = engine_cap (d->incidents, s), dcap = engine_cap (d->days, s);
-			p->basis = "As applied by the damages engine to this case (a cap that no group reached shows 0)";
-			wb_rparams_t t = *p;
-			struct { wb_rcap_t k; int64_t cap; gboolean g; } tries[] = {
-				{ WB_RCAP_NONE, 0, FALSE }, { WB_RCAP_INCIDENT, ic, FALSE },
-				{ WB_RCAP_DAY, dcap, FALSE }, { WB_RCAP_ACTION, want - p->free_cents, want > p->uncapped_cents },
-			};
-			p->amount_cents = -1;
-			for (size_t k = 0; k < G_N_ELEMENTS (tries) && p->amount_cents != want; k++) {
-				t.cap_kind = tries[k].k;
-				t.cap_cents = tries[k].cap;
-				t.greater = tries[k].g;
-				if (t.cap_kind == WB_RCAP_DAY && t.aggregate) {
-					int64_t nd = 0;
-					for (guint i = 0; i < r->days->len; i++) {
-						const wb_rgroup_t *g = &g_array_index (r->days, wb_rgroup_t, i);
-						nd += g->statute == (int) s && g->uncapped_cents > g->free_cents;
-					}
-					t.cap_cents = nd ? (want - p->free_cents) / nd : 0;
-				}
-				if (t.cap_kind != WB_RCAP_NONE && t.cap_cents <= 0)
-					continue;
-				if (evaluate (r, s, &t) == want || k == G_N_ELEMENTS (tries) - 1) {
-					*p = t;
-					p->amount_cents = evaluate (r, s, p);
-				}
-			}
-			if (p->amount_cents < 0) {
-				p->cap_kind = WB_RCAP_NONE;
-				p->cap_cents = 0;
-				p->amount_cents = evaluate (r, s, p);
-			}
 		}
-		p->matches = p->amount_cents == st->amount_cents;
 	}
 }
 
@@ -511,10 +413,14 @@ collect_counts (wb_report_t *r)
 		" GROUP BY 1 ORDER BY 1",
 		"SELECT coalesce(nullif(lower(m.from_addr), ''), '(no From)'), count(*) FROM temp.wb_report_counted c"
 		" JOIN messages m ON m.id = c.id GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10",
-		"SELECT coalesce(t.address, '(no trap)'), count(*) FROM temp.wb_report_counted c JOIN messages m ON m.id = c.id"
-		" LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1 ORDER BY 2 DESC, 1",
+		/* Every trap of the case, those without a counted copy too (the
+		 * timeline shows them at zero). */
+		"SELECT t.address, count(c.id) FROM traps t LEFT JOIN messages m ON m.trap_id = t.id"
+		" LEFT JOIN temp.wb_report_counted c ON c.id = m.id GROUP BY t.id ORDER BY 2 DESC, 1",
 		"SELECT coalesce(t.address, '(no trap)'), coalesce(m.local_day, ''), count(*) FROM temp.wb_report_counted c"
 		" JOIN messages m ON m.id = c.id LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1, 2",
+		"SELECT count(DISTINCT coalesce(nullif(lower(m.from_addr), ''), '(no From)')) FROM temp.wb_report_counted c"
+		" JOIN messages m ON m.id = c.id",
 	};
 	for (size_t k = 0; k < G_N_ELEMENTS (sql); k++) {
 		if (sqlite3_prepare_v2 (db, sql[k], -1, &q, NULL) != SQLITE_OK)
@@ -527,6 +433,7 @@ collect_counts (wb_report_t *r)
 			case 1: g_ptr_array_add (r->day_copies, rcount_new (a, sqlite3_column_int64 (q, 1))); break;
 			case 2: g_ptr_array_add (r->senders, rcount_new (a, sqlite3_column_int64 (q, 1))); break;
 			case 3: g_ptr_array_add (r->traps, g_strdup (a)); break;
+			case 5: r->n_senders = sqlite3_column_int64 (q, 0); break;
 			case 4: {
 				int64_t *n = g_new (int64_t, 1);
 				*n = sqlite3_column_int64 (q, 2);
@@ -658,7 +565,8 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	}
 	reading = TRUE;
 	build_groups (&r);
-	infer_params (&r);
+	statute_params (&r);
+	engine_amounts (&r);
 	if ((st = collect_counts (&r)) || (st = wb_report_sections (&r)))
 		goto done;
 
@@ -696,7 +604,7 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	}
 	sqlite3_exec (wb_case_db (cs), "DROP TABLE IF EXISTS temp.wb_report_counted; COMMIT", NULL, NULL, NULL);
 	reading = FALSE;
-	/* Everything is written: move the files into place, the manifest last. */
+	/* The manifest, under its temporary name with the others. */
 	char *mp = part_path (dir, "manifest.txt");
 	GError *err = NULL;
 	if (!g_file_set_contents (mp, man->str, man->len, &err)) {
@@ -706,11 +614,43 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		goto done;
 	}
 	g_free (mp);
+
+	/* The custody rows and the renames succeed or fail together: the
+	 * rows are written in a transaction that commits only once every file
+	 * is in place, and a failure after the first rename takes the renamed
+	 * files away again. */
+	int64_t run = 0;
+	/* The folder as an absolute path: 'verify' finds the exhibits again
+	 * from wherever it is run. */
+	char *abs_dir = g_canonicalize_filename (dir, NULL);
+	char *detail = wb_manifest_custody_detail (abs_dir, man->str);
+	g_free (abs_dir);
+	size_t renamed = 0;
+	gboolean in_tx = FALSE;
+	if (!(st = wb_case_begin (cs))) {
+		in_tx = TRUE;
+		if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run)))
+			st = wb_case_custody (cs, run, "exhibit", detail);
+		if (!st) {
+			/* The case file's SHA-256 the cover shows: that of the
+			 * file before this run's first row. */
+			char *end = g_strdup_printf ("%zu files, %" G_GINT64_FORMAT " counted copies, total %" G_GINT64_FORMAT
+						     " cents, case file sha256 %s",
+						     (size_t) G_N_ELEMENTS (wb_report_files), r.distinct_copies, d->total_cents,
+						     r.case_sha256);
+			st = wb_case_run_end (cs, run, end);
+			g_free (end);
+		}
+	}
+	/* Everything is written and logged: move the files into place, the
+	 * manifest last. */
 	for (size_t i = 0; !st && wb_report_files[i]; i++) {
 		char *p = part_path (dir, wb_report_files[i]);
 		char *f = g_build_filename (dir, wb_report_files[i], NULL);
 		if (g_rename (p, f) != 0)
 			st = wb_case_fail (cs, WB_ERR_IO, "cannot rename '%s' to '%s': %s", p, f, g_strerror (errno));
+		else
+			renamed++;
 		g_free (p);
 		g_free (f);
 	}
@@ -722,29 +662,20 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		g_free (p);
 		g_free (f);
 	}
-	if (st)
-		goto done;
-
-	int64_t run = 0;
-	/* The folder as an absolute path: 'verify' finds the exhibits again
-	 * from wherever it is run. */
-	char *abs_dir = g_canonicalize_filename (dir, NULL);
-	char *detail = wb_manifest_custody_detail (abs_dir, man->str);
-	g_free (abs_dir);
-	if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run))) {
-		if (!(st = wb_case_begin (cs))) {
-			st = wb_case_custody (cs, run, "exhibit", detail);
-			if (!st)
-				st = wb_case_commit (cs);
-			else
-				wb_case_rollback (cs);
+	if (!st && (st = wb_case_commit (cs)))
+		wb_case_rollback (cs);
+	else if (st && in_tx)
+		wb_case_rollback (cs);
+	if (st) {
+		for (size_t i = 0; i < renamed; i++) {
+			char *f = g_build_filename (dir, wb_report_files[i], NULL);
+			g_unlink (f);
+			g_free (f);
 		}
-		if (!st) {
-			char *end = g_strdup_printf ("%zu files, %" G_GINT64_FORMAT " counted copies, total %" G_GINT64_FORMAT " cents",
-						     (size_t) G_N_ELEMENTS (wb_report_files), r.distinct_copies, d->total_cents);
-			st = wb_case_run_end (cs, run, end);
-			g_free (end);
-		}
+		char *f = g_build_filename (dir, "manifest.txt", NULL);
+		if (renamed == G_N_ELEMENTS (wb_report_files) - 1)
+			g_unlink (f);
+		g_free (f);
 	}
 	g_free (detail);
 	if (!st && manifest)

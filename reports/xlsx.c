@@ -11,21 +11,27 @@
 #include <xlsxwriter.h>
 #include "report-private.h"
 
-#define MAX_COLS 20
+#define MAX_COLS 24
 #define WIDTH_SAMPLE 2000        /* rows looked at to fit the column widths */
 
 typedef struct {
 	lxw_worksheet *ws;
 	lxw_row_t row;               /* next row to write */
 	double width[MAX_COLS];
+	double sum[MAX_COLS];        /* of the numbers written, for the total row's cached value */
 } sheet_t;
 
 typedef struct {
 	wb_report_t *r;
 	lxw_workbook *wb;
+	lxw_format *tcents, *tmoney;  /* total rows: bold, ruled, in cents or dollars */
 	lxw_format *hdr, *title, *bold, *money, *cents, *num, *when, *date, *text, *wrap;
 	GPtrArray *msheets;          /* char*: names of the Messages sheets */
 	GArray *mlast;               /* lxw_row_t: last row (1-based) of each */
+	unsigned nstatutes;          /* rows of the Statutes sheet */
+	unsigned nprov;              /* rows of the Provision amounts sheet */
+	GHashTable *pamounts;        /* provision amounts: key -> row (provision_amounts_index) */
+	GPtrArray *plist;            /* pairs: wb_provision_t*, statute index */
 	size_t max_rows;
 } xl_t;
 
@@ -52,6 +58,8 @@ put_num (sheet_t *s, int col, double v, lxw_format *f, double w)
 {
 	worksheet_write_number (s->ws, s->row, col, v, f);
 	fit (s, col, w);
+	if (col < MAX_COLS)
+		s->sum[col] += v;
 }
 
 static void
@@ -59,6 +67,8 @@ put_formula (sheet_t *s, int col, const char *formula, lxw_format *f, double cac
 {
 	worksheet_write_formula_num (s->ws, s->row, col, formula, f, cached);
 	fit (s, col, w);
+	if (col < MAX_COLS)
+		s->sum[col] += cached;
 }
 
 /* Height of a row whose wrapped cells hold TEXTS in columns WIDTHS wide
@@ -85,15 +95,46 @@ static double
 digits (int64_t v)
 {
 	char b[32];
-	return g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT, v) * 1.35 + 1;
+	int n = g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT, v);
+	/* digits, thousands separators, a dollar sign and cents, and room */
+	return n + n / 3 + 5;
+}
+
+/* Lines NAME takes wrapped at word boundaries in WIDTH characters. */
+static int
+wrapped_lines (const char *name, size_t width)
+{
+	int lines = 1;
+	size_t used = 0;
+	char **words = g_strsplit (name, " ", -1);
+	for (char **w = words; *w; w++) {
+		size_t l = strlen (*w);
+		if (used && used + 1 + l > width) {
+			lines++;
+			used = l;
+		} else
+			used += (used ? 1 : 0) + l;
+	}
+	g_strfreev (words);
+	return lines;
 }
 
 static void
 header (sheet_t *s, xl_t *x, const char *const *names, int n)
 {
 	/* Headers wrap: a column need only be as wide as its longest word or
-	 * half its title, whichever is wider. */
-	worksheet_set_row (s->ws, s->row, 30, NULL);
+	 * half its title, whichever is wider; the row is as tall as the
+	 * title that wraps most needs. */
+	int lines = 2;
+	for (int i = 0; i < n; i++) {
+		size_t word = 0;
+		char **words = g_strsplit (names[i], " ", -1);
+		for (char **w = words; *w; w++)
+			word = MAX (word, strlen (*w));
+		g_strfreev (words);
+		lines = MAX (lines, wrapped_lines (names[i], MAX (word, strlen (names[i]) / 2 + 1)));
+	}
+	worksheet_set_row (s->ws, s->row, 15.0 * lines, NULL);
 	for (int i = 0; i < n; i++) {
 		worksheet_write_string (s->ws, s->row, i, names[i], x->hdr);
 		size_t word = 0, w = 0;
@@ -119,10 +160,38 @@ page_setup (sheet_t *s, gboolean repeat)
 	worksheet_set_landscape (s->ws);
 	worksheet_set_paper (s->ws, 1);
 	worksheet_set_margins (s->ws, 0.5, 0.5, 0.6, 0.6);
-	worksheet_fit_to_pages (s->ws, 1, 0);
 	if (repeat)
 		worksheet_repeat_rows (s->ws, 0, 0);
 	worksheet_set_footer (s->ws, "&Lexhibits.xlsx: &A&RPage &P of &N");
+}
+
+/* Columns C0 to C1 W characters wide, in format F. */
+static void
+columns (sheet_t *s, int c0, int c1, double w, lxw_format *f)
+{
+	for (int i = c0; i <= c1 && i < MAX_COLS; i++)
+		s->width[i] = w;
+	worksheet_set_column (s->ws, c0, c1, w, f);
+}
+
+/* Print legibly: the sheet's 11-point text must print at 8 points or more.
+ * A column W characters wide is about 7 W + 5 pixels, 0.75 point each;
+ * landscape letter less its margins is 10 inches, 720 points.  Fit to the
+ * page's width only when that keeps the scale at 75% or more; else print at
+ * 75% (8.25 points) on as many pages across as the columns need, with the
+ * first column repeated on each. */
+static void
+print_fit (sheet_t *s, int ncols)
+{
+	double pt = 0;
+	for (int i = 0; i < ncols && i < MAX_COLS; i++)
+		pt += (s->width[i] * 7 + 5) * 0.75;
+	if (pt * 0.75 <= 720)
+		worksheet_fit_to_pages (s->ws, 1, 0);
+	else {
+		worksheet_set_print_scale (s->ws, 75);
+		worksheet_repeat_columns (s->ws, 0, 0);
+	}
 }
 
 static void
@@ -130,12 +199,32 @@ finish_sheet (sheet_t *s, int ncols, gboolean table)
 {
 	for (int i = 0; i < ncols && i < MAX_COLS; i++) {
 		double w = s->width[i] < 8 ? 8 : s->width[i] > 60 ? 60 : s->width[i];
+		s->width[i] = w;
 		worksheet_set_column (s->ws, i, i, w, NULL);
 	}
 	if (table) {
 		worksheet_freeze_panes (s->ws, 1, 0);
 		worksheet_autofilter (s->ws, 0, 0, s->row > 1 ? s->row - 1 : 1, ncols - 1);
 	}
+	print_fit (s, ncols);
+}
+
+/* A total row under a table's rows 2 to S->row: "Total" in column A and
+ * =SUM over each column in COLS, in dollars for those in MONEY (both
+ * strings of column indexes as letters 'A' + i), in cents or counts else. */
+static void
+total_row (sheet_t *s, lxw_format *label, lxw_format *cents, lxw_format *money, const char *cols,
+	   const char *money_cols)
+{
+	unsigned last = s->row < 2 ? 2 : (unsigned) s->row;
+	worksheet_write_string (s->ws, s->row, 0, "Total", label);
+	for (const char *c = cols; *c; c++) {
+		char f[64];
+		g_snprintf (f, sizeof f, "=SUM(%c2:%c%u)", *c, *c, last);
+		gboolean m = strchr (money_cols, *c) != NULL;
+		worksheet_write_formula_num (s->ws, s->row, *c - 'A', f, m ? money : cents, s->sum[*c - 'A']);
+	}
+	s->row++;
 }
 
 static sheet_t
@@ -201,22 +290,130 @@ excel_day (const char *day)
 	return g_date_days_between (&a, &b);
 }
 
+/* An ISO 8601 time (custody, ingest) written as a date and time in UTC, or
+ * as the text it is when it does not parse. */
+static void
+put_iso (sheet_t *s, xl_t *x, int col, const char *iso)
+{
+	GDateTime *dt = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+	if (!dt) {
+		put_str (s, col, iso, x->text);
+		return;
+	}
+	put_num (s, col, (double) g_date_time_to_unix (dt) / 86400.0 + 25569.0, x->when, 20);
+	g_date_time_unref (dt);
+}
+
+/* Column C of the Statutes sheet for the statute named in cell KEY, as an
+ * expression: INDEX/MATCH, so that every row of a column has the same
+ * formula with only its row number changed (it can be checked by filling
+ * down). */
+static char *
+st_ref (xl_t *x, char col, const char *key)
+{
+	unsigned last = x->nstatutes + 1 < 2 ? 2 : x->nstatutes + 1;
+	return g_strdup_printf ("INDEX(Statutes!$%c$2:$%c$%u,MATCH(%s,Statutes!$A$2:$A$%u,0))",
+				col, col, last, key, last);
+}
+
 /* ---------------------------------------------------------------- */
+
+/* The provisions with an amount of their own, for the Provision amounts
+ * sheet: "statute-index\tlabel" -> its row there (1-based, as a pointer). */
+static void
+provision_amounts_index (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	const wb_statute_set_t *set = r->o->statutes;
+	x->pamounts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	x->plist = g_ptr_array_new ();
+	guint ns = r->d->statutes ? r->d->statutes->len : 0;
+	for (guint i = 0; set && i < ns; i++) {
+		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
+		const wb_statute_t *rule = wb_statute_set_find (set, st->id);
+		for (guint k = 0; rule && k < rule->provisions->len; k++) {
+			const wb_provision_t *pr = g_ptr_array_index (rule->provisions, k);
+			if (pr->per_message_cents < 0)
+				continue;
+			g_ptr_array_add (x->plist, (gpointer) pr);
+			g_ptr_array_add (x->plist, GUINT_TO_POINTER (i));
+			g_hash_table_insert (x->pamounts, g_strdup_printf ("%u\t%s", i, pr->label),
+					     GUINT_TO_POINTER (x->plist->len / 2 + 1));
+			x->nprov++;
+		}
+	}
+}
+
+/* Which rate ROW's amount is: "" for the statute's amount per copy, the
+ * label of a provision it violates whose own amount it is, or NULL when
+ * it is neither (the amount is then written as a value). */
+static const char *
+amount_basis (xl_t *x, const wb_damages_row_t *row, char *buf, size_t size)
+{
+	const wb_rparams_t *p = &x->r->params[row->statute];
+	if (row->per_message_cents == p->per_message_cents)
+		return "";
+	char **parts = g_strsplit (row->provisions ? row->provisions : "", ";", -1);
+	const char *found = NULL;
+	for (char **q = parts; *q && !found; q++) {
+		char key[96];
+		g_snprintf (key, sizeof key, "%d\t%s", row->statute, g_strstrip (*q));
+		guint j = GPOINTER_TO_UINT (g_hash_table_lookup (x->pamounts, key));
+		if (j && ((const wb_provision_t *) g_ptr_array_index (x->plist, 2 * (j - 2)))->per_message_cents
+			 == row->per_message_cents) {
+			g_strlcpy (buf, g_strstrip (*q), size);
+			found = buf;
+		}
+	}
+	g_strfreev (parts);
+	return found;
+}
+
+static void
+write_provision_amounts (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	static const char *const cols[] = {
+		"Statute", "Provision", "Per copy (cents)", "Outside the cap (1 = yes)", "Provision (quoted)"
+	};
+	sheet_t s = new_sheet (x, "Provision amounts");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	for (guint j = 0; j + 1 < x->plist->len; j += 2) {
+		const wb_provision_t *pr = g_ptr_array_index (x->plist, j);
+		guint si = GPOINTER_TO_UINT (g_ptr_array_index (x->plist, j + 1));
+		put_str (&s, 0, statute_id (r, si), x->text);
+		put_str (&s, 1, pr->label, x->text);
+		put_num (&s, 2, pr->per_message_cents, x->cents, digits (pr->per_message_cents));
+		put_num (&s, 3, pr->uncapped ? 1 : 0, x->num, 4);
+		put_str (&s, 4, pr->text ? pr->text : "", x->wrap);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	columns (&s, 4, 4, 60, x->wrap);
+	print_fit (&s, G_N_ELEMENTS (cols));
+}
 
 static wb_status_t
 write_messages (xl_t *x)
 {
 	wb_report_t *r = x->r;
+	/* Columns J to P are named by the formulas of the other sheets: new
+	 * columns go after them. */
 	static const char *const cols[] = {
-		"Exhibit", "Trap", "Received (trap's local time)", "From", "Subject", "Message-ID",
-		"SHA-256", "Source", "Provisions violated", "Statute", "Incident", "Day",
-		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)", "Plaintiff (no.)"
+		"Copy id (as the case names it)", "Trap", "Received (trap's local time)", "From", "Subject", "Message-ID",
+		"SHA-256", "Source (first location)", "Provisions violated", "Statute", "Incident", "Day",
+		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)", "Plaintiff (no.)",
+		"Trap's time zone", "Received (UTC)", "Date header (as written)", "Locations",
+		"Offset in the source (bytes)", "Amount of a provision of its own (empty: the statute's)"
 	};
 	sqlite3_stmt *q = wb_case_stmt (r->cs,
 		"SELECT coalesce(t.address, ''), m.received_epoch, coalesce(t.timezone, 'UTC'),"
 		" m.from_addr, m.from_name, m.subject, m.message_id, m.sha256,"
 		" (SELECT s.chain FROM locations l JOIN sources s ON s.id = l.source_id"
-		"  WHERE l.message = m.id ORDER BY l.id LIMIT 1)"
+		"  WHERE l.message = m.id ORDER BY l.id LIMIT 1),"
+		" m.date_header, (SELECT count(*) FROM locations l WHERE l.message = m.id),"
+		" (SELECT l.offset FROM locations l WHERE l.message = m.id ORDER BY l.id LIMIT 1)"
 		" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id WHERE m.id = ?1");
 	if (!q)
 		return WB_ERR_DB;
@@ -246,7 +443,7 @@ write_messages (xl_t *x)
 				break;
 			}
 			gboolean have = rc == SQLITE_ROW;
-			put_num (&s, 0, i + 1, x->num, digits (i + 1));
+			put_num (&s, 0, row->message, x->num, digits (row->message));
 			if (have) {
 				put_str (&s, 1, (const char *) sqlite3_column_text (q, 0), x->text);
 				if (sqlite3_column_type (q, 1) != SQLITE_NULL) {
@@ -263,7 +460,14 @@ write_messages (xl_t *x)
 					int off = iv >= 0 ? g_time_zone_get_offset (tz, iv) : 0;
 					/* Excel serial days: 1970-01-01 is 25569. */
 					put_num (&s, 2, (double) (ep + off) / 86400.0 + 25569.0, x->when, 20);
+					put_num (&s, 17, (double) ep / 86400.0 + 25569.0, x->when, 20);
 				}
+				put_str (&s, 16, (const char *) sqlite3_column_text (q, 2), x->text);
+				put_str (&s, 18, (const char *) sqlite3_column_text (q, 9), x->text);
+				put_num (&s, 19, sqlite3_column_int64 (q, 10), x->num, 6);
+				if (sqlite3_column_type (q, 11) != SQLITE_NULL)
+					put_num (&s, 20, sqlite3_column_int64 (q, 11), x->num,
+						 digits (sqlite3_column_int64 (q, 11)));
 				const char *fa = (const char *) sqlite3_column_text (q, 3);
 				const char *fn = (const char *) sqlite3_column_text (q, 4);
 				char *from = fn && *fn ? g_strdup_printf ("%s <%s>", fn, fa ? fa : "")
@@ -281,8 +485,26 @@ write_messages (xl_t *x)
 			put_str (&s, 8, row->provisions, x->text);
 			put_str (&s, 9, statute_id (r, row->statute), x->text);
 			put_num (&s, 10, row->incident, x->num, digits (row->incident));
-			put_str (&s, 11, row->local_day, x->text);
-			put_num (&s, 12, row->per_message_cents, x->cents, digits (row->per_message_cents));
+			put_num (&s, 11, excel_day (row->local_day), x->date, 11);
+			/* The amount is the Statutes sheet's per-copy cell, or the
+			 * Provision amounts sheet's for the provision named in
+			 * column V: changing it there recalculates everything. */
+			char pbuf[64];
+			const char *basis = amount_basis (x, row, pbuf, sizeof pbuf);
+			if (basis) {
+				unsigned n = s.row + 1, pl = x->nprov + 1 < 2 ? 2 : x->nprov + 1;
+				char key[16];
+				g_snprintf (key, sizeof key, "$J%u", n);
+				char *sr = st_ref (x, 'C', key);
+				char *f = g_strdup_printf ("=IF($V%u=\"\",%s,SUMIFS('Provision amounts'!$C$2:$C$%u,"
+							   "'Provision amounts'!$A$2:$A$%u,$J%u,'Provision amounts'!$B$2:$B$%u,$V%u))",
+							   n, sr, pl, pl, n, pl, n);
+				put_formula (&s, 12, f, x->cents, row->per_message_cents, digits (row->per_message_cents));
+				put_str (&s, 21, basis, x->text);
+				g_free (sr);
+				g_free (f);
+			} else
+				put_num (&s, 12, row->per_message_cents, x->cents, digits (row->per_message_cents));
 			char f[32];
 			g_snprintf (f, sizeof f, "=M%u/100", (unsigned) s.row + 1);
 			put_formula (&s, 13, f, x->money, row->per_message_cents / 100.0,
@@ -303,12 +525,17 @@ write_messages (xl_t *x)
  * engine's rule for one group, with the election read from the Statutes
  * sheet so counsel can change it. */
 static char *
-group_formula (unsigned n, char unc, char fre, char cap, unsigned k)
+group_formula (xl_t *x, unsigned n, char unc, char fre, char cap)
 {
-	return g_strdup_printf ("=IF(AND(%c%u>0,%c%u-%c%u>0),IF(Statutes!$F$%u=\"greater\",MAX(%c%u-%c%u,%c%u),"
-				"MIN(%c%u-%c%u,%c%u)),%c%u-%c%u)+%c%u",
-				cap, n, unc, n, fre, n, k, unc, n, fre, n, cap, n, unc, n, fre, n, cap, n,
-				unc, n, fre, n, fre, n);
+	char key[16];
+	g_snprintf (key, sizeof key, "$A%u", n);
+	char *el = st_ref (x, 'F', key);
+	char *f = g_strdup_printf ("=IF(AND(%c%u>0,%c%u-%c%u>0),IF(%s=\"greater\",MAX(%c%u-%c%u,%c%u),"
+				   "MIN(%c%u-%c%u,%c%u)),%c%u-%c%u)+%c%u",
+				   cap, n, unc, n, fre, n, el, unc, n, fre, n, cap, n, unc, n, fre, n, cap, n,
+				   unc, n, fre, n, fre, n);
+	g_free (el);
+	return f;
 }
 
 static void
@@ -336,7 +563,7 @@ write_groups (xl_t *x, gboolean days)
 	for (guint i = 0; i < groups->len; i++) {
 		const wb_rgroup_t *g = &g_array_index (groups, wb_rgroup_t, i);
 		const wb_rparams_t *p = &r->params[g->statute];
-		unsigned n = s.row + 1, k = g->statute + 2;
+		unsigned n = s.row + 1;
 		char a[16], b[16], pc[16], o1[8] = "1";
 		g_snprintf (a, sizeof a, "$A%u", n);
 		g_snprintf (b, sizeof b, "$B%u", n);
@@ -348,9 +575,9 @@ write_groups (xl_t *x, gboolean days)
 		int nk = days ? 3 : 2;
 		put_str (&s, 0, statute_id (r, g->statute), x->text);
 		if (days) {
-			/* The day stays text (YYYY-MM-DD), as on the Messages sheet,
-			 * so COUNTIFS matches it exactly in every spreadsheet. */
-			put_str (&s, 1, g->day, x->text);
+			/* A date (serial day number), as on the Messages sheet,
+			 * so COUNTIFS matches the number exactly. */
+			put_num (&s, 1, excel_day (g->day), x->date, 11);
 		} else {
 			put_num (&s, 1, g->number, x->num, digits (g->number));
 			put_num (&s, 2, excel_day (g->day), x->date, 11);
@@ -367,14 +594,21 @@ write_groups (xl_t *x, gboolean days)
 		f = mformula (x, 'M', nk + 1, keys, crit);
 		put_formula (&s, c0 + 2, f, x->cents, g->free_cents, digits (g->free_cents));
 		g_free (f);
-		gboolean capped = days ? p->cap_kind == WB_RCAP_DAY && !p->aggregate : p->cap_kind == WB_RCAP_INCIDENT;
-		if (capped && p->cap_cents > 0) {
-			f = g_strdup_printf ("=Statutes!$E$%u", k);
-			put_formula (&s, c0 + 3, f, x->cents, p->cap_cents, digits (p->cap_cents));
+		gboolean capped = days ? p->cap_kind == WB_CAP_DAY && !p->aggregate : p->cap_kind == WB_CAP_INCIDENT;
+		{
+			/* The cap from the Statutes sheet when its kind is this
+			 * sheet's, else 0: one formula for the column. */
+			char *kind = st_ref (x, 'D', a), *rule = st_ref (x, 'I', a), *cap = st_ref (x, 'E', a);
+			f = days ? g_strdup_printf ("=IF(AND(%s=\"per day\",%s<>\"aggregate\"),%s,0)", kind, rule, cap)
+				 : g_strdup_printf ("=IF(%s=\"per incident\",%s,0)", kind, cap);
+			int64_t v = capped ? p->cap_cents : 0;
+			put_formula (&s, c0 + 3, f, x->cents, v, digits (v));
+			g_free (kind);
+			g_free (rule);
+			g_free (cap);
 			g_free (f);
-		} else
-			put_num (&s, c0 + 3, 0, x->cents, 4);
-		f = group_formula (n, L[1], L[2], L[3], k);
+		}
+		f = group_formula (x, n, L[1], L[2], L[3]);
 		put_formula (&s, c0 + 4, f, x->cents, g->amount_cents, digits (g->amount_cents));
 		g_free (f);
 		f = g_strdup_printf ("=%c%u/100", L[4], n);
@@ -383,6 +617,10 @@ write_groups (xl_t *x, gboolean days)
 		s.row++;
 	}
 	finish_sheet (&s, ncols, TRUE);
+	if (days)
+		total_row (&s, x->tcents, x->tcents, x->tmoney, "CDEGH", "H");
+	else
+		total_row (&s, x->tcents, x->tcents, x->tmoney, "EFGIJ", "J");
 }
 
 static const char *
@@ -414,7 +652,7 @@ write_plaintiffs (xl_t *x)
 	for (guint i = 0; i < r->actions->len; i++) {
 		const wb_raction_t *a = &g_array_index (r->actions, wb_raction_t, i);
 		const wb_rparams_t *p = &r->params[a->statute];
-		unsigned n = s.row + 1, k = a->statute + 2;
+		unsigned n = s.row + 1;
 		char ca[16], cb[16], o1[8] = "1";
 		g_snprintf (ca, sizeof ca, "$A%u", n);
 		g_snprintf (cb, sizeof cb, "$B%u", n);
@@ -438,46 +676,43 @@ write_plaintiffs (xl_t *x)
 				     dlast, n, dlast, n, dlast, dlast);
 		put_formula (&s, 7, f, x->num, a->days_capped, digits (a->days_capped));
 		g_free (f);
-		if (p->cap_kind != WB_RCAP_NONE && p->cap_cents > 0) {
-			f = g_strdup_printf ("=Statutes!$E$%u", k);
+		{
+			/* One formula per column, driven by the Statutes sheet:
+			 * cap kind (D), cap (E), election (F), multiplier (G),
+			 * may sue (H), day rule (I). */
+			char *kind = st_ref (x, 'D', ca), *cap = st_ref (x, 'E', ca), *el = st_ref (x, 'F', ca);
+			char *mul = st_ref (x, 'G', ca), *sue = st_ref (x, 'H', ca), *rule = st_ref (x, 'I', ca);
+			f = g_strdup_printf ("=%s", cap);
 			put_formula (&s, 8, f, x->cents, p->cap_cents, digits (p->cap_cents));
 			g_free (f);
-		} else
-			put_num (&s, 8, 0, x->cents, 4);
-		put_num (&s, 9, a->shared_cents, x->cents, digits (a->shared_cents));
-		char *el = g_strdup_printf ("IF(Statutes!$F$%u=\"greater\",MAX(F%u-G%u,%%s),MIN(F%u-G%u,%%s))", k, n, n, n, n);
-		char *capx = NULL, *e;
-		switch (p->cap_kind) {
-		case WB_RCAP_NONE: f = g_strdup_printf ("=F%u", n); break;
-		case WB_RCAP_INCIDENT:
-			f = g_strdup_printf ("=SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u,Incidents!$K$2:$K$%u,$B%u)+J%u",
-					     ilast, ilast, n, ilast, n, n);
-			break;
-		case WB_RCAP_DAY:
-			if (!p->aggregate) {
-				f = g_strdup_printf ("=SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u,Days!$I$2:$I$%u,$B%u)",
-						     dlast, dlast, n, dlast, n);
-				break;
-			}
-			capx = g_strdup_printf ("I%u*H%u", n, n);
-			/* fall through */
-		case WB_RCAP_ACTION:
-			if (!capx)
-				capx = g_strdup_printf ("I%u", n);
-			e = g_strdup_printf (el, capx, capx);
-			f = g_strdup_printf ("=IF(F%u-G%u>0,%s,0)+G%u", n, n, e, n);
-			g_free (e);
-			break;
-		default:
-			f = g_strdup_printf ("=F%u", n);
+			put_num (&s, 9, a->shared_cents, x->cents, digits (a->shared_cents));
+			/* none: the sum; per incident: its incidents plus its part
+			 * of shared ones; per day: its days; per action, or per day
+			 * under the aggregate rule: elect(sum, cap [x days]). */
+			f = g_strdup_printf ("=IF(%s=\"none\",F%u,"
+					     "IF(%s=\"per incident\",SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u,"
+					     "Incidents!$K$2:$K$%u,$B%u)+J%u,"
+					     "IF(AND(%s=\"per day\",%s<>\"aggregate\"),SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u,"
+					     "Days!$I$2:$I$%u,$B%u),"
+					     "IF(F%u-G%u>0,IF(%s=\"greater\",MAX(F%u-G%u,%s*IF(%s=\"per day\",H%u,1)),"
+					     "MIN(F%u-G%u,%s*IF(%s=\"per day\",H%u,1))),0)+G%u)))",
+					     kind, n,
+					     kind, ilast, ilast, n, ilast, n, n,
+					     kind, rule, dlast, dlast, n, dlast, n,
+					     n, n, el, n, n, cap, kind, n,
+					     n, n, cap, kind, n, n);
+			put_formula (&s, 10, f, x->cents, a->base_cents, digits (a->base_cents));
+			g_free (f);
+			f = g_strdup_printf ("=K%u*%s*%s", n, mul, sue);
+			put_formula (&s, 11, f, x->cents, a->amount_cents, digits (a->amount_cents));
+			g_free (f);
+			g_free (kind);
+			g_free (cap);
+			g_free (el);
+			g_free (mul);
+			g_free (sue);
+			g_free (rule);
 		}
-		g_free (capx);
-		g_free (el);
-		put_formula (&s, 10, f, x->cents, a->base_cents, digits (a->base_cents));
-		g_free (f);
-		f = g_strdup_printf ("=K%u*Statutes!$G$%u*Statutes!$H$%u", n, k, k);
-		put_formula (&s, 11, f, x->cents, a->amount_cents, digits (a->amount_cents));
-		g_free (f);
 		f = g_strdup_printf ("=L%u/100", n);
 		put_formula (&s, 12, f, x->money, a->amount_cents / 100.0, digits (a->amount_cents) + 2);
 		g_free (f);
@@ -490,6 +725,7 @@ write_plaintiffs (xl_t *x)
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	total_row (&s, x->tcents, x->tcents, x->tmoney, "EFGHJKLMN", "M");
 }
 
 static void
@@ -512,7 +748,7 @@ write_damages (xl_t *x)
 	for (guint i = 0; i < ns; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		const wb_rparams_t *p = &r->params[i];
-		unsigned n = s.row + 1, k = i + 2;
+		unsigned n = s.row + 1;
 		char a[16], o1[8] = "1";
 		g_snprintf (a, sizeof a, "$A%u", n);
 		const char *crit[] = { a, o1 };
@@ -526,7 +762,7 @@ write_damages (xl_t *x)
 			days += g_array_index (r->days, wb_rgroup_t, j).statute == (int) i;
 		{
 			const char *t[] = { st->method };
-			const double w[] = { 80 };
+			const double w[] = { 60 };
 			wrap_height (&s, 1, t, w);
 		}
 		put_str (&s, 0, st->id, x->text);
@@ -547,28 +783,19 @@ write_damages (xl_t *x)
 		f = mformula (x, 'M', 2, "JO", crit);
 		put_formula (&s, 7, f, x->cents, p->free_cents, digits (p->free_cents));
 		g_free (f);
-		/* The amount: the groups' amounts, or the plaintiffs' actions,
-		 * times the multiplier and whether this plaintiff may sue. */
-		char *base = NULL;
-		switch (p->cap_kind) {
-		case WB_RCAP_NONE: base = g_strdup_printf ("G%u", n); break;
-		case WB_RCAP_INCIDENT:
-			base = g_strdup_printf ("SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u)", ilast, ilast, n);
-			break;
-		case WB_RCAP_DAY:
-			if (!p->aggregate) {
-				base = g_strdup_printf ("SUMIFS(Days!$G$2:$G$%u,Days!$A$2:$A$%u,$A%u)", dlast, dlast, n);
-				break;
-			}
-			/* Aggregate, like a cap per action, applies within each
-			 * plaintiff's action (Plaintiffs sheet). */
-			/* fall through */
-		case WB_RCAP_ACTION:
-			base = g_strdup_printf ("SUMIFS(Plaintiffs!$K$2:$K$%u,Plaintiffs!$A$2:$A$%u,$A%u)", plast, plast, n);
-			break;
+		/* The amount: the incidents' amounts under a cap per incident
+		 * (a cap several plaintiffs share counts once), else the
+		 * plaintiffs' actions; times the multiplier and whether this
+		 * plaintiff may sue. */
+		{
+			char *kind = st_ref (x, 'D', a), *mul = st_ref (x, 'G', a), *sue = st_ref (x, 'H', a);
+			f = g_strdup_printf ("=IF(%s=\"per incident\",SUMIFS(Incidents!$I$2:$I$%u,Incidents!$A$2:$A$%u,$A%u),"
+					     "SUMIFS(Plaintiffs!$K$2:$K$%u,Plaintiffs!$A$2:$A$%u,$A%u))*%s*%s",
+					     kind, ilast, ilast, n, plast, plast, n, mul, sue);
+			g_free (kind);
+			g_free (mul);
+			g_free (sue);
 		}
-		f = g_strdup_printf ("=(%s)*Statutes!$G$%u*Statutes!$H$%u", base, k, k);
-		g_free (base);
 		put_formula (&s, 8, f, x->cents, p->amount_cents, digits (p->amount_cents));
 		g_free (f);
 		f = g_strdup_printf ("=I%u/100", n);
@@ -581,7 +808,7 @@ write_damages (xl_t *x)
 		put_num (&s, 14, st->excluded_analyst, x->num, 6);
 		put_num (&s, 15, st->amount_cents, x->cents, digits (st->amount_cents));
 		f = g_strdup_printf ("=IF(I%u=P%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, p->matches ? "agrees" : "DIFFERS");
+		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, "agrees");
 		fit (&s, 16, 9);
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
@@ -589,7 +816,9 @@ write_damages (xl_t *x)
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
-	worksheet_set_column (s.ws, 17, 17, 80, x->wrap);
+	total_row (&s, x->tcents, x->tcents, x->tmoney, "DGHIJP", "J");
+	columns (&s, 17, 17, 60, x->wrap);
+	print_fit (&s, G_N_ELEMENTS (cols));
 }
 
 static void
@@ -598,7 +827,8 @@ write_statutes (xl_t *x)
 	wb_report_t *r = x->r;
 	static const char *const cols[] = {
 		"Statute", "Citation", "Per copy (cents)", "Cap kind", "Cap (cents; 0 = none)", "Election",
-		"Multiplier", "Plaintiff may sue (1/0)", "Day rule", "Where the parameters come from",
+		"Multiplier", "Plaintiff may sue (1/0)",
+		"Day rule (per day: each day's sum against the cap; aggregate: the sum against the cap x days)", "Where the parameters come from",
 		"Provisions violated (used)", "Provisions quoted", "Damages (quoted)", "Rule file", "Rule file SHA-256"
 	};
 	static const char *const kinds[] = { "none", "per incident", "per day", "per action" };
@@ -622,10 +852,8 @@ write_statutes (xl_t *x)
 		put_str (&s, 5, p->greater ? "greater" : "lesser", x->text);
 		put_num (&s, 6, p->multiplier, x->num, 4);
 		put_num (&s, 7, p->may_sue, x->num, 4);
-		put_str (&s, 8, p->cap_kind != WB_RCAP_DAY ? "" : p->aggregate
-			 ? "aggregate: elect(sum, cap x days)" : "per day: sum over days of elect(day's sum, cap)", x->text);
-		put_str (&s, 9, p->matches ? p->basis
-			 : "The engine's amount could not be stated as these formulas; see the Damages sheet's check", x->wrap);
+		put_str (&s, 8, p->cap_kind != WB_CAP_DAY ? "" : p->aggregate ? "aggregate" : "per day", x->text);
+		put_str (&s, 9, p->basis, x->wrap);
 		put_str (&s, 10, p->provisions, x->wrap);
 		put_str (&s, 11, p->quoted ? p->quoted : "", x->wrap);
 		put_str (&s, 12, p->damages_text ? p->damages_text : "", x->wrap);
@@ -634,7 +862,8 @@ write_statutes (xl_t *x)
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
-	worksheet_set_column (s.ws, 9, 12, 50, x->wrap);
+	columns (&s, 9, 12, 50, x->wrap);
+	print_fit (&s, G_N_ELEMENTS (cols));
 }
 
 static void
@@ -672,17 +901,19 @@ write_attribution (xl_t *x)
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
 }
 
+/* Custody: the sources (one row per archive or file ingested) and the
+ * custody log, each a sheet of its own with a filter. */
 static wb_status_t
 write_custody (xl_t *x)
 {
 	wb_report_t *r = x->r;
 	static const char *const cols[] = {
-		"Source", "Container chain", "Format", "Role", "Size (bytes)", "SHA-256", "Copies", "Ingested at"
+		"Source", "Container chain", "Format", "Role", "Size (bytes)", "SHA-256", "Copies", "Ingested at (UTC)"
 	};
 	static const char *const ccols[] = {
 		"Row", "Run", "At (UTC)", "Action", "Command", "Operator", "Tool version", "Detail"
 	};
-	sheet_t s = new_sheet (x, "Custody");
+	sheet_t s = new_sheet (x, "Sources");
 	page_setup (&s, TRUE);
 	header (&s, x, cols, G_N_ELEMENTS (cols));
 	sqlite3 *db = wb_case_db (r->cs);
@@ -695,16 +926,19 @@ write_custody (xl_t *x)
 			if (c == 0 || c == 4 || c == 6) {
 				if (sqlite3_column_type (q, c) != SQLITE_NULL)
 					put_num (&s, c, sqlite3_column_int64 (q, c), x->num, digits (sqlite3_column_int64 (q, c)));
-			} else
-				put_str (&s, c, (const char *) sqlite3_column_text (q, c), x->text);
+			} else if (c == 7)
+				put_iso (&s, x, c, (const char *) sqlite3_column_text (q, c));
+			else
+				put_str (&s, c, (const char *) sqlite3_column_text (q, c), c == 1 || c == 5 ? x->wrap : x->text);
 		}
 		s.row++;
 	}
 	sqlite3_finalize (q);
-	lxw_row_t src_last = s.row - 1;
-	s.row++;
-	worksheet_write_string (s.ws, s.row++, 0, "Custody log (runs that changed the evidence or the findings)", x->bold);
-	header (&s, x, ccols, G_N_ELEMENTS (ccols));
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+
+	sheet_t c = new_sheet (x, "Custody log");
+	page_setup (&c, TRUE);
+	header (&c, x, ccols, G_N_ELEMENTS (ccols));
 	/* Rows of earlier reports and verifications are left out, as the case
 	 * clock leaves them out: they change nothing in the evidence, and a
 	 * second report of the same case must give the same bytes. */
@@ -713,21 +947,18 @@ write_custody (xl_t *x)
 				-1, &q, NULL) != SQLITE_OK)
 		return wb_case_fail_db (r->cs, "cannot read the custody log");
 	while (sqlite3_step (q) == SQLITE_ROW) {
-		for (int c = 0; c < 8; c++) {
-			if (c < 2)
-				put_num (&s, c, sqlite3_column_int64 (q, c), x->num, 6);
+		for (int k = 0; k < 8; k++) {
+			if (k < 2)
+				put_num (&c, k, sqlite3_column_int64 (q, k), x->num, 6);
+			else if (k == 2)
+				put_iso (&c, x, k, (const char *) sqlite3_column_text (q, k));
 			else
-				put_str (&s, c, (const char *) sqlite3_column_text (q, c), c == 7 ? x->wrap : x->text);
+				put_str (&c, k, (const char *) sqlite3_column_text (q, k), k == 7 || k == 4 ? x->wrap : x->text);
 		}
-		s.row++;
+		c.row++;
 	}
 	sqlite3_finalize (q);
-	for (int i = 0; i < 8; i++) {
-		double w = s.width[i] < 8 ? 8 : s.width[i] > 60 ? 60 : s.width[i];
-		worksheet_set_column (s.ws, i, i, w, NULL);
-	}
-	worksheet_freeze_panes (s.ws, 1, 0);
-	worksheet_autofilter (s.ws, 0, 0, src_last < 1 ? 1 : src_last, 7);
+	finish_sheet (&c, G_N_ELEMENTS (ccols), TRUE);
 	return WB_OK;
 }
 
@@ -745,7 +976,6 @@ write_summary (xl_t *x, sheet_t *s)
 	s->row += 2;
 	struct { const char *k; const char *v; } info[] = {
 		{ "Case", r->case_name ? r->case_name : "" },
-		{ "Filed", r->filed ? r->filed : "" },
 		{ "Generated at (case clock)", r->generated_at },
 		{ "Tool", "workbench " WB_VERSION },
 		{ "Case file SHA-256", r->case_sha256 },
@@ -756,6 +986,12 @@ write_summary (xl_t *x, sheet_t *s)
 		put_str (s, 1, info[i].v, x->text);
 		s->row++;
 	}
+	worksheet_write_string (s->ws, s->row, 0, "Filed", x->bold);
+	if (r->filed && excel_day (r->filed) > 0)
+		put_num (s, 1, excel_day (r->filed), x->date, 12);
+	else
+		put_str (s, 1, "(not set: 'workbench case CASE set filed=YYYY-MM-DD')", x->text);
+	s->row++;
 	worksheet_write_string (s->ws, s->row, 0, "Counted copies (distinct)", x->bold);
 	put_num (s, 1, r->distinct_copies, x->num, 10);
 	s->row += 2;
@@ -770,7 +1006,7 @@ write_summary (xl_t *x, sheet_t *s)
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		put_str (s, 0, st->id, x->text);
 		put_str (s, 1, st->citation, x->text);
-		g_snprintf (buf, sizeof buf, "=Damages!$I$%u", i + 2);
+		g_snprintf (buf, sizeof buf, "=Damages!I%u", i + 2);
 		put_formula (s, 2, buf, x->cents, r->params[i].amount_cents, 14);
 		g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
 		put_formula (s, 3, buf, x->money, r->params[i].amount_cents / 100.0, 16);
@@ -780,10 +1016,9 @@ write_summary (xl_t *x, sheet_t *s)
 	worksheet_write_string (s->ws, s->row, 0, "Total", x->hdr);
 	worksheet_write_string (s->ws, s->row, 1, "", x->hdr);
 	g_snprintf (buf, sizeof buf, "=SUM(Damages!$I$2:$I$%u)", ns + 1 < 2 ? 2 : ns + 1);
-	worksheet_write_formula_num (s->ws, s->row, 2, buf, x->hdr, total);
+	worksheet_write_formula_num (s->ws, s->row, 2, buf, x->tcents, total);
 	g_snprintf (buf, sizeof buf, "=C%u/100", (unsigned) s->row + 1);
-	lxw_format *m = x->money;
-	worksheet_write_formula_num (s->ws, s->row, 3, buf, m, total / 100.0);
+	worksheet_write_formula_num (s->ws, s->row, 3, buf, x->tmoney, total / 100.0);
 	(void) first;
 	s->row += 2;
 	worksheet_write_string (s->ws, s->row, 0, "Copies per day", x->bold);
@@ -799,9 +1034,10 @@ write_summary (xl_t *x, sheet_t *s)
 		s->row++;
 	}
 	unsigned d1 = s->row;
-	worksheet_set_column (s->ws, 0, 0, 28, NULL);
-	worksheet_set_column (s->ws, 1, 1, 44, NULL);
-	worksheet_set_column (s->ws, 2, 3, 18, NULL);
+	columns (s, 0, 0, 28, NULL);
+	columns (s, 1, 1, 44, NULL);
+	columns (s, 2, 3, 18, NULL);
+	print_fit (s, 4);
 	if (r->day_copies->len) {
 		lxw_chart *ch = workbook_add_chart (x->wb, LXW_CHART_COLUMN);
 		char cats[64], vals[64];
@@ -815,7 +1051,8 @@ write_summary (xl_t *x, sheet_t *s)
 		chart_axis_set_num_format (ch->x_axis, "yyyy-mm-dd");
 		chart_legend_set_position (ch, LXW_CHART_LEGEND_NONE);
 		lxw_chart_options co = { .x_scale = 1.6, .y_scale = 1.4 };
-		worksheet_insert_chart_opt (s->ws, 9, 5, ch, &co);
+		/* Below the tables, within their width: the sheet prints one page wide. */
+		worksheet_insert_chart_opt (s->ws, d1 + 1, 0, ch, &co);
 	}
 }
 
@@ -832,6 +1069,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	if (!x.wb)
 		return wb_case_fail (r->cs, WB_ERR_IO, "cannot create '%s'", path);
 	x.msheets = g_ptr_array_new_with_free_func (g_free);
+	x.nstatutes = r->d->statutes ? r->d->statutes->len : 0;
 	x.mlast = g_array_new (FALSE, FALSE, sizeof (lxw_row_t));
 
 	x.hdr = workbook_add_format (x.wb);
@@ -840,6 +1078,14 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	format_set_bottom (x.hdr, LXW_BORDER_THIN);
 	format_set_text_wrap (x.hdr);
 	format_set_align (x.hdr, LXW_ALIGN_VERTICAL_TOP);
+	x.tcents = workbook_add_format (x.wb);
+	format_set_bold (x.tcents);
+	format_set_top (x.tcents, LXW_BORDER_THIN);
+	format_set_num_format (x.tcents, "#,##0");
+	x.tmoney = workbook_add_format (x.wb);
+	format_set_bold (x.tmoney);
+	format_set_top (x.tmoney, LXW_BORDER_THIN);
+	format_set_num_format (x.tmoney, "$#,##0.00");
 	x.title = workbook_add_format (x.wb);
 	format_set_bold (x.title);
 	format_set_font_size (x.title, 16);
@@ -881,6 +1127,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 		g_array_append_val (x.mlast, last);
 		g_ptr_array_add (x.msheets, k ? g_strdup_printf ("Messages (%zu)", k + 1) : g_strdup ("Messages"));
 	}
+	provision_amounts_index (&x);
 	sheet_t sum = new_sheet (&x, "Summary");
 	write_summary (&x, &sum);
 	write_damages (&x);
@@ -894,8 +1141,10 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 		write_attribution (&x);
 		st = write_custody (&x);
 	}
-	if (!st)
+	if (!st) {
 		write_statutes (&x);
+		write_provision_amounts (&x);
+	}
 	if (!st)
 		wb_report_xlsx_sheets (r, x.wb);
 	workbook_set_custom_property_string (x.wb, "Exhibit", "exhibits.xlsx");
@@ -912,5 +1161,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	g_free (comments);
 	g_ptr_array_free (x.msheets, TRUE);
 	g_array_free (x.mlast, TRUE);
+	g_hash_table_destroy (x.pamounts);
+	g_ptr_array_free (x.plist, TRUE);
 	return st;
 }

@@ -13,6 +13,13 @@
    recalculation), exports each sheet as CSV; each statute's violating
    copies, incidents, days, uncapped and amount cents and the total must
    equal the JSON to the cent.
+3. Every column of the Damages, Incidents, Days, Plaintiffs and Messages
+   sheets holds one formula pattern (the same formula with only its own row
+   number changed), so that it can be checked by filling down.
+4. With --per-copy ID=CENTS, the Statutes sheet's per-copy cell of ID is
+   changed before the recalculation; --expect ID=CENTS (repeatable) and
+   --expect-total CENTS then replace the JSON's figures for the amounts
+   checked (the caller works them out from the statute's arithmetic).
 Exit 0 when all hold; messages on stderr otherwise."""
 import csv, json, os, re, shutil, subprocess, sys, tempfile, zipfile
 import xml.etree.ElementTree as ET
@@ -32,10 +39,22 @@ ap.add_argument('xlsx')
 ap.add_argument('json')
 ap.add_argument('--sheets', type=int)
 ap.add_argument('--hostile', action='store_true')
+ap.add_argument('--per-copy')
+ap.add_argument('--expect', action='append', default=[])
+ap.add_argument('--expect-total', type=int)
 ap.add_argument('--plaintiffs', help='damages --by plaintiff --format json: each action on the Plaintiffs sheet')
 args = ap.parse_args()
 xlsx, jpath, want_sheets = args.xlsx, args.json, args.sheets
 expect = json.load(open(jpath))
+changed = dict(e.split('=', 1) for e in args.expect)
+for st in expect['statutes']:
+    if st['id'] in changed:
+        st['amount_cents'] = int(changed[st['id']])
+        st['uncapped_cents'] = None     # not checked: the caller gives the amount
+if args.expect_total is not None:
+    expect['total_cents'] = args.expect_total
+if args.per_copy:
+    args.plaintiffs = None              # the per-plaintiff JSON is of the unchanged case
 
 z = zipfile.ZipFile(xlsx)
 wb = ET.fromstring(z.read('xl/workbook.xml'))
@@ -58,7 +77,8 @@ def cells(name):
 msheets = [n for n in sheets if n == 'Messages' or n.startswith('Messages (')]
 if want_sheets is not None and len(msheets) != want_sheets:
     fail('expected %d Messages sheets, found %s' % (want_sheets, msheets))
-for need in ('Summary', 'Damages', 'Incidents', 'Days', 'Attribution', 'Custody', 'Statutes'):
+for need in ('Summary', 'Damages', 'Incidents', 'Days', 'Attribution', 'Sources', 'Custody log', 'Statutes',
+             'Provision amounts'):
     if need not in sheets:
         fail('no sheet %s' % need)
 
@@ -70,7 +90,7 @@ for n in msheets:
         row = int(ref[len(col):])
         if row == 1:
             continue
-        if col in 'BDEFGHIJL':
+        if col in 'BDEFGHIJ':
             if f is not None:
                 fail('%s!%s: a text column holds a formula' % (n, ref))
             if t != 'inlineStr' and t != 's':
@@ -97,7 +117,11 @@ for n in sheets:
     for ref, t, f, val in cells(n):
         if f is not None:
             formulas.append((n, ref, f))
+# Each distinct formula once (a column's formulas differ only in row numbers).
+seen_f = {}
 for n, ref, f in formulas:
+    seen_f.setdefault(re.sub(r'[0-9]+', '#', f), (n, ref, f))
+for n, ref, f in seen_f.values():
     for t in texts:
         if t in f:
             fail('%s!%s: formula holds message text %r' % (n, ref, t[:40]))
@@ -111,6 +135,27 @@ for i in range(len(expect['statutes'])):
 if not any(n == 'Summary' and 'SUM(Damages!' in f for (n, ref, f) in formulas):
     fail('the Summary total is not a formula over the Damages sheet')
 
+# One formula pattern per column: a reference to the cell's own row (no $
+# before the row number) is written as '#'; the Total row is left out.
+REF = re.compile(r'(?<![A-Za-z0-9_$])(\$?[A-Z]{1,3})([0-9]+)(?![0-9])')
+def pattern(f, row):
+    return REF.sub(lambda m: m.group(1) + ('#' if m.group(2) == str(row) else m.group(2)), f)
+for n in ['Damages', 'Incidents', 'Days', 'Plaintiffs'] + msheets:
+    if n not in sheets:
+        continue
+    totals = {int(ref[len(re.match(r'[A-Z]+', ref).group(0)):])
+              for ref, t, f, val in cells(n) if ref.startswith('A') and val == 'Total'}
+    pats = {}
+    for ref, t, f, val in cells(n):
+        col = re.match(r'[A-Z]+', ref).group(0)
+        row = int(ref[len(col):])
+        if f is None or row in totals:
+            continue
+        pats.setdefault(col, set()).add(pattern(f, row))
+    for col, ps in sorted(pats.items()):
+        if len(ps) != 1:
+            fail('%s column %s holds %d formula patterns: %s' % (n, col, len(ps), sorted(ps)[:3]))
+
 # LibreOffice: recalculate everything, from a copy without cached values.
 tmp = tempfile.mkdtemp(prefix='wbxlsx')
 try:
@@ -120,6 +165,16 @@ try:
             data = src.read(item.filename)
             if item.filename.startswith('xl/worksheets/sheet'):
                 data = re.sub(rb'(</f>)<v>[^<]*</v>', rb'\1', data)
+            if args.per_copy and item.filename == sheets['Statutes']:
+                sid, cents = args.per_copy.split('=')
+                rows = {val: int(ref[1:]) for ref, t, f, val in cells('Statutes') if ref[0] == 'A'}
+                if sid not in rows:
+                    fail('no statute %s on the Statutes sheet' % sid)
+                else:
+                    data, k = re.subn(rb'(<c r="C%d"[^>]*><v>)[^<]*(</v>)' % rows[sid],
+                                      rb'\g<1>' + cents.encode() + rb'\2', data)
+                    if k != 1:
+                        fail('the per-copy cell of %s is not a number cell' % sid)
             dst.writestr(item, data)
     prof = os.path.join(tmp, 'profile', 'user')
     os.makedirs(prof)
@@ -158,6 +213,8 @@ try:
                 fail('Damages sheet has no row for %s' % st['id'])
                 continue
             for k, h in names.items():
+                if st[k] is None:
+                    continue
                 v = r[col[h]]
                 if v != str(st[k]):
                     fail('%s %s: LibreOffice computed %r, damages say %d' % (st['id'], k, v, st[k]))
@@ -175,7 +232,8 @@ try:
         ps = sheet_csv('Plaintiffs')
         if ps:
             col = {h: i for i, h in enumerate(ps[0])}
-            got = {(r[0], r[col['Plaintiff']]): r[col['Amount (cents)']] for r in ps[1:] if r and r[0]}
+            got = {(r[0], r[col['Plaintiff']]): r[col['Amount (cents)']] for r in ps[1:]
+                   if r and r[0] and r[0] != 'Total'}
             if set(got) != set(want):
                 fail('Plaintiffs sheet rows %s, the engine has actions %s' % (sorted(got), sorted(want)))
             for k, v in want.items():

@@ -67,6 +67,25 @@ for opts in "--preemption ignore" "--ar-day-rule aggregate --plaintiff provider 
 done
 expect_match "a cap was reached (the check can fail)" '"amount_cents": 250000' "$(cat "$T/d1.json")"
 
+# Changing a per-copy amount on the Statutes sheet recalculates the
+# workbook as the statute's arithmetic says.  California's amount per copy
+# from $1,000 to $2,000 under the test's cap of $1,500 per incident: every
+# incident holds at least one copy, so each now reaches the cap and the
+# statute's amount is incidents x $1,500 (elect the lesser, § 17529.5(b)(1)(B)
+# as the rule file reads it); the total moves by the difference.
+if command -v soffice > /dev/null; then
+	set -- $(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = [s for s in d["statutes"] if s["id"].startswith("ca-") and s["violating_messages"]][0]
+new = st["incidents"] * 150000
+print(st["id"], new, d["total_cents"] - st["amount_cents"] + new)' "$T/d1.json")
+	expect_rc "a per-copy amount changed on the Statutes sheet recalculates the totals" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x1/exhibits.xlsx" "$T/d1.json" \
+		--per-copy "$1=200000" --expect "$1=$2" --expect-total "$3"
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
+
 if command -v pdftoppm > /dev/null; then
 	expect_rc "every page of report.pdf has ink" 0 python3 "$WB_ROOT/tests/exhibits/check-pdf.py" "$T/o1/report.pdf" 7
 	expect_match "PDF dates are the case clock" "CreationDate: +Thu May  1 00:00:00 2008" "$(pdfinfo "$T/o1/report.pdf" 2>&1)"
@@ -76,6 +95,38 @@ if command -v pdftoppm > /dev/null; then
 else
 	skip "PDF checks" "pdftoppm not installed"
 fi
+
+# Every sheet prints at 8 points or more through LibreOffice, landscape,
+# with "page x of y" and the header row repeated.
+if command -v soffice > /dev/null && command -v pdftotext > /dev/null; then
+	expect_rc "every sheet prints at 8 points or more" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-print.py" "$T/x1/exhibits.xlsx" 8
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
+
+# report.pdf: a contents page, an outline entry per section, and
+# "page x of N" with N the page count.
+if command -v pdfinfo > /dev/null; then
+	pages=$(pdfinfo "$T/o1/report.pdf" | awk '/^Pages:/ {print $2}')
+	expect_match "the last page says it is page N of N" "Page $pages of $pages" \
+		"$(pdftotext -f "$pages" -l "$pages" "$T/o1/report.pdf" - 2>&1)"
+	expect_match "a contents page" "Contents" "$(pdftotext -f 2 -l 2 "$T/o1/report.pdf" - 2>&1)"
+	expect_eq "an outline entry per section" "Summary of damages" \
+		"$(python3 -c '
+import re, sys, zlib
+data = open(sys.argv[1], "rb").read()
+print("Summary of damages" if b"/Outlines" in data and b"(Summary of damages)" in data else "no outline")' "$T/o1/report.pdf")"
+fi
+
+# The custody rows and the renames succeed or fail together: a custody
+# write that fails (a trigger refuses it) leaves no exhibit behind.
+cp "$C" "$T/refuse.case"
+wb sql "$T/refuse.case" "CREATE TRIGGER refuse BEFORE INSERT ON custody WHEN NEW.command = 'report'
+	BEGIN SELECT RAISE(FAIL, 'custody refused'); END" > /dev/null 2>&1 ||
+	sqlite3 "$T/refuse.case" "CREATE TRIGGER refuse BEFORE INSERT ON custody WHEN NEW.command = 'report'
+	BEGIN SELECT RAISE(FAIL, 'custody refused'); END"
+expect_rc "report whose custody row is refused fails" 1 wb report "$T/refuse.case" --out "$T/refused" --statutes "$T/st"
+expect_eq "and leaves no file in the folder" "" "$(ls -A "$T/refused" 2>/dev/null)"
 
 # A failed run: the output path is a file.  Nothing is written.
 : > "$T/afile"

@@ -60,9 +60,12 @@ make_case (const char *name)
 	return cs;
 }
 
+/* A statute's result and the parameters the engine would say it applied
+ * (wb_damages_statute_t.applied): per copy, cap kind and cap, the lesser
+ * of the sum and the cap, no multiplier, a recipient may sue. */
 static wb_damages_statute_t *
 statute (const char *id, const char *cit, int64_t msgs, int64_t viol, int64_t inc, int64_t days,
-	 int64_t unc, int64_t amt)
+	 int64_t unc, int64_t amt, int64_t per_copy, wb_cap_kind_t cap, int64_t cap_cents)
 {
 	wb_damages_statute_t *s = g_new0 (wb_damages_statute_t, 1);
 	s->id = g_strdup (id);
@@ -74,6 +77,8 @@ statute (const char *id, const char *cit, int64_t msgs, int64_t viol, int64_t in
 	s->uncapped_cents = unc;
 	s->amount_cents = amt;
 	s->method = g_strdup_printf ("Hand-made result for %s.", id);
+	s->applied = (wb_damages_params_t) { .cap = cap, .per_message_cents = per_copy, .cap_cents = cap_cents,
+					     .election = WB_ELECT_LESSER, .multiplier = 1, .may_sue = TRUE };
 	return s;
 }
 
@@ -105,10 +110,14 @@ hand_damages (void)
 	d->rows = g_array_new (FALSE, TRUE, sizeof (wb_damages_row_t));
 	d->incidents = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
 	d->days = g_array_new (FALSE, TRUE, sizeof (wb_damages_group_t));
-	g_ptr_array_add (d->statutes, statute ("ar-4-88", "Ark. Code Ann. § 4-88-606", 6, 6, 6, 3, 6000, 5500));
-	g_ptr_array_add (d->statutes, statute ("az-44-1372", "Ariz. Rev. Stat. § 44-1372", 6, 6, 6, 3, 6000, 4000));
-	g_ptr_array_add (d->statutes, statute ("ca-17529.5", "Cal. Bus. & Prof. Code § 17529.5", 6, 5, 2, 2, 500000, 450000));
-	g_ptr_array_add (d->statutes, statute ("co-6-2.5", "Colo. Rev. Stat. § 6-1-702.5", 6, 2, 2, 2, 2000, 2000));
+	g_ptr_array_add (d->statutes, statute ("ar-4-88", "Ark. Code Ann. § 4-88-606", 6, 6, 6, 3, 6000, 5500,
+							     1000, WB_CAP_DAY, 2500));
+	g_ptr_array_add (d->statutes, statute ("az-44-1372", "Ariz. Rev. Stat. § 44-1372", 6, 6, 6, 3, 6000, 4000,
+							     1000, WB_CAP_ACTION, 4000));
+	g_ptr_array_add (d->statutes, statute ("ca-17529.5", "Cal. Bus. & Prof. Code § 17529.5", 6, 5, 2, 2, 500000, 450000,
+							     100000, WB_CAP_INCIDENT, 250000));
+	g_ptr_array_add (d->statutes, statute ("co-6-2.5", "Colo. Rev. Stat. § 6-1-702.5", 6, 2, 2, 2, 2000, 2000,
+							     1000, WB_CAP_NONE, 0));
 	for (int m = 1; m <= 6; m++)
 		row (d, m, 0, m, days6[m], "falsified header", 1000);
 	for (int m = 1; m <= 6; m++)

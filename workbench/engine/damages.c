@@ -93,6 +93,7 @@ typedef struct {
 
 typedef struct {
 	int64_t considered, violating, incidents, days, uncapped, amount;
+	int64_t base;                   /* after the caps, before multiplier and may-sue */
 	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute, ex_preempted;
 } res_t;
 
@@ -1064,6 +1065,9 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 	gboolean may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
 	for (int p = 0; p < np; p++) {
 		ADD (pa[p], pf[p]);
+		ADD (r->base, pa[p]);
+		if (pres)
+			pres[p].base = pa[p];
 		if (sc->aggravated && st->aggravated_multiplier > 1 &&
 		    __builtin_mul_overflow (pa[p], (int64_t) st->aggravated_multiplier, &pa[p]))
 			goto overflow;
@@ -1354,6 +1358,23 @@ amount_note (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	return NULL;
 }
 
+/* The parameters statute_amount applies to ST under SC. */
+static void
+applied_params (const wb_statute_t *st, const scen_t *sc, wb_damages_params_t *p)
+{
+	gboolean dc = sc->due_care && st->due_care_per_message_cents >= 0;
+	p->cap = st->cap;
+	p->due_care = dc;
+	p->per_message_cents = dc ? MIN (st->per_message_cents, st->due_care_per_message_cents) : st->per_message_cents;
+	p->cap_cents = st->cap == WB_CAP_NONE ? 0 : dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents
+		       : st->cap_cents;
+	p->election = st->election[sc->plaintiff];
+	p->day_aggregate = st->cap == WB_CAP_DAY && sc->ar == WB_AR_AGGREGATE;
+	p->incident_shared = st->cap == WB_CAP_INCIDENT && scope_of (st, sc) == WB_SCOPE_SHARED;
+	p->multiplier = sc->aggravated && st->aggravated_multiplier > 1 ? st->aggravated_multiplier : 1;
+	p->may_sue = sc->plaintiff == WB_PLAINTIFF_RECIPIENT ? st->plaintiff_recipient : st->plaintiff_provider;
+}
+
 /* Rows, incidents and days of statute S for the result. */
 static gboolean
 details (eng_t *e, int s, const scen_t *sc, wb_damages_t *d)
@@ -1507,7 +1528,8 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 			if (!pres[p].considered)
 				continue;
 			wb_damages_action_t a = { p, d->statutes->len, pres[p].considered, pres[p].violating,
-						  pres[p].incidents, pres[p].days, pres[p].uncapped, pres[p].amount };
+						  pres[p].incidents, pres[p].days, pres[p].uncapped, pres[p].amount,
+						  pres[p].base };
 			g_array_append_val (acts, a);
 			wb_damages_plaintiff_t *dp = d->plaintiffs->pdata[p];
 			if (__builtin_add_overflow (dp->amount_cents, a.amount_cents, &dp->amount_cents))
@@ -1530,6 +1552,7 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->excluded_preempted = r.ex_preempted;
 		ds->method = method_text (e, i, &sc, &r);
 		ds->note = amount_note (e, i, &sc, &r);
+		applied_params (st, &sc, &ds->applied);
 		g_ptr_array_add (d->statutes, ds);
 		if (__builtin_add_overflow (d->total_cents, r.amount, &d->total_cents))
 			goto overflow;

@@ -39,6 +39,24 @@ typedef struct {
 					    (any case); NULL = every copy */
 } wb_damages_opts_t;
 
+/* The parameters the engine applied to one statute under the options:
+ * what its amount follows from.  The report writes the workbook's formulas
+ * from them (one implementation of the damages model: this one). */
+typedef struct {
+	wb_cap_kind_t cap;               /* none, per incident, per day, per action */
+	int64_t per_message_cents;       /* the statute's amount per copy (due care applied) */
+	int64_t cap_cents;               /* the cap (due care applied); 0 when cap is none */
+	wb_election_t election;          /* for this plaintiff: the lesser or the greater
+					    of the sum and the cap */
+	gboolean day_aggregate;          /* cap per day, aggregate rule: elect(sum, cap x
+					    days) within each action, not per day */
+	gboolean incident_shared;        /* cap per incident, shared by the plaintiffs
+					    of an incident (split pro rata) */
+	int multiplier;                  /* aggravated multiplier applied; 1 = none */
+	gboolean may_sue;                /* this plaintiff has an action (else amount 0) */
+	gboolean due_care;               /* due-care amounts applied */
+} wb_damages_params_t;
+
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
  * plus the exclusion counts). */
 typedef struct {
@@ -64,6 +82,7 @@ typedef struct {
 					    per-copy sum: why it is $0 ("a recipient may not sue
 					    under this statute"), the greater of the per-copy sum
 					    and the statutory amount, a cap; NULL otherwise */
+	wb_damages_params_t applied;     /* the parameters the amount was computed with */
 } wb_damages_statute_t;
 
 /* One counted copy under one statute (the Messages sheet). */
@@ -111,6 +130,8 @@ typedef struct {
 	int statute;                     /* index into statutes */
 	int64_t messages, violating_messages, incidents, days;
 	int64_t uncapped_cents, amount_cents;
+	int64_t base_cents;              /* after the caps, before the multiplier and
+					    before 'may not sue' sets it to 0 */
 } wb_damages_action_t;
 
 typedef struct {
