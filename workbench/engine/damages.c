@@ -280,7 +280,9 @@ pairnum (pairnum_t *pn, int pl, int g)
 			*v = pn->n++;
 		return *v;
 	}
-	gpointer key = (gpointer) (guintptr) (((guint64) (guint32) g << 32) | (guint32) pl), v;
+	/* g_direct_hash keeps the low 32 bits of the key: the group goes
+	 * there, or every pair of one plaintiff would share one bucket. */
+	gpointer key = (gpointer) (guintptr) (((guint64) (guint32) pl << 32) | (guint32) g), v;
 	if (g_hash_table_lookup_extended (pn->h, key, NULL, &v))
 		return GPOINTER_TO_INT (v);
 	g_hash_table_insert (pn->h, key, GINT_TO_POINTER (pn->n));
