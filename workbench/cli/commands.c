@@ -22,13 +22,15 @@ const wb_command_t wb_commands[] = {
 	  "before is skipped.  Each file that is not mail, skipped or flagged is named." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
 	  "traps|parties|findings FILE.csv", NULL,
-	  "traps: address,timezone and any of holder,state,provider,provider_state,hosts; "
+	  "traps: columns address, timezone and any of holder, state, provider, "
+	  "provider_state, hosts; "
 	  "timezone an IANA name (America/Los_Angeles), states US codes; a trap already in the "
 	  "case is updated and each change said.\n\n"
-	  "parties: name and any of role,contact,email,phone,address,country,payee,domain,"
-	  "affiliate_id,ip,notes (values split on ';'); a party already imported is updated in "
-	  "place by name.\n\n"
-	  "findings: message,statute,provision,finding and optionally note,trap; message names "
+	  "parties: columns name and any of role, contact, email, phone, address, country, "
+	  "payee, domain, affiliate_id, ip, notes (values split on ';'); a party already "
+	  "imported is updated in place by name.\n\n"
+	  "findings: columns message, statute, provision, finding and optionally note, trap; "
+	  "message names "
 	  "copies as show does, provision as 'statutes CASE ID' lists them.\n\n"
 	  "An unknown column, or a bad value, is refused with file, line and column, and "
 	  "nothing of the file is imported." },

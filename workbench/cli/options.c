@@ -383,6 +383,8 @@ wb_options_man (FILE *out)
 	fputs (".\\\" workbench(1), generated from the command table (workbench/cli/commands.c)\n"
 	       ".\\\" and each command's options by 'make'.  Edit those, not this file.\n"
 	       ".TH WORKBENCH 1 \"\" \"workbench " WB_VERSION "\" \"User Commands\"\n"
+	       ".\\\" Option names and values are neither hyphenated nor spread.\n"
+	       ".nh\n.ad l\n"
 	       ".SH NAME\n"
 	       "workbench \\- damages and evidence analysis for anti\\-spam lawsuits\n"
 	       ".SH SYNOPSIS\n"
