@@ -6,9 +6,7 @@
 #include <string.h>
 #include "shell.h"
 #include "statute.h"
-
-/* The templates compiled into the binary (build/templates-data.c). */
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 static void
 add_if (GPtrArray *out, const char *word, const char *cand)

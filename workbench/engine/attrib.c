@@ -4,8 +4,7 @@
 #include <string.h>
 #include "attrib.h"
 #include "normalize.h"
-
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 const char *const wb_attrib_kinds[] = {
 	"name", "contact", "email", "phone", "address", "country", "payee", "domain",
@@ -33,10 +32,7 @@ wb_attrib_conf_t *
 wb_attrib_conf_load (char **errmsg)
 {
 	const char *path = "templates/attribution/attribution.ini";
-	const char *text = NULL;
-	for (int i = 0; wb_templates[i].path; i++)
-		if (strcmp (wb_templates[i].path, path) == 0)
-			text = wb_templates[i].text;
+	const char *text = wb_template_text (path, NULL);
 	GKeyFile *kf = g_key_file_new ();
 	GError *err = NULL;
 	wb_attrib_conf_t *conf = g_new0 (wb_attrib_conf_t, 1);
