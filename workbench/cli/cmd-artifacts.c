@@ -7,7 +7,7 @@ const char *const wb_artifact_kinds[] = { "email", "phone", "url", "domain", "po
 
 const wb_option_t wb_options_artifacts[] = {
 	WB_ENUM ('k', "kind", wb_artifact_kinds, "Only contact data of this kind"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

@@ -154,7 +154,7 @@ done:
 }
 
 const wb_option_t wb_options_case[] = {
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

@@ -281,7 +281,7 @@ const wb_option_t wb_options_damages_cmd[] = {
 	WB_FLAG ('S', "scenarios", "Every statute's amount under each reading the options "
 		 "choose between (incident definition, due care, Arkansas day rule, plaintiff, "
 		 "shared incident cap, preemption), where the reading changes it"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

@@ -8,7 +8,7 @@ const wb_option_t wb_options_links[] = {
 		   "lists it)"),
 	WB_ENUM ('m', "min", strengths, "Only links at least this strong (strength grows with "
 		 "the weight of the contact data two parties share)"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

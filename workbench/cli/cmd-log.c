@@ -42,7 +42,7 @@ const wb_option_t wb_options_log[] = {
 	{ .kind = WB_OPT_FLAG, .key = 'v', .name = "verbose", .short_name = 'v',
 	  .help = "Add every row each command wrote: sources, statute files, imports with old "
 		  "-> new values, findings, exhibits" },
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

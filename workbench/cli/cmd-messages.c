@@ -33,7 +33,7 @@ const wb_option_t wb_options_messages[] = {
 	  .help = "Only copies in this state: ok, malformed (kept and parsed with "
 		  "warnings; show says which), unparsed (kept as bytes only)" },
 	WB_INT ('l', "limit", "N", "At most N copies, the first by id"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

@@ -6,7 +6,7 @@ static const char *const roles[] = { "sender", "affiliate", "advertiser", "other
 
 const wb_option_t wb_options_parties[] = {
 	WB_ENUM ('r', "role", roles, "Only parties with this role"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

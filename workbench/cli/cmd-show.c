@@ -115,7 +115,7 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 
 const wb_option_t wb_options_show[] = {
 	WB_FLAG ('r', "raw", "The stored bytes exactly as received, nothing decoded"),
-	WB_FORMAT (wb_formats_text_json),
+	WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON),
 	WB_OPTIONS_END
 };
 

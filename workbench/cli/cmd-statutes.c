@@ -47,7 +47,7 @@ provisions (wb_ctx_t *ctx, wb_mode_t mode, const wb_statute_t *s)
 const wb_option_t wb_options_statutes[] = {
 	WB_STRING ('s', "statutes", "DIR", "Read the statute files (.ini) from DIR instead of "
 		   "those installed in the case"),
-	WB_FORMAT (wb_formats_text_csv_json),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
 	WB_OPTIONS_END
 };
 

@@ -595,7 +595,7 @@ const wb_option_t wb_options_why[] = {
 	WB_GROUP (wb_options_damages),
 	WB_STRING ('t', "trap", "ADDR", "When COPY is a Message-ID several traps received: the "
 		   "copy in this trap"),
-	WB_FORMAT (wb_formats_text_json),
+	WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON),
 	WB_OPTIONS_END
 };
 

@@ -104,9 +104,9 @@ const wb_command_t wb_commands[] = {
 };
 
 /* The tables of commands whose only option is --format. */
-const wb_option_t wb_options_format[] = { WB_FORMAT (wb_formats_text_csv_json), WB_OPTIONS_END };
-const wb_option_t wb_options_format_all[] = { WB_FORMAT (wb_formats_all), WB_OPTIONS_END };
-const wb_option_t wb_options_format_text_json[] = { WB_FORMAT (wb_formats_text_json), WB_OPTIONS_END };
+const wb_option_t wb_options_format[] = { WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON), WB_OPTIONS_END };
+const wb_option_t wb_options_format_all[] = { WB_FORMAT (wb_formats_all, WB_FORMAT_HELP_ALL), WB_OPTIONS_END };
+const wb_option_t wb_options_format_text_json[] = { WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON), WB_OPTIONS_END };
 
 const wb_command_t *
 wb_command_find (const char *name)

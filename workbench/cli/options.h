@@ -55,17 +55,26 @@ typedef struct wb_option {
 #define WB_GROUP(table_) { .kind = WB_OPT_GROUP, .group = (table_) }
 #define WB_OPTIONS_END { .kind = WB_OPT_END }
 
-/* --format, with the modes a command prints: the key is 'F'. */
+/* --format, with the modes a command prints (the key is 'F'): VALUES is
+ * one of these lists, HELP the words for it. */
 extern const char *const wb_formats_text_csv_json[];
 extern const char *const wb_formats_text_json[];
 extern const char *const wb_formats_all[];
-#define WB_FORMAT(values_) \
+#define WB_FORMAT_TEXT "text, aligned columns for people (the default)"
+#define WB_FORMAT_JSON "the JSON forms are in workbench/engine/README.md"
+#define WB_FORMAT_SHELL ".  In the shell, .mode sets the default"
+#define WB_FORMAT_HELP_TEXT_CSV_JSON \
+	"How to print: " WB_FORMAT_TEXT "; csv or json, every field for programs (" \
+	WB_FORMAT_JSON ")" WB_FORMAT_SHELL
+#define WB_FORMAT_HELP_TEXT_JSON \
+	"How to print: " WB_FORMAT_TEXT "; json, every field for programs (" WB_FORMAT_JSON ")" \
+	WB_FORMAT_SHELL
+#define WB_FORMAT_HELP_ALL \
+	"How to print: " WB_FORMAT_TEXT "; csv or json, every field for programs (" \
+	WB_FORMAT_JSON "); line, one 'column = value' a line" WB_FORMAT_SHELL
+#define WB_FORMAT(values_, help_) \
 	{ .kind = WB_OPT_ENUM, .key = 'F', .name = "format", .values = (values_), \
-	  .flags = WB_OPT_OPEN, \
-	  .help = "How to print: text, aligned columns for people (the default); csv or" \
-		  " json, every field for programs (the JSON forms are in" \
-		  " workbench/engine/README.md); line, where listed, one 'column = value' a line." \
-		  "  In the shell, .mode sets the default" }
+	  .flags = WB_OPT_OPEN, .help = (help_) }
 
 /* The options of TABLE with its groups spliced in, in order: a new
  * GPtrArray of const wb_option_t * (free with g_ptr_array_unref()). */
