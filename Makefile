@@ -74,12 +74,24 @@ TEMPLATE_FILES := $(sort $(wildcard templates/*/*.ini templates/*/*.txt template
 .PHONY: all check demo bench install deps print-deb-packages print-layer-cc clean unit tools fuzz fuzz-harnesses check-asan
 
 BIN ?= $(B)/workbench
+# workbench(1), made from the command table and each command's option table
+# (workbench/cli/man/gen-man.c), so it names every command and option.
+MAN := $(B)/workbench.1
 
-all: $(BIN)
+all: $(BIN) $(MAN)
 
 $(BIN): $(B)/obj/workbench/cli/workbench.o $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+
+$(B)/tools/gen-man: workbench/cli/man/gen-man.c $(LIBS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CLI_INC) -o $@ $< $(LIBS) $(LDLIBS)
+
+$(MAN): $(B)/tools/gen-man
+	@$(if $(Q),echo "  MAN     $@")
+	$(Q)$(B)/tools/gen-man > $@.tmp && mv $@.tmp $@
 
 $(B)/libevidence.a: $(EVIDENCE_OBJ)
 $(B)/libengine.a: $(ENGINE_OBJ)
@@ -179,9 +191,11 @@ $(B)/fuzz-%: tests/fuzz/fuzz-%.c $(LIBS)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS) $(LDLIBS) $(FUZZ_SAN)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/workbench
+install: $(BIN) $(MAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/workbench \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/workbench
+	install -m 644 $(MAN) $(DESTDIR)$(PREFIX)/share/man/man1/workbench.1
 	cp -r templates $(DESTDIR)$(PREFIX)/share/workbench/
 
 clean:

@@ -9,8 +9,8 @@ escape() {
 }
 if [ "$1" = "--table" ]; then
 	name=$2; shift 2
-	echo '#include <stddef.h>'
-	echo "const struct { const char *path; const char *text; size_t size; } $name[] = {"
+	echo '#include "templates.h"'
+	echo "const wb_template_t $name[] = {"
 	for f in "$@"; do
 		printf '{ "%s",\n' "$f"
 		if [ -s "$f" ]; then escape "$f"; else echo '""'; fi

@@ -8,6 +8,7 @@
 #ifndef WB_ANALYZE_H
 #define WB_ANALYZE_H
 
+#include "templates.h"
 #include <stdint.h>
 #include <gmime/gmime.h>
 #include "case.h"
@@ -165,8 +166,5 @@ typedef struct {
 
 /* The tables, loaded once (thread-safe); also initialises libxml2. */
 const wb_analysis_data_t *wb_analysis_data (void);
-/* An embedded template file's text by path ("templates/analysis/x.txt"),
- * or NULL.  Static storage. */
-const char *wb_template_text (const char *path, size_t *size);
 
 #endif

@@ -2,17 +2,13 @@
  * country names, are templates/attribution/ (.txt files), built into the program. */
 #include <string.h>
 #include "normalize.h"
-
-/* Built by the Makefile from templates/ (.ci/embed.sh --table). */
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 static const char *
 template_text (const char *path)
 {
-	for (int i = 0; wb_templates[i].path; i++)
-		if (strcmp (wb_templates[i].path, path) == 0)
-			return wb_templates[i].text;
-	return "";
+	const char *text = wb_template_text (path, NULL);
+	return text ? text : "";
 }
 
 /* Upper case, accents removed (NFKD without combining marks), dots and

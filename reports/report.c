@@ -10,7 +10,7 @@
 #include "manifest.h"
 #include "output.h"
 
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 const char *const wb_report_files[] = {
 	"exhibits.xlsx",
@@ -79,15 +79,12 @@ wb_report_tpl (wb_report_t *r, const char *group, const char *key, const char *f
 static GKeyFile *
 load_template (void)
 {
-	for (size_t i = 0; wb_templates[i].path; i++) {
-		if (g_str_has_suffix (wb_templates[i].path, "reports/report.ini")) {
-			GKeyFile *kf = g_key_file_new ();
-			if (g_key_file_load_from_data (kf, wb_templates[i].text, wb_templates[i].size,
-						       G_KEY_FILE_NONE, NULL))
-				return kf;
-			g_key_file_free (kf);
-		}
-	}
+	size_t size = 0;
+	const char *text = wb_template_text ("templates/reports/report.ini", &size);
+	GKeyFile *kf = g_key_file_new ();
+	if (text && g_key_file_load_from_data (kf, text, size, G_KEY_FILE_NONE, NULL))
+		return kf;
+	g_key_file_free (kf);
 	return NULL;
 }
 

@@ -111,3 +111,28 @@ Test (attrib, affiliate_keys)
 	for (int i = 0; tracking[i]; i++)
 		cr_expect (!wb_attrib_affiliate_key (conf, tracking[i]), "%s", tracking[i]);
 }
+
+Test (kinds, one_table)
+{
+	/* The kinds of value attribution compares, as workbench/engine/README.md
+	 * lists them, in explain's order, each named by its index. */
+	const char *want[] = { "name", "contact", "email", "phone", "address", "country", "payee",
+			       "domain", "affiliate_id", "ip" };
+	cr_assert_eq (WB_KIND_COUNT, G_N_ELEMENTS (want));
+	for (int k = 0; k < WB_KIND_COUNT; k++) {
+		cr_assert_str_eq (wb_attrib_kinds[k], want[k]);
+		cr_assert_eq (wb_attrib_kind_index (want[k]), k);
+	}
+	cr_assert_null (wb_attrib_kinds[WB_KIND_COUNT]);
+	cr_assert_str_eq (wb_attrib_kinds[WB_KIND_AFFILIATE_ID], "affiliate_id");
+	/* What SQL selects by: the contact data messages carry (no names,
+	 * contacts, countries or payees), and every kind. */
+	cr_assert_str_eq (wb_attrib_kinds_json (WB_KINDS_IN_MESSAGES),
+			  "[\"email\",\"phone\",\"address\",\"domain\",\"affiliate_id\",\"ip\"]");
+	cr_assert_str_eq (wb_attrib_kinds_json ((1u << WB_KIND_COUNT) - 1),
+			  "[\"name\",\"contact\",\"email\",\"phone\",\"address\",\"country\",\"payee\","
+			  "\"domain\",\"affiliate_id\",\"ip\"]");
+	/* Made once: the same string each time. */
+	cr_assert_eq (wb_attrib_kinds_json (WB_KINDS_IN_MESSAGES),
+		      wb_attrib_kinds_json (WB_KINDS_IN_MESSAGES));
+}

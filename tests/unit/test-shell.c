@@ -2,18 +2,11 @@
  * from commands, suggestions, options from usage strings, completion. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
+#include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "shell.h"
-
-/* The usage string of a command in the real table (workbench/cli/commands.c). */
-static const char *
-usage_of (const char *name)
-{
-	const wb_command_t *c = wb_command_find (name);
-	cr_assert_not_null (c, "no command '%s' in the table", name);
-	return c->usage;
-}
 
 Test (table, is_the_program_s)
 {
@@ -116,45 +109,218 @@ Test (suggest, distance_and_closest)
 	cr_assert_null (wb_shell_closest ("", names));
 }
 
-Test (usage, options)
+Test (options, damages_includes_the_group)
 {
-	/* damages' usage names these options in this order, then --help. */
-	GPtrArray *o = wb_shell_usage_options (usage_of ("damages"));
-	const char *want[] = { "--statute", "--plaintiff", "--due-care", "--incident",
-			       "--ar-day-rule", "--incident-scope", "--preemption", "--include-indicators",
-			       "--filed", "--by", "--aggravated", "--scenarios", "--statutes", "--format",
-			       "--help" };
+	/* damages' options: the damages group, then its own, then --help. */
+	GPtrArray *o = wb_options_flatten (wb_command_find ("damages")->options);
+	const char *want[] = { "statute", "plaintiff", "due-care", "incident", "ar-day-rule",
+			       "incident-scope", "preemption", "include-indicators", "aggravated",
+			       "filed", "statutes", "by", "scenarios", "format" };
 	cr_assert_eq (o->len, G_N_ELEMENTS (want));
 	for (guint i = 0; i < o->len; i++)
-		cr_assert_str_eq (o->pdata[i], want[i]);
+		cr_assert_str_eq (((const wb_option_t *) o->pdata[i])->name, want[i]);
 	g_ptr_array_unref (o);
-	o = wb_shell_usage_options ("");
-	cr_assert_eq (o->len, 1);
-	cr_assert_str_eq (o->pdata[0], "--help");
-	g_ptr_array_unref (o);
+	/* report and why take the same group: the same entries, not copies. */
+	const wb_option_t *d = wb_options_find (wb_command_find ("damages")->options, "--aggravated");
+	cr_assert_eq (wb_options_find (wb_command_find ("report")->options, "--aggravated"), d);
+	cr_assert_eq (wb_options_find (wb_command_find ("why")->options, "aggravated"), d);
+	cr_assert_not_null (wb_options_find (wb_command_find ("report")->options, "-o"));
+	cr_assert_null (wb_options_find (wb_command_find ("why")->options, "--by"));
 }
 
-Test (usage, values)
+Test (options, values)
 {
-	const char *u = usage_of ("damages");
-	GPtrArray *v = wb_shell_usage_values (u, "--plaintiff");
-	cr_assert_eq (v->len, 2);
-	cr_assert_str_eq (v->pdata[0], "recipient");
-	cr_assert_str_eq (v->pdata[1], "provider");
-	g_ptr_array_unref (v);
-	v = wb_shell_usage_values (u, "--format");    /* before a ']' */
-	cr_assert_eq (v->len, 3);
-	cr_assert_str_eq (v->pdata[2], "json");
-	g_ptr_array_unref (v);
-	v = wb_shell_usage_values (u, "--statute");   /* ID: a placeholder, not choices */
-	cr_assert_eq (v->len, 0);
-	g_ptr_array_unref (v);
-	v = wb_shell_usage_values (u, "--statutes");  /* DIR */
-	cr_assert_eq (v->len, 0);
-	g_ptr_array_unref (v);
-	v = wb_shell_usage_values (u, "--due-care"); /* a flag */
-	cr_assert_eq (v->len, 0);
-	g_ptr_array_unref (v);
+	const wb_option_t *p = wb_options_find (wb_command_find ("damages")->options, "--plaintiff");
+	cr_assert_eq (p->kind, WB_OPT_ENUM);
+	cr_assert_str_eq (p->values[0], "recipient");
+	cr_assert_str_eq (p->values[1], "provider");
+	cr_assert_null (p->values[2]);
+	/* Every value of the damages group's enums is one the engine reads. */
+	wb_damages_opts_t o;
+	wb_damages_opts_init (&o);
+	GPtrArray *ids = g_ptr_array_new ();
+	GPtrArray *all = wb_options_flatten (wb_options_damages);
+	for (guint i = 0; i < all->len; i++) {
+		const wb_option_t *e = all->pdata[i];
+		for (int k = 0; e->kind == WB_OPT_ENUM && e->values[k]; k++)
+			cr_assert_eq (wb_damages_option ("damages", e->key, e->values[k], &o, ids), 1);
+	}
+	g_ptr_array_unref (all);
+	g_ptr_array_unref (ids);
+	cr_assert_eq (o.preemption, WB_PREEMPT_IGNORE);   /* the last value given */
+	cr_assert_eq (o.incident, WB_INCIDENT_MESSAGE);
+}
+
+/* OUT's text after F wrote it. */
+static char *
+captured (void (*f) (const wb_command_t *, FILE *), const wb_command_t *c)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream (&buf, &n);
+	f (c, m);
+	fclose (m);
+	return buf;
+}
+
+/* S with every run of blanks and newlines as one space (a new string). */
+static char *
+squeeze (const char *s)
+{
+	GString *g = g_string_new (NULL);
+	for (; *s; s++)
+		if (!g_ascii_isspace (*s))
+			g_string_append_c (g, *s);
+		else if (g->len && g->str[g->len - 1] != ' ')
+			g_string_append_c (g, ' ');
+	return g_string_free (g, FALSE);
+}
+
+static char *complete (wb_case_t *cs, const char *line, int *start);
+
+static void
+man_of (const wb_command_t *c, FILE *out)
+{
+	wb_options_man (out);
+}
+
+Test (options, every_option_parses_and_is_documented)
+{
+	/* For every command and every option in its table: it parses by its
+	 * whole name (with a value its kind takes), and shows in the usage
+	 * line, in help with its text, in Tab completion (with its values),
+	 * and in the man page. */
+	char *man = captured (man_of, NULL);
+	int checked = 0;
+	for (const wb_command_t *c = wb_commands; c->name; c++) {
+		char *usage = wb_options_usage (c, 79);
+		char *raw_help = captured (wb_options_help, c);
+		char *help = squeeze (raw_help);
+		free (raw_help);
+		char *sect = g_strdup_printf (".SS %s\n", c->name);
+		cr_assert (strstr (man, sect), "the man page has no section for %s", c->name);
+		GPtrArray *all = wb_options_flatten (c->options);
+		for (guint i = 0; i < all->len; i++) {
+			const wb_option_t *o = all->pdata[i];
+			char *dashed = g_strconcat ("--", o->name, NULL);
+			cr_assert (o->help && *o->help, "%s %s has no help", c->name, dashed);
+			cr_assert (strstr (usage, dashed), "%s: usage lacks %s", c->name, dashed);
+			cr_assert (strstr (help, dashed), "%s: help lacks %s", c->name, dashed);
+			char *text = squeeze (o->help);
+			cr_assert (strstr (help, text), "%s: help lacks the text of %s", c->name, dashed);
+			g_free (text);
+			for (guint k = 0; k < i; k++) {
+				const wb_option_t *p = all->pdata[k];
+				cr_assert_neq (p->key, o->key, "%s: %s and --%s share a key", c->name,
+					       dashed, p->name);
+				cr_assert_str_neq (p->name, o->name, "%s: %s twice", c->name, dashed);
+			}
+			char *roff = g_strconcat (".B \\-\\-", o->name, NULL);
+			char *roff_short = g_strdup_printf (".B \\-%c, \\-\\-%s", o->short_name, o->name);
+			cr_assert (strstr (man, roff) || strstr (man, roff_short),
+				   "the man page lacks %s of %s", dashed, c->name);
+			g_free (roff);
+			g_free (roff_short);
+
+			const char *value = o->kind == WB_OPT_ENUM ? o->values[0]
+					    : o->kind == WB_OPT_INT ? "3"
+					    : o->kind == WB_OPT_STRING ? "2008-09-01" : NULL;
+			char *argv[] = { (char *) c->name, dashed, (char *) value, NULL };
+			optind = 0;
+			int got = wb_options_next (value ? 3 : 2, argv, c->options);
+			cr_assert_eq (got, o->key, "%s %s: parsed as %d", c->name, dashed, got);
+			if (value)
+				cr_assert_str_eq (optarg, value);
+			cr_assert_eq (wb_options_next (value ? 3 : 2, argv, c->options), -1);
+
+			char *line = g_strdup_printf ("%s %s", c->name, dashed);
+			char *got_c = complete (NULL, line, NULL);
+			char **cands = g_strsplit (got_c, ",", -1);
+			cr_assert (g_strv_contains ((const char *const *) cands, dashed),
+				   "completing [%s] gave [%s]", line, got_c);
+			g_strfreev (cands);
+			g_free (got_c);
+			g_free (line);
+			if (o->kind == WB_OPT_ENUM) {
+				line = g_strdup_printf ("%s %s ", c->name, dashed);
+				got_c = complete (NULL, line, NULL);
+				cands = g_strsplit (got_c, ",", -1);
+				for (int k = 0; o->values[k]; k++)
+					cr_assert (g_strv_contains ((const char *const *) cands, o->values[k]),
+						   "completing [%s] gave [%s]", line, got_c);
+				g_strfreev (cands);
+				g_free (got_c);
+				g_free (line);
+			}
+			g_free (dashed);
+			checked++;
+		}
+		g_ptr_array_unref (all);
+		g_free (sect);
+		g_free (help);
+		g_free (usage);
+	}
+	cr_assert_gt (checked, 60);
+	free (man);
+}
+
+Test (options, whole_names_only)
+{
+	/* getopt_long alone would take --statute for --statutes ('statutes'
+	 * has only the latter) and --form for --format. */
+	char *a1[] = { "statutes", "--statute", "X", NULL };
+	optind = 0;
+	cr_assert_eq (wb_options_next (3, a1, wb_command_find ("statutes")->options), '?');
+	char *a2[] = { "summary", "--form", "json", NULL };
+	optind = 0;
+	cr_assert_eq (wb_options_next (3, a2, wb_command_find ("summary")->options), '?');
+	/* A closed enum's value is checked: 'shared or each' is named. */
+	char *a3[] = { "damages", "--incident-scope", "some", NULL };
+	optind = 0;
+	cr_assert_eq (wb_options_next (3, a3, wb_command_find ("damages")->options), '?');
+	/* Options after operands, GNU style. */
+	char *a4[] = { "why", "12", "--statute", "ca-17529.5", NULL };
+	optind = 0;
+	cr_assert_eq (wb_options_next (4, a4, wb_command_find ("why")->options), WB_DOPT_STATUTE);
+	cr_assert_str_eq (optarg, "ca-17529.5");
+	cr_assert_eq (wb_options_next (4, a4, wb_command_find ("why")->options), -1);
+	cr_assert_str_eq (a4[optind], "12");
+	wb_option_error_said = FALSE;
+}
+
+Test (options, case_index)
+{
+	/* CASE is the first operand; an option's value is not. */
+	const wb_command_t *r = wb_command_find ("report");
+	char *a1[] = { "report", "-o", "out", "c.case", NULL };
+	cr_assert_eq (wb_command_case_index (r, 4, a1), 3);
+	char *a2[] = { "report", "--due-care", "c.case", "--out", "x", NULL };
+	cr_assert_eq (wb_command_case_index (r, 5, a2), 2);
+	char *a3[] = { "report", "--out=x", "--statute", "ca-17529.5", "c.case", NULL };
+	cr_assert_eq (wb_command_case_index (r, 5, a3), 4);
+	const wb_command_t *l = wb_command_find ("log");
+	char *a4[] = { "log", "-v", "c.case", NULL };
+	cr_assert_eq (wb_command_case_index (l, 3, a4), 2);
+}
+
+Test (options, usage_line)
+{
+	/* Generated from the table: required options without brackets,
+	 * repeatable ones with '...', continuation lines after "usage: ". */
+	char *u = wb_options_usage (wb_command_find ("report"), 79);
+	cr_assert (g_str_has_prefix (u, "workbench report CASE --out DIR [--statute ID]..."), "%s", u);
+	char **lines = g_strsplit (u, "\n", -1);
+	cr_assert_gt (g_strv_length (lines), 2);
+	for (int i = 0; lines[i]; i++) {
+		cr_assert_leq (strlen (lines[i]) + (i == 0 ? 7 : 0), 79, "long line [%s]", lines[i]);
+		if (i > 0)
+			cr_assert (g_str_has_prefix (lines[i], "       ["), "[%s]", lines[i]);
+	}
+	g_strfreev (lines);
+	g_free (u);
+	u = wb_options_usage (wb_command_find ("sql"), 79);
+	cr_assert_str_eq (u, "workbench sql CASE \"SELECT ...\" [--format text|csv|json|line]");
+	g_free (u);
 }
 
 Test (complete, prefix)

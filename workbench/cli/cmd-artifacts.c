@@ -2,22 +2,24 @@
 #include <string.h>
 #include "wb.h"
 
+const char *const wb_artifact_kinds[] = { "email", "phone", "url", "domain", "postal", "ip",
+					  "affiliate_id", NULL };
+
+const wb_option_t wb_options_artifacts[] = {
+	WB_ENUM ('k', "kind", wb_artifact_kinds, "Only contact data of this kind"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 /* 'artifacts CASE [--kind K]': each normalized value with the number of
  * copies it was found in and the number of distinct senders (From
  * addresses) of those copies. */
 int
 wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kind", required_argument, NULL, 'k' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
-	static const char *kinds[] = { "email", "phone", "url", "domain", "postal", "ip",
-				       "affiliate_id", NULL };
 	const char *format = NULL, *kind = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_artifacts)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'k')
@@ -27,14 +29,6 @@ wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return wb_usage_error ("artifacts", "unexpected argument '%s'", argv[optind]);
-	if (kind) {
-		gboolean ok = FALSE;
-		for (int i = 0; kinds[i]; i++)
-			ok |= strcmp (kinds[i], kind) == 0;
-		if (!ok)
-			return wb_usage_error ("artifacts", "unknown kind '%s' (email, phone, url, domain,"
-					       " postal, ip or affiliate_id)", kind);
-	}
 	wb_mode_t mode;
 	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
 		return WB_EXIT_USAGE;

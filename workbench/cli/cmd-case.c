@@ -153,17 +153,18 @@ done:
 	return rc;
 }
 
+const wb_option_t wb_options_case[] = {
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_case (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL;
 	int c;
 	/* '+': KEY=VALUE operands after 'set' are never options. */
-	while ((c = wb_getopt_long (argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_case)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else

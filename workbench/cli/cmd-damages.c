@@ -503,90 +503,49 @@ print_by (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d, const char *by)
 			 "per-copy sum.\n");
 }
 
+static const char *const by_values[] = { "statute", "plaintiff", "defendant", "day", "incident",
+					 "trap", "provision", NULL };
+
+const wb_option_t wb_options_damages_cmd[] = {
+	WB_GROUP (wb_options_damages),
+	WB_ENUM ('b', "by", by_values,
+		 "What the table adds up by: per statute (the default); per plaintiff's action; "
+		 "per defendant (each roster party and each group joined by strong or confirmed "
+		 "links: its exposure, and a total that counts each copy once); per local day or "
+		 "per incident under each statute; per trap (its share of its plaintiff's "
+		 "action); per provision violated"),
+	WB_STRING ('N', "defendant", "NAME",
+		   "Only this roster party and the groups that hold it, with its copies listed "
+		   "(implies --by defendant)"),
+	WB_STRING ('T', "trap", "ADDR",
+		   "Only the copies of the trap of this address (one 'messages --trap' accepts)"),
+	WB_FLAG ('S', "scenarios", "Every statute's amount under each reading the options "
+		 "choose between (incident definition, due care, Arkansas day rule, plaintiff, "
+		 "shared incident cap, preemption), where the reading changes it"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option lopts[] = {
-		{ "statute", required_argument, NULL, 's' },
-		{ "plaintiff", required_argument, NULL, 'p' },
-		{ "due-care", no_argument, NULL, 'd' },
-		{ "incident", required_argument, NULL, 'i' },
-		{ "ar-day-rule", required_argument, NULL, 'a' },
-		{ "include-indicators", no_argument, NULL, 'I' },
-		{ "aggravated", no_argument, NULL, 'A' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "scenarios", no_argument, NULL, 'S' },
-		{ "incident-scope", required_argument, NULL, 'c' },
-		{ "preemption", required_argument, NULL, 'P' },
-		{ "filed", required_argument, NULL, 'f' },
-		{ "statutes", required_argument, NULL, 'D' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "defendant", required_argument, NULL, 'N' },
-		{ "trap", required_argument, NULL, 'T' },
-		{ NULL }
-	};
 	wb_damages_opts_t o;
 	wb_damages_opts_init (&o);
 	GPtrArray *ids = g_ptr_array_new ();
 	const char *by = NULL, *format = NULL, *defendant = NULL;
 	gboolean scenarios = FALSE;
 	int c, rc = WB_EXIT_OK;
-	while ((c = wb_getopt_long (argc, argv, "", lopts, NULL)) != -1) {
-		switch (c) {
-		case 's': g_ptr_array_add (ids, optarg); break;
-		case 'p':
-			if (!wb_plaintiff_parse (optarg, &o.plaintiff)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--plaintiff '%s': recipient or provider", optarg);
-			}
-			break;
-		case 'd': o.due_care = TRUE; break;
-		case 'f':
-			if (!wb_valid_day (optarg)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--filed '%s' is not a date (YYYY-MM-DD)", optarg);
-			}
-			o.filed = optarg;
-			break;
-		case 'i':
-			if (!wb_incident_rule_parse (optarg, &o.incident)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--incident '%s': campaign-day, campaign or message", optarg);
-			}
-			break;
-		case 'a':
-			if (!wb_ar_day_rule_parse (optarg, &o.ar_day_rule)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--ar-day-rule '%s': per-day or aggregate", optarg);
-			}
-			break;
-		case 'c': {
-			wb_incident_scope_t sc;
-			if (!wb_incident_scope_parse (optarg, &sc)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--incident-scope '%s': shared or each", optarg);
-			}
-			o.incident_scope = sc;
-			break;
+	while ((c = wb_options_next (argc, argv, wb_options_damages_cmd)) != -1) {
+		int done = wb_damages_option ("damages", c, optarg, &o, ids);
+		if (done < 0) {
+			g_ptr_array_unref (ids);
+			return WB_EXIT_USAGE;
 		}
-		case 'P':
-			if (!wb_preemption_parse (optarg, &o.preemption)) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--preemption '%s': apply or ignore", optarg);
-			}
-			break;
-		case 'I': o.include_indicators = TRUE; break;
-		case 'A': o.aggravated = TRUE; break;
-		case 'b':
-			by = optarg;
-			if (strcmp (by, "statute") && strcmp (by, "day") && strcmp (by, "incident") &&
-			    strcmp (by, "trap") && strcmp (by, "provision") && strcmp (by, "plaintiff") && strcmp (by, "defendant")) {
-				g_ptr_array_unref (ids);
-				return wb_usage_error ("damages", "--by '%s': statute, plaintiff, defendant, day, incident, trap or provision", by);
-			}
-			break;
+		if (done)
+			continue;
+		switch (c) {
+		case 'b': by = optarg; break;
 		case 'S': scenarios = TRUE; break;
-		case 'D': o.statutes_dir = optarg; break;
 		case 'F': format = optarg; break;
 		case 'N': defendant = optarg; break;
 		case 'T':

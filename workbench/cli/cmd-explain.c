@@ -163,7 +163,7 @@ int
 wb_cmd_explain (wb_ctx_t *ctx, int argc, char **argv)
 {
 	wb_mode_t mode;
-	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_TEXT, &mode);
+	int rc = wb_getopt_format (ctx, argc, argv, wb_options_format_text_json, WB_MODE_TEXT, &mode);
 	if (rc >= 0)
 		return rc;
 	if (argc - optind != 2)

@@ -3,19 +3,22 @@
 #include "wb.h"
 #include "rules.h"
 
+const wb_option_t wb_options_finding[] = {
+	WB_STRING ('n', "note", "TEXT", "Why: kept with the finding, shown by why and in the "
+		   "exhibits"),
+	WB_STRING ('t', "trap", "ADDR", "Only the copies in this trap, when COPY is a "
+		   "Message-ID several traps received"),
+	WB_OPTIONS_END
+};
+
 /* 'finding CASE MESSAGE STATUTE PROVISION violation|no-violation': one
  * analyst finding, for every copy the message names (or the trap's). */
 int
 wb_cmd_finding (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ "trap", required_argument, NULL, 't' },
-		{ NULL }
-	};
 	const char *note = NULL, *trap = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_finding)) != -1) {
 		switch (c) {
 		case 'n': note = optarg; break;
 		case 't': trap = optarg; break;

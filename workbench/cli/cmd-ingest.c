@@ -122,21 +122,27 @@ print_summary (wb_ctx_t *ctx, int64_t run, const wb_ingest_stats_t *s)
 	}
 }
 
+const wb_option_t wb_options_ingest[] = {
+	WB_STRING ('s', "max-message-size", "BYTES", "A message larger than this (default 100M) "
+		   "is kept as a defect, not parsed.  A size: 50000000, 50K, 50M, 1G"),
+	WB_INT ('d', "max-depth", "N", "How deep archives may nest in archives (default 8); a "
+		"deeper one is kept as a defect"),
+	WB_INT ('r', "max-ratio", "N", "The largest ratio of decompressed to compressed "
+		"bytes (default 200) before a member is refused as a decompression bomb"),
+	WB_STRING ('t', "max-total", "BYTES", "The most bytes one source file may expand to, "
+		   "its members together (default 64G)"),
+	WB_INT ('j', "threads", "N", "Parse with N threads (at most 16; default 2)"),
+	WB_FLAG ('n', "no-analysis", "Store the messages only; 'reanalyze' analyses them later "
+		 "(damages, link and report need it)"),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "max-message-size", required_argument, NULL, 's' },
-		{ "max-depth", required_argument, NULL, 'd' },
-		{ "max-ratio", required_argument, NULL, 'r' },
-		{ "max-total", required_argument, NULL, 't' },
-		{ "threads", required_argument, NULL, 'j' },
-		{ "no-analysis", no_argument, NULL, 'n' },
-		{ NULL }
-	};
 	wb_ingest_opts_t o = { 0 };
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_ingest)) != -1) {
 		uint64_t v;
 		switch (c) {
 		case 'n':

@@ -3,17 +3,21 @@
 #include "wb.h"
 #include "statute.h"
 
+const wb_option_t wb_options_init[] = {
+	WB_STRING ('n', "name", "TEXT", "The case's name, as the exhibits' cover shows it "
+		   "(People v. Spam Senders)"),
+	WB_STRING ('f', "filed", "YYYY-MM-DD",
+		   "The day the complaint was filed: limitations periods count back from it.  "
+		   "'case CASE set filed=' changes it later"),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "filed", required_argument, NULL, 'f' },
-		{ NULL }
-	};
 	const char *name = NULL, *filed = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_init)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'f': filed = optarg; break;

@@ -304,21 +304,24 @@ print_table (wb_ctx_t *ctx, wb_mode_t mode, const wb_jurisdiction_t *j)
 	wb_table_end (t);
 }
 
+const wb_option_t wb_options_jurisdiction[] = {
+	WB_STRING ('d', "defendant", "NAME",
+		   "Only this roster party (its name, as parties lists it)"),
+	WB_STRING ('f', "forum", "ST",
+		   "Only this forum: a two-letter state, with a long-arm file (CT) or not"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 /* 'jurisdiction CASE [--defendant NAME] [--forum ST]': each roster party's
  * contacts with each forum, under the provisions of the forum's long-arm
  * statute when there is a file for it. */
 int
 wb_cmd_jurisdiction (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "defendant", required_argument, NULL, 'd' },
-		{ "forum", required_argument, NULL, 'f' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *defendant = NULL, *forum = NULL, *format = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_jurisdiction)) != -1) {
 		switch (c) {
 		case 'd': defendant = optarg; break;
 		case 'f': forum = optarg; break;

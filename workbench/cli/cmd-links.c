@@ -1,20 +1,25 @@
 #include <getopt.h>
 #include "attrib-cmd.h"
 
+static const char *const strengths[] = { "none", "weak", "moderate", "strong", NULL };
+
+const wb_option_t wb_options_links[] = {
+	WB_STRING ('p', "party", "NAME", "Only the links of this party (its name, as parties "
+		   "lists it)"),
+	WB_ENUM ('m', "min", strengths, "Only links at least this strong (strength grows with "
+		 "the weight of the contact data two parties share)"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 /* 'links CASE [--party NAME] [--min STRENGTH]': the links 'link' built,
  * strongest first. */
 int
 wb_cmd_links (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "party", required_argument, NULL, 'p' },
-		{ "min", required_argument, NULL, 'm' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL, *party = NULL, *min = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_links)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'p')

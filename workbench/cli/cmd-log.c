@@ -38,18 +38,21 @@ result_of (const run_t *r)
 	return r->result && *r->result ? r->result : "done";
 }
 
+const wb_option_t wb_options_log[] = {
+	{ .kind = WB_OPT_FLAG, .key = 'v', .name = "verbose", .short_name = 'v',
+	  .help = "Add every row each command wrote: sources, statute files, imports with old "
+		  "-> new values, findings, exhibits" },
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_log (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL;
 	gboolean verbose = FALSE;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "v", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_log)) != -1) {
 		switch (c) {
 		case 'v': verbose = TRUE; break;
 		case 'F': format = optarg; break;

@@ -6,30 +6,40 @@
  * person scans; CSV and JSON carry every field of the contract in
  * workbench/engine/README.md.  The location shown is where the copy was first found. */
 
-static const char *const KINDS[] = { "email", "phone", "url", "domain", "postal", "ip",
-				     "affiliate_id", NULL };
-
 static const char *const CATEGORIES[] = { "adult", "pharmacy", "mortgage", "stocks", "jobs",
 					  "419", "phishing", "software", "other", NULL };
 static const char *const STATUSES[] = { "ok", "malformed", "unparsed", NULL };
 
+const wb_option_t wb_options_messages[] = {
+	WB_STRING ('t', "trap", "ADDR", "Only copies received by this trap (its address, any "
+		   "case)"),
+	WB_STRING ('f', "from", "TEXT", "Only copies whose From address or name contains TEXT "
+		   "(any case)"),
+	WB_STRING ('s', "subject", "TEXT", "Only copies whose subject contains TEXT (any case)"),
+	WB_STRING ('S', "since", "YYYY-MM-DD", "Only copies received on or after this local day "
+		   "(in the trap's time zone)"),
+	WB_STRING ('U', "until", "YYYY-MM-DD", "Only copies received on or before this local "
+		   "day"),
+	{ .kind = WB_OPT_ENUM, .key = 'c', .name = "category", .values = CATEGORIES,
+	  .flags = WB_OPT_OPEN,
+	  .help = "Only copies analysis put in this category (by the words of "
+		  "templates/analysis/categories.ini), or any other category the case holds" },
+	WB_ENUM ('h', "has", wb_artifact_kinds, "Only copies in which analysis found contact "
+		 "data of this kind"),
+	WB_INT ('C', "campaign", "N", "Only copies of campaign N (the number damages and why "
+		"give)"),
+	{ .kind = WB_OPT_ENUM, .key = 'x', .name = "status", .values = STATUSES,
+	  .flags = WB_OPT_OPEN,
+	  .help = "Only copies in this state: ok, malformed (kept and parsed with "
+		  "warnings; show says which), unparsed (kept as bytes only)" },
+	WB_INT ('l', "limit", "N", "At most N copies, the first by id"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "trap", required_argument, NULL, 't' },
-		{ "from", required_argument, NULL, 'f' },
-		{ "subject", required_argument, NULL, 's' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'U' },
-		{ "category", required_argument, NULL, 'c' },
-		{ "has", required_argument, NULL, 'h' },
-		{ "campaign", required_argument, NULL, 'C' },
-		{ "status", required_argument, NULL, 'x' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	/* Each filter adds a condition and binds one value, in order. */
 	GString *where = g_string_new ("");
 	GPtrArray *binds = g_ptr_array_new ();
@@ -37,7 +47,7 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 	gint64 limit = -1;
 	int c, rc = WB_EXIT_OK;
 #define FILTER(cond) do { g_string_append (where, " AND " cond); g_ptr_array_add (binds, optarg); } while (0)
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_messages)) != -1) {
 		switch (c) {
 		case 't':
 			if (!wb_check_value (ctx, "trap", optarg, NULL,
@@ -73,10 +83,6 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 			FILTER ("m.category = ?");
 			break;
 		case 'h':
-			if (!g_strv_contains (KINDS, optarg)) {
-				rc = wb_usage_error ("messages", "--has '%s': kinds are email, phone, url, domain, postal, ip, affiliate_id", optarg);
-				goto done;
-			}
 			FILTER ("EXISTS (SELECT 1 FROM artifacts a WHERE a.message = m.id AND a.kind = ?)");
 			break;
 		case 'C': {

@@ -2,18 +2,21 @@
 #include <string.h>
 #include "attrib-cmd.h"
 
+static const char *const roles[] = { "sender", "affiliate", "advertiser", "other", NULL };
+
+const wb_option_t wb_options_parties[] = {
+	WB_ENUM ('r', "role", roles, "Only parties with this role"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 /* 'parties CASE [--role R]': the roster and the parties found in evidence. */
 int
 wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "role", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL, *role = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_parties)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'r')
@@ -23,9 +26,6 @@ wb_cmd_parties (wb_ctx_t *ctx, int argc, char **argv)
 	}
 	if (optind < argc)
 		return wb_usage_error ("parties", "unexpected argument '%s'", argv[optind]);
-	if (role && strcmp (role, "sender") && strcmp (role, "affiliate") &&
-	    strcmp (role, "advertiser") && strcmp (role, "other"))
-		return wb_usage_error ("parties", "--role '%s': give sender, affiliate, advertiser or other", role);
 	wb_mode_t mode;
 	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
 		return WB_EXIT_USAGE;

@@ -7,15 +7,13 @@
 #include "report.h"
 #include "statute.h"
 
-static const char *incident_name[] = { "campaign-day", "campaign", "message" };
-
 static char *
 options_text (const wb_damages_opts_t *o)
 {
 	GString *s = g_string_new ("");
 	g_string_append_printf (s, "plaintiff %s; incident %s; Arkansas day rule %s%s%s",
 				o->plaintiff == WB_PLAINTIFF_PROVIDER ? "provider" : "recipient",
-				incident_name[o->incident], o->ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day",
+				wb_incident_rule_name (o->incident), o->ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day",
 				o->due_care ? "; due care" : "", o->include_indicators ? "; indicators counted" : "");
 	if (o->incident_scope >= 0)
 		g_string_append_printf (s, "; a shared incident's cap: %s", wb_incident_scope_name (o->incident_scope));
@@ -30,23 +28,18 @@ options_text (const wb_damages_opts_t *o)
 	return g_string_free (s, FALSE);
 }
 
+const wb_option_t wb_options_report[] = {
+	{ .kind = WB_OPT_STRING, .key = 'o', .name = "out", .short_name = 'o', .arg = "DIR",
+	  .flags = WB_OPT_REQUIRED,
+	  .help = "Write the exhibits into DIR (made if missing): the xlsx workbook, charts, "
+		  "the PDF report and a manifest of their SHA-256" },
+	WB_GROUP (wb_options_damages),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "statute", required_argument, NULL, 's' },
-		{ "plaintiff", required_argument, NULL, 'p' },
-		{ "due-care", no_argument, NULL, 'd' },
-		{ "incident", required_argument, NULL, 'i' },
-		{ "ar-day-rule", required_argument, NULL, 'a' },
-		{ "include-indicators", no_argument, NULL, 'n' },
-		{ "statutes", required_argument, NULL, 'D' },
-		{ "aggravated", no_argument, NULL, 'g' },
-		{ "incident-scope", required_argument, NULL, 'c' },
-		{ "preemption", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const char *out = NULL;
 	wb_damages_opts_t opts;
 	wb_damages_opts_init (&opts);
@@ -56,65 +49,19 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	wb_damages_t *alt[6] = { NULL };
 	wb_statute_set_t *set = NULL;
 	char *text = NULL, *manifest = NULL;
-	while ((c = wb_getopt_long (argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 's': g_ptr_array_add (statutes, optarg); break;
-		case 'd': opts.due_care = TRUE; break;
-		case 'n': opts.include_indicators = TRUE; break;
-		case 'g': opts.aggravated = TRUE; break;
-		case 'D': opts.statutes_dir = optarg; break;
-		case 'P':
-			if (!wb_preemption_parse (optarg, &opts.preemption)) {
-				rc = wb_usage_error ("report", "--preemption '%s': expected apply or ignore", optarg);
-				goto done;
-			}
-			break;
-		case 'c': {
-			wb_incident_scope_t sc;
-			if (!wb_incident_scope_parse (optarg, &sc)) {
-				rc = wb_usage_error ("report", "--incident-scope '%s': expected shared or each", optarg);
-				goto done;
-			}
-			opts.incident_scope = sc;
-			break;
-		}
-		case 'p':
-			if (!strcmp (optarg, "recipient"))
-				opts.plaintiff = WB_PLAINTIFF_RECIPIENT;
-			else if (!strcmp (optarg, "provider"))
-				opts.plaintiff = WB_PLAINTIFF_PROVIDER;
-			else {
-				rc = wb_usage_error ("report", "--plaintiff '%s': expected recipient or provider", optarg);
-				goto done;
-			}
-			break;
-		case 'i': {
-			int k = -1;
-			for (int j = 0; j < 3; j++)
-				if (!strcmp (optarg, incident_name[j]))
-					k = j;
-			if (k < 0) {
-				rc = wb_usage_error ("report", "--incident '%s': expected campaign-day, campaign or message", optarg);
-				goto done;
-			}
-			opts.incident = k;
-			break;
-		}
-		case 'a':
-			if (!strcmp (optarg, "per-day"))
-				opts.ar_day_rule = WB_AR_PER_DAY;
-			else if (!strcmp (optarg, "aggregate"))
-				opts.ar_day_rule = WB_AR_AGGREGATE;
-			else {
-				rc = wb_usage_error ("report", "--ar-day-rule '%s': expected per-day or aggregate", optarg);
-				goto done;
-			}
-			break;
-		default:
+	while ((c = wb_options_next (argc, argv, wb_options_report)) != -1) {
+		int done = wb_damages_option ("report", c, optarg, &opts, statutes);
+		if (done < 0) {
 			rc = WB_EXIT_USAGE;
 			goto done;
 		}
+		if (done)
+			continue;
+		if (c != 'o') {
+			rc = wb_usage_error ("report", "bad option");
+			goto done;
+		}
+		out = optarg;
 	}
 	if (optind < argc) {
 		rc = wb_usage_error ("report", "unexpected argument '%s'", argv[optind]);
@@ -159,7 +106,7 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 			rc = wb_fail_case (ctx, st);
 			goto done;
 		}
-		labels[k] = k < 3 ? g_strdup_printf ("incident: %s", incident_name[k])
+		labels[k] = k < 3 ? g_strdup_printf ("incident: %s", wb_incident_rule_name (k))
 			  : k == 3 ? g_strdup_printf ("AR days: %s", o.ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day")
 			  : k == 4 ? g_strdup_printf ("shared incident: %s", o.incident_scope == WB_SCOPE_EACH
 						      ? "a cap per plaintiff" : "one cap shared")

@@ -34,19 +34,19 @@ cluster_text (int64_t id, const char *members, const char *name)
 	return id ? g_strdup_printf ("cluster %" PRId64 " (%s)", id, members)
 		: g_strdup_printf ("%s (in no cluster)", name);
 }
+const wb_option_t wb_options_review[] = {
+	WB_STRING ('n', "note", "TEXT", "Why: kept in the custody log with the decision"),
+	WB_OPTIONS_END
+};
 
 /* 'review CASE PARTY PARTY confirm|reject [--note TEXT]': an analyst's
  * decision on a link, in the custody log; 'link' keeps it. */
 int
 wb_cmd_review (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "note", required_argument, NULL, 'n' },
-		{ NULL }
-	};
 	const char *note = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_review)) != -1) {
 		if (c == 'n')
 			note = optarg;
 		else

@@ -1,20 +1,23 @@
 #include <getopt.h>
 #include "wb.h"
 
+const wb_option_t wb_options_shell[] = {
+	WB_FLAG ('b', "bail", "Stop a script read from standard input at its first error, "
+		 "with its status (as .bail on)"),
+	WB_FLAG ('w', "write", "Fail unless the case can be opened for writing (without it, "
+		 "a read-only case opens read-only and writing commands say why)"),
+	WB_OPTIONS_END
+};
+
 /* 'workbench shell CASE [--bail] [--write]': the session itself is in
  * shell.c.  main() opens the case for writing when the file allows it;
  * --write insists on that. */
 int
 wb_cmd_shell (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bail", no_argument, NULL, 'b' },
-		{ "write", no_argument, NULL, 'w' },
-		{ NULL }
-	};
 	gboolean bail = FALSE, write = FALSE;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_shell)) != -1) {
 		if (c == 'b')
 			bail = TRUE;
 		else if (c == 'w')

@@ -113,18 +113,19 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 #define SQL_ATT "SELECT idx, filename, declared_type, sniffed_type, size, sha256 FROM attachments" \
 	" WHERE message = ?1 ORDER BY idx"
 
+const wb_option_t wb_options_show[] = {
+	WB_FLAG ('r', "raw", "The stored bytes exactly as received, nothing decoded"),
+	WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "raw", no_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL;
 	gboolean raw = FALSE;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_show)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else if (c == 'r')

@@ -8,7 +8,7 @@ int
 wb_cmd_sql (wb_ctx_t *ctx, int argc, char **argv)
 {
 	wb_mode_t mode;
-	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_TEXT, &mode);
+	int rc = wb_getopt_format (ctx, argc, argv, wb_options_format_all, WB_MODE_TEXT, &mode);
 	if (rc >= 0)
 		return rc;
 	if (optind != argc - 1)

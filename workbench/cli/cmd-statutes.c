@@ -44,19 +44,21 @@ provisions (wb_ctx_t *ctx, wb_mode_t mode, const wb_statute_t *s)
 	wb_table_end (t);
 }
 
+const wb_option_t wb_options_statutes[] = {
+	WB_STRING ('s', "statutes", "DIR", "Read the statute files (.ini) from DIR instead of "
+		   "those installed in the case"),
+	WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON),
+	WB_OPTIONS_END
+};
+
 /* 'statutes CASE [ID] [--statutes DIR]': the statute files in force, or
  * one statute's provisions. */
 int
 wb_cmd_statutes (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "statutes", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *dir = NULL, *format = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_statutes)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'F': format = optarg; break;

@@ -33,7 +33,7 @@ int
 wb_cmd_summary (wb_ctx_t *ctx, int argc, char **argv)
 {
 	wb_mode_t mode;
-	int rc = wb_getopt_format (ctx, argc, argv, WB_MODE_LINE, &mode);
+	int rc = wb_getopt_format (ctx, argc, argv, wb_options_format, WB_MODE_LINE, &mode);
 	if (rc >= 0)
 		return rc;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,

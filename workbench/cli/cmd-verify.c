@@ -369,16 +369,20 @@ check_old_rules (wb_ctx_t *ctx)
 	return WB_OK;
 }
 
+const wb_option_t wb_options_verify[] = {
+	{ .kind = WB_OPT_STRING, .key = 'e', .name = "exhibits", .arg = "DIR",
+	  .flags = WB_OPT_REPEAT,
+	  .help = "Check the exhibits in DIR against its manifest (SHA-256 of each file).  "
+		  "Without it, the folders the custody log records report writing" },
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "exhibits", required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 }
-	};
 	GPtrArray *folders = g_ptr_array_new ();
 	int c, rc = WB_EXIT_USAGE;
-	while ((c = wb_getopt_long (argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_verify)) != -1) {
 		if (c != 'e')
 			goto done;
 		g_ptr_array_add (folders, optarg);

@@ -591,50 +591,33 @@ json_copy (GString *j, const wb_damages_t *d, const copy_info_t *c, guint k)
 	g_string_append (j, ", \"statutes\": [");
 }
 
+const wb_option_t wb_options_why[] = {
+	WB_GROUP (wb_options_damages),
+	WB_STRING ('t', "trap", "ADDR", "When COPY is a Message-ID several traps received: the "
+		   "copy in this trap"),
+	WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON),
+	WB_OPTIONS_END
+};
+
 int
 wb_cmd_why (wb_ctx_t *ctx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "statute", required_argument, NULL, 's' },
-		{ "statutes", required_argument, NULL, 'S' },
-		{ "include-indicators", no_argument, NULL, 'i' },
-		{ "incident", required_argument, NULL, 'n' },
-		{ "plaintiff", required_argument, NULL, 'p' },
-		{ "preemption", required_argument, NULL, 'P' },
-		{ "trap", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	wb_damages_opts_t dopts;
 	wb_damages_opts_init (&dopts);
 	GPtrArray *only = g_ptr_array_new ();
 	const char *trap = NULL, *format = NULL;
 	int c, rc = WB_EXIT_FAIL;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, wb_options_why)) != -1) {
+		int done = wb_damages_option ("why", c, optarg, &dopts, only);
+		if (done < 0) {
+			g_ptr_array_unref (only);
+			return WB_EXIT_USAGE;
+		}
+		if (done)
+			continue;
 		switch (c) {
-		case 's': g_ptr_array_add (only, optarg); break;
-		case 'S': dopts.statutes_dir = optarg; break;
-		case 'i': dopts.include_indicators = TRUE; break;
 		case 't': trap = optarg; break;
 		case 'F': format = optarg; break;
-		case 'n':
-			if (!wb_incident_rule_parse (optarg, &dopts.incident)) {
-				g_ptr_array_unref (only);
-				return wb_usage_error ("why", "--incident is campaign-day, campaign or message, not '%s'", optarg);
-			}
-			break;
-		case 'p':
-			if (!wb_plaintiff_parse (optarg, &dopts.plaintiff)) {
-				g_ptr_array_unref (only);
-				return wb_usage_error ("why", "--plaintiff is recipient or provider, not '%s'", optarg);
-			}
-			break;
-		case 'P':
-			if (!wb_preemption_parse (optarg, &dopts.preemption)) {
-				g_ptr_array_unref (only);
-				return wb_usage_error ("why", "--preemption is apply or ignore, not '%s'", optarg);
-			}
-			break;
 		default:
 			g_ptr_array_unref (only);
 			return wb_usage_error ("why", "bad option");

@@ -8,106 +8,113 @@
 #include "wb.h"
 #include "shell.h"
 
+/* Each row: name, function, what main() opens, summary, operands, options
+ * (in cmd-NAME.c), description.  Usage, help, completion and the man page
+ * are made from these. */
 const wb_command_t wb_commands[] = {
-	{ "init", wb_cmd_init, WB_CASE_PATH, "Create a new case file",
-	  "[--name TEXT] [--filed YYYY-MM-DD]" },
-	{ "ingest", wb_cmd_ingest, WB_CASE_WRITE, "Ingest mailbox archives into the case",
-	  "[--max-message-size BYTES] [--max-depth N] [--max-ratio N]\n"
-	  "       [--max-total BYTES] [--threads N] [--no-analysis] PATH..." },
+	{ "init", wb_cmd_init, WB_CASE_PATH, "Create a new case file", "", wb_options_init,
+	  "CASE must not exist; its folder must." },
+	{ "ingest", wb_cmd_ingest, WB_CASE_WRITE, "Ingest mailbox archives into the case", "PATH...",
+	  wb_options_ingest,
+	  "PATH: archives (tar, zip, 7z, cpio; gzip, bzip2, xz, zstd), mbox files, Maildir "
+	  "folders, .eml files, or folders of them; archives nest to depth 8.  The raw bytes "
+	  "and SHA-256 of every copy are kept with their place in the source; a source read "
+	  "before is skipped.  Each file that is not mail, skipped or flagged is named." },
 	{ "import", wb_cmd_import, WB_CASE_WRITE, "Import traps, parties or findings from CSV",
-	  "traps|parties|findings FILE.csv\n\n"
-	  "traps: address,timezone and any of holder,state,provider,provider_state,hosts;\n"
-	  "  timezone an IANA name (America/Los_Angeles), states US codes; a trap already\n"
-	  "  in the case is updated and each change said.\n"
-	  "parties: name and any of role,contact,email,phone,address,country,payee,domain,\n"
-	  "  affiliate_id,ip,notes (values split on ';'); a party already imported is\n"
-	  "  updated in place by name.\n"
-	  "findings: message,statute,provision,finding and optionally note,trap; message\n"
-	  "  names copies as show does, provision as 'statutes CASE ID' lists them.\n"
-	  "An unknown column, or a bad value, is refused with file, line and column, and\n"
-	  "nothing of the file is imported" },
+	  "traps|parties|findings FILE.csv", NULL,
+	  "traps: columns address, timezone and any of holder, state, provider, "
+	  "provider_state, hosts; "
+	  "timezone an IANA name (America/Los_Angeles), states US codes; a trap already in the "
+	  "case is updated and each change said.\n\n"
+	  "parties: columns name and any of role, contact, email, phone, address, country, "
+	  "payee, domain, affiliate_id, ip, notes (values split on ';'); a party already "
+	  "imported is updated in place by name.\n\n"
+	  "findings: columns message, statute, provision, finding and optionally note, trap; "
+	  "message names "
+	  "copies as show does, provision as 'statutes CASE ID' lists them.\n\n"
+	  "An unknown column, or a bad value, is refused with file, line and column, and "
+	  "nothing of the file is imported." },
 	{ "case", wb_cmd_case, WB_CASE_READ, "The case's metadata: show it, or set it",
-	  "[set KEY=VALUE...] [--format text|csv|json]\n\n"
-	  "Keys: name, filed (YYYY-MM-DD, the filing date limitations count back from),\n"
-	  "court, number (the docket number), caption, expert.  Several may be set at\n"
-	  "once; an empty value (court=) unsets one.  Each change is logged in custody,\n"
-	  "old -> new" },
+	  "[set KEY=VALUE...]", wb_options_case,
+	  "Keys: name, filed (YYYY-MM-DD, the filing date limitations count back from), "
+	  "court, number (the docket number), caption, expert.  Several may be set at once; "
+	  "an empty value (court=) unsets one.  Each change is logged in custody, old -> new." },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "The case's metadata and counts of what it holds",
-	  "[--format text|csv|json]" },
-	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies",
-	  "[--trap ADDR] [--from TEXT] [--subject TEXT] [--since DAY] [--until DAY]\n"
-	  "       [--category C] [--has KIND] [--campaign N] [--status S] [--limit N]\n"
-	  "       [--format text|csv|json]" },
-	{ "show", wb_cmd_show, WB_CASE_READ, "Show one message as an analyst reads it",
-	  "COPY [--raw] [--format text|json]\n\n"
-	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
-	  "or a Message-ID" },
-	{ "artifacts", wb_cmd_artifacts, WB_CASE_READ, "Extracted contact data with counts",
-	  "[--kind K] [--format text|csv|json]" },
-	{ "reanalyze", wb_cmd_reanalyze, WB_CASE_WRITE, "Re-run message analysis over the case", "" },
-	{ "statutes", wb_cmd_statutes, WB_CASE_READ, "The statute files in force",
-	  "[ID] [--statutes DIR] [--format text|csv|json]\n\n"
-	  "With ID, that statute's provisions: id, label, check and the statute's words.\n"
-	  "A provision may be named by its id (a2), its label ((a)(2)) or the citation\n"
-	  "form (17529.5(a)(2)) wherever one is taken" },
+	  "", wb_options_format, NULL },
+	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies", "", wb_options_messages,
+	  "Filters combine: a copy is listed when it passes every one given." },
+	{ "show", wb_cmd_show, WB_CASE_READ, "Show one message as an analyst reads it", "COPY",
+	  wb_options_show,
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits, or a "
+	  "Message-ID." },
+	{ "artifacts", wb_cmd_artifacts, WB_CASE_READ, "Extracted contact data with counts", "",
+	  wb_options_artifacts, NULL },
+	{ "reanalyze", wb_cmd_reanalyze, WB_CASE_WRITE, "Re-run message analysis over the case", "",
+	  NULL, NULL },
+	{ "statutes", wb_cmd_statutes, WB_CASE_READ, "The statute files in force", "[ID]",
+	  wb_options_statutes,
+	  "With ID, that statute's provisions: id, label, check and the statute's words.  A "
+	  "provision may be named by its id (a2), its label ((a)(2)) or the citation form "
+	  "(17529.5(a)(2)) wherever one is taken." },
 	{ "finding", wb_cmd_finding, WB_CASE_WRITE, "Record an analyst finding",
-	  "COPY STATUTE PROVISION violation|no-violation [--note TEXT] [--trap ADDR]\n\n"
-	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits,\n"
-	  "or a Message-ID (every copy of it; --trap keeps that trap's)" },
-	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not",
-	  "COPY [--statute ID]... [--trap ADDR] [--include-indicators]\n"
-	  "       [--incident campaign-day|campaign|message] [--plaintiff recipient|provider]\n"
-	  "       [--preemption apply|ignore]\n"
-	  "       [--statutes DIR] [--format text|json]\n\n"
-	  "Per statute: each provision's finding (rule, certain or indicator, with its\n"
-	  "evidence; the analyst's, with the note), then whether the copy counts: if it\n"
-	  "does, its incident and day and what it adds to the amount; if not, why (no\n"
-	  "nexus, before the effective date, limitations, analyst, another statute,\n"
-	  "CAN-SPAM preemption).\n"
-	  "COPY as for show; the damages options are those of damages" },
-	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages",
-	  "[--statute ID]... [--plaintiff recipient|provider] [--due-care]\n"
-	  "       [--incident campaign-day|campaign|message] [--ar-day-rule per-day|aggregate]\n"
-	  "       [--incident-scope shared|each] [--preemption apply|ignore] [--include-indicators]\n"
-	  "       [--filed YYYY-MM-DD] [--by statute|plaintiff|defendant|day|incident|trap|provision]\n"
-	  "       [--defendant NAME] [--trap ADDR]\n"
-	  "       [--aggravated] [--scenarios] [--statutes DIR] [--format text|csv|json]" },
-	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "" },
-	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "[--role R] [--format text|csv|json]" },
-	{ "links", wb_cmd_links, WB_CASE_READ, "List attribution links",
-	  "[--party NAME] [--min weak|moderate|strong] [--format text|csv|json]" },
-	{ "clusters", wb_cmd_clusters, WB_CASE_READ, "Groups of linked parties",
-	  "[--format text|csv|json]" },
-	{ "explain", wb_cmd_explain, WB_CASE_READ, "Why two parties are (not) linked",
-	  "PARTY PARTY [--format text|json]" },
+	  "COPY STATUTE PROVISION violation|no-violation", wb_options_finding,
+	  "COPY: the copy id messages prints, a SHA-256 or a prefix of 8+ hex digits, or a "
+	  "Message-ID (every copy of it; --trap keeps that trap's).  An analyst's finding "
+	  "overrides the rules' for that copy and provision." },
+	{ "why", wb_cmd_why, WB_CASE_READ, "Why one copy counts under each statute, or not", "COPY",
+	  wb_options_why,
+	  "Per statute: each provision's finding (rule, certain or indicator, with its "
+	  "evidence; the analyst's, with the note), then whether the copy counts: if it does, "
+	  "its incident and day and what it adds to the amount; if not, why (no nexus, before "
+	  "the effective date, limitations, analyst, another statute, CAN-SPAM preemption).\n\n"
+	  "COPY as for show; the damages options are those of damages." },
+	{ "damages", wb_cmd_damages, WB_CASE_READ, "Compute statutory damages", "",
+	  wb_options_damages_cmd,
+	  "Per statute: the copies in its scope, those violating it, incidents and days, the "
+	  "amount before and after caps, then the copies left out and why.  Amounts are exact "
+	  "cents." },
+	{ "link", wb_cmd_link, WB_CASE_WRITE, "Build attribution links", "", NULL,
+	  "Links senders, affiliates and advertisers by the contact data they share; party and "
+	  "link ids stay the same across runs for the same parties and pairs." },
+	{ "parties", wb_cmd_parties, WB_CASE_READ, "List parties", "", wb_options_parties, NULL },
+	{ "links", wb_cmd_links, WB_CASE_READ, "List attribution links", "", wb_options_links, NULL },
+	{ "clusters", wb_cmd_clusters, WB_CASE_READ, "Groups of linked parties", "",
+	  wb_options_format, NULL },
+	{ "explain", wb_cmd_explain, WB_CASE_READ, "Why two parties are (not) linked", "PARTY PARTY",
+	  wb_options_format_text_json, NULL },
 	{ "review", wb_cmd_review, WB_CASE_WRITE, "Confirm or reject a link",
-	  "PARTY PARTY confirm|reject [--note TEXT]" },
+	  "PARTY PARTY confirm|reject", wb_options_review, NULL },
 	{ "jurisdiction", wb_cmd_jurisdiction, WB_CASE_READ, "Each defendant's contacts with each forum",
-	  "[--defendant NAME] [--forum ST] [--format text|csv|json]\n\n"
-	  "For each roster party (after 'link') and each forum (a state with a long-arm\n"
-	  "file in templates/longarm/, or named by the trap roster): the copies\n"
-	  "attributed to it that were delivered to the forum's residents or passed\n"
-	  "through equipment the roster places there, with counts, first and last days\n"
-	  "and example copies, under each provision of the forum's long-arm statute\n"
-	  "(Conn. Gen. Stat. § 52-59b for CT), and what an analyst must show besides" },
+	  "", wb_options_jurisdiction,
+	  "For each roster party (after 'link') and each forum (a state with a long-arm file "
+	  "in templates/longarm/, or named by the trap roster): the copies attributed to it "
+	  "that were delivered to the forum's residents or passed through equipment the roster "
+	  "places there, with counts, first and last days and example copies, under each "
+	  "provision of the forum's long-arm statute (Conn. Gen. Stat. § 52-59b for CT), and "
+	  "what an analyst must show besides." },
 	{ "report", wb_cmd_report, WB_CASE_WRITE, "Write xlsx exhibits, charts and the PDF report",
-	  "--out DIR [damages options: --statute --plaintiff --due-care --incident\n"
-	  "       --incident-scope --preemption --ar-day-rule --include-indicators --aggravated\n"
-	  "       --statutes]" },
-	{ "upgrade", wb_cmd_upgrade, WB_CASE_WRITE, "Upgrade a case made by an older workbench", "" },
-	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit",
-	  "[--exhibits DIR]..." },
-	{ "log", wb_cmd_log, WB_CASE_READ, "What changed in the case, and who did it",
-	  "[--verbose] [--format text|csv|json]\n\n"
-	  "The custody log, one line a command: its run number, when (UTC), who, the\n"
-	  "command line and its result.  --verbose adds every row each command wrote\n"
-	  "(sources, statute files, imports with old -> new values, findings, exhibits)" },
-	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query",
-	  "\"SELECT ...\" [--format text|csv|json|line]" },
-	{ "shell", wb_cmd_shell, WB_CASE_READ, "Interactive session on the case",
-	  "[--bail] [--write]" },
+	  "", wb_options_report,
+	  "The damages options are those of damages; the exhibits hold the amounts they give, "
+	  "and a scenarios table over the others." },
+	{ "upgrade", wb_cmd_upgrade, WB_CASE_WRITE, "Upgrade a case made by an older workbench", "",
+	  NULL, NULL },
+	{ "verify", wb_cmd_verify, WB_CASE_READ, "Re-hash every stored message and exhibit", "",
+	  wb_options_verify, NULL },
+	{ "log", wb_cmd_log, WB_CASE_READ, "What changed in the case, and who did it", "",
+	  wb_options_log,
+	  "The custody log, one line a command: its run number, when (UTC), who, the command "
+	  "line and its result." },
+	{ "sql", wb_cmd_sql, WB_CASE_READ, "Run a read-only SQL query", "\"SELECT ...\"",
+	  wb_options_format_all, NULL },
+	{ "shell", wb_cmd_shell, WB_CASE_READ, "Interactive session on the case", "",
+	  wb_options_shell, NULL },
 	{ NULL }
 };
+
+/* The tables of commands whose only option is --format. */
+const wb_option_t wb_options_format[] = { WB_FORMAT (wb_formats_text_csv_json, WB_FORMAT_HELP_TEXT_CSV_JSON), WB_OPTIONS_END };
+const wb_option_t wb_options_format_all[] = { WB_FORMAT (wb_formats_all, WB_FORMAT_HELP_ALL), WB_OPTIONS_END };
+const wb_option_t wb_options_format_text_json[] = { WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON), WB_OPTIONS_END };
 
 const wb_command_t *
 wb_command_find (const char *name)
@@ -133,9 +140,7 @@ wb_command_writes (const wb_command_t *cmd, int argc, char **argv)
 void
 wb_command_usage (const wb_command_t *cmd, FILE *out)
 {
-	fprintf (out, "usage: workbench %s%s%s%s\n\n%s\n", cmd->name,
-		 cmd->flags != WB_CASE_NONE ? " CASE" : "", cmd->usage && *cmd->usage ? " " : "",
-		 cmd->usage ? cmd->usage : "", cmd->summary);
+	wb_options_help (cmd, out);
 }
 
 static void
@@ -168,15 +173,11 @@ wb_fail_case (wb_ctx_t *ctx, wb_status_t st)
 	return st == WB_ERR_USAGE ? WB_EXIT_USAGE : WB_EXIT_FAIL;
 }
 
-/* Set when wb_getopt_long() has said what is wrong with an option: the
- * command's own "bad option" that follows is then not said again. */
-static gboolean option_error_said;
-
 int
 wb_usage_error (const char *cmd, const char *fmt, ...)
 {
-	if (option_error_said) {
-		option_error_said = FALSE;
+	if (wb_option_error_said) {
+		wb_option_error_said = FALSE;
 		return WB_EXIT_USAGE;
 	}
 	va_list ap;
@@ -184,95 +185,12 @@ wb_usage_error (const char *cmd, const char *fmt, ...)
 	vmsg ("error: ", fmt, ap);
 	va_end (ap);
 	const wb_command_t *c = cmd ? wb_command_find (cmd) : NULL;
-	if (c)
-		fprintf (stderr, "usage: workbench %s%s %s\n", c->name,
-			 c->flags != WB_CASE_NONE ? " CASE" : "", c->usage ? c->usage : "");
-	return WB_EXIT_USAGE;
-}
-
-/* ---- options ---- */
-
-static void
-option_error (const char *cmd, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-option_error (const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	va_start (ap, fmt);
-	vmsg ("error: ", fmt, ap);
-	va_end (ap);
-	wb_hint ("see 'workbench help %s'", cmd);
-	option_error_said = TRUE;
-}
-
-/* Check every option in ARGV against the command's table before getopt
- * sees them: getopt_long takes a unique prefix for the whole name, so
- * '--statute' would be read as '--statutes' without a word.  Only whole
- * names are taken here.  FALSE, with one error line and a hint, when an
- * option is unknown, abbreviated, lacks its value or has one it cannot
- * take. */
-static gboolean
-check_options (int argc, char *const argv[], const char *shortopts, const struct option *longopts)
-{
-	const char *cmd = argv[0];
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp (a, "--") == 0)
-			return TRUE;
-		if (a[0] != '-' || a[1] == 0)
-			continue;
-		if (a[1] == '-') {
-			const char *name = a + 2, *eq = strchr (name, '=');
-			size_t n = eq ? (size_t) (eq - name) : strlen (name);
-			const struct option *o = NULL, *near = NULL;
-			for (const struct option *l = longopts; l && l->name; l++) {
-				if (strlen (l->name) == n && strncmp (l->name, name, n) == 0)
-					o = l;
-				else if (!near && strncmp (l->name, name, n) == 0)
-					near = l;
-			}
-			if (!o) {
-				char *given = g_strndup (a, n + 2);
-				if (near)
-					option_error (cmd, "'%s' has no option '%s' (did you mean '--%s'?)", cmd,
-						      given, near->name);
-				else
-					option_error (cmd, "'%s' has no option '%s'", cmd, given);
-				g_free (given);
-				return FALSE;
-			}
-			if (o->has_arg == no_argument && eq) {
-				option_error (cmd, "option '--%s' takes no value", o->name);
-				return FALSE;
-			}
-			if (o->has_arg == required_argument && !eq) {
-				if (i + 1 >= argc) {
-					option_error (cmd, "option '--%s' needs a value", o->name);
-					return FALSE;
-				}
-				i++;
-			}
-			continue;
-		}
-		for (const char *p = a + 1; *p; p++) {
-			const char *s = *p != ':' ? strchr (shortopts, *p) : NULL;
-			if (!s) {
-				option_error (cmd, "'%s' has no option '-%c'", cmd, *p);
-				return FALSE;
-			}
-			if (s[1] == ':') {
-				if (p[1] == 0 && i + 1 >= argc) {
-					option_error (cmd, "option '-%c' needs a value", *p);
-					return FALSE;
-				}
-				if (p[1] == 0)
-					i++;
-				break;
-			}
-		}
+	if (c) {
+		char *u = wb_options_usage (c, 79);
+		fprintf (stderr, "usage: %s\n", u);
+		g_free (u);
 	}
-	return TRUE;
+	return WB_EXIT_USAGE;
 }
 
 gboolean
@@ -285,60 +203,6 @@ wb_valid_day (const char *s)
 }
 
 int
-wb_getopt_long (int argc, char *const argv[], const char *shortopts, const struct option *longopts,
-		int *longindex)
-{
-	if (optind == 0) {
-		/* The first call for this command: check the whole line. */
-		opterr = 0;
-		if (!check_options (argc, argv, shortopts, longopts)) {
-			optind = argc;
-			return '?';
-		}
-	}
-	int c = getopt_long (argc, argv, shortopts, longopts, longindex);
-	if (c == '?' || c == ':') {
-		option_error (argv[0], "bad option '%s'", argv[optind - 1]);
-		return '?';
-	}
-	return c;
-}
-
-/* Whether option OPT ("--limit") of a command takes a value, as its usage
- * line shows it: a value follows in capitals ("[--limit N]") or as
- * choices ("[--format text|csv]"). */
-static gboolean
-usage_takes_value (const char *usage, const char *opt)
-{
-	size_t n = strlen (opt);
-	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
-		if (g_ascii_isalnum (p[n]) || p[n] == '-')
-			continue;
-		if (p[n] != ' ')
-			return FALSE;
-		const char *v = p + n + 1;
-		if (g_ascii_isupper (*v))
-			return TRUE;
-		const char *e = v;
-		while (*e && *e != ' ' && *e != ']' && *e != '\n')
-			e++;
-		return g_ascii_islower (*v) && memchr (v, '|', e - v) != NULL;
-	}
-	return FALSE;
-}
-
-static gboolean
-command_takes_value (const wb_command_t *cmd, const char *opt)
-{
-	if (usage_takes_value (cmd->usage, opt))
-		return TRUE;
-	/* report takes every option of damages. */
-	if (cmd->usage && strstr (cmd->usage, "[damages options]"))
-		return usage_takes_value (wb_command_find ("damages")->usage, opt);
-	return FALSE;
-}
-
-int
 wb_command_case_index (const wb_command_t *cmd, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -347,8 +211,22 @@ wb_command_case_index (const wb_command_t *cmd, int argc, char **argv)
 			return i + 1 < argc ? i + 1 : -1;
 		if (a[0] != '-' || a[1] == 0)
 			return i;
-		if (a[1] == '-' && !strchr (a, '=') && command_takes_value (cmd, a))
-			i++;
+		if (a[1] == '-') {
+			const wb_option_t *o = strchr (a, '=') ? NULL : wb_options_find (cmd->options, a);
+			if (o && wb_option_takes_value (o))
+				i++;
+			continue;
+		}
+		/* -o DIR, or -vo DIR: the last of a cluster may take the next word. */
+		for (const char *p = a + 1; *p; p++) {
+			char sh[3] = { '-', *p, 0 };
+			const wb_option_t *o = wb_options_find (cmd->options, sh);
+			if (o && wb_option_takes_value (o)) {
+				if (!p[1])
+					i++;
+				break;
+			}
+		}
 	}
 	return -1;
 }
@@ -438,15 +316,12 @@ wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback, wb_mode_
 }
 
 int
-wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_mode_t *mode)
+wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, const wb_option_t *formats,
+		  wb_mode_t fallback, wb_mode_t *mode)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'F' },
-		{ NULL }
-	};
 	const char *format = NULL;
 	int c;
-	while ((c = wb_getopt_long (argc, argv, "", opts, NULL)) != -1) {
+	while ((c = wb_options_next (argc, argv, formats)) != -1) {
 		if (c == 'F')
 			format = optarg;
 		else
@@ -608,7 +483,7 @@ wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv)
 		wb_case_set_command (ctx->cs, cmd->name);
 	optind = 0;      /* getopt_long starts afresh for every command */
 	opterr = 1;
-	option_error_said = FALSE;
+	wb_option_error_said = FALSE;
 	wb_interrupted = 0;
 	int rc = cmd->fn (ctx, argc, argv);
 	if (writes && ctx->cs && ctx->interactive)

@@ -1,20 +1,13 @@
 /* Tab completion: what can stand where the cursor is.  Commands and their
- * options come from the command table (the options are read out of each
- * usage string), statute ids from the embedded templates and the case's
+ * options come from the command table and each command's option table,
+ * dot-commands and their arguments from the shell's table, statute ids from the embedded templates and the case's
  * statutes table, party names, trap addresses and message ids from the
  * case, everything else is a file path. */
 #include <string.h>
 #include "shell.h"
 #include "statute.h"
 #include "jurisdiction.h"
-
-/* The templates compiled into the binary (build/templates-data.c). */
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
-
-const char *const wb_shell_dot_names[] = {
-	".bail", ".case", ".help", ".mode", ".output", ".quit", ".read", ".schema", ".tables",
-	".timer", NULL
-};
+#include "templates.h"
 
 static void
 add_if (GPtrArray *out, const char *word, const char *cand)
@@ -152,18 +145,16 @@ add_provisions (GPtrArray *out, wb_case_t *cs, const char *statute, const char *
 	wb_statute_set_free (set);
 }
 
-/* TRUE if USAGE shows option OPT followed by a value ("--note TEXT"), not
- * as a flag ("[--raw]"). */
+/* TRUE if ARG (a word of the line) is an option of CMD followed by its
+ * value in the next word ("--note TEXT", "-o DIR"), not a flag ("--raw")
+ * nor "--name=value". */
 static gboolean
-takes_value (const char *usage, const char *opt)
+takes_value (const wb_command_t *cmd, const char *arg)
 {
-	size_t n = strlen (opt);
-	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
-		if (g_ascii_isalnum (p[n]) || p[n] == '-')
-			continue;
-		return p[n] == ' ' && p[n + 1] && p[n + 1] != '[' && p[n + 1] != '-';
-	}
-	return FALSE;
+	if (strchr (arg, '='))
+		return FALSE;
+	const wb_option_t *o = wb_options_find (cmd->options, arg);
+	return o && wb_option_takes_value (o);
 }
 
 /* Completions for argument WORD of command CMD, after the words ARGV[0..N). */
@@ -176,7 +167,7 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	const char *pos[4] = { NULL };
 	for (int i = 1; i < n; i++) {
 		if (argv[i][0] == '-' && argv[i][1]) {
-			if (!strchr (argv[i], '=') && takes_value (cmd->usage, argv[i]))
+			if (takes_value (cmd, argv[i]))
 				i++;    /* its value */
 			continue;
 		}
@@ -185,10 +176,14 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 		npos++;
 	}
 	if (word[0] == '-') {
-		GPtrArray *opts = wb_shell_usage_options (cmd->usage);
-		for (guint i = 0; i < opts->len; i++)
-			add_if (out, word, opts->pdata[i]);
+		GPtrArray *opts = wb_options_flatten (cmd->options);
+		for (guint i = 0; i < opts->len; i++) {
+			char *o = g_strconcat ("--", ((const wb_option_t *) opts->pdata[i])->name, NULL);
+			add_if (out, word, o);
+			g_free (o);
+		}
 		g_ptr_array_unref (opts);
+		add_if (out, word, "--help");
 		return;
 	}
 	if (strcmp (prev, "--statute") == 0) {
@@ -221,15 +216,13 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 		add_query (out, cs, "traps", "SELECT address FROM traps WHERE address LIKE ?1", word);
 		return;
 	}
-	if (prev[0] == '-' && prev[1] == '-') {
-		/* Choices the usage string lists: --format text|csv|json. */
-		GPtrArray *vals = wb_shell_usage_values (cmd->usage, prev);
-		guint nvals = vals->len;
-		for (guint i = 0; i < nvals; i++)
-			add_if (out, word, vals->pdata[i]);
-		g_ptr_array_unref (vals);
-		if (nvals)
-			return;
+	const wb_option_t *popt = prev[0] == '-' && !strchr (prev, '=')
+				  ? wb_options_find (cmd->options, prev) : NULL;
+	if (popt && popt->kind == WB_OPT_ENUM && popt->values) {
+		/* The values the option's table lists: --format text|csv|json. */
+		for (int i = 0; popt->values[i]; i++)
+			add_if (out, word, popt->values[i]);
+		return;
 	}
 	const char *name = cmd->name;
 	if (strcmp (name, "explain") == 0 || strcmp (name, "review") == 0) {
@@ -289,31 +282,35 @@ complete_argument (GPtrArray *out, wb_case_t *cs, const wb_command_t *cmd, char 
 	add_files (out, word);
 }
 
+/* The argument of a dot-command, from what its row in wb_shell_dots
+ * says it takes. */
 static void
 complete_dot (GPtrArray *out, wb_case_t *cs, char **argv, int n, const char *word)
 {
-	const char *dot = argv[0];
-	if (n > 1)
+	const wb_shell_dot_t *dot = NULL;
+	for (const wb_shell_dot_t *d = wb_shell_dots; d->name && !dot; d++)
+		if (strcmp (d->name, argv[0]) == 0)
+			dot = d;
+	if (!dot || n > 1)
 		return;
-	if (strcmp (dot, ".mode") == 0) {
-		static const char *const m[] = { "table", "csv", "json", "line", NULL };
-		for (int i = 0; m[i]; i++)
-			add_if (out, word, m[i]);
-	} else if (strcmp (dot, ".timer") == 0 || strcmp (dot, ".bail") == 0) {
-		add_if (out, word, "on");
-		add_if (out, word, "off");
-	} else if (strcmp (dot, ".help") == 0) {
-		for (const wb_command_t *c = wb_commands; c->name; c++)
-			if (wb_shell_runs (c))
-				add_if (out, word, c->name);
-		for (int i = 0; wb_shell_dot_names[i]; i++)
-			add_if (out, word, wb_shell_dot_names[i]);
-	} else if (strcmp (dot, ".read") == 0 || strcmp (dot, ".output") == 0) {
+	const char *args = dot->args;
+	if (strcmp (args, "FILE") == 0 || strcmp (args, "[FILE]") == 0) {
 		add_files (out, word);
-	} else if (strcmp (dot, ".schema") == 0) {
+	} else if (strcmp (args, "[TABLE]") == 0) {
 		add_query (out, cs, NULL,
 			   "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name LIKE ?1 "
 			   "AND name NOT LIKE 'sqlite%' ORDER BY name", word);
+	} else if (strcmp (args, "[COMMAND]") == 0) {
+		for (const wb_command_t *c = wb_commands; c->name; c++)
+			if (wb_shell_runs (c))
+				add_if (out, word, c->name);
+		for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++)
+			add_if (out, word, d->name);
+	} else if (strchr (args, '|') && !strchr (args, '[')) {
+		char **vals = g_strsplit (args, "|", -1);
+		for (int i = 0; vals[i]; i++)
+			add_if (out, word, vals[i]);
+		g_strfreev (vals);
 	}
 }
 
@@ -349,8 +346,8 @@ wb_shell_complete (wb_case_t *cs, const char *line, int *word_start)
 		add_sql_names (out, cs, word);
 	} else if (n == 0) {
 		if (word[0] == '.') {
-			for (int i = 0; wb_shell_dot_names[i]; i++)
-				add_if (out, word, wb_shell_dot_names[i]);
+			for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++)
+				add_if (out, word, d->name);
 		} else {
 			for (const wb_command_t *c = wb_commands; c->name; c++)
 				if (wb_shell_runs (c))
@@ -361,7 +358,7 @@ wb_shell_complete (wb_case_t *cs, const char *line, int *word_start)
 		complete_dot (out, cs, w->argv, n, word);
 	} else {
 		const wb_command_t *cmd = wb_command_find (w->argv[0]);
-		static const wb_command_t help = { "help", NULL, WB_CASE_NONE, "", "[COMMAND]" };
+		static const wb_command_t help = { "help", NULL, WB_CASE_NONE, "", "[COMMAND]", NULL, NULL };
 		if (!cmd && strcmp (w->argv[0], "help") == 0)
 			cmd = &help;
 		if (cmd)

@@ -225,34 +225,6 @@ wb_shell_closest (const char *word, const char *const *names)
 	return best;
 }
 
-GPtrArray *
-wb_shell_usage_options (const char *usage)
-{
-	GPtrArray *opts = g_ptr_array_new_with_free_func (g_free);
-	for (const char *p = usage ? usage : ""; (p = strstr (p, "--")); ) {
-		const char *q = p + 2;
-		while (g_ascii_isalnum (*q) || *q == '-')
-			q++;
-		if (q > p + 2 && (p == usage || !g_ascii_isalnum (p[-1]))) {
-			char *o = g_strndup (p, q - p);
-			gboolean seen = FALSE;
-			for (guint i = 0; i < opts->len; i++)
-				seen |= strcmp (opts->pdata[i], o) == 0;
-			if (seen)
-				g_free (o);
-			else
-				g_ptr_array_add (opts, o);
-		}
-		p = q;
-	}
-	gboolean help = FALSE;
-	for (guint i = 0; i < opts->len; i++)
-		help |= strcmp (opts->pdata[i], "--help") == 0;
-	if (!help)
-		g_ptr_array_add (opts, g_strdup ("--help"));
-	return opts;
-}
-
 void
 wb_shell_caret (FILE *out, int column)
 {
@@ -279,33 +251,4 @@ wb_shell_common_prefix (GPtrArray *items)
 	while (n > 0 && (first[n] & 0xC0) == 0x80)
 		n--;
 	return g_strndup (first, n);
-}
-
-GPtrArray *
-wb_shell_usage_values (const char *usage, const char *opt)
-{
-	GPtrArray *vals = g_ptr_array_new_with_free_func (g_free);
-	size_t n = strlen (opt);
-	for (const char *p = usage ? usage : ""; (p = strstr (p, opt)); p += n) {
-		if (g_ascii_isalnum (p[n]) || p[n] == '-')
-			continue;     /* --statute inside --statutes */
-		const char *q = p + n;
-		if (*q != ' ')
-			return vals;
-		q++;
-		const char *e = q;
-		while (g_ascii_islower (*e) || g_ascii_isdigit (*e) || *e == '-' || *e == '|')
-			e++;
-		if (e == q || !memchr (q, '|', e - q) || !(*e == 0 || *e == ']' || *e == ' ' || *e == '\n'))
-			return vals;
-		char *w = g_strndup (q, e - q);
-		char **parts = g_strsplit (w, "|", -1);
-		for (int i = 0; parts[i]; i++)
-			if (*parts[i])
-				g_ptr_array_add (vals, g_strdup (parts[i]));
-		g_strfreev (parts);
-		g_free (w);
-		return vals;
-	}
-	return vals;
 }

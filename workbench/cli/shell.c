@@ -468,7 +468,6 @@ run_command (shell_t *sh, wb_shell_words_t *w, const char *text, const char *whe
 
 /* ---- dot-commands ---- */
 
-typedef int (*dot_fn) (shell_t *sh, wb_shell_words_t *w);
 
 /* A dot-command error pointing at word WORD (-1: none); returns 1. */
 static int G_GNUC_PRINTF (3, 4)
@@ -649,12 +648,7 @@ dot_schema (shell_t *sh, wb_shell_words_t *w)
 
 static int dot_help (shell_t *sh, wb_shell_words_t *w);
 
-static const struct {
-	const char *name;
-	dot_fn fn;
-	const char *args;
-	const char *help;
-} dots[] = {
+const wb_shell_dot_t wb_shell_dots[] = {
 	{ ".bail", dot_bail, "on|off", "Stop a script at its first error" },
 	{ ".case", dot_case, "", "What case is open, and how" },
 	{ ".help", dot_help, "[COMMAND]", "This list, or the options of COMMAND" },
@@ -665,6 +659,7 @@ static const struct {
 	{ ".schema", dot_schema, "[TABLE]", "The CREATE statements, or those of TABLE" },
 	{ ".tables", dot_tables, "[PATTERN]", "The tables and views (PATTERN as for LIKE)" },
 	{ ".timer", dot_timer, "on|off", "Show how long each command took" },
+	{ NULL }
 };
 
 /* The views of evidence/schema.sql, for .help. */
@@ -686,9 +681,9 @@ print_help (shell_t *sh, FILE *out)
 		if (wb_shell_runs (c))
 			fprintf (out, "  %-10s %s\n", c->name, c->summary);
 	fprintf (out, "\nShell commands:\n");
-	for (gsize i = 0; i < G_N_ELEMENTS (dots); i++) {
-		char *s = g_strdup_printf ("%s %s", dots[i].name, dots[i].args);
-		fprintf (out, "  %-27s %s\n", s, dots[i].help);
+	for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++) {
+		char *s = g_strdup_printf ("%s %s", d->name, d->args);
+		fprintf (out, "  %-27s %s\n", s, d->help);
 		g_free (s);
 	}
 	fprintf (out, "\nSQL: type a query (SELECT, WITH, EXPLAIN, PRAGMA, VALUES) ending with ';'.\n"
@@ -707,10 +702,10 @@ dot_help (shell_t *sh, wb_shell_words_t *w)
 		return 0;
 	}
 	const char *topic = w->argv[1];
-	for (gsize i = 0; i < G_N_ELEMENTS (dots); i++)
-		if (strcmp (topic, dots[i].name) == 0 || strcmp (topic, dots[i].name + 1) == 0) {
-			fprintf (out, "usage: %s%s%s\n\n%s\n", dots[i].name, *dots[i].args ? " " : "",
-				 dots[i].args, dots[i].help);
+	for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++)
+		if (strcmp (topic, d->name) == 0 || strcmp (topic, d->name + 1) == 0) {
+			fprintf (out, "usage: %s%s%s\n\n%s\n", d->name, *d->args ? " " : "", d->args,
+				 d->help);
 			return 0;
 		}
 	const wb_command_t *c = wb_command_find (topic);
@@ -724,12 +719,12 @@ dot_help (shell_t *sh, wb_shell_words_t *w)
 static int
 run_dot (shell_t *sh, wb_shell_words_t *w, const char *text, const char *where, int lineno)
 {
-	for (gsize i = 0; i < G_N_ELEMENTS (dots); i++) {
-		if (strcmp (w->argv[0], dots[i].name) != 0)
+	for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++) {
+		if (strcmp (w->argv[0], d->name) != 0)
 			continue;
 		g_clear_pointer (&sh->err, g_free);
 		sh->err_word = -1;
-		int rc = dots[i].fn (sh, w);
+		int rc = d->fn (sh, w);
 		if (rc < 0)
 			return 1;
 		if (rc) {
@@ -741,7 +736,15 @@ run_dot (shell_t *sh, wb_shell_words_t *w, const char *text, const char *where, 
 	}
 	point_at (sh, where, lineno, text, 0, TRUE);
 	wb_error ("unknown dot-command '%s'", w->argv[0]);
-	const char *near = wb_shell_closest (w->argv[0], wb_shell_dot_names);
+	static const char **names;
+	if (!names) {
+		GPtrArray *a = g_ptr_array_new ();
+		for (const wb_shell_dot_t *d = wb_shell_dots; d->name; d++)
+			g_ptr_array_add (a, (char *) d->name);
+		g_ptr_array_add (a, NULL);
+		names = (const char **) g_ptr_array_free (a, FALSE);
+	}
+	const char *near = wb_shell_closest (w->argv[0], names);
 	if (near)
 		wb_hint ("did you mean '%s'?", near);
 	else

@@ -3,7 +3,7 @@
  *
  * shell-parse.c splits lines into words (with where each word stood, so an
  * error can point at it), tells SQL from commands, suggests the closest
- * command name and reads the options out of a command's usage string.
+ * command name.
  * shell-complete.c finds the completions of a word; shell.c runs the loop. */
 #ifndef WB_SHELL_H
 #define WB_SHELL_H
@@ -60,17 +60,6 @@ int wb_shell_distance (const char *a, const char *b);
  * Returns a pointer into NAMES, or NULL if none is close. */
 const char *wb_shell_closest (const char *word, const char *const *names);
 
-/* The long options ("--trap", ...) a usage string mentions, in order, each
- * once, plus "--help".  Returns a new GPtrArray of new strings (free with
- * g_ptr_array_unref()). */
-GPtrArray *wb_shell_usage_options (const char *usage);
-
-/* The values a usage string offers for option OPT ("--format" in
- * "[--format text|csv|json]" gives text, csv, json): the word after OPT when
- * it is lower-case choices separated by '|'.  A new GPtrArray of new
- * strings, empty if the usage names no choices. */
-GPtrArray *wb_shell_usage_values (const char *usage, const char *opt);
-
 /* Write to OUT a line with COLUMN spaces and a caret ("      ^"). */
 void wb_shell_caret (FILE *out, int column);
 
@@ -99,7 +88,16 @@ GPtrArray *wb_shell_complete (wb_case_t *cs, const char *line, int *word_start);
 /* The longest common prefix of the strings in ITEMS (new string). */
 char *wb_shell_common_prefix (GPtrArray *items);
 
-/* The dot-commands, for completion and .help; NULL-terminated. */
-extern const char *const wb_shell_dot_names[];
+/* The dot-commands (shell.c), ended by a NULL name: what runs them, .help
+ * and completion.  ARGS is shown by .help; Tab offers from it: the values
+ * of "on|off", files for FILE, tables for [TABLE], commands for [COMMAND]. */
+struct shell;
+typedef struct {
+	const char *name;
+	int (*fn) (struct shell *sh, wb_shell_words_t *w);
+	const char *args;
+	const char *help;
+} wb_shell_dot_t;
+extern const wb_shell_dot_t wb_shell_dots[];
 
 #endif

@@ -9,7 +9,9 @@
 #include <stdint.h>
 #include <glib.h>
 #include "case.h"
+#include "damages.h"
 #include "output.h"
+#include "options.h"
 
 /* Exit codes (git's): 0 success, 1 failure, 2 usage. */
 enum { WB_EXIT_OK = 0, WB_EXIT_FAIL = 1, WB_EXIT_USAGE = 2 };
@@ -36,12 +38,15 @@ typedef struct wb_ctx {
 
 typedef int (*wb_cmd_fn) (wb_ctx_t *ctx, int argc, char **argv);
 
-typedef struct {
+typedef struct wb_command {
 	const char *name;
 	wb_cmd_fn fn;
-	int flags;               /* WB_CASE_* */
-	const char *summary;     /* one line, for 'help' */
-	const char *usage;       /* options after 'workbench NAME CASE', for --help */
+	int flags;                  /* WB_CASE_* */
+	const char *summary;        /* one line, for 'help' */
+	const char *operands;       /* what follows CASE besides options: "COPY", "PATH..." */
+	const wb_option_t *options; /* the command's options (cmd-NAME.c), or NULL */
+	const char *description;    /* paragraphs (split by a blank line) after the
+				     * options in help and the man page, or NULL */
 } wb_command_t;
 
 /* The table (workbench/cli/commands.c), terminated by a NULL name. */
@@ -59,7 +64,8 @@ gboolean wb_command_writes (const wb_command_t *cmd, int argc, char **argv);
 int wb_command_run (wb_ctx_t *ctx, const wb_command_t *cmd, int argc, char **argv);
 /* TRUE if ARGV (ARGV[0] is the command) asks for --help or -h before any "--". */
 gboolean wb_wants_help (int argc, char **argv);
-/* Print "usage: workbench NAME CASE USAGE" and the summary to OUT. */
+/* 'help NAME': the usage line, the summary, every option with its help
+ * and the description, to OUT (wb_options_help()). */
 void wb_command_usage (const wb_command_t *cmd, FILE *out);
 
 /* Messages to the user on stderr, git style: "error: what failed: why". */
@@ -94,28 +100,23 @@ gboolean wb_parse_mode (const char *arg, wb_mode_t *mode);
  * printed, for an unknown format: the command then exits 2. */
 gboolean wb_ctx_mode (wb_ctx_t *ctx, const char *format_arg, wb_mode_t fallback, wb_mode_t *mode);
 
-/* Options of a command whose only option is --format: parses ARGV with
- * getopt_long, sets *MODE (--format, else the shell's .mode, else FALLBACK)
- * and leaves optind at the first operand.  Returns -1 to go on, or the exit
- * code to return (2 for a bad option or an unknown format). */
-int wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, wb_mode_t fallback, wb_mode_t *mode);
+/* The options of a command whose only option is --format (text, csv or
+ * json): parses ARGV, sets *MODE (--format, else the shell's .mode, else
+ * FALLBACK) and leaves optind at the first operand.  Returns -1 to go on,
+ * or the exit code to return (2 for a bad option or an unknown format).
+ * FORMATS is the table the command lists in wb_commands. */
+int wb_getopt_format (wb_ctx_t *ctx, int argc, char **argv, const wb_option_t *formats,
+		      wb_mode_t fallback, wb_mode_t *mode);
+extern const wb_option_t wb_options_format[];       /* --format text|csv|json */
+extern const wb_option_t wb_options_format_all[];   /* --format text|csv|json|line */
+extern const wb_option_t wb_options_format_text_json[];
 
-/* getopt_long() for commands: the same, except that on its first call for
- * a command (optind 0) it checks every option in ARGV against LONGOPTS and
- * SHORTOPTS by whole name, so an abbreviation never silently means another
- * option, and says what is wrong in one error line and a hint ("see
- * 'workbench help NAME'").  Returns '?' then, and the command's following
- * wb_usage_error() says nothing more. */
-struct option;
 /* Whether S is a real day written YYYY-MM-DD (2009-02-29 is not). */
 gboolean wb_valid_day (const char *s);
 
-int wb_getopt_long (int argc, char *const argv[], const char *shortopts, const struct option *longopts,
-		    int *longindex);
-
 /* Where CASE is in ARGV (ARGV[0] the command, options before and after it
  * in any order, GNU style): the index of the first operand, skipping the
- * value of each option that takes one by CMD's usage line, or -1. */
+ * value of each option that takes one by CMD's options, or -1. */
 int wb_command_case_index (const wb_command_t *cmd, int argc, char **argv);
 
 /* The command name (or "help") closest to NAME, for "did you mean", or NULL. */
@@ -134,6 +135,33 @@ void wb_progress_update (wb_progress_t *p, uint64_t done_bytes, uint64_t items);
  * once as the label and WHAT; NULL goes back to the bar. */
 void wb_progress_phase (wb_progress_t *p, const char *what);
 void wb_progress_free (wb_progress_t *p);
+
+/* The damages parameters (damages-options.c): one group of options that
+ * damages, report and why include (WB_GROUP (wb_options_damages)), and
+ * what each sets.  Keys are WB_DOPT_*. */
+enum {
+	WB_DOPT_STATUTE = 0x100, WB_DOPT_PLAINTIFF, WB_DOPT_DUE_CARE, WB_DOPT_INCIDENT,
+	WB_DOPT_AR_DAY_RULE, WB_DOPT_INCIDENT_SCOPE, WB_DOPT_PREEMPTION,
+	WB_DOPT_INCLUDE_INDICATORS, WB_DOPT_AGGRAVATED, WB_DOPT_FILED, WB_DOPT_STATUTES,
+};
+extern const wb_option_t wb_options_damages[];
+/* Apply option KEY with value ARG to O; --statute values are added to
+ * STATUTES (char *, borrowed from ARGV).  1 if KEY is a damages option and
+ * was applied, 0 if KEY is not one, -1 after a usage error said for
+ * COMMAND (an invalid --filed date). */
+int wb_damages_option (const char *command, int key, const char *arg, wb_damages_opts_t *o,
+		       GPtrArray *statutes);
+
+/* The kinds of contact data analysis extracts (artifacts.kind):
+ * artifacts --kind and messages --has take them. */
+extern const char *const wb_artifact_kinds[];
+
+/* Each command's options, beside its function in cmd-NAME.c. */
+extern const wb_option_t wb_options_init[], wb_options_ingest[], wb_options_case[],
+	wb_options_messages[], wb_options_show[], wb_options_artifacts[], wb_options_statutes[],
+	wb_options_finding[], wb_options_why[], wb_options_damages_cmd[], wb_options_parties[],
+	wb_options_links[], wb_options_review[], wb_options_report[], wb_options_verify[],
+	wb_options_log[], wb_options_shell[], wb_options_jurisdiction[];
 
 /* Commands, one per file workbench/cli/cmd-NAME.c. */
 int wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv);

@@ -4,13 +4,37 @@
 #include <string.h>
 #include "attrib.h"
 #include "normalize.h"
+#include "templates.h"
 
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
-
-const char *const wb_attrib_kinds[] = {
-	"name", "contact", "email", "phone", "address", "country", "payee", "domain",
-	"affiliate_id", "ip", NULL
+const char *const wb_attrib_kinds[WB_KIND_COUNT + 1] = {
+	[WB_KIND_NAME] = "name", [WB_KIND_CONTACT] = "contact", [WB_KIND_EMAIL] = "email",
+	[WB_KIND_PHONE] = "phone", [WB_KIND_ADDRESS] = "address", [WB_KIND_COUNTRY] = "country",
+	[WB_KIND_PAYEE] = "payee", [WB_KIND_DOMAIN] = "domain",
+	[WB_KIND_AFFILIATE_ID] = "affiliate_id", [WB_KIND_IP] = "ip", [WB_KIND_COUNT] = NULL
 };
+
+const char *
+wb_attrib_kinds_json (guint32 mask)
+{
+	/* Made once per mask; the program uses two. */
+	static GHashTable *made;
+	static GMutex lock;
+	g_mutex_lock (&lock);
+	if (!made)
+		made = g_hash_table_new (g_direct_hash, g_direct_equal);
+	const char *json = g_hash_table_lookup (made, GUINT_TO_POINTER (mask));
+	if (!json) {
+		GString *s = g_string_new ("[");
+		for (int k = 0; k < WB_KIND_COUNT; k++)
+			if (mask & (1u << k))
+				g_string_append_printf (s, "%s\"%s\"", s->len > 1 ? "," : "", wb_attrib_kinds[k]);
+		g_string_append_c (s, ']');
+		json = g_string_free (s, FALSE);
+		g_hash_table_insert (made, GUINT_TO_POINTER (mask), (gpointer) json);
+	}
+	g_mutex_unlock (&lock);
+	return json;
+}
 
 int
 wb_attrib_kind_index (const char *kind)
@@ -33,10 +57,7 @@ wb_attrib_conf_t *
 wb_attrib_conf_load (char **errmsg)
 {
 	const char *path = "templates/attribution/attribution.ini";
-	const char *text = NULL;
-	for (int i = 0; wb_templates[i].path; i++)
-		if (strcmp (wb_templates[i].path, path) == 0)
-			text = wb_templates[i].text;
+	const char *text = wb_template_text (path, NULL);
 	GKeyFile *kf = g_key_file_new ();
 	GError *err = NULL;
 	wb_attrib_conf_t *conf = g_new0 (wb_attrib_conf_t, 1);
@@ -584,7 +605,7 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 	gboolean sender_known = FALSE;
 	for (guint i = 0; i < items->len && !sender_known; i++) {
 		item_t *it = &g_array_index (items, item_t, i);
-		if (it->role == ROLE_SENDER && (it->kind == wb_attrib_kinds[2] || it->kind == wb_attrib_kinds[7]))
+		if (it->role == ROLE_SENDER && (it->kind == wb_attrib_kinds[WB_KIND_EMAIL] || it->kind == wb_attrib_kinds[WB_KIND_DOMAIN]))
 			sender_known = has_roster_entry (g_hash_table_lookup (L->index, it->kv));
 	}
 	for (guint i = 0; i < items->len; i++) {
@@ -592,7 +613,7 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 		/* The value as the party has it (an affiliate id may match in
 		 * part: "DOMAIN KEY=VALUE" against a roster's bare VALUE). */
 		const char *matched = it->kv;
-		GArray *a = it->kind == wb_attrib_kinds[8] ? lookup_affiliate (L, it, &matched)
+		GArray *a = it->kind == wb_attrib_kinds[WB_KIND_AFFILIATE_ID] ? lookup_affiliate (L, it, &matched)
 			: g_hash_table_lookup (L->index, it->kv);
 		if (!a && it->derive && !(it->derive == 2 && sender_known)) {
 			wb_status_t st = create_derived (L, it, message);
@@ -759,8 +780,8 @@ scan_messages (link_t *L)
 			char *e = norm_cached (L, 'E', hdr[h]);
 			const char *at = e ? strrchr (e, '@') : NULL;
 			char *d = at && at[1] ? norm_cached (L, 'D', at + 1) : NULL;
-			add_item (L, items, wb_attrib_kinds[2], e, hloc[h], 0, ROLE_SENDER, 0);
-			add_item (L, items, wb_attrib_kinds[7], d, hloc[h], 0, ROLE_SENDER, 2);
+			add_item (L, items, wb_attrib_kinds[WB_KIND_EMAIL], e, hloc[h], 0, ROLE_SENDER, 0);
+			add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], d, hloc[h], 0, ROLE_SENDER, 2);
 		}
 		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
 			ra = sqlite3_step (sa);
@@ -782,17 +803,17 @@ scan_messages (link_t *L)
 				/* Sender headers (From, Reply-To, Sender, Return-Path):
 				 * the address and its domain attribute; elsewhere an
 				 * address only mentions. */
-				add_item (L, items, wb_attrib_kinds[2], g_strdup (value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[WB_KIND_EMAIL], g_strdup (value), loc, aid,
 					  header ? ROLE_SENDER : ROLE_MENTIONED, 0);
 				const char *at = header ? strrchr (value, '@') : NULL;
 				if (at && at[1])
-					add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', at + 1), loc,
+					add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], norm_cached (L, 'D', at + 1), loc,
 						  aid, ROLE_SENDER, 0);
 			}
 			else if (!strcmp (kind, "phone"))
-				add_item (L, items, wb_attrib_kinds[3], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+				add_item (L, items, wb_attrib_kinds[WB_KIND_PHONE], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "postal"))
-				add_item (L, items, wb_attrib_kinds[4], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
+				add_item (L, items, wb_attrib_kinds[WB_KIND_ADDRESS], g_strdup (value), loc, aid, ROLE_MENTIONED, 0);
 			else if (!strcmp (kind, "affiliate_id")) {
 				/* "DOMAIN KEY=VALUE": only affiliate keys name an
 				 * affiliate; tracking keys (sid, subid, ...) are left. */
@@ -805,14 +826,14 @@ scan_messages (link_t *L)
 				gboolean aff = wb_attrib_affiliate_key (L->conf, key);
 				g_free (key);
 				if (aff)
-					add_item (L, items, wb_attrib_kinds[8], g_strdup (value), loc, aid,
+					add_item (L, items, wb_attrib_kinds[WB_KIND_AFFILIATE_ID], g_strdup (value), loc, aid,
 						  ROLE_AFFILIATE, 1);
 			}
 			else if (!strcmp (kind, "domain") && body)
-				add_item (L, items, wb_attrib_kinds[7], g_strdup (value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], g_strdup (value), loc, aid,
 					  ROLE_ADVERTISER, 1);
 			else if (!strcmp (kind, "url") && body)
-				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', value), loc, aid,
+				add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], norm_cached (L, 'D', value), loc, aid,
 					  ROLE_ADVERTISER, 1);
 		}
 		while (rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) < id)
@@ -820,10 +841,10 @@ scan_messages (link_t *L)
 		for (; rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) == id; rh = sqlite3_step (sh)) {
 			const char *ip = col (sh, 1), *helo = col (sh, 2);
 			if (ip && g_hostname_is_ip_address (ip))
-				add_item (L, items, wb_attrib_kinds[9], g_strdup (ip), "hop:origin", 0,
+				add_item (L, items, wb_attrib_kinds[WB_KIND_IP], g_strdup (ip), "hop:origin", 0,
 					  ROLE_SENDER, 1);
 			if (helo && !g_hostname_is_ip_address (helo))
-				add_item (L, items, wb_attrib_kinds[7], norm_cached (L, 'D', helo), "hop:origin HELO",
+				add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], norm_cached (L, 'D', helo), "hop:origin HELO",
 					  0, ROLE_SENDER, 1);
 		}
 		st = attribute_message (L, id, items, anch);
@@ -1083,12 +1104,12 @@ build_links (link_t *L, GPtrArray *reviews)
 	 * party with the peer (shared through messages, rule 2).  Each pair
 	 * counts a value once. */
 	if (!(sv = wb_case_stmt (cs,
-		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL AND kind IN"
-		" ('name','contact','email','phone','address','country','payee','domain',"
-		"'affiliate_id','ip') ORDER BY kind, value, party"))) {
+		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL"
+		" AND kind IN (SELECT value FROM json_each(?1)) ORDER BY kind, value, party"))) {
 		st = WB_ERR_DB;
 		goto done;
 	}
+	sqlite3_bind_text (sv, 1, wb_attrib_kinds_json ((1u << WB_KIND_COUNT) - 1), -1, SQLITE_STATIC);
 	int rc;
 	int64_t df = 0, last = -1;
 	gboolean df_shared = FALSE;
@@ -1499,11 +1520,12 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 	/* The roster's values: what messages are matched against. */
 	sqlite3_stmt *sa = wb_case_stmt (cs,
 		"SELECT party, kind, value FROM party_attributes WHERE value IS NOT NULL"
-		" AND kind IN ('email','phone','address','domain','affiliate_id','ip') ORDER BY id");
+		" AND kind IN (SELECT value FROM json_each(?1)) ORDER BY id");
 	if (!sa) {
 		st = WB_ERR_DB;
 		goto done;
 	}
+	sqlite3_bind_text (sa, 1, wb_attrib_kinds_json (WB_KINDS_IN_MESSAGES), -1, SQLITE_STATIC);
 	while (sqlite3_step (sa) == SQLITE_ROW) {
 		int64_t p = sqlite3_column_int64 (sa, 0);
 		const char *kind = static_kind (col (sa, 1));

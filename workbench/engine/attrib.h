@@ -10,8 +10,24 @@
 #include <glib.h>
 #include "case.h"
 
-/* The kinds of value that are compared, in the order explain lists them. */
-extern const char *const wb_attrib_kinds[];   /* NULL-terminated */
+/* The kinds of value that are compared, in the order explain lists them:
+ * wb_attrib_kinds[WB_KIND_EMAIL] is "email".  One table: the code names a
+ * kind by its index, and SQL by wb_attrib_kinds_json(). */
+typedef enum {
+	WB_KIND_NAME, WB_KIND_CONTACT, WB_KIND_EMAIL, WB_KIND_PHONE, WB_KIND_ADDRESS,
+	WB_KIND_COUNTRY, WB_KIND_PAYEE, WB_KIND_DOMAIN, WB_KIND_AFFILIATE_ID, WB_KIND_IP,
+	WB_KIND_COUNT
+} wb_attrib_kind_t;
+extern const char *const wb_attrib_kinds[];   /* WB_KIND_COUNT names, then NULL */
+/* The kinds a message's contact data is matched against a party's by
+ * (a bit 1 << WB_KIND_x each): not names, contacts, countries or payees,
+ * which messages do not carry. */
+#define WB_KINDS_IN_MESSAGES \
+	((1u << WB_KIND_EMAIL) | (1u << WB_KIND_PHONE) | (1u << WB_KIND_ADDRESS) | \
+	 (1u << WB_KIND_DOMAIN) | (1u << WB_KIND_AFFILIATE_ID) | (1u << WB_KIND_IP))
+/* The names of the kinds in MASK as a JSON array ('["email","phone"]'),
+ * for SQL: kind IN (SELECT value FROM json_each(?)).  Static storage. */
+const char *wb_attrib_kinds_json (guint32 mask);
 /* Index of KIND in wb_attrib_kinds, or -1 if it is not compared. */
 int wb_attrib_kind_index (const char *kind);
 

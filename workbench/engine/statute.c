@@ -3,9 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "statute.h"
-
-/* build/templates-data.c (Makefile): the files of templates/, statutes included. */
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 static const char *const fact_names[WB_FACT_COUNT] = {
 	"subject_adv", "subject_adv_adult", "subject_sexually_explicit",
