@@ -115,7 +115,8 @@ Test (options, damages_includes_the_group)
 	GPtrArray *o = wb_options_flatten (wb_command_find ("damages")->options);
 	const char *want[] = { "statute", "plaintiff", "due-care", "incident", "ar-day-rule",
 			       "incident-scope", "preemption", "include-indicators", "aggravated",
-			       "filed", "statutes", "by", "scenarios", "format" };
+			       "filed", "statutes", "by", "defendant", "trap", "scenarios",
+			       "format" };
 	cr_assert_eq (o->len, G_N_ELEMENTS (want));
 	for (guint i = 0; i < o->len; i++)
 		cr_assert_str_eq (((const wb_option_t *) o->pdata[i])->name, want[i]);
