@@ -1,6 +1,6 @@
 /* reanalyze: the analysis of every stored copy made again from its raw
  * bytes, on ingest's pipeline.  The walker (this thread) reads the copies
- * in id order, a chunk at a time, into batches; the parse workers parse and
+ * in id order, a chunk at a time while the writer is idle, into batches; the parse workers parse and
  * analyse them as ingest does; the writer replaces each copy's stored
  * analysis, in order, a transaction per group (group_bytes, group_ms).  See
  * ingest.h. */
@@ -9,7 +9,7 @@
 
 #include "ingest-pipeline.h"
 
-#define CHUNK 256                /* copies read per query */
+#define CHUNK 2048               /* copies read per query: 8 batches */
 
 /* Commit what was pushed and wait for the writer; roll back on its failure. */
 static wb_status_t
@@ -58,10 +58,12 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	uint64_t pushed = 0, bytes = 0;
 	int64_t last = 0;
 	*done = 0;
-	/* The walker's own statement, not the case's cache: the writer's
-	 * thread uses that.  Each chunk is read through before the walker
-	 * hands anything on, so no read is open across many of the writer's
-	 * statements. */
+	/* The connection is the writer's while it stores (case.c opens it
+	 * NOMUTEX): the walker waits for the writer to finish what it was
+	 * handed before each chunk, and reads the chunk through before handing
+	 * it on.  A chunk is 8 batches, so the parse workers wait for the
+	 * writer's last batch once in 8.  The walker's own statement: not the
+	 * case's cache, which the writer's thread changes. */
 	sqlite3_stmt *get = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
 				"SELECT m.id, r.bytes, t.address, t.hosts FROM messages m"
@@ -71,6 +73,10 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 		return wb_case_fail_db (cs, "cannot read the stored copies");
 	for (;;) {
 		int n = 0, rc;
+		wb_ingest_flush_batch (ing);
+		wb_ingest_drain (ing);
+		if (ing->failed)
+			break;
 		sqlite3_bind_int64 (get, 1, last);
 		while ((rc = sqlite3_step (get)) == SQLITE_ROW) {
 			if (!ing->group_open) {
