@@ -628,7 +628,7 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 			  " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message");
 	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
 	cr_assert_eq (reanalyze (&done, &commits), WB_OK, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (done, 5000);
+	cr_assert_eq (done, 5000, "done %" G_GUINT64_FORMAT ", commits %" G_GUINT64_FORMAT, done, commits);
 	cr_assert_eq (commits, 3, "5,000 copies in chunks of 2,048, one group each");
 	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "5000");
 	ASSERT_SQL ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
@@ -640,7 +640,8 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON artifacts WHEN NEW.message > 4100"
 	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
 	cr_assert_neq (reanalyze (&done, &commits), WB_OK);
-	cr_assert_eq (done, 4096, "the two groups before the failure");
+	cr_assert_eq (done, 4096, "the two groups before the failure, not %" G_GUINT64_FORMAT ": %s", done,
+		      wb_case_errmsg (cs));
 	ASSERT_SQL ("SELECT count(DISTINCT message) FROM artifacts WHERE kind = 'email'", "4096");
 	ASSERT_SQL ("SELECT max(message) FROM artifacts", "4096");
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
