@@ -1,6 +1,6 @@
 /* reanalyze: the analysis of every stored copy made again from its raw
  * bytes, on ingest's pipeline.  The walker (this thread) reads the copies
- * in id order, a chunk at a time, into batches; the parse workers parse and
+ * in id order, a chunk at a time while the writer is idle, into batches; the parse workers parse and
  * analyse them as ingest does; the writer replaces each copy's stored
  * analysis, in order, a transaction per group (group_bytes, group_ms).  See
  * ingest.h. */
@@ -9,7 +9,7 @@
 
 #include "ingest-pipeline.h"
 
-#define CHUNK 256                /* copies read per query */
+#define CHUNK 2048               /* copies read per query: 8 batches */
 
 /* Commit what was pushed and wait for the writer; roll back on its failure. */
 static wb_status_t
@@ -28,10 +28,11 @@ commit (wb_ingest_t *ing)
 }
 
 /* Append a stored copy to the walker's batch (wb_ingest_add_copy's part
- * for a copy read from the case). */
+ * for a copy read from the case); a full batch goes to READY, to be handed
+ * on once the chunk is read. */
 static void
-add_stored (wb_ingest_t *ing, int64_t id, const void *data, size_t len, const char *trap,
-	    const char *hosts)
+add_stored (wb_ingest_t *ing, GPtrArray *ready, int64_t id, const void *data, size_t len,
+	    const char *trap, const char *hosts)
 {
 	if (!ing->batch) {
 		ing->batch = g_new0 (batch_t, 1);
@@ -46,8 +47,10 @@ add_stored (wb_ingest_t *ing, int64_t id, const void *data, size_t len, const ch
 	m.trap_hosts = g_strdup (hosts);
 	g_byte_array_append (ing->batch->data, data, len);
 	g_array_append_val (ing->batch->msgs, m);
-	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES)
-		wb_ingest_flush_batch (ing);
+	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES) {
+		g_ptr_array_add (ready, ing->batch);
+		ing->batch = NULL;
+	}
 }
 
 wb_status_t
@@ -58,10 +61,13 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	uint64_t pushed = 0, bytes = 0;
 	int64_t last = 0;
 	*done = 0;
-	/* The walker's own statement, not the case's cache: the writer's
-	 * thread uses that.  Each chunk is read through before the walker
-	 * hands anything on, so no read is open across many of the writer's
-	 * statements. */
+	/* The connection is the writer's while it stores (case.c opens it
+	 * NOMUTEX): the walker waits for the writer to finish what it was
+	 * handed before each chunk, and reads the chunk through before handing
+	 * any of it on (a batch handed on mid-chunk was written while the
+	 * chunk was read, and the read went wrong).  A chunk is 8 batches, so the parse workers wait for the
+	 * writer's last batch once in 8.  The walker's own statement: not the
+	 * case's cache, which the writer's thread changes. */
 	sqlite3_stmt *get = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
 				"SELECT m.id, r.bytes, t.address, t.hosts FROM messages m"
@@ -69,8 +75,13 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 				" WHERE m.id > ? ORDER BY m.id LIMIT " G_STRINGIFY (CHUNK), -1, &get,
 				NULL) != SQLITE_OK)
 		return wb_case_fail_db (cs, "cannot read the stored copies");
+	GPtrArray *ready = g_ptr_array_new ();
 	for (;;) {
 		int n = 0, rc;
+		wb_ingest_flush_batch (ing);
+		wb_ingest_drain (ing);
+		if (ing->failed)
+			break;
 		sqlite3_bind_int64 (get, 1, last);
 		while ((rc = sqlite3_step (get)) == SQLITE_ROW) {
 			if (!ing->group_open) {
@@ -83,7 +94,7 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 			last = sqlite3_column_int64 (get, 0);
 			size_t len = (size_t) sqlite3_column_bytes (get, 1);
 			const void *data = sqlite3_column_blob (get, 1);
-			add_stored (ing, last, data ? data : "", len, (const char *) sqlite3_column_text (get, 2),
+			add_stored (ing, ready, last, data ? data : "", len, (const char *) sqlite3_column_text (get, 2),
 				    (const char *) sqlite3_column_text (get, 3));
 			ing->group_size += len;
 			ing->group_files++;
@@ -91,6 +102,13 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 			n++;
 		}
 		sqlite3_reset (get);
+		for (guint i = 0; i < ready->len; i++) {
+			item_t *it = g_new0 (item_t, 1);
+			it->kind = IT_BATCH;
+			it->batch = ready->pdata[i];
+			wb_ingest_push (ing, it);
+		}
+		g_ptr_array_set_size (ready, 0);
 		if (rc != SQLITE_DONE) {
 			rs = wb_case_fail_db (cs, "cannot read the stored copies");
 			break;
@@ -108,6 +126,7 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 		}
 	}
 	sqlite3_finalize (get);
+	g_ptr_array_free (ready, TRUE);
 	if (!rs && !wb_interrupted && !ing->fatal && !ing->failed) {
 		if (ing->group_open && (rs = commit (ing)))
 			return rs;

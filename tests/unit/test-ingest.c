@@ -603,8 +603,8 @@ Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardow
 
 /* reanalyze on the pipeline: every stored copy analysed again from its
  * bytes, in id order, a transaction per group.  With group_bytes 1 each
- * chunk of 256 copies read from the case is a group: 600 copies are three
- * commits.  A failure in the third group keeps the two before it. */
+ * chunk of 2,048 copies read from the case is a group: 5,000 copies are
+ * three commits.  A failure in the third group keeps the two before it. */
 static wb_status_t
 reanalyze (uint64_t *done, uint64_t *commits)
 {
@@ -622,26 +622,27 @@ reanalyze (uint64_t *done, uint64_t *commits)
 Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 {
 	uint64_t done = 9, commits = 9;
-	put_mbox ("a.mbox", 0, 600);
+	put_mbox ("a.mbox", 0, 5000);
 	ingest ("a.mbox");
 	char *want = one ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
 			  " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message");
 	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
 	cr_assert_eq (reanalyze (&done, &commits), WB_OK, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (done, 600);
-	cr_assert_eq (commits, 3, "600 copies in chunks of 256, one group each");
-	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "600");
+	cr_assert_eq (done, 5000, "done %" G_GUINT64_FORMAT ", commits %" G_GUINT64_FORMAT, done, commits);
+	cr_assert_eq (commits, 3, "5,000 copies in chunks of 2,048, one group each");
+	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "5000");
 	ASSERT_SQL ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
 		    " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message", want);
 	g_free (want);
 	ASSERT_SQL ("SELECT count(*) FROM messages WHERE id NOT IN (SELECT message FROM facts)", "0");
 
 	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
-	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON artifacts WHEN NEW.message > 520"
+	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON artifacts WHEN NEW.message > 4100"
 	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
 	cr_assert_neq (reanalyze (&done, &commits), WB_OK);
-	cr_assert_eq (done, 512, "the two groups before the failure");
-	ASSERT_SQL ("SELECT count(DISTINCT message) FROM artifacts WHERE kind = 'email'", "512");
-	ASSERT_SQL ("SELECT max(message) FROM artifacts", "512");
+	cr_assert_eq (done, 4096, "the two groups before the failure, not %" G_GUINT64_FORMAT ": %s", done,
+		      wb_case_errmsg (cs));
+	ASSERT_SQL ("SELECT count(DISTINCT message) FROM artifacts WHERE kind = 'email'", "4096");
+	ASSERT_SQL ("SELECT max(message) FROM artifacts", "4096");
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 }
