@@ -348,7 +348,10 @@ add_peer (wb_case_t *cs)
  * kind and value once) and message_artifacts (each copy's rows), keeping
  * every row's id, so message_parties.artifact still names the same row.
  * Values are numbered in the order of their first row, as ingest numbers
- * them. */
+ * them.  The old rows wait in a temporary table while the new tables take
+ * the pages the old one freed: built beside it, the case grew by their
+ * size (SpamAssassin corpus: 105.8 MB to 113.6 MB; now 105.8 MB, with 6.7 MB
+ * free inside the file for what is ingested next). */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -365,17 +368,19 @@ static const struct migration {
 	     "INSERT OR REPLACE INTO case_info(key, value) SELECT 'v1_last_run', coalesce(max(run), 0)"
 	     "  FROM custody", NULL },
 	{ 1, NULL, add_peer },
-	{ 2, "CREATE TABLE artifact_values (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	{ 2, "CREATE TEMP TABLE old_artifacts AS SELECT * FROM artifacts;"
+	     "DROP TABLE artifacts;"
+	     "CREATE TABLE artifact_values (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
 	     "  value TEXT NOT NULL, UNIQUE (kind, value));"
 	     "CREATE TABLE message_artifacts (id INTEGER PRIMARY KEY,"
 	     "  message INTEGER NOT NULL REFERENCES messages(id),"
 	     "  value INTEGER NOT NULL, raw TEXT, location TEXT NOT NULL);"
-	     "INSERT INTO artifact_values (kind, value) SELECT kind, value FROM artifacts"
+	     "INSERT INTO artifact_values (kind, value) SELECT kind, value FROM old_artifacts"
 	     "  GROUP BY kind, value ORDER BY min(id);"
 	     "INSERT INTO message_artifacts (id, message, value, raw, location)"
-	     "  SELECT a.id, a.message, v.id, nullif(a.raw, a.value), a.location FROM artifacts a"
+	     "  SELECT a.id, a.message, v.id, nullif(a.raw, a.value), a.location FROM old_artifacts a"
 	     "  JOIN artifact_values v ON v.kind = a.kind AND v.value = a.value ORDER BY a.id;"
-	     "DROP TABLE artifacts;"
+	     "DROP TABLE temp.old_artifacts;"
 	     "CREATE INDEX artifacts_message ON message_artifacts(message);"
 	     "CREATE INDEX artifacts_value ON message_artifacts(value);"
 	     "CREATE VIEW artifacts (id, message, kind, raw, value, location) AS"

@@ -27,6 +27,14 @@ expect_eq "helo mismatch fact" "1,indicator" "$(q "SELECT value, confidence FROM
 expect_eq "ADV label" "1" "$(q "SELECT value FROM facts WHERE message = 2 AND name = 'subject_adv'")"
 expect_eq "opt-out kinds" "reply;instruction" "$(q "SELECT value FROM facts WHERE message = 1 AND name = 'opt_out_kinds'")"
 expect_eq "phones across copies" "phone,+18005550199,3,1" "$(wb artifacts "$T/c.case" --kind phone --format csv | tail -n +2)"
+# The phone the three copies share is stored once; each row keeps its own
+# raw text only where it differs from the normalized value.
+expect_eq "a shared value is stored once" "1" \
+	"$(q "SELECT count(*) FROM artifact_values WHERE kind = 'phone' AND value = '+18005550199'")"
+expect_eq "three rows refer to it" "3" "$(q "SELECT count(*) FROM message_artifacts a JOIN artifact_values v
+	ON v.id = a.value WHERE v.kind = 'phone' AND v.value = '+18005550199'")"
+expect_eq "raw stored only where it differs" "0" "$(q "SELECT count(*) FROM message_artifacts a
+	JOIN artifact_values v ON v.id = a.value WHERE a.raw = v.value")"
 expect_eq "postal" "postal,\"123 MAIN ST STE 4, SPRINGFIELD, IL 62701\",3,1" "$(wb artifacts "$T/c.case" --kind postal --format csv | tail -n +2)"
 expect_eq "affiliate ids" "affiliate_id,example.com subid=7,3,1
 affiliate_id,example.com affid=A11,1,1

@@ -110,12 +110,15 @@ db.commit()
 PY
 cp old.case big.case
 big=$(sha256sum < big.case)
+bigsize=$(stat -c %s big.case)
 python3 read.py big.case rows > big.want
 start=$(date +%s%N)
 wb upgrade big.case > /dev/null 2>&1
 ms=$((($(date +%s%N) - start) / 1000000))
 python3 read.py big.case rows > big.got
 expect_file "the large copy upgrades too" big.want big.got
+expect_eq "the new tables take the pages the old one freed: no larger ($bigsize bytes)" "yes" \
+	"$([ "$(stat -c %s big.case)" -le "$bigsize" ] && echo yes)"
 kills=0 bad=0 done3=0
 for i in 1 2 3 4 5 6; do
 	cp old.case k.case
