@@ -637,7 +637,7 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 	ASSERT_SQL ("SELECT count(*) FROM messages WHERE id NOT IN (SELECT message FROM facts)", "0");
 
 	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
-	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON artifacts WHEN NEW.message > 4100"
+	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON message_artifacts WHEN NEW.message > 4100"
 	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
 	cr_assert_neq (reanalyze (&done, &commits), WB_OK);
 	cr_assert_eq (done, 4096, "the two groups before the failure, not %" G_GUINT64_FORMAT ": %s", done,

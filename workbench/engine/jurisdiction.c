@@ -2,10 +2,7 @@
 #include <string.h>
 #include "jurisdiction.h"
 #include "attrib.h"
-
-/* build/templates-data.c (Makefile): the files of templates/, the long-arm
- * files included, as statute.c reads the statute files. */
-extern const struct { const char *path; const char *text; size_t size; } wb_templates[];
+#include "templates.h"
 
 static const char *const contact_names[WB_CONTACT_COUNT] = {
 	"recipient_resident", "provider_in_state", "hop_in_state", "hop_claimed_in_state",
