@@ -16,6 +16,9 @@ run () {
 	"$WB" "$@"
 }
 run init "$CASE" --name "People v. Spam Senders (sample)" --filed 2008-09-01
+run case "$CASE" set court="Superior Court of California, County of Sample (sample)" \
+	number="SAMPLE-2008-0001" caption="People v. Spam Senders et al. (sample)" \
+	expert="A. Analyst, sample expert"
 run import "$CASE" traps "$OUT/sample/traps.csv"
 run ingest "$CASE" "$OUT"/sample/mail/*
 run import "$CASE" parties "$OUT/sample/parties.csv"
@@ -25,6 +28,8 @@ run link "$CASE"
 run explain "$CASE" "PureCash LLC" "Imatrix Ltd"
 run jurisdiction "$CASE" --defendant "Lowrate Lending Corp"
 run damages "$CASE"
+run damages "$CASE" --by plaintiff --preemption ignore
+run damages "$CASE" --by defendant --preemption ignore
 run report "$CASE" --out "$OUT/exhibits"
 echo
 echo "The exhibits are in $OUT/exhibits/ (exhibits.xlsx, report.pdf, charts, manifest.txt)."
