@@ -885,3 +885,71 @@ wb_digest_hex (const unsigned char md[32], char out[65])
 	}
 	out[64] = 0;
 }
+
+/* The canonical dump of the evidence (reports/README.md quotes it, and
+ * tests/cli/t-case-digest.sh runs that copy with the sqlite3 shell): one
+ * line a row, "TABLE:" then the hex of its values quote()d and joined by
+ * ','; raw stands for its bytes by their SHA-256 and length; custody only
+ * up to the run :run. */
+const char wb_case_digest_sql[] =
+	"SELECT 'sources:' || hex(quote(id) || ',' || quote(run) || ',' || quote(parent_id) || ',' || quote(name) || ',' || quote(chain) || ',' || quote(depth) || ',' || quote(size) || ',' || quote(sha256) || ',' || quote(format) || ',' || quote(filters) || ',' || quote(role) || ',' || quote(reason) || ',' || quote(messages) || ',' || quote(complete) || ',' || quote(ingested_at)) FROM sources ORDER BY id;\n"
+	"SELECT 'raw:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(size) || ',' || quote(length(bytes))) FROM raw ORDER BY id;\n"
+	"SELECT 'traps:' || hex(quote(id) || ',' || quote(address) || ',' || quote(holder) || ',' || quote(state) || ',' || quote(provider) || ',' || quote(provider_state) || ',' || quote(timezone) || ',' || quote(hosts)) FROM traps ORDER BY id;\n"
+	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote(body_text) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
+	"SELECT 'locations:' || hex(quote(id) || ',' || quote(message) || ',' || quote(source_id) || ',' || quote(offset) || ',' || quote(length) || ',' || quote(from_line) || ',' || quote(split) || ',' || quote(raw_id)) FROM locations ORDER BY id;\n"
+	"SELECT 'statutes:' || hex(quote(id) || ',' || quote(citation) || ',' || quote(jurisdiction) || ',' || quote(effective) || ',' || quote(file) || ',' || quote(origin) || ',' || quote(sha256) || ',' || quote(content) || ',' || quote(run) || ',' || quote(loaded_at)) FROM statutes ORDER BY id;\n"
+	"SELECT 'findings:' || hex(quote(id) || ',' || quote(message) || ',' || quote(statute) || ',' || quote(provision) || ',' || quote(finding) || ',' || quote(source) || ',' || quote(confidence) || ',' || quote(evidence) || ',' || quote(note) || ',' || quote(run) || ',' || quote(at)) FROM findings ORDER BY id;\n"
+	"SELECT 'rule_masks:' || hex(quote(message) || ',' || quote(masks)) FROM rule_masks ORDER BY message;\n"
+	"SELECT 'parties:' || hex(quote(id) || ',' || quote(name) || ',' || quote(role) || ',' || quote(derived) || ',' || quote(source)) FROM parties ORDER BY id;\n"
+	"SELECT 'party_attributes:' || hex(quote(id) || ',' || quote(party) || ',' || quote(kind) || ',' || quote(raw) || ',' || quote(value) || ',' || quote(source) || ',' || quote(message) || ',' || quote(messages) || ',' || quote(peer)) FROM party_attributes ORDER BY id;\n"
+	"SELECT 'links:' || hex(quote(id) || ',' || quote(party_a) || ',' || quote(party_b) || ',' || quote(printf('%!.15g', score)) || ',' || quote(strength) || ',' || quote(review) || ',' || quote(note) || ',' || quote(summary)) FROM links ORDER BY id;\n"
+	"SELECT 'link_evidence:' || hex(quote(link) || ',' || quote(kind) || ',' || quote(value) || ',' || quote(printf('%!.15g', weight)) || ',' || quote(parties)) FROM link_evidence ORDER BY link, kind, value;\n"
+	"SELECT 'message_parties:' || hex(quote(message) || ',' || quote(party) || ',' || quote(role) || ',' || quote(kind) || ',' || quote(value) || ',' || quote(location) || ',' || quote(artifact)) FROM message_parties ORDER BY message, party, role, kind, value;\n"
+	"SELECT 'custody:' || hex(quote(id) || ',' || quote(run) || ',' || quote(at) || ',' || quote(action) || ',' || quote(command) || ',' || quote(operator) || ',' || quote(tool_version) || ',' || quote(detail)) FROM custody WHERE id < :run ORDER BY id;\n";
+
+wb_status_t
+wb_case_digest (wb_case_t *cs, int64_t run, char out[65])
+{
+	sqlite3 *db = wb_case_db (cs);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
+	wb_status_t st = WB_OK;
+	const char *sql = wb_case_digest_sql;
+	if (!ctx || !EVP_DigestInit_ex2 (ctx, wb_sha256_md (), NULL)) {
+		st = wb_case_fail (cs, WB_ERR_NOMEM, "cannot start a SHA-256");
+		goto done;
+	}
+	while (!st && *sql) {
+		sqlite3_stmt *q = NULL;
+		const char *tail = NULL;
+		if (sqlite3_prepare_v2 (db, sql, -1, &q, &tail) != SQLITE_OK) {
+			st = wb_case_fail_db (cs, "cannot read the case for its digest");
+			break;
+		}
+		sql = tail;
+		if (!q)
+			continue;
+		int i = sqlite3_bind_parameter_index (q, ":run");
+		if (i)
+			sqlite3_bind_int64 (q, i, run);
+		int rc;
+		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+			const unsigned char *t = sqlite3_column_text (q, 0);
+			if (!EVP_DigestUpdate (ctx, t ? t : (const unsigned char *) "", sqlite3_column_bytes (q, 0)) ||
+			    !EVP_DigestUpdate (ctx, "\n", 1)) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		}
+		if (rc != SQLITE_DONE)
+			st = wb_case_fail_db (cs, "cannot read the case for its digest");
+		sqlite3_finalize (q);
+	}
+	unsigned char md[32];
+	if (!st && !EVP_DigestFinal_ex (ctx, md, NULL))
+		st = wb_case_fail (cs, WB_ERR_NOMEM, "cannot finish a SHA-256");
+	if (!st)
+		wb_digest_hex (md, out);
+done:
+	EVP_MD_CTX_free (ctx);
+	return st;
+}

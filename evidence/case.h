@@ -142,4 +142,14 @@ void wb_digest_hex (const unsigned char md[32], char out[65]);
  * each location keeps its own bytes (locations.raw_id). */
 void wb_copy_ident (const void *data, size_t len, const char *sha, char out[65]);
 
+/* The case digest: the SHA-256, as 64 hex digits into OUT[65], of the
+ * lines wb_case_digest_sql gives with :run bound to RUN (each line and a
+ * newline), as `sqlite3 -readonly CASE ".parameter set :run RUN"
+ * ".read digest.sql" | sha256sum` gives it (reports/README.md).  It covers
+ * the evidence, the findings, the statutes, the parties and the custody
+ * rows before run RUN, so the runs that follow (a report's own rows, a
+ * verification) leave it as it was. */
+extern const char wb_case_digest_sql[];
+wb_status_t wb_case_digest (wb_case_t *cs, int64_t run, char out[65]);
+
 #endif

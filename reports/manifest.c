@@ -12,6 +12,34 @@ wb_manifest_append (GString *manifest, const char *sha, int64_t size, const char
 	g_string_append_printf (manifest, "%s  %" G_GINT64_FORMAT "  %s\n", sha, size, name);
 }
 
+#define DIGEST_PREFIX "# case digest "
+
+void
+wb_manifest_append_digest (GString *manifest, const char *digest, int64_t run)
+{
+	g_string_append_printf (manifest, DIGEST_PREFIX "%s before run %" G_GINT64_FORMAT "\n", digest, run);
+}
+
+gboolean
+wb_manifest_digest (const char *manifest, char digest[65], int64_t *run)
+{
+	const char *p = manifest ? strstr (manifest, DIGEST_PREFIX) : NULL;
+	if (!p || (p != manifest && p[-1] != '\n'))
+		return FALSE;
+	p += strlen (DIGEST_PREFIX);
+	if (strspn (p, "0123456789abcdef") != 64 || strncmp (p + 64, " before run ", 12) != 0 ||
+	    !g_ascii_isdigit (p[76]))
+		return FALSE;
+	char *end = NULL;
+	int64_t r = g_ascii_strtoll (p + 76, &end, 10);
+	if (*end && *end != '\n')
+		return FALSE;
+	memcpy (digest, p, 64);
+	digest[64] = 0;
+	*run = r;
+	return TRUE;
+}
+
 static void
 file_clear (gpointer p)
 {
@@ -27,7 +55,7 @@ wb_manifest_parse (const char *manifest)
 	gboolean ok = TRUE;
 	for (char **l = lines; ok && *l; l++) {
 		const char *p = *l;
-		if (!*p)
+		if (!*p || *p == '#')
 			continue;
 		wb_manifest_file_t f = { 0 };
 		char *end = NULL;

@@ -25,8 +25,17 @@ void wb_manifest_append (GString *manifest, const char *sha, int64_t size, const
  * lists no file or a line is not "SHA256  SIZE  NAME": 64 lowercase hex
  * digits, two spaces, a decimal size, two spaces, and a name that report
  * could have given (letters, digits, '.', '_', '-', not starting with '.').
- * Empty lines are skipped. */
+ * Empty lines and lines that start with '#' are skipped. */
 GArray *wb_manifest_parse (const char *manifest);
+
+/* The first line of a report's manifest: the case digest DIGEST
+ * (wb_case_digest) of the case before report run RUN, as
+ * "# case digest SHA256 before run RUN\n". */
+void wb_manifest_append_digest (GString *manifest, const char *digest, int64_t run);
+
+/* The case digest and run MANIFEST names on a line written by
+ * wb_manifest_append_digest(), or FALSE (nothing set) if it has none. */
+gboolean wb_manifest_digest (const char *manifest, char digest[65], int64_t *run);
 
 /* The custody detail of a report written to the folder DIR (absolute)
  * with MANIFEST.  Newly allocated. */

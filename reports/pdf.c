@@ -274,15 +274,17 @@ cover (doc_t *p)
 	wb_report_money (r->d->total_cents, total);
 	g_strlcpy (date, r->generated_at, sizeof date);
 	char *filed = r->filed ? g_strdup (r->filed) : g_strdup ("[NOT SET: workbench case CASE set filed=YYYY-MM-DD]");
-	char *hash = g_strdup_printf ("%s (of the case file as it was before this report logged its run; "
-				      "recorded in the report's custody row)", r->case_sha256);
+	char *hash = g_strdup_printf ("%s (SHA-256 of the evidence, findings, statutes, parties and custody"
+				      " before run %" G_GINT64_FORMAT ", the run that logs this report; recompute it"
+				      " with sqlite3 and sha256sum as the method says, or workbench verify)",
+				      r->case_sha256, r->run);
 	struct { const char *k, *v; } kv[] = {
 		{ "Prepared by", expert },
 		{ "Report date (case clock)", date },
 		{ "Filing date", filed },
 		{ "Generated at (case clock)", r->generated_at },
 		{ "Tool version", "workbench " WB_VERSION },
-		{ "Case file SHA-256", hash },
+		{ "Case digest", hash },
 		{ "Damages options", r->o->options_text ? r->o->options_text : "defaults" },
 		{ "Total damages", total },
 	};
@@ -409,6 +411,23 @@ method (doc_t *p)
 			continue;
 		para (p, names[i], 11.5, TRUE, 3);
 		para (p, t, 10, FALSE, 10);
+	}
+	/* How the other side recomputes the cover's case digest: the
+	 * command for this report's run, and the SQL it reads. */
+	const char *dt = wb_report_tpl (r, "method", "digest", NULL);
+	if (dt) {
+		para (p, "The case digest", 11.5, TRUE, 3);
+		para (p, dt, 10, FALSE, 4);
+		char *cmd = g_strdup_printf ("sqlite3 -readonly CASE.case \".parameter set :run %" G_GINT64_FORMAT
+					     "\" \".read digest.sql\" | sha256sum", r->run);
+		para (p, cmd, 9, TRUE, 4);
+		g_free (cmd);
+		char **lines = g_strsplit (wb_case_digest_sql, "\n", -1);
+		for (char **l = lines; *l; l++)
+			if (**l)
+				para (p, *l, 8, FALSE, 2);
+		g_strfreev (lines);
+		p->y += 8;
 	}
 	guint n = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < n; i++) {

@@ -72,7 +72,9 @@ typedef struct {
 	int64_t clock;                   /* case clock, Unix seconds */
 	char *generated_at;              /* the clock as "YYYY-MM-DD HH:MM:SS UTC" */
 	char *pdf_date;                  /* the clock as "YYYY-MM-DDTHH:MM:SS" */
-	char *case_name, *filed, *case_sha256;
+	char *case_name, *filed;
+	char *case_sha256;       /* the case digest (wb_case_digest) before run */
+	int64_t run;             /* the custody run this report is logged as */
 	GKeyFile *tpl;                   /* templates/reports/report.ini */
 	wb_rparams_t *params;            /* one per statute */
 	GArray *incidents;               /* wb_rgroup_t, by statute then number */

@@ -541,11 +541,6 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		st = wb_case_fail (cs, WB_ERR_IO, "cannot create folder '%s': %s", dir, g_strerror (errno));
 		goto done;
 	}
-	/* The case file as it is before this run logs anything: the report
-	 * names the evidence it was made from. */
-	if ((st = sha256_file (cs, wb_case_path (cs), sha, NULL)))
-		goto done;
-	r.case_sha256 = g_strdup (sha);
 	r.clock = wb_case_clock (cs);
 	GDateTime *dt = g_date_time_new_from_unix_utc (r.clock);
 	r.generated_at = g_date_time_format (dt, "%Y-%m-%d %H:%M:%S UTC");
@@ -561,6 +556,25 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 		goto done;
 	}
 	reading = TRUE;
+	/* The evidence the report was made from, as the case digest before
+	 * the run it will be logged as: the custody log is append-only, so
+	 * that run is the row after the last (checked when it is logged). */
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT coalesce(max(id), 0) + 1 FROM custody");
+	if (!q) {
+		st = WB_ERR_DB;
+		goto done;
+	}
+	if (sqlite3_step (q) == SQLITE_ROW)
+		r.run = sqlite3_column_int64 (q, 0);
+	sqlite3_reset (q);
+	if (!r.run) {
+		st = wb_case_fail_db (cs, "cannot read the custody log");
+		goto done;
+	}
+	if ((st = wb_case_digest (cs, r.run, sha)))
+		goto done;
+	r.case_sha256 = g_strdup (sha);
+	wb_manifest_append_digest (man, r.case_sha256, r.run);
 	build_groups (&r);
 	statute_params (&r);
 	engine_amounts (&r);
@@ -626,13 +640,16 @@ wb_report_write (wb_case_t *cs, const wb_damages_t *d, const wb_report_opts_t *o
 	gboolean in_tx = FALSE;
 	if (!(st = wb_case_begin (cs))) {
 		in_tx = TRUE;
-		if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run)))
+		if (!(st = wb_case_run_begin (cs, "report", opts->command_line ? opts->command_line : "report", &run)) &&
+		    run != r.run)
+			st = wb_case_fail (cs, WB_ERR_BUSY, "the case changed while the report was written (run %"
+					   G_GINT64_FORMAT " logged before it): run the report again", r.run);
+		if (!st)
 			st = wb_case_custody (cs, run, "exhibit", detail);
 		if (!st) {
-			/* The case file's SHA-256 the cover shows: that of the
-			 * file before this run's first row. */
+			/* The case digest the cover shows (reports/README.md). */
 			char *end = g_strdup_printf ("%zu files, %" G_GINT64_FORMAT " counted copies, total %" G_GINT64_FORMAT
-						     " cents, case file sha256 %s",
+						     " cents, case digest %s",
 						     (size_t) G_N_ELEMENTS (wb_report_files), r.distinct_copies, d->total_cents,
 						     r.case_sha256);
 			st = wb_case_run_end (cs, run, end);

@@ -978,7 +978,7 @@ write_summary (xl_t *x, sheet_t *s)
 		{ "Case", r->case_name ? r->case_name : "" },
 		{ "Generated at (case clock)", r->generated_at },
 		{ "Tool", "workbench " WB_VERSION },
-		{ "Case file SHA-256", r->case_sha256 },
+		{ "Case digest", r->case_sha256 },
 		{ "Damages options", r->o->options_text ? r->o->options_text : "" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS (info); i++) {
@@ -1108,7 +1108,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 
 	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "workbook", "Exhibits"),
 				       r->case_name ? r->case_name : "(unnamed case)");
-	char *comments = g_strdup_printf ("Case file SHA-256 %s", r->case_sha256);
+	char *comments = g_strdup_printf ("Case digest %s before run %" G_GINT64_FORMAT, r->case_sha256, r->run);
 	lxw_doc_properties props = {
 		.title = title, .subject = r->case_name ? r->case_name : "", .author = "workbench " WB_VERSION,
 		.comments = comments, .created = (time_t) r->clock,

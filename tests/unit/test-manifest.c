@@ -86,3 +86,27 @@ Test (manifest, custody_detail_round_trip)
 	}
 	cr_assert (!wb_manifest_custody_split (NULL, &dir, &man));
 }
+
+Test (manifest, digest_line_written_read_and_skipped)
+{
+	GString *m = g_string_new ("");
+	wb_manifest_append_digest (m, SHA_ABC, 42);
+	wb_manifest_append (m, SHA_EMPTY, 0, "report.pdf");
+	cr_assert_str_eq (m->str, "# case digest " SHA_ABC " before run 42\n" SHA_EMPTY "  0  report.pdf\n");
+	char d[65] = "";
+	int64_t run = 0;
+	cr_assert (wb_manifest_digest (m->str, d, &run));
+	cr_assert_str_eq (d, SHA_ABC);
+	cr_assert_eq (run, 42);
+	GArray *files = wb_manifest_parse (m->str);
+	cr_assert_not_null (files, "the digest line is not a file, nor an error");
+	cr_assert_eq (files->len, 1);
+	g_array_unref (files);
+	g_string_free (m, TRUE);
+	/* None, or one not as written, is no digest. */
+	cr_assert_not (wb_manifest_digest (SHA_EMPTY "  0  report.pdf\n", d, &run));
+	cr_assert_not (wb_manifest_digest ("# case digest " SHA_ABC " before run x\n", d, &run));
+	cr_assert_not (wb_manifest_digest ("# case digest abc before run 4\n", d, &run));
+	cr_assert_not (wb_manifest_digest ("x# case digest " SHA_ABC " before run 4\n", d, &run));
+	cr_assert_not (wb_manifest_digest ("# case digest " SHA_ABC " before run 4 and more\n", d, &run));
+}

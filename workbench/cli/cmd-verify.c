@@ -100,6 +100,58 @@ same_manifest (const manifest_t *m, const char *recorded)
 	return m->text && m->len == strlen (recorded) && memcmp (m->text, recorded, m->len) == 0;
 }
 
+/* Case digests found changed by this verification. */
+static uint64_t digests_changed;
+
+/* The case digest S's manifest records, recomputed (reports/README.md):
+ * the case still holds the evidence the exhibits were made from, or what
+ * ran since to change it is named.  Returns 1 if it changed. */
+static uint64_t
+check_digest (wb_ctx_t *ctx, const exhibit_set_t *s)
+{
+	char want[65], got[65];
+	int64_t run = 0;
+	if (!wb_manifest_digest (s->manifest, want, &run)) {
+		say (ctx, "NOT CHECKED: report run %" G_GINT64_FORMAT " recorded no case digest"
+			 " (written by an older version)", s->run);
+		return 0;
+	}
+	if (wb_case_digest (ctx->cs, run, got)) {
+		say (ctx, "NOT CHECKED: case digest: %s", wb_case_errmsg (ctx->cs));
+		digests_changed++;
+		return 0;
+	}
+	if (!strcmp (want, got)) {
+		say (ctx, "OK: case digest %s before run %" G_GINT64_FORMAT " still matches the exhibits",
+		     got, run);
+		return 0;
+	}
+	say (ctx, "MISMATCH case digest: the exhibits of report run %" G_GINT64_FORMAT " show %s,"
+	     " the case now gives %s", s->run, want, got);
+	/* What changed it: the runs since, other than reports and
+	 * verifications (the case clock's rule). */
+	sqlite3_stmt *q = wb_case_stmt (ctx->cs, "SELECT run, min(at), command, max(detail) FILTER"
+					" (WHERE action = 'begin') FROM custody WHERE run > ?1 AND command"
+					" NOT IN ('report', 'verify', '') GROUP BY run ORDER BY run");
+	uint64_t n = 0;
+	if (q) {
+		sqlite3_bind_int64 (q, 1, run);
+		while (sqlite3_step (q) == SQLITE_ROW) {
+			const char *line = (const char *) sqlite3_column_text (q, 3);
+			say (ctx, "  changed since by run %" G_GINT64_FORMAT " at %s: %s%s%s",
+			     (int64_t) sqlite3_column_int64 (q, 0), sqlite3_column_text (q, 1),
+			     sqlite3_column_text (q, 2), line ? ": " : "", line ? line : "");
+			n++;
+		}
+		sqlite3_reset (q);
+	}
+	if (!n)
+		say (ctx, "  no run since is logged as changing it: the case file was changed"
+			 " outside workbench, or is not the one the exhibits were made from");
+	digests_changed++;
+	return 0;
+}
+
 /* Re-hash the files of S found in DIR, whose manifest.txt is M.  Returns the number that do not match (a
  * missing file, or manifest.txt not as recorded, counts). */
 static uint64_t
@@ -143,7 +195,7 @@ check_set (wb_ctx_t *ctx, const exhibit_set_t *s, const char *dir, const manifes
 	if (!bad)
 		say (ctx, "OK: %u exhibit files in '%s' match report run %" G_GINT64_FORMAT " (%s)",
 		     s->files->len, dir, s->run, s->at);
-	return bad;
+	return bad + check_digest (ctx, s);
 }
 
 /* The folder DIR handed over as exhibits: its manifest.txt must be one the
@@ -392,6 +444,7 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 		goto done;
 	}
 	uint64_t messages_bad = 0, exhibits_bad = 0;
+	digests_changed = 0;
 	wb_status_t st = check_messages (ctx, &messages_bad);
 	if (!st)
 		st = check_old_rules (ctx);
@@ -411,7 +464,10 @@ wb_cmd_verify (wb_ctx_t *ctx, int argc, char **argv)
 	if (exhibits_bad)
 		wb_error ("%" G_GUINT64_FORMAT " exhibit file(s) missing or not as the custody log records them",
 			  exhibits_bad);
-	rc = messages_bad || exhibits_bad ? WB_EXIT_FAIL : WB_EXIT_OK;
+	if (digests_changed)
+		wb_error ("the case no longer holds what the exhibits of %" G_GUINT64_FORMAT " report(s) were"
+			  " made from: its case digest changed", digests_changed);
+	rc = messages_bad || exhibits_bad || digests_changed ? WB_EXIT_FAIL : WB_EXIT_OK;
 done:
 	g_ptr_array_free (folders, TRUE);
 	return rc;
