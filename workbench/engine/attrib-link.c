@@ -794,262 +794,339 @@ review_free (gpointer p)
 	g_free (r);
 }
 
-static wb_status_t
-build_links (link_t *L, GPtrArray *reviews)
-{
-	wb_status_t st = WB_OK;
-	wb_case_t *cs = L->cs;
-	sqlite3_stmt *sp = NULL, *sv = NULL;
-	GHashTable *pidx = g_hash_table_new (g_int64_hash, g_int64_equal);
-	GArray *parr = g_array_new (FALSE, TRUE, sizeof (party_t));
-	GHashTable *pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_free);
-	GArray *evs = g_array_new (FALSE, FALSE, sizeof (ev_t));
-	GArray *grp = g_array_new (FALSE, FALSE, sizeof (int64_t));
-	GPtrArray *plist = NULL;
-	GHashTable *byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	char *cur_kind = NULL, *cur_value = NULL;
+/* The working state of build_links: the parties, the values they share
+ * (evs) and the pairs those values make. */
+typedef struct {
+	link_t *L;
+	GArray *parr;         /* party_t, by id */
+	GHashTable *pidx;     /* &party id -> index in parr + 1 */
+	GHashTable *byname;   /* case-folded name -> index in parr + 1 (the first) */
+	GHashTable *pairs;    /* (a << 32 | b) -> pair_t */
+	GArray *evs;          /* ev_t: each value that weighs something */
+	GHashTable *revs;     /* (a << 32 | b) -> review_t, owned by the caller */
+	GPtrArray *revkeys;   /* the keys of revs */
+} build_t;
 
-	if (!(sp = wb_case_stmt (cs, "SELECT id, name FROM parties ORDER BY id"))) {
-		st = WB_ERR_DB;
-		goto done;
-	}
+/* One value of one kind: the rows of party_attributes that have it. */
+typedef struct {
+	char *kind, *value;
+	int64_t df;           /* parties having it as their own (roster, derived) */
+	int64_t last;         /* the last such party counted */
+	gboolean shared;      /* some party has it through messages */
+	GArray *grp;          /* of int64_t: (party, -1) own, (party, peer) shared */
+} group_t;
+
+/* A value two parties share, as it adds to their pair. */
+typedef struct {
+	guint ei;             /* index into evs */
+	double weight;
+	gboolean unspecific;
+	int kind;             /* index in wb_attrib_kinds */
+} share_t;
+
+static void
+build_clear (build_t *B)
+{
+	for (guint i = 0; i < B->parr->len; i++)
+		g_free (g_array_index (B->parr, party_t, i).name);
+	g_array_free (B->parr, TRUE);
+	g_hash_table_destroy (B->pidx);
+	g_hash_table_destroy (B->byname);
+	g_hash_table_destroy (B->pairs);
+	g_array_free (B->evs, TRUE);
+	g_hash_table_destroy (B->revs);
+	g_ptr_array_free (B->revkeys, TRUE);
+}
+
+/* Every party, in id order, indexed by id and by case-folded name. */
+static wb_status_t
+load_parties (build_t *B)
+{
+	sqlite3_stmt *sp = wb_case_stmt (B->L->cs, "SELECT id, name FROM parties ORDER BY id");
+	if (!sp)
+		return WB_ERR_DB;
 	while (sqlite3_step (sp) == SQLITE_ROW) {
-		party_t p = { sqlite3_column_int64 (sp, 0), g_strdup (col (sp, 1)), 0, parr->len };
-		g_array_append_val (parr, p);
+		party_t p = { sqlite3_column_int64 (sp, 0), g_strdup (col (sp, 1)), 0, B->parr->len };
+		g_array_append_val (B->parr, p);
 		char *lname = g_utf8_casefold (p.name ? p.name : "", -1);
-		if (!g_hash_table_contains (byname, lname))
-			g_hash_table_insert (byname, lname, GINT_TO_POINTER (parr->len));
+		if (!g_hash_table_contains (B->byname, lname))
+			g_hash_table_insert (B->byname, lname, GINT_TO_POINTER (B->parr->len));
 		else
 			g_free (lname);
 	}
-	for (guint i = 0; i < parr->len; i++)
-		g_hash_table_insert (pidx, &g_array_index (parr, party_t, i).id, GUINT_TO_POINTER (i + 1));
-	int64_t n = parr->len;
-	L->stats->parties = n;
+	sqlite3_reset (sp);
+	for (guint i = 0; i < B->parr->len; i++)
+		g_hash_table_insert (B->pidx, &g_array_index (B->parr, party_t, i).id,
+				     GUINT_TO_POINTER (i + 1));
+	B->L->stats->parties = B->parr->len;
+	return WB_OK;
+}
 
-	/* Every compared value, grouped.  The parties that have the value as
-	 * their own (roster, derived) pair up; a row with a peer pairs its
-	 * party with the peer (shared through messages, rule 2).  Each pair
-	 * counts a value once. */
-	if (!(sv = wb_case_stmt (cs,
-		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL"
-		" AND kind IN (SELECT value FROM json_each(?1)) ORDER BY kind, value, party"))) {
-		st = WB_ERR_DB;
-		goto done;
+/* The pair of parties A < B, made empty if new. */
+static pair_t *
+pair_get (build_t *B, int64_t a, int64_t b)
+{
+	int64_t key = (a << 32) | b;
+	pair_t *pr = g_hash_table_lookup (B->pairs, &key);
+	if (!pr) {
+		pr = g_new0 (pair_t, 1);
+		pr->a = a;
+		pr->b = b;
+		pr->all_unspecific = TRUE;
+		pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
+		pr->via = g_array_new (FALSE, FALSE, sizeof (guint8));
+		g_hash_table_insert (B->pairs, g_memdup2 (&key, sizeof key), pr);
 	}
-	sqlite3_bind_text (sv, 1, wb_attrib_kinds_json ((1u << WB_KIND_COUNT) - 1), -1, SQLITE_STATIC);
-	int rc;
-	int64_t df = 0, last = -1;
-	gboolean df_shared = FALSE;
-	for (;;) {
-		rc = sqlite3_step (sv);
-		const char *kind = rc == SQLITE_ROW ? col (sv, 0) : NULL;
-		const char *value = rc == SQLITE_ROW ? col (sv, 1) : NULL;
-		if (cur_kind && (rc != SQLITE_ROW || strcmp (kind, cur_kind) || strcmp (value, cur_value))) {
-			/* Close the group of cur_kind/cur_value. */
-			double spec;
-			if (df_shared && df < 2)
-				df = 2;
-			double w = wb_attrib_weight (L->conf, cur_kind, n, df, &spec);
-			if (df > L->conf->max_parties)
-				L->stats->values_capped++;
-			if (w > 0) {
-				ev_t e = { static_kind (cur_kind), g_string_chunk_insert_const (L->chunk, cur_value),
-					   w, df };
-				guint ei = evs->len;
-				g_array_append_val (evs, e);
-				gboolean unspec = wb_attrib_unspecific (L->conf, cur_kind, spec);
-				int k = wb_attrib_kind_index (cur_kind);
-				/* grp: own holders (x, -1), then shared rows (x, y). */
-				for (guint i = 0; i < grp->len; i += 2) {
-					int64_t x = g_array_index (grp, int64_t, i);
-					int64_t y = g_array_index (grp, int64_t, i + 1);
-					for (guint j = y < 0 ? i + 2 : i; j < (y < 0 ? grp->len : i + 1); j += 2) {
-						int64_t z = y < 0 ? g_array_index (grp, int64_t, j) : y;
-						if (y < 0 && g_array_index (grp, int64_t, j + 1) >= 0)
-							continue;
-						if (z == x)
-							continue;
-						int64_t a = MIN (x, z), b = MAX (x, z);
-						guint8 via = y < 0 ? 0 : x == a ? 1 : 2;
-						int64_t key = (a << 32) | b;
-						pair_t *pr = g_hash_table_lookup (pairs, &key);
-						if (!pr) {
-							pr = g_new0 (pair_t, 1);
-							pr->a = a;
-							pr->b = b;
-							pr->all_unspecific = TRUE;
-							pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
-							pr->via = g_array_new (FALSE, FALSE, sizeof (guint8));
-							g_hash_table_insert (pairs, g_memdup2 (&key, sizeof key), pr);
-						}
-						if (pr->ev->len && g_array_index (pr->ev, guint, pr->ev->len - 1) == ei) {
-							g_array_index (pr->via, guint8, pr->via->len - 1) |= via;
-							continue;
-						}
-						pr->score += w;
-						pr->all_unspecific &= unspec;
-						pr->shared_kinds |= 1u << k;
-						g_array_append_val (pr->ev, ei);
-						g_array_append_val (pr->via, via);
-					}
-				}
+	return pr;
+}
+
+/* Score the pair of X and Z for a value they share: once per value, the
+ * side (1 X's if X is the lower id, else 2) noted when X has it through
+ * the messages attributed to it. */
+static void
+score_pair (build_t *B, int64_t x, int64_t z, gboolean through, const share_t *sh)
+{
+	if (z == x)
+		return;
+	int64_t a = MIN (x, z), b = MAX (x, z);
+	guint8 via = !through ? 0 : x == a ? 1 : 2;
+	pair_t *pr = pair_get (B, a, b);
+	if (pr->ev->len && g_array_index (pr->ev, guint, pr->ev->len - 1) == sh->ei) {
+		g_array_index (pr->via, guint8, pr->via->len - 1) |= via;
+		return;
+	}
+	pr->score += sh->weight;
+	pr->all_unspecific &= sh->unspecific;
+	pr->shared_kinds |= 1u << sh->kind;
+	g_array_append_val (pr->ev, sh->ei);
+	g_array_append_val (pr->via, via);
+}
+
+/* Weigh the value of group G and score the pairs it makes: each two of
+ * its own holders, and each holder with the peer it shares it with
+ * through messages (rule 2).  Leaves G empty. */
+static void
+close_group (build_t *B, group_t *g)
+{
+	link_t *L = B->L;
+	double spec;
+	if (g->shared && g->df < 2)
+		g->df = 2;
+	double w = wb_attrib_weight (L->conf, g->kind, B->parr->len, g->df, &spec);
+	if (g->df > L->conf->max_parties)
+		L->stats->values_capped++;
+	if (w > 0) {
+		ev_t e = { static_kind (g->kind), g_string_chunk_insert_const (L->chunk, g->value),
+			   w, g->df };
+		share_t sh = { B->evs->len, w, wb_attrib_unspecific (L->conf, g->kind, spec),
+			       wb_attrib_kind_index (g->kind) };
+		g_array_append_val (B->evs, e);
+		GArray *grp = g->grp;
+		for (guint i = 0; i < grp->len; i += 2) {
+			int64_t x = g_array_index (grp, int64_t, i);
+			int64_t y = g_array_index (grp, int64_t, i + 1);
+			if (y >= 0) {
+				score_pair (B, x, y, TRUE, &sh);
+				continue;
 			}
-			g_array_set_size (grp, 0);
-			g_free (cur_kind);
-			g_free (cur_value);
-			cur_kind = cur_value = NULL;
-			df = 0;
-			last = -1;
-			df_shared = FALSE;
+			for (guint j = i + 2; j < grp->len; j += 2)
+				if (g_array_index (grp, int64_t, j + 1) < 0)
+					score_pair (B, x, g_array_index (grp, int64_t, j), FALSE, &sh);
 		}
-		if (rc != SQLITE_ROW)
-			break;
-		if (!cur_kind) {
-			cur_kind = g_strdup (kind);
-			cur_value = g_strdup (value);
-		}
-		int64_t p = sqlite3_column_int64 (sv, 2);
-		int64_t peer = sqlite3_column_type (sv, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (sv, 3);
-		/* df: the parties having the value as their own (roster,
-		 * derived); one owner shared with through messages counts 2. */
-		if (peer < 0 && p != last) {
-			df++;
-			last = p;
-		}
-		if (peer >= 0)
-			df_shared = TRUE;
-		/* A group larger than max_parties weighs nothing: stop keeping it. */
-		if (df <= L->conf->max_parties || peer >= 0) {
-			g_array_append_val (grp, p);
-			g_array_append_val (grp, peer);
-		}
-		guint pi = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &p));
-		if (pi && peer < 0)
-			g_array_index (parr, party_t, pi - 1).kinds |= 1u << wb_attrib_kind_index (kind);
 	}
-	if (rc != SQLITE_DONE) {
-		st = wb_case_fail_db (cs, "cannot read party attributes");
-		goto done;
-	}
+	g_array_set_size (g->grp, 0);
+	g_clear_pointer (&g->kind, g_free);
+	g_clear_pointer (&g->value, g_free);
+	g->df = 0;
+	g->last = -1;
+	g->shared = FALSE;
+}
 
-	/* Reviews carried over from the previous links, by party name. */
-	GHashTable *revs = g_hash_table_new (g_int64_hash, g_int64_equal);
-	GPtrArray *revkeys = g_ptr_array_new_with_free_func (g_free);
+/* Add a row of party_attributes (PARTY has KIND VALUE, through PEER's
+ * messages if PEER >= 0) to group G. */
+static void
+group_add (build_t *B, group_t *g, const char *kind, const char *value, int64_t p, int64_t peer)
+{
+	if (!g->kind) {
+		g->kind = g_strdup (kind);
+		g->value = g_strdup (value);
+	}
+	/* df: the parties having the value as their own (roster, derived);
+	 * one owner shared with through messages counts 2. */
+	if (peer < 0 && p != g->last) {
+		g->df++;
+		g->last = p;
+	}
+	if (peer >= 0)
+		g->shared = TRUE;
+	/* A group larger than max_parties weighs nothing: stop keeping it. */
+	if (g->df <= B->L->conf->max_parties || peer >= 0) {
+		g_array_append_val (g->grp, p);
+		g_array_append_val (g->grp, peer);
+	}
+	guint pi = GPOINTER_TO_UINT (g_hash_table_lookup (B->pidx, &p));
+	if (pi && peer < 0)
+		g_array_index (B->parr, party_t, pi - 1).kinds |= 1u << wb_attrib_kind_index (kind);
+}
+
+/* Every compared value, grouped.  The parties that have the value as
+ * their own (roster, derived) pair up; a row with a peer pairs its party
+ * with the peer (shared through messages, rule 2).  Each pair counts a
+ * value once. */
+static wb_status_t
+collect_pairs (build_t *B)
+{
+	wb_case_t *cs = B->L->cs;
+	sqlite3_stmt *sv = wb_case_stmt (cs,
+		"SELECT kind, value, party, peer FROM party_attributes WHERE value IS NOT NULL"
+		" AND kind IN (SELECT value FROM json_each(?1)) ORDER BY kind, value, party");
+	if (!sv)
+		return WB_ERR_DB;
+	sqlite3_bind_text (sv, 1, wb_attrib_kinds_json ((1u << WB_KIND_COUNT) - 1), -1, SQLITE_STATIC);
+	group_t g = { NULL, NULL, 0, -1, FALSE, g_array_new (FALSE, FALSE, sizeof (int64_t)) };
+	int rc;
+	while ((rc = sqlite3_step (sv)) == SQLITE_ROW) {
+		const char *kind = col (sv, 0), *value = col (sv, 1);
+		if (g.kind && (strcmp (kind, g.kind) || strcmp (value, g.value)))
+			close_group (B, &g);
+		int64_t peer = sqlite3_column_type (sv, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (sv, 3);
+		group_add (B, &g, kind, value, sqlite3_column_int64 (sv, 2), peer);
+	}
+	if (g.kind)
+		close_group (B, &g);
+	g_array_free (g.grp, TRUE);
+	sqlite3_reset (sv);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot read party attributes");
+	return WB_OK;
+}
+
+/* Reviews carried over from the previous links, by party name: each
+ * becomes a pair (if the values made none) and is kept in B->revs. */
+static void
+apply_reviews (build_t *B, GPtrArray *reviews)
+{
 	for (guint i = 0; i < reviews->len; i++) {
 		review_t *r = g_ptr_array_index (reviews, i);
-		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (byname, r->a));
-		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (byname, r->b));
+		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (B->byname, r->a));
+		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (B->byname, r->b));
 		if (!ia || !ib || ia == ib)
 			continue;
-		int64_t a = g_array_index (parr, party_t, ia - 1).id;
-		int64_t b = g_array_index (parr, party_t, ib - 1).id;
-		if (a > b) {
-			int64_t t = a; a = b; b = t;
-		}
+		int64_t a = g_array_index (B->parr, party_t, ia - 1).id;
+		int64_t b = g_array_index (B->parr, party_t, ib - 1).id;
 		int64_t *key = g_new (int64_t, 1);
-		*key = (a << 32) | b;
-		g_ptr_array_add (revkeys, key);
-		g_hash_table_insert (revs, key, r);
-		if (!g_hash_table_contains (pairs, key)) {
-			pair_t *pr = g_new0 (pair_t, 1);
-			pr->a = a;
-			pr->b = b;
-			pr->ev = g_array_new (FALSE, FALSE, sizeof (guint));
-			pr->via = g_array_new (FALSE, FALSE, sizeof (guint8));
-			g_hash_table_insert (pairs, g_memdup2 (key, sizeof *key), pr);
-		}
+		*key = (MIN (a, b) << 32) | MAX (a, b);
+		g_ptr_array_add (B->revkeys, key);
+		g_hash_table_insert (B->revs, key, r);
+		if (!g_hash_table_contains (B->pairs, key))
+			pair_get (B, MIN (a, b), MAX (a, b))->all_unspecific = FALSE;
 	}
+}
 
-	plist = values_array (pairs);
-	g_ptr_array_sort (plist, pair_cmp);
+/* Store the link of pair PR (with IL) and its evidence (with IE), unless
+ * it is no link and no review keeps it; count it in the stats. */
+static wb_status_t
+write_link (build_t *B, pair_t *pr, sqlite3_stmt *il, sqlite3_stmt *ie)
+{
+	link_t *L = B->L;
+	int64_t key = (pr->a << 32) | pr->b;
+	review_t *r = g_hash_table_lookup (B->revs, &key);
+	const char *strength = wb_attrib_strength (L->conf, pr->score, pr->all_unspecific);
+	int rank = wb_attrib_strength_rank (strength);
+	if (rank == 0 && !r)
+		return WB_OK;
+	guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (B->pidx, &pr->a));
+	guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (B->pidx, &pr->b));
+	party_t *pa = &g_array_index (B->parr, party_t, ia - 1);
+	party_t *pb = &g_array_index (B->parr, party_t, ib - 1);
+	guint32 differ = (pa->kinds & pb->kinds) & ~pr->shared_kinds;
+	char *summary = pr->ev->len ? link_summary (L->conf, strength, pr->score, pr, B->evs, differ,
+						     pa->name, pb->name)
+		: g_strdup ("none: no shared values");
+	gpointer was = NULL;
+	int64_t lid = g_hash_table_lookup_extended (L->old_link, &key, NULL, &was)
+		? (int64_t) GPOINTER_TO_SIZE (was) : L->next_link++;
+	sqlite3_bind_int64 (il, 1, pr->a);
+	sqlite3_bind_int64 (il, 2, pr->b);
+	sqlite3_bind_double (il, 3, round (pr->score * 10000.0) / 10000.0);
+	sqlite3_bind_text (il, 4, strength, -1, SQLITE_STATIC);
+	sqlite3_bind_text (il, 5, r ? r->review : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (il, 6, r ? r->note : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text (il, 7, summary, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64 (il, 8, lid);
+	int rc = sqlite3_step (il);
+	sqlite3_reset (il);
+	g_free (summary);
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (L->cs, "cannot store link");
+	for (guint j = 0; j < pr->ev->len && rc == SQLITE_DONE; j++) {
+		ev_t *e = &g_array_index (B->evs, ev_t, g_array_index (pr->ev, guint, j));
+		sqlite3_bind_int64 (ie, 1, lid);
+		sqlite3_bind_text (ie, 2, e->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text (ie, 3, e->value, -1, SQLITE_STATIC);
+		sqlite3_bind_double (ie, 4, round (e->weight * 10000.0) / 10000.0);
+		sqlite3_bind_int64 (ie, 5, e->df);
+		rc = sqlite3_step (ie);
+		sqlite3_reset (ie);
+	}
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (L->cs, "cannot store link evidence");
+	L->stats->links++;
+	if (r)
+		L->stats->reviews_kept++;
+	if (rank == 3)
+		L->stats->strong++;
+	else if (rank == 2)
+		L->stats->moderate++;
+	else if (rank == 1)
+		L->stats->weak++;
+	return WB_OK;
+}
+
+/* Every pair in order of its parties' ids: the order link ids are given in. */
+static wb_status_t
+write_links (build_t *B)
+{
+	wb_case_t *cs = B->L->cs;
 	sqlite3_stmt *il = wb_case_stmt (cs,
 		"INSERT INTO links (party_a, party_b, score, strength, review, note, summary, id)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *ie = wb_case_stmt (cs,
 		"INSERT INTO link_evidence (link, kind, value, weight, parties) VALUES (?, ?, ?, ?, ?)");
-	if (!il || !ie) {
-		st = WB_ERR_DB;
-		goto revdone;
-	}
-	for (guint i = 0; i < plist->len; i++) {
-		pair_t *pr = g_ptr_array_index (plist, i);
-		int64_t key = (pr->a << 32) | pr->b;
-		review_t *r = g_hash_table_lookup (revs, &key);
-		const char *strength = wb_attrib_strength (L->conf, pr->score, pr->all_unspecific);
-		int rank = wb_attrib_strength_rank (strength);
-		if (rank == 0 && !r)
-			continue;
-		guint ia = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &pr->a));
-		guint ib = GPOINTER_TO_UINT (g_hash_table_lookup (pidx, &pr->b));
-		party_t *pa = &g_array_index (parr, party_t, ia - 1);
-		party_t *pb = &g_array_index (parr, party_t, ib - 1);
-		guint32 differ = (pa->kinds & pb->kinds) & ~pr->shared_kinds;
-		char *summary = pr->ev->len ? link_summary (L->conf, strength, pr->score, pr, evs, differ,
-							     pa->name, pb->name)
-			: g_strdup ("none: no shared values");
-		double score = round (pr->score * 10000.0) / 10000.0;
-		sqlite3_bind_int64 (il, 1, pr->a);
-		sqlite3_bind_int64 (il, 2, pr->b);
-		sqlite3_bind_double (il, 3, score);
-		sqlite3_bind_text (il, 4, strength, -1, SQLITE_STATIC);
-		sqlite3_bind_text (il, 5, r ? r->review : NULL, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text (il, 6, r ? r->note : NULL, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text (il, 7, summary, -1, SQLITE_TRANSIENT);
-		gpointer was = NULL;
-		int64_t lid = g_hash_table_lookup_extended (L->old_link, &key, NULL, &was)
-			? (int64_t) GPOINTER_TO_SIZE (was) : L->next_link++;
-		sqlite3_bind_int64 (il, 8, lid);
-		rc = sqlite3_step (il);
-		sqlite3_reset (il);
-		g_free (summary);
-		if (rc != SQLITE_DONE) {
-			st = wb_case_fail_db (cs, "cannot store link");
-			goto revdone;
-		}
-		for (guint j = 0; j < pr->ev->len; j++) {
-			ev_t *e = &g_array_index (evs, ev_t, g_array_index (pr->ev, guint, j));
-			sqlite3_bind_int64 (ie, 1, lid);
-			sqlite3_bind_text (ie, 2, e->kind, -1, SQLITE_STATIC);
-			sqlite3_bind_text (ie, 3, e->value, -1, SQLITE_STATIC);
-			sqlite3_bind_double (ie, 4, round (e->weight * 10000.0) / 10000.0);
-			sqlite3_bind_int64 (ie, 5, e->df);
-			rc = sqlite3_step (ie);
-			sqlite3_reset (ie);
-			if (rc != SQLITE_DONE) {
-				st = wb_case_fail_db (cs, "cannot store link evidence");
-				goto revdone;
-			}
-		}
-		L->stats->links++;
-		if (r)
-			L->stats->reviews_kept++;
-		if (rank == 3)
-			L->stats->strong++;
-		else if (rank == 2)
-			L->stats->moderate++;
-		else if (rank == 1)
-			L->stats->weak++;
-	}
+	if (!il || !ie)
+		return WB_ERR_DB;
+	GPtrArray *plist = values_array (B->pairs);
+	g_ptr_array_sort (plist, pair_cmp);
+	wb_status_t st = WB_OK;
+	for (guint i = 0; i < plist->len && st == WB_OK; i++)
+		st = write_link (B, g_ptr_array_index (plist, i), il, ie);
+	g_ptr_array_free (plist, TRUE);
+	return st;
+}
 
-revdone:
-	g_hash_table_destroy (revs);
-	g_ptr_array_free (revkeys, TRUE);
-done:
-	g_free (cur_kind);
-	g_free (cur_value);
-	sqlite3_reset (sp);
-	sqlite3_reset (sv);
-	for (guint i = 0; i < parr->len; i++)
-		g_free (g_array_index (parr, party_t, i).name);
-	g_array_free (parr, TRUE);
-	g_hash_table_destroy (pidx);
-	if (plist)
-		g_ptr_array_free (plist, TRUE);
-	g_hash_table_destroy (pairs);
-	g_array_free (evs, TRUE);
-	g_array_free (grp, TRUE);
-	g_hash_table_destroy (byname);
+/* Rebuild links and link_evidence from party_attributes, keeping the
+ * REVIEWS (review_t) of the previous links. */
+static wb_status_t
+build_links (link_t *L, GPtrArray *reviews)
+{
+	build_t B = {
+		.L = L,
+		.parr = g_array_new (FALSE, TRUE, sizeof (party_t)),
+		.pidx = g_hash_table_new (g_int64_hash, g_int64_equal),
+		.byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+		.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_free),
+		.evs = g_array_new (FALSE, FALSE, sizeof (ev_t)),
+		.revs = g_hash_table_new (g_int64_hash, g_int64_equal),
+		.revkeys = g_ptr_array_new_with_free_func (g_free),
+	};
+	wb_status_t st = load_parties (&B);
+	if (st == WB_OK)
+		st = collect_pairs (&B);
+	if (st == WB_OK) {
+		apply_reviews (&B, reviews);
+		st = write_links (&B);
+	}
+	build_clear (&B);
 	return st;
 }
 
