@@ -358,6 +358,20 @@ for label, extra in labels.items():
         a["amount_cents"] == b["amount_cents"] for a, b in zip(d["statutes"], base["statutes"]))
     check("scenario '%s' left out because it changes nothing" % label, same, True)
 
+# ---- Summary of damages: a note beside each amount that needs one ----
+raw = subprocess.run(["pdftotext", "-raw", os.path.join(out, "report.pdf"), "-"],
+                     capture_output=True, text=True, check=True).stdout
+rawflat = re.sub(r"\s+", " ", raw)
+m = re.search(r"Summary of damages Amounts are in US dollars.*? Total \$", rawflat)
+check("the summary of damages has a Note column", bool(m) and " Amount Note " in m.group(0), True)
+summ = m.group(0) if m else ""
+for s in base["statutes"]:
+    # A statute's row: citation, copies, incidents, days, uncapped, amount, note.
+    row = re.escape(s["citation"]) + r" [\d,]+ [\d,]+ [\d,]+ \$[\d,.]+ \$[\d,.]+ " + re.escape(s["note"] or "")
+    check("summary row of %s shows its note %r" % (s["id"], s["note"]), bool(re.search(row, summ)), True)
+    if s["amount_cents"] == 0:
+        check("summary: %s at $0 says why" % s["id"], bool(s["note"]), True)
+
 for f in fails:
     print(f)
 sys.exit(1 if fails else 0)
