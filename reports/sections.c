@@ -517,6 +517,72 @@ reconciliation (wb_report_t *r)
 
 /* ---- The trap roster ---- */
 
+/* ---- Defendants: the engine's result per defendant ---- */
+
+static char *
+copy_day (int64_t id, const char *day)
+{
+	return id ? g_strdup_printf ("%" G_GINT64_FORMAT ", %s", id, day) : g_strdup ("");
+}
+
+/* Who is liable for what: each roster party and each group of linked
+ * parties, under the report's options (wb_damages_defendants()). */
+static wb_status_t
+defendants (wb_report_t *r)
+{
+	wb_defendants_t *x = NULL;
+	wb_status_t st = wb_damages_defendants (r->cs, &r->d->opts, NULL, &x);
+	if (st)
+		return st;
+	static const char *const cols[] = { "Defendant", "Parties (case ids)", "As sender", "As affiliate",
+					    "As advertiser", "Violating copies", "Exposure", "Weakest link",
+					    "First violating copy", "Last violating copy", "After filing" };
+	static const double rel[] = { 2.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1, 2.8, 1.1, 1.1, 0.7 };
+	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Defendants", "Defendants", "defendants", 11, cols,
+				    "tcnnnnmtttn", rel);
+	t->subtitle = g_strdup ("Per defendant");
+	for (guint i = 0; i < x->defendants->len; i++) {
+		const wb_defendant_t *f = g_ptr_array_index (x->defendants, i);
+		GString *ids = g_string_new ("");
+		for (guint k = 0; k < f->party_ids->len; k++)
+			g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? " " : "",
+						g_array_index (f->party_ids, int64_t, k));
+		char *weakest = !f->group ? g_strdup ("single party")
+				: f->weak ? g_strdup_printf ("WEAK: %s", f->weakest_text ? f->weakest_text : "no link")
+				: g_strdup (f->weakest_text ? f->weakest_text : "");
+		row_add (t, g_strdup (f->name), g_string_free (ids, FALSE), i64 (f->role_copies[0]), i64 (f->role_copies[1]),
+			 i64 (f->role_copies[2]), i64 (f->violating), i64 (f->amount_cents), weakest,
+			 copy_day (f->first_copy, f->first_day), copy_day (f->last_copy, f->last_day), i64 (f->after_filing));
+	}
+	row_add (t, g_strdup ("Total, each copy once"), NULL, NULL, NULL, NULL, i64 (x->copies), i64 (x->total_cents),
+		 NULL, NULL, NULL, NULL);
+	char b1[40], b2[40], b3[40];
+	t->after = g_strdup_printf ("Each violating copy attributed to some defendant is recovered once, whichever "
+				    "defendants it is claimed against: %" G_GINT64_FORMAT " copies, %s in all. "
+				    "The exposures added up come to %s, because a copy claimed against several defendants "
+				    "appears in each of their exposures. The case's damages, attributed or not, are %s.",
+				    x->copies, wb_report_money (x->total_cents, b1),
+				    wb_report_money (x->exposure_sum_cents, b2), wb_report_money (x->case_cents, b3));
+
+	static const char *const scols[] = { "Defendant", "Statute", "Violating copies", "Uncapped", "Amount",
+					     "Why $0" };
+	static const double srel[] = { 2.4, 2.2, 0.9, 1, 1, 2.6 };
+	t = table_new (r, WB_PART_FRONT, "Defendants by statute", NULL, NULL, 6, scols, "ttnmmt", srel);
+	t->subtitle = g_strdup ("Per defendant and statute");
+	for (guint i = 0; i < x->defendants->len; i++) {
+		const wb_defendant_t *f = g_ptr_array_index (x->defendants, i);
+		for (guint k = 0; k < f->statutes->len; k++) {
+			const wb_defendant_statute_t *ds = g_ptr_array_index (f->statutes, k);
+			const wb_damages_statute_t *s = find_statute (r->d, ds->id);
+			row_add (t, g_strdup (f->name), g_strdup (s ? cite (s) : ds->id), i64 (ds->copies),
+				 i64 (ds->uncapped_cents), i64 (ds->amount_cents),
+				 g_strdup (ds->amount_cents ? "" : ds->reason ? ds->reason : ""));
+		}
+	}
+	wb_defendants_free (x);
+	return WB_OK;
+}
+
 static void
 traps (wb_report_t *r)
 {
@@ -792,8 +858,8 @@ wb_report_sections (wb_report_t *r)
 		tb->pdata[tb->len - 2] = fi;
 		tb->pdata[tb->len - 1] = sc;
 		reconciliation (r);
-		/* Tables per defendant belong here, from the engine's result
-		 * per defendant, once it gives one. */
+		if (!st)
+			st = defendants (r);
 		traps (r);
 		incidents (r);
 		method (r);

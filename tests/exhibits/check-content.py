@@ -372,6 +372,67 @@ for s in base["statutes"]:
     if s["amount_cents"] == 0:
         check("summary: %s at $0 says why" % s["id"], bool(s["note"]), True)
 
+# ---- Defendants: the engine's result per defendant, shown as it is ----
+dd = damages("--by", "defendant")
+check("PDF has the section 'Defendants'", "Per defendant and statute" in flat, True)
+for sh in ("Defendants", "Defendants by statute"):
+    check("workbook has the sheet '%s'" % sh, sh in book, True)
+
+
+def first_last(c):
+    return "" if c is None else "%d, %s" % (c["id"], c["local_day"])
+
+
+drows = book.get("Defendants", [[]])[1:]
+check("a Defendants row per defendant and a total", len(drows), len(dd["defendants"]) + 1)
+for r, x in zip(drows, dd["defendants"]):
+    n = x["name"]
+    check("defendant %s: name" % n, r[0], n)
+    check("defendant %s: parties" % n, r[1], " ".join(str(i) for i in x["party_ids"]))
+    check("defendant %s: copies per role" % n, r[2:5],
+          [float(x["roles"][k]) for k in ("sender", "affiliate", "advertiser")])
+    check("defendant %s: violating copies" % n, r[5], float(x["violating_copies"]))
+    check("defendant %s: exposure" % n, cents(r[6]), x["amount_cents"])
+    w = x["weakest_link"]
+    want = "single party" if not x["group"] else ("WEAK: " if w["weak"] else "") + w["text"]
+    check("defendant %s: weakest link" % n, r[7], want)
+    check("defendant %s: first and last violating copy" % n, r[8:10],
+          [first_last(x["first_copy"]), first_last(x["last_copy"])])
+    check("defendant %s: copies after filing" % n, r[10], float(x["after_filing"]))
+if drows:
+    check("defendants' total: copies once", drows[-1][5], float(dd["copies"]))
+    check("defendants' total: each copy once", cents(drows[-1][6]), dd["total_cents"])
+cit = {s["id"]: s["citation"] for s in base["statutes"]}
+srows = book.get("Defendants by statute", [[]])[1:]
+want = [(x["name"], cit[s["id"]], float(s["copies"]), s["uncapped_cents"], s["amount_cents"],
+         "" if s["amount_cents"] else (s["reason"] or "")) for x in dd["defendants"] for s in x["statutes"]]
+check("defendants by statute", [(r[0], r[1], r[2], cents(r[3]), cents(r[4]), r[5]) for r in srows], want)
+for r in srows:
+    if cents(r[4]) == 0 and r[2] == 0:
+        check("defendant %s under %s: $0 says why" % (r[0], r[1]), bool(r[5]), True)
+# The total counts each copy once: the distinct copies of every defendant's
+# copy list (each roster party asked for in turn, its groups with it), and,
+# where no statute's cap binds (each amount is its uncapped sum), the
+# per-copy amounts of the statute files over those distinct copies.
+counted = {}
+for x in dd["defendants"]:
+    if x["group"]:
+        continue
+    one = damages("--by", "defendant", "--defendant", str(x["party_ids"][0]))
+    for y in one["defendants"]:
+        for c in y.get("copy_list", []):
+            counted.setdefault(c["id"], set()).update(c["statutes"])
+counted = {k: v for k, v in counted.items() if v}
+check("defendants' total: distinct copies of the copy lists", len(counted), dd["copies"])
+if all(s["amount_cents"] == s["uncapped_cents"] for s in base["statutes"]) and "--due-care" not in opts:
+    per = {sid: int(statutes[sid][1]["damages"]["per_message_cents"]) for sid in ids}
+    check("defendants' total: per-copy amounts over distinct copies",
+          sum(per[sid] for v in counted.values() for sid in v), dd["total_cents"])
+m = re.search(r"recovered once, whichever defendants it is claimed against: ([\d,]+) copies, (\$[\d,.]+) in all",
+              flat)
+check("the defendants' total said in words", m and (int(m.group(1).replace(",", "")),
+      int(re.sub(r"[$,.]", "", m.group(2)))), (dd["copies"], dd["total_cents"]))
+
 for f in fails:
     print(f)
 sys.exit(1 if fails else 0)
