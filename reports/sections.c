@@ -5,6 +5,7 @@
 #include <string.h>
 #include "report-private.h"
 #include "output.h"
+#include "jurisdiction.h"
 
 static wb_rtable_t *
 table_new (wb_report_t *r, wb_part_t part, const char *sheet, const char *title, const char *intro_key,
@@ -583,6 +584,70 @@ defendants (wb_report_t *r)
 	return WB_OK;
 }
 
+/* ---- Jurisdiction: each roster party's contacts with each forum that
+ * has a long-arm file, provision by provision (wb_jurisdiction_compute()) ---- */
+
+static wb_status_t
+jurisdiction (wb_report_t *r)
+{
+	if (!r->has_attrib)
+		return WB_OK;
+	GPtrArray *longarms = NULL;
+	char *err = NULL;
+	if (wb_longarms_builtin (&longarms, &err)) {
+		wb_status_t st = wb_case_fail (r->cs, WB_ERR_FORMAT, "%s", err);
+		g_free (err);
+		return st;
+	}
+	wb_jurisdiction_t *j = NULL;
+	wb_status_t st = wb_jurisdiction_compute (r->cs, longarms, NULL, NULL, &j);
+	g_ptr_array_unref (longarms);
+	/* Not found: 'link' has not run or no party was imported; the
+	 * section has nothing to say. */
+	if (st == WB_ERR_NOT_FOUND)
+		return WB_OK;
+	if (st)
+		return st;
+	static const char *const cols[] = { "Defendant", "Long-arm statute", "Provision", "Copies", "First day",
+					    "Last day", "Example copies", "What the messages cannot show", "Note" };
+	static const double rel[] = { 1.8, 1.5, 0.7, 0.8, 1, 1, 1, 0, 0 };
+	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Jurisdiction", "Jurisdiction", "jurisdiction", 9, cols,
+				    "tttntttcc", rel);
+	/* What an analyst must show, once per provision: in the PDF after
+	 * the table, in the workbook on each row. */
+	GString *after = g_string_new ("");
+	GHashTable *said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < j->defendants->len; i++) {
+		const wb_defendant_contacts_t *dc = g_ptr_array_index (j->defendants, i);
+		for (guint f = 0; f < dc->forums->len; f++) {
+			const wb_forum_contacts_t *fc = &g_array_index (dc->forums, wb_forum_contacts_t, f);
+			if (!fc->longarm)
+				continue;
+			for (guint k = 0; k < fc->longarm->provisions->len; k++) {
+				const wb_longarm_provision_t *pv = g_ptr_array_index (fc->longarm->provisions, k);
+				const wb_contact_stat_t *cs = &fc->provisions[k];
+				if (pv->analyst && g_hash_table_add (said, g_strdup_printf ("%s %s", fc->longarm->citation,
+											     pv->label)))
+					g_string_append_printf (after, "%s%s %s: %s", after->len ? " " : "",
+								fc->longarm->citation, pv->label, pv->analyst);
+				GString *ex = g_string_new ("");
+				for (int e = 0; e < cs->n_examples; e++)
+					g_string_append_printf (ex, "%s%" G_GINT64_FORMAT, e ? " " : "", cs->examples[e]);
+				row_add (t, g_strdup (dc->name), g_strdup (fc->longarm->citation), g_strdup (pv->label),
+					 pv->contacts ? i64 (cs->copies) : g_strdup ("analyst only"), g_strdup (cs->first),
+					 g_strdup (cs->last), g_string_free (ex, FALSE), g_strdup (pv->analyst),
+					 g_strdup (pv->note));
+			}
+		}
+	}
+	if (after->len)
+		t->after = g_strdup_printf ("What the messages cannot show, for an analyst to establish. %s", after->str);
+	g_string_free (after, TRUE);
+	g_hash_table_destroy (said);
+	wb_jurisdiction_free (j);
+	return WB_OK;
+}
+
 static void
 traps (wb_report_t *r)
 {
@@ -860,6 +925,8 @@ wb_report_sections (wb_report_t *r)
 		reconciliation (r);
 		if (!st)
 			st = defendants (r);
+		if (!st)
+			st = jurisdiction (r);
 		traps (r);
 		incidents (r);
 		method (r);

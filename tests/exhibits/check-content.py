@@ -433,6 +433,31 @@ m = re.search(r"recovered once, whichever defendants it is claimed against: ([\d
 check("the defendants' total said in words", m and (int(m.group(1).replace(",", "")),
       int(re.sub(r"[$,.]", "", m.group(2)))), (dd["copies"], dd["total_cents"]))
 
+# ---- Jurisdiction: the engine's contacts per roster party and provision ----
+jj = json.loads(subprocess.run([wb, "jurisdiction", case, "--format", "json"], capture_output=True, text=True,
+                               check=True).stdout)
+check("PDF has the section 'Jurisdiction'", "What the messages cannot show, for an analyst" in flat, True)
+want = [(x["name"], f["citation"], p["label"], "analyst only" if p["copies"] is None else float(p["copies"]),
+         p["first"] or "", p["last"] or "", " ".join(str(e) for e in p["examples"]), p["analyst"] or "",
+         p["note"] or "") for x in jj["defendants"] for f in x["forums"] if f["longarm"] for p in f["provisions"]]
+jrows = [tuple(r + [""] * (9 - len(r))) for r in book.get("Jurisdiction", [[]])[1:]]
+check("jurisdiction rows, as the engine", jrows, want)
+# A provision that checks the holder's residence alone: the copies
+# attributed to the party (sender, affiliate, advertiser) received in a
+# trap whose holder lives in the forum, counted here from the case.
+for x in jj["defendants"]:
+    for f in x["forums"]:
+        for p in f["provisions"] if f["longarm"] else []:
+            if p["check"] != "recipient_resident":
+                continue
+            n = db.execute("SELECT count(DISTINCT m.id) FROM messages m JOIN traps t ON t.id = m.trap_id"
+                           " JOIN message_parties mp ON mp.message = m.id WHERE mp.party = ? AND"
+                           " mp.role IN ('sender', 'affiliate', 'advertiser') AND upper(t.state) = ?",
+                           (x["party_id"], f["forum"])).fetchone()[0]
+            r = [r for r in jrows if r[0] == x["name"] and r[1] == f["citation"] and r[2] == p["label"]]
+            check("jurisdiction %s %s %s: copies to residents" % (x["name"], f["forum"], p["label"]),
+                  r and r[0][3], float(n))
+
 for f in fails:
     print(f)
 sys.exit(1 if fails else 0)
