@@ -537,10 +537,11 @@ defendants (wb_report_t *r)
 		return st;
 	static const char *const cols[] = { "Defendant", "Parties (case ids)", "As sender", "As affiliate",
 					    "As advertiser", "Violating copies", "Exposure", "Weakest link",
-					    "First violating copy", "Last violating copy", "After filing" };
-	static const double rel[] = { 2.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1, 2.8, 1.1, 1.1, 0.7 };
-	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Defendants", "Defendants", "defendants", 11, cols,
-				    "tcnnnnmtttn", rel);
+					    "First violating copy", "Last violating copy", "After filing",
+					    "Links not relied on" };
+	static const double rel[] = { 2.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1, 2.8, 1.1, 1.1, 0.7, 0 };
+	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Defendants", "Defendants", "defendants", 12, cols,
+				    "tcnnnnmtttnc", rel);
 	t->subtitle = g_strdup ("Per defendant");
 	for (guint i = 0; i < x->defendants->len; i++) {
 		const wb_defendant_t *f = g_ptr_array_index (x->defendants, i);
@@ -553,10 +554,11 @@ defendants (wb_report_t *r)
 				: g_strdup (f->weakest_text ? f->weakest_text : "");
 		row_add (t, g_strdup (f->name), g_string_free (ids, FALSE), i64 (f->role_copies[0]), i64 (f->role_copies[1]),
 			 i64 (f->role_copies[2]), i64 (f->violating), i64 (f->amount_cents), weakest,
-			 copy_day (f->first_copy, f->first_day), copy_day (f->last_copy, f->last_day), i64 (f->after_filing));
+			 copy_day (f->first_copy, f->first_day), copy_day (f->last_copy, f->last_day), i64 (f->after_filing),
+			 g_strdup (f->weak_links));
 	}
 	row_add (t, g_strdup ("Total, each copy once"), NULL, NULL, NULL, NULL, i64 (x->copies), i64 (x->total_cents),
-		 NULL, NULL, NULL, NULL);
+		 NULL, NULL, NULL, NULL, NULL);
 	char b1[40], b2[40], b3[40];
 	t->after = g_strdup_printf ("Each violating copy attributed to some defendant is recovered once, whichever "
 				    "defendants it is claimed against: %" G_GINT64_FORMAT " copies, %s in all. "

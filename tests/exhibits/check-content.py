@@ -399,6 +399,7 @@ for r, x in zip(drows, dd["defendants"]):
     check("defendant %s: first and last violating copy" % n, r[8:10],
           [first_last(x["first_copy"]), first_last(x["last_copy"])])
     check("defendant %s: copies after filing" % n, r[10], float(x["after_filing"]))
+    check("defendant %s: links not relied on, shown" % n, (r + [""] * 12)[11], x["weak_links"] or "")
 if drows:
     check("defendants' total: copies once", drows[-1][5], float(dd["copies"]))
     check("defendants' total: each copy once", cents(drows[-1][6]), dd["total_cents"])
