@@ -69,4 +69,11 @@ out=$(python3 "$WB_ROOT/tests/exhibits/check-content.py" "$CT" "$T/o5" "$ST" "$W
 expect_eq "content sections agree with the case (a Connecticut holder)" "" "$out"
 expect_match "jurisdiction: copies in Connecticut shown" "Conn\. Gen\. Stat\. § 52-59b \(a\)\(3\) [1-9]" \
 	"$(pdftotext -raw "$T/o5/report.pdf" - | tr -s ' \n' ' ')"
+# The Defendants and Jurisdiction sheets, filled here (the case of
+# t-report.sh has no roster), print at 8 points or more too.
+if command -v soffice > /dev/null; then
+	expect_rc "the content sheets of a case with a roster print at 8 points or more" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-print.py" "$T/o5/exhibits.xlsx" 8
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
 t_done
