@@ -352,21 +352,22 @@ summary (doc_t *p)
 	heading (p, "Summary of damages");
 	para (p, wb_report_tpl (r, "text", "summary", ""), 10, FALSE, 8);
 	static const char *const cols[] = { "Statute", "Violating copies", "Incidents", "Days",
-					    "Uncapped", "Amount" };
-	static const double rel[] = { 3.0, 1, 0.9, 0.7, 1.3, 1.3 };
+					    "Uncapped", "Amount", "Note" };
+	static const double rel[] = { 2.3, 1, 1.05, 0.7, 1.2, 1.2, 2.1 };
 	table_t t;
-	table_start (&t, p, 6, cols, rel, "lrrrrr", 9);
+	table_start (&t, p, 7, cols, rel, "lrrrrrl", 9);
 	guint n = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < n; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
 		char *c[] = { g_strdup (st->citation ? st->citation : st->id), num (st->violating_messages),
-			      num (st->incidents), num (st->days), money (st->uncapped_cents), money (st->amount_cents) };
+			      num (st->incidents), num (st->days), money (st->uncapped_cents), money (st->amount_cents),
+			      g_strdup (st->note ? st->note : "") };
 		table_row (&t, (const char *const *) c);
-		for (int k = 0; k < 6; k++)
+		for (int k = 0; k < 7; k++)
 			g_free (c[k]);
 	}
 	char *tot = money (r->d->total_cents);
-	const char *c[] = { "Total", "", "", "", "", tot };
+	const char *c[] = { "Total", "", "", "", "", tot, "" };
 	table_row (&t, c);
 	g_free (tot);
 	p->y += 14;

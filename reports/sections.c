@@ -5,6 +5,7 @@
 #include <string.h>
 #include "report-private.h"
 #include "output.h"
+#include "jurisdiction.h"
 
 static wb_rtable_t *
 table_new (wb_report_t *r, wb_part_t part, const char *sheet, const char *title, const char *intro_key,
@@ -517,6 +518,138 @@ reconciliation (wb_report_t *r)
 
 /* ---- The trap roster ---- */
 
+/* ---- Defendants: the engine's result per defendant ---- */
+
+static char *
+copy_day (int64_t id, const char *day)
+{
+	return id ? g_strdup_printf ("%" G_GINT64_FORMAT ", %s", id, day) : g_strdup ("");
+}
+
+/* Who is liable for what: each roster party and each group of linked
+ * parties, under the report's options (wb_damages_defendants()). */
+static wb_status_t
+defendants (wb_report_t *r)
+{
+	wb_defendants_t *x = NULL;
+	wb_status_t st = wb_damages_defendants (r->cs, &r->d->opts, NULL, &x);
+	if (st)
+		return st;
+	static const char *const cols[] = { "Defendant", "Parties (case ids)", "As sender", "As affiliate",
+					    "As advertiser", "Violating copies", "Exposure", "Weakest link",
+					    "First violating copy", "Last violating copy", "After filing",
+					    "Links not relied on" };
+	static const double rel[] = { 2.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1, 2.8, 1.1, 1.1, 0.7, 0 };
+	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Defendants", "Defendants", "defendants", 12, cols,
+				    "tcnnnnmtttnc", rel);
+	t->subtitle = g_strdup ("Per defendant");
+	for (guint i = 0; i < x->defendants->len; i++) {
+		const wb_defendant_t *f = g_ptr_array_index (x->defendants, i);
+		GString *ids = g_string_new ("");
+		for (guint k = 0; k < f->party_ids->len; k++)
+			g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, k ? " " : "",
+						g_array_index (f->party_ids, int64_t, k));
+		char *weakest = !f->group ? g_strdup ("single party")
+				: f->weak ? g_strdup_printf ("WEAK: %s", f->weakest_text ? f->weakest_text : "no link")
+				: g_strdup (f->weakest_text ? f->weakest_text : "");
+		row_add (t, g_strdup (f->name), g_string_free (ids, FALSE), i64 (f->role_copies[0]), i64 (f->role_copies[1]),
+			 i64 (f->role_copies[2]), i64 (f->violating), i64 (f->amount_cents), weakest,
+			 copy_day (f->first_copy, f->first_day), copy_day (f->last_copy, f->last_day), i64 (f->after_filing),
+			 g_strdup (f->weak_links));
+	}
+	row_add (t, g_strdup ("Total, each copy once"), NULL, NULL, NULL, NULL, i64 (x->copies), i64 (x->total_cents),
+		 NULL, NULL, NULL, NULL, NULL);
+	char b1[40], b2[40], b3[40];
+	t->after = g_strdup_printf ("Each violating copy attributed to some defendant is recovered once, whichever "
+				    "defendants it is claimed against: %" G_GINT64_FORMAT " copies, %s in all. "
+				    "The exposures added up come to %s, because a copy claimed against several defendants "
+				    "appears in each of their exposures. The case's damages, attributed or not, are %s.",
+				    x->copies, wb_report_money (x->total_cents, b1),
+				    wb_report_money (x->exposure_sum_cents, b2), wb_report_money (x->case_cents, b3));
+
+	static const char *const scols[] = { "Defendant", "Statute", "Violating copies", "Uncapped", "Amount",
+					     "Why $0" };
+	static const double srel[] = { 2.4, 2.2, 0.9, 1, 1, 2.6 };
+	t = table_new (r, WB_PART_FRONT, "Defendants by statute", NULL, NULL, 6, scols, "ttnmmt", srel);
+	t->subtitle = g_strdup ("Per defendant and statute");
+	for (guint i = 0; i < x->defendants->len; i++) {
+		const wb_defendant_t *f = g_ptr_array_index (x->defendants, i);
+		for (guint k = 0; k < f->statutes->len; k++) {
+			const wb_defendant_statute_t *ds = g_ptr_array_index (f->statutes, k);
+			const wb_damages_statute_t *s = find_statute (r->d, ds->id);
+			row_add (t, g_strdup (f->name), g_strdup (s ? cite (s) : ds->id), i64 (ds->copies),
+				 i64 (ds->uncapped_cents), i64 (ds->amount_cents),
+				 g_strdup (ds->amount_cents ? "" : ds->reason ? ds->reason : ""));
+		}
+	}
+	wb_defendants_free (x);
+	return WB_OK;
+}
+
+/* ---- Jurisdiction: each roster party's contacts with each forum that
+ * has a long-arm file, provision by provision (wb_jurisdiction_compute()) ---- */
+
+static wb_status_t
+jurisdiction (wb_report_t *r)
+{
+	if (!r->has_attrib)
+		return WB_OK;
+	GPtrArray *longarms = NULL;
+	char *err = NULL;
+	if (wb_longarms_builtin (&longarms, &err)) {
+		wb_status_t st = wb_case_fail (r->cs, WB_ERR_FORMAT, "%s", err);
+		g_free (err);
+		return st;
+	}
+	wb_jurisdiction_t *j = NULL;
+	wb_status_t st = wb_jurisdiction_compute (r->cs, longarms, NULL, NULL, &j);
+	g_ptr_array_unref (longarms);
+	/* Not found: 'link' has not run or no party was imported; the
+	 * section has nothing to say. */
+	if (st == WB_ERR_NOT_FOUND)
+		return WB_OK;
+	if (st)
+		return st;
+	static const char *const cols[] = { "Defendant", "Long-arm statute", "Provision", "Copies", "First day",
+					    "Last day", "Example copies", "What the messages cannot show", "Note" };
+	static const double rel[] = { 1.8, 1.5, 0.7, 0.8, 1, 1, 1, 0, 0 };
+	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Jurisdiction", "Jurisdiction", "jurisdiction", 9, cols,
+				    "tttntttcc", rel);
+	/* What an analyst must show, once per provision: in the PDF after
+	 * the table, in the workbook on each row. */
+	GString *after = g_string_new ("");
+	GHashTable *said = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < j->defendants->len; i++) {
+		const wb_defendant_contacts_t *dc = g_ptr_array_index (j->defendants, i);
+		for (guint f = 0; f < dc->forums->len; f++) {
+			const wb_forum_contacts_t *fc = &g_array_index (dc->forums, wb_forum_contacts_t, f);
+			if (!fc->longarm)
+				continue;
+			for (guint k = 0; k < fc->longarm->provisions->len; k++) {
+				const wb_longarm_provision_t *pv = g_ptr_array_index (fc->longarm->provisions, k);
+				const wb_contact_stat_t *cs = &fc->provisions[k];
+				if (pv->analyst && g_hash_table_add (said, g_strdup_printf ("%s %s", fc->longarm->citation,
+											     pv->label)))
+					g_string_append_printf (after, "%s%s %s: %s", after->len ? " " : "",
+								fc->longarm->citation, pv->label, pv->analyst);
+				GString *ex = g_string_new ("");
+				for (int e = 0; e < cs->n_examples; e++)
+					g_string_append_printf (ex, "%s%" G_GINT64_FORMAT, e ? " " : "", cs->examples[e]);
+				row_add (t, g_strdup (dc->name), g_strdup (fc->longarm->citation), g_strdup (pv->label),
+					 pv->contacts ? i64 (cs->copies) : g_strdup ("analyst only"), g_strdup (cs->first),
+					 g_strdup (cs->last), g_string_free (ex, FALSE), g_strdup (pv->analyst),
+					 g_strdup (pv->note));
+			}
+		}
+	}
+	if (after->len)
+		t->after = g_strdup_printf ("What the messages cannot show, for an analyst to establish. %s", after->str);
+	g_string_free (after, TRUE);
+	g_hash_table_destroy (said);
+	wb_jurisdiction_free (j);
+	return WB_OK;
+}
+
 static void
 traps (wb_report_t *r)
 {
@@ -792,8 +925,10 @@ wb_report_sections (wb_report_t *r)
 		tb->pdata[tb->len - 2] = fi;
 		tb->pdata[tb->len - 1] = sc;
 		reconciliation (r);
-		/* Tables per defendant belong here, from the engine's result
-		 * per defendant, once it gives one. */
+		if (!st)
+			st = defendants (r);
+		if (!st)
+			st = jurisdiction (r);
 		traps (r);
 		incidents (r);
 		method (r);

@@ -358,6 +358,107 @@ for label, extra in labels.items():
         a["amount_cents"] == b["amount_cents"] for a, b in zip(d["statutes"], base["statutes"]))
     check("scenario '%s' left out because it changes nothing" % label, same, True)
 
+# ---- Summary of damages: a note beside each amount that needs one ----
+raw = subprocess.run(["pdftotext", "-raw", os.path.join(out, "report.pdf"), "-"],
+                     capture_output=True, text=True, check=True).stdout
+rawflat = re.sub(r"\s+", " ", raw)
+m = re.search(r"Summary of damages Amounts are in US dollars.*? Total \$", rawflat)
+check("the summary of damages has a Note column", bool(m) and " Amount Note " in m.group(0), True)
+summ = m.group(0) if m else ""
+for s in base["statutes"]:
+    # A statute's row: citation, copies, incidents, days, uncapped, amount, note.
+    row = re.escape(s["citation"]) + r" [\d,]+ [\d,]+ [\d,]+ \$[\d,.]+ \$[\d,.]+ " + re.escape(s["note"] or "")
+    check("summary row of %s shows its note %r" % (s["id"], s["note"]), bool(re.search(row, summ)), True)
+    if s["amount_cents"] == 0:
+        check("summary: %s at $0 says why" % s["id"], bool(s["note"]), True)
+
+# ---- Defendants: the engine's result per defendant, shown as it is ----
+dd = damages("--by", "defendant")
+check("PDF has the section 'Defendants'", "Per defendant and statute" in flat, True)
+for sh in ("Defendants", "Defendants by statute"):
+    check("workbook has the sheet '%s'" % sh, sh in book, True)
+
+
+def first_last(c):
+    return "" if c is None else "%d, %s" % (c["id"], c["local_day"])
+
+
+drows = book.get("Defendants", [[]])[1:]
+check("a Defendants row per defendant and a total", len(drows), len(dd["defendants"]) + 1)
+for r, x in zip(drows, dd["defendants"]):
+    n = x["name"]
+    check("defendant %s: name" % n, r[0], n)
+    check("defendant %s: parties" % n, r[1], " ".join(str(i) for i in x["party_ids"]))
+    check("defendant %s: copies per role" % n, r[2:5],
+          [float(x["roles"][k]) for k in ("sender", "affiliate", "advertiser")])
+    check("defendant %s: violating copies" % n, r[5], float(x["violating_copies"]))
+    check("defendant %s: exposure" % n, cents(r[6]), x["amount_cents"])
+    w = x["weakest_link"]
+    want = "single party" if not x["group"] else ("WEAK: " if w["weak"] else "") + w["text"]
+    check("defendant %s: weakest link" % n, r[7], want)
+    check("defendant %s: first and last violating copy" % n, r[8:10],
+          [first_last(x["first_copy"]), first_last(x["last_copy"])])
+    check("defendant %s: copies after filing" % n, r[10], float(x["after_filing"]))
+    check("defendant %s: links not relied on, shown" % n, (r + [""] * 12)[11], x["weak_links"] or "")
+if drows:
+    check("defendants' total: copies once", drows[-1][5], float(dd["copies"]))
+    check("defendants' total: each copy once", cents(drows[-1][6]), dd["total_cents"])
+cit = {s["id"]: s["citation"] for s in base["statutes"]}
+srows = book.get("Defendants by statute", [[]])[1:]
+want = [(x["name"], cit[s["id"]], float(s["copies"]), s["uncapped_cents"], s["amount_cents"],
+         "" if s["amount_cents"] else (s["reason"] or "")) for x in dd["defendants"] for s in x["statutes"]]
+check("defendants by statute", [(r[0], r[1], r[2], cents(r[3]), cents(r[4]), r[5]) for r in srows], want)
+for r in srows:
+    if cents(r[4]) == 0 and r[2] == 0:
+        check("defendant %s under %s: $0 says why" % (r[0], r[1]), bool(r[5]), True)
+# The total counts each copy once: the distinct copies of every defendant's
+# copy list (each roster party asked for in turn, its groups with it), and,
+# where no statute's cap binds (each amount is its uncapped sum), the
+# per-copy amounts of the statute files over those distinct copies.
+counted = {}
+for x in dd["defendants"]:
+    if x["group"]:
+        continue
+    one = damages("--by", "defendant", "--defendant", str(x["party_ids"][0]))
+    for y in one["defendants"]:
+        for c in y.get("copy_list", []):
+            counted.setdefault(c["id"], set()).update(c["statutes"])
+counted = {k: v for k, v in counted.items() if v}
+check("defendants' total: distinct copies of the copy lists", len(counted), dd["copies"])
+if all(s["amount_cents"] == s["uncapped_cents"] for s in base["statutes"]) and "--due-care" not in opts:
+    per = {sid: int(statutes[sid][1]["damages"]["per_message_cents"]) for sid in ids}
+    check("defendants' total: per-copy amounts over distinct copies",
+          sum(per[sid] for v in counted.values() for sid in v), dd["total_cents"])
+m = re.search(r"recovered once, whichever defendants it is claimed against: ([\d,]+) copies, (\$[\d,.]+) in all",
+              flat)
+check("the defendants' total said in words", m and (int(m.group(1).replace(",", "")),
+      int(re.sub(r"[$,.]", "", m.group(2)))), (dd["copies"], dd["total_cents"]))
+
+# ---- Jurisdiction: the engine's contacts per roster party and provision ----
+jj = json.loads(subprocess.run([wb, "jurisdiction", case, "--format", "json"], capture_output=True, text=True,
+                               check=True).stdout)
+check("PDF has the section 'Jurisdiction'", "What the messages cannot show, for an analyst" in flat, True)
+want = [(x["name"], f["citation"], p["label"], "analyst only" if p["copies"] is None else float(p["copies"]),
+         p["first"] or "", p["last"] or "", " ".join(str(e) for e in p["examples"]), p["analyst"] or "",
+         p["note"] or "") for x in jj["defendants"] for f in x["forums"] if f["longarm"] for p in f["provisions"]]
+jrows = [tuple(r + [""] * (9 - len(r))) for r in book.get("Jurisdiction", [[]])[1:]]
+check("jurisdiction rows, as the engine", jrows, want)
+# A provision that checks the holder's residence alone: the copies
+# attributed to the party (sender, affiliate, advertiser) received in a
+# trap whose holder lives in the forum, counted here from the case.
+for x in jj["defendants"]:
+    for f in x["forums"]:
+        for p in f["provisions"] if f["longarm"] else []:
+            if p["check"] != "recipient_resident":
+                continue
+            n = db.execute("SELECT count(DISTINCT m.id) FROM messages m JOIN traps t ON t.id = m.trap_id"
+                           " JOIN message_parties mp ON mp.message = m.id WHERE mp.party = ? AND"
+                           " mp.role IN ('sender', 'affiliate', 'advertiser') AND upper(t.state) = ?",
+                           (x["party_id"], f["forum"])).fetchone()[0]
+            r = [r for r in jrows if r[0] == x["name"] and r[1] == f["citation"] and r[2] == p["label"]]
+            check("jurisdiction %s %s %s: copies to residents" % (x["name"], f["forum"], p["label"]),
+                  r and r[0][3], float(n))
+
 for f in fails:
     print(f)
 sys.exit(1 if fails else 0)

@@ -51,4 +51,29 @@ expect_match "the total without preemption" '\$39,560\.00' "$(pdftotext -layout 
 expect_rc "report --include-indicators" 0 wb report "$C" --out "$T/o4" --statutes "$ST" --include-indicators
 out=$(python3 "$WB_ROOT/tests/exhibits/check-content.py" "$C" "$T/o4" "$ST" "$WB" --include-indicators 2>&1)
 expect_eq "content sections agree with the case (--include-indicators)" "" "$out"
+
+# Ann Kerr living in Connecticut: the copies of her trap give contacts with
+# Connecticut under § 52-59b, which the Jurisdiction section shows per
+# party (check-content.py counts them from the case).
+sed 's/^ark@trapmail.test,Ann Kerr,AR,/ark@trapmail.test,Ann Kerr,CT,/' "$S/traps.csv" > "$T/traps-ct.csv"
+expect_eq "the variant roster moves Ann Kerr to Connecticut" "1" "$(grep -c ',Ann Kerr,CT,' "$T/traps-ct.csv")"
+CT="$T/ct.case"
+wb init "$CT" --name "Content v. Connecticut" --filed 2008-09-01 > /dev/null
+wb import "$CT" traps "$T/traps-ct.csv" > /dev/null 2>&1
+wb ingest "$CT" "$S"/mail/* > /dev/null 2>&1
+wb import "$CT" parties "$S/parties.csv" > /dev/null
+wb import "$CT" findings "$S/findings.csv" > /dev/null
+wb link "$CT" > /dev/null
+expect_rc "report (a Connecticut holder)" 0 wb report "$CT" --out "$T/o5" --statutes "$ST"
+out=$(python3 "$WB_ROOT/tests/exhibits/check-content.py" "$CT" "$T/o5" "$ST" "$WB" 2>&1)
+expect_eq "content sections agree with the case (a Connecticut holder)" "" "$out"
+expect_match "jurisdiction: copies in Connecticut shown" "Conn\. Gen\. Stat\. § 52-59b \(a\)\(3\) [1-9]" \
+	"$(pdftotext -raw "$T/o5/report.pdf" - | tr -s ' \n' ' ')"
+# The Defendants and Jurisdiction sheets, filled here (the case of
+# t-report.sh has no roster), print at 8 points or more too.
+if command -v soffice > /dev/null; then
+	expect_rc "the content sheets of a case with a roster print at 8 points or more" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-print.py" "$T/o5/exhibits.xlsx" 8
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
 t_done
