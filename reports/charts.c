@@ -135,28 +135,18 @@ fmt_int (double v)
 	return g_string_free (o, FALSE);
 }
 
-static char *
-fmt_dollars (double cents)
-{
-	char *n = fmt_int (cents / 100);
-	char *r = g_strdup_printf ("$%s", n);
-	g_free (n);
-	return r;
-}
-
 /* The value axis of a horizontal bar chart, with grid lines. */
 static void
-x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double max, gboolean money,
-	      const char *name, double *scale)
+x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double max, const char *name,
+	      double *scale)
 {
-	double mw = money ? max / 100 : max;
-	double step = nice_step (mw, 5);
-	if (!money && step < 1)
+	double step = nice_step (max, 5);
+	if (step < 1)
 		step = 1;
-	double top = ceil (mw / step) * step;
+	double top = ceil (max / step) * step;
 	if (top <= 0)
 		top = step;
-	*scale = (x1 - x0) / (money ? top * 100 : top);
+	*scale = (x1 - x0) / top;
 	for (double v = 0; v <= top + step / 2; v += step) {
 		double x = x0 + (x1 - x0) * v / top;
 		cairo_set_source_rgb (cr, 0.88, 0.88, 0.88);
@@ -164,7 +154,7 @@ x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double ma
 		cairo_move_to (cr, x, y0);
 		cairo_line_to (cr, x, y1);
 		cairo_stroke (cr);
-		char *t = money ? fmt_dollars (v * 100) : fmt_int (v);
+		char *t = fmt_int (v);
 		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
 		wb_chart_text (cr, x, y1 + 4, t, 10, FALSE, 0.5, 0, 0);
 		g_free (t);
@@ -177,8 +167,7 @@ typedef struct { const char *label; double v; char *shown; } bar_t;
 
 /* Horizontal bars in the area from OX, W wide: labels left, values right. */
 static void
-hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean money, const char *axis,
-       const char *cat_axis)
+hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, const char *axis, const char *cat_axis)
 {
 	double labw = 0;
 	for (int i = 0; i < n; i++)
@@ -191,7 +180,7 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 	for (int i = 0; i < n; i++)
 		max = MAX (max, bars[i].v);
 	double scale;
-	x_value_axis (cr, x0, x1, y0, y1, max, money, axis, &scale);
+	x_value_axis (cr, x0, x1, y0, y1, max, axis, &scale);
 	double band = (y1 - y0) / MAX (n, 1), bh = MIN (band * 0.7, 28);
 	for (int i = 0; i < n; i++) {
 		double y = y0 + band * i + (band - bh) / 2;
@@ -216,30 +205,6 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 }
 
 static void
-chart_statutes (wb_report_t *r, cairo_t *cr, double w, double h)
-{
-	background (cr, w, h);
-	title (cr, w, "Damages by statute", r->o->options_text);
-	guint n = r->d->statutes ? r->d->statutes->len : 0;
-	if (!n) {
-		no_data (cr, w, h, "No statute applies to the counted copies");
-		return;
-	}
-	bar_t *bars = g_new0 (bar_t, n);
-	for (guint i = 0; i < n; i++) {
-		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
-		char buf[40];
-		bars[i].label = st->citation ? st->citation : st->id;
-		bars[i].v = st->amount_cents;
-		bars[i].shown = g_strdup (wb_report_money (st->amount_cents, buf));
-	}
-	hbars (cr, 0, w, h, bars, n, TRUE, "Amount (US dollars)", "Statute");
-	for (guint i = 0; i < n; i++)
-		g_free (bars[i].shown);
-	g_free (bars);
-}
-
-static void
 count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, const char *title_text,
 	     const char *cat, const char *empty)
 {
@@ -258,7 +223,7 @@ count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, cons
 		bars[i].v = c->n;
 		bars[i].shown = fmt_int (c->n);
 	}
-	hbars (cr, ox, w, h, bars, n, FALSE, "Counted copies", cat);
+	hbars (cr, ox, w, h, bars, n, "Counted copies", cat);
 	for (guint i = 0; i < n; i++)
 		g_free (bars[i].shown);
 	g_free (bars);
@@ -801,7 +766,6 @@ done:
 
 const wb_chart_t wb_report_charts[] = {
 	{ "timeline", "Counted copies per day, by trap account", chart_timeline },
-	{ "statutes", "Damages by statute", chart_statutes },
 	{ "senders", "Top senders by counted copies", chart_senders },
 	{ "attribution", "Attribution graph", chart_attribution },
 	{ NULL, NULL, NULL }
