@@ -569,9 +569,8 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		}
 	}
 	char *sub = nparties > MAX_NODES
-		? g_strdup_printf ("Each cluster on an arc of its own, derived parties beside their roster party; the %d"
-				   " parties with the strongest links of %" G_GINT64_FORMAT " (all are on the"
-				   " Attribution sheet)", MAX_NODES, nparties)
+		? g_strdup_printf ("The %d parties with the strongest links, of %" G_GINT64_FORMAT " (all are on the"
+				   " Attribution sheet); each cluster on an arc of its own", MAX_NODES, nparties)
 		: g_strdup ("Each cluster on an arc of its own, derived parties beside their roster party");
 	title (cr, w, "Attribution: parties and the links between them", sub);
 	g_free (sub);

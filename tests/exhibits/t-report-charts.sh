@@ -113,4 +113,53 @@ PY
 )"
 expect_match "an advertiser is on the panel" "Acme Pharmacy Inc" "$(tr '\n' ' ' < "$T/senders.txt")"
 
+# A crowded graph: three more clusters of six, each led by a party whose
+# name needs two lines, take the case past the 30 parties the graph draws.
+# The subtitle says so, and the 30 with the strongest links (ordered here
+# by their strongest link, then id) are all named in full.
+cp "$T/copy.case" "$T/big.case"
+python3 - "$T/big.case" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+pid = db.execute('SELECT max(id) FROM parties').fetchone()[0]
+cl = db.execute('SELECT max(id) FROM clusters').fetchone()[0]
+for c in range(3):
+    cl += 1
+    ids = []
+    for k in range(6):
+        pid += 1
+        name = ('Holding Company Number %d of the Consolidated Group of Companies LLC' % c if k == 0
+                else 'host-%d-%d.example.test' % (c, k))
+        db.execute('INSERT INTO parties (id, name, role, derived, source) VALUES (?, ?, ?, ?, ?)',
+                   (pid, name, 'other' if k == 0 else 'sender', int(k > 0), 'test'))
+        ids.append(pid)
+    db.execute('INSERT INTO clusters (id, size) VALUES (?, ?)', (cl, len(ids)))
+    for i in ids:
+        db.execute('INSERT INTO cluster_members VALUES (?, ?)', (cl, i))
+    for n, i in enumerate(ids[1:]):
+        db.execute('INSERT INTO links (party_a, party_b, score, strength) VALUES (?, ?, ?, ?)',
+                   (ids[0], i, 9.0 - n, 'strong' if n % 2 else 'moderate'))
+db.commit()
+PY
+expect_rc "report of the crowded case" 0 wb report "$T/big.case" --out "$T/o3"
+pdftotext "$T/o3/chart-attribution.pdf" "$T/big.txt"
+expect_eq "the 30 strongest of all linked parties, named in full" "" "$(python3 - "$T/big.case" "$T/big.txt" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+text = re.sub(r'\s+', ' ', open(sys.argv[2]).read())
+best = {}
+for a, b, s in db.execute('SELECT party_a, party_b, score FROM links'):
+    for p in (a, b):
+        best[p] = max(best.get(p, s), s)
+if len(best) <= 30:
+    print('only %d linked parties' % len(best))
+if 'The 30 parties with the strongest links, of %d ' % len(best) not in text:
+    print('no note of the 30 of %d' % len(best))
+for p in sorted(best, key=lambda p: (-best[p], p))[:30]:
+    name = db.execute('SELECT name FROM parties WHERE id = ?', (p,)).fetchone()[0]
+    if name not in text:
+        print('missing: %s' % name)
+PY
+)"
+
 t_done
