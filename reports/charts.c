@@ -135,28 +135,18 @@ fmt_int (double v)
 	return g_string_free (o, FALSE);
 }
 
-static char *
-fmt_dollars (double cents)
-{
-	char *n = fmt_int (cents / 100);
-	char *r = g_strdup_printf ("$%s", n);
-	g_free (n);
-	return r;
-}
-
 /* The value axis of a horizontal bar chart, with grid lines. */
 static void
-x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double max, gboolean money,
-	      const char *name, double *scale)
+x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double max, const char *name,
+	      double *scale)
 {
-	double mw = money ? max / 100 : max;
-	double step = nice_step (mw, 5);
-	if (!money && step < 1)
+	double step = nice_step (max, 5);
+	if (step < 1)
 		step = 1;
-	double top = ceil (mw / step) * step;
+	double top = ceil (max / step) * step;
 	if (top <= 0)
 		top = step;
-	*scale = (x1 - x0) / (money ? top * 100 : top);
+	*scale = (x1 - x0) / top;
 	for (double v = 0; v <= top + step / 2; v += step) {
 		double x = x0 + (x1 - x0) * v / top;
 		cairo_set_source_rgb (cr, 0.88, 0.88, 0.88);
@@ -164,7 +154,7 @@ x_value_axis (cairo_t *cr, double x0, double x1, double y0, double y1, double ma
 		cairo_move_to (cr, x, y0);
 		cairo_line_to (cr, x, y1);
 		cairo_stroke (cr);
-		char *t = money ? fmt_dollars (v * 100) : fmt_int (v);
+		char *t = fmt_int (v);
 		cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
 		wb_chart_text (cr, x, y1 + 4, t, 10, FALSE, 0.5, 0, 0);
 		g_free (t);
@@ -177,8 +167,7 @@ typedef struct { const char *label; double v; char *shown; } bar_t;
 
 /* Horizontal bars in the area from OX, W wide: labels left, values right. */
 static void
-hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean money, const char *axis,
-       const char *cat_axis)
+hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, const char *axis, const char *cat_axis)
 {
 	double labw = 0;
 	for (int i = 0; i < n; i++)
@@ -191,7 +180,7 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 	for (int i = 0; i < n; i++)
 		max = MAX (max, bars[i].v);
 	double scale;
-	x_value_axis (cr, x0, x1, y0, y1, max, money, axis, &scale);
+	x_value_axis (cr, x0, x1, y0, y1, max, axis, &scale);
 	double band = (y1 - y0) / MAX (n, 1), bh = MIN (band * 0.7, 28);
 	for (int i = 0; i < n; i++) {
 		double y = y0 + band * i + (band - bh) / 2;
@@ -216,30 +205,6 @@ hbars (cairo_t *cr, double ox, double w, double h, bar_t *bars, int n, gboolean 
 }
 
 static void
-chart_statutes (wb_report_t *r, cairo_t *cr, double w, double h)
-{
-	background (cr, w, h);
-	title (cr, w, "Damages by statute", r->o->options_text);
-	guint n = r->d->statutes ? r->d->statutes->len : 0;
-	if (!n) {
-		no_data (cr, w, h, "No statute applies to the counted copies");
-		return;
-	}
-	bar_t *bars = g_new0 (bar_t, n);
-	for (guint i = 0; i < n; i++) {
-		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
-		char buf[40];
-		bars[i].label = st->citation ? st->citation : st->id;
-		bars[i].v = st->amount_cents;
-		bars[i].shown = g_strdup (wb_report_money (st->amount_cents, buf));
-	}
-	hbars (cr, 0, w, h, bars, n, TRUE, "Amount (US dollars)", "Statute");
-	for (guint i = 0; i < n; i++)
-		g_free (bars[i].shown);
-	g_free (bars);
-}
-
-static void
 count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, const char *title_text,
 	     const char *cat, const char *empty)
 {
@@ -258,7 +223,7 @@ count_panel (cairo_t *cr, double ox, double w, double h, GPtrArray *counts, cons
 		bars[i].v = c->n;
 		bars[i].shown = fmt_int (c->n);
 	}
-	hbars (cr, ox, w, h, bars, n, FALSE, "Counted copies", cat);
+	hbars (cr, ox, w, h, bars, n, "Counted copies", cat);
 	for (guint i = 0; i < n; i++)
 		g_free (bars[i].shown);
 	g_free (bars);
@@ -467,21 +432,136 @@ chart_timeline (wb_report_t *r, cairo_t *cr, double w, double h)
 
 #define MAX_NODES 30
 
-static int
-role_color (const char *role)
+/* A role's node: its palette colour and a shape of its own (circle,
+ * square, diamond, triangle), so greyscale keeps the roles apart. */
+static void
+role_mark (cairo_t *cr, double x, double y, const char *role)
 {
-	return !g_strcmp0 (role, "sender") ? 0 : !g_strcmp0 (role, "affiliate") ? 2
-	       : !g_strcmp0 (role, "advertiser") ? 3 : 7;
+	int k = !g_strcmp0 (role, "sender") ? 0 : !g_strcmp0 (role, "affiliate") ? 1
+		: !g_strcmp0 (role, "advertiser") ? 2 : 3;
+	static const int colour[] = { 0, 2, 3, 7 };
+	const double *c = palette[colour[k]];
+	cairo_new_path (cr);
+	switch (k) {
+	case 0: cairo_arc (cr, x, y, 5, 0, 2 * G_PI); break;
+	case 1: cairo_rectangle (cr, x - 4.5, y - 4.5, 9, 9); break;
+	case 2:
+		cairo_move_to (cr, x, y - 6.5); cairo_line_to (cr, x + 6.5, y);
+		cairo_line_to (cr, x, y + 6.5); cairo_line_to (cr, x - 6.5, y);
+		cairo_close_path (cr);
+		break;
+	default:
+		cairo_move_to (cr, x, y - 6); cairo_line_to (cr, x + 5.5, y + 4);
+		cairo_line_to (cr, x - 5.5, y + 4);
+		cairo_close_path (cr);
+		break;
+	}
+	cairo_set_source_rgb (cr, c[0], c[1], c[2]);
+	cairo_fill_preserve (cr);
+	cairo_set_source_rgb (cr, 0, 0, 0);
+	cairo_set_line_width (cr, 0.7);
+	cairo_set_dash (cr, NULL, 0, 0);
+	cairo_stroke (cr);
+}
+
+/* A link's line: strong solid and thick, moderate dashed, weak dotted, a
+ * link of no strength a faint hairline; the pattern, not the colour, tells
+ * them apart in greyscale. */
+static void
+link_style (cairo_t *cr, const char *strength)
+{
+	static const double dash_m[] = { 6, 3 }, dash_w[] = { 1, 3 }, dash_n[] = { 1, 5 };
+	cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+	if (!g_strcmp0 (strength, "strong")) {
+		cairo_set_source_rgb (cr, 0.1, 0.15, 0.3);
+		cairo_set_line_width (cr, 2.6);
+		cairo_set_dash (cr, NULL, 0, 0);
+	} else if (!g_strcmp0 (strength, "moderate")) {
+		cairo_set_source_rgb (cr, 0.2, 0.25, 0.4);
+		cairo_set_line_width (cr, 1.5);
+		cairo_set_dash (cr, dash_m, 2, 0);
+	} else if (!g_strcmp0 (strength, "weak")) {
+		cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+		cairo_set_line_width (cr, 1.2);
+		cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+		cairo_set_dash (cr, dash_w, 2, 0);
+	} else {
+		cairo_set_source_rgb (cr, 0.6, 0.6, 0.6);
+		cairo_set_line_width (cr, 0.5);
+		cairo_set_dash (cr, dash_n, 2, 0);
+	}
+}
+
+typedef struct {
+	gint64 id, cluster, anchor;
+	char *name, *role;
+	gboolean derived, right;
+	double x, y, ux, uy, best, lh, ly;
+	int slot;
+} gnode_t;
+
+typedef struct { gint64 a, b; double score; char *strength; } glink_t;
+
+static gint64
+group_key (const gnode_t *n)
+{
+	/* Clusters in their order; a party in no cluster (weak links only)
+	 * is a group of its own, after them. */
+	return n->cluster > 0 ? n->cluster : ((gint64) 1 << 40) + n->id;
+}
+
+#define CMP(a, b) ((a) < (b) ? -1 : (a) > (b) ? 1 : 0)
+
+static int
+node_cmp (const void *pa, const void *pb)
+{
+	const gnode_t *a = pa, *b = pb;
+	int c = CMP (group_key (a), group_key (b));
+	if (!c)
+		c = CMP (a->anchor, b->anchor);
+	if (!c)
+		c = CMP (a->derived, b->derived);
+	return c ? c : CMP (a->id, b->id);
+}
+
+static int
+label_cmp (const void *pa, const void *pb)
+{
+	const gnode_t *a = *(gnode_t *const *) pa, *b = *(gnode_t *const *) pb;
+	int c = CMP (a->y, b->y);
+	return c ? c : CMP (a->id, b->id);
+}
+
+/* Stack the labels of one side of the circle so none overlaps the next:
+ * each as near its node's height as the others allow, all between TOP
+ * and BOTTOM. */
+static void
+stack_labels (gnode_t **side, int m, double top, double bottom)
+{
+	qsort (side, m, sizeof *side, label_cmp);
+	for (int i = 0; i < m; i++) {
+		side[i]->ly = side[i]->y - side[i]->lh / 2;
+		if (i)
+			side[i]->ly = MAX (side[i]->ly, side[i - 1]->ly + side[i - 1]->lh + 1);
+		side[i]->ly = MAX (side[i]->ly, top);
+	}
+	for (int i = m - 1; i >= 0; i--) {
+		if (i == m - 1)
+			side[i]->ly = MIN (side[i]->ly, bottom - side[i]->lh);
+		else
+			side[i]->ly = MIN (side[i]->ly, side[i + 1]->ly - side[i]->lh - 1);
+	}
 }
 
 static void
 chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
+	sqlite3 *db = wb_case_db (r->cs);
 	int64_t nparties = 0;
 	if (r->has_attrib) {
 		sqlite3_stmt *c;
-		if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*) FROM (SELECT party_a FROM links"
+		if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM (SELECT party_a FROM links"
 					" UNION SELECT party_b FROM links)", -1, &c, NULL) == SQLITE_OK) {
 			if (sqlite3_step (c) == SQLITE_ROW)
 				nparties = sqlite3_column_int64 (c, 0);
@@ -489,137 +569,202 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		}
 	}
 	char *sub = nparties > MAX_NODES
-		? g_strdup_printf ("Edge width shows the strength of the link; the %d parties with the strongest links"
-				   " of %" G_GINT64_FORMAT " linked (all are on the Attribution sheet)", MAX_NODES, nparties)
-		: g_strdup ("Edge width shows the strength of the link");
+		? g_strdup_printf ("The %d parties with the strongest links, of %" G_GINT64_FORMAT " (all are on the"
+				   " Attribution sheet); each cluster on an arc of its own", MAX_NODES, nparties)
+		: g_strdup ("Each cluster on an arc of its own, derived parties beside their roster party");
 	title (cr, w, "Attribution: parties and the links between them", sub);
 	g_free (sub);
-	sqlite3 *db = wb_case_db (r->cs);
+	gboolean clusters = wb_report_table_exists (r->cs, "cluster_members");
+	GArray *nodes = g_array_new (FALSE, TRUE, sizeof (gnode_t));
+	GArray *links = g_array_new (FALSE, TRUE, sizeof (glink_t));
 	sqlite3_stmt *q = NULL;
-	GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-	GPtrArray *roles = g_ptr_array_new_with_free_func (g_free);
-	if (r->has_attrib && sqlite3_prepare_v2 (db,
-		"SELECT p.id, p.name, coalesce(p.role, '') FROM parties p WHERE p.id IN"
+	char *sql = g_strdup_printf (
+		"SELECT p.id, p.name, coalesce(p.role, ''), p.derived, %s FROM parties p WHERE p.id IN"
 		" (SELECT party_a FROM links UNION SELECT party_b FROM links)"
-		" ORDER BY (SELECT max(score) FROM links WHERE party_a = p.id OR party_b = p.id) DESC, p.id LIMIT " G_STRINGIFY (MAX_NODES),
-		-1, &q, NULL) == SQLITE_OK) {
+		" ORDER BY (SELECT max(score) FROM links WHERE party_a = p.id OR party_b = p.id) DESC, p.id"
+		" LIMIT " G_STRINGIFY (MAX_NODES),
+		clusters ? "coalesce((SELECT min(cluster) FROM cluster_members WHERE party = p.id), 0)" : "0");
+	if (r->has_attrib && sqlite3_prepare_v2 (db, sql, -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
-			gint64 id = sqlite3_column_int64 (q, 0);
-			g_array_append_val (ids, id);
-			const char *role = (const char *) sqlite3_column_text (q, 2);
-			g_ptr_array_add (roles, g_strdup (role));
-			/* The node's colour gives the role (legend). */
-			g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (q, 1)));
+			gnode_t nd = { 0 };
+			nd.id = sqlite3_column_int64 (q, 0);
+			nd.name = g_strdup ((const char *) sqlite3_column_text (q, 1));
+			nd.role = g_strdup ((const char *) sqlite3_column_text (q, 2));
+			nd.derived = sqlite3_column_int (q, 3) != 0;
+			nd.cluster = sqlite3_column_int64 (q, 4);
+			nd.anchor = nd.id;
+			g_array_append_val (nodes, nd);
 		}
 		sqlite3_finalize (q);
 		q = NULL;
 	}
-	guint n = ids->len;
+	g_free (sql);
+	guint n = nodes->len;
 	if (!n) {
 		no_data (cr, w, h, r->has_attrib ? "No links between parties in the case"
 			 : "No attribution in the case");
 		goto done;
 	}
-	/* Parties on a circle, in order of their strongest link: a fixed
-	 * layout, the same on every run. */
-	/* Up to eight parties: labels beside the nodes; more: labels along the
-	 * radius (they cannot overlap while the angle between two nodes is
-	 * wider than a label's height), on a smaller circle. */
-	gboolean radial = n > 8;
-	double cx = w / 2, cy = (h + 50) / 2;
-	double rad = radial ? (h - 70) / 2 - 88 : MIN (w * 0.28, (h - 120) / 2);
-	double *px = g_new (double, n), *py = g_new (double, n);
-	for (guint i = 0; i < n; i++) {
-		double a = -G_PI / 2 + 2 * G_PI * i / n;
-		px[i] = n == 1 ? cx : cx + rad * cos (a);
-		py[i] = n == 1 ? cy : cy + rad * sin (a);
-	}
-	if (sqlite3_prepare_v2 (db, "SELECT party_a, party_b, coalesce(strength, ''), coalesce(score, 0)"
+	if (sqlite3_prepare_v2 (db, "SELECT party_a, party_b, coalesce(score, 0), coalesce(strength, '')"
 				" FROM links ORDER BY score, id", -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
-			gint64 a = sqlite3_column_int64 (q, 0), b = sqlite3_column_int64 (q, 1);
-			int ia = -1, ib = -1;
-			for (guint i = 0; i < n; i++) {
-				if (g_array_index (ids, gint64, i) == a)
-					ia = i;
-				if (g_array_index (ids, gint64, i) == b)
-					ib = i;
-			}
-			if (ia < 0 || ib < 0)
-				continue;
-			const char *s = (const char *) sqlite3_column_text (q, 2);
-			double lw = !strcmp (s, "strong") ? 5 : !strcmp (s, "moderate") ? 2.5 : !strcmp (s, "weak") ? 0.8 : 0.4;
-			cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, !strcmp (s, "strong") ? 0.85 : !strcmp (s, "moderate") ? 0.7 : 0.35);
-			cairo_set_line_width (cr, lw);
-			cairo_move_to (cr, px[ia], py[ia]);
-			cairo_line_to (cr, px[ib], py[ib]);
-			cairo_stroke (cr);
+			glink_t l = { sqlite3_column_int64 (q, 0), sqlite3_column_int64 (q, 1),
+				      sqlite3_column_double (q, 2),
+				      g_strdup ((const char *) sqlite3_column_text (q, 3)) };
+			g_array_append_val (links, l);
 		}
 		sqlite3_finalize (q);
 	}
-	double labw = MIN (150, n > 1 ? 2 * G_PI * rad / n * 1.6 : 200);
-	for (guint i = 0; i < n; i++) {
-		const double *col = palette[role_color (g_ptr_array_index (roles, i))];
-		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
-		cairo_new_sub_path (cr);
-		cairo_arc (cr, px[i], py[i], 6, 0, 2 * G_PI);
-		cairo_fill (cr);
-		cairo_set_source_rgb (cr, 0, 0, 0);
-		if (radial) {
-			double a = -G_PI / 2 + 2 * G_PI * i / n;
-			gboolean right = cos (a) >= -1e-9;
-			cairo_save (cr);
-			cairo_translate (cr, px[i], py[i]);
-			cairo_rotate (cr, right ? a : a + G_PI);
-			wb_chart_text (cr, right ? 10 : -10, 0, g_ptr_array_index (names, i), 10, FALSE,
-				       right ? 0 : 1, 0.5, 84);
-			cairo_restore (cr);
-			continue;
+	/* A derived party sits beside the roster party of its cluster it is
+	 * most strongly linked to (the smaller id on a tie). */
+	for (guint i = 0; i < links->len; i++) {
+		glink_t *l = &g_array_index (links, glink_t, i);
+		for (int side = 0; side < 2; side++) {
+			gint64 d = side ? l->b : l->a, o = side ? l->a : l->b;
+			gnode_t *dn = NULL, *on = NULL;
+			for (guint k = 0; k < n; k++) {
+				gnode_t *x = &g_array_index (nodes, gnode_t, k);
+				if (x->id == d)
+					dn = x;
+				if (x->id == o)
+					on = x;
+			}
+			if (!dn || !on || !dn->derived || on->derived || on->cluster != dn->cluster)
+				continue;
+			if (dn->anchor == dn->id || l->score > dn->best || (l->score == dn->best && o < dn->anchor)) {
+				dn->anchor = o;
+				dn->best = l->score;
+			}
 		}
-		/* Labels outside the circle, anchored away from the centre. */
-		double dx = px[i] - cx, dy = py[i] - cy, len = hypot (dx, dy);
-		double ux = len > 0 ? dx / len : 0, uy = len > 0 ? dy / len : -1;
-		double ax = ux > 0.3 ? 0 : ux < -0.3 ? 1 : 0.5;
-		double ay = uy > 0.3 ? 0 : uy < -0.3 ? 1 : 0.5;
-		wb_chart_text (cr, px[i] + ux * 10, py[i] + uy * 10, g_ptr_array_index (names, i), 10, FALSE,
-			       ax, ay, labw);
 	}
-	static const struct { const char *name; double lw; } leg[] = {
-		{ "strong", 5 }, { "moderate", 2.5 }, { "weak", 0.8 },
-	};
-	for (size_t i = 0; i < G_N_ELEMENTS (leg); i++) {
-		double ly = h - 60 + i * 16;
-		cairo_set_source_rgba (cr, 0.25, 0.35, 0.55, 0.8);
-		cairo_set_line_width (cr, leg[i].lw);
-		cairo_move_to (cr, 24, ly);
-		cairo_line_to (cr, 60, ly);
+	/* A derived party with no roster party in its cluster goes after the
+	 * roster parties of its group. */
+	for (guint k = 0; k < n; k++) {
+		gnode_t *x = &g_array_index (nodes, gnode_t, k);
+		if (x->derived && x->anchor == x->id)
+			x->anchor = G_MAXINT64;
+	}
+	g_array_sort (nodes, node_cmp);
+	/* Slots round the circle in that order, one left empty between two
+	 * groups: the links of a group are chords of its own arc, and chords
+	 * of arcs that do not overlap never cross. */
+	int slots = 0;
+	for (guint k = 0; k < n; k++) {
+		gnode_t *x = &g_array_index (nodes, gnode_t, k);
+		if (k && group_key (x) != group_key (&g_array_index (nodes, gnode_t, k - 1)))
+			slots++;
+		x->slot = slots++;
+	}
+	if (slots > (int) n)
+		slots++;
+	double top = 56, bottom = h - 30;
+	double rad = MIN (150, (bottom - top) / 2 - 12), cx = w / 2, cy = (top + bottom) / 2;
+	double labx = rad + 16, colw = w / 2 - labx - 10;
+	gnode_t **left = g_new (gnode_t *, n), **right = g_new (gnode_t *, n);
+	int nl = 0, nr = 0;
+	for (guint k = 0; k < n; k++) {
+		gnode_t *x = &g_array_index (nodes, gnode_t, k);
+		double a = -G_PI / 2 + 2 * G_PI * (x->slot + 0.5) / slots;
+		x->ux = cos (a);
+		x->uy = sin (a);
+		x->x = cx + rad * x->ux;
+		x->y = cy + rad * x->uy;
+		x->right = x->ux >= 0;
+		PangoLayout *l = wb_report_layout (cr, x->name, 10, FALSE, colw, 400);
+		int lw, lh;
+		pango_layout_get_size (l, &lw, &lh);
+		x->lh = (double) lh / PANGO_SCALE;
+		g_object_unref (l);
+		if (x->right)
+			right[nr++] = x;
+		else
+			left[nl++] = x;
+	}
+	stack_labels (right, nr, top, bottom);
+	stack_labels (left, nl, top, bottom);
+
+	for (guint i = 0; i < links->len; i++) {
+		glink_t *l = &g_array_index (links, glink_t, i);
+		gnode_t *na = NULL, *nb = NULL;
+		for (guint k = 0; k < n; k++) {
+			gnode_t *x = &g_array_index (nodes, gnode_t, k);
+			if (x->id == l->a)
+				na = x;
+			if (x->id == l->b)
+				nb = x;
+		}
+		if (!na || !nb)
+			continue;
+		link_style (cr, l->strength);
+		cairo_move_to (cr, na->x, na->y);
+		cairo_line_to (cr, nb->x, nb->y);
 		cairo_stroke (cr);
-		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, 66, ly, leg[i].name, 10, FALSE, 0, 0.5, 0);
 	}
-	static const char *const rl[] = { "sender", "affiliate", "advertiser", "other" };
-	for (size_t i = 0; i < G_N_ELEMENTS (rl); i++) {
-		double ly = h - 76 + i * 16;
-		const double *col = palette[role_color (rl[i])];
-		cairo_set_source_rgb (cr, col[0], col[1], col[2]);
-		cairo_new_sub_path (cr);
-		cairo_arc (cr, w - 150, ly, 5, 0, 2 * G_PI);
-		cairo_fill (cr);
+	cairo_set_dash (cr, NULL, 0, 0);
+	cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+	for (guint k = 0; k < n; k++) {
+		gnode_t *x = &g_array_index (nodes, gnode_t, k);
+		/* The label starts outside the circle at the height of its line
+		 * nearest the centre, with a leader from the node. */
+		double near = x->ly + x->lh < cy ? x->ly + x->lh : x->ly > cy ? x->ly : cy;
+		double dy = near - cy, reach = rad + 10;
+		double off = dy * dy < reach * reach ? sqrt (reach * reach - dy * dy) : 0;
+		double lx = x->right ? cx + MAX (off, 4) + 4 : cx - MAX (off, 4) - 4;
+		double ey = x->ly + MIN (x->lh, 12) / 2;
+		cairo_set_source_rgb (cr, 0.55, 0.55, 0.55);
+		cairo_set_line_width (cr, 0.5);
+		cairo_move_to (cr, x->x + x->ux * 7, x->y + x->uy * 7);
+		cairo_line_to (cr, lx + (x->right ? -2 : 2), ey);
+		cairo_stroke (cr);
+		role_mark (cr, x->x, x->y, x->role);
+		double lw = x->right ? MIN (w - 8 - lx, colw + labx - off) : MIN (lx - 8, colw + labx - off);
+		lw = MAX (lw, colw);
+		PangoLayout *l = wb_report_layout (cr, x->name, 10, FALSE, lw, 400);
+		pango_layout_set_alignment (l, x->right ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
 		cairo_set_source_rgb (cr, 0, 0, 0);
-		wb_chart_text (cr, w - 140, ly, rl[i], 10, FALSE, 0, 0.5, 0);
+		cairo_move_to (cr, x->right ? lx : lx - lw, x->ly);
+		pango_cairo_show_layout (cr, l);
+		g_object_unref (l);
 	}
-	g_free (px);
-	g_free (py);
+	/* The legend, one row along the foot. */
+	{
+		static const char *const st[] = { "strong", "moderate", "weak" };
+		static const char *const rl[] = { "sender", "affiliate", "advertiser", "other" };
+		double ly = h - 12, lx = 20;
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		lx += wb_chart_text (cr, lx, ly, "Link:", 10, TRUE, 0, 0.5, 0) + 8;
+		for (size_t i = 0; i < G_N_ELEMENTS (st); i++) {
+			link_style (cr, st[i]);
+			cairo_move_to (cr, lx, ly);
+			cairo_line_to (cr, lx + 32, ly);
+			cairo_stroke (cr);
+			cairo_set_dash (cr, NULL, 0, 0);
+			cairo_set_source_rgb (cr, 0, 0, 0);
+			lx += 36 + wb_chart_text (cr, lx + 36, ly, st[i], 10, FALSE, 0, 0.5, 0) + 14;
+		}
+		lx += 16;
+		lx += wb_chart_text (cr, lx, ly, "Role:", 10, TRUE, 0, 0.5, 0) + 12;
+		for (size_t i = 0; i < G_N_ELEMENTS (rl); i++) {
+			role_mark (cr, lx, ly, rl[i]);
+			cairo_set_source_rgb (cr, 0, 0, 0);
+			lx += 10 + wb_chart_text (cr, lx + 10, ly, rl[i], 10, FALSE, 0, 0.5, 0) + 14;
+		}
+	}
+	g_free (left);
+	g_free (right);
 done:
-	g_array_free (ids, TRUE);
-	g_ptr_array_free (names, TRUE);
-	g_ptr_array_free (roles, TRUE);
+	for (guint k = 0; k < nodes->len; k++) {
+		g_free (g_array_index (nodes, gnode_t, k).name);
+		g_free (g_array_index (nodes, gnode_t, k).role);
+	}
+	for (guint i = 0; i < links->len; i++)
+		g_free (g_array_index (links, glink_t, i).strength);
+	g_array_free (nodes, TRUE);
+	g_array_free (links, TRUE);
 }
 
 const wb_chart_t wb_report_charts[] = {
 	{ "timeline", "Counted copies per day, by trap account", chart_timeline },
-	{ "statutes", "Damages by statute", chart_statutes },
 	{ "senders", "Top senders by counted copies", chart_senders },
 	{ "attribution", "Attribution graph", chart_attribution },
 	{ NULL, NULL, NULL }

@@ -15,7 +15,6 @@
 const char *const wb_report_files[] = {
 	"exhibits.xlsx",
 	"chart-timeline.png", "chart-timeline.svg", "chart-timeline.pdf",
-	"chart-statutes.png", "chart-statutes.svg", "chart-statutes.pdf",
 	"chart-senders.png", "chart-senders.svg", "chart-senders.pdf",
 	"chart-attribution.png", "chart-attribution.svg", "chart-attribution.pdf",
 	"report.pdf",
