@@ -165,7 +165,7 @@ assumptions (wb_report_t *r)
 	/* Every note of the statute files ([statute] and [damages] keys
 	 * ending in _note), read from the files in use; a note several
 	 * files share is listed once, with each file. */
-	GPtrArray *texts = g_ptr_array_new ();
+	GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 	GHashTable *where = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);  /* text -> GString */
 	for (guint i = 0; d->statutes && i < d->statutes->len; i++) {
 		const wb_damages_statute_t *ds = g_ptr_array_index (d->statutes, i);
