@@ -233,9 +233,12 @@ static void
 chart_senders (wb_report_t *r, cairo_t *cr, double w, double h)
 {
 	background (cr, w, h);
-	char *sub = g_strdup_printf ("Senders: the %u with the most counted copies, of %" G_GINT64_FORMAT
-				     "; advertisers: the %u with the most", r->senders->len, r->n_senders,
-				     r->advertisers->len);
+	/* Nothing counted: the panels say so, and "the 0 with the most" would
+	 * say nothing. */
+	char *sub = !r->senders->len && !r->advertisers->len ? NULL
+		: g_strdup_printf ("Senders: the %u with the most counted copies, of %" G_GINT64_FORMAT
+				   "; advertisers: the %u with the most", r->senders->len, r->n_senders,
+				   r->advertisers->len);
 	title (cr, w, "Top senders and advertisers by counted copies", sub);
 	g_free (sub);
 	count_panel (cr, 0, w / 2, h, r->senders, "Senders (From address)", "Sender", "No counted copies");
