@@ -20,7 +20,8 @@ DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libsqlite3-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev \
 	libcriterion-dev libarchive-tools sqlite3 python3 zstd xz-utils bzip2 cpio \
-	tmux poppler-utils libreoffice-calc-nogui clang libclang-rt-14-dev time tzdata
+	tmux poppler-utils libreoffice-calc-nogui clang libclang-rt-14-dev time tzdata \
+	groff-base man-db
 PKGS := gmime-3.0 libarchive sqlite3 xlsxwriter cairo pangocairo glib-2.0 \
 	gio-2.0 libcrypto libpsl libxml-2.0 libedit
 TEST_PKGS := criterion
