@@ -18,18 +18,10 @@
 #include "damages.h"
 #include "statute.h"
 
-/* One alternative computation shown in the report's scenarios table. */
-typedef struct {
-	const char *label;               /* e.g. "incident = campaign" */
-	const wb_damages_t *d;           /* owned by the caller */
-} wb_report_scenario_t;
-
 typedef struct {
 	const char *out_dir;             /* created if missing */
 	const char *command_line;        /* for the custody log; may be NULL */
 	const char *options_text;        /* the damages options in words; may be NULL */
-	const wb_report_scenario_t *scenarios;  /* may be NULL */
-	size_t n_scenarios;
 	const wb_statute_set_t *statutes;  /* the set D was computed with (rule
 					    parameters and quotes), or NULL */
 	size_t max_sheet_rows;           /* data rows per Messages sheet; 0 = Excel's

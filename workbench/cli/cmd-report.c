@@ -46,7 +46,6 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 	GPtrArray *statutes = g_ptr_array_new ();
 	int c, rc = WB_EXIT_FAIL;
 	wb_damages_t *d = NULL;
-	wb_damages_t *alt[6] = { NULL };
 	wb_statute_set_t *set = NULL;
 	char *text = NULL, *manifest = NULL;
 	while ((c = wb_options_next (argc, argv, wb_options_report)) != -1) {
@@ -85,46 +84,14 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 		rc = wb_fail_case (ctx, st);
 		goto done;
 	}
-	/* The scenarios table: every incident rule, the other Arkansas day
-	 * rule, and the other reading of an incident several plaintiffs
-	 * share, all else as chosen. */
-	wb_report_scenario_t sc[6];
-	char *labels[6] = { NULL };
-	size_t nsc = 0;
-	for (int k = 0; k < 6; k++) {
-		wb_damages_opts_t o = opts;
-		o.summary_only = TRUE;
-		if (k < 3)
-			o.incident = k;
-		else if (k == 3)
-			o.ar_day_rule = opts.ar_day_rule == WB_AR_AGGREGATE ? WB_AR_PER_DAY : WB_AR_AGGREGATE;
-		else if (k == 4)
-			o.incident_scope = opts.incident_scope == WB_SCOPE_EACH ? WB_SCOPE_SHARED : WB_SCOPE_EACH;
-		else
-			o.preemption = opts.preemption == WB_PREEMPT_APPLY ? WB_PREEMPT_IGNORE : WB_PREEMPT_APPLY;
-		if ((st = wb_damages_compute (ctx->cs, &o, &alt[k]))) {
-			rc = wb_fail_case (ctx, st);
-			goto done;
-		}
-		labels[k] = k < 3 ? g_strdup_printf ("incident: %s", wb_incident_rule_name (k))
-			  : k == 3 ? g_strdup_printf ("AR days: %s", o.ar_day_rule == WB_AR_AGGREGATE ? "aggregate" : "per-day")
-			  : k == 4 ? g_strdup_printf ("shared incident: %s", o.incident_scope == WB_SCOPE_EACH
-						      ? "a cap per plaintiff" : "one cap shared")
-			  : g_strdup_printf ("preemption: %s", o.preemption == WB_PREEMPT_APPLY ? "applied" : "ignored");
-		sc[nsc].label = labels[k];
-		sc[nsc].d = alt[k];
-		nsc++;
-	}
 	if ((st = wb_statutes_for (ctx->cs, opts.statutes_dir, &set))) {
 		rc = wb_fail_case (ctx, st);
 		goto done;
 	}
 	text = options_text (&opts);
 	wb_report_opts_t ro = { .out_dir = out, .command_line = ctx->command_line, .options_text = text,
-				.scenarios = sc, .n_scenarios = nsc, .statutes = set };
+				.statutes = set };
 	st = wb_report_write (ctx->cs, d, &ro, &manifest);
-	for (int k = 0; k < 6; k++)
-		g_free (labels[k]);
 	if (st) {
 		rc = wb_fail_case (ctx, st);
 		goto done;
@@ -135,9 +102,6 @@ wb_cmd_report (wb_ctx_t *ctx, int argc, char **argv)
 done:
 	if (d)
 		wb_damages_free (d);
-	for (int k = 0; k < 6; k++)
-		if (alt[k])
-			wb_damages_free (alt[k]);
 	wb_statute_set_free (set);
 	g_free (text);
 	g_free (manifest);
