@@ -110,7 +110,13 @@ draw_table (wb_pdf_t *p, const wb_rtable_t *t)
 	else
 		for (int k = 0; k < n; k++)
 			rel[k] = hard[k];
-	wb_pdf_table (p, n, titles, rel, align, size, rows);
+	/* The caption: the table's own line, or its section's title, and
+	 * where the workbook has it in full. */
+	const char *what = t->subtitle ? t->subtitle : t->title ? t->title : t->sheet;
+	char *cap = t->sheet ? g_strdup_printf ("%s; also the sheet \u201c%s\u201d of exhibits.xlsx", what, t->sheet)
+			     : g_strdup (what);
+	wb_pdf_table (p, n, titles, rel, align, size, cap, rows);
+	g_free (cap);
 	g_ptr_array_free (rows, TRUE);
 }
 
@@ -127,8 +133,12 @@ wb_report_pdf_part (wb_report_t *r, wb_pdf_t *p, wb_part_t part)
 			if (part != WB_PART_METHOD)
 				wb_pdf_new_page (p);
 			wb_pdf_heading (p, t->title);
-		} else
+		} else {
 			*wb_pdf_y (p) += 10;
+			/* A subtitle and its intro stay with the table's first
+			 * rows, never alone at the foot of a page. */
+			wb_pdf_need (p, 110);
+		}
 		if (t->subtitle)
 			wb_pdf_para (p, t->subtitle, 11.5, TRUE, 3);
 		if (t->intro && *t->intro)
@@ -201,9 +211,10 @@ wb_report_pdf_samples (wb_report_t *r, wb_pdf_t *p)
 		mono (p, s->headers, 8);
 		*wb_pdf_y (p) += 10;
 		wb_pdf_need (p, 60);
-		wb_pdf_para (p, "Received chain", 11.5, TRUE, 3);
 		static const char *const cols[] = { "Hop", "From (HELO)", "Reverse DNS", "IP", "By", "Time", "Notes" };
 		static const double rel[] = { 0.5, 1.5, 1.5, 1, 1.5, 1.7, 1.6 };
-		wb_pdf_table (p, 7, cols, rel, "rllllll", 8, s->hops);
+		char *cap = g_strdup_printf ("Received chain of copy %" G_GINT64_FORMAT, s->copy);
+		wb_pdf_table (p, 7, cols, rel, "rllllll", 8, cap, s->hops);
+		g_free (cap);
 	}
 }

@@ -32,6 +32,9 @@ typedef struct {
 	int pages;                       /* total, from the first pass; 0 in it */
 	GArray *heads;                   /* head_t, in order, from the first pass */
 	GArray *seen;                    /* head_t of this pass */
+	int tables;                      /* tables numbered so far */
+	int toc_pages;                   /* pages the contents take (at least 1) */
+	int toc_rows;                    /* entries that fit on a contents page */
 } doc_t;
 
 static PangoLayout *
@@ -187,9 +190,11 @@ draw_row (table_t *t, const char *const *cells, gboolean head)
 	p->y += h;
 }
 
+/* A table, numbered in order and captioned above when CAPTION is not NULL
+ * ("Table N. CAPTION"), kept on the page of its first rows. */
 static void
 table_start (table_t *t, doc_t *p, int n, const char *const *titles, const double *rel, const char *align,
-	     double size)
+	     double size, const char *caption)
 {
 	double sum = 0;
 	t->p = p;
@@ -201,7 +206,17 @@ table_start (table_t *t, doc_t *p, int n, const char *const *titles, const doubl
 		sum += rel[i];
 	for (int i = 0; i < n; i++)
 		t->w[i] = (PW - 2 * M) * rel[i] / sum;
-	need (p, row_height (t, titles, TRUE) + 30);
+	double ch = 0;
+	char *cap = caption ? g_strdup_printf ("Table %d. %s", ++p->tables, caption) : NULL;
+	if (cap) {
+		PangoLayout *l = mk (p, cap, 10, TRUE, PW - 2 * M);
+		ch = lheight (l) + 3;
+		g_object_unref (l);
+	}
+	need (p, ch + row_height (t, titles, TRUE) + 30);
+	if (cap)
+		para (p, cap, 10, TRUE, 3);
+	g_free (cap);
 	if (titles[0][0])
 		draw_row (t, titles, TRUE);
 }
@@ -291,7 +306,7 @@ cover (doc_t *p)
 	static const char *const th[] = { "", "" };
 	table_t tb;
 	static const double rel[] = { 1.2, 3 };
-	table_start (&tb, p, 2, th, rel, "ll", 10);
+	table_start (&tb, p, 2, th, rel, "ll", 10, NULL);
 	for (size_t i = 0; i < G_N_ELEMENTS (kv); i++) {
 		const char *c[] = { kv[i].k, kv[i].v };
 		table_row (&tb, c);
@@ -322,26 +337,46 @@ cover (doc_t *p)
 	g_free (hash);
 }
 
-/* The contents: each heading and its page, linked to it.  One page (the
- * report has a dozen headings). */
+#define TOC_ROW 18.0
+
+static void
+contents_page (doc_t *p, gboolean continued)
+{
+	new_page (p);
+	para (p, continued ? "Contents (continued)" : "Contents", 15, TRUE, 12);
+}
+
+/* The contents: each heading and its page, linked to it, continued on as
+ * many pages as the headings need.  The first pass has no headings yet:
+ * it leaves the pages the contents will take (toc_pages), so that the
+ * headings after them fall on the pages the contents give. */
 static void
 contents (doc_t *p)
 {
-	new_page (p);
-	para (p, "Contents", 15, TRUE, 12);
+	int pages = 1;
+	contents_page (p, FALSE);
+	p->toc_rows = (int) ((BOTTOM - p->y) / TOC_ROW);
 	for (guint i = 0; p->heads && i < p->heads->len; i++) {
 		const head_t *h = &g_array_index (p->heads, head_t, i);
+		if (p->y + TOC_ROW > BOTTOM) {
+			contents_page (p, TRUE);
+			pages++;
+		}
 		char num[16];
 		g_snprintf (num, sizeof num, "%d", h->page);
 		char *dest = g_strdup_printf ("page=%d pos=[%.1f %.1f]", h->page, M, h->y);
-		cairo_tag_begin (p->cr, CAIRO_TAG_LINK, dest);
+		if (p->pages)
+			cairo_tag_begin (p->cr, CAIRO_TAG_LINK, dest);
 		cairo_set_source_rgb (p->cr, 0, 0, 0);
 		wb_chart_text (p->cr, M, p->y, h->title, 11, FALSE, 0, 0, PW - 2 * M - 40);
 		wb_chart_text (p->cr, PW - M, p->y, num, 11, FALSE, 1, 0, 0);
-		cairo_tag_end (p->cr, CAIRO_TAG_LINK);
+		if (p->pages)
+			cairo_tag_end (p->cr, CAIRO_TAG_LINK);
 		g_free (dest);
-		p->y += 18;
+		p->y += TOC_ROW;
 	}
+	for (; pages < p->toc_pages; pages++)
+		contents_page (p, TRUE);
 }
 
 static void
@@ -355,7 +390,7 @@ summary (doc_t *p)
 					    "Uncapped", "Amount", "Note" };
 	static const double rel[] = { 2.3, 1, 1.05, 0.7, 1.2, 1.2, 2.1 };
 	table_t t;
-	table_start (&t, p, 7, cols, rel, "lrrrrrl", 9);
+	table_start (&t, p, 7, cols, rel, "lrrrrrl", 9, "Damages by statute");
 	guint n = r->d->statutes ? r->d->statutes->len : 0;
 	for (guint i = 0; i < n; i++) {
 		const wb_damages_statute_t *st = g_ptr_array_index (r->d->statutes, i);
@@ -381,7 +416,7 @@ summary (doc_t *p)
 		para (p, wb_report_tpl (r, "text", "plaintiffs", ""), 10, FALSE, 8);
 		static const char *const pcols[] = { "Plaintiff", "Traps", "Statute", "Violating copies", "Amount" };
 		static const double prel[] = { 1.6, 2.4, 1.1, 1, 1.3 };
-		table_start (&t, p, 5, pcols, prel, "lllrr", 9);
+		table_start (&t, p, 5, pcols, prel, "lllrr", 9, "Damages per plaintiff and statute");
 		for (guint i = 0; i < na; i++) {
 			const wb_damages_action_t *a = &g_array_index (r->d->actions, wb_damages_action_t, i);
 			if (!a->violating_messages)
@@ -513,7 +548,7 @@ attribution (doc_t *p)
 	static const char *const cols[] = { "Party", "Party", "Strength", "Score", "Why (evidence)", "Review" };
 	static const double rel[] = { 1.3, 1.3, 0.9, 0.7, 3, 0.9 };
 	table_t t;
-	table_start (&t, p, 6, cols, rel, "lllrll", 8.5);
+	table_start (&t, p, 6, cols, rel, "lllrll", 8.5, "Moderate, strong and confirmed links, strongest first");
 	while (sqlite3_step (q) == SQLITE_ROW) {
 		char *c[6];
 		for (int k = 0; k < 6; k++)
@@ -533,13 +568,12 @@ custody (doc_t *p)
 	new_page (p);
 	heading (p, "Appendix: custody");
 	para (p, wb_report_tpl (r, "text", "custody", ""), 10, FALSE, 8);
-	para (p, "Sources", 11.5, TRUE, 3);
 	sqlite3_stmt *q;
 	static const char *const cols[] = { "Id", "Source (container chain)", "Format", "Size", "SHA-256" };
 	/* Widths that keep a SHA-256 on one line. */
 	static const double rel[] = { 0.35, 2.3, 0.6, 0.55, 4.5 };
 	table_t t;
-	table_start (&t, p, 5, cols, rel, "rllrl", 8);
+	table_start (&t, p, 5, cols, rel, "rllrl", 8, "Sources: every file read, with its place and SHA-256");
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT id, chain, format, size, coalesce(sha256, '')"
 				" FROM sources ORDER BY id", -1, &q, NULL) == SQLITE_OK) {
 		while (sqlite3_step (q) == SQLITE_ROW) {
@@ -554,10 +588,9 @@ custody (doc_t *p)
 		sqlite3_finalize (q);
 	}
 	p->y += 12;
-	para (p, "Runs that changed the evidence or the findings", 11.5, TRUE, 3);
 	static const char *const ccols[] = { "Run", "At (UTC)", "Command", "Operator", "Version", "Detail" };
 	static const double crel[] = { 0.45, 1.8, 0.9, 0.9, 0.7, 3.3 };
-	table_start (&t, p, 6, ccols, crel, "rlllll", 8);
+	table_start (&t, p, 6, ccols, crel, "rlllll", 8, "Runs that changed the evidence or the findings");
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
 				"SELECT b.run, b.at, b.command, b.operator, b.tool_version,"
 				" coalesce(b.detail, '') || coalesce(' -> ' || (SELECT e.detail FROM custody e"
@@ -603,10 +636,10 @@ wb_pdf_para (wb_pdf_t *p, const char *text, double size, gboolean bold, double g
 
 void
 wb_pdf_table (wb_pdf_t *p, int n, const char *const *titles, const double *rel, const char *align, double size,
-	      const GPtrArray *rows)
+	      const char *caption, const GPtrArray *rows)
 {
 	table_t t;
-	table_start (&t, (doc_t *) p, n, titles, rel, align, size);
+	table_start (&t, (doc_t *) p, n, titles, rel, align, size, caption);
 	for (guint i = 0; rows && i < rows->len; i++)
 		table_row (&t, g_ptr_array_index (rows, i));
 }
@@ -673,11 +706,26 @@ wb_report_pdf (wb_report_t *r, const char *path)
 {
 	/* First pass: pages and headings, into nothing. */
 	cairo_surface_t *dry = cairo_pdf_surface_create_for_stream (discard, NULL, PW, PH);
-	doc_t d = { .r = r, .cr = cairo_create (dry), .sf = dry, .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+	doc_t d = { .r = r, .cr = cairo_create (dry), .sf = dry, .seen = g_array_new (FALSE, TRUE, sizeof (head_t)),
+		    .toc_pages = 1 };
 	layout (&d);
 	cairo_destroy (d.cr);
 	cairo_surface_finish (dry);
 	cairo_surface_destroy (dry);
+	/* More headings than one contents page holds: lay out again with
+	 * the contents' pages kept, for the pages every heading falls on. */
+	int toc_pages = d.toc_rows > 0 ? MAX (1, ((int) d.seen->len + d.toc_rows - 1) / d.toc_rows) : 1;
+	if (toc_pages > 1) {
+		dry = cairo_pdf_surface_create_for_stream (discard, NULL, PW, PH);
+		doc_t d2 = { .r = r, .cr = cairo_create (dry), .sf = dry, .heads = d.seen,
+			     .seen = g_array_new (FALSE, TRUE, sizeof (head_t)), .toc_pages = toc_pages };
+		layout (&d2);
+		cairo_destroy (d2.cr);
+		cairo_surface_finish (dry);
+		cairo_surface_destroy (dry);
+		heads_free (d.seen);
+		d = d2;
+	}
 
 	cairo_surface_t *sf = cairo_pdf_surface_create (path, PW, PH);
 	char *title = g_strdup_printf ("%s: %s", wb_report_tpl (r, "titles", "report", "Statutory damages report"),
@@ -689,7 +737,7 @@ wb_report_pdf (wb_report_t *r, const char *path)
 	cairo_pdf_surface_set_metadata (sf, CAIRO_PDF_METADATA_MOD_DATE, r->pdf_date);
 	g_free (title);
 	doc_t p = { .r = r, .cr = cairo_create (sf), .sf = sf, .pages = d.page, .heads = d.seen,
-		    .seen = g_array_new (FALSE, TRUE, sizeof (head_t)) };
+		    .seen = g_array_new (FALSE, TRUE, sizeof (head_t)), .toc_pages = toc_pages };
 	layout (&p);
 	cairo_destroy (p.cr);
 	cairo_surface_finish (sf);

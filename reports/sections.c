@@ -869,6 +869,7 @@ samples (wb_report_t *r)
 	while (sqlite3_step (q) == SQLITE_ROW) {
 		wb_rsample_t *s = g_new0 (wb_rsample_t, 1);
 		int64_t id = sqlite3_column_int64 (q, 1);
+		s->copy = id;
 		s->title = g_strdup_printf ("Sample of campaign %" G_GINT64_FORMAT ": copy %" G_GINT64_FORMAT,
 					    (int64_t) sqlite3_column_int64 (q, 0), id);
 		char *subj = wb_report_cell_text ((const char *) sqlite3_column_text (q, 4), 300);

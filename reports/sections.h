@@ -42,6 +42,7 @@ typedef struct {
 
 /* One sample message: an exhibit page of its own in the PDF. */
 typedef struct {
+	int64_t copy;                    /* its case id */
 	char *title;                     /* "Campaign 3: sample copy 122" */
 	char *about;                     /* who, where found, SHA-256 */
 	char *headers;                   /* the header block as received, lines made safe */

@@ -48,6 +48,24 @@ expect_match "scenarios: preemption applied as the alternative" \
 	"CAN-SPAM preemption applied" "$(pdftotext -layout "$T/o1/report.pdf" - | tr -s ' \n' ' ')"
 expect_match "the total without preemption" '\$39,560\.00' "$(pdftotext -layout "$T/o3/report.pdf" - | sed -n '/Scenarios that change/,/change no amount/p')"
 
+# report.pdf as a reader finds it: the contents give the page each heading
+# is printed on, every page says "Page x of N", tables and figures are
+# numbered in order (check-pdf.py reads the text with pdftotext).
+out=$(python3 "$WB_ROOT/tests/exhibits/check-pdf.py" --structure "$T/o3/report.pdf" 1 2>&1)
+expect_eq "contents, page and table numbers (the sample)" "" "$out"
+# More headings than a contents page holds: each copy its own campaign,
+# so the report has a sample exhibit (a heading) for each of the 25
+# largest; the contents run on to a second page and stay right.
+cp "$T/copy.case" "$T/many.case"
+sqlite3 "$T/many.case" "UPDATE messages SET campaign = id WHERE campaign IS NOT NULL"
+samples=$(sqlite3 "$T/many.case" "SELECT min(count(DISTINCT campaign), 25) FROM messages")
+expect_eq "the case has 25 campaigns to sample" "25" "$samples"
+expect_rc "report of a case with many campaigns" 0 wb report "$T/many.case" --out "$T/o6" --statutes "$ST" --preemption ignore
+out=$(python3 "$WB_ROOT/tests/exhibits/check-pdf.py" --structure "$T/o6/report.pdf" 2 2>&1)
+expect_eq "contents over two pages, page and table numbers right" "" "$out"
+expect_eq "every sample exhibit is in the contents" "$samples" \
+	"$(pdftotext -f 2 -l 3 -layout "$T/o6/report.pdf" - | grep -c '^Exhibit: Sample of campaign')"
+
 expect_rc "report --include-indicators" 0 wb report "$C" --out "$T/o4" --statutes "$ST" --include-indicators
 out=$(python3 "$WB_ROOT/tests/exhibits/check-content.py" "$C" "$T/o4" "$ST" "$WB" --include-indicators 2>&1)
 expect_eq "content sections agree with the case (--include-indicators)" "" "$out"
