@@ -505,6 +505,70 @@ typedef struct {
 
 typedef struct { gint64 a, b; double score; char *strength; } glink_t;
 
+/* A label's box on the chart. */
+typedef struct { double x0, y0, x1, y1; } box_t;
+
+static gboolean
+box_clear (const box_t *b, const box_t *placed, int np, const gnode_t *const *nodes, int nn)
+{
+	for (int i = 0; i < np; i++)
+		if (b->x0 < placed[i].x1 + 1 && placed[i].x0 < b->x1 + 1 && b->y0 < placed[i].y1 + 1
+		    && placed[i].y0 < b->y1 + 1)
+			return FALSE;
+	/* A node's mark is at most 6.5 from its centre. */
+	for (int i = 0; i < nn; i++) {
+		double dx = MAX (MAX (b->x0 - nodes[i]->x, 0), nodes[i]->x - b->x1);
+		double dy = MAX (MAX (b->y0 - nodes[i]->y, 0), nodes[i]->y - b->y1);
+		if (dx * dx + dy * dy < 8.5 * 8.5)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Each link's score, on the link, in a white box: at the middle when it
+ * is clear of the nodes and of the labels placed before it, else at the
+ * point nearest the middle that is.  A link with no such point (short
+ * chords between close neighbours on a crowded arc) goes without: a label
+ * over another would be read as the wrong one's; the Attribution table
+ * has every score.  The strongest links are placed first. */
+static void
+score_labels (cairo_t *cr, GPtrArray *drawn, gnode_t **ends, const gnode_t *const *nodes, int nn)
+{
+	/* From the middle out, both ways, to 0.1 of the link from a node. */
+	double at[41];
+	for (int i = 0; i < 41; i++)
+		at[i] = 0.5 + (i % 2 ? 1 : -1) * 0.02 * ((i + 1) / 2);
+	box_t *placed = g_new (box_t, drawn->len);
+	int np = 0;
+	for (int k = (int) drawn->len - 1; k >= 0; k--) {
+		const glink_t *l = g_ptr_array_index (drawn, k);
+		const gnode_t *na = ends[2 * k], *nb = ends[2 * k + 1];
+		char t[32];
+		g_snprintf (t, sizeof t, "%.2f", l->score);
+		double tw = wb_chart_text_width (cr, t, 10, FALSE), bw = tw + 3, bh = 12;
+		box_t best = { 0 };
+		gboolean found = FALSE;
+		for (size_t i = 0; i < G_N_ELEMENTS (at) && !found; i++) {
+			double x = na->x + (nb->x - na->x) * at[i], y = na->y + (nb->y - na->y) * at[i];
+			best = (box_t) { x - bw / 2, y - bh / 2, x + bw / 2, y + bh / 2 };
+			found = box_clear (&best, placed, np, nodes, nn);
+		}
+		if (!found)
+			continue;
+		placed[np++] = best;
+		cairo_set_dash (cr, NULL, 0, 0);
+		cairo_set_source_rgb (cr, 1, 1, 1);
+		cairo_rectangle (cr, best.x0, best.y0, bw, bh);
+		cairo_fill_preserve (cr);
+		cairo_set_source_rgb (cr, 0.55, 0.55, 0.55);
+		cairo_set_line_width (cr, 0.4);
+		cairo_stroke (cr);
+		cairo_set_source_rgb (cr, 0, 0, 0);
+		wb_chart_text (cr, (best.x0 + best.x1) / 2, (best.y0 + best.y1) / 2, t, 10, FALSE, 0.5, 0.5, 0);
+	}
+	g_free (placed);
+}
+
 static gint64
 group_key (const gnode_t *n)
 {
@@ -573,8 +637,10 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	}
 	char *sub = nparties > MAX_NODES
 		? g_strdup_printf ("The %d parties with the strongest links, of %" G_GINT64_FORMAT " (all are on the"
-				   " Attribution sheet); each cluster on an arc of its own", MAX_NODES, nparties)
-		: g_strdup ("Each cluster on an arc of its own, derived parties beside their roster party");
+				   " Attribution sheet); each cluster on an arc of its own; the figure on a link is its"
+				   " score (where there is room)", MAX_NODES, nparties)
+		: g_strdup ("Each cluster on an arc of its own, derived parties beside their roster party;"
+			    " the figure on a link is its score (where there is room)");
 	title (cr, w, "Attribution: parties and the links between them", sub);
 	g_free (sub);
 	gboolean clusters = wb_report_table_exists (r->cs, "cluster_members");
@@ -686,6 +752,8 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 	stack_labels (right, nr, top, bottom);
 	stack_labels (left, nl, top, bottom);
 
+	GPtrArray *drawn = g_ptr_array_new ();
+	GPtrArray *ends = g_ptr_array_new ();
 	for (guint i = 0; i < links->len; i++) {
 		glink_t *l = &g_array_index (links, glink_t, i);
 		gnode_t *na = NULL, *nb = NULL;
@@ -702,6 +770,9 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		cairo_move_to (cr, na->x, na->y);
 		cairo_line_to (cr, nb->x, nb->y);
 		cairo_stroke (cr);
+		g_ptr_array_add (drawn, l);
+		g_ptr_array_add (ends, na);
+		g_ptr_array_add (ends, nb);
 	}
 	cairo_set_dash (cr, NULL, 0, 0);
 	cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
@@ -729,6 +800,15 @@ chart_attribution (wb_report_t *r, cairo_t *cr, double w, double h)
 		pango_cairo_show_layout (cr, l);
 		g_object_unref (l);
 	}
+	{
+		gnode_t **all = g_new (gnode_t *, n);
+		for (guint k = 0; k < n; k++)
+			all[k] = &g_array_index (nodes, gnode_t, k);
+		score_labels (cr, drawn, (gnode_t **) ends->pdata, (const gnode_t *const *) all, (int) n);
+		g_free (all);
+	}
+	g_ptr_array_free (drawn, TRUE);
+	g_ptr_array_free (ends, TRUE);
 	/* The legend, one row along the foot. */
 	{
 		static const char *const st[] = { "strong", "moderate", "weak" };

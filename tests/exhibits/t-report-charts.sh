@@ -99,6 +99,36 @@ for i, s in enumerate(segs):
             print('crossing: %s %s' % (s, t))
 PY
 )"
+# Each link carries its score where there is room: every figure on the
+# graph is the score of a link (the links table, rounded to cents of a
+# point), no two figures overlap, each prints at 7 points or more (the
+# report draws the 720-point chart 504 points wide: 10 x 0.7), and most
+# links have one.
+pdftotext -bbox "$T/o1/chart-attribution.pdf" "$T/attr.html"
+expect_eq "links labelled with their scores, legibly and apart" "" "$(python3 - "$C" "$T/attr.html" <<'PY'
+import re, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+scores = ['%.2f' % s for (s,) in db.execute('SELECT score FROM links')]
+words = [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+         re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+                    open(sys.argv[2]).read())]
+labels = [x for x in words if re.fullmatch(r'\d+\.\d\d', x[4])]
+left = list(scores)
+for x in labels:
+    if x[4] in left:
+        left.remove(x[4])
+    else:
+        print('a figure that is no link\'s score (or one too many): %s' % x[4])
+    if (x[3] - x[1]) * 504 / 720 < 7:
+        print('%s prints at %.1f points' % (x[4], (x[3] - x[1]) * 504 / 720))
+for i, a in enumerate(labels):
+    for b in labels[i + 1:]:
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+            print('overlap: %s %s' % (a[4], b[4]))
+if len(labels) * 3 < len(scores) * 2:
+    print('%d of %d links labelled' % (len(labels), len(scores)))
+PY
+)"
 expect_match "the legend names each strength" "strong.*moderate.*weak" "$(tr '\n' ' ' < "$T/attr.txt")"
 
 # The advertisers panel: the roster's advertisers, never an affiliate.
