@@ -38,10 +38,13 @@ SQL
 	mv "$C.tmp" "$C"
 fi
 rm -rf "$B/report-out"
+# The load when the run starts: a wall time far above the CPU time on a
+# loaded machine says nothing about the report.
+read -r load _ < /proc/loadavg
 /usr/bin/time -f "%e %U %S %M" -o "$B/time.txt" "$WB" report "$C" --out "$B/report-out" > "$B/report.out" || exit 1
 read -r wall user sys kb < "$B/time.txt"
 counted=$("$WB" damages "$C" --format json | python3 -c "import json,sys; print(sum(s['violating_messages'] for s in json.load(sys.stdin)['statutes']))")
-awk -v n="$N" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kb" -v c="$counted" 'BEGIN {
-	printf "bench-report: %d copies, %d counted rows (copy x statute)  %6.2f s wall  %6.2f s cpu  %4d MB  (goal 30 s)%s\n", n, c, w, u + s, k / 1024, \
+awk -v n="$N" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kb" -v c="$counted" -v l="$load" 'BEGIN {
+	printf "bench-report: %d copies, %d counted rows (copy x statute)  %6.2f s wall  %6.2f s cpu  %4d MB  load %s  (goal 30 s)%s\n", n, c, w, u + s, k / 1024, l, \
 		(w > 30 ? (u + s > 30 ? "  SLOW" : "  (machine loaded)") : "")
 	exit (u + s > 30) }'
