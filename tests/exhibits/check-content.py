@@ -459,6 +459,14 @@ for x in jj["defendants"]:
             check("jurisdiction %s %s %s: copies to residents" % (x["name"], f["forum"], p["label"]),
                   r and r[0][3], float(n))
 
+# The custody appendix: every source's SHA-256, as sqlite3 holds it, printed
+# in two halves of 32 digits (a full hash does not fit the column at 8 pt).
+cust = pdf[pdf.rindex("Appendix: custody"):]
+words = set(cust.split())
+for sid, sha in db.execute("SELECT id, sha256 FROM sources WHERE sha256 IS NOT NULL ORDER BY id"):
+    check("custody appendix: source %d's SHA-256 in two halves" % sid,
+          sha[:32] in words and sha[32:] in words, True)
+
 for f in fails:
     print(f)
 sys.exit(1 if fails else 0)
