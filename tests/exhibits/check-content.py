@@ -339,6 +339,15 @@ for mid, sha, i in db.execute("SELECT message_id, sha256, id FROM messages WHERE
 want = sorted(i for v in dup.values() if len({s for _, s in v}) > 1 for i, _ in v)
 got = sorted(int(r[1]) for r in book["Possible duplicates"][1:])
 check("possible duplicates listed", got, want)
+# Side by side: the copies of one Message-ID on adjacent rows, each with
+# its own bytes.
+prow = book["Possible duplicates"][1:]
+mids = [r[0] for r in prow]
+check("possible duplicates: one Message-ID's copies adjacent", mids, sorted(mids))
+for mid in set(mids):
+    rs = [r for r in prow if r[0] == mid]
+    check("possible duplicates of %s: two or more, different bytes" % mid,
+          len(rs) >= 2 and len({r[4] for r in rs}) == len(rs), True)
 for i in want:
     sha = db.execute("SELECT sha256 FROM messages WHERE id = ?", (i,)).fetchone()[0]
     check("possible duplicate %d's SHA-256 in the PDF" % i, sha[:24] in pdf.replace("\n", ""), True)
