@@ -76,8 +76,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	/* "copies" is the copies in scope (damages.h): those the statute
 	 * reaches.  The first four columns are outside it; the rest are in it
 	 * and not counted. */
-	fprintf (ctx->out, "\nCopies left out of each statute, and why (copies = in scope: the copies of the case less the\n"
-		 "first four columns; violating = copies less the last four):\n");
+	fprintf (ctx->out, "\nCopies left out of each statute, and why (the first four out of scope, the rest in it):\n");
 	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
 	static const char *const why[] = { "statute", "no nexus", "undated", "before effective", "limitations",
 		"analyst", "preempted", "other statute", "not violating" };
