@@ -431,22 +431,26 @@ scenarios (wb_report_t *r, GPtrArray *alts)
 
 /* ---- Reconciliation ---- */
 
-/* The copies of trap T (the engine's trap id; 0: in no trap) counted under
- * some statute, from the report's table of counted copies. */
-static int64_t
-counted_in_trap (wb_report_t *r, int64_t trap)
+/* The copies counted under some statute, per traps.id (copies in no trap
+ * of the roster under 0), from the report's table of counted copies: one
+ * pass, however many traps. */
+static GHashTable *
+counted_per_trap (wb_report_t *r)
 {
+	GHashTable *h = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 	sqlite3_stmt *q;
-	int64_t v = 0;
-	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT count(*) FROM temp.wb_report_counted c JOIN messages m"
-				" ON m.id = c.id WHERE m.trap_id = ?1 OR (?1 = 0 AND m.trap_id NOT IN (SELECT id FROM traps))",
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT coalesce(t.id, 0), count(*) FROM temp.wb_report_counted c"
+				" JOIN messages m ON m.id = c.id LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1",
 				-1, &q, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_bind_int64 (q, 1, trap);
-	if (sqlite3_step (q) == SQLITE_ROW)
-		v = sqlite3_column_int64 (q, 0);
+		return h;
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t *k = g_new (int64_t, 1), *v = g_new (int64_t, 1);
+		*k = sqlite3_column_int64 (q, 0);
+		*v = sqlite3_column_int64 (q, 1);
+		g_hash_table_insert (h, k, v);
+	}
 	sqlite3_finalize (q);
-	return v;
+	return h;
 }
 
 /* The engine's reconciliation (wb_damages_t.traps and trap_statutes): per
@@ -465,15 +469,18 @@ reconciliation (wb_report_t *r)
 				    "reconciliation", 8, cols, "tnnnnnnn", rel);
 	t->subtitle = g_strdup ("Per trap");
 	int64_t tot[7] = { 0 };
+	GHashTable *counted = counted_per_trap (r);
 	for (guint i = 0; d->traps && i < d->traps->len; i++) {
 		const wb_damages_trap_t *x = g_ptr_array_index (d->traps, i);
+		const int64_t *c = g_hash_table_lookup (counted, &x->id);
 		int64_t v[7] = { x->found, x->copies, x->duplicate_locations, x->malformed, x->undated,
-				 x->possible_duplicates, counted_in_trap (r, x->id) };
+				 x->possible_duplicates, c ? *c : 0 };
 		row_add (t, g_strdup (x->address ? x->address : "(no trap)"), i64 (v[0]), i64 (v[1]), i64 (v[2]), i64 (v[3]),
 			 i64 (v[4]), i64 (v[5]), i64 (v[6]));
 		for (int k = 0; k < 7; k++)
 			tot[k] += v[k];
 	}
+	g_hash_table_destroy (counted);
 	row_add (t, g_strdup ("Total"), i64 (tot[0]), i64 (tot[1]), i64 (tot[2]), i64 (tot[3]), i64 (tot[4]),
 		 i64 (tot[5]), i64 (tot[6]));
 

@@ -182,6 +182,14 @@ for tid, addr in db.execute("SELECT m.trap_id, coalesce(t.address, '(no trap)') 
 rrows = book["Reconciliation"][1:]
 got = {r[0]: [int(v) for v in r[1:7]] for r in rrows if r[0] != "Total"}
 check("reconciliation per trap", got, want)
+# Counted under some statute: the distinct copies of the Messages sheet
+# (one row per copy and statute counted), per trap.
+counted_ids = {}
+for r in book["Messages"][1:]:
+    if r and r[0] != "" and isinstance(r[0], float):
+        counted_ids.setdefault(r[1], set()).add(int(r[0]))
+check("reconciliation per trap: counted under some statute",
+      {r[0]: int(r[7]) for r in rrows if r[0] != "Total"}, {a: len(counted_ids.get(a, ())) for a in want})
 tot = [r for r in rrows if r[0] == "Total"][0]
 check("reconciliation total found = locations", int(tot[1]), db.execute("SELECT count(*) FROM locations").fetchone()[0])
 check("reconciliation total distinct = copies", int(tot[2]), copies)
