@@ -484,57 +484,65 @@ reconciliation (wb_report_t *r)
 	row_add (t, g_strdup ("Total"), i64 (tot[0]), i64 (tot[1]), i64 (tot[2]), i64 (tot[3]), i64 (tot[4]),
 		 i64 (tot[5]), i64 (tot[6]));
 
-	static const char *const scols[] = { "Statute", "Copies in the case", "No nexus", "Undated", "Before effective date",
-					     "Outside limitations", "In scope", "Analyst", "Preempted", "Other statute",
-					     "Not violating", "Counted" };
-	static const double srel[] = { 2.2, 0.7, 0.6, 0.6, 0.7, 0.7, 0.6, 0.6, 0.6, 0.6, 0.6, 0.6 };
-	t = table_new (r, WB_PART_FRONT, "Reconciliation by statute", NULL, "statute_reconciliation", 12, scols,
-		       "tnnnnnnnnnnn", srel);
-	t->subtitle = g_strdup ("Per statute");
-	for (guint i = 0; d->statutes && i < d->statutes->len; i++) {
-		const wb_damages_statute_t *s = g_ptr_array_index (d->statutes, i);
-		row_add (t, g_strdup (cite (s)), i64 (d->copies), i64 (s->excluded_nexus), i64 (s->excluded_undated),
-			 i64 (s->excluded_effective), i64 (s->excluded_limitations), i64 (s->messages),
-			 i64 (s->excluded_analyst), i64 (s->excluded_preempted), i64 (s->excluded_by_statute),
-			 i64 (s->not_violating), i64 (s->violating_messages));
-	}
-
-	/* Per trap and statute, a statute a column (twelve reasons across
-	 * would not fit a page): each trap a block of rows, from its distinct
-	 * copies down to those counted. */
+	/* Per statute, and per trap and statute, a statute a column: twelve
+	 * reasons across would not fit a page. */
+	static const char *const reasons[] = {
+		"Copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
+		"Out of scope: outside limitations", "In scope", "In scope, taken out: analyst",
+		"In scope, taken out: preempted", "In scope, taken out: other statute", "In scope, not violating",
+		"In scope, counted"
+	};
+	enum { NREASONS = G_N_ELEMENTS (reasons) };
 	guint ns = d->statutes ? d->statutes->len : 0;
 	const char **tcols = g_new0 (const char *, ns + 3);
 	double *trel = g_new0 (double, ns + 2);
 	char *tkinds = g_new0 (char, ns + 3);
+	tcols[0] = "Copies";
+	trel[0] = 2.4;
+	tkinds[0] = 't';
+	for (guint k = 0; k < ns; k++) {
+		tcols[k + 1] = cite (g_ptr_array_index (d->statutes, k));
+		trel[k + 1] = 1;
+		tkinds[k + 1] = 'n';
+	}
+	t = table_new (r, WB_PART_FRONT, "Reconciliation by statute", NULL, "statute_reconciliation", ns + 1, tcols,
+		       tkinds, trel);
+	t->subtitle = g_strdup ("Per statute");
+	for (int k = 0; k < NREASONS; k++) {
+		char **cells = g_new0 (char *, ns + 2);
+		cells[0] = g_strdup (k ? reasons[k] : "Copies in the case");
+		for (guint c = 0; c < ns; c++) {
+			const wb_damages_statute_t *x = g_ptr_array_index (d->statutes, c);
+			const int64_t v[NREASONS] = { d->copies, x->excluded_nexus, x->excluded_undated, x->excluded_effective,
+						      x->excluded_limitations, x->messages, x->excluded_analyst,
+						      x->excluded_preempted, x->excluded_by_statute, x->not_violating,
+						      x->violating_messages };
+			cells[c + 1] = i64 (v[k]);
+		}
+		g_ptr_array_add (t->rows, cells);
+	}
+
+	/* Per trap and statute: each trap a block of rows, from its distinct
+	 * copies down to those counted. */
+	memmove (tcols + 1, tcols, (ns + 1) * sizeof *tcols);
+	memmove (trel + 1, trel, (ns + 1) * sizeof *trel);
+	memmove (tkinds + 1, tkinds, (ns + 1) * sizeof *tkinds);
 	tcols[0] = "Trap";
-	tcols[1] = "Copies";
 	trel[0] = 1.7;
 	trel[1] = 2.1;
-	tkinds[0] = tkinds[1] = 't';
-	for (guint k = 0; k < ns; k++) {
-		tcols[k + 2] = cite (g_ptr_array_index (d->statutes, k));
-		trel[k + 2] = 1;
-		tkinds[k + 2] = 'n';
-	}
+	tkinds[0] = 't';
 	t = table_new (r, WB_PART_FRONT, "Reconciliation by trap", NULL, "trap_reconciliation", ns + 2, tcols,
 		       tkinds, trel);
 	t->subtitle = g_strdup ("Per trap and statute");
 	g_free (tcols);
 	g_free (trel);
 	g_free (tkinds);
-	static const char *const reasons[] = {
-		"Distinct copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
-		"Out of scope: outside limitations", "In scope", "In scope, taken out: analyst",
-		"In scope, taken out: preempted", "In scope, taken out: other statute", "In scope, not violating",
-		"In scope, counted"
-	};
-	enum { NREASONS = G_N_ELEMENTS (reasons) };
 	for (guint i = 0; d->traps && i < d->traps->len; i++) {
 		const wb_damages_trap_t *tr = g_ptr_array_index (d->traps, i);
 		for (int k = 0; k < NREASONS; k++) {
 			char **cells = g_new0 (char *, ns + 3);
 			cells[0] = g_strdup (tr->address ? tr->address : "(no trap)");
-			cells[1] = g_strdup (reasons[k]);
+			cells[1] = g_strdup (k ? reasons[k] : "Distinct copies");
 			for (guint c = 0; c < ns; c++) {
 				const wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t,
 										     i * ns + c);

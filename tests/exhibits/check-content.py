@@ -254,16 +254,27 @@ def scope_of(sid):
     return per
 
 
-srows = book["Reconciliation by statute"][1:]
-check("reconciliation: a row per statute", len(srows), len(ids))
+ROWS = ["Distinct copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
+        "Out of scope: outside limitations", "In scope", "In scope, taken out: analyst", "In scope, taken out: preempted",
+        "In scope, taken out: other statute", "In scope, not violating", "In scope, counted"]
+ssheet = book.get("Reconciliation by statute") or [[]]
+citations = [next(x for x in base["statutes"] if x["id"] == sid)["citation"] for sid in ids]
+check("reconciliation by statute: a column per statute", ssheet[0][1:], citations)
+check("reconciliation by statute: the reasons in order", [r[0] for r in ssheet[1:]], ["Copies in the case"] + ROWS[1:])
 scope = {sid: scope_of(sid) for sid in ids}
-for sid, r in zip(ids, srows):
+for c, sid in enumerate(ids):
     per = scope[sid]
     want = [sum(v[k] for v in per.values()) for k in REASONS]
-    v = [int(x) for x in r[1:12]]
+    try:
+        v = [int(r[c + 1]) for r in ssheet[1:]]
+    except (IndexError, ValueError, TypeError):
+        v = []
+    if len(v) != len(ROWS):
+        fails.append("%s: the column has %d rows, want %d" % (sid, len(v), len(ROWS)))
+        v = [-1] * len(ROWS)
     check("%s: copies in the case" % sid, v[0], copies)
     check("%s: scope (no nexus, undated, before effective, limitations, in scope)" % sid, v[1:6], want)
-    check("%s: the row adds up" % sid, v[0], sum(v[1:6]))
+    check("%s: the column adds up" % sid, v[0], sum(v[1:6]))
     check("%s: in scope adds up" % sid, v[5], sum(v[6:11]))
     if not other_analyst:
         check("%s: analyst (not commercial, in scope)" % sid, v[6], sum(x["analyst"] for x in per.values()))
@@ -274,14 +285,10 @@ for sid, r in zip(ids, srows):
 
 # Per trap and statute: the sheet (a block of rows per trap, a statute a
 # column) and the PDF's text, each trap's reasons against the case.
-ROWS = ["Distinct copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
-        "Out of scope: outside limitations", "In scope", "In scope, taken out: analyst", "In scope, taken out: preempted",
-        "In scope, taken out: other statute", "In scope, not violating", "In scope, counted"]
 JKEYS = ["copies", "excluded_nexus", "excluded_undated", "excluded_effective", "excluded_limitations", "in_scope",
          "excluded_analyst", "excluded_preempted", "excluded_by_statute", "not_violating", "counted"]
 tsheet = book.get("Reconciliation by trap") or [[]]
-check("reconciliation by trap: a column per statute", tsheet[0][2:],
-      [next(x for x in base["statutes"] if x["id"] == sid)["citation"] for sid in ids])
+check("reconciliation by trap: a column per statute", tsheet[0][2:], citations)
 addrs = sorted({m[5] for m in msgs}, key=lambda a: (a == "(no trap)", a))
 roster = [a for (a,) in db.execute("SELECT address FROM traps ORDER BY address")]
 addrs = sorted(set(addrs) | set(roster), key=lambda a: (a == "(no trap)", a))
