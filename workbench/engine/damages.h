@@ -78,7 +78,7 @@ typedef struct {
 typedef struct {
 	char *id;                        /* e.g. "ca-17529.5" */
 	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
-	int64_t messages;                /* copies considered under this statute */
+	int64_t messages;                /* copies in scope (above) */
 	int64_t violating_messages;      /* of those, copies with a counted violation */
 	int64_t incidents;               /* incidents among violating copies, in each
 					    plaintiff's action added up (an incident
@@ -147,7 +147,7 @@ typedef struct {
 typedef struct {
 	int plaintiff;                   /* index into plaintiffs */
 	int statute;                     /* index into statutes */
-	int64_t messages, violating_messages, incidents, days;
+	int64_t messages, violating_messages, incidents, days; /* messages: in scope */
 	int64_t uncapped_cents, amount_cents;
 	int64_t base_cents;              /* after the caps, before the multiplier and
 					    before 'may not sue' sets it to 0 */
