@@ -114,6 +114,10 @@ expect_eq "the reconciliation per trap agrees with the generator's record" "" "$
 # The text form says which exclusions are outside the statute's reach.
 expect_match "damages (text): undated apart" "co-6-2.5 +97 +1 +0 +0 +0 +24 +0 +15" \
 	"$(wb damages "$C" --statutes "$ST")"
+# why names the reason the same way: undated, not "before the effective date".
+U=$(sqlite3 "$C" "SELECT id FROM messages WHERE local_day IS NULL")
+expect_match "why: the undated copy is out of scope as undated" "Not counted: undated: the copy has no date of receipt" \
+	"$(wb why "$C" "$U" --statute co-6-2.5 --statutes "$ST")"
 # A summary without --format json stays without the per-trap rows.
 expect_eq "damages --format csv has no trap rows" "7" "$(wb damages "$C" --statutes "$ST" --format csv | wc -l)"
 t_done
