@@ -431,6 +431,33 @@ scenarios (wb_report_t *r, GPtrArray *alts)
 
 /* ---- Reconciliation ---- */
 
+/* The copies counted under some statute, per traps.id (copies in no trap
+ * of the roster under 0), from the report's table of counted copies: one
+ * pass, however many traps. */
+static GHashTable *
+counted_per_trap (wb_report_t *r)
+{
+	GHashTable *h = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+	sqlite3_stmt *q;
+	if (sqlite3_prepare_v2 (wb_case_db (r->cs), "SELECT coalesce(t.id, 0), count(*) FROM temp.wb_report_counted c"
+				" JOIN messages m ON m.id = c.id LEFT JOIN traps t ON t.id = m.trap_id GROUP BY 1",
+				-1, &q, NULL) != SQLITE_OK)
+		return h;
+	while (sqlite3_step (q) == SQLITE_ROW) {
+		int64_t *k = g_new (int64_t, 1), *v = g_new (int64_t, 1);
+		*k = sqlite3_column_int64 (q, 0);
+		*v = sqlite3_column_int64 (q, 1);
+		g_hash_table_insert (h, k, v);
+	}
+	sqlite3_finalize (q);
+	return h;
+}
+
+/* The engine's reconciliation (wb_damages_t.traps and trap_statutes): per
+ * trap from the copies found to the distinct copies; per statute, and per
+ * trap and statute, each copy once, from out of scope (no nexus, undated,
+ * before the effective date, limitations) through taken out (analyst,
+ * preempted, the other statute) and not violating to counted. */
 static void
 reconciliation (wb_report_t *r)
 {
@@ -441,44 +468,99 @@ reconciliation (wb_report_t *r)
 	wb_rtable_t *t = table_new (r, WB_PART_FRONT, "Reconciliation", "Reconciliation: from copies found to copies counted",
 				    "reconciliation", 8, cols, "tnnnnnnn", rel);
 	t->subtitle = g_strdup ("Per trap");
-	sqlite3_stmt *q;
 	int64_t tot[7] = { 0 };
-	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
-				"SELECT coalesce(t.address, '(no trap)'),"
-				" (SELECT count(*) FROM locations l JOIN messages x ON x.id = l.message WHERE x.trap_id = m.trap_id),"
-				" count(*), sum(m.status <> 'ok'), sum(m.local_day IS NULL), sum(m.possible_duplicate <> 0),"
-				" (SELECT count(*) FROM temp.wb_report_counted c JOIN messages y ON y.id = c.id WHERE y.trap_id = m.trap_id)"
-				" FROM messages m LEFT JOIN traps t ON t.id = m.trap_id GROUP BY m.trap_id ORDER BY 1",
-				-1, &q, NULL) == SQLITE_OK) {
-		while (sqlite3_step (q) == SQLITE_ROW) {
-			int64_t v[6];
-			for (int k = 0; k < 6; k++)
-				v[k] = sqlite3_column_int64 (q, k + 1);
-			row_add (t, g_strdup ((const char *) sqlite3_column_text (q, 0)), i64 (v[0]), i64 (v[1]),
-				 i64 (v[0] - v[1]), i64 (v[2]), i64 (v[3]), i64 (v[4]), i64 (v[5]));
-			int64_t w[7] = { v[0], v[1], v[0] - v[1], v[2], v[3], v[4], v[5] };
-			for (int k = 0; k < 7; k++)
-				tot[k] += w[k];
-		}
-		sqlite3_finalize (q);
+	GHashTable *counted = counted_per_trap (r);
+	for (guint i = 0; d->traps && i < d->traps->len; i++) {
+		const wb_damages_trap_t *x = g_ptr_array_index (d->traps, i);
+		const int64_t *c = g_hash_table_lookup (counted, &x->id);
+		int64_t v[7] = { x->found, x->copies, x->duplicate_locations, x->malformed, x->undated,
+				 x->possible_duplicates, c ? *c : 0 };
+		row_add (t, g_strdup (x->address ? x->address : "(no trap)"), i64 (v[0]), i64 (v[1]), i64 (v[2]), i64 (v[3]),
+			 i64 (v[4]), i64 (v[5]), i64 (v[6]));
+		for (int k = 0; k < 7; k++)
+			tot[k] += v[k];
 	}
+	g_hash_table_destroy (counted);
 	row_add (t, g_strdup ("Total"), i64 (tot[0]), i64 (tot[1]), i64 (tot[2]), i64 (tot[3]), i64 (tot[4]),
 		 i64 (tot[5]), i64 (tot[6]));
 
-	static const char *const scols[] = { "Statute", "Copies in the case", "No nexus", "Before effective date or undated",
-					     "Outside limitations", "In scope", "Analyst: no violation", "Preempted",
-					     "Counted under the other statute", "Not violating", "Counted" };
-	static const double srel[] = { 1.5, 0.8, 0.75, 1, 1, 0.7, 0.9, 1, 1, 0.95, 0.85 };
-	t = table_new (r, WB_PART_FRONT, "Reconciliation by statute", NULL, "statute_reconciliation", 11, scols,
-		       "tnnnnnnnnnn", srel);
+	/* Per statute, and per trap and statute, a statute a column: twelve
+	 * reasons across would not fit a page. */
+	static const char *const reasons[] = {
+		"Copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
+		"Out of scope: outside limitations", "In scope", "In scope, taken out: analyst",
+		"In scope, taken out: preempted", "In scope, taken out: other statute", "In scope, not violating",
+		"In scope, counted"
+	};
+	enum { NREASONS = G_N_ELEMENTS (reasons) };
+	guint ns = d->statutes ? d->statutes->len : 0;
+	const char **tcols = g_new0 (const char *, ns + 3);
+	double *trel = g_new0 (double, ns + 2);
+	char *tkinds = g_new0 (char, ns + 3);
+	tcols[0] = "Copies";
+	trel[0] = 2.4;
+	tkinds[0] = 't';
+	for (guint k = 0; k < ns; k++) {
+		tcols[k + 1] = cite (g_ptr_array_index (d->statutes, k));
+		trel[k + 1] = 1;
+		tkinds[k + 1] = 'n';
+	}
+	t = table_new (r, WB_PART_FRONT, "Reconciliation by statute", NULL, "statute_reconciliation", ns + 1, tcols,
+		       tkinds, trel);
 	t->subtitle = g_strdup ("Per statute");
-	for (guint i = 0; d->statutes && i < d->statutes->len; i++) {
-		const wb_damages_statute_t *s = g_ptr_array_index (d->statutes, i);
-		int64_t rest = s->messages - s->excluded_analyst - s->excluded_preempted - s->excluded_by_statute
-			       - s->violating_messages;
-		row_add (t, g_strdup (cite (s)), i64 (d->copies), i64 (s->excluded_nexus), i64 (s->excluded_effective),
-			 i64 (s->excluded_limitations), i64 (s->messages), i64 (s->excluded_analyst),
-			 i64 (s->excluded_preempted), i64 (s->excluded_by_statute), i64 (rest), i64 (s->violating_messages));
+	for (int k = 0; k < NREASONS; k++) {
+		char **cells = g_new0 (char *, ns + 2);
+		cells[0] = g_strdup (k ? reasons[k] : "Copies in the case");
+		for (guint c = 0; c < ns; c++) {
+			const wb_damages_statute_t *x = g_ptr_array_index (d->statutes, c);
+			const int64_t v[NREASONS] = { d->copies, x->excluded_nexus, x->excluded_undated, x->excluded_effective,
+						      x->excluded_limitations, x->messages, x->excluded_analyst,
+						      x->excluded_preempted, x->excluded_by_statute, x->not_violating,
+						      x->violating_messages };
+			cells[c + 1] = i64 (v[k]);
+		}
+		g_ptr_array_add (t->rows, cells);
+	}
+
+	/* Per trap and statute: each trap a block of rows, from its distinct
+	 * copies down to those counted. */
+	memmove (tcols + 1, tcols, (ns + 1) * sizeof *tcols);
+	memmove (trel + 1, trel, (ns + 1) * sizeof *trel);
+	memmove (tkinds + 1, tkinds, (ns + 1) * sizeof *tkinds);
+	tcols[0] = "Trap";
+	trel[0] = 1.7;
+	trel[1] = 2.1;
+	tkinds[0] = 't';
+	t = table_new (r, WB_PART_FRONT, "Reconciliation by trap", NULL, "trap_reconciliation", ns + 2, tcols,
+		       tkinds, trel);
+	t->subtitle = g_strdup ("Per trap and statute");
+	g_free (tcols);
+	g_free (trel);
+	g_free (tkinds);
+	for (guint i = 0; d->traps && i < d->traps->len; i++) {
+		const wb_damages_trap_t *tr = g_ptr_array_index (d->traps, i);
+		for (int k = 0; k < NREASONS; k++) {
+			char **cells = g_new0 (char *, ns + 3);
+			cells[0] = g_strdup (tr->address ? tr->address : "(no trap)");
+			cells[1] = g_strdup (k ? reasons[k] : "Distinct copies");
+			for (guint c = 0; c < ns; c++) {
+				const wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t,
+										     i * ns + c);
+				const int64_t v[NREASONS] = { x->copies, x->excluded_nexus, x->excluded_undated,
+							      x->excluded_effective, x->excluded_limitations, x->in_scope,
+							      x->excluded_analyst, x->excluded_preempted,
+							      x->excluded_by_statute, x->not_violating, x->counted };
+				cells[c + 2] = i64 (v[k]);
+			}
+			g_ptr_array_add (t->rows, cells);
+		}
+	}
+	/* The PDF shows the first traps; the workbook has them all. */
+	enum { PDF_TRAPS = 20 };
+	if (d->traps && d->traps->len > PDF_TRAPS) {
+		t->pdf_max = PDF_TRAPS * NREASONS;
+		t->after = g_strdup_printf ("The first %d of %u traps; every trap is on the Reconciliation by trap sheet of"
+					    " exhibits.xlsx.", PDF_TRAPS, d->traps->len);
 	}
 
 	/* Per plaintiff (each trap holder, or each provider): the engine's
@@ -499,6 +581,7 @@ reconciliation (wb_report_t *r)
 	static const double drel[] = { 2.2, 0.6, 1.5, 0.7, 3.3, 1.1, 0.9 };
 	t = table_new (r, WB_PART_FRONT, "Possible duplicates", NULL, "duplicates", 7, dcols, "tntnttt", drel);
 	t->subtitle = g_strdup ("Possible duplicates (one Message-ID, different bytes), side by side");
+	sqlite3_stmt *q;
 	if (sqlite3_prepare_v2 (wb_case_db (r->cs),
 				"SELECT coalesce(m.message_id, ''), m.id, coalesce(t.address, '(no trap)'), w.size, m.sha256,"
 				" coalesce(m.local_day, '(undated)'), EXISTS (SELECT 1 FROM temp.wb_report_counted c WHERE c.id = m.id)"

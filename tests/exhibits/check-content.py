@@ -100,7 +100,8 @@ for h in ("Assumptions counsel must confirm", "Findings: certain and indicator",
           "Incidents", "Deduplication", "In scope"):
     check("PDF has the section '%s'" % h, h in flat, True)
 check("the findings-by-source table (findings, not copies) is gone", "Findings by source" in flat, False)
-for s in ("Assumptions", "Findings", "Scenarios", "Reconciliation", "Reconciliation by statute", "Reconciliation by plaintiff",
+for s in ("Assumptions", "Findings", "Scenarios", "Reconciliation", "Reconciliation by statute", "Reconciliation by trap",
+          "Reconciliation by plaintiff",
           "Possible duplicates", "Traps", "Incidents described", "Method"):
     check("workbook has the sheet '%s'" % s, s in book, True)
 
@@ -181,17 +182,37 @@ for tid, addr in db.execute("SELECT m.trap_id, coalesce(t.address, '(no trap)') 
 rrows = book["Reconciliation"][1:]
 got = {r[0]: [int(v) for v in r[1:7]] for r in rrows if r[0] != "Total"}
 check("reconciliation per trap", got, want)
+# Counted under some statute: the distinct copies of the Messages sheet
+# (one row per copy and statute counted), per trap.
+counted_ids = {}
+for r in book["Messages"][1:]:
+    if r and r[0] != "" and isinstance(r[0], float):
+        counted_ids.setdefault(r[1], set()).add(int(r[0]))
+check("reconciliation per trap: counted under some statute",
+      {r[0]: int(r[7]) for r in rrows if r[0] != "Total"}, {a: len(counted_ids.get(a, ())) for a in want})
 tot = [r for r in rrows if r[0] == "Total"][0]
 check("reconciliation total found = locations", int(tot[1]), db.execute("SELECT count(*) FROM locations").fetchone()[0])
 check("reconciliation total distinct = copies", int(tot[2]), copies)
 
-# ---- Reconciliation per statute: scope recomputed from the statute files ----
+# ---- Reconciliation per statute and per trap: scope recomputed from the
+# statute files, taken out and counted from the case where the sample's
+# findings settle it, else from the engine's JSON ----
 filed = base["filed"]
-srows = book["Reconciliation by statute"][1:]
-check("reconciliation: a row per statute", len(srows), len(ids))
-msgs = db.execute("SELECT m.local_day, t.state, t.provider_state, t.id FROM messages m"
-                  " LEFT JOIN traps t ON t.id = m.trap_id").fetchall()
-for sid, r in zip(ids, srows):
+traps_j = damages()["traps"]
+msgs = db.execute("SELECT m.id, m.local_day, t.state, t.provider_state, t.id, coalesce(t.address, '(no trap)')"
+                  " FROM messages m LEFT JOIN traps t ON t.id = m.trap_id").fetchall()
+# Copies an analyst found not commercial (statute '*'): taken out of every
+# statute that reaches them.
+not_commercial = {m for (m,) in db.execute("SELECT message FROM findings WHERE source = 'analyst' AND statute = '*'"
+                                           " AND provision = 'commercial' AND finding = 'no-violation'")}
+other_analyst = db.execute("SELECT count(*) FROM findings WHERE source = 'analyst'"
+                           " AND NOT (statute = '*' AND provision = 'commercial')").fetchone()[0]
+REASONS = ["nexus", "undated", "effective", "limitations", "in_scope"]
+
+
+def scope_of(sid):
+    """Per trap address, the copies in each scope reason under SID, and the
+    copies in scope with an analyst's 'not commercial'."""
     f, cp = statutes[sid]
     st = cp["statute"]
     kinds = [k for k in st.get("nexus", "").split(";") if k]
@@ -206,8 +227,9 @@ for sid, r in zip(ids, srows):
             start = d.replace(year=d.year - years).isoformat()
         except ValueError:              # 29 February
             start = d.replace(year=d.year - years, day=28).isoformat()
-    nexus = effective = limit = 0
-    for day, state, pstate, trap in msgs:
+    per = {}
+    for mid, day, state, pstate, trap, addr in msgs:
+        v = per.setdefault(addr, dict.fromkeys(REASONS + ["analyst"], 0))
         met = []
         for k in kinds:
             if k == "recipient_resident":
@@ -219,19 +241,96 @@ for sid, r in zip(ids, srows):
         # A copy in no trap has no recipient: no nexus, federal law too.
         ok = trap is not None and ((all(met) if rule_all else any(met)) if kinds else True)
         if not ok:
-            nexus += 1
-        elif day is None or day < eff:
-            effective += 1
+            v["nexus"] += 1
+        elif day is None:
+            v["undated"] += 1           # cannot be placed on or after the effective date
+        elif day < eff:
+            v["effective"] += 1
         elif start and day < start:
-            limit += 1
-    v = [int(x) for x in r[1:11]]
+            v["limitations"] += 1
+        else:
+            v["in_scope"] += 1
+            v["analyst"] += mid in not_commercial
+    return per
+
+
+ROWS = ["Distinct copies", "Out of scope: no nexus", "Out of scope: undated", "Out of scope: before the effective date",
+        "Out of scope: outside limitations", "In scope", "In scope, taken out: analyst", "In scope, taken out: preempted",
+        "In scope, taken out: other statute", "In scope, not violating", "In scope, counted"]
+ssheet = book.get("Reconciliation by statute") or [[]]
+citations = [next(x for x in base["statutes"] if x["id"] == sid)["citation"] for sid in ids]
+check("reconciliation by statute: a column per statute", ssheet[0][1:], citations)
+check("reconciliation by statute: the reasons in order", [r[0] for r in ssheet[1:]], ["Copies in the case"] + ROWS[1:])
+scope = {sid: scope_of(sid) for sid in ids}
+for c, sid in enumerate(ids):
+    per = scope[sid]
+    want = [sum(v[k] for v in per.values()) for k in REASONS]
+    try:
+        v = [int(r[c + 1]) for r in ssheet[1:]]
+    except (IndexError, ValueError, TypeError):
+        v = []
+    if len(v) != len(ROWS):
+        fails.append("%s: the column has %d rows, want %d" % (sid, len(v), len(ROWS)))
+        v = [-1] * len(ROWS)
     check("%s: copies in the case" % sid, v[0], copies)
-    check("%s: scope (no nexus, before effective or undated, limitations, in scope)" % sid, v[1:5],
-          [nexus, effective, limit, copies - nexus - effective - limit])
-    check("%s: the row adds up" % sid, v[4], sum(v[5:10]))
+    check("%s: scope (no nexus, undated, before effective, limitations, in scope)" % sid, v[1:6], want)
+    check("%s: the column adds up" % sid, v[0], sum(v[1:6]))
+    check("%s: in scope adds up" % sid, v[5], sum(v[6:11]))
+    if not other_analyst:
+        check("%s: analyst (not commercial, in scope)" % sid, v[6], sum(x["analyst"] for x in per.values()))
     s = next(x for x in base["statutes"] if x["id"] == sid)
-    check("%s: taken out and counted, as the engine" % sid, [v[5], v[6], v[7], v[9]],
-          [s["excluded_analyst"], s["excluded_preempted"], s["excluded_by_statute"], s["violating_messages"]])
+    check("%s: taken out, not violating and counted, as the engine" % sid, v[6:11],
+          [s["excluded_analyst"], s["excluded_preempted"], s["excluded_by_statute"], s["not_violating"],
+           s["violating_messages"]])
+
+# Per trap and statute: the sheet (a block of rows per trap, a statute a
+# column) and the PDF's text, each trap's reasons against the case.
+JKEYS = ["copies", "excluded_nexus", "excluded_undated", "excluded_effective", "excluded_limitations", "in_scope",
+         "excluded_analyst", "excluded_preempted", "excluded_by_statute", "not_violating", "counted"]
+tsheet = book.get("Reconciliation by trap") or [[]]
+check("reconciliation by trap: a column per statute", tsheet[0][2:], citations)
+addrs = sorted({m[5] for m in msgs}, key=lambda a: (a == "(no trap)", a))
+roster = [a for (a,) in db.execute("SELECT address FROM traps ORDER BY address")]
+addrs = sorted(set(addrs) | set(roster), key=lambda a: (a == "(no trap)", a))
+check("reconciliation by trap: a block per trap", [r[0] for r in tsheet[1:]][::len(ROWS)], addrs)
+check("reconciliation by trap: the reasons in order", [r[1] for r in tsheet[1:len(ROWS) + 1]], ROWS)
+got = {}
+for r in tsheet[1:]:
+    got.setdefault(r[0], []).append([int(x) for x in r[2:]])
+i0, i1 = pdf.find("Per trap and statute"), pdf.find("Per plaintiff (the traps")
+check("PDF has the reconciliation per trap and statute", 0 <= i0 < i1, True)
+ptext = pdf[i0:i1] if 0 <= i0 < i1 else ""
+distinct = {a: n for a, n in db.execute("SELECT coalesce(t.address, '(no trap)'), count(*) FROM messages m"
+                                       " LEFT JOIN traps t ON t.id = m.trap_id GROUP BY m.trap_id")}
+tj = {(t["trap"] or "(no trap)"): t for t in traps_j}
+for a in addrs:
+    block = got.get(a, [])
+    check("%s: a row per reason" % a, len(block), len(ROWS))
+    if len(block) != len(ROWS):
+        continue
+    for c, sid in enumerate(ids):
+        col = [row[c] for row in block]
+        sc = scope[sid].get(a, dict.fromkeys(REASONS + ["analyst"], 0))
+        check("%s under %s: distinct copies" % (a, sid), col[0], distinct.get(a, 0))
+        check("%s under %s: scope" % (a, sid), col[1:6], [sc[k] for k in REASONS])
+        check("%s under %s: out of scope and in scope add up" % (a, sid), col[0], sum(col[1:6]))
+        check("%s under %s: in scope adds up" % (a, sid), col[5], sum(col[6:11]))
+        if not other_analyst:
+            check("%s under %s: analyst" % (a, sid), col[6], sc["analyst"])
+        js = next(x for x in tj[a]["statutes"] if x["id"] == sid)
+        check("%s under %s: as damages --format json" % (a, sid), col, [js[k] for k in JKEYS])
+    # The PDF: the K-th line of the block that starts with the trap's
+    # address holds reason K and a figure per statute.
+    lines = [ln for ln in ptext.splitlines() if ln.startswith(a + " ")]
+    figures = [[int(x) for x in re.findall(r"(?<![\w.-])\d+(?![\w.-])", ln[len(a):])][-len(ids):] for ln in lines]
+    check("%s: the PDF's rows" % a, figures, block)
+for c, sid in enumerate(ids):
+    s = next(x for x in base["statutes"] if x["id"] == sid)
+    col = [sum(got[a][k][c] for a in addrs if a in got) for k in range(len(ROWS))]
+    check("%s: the traps add up to the statute" % sid, col,
+          [copies, s["excluded_nexus"], s["excluded_undated"], s["excluded_effective"], s["excluded_limitations"],
+           s["messages"], s["excluded_analyst"], s["excluded_preempted"], s["excluded_by_statute"],
+           s["not_violating"], s["violating_messages"]])
 
 # Per plaintiff: the actions' copies in scope and counted add up to the
 # statute's; a recipient plaintiff's traps are the holder's, from the case.
@@ -255,6 +354,15 @@ for mid, sha, i in db.execute("SELECT message_id, sha256, id FROM messages WHERE
 want = sorted(i for v in dup.values() if len({s for _, s in v}) > 1 for i, _ in v)
 got = sorted(int(r[1]) for r in book["Possible duplicates"][1:])
 check("possible duplicates listed", got, want)
+# Side by side: the copies of one Message-ID on adjacent rows, each with
+# its own bytes.
+prow = book["Possible duplicates"][1:]
+mids = [r[0] for r in prow]
+check("possible duplicates: one Message-ID's copies adjacent", mids, sorted(mids))
+for mid in set(mids):
+    rs = [r for r in prow if r[0] == mid]
+    check("possible duplicates of %s: two or more, different bytes" % mid,
+          len(rs) >= 2 and len({r[4] for r in rs}) == len(rs), True)
 for i in want:
     sha = db.execute("SELECT sha256 FROM messages WHERE id = ?", (i,)).fetchone()[0]
     check("possible duplicate %d's SHA-256 in the PDF" % i, sha[:24] in pdf.replace("\n", ""), True)

@@ -34,6 +34,11 @@ expect_eq "same case, same bytes" "yes" "$same"
 
 out=$(python3 "$WB_ROOT/tests/exhibits/check-content.py" "$C" "$T/o1" "$ST" "$WB" 2>&1)
 expect_eq "content sections agree with the case (defaults)" "" "$out"
+# The generator's record: two copies share a Message-ID with different
+# bytes (message 9001 and its resend); the PDF lists both, side by side.
+dups=$(pdftotext -layout "$T/o1/report.pdf" - | sed -n '/^Possible duplicates (one Message-ID/,/^X | /p' | grep -c '^pharmacy\.')
+expect_eq "possible duplicates: both copies in the PDF" \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["possible_duplicates"])' "$S/manifest.json")" "$dups"
 
 # Without preemption the California, Arizona and Colorado copies count:
 # the incidents carry money and the scenarios' rows differ.

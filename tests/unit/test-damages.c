@@ -298,8 +298,9 @@ Test (damages, nexus_effective_limitations)
 
 Test (damages, undated_and_trapless_copies)
 {
-	/* A copy without a local day cannot be dated (effective); a copy in no
-	 * trap has no recipient (nexus), even under federal law. */
+	/* A copy without a local day cannot be placed on or after the
+	 * effective date (undated, not "before" it); a copy in no trap has no
+	 * recipient (nexus), even under federal law. */
 	exec_ok ("INSERT INTO raw VALUES (900, printf('%064d', 900), 1, x'00');"
 		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
 		 " (900, printf('%064d', 900), 900, 5, 'ok', NULL);"
@@ -308,11 +309,140 @@ Test (damages, undated_and_trapless_copies)
 		 " (901, printf('%064d', 901), 901, 0, 'ok', '2008-01-01');"
 		 "INSERT INTO facts VALUES (900, 'opt_out', '0', 'certain', NULL), (901, 'opt_out', '0', 'certain', NULL)");
 	wb_damages_t *d = run (NULL, WB_PLAINTIFF_PROVIDER, 0, FALSE, 0);
-	cr_assert_eq (st (d, "co-6-2.5")->excluded_effective, 1);
+	cr_assert_eq (st (d, "co-6-2.5")->excluded_undated, 1);
+	cr_assert_eq (st (d, "co-6-2.5")->excluded_effective, 0);
 	cr_assert_eq (st (d, "co-6-2.5")->excluded_nexus, 1);
 	cr_assert_eq (st (d, "us-7706")->excluded_nexus, 1);
-	cr_assert_eq (st (d, "us-7706")->excluded_effective, 1);
+	cr_assert_eq (st (d, "us-7706")->excluded_undated, 1);
+	cr_assert_eq (st (d, "us-7706")->excluded_effective, 0);
 	cr_assert_eq (d->total_cents, 0);
+	wb_damages_free (d);
+}
+
+/* "In scope" one way under every statute (damages.h): the statute reaches
+ * the copy (nexus, a day of receipt, effective date, limitations), whatever
+ * an analyst then finds on its merits.  A case filed 2008-05-01:
+ *   trap 1 (CA resident, CA provider): copies 1-3 on 2008-01-10, copy 4
+ *     undated; copy 1 found not commercial by an analyst (statute '*');
+ *   trap 5 (CO resident, CO provider): copies 5-6 on 2008-01-10, copy 7
+ *     undated; copy 5 found not commercial.
+ * Every copy lacks "ADV:" (subject_adv = 0), which Colorado's 103(4)
+ * forbids and neither § 17529.5 nor CAN-SPAM does; § 17529.2(b) holds for
+ * every copy in a California trap (check 'always').
+ *   ca-17529.8: 3 no nexus (trap 5), 1 undated, in scope 3 (copies 1-3),
+ *     of which 1 analyst, 2 counted: 2 x $1,000 = $2,000.
+ *   ca-17529.5: the same scope, 1 analyst, 2 not violating.
+ *   co-6-2.5: nexus needs resident AND provider in CO: 4 no nexus (trap
+ *     1), 1 undated, in scope 2 (copies 5-6), 1 analyst, 1 counted: $10.
+ *   us-7706: no nexus needed: 0 no nexus, 2 undated, in scope 5, 2
+ *     analyst, 3 not violating.
+ *   ar-4-88, az-44-1372: 7 no nexus, none in scope.
+ * Per trap and statute the rows add up to the trap's copies and sum to the
+ * statute's figures. */
+Test (damages, in_scope_one_way_and_per_trap)
+{
+	copies (3, 1, "2008-01-10", -1, "subject_adv", "0");
+	exec_ok ("INSERT INTO raw VALUES (4, printf('%064d', 4), 1, x'00');"
+		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
+		 " (4, printf('%064d', 4), 4, 1, 'malformed', NULL);"
+		 "INSERT INTO facts VALUES (4, 'subject_adv', '0', 'certain', NULL)");
+	next_id = 5;
+	copies (2, 5, "2008-01-10", -1, "subject_adv", "0");
+	exec_ok ("INSERT INTO raw VALUES (7, printf('%064d', 7), 1, x'00');"
+		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
+		 " (7, printf('%064d', 7), 7, 5, 'ok', NULL);"
+		 "INSERT INTO facts VALUES (7, 'subject_adv', '0', 'certain', NULL)");
+	analyst (1, "*", "commercial", "no-violation");
+	analyst (5, "*", "commercial", "no-violation");
+	wb_damages_opts_t o;
+	opts_init (&o);
+	o.by_trap = TRUE;
+	o.summary_only = TRUE;
+	wb_damages_t *d = NULL;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK, "%s", wb_case_errmsg (cs));
+	struct { const char *id; int64_t nexus, undated, eff, lim, scope, analyst, pre, other, clean, counted; } want[] = {
+		{ "ar-4-88", 7, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "az-44-1372", 7, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ "ca-17529.5", 3, 1, 0, 0, 3, 1, 0, 0, 2, 0 },
+		{ "ca-17529.8", 3, 1, 0, 0, 3, 1, 0, 0, 0, 2 },
+		{ "co-6-2.5", 4, 1, 0, 0, 2, 1, 0, 0, 0, 1 },
+		{ "us-7706", 0, 2, 0, 0, 5, 2, 0, 0, 3, 0 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (want); i++) {
+		wb_damages_statute_t *s = st (d, want[i].id);
+		cr_assert_eq (s->excluded_nexus, want[i].nexus, "%s nexus %lld", s->id, (long long) s->excluded_nexus);
+		cr_assert_eq (s->excluded_undated, want[i].undated, "%s undated", s->id);
+		cr_assert_eq (s->excluded_effective, want[i].eff, "%s effective", s->id);
+		cr_assert_eq (s->excluded_limitations, want[i].lim, "%s limitations", s->id);
+		cr_assert_eq (s->messages, want[i].scope, "%s in scope %lld", s->id, (long long) s->messages);
+		cr_assert_eq (s->excluded_analyst, want[i].analyst, "%s analyst", s->id);
+		cr_assert_eq (s->excluded_preempted, want[i].pre, "%s preempted", s->id);
+		cr_assert_eq (s->excluded_by_statute, want[i].other, "%s other statute", s->id);
+		cr_assert_eq (s->not_violating, want[i].clean, "%s not violating", s->id);
+		cr_assert_eq (s->violating_messages, want[i].counted, "%s counted", s->id);
+	}
+	cr_assert_eq (st (d, "ca-17529.8")->amount_cents, 200000);
+	cr_assert_eq (st (d, "co-6-2.5")->amount_cents, 1000);
+
+	/* Per trap: ca@t (4 copies, 1 malformed, 1 undated), co2@t (3, 1
+	 * undated), by address (ar@t, az@t, ca@t, co2@t, co@t); the traps
+	 * without copies are listed with zeros. */
+	cr_assert_eq (d->traps->len, 5);
+	cr_assert_eq (d->trap_statutes->len, 5 * d->statutes->len);
+	const wb_damages_trap_t *ca = d->traps->pdata[2], *co = d->traps->pdata[3];
+	cr_assert_str_eq (ca->address, "ca@t");
+	cr_assert_str_eq (co->address, "co2@t");
+	cr_assert_eq (ca->copies, 4);
+	cr_assert_eq (ca->malformed, 1);
+	cr_assert_eq (ca->undated, 1);
+	cr_assert_eq (co->copies, 3);
+	cr_assert_eq (co->undated, 1);
+	int64_t sum[6][11] = { { 0 } };
+	for (guint i = 0; i < d->trap_statutes->len; i++) {
+		const wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t, i);
+		const wb_damages_trap_t *t = d->traps->pdata[x->trap];
+		cr_assert_eq (x->copies, t->copies, "%s: every copy of the trap once", t->address);
+		cr_assert_eq (x->copies, x->excluded_nexus + x->excluded_undated + x->excluded_effective
+			      + x->excluded_limitations + x->in_scope);
+		cr_assert_eq (x->in_scope, x->excluded_analyst + x->excluded_preempted + x->excluded_by_statute
+			      + x->not_violating + x->counted);
+		int64_t v[11] = { x->excluded_nexus, x->excluded_undated, x->excluded_effective, x->excluded_limitations,
+				  x->in_scope, x->excluded_analyst, x->excluded_preempted, x->excluded_by_statute,
+				  x->not_violating, x->counted, x->copies };
+		for (int k = 0; k < 11; k++)
+			sum[x->statute][k] += v[k];
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS (want); i++) {
+		int64_t w[] = { want[i].nexus, want[i].undated, want[i].eff, want[i].lim, want[i].scope, want[i].analyst,
+				want[i].pre, want[i].other, want[i].clean, want[i].counted, 7 };
+		for (int k = 0; k < 11; k++)
+			cr_assert_eq (sum[i][k], w[k], "%s column %d: %lld", want[i].id, k, (long long) sum[i][k]);
+	}
+	/* The Colorado trap under Colorado: 1 undated, 2 in scope, 1 analyst, 1 counted. */
+	const wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t,
+							     3 * d->statutes->len + 4);
+	cr_assert_eq (x->excluded_undated, 1);
+	cr_assert_eq (x->in_scope, 2);
+	cr_assert_eq (x->excluded_analyst, 1);
+	cr_assert_eq (x->counted, 1);
+
+	char *j = wb_damages_json (d);
+	cr_assert (strstr (j, "\"excluded_undated\": 1, \"not_violating\": 0}"), "%s", j);
+	cr_assert (strstr (j, "{\"trap\": \"co2@t\", \"found\": 0, \"copies\": 3, \"duplicate_locations\": -3,"
+			   " \"malformed\": 0, \"undated\": 1, \"possible_duplicates\": 0, \"statutes\": ["), "%s", j);
+	cr_assert (strstr (j, "{\"id\": \"co-6-2.5\", \"copies\": 3, \"excluded_nexus\": 0, \"excluded_undated\": 1,"
+			   " \"excluded_effective\": 0, \"excluded_limitations\": 0, \"in_scope\": 2, \"excluded_analyst\": 1,"
+			   " \"excluded_preempted\": 0, \"excluded_by_statute\": 0, \"not_violating\": 0, \"counted\": 1}"), "%s", j);
+	g_free (j);
+	wb_damages_free (d);
+
+	/* Without by_trap a summary leaves the reconciliation out. */
+	o.by_trap = FALSE;
+	cr_assert_eq (wb_damages_compute (cs, &o, &d), WB_OK);
+	cr_assert_null (d->traps);
+	j = wb_damages_json (d);
+	cr_assert_null (strstr (j, "\"traps\""));
+	g_free (j);
 	wb_damages_free (d);
 }
 

@@ -32,7 +32,8 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	static const char *const brief[] = { "statute", "copies", "violating", "incidents", "days" };
 	static const char *const full[] = { "statute", "messages", "violating_messages", "incidents",
 		"days", "excluded_nexus", "excluded_effective", "excluded_limitations",
-		"excluded_analyst", "excluded_by_statute", "excluded_preempted" };
+		"excluded_analyst", "excluded_by_statute", "excluded_preempted", "excluded_undated",
+		"not_violating" };
 	const char *const *cols = people ? brief : full;
 	gsize ncols = people ? G_N_ELEMENTS (brief) : G_N_ELEMENTS (full);
 	for (gsize i = 0; i < ncols; i++)
@@ -45,7 +46,8 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
 		const int64_t ex[] = { s->excluded_nexus, s->excluded_effective, s->excluded_limitations,
-				       s->excluded_analyst, s->excluded_by_statute, s->excluded_preempted };
+				       s->excluded_analyst, s->excluded_by_statute, s->excluded_preempted,
+				       s->excluded_undated, s->not_violating };
 		wb_table_text (t, s->id);
 		wb_table_int (t, s->messages);
 		wb_table_int (t, s->violating_messages);
@@ -54,7 +56,7 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 		for (gsize k = 0; k < G_N_ELEMENTS (ex); k++) {
 			if (!people)
 				wb_table_int (t, ex[k]);
-			excluded |= ex[k] != 0;
+			excluded |= ex[k] != 0 && k < G_N_ELEMENTS (ex) - 1;
 		}
 		money_col (t, mode, s->uncapped_cents);
 		money_col (t, mode, s->amount_cents);
@@ -71,21 +73,26 @@ print_statutes (wb_ctx_t *ctx, wb_mode_t mode, const wb_damages_t *d)
 	wb_table_end (t);
 	if (!people || !excluded)
 		return;
-	fprintf (ctx->out, "\nCopies left out of each statute, and why:\n");
+	/* "copies" is the copies in scope (damages.h): those the statute
+	 * reaches.  The first four columns are outside it; the rest are in it
+	 * and not counted. */
+	fprintf (ctx->out, "\nCopies left out of each statute, and why (the first four out of scope, the rest in it):\n");
 	t = wb_table_new (ctx->out, WB_MODE_TEXT, ctx->term_width);
-	static const char *const why[] = { "statute", "no nexus", "before effective", "limitations",
-		"analyst", "other statute", "preempted" };
+	static const char *const why[] = { "statute", "no nexus", "undated", "before effective", "limitations",
+		"analyst", "preempted", "other statute", "not violating" };
 	for (gsize i = 0; i < G_N_ELEMENTS (why); i++)
 		wb_table_column (t, why[i], i ? WB_COL_INT : WB_COL_TEXT);
 	for (guint i = 0; i < d->statutes->len; i++) {
 		wb_damages_statute_t *s = d->statutes->pdata[i];
 		wb_table_text (t, s->id);
 		wb_table_int (t, s->excluded_nexus);
+		wb_table_int (t, s->excluded_undated);
 		wb_table_int (t, s->excluded_effective);
 		wb_table_int (t, s->excluded_limitations);
 		wb_table_int (t, s->excluded_analyst);
-		wb_table_int (t, s->excluded_by_statute);
 		wb_table_int (t, s->excluded_preempted);
+		wb_table_int (t, s->excluded_by_statute);
+		wb_table_int (t, s->not_violating);
 	}
 	wb_table_end (t);
 }
@@ -610,6 +617,8 @@ wb_cmd_damages (wb_ctx_t *ctx, int argc, char **argv)
 		return rc;
 	}
 	o.summary_only = by == NULL || strcmp (by, "plaintiff") == 0;
+	/* The JSON carries the reconciliation per trap. */
+	o.by_trap = by == NULL && mode == WB_MODE_JSON;
 
 	if (scenarios) {
 		wb_damages_scenarios_t *r = NULL;

@@ -204,7 +204,7 @@ elect (wb_election_t el, int64_t sum, int64_t cap)
 }
 
 /* The reason copy C is not counted under ST (index S of D): a code for
- * machines (nexus, effective, limitations, analyst, no_violation,
+ * machines (nexus, undated, effective, limitations, analyst, no_violation,
  * other_statute, preempted, unknown) into *CODE and the words, newly allocated. */
 static char *
 reason_of (const wb_statute_set_t *set, const wb_statute_t *st, int s, const wb_damages_t *d,
@@ -248,10 +248,13 @@ reason_of (const wb_statute_set_t *set, const wb_statute_t *st, int s, const wb_
 		g_free (need);
 		return t;
 	}
-	if (day < 0 || day < st->effective_day) {
+	if (day < 0) {
+		*code = "undated";
+		return g_strdup_printf ("undated: the copy has no date of receipt, so it cannot be shown to fall on or after"
+					" %s, the day %s took effect", st->effective, st->id);
+	}
+	if (day < st->effective_day) {
 		*code = "effective";
-		if (day < 0)
-			return g_strdup ("before the effective date: the copy has no date of receipt");
 		return g_strdup_printf ("before the effective date: received %s, %s took effect on %s",
 					c->local_day, st->id, st->effective);
 	}

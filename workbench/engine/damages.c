@@ -11,7 +11,11 @@
 #include "statute.h"
 #include "attrib.h"
 
-enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING, ST_PREEMPTED };
+/* A copy's state under one statute, tested in the order of
+ * wb_damages_statute_t (damages.h): out of scope (nexus, undated,
+ * effective date, limitations), else in scope and taken out (analyst,
+ * preempted), violating or clean. */
+enum { ST_NEXUS = 1, ST_EFFECTIVE, ST_LIMITATIONS, ST_CLEAN, ST_ANALYST, ST_VIOLATING, ST_PREEMPTED, ST_UNDATED };
 
 typedef struct {
 	int64_t id;
@@ -30,6 +34,7 @@ typedef struct {
 typedef struct {
 	char *address, *state, *provider_state;
 	int plaintiff[2];    /* index into eng_t.pnames[kind] */
+	int64_t id;          /* traps.id */
 } trap_t;
 
 typedef struct {
@@ -94,7 +99,7 @@ typedef struct {
 typedef struct {
 	int64_t considered, violating, incidents, days, uncapped, amount;
 	int64_t base;                   /* after the caps, before multiplier and may-sue */
-	int64_t ex_nexus, ex_eff, ex_lim, ex_analyst, ex_statute, ex_preempted;
+	int64_t ex_nexus, ex_eff, ex_undated, ex_lim, ex_analyst, ex_statute, ex_preempted;
 } res_t;
 
 static const char *const plaintiff_names[] = { "recipient", "provider" };
@@ -359,6 +364,7 @@ load_copies (wb_case_t *cs, eng_t *e)
 			     g_strdup ((const char *) sqlite3_column_text (q, 2)),
 			     g_strdup ((const char *) sqlite3_column_text (q, 3)), { 0, 0 } };
 		if (!t.address) t.address = g_strdup ("");
+		t.id = *k;
 		if (t.state) g_strstrip (t.state);
 		if (t.provider_state) g_strstrip (t.provider_state);
 		/* A trap without a holder is its own plaintiff; one without a
@@ -759,7 +765,14 @@ classify (eng_t *e, gboolean include_indicators)
 				e->state[s][ci] = ST_NEXUS;
 				continue;
 			}
-			if (c->day < 0 || c->day < st->effective_day) {
+			/* Without a day of receipt the copy cannot be shown to
+			 * fall on or after the effective date (every statute
+			 * file has one): out of scope, as undated. */
+			if (c->day < 0) {
+				e->state[s][ci] = ST_UNDATED;
+				continue;
+			}
+			if (c->day < st->effective_day) {
 				e->state[s][ci] = ST_EFFECTIVE;
 				continue;
 			}
@@ -921,6 +934,7 @@ statute_amount (eng_t *e, int s, const scen_t *sc, res_t *r, res_t *pres)
 		switch (state) {
 		case ST_NEXUS: r->ex_nexus++; if (pr0) pr0->ex_nexus++; continue;
 		case ST_EFFECTIVE: r->ex_eff++; if (pr0) pr0->ex_eff++; continue;
+		case ST_UNDATED: r->ex_undated++; if (pr0) pr0->ex_undated++; continue;
 		case ST_LIMITATIONS: r->ex_lim++; if (pr0) pr0->ex_lim++; continue;
 		case ST_ANALYST:
 			r->ex_analyst++; r->considered++;
@@ -1224,6 +1238,153 @@ plaintiff_free (gpointer p)
 	g_free (dp);
 }
 
+static void
+dtrap_free (gpointer p)
+{
+	wb_damages_trap_t *t = p;
+	g_free (t->address);
+	g_free (t);
+}
+
+static int
+dtrap_cmp (gconstpointer a, gconstpointer b)
+{
+	const wb_damages_trap_t *x = *(wb_damages_trap_t *const *) a, *y = *(wb_damages_trap_t *const *) b;
+	if (!x->address || !y->address)
+		return !x->address - !y->address;
+	int c = strcmp (x->address, y->address);
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* The reconciliation per trap (wb_damages_trap_t, wb_damages_trap_statute_t):
+ * each copy of each selected statute counted once, in the state the
+ * statute's own figures counted it in (statute_amount), under the
+ * preemption and exclusions of SC already set on E; the figures of the
+ * sources (locations, defects, Message-IDs) from the case. */
+static wb_status_t
+trap_breakdown (wb_case_t *cs, eng_t *e, wb_damages_t *d)
+{
+	int nt = e->traps->len;
+	/* Slot per trap index, and one for the copies in no trap. */
+	wb_damages_trap_t **slot = g_new0 (wb_damages_trap_t *, nt + 1);
+	for (int t = 0; t <= nt; t++) {
+		if (t < nt && e->trap_id && g_array_index (e->traps, trap_t, t).id != e->trap_id)
+			continue;
+		slot[t] = g_new0 (wb_damages_trap_t, 1);
+		if (t < nt) {
+			slot[t]->id = g_array_index (e->traps, trap_t, t).id;
+			slot[t]->address = g_strdup (g_array_index (e->traps, trap_t, t).address);
+		}
+	}
+	GHashTable *by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+	for (int t = 0; t < nt; t++)
+		if (slot[t])
+			g_hash_table_insert (by_id, &slot[t]->id, slot[t]);
+	static const char *const sql[] = {
+		"SELECT trap_id, count(*), sum(status <> 'ok'), sum(local_day IS NULL), sum(possible_duplicate <> 0)"
+		" FROM messages WHERE ?1 = 0 OR trap_id = ?1 GROUP BY trap_id",
+		"SELECT m.trap_id, count(*) FROM locations l JOIN messages m ON m.id = l.message"
+		" WHERE ?1 = 0 OR m.trap_id = ?1 GROUP BY m.trap_id",
+	};
+	wb_status_t st = WB_OK;
+	for (int k = 0; k < 2 && !st; k++) {
+		sqlite3_stmt *q = wb_case_stmt (cs, sql[k]);
+		if (!q) {
+			st = WB_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64 (q, 1, e->trap_id);
+		int rc;
+		while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+			int64_t id = sqlite3_column_int64 (q, 0);
+			wb_damages_trap_t *t = g_hash_table_lookup (by_id, &id);
+			if (!t)
+				t = slot[nt];
+			if (k == 0) {
+				t->copies += sqlite3_column_int64 (q, 1);
+				t->malformed += sqlite3_column_int64 (q, 2);
+				t->undated += sqlite3_column_int64 (q, 3);
+				t->possible_duplicates += sqlite3_column_int64 (q, 4);
+			} else
+				t->found += sqlite3_column_int64 (q, 1);
+		}
+		sqlite3_reset (q);
+		if (rc != SQLITE_DONE)
+			st = wb_case_fail_db (cs, "cannot count the copies per trap");
+	}
+	g_hash_table_destroy (by_id);
+	/* The copies in no trap get a row only when there are some. */
+	if (!st && !slot[nt]->copies && !slot[nt]->found) {
+		dtrap_free (slot[nt]);
+		slot[nt] = NULL;
+	}
+	d->traps = g_ptr_array_new_with_free_func (dtrap_free);
+	d->trap_statutes = g_array_new (FALSE, TRUE, sizeof (wb_damages_trap_statute_t));
+	if (st) {
+		for (int t = 0; t <= nt; t++)
+			if (slot[t])
+				dtrap_free (slot[t]);
+		g_free (slot);
+		return st;
+	}
+	/* Rows by address: each trap index's position in d->traps. */
+	int *pos = g_new (int, nt + 1);
+	for (int t = 0; t <= nt; t++)
+		if (slot[t]) {
+			slot[t]->duplicate_locations = slot[t]->found - slot[t]->copies;
+			g_ptr_array_add (d->traps, slot[t]);
+		}
+	g_ptr_array_sort (d->traps, dtrap_cmp);
+	for (int t = 0; t <= nt; t++)
+		for (guint i = 0; slot[t] && i < d->traps->len; i++)
+			if (d->traps->pdata[i] == slot[t])
+				pos[t] = i;
+	int nsel = d->statutes->len;
+	g_array_set_size (d->trap_statutes, (gsize) d->traps->len * nsel);
+	for (guint i = 0; i < d->traps->len; i++)
+		for (int k = 0; k < nsel; k++) {
+			wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t,
+								       i * nsel + k);
+			x->trap = i;
+			x->statute = k;
+		}
+	int n = e->copies->len;
+	for (int s = 0, k = 0; s < e->nst; s++) {
+		if (!e->selected[s])
+			continue;
+		for (int ci = 0; ci < n; ci++) {
+			const copy_t *c = &g_array_index (e->copies, copy_t, ci);
+			int t = c->trap < 0 ? nt : c->trap;
+			if (!slot[t])
+				continue;
+			wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes, wb_damages_trap_statute_t,
+								       pos[t] * nsel + k);
+			x->copies++;
+			switch (e->state[s][ci]) {
+			case ST_NEXUS: x->excluded_nexus++; continue;
+			case ST_UNDATED: x->excluded_undated++; continue;
+			case ST_EFFECTIVE: x->excluded_effective++; continue;
+			case ST_LIMITATIONS: x->excluded_limitations++; continue;
+			}
+			x->in_scope++;
+			switch (e->state[s][ci]) {
+			case ST_ANALYST: x->excluded_analyst++; break;
+			case ST_PREEMPTED: x->excluded_preempted++; break;
+			case ST_CLEAN: x->not_violating++; break;
+			default:
+				if (counted (e, s, ci))
+					x->counted++;
+				else
+					x->excluded_by_statute++;
+			}
+		}
+		k++;
+	}
+	g_free (pos);
+	g_free (slot);
+	return WB_OK;
+}
+
 static int
 action_cmp (gconstpointer a, gconstpointer b)
 {
@@ -1252,6 +1413,10 @@ wb_damages_free (wb_damages_t *d)
 		g_ptr_array_unref (d->plaintiffs);
 	if (d->actions)
 		g_array_unref (d->actions);
+	if (d->traps)
+		g_ptr_array_unref (d->traps);
+	if (d->trap_statutes)
+		g_array_unref (d->trap_statutes);
 	g_strfreev (d->opts.statutes);
 	g_free ((char *) d->opts.statutes_dir);
 	g_free ((char *) d->opts.filed);
@@ -1285,9 +1450,9 @@ method_text (eng_t *e, int s, const scen_t *sc, const res_t *r)
 	int64_t cap = dc && st->due_care_cap_cents >= 0 ? st->due_care_cap_cents : st->cap_cents;
 	g_string_append_printf (m, "%s: %lld of %lld copies in scope violate it (", st->citation,
 				(long long) r->violating, (long long) r->considered);
-	g_string_append_printf (m, "excluded: %lld no nexus, %lld before %s or undated, %lld outside the limitations period, "
-				"%lld by analyst findings, %lld counted under an excluding statute",
-				(long long) r->ex_nexus, (long long) r->ex_eff, st->effective,
+	g_string_append_printf (m, "out of scope: %lld no nexus, %lld undated, %lld before %s, %lld outside the limitations period; "
+				"in scope but taken out: %lld by analyst findings, %lld counted under an excluding statute",
+				(long long) r->ex_nexus, (long long) r->ex_undated, (long long) r->ex_eff, st->effective,
 				(long long) r->ex_lim, (long long) r->ex_analyst, (long long) r->ex_statute);
 	if (sc->preempt && e->preempt_day >= 0 && e->pstate[1][s] != e->pstate[0][s]) {
 		char pd[11];
@@ -1548,6 +1713,8 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 		ds->amount_cents = r.amount;
 		ds->excluded_nexus = r.ex_nexus;
 		ds->excluded_effective = r.ex_eff;
+		ds->excluded_undated = r.ex_undated;
+		ds->not_violating = r.considered - r.ex_analyst - r.ex_preempted - r.ex_statute - r.violating;
 		ds->excluded_limitations = r.ex_lim;
 		ds->excluded_by_statute = r.ex_statute;
 		ds->excluded_analyst = r.ex_analyst;
@@ -1560,6 +1727,13 @@ wb_damages_compute (wb_case_t *cs, const wb_damages_opts_t *opts, wb_damages_t *
 			goto overflow;
 		if (!opts->summary_only && !details (e, i, &sc, d))
 			goto overflow;
+	}
+	if ((!opts->summary_only || opts->by_trap) && (s = trap_breakdown (cs, e, d))) {
+		g_array_unref (acts);
+		g_free (pres);
+		eng_free (e);
+		wb_damages_free (d);
+		return s;
 	}
 	/* Actions by plaintiff, then statute (stable: statutes in order). */
 	g_array_sort (acts, action_cmp);
@@ -1635,6 +1809,8 @@ wb_damages_json (const wb_damages_t *d)
 			wb_json_string (j, s->note);
 		else
 			g_string_append (j, "null");
+		json_int (j, "excluded_undated", s->excluded_undated, TRUE);
+		json_int (j, "not_violating", s->not_violating, TRUE);
 		g_string_append (j, "}");
 	}
 	g_string_append (j, d->statutes->len ? "\n], " : "], ");
@@ -1661,6 +1837,46 @@ wb_damages_json (const wb_damages_t *d)
 	else
 		g_string_append (j, "null");
 	json_int (j, "copies", d->copies, TRUE);
+	if (d->traps) {
+		g_string_append (j, ", \"traps\": [");
+		int nsel = d->statutes->len;
+		for (guint i = 0; i < d->traps->len; i++) {
+			const wb_damages_trap_t *t = d->traps->pdata[i];
+			g_string_append (j, i ? ",\n  {\"trap\": " : "\n  {\"trap\": ");
+			if (t->address)
+				wb_json_string (j, t->address);
+			else
+				g_string_append (j, "null");
+			json_int (j, "found", t->found, TRUE);
+			json_int (j, "copies", t->copies, TRUE);
+			json_int (j, "duplicate_locations", t->duplicate_locations, TRUE);
+			json_int (j, "malformed", t->malformed, TRUE);
+			json_int (j, "undated", t->undated, TRUE);
+			json_int (j, "possible_duplicates", t->possible_duplicates, TRUE);
+			g_string_append (j, ", \"statutes\": [");
+			for (int k = 0; k < nsel; k++) {
+				const wb_damages_trap_statute_t *x = &g_array_index (d->trap_statutes,
+					wb_damages_trap_statute_t, i * nsel + k);
+				const wb_damages_statute_t *s = d->statutes->pdata[x->statute];
+				g_string_append (j, k ? ",\n    {\"id\": " : "\n    {\"id\": ");
+				wb_json_string (j, s->id);
+				json_int (j, "copies", x->copies, TRUE);
+				json_int (j, "excluded_nexus", x->excluded_nexus, TRUE);
+				json_int (j, "excluded_undated", x->excluded_undated, TRUE);
+				json_int (j, "excluded_effective", x->excluded_effective, TRUE);
+				json_int (j, "excluded_limitations", x->excluded_limitations, TRUE);
+				json_int (j, "in_scope", x->in_scope, TRUE);
+				json_int (j, "excluded_analyst", x->excluded_analyst, TRUE);
+				json_int (j, "excluded_preempted", x->excluded_preempted, TRUE);
+				json_int (j, "excluded_by_statute", x->excluded_by_statute, TRUE);
+				json_int (j, "not_violating", x->not_violating, TRUE);
+				json_int (j, "counted", x->counted, TRUE);
+				g_string_append (j, "}");
+			}
+			g_string_append (j, "]}");
+		}
+		g_string_append (j, d->traps->len ? "\n]" : "]");
+	}
 	g_string_append (j, "}");
 	return g_string_free (j, FALSE);
 }

@@ -37,6 +37,8 @@ typedef struct {
 					    provisions that prohibit falsity or deception */
 	const char *trap;                /* only the copies of the trap of this address
 					    (any case); NULL = every copy */
+	gboolean by_trap;                /* fill traps and trap_statutes (the reconciliation)
+					    even with summary_only */
 } wb_damages_opts_t;
 
 /* The parameters the engine applied to one statute under the options:
@@ -58,11 +60,25 @@ typedef struct {
 } wb_damages_params_t;
 
 /* One statute's result (its object in the JSON, workbench/engine/README.md,
- * plus the exclusion counts). */
+ * plus the exclusion counts).
+ *
+ * In scope, one definition for every statute: a copy is in scope when the
+ * statute reaches it, which depends on where and when it was received and
+ * on nothing in it: a nexus with the state (the trap's, or an analyst's
+ * finding on the nexus), a day of receipt, on or after the effective date,
+ * inside the limitations period.  Each copy of the case is counted once, in
+ * the first of these that applies:
+ *   excluded_nexus, excluded_undated, excluded_effective,
+ *   excluded_limitations, else in scope (messages);
+ * and each copy in scope once, in the first that applies:
+ *   excluded_analyst, excluded_preempted, excluded_by_statute,
+ *   not_violating, else counted (violating_messages).
+ * So copies = the four exclusions + messages, and messages = the three
+ * exclusions + not_violating + violating_messages. */
 typedef struct {
 	char *id;                        /* e.g. "ca-17529.5" */
 	char *citation;                  /* e.g. "Cal. Bus. & Prof. Code § 17529.5" */
-	int64_t messages;                /* copies considered under this statute */
+	int64_t messages;                /* copies in scope (above) */
 	int64_t violating_messages;      /* of those, copies with a counted violation */
 	int64_t incidents;               /* incidents among violating copies, in each
 					    plaintiff's action added up (an incident
@@ -72,11 +88,14 @@ typedef struct {
 	int64_t uncapped_cents;          /* per-message amount x violating copies */
 	int64_t amount_cents;            /* after caps and election */
 	int64_t excluded_nexus;          /* copies excluded: no nexus with the state */
-	int64_t excluded_effective;      /* received before the statute took effect */
+	int64_t excluded_effective;      /* received (local day) before the statute took effect */
+	int64_t excluded_undated;        /* no day of receipt: cannot be placed on or after the
+					    effective date nor inside the limitations period */
 	int64_t excluded_limitations;    /* outside the limitations period */
 	int64_t excluded_by_statute;     /* counted under a statute that excludes this one */
 	int64_t excluded_analyst;        /* taken out by analyst findings */
 	int64_t excluded_preempted;      /* violating only provisions CAN-SPAM preempts */
+	int64_t not_violating;           /* in scope, not taken out, violating no provision */
 	char *method;                    /* one paragraph: how the amount was reached */
 	char *note;                      /* a few words beside the amount when it is not the
 					    per-copy sum: why it is $0 ("a recipient may not sue
@@ -128,11 +147,40 @@ typedef struct {
 typedef struct {
 	int plaintiff;                   /* index into plaintiffs */
 	int statute;                     /* index into statutes */
-	int64_t messages, violating_messages, incidents, days;
+	int64_t messages, violating_messages, incidents, days; /* messages: in scope */
 	int64_t uncapped_cents, amount_cents;
 	int64_t base_cents;              /* after the caps, before the multiplier and
 					    before 'may not sue' sets it to 0 */
 } wb_damages_action_t;
+
+/* One trap account's copies, from found to distinct (the reconciliation,
+ * with opts.by_trap or without summary_only). */
+typedef struct {
+	int64_t id;                      /* traps.id; 0: the copies in no trap */
+	char *address;                   /* the trap's address; NULL: in no trap */
+	int64_t found;                   /* locations of its copies in the sources */
+	int64_t copies;                  /* distinct copies (one delivery to the trap) */
+	int64_t duplicate_locations;     /* found - copies: the same bytes found again */
+	int64_t malformed;               /* copies kept with a defect (counted as any other) */
+	int64_t undated;                 /* copies without a day of receipt */
+	int64_t possible_duplicates;     /* copies sharing a Message-ID with other bytes */
+} wb_damages_trap_t;
+
+/* One trap's copies under one statute, counted as the statute's are (see
+ * wb_damages_statute_t): copies = excluded_nexus + excluded_undated +
+ * excluded_effective + excluded_limitations + in_scope, and in_scope =
+ * excluded_analyst + excluded_preempted + excluded_by_statute +
+ * not_violating + counted.  Summed over the traps each gives the statute's
+ * figure. */
+typedef struct {
+	int trap;                        /* index into traps */
+	int statute;                     /* index into statutes */
+	int64_t copies;
+	int64_t excluded_nexus, excluded_undated, excluded_effective, excluded_limitations;
+	int64_t in_scope;
+	int64_t excluded_analyst, excluded_preempted, excluded_by_statute, not_violating;
+	int64_t counted;
+} wb_damages_trap_statute_t;
 
 typedef struct {
 	wb_damages_opts_t opts;          /* as used (defaults filled in) */
@@ -154,6 +202,10 @@ typedef struct {
 	GPtrArray *plaintiffs;           /* wb_damages_plaintiff_t*, by name, of opts.plaintiff's kind */
 	GArray *actions;                 /* wb_damages_action_t, by plaintiff then statute;
 					    total_cents is the sum of their amounts */
+	GPtrArray *traps;                /* wb_damages_trap_t*, by address, the copies in no
+					    trap last; NULL with summary_only and not by_trap */
+	GArray *trap_statutes;           /* wb_damages_trap_statute_t, by trap then statute;
+					    NULL when traps is */
 } wb_damages_t;
 
 /* Compute damages over the case.  On success *OUT is owned by the caller
