@@ -73,8 +73,12 @@ draw_table (wb_pdf_t *p, const wb_rtable_t *t)
 	for (guint r = 0; r < max; r++) {
 		char **src = g_ptr_array_index (t->rows, r);
 		char **c = g_new0 (char *, n + 1);
+		char **above = r ? g_ptr_array_index (t->rows, r - 1) : NULL;
 		for (int k = 0; k < n; k++) {
-			c[k] = cell (t->kinds[map[k]], src[map[k]]);
+			if (k == 0 && t->pdf_group && above && g_strcmp0 (src[map[0]], above[map[0]]) == 0)
+				c[k] = g_strdup ("");
+			else
+				c[k] = cell (t->kinds[map[k]], src[map[k]]);
 			if (align[k] == 'r')
 				hard[k] = soft[k] = MAX (hard[k], wb_chart_text_width (cr, c[k], size, FALSE));
 			else if (r < 200) {
@@ -120,6 +124,21 @@ draw_table (wb_pdf_t *p, const wb_rtable_t *t)
 	g_ptr_array_free (rows, TRUE);
 }
 
+/* The height TEXT takes as a paragraph of the frame's width; 0 for none. */
+static double
+text_height (wb_pdf_t *p, const char *text, double size, gboolean bold)
+{
+	if (!text || !*text)
+		return 0;
+	double left, width, bottom;
+	wb_pdf_frame (&left, &width, &bottom);
+	PangoLayout *l = wb_report_layout (wb_pdf_cairo (p), text, size, bold, width, 4000);
+	int w, h;
+	pango_layout_get_size (l, &w, &h);
+	g_object_unref (l);
+	return (double) h / PANGO_SCALE;
+}
+
 void
 wb_report_pdf_part (wb_report_t *r, wb_pdf_t *p, wb_part_t part)
 {
@@ -135,9 +154,11 @@ wb_report_pdf_part (wb_report_t *r, wb_pdf_t *p, wb_part_t part)
 			wb_pdf_heading (p, t->title);
 		} else {
 			*wb_pdf_y (p) += 10;
-			/* A subtitle and its intro stay with the table's first
-			 * rows, never alone at the foot of a page. */
-			wb_pdf_need (p, 110);
+			/* A subtitle and its intro stay with the table's
+			 * caption, header and first rows (up to about 130 pt),
+			 * never alone at the foot of a page. */
+			wb_pdf_need (p, text_height (p, t->subtitle, 11.5, TRUE) + 3 + text_height (p, t->intro, 10, FALSE)
+					   + 8 + (t->prose ? 40 : 130));
 		}
 		if (t->subtitle)
 			wb_pdf_para (p, t->subtitle, 11.5, TRUE, 3);

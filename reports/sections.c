@@ -528,12 +528,13 @@ reconciliation (wb_report_t *r)
 	memmove (trel + 1, trel, (ns + 1) * sizeof *trel);
 	memmove (tkinds + 1, tkinds, (ns + 1) * sizeof *tkinds);
 	tcols[0] = "Trap";
-	trel[0] = 1.7;
-	trel[1] = 2.1;
+	trel[0] = 0.6;
+	trel[1] = 3;
 	tkinds[0] = 't';
 	t = table_new (r, WB_PART_FRONT, "Reconciliation by trap", NULL, "trap_reconciliation", ns + 2, tcols,
 		       tkinds, trel);
 	t->subtitle = g_strdup ("Per trap and statute");
+	t->pdf_group = TRUE;
 	g_free (tcols);
 	g_free (trel);
 	g_free (tkinds);

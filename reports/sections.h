@@ -38,6 +38,7 @@ typedef struct {
 	GPtrArray *rows;                 /* char** of ncols cells each */
 	gboolean prose;                  /* rows are (heading, paragraph): the PDF prints text */
 	guint pdf_max;                   /* rows the PDF shows (0: all); the workbook has all */
+	gboolean pdf_group;              /* the PDF prints the first column only where it changes */
 } wb_rtable_t;
 
 /* One sample message: an exhibit page of its own in the PDF. */

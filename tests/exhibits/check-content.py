@@ -319,11 +319,21 @@ for a in addrs:
             check("%s under %s: analyst" % (a, sid), col[6], sc["analyst"])
         js = next(x for x in tj[a]["statutes"] if x["id"] == sid)
         check("%s under %s: as damages --format json" % (a, sid), col, [js[k] for k in JKEYS])
-    # The PDF: the K-th line of the block that starts with the trap's
-    # address holds reason K and a figure per statute.
-    lines = [ln for ln in ptext.splitlines() if ln.startswith(a + " ")]
-    figures = [[int(x) for x in re.findall(r"(?<![\w.-])\d+(?![\w.-])", ln[len(a):])][-len(ids):] for ln in lines]
+    # The PDF: the block starts at the line that names the trap (its
+    # address is printed once, on the block's first row); its rows are the
+    # lines after it that end in a figure per statute (a reason that wraps
+    # leaves a line of words only, a page break a footer and a header).
+    plines = ptext.splitlines()
+    start = next((k for k, ln in enumerate(plines) if ln.startswith(a + " ")), None)
+    figures = []
+    for ln in plines[start:] if start is not None else []:
+        f = [int(x) for x in re.findall(r"(?<![\w.(-])\d+(?![\w.(-])", ln)]
+        if len(f) >= len(ids):
+            figures.append(f[-len(ids):])
+        if len(figures) == len(ROWS):
+            break
     check("%s: the PDF's rows" % a, figures, block)
+    check("%s: named once in the PDF's block" % a, sum(1 for ln in plines if ln.startswith(a + " ")), 1)
 for c, sid in enumerate(ids):
     s = next(x for x in base["statutes"] if x["id"] == sid)
     col = [sum(got[a][k][c] for a in addrs if a in got) for k in range(len(ROWS))]
