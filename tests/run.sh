@@ -1,27 +1,68 @@
 #!/bin/sh
 # Run every layer of tests: unit (Criterion), command line, exhibits.
 # Ends with one line "N passed, N failed[, N skipped]".
+#
+# Each unit binary and each test script shows its wall time on its result
+# line, and a closing list names the ten slowest.  The test scripts run
+# WB_JOBS at a time, each with its own temporary folder (TMPDIR), results
+# file and output; the output of each is printed whole, in the order of the
+# scripts, so a failure reads as in a serial run.
+#
 # Environment: WB (the binary), WB_BUILD (build folder), TESTS (a glob of
-# test scripts to run instead of all, e.g. TESTS='tests/cli/t-ingest*').
+# test scripts to run instead of all, e.g. TESTS='tests/cli/t-ingest*'),
+# WB_JOBS (scripts run at once; default: the number of processors; 1 runs
+# them one after the other), WB_CORPUS_SAMPLE (passed on: corpus-scale
+# scripts take every Nth message of the corpus; see tests/lib.sh).
 cd "$(dirname "$0")/.." || exit 1
 WB_ROOT=$(pwd)
 WB_BUILD=${WB_BUILD:-build}
 WB=${WB:-$WB_ROOT/build/workbench}
-WB_RESULTS=$(mktemp)
-export WB WB_BUILD WB_ROOT WB_RESULTS
 export WB_NO_PROGRESS=1 TZ=UTC LC_ALL=C.UTF-8
+
+now_ms () { date +%s%3N; }
+
+# One test script, run by xargs below: sh tests/run.sh --one DIR SCRIPT.
+# Writes DIR/out (stdout and stderr), DIR/results (the script's count),
+# DIR/rc, DIR/ms, then DIR/done last.
+if [ "${1:-}" = "--one" ]; then
+	d=$2 t=$3
+	mkdir -p "$d/tmp" || exit 1
+	: > "$d/results"
+	start=$(now_ms)
+	TMPDIR=$d/tmp WB_RESULTS=$d/results sh "$t" > "$d/out" 2>&1 < /dev/null
+	echo $? > "$d/rc"
+	echo $(($(now_ms) - start)) > "$d/ms"
+	rmdir "$d/tmp" 2> /dev/null
+	touch "$d/done"
+	exit 0
+fi
+
+WB_RUN=$(mktemp -d "${TMPDIR:-/tmp}/wbrun.XXXXXX") || exit 1
+WB_RESULTS=$WB_RUN/results
+WB_TIMES=$WB_RUN/times
+: > "$WB_RESULTS"
+: > "$WB_TIMES"
+export WB WB_BUILD WB_ROOT WB_RESULTS
+xargs_pid=
+trap '[ -n "$xargs_pid" ] && kill "$xargs_pid" 2>/dev/null; rm -rf "$WB_RUN"; exit 130' INT TERM
+
+# secs MS: "12.3s"
+secs () { printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
 if [ -z "${TESTS:-}" ]; then
 	for t in "$WB_BUILD"/tests/test-*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
+		start=$(now_ms)
 		out=$("$t" --jobs 2 2>&1)
+		ms=$(($(now_ms) - start))
+		echo "$ms unit/$name" >> "$WB_TIMES"
 		line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
 		passed=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
 		tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
 		if [ -z "$tested" ]; then
 			printf '%s\n' "$out" | tail -n 20
-			echo "unit/$name: did not finish"
+			echo "unit/$name: did not finish ($(secs $ms))"
 			echo "0 1 0" >> "$WB_RESULTS"
 			continue
 		fi
@@ -29,27 +70,56 @@ if [ -z "${TESTS:-}" ]; then
 		if [ "$failed" -ne 0 ]; then
 			printf '%s\n' "$out" | grep -v '^\[----\]' | grep -E 'FAIL|CRASH|Assertion|\[----\]|error' | head -n 40
 		fi
-		printf 'unit/%-32s %d/%d\n' "$name" "$passed" "$tested"
+		printf 'unit/%-33s %d/%d  %s\n' "$name" "$passed" "$tested" "$(secs $ms)"
 		echo "$passed $failed 0" >> "$WB_RESULTS"
 	done
 fi
 
+# The corpus is found (or fetched) once here, not by each script at once.
+if [ -z "${WB_CORPUS_TGZ:-}" ] && WB_CORPUS_TGZ=$(sh tests/corpus.sh 2> /dev/null); then
+	export WB_CORPUS_TGZ
+fi
+
+jobs=${WB_JOBS:-$(nproc 2> /dev/null || echo 2)}
+n=0
 for t in ${TESTS:-tests/cli/t-*.sh tests/exhibits/t-*.sh}; do
 	[ -f "$t" ] || continue
-	before=$(wc -l < "$WB_RESULTS")
-	sh "$t"
-	rc=$?
-	after=$(wc -l < "$WB_RESULTS")
-	if [ "$after" -eq "$before" ]; then
+	n=$((n + 1))
+	printf '%s/%d %s\n' "$WB_RUN" "$n" "$t"
+done > "$WB_RUN/list"
+xargs -P "$jobs" -L 1 sh tests/run.sh --one < "$WB_RUN/list" &
+xargs_pid=$!
+
+while read -r d t; do
+	while [ ! -f "$d/done" ] && kill -0 "$xargs_pid" 2> /dev/null; do
+		sleep 0.1
+	done
+	if [ ! -f "$d/done" ]; then
+		echo "$t: did not run"
+		echo "0 1 0" >> "$WB_RESULTS"
+		continue
+	fi
+	cat "$d/out"
+	ms=$(cat "$d/ms")
+	echo "$ms $t" >> "$WB_TIMES"
+	if [ -s "$d/results" ]; then
+		cat "$d/results" >> "$WB_RESULTS"
+	else
 		# The script died before it could count: one failure.
-		echo "$t: exited $rc before finishing"
+		echo "$t: exited $(cat "$d/rc") before finishing ($(secs "$ms"))"
 		echo "0 1 0" >> "$WB_RESULTS"
 	fi
-done
+done < "$WB_RUN/list"
+wait "$xargs_pid"
+xargs_pid=
 
+echo "slowest:"
+sort -rn "$WB_TIMES" | head -n 10 | while read -r ms name; do
+	printf '  %8s  %s\n' "$(secs "$ms")" "$name"
+done
 awk '{ p += $1; f += $2; s += $3 }
      END { if (s) printf "%d passed, %d failed, %d skipped\n", p, f, s;
            else printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$WB_RESULTS"
 rc=$?
-rm -f "$WB_RESULTS"
+if [ -n "${KEEP:-}" ]; then echo "kept: $WB_RUN"; else rm -rf "$WB_RUN"; fi
 exit $rc
