@@ -68,6 +68,7 @@ LIBS := $(B)/libcli.a $(B)/libreports.a $(B)/libengine.a $(B)/libevidence.a
 HEADERS := $(wildcard evidence/*.h workbench/*/*.h reports/*.h)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+UNIT_HDR := $(wildcard tests/unit/*.h)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 TEMPLATE_FILES := $(sort $(wildcard templates/*/*.ini templates/*/*.txt templates/*/*.conf))
@@ -127,7 +128,7 @@ $(B)/templates-data.c: $(TEMPLATE_FILES) .ci/embed.sh $(B)/.dir
 $(B)/.dir:
 	$(Q)mkdir -p $(B) && touch $@
 
-$(B)/tests/%: tests/unit/%.c $(LIBS)
+$(B)/tests/%: tests/unit/%.c $(UNIT_HDR) $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) $(TEST_LIBS)
