@@ -13,6 +13,7 @@
 # WB_JOBS (scripts run at once; default: the number of processors; 1 runs
 # them one after the other), WB_CORPUS_SAMPLE (passed on: corpus-scale
 # scripts take every Nth message of the corpus; see tests/lib.sh).
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.." || exit 1
 WB_ROOT=$(pwd)
 WB_BUILD=${WB_BUILD:-build}
@@ -20,8 +21,16 @@ WB=${WB:-$WB_ROOT/build/workbench}
 export WB_NO_PROGRESS=1 TZ=UTC LC_ALL=C.UTF-8
 
 now_ms () { date +%s%3N; }
+# cpu_ms FILE: set $cpu to the CPU time (user + system) of this shell's
+# finished children so far, in ms.  'times' must run in this shell, not in
+# a command substitution or a pipe, which would be a child of its own.
+cpu_ms () {
+	times > "$1"
+	cpu=$(awk 'NR == 2 { n = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); n += a[1] * 60000 + a[2] * 1000 }
+		printf "%d\n", n }' "$1")
+}
 
-# One test script, run by xargs below: sh tests/run.sh --one DIR SCRIPT.
+# One test script, run by xargs below: sh run.sh --one DIR SCRIPT.
 # Writes DIR/out (stdout and stderr), DIR/results (the script's count),
 # DIR/rc, DIR/ms, then DIR/done last.
 if [ "${1:-}" = "--one" ]; then
@@ -31,7 +40,8 @@ if [ "${1:-}" = "--one" ]; then
 	start=$(now_ms)
 	TMPDIR=$d/tmp WB_RESULTS=$d/results sh "$t" > "$d/out" 2>&1 < /dev/null
 	echo $? > "$d/rc"
-	echo $(($(now_ms) - start)) > "$d/ms"
+	cpu_ms "$d/times"
+	echo $(($(now_ms) - start)) "$cpu" > "$d/ms"
 	rmdir "$d/tmp" 2> /dev/null
 	touch "$d/done"
 	exit 0
@@ -46,6 +56,13 @@ export WB WB_BUILD WB_ROOT WB_RESULTS
 xargs_pid=
 trap '[ -n "$xargs_pid" ] && kill "$xargs_pid" 2>/dev/null; rm -rf "$WB_RUN"; exit 130' INT TERM
 
+# python3 itself, not a version manager's shim in front of it (pyenv's
+# runs three bash scripts before each of the hundreds of python3 calls).
+if py=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null) && [ -x "$py" ]; then
+	mkdir -p "$WB_RUN/bin" && ln -s "$py" "$WB_RUN/bin/python3" && PATH=$WB_RUN/bin:$PATH
+	export PATH
+fi
+
 # secs MS: "12.3s"
 secs () { printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); }
 
@@ -53,10 +70,12 @@ if [ -z "${TESTS:-}" ]; then
 	for t in "$WB_BUILD"/tests/test-*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
-		start=$(now_ms)
+		cpu_ms "$WB_RUN/cpu"
+		start=$(now_ms) cpu0=$cpu
 		out=$("$t" --jobs 2 2>&1)
 		ms=$(($(now_ms) - start))
-		echo "$ms unit/$name" >> "$WB_TIMES"
+		cpu_ms "$WB_RUN/cpu"
+		echo "$ms $((cpu - cpu0)) unit/$name" >> "$WB_TIMES"
 		line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
 		passed=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
 		tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
@@ -87,7 +106,7 @@ for t in ${TESTS:-tests/cli/t-*.sh tests/exhibits/t-*.sh}; do
 	n=$((n + 1))
 	printf '%s/%d %s\n' "$WB_RUN" "$n" "$t"
 done > "$WB_RUN/list"
-xargs -P "$jobs" -L 1 sh tests/run.sh --one < "$WB_RUN/list" &
+xargs -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/list" &
 xargs_pid=$!
 
 while read -r d t; do
@@ -100,8 +119,8 @@ while read -r d t; do
 		continue
 	fi
 	cat "$d/out"
-	ms=$(cat "$d/ms")
-	echo "$ms $t" >> "$WB_TIMES"
+	read -r ms cpu < "$d/ms"
+	echo "$ms $cpu $t" >> "$WB_TIMES"
 	if [ -s "$d/results" ]; then
 		cat "$d/results" >> "$WB_RESULTS"
 	else
@@ -113,10 +132,13 @@ done < "$WB_RUN/list"
 wait "$xargs_pid"
 xargs_pid=
 
-echo "slowest:"
-sort -rn "$WB_TIMES" | head -n 10 | while read -r ms name; do
-	printf '  %8s  %s\n' "$(secs "$ms")" "$name"
+# Wall time depends on what else runs; CPU time (of every process the test
+# started) says what the test itself costs.
+echo "slowest (wall, cpu):"
+sort -rn "$WB_TIMES" | head -n 10 | while read -r ms cpu name; do
+	printf '  %8s %8s  %s\n' "$(secs "$ms")" "$(secs "$cpu")" "$name"
 done
+awk '{ w += $1; c += $2 } END { printf "  %d tests, wall %d s in all, cpu %d s\n", NR, w / 1000, c / 1000 }' "$WB_TIMES"
 awk '{ p += $1; f += $2; s += $3 }
      END { if (s) printf "%d passed, %d failed, %d skipped\n", p, f, s;
            else printf "%d passed, %d failed\n", p, f; exit (f > 0) }' "$WB_RESULTS"
