@@ -47,7 +47,13 @@ msgs () { q "SELECT m.sha256 FROM messages m JOIN locations l ON l.message = m.i
 one () { q "SELECT $1 FROM messages m JOIN locations l ON l.message = m.id JOIN sources s ON s.id = l.source_id WHERE s.name NOT LIKE '%good.mbox'"; }
 
 # --- Archives ---
-mkdir -p jail && before=$(find "$T" / -xdev -newer tpl.case -name '*.eml' 2>/dev/null | grep -v "^$H/" | sort)
+# The names the archives hold, wherever a careless reader would write them;
+# only these names, since other tests (run at the same time) write .eml files.
+written () {
+	LC_ALL=C find "$T" / -xdev -newer tpl.case \( -name up.eml -o -name path.eml -o -name '*evil.eml' -o -name 'bad-*.eml' \) \
+		2>/dev/null | grep -v "^$H/" | sort
+}
+mkdir -p jail && before=$(written)
 ing "names with .., absolute, backslashes, undecodable bytes (tar)" "$H/names.tar"
 expect_eq "tar names: recorded as names, undecodable bytes escaped" "'$H/names.tar'|container|
 '../../up.eml'|message|
@@ -58,7 +64,7 @@ expect_eq "tar names: every message kept" "$(cat "$H/expect-names")" "$(msgs)"
 ing "names with .., absolute, backslashes (zip)" "$H/names.zip"
 expect_eq "zip names: every message kept" "$(head -n 3 "$H/expect-names")" "$(msgs)"
 expect_eq "hostile names: no file written anywhere" "$before" \
-	"$(find "$T" / -xdev -newer tpl.case -name '*.eml' 2>/dev/null | grep -v "^$H/" | sort)"
+	"$(written)"
 
 ing "symlink and hardlink members" "$H/links.tar"
 # The symlink is not followed; the hard link is another name of real.eml in
