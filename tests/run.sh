@@ -11,8 +11,8 @@
 # Environment: WB (the binary), WB_BUILD (build folder), TESTS (a glob of
 # test scripts to run instead of all, e.g. TESTS='tests/cli/t-ingest*'),
 # WB_JOBS (scripts run at once; default: the number of processors; 1 runs
-# them one after the other), WB_CORPUS_SAMPLE (passed on: corpus-scale
-# scripts take every Nth message of the corpus; see tests/lib.sh).
+# them one after the other), WB_SAMPLE (passed on: corpus-scale scripts
+# take every Nth message; see tests/lib.sh).
 self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 cd "$(dirname "$0")/.." || exit 1
 WB_ROOT=$(pwd)
