@@ -106,7 +106,17 @@ for t in ${TESTS:-tests/cli/t-*.sh tests/exhibits/t-*.sh}; do
 	n=$((n + 1))
 	printf '%s/%d %s\n' "$WB_RUN" "$n" "$t"
 done > "$WB_RUN/list"
-xargs -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/list" &
+# The longest first, by the wall times of the last run (this build's, else
+# the plain build's), so no long script starts last; a script without a
+# time counts as long.  The output still comes in the list's order.
+last=$WB_BUILD/test-times
+[ -s "$last" ] || last=build/test-times
+if [ -s "$last" ]; then
+	awk 'NR == FNR { ms[$3] = $1; next } { print ($2 in ms ? ms[$2] : 999999999), $0 }' \
+		"$last" "$WB_RUN/list" | sort -s -k1,1nr | cut -d' ' -f2- > "$WB_RUN/feed"
+fi
+[ -s "$WB_RUN/feed" ] || cp "$WB_RUN/list" "$WB_RUN/feed"
+xargs -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/feed" &
 xargs_pid=$!
 
 while read -r d t; do
@@ -134,6 +144,14 @@ xargs_pid=
 
 # Wall time depends on what else runs; CPU time (of every process the test
 # started) says what the test itself costs.
+# The scripts' times, kept for the next run's order (a script not run this
+# time keeps its last time).
+if [ -d "$WB_BUILD" ]; then
+	grep ' tests/' "$WB_TIMES" > "$WB_RUN/new-times"
+	{ [ -f "$WB_BUILD/test-times" ] && awk 'NR == FNR { seen[$3] = 1; next } !($3 in seen)' \
+		"$WB_RUN/new-times" "$WB_BUILD/test-times"; cat "$WB_RUN/new-times"; } > "$WB_BUILD/test-times.tmp" &&
+		mv "$WB_BUILD/test-times.tmp" "$WB_BUILD/test-times"
+fi
 echo "slowest (wall, cpu):"
 sort -rn "$WB_TIMES" | head -n 10 | while read -r ms cpu name; do
 	printf '  %8s %8s  %s\n' "$(secs "$ms")" "$(secs "$cpu")" "$name"
