@@ -3,10 +3,10 @@
 # Ends with one line "N passed, N failed[, N skipped]".
 #
 # Each unit binary and each test script shows its wall time on its result
-# line, and a closing list names the ten slowest.  The test scripts run
-# WB_JOBS at a time, each with its own temporary folder (TMPDIR), results
-# file and output; the output of each is printed whole, in the order of the
-# scripts, so a failure reads as in a serial run.
+# line, and a closing list names the ten slowest.  They run WB_JOBS at a
+# time, each with its own temporary folder (TMPDIR), results file and
+# output; the output of each is printed whole, units first, then the
+# scripts in name order, so a failure reads as in a serial run.
 #
 # Environment: WB (the binary), WB_BUILD (build folder), TESTS (a glob of
 # test scripts to run instead of all, e.g. TESTS='tests/cli/t-ingest*'),
@@ -30,15 +30,47 @@ cpu_ms () {
 		printf "%d\n", n }' "$1")
 }
 
-# One test script, run by xargs below: sh run.sh --one DIR SCRIPT.
-# Writes DIR/out (stdout and stderr), DIR/results (the script's count),
-# DIR/rc, DIR/ms, then DIR/done last.
+# secs MS: "12.3s"
+secs () { printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+# unit BINARY: run one Criterion binary, print its result line (and its
+# failures), and append its count to $WB_RESULTS.
+unit () {
+	name=$(basename "$1")
+	start=$(now_ms)
+	out=$("$1" --jobs 2 2>&1)
+	ms=$(($(now_ms) - start))
+	line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
+	passed=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
+	tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
+	if [ -z "$tested" ]; then
+		printf '%s\n' "$out" | tail -n 20
+		echo "unit/$name: did not finish ($(secs $ms))"
+		echo "0 1 0" >> "$WB_RESULTS"
+		return
+	fi
+	failed=$((tested - passed))
+	if [ "$failed" -ne 0 ]; then
+		printf '%s\n' "$out" | grep -v '^\[----\]' | grep -E 'FAIL|CRASH|Assertion|\[----\]|error' | head -n 40
+	fi
+	printf 'unit/%-33s %d/%d  %s\n' "$name" "$passed" "$tested" "$(secs $ms)"
+	echo "$passed $failed 0" >> "$WB_RESULTS"
+}
+
+# One test, run by xargs below: sh run.sh --one DIR TEST, where TEST is a
+# script (*.sh) or a unit binary.  Writes DIR/out (stdout and stderr),
+# DIR/results (the test's count), DIR/rc, DIR/ms, then DIR/done last.
 if [ "${1:-}" = "--one" ]; then
 	d=$2 t=$3
 	mkdir -p "$d/tmp" || exit 1
 	: > "$d/results"
+	TMPDIR=$d/tmp WB_RESULTS=$d/results
+	export TMPDIR WB_RESULTS
 	start=$(now_ms)
-	TMPDIR=$d/tmp WB_RESULTS=$d/results sh "$t" > "$d/out" 2>&1 < /dev/null
+	case "$t" in
+	*.sh) sh "$t" > "$d/out" 2>&1 < /dev/null ;;
+	*) unit "$t" > "$d/out" 2>&1 < /dev/null ;;
+	esac
 	echo $? > "$d/rc"
 	cpu_ms "$d/times"
 	echo $(($(now_ms) - start)) "$cpu" > "$d/ms"
@@ -63,36 +95,9 @@ if py=$(python3 -c 'import sys; print(sys.executable)' 2> /dev/null) && [ -x "$p
 	export PATH
 fi
 
-# secs MS: "12.3s"
-secs () { printf '%d.%ds' $(($1 / 1000)) $(($1 % 1000 / 100)); }
-
-if [ -z "${TESTS:-}" ]; then
-	for t in "$WB_BUILD"/tests/test-*; do
-		[ -x "$t" ] || continue
-		name=$(basename "$t")
-		cpu_ms "$WB_RUN/cpu"
-		start=$(now_ms) cpu0=$cpu
-		out=$("$t" --jobs 2 2>&1)
-		ms=$(($(now_ms) - start))
-		cpu_ms "$WB_RUN/cpu"
-		echo "$ms $((cpu - cpu0)) unit/$name" >> "$WB_TIMES"
-		line=$(printf '%s\n' "$out" | grep 'Synthesis:' | tail -n 1)
-		passed=$(printf '%s' "$line" | sed -n 's/.*Passing: \([0-9]*\).*/\1/p')
-		tested=$(printf '%s' "$line" | sed -n 's/.*Tested: \([0-9]*\).*/\1/p')
-		if [ -z "$tested" ]; then
-			printf '%s\n' "$out" | tail -n 20
-			echo "unit/$name: did not finish ($(secs $ms))"
-			echo "0 1 0" >> "$WB_RESULTS"
-			continue
-		fi
-		failed=$((tested - passed))
-		if [ "$failed" -ne 0 ]; then
-			printf '%s\n' "$out" | grep -v '^\[----\]' | grep -E 'FAIL|CRASH|Assertion|\[----\]|error' | head -n 40
-		fi
-		printf 'unit/%-33s %d/%d  %s\n' "$name" "$passed" "$tested" "$(secs $ms)"
-		echo "$passed $failed 0" >> "$WB_RESULTS"
-	done
-fi
+# Unit binaries run in the same pool as the scripts: their results first.
+units=
+[ -n "${TESTS:-}" ] || units=$(ls "$WB_BUILD"/tests/test-* 2> /dev/null)
 
 # The corpus is found (or fetched) once here, not by each script at once.
 if [ -z "${WB_CORPUS_TGZ:-}" ] && WB_CORPUS_TGZ=$(sh tests/corpus.sh 2> /dev/null); then
@@ -101,8 +106,9 @@ fi
 
 jobs=${WB_JOBS:-$(nproc 2> /dev/null || echo 2)}
 n=0
-for t in ${TESTS:-tests/cli/t-*.sh tests/exhibits/t-*.sh}; do
+for t in $units ${TESTS:-tests/cli/t-*.sh tests/exhibits/t-*.sh}; do
 	[ -f "$t" ] || continue
+	case "$t" in *.sh) ;; *) [ -x "$t" ] || continue ;; esac
 	n=$((n + 1))
 	printf '%s/%d %s\n' "$WB_RUN" "$n" "$t"
 done > "$WB_RUN/list"
@@ -142,16 +148,16 @@ done < "$WB_RUN/list"
 wait "$xargs_pid"
 xargs_pid=
 
-# Wall time depends on what else runs; CPU time (of every process the test
-# started) says what the test itself costs.
-# The scripts' times, kept for the next run's order (a script not run this
-# time keeps its last time).
+# The times, kept for the next run's order (a test not run this time keeps
+# its last time).
 if [ -d "$WB_BUILD" ]; then
-	grep ' tests/' "$WB_TIMES" > "$WB_RUN/new-times"
+	cp "$WB_TIMES" "$WB_RUN/new-times"
 	{ [ -f "$WB_BUILD/test-times" ] && awk 'NR == FNR { seen[$3] = 1; next } !($3 in seen)' \
 		"$WB_RUN/new-times" "$WB_BUILD/test-times"; cat "$WB_RUN/new-times"; } > "$WB_BUILD/test-times.tmp" &&
 		mv "$WB_BUILD/test-times.tmp" "$WB_BUILD/test-times"
 fi
+# Wall time depends on what else runs; CPU time (of every process the test
+# started) says what the test itself costs.
 echo "slowest (wall, cpu):"
 sort -rn "$WB_TIMES" | head -n 10 | while read -r ms cpu name; do
 	printf '  %8s %8s  %s\n' "$(secs "$ms")" "$(secs "$cpu")" "$name"
