@@ -158,8 +158,13 @@ deps:
 print-deb-packages:
 	@echo $(DEB_PACKAGES)
 
+# check and check-asan build on every processor unless make was given -j
+# (then its jobs are shared as asked).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+CHECK_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
+
 check: deps
-	@$(MAKE) --no-print-directory all unit tools
+	@$(MAKE) --no-print-directory $(CHECK_J) all unit tools
 	@sh tests/run.sh
 
 # Under the sanitizers everything costs 10 to 150 times more.  The scripts
@@ -169,7 +174,7 @@ check: deps
 # checks the figures of the whole corpus.
 ASAN_SAMPLE ?= 10
 check-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	@$(MAKE) --no-print-directory $(CHECK_J) B=build-asan CC=clang \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" BIN=build-asan/workbench all unit tools
 	@WB_BUILD=build-asan WB=$(CURDIR)/build-asan/workbench WB_SAMPLE=$(ASAN_SAMPLE) \
