@@ -61,7 +61,7 @@ unit () {
 # script (*.sh) or a unit binary.  Writes DIR/out (stdout and stderr),
 # DIR/results (the test's count), DIR/rc, DIR/ms, then DIR/done last.
 if [ "${1:-}" = "--one" ]; then
-	d=$2 t=$3
+	d=${2:?} t=${3:?}
 	mkdir -p "$d/tmp" || exit 1
 	: > "$d/results"
 	TMPDIR=$d/tmp WB_RESULTS=$d/results
@@ -122,7 +122,7 @@ if [ -s "$last" ]; then
 		"$last" "$WB_RUN/list" | sort -s -k1,1nr | cut -d' ' -f2- > "$WB_RUN/feed"
 fi
 [ -s "$WB_RUN/feed" ] || cp "$WB_RUN/list" "$WB_RUN/feed"
-xargs -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/feed" &
+xargs -r -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/feed" &
 xargs_pid=$!
 
 while read -r d t; do
