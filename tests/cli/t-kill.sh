@@ -4,6 +4,8 @@
 # copies at the same locations, and PRAGMA integrity_check ok after every kill.
 #
 #   make check:  KILL_RUNS=10 on KILL_MESSAGES=1200 (about 20 s)
+#   check-asan:  WB_SAMPLE=N: 1200 / N messages, at least 400 (a hundred a
+#                file, so the first still rebuilds artifacts_value)
 #   long run:    KILL_RUNS=200 KILL_MESSAGES=20000 sh tests/cli/t-kill.sh
 #
 # The input (generated once under $WB_BUILD/kill-N/, reused) is a folder of
@@ -11,7 +13,9 @@
 # of two mboxes and a zip of one, N messages in all, to two traps.
 . "$WB_ROOT/tests/lib.sh"
 runs=${KILL_RUNS:-10}
-n=${KILL_MESSAGES:-1200}
+n=$((1200 / ${WB_SAMPLE:-1}))
+[ $n -ge 400 ] || n=400
+n=${KILL_MESSAGES:-$n}
 in=$(cd "$WB_BUILD" && pwd)/kill-$n
 if [ ! -f "$in/.done" ]; then
 	rm -rf "$in" && mkdir -p "$in/mail" "$in/tmp" || exit 1

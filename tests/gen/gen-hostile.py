@@ -6,10 +6,14 @@ Nothing here is committed as binary: the test calls this script.
 
 OUTDIR/expect-NAME holds, where a test needs it, the SHA-256 of the message
 bytes this script wrote (the oracle), one per line.
+
+An optional argument 2, N, makes the two large messages (the 10 MiB header
+and the 10,000 parts) 1/N of that size, for the sanitizer run (WB_SAMPLE).
 """
 import gzip, hashlib, io, os, sys, tarfile, zipfile, zlib, struct
 
 out = sys.argv[1]
+share = int(sys.argv[2]) if len(sys.argv) > 2 else 1
 os.makedirs(out, exist_ok=True)
 
 
@@ -155,9 +159,9 @@ put("binary.bin", bytes((i * 7 + 13) % 256 for i in range(4096)))
 # --- Messages -----------------------------------------------------------
 
 # A 10 MB header field (one line).
-put("bigheader.eml", msg(10, extra=b"X-Junk: " + b"A" * (10 << 20) + b"\n"))
+put("bigheader.eml", msg(10, extra=b"X-Junk: " + b"A" * ((10 << 20) // share) + b"\n"))
 # A 10,000-part multipart.
-parts = b"".join(b"--B\nContent-Type: text/plain\n\npart %d\n" % i for i in range(10000))
+parts = b"".join(b"--B\nContent-Type: text/plain\n\npart %d\n" % i for i in range(10000 // share))
 put("parts10k.eml", msg(11, extra=b"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B\n",
                         body=parts + b"--B--\n"))
 # MIME nested 1,100 deep (multipart inside multipart ...).

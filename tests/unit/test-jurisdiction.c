@@ -3,35 +3,19 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "jurisdiction.h"
+#include "ini-edit.h"
 
 static const char *good =
 	"[longarm]\nid=xx-1\nforum=CT\ncitation=X § 1\ntext=who in person:\n"
 	"[provision a1]\nlabel=(a)(1)\ntext=transacts business\ncheck=analyst\nanalyst=sales\n"
 	"[provision a5]\nlabel=(a)(5)\ntext=uses a computer\ncheck=provider_in_state; hop_in_state\n";
 
-static char *
-parse_err (const char *text)
-{
-	wb_longarm_t *la = NULL;
-	char *err = NULL;
-	cr_assert_eq (wb_longarm_parse ("x.ini", text, strlen (text), &la, &err), WB_ERR_FORMAT);
-	cr_assert_null (la);
-	return err;
-}
-
-/* GOOD with the first occurrence of FROM replaced by TO. */
-static char *
-edit (const char *from, const char *to)
-{
-	const char *p = strstr (good, from);
-	cr_assert_not_null (p, "%s", from);
-	return g_strdup_printf ("%.*s%s%s", (int) (p - good), good, to, p + strlen (from));
-}
+INI_PARSE_ERR (wb_longarm_parse, wb_longarm_t)
 
 static void
 assert_err (const char *from, const char *to, const char *want)
 {
-	char *text = edit (from, to);
+	char *text = ini_edit (good, from, to);
 	char *err = parse_err (text);
 	cr_assert_str_eq (err, want);
 	g_free (err);

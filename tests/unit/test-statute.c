@@ -6,6 +6,7 @@
 #include <string.h>
 #include "rules.h"
 #include "statute.h"
+#include "ini-edit.h"
 
 static const char *good =
 	"[statute]\nid=x-1\ncitation=X § 1\njurisdiction=CO\neffective=2004-01-01\n"
@@ -14,24 +15,7 @@ static const char *good =
 	"election_provider=greater\ntext=t\n"
 	"[provision a]\nlabel=(a)\ntext=t\ncheck=subject_adv = 0 & opt_out != 1 | header_forged = 1\n";
 
-static char *
-parse_err (const char *text)
-{
-	wb_statute_t *st = NULL;
-	char *err = NULL;
-	cr_assert_eq (wb_statute_parse ("x.ini", text, strlen (text), &st, &err), WB_ERR_FORMAT);
-	cr_assert_null (st);
-	return err;
-}
-
-/* TEXT with the first occurrence of FROM replaced by TO. */
-static char *
-edit (const char *from, const char *to)
-{
-	const char *p = strstr (good, from);
-	cr_assert_not_null (p, "%s", from);
-	return g_strdup_printf ("%.*s%s%s", (int) (p - good), good, to, p + strlen (from));
-}
+INI_PARSE_ERR (wb_statute_parse, wb_statute_t)
 
 Test (statute, builtin_set)
 {
@@ -91,7 +75,7 @@ Test (statute, errors_name_file_group_and_key)
 		{ "nexus=recipient_resident", "preempts_from=2004-13-01", "x.ini: [statute] preempts_from: '2004-13-01' is not a date" },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-		char *t = edit (cases[i].from, cases[i].to);
+		char *t = ini_edit (good, cases[i].from, cases[i].to);
 		char *err = parse_err (t);
 		cr_assert (g_str_has_prefix (err, cases[i].want), "case %zu: got '%s', want '%s'", i, err, cases[i].want);
 		g_free (err);
@@ -110,7 +94,7 @@ Test (statute, set_checks_across_files)
 	cr_assert_eq (wb_statutes_load_dir (dir, &set, &err), WB_ERR_FORMAT);
 	cr_assert (strstr (err, "id: 'x-1' is also the id of"), "%s", err);
 	g_free (err);
-	char *t = edit ("nexus=", "excludes=y-2\nnexus=");
+	char *t = ini_edit (good, "nexus=", "excludes=y-2\nnexus=");
 	g_file_set_contents (b, t, -1, NULL);
 	g_unlink (a);
 	err = NULL;
