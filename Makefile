@@ -14,8 +14,8 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 B := build
 
-# Debian packages the build, the tests and the demo need.  'make deps' (run
-# by check, check-asan and demo, so by .ci/run) installs what is missing.
+# Debian packages the build, the tests and the demo need.  .ci/run installs
+# them with 'make -s print-deb-packages'; 'make deps' installs what is missing.
 DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libsqlite3-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
 	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev \
