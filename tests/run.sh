@@ -121,6 +121,13 @@ if [ -s "$last" ]; then
 	awk 'NR == FNR { ms[$3] = $1; next } { print ($2 in ms ? ms[$2] : 999999999), $0 }' \
 		"$last" "$WB_RUN/list" | sort -s -k1,1nr | cut -d' ' -f2- > "$WB_RUN/feed"
 fi
+# No times yet (a clean clone): the unit binaries and the scripts named in
+# tests/slow-first first, then the rest in name order.
+if [ ! -s "$WB_RUN/feed" ]; then
+	awk 'NR == FNR { if ($0 !~ /^#/) rank[$0] = NR; next }
+	     { r = $2 in rank ? rank[$2] : ($2 ~ /\/tests\/test-/ ? 0 : 999999); print r, FNR, $0 }' \
+		tests/slow-first "$WB_RUN/list" | sort -k1,1n -k2,2n | cut -d' ' -f3- > "$WB_RUN/feed"
+fi
 [ -s "$WB_RUN/feed" ] || cp "$WB_RUN/list" "$WB_RUN/feed"
 xargs -r -P "$jobs" -L 1 sh "$self" --one < "$WB_RUN/feed" &
 xargs_pid=$!
