@@ -355,7 +355,14 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 	uint64_t copies_before = ing->st.copies;
 	wb_src_push (ing, top, IT_SOURCE_BEGIN, (int64_t) size, hashed ? hex : NULL);
 
-	struct archive *a = wb_ingest_archive_new (FALSE);
+	/* A file that does not start like an archive or a compressed stream
+	 * (a message, an mbox) is read as it is, as a member in an archive
+	 * is: letting every format and filter of libarchive bid on each file
+	 * of a Maildir cost more than the rest of reading it, and the uu
+	 * filter took a message quoting a uuencoded file for that file. */
+	char peek[512];
+	ssize_t np = size ? pread (fd, peek, sizeof peek, 0) : 0;
+	struct archive *a = wb_ingest_archive_for (peek, np > 0 ? (size_t) np : 0);
 	topfile_t tf = { .fd = -1 }, tf2 = { .fd = -1 };
 	ing->top = a;
 	ing->top_size = size;
