@@ -363,9 +363,10 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 
 	/* A file that does not start like an archive or a compressed stream
 	 * (a message, an mbox) is read as it is, as a member in an archive
-	 * is: letting every format and filter of libarchive bid on each file
-	 * of a Maildir cost more than the rest of reading it, and the uu
-	 * filter took a message quoting a uuencoded file for that file. */
+	 * is.  Every format and filter of libarchive bidding on each file of
+	 * a Maildir cost four seeks and a read more per file (strace, 6,046
+	 * files), and the uu filter took a message quoting a uuencoded file
+	 * for that file. */
 	char peek[512];
 	ssize_t np = size ? pread (fd, peek, sizeof peek, 0) : 0;
 	struct archive *a = wb_ingest_archive_for (peek, np > 0 ? (size_t) np : 0);
