@@ -80,11 +80,32 @@ wb_ingest_member_read (member_t *m, void *buf, size_t n)
 
 /* ---------------------------------------------------------- archives */
 
+/* Every filter but uu: libarchive's uu filter bids on a "begin " line
+ * anywhere in a stream's first bytes, so a message (or a whole mbox) that
+ * quotes a uuencoded file would be read as that file alone.  A stream that
+ * starts with one is a uuencoded file (wb_ingest_archive_for). */
+static void
+support_filters (struct archive *a)
+{
+	archive_read_support_filter_bzip2 (a);
+	archive_read_support_filter_compress (a);
+	archive_read_support_filter_gzip (a);
+	archive_read_support_filter_grzip (a);
+	archive_read_support_filter_lrzip (a);
+	archive_read_support_filter_lz4 (a);
+	archive_read_support_filter_lzip (a);
+	archive_read_support_filter_lzma (a);
+	archive_read_support_filter_lzop (a);
+	archive_read_support_filter_rpm (a);
+	archive_read_support_filter_xz (a);
+	archive_read_support_filter_zstd (a);
+}
+
 struct archive *
 wb_ingest_archive_new (gboolean raw_only)
 {
 	struct archive *a = archive_read_new ();
-	archive_read_support_filter_all (a);
+	support_filters (a);
 	if (!raw_only) {
 		archive_read_support_format_tar (a);
 		archive_read_support_format_zip (a);
@@ -92,6 +113,21 @@ wb_ingest_archive_new (gboolean raw_only)
 		archive_read_support_format_cpio (a);
 	}
 	archive_read_support_format_raw (a);
+	return a;
+}
+
+struct archive *
+wb_ingest_archive_for (const char *d, size_t n)
+{
+	struct archive *a;
+	if (!wb_ingest_looks_packed (d, n)) {
+		a = archive_read_new ();
+		archive_read_support_format_raw (a);
+		return a;
+	}
+	a = wb_ingest_archive_new (FALSE);
+	if (n >= 6 && memcmp (d, "begin", 5) == 0)
+		archive_read_support_filter_uu (a);
 	return a;
 }
 
@@ -126,18 +162,24 @@ format_name (struct archive *a)
 
 
 /* Whether data starts like something libarchive must unpack: a compressed
- * stream or an archive.  Anything else is read as plain data. */
-static gboolean
-looks_packed (const char *d, size_t n)
+ * stream, an archive, a uuencoded file, or a program (a self-extracting
+ * zip or 7z).  Anything else is read as plain data: a message that quotes
+ * a uuencoded attachment is a message (libarchive's uu filter bids on a
+ * "begin " line anywhere in its first bytes, and read such a file as the
+ * attachment alone). */
+gboolean
+wb_ingest_looks_packed (const char *d, size_t n)
 {
 	static const struct { const char *magic; size_t len; size_t at; } magics[] = {
 		{ "\x1f\x8b", 2, 0 }, { "\x1f\x9d", 2, 0 }, { "BZh", 3, 0 },
 		{ "\xfd" "7zXZ\0", 6, 0 }, { "\x28\xb5\x2f\xfd", 4, 0 }, { "\x5d\0\0", 3, 0 },
 		{ "\x04\x22\x4d\x18", 4, 0 }, { "LZIP", 4, 0 }, { "\x89LZO", 4, 0 },
+		{ "LRZI", 4, 0 }, { "GRZipII", 7, 0 }, { "\xed\xab\xee\xdb", 4, 0 },
 		{ "PK\x03\x04", 4, 0 }, { "PK\x05\x06", 4, 0 }, { "PK\x07\x08", 4, 0 },
 		{ "7z\xbc\xaf\x27\x1c", 6, 0 }, { "070707", 6, 0 }, { "070701", 6, 0 },
 		{ "070702", 6, 0 }, { "\xc7\x71", 2, 0 }, { "\x71\xc7", 2, 0 },
-		{ "ustar", 5, 257 },
+		{ "ustar", 5, 257 }, { "MZ", 2, 0 }, { "\x7f" "ELF", 4, 0 },
+		{ "begin ", 6, 0 }, { "begin-base64 ", 13, 0 },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS (magics); i++)
 		if (n >= magics[i].at + magics[i].len &&
@@ -479,8 +521,8 @@ held_read_tmp (wb_ingest_t *ing, cont_t *c, held_t *h)
 	if (n == 0) {
 		s->format = "empty";
 		wb_src_mark (ing, s, "not-mail", "empty");
-	} else if (looks_packed (d, n)) {
-		struct archive *b = wb_ingest_archive_new (FALSE);
+	} else if (wb_ingest_looks_packed (d, n)) {
+		struct archive *b = wb_ingest_archive_for (d, n);
 		archive_read_open_memory (b, d, n);
 		arch_t child = { b, 0, NULL };
 		wb_ingest_process_archive (ing, &child, s);
@@ -641,14 +683,14 @@ handle_member (wb_ingest_t *ing, arch_t *as, struct archive_entry *e, src_t *par
 		wb_src_mark (ing, s, "not-mail", "empty");
 		goto drain;
 	}
-	if (!looks_packed (m.buf, r)) {
+	if (!wb_ingest_looks_packed (m.buf, r)) {
 		/* Plain data (most members: a Maildir file, an mbox): read it
 		 * straight from the container, without a reader of its own. */
 		wb_ingest_handle_plain (ing, as, s, &m, m.buf, r);
 		goto drain;
 	}
 	m.replay = r;
-	b = wb_ingest_archive_new (FALSE);
+	b = wb_ingest_archive_for (m.buf, r);
 	if (r >= 6 && memcmp (m.buf, "7z\xBC\xAF\x27\x1C", 6) == 0) {
 		mem = g_byte_array_new ();
 		g_byte_array_append (mem, (guint8 *) m.buf, r);

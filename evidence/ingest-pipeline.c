@@ -203,6 +203,7 @@ wb_ingest_flush_batch (wb_ingest_t *ing)
 	it->kind = IT_BATCH;
 	it->batch = ing->batch;
 	ing->batch = NULL;
+	ing->st.batches++;
 	wb_ingest_push (ing, it);
 }
 

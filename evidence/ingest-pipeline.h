@@ -212,7 +212,18 @@ const char *wb_ingest_read_error (arch_t *as);
 /* "truncated" or "corrupt" from a libarchive message. */
 const char *wb_ingest_damage_kind (const char *err);
 ssize_t wb_ingest_member_read (member_t *m, void *buf, size_t n);
+/* A reader of the compressed streams and (unless RAW_ONLY) the archives
+ * ingest reads. */
 struct archive *wb_ingest_archive_new (gboolean raw_only);
+/* The reader for a stream whose first bytes are the N at D (512, or all
+ * there are): wb_ingest_archive_new (FALSE) if wb_ingest_looks_packed(),
+ * with the uu filter too for a stream that starts with "begin"; else a
+ * reader of the bytes as they are. */
+struct archive *wb_ingest_archive_for (const char *d, size_t n);
+/* Whether the first N bytes at D (512 or all there are) are those of
+ * something to unpack (a compressed stream, an archive); if not, the
+ * bytes are read as they are. */
+gboolean wb_ingest_looks_packed (const char *d, size_t n);
 void wb_ingest_process_archive (wb_ingest_t *ing, arch_t *as, src_t *s);
 
 /* ingest-mbox.c: a plain (non-archive) stream: sniff, split or count as

@@ -89,6 +89,8 @@ typedef struct {
 	uint64_t bytes;          /* bytes of the top-level files read */
 	uint64_t index_rebuilds; /* sources that built artifacts_value again (index_rebuild_min) */
 	uint64_t commits;        /* transactions committed (groups of files, see group_bytes) */
+	uint64_t batches;        /* batches of copies handed to the parse workers (a group's
+				  * files share them) */
 } wb_ingest_stats_t;
 
 typedef struct wb_ingest wb_ingest_t;

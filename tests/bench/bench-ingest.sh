@@ -2,10 +2,18 @@
 # Ingest throughput: 200,000 messages (the SpamAssassin corpus repeated with
 # unique Message-IDs) as one mbox and as a tar.gz of a Maildir, built once
 # under build/bench/.  Prints messages/s, MB/s (of the input as read), peak
-# RSS and CPU time for each, with and without analysis.
+# RSS and CPU time for each, with and without analysis, and 'reanalyze' of
+# the mbox's case.  Then, in the same run, the same messages as a Maildir
+# for 'mu index' and 'notmuch new' (when installed; as root with apt-get the
+# script installs maildir-utils and notmuch for the benchmark only;
+# BENCH_PEERS=0 skips them) and the library floor (bench-floor), each as a
+# ratio to ingest with analysis: by wall time and by CPU time (user + sys),
+# since on a shared machine wall time stretches with the load.
 root=$(cd "$(dirname "$0")/../.." && pwd)
 WB=${WB:-$root/build/workbench}
-out=$root/build/bench
+# BENCH_DIR: where the corpus is built and kept (build/bench; bench-floor.sh
+# reads its mbox there).
+out=${BENCH_DIR:-$root/build/bench}
 N=${BENCH_MESSAGES:-200000}
 mkdir -p "$out"
 tgz=$(sh "$root/tests/corpus.sh") || { echo "bench-ingest: no corpus, skipped"; exit 0; }
@@ -45,6 +53,19 @@ run() {
 	sed -n "s/^timing: \(.*\)/ingest   phases: \1 (case file $casemb MB)/p" "$out/time.out"
 }
 
+# reanalyze the case the last run left (every copy analysed again).
+reanalyze() {
+	/usr/bin/time -v "$WB" reanalyze "$out/bench.case" > "$out/reanalyze.out" 2> "$out/time.out"
+	rc=$?
+	rsecs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/time.out" |
+		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time.out")
+	rcpu=$(sed -n 's/.*User time (seconds): //p; s/.*System time (seconds): //p' "$out/time.out" | awk '{ s += $1 } END { print s }')
+	awk -v n="$msgs" -v s="$rsecs" -v r="$rss" -v c="$rcpu" -v rc="$rc" 'BEGIN {
+		printf "reanalyze %-12s          %7d copies    %6.1f s  %7.0f copies/s (target 7000)  peak RSS %5.0f MiB  cpu %.1f s (%.0f us/copy)%s\n",
+			"", n, s, n / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
+}
+
 # Each input in both modes: ingest alone (--no-analysis: the copies, their
 # fields, raw bytes and locations) and with analysis on (hops, artifacts,
 # facts, campaigns and rule findings), the default.
@@ -63,8 +84,74 @@ for input in bench.mbox maildir.tar.gz; do
 		printf "ingest %-15s alone     median of %d runs: %.0f messages/s (%s)\n", i, k, n / s, t }'
 	run "$input" analysis
 	secs_analysis=$secs cpu_analysis=$cpu
+	if [ "$input" = bench.mbox ]; then
+		mbox_secs=$secs mbox_cpu=$cpu mbox_msgs=$msgs
+		reanalyze
+	fi
 	awk -v n="$msgs" -v a="$secs_alone" -v b="$secs_analysis" -v ca="$cpu_alone" -v cb="$cpu_analysis" -v i="$input" 'BEGIN {
 		printf "ingest %-15s analysis costs %.1f s more (x%.1f), %.0f us/message of CPU over ingest alone\n",
 			i, b - a, b / a, (cb - ca) * 1e6 / n }'
 done
 rm -f "$out/bench.case" "$out/bench.case.lock"
+
+# The peers and the floor on the same messages, beside ingest of the mbox
+# with analysis.  mu and notmuch read a Maildir: the tar.gz unpacked once.
+peer_secs= peer_cpu=
+# peer LABEL COMMAND...: sets peer_secs and peer_cpu.
+peer () {
+	label=$1; shift
+	/usr/bin/time -f "%e %U %S" -o "$out/peer.time" "$@" > "$out/peer.out" 2>&1 ||
+		echo "bench-ingest: $label exited non-zero (see $out/peer.out)"
+	read -r peer_secs u sy < "$out/peer.time"
+	peer_cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')
+}
+# ratio LABEL MESSAGES SECS CPU: the line of a peer against the mbox ingest.
+ratio () {
+	awk -v l="$1" -v n="$2" -v s="$3" -v c="$4" -v os="$mbox_secs" -v oc="$mbox_cpu" -v on="$mbox_msgs" 'BEGIN {
+		printf "peers  %-20s %7d messages  %6.1f s  %7.0f messages/s  cpu %6.1f s  ingest with analysis: %.2fx its speed by wall time, %.2fx by CPU\n",
+			l, n, s, n / s, c, (on / os) / (n / s), (c > 0 ? (c / n) / (oc / on) : 0) }'
+}
+if [ "${BENCH_PEERS:-1}" = 1 ]; then
+	if ! command -v mu > /dev/null 2>&1 || ! command -v notmuch > /dev/null 2>&1; then
+		if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then
+			echo "bench-ingest: installing maildir-utils and notmuch (for the benchmark only)"
+			DEBIAN_FRONTEND=noninteractive apt-get install -y maildir-utils notmuch > "$out/apt.log" 2>&1 ||
+				echo "bench-ingest: apt-get failed (see $out/apt.log)"
+		fi
+	fi
+	if [ "$(cat "$out/md.count" 2>/dev/null)" != "$N" ]; then
+		echo "bench-ingest: unpacking the $N-message Maildir for the peers (once)"
+		rm -rf "$out/md" && mkdir -p "$out/md" && tar xzf "$out/maildir.tar.gz" -C "$out/md" &&
+			echo "$N" > "$out/md.count" || exit 1
+	fi
+	maildir=$out/md/Maildir
+	if command -v mu > /dev/null 2>&1; then
+		rm -rf "$out/mu"
+		mu init --muhome="$out/mu" --maildir="$maildir" > /dev/null 2>&1
+		peer "mu index" mu index --muhome="$out/mu"
+		ratio "mu index (Maildir)" "$N" "$peer_secs" "$peer_cpu"
+		rm -rf "$out/mu"
+	else
+		echo "bench-ingest: mu not installed, skipped"
+	fi
+	if command -v notmuch > /dev/null 2>&1; then
+		rm -rf "$maildir/.notmuch"
+		printf '[database]\npath=%s\n[new]\ntags=new\n' "$maildir" > "$out/notmuch-config"
+		NOTMUCH_CONFIG="$out/notmuch-config" peer "notmuch new" notmuch new
+		ratio "notmuch new (Maildir)" "$N" "$peer_secs" "$peer_cpu"
+		rm -rf "$maildir/.notmuch"
+	else
+		echo "bench-ingest: notmuch not installed, skipped"
+	fi
+fi
+floor=${WB_BUILD:-$root/build}/tools/bench-floor
+if [ -x "$floor" ]; then
+	# The +html level: the library work ingest's analysis includes, on two
+	# threads, nothing stored (best of 3 by wall time; no CPU figure).
+	fl=$("$floor" "$out/bench.mbox" 2 2>/dev/null | awk '$2 == "+html" { print $7 }')
+	[ -n "$fl" ] && awk -v n="$mbox_msgs" -v f="$fl" -v os="$mbox_secs" 'BEGIN {
+		printf "peers  %-20s %7d messages  %6.1f s  %7.0f messages/s  ingest with analysis: %.2fx its speed\n",
+			"floor +html (mbox)", n, f, n / f, (n / os) / (n / f) }'
+else
+	echo "bench-ingest: $floor not built (make tools), floor skipped"
+fi

@@ -34,6 +34,10 @@ state ref.case > ref.state
 expect_eq "uninterrupted: every copy once, every location" "$((n - n / 10))|$n" \
 	"$(q ref.case "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM locations)")"
 expect_eq "uninterrupted: one commit per ten files, one for tmp/" "$((n / 10 + 1))" "$(commits .err)"
+# The files of a group share a batch of copies for the parse workers (a
+# batch per file kept eight files in flight and woke a worker for each).
+expect_eq "uninterrupted: one batch of copies per group" "$((n / 10))" \
+	"$(sed -n 's/^timing: .*, \([0-9]*\) batch(es).*/\1/p' .err)"
 expect_eq "uninterrupted: one custody row per file" "$((n + 1))" \
 	"$(q ref.case "SELECT count(*) FROM custody WHERE action = 'source'")"
 

@@ -333,7 +333,8 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 				fprintf (stderr, ", wrote %.0f MB", g_ascii_strtod (w + 7, NULL) / 1e6);
 		}
 		g_free (io);
-		fprintf (stderr, ", %" G_GUINT64_FORMAT " commit(s)", counts.commits);
+		fprintf (stderr, ", %" G_GUINT64_FORMAT " commit(s), %" G_GUINT64_FORMAT " batch(es)",
+			 counts.commits, counts.batches);
 		if (counts.index_rebuilds)
 			fprintf (stderr, ", artifacts_value built again in %" G_GUINT64_FORMAT " source(s)",
 				 counts.index_rebuilds);
