@@ -164,6 +164,31 @@ wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
 	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
+int
+wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s)
+{
+	return wb_case_bind_text (st, sqlite3_bind_parameter_index (st, name), s);
+}
+
+int
+wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v)
+{
+	return sqlite3_bind_int64 (st, sqlite3_bind_parameter_index (st, name), v);
+}
+
+int64_t
+wb_text_key (const char *text, size_t len)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+	if (!EVP_Digest (text, len, md, &n, wb_sha256_md (), NULL))
+		g_error ("SHA-256 failed");
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | md[i];
+	return (int64_t) k;
+}
+
 sqlite3_stmt *
 wb_case_stmt (wb_case_t *cs, const char *sql)
 {
@@ -276,6 +301,18 @@ sql_copy_ident (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text (ctx, out, 64, SQLITE_TRANSIENT);
 }
 
+/* wb_text_key(TEXT) in SQL: the migration to version 4 keys body_texts. */
+static void
+sql_text_key (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *) sqlite3_value_text (argv[0]);
+	if (!t) {
+		sqlite3_result_null (ctx);
+		return;
+	}
+	sqlite3_result_int64 (ctx, wb_text_key (t, (size_t) sqlite3_value_bytes (argv[0])));
+}
+
 static wb_status_t
 open_db (wb_case_t *cs, int flags)
 {
@@ -287,6 +324,8 @@ open_db (wb_case_t *cs, int flags)
 	sqlite3_busy_timeout (cs->db, 5000);
 	sqlite3_create_function (cs->db, "wb_copy_ident", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 sql_copy_ident, NULL, NULL);
+	sqlite3_create_function (cs->db, "wb_text_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				 sql_text_key, NULL, NULL);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
@@ -351,7 +390,17 @@ add_peer (wb_case_t *cs)
  * them.  The old rows wait in a temporary table while the new tables take
  * the pages the old one freed: built beside it, the case grew by their
  * size (SpamAssassin corpus: 105.8 MB to 113.6 MB; now 105.8 MB, with 6.7 MB
- * free inside the file for what is ingested next). */
+ * free inside the file for what is ingested next).
+ *
+ * 3 -> 4: each distinct body text once, in body_texts, keyed by
+ * wb_text_key; messages.body names it where messages.body_text held it.
+ * messages is built again, every id kept: ALTER TABLE DROP COLUMN rewrites
+ * the rows in place and frees no page, so body_texts grew the file by its
+ * whole size.  The rows wait in a temporary table while the new tables
+ * take the pages the old one freed.  Texts are numbered in the order of
+ * the first copy that has them, as ingest numbers them.  Foreign keys are
+ * off during an upgrade (SQLite's procedure for changing a table's
+ * shape), so that dropping messages checks no row that refers to it. */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -396,6 +445,34 @@ static const struct migration {
 	     "CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN"
 	     "  DELETE FROM message_artifacts WHERE id = OLD.id;"
 	     "END", NULL },
+	{ 3, "CREATE TEMP TABLE old_messages AS SELECT * FROM messages;"
+	     "DROP TABLE messages;"
+	     "CREATE TABLE body_texts (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, text TEXT NOT NULL);"
+	     "INSERT INTO body_texts (key, text) SELECT wb_text_key(body_text), body_text"
+	     "  FROM temp.old_messages WHERE body_text IS NOT NULL GROUP BY body_text ORDER BY min(id);"
+	     "CREATE INDEX body_texts_key ON body_texts(key);"
+	     "CREATE TABLE messages (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+	     "  raw_id INTEGER NOT NULL REFERENCES raw(id), trap_id INTEGER NOT NULL DEFAULT 0,"
+	     "  trap_match TEXT NOT NULL DEFAULT 'none', status TEXT NOT NULL, warnings TEXT,"
+	     "  message_id TEXT, possible_duplicate INTEGER NOT NULL DEFAULT 0, date_header TEXT,"
+	     "  date_parsed TEXT, date_status TEXT NOT NULL DEFAULT 'absent', from_addr TEXT,"
+	     "  from_name TEXT, reply_to TEXT, return_path TEXT, sender TEXT, to_addrs TEXT,"
+	     "  cc_addrs TEXT, subject TEXT, received_at TEXT, received_epoch INTEGER,"
+	     "  received_from TEXT NOT NULL DEFAULT 'none', local_day TEXT,"
+	     "  body INTEGER REFERENCES body_texts(id), category TEXT, fingerprint INTEGER,"
+	     "  campaign INTEGER, ident TEXT, UNIQUE (sha256, trap_id));"
+	     "INSERT INTO messages SELECT o.id, o.sha256, o.raw_id, o.trap_id, o.trap_match, o.status,"
+	     "  o.warnings, o.message_id, o.possible_duplicate, o.date_header, o.date_parsed,"
+	     "  o.date_status, o.from_addr, o.from_name, o.reply_to, o.return_path, o.sender,"
+	     "  o.to_addrs, o.cc_addrs, o.subject, o.received_at, o.received_epoch, o.received_from,"
+	     "  o.local_day, b.id, o.category, o.fingerprint, o.campaign, o.ident"
+	     "  FROM temp.old_messages o LEFT JOIN body_texts b"
+	     "  ON b.key = wb_text_key(o.body_text) AND b.text = o.body_text ORDER BY o.id;"
+	     "DROP TABLE temp.old_messages;"
+	     "CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
+	     "CREATE INDEX messages_msgid ON messages(message_id);"
+	     "CREATE INDEX messages_trap ON messages(trap_id, received_epoch);"
+	     "CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign)", NULL },
 };
 
 static int
@@ -544,6 +621,9 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 					   WB_SCHEMA_VERSION);
 			goto done;
 		}
+		/* Not inside a transaction: SQLite ignores it there. */
+		if ((st = wb_case_exec (cs, "PRAGMA foreign_keys=OFF", "cannot upgrade case")))
+			goto done;
 		if ((st = wb_case_begin (cs)))
 			goto done;
 		int v0 = v;
@@ -574,7 +654,8 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 			wb_case_rollback (cs);
 			goto done;
 		}
-		if ((st = wb_case_commit (cs)))
+		if ((st = wb_case_commit (cs)) ||
+		    (st = wb_case_exec (cs, "PRAGMA foreign_keys=ON", "cannot upgrade case")))
 			goto done;
 		cs->upgraded_from = v0;
 	}
@@ -895,7 +976,7 @@ const char wb_case_digest_sql[] =
 	"SELECT 'sources:' || hex(quote(id) || ',' || quote(run) || ',' || quote(parent_id) || ',' || quote(name) || ',' || quote(chain) || ',' || quote(depth) || ',' || quote(size) || ',' || quote(sha256) || ',' || quote(format) || ',' || quote(filters) || ',' || quote(role) || ',' || quote(reason) || ',' || quote(messages) || ',' || quote(complete) || ',' || quote(ingested_at)) FROM sources ORDER BY id;\n"
 	"SELECT 'raw:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(size) || ',' || quote(length(bytes))) FROM raw ORDER BY id;\n"
 	"SELECT 'traps:' || hex(quote(id) || ',' || quote(address) || ',' || quote(holder) || ',' || quote(state) || ',' || quote(provider) || ',' || quote(provider_state) || ',' || quote(timezone) || ',' || quote(hosts)) FROM traps ORDER BY id;\n"
-	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote(body_text) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
+	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote((SELECT text FROM body_texts WHERE id = messages.body)) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
 	"SELECT 'locations:' || hex(quote(id) || ',' || quote(message) || ',' || quote(source_id) || ',' || quote(offset) || ',' || quote(length) || ',' || quote(from_line) || ',' || quote(split) || ',' || quote(raw_id)) FROM locations ORDER BY id;\n"
 	"SELECT 'statutes:' || hex(quote(id) || ',' || quote(citation) || ',' || quote(jurisdiction) || ',' || quote(effective) || ',' || quote(file) || ',' || quote(origin) || ',' || quote(sha256) || ',' || quote(content) || ',' || quote(run) || ',' || quote(loaded_at)) FROM statutes ORDER BY id;\n"
 	"SELECT 'findings:' || hex(quote(id) || ',' || quote(message) || ',' || quote(statute) || ',' || quote(provision) || ',' || quote(finding) || ',' || quote(source) || ',' || quote(confidence) || ',' || quote(evidence) || ',' || quote(note) || ',' || quote(run) || ',' || quote(at)) FROM findings ORDER BY id;\n"

@@ -97,6 +97,17 @@ CREATE TABLE traps (
 -- are the bytes where the copy was first met; each location keeps its own
 -- (locations.raw_id).  trap_id 0 means no trap account matched; such copies
 -- are kept and listed.
+-- Each distinct displayed text once (a campaign sends the same text to
+-- every trap): key is wb_text_key of the text, the first 8 bytes of its
+-- SHA-256, big-endian, signed (evidence/case.h).  messages.body names a
+-- row; a text no copy names any more (after reanalyze) stays, unread.
+CREATE TABLE body_texts (
+	id INTEGER PRIMARY KEY,
+	key INTEGER NOT NULL,
+	text TEXT NOT NULL
+);
+CREATE INDEX body_texts_key ON body_texts(key);
+
 CREATE TABLE messages (
 	id INTEGER PRIMARY KEY,
 	sha256 TEXT NOT NULL,
@@ -118,7 +129,7 @@ CREATE TABLE messages (
 	received_epoch INTEGER,
 	received_from TEXT NOT NULL DEFAULT 'none',  -- received, date, none
 	local_day TEXT,                  -- YYYY-MM-DD in the trap's time zone
-	body_text TEXT,                  -- displayed text (analysis stage)
+	body INTEGER REFERENCES body_texts(id),  -- displayed text (analysis stage)
 	category TEXT,                   -- content category (analysis stage)
 	fingerprint INTEGER,             -- 64-bit near-duplicate simhash (analysis stage)
 	campaign INTEGER,                -- near-duplicate group number (analysis stage)
@@ -148,8 +159,8 @@ CREATE INDEX locations_source ON locations(source_id);
 -- Analysis (evidence/analyze*.c): hops, artifacts, facts, attachments
 -- Rows for a copy are replaced whole when it is analysed again.
 --
--- messages.body_text is the displayed text (text/plain, else the HTML's
--- visible text); messages.category the fact 'category'; messages.fingerprint
+-- messages.body names the displayed text in body_texts (text/plain, else
+-- the HTML's visible text); messages.category the fact 'category'; messages.fingerprint
 -- a 64-bit simhash (signed) over 3-word shingles of the body with URLs,
 -- e-mail addresses and numbers masked; messages.campaign groups copies whose
 -- fingerprints are within Hamming distance 3 (WB_SIMHASH_THRESHOLD, joined
