@@ -4,6 +4,31 @@
 #include "analyze.h"
 #include "analyze-private.h"
 
+/* The id of hop_names row NAME, added if no hop had it. */
+static wb_status_t
+name_id (wb_case_t *cs, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM hop_names WHERE name = ?");
+	if (!st)
+		return WB_ERR_DB;
+	wb_case_bind_text (st, 1, name);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc == SQLITE_ROW)
+		return WB_OK;
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot store hops");
+	if (!(st = wb_case_stmt (cs, "INSERT INTO hop_names (name) VALUES (?)")))
+		return WB_ERR_DB;
+	wb_case_bind_text (st, 1, name);
+	wb_status_t rs = wb_case_step (cs, st, "cannot store hops");
+	if (!rs)
+		*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	return rs;
+}
+
 /* The id of artifact_values row KIND, VALUE, added if no copy had it. */
 static gboolean
 value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
@@ -140,7 +165,7 @@ static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
-		"DELETE FROM hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
+		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
 		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
@@ -154,7 +179,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
-	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
+	st = wb_case_stmt (cs, "INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip,"
 		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
 		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
 		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
@@ -163,6 +188,9 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		return WB_ERR_DB;
 	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
 		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
+	/* Stored once in hop_names, by id; in this order for a hop, as the
+	 * upgrade to version 4 numbers them. */
+	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
 	for (guint i = 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
@@ -170,13 +198,23 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		wb_case_bind_named_int64 (st, ":message", id);
 		wb_case_bind_named_int64 (st, ":idx", i);
 		char *fixed[9] = { NULL };
-		for (int k = 0; k < 9; k++) {
+		rs = WB_OK;
+		for (int k = 0; k < 9 && !rs; k++) {
 			/* Hop text is as the sender wrote it: made valid UTF-8 only
 			 * when it is not. */
 			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
 				fixed[k] = g_utf8_make_valid (v[k], -1);
 			const char *s = fixed[k] ? fixed[k] : v[k];
-			wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
+			int64_t name = 0;
+			if (!is_name[k])
+				wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
+			else if (s && !(rs = name_id (cs, s, &name)))
+				wb_case_bind_named_int64 (st, text_params[k], name);
+		}
+		if (rs) {
+			for (int k = 0; k < 9; k++)
+				g_free (fixed[k]);
+			return rs;
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
 			wb_case_bind_named_int64 (st, ":time_epoch", h->time_epoch);

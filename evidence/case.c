@@ -400,7 +400,11 @@ add_peer (wb_case_t *cs)
  * take the pages the old one freed.  Texts are numbered in the order of
  * the first copy that has them, as ingest numbers them.  Foreign keys are
  * off during an upgrade (SQLite's procedure for changing a table's
- * shape), so that dropping messages checks no row that refers to it. */
+ * shape), so that dropping messages checks no row that refers to it.
+ * Then hops becomes the view over hop_names (each distinct host name,
+ * address, protocol and for-address once) and message_hops, the same way
+ * as artifacts in 2 -> 3; names are numbered in the order ingest meets
+ * them (copy, hop, then column). */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -473,6 +477,59 @@ static const struct migration {
 	     "CREATE INDEX messages_msgid ON messages(message_id);"
 	     "CREATE INDEX messages_trap ON messages(trap_id, received_epoch);"
 	     "CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign)", NULL },
+	{ 3, "CREATE TEMP TABLE old_hops AS SELECT * FROM hops;"
+	     "DROP TABLE hops;"
+	     "CREATE TABLE hop_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	     "INSERT INTO hop_names (name) SELECT name FROM (SELECT name, min(ord) AS o FROM ("
+	     "  SELECT from_host AS name, message << 20 | idx << 3 | 1 AS ord FROM temp.old_hops"
+	     "  UNION ALL SELECT from_rdns, message << 20 | idx << 3 | 2 FROM temp.old_hops"
+	     "  UNION ALL SELECT from_ip, message << 20 | idx << 3 | 3 FROM temp.old_hops"
+	     "  UNION ALL SELECT by_host, message << 20 | idx << 3 | 4 FROM temp.old_hops"
+	     "  UNION ALL SELECT protocol, message << 20 | idx << 3 | 5 FROM temp.old_hops"
+	     "  UNION ALL SELECT for_addr, message << 20 | idx << 3 | 6 FROM temp.old_hops)"
+	     "  WHERE name IS NOT NULL GROUP BY name) ORDER BY o;"
+	     "CREATE TABLE message_hops (message INTEGER NOT NULL REFERENCES messages(id),"
+	     "  idx INTEGER NOT NULL, raw TEXT NOT NULL, from_host INTEGER, from_rdns INTEGER,"
+	     "  from_ip INTEGER, by_host INTEGER, protocol INTEGER, smtp_id TEXT, for_addr INTEGER,"
+	     "  time_text TEXT, time_epoch INTEGER, time_status TEXT NOT NULL,"
+	     "  trusted INTEGER NOT NULL DEFAULT 0, origin INTEGER NOT NULL DEFAULT 0, notes TEXT,"
+	     "  PRIMARY KEY (message, idx)) WITHOUT ROWID;"
+	     "INSERT INTO message_hops SELECT o.message, o.idx, o.raw,"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_host),"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_rdns),"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_ip),"
+	     "  (SELECT id FROM hop_names WHERE name = o.by_host),"
+	     "  (SELECT id FROM hop_names WHERE name = o.protocol), o.smtp_id,"
+	     "  (SELECT id FROM hop_names WHERE name = o.for_addr), o.time_text, o.time_epoch,"
+	     "  o.time_status, o.trusted, o.origin, o.notes FROM temp.old_hops o ORDER BY o.message, o.idx;"
+	     "DROP TABLE temp.old_hops;"
+	     "CREATE VIEW hops (message, idx, raw, from_host, from_rdns, from_ip, by_host, protocol,"
+	     "  smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes) AS"
+	     "  SELECT h.message, h.idx, h.raw, n1.name, n2.name, n3.name, n4.name, n5.name, h.smtp_id,"
+	     "  n6.name, h.time_text, h.time_epoch, h.time_status, h.trusted, h.origin, h.notes"
+	     "  FROM message_hops h LEFT JOIN hop_names n1 ON n1.id = h.from_host"
+	     "  LEFT JOIN hop_names n2 ON n2.id = h.from_rdns LEFT JOIN hop_names n3 ON n3.id = h.from_ip"
+	     "  LEFT JOIN hop_names n4 ON n4.id = h.by_host LEFT JOIN hop_names n5 ON n5.id = h.protocol"
+	     "  LEFT JOIN hop_names n6 ON n6.id = h.for_addr;"
+	     "CREATE TRIGGER hops_insert INSTEAD OF INSERT ON hops BEGIN"
+	     "  INSERT OR IGNORE INTO hop_names (name) SELECT v FROM (SELECT 1 AS k, NEW.from_host AS v"
+	     "  UNION ALL SELECT 2, NEW.from_rdns UNION ALL SELECT 3, NEW.from_ip"
+	     "  UNION ALL SELECT 4, NEW.by_host UNION ALL SELECT 5, NEW.protocol"
+	     "  UNION ALL SELECT 6, NEW.for_addr) WHERE v IS NOT NULL ORDER BY k;"
+	     "  INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip, by_host,"
+	     "  protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes)"
+	     "  VALUES (NEW.message, NEW.idx, NEW.raw,"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_host),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_rdns),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_ip),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.by_host),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.protocol), NEW.smtp_id,"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.for_addr), NEW.time_text, NEW.time_epoch,"
+	     "  NEW.time_status, coalesce(NEW.trusted, 0), coalesce(NEW.origin, 0), NEW.notes);"
+	     "END;"
+	     "CREATE TRIGGER hops_delete INSTEAD OF DELETE ON hops BEGIN"
+	     "  DELETE FROM message_hops WHERE message = OLD.message AND idx = OLD.idx;"
+	     "END", NULL },
 };
 
 static int

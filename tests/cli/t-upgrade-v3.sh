@@ -2,10 +2,12 @@
 # A case of schema version 3 (tests/cli/data/v3.case.xz, see its README) is
 # refused by reading commands with the command that upgrades it, and
 # upgraded by 'upgrade' to version 4, where each distinct body text is
-# stored once in body_texts and messages.body names it.  What readers get is
-# worked out by Python from the version 3 file: each copy's body text (or
-# NULL), the number of distinct texts, each text's key (the first 8 bytes
-# of its SHA-256, big-endian, signed).  A case the new build makes from the
+# stored once in body_texts and messages.body names it, and each distinct
+# hop name (host, address, protocol, for-address) once in hop_names, hops
+# becoming a view.  What readers get is worked out by Python from the
+# version 3 file: each copy's body text (or NULL), the number of distinct
+# texts, each text's key (the first 8 bytes of its SHA-256, big-endian,
+# signed), every hop row, the distinct names in the order they are met.  A case the new build makes from the
 # same mail gives the same output for the reading commands as the upgraded
 # one.  A SIGKILL during the upgrade leaves the version 3 file byte for
 # byte once SQLite has rolled its journal back, or the upgrade complete.
@@ -55,6 +57,23 @@ elif what == "order":
     want = sorted(first, key=first.get)
     got = [t for (t,) in db.execute("SELECT text FROM body_texts ORDER BY id")]
     print("yes" if got == want else "no")
+elif what == "hops":
+    # Every hop as readers get it, through the view hops (version 4) or
+    # the table (version 3).
+    for r in db.execute("SELECT * FROM hops ORDER BY message, idx"):
+        print("|".join(str(x) for x in r))
+elif what == "names":
+    # The distinct host names, addresses, protocols and for-addresses, in
+    # the order ingest meets them: copy, hop, column.
+    seen = []
+    for r in db.execute("SELECT from_host, from_rdns, from_ip, by_host, protocol, for_addr"
+                        " FROM hops ORDER BY message, idx"):
+        for v in r:
+            if v is not None and v not in seen:
+                seen.append(v)
+    print("\n".join(seen))
+elif what == "stored-names":
+    print("\n".join(n for (n,) in db.execute("SELECT name FROM hop_names ORDER BY id")))
 elif what == "raw":
     for sha, b in db.execute("SELECT sha256, bytes FROM raw ORDER BY id"):
         print(sha, hashlib.sha256(b).hexdigest() == sha)
@@ -63,6 +82,9 @@ elif what == "version":
 PY
 python3 read.py old.case bodies > bodies.want
 python3 read.py old.case raw > raw.want
+python3 read.py old.case hops > hops.want
+python3 read.py old.case names > names.want
+expect_eq "the kept case has hops" "406" "$(wc -l < hops.want | tr -d ' ')"
 expect_eq "the kept case has 137 copies" "137" "$(wc -l < bodies.want | tr -d ' ')"
 distinct=$(python3 read.py old.case distinct)
 expect_eq "and fewer distinct texts" "yes" "$([ "$distinct" -lt 137 ] && [ "$distinct" -gt 1 ] && echo yes)"
@@ -80,6 +102,23 @@ expect_eq "each distinct text stored once" "$distinct" \
 expect_eq "each text under its key" "0" "$(python3 read.py v3.case keys)"
 expect_eq "texts numbered in the order of their first copy" "yes" "$(python3 read.py v3.case order)"
 python3 read.py v3.case raw > raw.got
+python3 read.py v3.case hops > hops.got
+expect_file "every hop, through the view hops" hops.want hops.got
+python3 read.py v3.case stored-names > names.got
+expect_file "each distinct name once, in the order they were met" names.want names.got
+# A hop inserted through the view: its names found, or added once; one
+# deleted through the view is gone.
+sqlite3 v3.case "INSERT INTO hops (message, idx, raw, from_host, from_ip, by_host, time_status)
+	SELECT message, 99, 'test', from_host, '192.0.2.99', by_host, 'absent' FROM hops
+	WHERE from_host IS NOT NULL AND by_host IS NOT NULL ORDER BY message, idx LIMIT 1" ||
+	t_fail "insert through the view" ""
+expect_eq "insert through the view: one new name" "$(($(wc -l < names.want) + 1))" \
+	"$(sqlite3 v3.case "SELECT count(*) FROM hop_names")"
+expect_eq "insert through the view: read back" "0|0|192.0.2.99" \
+	"$(sqlite3 v3.case "SELECT trusted, origin, from_ip FROM hops WHERE idx = 99")"
+sqlite3 v3.case "DELETE FROM hops WHERE idx = 99"
+python3 read.py v3.case hops > hops.got
+expect_file "delete through the view" hops.want hops.got
 expect_file "no stored byte changed" raw.want raw.got
 expect_eq "integrity_check" "ok" "$(sqlite3 v3.case "PRAGMA integrity_check")"
 expect_eq "foreign_key_check" "" "$(sqlite3 v3.case "PRAGMA foreign_key_check")"
@@ -118,6 +157,9 @@ expect_eq "ingest: each distinct text once" "$(python3 read.py new.case distinct
 expect_eq "ingest: as many as in the kept case" "$distinct" "$(python3 read.py new.case distinct)"
 expect_eq "ingest: each text under its key" "0" "$(python3 read.py new.case keys)"
 expect_eq "ingest: in the order of their first copy" "yes" "$(python3 read.py new.case order)"
+python3 read.py new.case names > names.new
+python3 read.py new.case stored-names > names.newgot
+expect_file "ingest: each hop name once, numbered as the upgrade numbers them" names.new names.newgot
 for c in "damages @ --format json" "links @" "artifacts @" "messages @" "why @ 5" "show @ 5" \
 	"show @ 40 --format json" "summary @"; do
 	wb $(echo "$c" | sed 's/@/new.case/') > want.out 2>&1
