@@ -4,6 +4,31 @@
 #include "analyze.h"
 #include "analyze-private.h"
 
+/* The id of hop_names row NAME, added if no hop had it. */
+static wb_status_t
+name_id (wb_case_t *cs, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM hop_names WHERE name = ?");
+	if (!st)
+		return WB_ERR_DB;
+	wb_case_bind_text (st, 1, name);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc == SQLITE_ROW)
+		return WB_OK;
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot store hops");
+	if (!(st = wb_case_stmt (cs, "INSERT INTO hop_names (name) VALUES (?)")))
+		return WB_ERR_DB;
+	wb_case_bind_text (st, 1, name);
+	wb_status_t rs = wb_case_step (cs, st, "cannot store hops");
+	if (!rs)
+		*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	return rs;
+}
+
 /* The id of artifact_values row KIND, VALUE, added if no copy had it. */
 static gboolean
 value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
@@ -31,6 +56,42 @@ value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
 		return FALSE;
 	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
 	return TRUE;
+}
+
+wb_status_t
+wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *added)
+{
+	*id = 0;
+	if (added)
+		*added = FALSE;
+	if (!text)
+		return WB_OK;
+	size_t len = strlen (text);
+	int64_t key = wb_text_key (text, len);
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM body_texts WHERE key = ? AND text = ?");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, key);
+	sqlite3_bind_text (st, 2, text, (int) len, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64 (st, 0);
+	sqlite3_reset (st);
+	if (rc == SQLITE_ROW)
+		return WB_OK;
+	if (rc != SQLITE_DONE)
+		return wb_case_fail_db (cs, "cannot store body text");
+	if (!(st = wb_case_stmt (cs, "INSERT INTO body_texts (key, text) VALUES (?, ?)")))
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, key);
+	sqlite3_bind_text (st, 2, text, (int) len, SQLITE_STATIC);
+	wb_status_t rs = wb_case_step (cs, st, "cannot store body text");
+	if (rs)
+		return rs;
+	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	if (added)
+		*added = TRUE;
+	return WB_OK;
 }
 
 /* The artifacts of message ID: message_artifacts rows referring to their
@@ -104,7 +165,7 @@ static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
-		"DELETE FROM hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
+		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
 		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
@@ -118,39 +179,49 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
-	st = wb_case_stmt (cs, "INSERT INTO hops (message, idx, raw, from_host, from_rdns, from_ip,"
+	st = wb_case_stmt (cs, "INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip,"
 		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
 		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
 		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
 		" :trusted, :origin, :notes)");
 	if (!st)
 		return WB_ERR_DB;
-#define P(name) sqlite3_bind_parameter_index (st, ":" name)
 	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
 		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
+	/* Stored once in hop_names, by id; in this order for a hop, as the
+	 * upgrade to version 4 numbers them. */
+	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
 	for (guint i = 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
 			      h->smtp_id, h->for_addr, h->time_text };
-		sqlite3_bind_int64 (st, P ("message"), id);
-		sqlite3_bind_int (st, P ("idx"), i);
+		wb_case_bind_named_int64 (st, ":message", id);
+		wb_case_bind_named_int64 (st, ":idx", i);
 		char *fixed[9] = { NULL };
-		for (int k = 0; k < 9; k++) {
+		rs = WB_OK;
+		for (int k = 0; k < 9 && !rs; k++) {
 			/* Hop text is as the sender wrote it: made valid UTF-8 only
 			 * when it is not. */
 			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
 				fixed[k] = g_utf8_make_valid (v[k], -1);
 			const char *s = fixed[k] ? fixed[k] : v[k];
-			wb_case_bind_text (st, sqlite3_bind_parameter_index (st, text_params[k]),
-					   s ? s : (k == 0 ? "" : NULL));
+			int64_t name = 0;
+			if (!is_name[k])
+				wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
+			else if (s && !(rs = name_id (cs, s, &name)))
+				wb_case_bind_named_int64 (st, text_params[k], name);
+		}
+		if (rs) {
+			for (int k = 0; k < 9; k++)
+				g_free (fixed[k]);
+			return rs;
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
-			sqlite3_bind_int64 (st, P ("time_epoch"), h->time_epoch);
-		wb_case_bind_text (st, P ("time_status"), h->time_status);
-		sqlite3_bind_int (st, P ("trusted"), h->trusted);
-		sqlite3_bind_int (st, P ("origin"), h->origin);
-		wb_case_bind_text (st, P ("notes"), h->notes->len ? h->notes->str : NULL);
-#undef P
+			wb_case_bind_named_int64 (st, ":time_epoch", h->time_epoch);
+		wb_case_bind_named_text (st, ":time_status", h->time_status);
+		wb_case_bind_named_int64 (st, ":trusted", h->trusted);
+		wb_case_bind_named_int64 (st, ":origin", h->origin);
+		wb_case_bind_named_text (st, ":notes", h->notes->len ? h->notes->str : NULL);
 		rs = wb_case_step (cs, st, "cannot store hops");
 		for (int k = 0; k < 9; k++)
 			g_free (fixed[k]);
@@ -193,12 +264,16 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	/* A row just inserted got these in its INSERT (ingest's writer). */
 	if (!replace)
 		return WB_OK;
-	st = wb_case_stmt (cs, "UPDATE messages SET body_text = ?2, category = ?3, fingerprint = ?4"
+	int64_t body;
+	if ((rs = wb_analysis_body_id (cs, a->body_text, &body, NULL)))
+		return rs;
+	st = wb_case_stmt (cs, "UPDATE messages SET body = ?2, category = ?3, fingerprint = ?4"
 		" WHERE id = ?1");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);
-	wb_case_bind_text (st, 2, a->body_text);
+	if (body)
+		sqlite3_bind_int64 (st, 2, body);
 	wb_case_bind_text (st, 3, wb_analysis_category (a));
 	if (a->has_fp)
 		sqlite3_bind_int64 (st, 4, (int64_t) a->fp);

@@ -34,15 +34,20 @@ wb_analysis_t *wb_analyze (GMimeMessage *msg, const char *raw, size_t len,
 			   const wb_analyze_ctx_t *actx);
 
 /* Writer side: replace every analysis row of messages.id MESSAGE_ID (hops,
- * artifacts, facts, attachments, and messages.body_text, category,
+ * artifacts, facts, attachments, and messages.body, category,
  * fingerprint) with A's.  Runs inside the caller's transaction if one is
  * open.  On failure the case holds the message. */
 wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
 /* The same for a messages row the caller has just inserted, which has no
- * analysis rows yet: nothing is deleted first, and messages.body_text,
+ * analysis rows yet: nothing is deleted first, and messages.body,
  * category and fingerprint are left to the caller's INSERT (ingest's
  * writer; cheaper). */
 wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
+/* The body_texts id of TEXT in *ID, its row added if no copy had it (then
+ * *ADDED is TRUE, so a caller whose copy turns out to be in the case
+ * already can delete it again).  TEXT NULL: *ID is 0 and nothing is
+ * stored.  Inside the caller's transaction. */
+wb_status_t wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *added);
 
 /* wb_analysis_free(NULL) does nothing. */
 void wb_analysis_free (wb_analysis_t *a);

@@ -164,6 +164,31 @@ wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
 	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
+int
+wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s)
+{
+	return wb_case_bind_text (st, sqlite3_bind_parameter_index (st, name), s);
+}
+
+int
+wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v)
+{
+	return sqlite3_bind_int64 (st, sqlite3_bind_parameter_index (st, name), v);
+}
+
+int64_t
+wb_text_key (const char *text, size_t len)
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+	if (!EVP_Digest (text, len, md, &n, wb_sha256_md (), NULL))
+		g_error ("SHA-256 failed");
+	uint64_t k = 0;
+	for (int i = 0; i < 8; i++)
+		k = k << 8 | md[i];
+	return (int64_t) k;
+}
+
 sqlite3_stmt *
 wb_case_stmt (wb_case_t *cs, const char *sql)
 {
@@ -276,6 +301,18 @@ sql_copy_ident (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text (ctx, out, 64, SQLITE_TRANSIENT);
 }
 
+/* wb_text_key(TEXT) in SQL: the migration to version 4 keys body_texts. */
+static void
+sql_text_key (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *t = (const char *) sqlite3_value_text (argv[0]);
+	if (!t) {
+		sqlite3_result_null (ctx);
+		return;
+	}
+	sqlite3_result_int64 (ctx, wb_text_key (t, (size_t) sqlite3_value_bytes (argv[0])));
+}
+
 static wb_status_t
 open_db (wb_case_t *cs, int flags)
 {
@@ -287,6 +324,8 @@ open_db (wb_case_t *cs, int flags)
 	sqlite3_busy_timeout (cs->db, 5000);
 	sqlite3_create_function (cs->db, "wb_copy_ident", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 sql_copy_ident, NULL, NULL);
+	sqlite3_create_function (cs->db, "wb_text_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				 sql_text_key, NULL, NULL);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
@@ -351,7 +390,21 @@ add_peer (wb_case_t *cs)
  * them.  The old rows wait in a temporary table while the new tables take
  * the pages the old one freed: built beside it, the case grew by their
  * size (SpamAssassin corpus: 105.8 MB to 113.6 MB; now 105.8 MB, with 6.7 MB
- * free inside the file for what is ingested next). */
+ * free inside the file for what is ingested next).
+ *
+ * 3 -> 4: each distinct body text once, in body_texts, keyed by
+ * wb_text_key; messages.body names it where messages.body_text held it.
+ * messages is built again, every id kept: ALTER TABLE DROP COLUMN rewrites
+ * the rows in place and frees no page, so body_texts grew the file by its
+ * whole size.  The rows wait in a temporary table while the new tables
+ * take the pages the old one freed.  Texts are numbered in the order of
+ * the first copy that has them, as ingest numbers them.  Foreign keys are
+ * off during an upgrade (SQLite's procedure for changing a table's
+ * shape), so that dropping messages checks no row that refers to it.
+ * Then hops becomes the view over hop_names (each distinct host name,
+ * address, protocol and for-address once) and message_hops, the same way
+ * as artifacts in 2 -> 3; names are numbered in the order ingest meets
+ * them (copy, hop, then column). */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -395,6 +448,87 @@ static const struct migration {
 	     "END;"
 	     "CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN"
 	     "  DELETE FROM message_artifacts WHERE id = OLD.id;"
+	     "END", NULL },
+	{ 3, "CREATE TEMP TABLE old_messages AS SELECT * FROM messages;"
+	     "DROP TABLE messages;"
+	     "CREATE TABLE body_texts (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, text TEXT NOT NULL);"
+	     "INSERT INTO body_texts (key, text) SELECT wb_text_key(body_text), body_text"
+	     "  FROM temp.old_messages WHERE body_text IS NOT NULL GROUP BY body_text ORDER BY min(id);"
+	     "CREATE INDEX body_texts_key ON body_texts(key);"
+	     "CREATE TABLE messages (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL,"
+	     "  raw_id INTEGER NOT NULL REFERENCES raw(id), trap_id INTEGER NOT NULL DEFAULT 0,"
+	     "  trap_match TEXT NOT NULL DEFAULT 'none', status TEXT NOT NULL, warnings TEXT,"
+	     "  message_id TEXT, possible_duplicate INTEGER NOT NULL DEFAULT 0, date_header TEXT,"
+	     "  date_parsed TEXT, date_status TEXT NOT NULL DEFAULT 'absent', from_addr TEXT,"
+	     "  from_name TEXT, reply_to TEXT, return_path TEXT, sender TEXT, to_addrs TEXT,"
+	     "  cc_addrs TEXT, subject TEXT, received_at TEXT, received_epoch INTEGER,"
+	     "  received_from TEXT NOT NULL DEFAULT 'none', local_day TEXT,"
+	     "  body INTEGER REFERENCES body_texts(id), category TEXT, fingerprint INTEGER,"
+	     "  campaign INTEGER, ident TEXT, UNIQUE (sha256, trap_id));"
+	     "INSERT INTO messages SELECT o.id, o.sha256, o.raw_id, o.trap_id, o.trap_match, o.status,"
+	     "  o.warnings, o.message_id, o.possible_duplicate, o.date_header, o.date_parsed,"
+	     "  o.date_status, o.from_addr, o.from_name, o.reply_to, o.return_path, o.sender,"
+	     "  o.to_addrs, o.cc_addrs, o.subject, o.received_at, o.received_epoch, o.received_from,"
+	     "  o.local_day, b.id, o.category, o.fingerprint, o.campaign, o.ident"
+	     "  FROM temp.old_messages o LEFT JOIN body_texts b"
+	     "  ON b.key = wb_text_key(o.body_text) AND b.text = o.body_text ORDER BY o.id;"
+	     "DROP TABLE temp.old_messages;"
+	     "CREATE UNIQUE INDEX messages_ident ON messages(ident, trap_id);"
+	     "CREATE INDEX messages_msgid ON messages(message_id);"
+	     "CREATE INDEX messages_trap ON messages(trap_id, received_epoch);"
+	     "CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign)", NULL },
+	{ 3, "CREATE TEMP TABLE old_hops AS SELECT * FROM hops;"
+	     "DROP TABLE hops;"
+	     "CREATE TABLE hop_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	     "INSERT INTO hop_names (name) SELECT name FROM (SELECT name, min(ord) AS o FROM ("
+	     "  SELECT from_host AS name, message << 20 | idx << 3 | 1 AS ord FROM temp.old_hops"
+	     "  UNION ALL SELECT from_rdns, message << 20 | idx << 3 | 2 FROM temp.old_hops"
+	     "  UNION ALL SELECT from_ip, message << 20 | idx << 3 | 3 FROM temp.old_hops"
+	     "  UNION ALL SELECT by_host, message << 20 | idx << 3 | 4 FROM temp.old_hops"
+	     "  UNION ALL SELECT protocol, message << 20 | idx << 3 | 5 FROM temp.old_hops"
+	     "  UNION ALL SELECT for_addr, message << 20 | idx << 3 | 6 FROM temp.old_hops)"
+	     "  WHERE name IS NOT NULL GROUP BY name) ORDER BY o;"
+	     "CREATE TABLE message_hops (message INTEGER NOT NULL REFERENCES messages(id),"
+	     "  idx INTEGER NOT NULL, raw TEXT NOT NULL, from_host INTEGER, from_rdns INTEGER,"
+	     "  from_ip INTEGER, by_host INTEGER, protocol INTEGER, smtp_id TEXT, for_addr INTEGER,"
+	     "  time_text TEXT, time_epoch INTEGER, time_status TEXT NOT NULL,"
+	     "  trusted INTEGER NOT NULL DEFAULT 0, origin INTEGER NOT NULL DEFAULT 0, notes TEXT,"
+	     "  PRIMARY KEY (message, idx)) WITHOUT ROWID;"
+	     "INSERT INTO message_hops SELECT o.message, o.idx, o.raw,"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_host),"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_rdns),"
+	     "  (SELECT id FROM hop_names WHERE name = o.from_ip),"
+	     "  (SELECT id FROM hop_names WHERE name = o.by_host),"
+	     "  (SELECT id FROM hop_names WHERE name = o.protocol), o.smtp_id,"
+	     "  (SELECT id FROM hop_names WHERE name = o.for_addr), o.time_text, o.time_epoch,"
+	     "  o.time_status, o.trusted, o.origin, o.notes FROM temp.old_hops o ORDER BY o.message, o.idx;"
+	     "DROP TABLE temp.old_hops;"
+	     "CREATE VIEW hops (message, idx, raw, from_host, from_rdns, from_ip, by_host, protocol,"
+	     "  smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes) AS"
+	     "  SELECT h.message, h.idx, h.raw, n1.name, n2.name, n3.name, n4.name, n5.name, h.smtp_id,"
+	     "  n6.name, h.time_text, h.time_epoch, h.time_status, h.trusted, h.origin, h.notes"
+	     "  FROM message_hops h LEFT JOIN hop_names n1 ON n1.id = h.from_host"
+	     "  LEFT JOIN hop_names n2 ON n2.id = h.from_rdns LEFT JOIN hop_names n3 ON n3.id = h.from_ip"
+	     "  LEFT JOIN hop_names n4 ON n4.id = h.by_host LEFT JOIN hop_names n5 ON n5.id = h.protocol"
+	     "  LEFT JOIN hop_names n6 ON n6.id = h.for_addr;"
+	     "CREATE TRIGGER hops_insert INSTEAD OF INSERT ON hops BEGIN"
+	     "  INSERT OR IGNORE INTO hop_names (name) SELECT v FROM (SELECT 1 AS k, NEW.from_host AS v"
+	     "  UNION ALL SELECT 2, NEW.from_rdns UNION ALL SELECT 3, NEW.from_ip"
+	     "  UNION ALL SELECT 4, NEW.by_host UNION ALL SELECT 5, NEW.protocol"
+	     "  UNION ALL SELECT 6, NEW.for_addr) WHERE v IS NOT NULL ORDER BY k;"
+	     "  INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip, by_host,"
+	     "  protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes)"
+	     "  VALUES (NEW.message, NEW.idx, NEW.raw,"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_host),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_rdns),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.from_ip),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.by_host),"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.protocol), NEW.smtp_id,"
+	     "  (SELECT id FROM hop_names WHERE name = NEW.for_addr), NEW.time_text, NEW.time_epoch,"
+	     "  NEW.time_status, coalesce(NEW.trusted, 0), coalesce(NEW.origin, 0), NEW.notes);"
+	     "END;"
+	     "CREATE TRIGGER hops_delete INSTEAD OF DELETE ON hops BEGIN"
+	     "  DELETE FROM message_hops WHERE message = OLD.message AND idx = OLD.idx;"
 	     "END", NULL },
 };
 
@@ -544,6 +678,9 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 					   WB_SCHEMA_VERSION);
 			goto done;
 		}
+		/* Not inside a transaction: SQLite ignores it there. */
+		if ((st = wb_case_exec (cs, "PRAGMA foreign_keys=OFF", "cannot upgrade case")))
+			goto done;
 		if ((st = wb_case_begin (cs)))
 			goto done;
 		int v0 = v;
@@ -574,7 +711,8 @@ wb_case_open (const char *path, wb_open_mode_t mode, wb_case_t **out, char **err
 			wb_case_rollback (cs);
 			goto done;
 		}
-		if ((st = wb_case_commit (cs)))
+		if ((st = wb_case_commit (cs)) ||
+		    (st = wb_case_exec (cs, "PRAGMA foreign_keys=ON", "cannot upgrade case")))
 			goto done;
 		cs->upgraded_from = v0;
 	}
@@ -895,7 +1033,7 @@ const char wb_case_digest_sql[] =
 	"SELECT 'sources:' || hex(quote(id) || ',' || quote(run) || ',' || quote(parent_id) || ',' || quote(name) || ',' || quote(chain) || ',' || quote(depth) || ',' || quote(size) || ',' || quote(sha256) || ',' || quote(format) || ',' || quote(filters) || ',' || quote(role) || ',' || quote(reason) || ',' || quote(messages) || ',' || quote(complete) || ',' || quote(ingested_at)) FROM sources ORDER BY id;\n"
 	"SELECT 'raw:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(size) || ',' || quote(length(bytes))) FROM raw ORDER BY id;\n"
 	"SELECT 'traps:' || hex(quote(id) || ',' || quote(address) || ',' || quote(holder) || ',' || quote(state) || ',' || quote(provider) || ',' || quote(provider_state) || ',' || quote(timezone) || ',' || quote(hosts)) FROM traps ORDER BY id;\n"
-	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote(body_text) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
+	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote((SELECT text FROM body_texts WHERE id = messages.body)) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
 	"SELECT 'locations:' || hex(quote(id) || ',' || quote(message) || ',' || quote(source_id) || ',' || quote(offset) || ',' || quote(length) || ',' || quote(from_line) || ',' || quote(split) || ',' || quote(raw_id)) FROM locations ORDER BY id;\n"
 	"SELECT 'statutes:' || hex(quote(id) || ',' || quote(citation) || ',' || quote(jurisdiction) || ',' || quote(effective) || ',' || quote(file) || ',' || quote(origin) || ',' || quote(sha256) || ',' || quote(content) || ',' || quote(run) || ',' || quote(loaded_at)) FROM statutes ORDER BY id;\n"
 	"SELECT 'findings:' || hex(quote(id) || ',' || quote(message) || ',' || quote(statute) || ',' || quote(provision) || ',' || quote(finding) || ',' || quote(source) || ',' || quote(confidence) || ',' || quote(evidence) || ',' || quote(note) || ',' || quote(run) || ',' || quote(at)) FROM findings ORDER BY id;\n"

@@ -20,7 +20,7 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 3
+#define WB_SCHEMA_VERSION 4
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
@@ -93,6 +93,15 @@ wb_status_t wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what);
  * it must stay valid until ST is stepped (and reset, as wb_case_step
  * does).  Returns SQLite's result code. */
 int wb_case_bind_text (sqlite3_stmt *st, int i, const char *s);
+/* The same for the parameter named NAME (with its ':'), and an integer
+ * one; a NAME the statement lacks binds nothing. */
+int wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s);
+int wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v);
+
+/* The key of a body text (body_texts.key): the first 8 bytes of the
+ * SHA-256 of its LEN bytes, big-endian, as a signed 64-bit integer.  Two
+ * texts may share a key: a lookup compares the text too. */
+int64_t wb_text_key (const char *text, size_t len);
 
 /* Prepare SQL (cached on the case for its lifetime; reset before return).
  * Returns NULL and sets the case error on failure.  The statement is owned by

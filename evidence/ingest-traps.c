@@ -151,12 +151,12 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 					"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
 					" message_id, possible_duplicate, date_header, date_parsed, date_status,"
 					" from_addr, from_name, reply_to, return_path, sender, to_addrs, cc_addrs,"
-					" subject, received_at, received_epoch, received_from, local_day, body_text,"
+					" subject, received_at, received_epoch, received_from, local_day, body,"
 					" category, fingerprint, campaign, ident)"
 					" SELECT sha256, raw_id, ?, ?, status, warnings, message_id, possible_duplicate,"
 					" date_header, date_parsed, date_status, from_addr, from_name, reply_to,"
 					" return_path, sender, to_addrs, cc_addrs, subject, received_at, received_epoch,"
-					" received_from, ?, body_text, category, fingerprint, campaign, ident"
+					" received_from, ?, body, category, fingerprint, campaign, ident"
 					" FROM messages WHERE id = ?");
 				if (!st) { rs = WB_ERR_DB; g_free (day); break; }
 				sqlite3_bind_int64 (st, 1, p->trap);
@@ -186,7 +186,7 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 		if (!rs && !claimed) {
 			/* Every location moved elsewhere: the row is merged away. */
 			static const char *const del[] = {
-				"DELETE FROM hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
+				"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
 				"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 				"DELETE FROM findings WHERE message = ? AND source = 'rule'",
 				"DELETE FROM rule_masks WHERE message = ?",

@@ -25,22 +25,20 @@ write_source_begin (wb_ingest_t *ing, item_t *it)
 		" :filters, :role, :reason, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
 	if (!st)
 		return WB_ERR_DB;
-#define P(name) sqlite3_bind_parameter_index (st, ":" name)
-	sqlite3_bind_int64 (st, P ("id"), it->id);
-	sqlite3_bind_int64 (st, P ("run"), ing->run);
+	wb_case_bind_named_int64 (st, ":id", it->id);
+	wb_case_bind_named_int64 (st, ":run", ing->run);
 	if (it->parent_id)
-		sqlite3_bind_int64 (st, P ("parent_id"), it->parent_id);
-	wb_case_bind_text (st, P ("name"), it->name);
-	wb_case_bind_text (st, P ("chain"), it->chain);
-	sqlite3_bind_int (st, P ("depth"), it->depth);
+		wb_case_bind_named_int64 (st, ":parent_id", it->parent_id);
+	wb_case_bind_named_text (st, ":name", it->name);
+	wb_case_bind_named_text (st, ":chain", it->chain);
+	wb_case_bind_named_int64 (st, ":depth", it->depth);
 	if (it->size >= 0)
-		sqlite3_bind_int64 (st, P ("size"), it->size);
-	wb_case_bind_text (st, P ("sha256"), it->sha[0] ? it->sha : NULL);
-	wb_case_bind_text (st, P ("format"), it->format ? it->format : "unknown");
-	wb_case_bind_text (st, P ("filters"), it->filters);
-	wb_case_bind_text (st, P ("role"), it->role ? it->role : "pending");
-	wb_case_bind_text (st, P ("reason"), it->reason);
-#undef P
+		wb_case_bind_named_int64 (st, ":size", it->size);
+	wb_case_bind_named_text (st, ":sha256", it->sha[0] ? it->sha : NULL);
+	wb_case_bind_named_text (st, ":format", it->format ? it->format : "unknown");
+	wb_case_bind_named_text (st, ":filters", it->filters);
+	wb_case_bind_named_text (st, ":role", it->role ? it->role : "pending");
+	wb_case_bind_named_text (st, ":reason", it->reason);
 	return wb_case_step (ing->cs, st, "cannot record source");
 }
 
@@ -108,52 +106,55 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	 * analysis columns go in with it (no UPDATE after). */
 	if ((rs = raw_row (ing, data, m, &raw_id)))
 		return rs;
+	int64_t body = 0;
+	gboolean body_added = FALSE;
+	if (m->analysis && (rs = wb_analysis_body_id (cs, wb_analysis_body_text (m->analysis), &body,
+						      &body_added)))
+		return rs;
 	sqlite3_stmt *st = wb_case_stmt (cs,
 		"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
 		" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
 		" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
-		" received_epoch, received_from, local_day, body_text, category, fingerprint, ident)"
+		" received_epoch, received_from, local_day, body, category, fingerprint, ident)"
 		" VALUES (:sha256, :raw_id, :trap_id, :trap_match, :status, :warnings,"
 		" :message_id, :date_header, :date_parsed, :date_status, :from_addr, :from_name,"
 		" :reply_to, :return_path, :sender, :to_addrs, :cc_addrs, :subject, :received_at,"
-		" :received_epoch, :received_from, :local_day, :body_text, :category, :fingerprint, :ident)"
+		" :received_epoch, :received_from, :local_day, :body, :category, :fingerprint, :ident)"
 		" ON CONFLICT DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
-#define P(name) sqlite3_bind_parameter_index (st, ":" name)
 	wb_fields_t *f = &m->f;
-	sqlite3_bind_text (st, P ("sha256"), m->sha, 64, SQLITE_STATIC);
-	sqlite3_bind_int64 (st, P ("raw_id"), raw_id);
-	sqlite3_bind_int64 (st, P ("trap_id"), m->trap_id);
-	wb_case_bind_text (st, P ("trap_match"), m->trap_match);
-	wb_case_bind_text (st, P ("status"), m->status);
-	wb_case_bind_text (st, P ("warnings"), m->warnings);
-	wb_case_bind_text (st, P ("message_id"), f->message_id);
-	wb_case_bind_text (st, P ("date_header"), f->date_header);
-	wb_case_bind_text (st, P ("date_parsed"), f->date_parsed);
-	wb_case_bind_text (st, P ("date_status"), f->date_status);
-	wb_case_bind_text (st, P ("from_addr"), f->from_addr);
-	wb_case_bind_text (st, P ("from_name"), f->from_name);
-	wb_case_bind_text (st, P ("reply_to"), f->reply_to);
-	wb_case_bind_text (st, P ("return_path"), f->return_path);
-	wb_case_bind_text (st, P ("sender"), f->sender);
-	wb_case_bind_text (st, P ("to_addrs"), f->to_addrs);
-	wb_case_bind_text (st, P ("cc_addrs"), f->cc_addrs);
-	wb_case_bind_text (st, P ("subject"), f->subject);
-	wb_case_bind_text (st, P ("received_at"), f->received_at);
+	wb_case_bind_named_text (st, ":sha256", m->sha);
+	wb_case_bind_named_int64 (st, ":raw_id", raw_id);
+	wb_case_bind_named_int64 (st, ":trap_id", m->trap_id);
+	wb_case_bind_named_text (st, ":trap_match", m->trap_match);
+	wb_case_bind_named_text (st, ":status", m->status);
+	wb_case_bind_named_text (st, ":warnings", m->warnings);
+	wb_case_bind_named_text (st, ":message_id", f->message_id);
+	wb_case_bind_named_text (st, ":date_header", f->date_header);
+	wb_case_bind_named_text (st, ":date_parsed", f->date_parsed);
+	wb_case_bind_named_text (st, ":date_status", f->date_status);
+	wb_case_bind_named_text (st, ":from_addr", f->from_addr);
+	wb_case_bind_named_text (st, ":from_name", f->from_name);
+	wb_case_bind_named_text (st, ":reply_to", f->reply_to);
+	wb_case_bind_named_text (st, ":return_path", f->return_path);
+	wb_case_bind_named_text (st, ":sender", f->sender);
+	wb_case_bind_named_text (st, ":to_addrs", f->to_addrs);
+	wb_case_bind_named_text (st, ":cc_addrs", f->cc_addrs);
+	wb_case_bind_named_text (st, ":subject", f->subject);
+	wb_case_bind_named_text (st, ":received_at", f->received_at);
 	if (f->has_received)
-		sqlite3_bind_int64 (st, P ("received_epoch"), f->received_epoch);
-	wb_case_bind_text (st, P ("received_from"), f->received_from);
-	wb_case_bind_text (st, P ("local_day"), m->local_day);
+		wb_case_bind_named_int64 (st, ":received_epoch", f->received_epoch);
+	wb_case_bind_named_text (st, ":received_from", f->received_from);
+	wb_case_bind_named_text (st, ":local_day", m->local_day);
 	if (m->analysis) {
 		int64_t fp;
-		wb_case_bind_text (st, P ("body_text"), wb_analysis_body_text (m->analysis));
-		wb_case_bind_text (st, P ("category"), wb_analysis_category (m->analysis));
+		wb_case_bind_named_int64 (st, ":body", body);
+		wb_case_bind_named_text (st, ":category", wb_analysis_category (m->analysis));
 		if (wb_analysis_fingerprint (m->analysis, &fp))
-			sqlite3_bind_int64 (st, P ("fingerprint"), fp);
+			wb_case_bind_named_int64 (st, ":fingerprint", fp);
 	}
-	sqlite3_bind_text (st, P ("ident"), m->ident, 64, SQLITE_STATIC);
-#undef P
+	wb_case_bind_named_text (st, ":ident", m->ident);
 	rs = wb_case_step (ing->cs, st, "cannot record message");
 	if (rs)
 		return rs;
@@ -161,6 +162,15 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		mid = sqlite3_last_insert_rowid (wb_case_db (cs));
 		is_new = TRUE;
 	} else {
+		/* A copy already in the case keeps its own text: one just added
+		 * for this one is no copy's. */
+		if (body_added) {
+			if (!(st = wb_case_stmt (cs, "DELETE FROM body_texts WHERE id = ?")))
+				return WB_ERR_DB;
+			sqlite3_bind_int64 (st, 1, body);
+			if ((rs = wb_case_step (ing->cs, st, "cannot store body text")))
+				return rs;
+		}
 		st = wb_case_stmt (cs, "SELECT id FROM messages WHERE ident = ? AND trap_id = ?");
 		if (!st)
 			return WB_ERR_DB;

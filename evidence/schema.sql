@@ -97,6 +97,17 @@ CREATE TABLE traps (
 -- are the bytes where the copy was first met; each location keeps its own
 -- (locations.raw_id).  trap_id 0 means no trap account matched; such copies
 -- are kept and listed.
+-- Each distinct displayed text once (a campaign sends the same text to
+-- every trap): key is wb_text_key of the text, the first 8 bytes of its
+-- SHA-256, big-endian, signed (evidence/case.h).  messages.body names a
+-- row; a text no copy names any more (after reanalyze) stays, unread.
+CREATE TABLE body_texts (
+	id INTEGER PRIMARY KEY,
+	key INTEGER NOT NULL,
+	text TEXT NOT NULL
+);
+CREATE INDEX body_texts_key ON body_texts(key);
+
 CREATE TABLE messages (
 	id INTEGER PRIMARY KEY,
 	sha256 TEXT NOT NULL,
@@ -118,7 +129,7 @@ CREATE TABLE messages (
 	received_epoch INTEGER,
 	received_from TEXT NOT NULL DEFAULT 'none',  -- received, date, none
 	local_day TEXT,                  -- YYYY-MM-DD in the trap's time zone
-	body_text TEXT,                  -- displayed text (analysis stage)
+	body INTEGER REFERENCES body_texts(id),  -- displayed text (analysis stage)
 	category TEXT,                   -- content category (analysis stage)
 	fingerprint INTEGER,             -- 64-bit near-duplicate simhash (analysis stage)
 	campaign INTEGER,                -- near-duplicate group number (analysis stage)
@@ -148,8 +159,8 @@ CREATE INDEX locations_source ON locations(source_id);
 -- Analysis (evidence/analyze*.c): hops, artifacts, facts, attachments
 -- Rows for a copy are replaced whole when it is analysed again.
 --
--- messages.body_text is the displayed text (text/plain, else the HTML's
--- visible text); messages.category the fact 'category'; messages.fingerprint
+-- messages.body names the displayed text in body_texts (text/plain, else
+-- the HTML's visible text); messages.category the fact 'category'; messages.fingerprint
 -- a 64-bit simhash (signed) over 3-word shingles of the body with URLs,
 -- e-mail addresses and numbers masked; messages.campaign groups copies whose
 -- fingerprints are within Hamming distance 3 (WB_SIMHASH_THRESHOLD, joined
@@ -158,17 +169,26 @@ CREATE INDEX locations_source ON locations(source_id);
 -- ===================================================================
 
 -- The Received chain, topmost first (idx 0 = added last, by the provider).
-CREATE TABLE hops (
+-- Host names, addresses, the protocol and the for-address repeat across
+-- copies (the provider's own hosts in every copy): each distinct one is
+-- stored once, in hop_names, and message_hops refers to it by id.  The
+-- view hops presents one row per hop with the text, as readers use it;
+-- rows are inserted and deleted through it or in the two tables.
+CREATE TABLE hop_names (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE message_hops (
 	message INTEGER NOT NULL REFERENCES messages(id),
 	idx INTEGER NOT NULL,
 	raw TEXT NOT NULL,               -- the header as written, unfolded
-	from_host TEXT,                  -- name the sender claimed (HELO)
-	from_rdns TEXT,                  -- reverse-DNS name in the parentheses
-	from_ip TEXT,
-	by_host TEXT,
-	protocol TEXT,                   -- with ...
+	from_host INTEGER,               -- hop_names: name the sender claimed (HELO)
+	from_rdns INTEGER,               -- hop_names: reverse-DNS name in the parentheses
+	from_ip INTEGER,                 -- hop_names
+	by_host INTEGER,                 -- hop_names
+	protocol INTEGER,                -- hop_names: with ...
 	smtp_id TEXT,                    -- id ...
-	for_addr TEXT,                   -- for <...>
+	for_addr INTEGER,                -- hop_names: for <...>
 	time_text TEXT,
 	time_epoch INTEGER,
 	time_status TEXT NOT NULL,       -- ok, absent, invalid, no-zone
@@ -183,6 +203,33 @@ CREATE TABLE hops (
 	                                 -- (a provider host below the boundary), bad-date
 	PRIMARY KEY (message, idx)
 ) WITHOUT ROWID;
+CREATE VIEW hops (message, idx, raw, from_host, from_rdns, from_ip, by_host, protocol,
+	smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes) AS
+SELECT h.message, h.idx, h.raw, n1.name, n2.name, n3.name, n4.name, n5.name, h.smtp_id,
+	n6.name, h.time_text, h.time_epoch, h.time_status, h.trusted, h.origin, h.notes
+FROM message_hops h LEFT JOIN hop_names n1 ON n1.id = h.from_host
+	LEFT JOIN hop_names n2 ON n2.id = h.from_rdns LEFT JOIN hop_names n3 ON n3.id = h.from_ip
+	LEFT JOIN hop_names n4 ON n4.id = h.by_host LEFT JOIN hop_names n5 ON n5.id = h.protocol
+	LEFT JOIN hop_names n6 ON n6.id = h.for_addr;
+CREATE TRIGGER hops_insert INSTEAD OF INSERT ON hops BEGIN
+	INSERT OR IGNORE INTO hop_names (name) SELECT v FROM (SELECT 1 AS k, NEW.from_host AS v
+		UNION ALL SELECT 2, NEW.from_rdns UNION ALL SELECT 3, NEW.from_ip
+		UNION ALL SELECT 4, NEW.by_host UNION ALL SELECT 5, NEW.protocol
+		UNION ALL SELECT 6, NEW.for_addr) WHERE v IS NOT NULL ORDER BY k;
+	INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip, by_host,
+		protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes)
+	VALUES (NEW.message, NEW.idx, NEW.raw,
+		(SELECT id FROM hop_names WHERE name = NEW.from_host),
+		(SELECT id FROM hop_names WHERE name = NEW.from_rdns),
+		(SELECT id FROM hop_names WHERE name = NEW.from_ip),
+		(SELECT id FROM hop_names WHERE name = NEW.by_host),
+		(SELECT id FROM hop_names WHERE name = NEW.protocol), NEW.smtp_id,
+		(SELECT id FROM hop_names WHERE name = NEW.for_addr), NEW.time_text, NEW.time_epoch,
+		NEW.time_status, coalesce(NEW.trusted, 0), coalesce(NEW.origin, 0), NEW.notes);
+END;
+CREATE TRIGGER hops_delete INSTEAD OF DELETE ON hops BEGIN
+	DELETE FROM message_hops WHERE message = OLD.message AND idx = OLD.idx;
+END;
 
 -- Contact data extracted from a copy.  kind is one of: email, phone, url,
 -- domain, postal, ip, affiliate_id.  value is normalized: email lower case;

@@ -27,8 +27,8 @@ SELECT 'message', $k, m.status, m.warnings, m.message_id, m.possible_duplicate,
 	m.trap_match, m.date_header, m.date_parsed, m.date_status, m.from_addr,
 	m.from_name, m.reply_to, m.return_path, m.sender, m.to_addrs, m.cc_addrs,
 	m.subject, m.received_at, m.received_epoch, m.received_from, m.local_day,
-	m.body_text, m.category, m.fingerprint, m.campaign
-	FROM messages m ORDER BY 2;
+	b.text, m.category, m.fingerprint, m.campaign
+	FROM messages m LEFT JOIN body_texts b ON b.id = m.body ORDER BY 2;
 SELECT 'location', $k, s.chain, l.offset, l.length, l.from_line, l.split
 	FROM locations l JOIN messages m ON m.id = l.message JOIN sources s ON s.id = l.source_id
 	ORDER BY 2, 3, 4;

@@ -45,7 +45,7 @@ expect_eq "attachment inventory" "invoice.pdf,application/octet-stream,applicati
 	"$(q "SELECT filename, declared_type, sniffed_type, size FROM attachments WHERE message = 5")"
 expect_eq "attachment hash" "$(printf '%%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%%%EOF\n' | sha256sum | cut -d' ' -f1)" \
 	"$(q "SELECT sha256 FROM attachments WHERE message = 5")"
-expect_eq "html body text" "See the attached invoice & pay at our site" "$(q "SELECT body_text FROM messages WHERE id = 5")"
+expect_eq "html body text" "See the attached invoice & pay at our site" "$(q "SELECT b.text FROM messages m JOIN body_texts b ON b.id = m.body WHERE m.id = 5")"
 expect_rc "bad kind" 2 wb artifacts "$T/c.case" --kind nope
 # Analysis is replaced whole, not appended: a second run gives the same rows.
 before=$(q "SELECT count(*) FROM artifacts")

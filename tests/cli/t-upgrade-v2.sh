@@ -2,10 +2,12 @@
 # A case of schema version 2 (tests/cli/data/v2.case.xz, see its README) is
 # refused by reading commands with the command that upgrades it, and
 # upgraded by 'upgrade' to version 3, where artifacts is a view over
-# artifact_values (each distinct value once) and message_artifacts.  What
-# readers get is worked out by Python from the version 2 file: every
-# artifacts row with its id, copy, kind, raw text, value and location; the
-# counts 'artifacts' prints; the artifact rows that message_parties names.
+# artifact_values (each distinct value once) and message_artifacts, and on
+# to version 4 (body texts and hop names stored once: t-upgrade-v3.sh), the
+# copies' texts and hops read as before.  What readers get is worked out
+# by Python from the version 2 file: every artifacts row with its id, copy,
+# kind, raw text, value and location; the counts 'artifacts' prints; the
+# artifact rows that message_parties names; each copy's text; every hop.
 # A SIGKILL during the upgrade leaves the version 2 file byte for byte once
 # SQLite has rolled its journal back.
 . "$WB_ROOT/tests/lib.sh"
@@ -15,7 +17,7 @@ cp v2.case old.case
 before=$(sha256sum < v2.case)
 
 expect_rc "a reading command refuses the old case" 1 wb artifacts v2.case
-expect_eq "and says why" "error: case 'v2.case' has schema version 2 and must be upgraded to 3" \
+expect_eq "and says why" "error: case 'v2.case' has schema version 2 and must be upgraded to 4" \
 	"$(head -n 1 "$T/.err")"
 expect_match "and names the command that upgrades it" "hint: 'workbench upgrade v2.case' upgrades it" \
 	"$(cat "$T/.err")"
@@ -54,6 +56,17 @@ elif what == "named":
 elif what == "raw":
     for sha, b in db.execute("SELECT sha256, bytes FROM raw ORDER BY id"):
         print(sha, hashlib.sha256(b).hexdigest() == sha)
+elif what == "bodies":
+    # Each copy's displayed text: messages.body_text before version 4,
+    # body_texts through messages.body since.
+    cols = [r[1] for r in db.execute("PRAGMA table_info(messages)")]
+    q = ("SELECT id, body_text FROM messages ORDER BY id" if "body_text" in cols else
+         "SELECT m.id, b.text FROM messages m LEFT JOIN body_texts b ON b.id = m.body ORDER BY m.id")
+    for i, t in db.execute(q):
+        print(i, "NULL" if t is None else hashlib.sha256(t.encode()).hexdigest())
+elif what == "hops":
+    for r in db.execute("SELECT * FROM hops ORDER BY message, idx"):
+        print("|".join(str(x) for x in r))
 elif what == "version":
     print(db.execute("PRAGMA user_version").fetchone()[0])
 PY
@@ -61,13 +74,15 @@ python3 read.py old.case rows > rows.want
 python3 read.py old.case counts > counts.want
 python3 read.py old.case named > named.want
 python3 read.py old.case raw > raw.want
+python3 read.py old.case bodies > bodies.want
+python3 read.py old.case hops > hops.want
 expect_eq "the kept case has artifacts" "1711" "$(wc -l < rows.want | tr -d ' ')"
 
 expect_rc "upgrade" 0 wb upgrade v2.case
-expect_eq "upgrade says what it did" "Upgraded 'v2.case' from schema version 2 to 3" "$(cat "$T/.out")"
+expect_eq "upgrade says what it did" "Upgraded 'v2.case' from schema version 2 to 4" "$(cat "$T/.out")"
 expect_eq "no verify hint: version 2 read copies as version 3 does" "" "$(cat "$T/.err")"
-expect_eq "schema version 3" "3" "$(python3 read.py v2.case version)"
-expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 2 -> 3;end|upgrade|schema version 2 -> 3" \
+expect_eq "schema version 4" "4" "$(python3 read.py v2.case version)"
+expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 2 -> 4;end|upgrade|schema version 2 -> 4" \
 	"$(wb sql v2.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
 		WHERE command = 'upgrade'" --format csv | tail -n 1)"
 python3 read.py v2.case rows > rows.got
@@ -80,6 +95,10 @@ expect_file "'artifacts' counts as before" counts.want counts.got
 python3 read.py v2.case named > named.got
 expect_file "message_parties names the same artifact rows" named.want named.got
 python3 read.py v2.case raw > raw.got
+python3 read.py v2.case bodies > bodies.got
+expect_file "version 4: every copy's body text" bodies.want bodies.got
+python3 read.py v2.case hops > hops.got
+expect_file "version 4: every hop" hops.want hops.got
 expect_file "no stored byte changed" raw.want raw.got
 expect_eq "integrity_check" "ok" "$(sqlite3 v2.case "PRAGMA integrity_check")"
 expect_eq "foreign_key_check" "" "$(sqlite3 v2.case "PRAGMA foreign_key_check")"

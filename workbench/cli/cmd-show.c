@@ -89,8 +89,9 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 #define SQL_MSG "SELECT m.id, m.sha256, m.message_id, m.from_addr AS \"from\", m.from_name," \
 	" m.reply_to, m.return_path, m.sender, m.to_addrs AS \"to\", m.cc_addrs AS cc, m.subject," \
 	" m.date_header AS date, m.received_at, m.received_from, m.local_day, t.address AS trap," \
-	" m.status, m.warnings, m.category, m.fingerprint, m.campaign, r.size, m.body_text" \
+	" m.status, m.warnings, m.category, m.fingerprint, m.campaign, r.size, b.text AS body_text" \
 	" FROM messages m JOIN raw r ON r.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id" \
+	" LEFT JOIN body_texts b ON b.id = m.body" \
 	" WHERE m.id = ?1"
 #define SQL_HOPS "SELECT idx, CASE WHEN origin THEN 'origin' WHEN trusted THEN 'trusted'" \
 	" ELSE 'outside' END AS boundary, from_host, from_rdns, from_ip, by_host, protocol," \

@@ -1,0 +1,229 @@
+#!/bin/sh
+# A case of schema version 3 (tests/cli/data/v3.case.xz, see its README) is
+# refused by reading commands with the command that upgrades it, and
+# upgraded by 'upgrade' to version 4, where each distinct body text is
+# stored once in body_texts and messages.body names it, and each distinct
+# hop name (host, address, protocol, for-address) once in hop_names, hops
+# becoming a view.  What readers get is worked out by Python from the
+# version 3 file: each copy's body text (or NULL), the number of distinct
+# texts, each text's key (the first 8 bytes of its SHA-256, big-endian,
+# signed), every hop row, the distinct names in the order they are met.  A case the new build makes from the
+# same mail gives the same output for the reading commands as the upgraded
+# one.  A SIGKILL during the upgrade leaves the version 3 file byte for
+# byte once SQLite has rolled its journal back, or the upgrade complete.
+. "$WB_ROOT/tests/lib.sh"
+cd "$T" || exit 1
+xz -dc "$WB_ROOT/tests/cli/data/v3.case.xz" > v3.case
+cp v3.case old.case
+before=$(sha256sum < v3.case)
+
+expect_rc "a reading command refuses the old case" 1 wb messages v3.case
+expect_eq "and says why" "error: case 'v3.case' has schema version 3 and must be upgraded to 4" \
+	"$(head -n 1 "$T/.err")"
+expect_eq "the file is untouched" "$before" "$(sha256sum < v3.case)"
+
+cat > read.py <<'PY'
+import hashlib, sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+what = sys.argv[2]
+cols = [r[1] for r in db.execute("PRAGMA table_info(messages)")]
+if "body_text" in cols:
+    q = "SELECT id, body_text FROM messages ORDER BY id"
+else:
+    q = "SELECT m.id, b.text FROM messages m LEFT JOIN body_texts b ON b.id = m.body ORDER BY m.id"
+if what == "bodies":
+    # Each copy's text as its SHA-256 and length, or NULL.
+    for i, t in db.execute(q):
+        if t is None:
+            print(i, "NULL")
+        else:
+            b = t.encode()
+            print(i, hashlib.sha256(b).hexdigest(), len(b))
+elif what == "distinct":
+    print(len({t for i, t in db.execute(q) if t is not None}))
+elif what == "keys":
+    # Rows whose key is not wb_text_key of their text.
+    bad = 0
+    for k, t in db.execute("SELECT key, text FROM body_texts"):
+        want = int.from_bytes(hashlib.sha256(t.encode()).digest()[:8], "big", signed=True)
+        bad += k != want
+    print(bad)
+elif what == "order":
+    # Texts numbered in the order of the first copy that has them.
+    first = {}
+    for i, t in db.execute(q):
+        if t is not None and t not in first:
+            first[t] = i
+    want = sorted(first, key=first.get)
+    got = [t for (t,) in db.execute("SELECT text FROM body_texts ORDER BY id")]
+    print("yes" if got == want else "no")
+elif what == "hops":
+    # Every hop as readers get it, through the view hops (version 4) or
+    # the table (version 3).
+    for r in db.execute("SELECT * FROM hops ORDER BY message, idx"):
+        print("|".join(str(x) for x in r))
+elif what == "names":
+    # The distinct host names, addresses, protocols and for-addresses, in
+    # the order ingest meets them: copy, hop, column.
+    seen = []
+    for r in db.execute("SELECT from_host, from_rdns, from_ip, by_host, protocol, for_addr"
+                        " FROM hops ORDER BY message, idx"):
+        for v in r:
+            if v is not None and v not in seen:
+                seen.append(v)
+    print("\n".join(seen))
+elif what == "stored-names":
+    print("\n".join(n for (n,) in db.execute("SELECT name FROM hop_names ORDER BY id")))
+elif what == "raw":
+    for sha, b in db.execute("SELECT sha256, bytes FROM raw ORDER BY id"):
+        print(sha, hashlib.sha256(b).hexdigest() == sha)
+elif what == "version":
+    print(db.execute("PRAGMA user_version").fetchone()[0])
+PY
+python3 read.py old.case bodies > bodies.want
+python3 read.py old.case raw > raw.want
+python3 read.py old.case hops > hops.want
+python3 read.py old.case names > names.want
+expect_eq "the kept case has hops" "406" "$(wc -l < hops.want | tr -d ' ')"
+expect_eq "the kept case has 137 copies" "137" "$(wc -l < bodies.want | tr -d ' ')"
+distinct=$(python3 read.py old.case distinct)
+expect_eq "and fewer distinct texts" "yes" "$([ "$distinct" -lt 137 ] && [ "$distinct" -gt 1 ] && echo yes)"
+
+expect_rc "upgrade" 0 wb upgrade v3.case
+expect_eq "upgrade says what it did" "Upgraded 'v3.case' from schema version 3 to 4" "$(cat "$T/.out")"
+expect_eq "schema version 4" "4" "$(python3 read.py v3.case version)"
+expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 3 -> 4;end|upgrade|schema version 3 -> 4" \
+	"$(wb sql v3.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
+		WHERE command = 'upgrade'" --format csv | tail -n 1)"
+python3 read.py v3.case bodies > bodies.got
+expect_file "every copy's body text" bodies.want bodies.got
+expect_eq "each distinct text stored once" "$distinct" \
+	"$(wb sql v3.case "SELECT count(*) FROM body_texts" --format csv | tail -n 1)"
+expect_eq "each text under its key" "0" "$(python3 read.py v3.case keys)"
+expect_eq "texts numbered in the order of their first copy" "yes" "$(python3 read.py v3.case order)"
+python3 read.py v3.case raw > raw.got
+python3 read.py v3.case hops > hops.got
+expect_file "every hop, through the view hops" hops.want hops.got
+python3 read.py v3.case stored-names > names.got
+expect_file "each distinct name once, in the order they were met" names.want names.got
+# A hop inserted through the view: its names found, or added once; one
+# deleted through the view is gone.
+sqlite3 v3.case "INSERT INTO hops (message, idx, raw, from_host, from_ip, by_host, time_status)
+	SELECT message, 99, 'test', from_host, '192.0.2.99', by_host, 'absent' FROM hops
+	WHERE from_host IS NOT NULL AND by_host IS NOT NULL ORDER BY message, idx LIMIT 1" ||
+	t_fail "insert through the view" ""
+expect_eq "insert through the view: one new name" "$(($(wc -l < names.want) + 1))" \
+	"$(sqlite3 v3.case "SELECT count(*) FROM hop_names")"
+expect_eq "insert through the view: read back" "0|0|192.0.2.99" \
+	"$(sqlite3 v3.case "SELECT trusted, origin, from_ip FROM hops WHERE idx = 99")"
+sqlite3 v3.case "DELETE FROM hops WHERE idx = 99"
+python3 read.py v3.case hops > hops.got
+expect_file "delete through the view" hops.want hops.got
+expect_file "no stored byte changed" raw.want raw.got
+expect_eq "integrity_check" "ok" "$(sqlite3 v3.case "PRAGMA integrity_check")"
+expect_eq "foreign_key_check" "" "$(sqlite3 v3.case "PRAGMA foreign_key_check")"
+expect_eq "no body_text column left" "0" \
+	"$(sqlite3 v3.case "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'body_text'")"
+
+# The case digest reads the text through messages.body: the upgraded case
+# digests as the version 3 file did.  The version 3 digest is computed
+# here by the sqlite3 shell, with the version 3 column.
+run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
+awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
+     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+sed 's/quote((SELECT text FROM body_texts WHERE id = messages.body))/quote(body_text)/' digest.sql > digest3.sql
+expect_eq "the digest's SQL is the README's" "yes" "$([ -s digest.sql ] && ! cmp -s digest.sql digest3.sql && echo yes)"
+expect_eq "the case digest is unchanged" \
+	"$(sqlite3 -readonly old.case ".parameter set :run $run" ".read digest3.sql" | sha256sum)" \
+	"$(sqlite3 -readonly v3.case ".parameter set :run $run" ".read digest.sql" | sha256sum)"
+
+# The same mail ingested by this build: the reading commands print the
+# same on both cases.
+python3 "$WB_ROOT/tests/gen/gen-sample.py" sample > /dev/null
+export SOURCE_DATE_EPOCH=1220227200
+export WB_NO_PROGRESS=1
+{
+	wb init new.case --name "Version 3 case" --filed 2008-09-01 &&
+	wb import new.case traps sample/traps.csv &&
+	wb ingest new.case sample/mail/* &&
+	wb import new.case parties sample/parties.csv &&
+	wb import new.case findings sample/findings.csv &&
+	wb link new.case
+} > /dev/null 2>&1 || t_fail "the new case" ""
+# Ingest stores each distinct text once too, numbered as the upgrade numbers
+# them, each under its key, none that no copy names.
+expect_eq "ingest: each distinct text once" "$(python3 read.py new.case distinct)" \
+	"$(sqlite3 new.case "SELECT count(*) FROM body_texts")"
+expect_eq "ingest: as many as in the kept case" "$distinct" "$(python3 read.py new.case distinct)"
+expect_eq "ingest: each text under its key" "0" "$(python3 read.py new.case keys)"
+expect_eq "ingest: in the order of their first copy" "yes" "$(python3 read.py new.case order)"
+python3 read.py new.case names > names.new
+python3 read.py new.case stored-names > names.newgot
+expect_file "ingest: each hop name once, numbered as the upgrade numbers them" names.new names.newgot
+for c in "damages @ --format json" "links @" "artifacts @" "messages @" "why @ 5" "show @ 5" \
+	"show @ 40 --format json" "summary @"; do
+	wb $(echo "$c" | sed 's/@/new.case/') > want.out 2>&1
+	wb $(echo "$c" | sed 's/@/v3.case/') > got.out 2>&1
+	expect_file "'$c': the same on the upgraded case" want.out got.out
+done
+
+# A kill during the upgrade.  The kept case upgrades in milliseconds, so
+# Python gives a copy 40,000 more copies (messages rows with the kept
+# texts, and a text of their own for one in four) to make it last long
+# enough to be killed.
+python3 - <<'PY'
+import sqlite3
+db = sqlite3.connect("old.case")
+rows = db.execute("SELECT raw_id, status, body_text FROM messages ORDER BY id").fetchall()
+def gen():
+    for i in range(40000):
+        raw_id, status, text = rows[i % len(rows)]
+        if i % 4 == 0:
+            text = "%s\ncopy %d" % (text or "", i)
+        h = "%064x" % (10**12 + i)
+        yield (h, raw_id, status, text, h)
+db.executemany("INSERT INTO messages (sha256, raw_id, trap_id, status, body_text, ident)"
+               " VALUES (?, ?, 0, ?, ?, ?)", gen())
+db.commit()
+PY
+cp old.case big.case
+big=$(sha256sum < big.case)
+bigsize=$(stat -c %s big.case)
+python3 read.py big.case bodies > big.want
+start=$(date +%s%N)
+wb upgrade big.case > /dev/null 2>&1
+ms=$((($(date +%s%N) - start) / 1000000))
+python3 read.py big.case bodies > big.got
+expect_file "the large copy upgrades too" big.want big.got
+expect_eq "body_texts takes the pages body_text freed: no larger ($bigsize bytes)" "yes" \
+	"$([ "$(stat -c %s big.case)" -le "$bigsize" ] && echo yes)"
+kills=0 bad=0 done4=0
+for i in 1 2 3 4 5 6; do
+	cp old.case k.case
+	rm -f k.case-journal
+	"$WB" upgrade k.case > /dev/null 2>&1 &
+	pid=$!
+	delay=$(printf '%d.%03d' $((ms * i / 7 / 1000)) $((ms * i / 7 % 1000)))
+	sleep "$delay"
+	if kill -9 $pid 2>/dev/null; then
+		wait $pid 2>/dev/null
+		kills=$((kills + 1))
+	else
+		wait $pid
+	fi
+	rm -f k.case.lock
+	# Opening rolls a hot journal back.
+	v=$(sqlite3 k.case "PRAGMA user_version")
+	if [ "$v" = 3 ]; then
+		[ "$(sha256sum < k.case)" = "$big" ] || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version 3 but changed" ""; }
+	else
+		done4=$((done4 + 1))
+		python3 read.py k.case bodies > k.got
+		cmp -s big.want k.got || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version $v texts differ" ""; }
+	fi
+	[ "$(sqlite3 k.case "PRAGMA integrity_check")" = ok ] || { bad=$((bad + 1)); t_fail "kill $i: integrity" ""; }
+done
+[ -n "${VERBOSE:-}" ] && echo "  upgrade of $(wc -l < big.want) copies: ${ms} ms; $kills kills, $done4 finished"
+expect_eq "every kill left the old case or the upgraded one" "0" "$bad"
+expect_eq "kills landed before the commit" "yes" "$([ "$kills" -ge 3 ] && echo yes)"
+t_done
