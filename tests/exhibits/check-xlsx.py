@@ -125,10 +125,11 @@ for n in msheets:
 # Amounts and whether a copy is outside the cap come from the Statutes and
 # Provision amounts sheets: never a typed value.
 for n in msheets:
-    for ref, t, f, val in cells(n):
-        col = re.match(r'[A-Z]+', ref).group(0)
-        if col == 'O' and int(ref[1:]) > 1 and (f is None or "'Provision amounts'!" not in f):
-            fail('%s!%s: "Outside the cap" is not a formula over Provision amounts: %r' % (n, ref, f or val))
+    bad = [(ref, f or val) for ref, t, f, val in cells(n)
+           if re.match(r'O[0-9]+$', ref) and int(ref[1:]) > 1 and (f is None or "'Provision amounts'!" not in f)]
+    if bad:
+        fail('%s: %d "Outside the cap" cells are not formulas over Provision amounts, the first %s: %r'
+             % (n, len(bad), bad[0][0], bad[0][1]))
 if want_sheets is not None and nrows != sum(st['violating_messages'] for st in expect['statutes']):
     fail('Messages sheets hold %d rows, the damages count %d' % (nrows, sum(st['violating_messages'] for st in expect['statutes'])))
 hostile = [t for t in texts if t[:1] in '=+-@']
@@ -410,7 +411,9 @@ try:
             want.update(json.load(open(args.expect_defendants)) if args.expect_defendants else {})
             want_total = args.expect_defendant_total
         ds = sheet_csv('Defendants')
-        if ds:
+        if ds and 'Exposure (cents)' not in ds[0]:
+            fail('the Defendants sheet has no column "Exposure (cents)": %s' % ds[0])
+        elif ds:
             col = {h: i for i, h in enumerate(ds[0])}
             got = {r[0]: r[col['Exposure (cents)']] for r in ds[1:] if r and r[0]}
             tot = got.pop('Total, each copy once', None)
@@ -423,7 +426,9 @@ try:
             if want_total is not None and tot != str(want_total):
                 fail('Defendants total (each copy once): LibreOffice computed %r, damages says %d' % (tot, want_total))
         bs = sheet_csv('Defendants by statute')
-        if bs and not changed_amounts:
+        if bs and 'Amount (cents)' not in bs[0]:
+            fail('the Defendants by statute sheet has no column "Amount (cents)": %s' % bs[0])
+        elif bs and not changed_amounts:
             col = {h: i for i, h in enumerate(bs[0])}
             got = {(r[0], r[1]): r[col['Amount (cents)']] for r in bs[1:] if r and r[0] in want}
             for x in dj['defendants']:
