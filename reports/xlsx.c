@@ -435,6 +435,12 @@ write_provision_amounts (xl_t *x)
 	for (guint j = 0; j + 1 < x->plist->len; j += 2) {
 		const wb_provision_t *pr = g_ptr_array_index (x->plist, j);
 		guint si = GPOINTER_TO_UINT (g_ptr_array_index (x->plist, j + 1));
+		{
+			/* Tall enough for the quoted provision, wrapped in 60. */
+			const char *t[] = { pr->text };
+			const double w[] = { 60 };
+			wrap_height (&s, 1, t, w);
+		}
 		put_str (&s, 0, statute_id (r, si), x->text);
 		put_str (&s, 1, pr->label, x->text);
 		if (pr->per_message_cents >= 0)
