@@ -779,7 +779,7 @@ write_plaintiffs (xl_t *x)
 		g_free (f);
 		put_num (&s, 13, a->engine_cents, x->cents, digits (a->engine_cents));
 		f = g_strdup_printf ("=IF(L%u=N%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 14, f, NULL,
+		worksheet_write_formula_str (s.ws, s.row, 14, f, x->text,
 					     a->amount_cents == a->engine_cents ? "agrees" : "DIFFERS");
 		fit (&s, 14, 9);
 		g_free (f);
@@ -869,7 +869,7 @@ write_damages (xl_t *x)
 		put_num (&s, 14, st->excluded_analyst, x->num, 6);
 		put_num (&s, 15, st->amount_cents, x->cents, digits (st->amount_cents));
 		f = g_strdup_printf ("=IF(I%u=P%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, "agrees");
+		worksheet_write_formula_str (s.ws, s.row, 16, f, x->text, "agrees");
 		fit (&s, 16, 9);
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
@@ -1551,7 +1551,7 @@ write_defendant_statutes (xl_t *x, dwork_t *w)
 			if (ds)
 				put_num (&s, 7, ds->amount_cents, x->cents, digits (ds->amount_cents));
 			f = g_strdup_printf ("=IF(H%u=\"\",\"\",IF(F%u=H%u,\"agrees\",\"DIFFERS\"))", n, n, n);
-			worksheet_write_formula_str (s.ws, s.row, 8, f, NULL,
+			worksheet_write_formula_str (s.ws, s.row, 8, f, x->text,
 						     !ds ? "" : ds->amount_cents == amt ? "agrees" : "DIFFERS");
 			fit (&s, 8, 9);
 			g_free (f);
@@ -1624,7 +1624,7 @@ write_defendant_list (xl_t *x, dwork_t *w)
 		g_free (fm);
 		put_num (&s, 8, f->amount_cents, x->cents, digits (f->amount_cents));
 		fm = g_strdup_printf ("=IF(G%u=I%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 9, fm, NULL, f->amount_cents == amt[k] ? "agrees" : "DIFFERS");
+		worksheet_write_formula_str (s.ws, s.row, 9, fm, x->text, f->amount_cents == amt[k] ? "agrees" : "DIFFERS");
 		fit (&s, 9, 9);
 		g_free (fm);
 		char *weakest = !f->group ? g_strdup ("single party")
@@ -1827,7 +1827,12 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	format_set_num_format (x.when, "yyyy-mm-dd hh:mm:ss");
 	x.date = workbook_add_format (x.wb);
 	format_set_num_format (x.date, "yyyy-mm-dd");
-	x.text = NULL;
+	/* Cells sit at the top of a row that wrapped text makes taller, on
+	 * the line of the text they go with. */
+	x.text = workbook_add_format (x.wb);
+	lxw_format *top[] = { x.money, x.cents, x.num, x.when, x.date, x.text, x.tcents, x.tmoney, x.bold };
+	for (size_t i = 0; i < G_N_ELEMENTS (top); i++)
+		format_set_align (top[i], LXW_ALIGN_VERTICAL_TOP);
 	x.wrap = workbook_add_format (x.wb);
 	format_set_text_wrap (x.wrap);
 	format_set_align (x.wrap, LXW_ALIGN_VERTICAL_TOP);

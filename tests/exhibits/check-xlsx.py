@@ -116,7 +116,7 @@ for n in msheets:
         if col in 'BDEFGHIJ':
             if f is not None:
                 fail('%s!%s: a text column holds a formula' % (n, ref))
-            if t != 'inlineStr' and t != 's':
+            if t != 'inlineStr' and t != 's' and not (t is None and val is None):   # blank: no text
                 fail('%s!%s: text written as type %r' % (n, ref, t))
             if col in 'DEF' and val and len(val) >= 4:
                 texts.add(val)
