@@ -102,9 +102,13 @@ const char *wb_report_money (int64_t cents, char buf[40]);
  * report's read transaction); free them (NULL: nothing). */
 wb_status_t wb_report_sections (wb_report_t *r);
 void wb_report_sections_free (wb_rsections_t *s);
-/* xlsx-sheets.c: the sections' sheets, added to WB after the others. */
+/* xlsx-sheets.c: the sections' sheets, added to WB after the others.
+ * OWN (may be NULL), given a sheet's name, may write it itself (xlsx.c:
+ * the defendants, as formulas) and return TRUE; the table is then left
+ * out. */
 struct lxw_workbook;
-void wb_report_xlsx_sheets (wb_report_t *r, struct lxw_workbook *wb);
+void wb_report_xlsx_sheets (wb_report_t *r, struct lxw_workbook *wb,
+			    gboolean (*own) (void *ctx, const char *sheet), void *ctx);
 
 /* The parts; each writes one file at PATH (a temporary name). */
 wb_status_t wb_report_xlsx (wb_report_t *r, const char *path);

@@ -17,7 +17,8 @@
 #define PAGE_W 100.0
 
 void
-wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
+wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb, gboolean (*own) (void *ctx, const char *sheet),
+		       void *ctx)
 {
 	if (!r->sec)
 		return;
@@ -40,7 +41,7 @@ wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
 	format_set_align (wrap, LXW_ALIGN_VERTICAL_TOP);
 	for (guint i = 0; i < r->sec->tables->len; i++) {
 		const wb_rtable_t *t = g_ptr_array_index (r->sec->tables, i);
-		if (!t->sheet)
+		if (!t->sheet || (own && own (ctx, t->sheet)))
 			continue;
 		lxw_worksheet *ws = workbook_add_worksheet (wb, t->sheet);
 		if (!ws)
@@ -104,6 +105,31 @@ wb_report_xlsx_sheets (wb_report_t *r, lxw_workbook *wb)
 					g_free (s);
 				}
 			}
+		}
+		/* The scenarios are the engine run again with other options: no
+		 * formula could give them, and the sheet says so under the
+		 * table, with the alternatives that change nothing. */
+		if (strcmp (t->sheet, "Scenarios") == 0) {
+			/* Merged across the table and wrapped, so that the
+			 * text does not run past it (and shrink the print). */
+			char *notes[] = {
+				g_strdup ("Note: each figure above is the damages engine's own result "
+					  "('workbench damages --format json' with the options the row names), written "
+					  "as a value: it does not recalculate when an amount on the Statutes sheet "
+					  "changes."),
+				t->after ? wb_report_cell_text (t->after, WB_XLSX_MAX_CELL) : NULL
+			};
+			lxw_row_t y = (lxw_row_t) t->rows->len + 2;
+			for (int k = 0; k < 2 && notes[k]; k++, y++) {
+				long l = (long) (g_utf8_strlen (notes[k], -1) * 1.15 / MAX (total, 1)) + 1;
+				worksheet_set_row (ws, y, MIN (15.0 * l, 409), NULL);
+				if (n > 1)
+					worksheet_merge_range (ws, y, 0, y, n - 1, notes[k], wrap);
+				else
+					worksheet_write_string (ws, y, 0, notes[k], wrap);
+			}
+			g_free (notes[0]);
+			g_free (notes[1]);
 		}
 		worksheet_freeze_panes (ws, 1, 0);
 		worksheet_autofilter (ws, 0, 0, t->rows->len ? t->rows->len : 1, n - 1);

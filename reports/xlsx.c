@@ -33,6 +33,7 @@ typedef struct {
 	GHashTable *pamounts;        /* provision amounts: key -> row (provision_amounts_index) */
 	GPtrArray *plist;            /* pairs: wb_provision_t*, statute index */
 	size_t max_rows;
+	gboolean own_defendants;     /* the defendant sheets are written as formulas */
 } xl_t;
 
 static void
@@ -318,8 +319,9 @@ st_ref (xl_t *x, char col, const char *key)
 
 /* ---------------------------------------------------------------- */
 
-/* The provisions with an amount of their own, for the Provision amounts
- * sheet: "statute-index\tlabel" -> its row there (1-based, as a pointer). */
+/* The provisions with an amount of their own or outside the cap, for the
+ * Provision amounts sheet: "statute-index\tlabel" -> its row there
+ * (1-based, as a pointer). */
 static void
 provision_amounts_index (xl_t *x)
 {
@@ -333,7 +335,7 @@ provision_amounts_index (xl_t *x)
 		const wb_statute_t *rule = wb_statute_set_find (set, st->id);
 		for (guint k = 0; rule && k < rule->provisions->len; k++) {
 			const wb_provision_t *pr = g_ptr_array_index (rule->provisions, k);
-			if (pr->per_message_cents < 0)
+			if (pr->per_message_cents < 0 && !pr->uncapped)
 				continue;
 			g_ptr_array_add (x->plist, (gpointer) pr);
 			g_ptr_array_add (x->plist, GUINT_TO_POINTER (i));
@@ -344,29 +346,80 @@ provision_amounts_index (xl_t *x)
 	}
 }
 
-/* Which rate ROW's amount is: "" for the statute's amount per copy, the
- * label of a provision it violates whose own amount it is, or NULL when
- * it is neither (the amount is then written as a value). */
+/* The provision of statute S labelled LABEL on the Provision amounts
+ * sheet, or NULL. */
+static const wb_provision_t *
+provision_listed (xl_t *x, int s, const char *label)
+{
+	char key[96];
+	g_snprintf (key, sizeof key, "%d\t%s", s, label);
+	guint j = GPOINTER_TO_UINT (g_hash_table_lookup (x->pamounts, key));
+	return j ? g_ptr_array_index (x->plist, 2 * (j - 2)) : NULL;
+}
+
+/* What a row's provision column names, so that its amount and whether it
+ * is outside the cap follow from the Provision amounts sheet: the
+ * provision outside the cap that gave the copy its amount, or one with an
+ * amount of its own equal to the row's, or "" (the statute's amount, under
+ * the cap).  *FORMULA tells whether the amount is that provision's (or the
+ * statute's) per-copy cell; when not (a due-care reduction below it), the
+ * amount is written as the engine's value. */
 static const char *
-amount_basis (xl_t *x, const wb_damages_row_t *row, char *buf, size_t size)
+amount_basis (xl_t *x, const wb_damages_row_t *row, char *buf, size_t size, gboolean *formula)
 {
 	const wb_rparams_t *p = &x->r->params[row->statute];
-	if (row->per_message_cents == p->per_message_cents)
-		return "";
-	char **parts = g_strsplit (row->provisions ? row->provisions : "", ";", -1);
 	const char *found = NULL;
+	*formula = FALSE;
+	if (!row->uncapped && row->per_message_cents == p->per_message_cents) {
+		*formula = TRUE;
+		return "";
+	}
+	char **parts = g_strsplit (row->provisions ? row->provisions : "", ";", -1);
 	for (char **q = parts; *q && !found; q++) {
-		char key[96];
-		g_snprintf (key, sizeof key, "%d\t%s", row->statute, g_strstrip (*q));
-		guint j = GPOINTER_TO_UINT (g_hash_table_lookup (x->pamounts, key));
-		if (j && ((const wb_provision_t *) g_ptr_array_index (x->plist, 2 * (j - 2)))->per_message_cents
-			 == row->per_message_cents) {
-			g_strlcpy (buf, g_strstrip (*q), size);
+		const wb_provision_t *pr = provision_listed (x, row->statute, g_strstrip (*q));
+		if (!pr || !pr->uncapped != !row->uncapped)
+			continue;
+		int64_t own = pr->per_message_cents >= 0 ? pr->per_message_cents : p->per_message_cents;
+		if (row->uncapped || own == row->per_message_cents) {
+			g_strlcpy (buf, *q, size);
 			found = buf;
+			*formula = own == row->per_message_cents;
 		}
 	}
 	g_strfreev (parts);
-	return found;
+	return found ? found : "";
+}
+
+/* Row N's amount per copy (column ACOL) and whether it is outside the cap
+ * (OCOL), as formulas over the Statutes and Provision amounts sheets keyed
+ * by its statute (column SCOL) and the provision named in column PCOL; the
+ * provision's name is written there too. */
+static void
+amount_cells (xl_t *x, sheet_t *s, const wb_damages_row_t *row, char scol, char pcol, int acol, int ocol)
+{
+	char pbuf[64];
+	gboolean formula;
+	const char *basis = amount_basis (x, row, pbuf, sizeof pbuf, &formula);
+	unsigned n = s->row + 1, pl = x->nprov + 1 < 2 ? 2 : x->nprov + 1;
+	if (formula) {
+		char key[16];
+		g_snprintf (key, sizeof key, "$%c%u", scol, n);
+		char *sr = st_ref (x, 'C', key);
+		char *f = g_strdup_printf ("=IF($%c%u=\"\",%s,SUMIFS('Provision amounts'!$C$2:$C$%u,"
+					   "'Provision amounts'!$A$2:$A$%u,$%c%u,'Provision amounts'!$B$2:$B$%u,$%c%u))",
+					   pcol, n, sr, pl, pl, scol, n, pl, pcol, n);
+		put_formula (s, acol, f, x->cents, row->per_message_cents, digits (row->per_message_cents));
+		g_free (sr);
+		g_free (f);
+	} else
+		put_num (s, acol, row->per_message_cents, x->cents, digits (row->per_message_cents));
+	if (*basis)
+		put_str (s, pcol - 'A', basis, x->text);
+	char *f = g_strdup_printf ("=IF($%c%u=\"\",0,SUMIFS('Provision amounts'!$D$2:$D$%u,"
+				   "'Provision amounts'!$A$2:$A$%u,$%c%u,'Provision amounts'!$B$2:$B$%u,$%c%u))",
+				   pcol, n, pl, pl, scol, n, pl, pcol, n);
+	put_formula (s, ocol, f, x->num, row->uncapped ? 1 : 0, 4);
+	g_free (f);
 }
 
 static void
@@ -382,9 +435,26 @@ write_provision_amounts (xl_t *x)
 	for (guint j = 0; j + 1 < x->plist->len; j += 2) {
 		const wb_provision_t *pr = g_ptr_array_index (x->plist, j);
 		guint si = GPOINTER_TO_UINT (g_ptr_array_index (x->plist, j + 1));
+		{
+			/* Tall enough for the quoted provision, wrapped in 60. */
+			const char *t[] = { pr->text };
+			const double w[] = { 60 };
+			wrap_height (&s, 1, t, w);
+		}
 		put_str (&s, 0, statute_id (r, si), x->text);
 		put_str (&s, 1, pr->label, x->text);
-		put_num (&s, 2, pr->per_message_cents, x->cents, digits (pr->per_message_cents));
+		if (pr->per_message_cents >= 0)
+			put_num (&s, 2, pr->per_message_cents, x->cents, digits (pr->per_message_cents));
+		else {
+			/* Outside the cap at the statute's own amount. */
+			char key[16];
+			g_snprintf (key, sizeof key, "$A%u", (unsigned) s.row + 1);
+			char *sr = st_ref (x, 'C', key), *f = g_strdup_printf ("=%s", sr);
+			put_formula (&s, 2, f, x->cents, r->params[si].per_message_cents,
+				     digits (r->params[si].per_message_cents));
+			g_free (sr);
+			g_free (f);
+		}
 		put_num (&s, 3, pr->uncapped ? 1 : 0, x->num, 4);
 		put_str (&s, 4, pr->text ? pr->text : "", x->wrap);
 		s.row++;
@@ -405,7 +475,7 @@ write_messages (xl_t *x)
 		"SHA-256", "Source (first location)", "Provisions violated", "Statute", "Incident", "Day",
 		"Amount (cents)", "Amount ($)", "Outside the cap (1 = yes)", "Plaintiff (no.)",
 		"Trap's time zone", "Received (UTC)", "Date header (as written)", "Locations",
-		"Offset in the source (bytes)", "Amount of a provision of its own (empty: the statute's)"
+		"Offset in the source (bytes)", "Provision giving the amount or outside the cap (Provision amounts; empty: the statute's)"
 	};
 	sqlite3_stmt *q = wb_case_stmt (r->cs,
 		"SELECT coalesce(t.address, ''), m.received_epoch, coalesce(t.timezone, 'UTC'),"
@@ -488,28 +558,13 @@ write_messages (xl_t *x)
 			put_num (&s, 11, excel_day (row->local_day), x->date, 11);
 			/* The amount is the Statutes sheet's per-copy cell, or the
 			 * Provision amounts sheet's for the provision named in
-			 * column V: changing it there recalculates everything. */
-			char pbuf[64];
-			const char *basis = amount_basis (x, row, pbuf, sizeof pbuf);
-			if (basis) {
-				unsigned n = s.row + 1, pl = x->nprov + 1 < 2 ? 2 : x->nprov + 1;
-				char key[16];
-				g_snprintf (key, sizeof key, "$J%u", n);
-				char *sr = st_ref (x, 'C', key);
-				char *f = g_strdup_printf ("=IF($V%u=\"\",%s,SUMIFS('Provision amounts'!$C$2:$C$%u,"
-							   "'Provision amounts'!$A$2:$A$%u,$J%u,'Provision amounts'!$B$2:$B$%u,$V%u))",
-							   n, sr, pl, pl, n, pl, n);
-				put_formula (&s, 12, f, x->cents, row->per_message_cents, digits (row->per_message_cents));
-				put_str (&s, 21, basis, x->text);
-				g_free (sr);
-				g_free (f);
-			} else
-				put_num (&s, 12, row->per_message_cents, x->cents, digits (row->per_message_cents));
+			 * column V, and so is whether it is outside the cap:
+			 * changing either there recalculates everything. */
+			amount_cells (x, &s, row, 'J', 'V', 12, 14);
 			char f[32];
 			g_snprintf (f, sizeof f, "=M%u/100", (unsigned) s.row + 1);
 			put_formula (&s, 13, f, x->money, row->per_message_cents / 100.0,
 				     digits (row->per_message_cents) + 2);
-			put_num (&s, 14, row->uncapped ? 1 : 0, x->num, 4);
 			put_num (&s, 15, row->plaintiff + 1, x->num, 4);
 			s.row++;
 		}
@@ -525,10 +580,10 @@ write_messages (xl_t *x)
  * engine's rule for one group, with the election read from the Statutes
  * sheet so counsel can change it. */
 static char *
-group_formula (xl_t *x, unsigned n, char unc, char fre, char cap)
+group_formula_key (xl_t *x, unsigned n, char kcol, char unc, char fre, char cap)
 {
 	char key[16];
-	g_snprintf (key, sizeof key, "$A%u", n);
+	g_snprintf (key, sizeof key, "$%c%u", kcol, n);
 	char *el = st_ref (x, 'F', key);
 	char *f = g_strdup_printf ("=IF(AND(%c%u>0,%c%u-%c%u>0),IF(%s=\"greater\",MAX(%c%u-%c%u,%c%u),"
 				   "MIN(%c%u-%c%u,%c%u)),%c%u-%c%u)+%c%u",
@@ -536,6 +591,12 @@ group_formula (xl_t *x, unsigned n, char unc, char fre, char cap)
 				   unc, n, fre, n, fre, n);
 	g_free (el);
 	return f;
+}
+
+static char *
+group_formula (xl_t *x, unsigned n, char unc, char fre, char cap)
+{
+	return group_formula_key (x, n, 'A', unc, fre, cap);
 }
 
 static void
@@ -718,7 +779,7 @@ write_plaintiffs (xl_t *x)
 		g_free (f);
 		put_num (&s, 13, a->engine_cents, x->cents, digits (a->engine_cents));
 		f = g_strdup_printf ("=IF(L%u=N%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 14, f, NULL,
+		worksheet_write_formula_str (s.ws, s.row, 14, f, x->text,
 					     a->amount_cents == a->engine_cents ? "agrees" : "DIFFERS");
 		fit (&s, 14, 9);
 		g_free (f);
@@ -808,7 +869,7 @@ write_damages (xl_t *x)
 		put_num (&s, 14, st->excluded_analyst, x->num, 6);
 		put_num (&s, 15, st->amount_cents, x->cents, digits (st->amount_cents));
 		f = g_strdup_printf ("=IF(I%u=P%u,\"agrees\",\"DIFFERS\")", n, n);
-		worksheet_write_formula_str (s.ws, s.row, 16, f, NULL, "agrees");
+		worksheet_write_formula_str (s.ws, s.row, 16, f, x->text, "agrees");
 		fit (&s, 16, 9);
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
@@ -1056,6 +1117,671 @@ write_summary (xl_t *x, sheet_t *s)
 	}
 }
 
+/* ---- Defendants: formulas over an attribution sheet ----
+ *
+ * Each defendant's exposure is recomputed from its copies, so that an
+ * amount changed on the Statutes or Provision amounts sheet changes it:
+ *   Defendant copies   one row per defendant, copy and statute it counts
+ *                      under (the engine's wb_damages_defendants() lists
+ *                      them), its amount from the Statutes sheet as on
+ *                      Messages, and its group: the incident under a cap
+ *                      per incident, else the plaintiff's day;
+ *   Defendant groups   each group's sums, and its cap per incident or per
+ *                      day (the engine's rule, as on Incidents and Days);
+ *   Defendant actions  each plaintiff's action: the groups added up, or
+ *                      its cap per action (or per day, aggregate);
+ *   Defendants by statute, Defendants: the actions added up.
+ * A pseudo-defendant, "(any defendant, each copy once)", holds every copy
+ * attributed to some defendant once: the total row of Defendants.  The
+ * engine's own amounts stand beside, with a check. */
+
+#define ANY_DEFENDANT "(any defendant, each copy once)"
+
+typedef struct {
+	int def;                         /* index into defendants; ndef: any */
+	int statute;                     /* report statute index */
+	const wb_damages_row_t *row;     /* its Messages row */
+	int group;                       /* within (def, statute), from 1 */
+	guint gidx;                      /* index into the groups */
+	int plaintiff;                   /* its group's plaintiff + 1; 0: several */
+	gboolean first;                  /* the first row of this copy for this defendant */
+} dcopy_t;
+
+typedef struct {
+	int def, statute, number, plaintiff;   /* plaintiff + 1, 0: several */
+	int64_t incident;                /* 0: a day's group */
+	const char *day;
+	int64_t copies, uncapped, outside, cap, amount;
+} dgroup_t;
+
+typedef struct {
+	int def, statute, plaintiff;
+	int64_t copies, uncapped, outside, days, cap, base, amount;
+} daction_t;
+
+static int
+int64_cmp (gconstpointer a, gconstpointer b)
+{
+	int64_t x = *(const int64_t *) a, y = *(const int64_t *) b;
+	return x < y ? -1 : x > y;
+}
+
+static int
+dcopy_cmp (gconstpointer a, gconstpointer b)
+{
+	const dcopy_t *x = a, *y = b;
+	if (x->def != y->def)
+		return x->def < y->def ? -1 : 1;
+	if (x->statute != y->statute)
+		return x->statute < y->statute ? -1 : 1;
+	return x->row->message < y->row->message ? -1 : x->row->message > y->row->message;
+}
+
+/* The Messages row of MESSAGE under statute S (rows are by statute, then
+ * message), or NULL. */
+static const wb_damages_row_t *
+case_row (wb_report_t *r, int s, int64_t message)
+{
+	GArray *rows = r->d->rows;
+	guint lo = 0, hi = rows ? rows->len : 0;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		const wb_damages_row_t *x = &g_array_index (rows, wb_damages_row_t, mid);
+		if (x->statute < s || (x->statute == s && x->message < message))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (rows && lo < rows->len) {
+		const wb_damages_row_t *x = &g_array_index (rows, wb_damages_row_t, lo);
+		if (x->statute == s && x->message == message)
+			return x;
+	}
+	return NULL;
+}
+
+static int
+report_statute (wb_report_t *r, const char *id)
+{
+	for (guint i = 0; r->d->statutes && i < r->d->statutes->len; i++)
+		if (strcmp (((wb_damages_statute_t *) g_ptr_array_index (r->d->statutes, i))->id, id) == 0)
+			return (int) i;
+	return -1;
+}
+
+typedef struct {
+	wb_defendants_t *dd;
+	GArray *copies, *groups, *actions;   /* dcopy_t, dgroup_t, daction_t */
+	int ndef;
+	GHashTable *missing;             /* defendant index -> TRUE: a copy not on Messages */
+} dwork_t;
+
+/* Group the copies and compute what the formulas give (the cached values). */
+static void
+defendant_groups (xl_t *x, dwork_t *w)
+{
+	wb_report_t *r = x->r;
+	GHashTable *gi = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	int ldef = -1, lst = -1, number = 0;
+	for (guint i = 0; i < w->copies->len; i++) {
+		dcopy_t *c = &g_array_index (w->copies, dcopy_t, i);
+		const wb_rparams_t *p = &r->params[c->statute];
+		gboolean by_incident = p->cap_kind == WB_CAP_INCIDENT;
+		char *key = by_incident
+			? g_strdup_printf ("%d\t%d\ti%" G_GINT64_FORMAT, c->def, c->statute, c->row->incident)
+			: g_strdup_printf ("%d\t%d\td%d\t%s", c->def, c->statute, c->row->plaintiff, c->row->local_day);
+		guint k = GPOINTER_TO_UINT (g_hash_table_lookup (gi, key));
+		if (!k) {
+			dgroup_t g = { c->def, c->statute, 0, c->row->plaintiff + 1, by_incident ? c->row->incident : 0,
+				       by_incident ? NULL : c->row->local_day, 0, 0, 0, 0, 0 };
+			if (c->def != ldef || c->statute != lst)
+				number = 0;
+			ldef = c->def;
+			lst = c->statute;
+			g.number = ++number;
+			g_array_append_val (w->groups, g);
+			k = w->groups->len;
+			g_hash_table_insert (gi, key, GUINT_TO_POINTER (k));
+		} else
+			g_free (key);
+		dgroup_t *g = &g_array_index (w->groups, dgroup_t, k - 1);
+		if (g->plaintiff != c->row->plaintiff + 1)
+			g->plaintiff = 0;
+		if (!by_incident || !g->day)
+			g->day = c->row->local_day;
+		if (by_incident && strcmp (g->day, c->row->local_day) != 0)
+			g->day = "";
+		c->group = g->number;
+		c->gidx = k - 1;
+		g->copies++;
+		g->uncapped += c->row->per_message_cents;
+		if (c->row->uncapped)
+			g->outside += c->row->per_message_cents;
+	}
+	g_hash_table_destroy (gi);
+	/* A copy's plaintiff is its group's (0: several share an incident). */
+	for (guint i = 0; i < w->copies->len; i++) {
+		dcopy_t *c = &g_array_index (w->copies, dcopy_t, i);
+		c->plaintiff = g_array_index (w->groups, dgroup_t, c->gidx).plaintiff;
+	}
+	GHashTable *ai = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	for (guint j = 0; j < w->groups->len; j++) {
+		dgroup_t *g = &g_array_index (w->groups, dgroup_t, j);
+		const wb_rparams_t *p = &r->params[g->statute];
+		int64_t under = g->uncapped - g->outside;
+		gboolean capped = p->cap_kind == WB_CAP_INCIDENT || (p->cap_kind == WB_CAP_DAY && !p->aggregate);
+		g->cap = capped ? p->cap_cents : 0;
+		g->amount = (g->cap > 0 && under > 0 ? (p->greater ? MAX (under, g->cap) : MIN (under, g->cap)) : under)
+			    + g->outside;
+		char *key = g_strdup_printf ("%d\t%d\t%d", g->def, g->statute, g->plaintiff);
+		guint k = GPOINTER_TO_UINT (g_hash_table_lookup (ai, key));
+		if (!k) {
+			daction_t a = { g->def, g->statute, g->plaintiff, 0, 0, 0, 0, p->cap_cents, 0, 0 };
+			g_array_append_val (w->actions, a);
+			k = w->actions->len;
+			g_hash_table_insert (ai, key, GUINT_TO_POINTER (k));
+		} else
+			g_free (key);
+		daction_t *a = &g_array_index (w->actions, daction_t, k - 1);
+		a->copies += g->copies;
+		a->uncapped += g->uncapped;
+		a->outside += g->outside;
+		a->days += under > 0;
+		a->base += g->amount;
+	}
+	g_hash_table_destroy (ai);
+	for (guint j = 0; j < w->actions->len; j++) {
+		daction_t *a = &g_array_index (w->actions, daction_t, j);
+		const wb_rparams_t *p = &r->params[a->statute];
+		int64_t under = a->uncapped - a->outside;
+		if (p->cap_kind == WB_CAP_NONE)
+			a->base = a->uncapped;
+		else if (p->cap_kind == WB_CAP_ACTION || (p->cap_kind == WB_CAP_DAY && p->aggregate)) {
+			int64_t cap = p->cap_cents * (p->cap_kind == WB_CAP_DAY ? a->days : 1);
+			a->base = (under > 0 ? (p->greater ? MAX (under, cap) : MIN (under, cap)) : 0) + a->outside;
+		}
+		a->amount = a->base * p->multiplier * p->may_sue;
+	}
+}
+
+static const char *
+defendant_name (dwork_t *w, int k)
+{
+	return k < w->ndef ? ((wb_defendant_t *) g_ptr_array_index (w->dd->defendants, k))->name : ANY_DEFENDANT;
+}
+
+/* A formula's "Sheet!$C$2:$C$N". */
+static char *
+drange (const char *sheet, char col, unsigned last)
+{
+	return g_strdup_printf ("'%s'!$%c$2:$%c$%u", sheet, col, col, last < 2 ? 2 : last);
+}
+
+static void
+write_defendant_copies (xl_t *x, dwork_t *w)
+{
+	static const char *const cols[] = {
+		"Defendant", "Statute", "Copy id (as the case names it)", "Plaintiff (no.; 0 = several sharing an incident's cap)",
+		"Incident", "Day", "Group (no., within the defendant and statute)", "Amount (cents)",
+		"Outside the cap (1 = yes)", "Provision giving the amount or outside the cap (Provision amounts; empty: the statute's)",
+		"First row of the copy for the defendant (1 = yes)"
+	};
+	sheet_t s = new_sheet (x, "Defendant copies");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	for (guint i = 0; i < w->copies->len; i++) {
+		const dcopy_t *c = &g_array_index (w->copies, dcopy_t, i);
+		put_str (&s, 0, defendant_name (w, c->def), x->text);
+		put_str (&s, 1, statute_id (x->r, c->statute), x->text);
+		put_num (&s, 2, c->row->message, x->num, digits (c->row->message));
+		put_num (&s, 3, c->plaintiff, x->num, 4);
+		put_num (&s, 4, c->row->incident, x->num, digits (c->row->incident));
+		put_num (&s, 5, excel_day (c->row->local_day), x->date, 11);
+		put_num (&s, 6, c->group, x->num, digits (c->group));
+		amount_cells (x, &s, c->row, 'B', 'J', 7, 8);
+		put_num (&s, 10, c->first ? 1 : 0, x->num, 4);
+		s.row++;
+	}
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	total_row (&s, x->tcents, x->tcents, x->tmoney, "HK", "");
+}
+
+static void
+write_defendant_groups (xl_t *x, dwork_t *w)
+{
+	static const char *const cols[] = {
+		"Defendant", "Statute", "Group (no.)", "Plaintiff (no.; 0 = several sharing the cap)", "Incident (0: a day)",
+		"Day", "Copies", "Uncapped (cents)", "Outside the cap (cents)", "Under the cap (cents)",
+		"Cap per incident or per day (cents; 0 = none)", "Amount (cents)"
+	};
+	sheet_t s = new_sheet (x, "Defendant groups");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned cl = w->copies->len + 1;
+	char *ca = drange ("Defendant copies", 'A', cl), *cb = drange ("Defendant copies", 'B', cl);
+	char *cg = drange ("Defendant copies", 'G', cl), *ch = drange ("Defendant copies", 'H', cl);
+	char *ci = drange ("Defendant copies", 'I', cl);
+	for (guint j = 0; j < w->groups->len; j++) {
+		const dgroup_t *g = &g_array_index (w->groups, dgroup_t, j);
+		unsigned n = s.row + 1;
+		put_str (&s, 0, defendant_name (w, g->def), x->text);
+		put_str (&s, 1, statute_id (x->r, g->statute), x->text);
+		put_num (&s, 2, g->number, x->num, digits (g->number));
+		put_num (&s, 3, g->plaintiff, x->num, 4);
+		put_num (&s, 4, g->incident, x->num, digits (g->incident));
+		if (g->day && *g->day)
+			put_num (&s, 5, excel_day (g->day), x->date, 11);
+		char *f = g_strdup_printf ("=COUNTIFS(%s,$A%u,%s,$B%u,%s,$C%u)", ca, n, cb, n, cg, n);
+		put_formula (&s, 6, f, x->num, g->copies, digits (g->copies));
+		g_free (f);
+		f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u,%s,$C%u)", ch, ca, n, cb, n, cg, n);
+		put_formula (&s, 7, f, x->cents, g->uncapped, digits (g->uncapped));
+		g_free (f);
+		f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u,%s,$C%u,%s,1)", ch, ca, n, cb, n, cg, n, ci);
+		put_formula (&s, 8, f, x->cents, g->outside, digits (g->outside));
+		g_free (f);
+		f = g_strdup_printf ("=H%u-I%u", n, n);
+		put_formula (&s, 9, f, x->cents, g->uncapped - g->outside, digits (g->uncapped));
+		g_free (f);
+		{
+			char key[16];
+			g_snprintf (key, sizeof key, "$B%u", n);
+			char *kind = st_ref (x, 'D', key), *rule = st_ref (x, 'I', key), *cap = st_ref (x, 'E', key);
+			f = g_strdup_printf ("=IF(OR(%s=\"per incident\",AND(%s=\"per day\",%s<>\"aggregate\")),%s,0)",
+					     kind, kind, rule, cap);
+			put_formula (&s, 10, f, x->cents, g->cap, digits (g->cap));
+			g_free (kind);
+			g_free (rule);
+			g_free (cap);
+			g_free (f);
+		}
+		f = group_formula_key (x, n, 'B', 'H', 'I', 'K');
+		put_formula (&s, 11, f, x->cents, g->amount, digits (g->amount));
+		g_free (f);
+		s.row++;
+	}
+	g_free (ca);
+	g_free (cb);
+	g_free (cg);
+	g_free (ch);
+	g_free (ci);
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	total_row (&s, x->tcents, x->tcents, x->tcents, "GHIJL", "");
+}
+
+static void
+write_defendant_actions (xl_t *x, dwork_t *w)
+{
+	static const char *const cols[] = {
+		"Defendant", "Statute", "Plaintiff (no.; 0 = several sharing an incident's cap)", "Copies",
+		"Uncapped (cents)", "Outside the cap (cents)", "Groups under the cap (days, under a cap per day)",
+		"Cap (cents; 0 = none)", "Before the multiplier (cents)", "Amount (cents)", "Amount ($)"
+	};
+	sheet_t s = new_sheet (x, "Defendant actions");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned cl = w->copies->len + 1, gl = w->groups->len + 1;
+	char *ca = drange ("Defendant copies", 'A', cl), *cb = drange ("Defendant copies", 'B', cl);
+	char *cd = drange ("Defendant copies", 'D', cl), *ch = drange ("Defendant copies", 'H', cl);
+	char *ci = drange ("Defendant copies", 'I', cl);
+	char *ga = drange ("Defendant groups", 'A', gl), *gb = drange ("Defendant groups", 'B', gl);
+	char *gd = drange ("Defendant groups", 'D', gl), *gj = drange ("Defendant groups", 'J', gl);
+	char *glr = drange ("Defendant groups", 'L', gl);
+	for (guint j = 0; j < w->actions->len; j++) {
+		const daction_t *a = &g_array_index (w->actions, daction_t, j);
+		unsigned n = s.row + 1;
+		put_str (&s, 0, defendant_name (w, a->def), x->text);
+		put_str (&s, 1, statute_id (x->r, a->statute), x->text);
+		put_num (&s, 2, a->plaintiff, x->num, 4);
+		char *f = g_strdup_printf ("=COUNTIFS(%s,$A%u,%s,$B%u,%s,$C%u)", ca, n, cb, n, cd, n);
+		put_formula (&s, 3, f, x->num, a->copies, digits (a->copies));
+		g_free (f);
+		f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u,%s,$C%u)", ch, ca, n, cb, n, cd, n);
+		put_formula (&s, 4, f, x->cents, a->uncapped, digits (a->uncapped));
+		g_free (f);
+		f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u,%s,$C%u,%s,1)", ch, ca, n, cb, n, cd, n, ci);
+		put_formula (&s, 5, f, x->cents, a->outside, digits (a->outside));
+		g_free (f);
+		f = g_strdup_printf ("=COUNTIFS(%s,$A%u,%s,$B%u,%s,$C%u,%s,\">0\")", ga, n, gb, n, gd, n, gj);
+		put_formula (&s, 6, f, x->num, a->days, digits (a->days));
+		g_free (f);
+		{
+			char key[16];
+			g_snprintf (key, sizeof key, "$B%u", n);
+			char *kind = st_ref (x, 'D', key), *cap = st_ref (x, 'E', key), *el = st_ref (x, 'F', key);
+			char *mul = st_ref (x, 'G', key), *sue = st_ref (x, 'H', key), *rule = st_ref (x, 'I', key);
+			f = g_strdup_printf ("=%s", cap);
+			put_formula (&s, 7, f, x->cents, a->cap, digits (a->cap));
+			g_free (f);
+			/* none: the sum; a cap per incident, or per day: the
+			 * groups' amounts; per action, or per day aggregate:
+			 * elect(sum under the cap, cap [x days]) plus the rest. */
+			f = g_strdup_printf ("=IF(%s=\"none\",E%u,"
+					     "IF(OR(%s=\"per incident\",AND(%s=\"per day\",%s<>\"aggregate\")),"
+					     "SUMIFS(%s,%s,$A%u,%s,$B%u,%s,$C%u),"
+					     "IF(E%u-F%u>0,IF(%s=\"greater\",MAX(E%u-F%u,H%u*IF(%s=\"per day\",G%u,1)),"
+					     "MIN(E%u-F%u,H%u*IF(%s=\"per day\",G%u,1))),0)+F%u))",
+					     kind, n,
+					     kind, kind, rule,
+					     glr, ga, n, gb, n, gd, n,
+					     n, n, el, n, n, n, kind, n,
+					     n, n, n, kind, n, n);
+			put_formula (&s, 8, f, x->cents, a->base, digits (a->base));
+			g_free (f);
+			f = g_strdup_printf ("=I%u*%s*%s", n, mul, sue);
+			put_formula (&s, 9, f, x->cents, a->amount, digits (a->amount));
+			g_free (f);
+			g_free (kind);
+			g_free (cap);
+			g_free (el);
+			g_free (mul);
+			g_free (sue);
+			g_free (rule);
+		}
+		f = g_strdup_printf ("=J%u/100", n);
+		put_formula (&s, 10, f, x->money, a->amount / 100.0, digits (a->amount) + 2);
+		g_free (f);
+		s.row++;
+	}
+	g_free (ca);
+	g_free (cb);
+	g_free (cd);
+	g_free (ch);
+	g_free (ci);
+	g_free (ga);
+	g_free (gb);
+	g_free (gd);
+	g_free (gj);
+	g_free (glr);
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	total_row (&s, x->tcents, x->tcents, x->tmoney, "DEFIJK", "K");
+}
+
+/* Defendants by statute: the actions added up, with the engine's amount
+ * and the reason for a $0. */
+static void
+write_defendant_statutes (xl_t *x, dwork_t *w)
+{
+	static const char *const cols[] = {
+		"Defendant", "Statute", "Citation", "Violating copies", "Uncapped (cents)", "Amount (cents)",
+		"Amount ($)", "Engine amount (cents)", "Check", "Why $0"
+	};
+	sheet_t s = new_sheet (x, "Defendants by statute");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned cl = w->copies->len + 1, al = w->actions->len + 1;
+	char *ca = drange ("Defendant copies", 'A', cl), *cb = drange ("Defendant copies", 'B', cl);
+	char *ch = drange ("Defendant copies", 'H', cl);
+	char *aa = drange ("Defendant actions", 'A', al), *ab = drange ("Defendant actions", 'B', al);
+	char *aj = drange ("Defendant actions", 'J', al);
+	guint ns = x->r->d->statutes ? x->r->d->statutes->len : 0;
+	for (int k = 0; k <= w->ndef; k++) {
+		const wb_defendant_t *d = k < w->ndef ? g_ptr_array_index (w->dd->defendants, k) : NULL;
+		for (guint i = 0; i < ns; i++) {
+			const wb_damages_statute_t *st = g_ptr_array_index (x->r->d->statutes, i);
+			const wb_defendant_statute_t *ds = NULL;
+			for (guint j = 0; d && d->statutes && j < d->statutes->len; j++)
+				if (strcmp (((wb_defendant_statute_t *) g_ptr_array_index (d->statutes, j))->id, st->id) == 0)
+					ds = g_ptr_array_index (d->statutes, j);
+			int64_t copies = 0, unc = 0, amt = 0;
+			for (guint j = 0; j < w->actions->len; j++) {
+				const daction_t *a = &g_array_index (w->actions, daction_t, j);
+				if (a->def == k && a->statute == (int) i) {
+					copies += a->copies;
+					unc += a->uncapped;
+					amt += a->amount;
+				}
+			}
+			unsigned n = s.row + 1;
+			put_str (&s, 0, defendant_name (w, k), x->text);
+			put_str (&s, 1, st->id, x->text);
+			put_str (&s, 2, st->citation, x->text);
+			char *f = g_strdup_printf ("=COUNTIFS(%s,$A%u,%s,$B%u)", ca, n, cb, n);
+			put_formula (&s, 3, f, x->num, copies, digits (copies));
+			g_free (f);
+			f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u)", ch, ca, n, cb, n);
+			put_formula (&s, 4, f, x->cents, unc, digits (unc));
+			g_free (f);
+			f = g_strdup_printf ("=SUMIFS(%s,%s,$A%u,%s,$B%u)", aj, aa, n, ab, n);
+			put_formula (&s, 5, f, x->cents, amt, digits (amt));
+			g_free (f);
+			f = g_strdup_printf ("=F%u/100", n);
+			put_formula (&s, 6, f, x->money, amt / 100.0, digits (amt) + 2);
+			g_free (f);
+			if (ds)
+				put_num (&s, 7, ds->amount_cents, x->cents, digits (ds->amount_cents));
+			f = g_strdup_printf ("=IF(H%u=\"\",\"\",IF(F%u=H%u,\"agrees\",\"DIFFERS\"))", n, n, n);
+			worksheet_write_formula_str (s.ws, s.row, 8, f, x->text,
+						     !ds ? "" : ds->amount_cents == amt ? "agrees" : "DIFFERS");
+			fit (&s, 8, 9);
+			g_free (f);
+			put_str (&s, 9, ds && !ds->amount_cents && ds->reason ? ds->reason
+				 : d ? "" : "the engine gives this share's total only (Defendants)", x->wrap);
+			s.row++;
+		}
+	}
+	g_free (ca);
+	g_free (cb);
+	g_free (ch);
+	g_free (aa);
+	g_free (ab);
+	g_free (aj);
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	columns (&s, 9, 9, 40, x->wrap);
+	print_fit (&s, G_N_ELEMENTS (cols));
+}
+
+static void
+write_defendant_list (xl_t *x, dwork_t *w)
+{
+	static const char *const cols[] = {
+		"Defendant", "Parties (case ids)", "As sender", "As affiliate", "As advertiser", "Violating copies",
+		"Exposure (cents)", "Exposure ($)", "Engine exposure (cents)", "Check", "Weakest link",
+		"First violating copy", "Last violating copy", "After filing", "Links not relied on"
+	};
+	sheet_t s = new_sheet (x, "Defendants");
+	page_setup (&s, TRUE);
+	header (&s, x, cols, G_N_ELEMENTS (cols));
+	unsigned cl = w->copies->len + 1;
+	unsigned sl = (unsigned) (w->ndef + 1) * (x->r->d->statutes ? x->r->d->statutes->len : 0) + 1;
+	char *ca = drange ("Defendant copies", 'A', cl), *ck = drange ("Defendant copies", 'K', cl);
+	char *sa = drange ("Defendants by statute", 'A', sl), *sf = drange ("Defendants by statute", 'F', sl);
+	int64_t *viol = g_new0 (int64_t, w->ndef + 2), *amt = g_new0 (int64_t, w->ndef + 2);
+	for (guint i = 0; i < w->copies->len; i++) {
+		const dcopy_t *c = &g_array_index (w->copies, dcopy_t, i);
+		viol[c->def] += c->first;
+	}
+	for (guint j = 0; j < w->actions->len; j++) {
+		const daction_t *a = &g_array_index (w->actions, daction_t, j);
+		amt[a->def] += a->amount;
+	}
+	int64_t sum = 0;
+	for (int k = 0; k < w->ndef; k++) {
+		const wb_defendant_t *f = g_ptr_array_index (w->dd->defendants, k);
+		unsigned n = s.row + 1;
+		{
+			const char *t[] = { f->name, f->weakest_text, f->weak_links };
+			const double wd[] = { 32, 40, 40 };
+			wrap_height (&s, 3, t, wd);
+		}
+		put_str (&s, 0, f->name, x->wrap);
+		GString *ids = g_string_new ("");
+		for (guint j = 0; j < f->party_ids->len; j++)
+			g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, j ? " " : "",
+						g_array_index (f->party_ids, int64_t, j));
+		put_str (&s, 1, ids->str, x->text);
+		g_string_free (ids, TRUE);
+		for (int b = 0; b < 3; b++)
+			put_num (&s, 2 + b, f->role_copies[b], x->num, digits (f->role_copies[b]));
+		char *fm = g_strdup_printf ("=SUMIFS(%s,%s,$A%u)", ck, ca, n);
+		put_formula (&s, 5, fm, x->num, viol[k], digits (viol[k]));
+		g_free (fm);
+		fm = g_strdup_printf ("=SUMIFS(%s,%s,$A%u)", sf, sa, n);
+		put_formula (&s, 6, fm, x->cents, amt[k], digits (amt[k]));
+		g_free (fm);
+		fm = g_strdup_printf ("=G%u/100", n);
+		put_formula (&s, 7, fm, x->money, amt[k] / 100.0, digits (amt[k]) + 2);
+		g_free (fm);
+		put_num (&s, 8, f->amount_cents, x->cents, digits (f->amount_cents));
+		fm = g_strdup_printf ("=IF(G%u=I%u,\"agrees\",\"DIFFERS\")", n, n);
+		worksheet_write_formula_str (s.ws, s.row, 9, fm, x->text, f->amount_cents == amt[k] ? "agrees" : "DIFFERS");
+		fit (&s, 9, 9);
+		g_free (fm);
+		char *weakest = !f->group ? g_strdup ("single party")
+				: f->weak ? g_strdup_printf ("WEAK: %s", f->weakest_text ? f->weakest_text : "no link")
+				: g_strdup (f->weakest_text ? f->weakest_text : "");
+		put_str (&s, 10, weakest, x->wrap);
+		g_free (weakest);
+		char b[48];
+		if (f->first_copy) {
+			g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT ", %s", f->first_copy, f->first_day);
+			put_str (&s, 11, b, x->text);
+			g_snprintf (b, sizeof b, "%" G_GINT64_FORMAT ", %s", f->last_copy, f->last_day);
+			put_str (&s, 12, b, x->text);
+		}
+		put_num (&s, 13, f->after_filing, x->num, digits (f->after_filing));
+		put_str (&s, 14, f->weak_links ? f->weak_links : "", x->wrap);
+		sum += amt[k];
+		s.row++;
+	}
+	unsigned last = s.row < 2 ? 2 : s.row;
+	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);
+	columns (&s, 0, 0, 32, x->wrap);
+	columns (&s, 10, 10, 40, x->wrap);
+	columns (&s, 14, 14, 40, x->wrap);
+	print_fit (&s, G_N_ELEMENTS (cols));
+	/* Two totals: the exposures added up count a copy claimed against
+	 * several defendants in each; the case recovers it once. */
+	char f[160];
+	worksheet_write_string (s.ws, s.row, 0, "Exposures added up", x->tcents);
+	g_snprintf (f, sizeof f, "=SUM(G2:G%u)", last);
+	worksheet_write_formula_num (s.ws, s.row, 6, f, x->tcents, sum);
+	g_snprintf (f, sizeof f, "=G%u/100", (unsigned) s.row + 1);
+	worksheet_write_formula_num (s.ws, s.row, 7, f, x->tmoney, sum / 100.0);
+	worksheet_write_number (s.ws, s.row, 8, w->dd->exposure_sum_cents, x->tcents);
+	s.row++;
+	worksheet_write_string (s.ws, s.row, 0, "Total, each copy once", x->tcents);
+	unsigned n = s.row + 1;
+	g_snprintf (f, sizeof f, "=SUMIFS(%s,%s,\"%s\")", ck, ca, ANY_DEFENDANT);
+	worksheet_write_formula_num (s.ws, s.row, 5, f, x->tcents, viol[w->ndef]);
+	g_snprintf (f, sizeof f, "=SUMIFS(%s,%s,\"%s\")", sf, sa, ANY_DEFENDANT);
+	worksheet_write_formula_num (s.ws, s.row, 6, f, x->tcents, amt[w->ndef]);
+	g_snprintf (f, sizeof f, "=G%u/100", n);
+	worksheet_write_formula_num (s.ws, s.row, 7, f, x->tmoney, amt[w->ndef] / 100.0);
+	worksheet_write_number (s.ws, s.row, 8, w->dd->total_cents, x->tcents);
+	g_snprintf (f, sizeof f, "=IF(G%u=I%u,\"agrees\",\"DIFFERS\")", n, n);
+	worksheet_write_formula_str (s.ws, s.row, 9, f, x->tcents, w->dd->total_cents == amt[w->ndef] ? "agrees" : "DIFFERS");
+	s.row++;
+	g_free (viol);
+	g_free (amt);
+	g_free (ca);
+	g_free (ck);
+	g_free (sa);
+	g_free (sf);
+}
+
+/* The defendant sheets, in place of the sections' tables of values; FALSE
+ * (the values are shown) when the engine cannot list the copies or a
+ * defendant's copy is counted under a statute the case's own rows do not
+ * count it under (the election between statutes resolved otherwise for
+ * it), or the copies would not fit one sheet. */
+static gboolean
+write_defendants (xl_t *x)
+{
+	wb_report_t *r = x->r;
+	dwork_t w = { 0 };
+	gboolean ok = FALSE;
+	if (!r->has_attrib || !r->d->statutes || r->d->statutes->len > 64 ||
+	    wb_damages_defendants (r->cs, &r->d->opts, "*", &w.dd) != WB_OK)
+		return FALSE;
+	w.ndef = w.dd->defendants->len;
+	w.copies = g_array_new (FALSE, FALSE, sizeof (dcopy_t));
+	w.groups = g_array_new (FALSE, FALSE, sizeof (dgroup_t));
+	w.actions = g_array_new (FALSE, FALSE, sizeof (daction_t));
+	GHashTable *any = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);  /* message -> bits */
+	gboolean fits = TRUE;
+	for (int k = 0; k < w.ndef && fits; k++) {
+		const wb_defendant_t *d = g_ptr_array_index (w.dd->defendants, k);
+		for (guint i = 0; d->copy_list && i < d->copy_list->len && fits; i++) {
+			const wb_defendant_copy_t *c = &g_array_index (d->copy_list, wb_defendant_copy_t, i);
+			for (guint b = 0; b < d->statutes->len && b < 32; b++) {
+				if (!(c->statutes & (1u << b)))
+					continue;
+				int si = report_statute (r, ((wb_defendant_statute_t *) g_ptr_array_index (d->statutes, b))->id);
+				const wb_damages_row_t *row = si >= 0 ? case_row (r, si, c->message) : NULL;
+				if (!row) {
+					fits = FALSE;
+					break;
+				}
+				dcopy_t dc = { k, si, row, 0, 0, 0, FALSE };
+				g_array_append_val (w.copies, dc);
+				guint32 *bits = g_hash_table_lookup (any, &c->message);
+				if (!bits) {
+					bits = g_new0 (guint32, 2);
+					g_hash_table_insert (any, g_memdup2 (&c->message, sizeof c->message), bits);
+				}
+				bits[si / 32] |= 1u << (si % 32);
+			}
+		}
+	}
+	/* The share of all the defendants together: each copy once, under
+	 * each statute some defendant has it counted under. */
+	ok = fits;
+	if (ok) {
+		guint ns = r->d->statutes->len;
+		for (guint si = 0; si < ns; si++) {
+			GArray *ms = g_array_new (FALSE, FALSE, sizeof (int64_t));
+			GHashTableIter it;
+			gpointer key, val;
+			g_hash_table_iter_init (&it, any);
+			while (g_hash_table_iter_next (&it, &key, &val))
+				if (((guint32 *) val)[si / 32] & (1u << (si % 32)))
+					g_array_append_val (ms, *(int64_t *) key);
+			g_array_sort (ms, int64_cmp);
+			for (guint i = 0; i < ms->len; i++) {
+				dcopy_t dc = { w.ndef, (int) si, case_row (r, si, g_array_index (ms, int64_t, i)), 0, 0, 0, FALSE };
+				g_array_append_val (w.copies, dc);
+			}
+			g_array_free (ms, TRUE);
+		}
+		g_array_sort (w.copies, dcopy_cmp);
+		/* The first row of each copy for each defendant. */
+		GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+		for (guint i = 0; i < w.copies->len; i++) {
+			dcopy_t *c = &g_array_index (w.copies, dcopy_t, i);
+			char *k = g_strdup_printf ("%d\t%" G_GINT64_FORMAT, c->def, c->row->message);
+			c->first = !g_hash_table_contains (seen, k);
+			g_hash_table_add (seen, k);
+		}
+		g_hash_table_destroy (seen);
+		ok = w.copies->len < x->max_rows;
+	}
+	if (ok) {
+		defendant_groups (x, &w);
+		write_defendant_list (x, &w);
+		write_defendant_statutes (x, &w);
+		write_defendant_actions (x, &w);
+		write_defendant_groups (x, &w);
+		write_defendant_copies (x, &w);
+	}
+	g_hash_table_destroy (any);
+	g_array_free (w.copies, TRUE);
+	g_array_free (w.groups, TRUE);
+	g_array_free (w.actions, TRUE);
+	wb_defendants_free (w.dd);
+	return ok;
+}
+
+/* The sections' sheets this file writes as formulas: the defendants'. */
+static gboolean
+own_sheet (void *ctx, const char *sheet)
+{
+	xl_t *x = ctx;
+	if (strcmp (sheet, "Defendants") == 0)
+		x->own_defendants = write_defendants (x);
+	return x->own_defendants && (strcmp (sheet, "Defendants") == 0 || strcmp (sheet, "Defendants by statute") == 0);
+}
+
 wb_status_t
 wb_report_xlsx (wb_report_t *r, const char *path)
 {
@@ -1101,7 +1827,12 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 	format_set_num_format (x.when, "yyyy-mm-dd hh:mm:ss");
 	x.date = workbook_add_format (x.wb);
 	format_set_num_format (x.date, "yyyy-mm-dd");
-	x.text = NULL;
+	/* Cells sit at the top of a row that wrapped text makes taller, on
+	 * the line of the text they go with. */
+	x.text = workbook_add_format (x.wb);
+	lxw_format *top[] = { x.money, x.cents, x.num, x.when, x.date, x.text, x.tcents, x.tmoney, x.bold };
+	for (size_t i = 0; i < G_N_ELEMENTS (top); i++)
+		format_set_align (top[i], LXW_ALIGN_VERTICAL_TOP);
 	x.wrap = workbook_add_format (x.wb);
 	format_set_text_wrap (x.wrap);
 	format_set_align (x.wrap, LXW_ALIGN_VERTICAL_TOP);
@@ -1146,7 +1877,7 @@ wb_report_xlsx (wb_report_t *r, const char *path)
 		write_provision_amounts (&x);
 	}
 	if (!st)
-		wb_report_xlsx_sheets (r, x.wb);
+		wb_report_xlsx_sheets (r, x.wb, own_sheet, &x);
 	workbook_set_custom_property_string (x.wb, "Exhibit", "exhibits.xlsx");
 	errno = 0;
 	lxw_error e = workbook_close (x.wb);

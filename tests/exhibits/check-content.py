@@ -501,33 +501,49 @@ def first_last(c):
     return "" if c is None else "%d, %s" % (c["id"], c["local_day"])
 
 
-drows = book.get("Defendants", [[]])[1:]
-check("a Defendants row per defendant and a total", len(drows), len(dd["defendants"]) + 1)
+# The Defendants sheets are formulas (check-xlsx.py recalculates them);
+# their cached values are read here by the column titles.
+dsheet = book.get("Defendants", [[]])
+dh = {h: i for i, h in enumerate(dsheet[0])}
+drows = dsheet[1:]
+
+
+def dcol(r, h):
+    return (r + [""] * 20)[dh[h]] if h in dh else None
+
+
+check("a Defendants row per defendant and two totals", len(drows), len(dd["defendants"]) + 2)
 for r, x in zip(drows, dd["defendants"]):
     n = x["name"]
     check("defendant %s: name" % n, r[0], n)
     check("defendant %s: parties" % n, r[1], " ".join(str(i) for i in x["party_ids"]))
     check("defendant %s: copies per role" % n, r[2:5],
           [float(x["roles"][k]) for k in ("sender", "affiliate", "advertiser")])
-    check("defendant %s: violating copies" % n, r[5], float(x["violating_copies"]))
-    check("defendant %s: exposure" % n, cents(r[6]), x["amount_cents"])
+    check("defendant %s: violating copies" % n, dcol(r, "Violating copies"), float(x["violating_copies"]))
+    check("defendant %s: exposure" % n, dcol(r, "Exposure (cents)"), float(x["amount_cents"]))
     w = x["weakest_link"]
     want = "single party" if not x["group"] else ("WEAK: " if w["weak"] else "") + w["text"]
-    check("defendant %s: weakest link" % n, r[7], want)
-    check("defendant %s: first and last violating copy" % n, r[8:10],
+    check("defendant %s: weakest link" % n, dcol(r, "Weakest link"), want)
+    check("defendant %s: first and last violating copy" % n,
+          [dcol(r, "First violating copy"), dcol(r, "Last violating copy")],
           [first_last(x["first_copy"]), first_last(x["last_copy"])])
-    check("defendant %s: copies after filing" % n, r[10], float(x["after_filing"]))
-    check("defendant %s: links not relied on, shown" % n, (r + [""] * 12)[11], x["weak_links"] or "")
+    check("defendant %s: copies after filing" % n, dcol(r, "After filing"), float(x["after_filing"]))
+    check("defendant %s: links not relied on, shown" % n, dcol(r, "Links not relied on"), x["weak_links"] or "")
 if drows:
-    check("defendants' total: copies once", drows[-1][5], float(dd["copies"]))
-    check("defendants' total: each copy once", cents(drows[-1][6]), dd["total_cents"])
+    check("defendants' total: copies once", dcol(drows[-1], "Violating copies"), float(dd["copies"]))
+    check("defendants' total: each copy once", dcol(drows[-1], "Exposure (cents)"), float(dd["total_cents"]))
+    check("defendants' exposures added up", dcol(drows[-2], "Exposure (cents)"), float(dd["exposure_sum_cents"]))
 cit = {s["id"]: s["citation"] for s in base["statutes"]}
-srows = book.get("Defendants by statute", [[]])[1:]
+ssheet = book.get("Defendants by statute", [[]])
+sh_ = {h: i for i, h in enumerate(ssheet[0])}
+srows = [[(r + [""] * 12)[sh_[h]] for h in ("Defendant", "Citation", "Violating copies", "Uncapped (cents)",
+                                           "Amount (cents)", "Why $0")]
+         for r in ssheet[1:] if r and r[0] != "(any defendant, each copy once)"] if sh_ else []
 want = [(x["name"], cit[s["id"]], float(s["copies"]), s["uncapped_cents"], s["amount_cents"],
          "" if s["amount_cents"] else (s["reason"] or "")) for x in dd["defendants"] for s in x["statutes"]]
-check("defendants by statute", [(r[0], r[1], r[2], cents(r[3]), cents(r[4]), r[5]) for r in srows], want)
+check("defendants by statute", [(r[0], r[1], r[2], int(r[3]), int(r[4]), r[5]) for r in srows], want)
 for r in srows:
-    if cents(r[4]) == 0 and r[2] == 0:
+    if int(r[4]) == 0 and r[2] == 0:
         check("defendant %s under %s: $0 says why" % (r[0], r[1]), bool(r[5]), True)
 # The total counts each copy once: the distinct copies of every defendant's
 # copy list (each roster party asked for in turn, its groups with it), and,

@@ -16,10 +16,25 @@
 3. Every column of the Damages, Incidents, Days, Plaintiffs and Messages
    sheets holds one formula pattern (the same formula with only its own row
    number changed), so that it can be checked by filling down.
+   Each Messages row's "Outside the cap" is a formula over the Provision
+   amounts sheet, as its amount is over the Statutes sheet.
 4. With --per-copy ID=CENTS, the Statutes sheet's per-copy cell of ID is
-   changed before the recalculation; --expect ID=CENTS (repeatable) and
-   --expect-total CENTS then replace the JSON's figures for the amounts
-   checked (the caller works them out from the statute's arithmetic).
+   changed before the recalculation; with --outside ID/LABEL=0|1, the
+   Provision amounts sheet's "Outside the cap" cell of that provision;
+   --expect ID=CENTS (repeatable) and --expect-total CENTS then replace the
+   JSON's figures for the amounts checked (the caller works them out from
+   the statute's arithmetic).
+5. With --defendants JSON (`damages --by defendant --format json`), the
+   Defendants sheet's exposures and its total counting each copy once, and
+   the Defendants by statute amounts, recalculated, equal the JSON's; they
+   are formulas over the Defendant copies sheet, one pattern per column.
+   With a changed amount, --expect-defendants FILE (a JSON object, name to
+   cents) and --expect-defendant-total CENTS give the exposures to find.
+6. With --scenarios CASE (and --options, the report's damages options,
+   and --statutes-dir), each row of the Scenarios sheet, whose figures are
+   the engine's values, equals `damages CASE --format json` run with the
+   options its label names (the table below, the test's own reading of
+   the labels); the sheet must say under the table that they are values.
 Exit 0 when all hold; messages on stderr otherwise."""
 import csv, json, os, re, shutil, subprocess, sys, tempfile, zipfile
 import xml.etree.ElementTree as ET
@@ -43,7 +58,15 @@ ap.add_argument('--per-copy')
 ap.add_argument('--expect', action='append', default=[])
 ap.add_argument('--expect-total', type=int)
 ap.add_argument('--plaintiffs', help='damages --by plaintiff --format json: each action on the Plaintiffs sheet')
+ap.add_argument('--outside')
+ap.add_argument('--defendants', help='damages --by defendant --format json: the Defendants sheets')
+ap.add_argument('--expect-defendants', help='a JSON object: name -> exposure in cents')
+ap.add_argument('--expect-defendant-total', type=int)
+ap.add_argument('--scenarios', help='the case: each Scenarios row against damages with its options')
+ap.add_argument('--options', default='', help="the report's damages options")
+ap.add_argument('--statutes-dir')
 args = ap.parse_args()
+changed_amounts = bool(args.per_copy or args.outside)
 xlsx, jpath, want_sheets = args.xlsx, args.json, args.sheets
 expect = json.load(open(jpath))
 changed = dict(e.split('=', 1) for e in args.expect)
@@ -53,7 +76,7 @@ for st in expect['statutes']:
         st['uncapped_cents'] = None     # not checked: the caller gives the amount
 if args.expect_total is not None:
     expect['total_cents'] = args.expect_total
-if args.per_copy:
+if changed_amounts:
     args.plaintiffs = None              # the per-plaintiff JSON is of the unchanged case
 
 z = zipfile.ZipFile(xlsx)
@@ -93,12 +116,20 @@ for n in msheets:
         if col in 'BDEFGHIJ':
             if f is not None:
                 fail('%s!%s: a text column holds a formula' % (n, ref))
-            if t != 'inlineStr' and t != 's':
+            if t != 'inlineStr' and t != 's' and not (t is None and val is None):   # blank: no text
                 fail('%s!%s: text written as type %r' % (n, ref, t))
             if col in 'DEF' and val and len(val) >= 4:
                 texts.add(val)
         if col == 'A':
             nrows += 1
+# Amounts and whether a copy is outside the cap come from the Statutes and
+# Provision amounts sheets: never a typed value.
+for n in msheets:
+    bad = [(ref, f or val) for ref, t, f, val in cells(n)
+           if re.match(r'O[0-9]+$', ref) and int(ref[1:]) > 1 and (f is None or "'Provision amounts'!" not in f)]
+    if bad:
+        fail('%s: %d "Outside the cap" cells are not formulas over Provision amounts, the first %s: %r'
+             % (n, len(bad), bad[0][0], bad[0][1]))
 if want_sheets is not None and nrows != sum(st['violating_messages'] for st in expect['statutes']):
     fail('Messages sheets hold %d rows, the damages count %d' % (nrows, sum(st['violating_messages'] for st in expect['statutes'])))
 hostile = [t for t in texts if t[:1] in '=+-@']
@@ -140,11 +171,28 @@ if not any(n == 'Summary' and 'SUM(Damages!' in f for (n, ref, f) in formulas):
 REF = re.compile(r'(?<![A-Za-z0-9_$])(\$?[A-Z]{1,3})([0-9]+)(?![0-9])')
 def pattern(f, row):
     return REF.sub(lambda m: m.group(1) + ('#' if m.group(2) == str(row) else m.group(2)), f)
-for n in ['Damages', 'Incidents', 'Days', 'Plaintiffs'] + msheets:
+def total_rows(n):
+    """The rows of sheet N under its table: Total, and the Defendants' two."""
+    return {int(ref[1:]) for ref, t, f, val in cells(n)
+            if re.match(r'A[0-9]+$', ref) and val and (val.startswith('Total') or val.startswith('Exposures added up'))}
+dsheets = ['Defendants', 'Defendants by statute', 'Defendant actions', 'Defendant groups', 'Defendant copies']
+if args.defendants:
+    for need in dsheets:
+        if need not in sheets:
+            fail('no sheet %s' % need)
+    for n, col, what in (('Defendants', 'G', "'Defendants by statute'!"),
+                         ('Defendants by statute', 'F', "'Defendant actions'!"),
+                         ('Defendant actions', 'E', "'Defendant copies'!"),
+                         ('Defendant copies', 'H', 'Statutes!')):
+        tr = total_rows(n) if n in sheets else set()
+        rows = [(ref, f) for ref, t, f, val in (cells(n) if n in sheets else [])
+                if ref.startswith(col) and ref[len(col):].isdigit() and 1 < int(ref[len(col):]) not in tr]
+        if not rows or any(f is None or what not in f for ref, f in rows):
+            fail('%s column %s is not formulas over %s' % (n, col, what))
+for n in ['Damages', 'Incidents', 'Days', 'Plaintiffs'] + msheets + dsheets:
     if n not in sheets:
         continue
-    totals = {int(ref[len(re.match(r'[A-Z]+', ref).group(0)):])
-              for ref, t, f, val in cells(n) if ref.startswith('A') and val == 'Total'}
+    totals = total_rows(n)
     pats = {}
     for ref, t, f, val in cells(n):
         col = re.match(r'[A-Z]+', ref).group(0)
@@ -156,6 +204,108 @@ for n in ['Damages', 'Incidents', 'Days', 'Plaintiffs'] + msheets:
         if len(ps) != 1:
             fail('%s column %s holds %d formula patterns: %s' % (n, col, len(ps), sorted(ps)[:3]))
 
+# The scenarios: each label names one change from the options chosen.
+VALUED = ('--plaintiff', '--preemption', '--incident', '--ar-day-rule', '--incident-scope')
+SCENARIOS = [
+    (r'Indicator findings confirmed$', ('--include-indicators', True)),
+    (r'Indicator findings not counted$', ('--include-indicators', False)),
+    (r'The defendant shows due care$', ('--due-care', True)),
+    (r'No due care shown$', ('--due-care', False)),
+    (r'The providers sue \(provider plaintiffs\)$', ('--plaintiff', 'provider')),
+    (r'The trap holders sue \(recipient plaintiffs\)$', ('--plaintiff', 'recipient')),
+    (r'CAN-SPAM preemption not applied$', ('--preemption', 'ignore')),
+    (r'CAN-SPAM preemption applied$', ('--preemption', 'apply')),
+    (r'An incident is one campaign on one day$', ('--incident', 'campaign-day')),
+    (r'An incident is the whole campaign$', ('--incident', 'campaign')),
+    (r'An incident is each message$', ('--incident', 'message')),
+    (r'Arkansas: one cap of \$25,000 times the days, over the action$', ('--ar-day-rule', 'aggregate')),
+    (r'Arkansas: a cap on each day$', ('--ar-day-rule', 'per-day')),
+    (r'An incident several plaintiffs received: a cap in each action$', ('--incident-scope', 'each')),
+    (r'An incident several plaintiffs received: one cap they share$', ('--incident-scope', 'shared')),
+]
+
+
+def run_damages(opts):
+    cmd = [os.environ.get('WB', 'workbench'), 'damages', args.scenarios, '--format', 'json']
+    if args.statutes_dir:
+        cmd += ['--statutes', args.statutes_dir]
+    p = subprocess.run(cmd + opts, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if p.returncode:
+        fail('%s: %s' % (' '.join(cmd + opts), p.stderr.strip()))
+        return None
+    return json.loads(p.stdout)
+
+
+def with_option(base, name, value):
+    """BASE (a list of arguments) with option NAME set to VALUE (a flag: True/False)."""
+    out, i = [], 0
+    while i < len(base):
+        if base[i] == name:
+            i += 2 if name in VALUED else 1
+            continue
+        out.append(base[i])
+        i += 1
+    if value is True:
+        out.append(name)
+    elif value is not False:
+        out += [name, value]
+    return out
+
+
+if args.scenarios:
+    import shlex
+    base_opts = shlex.split(args.options)
+    rows = {}
+    for ref, t, f, val in cells('Scenarios'):
+        col = re.match(r'[A-Z]+', ref).group(0)
+        rows.setdefault(int(ref[len(col):]), {})[col] = val
+    head = rows.get(1, {})
+    cols = sorted((c for c in head if c != 'A'), key=lambda c: (len(c), c))
+    body = []                           # the table: rows 2, 3, ... up to the first gap
+    while len(body) + 2 in rows:
+        body.append(rows[len(body) + 2])
+    if not any(str(v.get('A', '')).startswith('Note: each figure above is the damages engine') for v in rows.values()):
+        fail('the Scenarios sheet does not say its figures are the engine\'s values')
+    base_json = run_damages(base_opts)
+    cit = {st['citation']: st['id'] for st in base_json['statutes']} if base_json else {}
+    ids = [st['id'] for st in base_json['statutes']] if base_json else []
+    if not body or not body[0].get('A', '').startswith('As chosen'):
+        fail('the first Scenarios row is not the options chosen')
+    for row in body:
+        label = row.get('A', '')
+        if label.startswith('As chosen'):
+            opts = base_opts
+        elif re.match(r'Claim (.+), not (.+)$', label):
+            drop = cit.get(re.match(r'Claim (.+), not (.+)$', label).group(2))
+            opts = with_option(base_opts, '--statute', False) + [a for sid in ids if sid != drop
+                                                                for a in ('--statute', sid)]
+        else:
+            change = [c for p_, c in SCENARIOS if re.match(p_, label)]
+            if not change:
+                fail('Scenarios row %r: no options known for it' % label)
+                continue
+            opts = with_option(base_opts, *change[0])
+        d = run_damages(opts)
+        if d is None:
+            continue
+        amounts = {st['id']: st['amount_cents'] for st in d['statutes']}
+        for c in cols:
+            h = head[c]
+            v = row.get(c)
+            if h == 'Total':
+                want = d['total_cents']
+            elif h in cit:
+                want = amounts.get(cit[h])
+            else:
+                fail('Scenarios column %r names no statute' % h)
+                continue
+            if want is None:
+                if v != 'not claimed':
+                    fail('Scenarios %r %s: %r, but damages %s does not claim it' % (label, h, v, ' '.join(opts)))
+            elif v is None or v == 'not claimed' or round(float(v) * 100) != want:
+                fail('Scenarios %r %s: the sheet says %r, damages %s says %d cents'
+                     % (label, h, v, ' '.join(opts), want))
+
 # LibreOffice: recalculate everything, from a copy without cached values.
 tmp = tempfile.mkdtemp(prefix='wbxlsx')
 try:
@@ -165,6 +315,20 @@ try:
             data = src.read(item.filename)
             if item.filename.startswith('xl/worksheets/sheet'):
                 data = re.sub(rb'(</f>)<v>[^<]*</v>', rb'\1', data)
+            if args.outside and item.filename == sheets['Provision amounts']:
+                key, v = args.outside.split('=')
+                sid, label = key.split('/', 1)
+                prow = {}
+                for ref, t, f, val in cells('Provision amounts'):
+                    prow.setdefault(int(re.sub(r'^[A-Z]+', '', ref)), {})[ref[0]] = val
+                rows = [r for r, c in prow.items() if c.get('A') == sid and c.get('B') == label]
+                if len(rows) != 1:
+                    fail('no provision %s on the Provision amounts sheet' % key)
+                else:
+                    data, k = re.subn(rb'(<c r="D%d"[^>]*><v>)[^<]*(</v>)' % rows[0],
+                                      rb'\g<1>' + v.encode() + rb'\2', data)
+                    if k != 1:
+                        fail('the "Outside the cap" cell of %s is not a number cell' % key)
             if args.per_copy and item.filename == sheets['Statutes']:
                 sid, cents = args.per_copy.split('=')
                 rows = {val: int(ref[1:]) for ref, t, f, val in cells('Statutes') if ref[0] == 'A'}
@@ -239,6 +403,40 @@ try:
             for k, v in want.items():
                 if k in got and got[k] != str(v):
                     fail('Plaintiffs %s: LibreOffice computed %r, damages --by plaintiff says %d' % (k, got[k], v))
+    if args.defendants:
+        dj = json.load(open(args.defendants))
+        want = {x['name']: x['amount_cents'] for x in dj['defendants']}
+        want_total = dj['total_cents']
+        if changed_amounts:
+            want.update(json.load(open(args.expect_defendants)) if args.expect_defendants else {})
+            want_total = args.expect_defendant_total
+        ds = sheet_csv('Defendants')
+        if ds and 'Exposure (cents)' not in ds[0]:
+            fail('the Defendants sheet has no column "Exposure (cents)": %s' % ds[0])
+        elif ds:
+            col = {h: i for i, h in enumerate(ds[0])}
+            got = {r[0]: r[col['Exposure (cents)']] for r in ds[1:] if r and r[0]}
+            tot = got.pop('Total, each copy once', None)
+            got.pop('Exposures added up', None)
+            if set(got) != set(want):
+                fail('Defendants sheet rows %s, the engine has %s' % (sorted(got), sorted(want)))
+            for k, v in want.items():
+                if k in got and got[k] != str(v):
+                    fail('Defendants %s: LibreOffice computed %r, damages --by defendant says %d' % (k, got[k], v))
+            if want_total is not None and tot != str(want_total):
+                fail('Defendants total (each copy once): LibreOffice computed %r, damages says %d' % (tot, want_total))
+        bs = sheet_csv('Defendants by statute')
+        if bs and 'Amount (cents)' not in bs[0]:
+            fail('the Defendants by statute sheet has no column "Amount (cents)": %s' % bs[0])
+        elif bs and not changed_amounts:
+            col = {h: i for i, h in enumerate(bs[0])}
+            got = {(r[0], r[1]): r[col['Amount (cents)']] for r in bs[1:] if r and r[0] in want}
+            for x in dj['defendants']:
+                for st in x['statutes']:
+                    v = got.get((x['name'], st['id']))
+                    if v != str(st['amount_cents']):
+                        fail('Defendants by statute %s %s: LibreOffice computed %r, damages says %d'
+                             % (x['name'], st['id'], v, st['amount_cents']))
     m = sheet_csv('Messages')
     subj = [r[4] for r in m[1:] if len(r) > 4]
     for t in hostile:

@@ -17,6 +17,9 @@ mkdir "$T/st"
 cp "$WB_ROOT"/templates/statutes/*.ini "$T/st/"
 sed -i 's/^cap_cents=100000000$/cap_cents=150000/' "$T/st/ca-17529.5.ini" "$T/st/ca-17529.8.ini"
 sed -i 's/^cap_cents=.*/cap_cents=500/' "$T/st/ar-4-88.ini"
+# CAN-SPAM's $1,000,000 per action made $20, so that a copy outside the
+# cap (7704(a)(1)) and one under it (7704(a)(2)) come apart.
+sed -i 's/^cap_cents=.*/cap_cents=2000/' "$T/st/us-7706.ini"
 cp "$C" "$T/copy.case"
 cp "$C" "$T/copy2.case"
 cp "$C" "$T/copy3.case"
@@ -57,9 +60,9 @@ for opts in "--preemption ignore" "--ar-day-rule aggregate --plaintiff provider 
 	# shellcheck disable=SC2086
 	wb damages "$C" --statutes "$T/st" --format json $opts > "$T/d$n.json"
 	if command -v soffice > /dev/null; then
-		expect_rc "LibreOffice recalculates to the engine's totals ($opts)" 0 \
+		expect_rc "LibreOffice recalculates to the engine's totals, each scenario the engine's ($opts)" 0 \
 			python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x$n/exhibits.xlsx" "$T/d$n.json" \
-			$([ -n "$opts" ] && echo --hostile)
+			$([ -n "$opts" ] && echo --hostile) --scenarios "$C" --statutes-dir "$T/st" --options "$opts"
 		[ -s "$T/.err" ] && cat "$T/.err"
 	else
 		skip "LibreOffice check" "soffice not installed"
@@ -83,6 +86,66 @@ print(st["id"], new, d["total_cents"] - st["amount_cents"] + new)' "$T/d1.json")
 	expect_rc "a per-copy amount changed on the Statutes sheet recalculates the totals" 0 \
 		python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x1/exhibits.xlsx" "$T/d1.json" \
 		--per-copy "$1=200000" --expect "$1=$2" --expect-total "$3"
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
+
+# Outside the cap.  For the provider (one action, both traps), CAN-SPAM
+# counts copies 1, 2 and 4 under 7704(a)(1) at $100, outside the cap
+# (15 U.S.C. 7706(g)(3)(A)(i), (B)), and copy 3 under 7704(a)(2) at $25,
+# under the test's $20 cap: 3 x $100 + min($25, $20) = $320.  Marked as
+# capped on the Provision amounts sheet, 7704(a)(1) falls under the cap:
+# min(3 x $100 + $25, $20) = $20, and the total moves by $300.
+expect_eq "CAN-SPAM for the provider, worked by hand" "32000" \
+	"$(python3 -c 'import json,sys; print([s["amount_cents"] for s in json.load(open(sys.argv[1]))["statutes"] if s["id"] == "us-7706"][0])' "$T/d2.json")"
+if command -v soffice > /dev/null; then
+	expect_rc "a provision made capped on the Provision amounts sheet recalculates the totals" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/x2/exhibits.xlsx" "$T/d2.json" \
+		--outside 'us-7706/7704(a)(1)=0' --expect us-7706=2000 \
+		--expect-total "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total_cents"] - 30000)' "$T/d2.json")"
+	[ -s "$T/.err" ] && cat "$T/.err"
+fi
+
+# Defendants: the sheets are formulas over the Defendant copies sheet.
+# The case of tests/gen/gen-defendants-case.py (a sender, an affiliate and
+# an advertiser sharing copies, a group, copies of nobody's), whose record
+# of who sent what gives each defendant's amounts independently.
+D="$T/def.case"
+wb init "$D" --filed 2008-05-01 > /dev/null
+python3 "$WB_ROOT/tests/gen/gen-defendants-case.py" "$D" > "$T/dexp.json"
+S="--preemption ignore --statute az-44-1372 --statute co-6-2.5 --statute ca-17529.8"
+# shellcheck disable=SC2086
+expect_rc "report on the defendants' case" 0 wb report "$D" --out "$T/dx" $S
+# shellcheck disable=SC2086
+wb damages "$D" --format json $S > "$T/dd.json"
+# shellcheck disable=SC2086
+wb damages "$D" --format json --by defendant $S > "$T/ddef.json"
+# shellcheck disable=SC2086
+wb damages "$D" --format json --by plaintiff $S > "$T/ddp.json"
+expect_eq "the engine's defendants are the generator's" \
+	"$(python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); print(sorted((n, x["amount_cents"]) for n, x in d["defendants"].items()), d["total_cents"])' "$T/dexp.json")" \
+	"$(python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); print(sorted((x["name"], x["amount_cents"]) for x in d["defendants"]), d["total_cents"])' "$T/ddef.json")"
+if command -v soffice > /dev/null; then
+	expect_rc "LibreOffice: per defendant, per plaintiff, each scenario" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/dx/exhibits.xlsx" "$T/dd.json" \
+		--defendants "$T/ddef.json" --plaintiffs "$T/ddp.json" --scenarios "$D" --options "$S"
+	[ -s "$T/.err" ] && cat "$T/.err"
+	# California's $1,000 per copy made $2,000 on the Statutes sheet.
+	# The attributed California copies are one incident (campaign 3, one
+	# day) of 10 copies: 10 x $2,000 = $20,000, under the $1,000,000 cap
+	# per incident (17529.8(a)(1)(B)), so each defendant's California
+	# amount doubles, and so does the share of all of them; the case's 15
+	# copies (two incidents, 10 and 5) go from $15,000 to $30,000.
+	set -- $(python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))
+ca = {n: x["statutes"]["ca-17529.8"]["amount_cents"] for n, x in g["defendants"].items()}
+assert all(c in (0, 10 * 100000) for c in ca.values()), ca
+json.dump({n: x["amount_cents"] + ca[n] for n, x in g["defendants"].items()}, open(sys.argv[2], "w"))
+print(g["case_cents"] + 15 * 100000, g["total_cents"] + 10 * 100000)' "$T/dexp.json" "$T/dwant.json")
+	expect_rc "a per-copy amount changed recalculates each defendant's exposure" 0 \
+		python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/dx/exhibits.xlsx" "$T/dd.json" \
+		--defendants "$T/ddef.json" --per-copy ca-17529.8=200000 --expect ca-17529.8=3000000 \
+		--expect-total "$1" --expect-defendants "$T/dwant.json" --expect-defendant-total "$2"
 	[ -s "$T/.err" ] && cat "$T/.err"
 fi
 
@@ -157,7 +220,7 @@ for opts in "--preemption ignore" "--plaintiff provider --ar-day-rule aggregate 
 	if command -v soffice > /dev/null; then
 		expect_rc "LibreOffice: several plaintiffs ($opts)" 0 \
 			python3 "$WB_ROOT/tests/exhibits/check-xlsx.py" "$T/p$n/exhibits.xlsx" "$T/p$n.json" \
-			--plaintiffs "$T/pp$n.json"
+			--plaintiffs "$T/pp$n.json" --scenarios "$P" --options "$opts"
 		[ -s "$T/.err" ] && cat "$T/.err"
 	else
 		skip "LibreOffice check" "soffice not installed"

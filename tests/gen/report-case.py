@@ -75,6 +75,8 @@ if findings:
     # California (a)(2) on copies 1-5, Arkansas 4-88-603(a)(1)(A) on all six,
     # Colorado and Arizona on all six: which count is the engine's to say
     # (nexus, caps); the exhibit tests compare the workbook with it.
+    # CAN-SPAM: 7704(a)(1) (false header: $100, outside the cap) on copies
+    # 1, 2 and 4, 7704(a)(2) ($25, under the cap) on copy 3.
     with open(findings, 'w') as f:
         f.write('message,statute,provision,finding,note\n')
         for i in range(1, 7):
@@ -83,3 +85,7 @@ if findings:
             f.write('msg%d@spam.example,ar-4-88,4-88-603(a)(1)(A),violation,no legal name\n' % i)
             f.write('msg%d@spam.example,co-6-2.5,6-2.5-103(1),violation,invalid From domain\n' % i)
             f.write('<msg%d@spam.example>,az-44-1372,*,violation,no ADV label\n' % i)
+            if i in (1, 2, 4):
+                f.write('msg%d@spam.example,us-7706,7704(a)(1),violation,forged header\n' % i)
+            if i == 3:
+                f.write('msg%d@spam.example,us-7706,7704(a)(2),violation,misleading subject\n' % i)

@@ -2208,7 +2208,8 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 	wb_status_t s;
 	*out = NULL;
 	int64_t only_id = 0;
-	if (only && (s = wb_attrib_find_party (cs, only, &only_id)))
+	gboolean every = only && strcmp (only, "*") == 0;
+	if (only && !every && (s = wb_attrib_find_party (cs, only, &only_id)))
 		return s;
 	if ((s = eng_load (cs, opts, &e)))
 		return s;
@@ -2495,7 +2496,7 @@ wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char 
 			ds->reason = why->len ? g_string_free (why, FALSE) : (g_string_free (why, TRUE), NULL);
 			g_ptr_array_add (d->statutes, ds);
 		}
-		if (only_id)
+		if (only_id || every)
 			d->copy_list = g_array_new (FALSE, TRUE, sizeof (wb_defendant_copy_t));
 		int first = -1, last = -1;
 		for (int c = 0; c < n; c++) {

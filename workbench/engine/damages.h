@@ -343,7 +343,8 @@ typedef struct {
 
 /* Damages per defendant under OPTS.  ONLY (may be NULL): keep only the
  * defendants holding the party of that id or name (case-insensitive), and
- * list their copies; WB_ERR_NOT_FOUND when no party has it.  The totals
+ * list their copies; WB_ERR_NOT_FOUND when no party has it; "*": every
+ * defendant, each with its copies (the workbook's formulas).  The totals
  * are those of every defendant either way.  *OUT owned by the caller. */
 wb_status_t wb_damages_defendants (wb_case_t *cs, const wb_damages_opts_t *opts, const char *only,
 				   wb_defendants_t **out);
