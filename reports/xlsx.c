@@ -797,7 +797,8 @@ write_damages (xl_t *x)
 		"Statute", "Citation", "Copies considered", "Violating copies", "Incidents", "Days",
 		"Uncapped (cents)", "Outside the cap (cents)", "Amount (cents)", "Amount ($)", "Excluded: no nexus",
 		"Excluded: before effective date", "Excluded: limitations", "Excluded: other statute",
-		"Excluded: analyst", "Engine amount (cents)", "Check", "Method", "Excluded: preempted (CAN-SPAM)"
+		"Excluded: analyst", "Engine amount (cents)", "Check", "Method", "Excluded: preempted (CAN-SPAM)",
+		"Excluded: undated", "In scope, not violating"
 	};
 	sheet_t s = new_sheet (x, "Damages");
 	page_setup (&s, TRUE);
@@ -874,6 +875,8 @@ write_damages (xl_t *x)
 		g_free (f);
 		put_str (&s, 17, st->method, x->wrap);
 		put_num (&s, 18, st->excluded_preempted, x->num, 6);
+		put_num (&s, 19, st->excluded_undated, x->num, 6);
+		put_num (&s, 20, st->not_violating, x->num, 6);
 		s.row++;
 	}
 	finish_sheet (&s, G_N_ELEMENTS (cols), TRUE);

@@ -370,14 +370,22 @@ try:
         col = {h: i for i, h in enumerate(head)}
         got = {r[0]: r for r in d[1:] if r and r[0]}
         names = {'violating_messages': 'Violating copies', 'incidents': 'Incidents', 'days': 'Days',
-                 'uncapped_cents': 'Uncapped (cents)', 'amount_cents': 'Amount (cents)'}
+                 'uncapped_cents': 'Uncapped (cents)', 'amount_cents': 'Amount (cents)',
+                 'excluded_nexus': 'Excluded: no nexus', 'excluded_undated': 'Excluded: undated',
+                 'excluded_effective': 'Excluded: before effective date',
+                 'excluded_limitations': 'Excluded: limitations', 'excluded_analyst': 'Excluded: analyst',
+                 'excluded_preempted': 'Excluded: preempted (CAN-SPAM)',
+                 'not_violating': 'In scope, not violating'}
         for st in expect['statutes']:
             r = got.get(st['id'])
             if r is None:
                 fail('Damages sheet has no row for %s' % st['id'])
                 continue
             for k, h in names.items():
-                if st[k] is None:
+                if h not in col:
+                    fail('Damages sheet has no column %r' % h)
+                    continue
+                if st.get(k) is None:
                     continue
                 v = r[col[h]]
                 if v != str(st[k]):
