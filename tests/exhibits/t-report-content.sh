@@ -94,7 +94,7 @@ expect_match "jurisdiction: copies in Connecticut shown" "Conn\. Gen\. Stat\. §
 	"$(pdftotext -raw "$T/o5/report.pdf" - | tr -s ' \n' ' ')"
 # The Defendants and Jurisdiction sheets, filled here (the case of
 # t-report.sh has no roster), print at 8 points or more too.
-if command -v soffice > /dev/null; then
+if have_soffice; then
 	expect_rc "the content sheets of a case with a roster print at 8 points or more" 0 \
 		python3 "$WB_ROOT/tests/exhibits/check-print.py" "$T/o5/exhibits.xlsx" 8
 	[ -s "$T/.err" ] && cat "$T/.err"
