@@ -186,44 +186,6 @@ db.executemany("INSERT INTO messages (sha256, raw_id, trap_id, status, body_text
                " VALUES (?, ?, 0, ?, ?, ?)", gen())
 db.commit()
 PY
-cp old.case big.case
-big=$(sha256sum < big.case)
-bigsize=$(stat -c %s big.case)
-python3 read.py big.case bodies > big.want
-start=$(date +%s%N)
-wb upgrade big.case > /dev/null 2>&1
-ms=$((($(date +%s%N) - start) / 1000000))
-python3 read.py big.case bodies > big.got
-expect_file "the large copy upgrades too" big.want big.got
-expect_eq "body_texts takes the pages body_text freed: no larger ($bigsize bytes)" "yes" \
-	"$([ "$(stat -c %s big.case)" -le "$bigsize" ] && echo yes)"
-kills=0 bad=0 done4=0
-for i in 1 2 3 4 5 6; do
-	cp old.case k.case
-	rm -f k.case-journal
-	"$WB" upgrade k.case > /dev/null 2>&1 &
-	pid=$!
-	delay=$(printf '%d.%03d' $((ms * i / 7 / 1000)) $((ms * i / 7 % 1000)))
-	sleep "$delay"
-	if kill -9 $pid 2>/dev/null; then
-		wait $pid 2>/dev/null
-		kills=$((kills + 1))
-	else
-		wait $pid
-	fi
-	rm -f k.case.lock
-	# Opening rolls a hot journal back.
-	v=$(sqlite3 k.case "PRAGMA user_version")
-	if [ "$v" = 3 ]; then
-		[ "$(sha256sum < k.case)" = "$big" ] || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version 3 but changed" ""; }
-	else
-		done4=$((done4 + 1))
-		python3 read.py k.case bodies > k.got
-		cmp -s big.want k.got || { bad=$((bad + 1)); t_fail "kill $i (at ${delay}s): version $v texts differ" ""; }
-	fi
-	[ "$(sqlite3 k.case "PRAGMA integrity_check")" = ok ] || { bad=$((bad + 1)); t_fail "kill $i: integrity" ""; }
-done
-[ -n "${VERBOSE:-}" ] && echo "  upgrade of $(wc -l < big.want) copies: ${ms} ms; $kills kills, $done4 finished"
-expect_eq "every kill left the old case or the upgraded one" "0" "$bad"
-expect_eq "kills landed before the commit" "yes" "$([ "$kills" -ge 3 ] && echo yes)"
+. "$WB_ROOT/tests/cli/upgrade-kill.sh"
+upgrade_kills 3 bodies texts
 t_done

@@ -1,0 +1,55 @@
+# Sourced by the t-upgrade-vN.sh scripts (after tests/lib.sh, in $T).
+#
+# upgrade_kills OLD MODE WHAT: old.case (schema OLD, made large enough to
+# be killed mid-upgrade) is copied to big.case and upgraded whole, timed;
+# what `python3 read.py CASE MODE` prints must be the same before and
+# after, and the file no larger.  Then six copies are upgraded and killed
+# with SIGKILL at 1/7 .. 6/7 of that time: each must be the old file byte
+# for byte once SQLite has rolled its journal back, or the upgrade
+# complete with the same rows, and pass integrity_check.
+upgrade_kills () {
+	_old=$1 _mode=$2 _what=$3
+	cp old.case big.case
+	_big=$(sha256sum < big.case)
+	_size=$(stat -c %s big.case)
+	python3 read.py big.case "$_mode" > big.want
+	_start=$(date +%s%N)
+	wb upgrade big.case > /dev/null 2>&1
+	_ms=$((($(date +%s%N) - _start) / 1000000))
+	python3 read.py big.case "$_mode" > big.got
+	expect_file "the large copy upgrades too" big.want big.got
+	expect_eq "the new tables take the pages the old ones freed: no larger ($_size bytes)" "yes" \
+		"$([ "$(stat -c %s big.case)" -le "$_size" ] && echo yes)"
+	_kills=0 _bad=0 _done=0
+	for _i in 1 2 3 4 5 6; do
+		cp old.case k.case
+		rm -f k.case-journal
+		"$WB" upgrade k.case > /dev/null 2>&1 &
+		_pid=$!
+		_delay=$(printf '%d.%03d' $((_ms * _i / 7 / 1000)) $((_ms * _i / 7 % 1000)))
+		sleep "$_delay"
+		if kill -9 $_pid 2> /dev/null; then
+			wait $_pid 2> /dev/null
+			_kills=$((_kills + 1))
+		else
+			wait $_pid
+		fi
+		rm -f k.case.lock
+		# Opening rolls a hot journal back.
+		_v=$(sqlite3 k.case "PRAGMA user_version")
+		if [ "$_v" = "$_old" ]; then
+			[ "$(sha256sum < k.case)" = "$_big" ] ||
+				{ _bad=$((_bad + 1)); t_fail "kill $_i (at ${_delay}s): version $_old but changed" ""; }
+		else
+			_done=$((_done + 1))
+			python3 read.py k.case "$_mode" > k.got
+			cmp -s big.want k.got ||
+				{ _bad=$((_bad + 1)); t_fail "kill $_i (at ${_delay}s): version $_v $_what differ" ""; }
+		fi
+		[ "$(sqlite3 k.case "PRAGMA integrity_check")" = ok ] ||
+			{ _bad=$((_bad + 1)); t_fail "kill $_i: integrity" ""; }
+	done
+	[ -n "${VERBOSE:-}" ] && echo "  upgrade of $(wc -l < big.want) $_what: ${_ms} ms; $_kills kills, $_done finished"
+	expect_eq "every kill left the old case or the upgraded one" "0" "$_bad"
+	expect_eq "kills landed before the commit" "yes" "$([ "$_kills" -ge 3 ] && echo yes)"
+}
