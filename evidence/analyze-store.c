@@ -4,14 +4,20 @@
 #include "analyze.h"
 #include "analyze-private.h"
 
-/* The id of hop_names row NAME, added if no hop had it. */
+/* The id of the row FIND (a SELECT of its id) finds, else of the row ADD
+ * (an INSERT) adds; both take the same parameters, bound by BIND from ARG.
+ * *ADDED (when not NULL) says whether it was added.  Each distinct value
+ * is stored once this way: hop names, artifact values, body texts. */
 static wb_status_t
-name_id (wb_case_t *cs, const char *name, int64_t *id)
+intern (wb_case_t *cs, const char *find, const char *add, void (*bind) (sqlite3_stmt *, gconstpointer),
+	gconstpointer arg, const char *what, int64_t *id, gboolean *added)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM hop_names WHERE name = ?");
+	if (added)
+		*added = FALSE;
+	sqlite3_stmt *st = wb_case_stmt (cs, find);
 	if (!st)
 		return WB_ERR_DB;
-	wb_case_bind_text (st, 1, name);
+	bind (st, arg);
 	int rc = sqlite3_step (st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64 (st, 0);
@@ -19,43 +25,63 @@ name_id (wb_case_t *cs, const char *name, int64_t *id)
 	if (rc == SQLITE_ROW)
 		return WB_OK;
 	if (rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot store hops");
-	if (!(st = wb_case_stmt (cs, "INSERT INTO hop_names (name) VALUES (?)")))
+		return wb_case_fail_db (cs, what);
+	if (!(st = wb_case_stmt (cs, add)))
 		return WB_ERR_DB;
-	wb_case_bind_text (st, 1, name);
-	wb_status_t rs = wb_case_step (cs, st, "cannot store hops");
-	if (!rs)
-		*id = sqlite3_last_insert_rowid (wb_case_db (cs));
-	return rs;
+	bind (st, arg);
+	wb_status_t rs = wb_case_step (cs, st, what);
+	if (rs)
+		return rs;
+	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	if (added)
+		*added = TRUE;
+	return WB_OK;
+}
+
+static void
+bind_name (sqlite3_stmt *st, gconstpointer arg)
+{
+	wb_case_bind_text (st, 1, arg);
+}
+
+/* The id of hop_names row NAME, added if no hop had it. */
+static wb_status_t
+name_id (wb_case_t *cs, const char *name, int64_t *id)
+{
+	return intern (cs, "SELECT id FROM hop_names WHERE name = ?", "INSERT INTO hop_names (name) VALUES (?)",
+		       bind_name, name, "cannot store hops", id, NULL);
+}
+
+static void
+bind_value (sqlite3_stmt *st, gconstpointer arg)
+{
+	const char *const *kv = arg;
+	wb_case_bind_text (st, 1, kv[0]);
+	wb_case_bind_text (st, 2, kv[1]);
 }
 
 /* The id of artifact_values row KIND, VALUE, added if no copy had it. */
 static gboolean
 value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM artifact_values WHERE kind = ? AND value = ?");
-	if (!st)
-		return FALSE;
-	wb_case_bind_text (st, 1, kind);
-	wb_case_bind_text (st, 2, value);
-	int rc = sqlite3_step (st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64 (st, 0);
-	sqlite3_reset (st);
-	if (rc == SQLITE_ROW)
-		return TRUE;
-	if (rc != SQLITE_DONE) {
-		wb_case_fail_db (cs, "cannot store analysis");
-		return FALSE;
-	}
-	if (!(st = wb_case_stmt (cs, "INSERT INTO artifact_values (kind, value) VALUES (?, ?)")))
-		return FALSE;
-	wb_case_bind_text (st, 1, kind);
-	wb_case_bind_text (st, 2, value);
-	if (wb_case_step (cs, st, "cannot store analysis"))
-		return FALSE;
-	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
-	return TRUE;
+	const char *kv[] = { kind, value };
+	return intern (cs, "SELECT id FROM artifact_values WHERE kind = ? AND value = ?",
+		       "INSERT INTO artifact_values (kind, value) VALUES (?, ?)", bind_value, kv,
+		       "cannot store analysis", id, NULL) == WB_OK;
+}
+
+typedef struct {
+	const char *text;
+	size_t len;
+	int64_t key;
+} body_t;
+
+static void
+bind_body (sqlite3_stmt *st, gconstpointer arg)
+{
+	const body_t *b = arg;
+	sqlite3_bind_int64 (st, 1, b->key);
+	sqlite3_bind_text (st, 2, b->text, (int) b->len, SQLITE_STATIC);
 }
 
 wb_status_t
@@ -66,32 +92,11 @@ wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *add
 		*added = FALSE;
 	if (!text)
 		return WB_OK;
-	size_t len = strlen (text);
-	int64_t key = wb_text_key (text, len);
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM body_texts WHERE key = ? AND text = ?");
-	if (!st)
-		return WB_ERR_DB;
-	sqlite3_bind_int64 (st, 1, key);
-	sqlite3_bind_text (st, 2, text, (int) len, SQLITE_STATIC);
-	int rc = sqlite3_step (st);
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64 (st, 0);
-	sqlite3_reset (st);
-	if (rc == SQLITE_ROW)
-		return WB_OK;
-	if (rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot store body text");
-	if (!(st = wb_case_stmt (cs, "INSERT INTO body_texts (key, text) VALUES (?, ?)")))
-		return WB_ERR_DB;
-	sqlite3_bind_int64 (st, 1, key);
-	sqlite3_bind_text (st, 2, text, (int) len, SQLITE_STATIC);
-	wb_status_t rs = wb_case_step (cs, st, "cannot store body text");
-	if (rs)
-		return rs;
-	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
-	if (added)
-		*added = TRUE;
-	return WB_OK;
+	body_t b = { text, strlen (text), 0 };
+	b.key = wb_text_key (text, b.len);
+	return intern (cs, "SELECT id FROM body_texts WHERE key = ? AND text = ?",
+		       "INSERT INTO body_texts (key, text) VALUES (?, ?)", bind_body, &b, "cannot store body text", id,
+		       added);
 }
 
 /* The artifacts of message ID: message_artifacts rows referring to their
