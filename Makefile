@@ -18,12 +18,12 @@ B := build
 # them with 'make -s print-deb-packages'; 'make deps' installs what is missing.
 DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libsqlite3-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev \
-	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev \
+	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev libzstd-dev \
 	libcriterion-dev libarchive-tools sqlite3 python3 zstd xz-utils bzip2 cpio \
 	tmux poppler-utils libreoffice-calc-nogui clang libclang-rt-14-dev time tzdata \
 	groff-base man-db
 PKGS := gmime-3.0 libarchive sqlite3 xlsxwriter cairo pangocairo glib-2.0 \
-	gio-2.0 libcrypto libpsl libxml-2.0 libedit
+	gio-2.0 libcrypto libpsl libxml-2.0 libedit libzstd
 TEST_PKGS := criterion
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -326,6 +326,8 @@ open_db (wb_case_t *cs, int flags)
 				 sql_copy_ident, NULL, NULL);
 	sqlite3_create_function (cs->db, "wb_text_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 sql_text_key, NULL, NULL);
+	sqlite3_create_function (cs->db, "wb_raw", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				 wb_raw_sql, NULL, NULL);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
@@ -404,7 +406,12 @@ add_peer (wb_case_t *cs)
  * Then hops becomes the view over hop_names (each distinct host name,
  * address, protocol and for-address once) and message_hops, the same way
  * as artifacts in 2 -> 3; names are numbered in the order ingest meets
- * them (copy, hop, then column). */
+ * them (copy, hop, then column).
+ *
+ * 4 -> 5: raw.codec, each row's bytes as found ('none') or a zstd frame
+ * of them ('zstd').  The rows there are stay as they are, 'none': nothing
+ * is rewritten.  case_info 'raw_codec' = 'none': the case goes on storing
+ * new bytes as it did ('init' makes a new case 'zstd'). */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -530,6 +537,8 @@ static const struct migration {
 	     "CREATE TRIGGER hops_delete INSTEAD OF DELETE ON hops BEGIN"
 	     "  DELETE FROM message_hops WHERE message = OLD.message AND idx = OLD.idx;"
 	     "END", NULL },
+	{ 4, "ALTER TABLE raw ADD COLUMN codec TEXT NOT NULL DEFAULT 'none';"
+	     "INSERT OR IGNORE INTO case_info(key, value) VALUES ('raw_codec', 'none')", NULL },
 };
 
 static int
@@ -596,6 +605,7 @@ wb_case_create (const char *path, const char *name, const char *filed, wb_case_t
 	    (st = wb_case_set_info (cs, "created_at", now)) ||
 	    (st = wb_case_set_info (cs, "created_by", cs->operator_name)) ||
 	    (st = wb_case_set_info (cs, "tool_version", WB_VERSION)) ||
+	    (st = wb_case_set_info (cs, "raw_codec", "zstd")) ||
 	    (name && (st = wb_case_set_info (cs, "name", name))) ||
 	    (filed && (st = wb_case_set_info (cs, "filed", filed))) ||
 	    (st = wb_case_exec (cs, "COMMIT", "cannot create case")))
@@ -1027,11 +1037,12 @@ wb_digest_hex (const unsigned char md[32], char out[65])
 /* The canonical dump of the evidence (reports/README.md quotes it, and
  * tests/cli/t-case-digest.sh runs that copy with the sqlite3 shell): one
  * line a row, "TABLE:" then the hex of its values quote()d and joined by
- * ','; raw stands for its bytes by their SHA-256 and length; custody only
- * up to the run :run. */
+ * ','; raw stands for its bytes by their SHA-256 and length (for a zstd
+ * frame, raw.size: the same line whichever way the bytes are stored);
+ * custody only up to the run :run. */
 const char wb_case_digest_sql[] =
 	"SELECT 'sources:' || hex(quote(id) || ',' || quote(run) || ',' || quote(parent_id) || ',' || quote(name) || ',' || quote(chain) || ',' || quote(depth) || ',' || quote(size) || ',' || quote(sha256) || ',' || quote(format) || ',' || quote(filters) || ',' || quote(role) || ',' || quote(reason) || ',' || quote(messages) || ',' || quote(complete) || ',' || quote(ingested_at)) FROM sources ORDER BY id;\n"
-	"SELECT 'raw:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(size) || ',' || quote(length(bytes))) FROM raw ORDER BY id;\n"
+	"SELECT 'raw:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(size) || ',' || quote(CASE codec WHEN 'none' THEN length(bytes) ELSE size END)) FROM raw ORDER BY id;\n"
 	"SELECT 'traps:' || hex(quote(id) || ',' || quote(address) || ',' || quote(holder) || ',' || quote(state) || ',' || quote(provider) || ',' || quote(provider_state) || ',' || quote(timezone) || ',' || quote(hosts)) FROM traps ORDER BY id;\n"
 	"SELECT 'messages:' || hex(quote(id) || ',' || quote(sha256) || ',' || quote(raw_id) || ',' || quote(trap_id) || ',' || quote(trap_match) || ',' || quote(status) || ',' || quote(warnings) || ',' || quote(message_id) || ',' || quote(possible_duplicate) || ',' || quote(date_header) || ',' || quote(date_parsed) || ',' || quote(date_status) || ',' || quote(from_addr) || ',' || quote(from_name) || ',' || quote(reply_to) || ',' || quote(return_path) || ',' || quote(sender) || ',' || quote(to_addrs) || ',' || quote(cc_addrs) || ',' || quote(subject) || ',' || quote(received_at) || ',' || quote(received_epoch) || ',' || quote(received_from) || ',' || quote(local_day) || ',' || quote((SELECT text FROM body_texts WHERE id = messages.body)) || ',' || quote(category) || ',' || quote(fingerprint) || ',' || quote(campaign) || ',' || quote(ident)) FROM messages ORDER BY id;\n"
 	"SELECT 'locations:' || hex(quote(id) || ',' || quote(message) || ',' || quote(source_id) || ',' || quote(offset) || ',' || quote(length) || ',' || quote(from_line) || ',' || quote(split) || ',' || quote(raw_id)) FROM locations ORDER BY id;\n"

@@ -20,7 +20,7 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 4
+#define WB_SCHEMA_VERSION 5
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
@@ -160,5 +160,55 @@ void wb_copy_ident (const void *data, size_t len, const char *sha, char out[65])
  * verification) leave it as it was. */
 extern const char wb_case_digest_sql[];
 wb_status_t wb_case_digest (wb_case_t *cs, int64_t run, char out[65]);
+
+/* The stored bytes of a copy.  raw.bytes holds them as found (raw.codec
+ * 'none') or as one standard zstd frame of them ('zstd'; `zstd -d` gives
+ * them back); raw.size is their length and raw.sha256 their hash either
+ * way.  case_info 'raw_codec' says how ingest stores new bytes: 'zstd' in
+ * a case made by 'init' unless --raw-codec none, 'none' in a case upgraded
+ * from version 4 (its rows stay as they were). */
+typedef enum {
+	WB_RAW_NONE,     /* the bytes as they are */
+	WB_RAW_ZSTD,     /* one zstd frame, with its content size and checksum */
+} wb_raw_codec_t;
+
+/* The level ingest compresses at (zstd's default). */
+#define WB_RAW_ZSTD_LEVEL 3
+
+/* "none" or "zstd" (static). */
+const char *wb_raw_codec_name (wb_raw_codec_t codec);
+/* NAME as a codec; FALSE if it names none. */
+gboolean wb_raw_codec_parse (const char *name, wb_raw_codec_t *codec);
+
+/* Compress the LEN bytes at DATA into one zstd frame at LEVEL and check
+ * it: WB_RAW_ZSTD with *FRAME (g_free) and *FLEN when the frame is at
+ * most 15/16 of LEN and decompresses to exactly these bytes; else
+ * WB_RAW_NONE, *FRAME NULL, and the bytes are to be stored as they are.
+ * *REFUSED (if given) is set when a frame was made but did not give the
+ * bytes back (a fault of the compressor or of memory).  Thread-safe: each
+ * thread keeps its own zstd contexts. */
+wb_raw_codec_t wb_raw_encode (const void *data, size_t len, int level, void **frame,
+			      size_t *flen, gboolean *refused);
+/* Whether the FLEN-byte zstd frame at FRAME decompresses to exactly the
+ * LEN bytes at DATA. */
+gboolean wb_raw_check (const void *frame, size_t flen, const void *data, size_t len);
+
+/* The bytes a raw row stands for, from its CODEC, its LEN stored bytes at
+ * BLOB and SIZE (raw.size): the one decoder every reader uses.  'none'
+ * gives the stored bytes as they are, whatever their length ('verify'
+ * compares them with size and sha256); 'zstd' must decompress to exactly
+ * SIZE bytes.  NULL with *WHY (if given; g_free) saying why when the
+ * frame does not decode or the codec is unknown.  Thread-safe. */
+GBytes *wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t size, char **why);
+
+/* The bytes of raw row RAW_ID, decoded, into *OUT (the caller unrefs).
+ * WB_ERR_NOT_FOUND when there is no such row; WB_ERR_INTEGRITY with
+ * "stored bytes N cannot be read: WHY" when its frame does not decode. */
+wb_status_t wb_case_raw_bytes (wb_case_t *cs, int64_t raw_id, GBytes **out);
+
+/* wb_raw(CODEC, BYTES, SIZE) in SQL, on every connection wb_case_open()
+ * makes: wb_raw_decode() for queries that read raw.bytes (an error when a
+ * frame does not decode). */
+void wb_raw_sql (sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 #endif

@@ -363,35 +363,26 @@ copy_from_source (wb_ingest_t *ing, src_t *s, int64_t from)
 		}
 		sqlite3_reset (st);
 	}
+	char *why = rc == SQLITE_DONE ? NULL : g_strdup (sqlite3_errmsg (wb_case_db (ing->cs)));
 	for (guint i = 0; i < locs->len && rc == SQLITE_DONE && !ing->fatal; i++) {
 		loc_t *l = &g_array_index (locs, loc_t, i);
 		wb_ingest_drain (ing);   /* add_copy may have handed a batch to the writer */
-		st = wb_case_stmt (ing->cs, "SELECT bytes FROM raw WHERE id = ?");
-		if (!st) {
+		GBytes *g = NULL;
+		if (wb_case_raw_bytes (ing->cs, l->raw, &g)) {
 			rc = SQLITE_ERROR;
+			why = g_strdup (wb_case_errmsg (ing->cs));
 			break;
 		}
-		sqlite3_bind_int64 (st, 1, l->raw);
-		char *buf = NULL;
-		size_t len = 0;
-		if ((rc = sqlite3_step (st)) == SQLITE_ROW) {
-			len = sqlite3_column_bytes (st, 0);
-			buf = g_malloc (len + 1);
-			if (len)
-				memcpy (buf, sqlite3_column_blob (st, 0), len);
-			rc = SQLITE_DONE;
-		} else {
-			rc = SQLITE_ERROR;
-		}
-		sqlite3_reset (st);
-		if (buf)
-			wb_ingest_add_copy (ing, s, buf, len, l->offset, l->from_line,
-				  l->from_line ? strlen (l->from_line) : 0, l->split, NULL);
-		g_free (buf);
+		gsize len;
+		const char *buf = g_bytes_get_data (g, &len);
+		wb_ingest_add_copy (ing, s, buf ? buf : "", len, l->offset, l->from_line,
+				    l->from_line ? strlen (l->from_line) : 0, l->split, NULL);
+		g_bytes_unref (g);
 	}
 	if (rc != SQLITE_DONE && !ing->fatal)
 		wb_src_mark (ing, s, "flagged", "hard link: cannot read its copies back from the case: %s",
-			  sqlite3_errmsg (wb_case_db (ing->cs)));
+			  why ? why : "unknown error");
+	g_free (why);
 	for (guint i = 0; i < locs->len; i++)
 		g_free (g_array_index (locs, loc_t, i).from_line);
 	g_array_free (locs, TRUE);

@@ -37,6 +37,7 @@ wb_ingest_batch_free (batch_t *b)
 		g_free (m->local_day);
 		g_free (m->trap_addr);
 		g_free (m->trap_hosts);
+		g_free (m->frame);
 		wb_analysis_free (m->analysis);
 		if (m->findings)
 			m->findings_free (m->findings);
@@ -79,6 +80,11 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 	}
 	wb_sha256_hex (data, m->len, m->sha);
 	wb_copy_ident (data, m->len, m->sha, m->ident);
+	/* The bytes as the writer stores them, compressed and checked here,
+	 * where the work is spread over the workers (evidence/case.h). */
+	if (w->ing->raw_codec == WB_RAW_ZSTD)
+		m->codec = wb_raw_encode (data, m->len, WB_RAW_ZSTD_LEVEL, &m->frame, &m->frame_len,
+					  &m->frame_refused);
 	g_string_truncate (w->warn, 0);
 	if (m->extra_warning)
 		g_string_append (w->warn, m->extra_warning);

@@ -38,6 +38,10 @@ typedef struct {
 	/* output, set by a parse worker */
 	char sha[65];
 	char ident[65];          /* wb_copy_ident() */
+	wb_raw_codec_t codec;    /* how raw.bytes holds the copy: frame when WB_RAW_ZSTD */
+	void *frame;             /* the checked zstd frame (g_free), or NULL */
+	size_t frame_len;
+	gboolean frame_refused;  /* a frame did not give the bytes back: stored as they are */
 	const char *status;      /* static */
 	char *warnings;
 	wb_fields_t f;
@@ -95,6 +99,7 @@ struct wb_ingest {
 	int64_t run;
 	wb_ingest_opts_t o;
 	wb_ingest_stats_t st;
+	wb_raw_codec_t raw_codec;  /* case_info raw_codec: how new bytes are stored */
 	GHashTable *traps;
 
 	/* pipeline */

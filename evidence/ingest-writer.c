@@ -68,18 +68,25 @@ raw_row (wb_ingest_t *ing, const char *data, msg_t *m, int64_t *raw_id)
 {
 	wb_case_t *cs = ing->cs;
 	wb_status_t rs;
-	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO raw(sha256, size, bytes) VALUES (?, ?, ?)"
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO raw(sha256, size, bytes, codec) VALUES (?, ?, ?, ?)"
 				       " ON CONFLICT(sha256) DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
+	/* The worker made and checked the frame (wb_raw_encode): bound as given. */
+	gboolean z = m->codec == WB_RAW_ZSTD && m->frame;
 	sqlite3_bind_text (st, 1, m->sha, 64, SQLITE_STATIC);
 	sqlite3_bind_int64 (st, 2, m->len);
-	sqlite3_bind_blob64 (st, 3, data, m->len, SQLITE_STATIC);
+	sqlite3_bind_blob64 (st, 3, z ? m->frame : data, z ? m->frame_len : m->len, SQLITE_STATIC);
+	sqlite3_bind_text (st, 4, wb_raw_codec_name (z ? WB_RAW_ZSTD : WB_RAW_NONE), -1, SQLITE_STATIC);
 	if ((rs = wb_case_step (ing->cs, st, "cannot store message bytes")))
 		return rs;
 	*raw_id = 0;
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
 		*raw_id = sqlite3_last_insert_rowid (wb_case_db (cs));
+		if (z)
+			ing->st.raw_zstd++;
+		if (m->frame_refused)
+			ing->st.raw_refused++;
 		return WB_OK;
 	}
 	st = wb_case_stmt (cs, "SELECT id FROM raw WHERE sha256 = ?");

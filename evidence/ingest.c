@@ -485,6 +485,15 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 		ing->o.group_bytes = WB_INGEST_GROUP_BYTES;
 	if (!ing->o.group_ms)
 		ing->o.group_ms = WB_INGEST_GROUP_MS;
+	char *codec = wb_case_info (cs, "raw_codec");
+	if (codec && !wb_raw_codec_parse (codec, &ing->raw_codec)) {
+		wb_case_fail (cs, WB_ERR_FORMAT, "case_info raw_codec is '%s', not 'zstd' or 'none'", codec);
+		g_free (codec);
+		g_hash_table_destroy (traps);
+		g_free (ing);
+		return NULL;
+	}
+	g_free (codec);
 	ing->traps = traps;
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the

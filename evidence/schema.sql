@@ -14,7 +14,8 @@
 
 -- Key/value facts about the case: name, filed (YYYY-MM-DD), created_at,
 -- created_by, tool_version; 'relink' while the links were built by a
--- version before party_attributes.peer ('link' removes it).
+-- version before party_attributes.peer ('link' removes it); raw_codec, how
+-- ingest stores new bytes ('zstd' or 'none', see raw).
 CREATE TABLE case_info (
 	key TEXT PRIMARY KEY,
 	value TEXT NOT NULL
@@ -69,12 +70,16 @@ CREATE TABLE sources (
 CREATE INDEX sources_sha ON sources(sha256);
 CREATE INDEX sources_parent ON sources(parent_id);
 
--- The exact bytes of every distinct message, once.
+-- The exact bytes of every distinct message, once.  size and sha256 are
+-- those of the bytes as found; bytes holds them as they are (codec 'none')
+-- or as one standard zstd frame of them (codec 'zstd', only when it is at
+-- most 15/16 of them): `zstd -d` or 'workbench show --raw' gives them back.
 CREATE TABLE raw (
 	id INTEGER PRIMARY KEY,
 	sha256 TEXT NOT NULL UNIQUE,
 	size INTEGER NOT NULL,
-	bytes BLOB NOT NULL
+	bytes BLOB NOT NULL,
+	codec TEXT NOT NULL DEFAULT 'none'   -- 'none' or 'zstd' (evidence/case.h)
 );
 
 -- Trap accounts (import CASE traps FILE.csv).

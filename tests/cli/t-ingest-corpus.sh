@@ -51,6 +51,8 @@ expect_eq "every message copy ($n)" "$n" "$(wb sql c.case "SELECT count(*) FROM 
 # members end with one), and it starts right after the From_ line.
 cat > check.py <<'PY'
 import hashlib, mailbox, os, sqlite3, sys, tarfile, tempfile
+sys.path.insert(0, os.environ["WB_ROOT"] + "/tests/tools")
+import rawbytes
 tgz, case = sys.argv[1], sys.argv[2]
 tmp = tempfile.mkdtemp()
 def mbox_of_one(b):
@@ -65,8 +67,8 @@ def mbox_of_one(b):
     return msg
 db = sqlite3.connect("file:%s?mode=ro" % case, uri=True)
 rows = {}
-for chain, off, ln, fl, sha, raw in db.execute(
-        "SELECT s.chain, l.offset, l.length, l.from_line, m.sha256, r.bytes FROM locations l"
+for chain, off, ln, fl, sha, raw in rawbytes.rows(db,
+        "SELECT s.chain, l.offset, l.length, l.from_line, m.sha256, r.codec, r.bytes, r.size FROM locations l"
         " JOIN sources s ON s.id = l.source_id JOIN messages m ON m.id = l.message"
         " JOIN raw r ON r.id = m.raw_id"):
     rows.setdefault(chain, []).append((off, ln, fl, sha, raw))

@@ -50,11 +50,13 @@ whole 15" "$(q c.case "SELECT split || ' ' || count(*) FROM locations GROUP BY s
 # (every '>' taken off lines matching ^>+From ), computed here by Python
 # from the bytes of each location.
 cat > ident.py <<'PY'
-import hashlib, re, sqlite3, sys
+import hashlib, os, re, sqlite3, sys
+sys.path.insert(0, os.environ["WB_ROOT"] + "/tests/tools")
+import rawbytes
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 ids = set()
-for trap, b in db.execute("SELECT m.trap_id, r.bytes FROM locations l JOIN messages m"
-                          " ON m.id = l.message JOIN raw r ON r.id = l.raw_id"):
+for trap, b in rawbytes.rows(db, "SELECT m.trap_id, r.codec, r.bytes, r.size FROM locations l JOIN messages m"
+                             " ON m.id = l.message JOIN raw r ON r.id = l.raw_id"):
     ids.add((trap, hashlib.sha256(re.sub(rb"(?m)^>+(?=From )", b"", b)).hexdigest()))
 print(len(ids))
 PY

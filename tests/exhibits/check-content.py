@@ -26,6 +26,9 @@ import sys
 import zipfile
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import rawbytes  # noqa: E402
+
 case, out, sdir, wb = sys.argv[1:5]
 opts = sys.argv[5:]
 fails = []
@@ -417,8 +420,8 @@ for (camp,) in db.execute("SELECT DISTINCT campaign FROM messages WHERE campaign
     check("sample page for campaign %d" % camp, bool(m), True)
     if not m:
         continue
-    raw = db.execute("SELECT r.bytes FROM messages m JOIN raw r ON r.id = m.raw_id WHERE m.id = ?",
-                     (int(m.group(1)),)).fetchone()[0]
+    ((raw,),) = rawbytes.rows(db, "SELECT r.codec, r.bytes, r.size FROM messages m JOIN raw r"
+                              " ON r.id = m.raw_id WHERE m.id = ?", (int(m.group(1)),))
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     check("sample %d is of campaign %d" % (int(m.group(1)), camp),
           db.execute("SELECT campaign FROM messages WHERE id = ?", (int(m.group(1)),)).fetchone()[0], camp)

@@ -307,13 +307,21 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 				 " ORDER BY id\"", ctx->case_path ? ctx->case_path : "CASE", run);
 		}
 	}
+	/* A zstd frame that did not give the bytes back (wb_raw_encode): never
+	 * seen, and the bytes were stored as they are; said and logged. */
+	char *raw_refused = counts.raw_refused
+		? g_strdup_printf (" raw_refused=%" G_GUINT64_FORMAT, counts.raw_refused) : g_strdup ("");
+	if (counts.raw_refused)
+		wb_warning ("%" G_GUINT64_FORMAT " copies' zstd frames did not give their bytes back: those"
+			    " bytes are stored as they are (raw.codec 'none')", counts.raw_refused);
 	char *detail = g_strdup_printf ("sources=%" G_GUINT64_FORMAT " skipped=%" G_GUINT64_FORMAT
 					" copies=%" G_GUINT64_FORMAT " added=%" G_GUINT64_FORMAT
 					" duplicates=%" G_GUINT64_FORMAT " not_mail=%" G_GUINT64_FORMAT
-					" flagged=%" G_GUINT64_FORMAT "%s",
+					" flagged=%" G_GUINT64_FORMAT "%s%s",
 					counts.sources, counts.skipped, counts.copies, counts.added,
-					counts.duplicates, counts.not_mail, counts.flagged,
+					counts.duplicates, counts.not_mail, counts.flagged, raw_refused,
 					st ? " status=failed" : "");
+	g_free (raw_refused);
 	wb_status_t st2 = wb_case_run_end (cs, run, detail);
 	g_free (detail);
 	print_summary (ctx, run, &counts);

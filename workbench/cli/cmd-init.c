@@ -3,12 +3,19 @@
 #include "wb.h"
 #include "statute.h"
 
+static const char *const raw_codecs[] = { "zstd", "none", NULL };
+
 const wb_option_t wb_options_init[] = {
 	WB_STRING ('n', "name", "TEXT", "The case's name, as the exhibits' cover shows it "
 		   "(People v. Spam Senders)"),
 	WB_STRING ('f', "filed", "YYYY-MM-DD",
 		   "The day the complaint was filed: limitations periods count back from it.  "
 		   "'case CASE set filed=' changes it later"),
+	WB_ENUM ('r', "raw-codec", raw_codecs,
+		 "How ingest stores each copy's bytes: zstd (the default), as one standard zstd frame "
+		 "when that saves a sixteenth or more, checked to give the bytes back, else as they are; "
+		 "none, always as they are.  Either way the SHA-256 and size are those of the bytes "
+		 "found, and 'show --raw' or 'zstd -d' gives them back exactly"),
 	WB_OPTIONS_END
 };
 
@@ -16,11 +23,16 @@ int
 wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 {
 	const char *name = NULL, *filed = NULL;
+	wb_raw_codec_t codec = WB_RAW_ZSTD;
 	int c;
 	while ((c = wb_options_next (argc, argv, wb_options_init)) != -1) {
 		switch (c) {
 		case 'n': name = optarg; break;
 		case 'f': filed = optarg; break;
+		case 'r':
+			if (!wb_raw_codec_parse (optarg, &codec))
+				return wb_usage_error ("init", "--raw-codec '%s' is not zstd or none", optarg);
+			break;
 		default: return wb_usage_error ("init", "bad option");
 		}
 	}
@@ -55,6 +67,8 @@ wb_cmd_init (wb_ctx_t *ctx, int argc, char **argv)
 	st = wb_case_begin (cs);
 	if (!st)
 		st = wb_case_run_begin (cs, "init", ctx->command_line, &run);
+	if (!st)
+		st = wb_case_set_info (cs, "raw_codec", wb_raw_codec_name (codec));
 	if (!st)
 		st = wb_statutes_install (cs, NULL, run);
 	if (!st)

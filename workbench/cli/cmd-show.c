@@ -29,6 +29,25 @@ resolve (wb_ctx_t *ctx, const char *arg)
 	return id;
 }
 
+/* The bytes of copy ID as found (decoded: evidence/case.h), into *OUT. */
+static wb_status_t
+copy_bytes (wb_case_t *cs, int64_t id, GBytes **out)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT raw_id FROM messages WHERE id = ?1");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, id);
+	int64_t raw_id = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
+	sqlite3_reset (st);
+	wb_status_t s = wb_case_raw_bytes (cs, raw_id, out);
+	if (s && s != WB_ERR_DB) {
+		char *why = g_strdup (wb_case_errmsg (cs));
+		s = wb_case_fail (cs, s, "copy %" G_GINT64_FORMAT ": %s", id, why);
+		g_free (why);
+	}
+	return s;
+}
+
 static void
 kv (FILE *out, const char *k, const char *v)
 {
@@ -147,15 +166,15 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 		return wb_fail_case (ctx, WB_ERR_DB);
 	if (id == 0)
 		return WB_EXIT_FAIL;
+	GBytes *bytes = NULL;
+	wb_status_t bs = copy_bytes (ctx->cs, id, &bytes);
+	if (bs)
+		return wb_fail_case (ctx, bs);
 	if (raw) {
-		sqlite3_stmt *st = wb_case_stmt (ctx->cs, "SELECT r.bytes FROM messages m"
-						 " JOIN raw r ON r.id = m.raw_id WHERE m.id = ?1");
-		if (!st)
-			return wb_fail_case (ctx, WB_ERR_DB);
-		sqlite3_bind_int64 (st, 1, id);
-		if (sqlite3_step (st) == SQLITE_ROW)
-			fwrite (sqlite3_column_blob (st, 0), 1, sqlite3_column_bytes (st, 0), ctx->out);
-		sqlite3_reset (st);
+		gsize n;
+		const void *b = g_bytes_get_data (bytes, &n);
+		fwrite (b, 1, n, ctx->out);
+		g_bytes_unref (bytes);
 		return wb_finish_output (ctx, WB_EXIT_OK);
 	}
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs, SQL_MSG);
@@ -164,6 +183,7 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 	sqlite3_bind_int64 (st, 1, id);
 	if (sqlite3_step (st) != SQLITE_ROW) {
 		sqlite3_reset (st);
+		g_bytes_unref (bytes);
 		return wb_fail_case (ctx, wb_case_fail_db (ctx->cs, "cannot read message"));
 	}
 	gboolean ok = TRUE;
@@ -219,30 +239,23 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 		char *body = g_strdup ((const char *) sqlite3_column_text (st, 22));
 		sqlite3_reset (st);
 		/* The header block as stored, up to the first empty line. */
-		sqlite3_stmt *rs = wb_case_stmt (ctx->cs, "SELECT r.bytes FROM messages m"
-						 " JOIN raw r ON r.id = m.raw_id WHERE m.id = ?1");
-		if (rs) {
-			sqlite3_bind_int64 (rs, 1, id);
-			if (sqlite3_step (rs) == SQLITE_ROW) {
-				const char *b = sqlite3_column_blob (rs, 0);
-				int n = sqlite3_column_bytes (rs, 0);
-				fprintf (out, "\n== Headers\n");
-				for (int i = 0; b && i < n; ) {
-					const char *e = memchr (b + i, '\n', n - i);
-					int len = e ? e - (b + i) : n - i;
-					if (len > 0 && b[i + len - 1] == '\r')
-						len--;
-					if (len == 0)
-						break;
-					char *line = g_strndup (b + i, len);
-					char *safe = wb_text_safe (line);
-					fprintf (out, "%s\n", safe);
-					g_free (safe);
-					g_free (line);
-					i = e ? e - b + 1 : n;
-				}
-			}
-			sqlite3_reset (rs);
+		gsize bn;
+		const char *b = g_bytes_get_data (bytes, &bn);
+		size_t n = bn;
+		fprintf (out, "\n== Headers\n");
+		for (size_t i = 0; b && i < n; ) {
+			const char *e = memchr (b + i, '\n', n - i);
+			size_t len = e ? (size_t) (e - (b + i)) : n - i;
+			if (len > 0 && b[i + len - 1] == '\r')
+				len--;
+			if (len == 0)
+				break;
+			char *line = g_strndup (b + i, len);
+			char *safe = wb_text_safe (line);
+			fprintf (out, "%s\n", safe);
+			g_free (safe);
+			g_free (line);
+			i = e ? (size_t) (e - b) + 1 : n;
 		}
 		ok = section (ctx, "Hops (topmost first; trusted = added by the trap's provider)", SQL_HOPS, id);
 		fprintf (out, "\n== Text\n");
@@ -263,6 +276,7 @@ wb_cmd_show (wb_ctx_t *ctx, int argc, char **argv)
 			&& section (ctx, "Facts", SQL_FACTS, id)
 			&& section (ctx, "Attachments", SQL_ATT, id);
 	}
+	g_bytes_unref (bytes);
 	if (!ok)
 		return wb_fail_case (ctx, wb_case_fail_db (ctx->cs, "cannot read analysis"));
 	return wb_finish_output (ctx, WB_EXIT_OK);

@@ -269,31 +269,76 @@ check_recorded (wb_ctx_t *ctx, GPtrArray *sets)
 	return bad;
 }
 
-/* Re-hash every stored message and check that each copy points at the
- * bytes its sha256 names; BAD counts what does not match. */
+/* " (copy N)" or " (copies N, M, ...)": the copies found with the bytes of
+ * raw row RID, newly allocated. */
+static char *
+copies_of (wb_case_t *cs, int64_t rid)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id FROM messages WHERE raw_id = ?1"
+				       " UNION SELECT message FROM locations WHERE raw_id = ?1 ORDER BY 1");
+	GString *s = g_string_new (NULL);
+	unsigned k = 0;
+	if (st) {
+		sqlite3_bind_int64 (st, 1, rid);
+		while (sqlite3_step (st) == SQLITE_ROW) {
+			if (k < 10)
+				g_string_append_printf (s, "%s%" G_GINT64_FORMAT, k ? ", " : "",
+							(int64_t) sqlite3_column_int64 (st, 0));
+			k++;
+		}
+		sqlite3_reset (st);
+	}
+	char *r = k ? g_strdup_printf (" (%s %s%s)", k == 1 ? "copy" : "copies", s->str, k > 10 ? " and more" : "")
+		    : g_strdup ("");
+	g_string_free (s, TRUE);
+	return r;
+}
+
+/* Re-hash every stored message (the bytes its frame gives, for a zstd
+ * row) and check that each copy points at the bytes its sha256 names; BAD
+ * counts what does not match. */
 static wb_status_t
 check_messages (wb_ctx_t *ctx, uint64_t *bad)
 {
 	wb_case_t *cs = ctx->cs;
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, sha256, size, bytes FROM raw ORDER BY id");
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT id, sha256, size, bytes, codec FROM raw ORDER BY id");
 	if (!st)
 		return WB_ERR_DB;
 	uint64_t n = 0, raw_bad = 0, copies_bad = 0;
 	int rc;
 	while ((rc = sqlite3_step (st)) == SQLITE_ROW) {
+		int64_t rid = sqlite3_column_int64 (st, 0);
 		const char *want = (const char *) sqlite3_column_text (st, 1);
 		int64_t size = sqlite3_column_int64 (st, 2);
-		const void *bytes = sqlite3_column_blob (st, 3);
-		int len = sqlite3_column_bytes (st, 3);
+		const void *blob = sqlite3_column_blob (st, 3);
+		const char *codec = (const char *) sqlite3_column_text (st, 4);
+		char *why = NULL;
+		GBytes *g = wb_raw_decode (codec, blob ? blob : "", (size_t) sqlite3_column_bytes (st, 3), size,
+					   &why);
+		n++;
+		if (!g) {
+			raw_bad++;
+			char *copies = copies_of (cs, rid);
+			fprintf (ctx->out, "MISMATCH raw %" G_GINT64_FORMAT "%s: recorded sha256 %s size %"
+				 G_GINT64_FORMAT ", its %s frame does not give the bytes back: %s\n", rid, copies,
+				 want ? want : "(none)", size, codec ? codec : "(none)", why);
+			g_free (copies);
+			g_free (why);
+			continue;
+		}
+		gsize len;
+		const void *bytes = g_bytes_get_data (g, &len);
 		char got[65];
 		wb_sha256_hex (bytes ? bytes : "", len, got);
-		n++;
-		if (!want || strcmp (want, got) != 0 || size != len) {
+		if (!want || strcmp (want, got) != 0 || size != (int64_t) len) {
 			raw_bad++;
-			fprintf (ctx->out, "MISMATCH raw %" G_GINT64_FORMAT ": recorded sha256 %s size %"
-				 G_GINT64_FORMAT ", bytes hash to %s size %d\n", (int64_t) sqlite3_column_int64 (st, 0),
+			char *copies = copies_of (cs, rid);
+			fprintf (ctx->out, "MISMATCH raw %" G_GINT64_FORMAT "%s: recorded sha256 %s size %"
+				 G_GINT64_FORMAT ", bytes hash to %s size %" G_GSIZE_FORMAT "\n", rid, copies,
 				 want ? want : "(none)", size, got, len);
+			g_free (copies);
 		}
+		g_bytes_unref (g);
 	}
 	sqlite3_reset (st);
 	if (rc != SQLITE_DONE)
@@ -368,7 +413,8 @@ check_old_rules (wb_ctx_t *ctx)
 		"SELECT l.message FROM locations l JOIN sources s ON s.id = l.source_id"
 		" JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split <> 'whole'"
 		" AND l.offset = (SELECT max(offset) FROM locations l2 WHERE l2.source_id = l.source_id)"
-		" AND (substr(r.bytes, -2) = x'0a0a' OR substr(r.bytes, -4) = x'0d0a0d0a')"
+		" AND (substr(wb_raw(r.codec, r.bytes, r.size), -2) = x'0a0a'"
+		"  OR substr(wb_raw(r.codec, r.bytes, r.size), -4) = x'0d0a0d0a')"
 		" ORDER BY l.message");
 	if (!st)
 		return WB_ERR_DB;
@@ -377,18 +423,20 @@ check_old_rules (wb_ctx_t *ctx)
 		  "RFC 4155: that line is not part of the message; today's copy is one byte shorter"
 		  " (two with CRLF), with another SHA-256", &n);
 	st = wb_case_stmt (cs,
-		"SELECT m.id, (SELECT o.id FROM messages o WHERE o.ident = wb_copy_ident(r.bytes, r.sha256)"
+		"SELECT m.id, (SELECT o.id FROM messages o"
+		"  WHERE o.ident = wb_copy_ident(wb_raw(r.codec, r.bytes, r.size), r.sha256)"
 		"  AND o.trap_id = m.trap_id) FROM messages m JOIN raw r ON r.id = m.raw_id"
-		" WHERE m.ident <> wb_copy_ident(r.bytes, r.sha256) ORDER BY m.id");
+		" WHERE m.ident <> wb_copy_ident(wb_raw(r.codec, r.bytes, r.size), r.sha256) ORDER BY m.id");
 	if (!st)
 		return WB_ERR_DB;
 	list_ids (ctx, st, "counted apart from another copy of the same trap that differs only by"
 		  " >From quoting", "today they are one copy with two locations", &n);
 	/* Split under the old rule: a dated From_ line left inside. */
 	st = wb_case_stmt (cs,
-		"SELECT DISTINCT l.message, r.bytes FROM locations l JOIN sources s ON s.id = l.source_id"
-		" JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split = 'mbox-from'"
-		" AND (instr(r.bytes, x'0a46726f6d20') > 0) ORDER BY l.message");
+		"SELECT DISTINCT x.message, x.b FROM (SELECT l.message, wb_raw(r.codec, r.bytes, r.size) AS b"
+		"  FROM locations l JOIN sources s ON s.id = l.source_id"
+		"  JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split = 'mbox-from') x"
+		" WHERE instr(x.b, x'0a46726f6d20') > 0 ORDER BY x.message");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, last);
