@@ -83,8 +83,6 @@ raw_row (wb_ingest_t *ing, const char *data, msg_t *m, int64_t *raw_id)
 	*raw_id = 0;
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
 		*raw_id = sqlite3_last_insert_rowid (wb_case_db (cs));
-		if (z)
-			ing->st.raw_zstd++;
 		if (m->frame_refused)
 			ing->st.raw_refused++;
 		return WB_OK;

@@ -91,7 +91,6 @@ typedef struct {
 	uint64_t commits;        /* transactions committed (groups of files, see group_bytes) */
 	uint64_t batches;        /* batches of copies handed to the parse workers (a group's
 				  * files share them) */
-	uint64_t raw_zstd;       /* new raw rows stored as a zstd frame (case_info raw_codec) */
 	uint64_t raw_refused;    /* new raw rows whose frame did not give the bytes back,
 				  * stored as they are instead (wb_raw_encode) */
 } wb_ingest_stats_t;
