@@ -8,8 +8,18 @@
 /* Each thread keeps one compression and one decompression context (freed
  * when it ends): a parse worker compresses and checks every copy, and a
  * context costs its tables' allocation (about 1 MiB at level 3). */
-static void cctx_free (gpointer p) { ZSTD_freeCCtx (p); }
-static void dctx_free (gpointer p) { ZSTD_freeDCtx (p); }
+static void
+cctx_free (gpointer p)
+{
+	ZSTD_freeCCtx (p);
+}
+
+static void
+dctx_free (gpointer p)
+{
+	ZSTD_freeDCtx (p);
+}
+
 static GPrivate cctx_key = G_PRIVATE_INIT (cctx_free);
 static GPrivate dctx_key = G_PRIVATE_INIT (dctx_free);
 
