@@ -301,10 +301,10 @@ Test (damages, undated_and_trapless_copies)
 	/* A copy without a local day cannot be placed on or after the
 	 * effective date (undated, not "before" it); a copy in no trap has no
 	 * recipient (nexus), even under federal law. */
-	exec_ok ("INSERT INTO raw VALUES (900, printf('%064d', 900), 1, x'00');"
+	exec_ok ("INSERT INTO raw (id, sha256, size, bytes) VALUES (900, printf('%064d', 900), 1, x'00');"
 		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
 		 " (900, printf('%064d', 900), 900, 5, 'ok', NULL);"
-		 "INSERT INTO raw VALUES (901, printf('%064d', 901), 1, x'00');"
+		 "INSERT INTO raw (id, sha256, size, bytes) VALUES (901, printf('%064d', 901), 1, x'00');"
 		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
 		 " (901, printf('%064d', 901), 901, 0, 'ok', '2008-01-01');"
 		 "INSERT INTO facts VALUES (900, 'opt_out', '0', 'certain', NULL), (901, 'opt_out', '0', 'certain', NULL)");
@@ -342,13 +342,13 @@ Test (damages, undated_and_trapless_copies)
 Test (damages, in_scope_one_way_and_per_trap)
 {
 	copies (3, 1, "2008-01-10", -1, "subject_adv", "0");
-	exec_ok ("INSERT INTO raw VALUES (4, printf('%064d', 4), 1, x'00');"
+	exec_ok ("INSERT INTO raw (id, sha256, size, bytes) VALUES (4, printf('%064d', 4), 1, x'00');"
 		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
 		 " (4, printf('%064d', 4), 4, 1, 'malformed', NULL);"
 		 "INSERT INTO facts VALUES (4, 'subject_adv', '0', 'certain', NULL)");
 	next_id = 5;
 	copies (2, 5, "2008-01-10", -1, "subject_adv", "0");
-	exec_ok ("INSERT INTO raw VALUES (7, printf('%064d', 7), 1, x'00');"
+	exec_ok ("INSERT INTO raw (id, sha256, size, bytes) VALUES (7, printf('%064d', 7), 1, x'00');"
 		 "INSERT INTO messages (id, sha256, raw_id, trap_id, status, local_day) VALUES"
 		 " (7, printf('%064d', 7), 7, 5, 'ok', NULL);"
 		 "INSERT INTO facts VALUES (7, 'subject_adv', '0', 'certain', NULL)");

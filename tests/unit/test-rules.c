@@ -109,7 +109,7 @@ Test (rules, evidence_for_one_copy)
 	wb_case_t *cs = NULL;
 	cr_assert_eq (wb_case_create (path, NULL, NULL, &cs, NULL), WB_OK);
 	cr_assert_eq (sqlite3_exec (wb_case_db (cs),
-		"INSERT INTO raw VALUES (1, printf('%064d', 1), 1, x'00');"
+		"INSERT INTO raw (id, sha256, size, bytes) VALUES (1, printf('%064d', 1), 1, x'00');"
 		"INSERT INTO messages (id, sha256, raw_id, status) VALUES (1, printf('%064d', 1), 1, 'ok');"
 		"INSERT INTO facts VALUES (1, 'from_domain_valid', '0', 'certain', 'From: x@invalid..'),"
 		" (1, 'helo_mismatch', '1', 'indicator', 'HELO a.example, rDNS b.example')", NULL, NULL, NULL), SQLITE_OK);
