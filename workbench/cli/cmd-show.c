@@ -4,7 +4,8 @@
 #include "copyref.h"
 
 /* 'show CASE ID|SHA256|MESSAGE-ID [--raw] [--format text|json]': one copy as
- * an analyst reads it.  --raw writes the stored bytes exactly. */
+ * an analyst reads it.  --raw writes the bytes as received, exactly (from
+ * their zstd frame when stored so). */
 
 /* The messages.id for ARG, or 0 (with the error printed), or -1 for a
  * database error. */
@@ -134,7 +135,8 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 	" WHERE message = ?1 ORDER BY idx"
 
 const wb_option_t wb_options_show[] = {
-	WB_FLAG ('r', "raw", "The stored bytes exactly as received, nothing decoded"),
+	WB_FLAG ('r', "raw", "The bytes exactly as received, nothing decoded (a copy stored as a "
+		 "zstd frame is given back as the bytes it holds)"),
 	WB_FORMAT (wb_formats_text_json, WB_FORMAT_HELP_TEXT_JSON),
 	WB_OPTIONS_END
 };
