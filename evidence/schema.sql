@@ -404,7 +404,7 @@ CREATE TABLE statutes (
 -- repeats across a campaign), and per row the copy, its source, note, run
 -- and time (finding_rows, whose id is findings.id).  finding_rows.at is
 -- NULL where it is the time of its run's custody row (custody.id = run),
--- as every rule row's is: the view gives that time.
+-- as nearly every rule row's is: the view gives that time.
 CREATE TABLE finding_provisions (
 	id INTEGER PRIMARY KEY,
 	statute TEXT NOT NULL,           -- statute id or '*'
