@@ -40,10 +40,10 @@ struct wb_case {
 	GString *key;          /* wb_case_intern's key being built */
 };
 
-/* A value stored once and its row's id (wb_case_intern): the bytes name
- * the FIND statement and each text, a text as 1, its bytes and a NUL, a
- * NULL as one NUL (a text holds no NUL, so two keys are equal only for the
- * same statement and texts). */
+/* A value stored once and its row's id (wb_case_intern): the bytes are
+ * the address of the FIND statement's text and each text, a text as 1,
+ * its bytes and a NUL, a NULL as one NUL (a text holds no NUL, so two keys
+ * are equal only for the same statement and texts). */
 typedef struct {
 	int64_t id;
 	gsize len;
@@ -53,11 +53,17 @@ typedef struct {
 static guint
 id_key_hash (gconstpointer p)
 {
+	/* Eight bytes at a time, each word mixed by a multiply and a shift
+	 * (the step of splitmix64); the tail is zero-padded. */
 	const id_key_t *k = p;
-	guint h = 2166136261u;   /* FNV-1a */
-	for (gsize i = 0; i < k->len; i++)
-		h = (h ^ (guchar) k->bytes[i]) * 16777619u;
-	return h;
+	guint64 h = k->len;
+	for (gsize i = 0; i < k->len; i += 8) {
+		guint64 w = 0;
+		memcpy (&w, k->bytes + i, MIN (8, k->len - i));
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 32;
+	}
+	return (guint) h;
 }
 
 static gboolean
@@ -269,7 +275,7 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	g_string_truncate (k, 0);
 	static const char header[sizeof (id_key_t)];
 	g_string_append_len (k, header, sizeof header);
-	g_string_append_len (k, find, (gssize) strlen (find) + 1);
+	g_string_append_len (k, (const char *) &find, sizeof find);
 	for (int i = 0; i < n; i++) {
 		if (v[i]) {
 			g_string_append_c (k, 1);
