@@ -470,8 +470,9 @@ add_peer (wb_case_t *cs)
  * distinct name, value, confidence and evidence once) and message_facts,
  * and findings the view over finding_provisions, finding_texts (each
  * distinct finding, confidence and evidence once) and finding_rows, every
- * id kept (reports and the custody log cite findings by id).  A row's
- * time is NULL where it is its run's (schema.sql).  Values are numbered in
+ * id kept (reports and the custody log cite findings by id).  A run's
+ * time (finding_runs) is the one most of its findings have, the first met
+ * among equals; a row's is NULL where it is its run's.  Values are numbered in
  * the order of the first copy or row that has them.  The rows wait in
  * temporary tables while the new tables take the pages the old ones freed,
  * as in 3 -> 4. */
@@ -534,9 +535,14 @@ static const char facts_findings_once[] =
 		"  REFERENCES messages(id), provision INTEGER NOT NULL, source TEXT NOT NULL CHECK"
 		"  (source IN ('rule', 'analyst')), text INTEGER NOT NULL, note TEXT, run INTEGER NOT"
 		"  NULL, at TEXT);"
+		"CREATE TABLE finding_runs (run INTEGER PRIMARY KEY, at TEXT NOT NULL);"
+		"WITH c AS MATERIALIZED (SELECT run, at, count(*) AS n, min(id) AS first FROM"
+		"  temp.old_findings GROUP BY run, at) INSERT INTO finding_runs (run, at) SELECT run,"
+		"  at FROM c WHERE NOT EXISTS (SELECT 1 FROM c d WHERE d.run = c.run AND (d.n > c.n OR"
+		"  (d.n = c.n AND d.first < c.first)));"
 		"INSERT INTO finding_rows (id, message, provision, source, text, note, run, at)"
 		"  SELECT o.id, o.message, p.id, o.source, t.id, o.note, o.run, nullif(o.at, (SELECT"
-		"  c.at FROM custody c WHERE c.id = o.run)) FROM temp.old_findings o JOIN"
+		"  r.at FROM finding_runs r WHERE r.run = o.run)) FROM temp.old_findings o JOIN"
 		"  finding_provisions p ON p.statute = o.statute AND p.provision = o.provision JOIN"
 		"  finding_texts t ON t.finding = o.finding AND t.confidence = o.confidence AND"
 		"  t.evidence IS o.evidence ORDER BY o.id;"
@@ -547,13 +553,14 @@ static const char facts_findings_once[] =
 		"CREATE VIEW findings (id, message, statute, provision, finding, source, confidence,"
 		"  evidence, note, run, at) AS SELECT f.id, f.message, p.statute, p.provision,"
 		"  t.finding, f.source, t.confidence, t.evidence, f.note, f.run, coalesce(f.at, (SELECT"
-		"  c.at FROM custody c WHERE c.id = f.run)) FROM finding_rows f JOIN finding_provisions"
-		"  p ON p.id = f.provision JOIN finding_texts t ON t.id = f.text;"
+		"  r.at FROM finding_runs r WHERE r.run = f.run)) FROM finding_rows f JOIN"
+		"  finding_provisions p ON p.id = f.provision JOIN finding_texts t ON t.id = f.text;"
 		"CREATE TRIGGER findings_insert INSTEAD OF INSERT ON findings BEGIN SELECT"
 		"  RAISE(ABORT, 'NOT NULL constraint failed: findings.statute, provision or at') WHERE"
 		"  NEW.statute IS NULL OR NEW.provision IS NULL OR NEW.at IS NULL; INSERT OR IGNORE"
 		"  INTO finding_provisions (statute, provision) VALUES (NEW.statute, NEW.provision);"
-		"  INSERT INTO finding_texts (finding, confidence, evidence) SELECT NEW.finding,"
+		"  INSERT OR IGNORE INTO finding_runs (run, at) VALUES (NEW.run, NEW.at); INSERT INTO"
+		"  finding_texts (finding, confidence, evidence) SELECT NEW.finding,"
 		"  coalesce(NEW.confidence, 'certain'), NEW.evidence WHERE NOT EXISTS (SELECT 1 FROM"
 		"  finding_texts WHERE finding = NEW.finding AND confidence = coalesce(NEW.confidence,"
 		"  'certain') AND evidence IS NEW.evidence); INSERT INTO finding_rows (id, message,"
@@ -561,7 +568,7 @@ static const char facts_findings_once[] =
 		"  finding_provisions WHERE statute = NEW.statute AND provision = NEW.provision),"
 		"  NEW.source, (SELECT id FROM finding_texts WHERE finding = NEW.finding AND confidence"
 		"  = coalesce(NEW.confidence, 'certain') AND evidence IS NEW.evidence), NEW.note,"
-		"  NEW.run, nullif(NEW.at, (SELECT at FROM custody WHERE id = NEW.run))); END;"
+		"  NEW.run, nullif(NEW.at, (SELECT at FROM finding_runs WHERE run = NEW.run))); END;"
 		"CREATE TRIGGER findings_delete INSTEAD OF DELETE ON findings BEGIN DELETE FROM"
 		"  finding_rows WHERE id = OLD.id; END;"
 		"CREATE TRIGGER findings_update INSTEAD OF UPDATE ON findings BEGIN DELETE FROM"

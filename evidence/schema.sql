@@ -402,9 +402,10 @@ CREATE TABLE statutes (
 -- distinct statute and provision once (finding_provisions), each distinct
 -- finding, confidence and evidence once (finding_texts: a rule's evidence
 -- repeats across a campaign), and per row the copy, its source, note, run
--- and time (finding_rows, whose id is findings.id).  finding_rows.at is
--- NULL where it is the time of its run's custody row (custody.id = run),
--- as nearly every rule row's is: the view gives that time.
+-- and time (finding_rows, whose id is findings.id).  The rule findings of
+-- a run share one time: finding_runs holds it (the first time a finding of
+-- the run was stored with), and finding_rows.at is NULL where it is that
+-- time; the view gives it.
 CREATE TABLE finding_provisions (
 	id INTEGER PRIMARY KEY,
 	statute TEXT NOT NULL,           -- statute id or '*'
@@ -426,7 +427,11 @@ CREATE TABLE finding_rows (
 	text INTEGER NOT NULL,           -- finding_texts(id)
 	note TEXT,                       -- analyst's note
 	run INTEGER NOT NULL,            -- custody run that wrote it
-	at TEXT                          -- NULL: the time of the custody row run
+	at TEXT                          -- NULL: finding_runs.at of run
+);
+CREATE TABLE finding_runs (
+	run INTEGER PRIMARY KEY,         -- custody run
+	at TEXT NOT NULL                 -- the time most of its findings have
 );
 -- One analyst finding per copy, statute and provision (a later one replaces
 -- it); rule rows, millions in a large case, carry only the message index.
@@ -435,13 +440,14 @@ CREATE INDEX findings_message ON finding_rows(message);
 CREATE VIEW findings (id, message, statute, provision, finding, source, confidence, evidence,
 	note, run, at) AS
 SELECT f.id, f.message, p.statute, p.provision, t.finding, f.source, t.confidence, t.evidence,
-	f.note, f.run, coalesce(f.at, (SELECT c.at FROM custody c WHERE c.id = f.run))
+	f.note, f.run, coalesce(f.at, (SELECT r.at FROM finding_runs r WHERE r.run = f.run))
 FROM finding_rows f JOIN finding_provisions p ON p.id = f.provision
 	JOIN finding_texts t ON t.id = f.text;
 CREATE TRIGGER findings_insert INSTEAD OF INSERT ON findings BEGIN
 	SELECT RAISE(ABORT, 'NOT NULL constraint failed: findings.statute, provision or at')
 		WHERE NEW.statute IS NULL OR NEW.provision IS NULL OR NEW.at IS NULL;
 	INSERT OR IGNORE INTO finding_provisions (statute, provision) VALUES (NEW.statute, NEW.provision);
+	INSERT OR IGNORE INTO finding_runs (run, at) VALUES (NEW.run, NEW.at);
 	INSERT INTO finding_texts (finding, confidence, evidence)
 	SELECT NEW.finding, coalesce(NEW.confidence, 'certain'), NEW.evidence
 	WHERE NOT EXISTS (SELECT 1 FROM finding_texts WHERE finding = NEW.finding
@@ -451,7 +457,7 @@ CREATE TRIGGER findings_insert INSTEAD OF INSERT ON findings BEGIN
 		AND provision = NEW.provision), NEW.source, (SELECT id FROM finding_texts
 		WHERE finding = NEW.finding AND confidence = coalesce(NEW.confidence, 'certain')
 		AND evidence IS NEW.evidence), NEW.note, NEW.run,
-		nullif(NEW.at, (SELECT at FROM custody WHERE id = NEW.run)));
+		nullif(NEW.at, (SELECT at FROM finding_runs WHERE run = NEW.run)));
 END;
 CREATE TRIGGER findings_delete INSTEAD OF DELETE ON findings BEGIN
 	DELETE FROM finding_rows WHERE id = OLD.id;

@@ -108,21 +108,24 @@ finding_ids (wb_case_t *cs, const char *statute, const char *provision, const ch
 	return s;
 }
 
-/* What a finding of run RUN made at NOW stores as its time: NULL when NOW
- * is the time of the run's custody row, which the view findings gives
- * such a row (all the rule findings of a run, nearly always). */
-static const char *
-finding_at (wb_case_t *cs, int64_t run, const char *now)
+/* What a finding of run RUN made at NOW stores as its time, in *AT: NULL
+ * when NOW is the time finding_runs holds for the run (all the rule
+ * findings of a run share one), which it becomes if the run has none; the
+ * view findings gives that time.  Asked for each copy, not once a run: a
+ * rolled-back transaction takes the run's row with it. */
+static wb_status_t
+finding_at (wb_case_t *cs, int64_t run, const char *now, const char **at)
 {
-	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT at FROM custody WHERE id = ?1");
-	const char *at = now;
-	if (q) {
-		sqlite3_bind_int64 (q, 1, run);
-		if (sqlite3_step (q) == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (q, 0), now) == 0)
-			at = NULL;
-		sqlite3_reset (q);
-	}
-	return at;
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
+					     " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, run);
+	sqlite3_bind_text (st, 2, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	*at = rc == SQLITE_ROW && sqlite3_column_int (st, 0) ? NULL : now;
+	sqlite3_reset (st);
+	return rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, "cannot store finding");
 }
 
 /* A rule finding and a copy's masks, as apply() and ingest store them. */
@@ -188,11 +191,15 @@ eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
 }
 
 /* Store R as copy MESSAGE's rule findings and masks (NST statutes), made
- * by run RUN at time AT (NULL: the run's, see finding_at). */
+ * by run RUN at time NOW. */
 static wb_status_t
 store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, int64_t run,
-	    const char *at)
+	    const char *now)
 {
+	const char *at = now;
+	wb_status_t s0 = r->rows->len ? finding_at (cs, run, now, &at) : WB_OK;
+	if (s0)
+		return s0;
 	for (guint i = 0; i < r->rows->len; i++) {
 		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i);
 		int64_t prov, text;
@@ -244,7 +251,6 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 	}
 	if (own && (s = wb_case_begin (cs)))
 		goto done;
-	const char *at = finding_at (cs, run, now);
 	sqlite3_stmt *del = from ? NULL : wb_case_stmt (cs, "DELETE FROM finding_rows WHERE source = 'rule'");
 	if (!from && (!del || sqlite3_step (del) != SQLITE_DONE)) {
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
@@ -275,7 +281,7 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 			copies++;
 			copy_findings_t *r = eval_copy (set, facts);
 			n += r->rows->len;
-			s = store_copy (cs, cur, r, set->statutes->len, run, at);
+			s = store_copy (cs, cur, r, set->statutes->len, run, now);
 			copy_findings_free (r);
 			memset (facts, 0, sizeof facts);
 			g_ptr_array_set_size (strs, 0);
@@ -364,7 +370,6 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 	if ((s = wb_copy_resolve (cs, message, trap, ids)))
 		goto done;
 	char *now = wb_now_iso ();
-	const char *at = finding_at (cs, run, now);
 	GString *detail = g_string_new (NULL);
 	g_string_append_printf (detail, "finding %s %s %s for '%s'%s%s:", statute, prov_id, finding, message,
 				trap && *trap ? " trap " : "", trap && *trap ? trap : "");
@@ -384,7 +389,9 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		g_string_append_printf (detail, " #%lld%s%s", (long long) id, was ? " was " : "", was ? was : "");
 		g_free (was);
 		int64_t prov, text;
-		if ((s = finding_ids (cs, statute, prov_id, finding, "certain", evidence, &prov, &text)))
+		const char *at;
+		if ((s = finding_ids (cs, statute, prov_id, finding, "certain", evidence, &prov, &text)) ||
+		    (s = finding_at (cs, run, now, &at)))
 			break;
 		sqlite3_stmt *ins = wb_case_stmt (cs,
 			"INSERT INTO finding_rows (message, provision, source, text, note, run, at)"
@@ -475,7 +482,6 @@ struct wb_rules_ingest {
 	wb_statute_set_t *set;
 	int64_t run;
 	char *now;
-	const char *at;        /* now, or NULL: the run's time (finding_at) */
 	gboolean fresh;        /* the case had no copies: apply() would have said "copies" */
 	int64_t findings, copies;   /* stored so far (the writer's) */
 };
@@ -510,7 +516,7 @@ ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 {
 	wb_rules_ingest_t *ri = data;
 	const copy_findings_t *r = result;
-	wb_status_t s = store_copy (cs, message, r, ri->set->statutes->len, ri->run, ri->at);
+	wb_status_t s = store_copy (cs, message, r, ri->set->statutes->len, ri->run, ri->now);
 	if (s)
 		return s;
 	ri->findings += r->rows->len;
@@ -554,7 +560,6 @@ wb_rules_ingest_new (wb_case_t *cs, int64_t run)
 	ri->set = set;
 	ri->run = run;
 	ri->now = wb_now_iso ();
-	ri->at = finding_at (cs, run, ri->now);
 	ri->fresh = fresh;
 	ri->hook.eval = ingest_eval;
 	ri->hook.store = ingest_store;
