@@ -136,31 +136,45 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 	return TRUE;
 }
 
-static void
-fact_cols (gconstpointer row, const char *v[4])
-{
-	const fact_t *f = row;
-	v[0] = f->name, v[1] = f->value, v[2] = f->confidence, v[3] = f->evidence;
-}
-
-/* ROWS of message ID with SQL[0] (one row) or SQL[1] (eight rows). */
+/* The facts of message ID: message_facts rows naming each fact's name
+ * and value, stored once in fact_names and fact_values (their ids cached
+ * on the case: a campaign's copies repeat them), eight rows per statement
+ * (see store). */
 static gboolean
-insert_rows (wb_case_t *cs, const char *const sql[2], int64_t id, GPtrArray *rows,
-	     void (*cols) (gconstpointer, const char *[4]))
+insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 {
+#define ROW3 "(?,?,?)"
+	static const char *const sql[2] = {
+		"INSERT OR FAIL INTO message_facts (message, name, value) VALUES " ROW3,
+		"INSERT OR FAIL INTO message_facts (message, name, value) VALUES " ROW3 "," ROW3 ","
+		ROW3 "," ROW3 "," ROW3 "," ROW3 "," ROW3 "," ROW3 };
+#undef ROW3
 	for (guint i = 0; i < rows->len;) {
 		guint k = rows->len - i >= 8 ? 8 : 1;
+		int64_t ids[8][2];
+		for (guint r = 0; r < k; r++) {
+			const fact_t *f = g_ptr_array_index (rows, i + r);
+			const char *v[] = { f->name, f->value, f->confidence, f->evidence };
+			if (wb_case_intern (cs, "SELECT id FROM fact_names WHERE name = ?1",
+					    "INSERT INTO fact_names (name) VALUES (?1)", v, 1,
+					    "cannot store facts", &ids[r][0])
+			    || wb_case_intern (cs, "SELECT id FROM fact_values WHERE name = (SELECT id FROM"
+					       " fact_names WHERE name = ?1) AND value = ?2 AND confidence = ?3"
+					       " AND evidence IS ?4",
+					       "INSERT INTO fact_values (name, value, confidence, evidence)"
+					       " VALUES ((SELECT id FROM fact_names WHERE name = ?1), ?2, ?3, ?4)",
+					       v, 4, "cannot store facts", &ids[r][1]))
+				return FALSE;
+		}
 		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
 		if (!st)
 			return FALSE;
 		for (guint r = 0; r < k; r++, i++) {
-			const char *v[4];
-			cols (g_ptr_array_index (rows, i), v);
-			sqlite3_bind_int64 (st, 5 * r + 1, id);
-			for (int c = 0; c < 4; c++)
-				wb_case_bind_text (st, 5 * r + 2 + c, v[c]);
+			sqlite3_bind_int64 (st, 3 * r + 1, id);
+			sqlite3_bind_int64 (st, 3 * r + 2, ids[r][0]);
+			sqlite3_bind_int64 (st, 3 * r + 3, ids[r][1]);
 		}
-		if (wb_case_step (cs, st, "cannot store analysis"))
+		if (wb_case_step (cs, st, "cannot store facts"))
 			return FALSE;
 	}
 	return TRUE;
@@ -171,7 +185,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
 		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
-		"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+		"DELETE FROM message_facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
 	wb_status_t rs;
@@ -240,15 +254,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	 * first (16 KiB a page, several pages a statement), to undo its earlier
 	 * rows.  Ingest rolls the whole source back on any failure, so no
 	 * statement needs undoing on its own. */
-#define ROW5 "(?,?,?,?,?)"
-#define ROWS8 ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5 "," ROW5
-	static const char *const fact_sql[2] = {
-		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROW5,
-		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
-#undef ROWS8
-#undef ROW5
-	if (!insert_artifacts (cs, id, a->artifacts)
-	    || !insert_rows (cs, fact_sql, id, a->facts, fact_cols))
+	if (!insert_artifacts (cs, id, a->artifacts) || !insert_facts (cs, id, a->facts))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
 		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");

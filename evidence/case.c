@@ -36,7 +36,51 @@ struct wb_case {
 	} recent[16];
 	unsigned recent_next;
 	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
+	GHashTable *ids;       /* of wb_case_intern: a set of id_key_t */
+	GString *key;          /* wb_case_intern's key being built */
 };
+
+/* A value stored once and its row's id (wb_case_intern): the bytes are
+ * the address of the FIND statement's text and each text, a text as 1,
+ * its bytes and a NUL, a NULL as one NUL (a text holds no NUL, so two keys
+ * are equal only for the same statement and texts). */
+typedef struct {
+	int64_t id;
+	gsize len;
+	char bytes[];
+} id_key_t;
+
+static guint
+id_key_hash (gconstpointer p)
+{
+	/* Eight bytes at a time, each word mixed by a multiply and a shift
+	 * (the step of splitmix64); the tail is zero-padded. */
+	const id_key_t *k = p;
+	guint64 h = k->len;
+	for (gsize i = 0; i < k->len; i += 8) {
+		guint64 w = 0;
+		memcpy (&w, k->bytes + i, MIN (8, k->len - i));
+		h = (h ^ w) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 32;
+	}
+	return (guint) h;
+}
+
+static gboolean
+id_key_equal (gconstpointer a, gconstpointer b)
+{
+	const id_key_t *x = a, *y = b;
+	return x->len == y->len && memcmp (x->bytes, y->bytes, x->len) == 0;
+}
+
+/* sqlite3_rollback_hook: the ids of rows a rolled-back transaction added
+ * name nothing now (and SQLite may give them to other rows). */
+static void
+forget_ids (void *p)
+{
+	wb_case_t *cs = p;
+	g_hash_table_remove_all (cs->ids);
+}
 
 /* Finalize every cached statement (before the connection closes). */
 static void
@@ -100,6 +144,8 @@ case_new (const char *path)
 	cs->lock_path = g_strconcat (path, ".lock", NULL);
 	cs->lock_fd = -1;
 	cs->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+	cs->ids = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
+	cs->key = g_string_new (NULL);
 	const char *op = g_getenv ("WB_OPERATOR");
 	if (!op || !*op) {
 		struct passwd *pw = getpwuid (getuid ());
@@ -116,6 +162,8 @@ wb_case_free (wb_case_t *cs)
 		return;
 	if (cs->stmts)
 		g_hash_table_destroy (cs->stmts);
+	g_hash_table_destroy (cs->ids);
+	g_string_free (cs->key, TRUE);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
 	wb_case_unlock (cs);
@@ -217,6 +265,56 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 	sqlite3_reset (st);
 	sqlite3_clear_bindings (st);
 	return st;
+}
+
+wb_status_t
+wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
+		const char *what, int64_t *id)
+{
+	GString *k = cs->key;
+	g_string_truncate (k, 0);
+	static const char header[sizeof (id_key_t)];
+	g_string_append_len (k, header, sizeof header);
+	g_string_append_len (k, (const char *) &find, sizeof find);
+	for (int i = 0; i < n; i++) {
+		if (v[i]) {
+			g_string_append_c (k, 1);
+			g_string_append_len (k, v[i], (gssize) strlen (v[i]) + 1);
+		} else
+			g_string_append_c (k, 0);
+	}
+	id_key_t *key = (id_key_t *) k->str;
+	key->len = k->len - sizeof (id_key_t);
+	const id_key_t *hit = g_hash_table_lookup (cs->ids, key);
+	if (hit) {
+		*id = hit->id;
+		return WB_OK;
+	}
+	const char *sql[2] = { find, add };
+	int rc = SQLITE_DONE;
+	for (int s = 0; s < 2 && rc == SQLITE_DONE; s++) {
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[s]);
+		if (!st)
+			return WB_ERR_DB;
+		for (int i = 0; i < n; i++)
+			wb_case_bind_text (st, i + 1, v[i]);
+		rc = sqlite3_step (st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64 (st, 0);
+		else if (s == 1 && rc == SQLITE_DONE)
+			*id = sqlite3_last_insert_rowid (cs->db);
+		sqlite3_reset (st);
+		if (s == 1 && rc == SQLITE_DONE)
+			rc = SQLITE_ROW;
+	}
+	if (rc != SQLITE_ROW)
+		return wb_case_fail_db (cs, what);
+	if (g_hash_table_size (cs->ids) >= WB_CASE_IDS_MAX)
+		g_hash_table_remove_all (cs->ids);
+	id_key_t *own = g_memdup2 (k->str, k->len);
+	own->id = *id;
+	g_hash_table_add (cs->ids, own);
+	return WB_OK;
 }
 
 wb_status_t
@@ -328,6 +426,7 @@ open_db (wb_case_t *cs, int flags)
 				 sql_text_key, NULL, NULL);
 	sqlite3_create_function (cs->db, "wb_raw", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 wb_raw_sql, NULL, NULL);
+	sqlite3_rollback_hook (cs->db, forget_ids, cs);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {
@@ -368,6 +467,117 @@ add_peer (wb_case_t *cs)
 		     "  WHERE EXISTS (SELECT 1 FROM party_attributes WHERE message IS NOT NULL)",
 		     "cannot upgrade case");
 }
+
+/* 5 -> 6: facts become the view over fact_names, fact_values (each
+ * distinct name, value, confidence and evidence once) and message_facts,
+ * and findings the view over finding_provisions, finding_texts (each
+ * distinct finding, confidence and evidence once) and finding_rows, every
+ * id kept (reports and the custody log cite findings by id).  A run's
+ * time (finding_runs) is the one most of its findings have, the first met
+ * among equals; a row's is NULL where it is its run's.  Values are numbered in
+ * the order of the first copy or row that has them.  The rows wait in
+ * temporary tables while the new tables take the pages the old ones freed,
+ * as in 3 -> 4. */
+static const char facts_findings_once[] =
+		"CREATE TEMP TABLE old_facts AS SELECT * FROM facts;"
+		"DROP TABLE facts;"
+		"CREATE TABLE fact_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+		"INSERT INTO fact_names (name) SELECT name FROM temp.old_facts GROUP BY name ORDER BY"
+		"  min(message), name;"
+		"CREATE TABLE fact_values (id INTEGER PRIMARY KEY, name INTEGER NOT NULL, value TEXT"
+		"  NOT NULL, confidence TEXT NOT NULL, evidence TEXT);"
+		"INSERT INTO fact_values (name, value, confidence, evidence) SELECT n.id, o.value,"
+		"  o.confidence, o.evidence FROM temp.old_facts o JOIN fact_names n ON n.name = o.name"
+		"  GROUP BY n.id, o.value, o.confidence, o.evidence ORDER BY min(o.message), n.id;"
+		"CREATE INDEX fact_values_key ON fact_values(name, value, confidence, evidence);"
+		"CREATE TABLE message_facts (message INTEGER NOT NULL REFERENCES messages(id), name"
+		"  INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (message, name)) WITHOUT"
+		"  ROWID;"
+		"INSERT INTO message_facts (message, name, value) SELECT o.message, n.id, v.id FROM"
+		"  temp.old_facts o JOIN fact_names n ON n.name = o.name JOIN fact_values v ON v.name ="
+		"  n.id AND v.value = o.value AND v.confidence = o.confidence AND v.evidence IS"
+		"  o.evidence ORDER BY o.message, n.id;"
+		"DROP TABLE temp.old_facts;"
+		"CREATE VIEW facts (message, name, value, confidence, evidence) AS SELECT f.message,"
+		"  n.name, v.value, v.confidence, v.evidence FROM message_facts f JOIN fact_names n ON"
+		"  n.id = f.name JOIN fact_values v ON v.id = f.value;"
+		"CREATE TRIGGER facts_insert INSTEAD OF INSERT ON facts BEGIN SELECT RAISE(ABORT,"
+		"  'NOT NULL constraint failed: facts.name') WHERE NEW.name IS NULL; INSERT OR IGNORE"
+		"  INTO fact_names (name) VALUES (NEW.name); INSERT INTO fact_values (name, value,"
+		"  confidence, evidence) SELECT n.id, NEW.value, coalesce(NEW.confidence, 'certain'),"
+		"  NEW.evidence FROM fact_names n WHERE n.name = NEW.name AND NOT EXISTS (SELECT 1 FROM"
+		"  fact_values v WHERE v.name = n.id AND v.value = NEW.value AND v.confidence ="
+		"  coalesce(NEW.confidence, 'certain') AND v.evidence IS NEW.evidence); INSERT INTO"
+		"  message_facts (message, name, value) SELECT NEW.message, n.id, (SELECT v.id FROM"
+		"  fact_values v WHERE v.name = n.id AND v.value = NEW.value AND v.confidence ="
+		"  coalesce(NEW.confidence, 'certain') AND v.evidence IS NEW.evidence) FROM fact_names"
+		"  n WHERE n.name = NEW.name; END;"
+		"CREATE TRIGGER facts_delete INSTEAD OF DELETE ON facts BEGIN DELETE FROM"
+		"  message_facts WHERE message = OLD.message AND name = (SELECT id FROM fact_names"
+		"  WHERE name = OLD.name); END;"
+		"CREATE TRIGGER facts_update INSTEAD OF UPDATE ON facts BEGIN DELETE FROM"
+		"  message_facts WHERE message = OLD.message AND name = (SELECT id FROM fact_names"
+		"  WHERE name = OLD.name); INSERT INTO facts (message, name, value, confidence,"
+		"  evidence) VALUES (NEW.message, NEW.name, NEW.value, NEW.confidence, NEW.evidence);"
+		"  END;"
+		"CREATE TEMP TABLE old_findings AS SELECT * FROM findings;"
+		"DROP TABLE findings;"
+		"CREATE TABLE finding_provisions (id INTEGER PRIMARY KEY, statute TEXT NOT NULL,"
+		"  provision TEXT NOT NULL, UNIQUE (statute, provision));"
+		"INSERT INTO finding_provisions (statute, provision) SELECT statute, provision FROM"
+		"  temp.old_findings GROUP BY statute, provision ORDER BY min(id);"
+		"CREATE TABLE finding_texts (id INTEGER PRIMARY KEY, finding TEXT NOT NULL CHECK"
+		"  (finding IN ('violation', 'no-violation')), confidence TEXT NOT NULL CHECK"
+		"  (confidence IN ('certain', 'indicator')), evidence TEXT);"
+		"INSERT INTO finding_texts (finding, confidence, evidence) SELECT finding,"
+		"  confidence, evidence FROM temp.old_findings GROUP BY finding, confidence, evidence"
+		"  ORDER BY min(id);"
+		"CREATE INDEX finding_texts_key ON finding_texts(finding, confidence, evidence);"
+		"CREATE TABLE finding_rows (id INTEGER PRIMARY KEY, message INTEGER NOT NULL"
+		"  REFERENCES messages(id), provision INTEGER NOT NULL, source TEXT NOT NULL CHECK"
+		"  (source IN ('rule', 'analyst')), text INTEGER NOT NULL, note TEXT, run INTEGER NOT"
+		"  NULL, at TEXT);"
+		"CREATE TABLE finding_runs (run INTEGER PRIMARY KEY, at TEXT NOT NULL);"
+		"WITH c AS MATERIALIZED (SELECT run, at, count(*) AS n, min(id) AS first FROM"
+		"  temp.old_findings GROUP BY run, at) INSERT INTO finding_runs (run, at) SELECT run,"
+		"  at FROM c WHERE NOT EXISTS (SELECT 1 FROM c d WHERE d.run = c.run AND (d.n > c.n OR"
+		"  (d.n = c.n AND d.first < c.first)));"
+		"INSERT INTO finding_rows (id, message, provision, source, text, note, run, at)"
+		"  SELECT o.id, o.message, p.id, o.source, t.id, o.note, o.run, nullif(o.at, (SELECT"
+		"  r.at FROM finding_runs r WHERE r.run = o.run)) FROM temp.old_findings o JOIN"
+		"  finding_provisions p ON p.statute = o.statute AND p.provision = o.provision JOIN"
+		"  finding_texts t ON t.finding = o.finding AND t.confidence = o.confidence AND"
+		"  t.evidence IS o.evidence ORDER BY o.id;"
+		"DROP TABLE temp.old_findings;"
+		"CREATE UNIQUE INDEX findings_analyst ON finding_rows(message, provision) WHERE"
+		"  source = 'analyst';"
+		"CREATE INDEX findings_message ON finding_rows(message);"
+		"CREATE VIEW findings (id, message, statute, provision, finding, source, confidence,"
+		"  evidence, note, run, at) AS SELECT f.id, f.message, p.statute, p.provision,"
+		"  t.finding, f.source, t.confidence, t.evidence, f.note, f.run, coalesce(f.at, (SELECT"
+		"  r.at FROM finding_runs r WHERE r.run = f.run)) FROM finding_rows f JOIN"
+		"  finding_provisions p ON p.id = f.provision JOIN finding_texts t ON t.id = f.text;"
+		"CREATE TRIGGER findings_insert INSTEAD OF INSERT ON findings BEGIN SELECT"
+		"  RAISE(ABORT, 'NOT NULL constraint failed: findings.statute, provision or at') WHERE"
+		"  NEW.statute IS NULL OR NEW.provision IS NULL OR NEW.at IS NULL; INSERT OR IGNORE"
+		"  INTO finding_provisions (statute, provision) VALUES (NEW.statute, NEW.provision);"
+		"  INSERT OR IGNORE INTO finding_runs (run, at) VALUES (NEW.run, NEW.at); INSERT INTO"
+		"  finding_texts (finding, confidence, evidence) SELECT NEW.finding,"
+		"  coalesce(NEW.confidence, 'certain'), NEW.evidence WHERE NOT EXISTS (SELECT 1 FROM"
+		"  finding_texts WHERE finding = NEW.finding AND confidence = coalesce(NEW.confidence,"
+		"  'certain') AND evidence IS NEW.evidence); INSERT INTO finding_rows (id, message,"
+		"  provision, source, text, note, run, at) VALUES (NEW.id, NEW.message, (SELECT id FROM"
+		"  finding_provisions WHERE statute = NEW.statute AND provision = NEW.provision),"
+		"  NEW.source, (SELECT id FROM finding_texts WHERE finding = NEW.finding AND confidence"
+		"  = coalesce(NEW.confidence, 'certain') AND evidence IS NEW.evidence), NEW.note,"
+		"  NEW.run, nullif(NEW.at, (SELECT at FROM finding_runs WHERE run = NEW.run))); END;"
+		"CREATE TRIGGER findings_delete INSTEAD OF DELETE ON findings BEGIN DELETE FROM"
+		"  finding_rows WHERE id = OLD.id; END;"
+		"CREATE TRIGGER findings_update INSTEAD OF UPDATE ON findings BEGIN DELETE FROM"
+		"  finding_rows WHERE id = OLD.id; INSERT INTO findings (id, message, statute,"
+		"  provision, finding, source, confidence, evidence, note, run, at) VALUES (NEW.id,"
+		"  NEW.message, NEW.statute, NEW.provision, NEW.finding, NEW.source, NEW.confidence,"
+		"  NEW.evidence, NEW.note, NEW.run, NEW.at); END;";
 
 /* Migrations from version N to N+1: the steps whose version is N, in
  * order, each SQL or a function (for what SQL cannot decide, such as
@@ -539,6 +749,7 @@ static const struct migration {
 	     "END", NULL },
 	{ 4, "ALTER TABLE raw ADD COLUMN codec TEXT NOT NULL DEFAULT 'none';"
 	     "INSERT OR IGNORE INTO case_info(key, value) VALUES ('raw_codec', 'none')", NULL },
+	{ 5, facts_findings_once, NULL },
 };
 
 static int

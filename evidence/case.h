@@ -20,7 +20,7 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 5
+#define WB_SCHEMA_VERSION 6
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
@@ -107,6 +107,21 @@ int64_t wb_text_key (const char *text, size_t len);
  * Returns NULL and sets the case error on failure.  The statement is owned by
  * the case: do not finalize it. */
 sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
+
+/* The id of the row of a table of distinct values that FIND (a SELECT of
+ * its id) finds for the N texts V, else of the row ADD (an INSERT of them)
+ * adds.  V[i] is bound to parameter i+1 of both; a NULL binds NULL, so FIND
+ * compares with IS where a text may be NULL.  Ids are remembered on the
+ * case, keyed by FIND and V, for the life of the connection, so a writer
+ * that meets a value again asks SQLite nothing; they are keyed by FIND's
+ * address, so FIND must be a string that lives as long as the case (a
+ * literal), as its text is not compared.  All are forgotten when a
+ * transaction rolls back (the rows it added are gone) and when more than
+ * WB_CASE_IDS_MAX are held.  On failure the case error is
+ * "WHAT: sqlite message". */
+wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,
+			    int n, const char *what, int64_t *id);
+#define WB_CASE_IDS_MAX 200000
 
 /* Custody.  wb_case_run_begin() appends a 'begin' row for COMMAND with
  * DETAIL (the command line, say) in its own transaction and returns the run

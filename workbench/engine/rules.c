@@ -88,11 +88,50 @@ wb_rules_current (wb_case_t *cs, const wb_statute_set_t *set)
 	return made_with_since (cs, set, TRUE);
 }
 
+/* The ids of a finding's statute and provision (finding_provisions) and
+ * of its finding, confidence and evidence (finding_texts), each stored once
+ * and added if no finding had it.  Their ids are cached on the case: the
+ * rule findings of a campaign's copies repeat them. */
+static wb_status_t
+finding_ids (wb_case_t *cs, const char *statute, const char *provision, const char *finding,
+	     const char *confidence, const char *evidence, int64_t *prov, int64_t *text)
+{
+	const char *p[] = { statute, provision }, *t[] = { finding, confidence, evidence };
+	wb_status_t s = wb_case_intern (cs, "SELECT id FROM finding_provisions WHERE statute = ?1 AND provision = ?2",
+					"INSERT INTO finding_provisions (statute, provision) VALUES (?1, ?2)", p, 2,
+					"cannot store finding", prov);
+	if (!s)
+		s = wb_case_intern (cs, "SELECT id FROM finding_texts WHERE finding = ?1 AND confidence = ?2"
+				    " AND evidence IS ?3",
+				    "INSERT INTO finding_texts (finding, confidence, evidence) VALUES (?1, ?2, ?3)", t, 3,
+				    "cannot store finding", text);
+	return s;
+}
+
+/* What a finding of run RUN made at NOW stores as its time, in *AT: NULL
+ * when NOW is the time finding_runs holds for the run (all the rule
+ * findings of a run share one), which it becomes if the run has none; the
+ * view findings gives that time.  Asked for each copy, not once a run: a
+ * rolled-back transaction takes the run's row with it. */
+static wb_status_t
+finding_at (wb_case_t *cs, int64_t run, const char *now, const char **at)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
+					     " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, run);
+	sqlite3_bind_text (st, 2, now, -1, SQLITE_STATIC);
+	int rc = sqlite3_step (st);
+	*at = rc == SQLITE_ROW && sqlite3_column_int (st, 0) ? NULL : now;
+	sqlite3_reset (st);
+	return rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, "cannot store finding");
+}
+
 /* A rule finding and a copy's masks, as apply() and ingest store them. */
 static const char finding_sql[] =
-	"INSERT INTO findings (message, statute, provision, finding, source,"
-	" confidence, evidence, run, at) VALUES (?1, ?2, ?3, 'violation',"
-	" 'rule', ?4, ?5, ?6, ?7)";
+	"INSERT INTO finding_rows (message, provision, source, text, run, at)"
+	" VALUES (?1, ?2, 'rule', ?3, ?4, ?5)";
 static const char mask_sql[] = "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)";
 
 /* The rule findings of one copy: its violation rows, in statute and
@@ -151,23 +190,31 @@ eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
 	return r;
 }
 
-/* Store R as copy MESSAGE's rule findings and masks (NST statutes). */
+/* Store R as copy MESSAGE's rule findings and masks (NST statutes), made
+ * by run RUN at time NOW. */
 static wb_status_t
 store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, int64_t run,
 	    const char *now)
 {
+	const char *at = now;
+	wb_status_t s0 = r->rows->len ? finding_at (cs, run, now, &at) : WB_OK;
+	if (s0)
+		return s0;
 	for (guint i = 0; i < r->rows->len; i++) {
 		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i);
+		int64_t prov, text;
+		wb_status_t s = finding_ids (cs, row->statute, row->provision, "violation",
+					     row->certain ? "certain" : "indicator", row->evidence, &prov, &text);
+		if (s)
+			return s;
 		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
 		if (!ins)
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (ins, 1, message);
-		sqlite3_bind_text (ins, 2, row->statute, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 3, row->provision, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 4, row->certain ? "certain" : "indicator", -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 5, row->evidence, -1, SQLITE_STATIC);
-		sqlite3_bind_int64 (ins, 6, run);
-		sqlite3_bind_text (ins, 7, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 2, prov);
+		sqlite3_bind_int64 (ins, 3, text);
+		sqlite3_bind_int64 (ins, 4, run);
+		wb_case_bind_text (ins, 5, at);
 		int rc = sqlite3_step (ins);
 		sqlite3_reset (ins);
 		if (rc != SQLITE_DONE)
@@ -204,7 +251,7 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 	}
 	if (own && (s = wb_case_begin (cs)))
 		goto done;
-	sqlite3_stmt *del = from ? NULL : wb_case_stmt (cs, "DELETE FROM findings WHERE source = 'rule'");
+	sqlite3_stmt *del = from ? NULL : wb_case_stmt (cs, "DELETE FROM finding_rows WHERE source = 'rule'");
 	if (!from && (!del || sqlite3_step (del) != SQLITE_DONE)) {
 		s = wb_case_fail_db (cs, "cannot replace rule findings");
 		goto done;
@@ -341,23 +388,26 @@ wb_finding_record (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, cons
 		sqlite3_reset (old);
 		g_string_append_printf (detail, " #%lld%s%s", (long long) id, was ? " was " : "", was ? was : "");
 		g_free (was);
+		int64_t prov, text;
+		const char *at;
+		if ((s = finding_ids (cs, statute, prov_id, finding, "certain", evidence, &prov, &text)) ||
+		    (s = finding_at (cs, run, now, &at)))
+			break;
 		sqlite3_stmt *ins = wb_case_stmt (cs,
-			"INSERT INTO findings (message, statute, provision, finding, source, confidence, evidence,"
-			" note, run, at) VALUES (?1, ?2, ?3, ?4, 'analyst', 'certain', ?5, ?6, ?7, ?8)"
-			" ON CONFLICT (message, statute, provision) WHERE source = 'analyst' DO UPDATE SET finding = excluded.finding,"
-			" evidence = excluded.evidence, note = excluded.note, run = excluded.run, at = excluded.at");
+			"INSERT INTO finding_rows (message, provision, source, text, note, run, at)"
+			" VALUES (?1, ?2, 'analyst', ?3, ?4, ?5, ?6)"
+			" ON CONFLICT (message, provision) WHERE source = 'analyst' DO UPDATE SET text = excluded.text,"
+			" note = excluded.note, run = excluded.run, at = excluded.at");
 		if (!ins) {
 			s = WB_ERR_DB;
 			break;
 		}
 		sqlite3_bind_int64 (ins, 1, id);
-		sqlite3_bind_text (ins, 2, statute, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 3, prov_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 4, finding, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 5, evidence, -1, SQLITE_STATIC);
-		sqlite3_bind_text (ins, 6, note && *note ? note : NULL, -1, SQLITE_STATIC);
-		sqlite3_bind_int64 (ins, 7, run);
-		sqlite3_bind_text (ins, 8, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 2, prov);
+		sqlite3_bind_int64 (ins, 3, text);
+		sqlite3_bind_text (ins, 4, note && *note ? note : NULL, -1, SQLITE_STATIC);
+		sqlite3_bind_int64 (ins, 5, run);
+		wb_case_bind_text (ins, 6, at);
 		if (sqlite3_step (ins) != SQLITE_DONE)
 			s = wb_case_fail_db (cs, "cannot store finding");
 	}
