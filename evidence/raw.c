@@ -137,7 +137,25 @@ wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t size, ch
 		 * raw.size and the hash with raw.sha256. */
 		return g_bytes_new (blob, len);
 	} else if (strcmp (codec, "zstd") == 0) {
-		void *out = g_malloc ((size_t) size ? (size_t) size : 1);
+		/* raw.size is checked against the length the frame names (ours
+		 * always name it) before any room is taken, and the room is
+		 * asked for, not demanded: a damaged row gives an error, not an
+		 * abort. */
+		unsigned long long n = ZSTD_getFrameContentSize (blob, len);
+		void *out = NULL;
+		if (n == ZSTD_CONTENTSIZE_ERROR)
+			bad = "not a zstd frame";
+		else if (n == ZSTD_CONTENTSIZE_UNKNOWN)
+			bad = "the zstd frame does not name its length";
+		else if (n != (unsigned long long) size)
+			bad = "the zstd frame names another length than raw.size";
+		else if (!(out = g_try_malloc ((size_t) size ? (size_t) size : 1)))
+			bad = "no memory for the length raw.size names";
+		if (bad) {
+			if (why)
+				*why = g_strdup (bad);
+			return NULL;
+		}
 		bad = zstd_decode (blob, len, out, (size_t) size);
 		if (!bad)
 			return g_bytes_new_take (out, (size_t) size);

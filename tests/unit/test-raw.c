@@ -121,6 +121,24 @@ Test (raw_decode, codecs_and_their_faults)
 	cr_assert_null (wb_raw_decode ("zstd", frame, flen, (int64_t) n + 1, &why));
 	cr_assert_str_eq (why, "the zstd frame names another length than raw.size");
 	g_free (why);
+	/* A damaged raw.size of a terabyte is an error, not an allocation
+	 * of it (g_malloc would abort the program). */
+	cr_assert_null (wb_raw_decode ("zstd", frame, flen, (int64_t) 1 << 40, &why));
+	cr_assert_str_eq (why, "the zstd frame names another length than raw.size");
+	g_free (why);
+	/* A frame that does not name its length (zstd's streaming API writes
+	 * such frames; ours always name it) is refused before decoding. */
+	ZSTD_CCtx *c = ZSTD_createCCtx ();
+	ZSTD_CCtx_setParameter (c, ZSTD_c_contentSizeFlag, 0);
+	guint8 *nf = g_malloc (ZSTD_compressBound (n));
+	size_t nflen = ZSTD_compress2 (c, nf, ZSTD_compressBound (n), b, n);
+	cr_assert (!ZSTD_isError (nflen));
+	cr_assert_eq (ZSTD_getFrameContentSize (nf, nflen), ZSTD_CONTENTSIZE_UNKNOWN);
+	cr_assert_null (wb_raw_decode ("zstd", nf, nflen, (int64_t) n, &why));
+	cr_assert_str_eq (why, "the zstd frame does not name its length");
+	g_free (why);
+	g_free (nf);
+	ZSTD_freeCCtx (c);
 	/* Not a frame at all. */
 	cr_assert_null (wb_raw_decode ("zstd", b, n, (int64_t) n, &why));
 	cr_assert_str_eq (why, "not a zstd frame");
