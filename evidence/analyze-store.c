@@ -7,13 +7,17 @@
 /* The id of the row FIND (a SELECT of its id) finds, else of the row ADD
  * (an INSERT) adds; both take the same parameters, bound by BIND from ARG.
  * *ADDED (when not NULL) says whether it was added.  Each distinct value
- * is stored once this way: hop names, artifact values, body texts. */
+ * is stored once this way: hop names, artifact values, body texts.  KEY
+ * (when not NULL) names the value in the transaction's ids
+ * (wb_case_id_find), which answer before FIND is asked. */
 static wb_status_t
 intern (wb_case_t *cs, const char *find, const char *add, void (*bind) (sqlite3_stmt *, gconstpointer),
-	gconstpointer arg, const char *what, int64_t *id, gboolean *added)
+	gconstpointer arg, const char *what, const char *key, int64_t *id, gboolean *added)
 {
 	if (added)
 		*added = FALSE;
+	if (key && (*id = wb_case_id_find (cs, key)))
+		return WB_OK;
 	sqlite3_stmt *st = wb_case_stmt (cs, find);
 	if (!st)
 		return WB_ERR_DB;
@@ -22,8 +26,11 @@ intern (wb_case_t *cs, const char *find, const char *add, void (*bind) (sqlite3_
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64 (st, 0);
 	sqlite3_reset (st);
-	if (rc == SQLITE_ROW)
+	if (rc == SQLITE_ROW) {
+		if (key)
+			wb_case_id_keep (cs, key, *id);
 		return WB_OK;
+	}
 	if (rc != SQLITE_DONE)
 		return wb_case_fail_db (cs, what);
 	if (!(st = wb_case_stmt (cs, add)))
@@ -33,6 +40,8 @@ intern (wb_case_t *cs, const char *find, const char *add, void (*bind) (sqlite3_
 	if (rs)
 		return rs;
 	*id = sqlite3_last_insert_rowid (wb_case_db (cs));
+	if (key)
+		wb_case_id_keep (cs, key, *id);
 	if (added)
 		*added = TRUE;
 	return WB_OK;
@@ -44,12 +53,15 @@ bind_name (sqlite3_stmt *st, gconstpointer arg)
 	wb_case_bind_text (st, 1, arg);
 }
 
-/* The id of hop_names row NAME, added if no hop had it. */
+/* The id of hop_names row NAME, added if no hop had it.  KEY: room for
+ * the key the transaction's ids know it by. */
 static wb_status_t
-name_id (wb_case_t *cs, const char *name, int64_t *id)
+name_id (wb_case_t *cs, const char *name, GString *key, int64_t *id)
 {
+	g_string_assign (key, "hop_names\x1f");
+	g_string_append (key, name);
 	return intern (cs, "SELECT id FROM hop_names WHERE name = ?", "INSERT INTO hop_names (name) VALUES (?)",
-		       bind_name, name, "cannot store hops", id, NULL);
+		       bind_name, name, "cannot store hops", key->str, id, NULL);
 }
 
 static void
@@ -60,14 +72,20 @@ bind_value (sqlite3_stmt *st, gconstpointer arg)
 	wb_case_bind_text (st, 2, kv[1]);
 }
 
-/* The id of artifact_values row KIND, VALUE, added if no copy had it. */
+/* The id of artifact_values row KIND, VALUE, added if no copy had it.
+ * KEY as name_id's (a kind is a word: the key's first \x1f after it
+ * ends it, whatever the value holds). */
 static gboolean
-value_id (wb_case_t *cs, const char *kind, const char *value, int64_t *id)
+value_id (wb_case_t *cs, const char *kind, const char *value, GString *key, int64_t *id)
 {
 	const char *kv[] = { kind, value };
+	g_string_assign (key, "artifact_values\x1f");
+	g_string_append (key, kind);
+	g_string_append_c (key, '\x1f');
+	g_string_append (key, value ? value : "");
 	return intern (cs, "SELECT id FROM artifact_values WHERE kind = ? AND value = ?",
 		       "INSERT INTO artifact_values (kind, value) VALUES (?, ?)", bind_value, kv,
-		       "cannot store analysis", id, NULL) == WB_OK;
+		       "cannot store analysis", value ? key->str : NULL, id, NULL) == WB_OK;
 }
 
 typedef struct {
@@ -95,15 +113,15 @@ wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *add
 	body_t b = { text, strlen (text), 0 };
 	b.key = wb_text_key (text, b.len);
 	return intern (cs, "SELECT id FROM body_texts WHERE key = ? AND text = ?",
-		       "INSERT INTO body_texts (key, text) VALUES (?, ?)", bind_body, &b, "cannot store body text", id,
-		       added);
+		       "INSERT INTO body_texts (key, text) VALUES (?, ?)", bind_body, &b, "cannot store body text", NULL,
+		       id, added);
 }
 
 /* The artifacts of message ID: message_artifacts rows referring to their
  * values, eight rows per statement (see store).  raw is NULL where it is
  * the normalized value, as the view artifacts reads it. */
 static gboolean
-insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
+insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, GString *key)
 {
 #define ROW4 "(?,?,?,?)"
 	static const char *const sql[2] = {
@@ -116,7 +134,7 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 		int64_t vid[8];
 		for (guint r = 0; r < k; r++) {
 			const artifact_t *ar = g_ptr_array_index (rows, i + r);
-			if (!value_id (cs, ar->kind, ar->value, &vid[r]))
+			if (!value_id (cs, ar->kind, ar->value, key, &vid[r]))
 				return FALSE;
 		}
 		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
@@ -166,8 +184,9 @@ insert_rows (wb_case_t *cs, const char *const sql[2], int64_t id, GPtrArray *row
 	return TRUE;
 }
 
+/* KEY: room for the keys of the transaction's ids (name_id, value_id). */
 static wb_status_t
-store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
+store_rows (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace, GString *key)
 {
 	static const char *dels[] = {
 		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
@@ -213,7 +232,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			int64_t name = 0;
 			if (!is_name[k])
 				wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
-			else if (s && !(rs = name_id (cs, s, &name)))
+			else if (s && !(rs = name_id (cs, s, key, &name)))
 				wb_case_bind_named_int64 (st, text_params[k], name);
 		}
 		if (rs) {
@@ -247,7 +266,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		"INSERT OR FAIL INTO facts (message, name, value, confidence, evidence) VALUES " ROWS8 };
 #undef ROWS8
 #undef ROW5
-	if (!insert_artifacts (cs, id, a->artifacts)
+	if (!insert_artifacts (cs, id, a->artifacts, key)
 	    || !insert_rows (cs, fact_sql, id, a->facts, fact_cols))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
@@ -283,6 +302,15 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	if (a->has_fp)
 		sqlite3_bind_int64 (st, 4, (int64_t) a->fp);
 	return wb_case_step (cs, st, "cannot store analysis");
+}
+
+static wb_status_t
+store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
+{
+	GString *key = g_string_sized_new (256);
+	wb_status_t rs = store_rows (cs, id, a, replace, key);
+	g_string_free (key, TRUE);
+	return rs;
 }
 
 wb_status_t

@@ -35,15 +35,21 @@ struct wb_case {
 		sqlite3_stmt *st;
 	} recent[16];
 	unsigned recent_next;
+	/* wb_case_id_find: key -> id of a row stored once, in the open
+	 * transaction (emptied by the commit and rollback hooks) */
+	GHashTable *ids;
 	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
 };
 
-/* Finalize every cached statement (before the connection closes). */
+/* Finalize every cached statement, and forget the ids kept (before the
+ * connection closes). */
 static void
 forget_stmts (wb_case_t *cs)
 {
 	memset (cs->recent, 0, sizeof cs->recent);
 	g_hash_table_remove_all (cs->stmts);
+	if (cs->ids)
+		g_hash_table_remove_all (cs->ids);
 }
 
 wb_status_t
@@ -118,6 +124,8 @@ wb_case_free (wb_case_t *cs)
 		g_hash_table_destroy (cs->stmts);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
+	if (cs->ids)
+		g_hash_table_destroy (cs->ids);
 	wb_case_unlock (cs);
 	g_free (cs->path);
 	g_free (cs->lock_path);
@@ -217,6 +225,47 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 	sqlite3_reset (st);
 	sqlite3_clear_bindings (st);
 	return st;
+}
+
+/* At most this many ids are kept: a single 200,000-copy mbox is one
+ * transaction, and its distinct values would grow the cache without end. */
+#define IDS_MAX 131072
+
+int64_t
+wb_case_id_find (wb_case_t *cs, const char *key)
+{
+	if (!cs->ids || sqlite3_get_autocommit (cs->db))
+		return 0;
+	return (int64_t) GPOINTER_TO_SIZE (g_hash_table_lookup (cs->ids, key));
+}
+
+void
+wb_case_id_keep (wb_case_t *cs, const char *key, int64_t id)
+{
+	if (sqlite3_get_autocommit (cs->db) || id <= 0)
+		return;
+	if (!cs->ids)
+		cs->ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	if (g_hash_table_size (cs->ids) >= IDS_MAX)
+		g_hash_table_remove_all (cs->ids);
+	g_hash_table_insert (cs->ids, g_strdup (key), GSIZE_TO_POINTER ((gsize) id));
+}
+
+/* The ids kept are those of the transaction that ends: a rollback takes
+ * their rows away, and after a commit the next writer may be another. */
+static void
+forget_ids (void *data)
+{
+	wb_case_t *cs = data;
+	if (cs->ids)
+		g_hash_table_remove_all (cs->ids);
+}
+
+static int
+forget_ids_at_commit (void *data)
+{
+	forget_ids (data);
+	return 0;   /* the commit goes on */
 }
 
 wb_status_t
@@ -322,6 +371,8 @@ open_db (wb_case_t *cs, int flags)
 		return wb_case_fail_db (cs, "cannot open case file");
 	sqlite3_extended_result_codes (cs->db, 0);
 	sqlite3_busy_timeout (cs->db, 5000);
+	sqlite3_commit_hook (cs->db, forget_ids_at_commit, cs);
+	sqlite3_rollback_hook (cs->db, forget_ids, cs);
 	sqlite3_create_function (cs->db, "wb_copy_ident", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 sql_copy_ident, NULL, NULL);
 	sqlite3_create_function (cs->db, "wb_text_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,

@@ -1,5 +1,5 @@
 /* Unit tests of the SQL helpers of evidence/case.h: wb_case_exec,
- * wb_case_step and wb_case_bind_text. */
+ * wb_case_step, wb_case_bind_text, and the ids kept for a transaction. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -83,4 +83,37 @@ Test (case_sql, exec_failure_names_what)
 	char *v = one ("SELECT count(*) FROM t");
 	cr_expect_str_eq (v, "1");   /* the statements before the failing one ran */
 	g_free (v);
+}
+
+/* The ids kept for a transaction (wb_case_id_keep) are its own: a commit
+ * or a rollback, however it comes, forgets them, and outside a transaction
+ * none is kept.  A stale id would name a row a rollback took away. */
+Test (case_sql, ids_kept_for_the_transaction_only)
+{
+	wb_case_id_keep (cs, "k", 5);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0, "kept outside a transaction");
+
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0);
+	wb_case_id_keep (cs, "k", 5);
+	wb_case_id_keep (cs, "k2", 6);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 5);
+	cr_expect_eq (wb_case_id_find (cs, "k2"), 6);
+	cr_expect_eq (wb_case_id_find (cs, "k3"), 0);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0, "kept after the commit");
+
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0, "a commit's ids in the next transaction");
+	wb_case_id_keep (cs, "k", 7);
+	wb_case_rollback (cs);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0, "kept after wb_case_rollback");
+
+	/* A rollback not through wb_case_rollback: SQL's own. */
+	wb_case_id_keep (cs, "k", 8);
+	cr_assert_eq (wb_case_exec (cs, "ROLLBACK", "cannot roll back"), WB_OK);
+	cr_assert_eq (wb_case_exec (cs, "BEGIN", "cannot begin"), WB_OK);
+	cr_expect_eq (wb_case_id_find (cs, "k"), 0, "kept after SQL's ROLLBACK");
+	wb_case_rollback (cs);
 }
