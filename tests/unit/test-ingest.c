@@ -603,8 +603,9 @@ Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardow
 
 /* reanalyze on the pipeline: every stored copy analysed again from its
  * bytes, in id order, a transaction per group.  With group_bytes 1 each
- * chunk of 2,048 copies read from the case is a group: 5,000 copies are
- * three commits.  A failure in the third group keeps the two before it. */
+ * chunk of 256 copies read from the case is a group: 5,000 copies are 20
+ * commits (19 chunks of 256 and one of 136).  A failure in the
+ * seventeenth group (copy 4,101) keeps the sixteen before it: 4,096. */
 static wb_status_t
 reanalyze (uint64_t *done, uint64_t *commits)
 {
@@ -629,7 +630,7 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 	exec ("DELETE FROM artifacts; DELETE FROM facts; DELETE FROM hops");
 	cr_assert_eq (reanalyze (&done, &commits), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (done, 5000, "done %" G_GUINT64_FORMAT ", commits %" G_GUINT64_FORMAT, done, commits);
-	cr_assert_eq (commits, 3, "5,000 copies in chunks of 2,048, one group each");
+	cr_assert_eq (commits, 20, "5,000 copies in chunks of 256, one group each");
 	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "5000");
 	ASSERT_SQL ("SELECT group_concat(m.sha256 || a.kind || a.value) FROM (SELECT * FROM artifacts"
 		    " ORDER BY message, kind, value) a JOIN messages m ON m.id = a.message", want);
@@ -640,7 +641,7 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON message_artifacts WHEN NEW.message > 4100"
 	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
 	cr_assert_neq (reanalyze (&done, &commits), WB_OK);
-	cr_assert_eq (done, 4096, "the two groups before the failure, not %" G_GUINT64_FORMAT ": %s", done,
+	cr_assert_eq (done, 4096, "the sixteen groups before the failure, not %" G_GUINT64_FORMAT ": %s", done,
 		      wb_case_errmsg (cs));
 	ASSERT_SQL ("SELECT count(DISTINCT message) FROM artifacts WHERE kind = 'email'", "4096");
 	ASSERT_SQL ("SELECT max(message) FROM artifacts", "4096");
