@@ -73,13 +73,22 @@ id_key_equal (gconstpointer a, gconstpointer b)
 	return x->len == y->len && memcmp (x->bytes, y->bytes, x->len) == 0;
 }
 
-/* sqlite3_rollback_hook: the ids of rows a rolled-back transaction added
- * name nothing now (and SQLite may give them to other rows). */
+/* The ids wb_case_intern keeps are those of the open transaction.  At a
+ * rollback the rows it added are gone (and SQLite may give their ids to
+ * other rows); after a commit another connection, or an analyst's own
+ * SQL, may change the tables before this writer's next transaction. */
 static void
 forget_ids (void *p)
 {
 	wb_case_t *cs = p;
 	g_hash_table_remove_all (cs->ids);
+}
+
+static int
+forget_ids_at_commit (void *p)
+{
+	forget_ids (p);
+	return 0;   /* the commit goes on */
 }
 
 /* Finalize every cached statement (before the connection closes). */
@@ -427,6 +436,7 @@ open_db (wb_case_t *cs, int flags)
 	sqlite3_create_function (cs->db, "wb_raw", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 wb_raw_sql, NULL, NULL);
 	sqlite3_rollback_hook (cs->db, forget_ids, cs);
+	sqlite3_commit_hook (cs->db, forget_ids_at_commit, cs);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {

@@ -112,11 +112,12 @@ sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
  * its id) finds for the N texts V, else of the row ADD (an INSERT of them)
  * adds.  V[i] is bound to parameter i+1 of both; a NULL binds NULL, so FIND
  * compares with IS where a text may be NULL.  Ids are remembered on the
- * case, keyed by FIND and V, for the life of the connection, so a writer
+ * case, keyed by FIND and V, for the open transaction, so a writer
  * that meets a value again asks SQLite nothing; they are keyed by FIND's
  * address, so FIND must be a string that lives as long as the case (a
  * literal), as its text is not compared.  All are forgotten when a
- * transaction rolls back (the rows it added are gone) and when more than
+ * transaction commits or rolls back (the rows it added may be gone, or
+ * changed by another writer before the next), and when more than
  * WB_CASE_IDS_MAX are held.  On failure the case error is
  * "WHAT: sqlite message". */
 wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,

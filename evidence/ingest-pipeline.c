@@ -136,6 +136,7 @@ gpointer
 wb_ingest_worker_main (gpointer data)
 {
 	worker_t *w = data;
+	wb_ingest_pin_charsets ();
 	for (;;) {
 		item_t *it = g_async_queue_pop (w->ing->work_q);
 		if (it->kind < 0) {

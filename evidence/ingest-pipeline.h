@@ -110,6 +110,9 @@ struct wb_ingest {
 	GThread *writer;
 	GMutex lock;
 	GCond cond;
+	/* The connection is NOMUTEX: the writer holds db_lock while it writes
+	 * an item, and reanalyze's walker while it reads stored copies. */
+	GMutex db_lock;
 	int inflight;            /* weight of items pushed and not yet written */
 	uint64_t seq_next;       /* walker */
 	uint64_t seq_written;    /* writer: items handled */

@@ -43,6 +43,10 @@ char *wb_local_day (const wb_trap_t *trap, int64_t epoch);
  * PARSER, if not NULL, is reused (a parse worker keeps one: a new parser
  * costs as much as parsing a short message).  Returns a new reference or
  * NULL. */
+/* Keep glibc's conversion modules of common character sets loaded for
+ * the life of the process (see ingest-parse.c); once per process, any
+ * thread.  Safe to call again. */
+void wb_ingest_pin_charsets (void);
 GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
 			       GString *warnings, GMimeParser *parser);
 

@@ -1,15 +1,15 @@
 /* reanalyze: the analysis of every stored copy made again from its raw
  * bytes, on ingest's pipeline.  The walker (this thread) reads the copies
- * in id order, a chunk at a time while the writer is idle, into batches; the parse workers parse and
- * analyse them as ingest does; the writer replaces each copy's stored
- * analysis, in order, a transaction per group (group_bytes, group_ms).  See
- * ingest.h. */
+ * in id order, a chunk at a time between two of the writer's items, into
+ * batches; the parse workers parse and analyse them as ingest does; the
+ * writer replaces each copy's stored analysis, in order, a transaction per
+ * group (group_bytes, group_ms).  See ingest.h. */
 #include <string.h>
 #include <gmime/gmime.h>
 
 #include "ingest-pipeline.h"
 
-#define CHUNK 2048               /* copies read per query: 8 batches */
+#define CHUNK 256                /* copies read per query: a batch */
 
 /* Commit what was pushed and wait for the writer; roll back on its failure. */
 static wb_status_t
@@ -61,13 +61,15 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	uint64_t pushed = 0, bytes = 0;
 	int64_t last = 0;
 	*done = 0;
-	/* The connection is the writer's while it stores (case.c opens it
-	 * NOMUTEX): the walker waits for the writer to finish what it was
-	 * handed before each chunk, and reads the chunk through before handing
-	 * any of it on (a batch handed on mid-chunk was written while the
-	 * chunk was read, and the read went wrong).  A chunk is 8 batches, so the parse workers wait for the
-	 * writer's last batch once in 8.  The walker's own statement: not the
-	 * case's cache, which the writer's thread changes. */
+	/* The connection is shared with the writer (case.c opens it NOMUTEX):
+	 * the walker reads a chunk through while it holds db_lock, which the
+	 * writer holds while it writes an item, and hands the chunk on only
+	 * after (a batch handed on mid-chunk was written while the chunk was
+	 * read, and the read went wrong).  So the walker reads the next chunk
+	 * while the parse workers and the writer work on the last: waiting for
+	 * the writer to finish before each read left the two cores idle in
+	 * turn.  The walker's own statement: not the case's cache, which the
+	 * writer's thread changes. */
 	sqlite3_stmt *get = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
 				"SELECT m.id, wb_raw(r.codec, r.bytes, r.size), t.address, t.hosts FROM messages m"
@@ -79,17 +81,18 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	for (;;) {
 		int n = 0, rc;
 		wb_ingest_flush_batch (ing);
-		wb_ingest_drain (ing);
 		if (ing->failed)
 			break;
+		g_mutex_lock (&ing->db_lock);
 		sqlite3_bind_int64 (get, 1, last);
+		gboolean begin = FALSE;   /* pushed after the read: a push may wait for the writer */
 		while ((rc = sqlite3_step (get)) == SQLITE_ROW) {
 			if (!ing->group_open) {
 				ing->group_open = TRUE;
 				ing->group_size = 0;
 				ing->group_t0 = g_get_monotonic_time ();
 				ing->group_files = 0;
-				wb_ingest_push_simple (ing, IT_BEGIN);
+				begin = TRUE;
 			}
 			last = sqlite3_column_int64 (get, 0);
 			size_t len = (size_t) sqlite3_column_bytes (get, 1);
@@ -101,7 +104,12 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 			bytes += len;
 			n++;
 		}
+		if (rc != SQLITE_DONE)
+			rs = wb_case_fail_db (cs, "cannot read the stored copies");
 		sqlite3_reset (get);
+		g_mutex_unlock (&ing->db_lock);
+		if (begin)
+			wb_ingest_push_simple (ing, IT_BEGIN);
 		for (guint i = 0; i < ready->len; i++) {
 			item_t *it = g_new0 (item_t, 1);
 			it->kind = IT_BATCH;
@@ -109,10 +117,8 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 			wb_ingest_push (ing, it);
 		}
 		g_ptr_array_set_size (ready, 0);
-		if (rc != SQLITE_DONE) {
-			rs = wb_case_fail_db (cs, "cannot read the stored copies");
+		if (rs)
 			break;
-		}
 		if (wb_interrupted || ing->fatal || ing->failed || n == 0)
 			break;
 		pushed += n;
@@ -125,7 +131,9 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 			*done = pushed;
 		}
 	}
+	g_mutex_lock (&ing->db_lock);
 	sqlite3_finalize (get);
+	g_mutex_unlock (&ing->db_lock);
 	g_ptr_array_free (ready, TRUE);
 	if (!rs && !wb_interrupted && !ing->fatal && !ing->failed) {
 		if (ing->group_open && (rs = commit (ing)))

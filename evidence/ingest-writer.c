@@ -411,7 +411,9 @@ wb_ingest_writer_main (gpointer data)
 		}
 		int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
 		if (it->kind == IT_ROLLBACK || !ing->failed) {
+			g_mutex_lock (&ing->db_lock);
 			wb_status_t rs = write_item (ing, it);
+			g_mutex_unlock (&ing->db_lock);
 			if (rs && !ing->failed) {
 				g_mutex_lock (&ing->lock);
 				ing->failed = TRUE;

@@ -511,6 +511,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	 * wb_ingest_free(). */
 	sqlite3_exec (wb_case_db (cs), "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 	g_mutex_init (&ing->lock);
+	g_mutex_init (&ing->db_lock);
 	g_cond_init (&ing->cond);
 	ing->work_q = g_async_queue_new ();
 	ing->done_q = g_async_queue_new ();
@@ -609,6 +610,7 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_free (ing->workers);
 	g_hash_table_destroy (ing->traps);
 	g_mutex_clear (&ing->lock);
+	g_mutex_clear (&ing->db_lock);
 	g_cond_clear (&ing->cond);
 	g_free (ing->errmsg);
 	g_free (ing);

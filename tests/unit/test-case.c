@@ -129,3 +129,27 @@ Test (case_sql, intern_forgets_rolled_back_ids)
 	cr_expect_str_eq (v, "1:other 2:gone");
 	g_free (v);
 }
+
+/* The ids kept are the open transaction's: after a commit the tables may
+ * change under another writer or an analyst's SQL, so a value met again
+ * is looked up again, not named by a stale id; a rollback by SQL's own
+ * ROLLBACK (not wb_case_rollback) forgets them too. */
+Test (case_sql, intern_forgets_at_commit_and_any_rollback)
+{
+	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT)", "u"), WB_OK);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (intern ("kept", NULL), 1);
+	cr_expect_eq (intern ("kept", NULL), 1);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_assert_eq (wb_case_exec (cs, "UPDATE u SET a = 'changed' WHERE id = 1", "u"), WB_OK);
+	cr_expect_eq (intern ("kept", NULL), 2, "a stale id after the commit");
+
+	cr_assert_eq (wb_case_exec (cs, "BEGIN", "cannot begin"), WB_OK);
+	cr_expect_eq (intern ("rolled", NULL), 3);
+	cr_assert_eq (wb_case_exec (cs, "ROLLBACK", "cannot roll back"), WB_OK);
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (a, b) VALUES ('other', NULL)", "u"), WB_OK);
+	cr_expect_eq (intern ("rolled", NULL), 4, "a stale id after SQL's ROLLBACK");
+	char *v = one ("SELECT group_concat(id || ':' || a, ' ') FROM u");
+	cr_expect_str_eq (v, "1:changed 2:kept 3:other 4:rolled");
+	g_free (v);
+}

@@ -44,13 +44,27 @@ wb_cmd_reanalyze (wb_ctx_t *ctx, int argc, char **argv)
 		o.progress = on_progress;
 		o.progress_data = prog;
 	}
+	/* WB_INGEST_GROUP_BYTES=N, WB_INGEST_GROUP_MS=N: when a transaction
+	 * is committed, as for ingest (cmd-ingest.c), for tests that need
+	 * several with a few copies. */
+	const char *gb = g_getenv ("WB_INGEST_GROUP_BYTES"), *gm = g_getenv ("WB_INGEST_GROUP_MS");
+	if (gb)
+		o.group_bytes = g_ascii_strtoull (gb, NULL, 10);
+	if (gm)
+		o.group_ms = (unsigned) g_ascii_strtoull (gm, NULL, 10);
 	wb_ingest_t *ing = wb_ingest_new (cs, run, &o);
 	if (!ing) {
 		st = WB_ERR_DB;
 		goto fail;
 	}
+	gint64 t0 = g_get_monotonic_time ();
 	st = wb_ingest_reanalyze (ing, &done);
+	wb_ingest_stats_t counts = *wb_ingest_stats (ing);
 	wb_ingest_free (ing);
+	/* WB_TIMING=1: the time and the transactions on stderr (tests/bench). */
+	if (g_getenv ("WB_TIMING"))
+		fprintf (stderr, "timing: read, analyse and store %.2f s, %" G_GUINT64_FORMAT " commit(s)\n",
+			 (g_get_monotonic_time () - t0) / 1e6, counts.commits);
 	if (st == WB_ERR_INTERRUPTED) {
 		wb_error ("%s", wb_case_errmsg (cs));
 		goto out;
