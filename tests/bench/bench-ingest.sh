@@ -49,8 +49,11 @@ run() {
 	awk -v n="$msgs" -v s="$secs" -v b="$size" -v r="$rss" -v c="$cpu" -v i="$input" -v m="$mode" -v rc="$rc" 'BEGIN {
 		printf "ingest %-15s %-8s %7d messages  %6.1f s  %7.0f messages/s  %6.1f MB/s  peak RSS %5.0f MiB  cpu %.1f s (%.0f us/message)%s\n",
 			i, m, n, s, n / s, b / 1e6 / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
-	casemb=$(( $(wc -c < "$case_file") / 1000000 ))
-	sed -n "s/^timing: \(.*\)/ingest   phases: \1 (case file $casemb MB)/p" "$out/time.out"
+	# The case file beside the mail's bytes (the mbox's: both inputs hold
+	# the same messages; the issue's target is 1.6x with analysis).
+	casemb=$(awk -v c="$(wc -c < "$case_file")" -v m="$(wc -c < "$out/bench.mbox")" \
+		'BEGIN { printf "%d MB, %.2fx the mail'"'"'s bytes", c / 1e6, c / m }')
+	sed -n "s/^timing: \(.*\)/ingest   phases: \1 (case file $casemb)/p" "$out/time.out"
 }
 
 # reanalyze the case the last run left (every copy analysed again).
