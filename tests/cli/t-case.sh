@@ -57,7 +57,7 @@ before=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).exec
 expect_rc "unknown key" 2 wb case "$C" set court=X judge=Y
 expect_eq "unknown key: named, with the valid keys" \
 	"error: unknown case key 'judge'
-hint: the keys are name, filed, court, number, caption, expert" "$(cat "$T/.err")"
+hint: the keys are name, filed, court, number, caption, expert, raw_codec" "$(cat "$T/.err")"
 # 2009 is not a leap year (2009 mod 4 = 1); 2008 is.
 expect_rc "filed: not a real day" 2 wb case "$C" set court=X filed=2009-02-29
 expect_eq "filed: said" "error: filed '2009-02-29' is not a date (YYYY-MM-DD)" "$(cat "$T/.err")"

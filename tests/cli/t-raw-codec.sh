@@ -38,6 +38,9 @@ b = (b"From: bin@example.test\nTo: jane@trapmail.test\nSubject: noise\n"
      + bytes(rnd.getrandbits(8) for _ in range(4000)))
 open("eml/noise.eml", "wb").write(b)
 print("eml/noise.eml", hashlib.sha256(b).hexdigest(), len(b), "random", file=want)
+# One more, for a case whose choice is changed later.
+os.mkdir("later")
+open("later/m20.eml", "wb").write(text_msg(20, "jane@trapmail.test"))
 box = mailbox.mbox("m.mbox")
 for i in range(10, 15):
     box.add(text_msg(i, "jane@trapmail.test"))
@@ -131,6 +134,21 @@ expect_match "one stored message does not match" "error: 1 stored message\\(s\\)
 expect_eq "the case is left as it was" "$before" "$(raw_state)"
 expect_rc "show --raw refuses the changed frame" 1 wb show z.case "$id" --raw
 expect_match "naming the copy" "^error: copy $id: stored bytes $rid cannot be read: " "$(cat .err)"
+
+# The choice changed later, by 'case set' (for a case upgraded from before
+# the codec, which goes on storing as it did): the change is in custody,
+# the copies stored keep their codec, and a copy added after is a frame.
+expect_rc "case set raw_codec=zstd" 0 wb case n.case set raw_codec=zstd
+expect_eq "the change is logged" "raw_codec: 'none' -> 'zstd'" \
+	"$(sqlite3 n.case "SELECT detail FROM custody WHERE action = 'case' ORDER BY id DESC LIMIT 1")"
+expect_rc "ingest after the change" 0 wb ingest n.case later/m20.eml
+expect_eq "the copies stored keep theirs; the new one is a frame" "none|$n
+zstd|1" "$(sqlite3 n.case "SELECT codec, count(*) FROM raw GROUP BY codec ORDER BY codec")"
+expect_eq "and gives back the bytes Python wrote" "$(sha256sum < later/m20.eml | cut -c1-64)" \
+	"$(sqlite3 n.case "SELECT writefile('m20.zst', bytes) FROM raw WHERE codec = 'zstd'" > /dev/null && zstd -dc m20.zst | sha256sum | cut -c1-64)"
+expect_rc "raw_codec cannot be unset" 2 wb case n.case set raw_codec=
+expect_rc "nor be what no build knows" 2 wb case n.case set raw_codec=lz4
+expect_eq "and stays as it was" "zstd" "$(sqlite3 n.case "SELECT value FROM case_info WHERE key = 'raw_codec'")"
 
 # A case_info raw_codec no build knows: ingest says so and stores nothing.
 sqlite3 n.case "UPDATE case_info SET value = 'lz4' WHERE key = 'raw_codec'"

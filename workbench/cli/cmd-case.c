@@ -8,8 +8,11 @@
  * be a real day; an empty value ("court=") unsets a key. */
 
 static const char *const KEYS[] = { "name", "filed", "court", "number", "caption", "expert",
-				    NULL };
-static const char KEY_LIST[] = "name, filed, court, number, caption, expert";
+				    "raw_codec", NULL };
+static const char KEY_LIST[] = "name, filed, court, number, caption, expert, raw_codec";
+/* KEYS' index of raw_codec: how ingest stores the bytes of the copies it
+ * adds from now on (zstd or none; the copies stored keep their own). */
+#define RAW_CODEC 6
 
 /* VALUE quoted for the custody row and the user: "(not set)" for NULL. */
 static char *
@@ -97,6 +100,12 @@ case_set (wb_ctx_t *ctx, int n, char **pairs)
 		val[k] = eq[1] ? eq + 1 : NULL;
 		if (k == 1 && val[k] && !wb_valid_day (val[k])) {
 			wb_error ("filed '%s' is not a date (YYYY-MM-DD)", val[k]);
+			return WB_EXIT_USAGE;
+		}
+		wb_raw_codec_t codec;
+		if (k == RAW_CODEC && !wb_raw_codec_parse (val[k], &codec)) {
+			wb_error ("raw_codec '%s' is not zstd or none", val[k] ? val[k] : "");
+			wb_hint ("it says how ingest stores the bytes of the copies it adds; it cannot be unset");
 			return WB_EXIT_USAGE;
 		}
 	}

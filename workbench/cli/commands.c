@@ -37,8 +37,10 @@ const wb_command_t wb_commands[] = {
 	{ "case", wb_cmd_case, WB_CASE_READ, "The case's metadata: show it, or set it",
 	  "[set KEY=VALUE...]", wb_options_case,
 	  "Keys: name, filed (YYYY-MM-DD, the filing date limitations count back from), "
-	  "court, number (the docket number), caption, expert.  Several may be set at once; "
-	  "an empty value (court=) unsets one.  Each change is logged in custody, old -> new." },
+	  "court, number (the docket number), caption, expert, raw_codec (zstd or none: how "
+	  "ingest stores the bytes of the copies it adds; those stored keep theirs).  Several may "
+	  "be set at once; an empty value (court=) unsets one (not raw_codec).  Each change is "
+	  "logged in custody, old -> new." },
 	{ "summary", wb_cmd_summary, WB_CASE_READ, "The case's metadata and counts of what it holds",
 	  "", wb_options_format, NULL },
 	{ "messages", wb_cmd_messages, WB_CASE_READ, "List message copies", "", wb_options_messages,
