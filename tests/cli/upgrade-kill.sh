@@ -1,5 +1,25 @@
 # Sourced by the t-upgrade-vN.sh scripts (after tests/lib.sh, in $T).
 #
+# UPGRADED_TO: the schema version this build upgrades a case to.
+UPGRADED_TO=6
+
+# upgrade_refused V COMMAND: tests/cli/data/vV.case.xz is unpacked to
+# vV.case and kept as old.case; COMMAND, a reading command, refuses it,
+# says why and names the command that upgrades it, and leaves the file
+# byte for byte as it was.
+upgrade_refused () {
+	xz -dc "$WB_ROOT/tests/cli/data/v$1.case.xz" > "v$1.case"
+	cp "v$1.case" old.case
+	_before=$(sha256sum < "v$1.case")
+	expect_rc "a reading command refuses the old case" 1 wb "$2" "v$1.case"
+	expect_eq "and says why" \
+		"error: case 'v$1.case' has schema version $1 and must be upgraded to $UPGRADED_TO" \
+		"$(head -n 1 "$T/.err")"
+	expect_match "and names the command that upgrades it" "hint: 'workbench upgrade v$1.case' upgrades it" \
+		"$(cat "$T/.err")"
+	expect_eq "the file is untouched" "$_before" "$(sha256sum < "v$1.case")"
+}
+
 # upgrade_kills OLD MODE WHAT: old.case (schema OLD, made large enough to
 # be killed mid-upgrade) is copied to big.case and upgraded whole, timed;
 # what `python3 read.py CASE MODE` prints must be the same before and
