@@ -433,8 +433,9 @@ open_db (wb_case_t *cs, int flags)
 				 sql_copy_ident, NULL, NULL);
 	sqlite3_create_function (cs->db, "wb_text_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				 sql_text_key, NULL, NULL);
-	sqlite3_create_function (cs->db, "wb_raw", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				 wb_raw_sql, NULL, NULL);
+	for (int n = 3; n <= 4; n++)
+		sqlite3_create_function (cs->db, "wb_raw", n, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+					 wb_raw_sql, NULL, NULL);
 	sqlite3_rollback_hook (cs->db, forget_ids, cs);
 	sqlite3_commit_hook (cs->db, forget_ids_at_commit, cs);
 	/* A case file is handed on as one file: a rollback journal, not WAL,

@@ -222,9 +222,11 @@ GBytes *wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t 
  * "stored bytes N cannot be read: WHY" when its frame does not decode. */
 wb_status_t wb_case_raw_bytes (wb_case_t *cs, int64_t raw_id, GBytes **out);
 
-/* wb_raw(CODEC, BYTES, SIZE) in SQL, on every connection wb_case_open()
- * makes: wb_raw_decode() for queries that read raw.bytes (an error when a
- * frame does not decode). */
+/* wb_raw(CODEC, BYTES, SIZE [, ID]) in SQL, on every connection
+ * wb_case_open() makes: wb_raw_decode() for queries that read raw.bytes.
+ * A frame that does not decode is the query's error, "stored bytes ID
+ * cannot be read: WHY" when the row's ID is given (our queries give it, so
+ * the error names the row 'verify' lists with its copies). */
 void wb_raw_sql (sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 #endif

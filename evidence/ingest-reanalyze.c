@@ -72,7 +72,7 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	 * writer's thread changes. */
 	sqlite3_stmt *get = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
-				"SELECT m.id, wb_raw(r.codec, r.bytes, r.size), t.address, t.hosts FROM messages m"
+				"SELECT m.id, wb_raw(r.codec, r.bytes, r.size, r.id), t.address, t.hosts FROM messages m"
 				" JOIN raw r ON r.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id"
 				" WHERE m.id > ? ORDER BY m.id LIMIT " G_STRINGIFY (CHUNK), -1, &get,
 				NULL) != SQLITE_OK)

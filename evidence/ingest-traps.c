@@ -19,7 +19,7 @@ typedef struct {
 static wb_status_t
 make_plan (wb_case_t *cs, GHashTable *traps, GArray *plan)
 {
-	sqlite3_stmt *mst = wb_case_stmt (cs, "SELECT m.id, m.ident, m.received_epoch, wb_raw(r.codec, r.bytes, r.size) FROM messages m"
+	sqlite3_stmt *mst = wb_case_stmt (cs, "SELECT m.id, m.ident, m.received_epoch, wb_raw(r.codec, r.bytes, r.size, r.id) FROM messages m"
 					  " JOIN raw r ON r.id = m.raw_id ORDER BY m.id");
 	if (!mst)
 		return WB_ERR_DB;

@@ -216,7 +216,10 @@ wb_raw_sql (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char *why = NULL;
 	GBytes *g = wb_raw_decode (codec, b ? b : "", len, sqlite3_value_int64 (argv[2]), &why);
 	if (!g) {
-		char *msg = g_strdup_printf ("stored bytes cannot be read: %s", why);
+		char *msg = argc > 3 && sqlite3_value_type (argv[3]) != SQLITE_NULL
+			? g_strdup_printf ("stored bytes %lld cannot be read: %s ('workbench verify' names"
+					   " its copies)", (long long) sqlite3_value_int64 (argv[3]), why)
+			: g_strdup_printf ("stored bytes cannot be read: %s", why);
 		sqlite3_result_error (ctx, msg, -1);
 		g_free (msg);
 		g_free (why);

@@ -955,7 +955,7 @@ samples (wb_report_t *r)
 	sqlite3_stmt *q, *h;
 	if (sqlite3_prepare_v2 (db,
 				"SELECT m.campaign, m.id, coalesce(t.address, '(no trap)'), m.sha256, coalesce(m.subject, ''),"
-				" coalesce(m.local_day, '(undated)'), wb_raw(w.codec, w.bytes, w.size), w.size,"
+				" coalesce(m.local_day, '(undated)'), wb_raw(w.codec, w.bytes, w.size, w.id), w.size,"
 				" (SELECT s.chain || ' at byte ' || l.offset FROM locations l JOIN sources s ON s.id = l.source_id"
 				"  WHERE l.message = m.id ORDER BY l.id LIMIT 1)"
 				" FROM messages m JOIN raw w ON w.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id"

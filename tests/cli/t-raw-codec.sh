@@ -134,6 +134,10 @@ expect_match "one stored message does not match" "error: 1 stored message\\(s\\)
 expect_eq "the case is left as it was" "$before" "$(raw_state)"
 expect_rc "show --raw refuses the changed frame" 1 wb show z.case "$id" --raw
 expect_match "naming the copy" "^error: copy $id: stored bytes $rid cannot be read: " "$(cat .err)"
+expect_rc "reanalyze stops at the changed frame" 1 wb reanalyze z.case
+expect_match "naming its row and the command that names its copies" \
+	"^error: .*stored bytes $rid cannot be read: .*'workbench verify' names its copies" "$(cat .err)"
+expect_eq "and leaves the bytes as they were" "$before" "$(raw_state)"
 
 # The choice changed later, by 'case set' (for a case upgraded from before
 # the codec, which goes on storing as it did): the change is in custody,

@@ -413,8 +413,8 @@ check_old_rules (wb_ctx_t *ctx)
 		"SELECT l.message FROM locations l JOIN sources s ON s.id = l.source_id"
 		" JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split <> 'whole'"
 		" AND l.offset = (SELECT max(offset) FROM locations l2 WHERE l2.source_id = l.source_id)"
-		" AND (substr(wb_raw(r.codec, r.bytes, r.size), -2) = x'0a0a'"
-		"  OR substr(wb_raw(r.codec, r.bytes, r.size), -4) = x'0d0a0d0a')"
+		" AND (substr(wb_raw(r.codec, r.bytes, r.size, r.id), -2) = x'0a0a'"
+		"  OR substr(wb_raw(r.codec, r.bytes, r.size, r.id), -4) = x'0d0a0d0a')"
 		" ORDER BY l.message");
 	if (!st)
 		return WB_ERR_DB;
@@ -424,16 +424,16 @@ check_old_rules (wb_ctx_t *ctx)
 		  " (two with CRLF), with another SHA-256", &n);
 	st = wb_case_stmt (cs,
 		"SELECT m.id, (SELECT o.id FROM messages o"
-		"  WHERE o.ident = wb_copy_ident(wb_raw(r.codec, r.bytes, r.size), r.sha256)"
+		"  WHERE o.ident = wb_copy_ident(wb_raw(r.codec, r.bytes, r.size, r.id), r.sha256)"
 		"  AND o.trap_id = m.trap_id) FROM messages m JOIN raw r ON r.id = m.raw_id"
-		" WHERE m.ident <> wb_copy_ident(wb_raw(r.codec, r.bytes, r.size), r.sha256) ORDER BY m.id");
+		" WHERE m.ident <> wb_copy_ident(wb_raw(r.codec, r.bytes, r.size, r.id), r.sha256) ORDER BY m.id");
 	if (!st)
 		return WB_ERR_DB;
 	list_ids (ctx, st, "counted apart from another copy of the same trap that differs only by"
 		  " >From quoting", "today they are one copy with two locations", &n);
 	/* Split under the old rule: a dated From_ line left inside. */
 	st = wb_case_stmt (cs,
-		"SELECT DISTINCT x.message, x.b FROM (SELECT l.message, wb_raw(r.codec, r.bytes, r.size) AS b"
+		"SELECT DISTINCT x.message, x.b FROM (SELECT l.message, wb_raw(r.codec, r.bytes, r.size, r.id) AS b"
 		"  FROM locations l JOIN sources s ON s.id = l.source_id"
 		"  JOIN raw r ON r.id = l.raw_id WHERE s.run <= ?1 AND l.split = 'mbox-from') x"
 		" WHERE instr(x.b, x'0a46726f6d20') > 0 ORDER BY x.message");
