@@ -135,17 +135,7 @@ expect_eq "the case digest is unchanged" \
 
 # The same mail ingested by this build: the reading commands print the
 # same on both cases.
-python3 "$WB_ROOT/tests/gen/gen-sample.py" sample > /dev/null
-export SOURCE_DATE_EPOCH=1220227200
-export WB_NO_PROGRESS=1
-{
-	wb init new.case --name "Version 3 case" --filed 2008-09-01 &&
-	wb import new.case traps sample/traps.csv &&
-	wb ingest new.case sample/mail/* &&
-	wb import new.case parties sample/parties.csv &&
-	wb import new.case findings sample/findings.csv &&
-	wb link new.case
-} > /dev/null 2>&1 || t_fail "the new case" ""
+upgrade_new_case 3
 # Ingest stores each distinct text once too, numbered as the upgrade numbers
 # them, each under its key, none that no copy names.
 expect_eq "ingest: each distinct text once" "$(python3 read.py new.case distinct)" \
@@ -156,12 +146,8 @@ expect_eq "ingest: in the order of their first copy" "yes" "$(python3 read.py ne
 python3 read.py new.case names > names.new
 python3 read.py new.case stored-names > names.newgot
 expect_file "ingest: each hop name once, numbered as the upgrade numbers them" names.new names.newgot
-for c in "damages @ --format json" "links @" "artifacts @" "messages @" "why @ 5" "show @ 5" \
-	"show @ 40 --format json" "summary @"; do
-	wb $(echo "$c" | sed 's/@/new.case/') > want.out 2>&1
-	wb $(echo "$c" | sed 's/@/v3.case/') > got.out 2>&1
-	expect_file "'$c': the same on the upgraded case" want.out got.out
-done
+upgrade_same_output v3.case "damages @ --format json" "links @" "artifacts @" "messages @" "why @ 5" "show @ 5" \
+	"show @ 40 --format json" "summary @"
 
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives a copy 40,000 more copies (messages rows with the kept

@@ -180,17 +180,7 @@ expect_eq "the finding command: its time" "$(sqlite3 w.case "SELECT max(at) FROM
 
 # The same mail ingested by this build: the reading commands print the
 # same on both cases, and ingest stores each distinct value once.
-python3 "$WB_ROOT/tests/gen/gen-sample.py" sample > /dev/null
-export SOURCE_DATE_EPOCH=1220227200
-export WB_NO_PROGRESS=1
-{
-	wb init new.case --name "Version 4 case" --filed 2008-09-01 &&
-	wb import new.case traps sample/traps.csv &&
-	wb ingest new.case sample/mail/* &&
-	wb import new.case parties sample/parties.csv &&
-	wb import new.case findings sample/findings.csv &&
-	wb link new.case
-} > /dev/null 2>&1 || t_fail "the new case" ""
+upgrade_new_case 4
 expect_eq "ingest: no value that no row names" "(0, 0, 0, 0, 0)" "$(python3 read.py new.case orphans)"
 python3 read.py new.case stored | grep -v '^own_at' > stored.new
 grep -v '^own_at' distinct.want > stored.want
@@ -206,12 +196,8 @@ expect_eq "reanalyze: rule findings keep no time of their own" "0" \
 expect_eq "reanalyze: one time for them all, of the reanalyze run" "1|1" \
 	"$(sqlite3 re.case "SELECT count(DISTINCT at) || '|' || count(DISTINCT run) FROM findings
 		WHERE source = 'rule' AND run = (SELECT max(run) FROM custody WHERE command = 'reanalyze')")"
-for c in "damages @ --format json" "damages @" "why @ 5" "why @ 137" "show @ 5" \
-	"show @ 40 --format json" "summary @" "messages @"; do
-	wb $(echo "$c" | sed 's/@/new.case/') > want.out 2>&1
-	wb $(echo "$c" | sed 's/@/v4.case/') > got.out 2>&1
-	expect_file "'$c': the same on the upgraded case" want.out got.out
-done
+upgrade_same_output v4.case "damages @ --format json" "damages @" "why @ 5" "why @ 137" "show @ 5" \
+	"show @ 40 --format json" "summary @" "messages @"
 
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives a copy 15,000 more copies, each with the facts and rule

@@ -20,6 +20,34 @@ upgrade_refused () {
 	expect_eq "the file is untouched" "$_before" "$(sha256sum < "v$1.case")"
 }
 
+# upgrade_new_case V: new.case, the sample case made by this build by the
+# commands that made tests/cli/data/vV.case.xz (its README), so that it
+# holds what the upgraded case should.
+upgrade_new_case () {
+	python3 "$WB_ROOT/tests/gen/gen-sample.py" sample > /dev/null
+	export SOURCE_DATE_EPOCH=1220227200 WB_NO_PROGRESS=1
+	{
+		wb init new.case --name "Version $1 case" --filed 2008-09-01 &&
+		wb import new.case traps sample/traps.csv &&
+		wb ingest new.case sample/mail/* &&
+		wb import new.case parties sample/parties.csv &&
+		wb import new.case findings sample/findings.csv &&
+		wb link new.case
+	} > /dev/null 2>&1 || t_fail "the new case" ""
+}
+
+# upgrade_same_output CASE COMMAND...: each COMMAND ('@' for the case, one
+# word each after it) prints the same for new.case and the upgraded CASE.
+upgrade_same_output () {
+	_case=$1
+	shift
+	for _c in "$@"; do
+		wb $(echo "$_c" | sed 's/@/new.case/') > want.out 2>&1
+		wb $(echo "$_c" | sed "s/@/$_case/") > got.out 2>&1
+		expect_file "'$_c': the same on the upgraded case" want.out got.out
+	done
+}
+
 # upgrade_kills OLD MODE WHAT: old.case (schema OLD, made large enough to
 # be killed mid-upgrade) is copied to big.case and upgraded whole, timed;
 # what `python3 read.py CASE MODE` prints must be the same before and
