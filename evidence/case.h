@@ -188,8 +188,11 @@ typedef enum {
 	WB_RAW_ZSTD,     /* one zstd frame, with its content size and checksum */
 } wb_raw_codec_t;
 
-/* The level ingest compresses at (zstd's default). */
-#define WB_RAW_ZSTD_LEVEL 3
+/* The level ingest compresses at.  On mail, level 1 costs a quarter less
+ * CPU than zstd's default 3 (21.5 against 28.4 us a copy) for frames 2%
+ * larger (0.409 of the bytes against 0.401); negative levels save a few
+ * microseconds more but give 0.52 and worse. */
+#define WB_RAW_ZSTD_LEVEL 1
 
 /* "none" or "zstd" (static). */
 const char *wb_raw_codec_name (wb_raw_codec_t codec);
