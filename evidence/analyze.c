@@ -727,6 +727,17 @@ has_at (const char *p, const char *end, const char *lit)
 	return (size_t) (end - p) >= n && memcmp (p, lit, n) == 0;
 }
 
+/* N bytes of SRC to DST in ASCII lower case (as g_ascii_strdown: other
+ * bytes as they are). */
+static void
+ascii_down (char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+		dst[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	}
+}
+
 /* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
  * the opt-out regex (regexes_init: caseless, ASCII only as G_REGEX_RAW):
  * those holding one of its alternatives' literal text, \b anchors left
@@ -736,15 +747,32 @@ has_at (const char *p, const char *end, const char *lit)
 static GArray *
 optout_lines (const char *low, size_t n)
 {
-	static const char *const lit[] = { "unsubscrib", "remove", "removal", "optout", "opt out",
-					   "opt-out", "stop receiving", "no longer wish to receive",
-					   "no longer want to receive", "no longer like to receive",
-					   "taken off", NULL };
+	/* The literals "remove", "removal", "optout", "opt out", "opt-out"
+	 * and the three "no longer ... to receive" are found by a prefix
+	 * they share, then the rest is checked: one pass over the text for
+	 * each prefix rather than one for each literal. */
+	static const struct {
+		const char *prefix;
+		const char *const rest[4];   /* any of these must follow; none: nothing */
+	} lit[] = {
+		{ "unsubscrib", { NULL } },
+		{ "remov", { "e", "al", NULL } },
+		{ "opt", { "out", " out", "-out", NULL } },
+		{ "stop receiving", { NULL } },
+		{ "no longer ", { "wish to receive", "want to receive", "like to receive", NULL } },
+		{ "taken off", { NULL } },
+	};
 	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 	const char *end = low + n;
-	for (int i = 0; lit[i]; i++) {
-		size_t ln = strlen (lit[i]);
-		for (const char *p = memmem (low, n, lit[i], ln); p; p = memmem (p + 1, end - p - 1, lit[i], ln)) {
+	for (gsize i = 0; i < G_N_ELEMENTS (lit); i++) {
+		size_t ln = strlen (lit[i].prefix);
+		for (const char *p = memmem (low, n, lit[i].prefix, ln); p;
+		     p = memmem (p + 1, end - p - 1, lit[i].prefix, ln)) {
+			gboolean ok = !lit[i].rest[0];
+			for (int r = 0; !ok && lit[i].rest[r]; r++)
+				ok = has_at (p + ln, end, lit[i].rest[r]);
+			if (!ok)
+				continue;
 			const char *ls = p;
 			while (ls > low && ls[-1] != '\n')
 				ls--;
@@ -806,18 +834,23 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 			reply = TRUE;
 		g_free (lv);
 	}
-	/* The subject and text in lower case, for the opt-out test below and
-	 * the category lexicon (one copy shared). */
-	char *all = g_strconcat (subject ? subject : "", "\n", text, NULL);
-	char *low = g_ascii_strdown (all, -1);
+	/* The subject and text in lower case (ASCII only, as
+	 * g_ascii_strdown), for the opt-out test below and the category
+	 * lexicon: one copy shared, made in one pass. */
+	size_t sl = subject ? strlen (subject) : 0, tl = strlen (text);
+	char *low = g_malloc (sl + tl + 2);
+	ascii_down (low, subject ? subject : "", sl);
+	low[sl] = '\n';
+	ascii_down (low + sl + 1, text, tl);
+	low[sl + tl + 1] = 0;
 	/* The notice: each line with opt-out wording.  This was one regex pass
 	 * over the text, a match standing for its whole line (9% of the
 	 * analysis).  No match can span a line (the pattern has no newline),
 	 * and \b sees a line's ends as the text's, so the regex now runs line
 	 * by line, and only on lines optout_lines() cannot rule out: the same
 	 * lines, in the same order. */
-	const char *tlow = low + strlen (subject ? subject : "") + 1;   /* text in LOW */
-	GArray *cand = optout_lines (tlow, strlen (tlow));
+	const char *tlow = low + sl + 1;   /* text in LOW */
+	GArray *cand = optout_lines (tlow, tl);
 	for (guint ci = 0; ci < cand->len; ci++) {
 		const char *ls = text + g_array_index (cand, gsize, ci);
 		const char *le = strchrnul (ls, '\n');
@@ -897,15 +930,19 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 
 	/* Content category: whole words and phrases of the lexicon. */
 	const wb_analysis_data_t *D = wb_analysis_data ();
-	GString *flat = g_string_new (NULL);
-	for (char *p = low; *p; p++) {
+	/* FLAT: LOW with each run of white space one space, none leading. */
+	char *flat = g_malloc (sl + tl + 2);
+	size_t fl = 0;
+	for (const char *p = low; *p; p++) {
 		if (g_ascii_isspace (*p)) {
-			if (flat->len && flat->str[flat->len - 1] != ' ')
-				g_string_append_c (flat, ' ');
+			if (fl && flat[fl - 1] != ' ')
+				flat[fl++] = ' ';
 		} else {
-			g_string_append_c (flat, *p);
+			flat[fl++] = *p;
 		}
 	}
+	flat[fl] = 0;
+	const char *flat_end = flat + fl;
 	int ncat = D->categories->len;
 	GPtrArray **hits = g_new0 (GPtrArray *, ncat);
 	for (int c = 0; c < ncat; c++)
@@ -913,11 +950,15 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	/* Words: runs of ASCII letters, digits, '$', '\'' and '-', looked up
 	 * once in the table of every category's words. */
 	char wbuf[64];
-	for (const char *p = flat->str; *p; ) {
+	for (const char *p = flat; *p; ) {
 		const char *q = p;
 		while (*q && (g_ascii_isalnum (*q) || *q == '$' || *q == '\'' || *q == '-'))
 			q++;
-		if (q > p && q - p < (gssize) sizeof wbuf) {
+		/* Most words are in no category: the filter rules them out
+		 * without copying or hashing them. */
+		guint fb = q > p ? wb_word_filter_bit (q - p, p[0], q[-1]) : 0;
+		if (q > p && q - p < (gssize) sizeof wbuf
+		    && (D->word_filter[fb >> 3] & (1u << (fb & 7)))) {
 			memcpy (wbuf, p, q - p);
 			wbuf[q - p] = 0;
 			char *orig;
@@ -942,17 +983,20 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	 * order wins.  This was one regex alternation of every phrase, 12% of
 	 * the analysis; this scan does exactly what that alternation did, but
 	 * tries only the phrases beginning with the byte at hand. */
-	for (const char *p = flat->str; *p; ) {
-		GPtrArray *cand = D->phrases_by_byte[(guchar) *p];
+	for (const char *p = flat; *p; ) {
+		GArray *cand = D->phrases_by_byte[(guchar) *p];
 		const char *ph = NULL;
 		size_t pl = 0;
-		if (cand && (p == flat->str || !is_lower_alnum (p[-1]))) {
+		if (cand && (p == flat || !is_lower_alnum (p[-1]))) {
+			size_t left = flat_end - p;
 			for (guint k = 0; k < cand->len && !ph; k++) {
-				const char *c = g_ptr_array_index (cand, k);
-				size_t cl = strlen (c);
-				if (strncmp (p, c, cl) == 0 && !is_lower_alnum (p[cl])) {
-					ph = c;
-					pl = cl;
+				const wb_phrase_t *c = &g_array_index (cand, wb_phrase_t, k);
+				/* The first bytes are equal (the index); a phrase
+				 * longer than what is left cannot match. */
+				if (c->len <= left && (c->len < 2 || p[1] == c->text[1])
+				    && memcmp (p, c->text, c->len) == 0 && !is_lower_alnum (p[c->len])) {
+					ph = c->text;
+					pl = c->len;
 				}
 			}
 		}
@@ -1012,9 +1056,8 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	for (int c = 0; c < ncat; c++)
 		g_ptr_array_unref (hits[c]);
 	g_free (hits);
-	g_string_free (flat, TRUE);
+	g_free (flat);
 	g_free (low);
-	g_free (all);
 }
 
 /* --- the pure entry point --- */
