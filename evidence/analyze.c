@@ -90,6 +90,7 @@ regexes (void)
 
 /* --- building an analysis --- */
 
+/* KIND must be a string constant (it is kept, not copied). */
 static void
 add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *value,
 	      const char *location)
@@ -103,13 +104,14 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 	}
 	g_hash_table_add (a->seen, key);
 	artifact_t *ar = g_new (artifact_t, 1);
-	ar->kind = g_strdup (kind);
+	ar->kind = kind;
 	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
 	ar->value = g_utf8_make_valid (value, -1);
-	ar->location = g_strdup (location);
+	ar->location = g_string_chunk_insert_const (a->strings, location);
 	g_ptr_array_add (a->artifacts, ar);
 }
 
+/* NAME must be a string constant (it is kept, not copied). */
 static void
 set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indicator,
 	  const char *evidence)
@@ -118,18 +120,17 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 		fact_t *f = g_ptr_array_index (a->facts, i);
 		if (!strcmp (f->name, name)) {
 			g_free (f->value);
-			g_free (f->confidence);
 			g_free (f->evidence);
 			f->value = g_strdup (value);
-			f->confidence = g_strdup (indicator ? "indicator" : "certain");
+			f->confidence = indicator ? "indicator" : "certain";
 			f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
 			return;
 		}
 	}
 	fact_t *f = g_new (fact_t, 1);
-	f->name = g_strdup (name);
+	f->name = name;
 	f->value = g_strdup (value);
-	f->confidence = g_strdup (indicator ? "indicator" : "certain");
+	f->confidence = indicator ? "indicator" : "certain";
 	f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
 	g_ptr_array_add (a->facts, f);
 }
@@ -1034,7 +1035,14 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 			}
 		}
 		if (!ph) {
-			p++;
+			/* No phrase starts inside a run of letters and digits
+			 * (the one before would be a letter or digit): go past
+			 * the run. */
+			if (is_lower_alnum (*p))
+				while (is_lower_alnum (*p))
+					p++;
+			else
+				p++;
 			continue;
 		}
 		char *orig;
@@ -1095,8 +1103,8 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 
 /* --- the pure entry point --- */
 
-static void artifact_free (artifact_t *x) { g_free (x->kind); g_free (x->raw); g_free (x->value); g_free (x->location); g_free (x); }
-static void fact_free (fact_t *x) { g_free (x->name); g_free (x->value); g_free (x->confidence); g_free (x->evidence); g_free (x); }
+static void artifact_free (artifact_t *x) { g_free (x->raw); g_free (x->value); g_free (x); }
+static void fact_free (fact_t *x) { g_free (x->value); g_free (x->evidence); g_free (x); }
 static void attachment_free (attachment_t *x) { g_free (x->filename); g_free (x->declared); g_free (x->sniffed); g_free (x->sha256); g_free (x); }
 
 wb_analysis_t *
@@ -1106,6 +1114,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
 	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
 	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	a->strings = g_string_chunk_new (256);
 	a->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
@@ -1200,6 +1209,7 @@ wb_analysis_free (wb_analysis_t *a)
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
 	g_hash_table_unref (a->seen);
+	g_string_chunk_free (a->strings);
 	if (a->domains)
 		g_hash_table_unref (a->domains);
 	g_ptr_array_unref (a->facts);
