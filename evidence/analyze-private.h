@@ -30,7 +30,6 @@ struct wb_analysis {
 	GPtrArray *artifacts;     /* artifact_t * */
 	GHashTable *seen;         /* "kind\tvalue\tlocation" */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
-	GHashTable *domains;      /* wb_norm_domain() input -> result (or NULL), this copy only */
 	GPtrArray *facts;         /* fact_t *, in the order set */
 	GPtrArray *attachments;   /* attachment_t * */
 	GPtrArray *warnings;      /* char * */

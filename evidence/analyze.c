@@ -144,20 +144,39 @@ warn (wb_analysis_t *a, const char *fmt, ...)
 	va_end (ap);
 }
 
-/* wb_norm_domain() with a cache for this one copy: libpsl's lookup was 7%
- * of the analysis, and a copy names the same few hosts over and over (every
- * link to one site, the From and Reply-To domains).  The function is pure,
- * so the cached result is the one it would return.  Returns a new string. */
-static char *
-norm_domain (wb_analysis_t *a, const char *host)
+/* wb_norm_domain() with a cache per thread: libpsl's lookup was 7% of the
+ * analysis, and a copy names the same few hosts over and over (every link
+ * to one site, the From and Reply-To domains), as do the copies of one
+ * mailing.  The function is pure (its answer depends on HOST alone), so
+ * the cached result is the one it would return, whichever copies came
+ * before on the thread.  The cache is emptied when it reaches
+ * DOMAIN_CACHE_MAX hosts.  Returns a new string. */
+#define DOMAIN_CACHE_MAX 8192
+
+static void
+domain_cache_free (gpointer table)
 {
+	g_hash_table_unref (table);
+}
+
+static char *
+norm_domain (const char *host)
+{
+	static GPrivate cache_key = G_PRIVATE_INIT (domain_cache_free);
 	gpointer key, val;
 	if (!host)
 		return NULL;
-	if (g_hash_table_lookup_extended (a->domains, host, &key, &val))
+	GHashTable *cache = g_private_get (&cache_key);
+	if (!cache) {
+		cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+		g_private_set (&cache_key, cache);
+	}
+	if (g_hash_table_lookup_extended (cache, host, &key, &val))
 		return g_strdup (val);
 	char *d = wb_norm_domain (host);
-	g_hash_table_insert (a->domains, g_strdup (host), g_strdup (d));
+	if (g_hash_table_size (cache) >= DOMAIN_CACHE_MAX)
+		g_hash_table_remove_all (cache);
+	g_hash_table_insert (cache, g_strdup (host), g_strdup (d));
 	return d;
 }
 
@@ -169,7 +188,7 @@ add_email (wb_analysis_t *a, const char *raw, const char *location, const char *
 		return;
 	if (!trap || g_ascii_strcasecmp (e, trap) != 0) {
 		add_artifact (a, "email", raw, e, location);
-		char *d = norm_domain (a, strrchr (e, '@') + 1);
+		char *d = norm_domain (strrchr (e, '@') + 1);
 		add_artifact (a, "domain", strrchr (e, '@') + 1, d, location);
 		g_free (d);
 	}
@@ -201,7 +220,7 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 	}
 	add_artifact (a, "url", t, norm, location);
 	char *host = wb_url_host (norm);
-	char *dom = host ? norm_domain (a, host) : NULL;
+	char *dom = host ? norm_domain (host) : NULL;
 	if (dom)
 		add_artifact (a, "domain", host, dom, location);
 	else if (host && g_hostname_is_ip_address (host))
@@ -412,7 +431,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 			const char *v = g_mime_header_get_raw_value (h);
 			char *d = v ? dkim_tag (v, "d") : NULL, *s = v ? dkim_tag (v, "s") : NULL;
 			if (d) {
-				char *dom = norm_domain (a, d);
+				char *dom = norm_domain (d);
 				add_artifact (a, "domain", d, dom ? dom : d, "header:DKIM-Signature");
 				set_fact (a, "dkim_domain", d, FALSE, v);
 				g_free (dom);
@@ -470,7 +489,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 	const char *mid = g_mime_message_get_message_id (msg);
 	const char *at = mid ? strrchr (mid, '@') : NULL;
 	if (at) {
-		char *d = norm_domain (a, at + 1);
+		char *d = norm_domain (at + 1);
 		add_artifact (a, "domain", at + 1, d, "header:Message-ID");
 		g_free (d);
 	}
@@ -520,7 +539,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		}
 	}
 	const char *fat = faddr ? strrchr (faddr, '@') : NULL;
-	char *fdom = fat ? norm_domain (a, fat + 1) : NULL;
+	char *fdom = fat ? norm_domain (fat + 1) : NULL;
 	set_fact (a, "from_domain_valid", fdom ? "1" : "0", FALSE,
 		  fat ? fat + 1 : (faddr ? faddr : "no From address"));
 	g_free (fdom);
@@ -1115,7 +1134,6 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
 	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	a->strings = g_string_chunk_new (256);
-	a->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	a->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -1210,8 +1228,6 @@ wb_analysis_free (wb_analysis_t *a)
 	g_ptr_array_unref (a->artifacts);
 	g_hash_table_unref (a->seen);
 	g_string_chunk_free (a->strings);
-	if (a->domains)
-		g_hash_table_unref (a->domains);
 	g_ptr_array_unref (a->facts);
 	g_ptr_array_unref (a->attachments);
 	g_ptr_array_unref (a->warnings);
