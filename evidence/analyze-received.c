@@ -117,6 +117,13 @@ is_keyword (const char *p, const char *start, const char **kw)
 	static const char *kws[] = { "from", "by", "via", "with", "id", "for", NULL };
 	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
 		return FALSE;
+	switch (*p) {   /* the keywords' first letters */
+	case 'f': case 'F': case 'b': case 'B': case 'v': case 'V': case 'w': case 'W':
+	case 'i': case 'I':
+		break;
+	default:
+		return FALSE;
+	}
 	for (int i = 0; kws[i]; i++) {
 		size_t n = strlen (kws[i]);
 		if (g_ascii_strncasecmp (p, kws[i], n) == 0
@@ -250,14 +257,17 @@ has_zone (const char *t)
 		if ((*p == '+' || *p == '-') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
 		    && g_ascii_isdigit (p[3]) && g_ascii_isdigit (p[4]))
 			return TRUE;
-	char **w = g_strsplit_set (t, " ()\t", -1);
-	gboolean found = FALSE;
-	for (int i = 0; w[i] && !found; i++)
-		for (int k = 0; zones[k]; k++)
-			if (g_ascii_strcasecmp (w[i], zones[k]) == 0)
-				found = TRUE;
-	g_strfreev (w);
-	return found;
+	/* The words between spaces, tabs and parentheses, in place. */
+	for (const char *p = t; *p; ) {
+		size_t n = strcspn (p, " ()\t");
+		for (int k = 0; n && zones[k]; k++)
+			if (strlen (zones[k]) == n && g_ascii_strncasecmp (p, zones[k], n) == 0)
+				return TRUE;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return FALSE;
 }
 
 wb_hop_t *
