@@ -1,0 +1,31 @@
+/* The lines of an HTML body's text: white space runs are one space, each
+ * line is trimmed, a line of only U+00A0 (&nbsp;) is blank, and blank
+ * lines between text are one empty line.  Worked by hand from the markup
+ * (p and div are blocks: each starts and ends a line). */
+#include <criterion/criterion.h>
+#include <string.h>
+#include "analyze.h"
+
+static void
+text_is (const char *html, const char *want)
+{
+	char *t = wb_html_to_text (html, strlen (html), NULL);
+	cr_expect_str_eq (t, want, "of '%s'", html);
+	g_free (t);
+}
+
+Test (html, lines)
+{
+	wb_analysis_data ();
+	/* "a", a line of one nbsp (blank), "b" after two nbsp, a line of a
+	 * tab (blank), "c": one empty line stands for the blank ones. */
+	text_is ("<p>  a  </p><p>&nbsp;</p><p>&nbsp;&nbsp;b</p>\n<p>\t</p><div>c</div>", "a\n\nb\nc");
+	/* The nbsp is taken off the start, the space after it stays. */
+	text_is ("<p>&nbsp; x</p>", " x");
+	/* Runs of white space inside a line: one space; trailing: none. */
+	text_is ("<p>one \t\r\n  two\t</p><p>three</p>", "one two\nthree");
+	/* Text before the first block and after the last. */
+	text_is ("lead<div>mid</div>tail ", "lead\nmid\ntail");
+	text_is ("", "");
+	text_is ("<p> </p>", "");
+}
