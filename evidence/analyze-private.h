@@ -30,6 +30,7 @@ struct wb_analysis {
 	GPtrArray *artifacts;     /* artifact_t * */
 	GHashTable *seen;         /* "kind\tvalue\tlocation" */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
+	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */
 	GPtrArray *attachments;   /* attachment_t * */
 	GPtrArray *warnings;      /* char * */

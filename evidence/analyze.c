@@ -97,17 +97,19 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 {
 	if (!value || !*value)
 		return;
-	char *key = g_strconcat (kind, "\t", value, "\t", location, NULL);
-	if (g_hash_table_contains (a->seen, key)) {
-		g_free (key);
+	/* One hash lookup: adding a key already there replaces it with its
+	 * equal and says so. */
+	if (!g_hash_table_add (a->seen, g_strconcat (kind, "\t", value, "\t", location, NULL)))
 		return;
-	}
-	g_hash_table_add (a->seen, key);
 	artifact_t *ar = g_new (artifact_t, 1);
 	ar->kind = kind;
 	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
 	ar->value = g_utf8_make_valid (value, -1);
-	ar->location = g_string_chunk_insert_const (a->strings, location);
+	/* Runs of artifacts share a location ("body:text"): the last one
+	 * kept is tried before the chunk's table. */
+	if (!a->last_location || strcmp (a->last_location, location) != 0)
+		a->last_location = g_string_chunk_insert_const (a->strings, location);
+	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
 

@@ -52,3 +52,42 @@ Test (artifacts, locations_outlive_their_making)
 	cr_expect (hop, "an ip found at a hop, located there");
 	wb_analysis_free (a);
 }
+
+/* An artifact found twice at one location is one row; at two locations,
+ * two.  The body's text repeats a link that is also an href; the From
+ * address is in the text too. */
+Test (artifacts, each_once_per_location)
+{
+	static const char raw[] =
+		"From: Sender <sender@example.com>\nTo: trap@example.org\nSubject: offer\n"
+		"Content-Type: text/html\n\n"
+		"<p>http://shop.example.net/a and http://shop.example.net/a again, "
+		"sender@example.com</p><a href=\"http://shop.example.net/a\">x</a>\n";
+	g_mime_init ();
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
+	GMimeParser *ps = g_mime_parser_new_with_stream (st);
+	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
+	wb_analyze_ctx_t ctx = { NULL, NULL };
+	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
+	g_object_unref (m);
+	g_object_unref (ps);
+	g_object_unref (st);
+	int url_text = 0, url_href = 0, email_text = 0, email_from = 0;
+	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
+		const char *k, *v, *l;
+		wb_analysis_artifact (a, i, &k, NULL, &v, &l);
+		if (!strcmp (k, "url") && !strcmp (v, "http://shop.example.net/a")) {
+			url_text += !strcmp (l, "body:text");
+			url_href += !strcmp (l, "body:href");
+		}
+		if (!strcmp (k, "email") && !strcmp (v, "sender@example.com")) {
+			email_text += !strcmp (l, "body:text");
+			email_from += !strcmp (l, "header:From");
+		}
+	}
+	cr_expect_eq (url_text, 1);
+	cr_expect_eq (url_href, 1);
+	cr_expect_eq (email_text, 1);
+	cr_expect_eq (email_from, 1);
+	wb_analysis_free (a);
+}
