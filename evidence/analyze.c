@@ -227,7 +227,7 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 		add_artifact (a, "domain", host, dom, location);
 	else if (host && g_hostname_is_ip_address (host))
 		add_artifact (a, "ip", host, host, location);
-	char *inner_loc = g_strdup_printf ("%s>redirect", location);
+	char *inner_loc = NULL;   /* LOCATION>redirect, made when first needed */
 	/* Query parameters. */
 	const char *q = strchr (norm, '?');
 	if (q) {
@@ -250,8 +250,11 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 			char *dec = g_uri_unescape_string (val, NULL);
 			if (dec && (g_ascii_strncasecmp (dec, "http://", 7) == 0
 				    || g_ascii_strncasecmp (dec, "https://", 8) == 0
-				    || g_ascii_strncasecmp (dec, "www.", 4) == 0))
+				    || g_ascii_strncasecmp (dec, "www.", 4) == 0)) {
+				if (!inner_loc)
+					inner_loc = g_strconcat (location, ">redirect", NULL);
 				add_url (a, dec, inner_loc, depth + 1);
+			}
 			g_free (dec);
 			g_free (key);
 		}
@@ -265,8 +268,11 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 		const char *s = in;
 		while (s > after + 3 && g_ascii_isalpha (s[-1]))
 			s--;
-		if (s < in && s[-1] == '/')
+		if (s < in && s[-1] == '/') {
+			if (!inner_loc)
+				inner_loc = g_strconcat (location, ">redirect", NULL);
 			add_url (a, s, inner_loc, depth + 1);
+		}
 	}
 	g_free (inner_loc);
 	g_free (dom);

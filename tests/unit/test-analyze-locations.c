@@ -28,7 +28,8 @@ Test (artifacts, locations_outlive_their_making)
 		"Received: from pc.sender.example ([93.184.216.34]) by relay.sender.example with SMTP; Tue, 24 Nov 2026 10:00:01 +0000\n"
 		"From: Sender <sender@example.com>\nTo: trap@example.org\nSubject: offer\n"
 		"Date: Tue, 24 Nov 2026 10:00:00 +0000\nContent-Type: text/html\n\n"
-		"<a href=\"http://r.example.com/go?u=http%3A%2F%2Fshop.example.net%2F\">go</a>\n";
+		"<a href=\"http://r.example.com/go?u=http%3A%2F%2Fshop.example.net%2F\">go</a>\n"
+		"<a href=\"http://r.example.com/go?u=http%3A%2F%2Ft.example.org%2Fc%2Fhttp%3A%2F%2Fshop2.example.info%2F\">two</a>\n";
 	g_mime_init ();
 	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
 	GMimeParser *ps = g_mime_parser_new_with_stream (st);
@@ -42,6 +43,10 @@ Test (artifacts, locations_outlive_their_making)
 	cr_expect (has_at (a, "url", "http://r.example.com/go?u=http%3A%2F%2Fshop.example.net%2F", "body:href"));
 	cr_expect (has_at (a, "url", "http://shop.example.net/", "body:href>redirect"));
 	cr_expect (has_at (a, "domain", "example.net", "body:href>redirect"));
+	/* The second link's query holds t.example.org/c/http://shop2...,
+	 * whose path holds a URL in turn: two levels down. */
+	cr_expect (has_at (a, "domain", "example.org", "body:href>redirect"));
+	cr_expect (has_at (a, "domain", "example.info", "body:href>redirect>redirect"));
 	cr_expect (has_at (a, "email", "sender@example.com", "header:From"));
 	gboolean hop = FALSE;
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
