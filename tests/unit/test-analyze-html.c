@@ -29,3 +29,27 @@ Test (html, lines)
 	text_is ("", "");
 	text_is ("<p> </p>", "");
 }
+
+/* Links: a and area by href, img, iframe and frame by src, form by action
+ * (read as an href), in document order, whatever the case of the markup;
+ * the same attribute on another element is no link. */
+Test (html, links_by_element)
+{
+	wb_analysis_data ();
+	static const char html[] =
+		"<html><body><A HREF=\"http://a.example/1\">x</A><abbr href=\"http://no.example/\">y</abbr>"
+		"<IMG SRC=\"http://i.example/p.gif\"><map><Area Href=\"http://m.example/\"></map>"
+		"<FORM ACTION=\"http://f.example/post\"><input src=\"http://no.example/2\"></FORM>"
+		"<iframe src=\"http://fr.example/\"></iframe><div src=\"http://no.example/3\">z</div>"
+		"</body></html>";
+	GPtrArray *links = g_ptr_array_new_with_free_func (g_free);
+	char *t = wb_html_to_text (html, strlen (html), links);
+	static const char *want[] = { "href http://a.example/1", "src http://i.example/p.gif",
+				      "href http://m.example/", "href http://f.example/post",
+				      "src http://fr.example/" };
+	cr_assert_eq (links->len, G_N_ELEMENTS (want));
+	for (guint i = 0; i < links->len; i++)
+		cr_expect_str_eq (g_ptr_array_index (links, i), want[i]);
+	g_free (t);
+	g_ptr_array_unref (links);
+}
