@@ -913,6 +913,31 @@ optout_lines (const char *low, size_t n)
 	return starts;
 }
 
+/* Whether V holds "unsub", "remove", "optout", "opt-out" or "opt_out" in
+ * any ASCII case: one pass, no lower-case copy. */
+static gboolean
+optout_word (const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		switch (*p) {
+		case 'u': case 'U':
+			if (!g_ascii_strncasecmp (p, "unsub", 5))
+				return TRUE;
+			break;
+		case 'r': case 'R':
+			if (!g_ascii_strncasecmp (p, "remove", 6))
+				return TRUE;
+			break;
+		case 'o': case 'O':
+			if (!g_ascii_strncasecmp (p, "optout", 6) || !g_ascii_strncasecmp (p, "opt-out", 7)
+			    || !g_ascii_strncasecmp (p, "opt_out", 7))
+				return TRUE;
+			break;
+		}
+	}
+	return FALSE;
+}
+
 static void
 text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean list_unsub)
 {
@@ -926,14 +951,11 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
 		if (!g_str_has_prefix (ar->location, "body:") && !g_str_has_prefix (ar->location, "header:List"))
 			continue;
-		char *lv = g_ascii_strdown (ar->value, -1);
-		gboolean word = strstr (lv, "unsub") || strstr (lv, "remove") || strstr (lv, "optout")
-			|| strstr (lv, "opt-out") || strstr (lv, "opt_out");
+		gboolean word = optout_word (ar->value);
 		if (word && !strcmp (ar->kind, "url") && g_str_has_prefix (ar->location, "body:"))
 			link = TRUE;
 		if (word && !strcmp (ar->kind, "email") && g_str_has_prefix (ar->location, "body:"))
 			reply = TRUE;
-		g_free (lv);
 	}
 	/* The subject and text in lower case (ASCII only, as
 	 * g_ascii_strdown), for the opt-out test below and the category

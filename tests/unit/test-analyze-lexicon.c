@@ -138,3 +138,26 @@ Test (category, words_and_phrases)
 		wb_analysis_free (a);
 	}
 }
+
+/* A link or address that is itself the opt-out: its value holds "unsub",
+ * "remove", "optout", "opt-out" or "opt_out" in any case (a URL: link; an
+ * address: reply), though no line of the text says so. */
+Test (optout, mechanism_in_links)
+{
+	static const struct {
+		const char *html, *kinds, *opt_out;
+	} cases[] = {
+		{ "<a href=\"http://x.example/OPT_OUT?id=1\">here</a>", "link", "1" },
+		{ "<a href=\"http://x.example/Un-Sub\">here</a><a href=\"mailto:ReMove@x.example\">m</a>", "reply", "1" },
+		{ "<a href=\"http://x.example/UnSub\">here</a><a href=\"mailto:Remove@x.example\">m</a>", "link;reply", "1" },
+		{ "<a href=\"http://x.example/opt.out\">here</a><a href=\"mailto:rem@x.example\">m</a>", "", "0" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *raw = g_strdup_printf (HDR "Subject: s\nContent-Type: text/html\n\n<p>%s</p>\n", cases[i].html);
+		wb_analysis_t *a = run (raw);
+		cr_expect_str_eq (wb_analysis_fact (a, "opt_out_kinds", NULL), cases[i].kinds, "case %zu", i);
+		cr_expect_str_eq (wb_analysis_fact (a, "opt_out", NULL), cases[i].opt_out, "case %zu", i);
+		wb_analysis_free (a);
+		g_free (raw);
+	}
+}
