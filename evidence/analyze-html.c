@@ -177,21 +177,16 @@ on_text (void *ctx, const xmlChar *ch, int len)
 	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
 	if (s->skip)
 		return;
-	/* White space runs collapse to one space, as a browser does.  The
-	 * text between them is appended a run at a time. */
+	/* White space runs collapse to one space, as a browser does. */
 	GString *out = s->out;
-	for (int i = 0; i < len; ) {
-		if (g_ascii_isspace (ch[i])) {
+	for (int i = 0; i < len; i++) {
+		char c = ch[i];
+		if (g_ascii_isspace (c)) {
 			if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
 				g_string_append_c (out, ' ');
-			i++;
-			continue;
+		} else {
+			g_string_append_c (out, c);
 		}
-		int j = i;
-		while (j < len && !g_ascii_isspace (ch[j]))
-			j++;
-		g_string_append_len (out, (const char *) ch + i, j - i);
-		i = j;
 	}
 }
 
@@ -222,33 +217,25 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 		xmlFreeDoc (doc);
 	htmlFreeParserCtxt (ctxt);
 	g_array_unref (s.stack);
-	/* Trim each line and drop runs of blank lines (in place: each line
-	 * is the bytes between newlines, or the ends, of OUT). */
-	GString *clean = g_string_sized_new (out->len + 1);
+	/* Trim each line and drop runs of blank lines. */
+	GString *clean = g_string_new (NULL);
+	char **lines = g_strsplit (out->str, "\n", -1);
 	int blank = 0;
-	for (const char *l = out->str, *end = out->str + strlen (out->str); l <= end; ) {
-		const char *nl = memchr (l, '\n', end - l);
-		const char *le = nl ? nl : end;
-		const char *p = l;
-		while (p < le && g_ascii_isspace (*p))
-			p++;
-		while (le > p && g_ascii_isspace (le[-1]))
-			le--;
+	for (char **l = lines; *l; l++) {
+		char *p = g_strstrip (*l);
 		/* U+00A0 (&nbsp;) alone on a line counts as blank. */
-		while (le - p >= 2 && p[0] == '\xc2' && p[1] == '\xa0')
+		while (g_str_has_prefix (p, "\xc2\xa0"))
 			p += 2;
-		if (p == le) {
+		if (!*p) {
 			blank++;
-		} else {
-			if (clean->len)
-				g_string_append (clean, blank ? "\n\n" : "\n");
-			blank = 0;
-			g_string_append_len (clean, p, le - p);
+			continue;
 		}
-		if (!nl)
-			break;
-		l = nl + 1;
+		if (clean->len)
+			g_string_append (clean, blank ? "\n\n" : "\n");
+		blank = 0;
+		g_string_append (clean, p);
 	}
+	g_strfreev (lines);
 	g_string_free (out, TRUE);
 	return g_string_free (clean, FALSE);
 }

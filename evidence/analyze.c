@@ -288,48 +288,13 @@ email_local_char (char c)
 	return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
-/* What the patterns of extract_text() need in a text, found in one pass:
- * a URL's start ("http", "www." or "ftp://", in any case), a '+', and the
- * longest run of ASCII digits. */
-typedef struct {
-	gboolean url, plus;
-	size_t digits;
-} shape_t;
-
-static void
-text_shape (const char *text, shape_t *sh)
-{
-	size_t run = 0;
-	memset (sh, 0, sizeof *sh);
-	for (const char *p = text; *p; p++) {
-		char c = *p;
-		if (c >= '0' && c <= '9') {
-			if (++run > sh->digits)
-				sh->digits = run;
-			continue;
-		}
-		run = 0;
-		if (c == '+')
-			sh->plus = TRUE;
-		else if (!sh->url && (c == 'h' || c == 'H'))
-			sh->url = g_ascii_strncasecmp (p, "http", 4) == 0;
-		else if (!sh->url && (c == 'w' || c == 'W'))
-			sh->url = g_ascii_strncasecmp (p, "www.", 4) == 0;
-		else if (!sh->url && (c == 'f' || c == 'F'))
-			sh->url = g_ascii_strncasecmp (p, "ftp://", 6) == 0;
-	}
-}
-
 static void
 extract_text (wb_analysis_t *a, const char *text, const char *location, const char *trap)
 {
 	const regexes_t *R = regexes ();
 	GMatchInfo *m = NULL;
-	/* Each pattern runs only if the text holds what it must begin with,
-	 * or what every match holds. */
-	shape_t sh;
-	text_shape (text, &sh);
-	if (sh.url) {
+	/* Each pattern runs only if the text holds what it must begin with. */
+	if (strcasestr (text, "http") || strcasestr (text, "www.") || strcasestr (text, "ftp://")) {
 		g_regex_match (R->url, text, 0, &m);
 		while (g_match_info_matches (m)) {
 			char *s = g_match_info_fetch (m, 0);
@@ -366,12 +331,9 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 		if (at < from - 1)
 			at = from - 1;
 	}
-	/* A NANP number holds four digits in a row (its last group, or all
-	 * ten); a vanity one "8" and two digits (800, 888, ...); an
-	 * international one a '+'. */
 	GRegex *phones[] = { R->phone_nanp, R->phone_vanity, R->phone_intl };
 	for (int i = 0; i < 3; i++) {
-		if ((i == 0 && sh.digits < 4) || (i == 1 && sh.digits < 3) || (i == 2 && !sh.plus))
+		if (i == 2 && !strchr (text, '+'))
 			continue;
 		g_regex_match (phones[i], text, 0, &m);
 		while (g_match_info_matches (m)) {
@@ -392,8 +354,6 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 	}
 	/* Addresses end in a ZIP code: look for those first (cheap), then
 	 * match the whole address in the 200 bytes before each. */
-	if (sh.digits < 5)
-		return;   /* a ZIP code is five digits in a row */
 	g_regex_match (R->zip, text, 0, &m);
 	while (g_match_info_matches (m)) {
 		int zs, ze;

@@ -1,6 +1,7 @@
 /* Contact data in a body whose text only just holds what each pattern
- * needs: the patterns are skipped when the text cannot hold a match (no
- * URL start, too few digits in a row, no '+'), so these sit at the edge. */
+ * needs: a vanity number whose longest digit run is three, a NANP number
+ * of runs of three and four, a ZIP code as the only five-digit run, URL
+ * starts in any case. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <gmime/gmime.h>
