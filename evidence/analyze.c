@@ -634,7 +634,7 @@ latin1_to_utf8 (char *t)
 }
 
 static char *
-part_text_direct (GMimePart *part, gboolean *done)
+part_text_direct (GMimePart *part, gboolean *done, gboolean *valid)
 {
 	/* g_mime_text_part_get_text() converts through a charset filter, which
 	 * opens iconv (and looks up its module) for every part, even from
@@ -643,8 +643,10 @@ part_text_direct (GMimePart *part, gboolean *done)
 	 * is valid in it: then take the decoded content directly.  ISO-8859-1
 	 * (a third of the parts that name a charset) maps each byte to the
 	 * code point of its value, every byte valid: that is done here too.
-	 * Anything else goes through GMime as before. */
+	 * Anything else goes through GMime as before.  *VALID says the text
+	 * returned is known to be valid UTF-8 (all but the no-charset case). */
 	*done = FALSE;
+	*valid = FALSE;
 	GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
 	const char *cs = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
 	gboolean ascii = cs && !g_ascii_strcasecmp (cs, "us-ascii");
@@ -666,6 +668,7 @@ part_text_direct (GMimePart *part, gboolean *done)
 	gboolean ok = !cs;
 	if (latin1) {
 		*done = TRUE;
+		*valid = TRUE;
 		return latin1_to_utf8 (t);
 	}
 	if (ascii) {
@@ -681,6 +684,7 @@ part_text_direct (GMimePart *part, gboolean *done)
 		return NULL;
 	}
 	*done = TRUE;
+	*valid = cs != NULL;
 	return t;
 }
 
@@ -688,15 +692,15 @@ static char *
 part_text (GMimePart *part)
 {
 	char *t = NULL;
-	gboolean done = FALSE;
+	gboolean done = FALSE, valid = FALSE;
 	if (GMIME_IS_TEXT_PART (part)) {
-		t = part_text_direct (part, &done);
+		t = part_text_direct (part, &done, &valid);
 		if (!done)
 			t = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
 	}
 	if (!t)
 		return NULL;
-	if (!g_utf8_validate (t, -1, NULL)) {
+	if (!valid && !g_utf8_validate (t, -1, NULL)) {
 		char *v = g_utf8_make_valid (t, -1);
 		g_free (t);
 		t = v;

@@ -76,3 +76,37 @@ Test (latin1, worked_by_hand)
 	same_as_gmime (HDR "Content-Type: text/plain; charset=iso-8859-1\n"
 		       "Content-Transfer-Encoding: base64\n\nYWIA6WNk\n", "ab");
 }
+
+/* Bytes that are not what the charset says: the text is GMime's, with
+ * each invalid sequence then replaced by U+FFFD (g_utf8_make_valid). */
+Test (charset, invalid_bytes_made_valid)
+{
+	static const char *raws[] = {
+		HDR "Content-Type: text/plain\n\nab\xff" "cd\n",
+		HDR "Content-Type: text/plain; charset=utf-8\n\nab\xff" "cd\n",
+		HDR "Content-Type: text/plain; charset=us-ascii\n\ncaf\xe9\n",
+		HDR "Content-Type: text/plain; charset=utf-8\n\nok \xc3\xa9\n",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (raws); i++) {
+		GMimePart *part;
+		GMimeMessage *m = parse (raws[i], &part);
+		char *g = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
+		char *want = g_utf8_make_valid (g, -1);
+		wb_analyze_ctx_t ctx = { NULL, NULL };
+		wb_analysis_t *a = wb_analyze (m, raws[i], strlen (raws[i]), &ctx);
+		cr_expect_str_eq (wb_analysis_body_text (a), want, "case %zu", i);
+		cr_expect (g_utf8_validate (wb_analysis_body_text (a), -1, NULL), "case %zu", i);
+		wb_analysis_free (a);
+		g_free (want);
+		g_free (g);
+		g_object_unref (m);
+	}
+	/* No charset: the content as it is, 0xFF replaced (EF BF BD). */
+	GMimePart *part;
+	GMimeMessage *m = parse (raws[0], &part);
+	wb_analyze_ctx_t ctx = { NULL, NULL };
+	wb_analysis_t *a = wb_analyze (m, raws[0], strlen (raws[0]), &ctx);
+	cr_expect_str_eq (wb_analysis_body_text (a), "ab\xef\xbf\xbd" "cd\n");
+	wb_analysis_free (a);
+	g_object_unref (m);
+}
