@@ -122,9 +122,10 @@ data_init (gpointer unused)
 				 * they would match the empty string anywhere). */
 				if (**p) {
 					guchar b = (guchar) **p;
+					wb_phrase_t ph = { *p, strlen (*p) };
 					if (!data.phrases_by_byte[b])
-						data.phrases_by_byte[b] = g_ptr_array_new ();
-					g_ptr_array_add (data.phrases_by_byte[b], *p);
+						data.phrases_by_byte[b] = g_array_new (FALSE, FALSE, sizeof ph);
+					g_array_append_val (data.phrases_by_byte[b], ph);
 				}
 			}
 			GError *err = NULL;
@@ -138,6 +139,17 @@ data_init (gpointer unused)
 		g_strfreev (groups);
 	}
 	g_key_file_free (kf);
+	GHashTableIter it;
+	gpointer k;
+	g_hash_table_iter_init (&it, data.cat_words);
+	while (g_hash_table_iter_next (&it, &k, NULL)) {
+		const char *w = k;
+		size_t n = strlen (w);
+		if (n) {
+			guint bit = wb_word_filter_bit (n, w[0], w[n - 1]);
+			data.word_filter[bit >> 3] |= 1u << (bit & 7);
+		}
+	}
 	return &data;
 }
 

@@ -7,7 +7,9 @@
 #include <libxml/parserInternals.h>
 #include "analyze.h"
 
-enum { TAG_BLOCK = 1, TAG_UNSEEN = 2, TAG_VOID = 4 };
+/* TAG_HREF, TAG_SRC, TAG_ACTION: the attribute holding the element's
+ * link, if any, read as an "href" or "src" link. */
+enum { TAG_BLOCK = 1, TAG_UNSEEN = 2, TAG_VOID = 4, TAG_HREF = 8, TAG_SRC = 16, TAG_ACTION = 32 };
 
 typedef struct {
 	const char *name;
@@ -18,14 +20,17 @@ typedef struct {
  * unseen ones is never shown; void ones have no content and no end tag, so
  * they never hide what follows. */
 static const tag_t tags[] = {
-	{ "address", TAG_BLOCK }, { "area", TAG_VOID }, { "article", TAG_BLOCK },
+	{ "a", TAG_HREF },
+	{ "address", TAG_BLOCK }, { "area", TAG_VOID | TAG_HREF }, { "article", TAG_BLOCK },
 	{ "base", TAG_VOID }, { "blockquote", TAG_BLOCK }, { "body", TAG_BLOCK },
 	{ "br", TAG_BLOCK | TAG_VOID }, { "center", TAG_BLOCK }, { "col", TAG_VOID },
 	{ "dd", TAG_BLOCK }, { "div", TAG_BLOCK }, { "dl", TAG_BLOCK }, { "dt", TAG_BLOCK },
-	{ "embed", TAG_VOID }, { "footer", TAG_BLOCK }, { "form", TAG_BLOCK },
+	{ "embed", TAG_VOID }, { "footer", TAG_BLOCK }, { "form", TAG_BLOCK | TAG_ACTION },
+	{ "frame", TAG_SRC },
 	{ "h1", TAG_BLOCK }, { "h2", TAG_BLOCK }, { "h3", TAG_BLOCK }, { "h4", TAG_BLOCK },
 	{ "h5", TAG_BLOCK }, { "h6", TAG_BLOCK }, { "head", TAG_UNSEEN }, { "header", TAG_BLOCK },
-	{ "hr", TAG_BLOCK | TAG_VOID }, { "img", TAG_VOID }, { "input", TAG_VOID },
+	{ "hr", TAG_BLOCK | TAG_VOID }, { "iframe", TAG_SRC }, { "img", TAG_VOID | TAG_SRC },
+	{ "input", TAG_VOID },
 	{ "li", TAG_BLOCK }, { "link", TAG_VOID }, { "meta", TAG_VOID },
 	{ "noscript", TAG_UNSEEN }, { "ol", TAG_BLOCK }, { "p", TAG_BLOCK },
 	{ "param", TAG_VOID }, { "pre", TAG_BLOCK }, { "script", TAG_UNSEEN },
@@ -34,10 +39,21 @@ static const tag_t tags[] = {
 	{ "tr", TAG_BLOCK }, { "ul", TAG_BLOCK }, { "wbr", TAG_VOID },
 };
 
-static int
-cmp_tag (const void *key, const void *elem)
+/* first[c - 'a'] .. first[c - 'a' + 1]: the entries of TAGS beginning
+ * with letter c (TAGS is sorted). */
+static guint8 first[27];
+
+static gpointer
+first_init (gpointer unused)
 {
-	return strcmp (key, ((const tag_t *) elem)->name);
+	guint k = 0;
+	for (int c = 0; c < 26; c++) {
+		while (k < G_N_ELEMENTS (tags) && tags[k].name[0] < 'a' + c)
+			k++;
+		first[c] = k;
+	}
+	first[26] = G_N_ELEMENTS (tags);
+	return NULL;
 }
 
 /* The TAG_* flags of element NAME, whatever its case. */
@@ -49,11 +65,17 @@ tag_flags (const char *name)
 	for (; name[i]; i++) {
 		if (i + 1 >= sizeof low)
 			return 0;
-		low[i] = g_ascii_tolower (name[i]);
+		char c = name[i];
+		low[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 	}
 	low[i] = 0;
-	const tag_t *t = bsearch (low, tags, G_N_ELEMENTS (tags), sizeof *tags, cmp_tag);
-	return t ? t->flags : 0;
+	if (low[0] < 'a' || low[0] > 'z')
+		return 0;
+	int c = low[0] - 'a';
+	for (guint k = first[c]; k < first[c + 1]; k++)
+		if (strcmp (low, tags[k].name) == 0)
+			return tags[k].flags;
+	return 0;
 }
 
 /* Hidden from the reader: display:none, visibility:hidden, the hidden
@@ -116,17 +138,16 @@ on_start (void *ctx, const xmlChar *tag, const xmlChar **atts)
 {
 	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
 	const char *name = (const char *) tag;
+	int flags = tag_flags (name);
 	/* Links count even in hidden parts: they are in the message. */
 	if (s->links) {
-		if (!g_ascii_strcasecmp (name, "a") || !g_ascii_strcasecmp (name, "area"))
+		if (flags & TAG_HREF)
 			add_link (s, "href", atts, "href");
-		else if (!g_ascii_strcasecmp (name, "img") || !g_ascii_strcasecmp (name, "iframe")
-			 || !g_ascii_strcasecmp (name, "frame"))
+		else if (flags & TAG_SRC)
 			add_link (s, "src", atts, "src");
-		else if (!g_ascii_strcasecmp (name, "form"))
+		else if (flags & TAG_ACTION)
 			add_link (s, "href", atts, "action");
 	}
-	int flags = tag_flags (name);
 	gboolean starts_skip = !(flags & TAG_VOID) && ((flags & TAG_UNSEEN) || is_hidden (atts));
 	if (!s->skip && (flags & TAG_BLOCK))
 		line_break (s->out);
@@ -172,6 +193,8 @@ on_text (void *ctx, const xmlChar *ch, int len)
 char *
 wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 {
+	static GOnce once = G_ONCE_INIT;
+	g_once (&once, first_init, NULL);
 	wb_analysis_data ();   /* xmlInitParser(), once */
 	GString *out = g_string_new (NULL);
 	if (!html || len == 0 || len > G_MAXINT)

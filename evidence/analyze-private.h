@@ -5,12 +5,19 @@
 
 #include "analyze.h"
 
+/* KIND is a string constant; LOCATION is in the analysis's STRINGS. */
 typedef struct {
-	char *kind, *raw, *value, *location;
+	const char *kind;
+	char *raw, *value;
+	const char *location;
 } artifact_t;
 
+/* NAME and CONFIDENCE are string constants. */
 typedef struct {
-	char *name, *value, *confidence, *evidence;
+	const char *name;
+	char *value;
+	const char *confidence;
+	char *evidence;
 } fact_t;
 
 typedef struct {
@@ -22,7 +29,8 @@ struct wb_analysis {
 	GPtrArray *hops;          /* wb_hop_t * */
 	GPtrArray *artifacts;     /* artifact_t * */
 	GHashTable *seen;         /* "kind\tvalue\tlocation" */
-	GHashTable *domains;      /* wb_norm_domain() input -> result (or NULL), this copy only */
+	GStringChunk *strings;    /* the artifacts' locations, each once */
+	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */
 	GPtrArray *attachments;   /* attachment_t * */
 	GPtrArray *warnings;      /* char * */

@@ -117,6 +117,13 @@ is_keyword (const char *p, const char *start, const char **kw)
 	static const char *kws[] = { "from", "by", "via", "with", "id", "for", NULL };
 	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
 		return FALSE;
+	switch (*p) {   /* the keywords' first letters */
+	case 'f': case 'F': case 'b': case 'B': case 'v': case 'V': case 'w': case 'W':
+	case 'i': case 'I':
+		break;
+	default:
+		return FALSE;
+	}
 	for (int i = 0; kws[i]; i++) {
 		size_t n = strlen (kws[i]);
 		if (g_ascii_strncasecmp (p, kws[i], n) == 0
@@ -250,14 +257,17 @@ has_zone (const char *t)
 		if ((*p == '+' || *p == '-') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2])
 		    && g_ascii_isdigit (p[3]) && g_ascii_isdigit (p[4]))
 			return TRUE;
-	char **w = g_strsplit_set (t, " ()\t", -1);
-	gboolean found = FALSE;
-	for (int i = 0; w[i] && !found; i++)
-		for (int k = 0; zones[k]; k++)
-			if (g_ascii_strcasecmp (w[i], zones[k]) == 0)
-				found = TRUE;
-	g_strfreev (w);
-	return found;
+	/* The words between spaces, tabs and parentheses, in place. */
+	for (const char *p = t; *p; ) {
+		size_t n = strcspn (p, " ()\t");
+		for (int k = 0; n && zones[k]; k++)
+			if (strlen (zones[k]) == n && g_ascii_strncasecmp (p, zones[k], n) == 0)
+				return TRUE;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return FALSE;
 }
 
 wb_hop_t *
@@ -380,6 +390,56 @@ reg_domain (const char *host, char buf[256])
 	return psl_registrable_domain (psl_builtin (), buf);
 }
 
+/* reg_domain() of HOST through a cache per thread (libpsl's lookup was
+ * most of wb_hops_mark(); the copies of a mailing name the same relays).
+ * The answer depends on HOST alone, so it is the one reg_domain() gives.
+ * Returns a string owned by the cache, or NULL; it stays valid until
+ * the next call of host_cache_trim(). */
+#define HOST_CACHE_MAX 8192
+
+static void
+host_cache_free (gpointer table)
+{
+	g_hash_table_unref (table);
+}
+
+static GPrivate host_cache_key = G_PRIVATE_INIT (host_cache_free);
+
+static GHashTable *
+host_cache (void)
+{
+	GHashTable *c = g_private_get (&host_cache_key);
+	if (!c) {
+		c = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+		g_private_set (&host_cache_key, c);
+	}
+	return c;
+}
+
+/* Room for N more hosts in the cache: emptied when it would pass
+ * HOST_CACHE_MAX. */
+static void
+host_cache_trim (guint n)
+{
+	GHashTable *c = host_cache ();
+	if (g_hash_table_size (c) + n > HOST_CACHE_MAX)
+		g_hash_table_remove_all (c);
+}
+
+static const char *
+reg_domain_cached (const char *host)
+{
+	GHashTable *c = host_cache ();
+	gpointer key, val;
+	if (g_hash_table_lookup_extended (c, host, &key, &val))
+		return val;
+	char buf[256];
+	const char *r = reg_domain (host, buf);
+	char *v = g_strdup (r);
+	g_hash_table_insert (c, g_strdup (host), v);
+	return v;
+}
+
 /* Same host, or the same registrable domain. */
 static gboolean
 host_match (const char *a, const char *b)
@@ -392,8 +452,8 @@ host_match (const char *a, const char *b)
 	const char *ta = strrchr (a, '.'), *tb = strrchr (b, '.');
 	if (!ta || !tb || g_ascii_strcasecmp (ta, tb) != 0)
 		return FALSE;
-	char ba[256], bb[256];
-	const char *ra = reg_domain (a, ba), *rb = reg_domain (b, bb);
+	host_cache_trim (2);
+	const char *ra = reg_domain_cached (a), *rb = reg_domain_cached (b);
 	return ra && rb && strcmp (ra, rb) == 0;
 }
 

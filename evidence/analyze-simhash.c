@@ -38,6 +38,13 @@ wb_hamming (uint64_t a, uint64_t b)
 static gboolean
 url_start (const char *p)
 {
+	/* Most tokens begin with none of the schemes' first letters. */
+	switch (*p) {
+	case 'h': case 'H': case 'w': case 'W': case 'f': case 'F': case 'm': case 'M':
+		break;
+	default:
+		return FALSE;
+	}
 	return g_ascii_strncasecmp (p, "http://", 7) == 0 || g_ascii_strncasecmp (p, "https://", 8) == 0
 		|| g_ascii_strncasecmp (p, "www.", 4) == 0 || g_ascii_strncasecmp (p, "ftp://", 6) == 0
 		|| g_ascii_strncasecmp (p, "mailto:", 7) == 0;
@@ -160,7 +167,7 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 					if (d < 0x80) {
 						if (!g_ascii_isalpha (d))
 							break;
-						h = FNV_STEP (h, g_ascii_tolower (d));
+						h = FNV_STEP (h, d >= 'A' && d <= 'Z' ? d + ('a' - 'A') : d);
 						q++;
 						any = TRUE;
 						continue;

@@ -90,26 +90,30 @@ regexes (void)
 
 /* --- building an analysis --- */
 
+/* KIND must be a string constant (it is kept, not copied). */
 static void
 add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *value,
 	      const char *location)
 {
 	if (!value || !*value)
 		return;
-	char *key = g_strconcat (kind, "\t", value, "\t", location, NULL);
-	if (g_hash_table_contains (a->seen, key)) {
-		g_free (key);
+	/* One hash lookup: adding a key already there replaces it with its
+	 * equal and says so. */
+	if (!g_hash_table_add (a->seen, g_strconcat (kind, "\t", value, "\t", location, NULL)))
 		return;
-	}
-	g_hash_table_add (a->seen, key);
 	artifact_t *ar = g_new (artifact_t, 1);
-	ar->kind = g_strdup (kind);
+	ar->kind = kind;
 	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
 	ar->value = g_utf8_make_valid (value, -1);
-	ar->location = g_strdup (location);
+	/* Runs of artifacts share a location ("body:text"): the last one
+	 * kept is tried before the chunk's table. */
+	if (!a->last_location || strcmp (a->last_location, location) != 0)
+		a->last_location = g_string_chunk_insert_const (a->strings, location);
+	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
 
+/* NAME must be a string constant (it is kept, not copied). */
 static void
 set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indicator,
 	  const char *evidence)
@@ -118,18 +122,17 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 		fact_t *f = g_ptr_array_index (a->facts, i);
 		if (!strcmp (f->name, name)) {
 			g_free (f->value);
-			g_free (f->confidence);
 			g_free (f->evidence);
 			f->value = g_strdup (value);
-			f->confidence = g_strdup (indicator ? "indicator" : "certain");
+			f->confidence = indicator ? "indicator" : "certain";
 			f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
 			return;
 		}
 	}
 	fact_t *f = g_new (fact_t, 1);
-	f->name = g_strdup (name);
+	f->name = name;
 	f->value = g_strdup (value);
-	f->confidence = g_strdup (indicator ? "indicator" : "certain");
+	f->confidence = indicator ? "indicator" : "certain";
 	f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
 	g_ptr_array_add (a->facts, f);
 }
@@ -143,20 +146,39 @@ warn (wb_analysis_t *a, const char *fmt, ...)
 	va_end (ap);
 }
 
-/* wb_norm_domain() with a cache for this one copy: libpsl's lookup was 7%
- * of the analysis, and a copy names the same few hosts over and over (every
- * link to one site, the From and Reply-To domains).  The function is pure,
- * so the cached result is the one it would return.  Returns a new string. */
-static char *
-norm_domain (wb_analysis_t *a, const char *host)
+/* wb_norm_domain() with a cache per thread: libpsl's lookup was 7% of the
+ * analysis, and a copy names the same few hosts over and over (every link
+ * to one site, the From and Reply-To domains), as do the copies of one
+ * mailing.  The function is pure (its answer depends on HOST alone), so
+ * the cached result is the one it would return, whichever copies came
+ * before on the thread.  The cache is emptied when it reaches
+ * DOMAIN_CACHE_MAX hosts.  Returns a new string. */
+#define DOMAIN_CACHE_MAX 8192
+
+static void
+domain_cache_free (gpointer table)
 {
+	g_hash_table_unref (table);
+}
+
+static char *
+norm_domain (const char *host)
+{
+	static GPrivate cache_key = G_PRIVATE_INIT (domain_cache_free);
 	gpointer key, val;
 	if (!host)
 		return NULL;
-	if (g_hash_table_lookup_extended (a->domains, host, &key, &val))
+	GHashTable *cache = g_private_get (&cache_key);
+	if (!cache) {
+		cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+		g_private_set (&cache_key, cache);
+	}
+	if (g_hash_table_lookup_extended (cache, host, &key, &val))
 		return g_strdup (val);
 	char *d = wb_norm_domain (host);
-	g_hash_table_insert (a->domains, g_strdup (host), g_strdup (d));
+	if (g_hash_table_size (cache) >= DOMAIN_CACHE_MAX)
+		g_hash_table_remove_all (cache);
+	g_hash_table_insert (cache, g_strdup (host), g_strdup (d));
 	return d;
 }
 
@@ -168,7 +190,7 @@ add_email (wb_analysis_t *a, const char *raw, const char *location, const char *
 		return;
 	if (!trap || g_ascii_strcasecmp (e, trap) != 0) {
 		add_artifact (a, "email", raw, e, location);
-		char *d = norm_domain (a, strrchr (e, '@') + 1);
+		char *d = norm_domain (strrchr (e, '@') + 1);
 		add_artifact (a, "domain", strrchr (e, '@') + 1, d, location);
 		g_free (d);
 	}
@@ -200,12 +222,12 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 	}
 	add_artifact (a, "url", t, norm, location);
 	char *host = wb_url_host (norm);
-	char *dom = host ? norm_domain (a, host) : NULL;
+	char *dom = host ? norm_domain (host) : NULL;
 	if (dom)
 		add_artifact (a, "domain", host, dom, location);
 	else if (host && g_hostname_is_ip_address (host))
 		add_artifact (a, "ip", host, host, location);
-	char *inner_loc = g_strdup_printf ("%s>redirect", location);
+	char *inner_loc = NULL;   /* LOCATION>redirect, made when first needed */
 	/* Query parameters. */
 	const char *q = strchr (norm, '?');
 	if (q) {
@@ -228,8 +250,11 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 			char *dec = g_uri_unescape_string (val, NULL);
 			if (dec && (g_ascii_strncasecmp (dec, "http://", 7) == 0
 				    || g_ascii_strncasecmp (dec, "https://", 8) == 0
-				    || g_ascii_strncasecmp (dec, "www.", 4) == 0))
+				    || g_ascii_strncasecmp (dec, "www.", 4) == 0)) {
+				if (!inner_loc)
+					inner_loc = g_strconcat (location, ">redirect", NULL);
 				add_url (a, dec, inner_loc, depth + 1);
+			}
 			g_free (dec);
 			g_free (key);
 		}
@@ -243,8 +268,11 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 		const char *s = in;
 		while (s > after + 3 && g_ascii_isalpha (s[-1]))
 			s--;
-		if (s < in && s[-1] == '/')
+		if (s < in && s[-1] == '/') {
+			if (!inner_loc)
+				inner_loc = g_strconcat (location, ">redirect", NULL);
 			add_url (a, s, inner_loc, depth + 1);
+		}
 	}
 	g_free (inner_loc);
 	g_free (dom);
@@ -411,7 +439,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 			const char *v = g_mime_header_get_raw_value (h);
 			char *d = v ? dkim_tag (v, "d") : NULL, *s = v ? dkim_tag (v, "s") : NULL;
 			if (d) {
-				char *dom = norm_domain (a, d);
+				char *dom = norm_domain (d);
 				add_artifact (a, "domain", d, dom ? dom : d, "header:DKIM-Signature");
 				set_fact (a, "dkim_domain", d, FALSE, v);
 				g_free (dom);
@@ -469,7 +497,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 	const char *mid = g_mime_message_get_message_id (msg);
 	const char *at = mid ? strrchr (mid, '@') : NULL;
 	if (at) {
-		char *d = norm_domain (a, at + 1);
+		char *d = norm_domain (at + 1);
 		add_artifact (a, "domain", at + 1, d, "header:Message-ID");
 		g_free (d);
 	}
@@ -519,7 +547,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		}
 	}
 	const char *fat = faddr ? strrchr (faddr, '@') : NULL;
-	char *fdom = fat ? norm_domain (a, fat + 1) : NULL;
+	char *fdom = fat ? norm_domain (fat + 1) : NULL;
 	set_fact (a, "from_domain_valid", fdom ? "1" : "0", FALSE,
 		  fat ? fat + 1 : (faddr ? faddr : "no From address"));
 	g_free (fdom);
@@ -579,20 +607,51 @@ typedef struct {
 	int idx;
 } walk_t;
 
+/* T (ISO-8859-1, NUL-terminated, freed here) in UTF-8: bytes under 0x80
+ * as they are, the others as the two bytes of U+0080..U+00FF.  Returns
+ * T itself when it has no such byte, else a new string. */
 static char *
-part_text_direct (GMimePart *part, gboolean *done)
+latin1_to_utf8 (char *t)
+{
+	size_t n = 0, high = 0;
+	for (; t[n]; n++)
+		high += (guchar) t[n] >> 7;
+	if (!high)
+		return t;
+	char *u = g_malloc (n + high + 1), *o = u;
+	for (size_t i = 0; i < n; i++) {
+		guchar c = t[i];
+		if (c < 0x80) {
+			*o++ = c;
+		} else {
+			*o++ = 0xc0 | (c >> 6);
+			*o++ = 0x80 | (c & 0x3f);
+		}
+	}
+	*o = 0;
+	g_free (t);
+	return u;
+}
+
+static char *
+part_text_direct (GMimePart *part, gboolean *done, gboolean *valid)
 {
 	/* g_mime_text_part_get_text() converts through a charset filter, which
 	 * opens iconv (and looks up its module) for every part, even from
 	 * UTF-8 to UTF-8.  Its result is the decoded content itself when the
 	 * part names no charset, or names UTF-8 or US-ASCII and the content
-	 * is valid in it: then take the decoded content directly.  Anything
-	 * else goes through GMime as before. */
+	 * is valid in it: then take the decoded content directly.  ISO-8859-1
+	 * (a third of the parts that name a charset) maps each byte to the
+	 * code point of its value, every byte valid: that is done here too.
+	 * Anything else goes through GMime as before.  *VALID says the text
+	 * returned is known to be valid UTF-8 (all but the no-charset case). */
 	*done = FALSE;
+	*valid = FALSE;
 	GMimeContentType *ct = g_mime_object_get_content_type (GMIME_OBJECT (part));
 	const char *cs = ct ? g_mime_content_type_get_parameter (ct, "charset") : NULL;
 	gboolean ascii = cs && !g_ascii_strcasecmp (cs, "us-ascii");
-	if (cs && !ascii && g_ascii_strcasecmp (cs, "utf-8"))
+	gboolean latin1 = cs && !g_ascii_strcasecmp (cs, "iso-8859-1");
+	if (cs && !ascii && !latin1 && g_ascii_strcasecmp (cs, "utf-8"))
 		return NULL;
 	GMimeDataWrapper *content = g_mime_part_get_content (part);
 	if (!content) {
@@ -607,6 +666,11 @@ part_text_direct (GMimePart *part, gboolean *done)
 	g_object_unref (mem);
 	char *t = (char *) g_byte_array_free (ba, FALSE);
 	gboolean ok = !cs;
+	if (latin1) {
+		*done = TRUE;
+		*valid = TRUE;
+		return latin1_to_utf8 (t);
+	}
 	if (ascii) {
 		const char *p = t;
 		while (*p && !(*p & 0x80))
@@ -620,6 +684,7 @@ part_text_direct (GMimePart *part, gboolean *done)
 		return NULL;
 	}
 	*done = TRUE;
+	*valid = cs != NULL;
 	return t;
 }
 
@@ -627,15 +692,15 @@ static char *
 part_text (GMimePart *part)
 {
 	char *t = NULL;
-	gboolean done = FALSE;
+	gboolean done = FALSE, valid = FALSE;
 	if (GMIME_IS_TEXT_PART (part)) {
-		t = part_text_direct (part, &done);
+		t = part_text_direct (part, &done, &valid);
 		if (!done)
 			t = g_mime_text_part_get_text (GMIME_TEXT_PART (part));
 	}
 	if (!t)
 		return NULL;
-	if (!g_utf8_validate (t, -1, NULL)) {
+	if (!valid && !g_utf8_validate (t, -1, NULL)) {
 		char *v = g_utf8_make_valid (t, -1);
 		g_free (t);
 		t = v;
@@ -727,6 +792,17 @@ has_at (const char *p, const char *end, const char *lit)
 	return (size_t) (end - p) >= n && memcmp (p, lit, n) == 0;
 }
 
+/* N bytes of SRC to DST in ASCII lower case (as g_ascii_strdown: other
+ * bytes as they are). */
+static void
+ascii_down (char *dst, const char *src, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = src[i];
+		dst[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	}
+}
+
 /* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
  * the opt-out regex (regexes_init: caseless, ASCII only as G_REGEX_RAW):
  * those holding one of its alternatives' literal text, \b anchors left
@@ -736,15 +812,32 @@ has_at (const char *p, const char *end, const char *lit)
 static GArray *
 optout_lines (const char *low, size_t n)
 {
-	static const char *const lit[] = { "unsubscrib", "remove", "removal", "optout", "opt out",
-					   "opt-out", "stop receiving", "no longer wish to receive",
-					   "no longer want to receive", "no longer like to receive",
-					   "taken off", NULL };
+	/* The literals "remove", "removal", "optout", "opt out", "opt-out"
+	 * and the three "no longer ... to receive" are found by a prefix
+	 * they share, then the rest is checked: one pass over the text for
+	 * each prefix rather than one for each literal. */
+	static const struct {
+		const char *prefix;
+		const char *const rest[4];   /* any of these must follow; none: nothing */
+	} lit[] = {
+		{ "unsubscrib", { NULL } },
+		{ "remov", { "e", "al", NULL } },
+		{ "opt", { "out", " out", "-out", NULL } },
+		{ "stop receiving", { NULL } },
+		{ "no longer ", { "wish to receive", "want to receive", "like to receive", NULL } },
+		{ "taken off", { NULL } },
+	};
 	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 	const char *end = low + n;
-	for (int i = 0; lit[i]; i++) {
-		size_t ln = strlen (lit[i]);
-		for (const char *p = memmem (low, n, lit[i], ln); p; p = memmem (p + 1, end - p - 1, lit[i], ln)) {
+	for (gsize i = 0; i < G_N_ELEMENTS (lit); i++) {
+		size_t ln = strlen (lit[i].prefix);
+		for (const char *p = memmem (low, n, lit[i].prefix, ln); p;
+		     p = memmem (p + 1, end - p - 1, lit[i].prefix, ln)) {
+			gboolean ok = !lit[i].rest[0];
+			for (int r = 0; !ok && lit[i].rest[r]; r++)
+				ok = has_at (p + ln, end, lit[i].rest[r]);
+			if (!ok)
+				continue;
 			const char *ls = p;
 			while (ls > low && ls[-1] != '\n')
 				ls--;
@@ -784,6 +877,31 @@ optout_lines (const char *low, size_t n)
 	return starts;
 }
 
+/* Whether V holds "unsub", "remove", "optout", "opt-out" or "opt_out" in
+ * any ASCII case: one pass, no lower-case copy. */
+static gboolean
+optout_word (const char *v)
+{
+	for (const char *p = v; *p; p++) {
+		switch (*p) {
+		case 'u': case 'U':
+			if (!g_ascii_strncasecmp (p, "unsub", 5))
+				return TRUE;
+			break;
+		case 'r': case 'R':
+			if (!g_ascii_strncasecmp (p, "remove", 6))
+				return TRUE;
+			break;
+		case 'o': case 'O':
+			if (!g_ascii_strncasecmp (p, "optout", 6) || !g_ascii_strncasecmp (p, "opt-out", 7)
+			    || !g_ascii_strncasecmp (p, "opt_out", 7))
+				return TRUE;
+			break;
+		}
+	}
+	return FALSE;
+}
+
 static void
 text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean list_unsub)
 {
@@ -797,27 +915,29 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
 		if (!g_str_has_prefix (ar->location, "body:") && !g_str_has_prefix (ar->location, "header:List"))
 			continue;
-		char *lv = g_ascii_strdown (ar->value, -1);
-		gboolean word = strstr (lv, "unsub") || strstr (lv, "remove") || strstr (lv, "optout")
-			|| strstr (lv, "opt-out") || strstr (lv, "opt_out");
+		gboolean word = optout_word (ar->value);
 		if (word && !strcmp (ar->kind, "url") && g_str_has_prefix (ar->location, "body:"))
 			link = TRUE;
 		if (word && !strcmp (ar->kind, "email") && g_str_has_prefix (ar->location, "body:"))
 			reply = TRUE;
-		g_free (lv);
 	}
-	/* The subject and text in lower case, for the opt-out test below and
-	 * the category lexicon (one copy shared). */
-	char *all = g_strconcat (subject ? subject : "", "\n", text, NULL);
-	char *low = g_ascii_strdown (all, -1);
+	/* The subject and text in lower case (ASCII only, as
+	 * g_ascii_strdown), for the opt-out test below and the category
+	 * lexicon: one copy shared, made in one pass. */
+	size_t sl = subject ? strlen (subject) : 0, tl = strlen (text);
+	char *low = g_malloc (sl + tl + 2);
+	ascii_down (low, subject ? subject : "", sl);
+	low[sl] = '\n';
+	ascii_down (low + sl + 1, text, tl);
+	low[sl + tl + 1] = 0;
 	/* The notice: each line with opt-out wording.  This was one regex pass
 	 * over the text, a match standing for its whole line (9% of the
 	 * analysis).  No match can span a line (the pattern has no newline),
 	 * and \b sees a line's ends as the text's, so the regex now runs line
 	 * by line, and only on lines optout_lines() cannot rule out: the same
 	 * lines, in the same order. */
-	const char *tlow = low + strlen (subject ? subject : "") + 1;   /* text in LOW */
-	GArray *cand = optout_lines (tlow, strlen (tlow));
+	const char *tlow = low + sl + 1;   /* text in LOW */
+	GArray *cand = optout_lines (tlow, tl);
 	for (guint ci = 0; ci < cand->len; ci++) {
 		const char *ls = text + g_array_index (cand, gsize, ci);
 		const char *le = strchrnul (ls, '\n');
@@ -897,15 +1017,19 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 
 	/* Content category: whole words and phrases of the lexicon. */
 	const wb_analysis_data_t *D = wb_analysis_data ();
-	GString *flat = g_string_new (NULL);
-	for (char *p = low; *p; p++) {
+	/* FLAT: LOW with each run of white space one space, none leading. */
+	char *flat = g_malloc (sl + tl + 2);
+	size_t fl = 0;
+	for (const char *p = low; *p; p++) {
 		if (g_ascii_isspace (*p)) {
-			if (flat->len && flat->str[flat->len - 1] != ' ')
-				g_string_append_c (flat, ' ');
+			if (fl && flat[fl - 1] != ' ')
+				flat[fl++] = ' ';
 		} else {
-			g_string_append_c (flat, *p);
+			flat[fl++] = *p;
 		}
 	}
+	flat[fl] = 0;
+	const char *flat_end = flat + fl;
 	int ncat = D->categories->len;
 	GPtrArray **hits = g_new0 (GPtrArray *, ncat);
 	for (int c = 0; c < ncat; c++)
@@ -913,11 +1037,15 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	/* Words: runs of ASCII letters, digits, '$', '\'' and '-', looked up
 	 * once in the table of every category's words. */
 	char wbuf[64];
-	for (const char *p = flat->str; *p; ) {
+	for (const char *p = flat; *p; ) {
 		const char *q = p;
 		while (*q && (g_ascii_isalnum (*q) || *q == '$' || *q == '\'' || *q == '-'))
 			q++;
-		if (q > p && q - p < (gssize) sizeof wbuf) {
+		/* Most words are in no category: the filter rules them out
+		 * without copying or hashing them. */
+		guint fb = q > p ? wb_word_filter_bit (q - p, p[0], q[-1]) : 0;
+		if (q > p && q - p < (gssize) sizeof wbuf
+		    && (D->word_filter[fb >> 3] & (1u << (fb & 7)))) {
 			memcpy (wbuf, p, q - p);
 			wbuf[q - p] = 0;
 			char *orig;
@@ -942,22 +1070,32 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	 * order wins.  This was one regex alternation of every phrase, 12% of
 	 * the analysis; this scan does exactly what that alternation did, but
 	 * tries only the phrases beginning with the byte at hand. */
-	for (const char *p = flat->str; *p; ) {
-		GPtrArray *cand = D->phrases_by_byte[(guchar) *p];
+	for (const char *p = flat; *p; ) {
+		GArray *cand = D->phrases_by_byte[(guchar) *p];
 		const char *ph = NULL;
 		size_t pl = 0;
-		if (cand && (p == flat->str || !is_lower_alnum (p[-1]))) {
+		if (cand && (p == flat || !is_lower_alnum (p[-1]))) {
+			size_t left = flat_end - p;
 			for (guint k = 0; k < cand->len && !ph; k++) {
-				const char *c = g_ptr_array_index (cand, k);
-				size_t cl = strlen (c);
-				if (strncmp (p, c, cl) == 0 && !is_lower_alnum (p[cl])) {
-					ph = c;
-					pl = cl;
+				const wb_phrase_t *c = &g_array_index (cand, wb_phrase_t, k);
+				/* The first bytes are equal (the index); a phrase
+				 * longer than what is left cannot match. */
+				if (c->len <= left && (c->len < 2 || p[1] == c->text[1])
+				    && memcmp (p, c->text, c->len) == 0 && !is_lower_alnum (p[c->len])) {
+					ph = c->text;
+					pl = c->len;
 				}
 			}
 		}
 		if (!ph) {
-			p++;
+			/* No phrase starts inside a run of letters and digits
+			 * (the one before would be a letter or digit): go past
+			 * the run. */
+			if (is_lower_alnum (*p))
+				while (is_lower_alnum (*p))
+					p++;
+			else
+				p++;
 			continue;
 		}
 		char *orig;
@@ -1012,15 +1150,14 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	for (int c = 0; c < ncat; c++)
 		g_ptr_array_unref (hits[c]);
 	g_free (hits);
-	g_string_free (flat, TRUE);
+	g_free (flat);
 	g_free (low);
-	g_free (all);
 }
 
 /* --- the pure entry point --- */
 
-static void artifact_free (artifact_t *x) { g_free (x->kind); g_free (x->raw); g_free (x->value); g_free (x->location); g_free (x); }
-static void fact_free (fact_t *x) { g_free (x->name); g_free (x->value); g_free (x->confidence); g_free (x->evidence); g_free (x); }
+static void artifact_free (artifact_t *x) { g_free (x->raw); g_free (x->value); g_free (x); }
+static void fact_free (fact_t *x) { g_free (x->value); g_free (x->evidence); g_free (x); }
 static void attachment_free (attachment_t *x) { g_free (x->filename); g_free (x->declared); g_free (x->sniffed); g_free (x->sha256); g_free (x); }
 
 wb_analysis_t *
@@ -1030,7 +1167,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
 	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
 	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	a->domains = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	a->strings = g_string_chunk_new (256);
 	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	a->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -1124,8 +1261,7 @@ wb_analysis_free (wb_analysis_t *a)
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
 	g_hash_table_unref (a->seen);
-	if (a->domains)
-		g_hash_table_unref (a->domains);
+	g_string_chunk_free (a->strings);
 	g_ptr_array_unref (a->facts);
 	g_ptr_array_unref (a->attachments);
 	g_ptr_array_unref (a->warnings);

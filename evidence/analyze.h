@@ -165,9 +165,25 @@ typedef struct {
 	GHashTable *cat_words;     /* word or phrase -> bit mask of the categories listing it */
 	/* Every phrase by its first byte, in file order (the order of the
 	 * alternation they once were as a regex): phrases_by_byte[c] is a
-	 * GPtrArray of char * (owned by the categories), or NULL. */
-	GPtrArray *phrases_by_byte[256];
+	 * GArray of wb_phrase_t (texts owned by the categories), or NULL. */
+	GArray *phrases_by_byte[256];
+	/* A filter in front of cat_words: the bit wb_word_filter_bit() of
+	 * every key is set, so a word whose bit is clear is not a key. */
+	guint8 word_filter[8192];
 } wb_analysis_data_t;
+
+typedef struct {
+	const char *text;
+	size_t len;
+} wb_phrase_t;
+
+/* The bit of word_filter for a word of LEN bytes beginning with FIRST and
+ * ending with LAST: a hash of the three. */
+static inline guint
+wb_word_filter_bit (size_t len, guchar first, guchar last)
+{
+	return ((guint) len * 0x9e5u ^ (guint) first * 0x3bu ^ (guint) last * 0x2c1u) & 0xffffu;
+}
 
 /* The tables, loaded once (thread-safe); also initialises libxml2. */
 const wb_analysis_data_t *wb_analysis_data (void);
