@@ -111,21 +111,36 @@ finding_ids (wb_case_t *cs, const char *statute, const char *provision, const ch
 /* What a finding of run RUN made at NOW stores as its time, in *AT: NULL
  * when NOW is the time finding_runs holds for the run (all the rule
  * findings of a run share one), which it becomes if the run has none; the
- * view findings gives that time.  Asked for each copy, not once a run: a
- * rolled-back transaction takes the run's row with it. */
+ * view findings gives that time.  The answer is kept for the transaction
+ * (wb_case_keep): a run's row, once there, is never changed (the view's
+ * trigger only adds rows), and a rollback, which takes the row with it,
+ * forgets the answer too. */
 static wb_status_t
 finding_at (wb_case_t *cs, int64_t run, const char *now, const char **at)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
-					     " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2");
+	static const char sql[] = "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
+				  " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2";
+	char runs[24];
+	g_snprintf (runs, sizeof runs, "%" G_GINT64_FORMAT, run);
+	const char *key[] = { runs, now };
+	int64_t same;
+	if (wb_case_kept (cs, sql, key, 2, &same)) {
+		*at = same ? NULL : now;
+		return WB_OK;
+	}
+	sqlite3_stmt *st = wb_case_stmt (cs, sql);
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, run);
 	sqlite3_bind_text (st, 2, now, -1, SQLITE_STATIC);
 	int rc = sqlite3_step (st);
-	*at = rc == SQLITE_ROW && sqlite3_column_int (st, 0) ? NULL : now;
+	same = rc == SQLITE_ROW && sqlite3_column_int (st, 0);
+	*at = same ? NULL : now;
 	sqlite3_reset (st);
-	return rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, "cannot store finding");
+	if (rc != SQLITE_ROW)
+		return wb_case_fail_db (cs, "cannot store finding");
+	wb_case_keep (cs, sql, key, 2, same);
+	return WB_OK;
 }
 
 /* A rule finding and a copy's masks, as apply() and ingest store them. */
