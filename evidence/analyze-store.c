@@ -183,30 +183,19 @@ insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 	return TRUE;
 }
 
-/* The tables of a copy's analysis rows, each keyed first by its copy: a
- * bit each in the masks of what a store deletes per copy. */
-static const char *const tables[] = { "message_hops", "message_artifacts", "message_facts", "attachments" };
-#define ALL_TABLES 0xf
-#define ARTIFACTS 0x2
-
-/* Store A as copy ID's analysis, after deleting its rows from the TABLES
- * of DELS (bits of tables[]); UPDATE: its messages columns too. */
 static wb_status_t
-store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, unsigned dels, gboolean update)
+store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
-	static const char *const del_sql[] = {
+	static const char *dels[] = {
 		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
 		"DELETE FROM message_facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
 	};
-	G_STATIC_ASSERT (G_N_ELEMENTS (del_sql) == G_N_ELEMENTS (tables));
 	sqlite3_stmt *st;
 	wb_status_t rs;
 	/* A copy just inserted has no rows to replace: the four deletes were a
 	 * tenth of the writer's cost per copy (wb_analysis_insert). */
-	for (guint i = 0; i < G_N_ELEMENTS (del_sql); i++) {
-		if (!(dels & (1u << i)))
-			continue;
-		if (!(st = wb_case_stmt (cs, del_sql[i])))
+	for (int i = 0; i < 4 && replace; i++) {
+		if (!(st = wb_case_stmt (cs, dels[i])))
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, id);
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
@@ -287,7 +276,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, unsigned dels, gboolea
 			return rs;
 	}
 	/* A row just inserted got these in its INSERT (ingest's writer). */
-	if (!update)
+	if (!replace)
 		return WB_OK;
 	int64_t body;
 	if ((rs = wb_analysis_body_id (cs, a->body_text, &body, NULL)))
@@ -308,81 +297,11 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, unsigned dels, gboolea
 wb_status_t
 wb_analysis_store (wb_case_t *cs, int64_t id, const wb_analysis_t *a)
 {
-	return store (cs, id, a, ALL_TABLES, TRUE);
+	return store (cs, id, a, TRUE);
 }
 
 wb_status_t
 wb_analysis_insert (wb_case_t *cs, int64_t id, const wb_analysis_t *a)
 {
-	return store (cs, id, a, 0, FALSE);
-}
-
-/* Whether IDS (N, ascending) are every copy from the first to the last:
- * then the rows of IDS are those of the range. */
-static wb_status_t
-whole_range (wb_case_t *cs, const int64_t *ids, guint n, gboolean *whole)
-{
-	*whole = FALSE;
-	for (guint i = 1; i < n; i++)
-		if (ids[i] <= ids[i - 1])
-			return WB_OK;
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT count(*) FROM messages WHERE id BETWEEN ?1 AND ?2");
-	if (!st)
-		return WB_ERR_DB;
-	sqlite3_bind_int64 (st, 1, ids[0]);
-	sqlite3_bind_int64 (st, 2, ids[n - 1]);
-	int rc = sqlite3_step (st);
-	*whole = rc == SQLITE_ROW && sqlite3_column_int64 (st, 0) == (int64_t) n;
-	sqlite3_reset (st);
-	return rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, "cannot replace analysis");
-}
-
-wb_status_t
-wb_analysis_clear (wb_case_t *cs, const int64_t *ids, guint n, unsigned *left)
-{
-	static const char *const del_sql[] = {
-		"DELETE FROM message_hops WHERE message BETWEEN ?1 AND ?2",
-		"DELETE FROM message_artifacts WHERE message BETWEEN ?1 AND ?2",
-		"DELETE FROM message_facts WHERE message BETWEEN ?1 AND ?2",
-		"DELETE FROM attachments WHERE message BETWEEN ?1 AND ?2",
-	};
-	G_STATIC_ASSERT (G_N_ELEMENTS (del_sql) == G_N_ELEMENTS (tables));
-	wb_status_t rs;
-	gboolean whole;
-	*left = ALL_TABLES;
-	if (n == 0 || (rs = whole_range (cs, ids, n, &whole)))
-		return n ? rs : WB_OK;
-	if (!whole)
-		return WB_OK;
-	/* message_artifacts numbers its rows max(id) + 1: when the last row
-	 * is one of these copies', deleting them all first would number the
-	 * new rows from lower down than deleting copy by copy does.  Then
-	 * its rows go copy by copy, as they always did. */
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT message FROM message_artifacts ORDER BY id DESC LIMIT 1");
-	if (!st)
-		return WB_ERR_DB;
-	int rc = sqlite3_step (st);
-	int64_t top = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : 0;
-	sqlite3_reset (st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return wb_case_fail_db (cs, "cannot replace analysis");
-	unsigned keep = top >= ids[0] && top <= ids[n - 1] ? ARTIFACTS : 0;
-	for (guint i = 0; i < G_N_ELEMENTS (del_sql); i++) {
-		if (keep & (1u << i))
-			continue;
-		if (!(st = wb_case_stmt (cs, del_sql[i])))
-			return WB_ERR_DB;
-		sqlite3_bind_int64 (st, 1, ids[0]);
-		sqlite3_bind_int64 (st, 2, ids[n - 1]);
-		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
-			return rs;
-	}
-	*left = keep;
-	return WB_OK;
-}
-
-wb_status_t
-wb_analysis_store_cleared (wb_case_t *cs, int64_t id, const wb_analysis_t *a, unsigned left)
-{
-	return store (cs, id, a, left & ALL_TABLES, TRUE);
+	return store (cs, id, a, FALSE);
 }

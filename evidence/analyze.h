@@ -43,18 +43,6 @@ wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analy
  * category and fingerprint are left to the caller's INSERT (ingest's
  * writer; cheaper). */
 wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
-/* wb_analysis_store for many copies (reanalyze's writer), their old rows
- * deleted first by one statement per table: wb_analysis_clear deletes the
- * analysis rows of the N copies IDS when they are every copy from the
- * first to the last (ascending, none between left out), and says in *LEFT
- * what it left to be deleted copy by copy (everything, when they are not;
- * message_artifacts, when one of them holds its last row, so that the new
- * rows are numbered as copy by copy would number them).  Then
- * wb_analysis_store_cleared stores each copy's analysis as
- * wb_analysis_store would, given LEFT.  Inside the caller's transaction. */
-wb_status_t wb_analysis_clear (wb_case_t *cs, const int64_t *ids, guint n, unsigned *left);
-wb_status_t wb_analysis_store_cleared (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a,
-				       unsigned left);
 /* The body_texts id of TEXT in *ID, its row added if no copy had it (then
  * *ADDED is TRUE, so a caller whose copy turns out to be in the case
  * already can delete it again).  TEXT NULL: *ID is 0 and nothing is

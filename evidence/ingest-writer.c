@@ -346,22 +346,10 @@ write_item (wb_ingest_t *ing, item_t *it)
 	case IT_SOURCE_END:
 		rs = write_source_end (ing, it);
 		break;
-	case IT_BATCH: {
-		/* Stored copies (reanalyze's batches, each holding the copies
-		 * the walker read next, in id order): their old analysis rows
-		 * go first, a statement per table rather than four per copy. */
-		GArray *msgs = it->batch->msgs;
-		unsigned left = 0;
-		if (msgs->len && g_array_index (msgs, msg_t, 0).reanalyze_id) {
-			int64_t *ids = g_new (int64_t, msgs->len);
-			for (guint i = 0; i < msgs->len; i++)
-				ids[i] = g_array_index (msgs, msg_t, i).reanalyze_id;
-			rs = wb_analysis_clear (ing->cs, ids, msgs->len, &left);
-			g_free (ids);
-		}
-		for (guint i = 0; i < msgs->len && !rs; i++) {
-			msg_t *m = &g_array_index (msgs, msg_t, i);
-			rs = m->reanalyze_id ? wb_analysis_store_cleared (ing->cs, m->reanalyze_id, m->analysis, left)
+	case IT_BATCH:
+		for (guint i = 0; i < it->batch->msgs->len && !rs; i++) {
+			msg_t *m = &g_array_index (it->batch->msgs, msg_t, i);
+			rs = m->reanalyze_id ? wb_analysis_store (ing->cs, m->reanalyze_id, m->analysis)
 				: write_msg (ing, (const char *) it->batch->data->data + m->at, m);
 			g_atomic_int_inc (&ing->stored);
 		}
@@ -370,7 +358,6 @@ write_item (wb_ingest_t *ing, item_t *it)
 		if (!rs)
 			rs = art_index_check (ing);
 		break;
-	}
 	case IT_FILE_DONE: {
 		sqlite3_stmt *st = wb_case_stmt (ing->cs, "UPDATE sources SET complete = 1 WHERE id = ?");
 		if (!st)
