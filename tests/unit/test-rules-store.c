@@ -142,3 +142,99 @@ Test (rules_store, run_time_kept_within_a_transaction)
 	wb_analysis_free (a);
 	wb_rules_ingest_free (ri);
 }
+
+/* Counts the finding_rows INSERT statements run (sqlite3_trace_v2). */
+static int
+count_inserts (unsigned type, void *ctx, void *p, void *x)
+{
+	(void) type;
+	(void) x;
+	const char *sql = sqlite3_sql (p);
+	if (sql && g_str_has_prefix (sql, "INSERT OR FAIL INTO finding_rows"))
+		++*(int *) ctx;
+	return 0;
+}
+
+/* The findings of a copy, as wb_rule_eval gives them over the case's
+ * statutes in statute and provision order: "statute provision confidence
+ * evidence" lines. */
+static GString *
+expected (const wb_analysis_t *a)
+{
+	wb_statute_set_t *set = NULL;
+	cr_assert_eq (wb_statutes_load_case (cs, &set), WB_OK, "%s", wb_case_errmsg (cs));
+	wb_fact_t facts[WB_FACT_COUNT];
+	memset (facts, 0, sizeof facts);
+	for (guint i = 0; i < wb_analysis_n_facts (a); i++) {
+		const char *name, *value, *conf, *ev;
+		wb_analysis_fact_at (a, i, &name, &value, &conf, &ev);
+		int f = wb_fact_index (name);
+		if (f < 0)
+			continue;
+		facts[f].value = value;
+		facts[f].evidence = ev;
+		facts[f].indicator = g_strcmp0 (conf, "indicator") == 0;
+	}
+	GString *out = g_string_new (NULL), *ev = g_string_new (NULL);
+	for (guint i = 0; i < set->statutes->len; i++) {
+		const wb_statute_t *st = set->statutes->pdata[i];
+		for (guint j = 0; j < st->provisions->len; j++) {
+			const wb_provision_t *p = st->provisions->pdata[j];
+			g_string_truncate (ev, 0);
+			wb_rule_result_t r = wb_rule_eval (p, facts, ev);
+			if (r != WB_RULE_NONE)
+				g_string_append_printf (out, "%s %s %s %s\n", st->id, p->id,
+							r == WB_RULE_CERTAIN ? "certain" : "indicator", ev->str);
+		}
+	}
+	g_string_free (ev, TRUE);
+	wb_statute_set_free (set);
+	return out;
+}
+
+static GString *
+stored (int64_t message)
+{
+	GString *out = g_string_new (NULL);
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT statute, provision, confidence, evidence FROM findings"
+				       " WHERE message = ?1 ORDER BY id");
+	cr_assert_not_null (q);
+	sqlite3_bind_int64 (q, 1, message);
+	while (sqlite3_step (q) == SQLITE_ROW)
+		g_string_append_printf (out, "%s %s %s %s\n", sqlite3_column_text (q, 0), sqlite3_column_text (q, 1),
+					sqlite3_column_text (q, 2), sqlite3_column_text (q, 3));
+	sqlite3_reset (q);
+	return out;
+}
+
+/* Rows in eights: a copy's findings in one statement when they are eight
+ * or fewer, and in statute and provision order, each its own. */
+Test (rules_store, a_copys_findings_in_one_statement)
+{
+	wb_rules_ingest_t *ri = wb_rules_ingest_new (cs, 3);
+	cr_assert_not_null (ri, "%s", wb_case_errmsg (cs));
+	const wb_ingest_findings_t *h = wb_rules_ingest_hook (ri);
+	add_copies ();
+	wb_analysis_t *a = analyse (mail);
+	gpointer r = h->eval (h->data, a);
+	cr_assert_not_null (r);
+	GString *want = expected (a);
+	guint n = 0;
+	for (const char *c = want->str; *c; c++)
+		n += *c == '\n';
+	cr_assert_gt (n, 8, "more than one statement's worth: %s", want->str);
+	int inserts = 0;
+	sqlite3_trace_v2 (wb_case_db (cs), SQLITE_TRACE_STMT, count_inserts, &inserts);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert_eq (h->store (h->data, cs, 1, r), WB_OK, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	sqlite3_trace_v2 (wb_case_db (cs), 0, NULL, NULL);
+	cr_expect_eq (inserts, (int) (n + 7) / 8, "%u findings in %d statements", n, inserts);
+	GString *got = stored (1);
+	cr_expect_str_eq (got->str, want->str);
+	g_string_free (got, TRUE);
+	g_string_free (want, TRUE);
+	h->free (r);
+	wb_analysis_free (a);
+	wb_rules_ingest_free (ri);
+}
