@@ -276,15 +276,16 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 	return st;
 }
 
-wb_status_t
-wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
-		const char *what, int64_t *id)
+/* Build in cs->key the key of TAG's address and the N texts V
+ * (id_key_t's bytes), and return it; valid until the next call. */
+static id_key_t *
+make_key (wb_case_t *cs, const char *tag, const char *const *v, int n)
 {
 	GString *k = cs->key;
 	g_string_truncate (k, 0);
 	static const char header[sizeof (id_key_t)];
 	g_string_append_len (k, header, sizeof header);
-	g_string_append_len (k, (const char *) &find, sizeof find);
+	g_string_append_len (k, (const char *) &tag, sizeof tag);
 	for (int i = 0; i < n; i++) {
 		if (v[i]) {
 			g_string_append_c (k, 1);
@@ -294,7 +295,41 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	}
 	id_key_t *key = (id_key_t *) k->str;
 	key->len = k->len - sizeof (id_key_t);
-	const id_key_t *hit = g_hash_table_lookup (cs->ids, key);
+	return key;
+}
+
+/* Keep the key cs->key holds (make_key) with VALUE. */
+static void
+keep_key (wb_case_t *cs, int64_t value)
+{
+	if (g_hash_table_size (cs->ids) >= WB_CASE_IDS_MAX)
+		g_hash_table_remove_all (cs->ids);
+	id_key_t *own = g_memdup2 (cs->key->str, cs->key->len);
+	own->id = value;
+	g_hash_table_replace (cs->ids, own, own);
+}
+
+gboolean
+wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t *value)
+{
+	const id_key_t *hit = g_hash_table_lookup (cs->ids, make_key (cs, tag, v, n));
+	if (hit)
+		*value = hit->id;
+	return hit != NULL;
+}
+
+void
+wb_case_keep (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t value)
+{
+	make_key (cs, tag, v, n);
+	keep_key (cs, value);
+}
+
+wb_status_t
+wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
+		const char *what, int64_t *id)
+{
+	const id_key_t *hit = g_hash_table_lookup (cs->ids, make_key (cs, find, v, n));
 	if (hit) {
 		*id = hit->id;
 		return WB_OK;
@@ -318,11 +353,7 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	}
 	if (rc != SQLITE_ROW)
 		return wb_case_fail_db (cs, what);
-	if (g_hash_table_size (cs->ids) >= WB_CASE_IDS_MAX)
-		g_hash_table_remove_all (cs->ids);
-	id_key_t *own = g_memdup2 (k->str, k->len);
-	own->id = *id;
-	g_hash_table_add (cs->ids, own);
+	keep_key (cs, *id);   /* cs->key is still the key: nothing above builds one */
 	return WB_OK;
 }
 

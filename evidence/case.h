@@ -123,6 +123,14 @@ sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
 wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,
 			    int n, const char *what, int64_t *id);
 #define WB_CASE_IDS_MAX 200000
+/* Any other number a writer learns once a transaction: kept on the case
+ * under the address of TAG (a string that lives as long as the case, not
+ * compared: a statement's SQL, as for wb_case_intern) and the N texts V,
+ * and forgotten when wb_case_intern's ids are.  wb_case_kept() gives TRUE
+ * and *VALUE if it is kept; wb_case_keep() keeps VALUE, in place of one
+ * kept before. */
+gboolean wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t *value);
+void wb_case_keep (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t value);
 
 /* Custody.  wb_case_run_begin() appends a 'begin' row for COMMAND with
  * DETAIL (the command line, say) in its own transaction and returns the run

@@ -111,27 +111,65 @@ finding_ids (wb_case_t *cs, const char *statute, const char *provision, const ch
 /* What a finding of run RUN made at NOW stores as its time, in *AT: NULL
  * when NOW is the time finding_runs holds for the run (all the rule
  * findings of a run share one), which it becomes if the run has none; the
- * view findings gives that time.  Asked for each copy, not once a run: a
- * rolled-back transaction takes the run's row with it. */
+ * view findings gives that time.  The answer is kept for the transaction
+ * (wb_case_keep): a run's row, once there, is never changed (the view's
+ * trigger only adds rows), and a rollback, which takes the row with it,
+ * forgets the answer too. */
 static wb_status_t
 finding_at (wb_case_t *cs, int64_t run, const char *now, const char **at)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
-					     " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2");
+	static const char sql[] = "INSERT INTO finding_runs (run, at) VALUES (?1, ?2)"
+				  " ON CONFLICT (run) DO UPDATE SET at = at RETURNING at = ?2";
+	char runs[24];
+	g_snprintf (runs, sizeof runs, "%" G_GINT64_FORMAT, run);
+	const char *key[] = { runs, now };
+	int64_t same;
+	if (wb_case_kept (cs, sql, key, 2, &same)) {
+		*at = same ? NULL : now;
+		return WB_OK;
+	}
+	sqlite3_stmt *st = wb_case_stmt (cs, sql);
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, run);
 	sqlite3_bind_text (st, 2, now, -1, SQLITE_STATIC);
 	int rc = sqlite3_step (st);
-	*at = rc == SQLITE_ROW && sqlite3_column_int (st, 0) ? NULL : now;
+	same = rc == SQLITE_ROW && sqlite3_column_int (st, 0);
+	*at = same ? NULL : now;
 	sqlite3_reset (st);
-	return rc == SQLITE_ROW ? WB_OK : wb_case_fail_db (cs, "cannot store finding");
+	if (rc != SQLITE_ROW)
+		return wb_case_fail_db (cs, "cannot store finding");
+	wb_case_keep (cs, sql, key, 2, same);
+	return WB_OK;
 }
 
-/* A rule finding and a copy's masks, as apply() and ingest store them. */
-static const char finding_sql[] =
-	"INSERT INTO finding_rows (message, provision, source, text, run, at)"
-	" VALUES (?1, ?2, 'rule', ?3, ?4, ?5)";
+/* A copy's rule findings and its masks, as apply() and ingest store them.
+ * A copy's findings (about eight) go in one statement of up to eight rows:
+ * a statement's start and end cost about what a row does.  OR FAIL, not
+ * ABORT, as evidence/analyze-store.c's: a statement of several rows that
+ * may abort has SQLite journal every page it touches first, and a
+ * failure rolls the caller's whole transaction back anyway. */
+#define FHEAD "INSERT OR FAIL INTO finding_rows (message, provision, source, text, run, at) VALUES "
+#define FR1 "(?,?,'rule',?,?,?)"
+#define FR2 FR1 "," FR1
+#define FR3 FR2 "," FR1
+#define FR4 FR3 "," FR1
+#define FR5 FR4 "," FR1
+#define FR6 FR5 "," FR1
+#define FR7 FR6 "," FR1
+#define FR8 FR7 "," FR1
+static const char *const finding_sql[8] = {
+	FHEAD FR1, FHEAD FR2, FHEAD FR3, FHEAD FR4, FHEAD FR5, FHEAD FR6, FHEAD FR7, FHEAD FR8,
+};
+#undef FHEAD
+#undef FR1
+#undef FR2
+#undef FR3
+#undef FR4
+#undef FR5
+#undef FR6
+#undef FR7
+#undef FR8
 static const char mask_sql[] = "INSERT INTO rule_masks (message, masks) VALUES (?1, ?2)";
 
 /* The rule findings of one copy: its violation rows, in statute and
@@ -200,25 +238,32 @@ store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst,
 	wb_status_t s0 = r->rows->len ? finding_at (cs, run, now, &at) : WB_OK;
 	if (s0)
 		return s0;
-	for (guint i = 0; i < r->rows->len; i++) {
-		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i);
-		int64_t prov, text;
-		wb_status_t s = finding_ids (cs, row->statute, row->provision, "violation",
-					     row->certain ? "certain" : "indicator", row->evidence, &prov, &text);
-		if (s)
-			return s;
-		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql);
+	for (guint i = 0; i < r->rows->len;) {
+		guint k = MIN (r->rows->len - i, 8);
+		int64_t prov[8], text[8];
+		for (guint j = 0; j < k; j++) {
+			const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i + j);
+			wb_status_t s = finding_ids (cs, row->statute, row->provision, "violation",
+						     row->certain ? "certain" : "indicator", row->evidence, &prov[j],
+						     &text[j]);
+			if (s)
+				return s;
+		}
+		sqlite3_stmt *ins = wb_case_stmt (cs, finding_sql[k - 1]);
 		if (!ins)
 			return WB_ERR_DB;
-		sqlite3_bind_int64 (ins, 1, message);
-		sqlite3_bind_int64 (ins, 2, prov);
-		sqlite3_bind_int64 (ins, 3, text);
-		sqlite3_bind_int64 (ins, 4, run);
-		wb_case_bind_text (ins, 5, at);
+		for (guint j = 0; j < k; j++) {
+			sqlite3_bind_int64 (ins, 5 * j + 1, message);
+			sqlite3_bind_int64 (ins, 5 * j + 2, prov[j]);
+			sqlite3_bind_int64 (ins, 5 * j + 3, text[j]);
+			sqlite3_bind_int64 (ins, 5 * j + 4, run);
+			wb_case_bind_text (ins, 5 * j + 5, at);
+		}
 		int rc = sqlite3_step (ins);
 		sqlite3_reset (ins);
 		if (rc != SQLITE_DONE)
 			return wb_case_fail_db (cs, "cannot store rule finding");
+		i += k;
 	}
 	sqlite3_stmt *mins = wb_case_stmt (cs, mask_sql);
 	if (!mins)
