@@ -37,7 +37,7 @@ for mode in ingest reanalyze; do
 		set -- $(callgrind_annotate --inclusive=yes --threshold=100 "$f" 2> /dev/null | awk '
 			/:wb_analyze \[/ { gsub(",", "", $1); a = $1 }
 			/:wb_html_to_text \[/ { gsub(",", "", $1); h = $1 }
-			END { print a + 0, h + 0 }')
+			END { printf "%.0f %.0f\n", a, h }')
 		an=$((an + $1)) ht=$((ht + $2))
 	done
 	awk -v m=$mode -v n="$N" -v an=$an -v ht=$ht '{ c[$1] += $2; t += $2 }
