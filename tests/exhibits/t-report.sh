@@ -79,7 +79,7 @@ for opts in "--preemption ignore" "--ar-day-rule aggregate --plaintiff provider 
 	"--due-care --incident campaign --preemption ignore" ""; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
-	wb report "$C" --out "$T/x$n" --statutes "$T/st" $opts > /dev/null
+	expect_rc "report ($opts)" 0 wb report "$C" --out "$T/x$n" --statutes "$T/st" $opts
 	# shellcheck disable=SC2086
 	wb damages "$C" --statutes "$T/st" --format json $opts > "$T/d$n.json"
 	if have_soffice; then
