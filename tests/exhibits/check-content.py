@@ -86,10 +86,17 @@ def cents(v):
     return int(round(v * 100))
 
 
+_damages_out = {}
+
+
 def damages(*extra):
-    r = subprocess.run([wb, "damages", case, "--statutes", sdir, "--format", "json"] + list(opts) + list(extra),
-                       capture_output=True, text=True, check=True)
-    return json.loads(r.stdout)
+    """The engine's JSON for the case with these options; each set of
+    options is run once (nothing here changes the case)."""
+    if extra not in _damages_out:
+        _damages_out[extra] = subprocess.run([wb, "damages", case, "--statutes", sdir, "--format", "json"]
+                                             + list(opts) + list(extra),
+                                             capture_output=True, text=True, check=True).stdout
+    return json.loads(_damages_out[extra])
 
 
 db = sqlite3.connect(case)

@@ -35,7 +35,21 @@
    the engine's values, equals `damages CASE --format json` run with the
    options its label names (the table below, the test's own reading of
    the labels); the sheet must say under the table that they are values.
-Exit 0 when all hold; messages on stderr otherwise."""
+Exit 0 when all hold; messages on stderr otherwise.
+
+Each LibreOffice start costs seconds of CPU before any work, so a script
+that checks many workbooks splits the work in two phases:
+
+    check-xlsx.py EXHIBITS.xlsx DAMAGES.json [options] --bare-to DIR/NAME.xlsx
+        every check that needs no LibreOffice (1, 3, 5's formulas, 6); the
+        copy without cached values (and the changes of 4) as DIR/NAME.xlsx,
+        and what 2, 4 and 5 must find as DIR/NAME.json
+    check-xlsx.py --convert DIR
+        one LibreOffice start recalculates every DIR/*.xlsx and exports each
+        sheet as DIR/csv/NAME-SHEET.csv
+    check-xlsx.py --recalculated DIR/NAME.xlsx
+        checks 2, 4 and 5 of that workbook on those sheets
+Without --bare-to, one call does both phases for its workbook."""
 import csv, json, os, re, shutil, subprocess, sys, tempfile, zipfile
 import xml.etree.ElementTree as ET
 
@@ -47,6 +61,153 @@ fails = []
 def fail(msg):
     fails.append(msg)
     print('check-xlsx: ' + msg, file=sys.stderr)
+
+
+def soffice_csv(tmp, out, files):
+    """One LibreOffice start (its profile under TMP), told to recalculate
+    every formula on load: each sheet of each of FILES as OUT/STEM-SHEET.csv.
+    Returns what LibreOffice said, for messages."""
+    tmp = os.path.abspath(tmp)
+    prof = os.path.join(tmp, 'profile', 'user')
+    os.makedirs(prof)
+    with open(os.path.join(prof, 'registrymodifications.xcu'), 'w') as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+                'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+                '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+                '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
+                '</oor:items>\n')
+    os.makedirs(out)
+    cmd = ['soffice', '-env:UserInstallation=file://' + os.path.join(tmp, 'profile'), '--headless',
+           '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
+           '--outdir', out] + files
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120 * len(files))
+    return (p.stdout + p.stderr).decode('utf-8', 'replace')
+
+
+def read_csv(out, bare, name, log):
+    """Sheet NAME of workbook BARE as LibreOffice exported it into OUT."""
+    path = os.path.join(out, '%s-%s.csv' % (os.path.splitext(os.path.basename(bare))[0], name))
+    if not os.path.exists(path):
+        fail('LibreOffice wrote no CSV for %s of %s: %s' % (name, os.path.basename(bare), log.strip()))
+        return []
+    return list(csv.reader(open(path, encoding='utf-8')))
+
+
+def recalc_checks(first, sheet_csv):
+    """Checks 2, 4 and 5 on the sheets LibreOffice recalculated; FIRST holds
+    what the first phase worked out (the figures to find, the hostile
+    subjects, the JSON of the engine per plaintiff and defendant)."""
+    expect, hostile, changed_amounts = first['expect'], first['hostile'], first['changed_amounts']
+    d = sheet_csv('Damages')
+    if d:
+        head = d[0]
+        col = {h: i for i, h in enumerate(head)}
+        got = {r[0]: r for r in d[1:] if r and r[0]}
+        names = {'violating_messages': 'Violating copies', 'incidents': 'Incidents', 'days': 'Days',
+                 'uncapped_cents': 'Uncapped (cents)', 'amount_cents': 'Amount (cents)',
+                 'excluded_nexus': 'Excluded: no nexus', 'excluded_undated': 'Excluded: undated',
+                 'excluded_effective': 'Excluded: before effective date',
+                 'excluded_limitations': 'Excluded: limitations', 'excluded_analyst': 'Excluded: analyst',
+                 'excluded_preempted': 'Excluded: preempted (CAN-SPAM)',
+                 'not_violating': 'In scope, not violating'}
+        for st in expect['statutes']:
+            r = got.get(st['id'])
+            if r is None:
+                fail('Damages sheet has no row for %s' % st['id'])
+                continue
+            for k, h in names.items():
+                if h not in col:
+                    fail('Damages sheet has no column %r' % h)
+                    continue
+                if st.get(k) is None:
+                    continue
+                v = r[col[h]]
+                if v != str(st[k]):
+                    fail('%s %s: LibreOffice computed %r, damages say %d' % (st['id'], k, v, st[k]))
+            dollars = r[col['Amount ($)']]
+            if abs(float(dollars) * 100 - st['amount_cents']) > 0.001:
+                fail('%s dollars %s' % (st['id'], dollars))
+    s = sheet_csv('Summary')
+    tot = [r for r in s if r and r[0] == 'Total']
+    if not tot or tot[0][2] != str(expect['total_cents']):
+        fail('Summary total: LibreOffice computed %r, damages say %d' % (tot[0][2] if tot else None, expect['total_cents']))
+    if first['plaintiffs']:
+        want = {(st['id'], p['name']): st['amount_cents']
+                for p in first['plaintiffs']['plaintiffs'] for st in p['statutes']
+                if st['violating_messages']}
+        ps = sheet_csv('Plaintiffs')
+        if ps:
+            col = {h: i for i, h in enumerate(ps[0])}
+            got = {(r[0], r[col['Plaintiff']]): r[col['Amount (cents)']] for r in ps[1:]
+                   if r and r[0] and r[0] != 'Total'}
+            if set(got) != set(want):
+                fail('Plaintiffs sheet rows %s, the engine has actions %s' % (sorted(got), sorted(want)))
+            for k, v in want.items():
+                if k in got and got[k] != str(v):
+                    fail('Plaintiffs %s: LibreOffice computed %r, damages --by plaintiff says %d' % (k, got[k], v))
+    if first['defendants']:
+        dj = first['defendants']
+        want = {x['name']: x['amount_cents'] for x in dj['defendants']}
+        want_total = dj['total_cents']
+        if changed_amounts:
+            want.update(first['expect_defendants'] or {})
+            want_total = first['expect_defendant_total']
+        ds = sheet_csv('Defendants')
+        if ds and 'Exposure (cents)' not in ds[0]:
+            fail('the Defendants sheet has no column "Exposure (cents)": %s' % ds[0])
+        elif ds:
+            col = {h: i for i, h in enumerate(ds[0])}
+            got = {r[0]: r[col['Exposure (cents)']] for r in ds[1:] if r and r[0]}
+            tot = got.pop('Total, each copy once', None)
+            got.pop('Exposures added up', None)
+            if set(got) != set(want):
+                fail('Defendants sheet rows %s, the engine has %s' % (sorted(got), sorted(want)))
+            for k, v in want.items():
+                if k in got and got[k] != str(v):
+                    fail('Defendants %s: LibreOffice computed %r, damages --by defendant says %d' % (k, got[k], v))
+            if want_total is not None and tot != str(want_total):
+                fail('Defendants total (each copy once): LibreOffice computed %r, damages says %d' % (tot, want_total))
+        bs = sheet_csv('Defendants by statute')
+        if bs and 'Amount (cents)' not in bs[0]:
+            fail('the Defendants by statute sheet has no column "Amount (cents)": %s' % bs[0])
+        elif bs and not changed_amounts:
+            col = {h: i for i, h in enumerate(bs[0])}
+            got = {(r[0], r[1]): r[col['Amount (cents)']] for r in bs[1:] if r and r[0] in want}
+            for x in dj['defendants']:
+                for st in x['statutes']:
+                    v = got.get((x['name'], st['id']))
+                    if v != str(st['amount_cents']):
+                        fail('Defendants by statute %s %s: LibreOffice computed %r, damages says %d'
+                             % (x['name'], st['id'], v, st['amount_cents']))
+    m = sheet_csv('Messages')
+    subj = [r[4] for r in m[1:] if len(r) > 4]
+    for t in hostile:
+        if t not in subj:
+            fail('LibreOffice does not show subject %r as text' % t[:40])
+
+
+# The second phase: one LibreOffice start over the workbooks of many checks
+# (each start costs seconds of CPU before any work), then each one's checks.
+if len(sys.argv) == 3 and sys.argv[1] == '--convert':
+    d = sys.argv[2]
+    files = sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith('.xlsx'))
+    if not files:
+        print('check-xlsx: no workbook in %s' % d, file=sys.stderr)
+        sys.exit(1)
+    log = soffice_csv(tempfile.mkdtemp(prefix='wbxlsx', dir=d), os.path.join(d, 'csv'), files)
+    with open(os.path.join(d, 'csv', 'soffice.log'), 'w') as f:
+        f.write(log)
+    sys.exit(0)
+if len(sys.argv) == 3 and sys.argv[1] == '--recalculated':
+    bare = sys.argv[2]
+    out = os.path.join(os.path.dirname(bare), 'csv')
+    log = open(os.path.join(out, 'soffice.log')).read() if os.path.exists(os.path.join(out, 'soffice.log')) else ''
+    recalc_checks(json.load(open(os.path.splitext(bare)[0] + '.json')), lambda name: read_csv(out, bare, name, log))
+    sys.exit(1 if fails else 0)
 
 import argparse
 ap = argparse.ArgumentParser()
@@ -65,6 +226,7 @@ ap.add_argument('--expect-defendant-total', type=int)
 ap.add_argument('--scenarios', help='the case: each Scenarios row against damages with its options')
 ap.add_argument('--options', default='', help="the report's damages options")
 ap.add_argument('--statutes-dir')
+ap.add_argument('--bare-to', help='the first phase: checks without LibreOffice; the workbook for it here')
 args = ap.parse_args()
 changed_amounts = bool(args.per_copy or args.outside)
 xlsx, jpath, want_sheets = args.xlsx, args.json, args.sheets
@@ -306,10 +468,16 @@ if args.scenarios:
                 fail('Scenarios %r %s: the sheet says %r, damages %s says %d cents'
                      % (label, h, v, ' '.join(opts), want))
 
-# LibreOffice: recalculate everything, from a copy without cached values.
-tmp = tempfile.mkdtemp(prefix='wbxlsx')
-try:
-    bare = os.path.join(tmp, 'bare.xlsx')
+# LibreOffice recalculates everything, from a copy without cached values.
+state = {'expect': expect, 'hostile': hostile, 'changed_amounts': changed_amounts,
+         'plaintiffs': json.load(open(args.plaintiffs)) if args.plaintiffs else None,
+         'defendants': json.load(open(args.defendants)) if args.defendants else None,
+         'expect_defendants': json.load(open(args.expect_defendants)) if args.expect_defendants else None,
+         'expect_defendant_total': args.expect_defendant_total}
+
+
+def write_bare(bare):
+    """The workbook without cached formula values, with the changes asked for."""
     with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(bare, 'w', zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
@@ -340,116 +508,20 @@ try:
                     if k != 1:
                         fail('the per-copy cell of %s is not a number cell' % sid)
             dst.writestr(item, data)
-    prof = os.path.join(tmp, 'profile', 'user')
-    os.makedirs(prof)
-    with open(os.path.join(prof, 'registrymodifications.xcu'), 'w') as f:
-        f.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-                'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-                '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-                '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-                '<prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>\n'
-                '</oor:items>\n')
+
+
+if args.bare_to:
+    write_bare(args.bare_to)
+    with open(os.path.splitext(args.bare_to)[0] + '.json', 'w') as f:
+        json.dump(state, f)
+    sys.exit(1 if fails else 0)
+tmp = tempfile.mkdtemp(prefix='wbxlsx')
+try:
+    bare = os.path.join(tmp, 'bare.xlsx')
+    write_bare(bare)
     out = os.path.join(tmp, 'csv')
-    os.makedirs(out)
-    cmd = ['soffice', '-env:UserInstallation=file://' + os.path.join(tmp, 'profile'), '--headless',
-           '--convert-to', 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
-           '--outdir', out, bare]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
-    def sheet_csv(name):
-        path = os.path.join(out, 'bare-%s.csv' % name)
-        if not os.path.exists(path):
-            fail('LibreOffice wrote no CSV for %s: %s %s' % (name, p.stdout, p.stderr))
-            return []
-        return list(csv.reader(open(path, encoding='utf-8')))
-    d = sheet_csv('Damages')
-    if d:
-        head = d[0]
-        col = {h: i for i, h in enumerate(head)}
-        got = {r[0]: r for r in d[1:] if r and r[0]}
-        names = {'violating_messages': 'Violating copies', 'incidents': 'Incidents', 'days': 'Days',
-                 'uncapped_cents': 'Uncapped (cents)', 'amount_cents': 'Amount (cents)',
-                 'excluded_nexus': 'Excluded: no nexus', 'excluded_undated': 'Excluded: undated',
-                 'excluded_effective': 'Excluded: before effective date',
-                 'excluded_limitations': 'Excluded: limitations', 'excluded_analyst': 'Excluded: analyst',
-                 'excluded_preempted': 'Excluded: preempted (CAN-SPAM)',
-                 'not_violating': 'In scope, not violating'}
-        for st in expect['statutes']:
-            r = got.get(st['id'])
-            if r is None:
-                fail('Damages sheet has no row for %s' % st['id'])
-                continue
-            for k, h in names.items():
-                if h not in col:
-                    fail('Damages sheet has no column %r' % h)
-                    continue
-                if st.get(k) is None:
-                    continue
-                v = r[col[h]]
-                if v != str(st[k]):
-                    fail('%s %s: LibreOffice computed %r, damages say %d' % (st['id'], k, v, st[k]))
-            dollars = r[col['Amount ($)']]
-            if abs(float(dollars) * 100 - st['amount_cents']) > 0.001:
-                fail('%s dollars %s' % (st['id'], dollars))
-    s = sheet_csv('Summary')
-    tot = [r for r in s if r and r[0] == 'Total']
-    if not tot or tot[0][2] != str(expect['total_cents']):
-        fail('Summary total: LibreOffice computed %r, damages say %d' % (tot[0][2] if tot else None, expect['total_cents']))
-    if args.plaintiffs:
-        want = {(st['id'], p['name']): st['amount_cents']
-                for p in json.load(open(args.plaintiffs))['plaintiffs'] for st in p['statutes']
-                if st['violating_messages']}
-        ps = sheet_csv('Plaintiffs')
-        if ps:
-            col = {h: i for i, h in enumerate(ps[0])}
-            got = {(r[0], r[col['Plaintiff']]): r[col['Amount (cents)']] for r in ps[1:]
-                   if r and r[0] and r[0] != 'Total'}
-            if set(got) != set(want):
-                fail('Plaintiffs sheet rows %s, the engine has actions %s' % (sorted(got), sorted(want)))
-            for k, v in want.items():
-                if k in got and got[k] != str(v):
-                    fail('Plaintiffs %s: LibreOffice computed %r, damages --by plaintiff says %d' % (k, got[k], v))
-    if args.defendants:
-        dj = json.load(open(args.defendants))
-        want = {x['name']: x['amount_cents'] for x in dj['defendants']}
-        want_total = dj['total_cents']
-        if changed_amounts:
-            want.update(json.load(open(args.expect_defendants)) if args.expect_defendants else {})
-            want_total = args.expect_defendant_total
-        ds = sheet_csv('Defendants')
-        if ds and 'Exposure (cents)' not in ds[0]:
-            fail('the Defendants sheet has no column "Exposure (cents)": %s' % ds[0])
-        elif ds:
-            col = {h: i for i, h in enumerate(ds[0])}
-            got = {r[0]: r[col['Exposure (cents)']] for r in ds[1:] if r and r[0]}
-            tot = got.pop('Total, each copy once', None)
-            got.pop('Exposures added up', None)
-            if set(got) != set(want):
-                fail('Defendants sheet rows %s, the engine has %s' % (sorted(got), sorted(want)))
-            for k, v in want.items():
-                if k in got and got[k] != str(v):
-                    fail('Defendants %s: LibreOffice computed %r, damages --by defendant says %d' % (k, got[k], v))
-            if want_total is not None and tot != str(want_total):
-                fail('Defendants total (each copy once): LibreOffice computed %r, damages says %d' % (tot, want_total))
-        bs = sheet_csv('Defendants by statute')
-        if bs and 'Amount (cents)' not in bs[0]:
-            fail('the Defendants by statute sheet has no column "Amount (cents)": %s' % bs[0])
-        elif bs and not changed_amounts:
-            col = {h: i for i, h in enumerate(bs[0])}
-            got = {(r[0], r[1]): r[col['Amount (cents)']] for r in bs[1:] if r and r[0] in want}
-            for x in dj['defendants']:
-                for st in x['statutes']:
-                    v = got.get((x['name'], st['id']))
-                    if v != str(st['amount_cents']):
-                        fail('Defendants by statute %s %s: LibreOffice computed %r, damages says %d'
-                             % (x['name'], st['id'], v, st['amount_cents']))
-    m = sheet_csv('Messages')
-    subj = [r[4] for r in m[1:] if len(r) > 4]
-    for t in hostile:
-        if t not in subj:
-            fail('LibreOffice does not show subject %r as text' % t[:40])
+    log = soffice_csv(tmp, out, [bare])
+    recalc_checks(state, lambda name: read_csv(out, bare, name, log))
 finally:
     if not os.environ.get('KEEP'):
         shutil.rmtree(tmp, ignore_errors=True)
