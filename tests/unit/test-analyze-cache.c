@@ -5,17 +5,13 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "analyze-run.h"
 
 /* Every artifact of RAW's analysis, one "kind value location" line each. */
 static gpointer
 artifacts_of (gpointer raw)
 {
-	g_mime_init ();
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	wb_analyze_ctx_t ctx = { NULL, NULL };
-	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
+	wb_analysis_t *a = analyze_raw (raw, NULL);
 	GString *s = g_string_new (NULL);
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
 		const char *k, *v, *l;
@@ -23,9 +19,6 @@ artifacts_of (gpointer raw)
 		g_string_append_printf (s, "%s %s %s\n", k, v, l);
 	}
 	wb_analysis_free (a);
-	g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
 	return g_string_free (s, FALSE);
 }
 

@@ -6,20 +6,13 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "analyze-run.h"
 
 static wb_analysis_t *
 run (const char *body)
 {
-	g_mime_init ();
 	char *raw = g_strdup_printf ("From: a@example.com\nTo: t@example.org\nSubject: x\n\n%s", body);
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	wb_analyze_ctx_t ctx = { NULL, NULL };
-	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
-	g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
+	wb_analysis_t *a = analyze_raw (raw, NULL);
 	g_free (raw);
 	return a;
 }

@@ -10,21 +10,12 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "analyze-run.h"
 
 static wb_analysis_t *
 run (const char *raw)
 {
-	g_mime_init ();
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	wb_analyze_ctx_t ctx = { NULL, NULL };
-	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
-	if (m)
-		g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
-	return a;
+	return analyze_raw (raw, NULL);
 }
 
 #define HDR "From: Sender <sender@example.com>\nTo: trap@example.org\nDate: Tue, 24 Nov 2026 10:00:00 +0000\n"

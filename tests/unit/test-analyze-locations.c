@@ -5,6 +5,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "analyze-run.h"
 
 static gboolean
 has_at (const wb_analysis_t *a, const char *kind, const char *value, const char *location)
@@ -30,15 +31,7 @@ Test (artifacts, locations_outlive_their_making)
 		"Date: Tue, 24 Nov 2026 10:00:00 +0000\nContent-Type: text/html\n\n"
 		"<a href=\"http://r.example.com/go?u=http%3A%2F%2Fshop.example.net%2F\">go</a>\n"
 		"<a href=\"http://r.example.com/go?u=http%3A%2F%2Ft.example.org%2Fc%2Fhttp%3A%2F%2Fshop2.example.info%2F\">two</a>\n";
-	g_mime_init ();
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	wb_analyze_ctx_t ctx = { NULL, NULL };
-	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
-	g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
+	wb_analysis_t *a = analyze_raw (raw, NULL);
 	cr_expect (has_at (a, "ip", "93.184.216.34", "origin"));
 	cr_expect (has_at (a, "url", "http://r.example.com/go?u=http%3A%2F%2Fshop.example.net%2F", "body:href"));
 	cr_expect (has_at (a, "url", "http://shop.example.net/", "body:href>redirect"));
@@ -68,15 +61,7 @@ Test (artifacts, each_once_per_location)
 		"Content-Type: text/html\n\n"
 		"<p>http://shop.example.net/a and http://shop.example.net/a again, "
 		"sender@example.com</p><a href=\"http://shop.example.net/a\">x</a>\n";
-	g_mime_init ();
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	wb_analyze_ctx_t ctx = { NULL, NULL };
-	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
-	g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
+	wb_analysis_t *a = analyze_raw (raw, NULL);
 	int url_text = 0, url_href = 0, email_text = 0, email_from = 0;
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
 		const char *k, *v, *l;

@@ -7,6 +7,7 @@
 #include <gmime/gmime.h>
 #include <string.h>
 #include "analyze.h"
+#include "analyze-run.h"
 #include "rules.h"
 
 static char *tmp, *path;
@@ -51,16 +52,7 @@ num (const char *sql)
 static wb_analysis_t *
 analyse (const char *text)
 {
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-	GMimeParser *ps = g_mime_parser_new_with_stream (st);
-	GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
-	cr_assert_not_null (m);
-	wb_analyze_ctx_t actx = { "trap@example.net", NULL };
-	wb_analysis_t *a = wb_analyze (m, text, strlen (text), &actx);
-	g_object_unref (m);
-	g_object_unref (ps);
-	g_object_unref (st);
-	return a;
+	return analyze_raw (text, "trap@example.net");
 }
 
 static const char mail[] =
