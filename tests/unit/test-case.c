@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include "case.h"
+#include "case-tmp.h"
 
 static char *tmp, *path;
 static wb_case_t *cs;
@@ -11,10 +12,7 @@ static wb_case_t *cs;
 static void
 setup (void)
 {
-	char *err = NULL;
-	tmp = g_dir_make_tmp ("wbcase-XXXXXX", NULL);
-	path = g_build_filename (tmp, "t.case", NULL);
-	cr_assert_eq (wb_case_create (path, "t", NULL, &cs, &err), WB_OK, "%s", err ? err : "");
+	cs = tmp_case_new ("wbcase-XXXXXX", "t", &tmp, &path);
 	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE t (a TEXT, b INTEGER UNIQUE)", "cannot make t"),
 		      WB_OK);
 }
@@ -22,14 +20,7 @@ setup (void)
 static void
 teardown (void)
 {
-	wb_case_free (cs);
-	char *lock = g_strconcat (path, ".lock", NULL);
-	g_remove (lock);
-	g_remove (path);
-	g_rmdir (tmp);
-	g_free (lock);
-	g_free (path);
-	g_free (tmp);
+	tmp_case_free (cs, tmp, path);
 }
 
 TestSuite (case_sql, .init = setup, .fini = teardown);

@@ -9,6 +9,7 @@
 #include "analyze.h"
 #include "analyze-run.h"
 #include "rules.h"
+#include "case-tmp.h"
 
 static char *tmp, *path;
 static wb_case_t *cs;
@@ -16,24 +17,14 @@ static wb_case_t *cs;
 static void
 setup (void)
 {
-	char *err = NULL;
 	g_mime_init ();
-	tmp = g_dir_make_tmp ("wbrules-XXXXXX", NULL);
-	path = g_build_filename (tmp, "t.case", NULL);
-	cr_assert_eq (wb_case_create (path, "t", NULL, &cs, &err), WB_OK, "%s", err ? err : "");
+	cs = tmp_case_new ("wbrules-XXXXXX", "t", &tmp, &path);
 }
 
 static void
 teardown (void)
 {
-	wb_case_free (cs);
-	char *lock = g_strconcat (path, ".lock", NULL);
-	g_remove (lock);
-	g_remove (path);
-	g_rmdir (tmp);
-	g_free (lock);
-	g_free (path);
-	g_free (tmp);
+	tmp_case_free (cs, tmp, path);
 }
 
 TestSuite (rules_store, .init = setup, .fini = teardown);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "rules.h"
 #include "statute.h"
+#include "case-tmp.h"
 
 static wb_statute_t *
 statute (const char *check)
@@ -104,10 +105,8 @@ Test (rules, builtin_checks_read_the_statutes)
 Test (rules, evidence_for_one_copy)
 {
 	/* A copy whose From domain is invalid, certain: ca-17529.5 (a)(2). */
-	char *dir = g_dir_make_tmp ("wbru.XXXXXX", NULL);
-	char *path = g_build_filename (dir, "c.case", NULL);
-	wb_case_t *cs = NULL;
-	cr_assert_eq (wb_case_create (path, NULL, NULL, &cs, NULL), WB_OK);
+	char *dir, *path;
+	wb_case_t *cs = tmp_case_new ("wbru.XXXXXX", NULL, &dir, &path);
 	cr_assert_eq (sqlite3_exec (wb_case_db (cs),
 		"INSERT INTO raw (id, sha256, size, bytes) VALUES (1, printf('%064d', 1), 1, x'00');"
 		"INSERT INTO messages (id, sha256, raw_id, status) VALUES (1, printf('%064d', 1), 1, 'ok');"
@@ -126,12 +125,5 @@ Test (rules, evidence_for_one_copy)
 		   "%s", out->str);
 	g_string_free (out, TRUE);
 	wb_statute_set_free (set);
-	wb_case_free (cs);
-	g_unlink (path);
-	char *lock = g_strconcat (path, ".lock", NULL);
-	g_unlink (lock);
-	g_free (lock);
-	cr_assert_eq (g_rmdir (dir), 0);
-	g_free (path);
-	g_free (dir);
+	cr_assert_eq (tmp_case_free (cs, dir, path), 0);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "shell.h"
+#include "case-tmp.h"
 
 Test (table, is_the_program_s)
 {
@@ -429,10 +430,8 @@ Test (complete, files)
 
 Test (complete, from_the_case)
 {
-	char *dir = g_dir_make_tmp ("wbshell-XXXXXX", NULL);
-	char *path = g_build_filename (dir, "c.case", NULL);
-	wb_case_t *cs = NULL;
-	cr_assert_eq (wb_case_create (path, "T", NULL, &cs, NULL), WB_OK);
+	char *dir, *path;
+	wb_case_t *cs = tmp_case_new ("wbshell-XXXXXX", "T", &dir, &path);
 	sqlite3 *db = wb_case_db (cs);
 	/* Fixture rows written straight into the test's own case. */
 	cr_assert_eq (sqlite3_exec (db,
@@ -473,14 +472,7 @@ Test (complete, from_the_case)
 					    NULL, NULL, NULL), SQLITE_OK);
 		assert_completes (cs, "damages --statute zz-t", "zz-test-1,zz-test-2", 18);
 	}
-	wb_case_free (cs);
-	char *lock = g_strconcat (path, ".lock", NULL);
-	g_remove (lock);
-	g_remove (path);
-	g_rmdir (dir);
-	g_free (lock);
-	g_free (path);
-	g_free (dir);
+	tmp_case_free (cs, dir, path);
 }
 
 /* Run the tee for command CMD around CHUNKS written to descriptor 2, itself pointed at
