@@ -572,6 +572,42 @@ trim_dup (const char *s)
 	return s ? g_strstrip (g_strdup (s)) : NULL;
 }
 
+/* Whether the raw header value V holds "=?" once its line ends are taken
+ * out (g_mime_utils_header_unfold()): where an encoded word may start. */
+static gboolean
+encoded_word_in (const char *v)
+{
+	for (const char *p = v ? strchr (v, '=') : NULL; p; p = strchr (p + 1, '=')) {
+		const char *q = p + 1;
+		while (*q == '\r' || *q == '\n')
+			q++;
+		if (*q == '?')
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The text after the last ';' of the Received header H (its date), as it
+ * is in the header's decoded value; newly allocated, or NULL without a
+ * ';'.  A value of ASCII bytes without "=?" decodes to itself unfolded
+ * (line ends taken out, white space trimmed at both ends: GMime's RFC 2047
+ * decoder copies words and the white space between them as they are), so
+ * its date is read without decoding the whole line. */
+static char *
+received_date_text (GMimeHeader *h)
+{
+	const char *raw = g_mime_header_get_raw_value (h);
+	gboolean plain = raw && !encoded_word_in (raw);
+	for (const char *p = raw; plain && *p; p++)
+		if ((unsigned char) *p >= 0x80)
+			plain = FALSE;
+	const char *v = plain ? raw : g_mime_header_get_value (h);
+	const char *semi = v ? strrchr (v, ';') : NULL;
+	if (!semi)
+		return NULL;
+	return plain ? g_mime_utils_header_unfold (semi + 1) : g_strdup (semi + 1);
+}
+
 void
 wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 {
@@ -620,13 +656,13 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
 		if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") != 0)
 			continue;
-		const char *v = g_mime_header_get_value (h);
-		const char *semi = v ? strrchr (v, ';') : NULL;
-		if (semi) {
-			const char *st = wb_ingest_date (semi + 1, &rt);
+		char *tail = received_date_text (h);
+		if (tail) {
+			const char *st = wb_ingest_date (tail, &rt);
 			if (rt && strcmp (st, "ok") != 0)
 				f->received_no_zone = TRUE;
 		}
+		g_free (tail);
 		break;
 	}
 	if (rt) {
@@ -831,8 +867,8 @@ wb_local_day (const wb_trap_t *trap, int64_t epoch)
 
 /* ---- parser warnings ---- */
 
-static const char *
-warning_name (GMimeParserWarning code)
+const char *
+wb_ingest_warning_name (GMimeParserWarning code)
 {
 	switch (code) {
 	case GMIME_WARN_DUPLICATED_HEADER: return "duplicated header";
@@ -860,7 +896,7 @@ static void
 on_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
 {
 	GString *w = data;
-	const char *name = warning_name (code);
+	const char *name = wb_ingest_warning_name (code);
 	/* Keep each kind once: a spam message may repeat one fault thousands of times. */
 	if (strstr (w->str, name))
 		return;
@@ -928,10 +964,76 @@ wb_ingest_pin_charsets (void)
 	g_once_init_leave (&once, 1);
 }
 
+/* Decoding each header as it is read.  Given a warning callback, GMime
+ * 3.2 decodes the value of every header added to a message (RFC 2047 and
+ * the unfolding: object_header_changed(), "validate header if requested,
+ * caches the decoded value"), so that an invalid encoded word is
+ * reported: about 7,900 instructions a header, two dozen headers a copy,
+ * most of them Received lines that no caller decodes (the analysis reads
+ * their raw values).  That decode can report nothing but an encoded word
+ * (GMime's tokenizer warns only on a token that starts "=?"), and for a
+ * header that is neither one of the message's own (the address lists,
+ * Subject, Date, Message-Id, MIME-Version) nor a Content-* one it is all
+ * that adding the header does.  Such a header without "=?" is therefore
+ * added without GMime's handler, and decoded when a caller asks for its
+ * value, as GMime does without a callback: the same value (from the same
+ * options, which the header keeps), the same warnings in the same order.
+ * The hook wraps GMimeMessage's header_added, only for GMime 3.2 (whose
+ * handlers are the ones described), and acts only inside
+ * wb_ingest_parse() (PARSING, per thread): a message built elsewhere is
+ * built as GMime builds it. */
+static GPrivate parsing;
+static void (*gmime_header_added) (GMimeObject *object, GMimeHeader *header);
+
+/* Whether GMime's handler must see HEADER as it is added to a message. */
+static gboolean
+header_read_on_add (GMimeHeader *header)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+	} read[] = {
+		{ "Sender", 6 }, { "From", 4 }, { "Reply-To", 8 }, { "To", 2 }, { "Cc", 2 },
+		{ "Bcc", 3 }, { "Subject", 7 }, { "Date", 4 }, { "Message-Id", 10 },
+		{ "MIME-Version", 12 },
+	};
+	const char *name = g_mime_header_get_name (header);
+	if (!name || g_ascii_strncasecmp (name, "Content-", 8) == 0)
+		return TRUE;
+	size_t n = strlen (name);
+	for (size_t i = 0; i < G_N_ELEMENTS (read); i++)
+		if (read[i].len == n && g_ascii_strcasecmp (name, read[i].name) == 0)
+			return TRUE;
+	return encoded_word_in (g_mime_header_get_raw_value (header));
+}
+
+static void
+header_added (GMimeObject *object, GMimeHeader *header)
+{
+	if (!g_private_get (&parsing) || header_read_on_add (header))
+		gmime_header_added (object, header);
+}
+
+static void
+hook_header_added (void)
+{
+	static gsize once;
+	if (!g_once_init_enter (&once))
+		return;
+	if (gmime_major_version == 3 && gmime_minor_version == 2) {
+		/* Held for the life of the process, as GMime holds its own. */
+		GMimeObjectClass *k = g_type_class_ref (GMIME_TYPE_MESSAGE);
+		gmime_header_added = k->header_added;
+		k->header_added = header_added;
+	}
+	g_once_init_leave (&once, 1);
+}
+
 GMimeMessage *
 wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
 		 GMimeParser *parser)
 {
+	hook_header_added ();
 	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
 	/* GMime reads a byte-order mark as part of the first field's name, and
 	 * a leading blank line as the end of an empty header; without a blank
@@ -959,7 +1061,9 @@ wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString
 	GMimeParser *gp = parser ? parser : g_mime_parser_new ();
 	g_mime_parser_init_with_stream (gp, s);   /* resets all of the parser's state */
 	g_mime_parser_set_format (gp, GMIME_FORMAT_MESSAGE);
+	g_private_set (&parsing, gp);
 	GMimeMessage *msg = g_mime_parser_construct_message (gp, opts);
+	g_private_set (&parsing, NULL);
 	/* A kept parser holds on to S (never reading it again) until the next
 	 * message or until it is freed. */
 	if (!parser)
