@@ -439,13 +439,12 @@ wb_ingest_sniff (const char *data, size_t len)
 /* The header block is read over at most this many bytes for its defects. */
 #define DEFECT_SCAN (1u << 20)
 
-void
-wb_ingest_defects (const char *data, size_t len, GString *warn)
+/* The defects of DATA, whose header block H came after a byte-order mark
+ * (BOM) and blank lines (BLANK), appended to WARN. */
+static void
+defects_of (const char *data, size_t len, gboolean bom, gboolean blank, const hblock_t *h,
+	    GString *warn)
 {
-	gboolean bom, blank;
-	size_t p = header_start (data, len, &bom, &blank);
-	hblock_t h;
-	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
 	GString *w = g_string_new (NULL);
 	const char *nul = memchr (data, '\0', len);
 	if (nul)
@@ -454,16 +453,26 @@ wb_ingest_defects (const char *data, size_t len, GString *warn)
 		g_string_append (w, "; leading byte-order mark");
 	if (blank)
 		g_string_append (w, "; leading blank line");
-	if (h.obs_line)
-		g_string_append_printf (w, "; obsolete header syntax (line %d)", h.obs_line);
-	if (h.first_other && h.header_after)
-		g_string_append_printf (w, "; header line without colon (line %d)", h.first_other);
-	else if (h.first_other)
+	if (h->obs_line)
+		g_string_append_printf (w, "; obsolete header syntax (line %d)", h->obs_line);
+	if (h->first_other && h->header_after)
+		g_string_append_printf (w, "; header line without colon (line %d)", h->first_other);
+	else if (h->first_other)
 		g_string_append (w, "; no blank line after header");
 	if (w->len) {
 		g_string_append (warn, warn->len ? w->str : w->str + 2);
 	}
 	g_string_free (w, TRUE);
+}
+
+void
+wb_ingest_defects (const char *data, size_t len, GString *warn)
+{
+	gboolean bom, blank;
+	size_t p = header_start (data, len, &bom, &blank);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	defects_of (data, len, bom, blank, &h, warn);
 }
 
 /* Whether a date text names its zone: a numeric offset or a zone name,
@@ -1029,9 +1038,10 @@ hook_header_added (void)
 	g_once_init_leave (&once, 1);
 }
 
-GMimeMessage *
-wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
-		 GMimeParser *parser)
+/* wb_ingest_parse() of DATA, whose header block H starts at P. */
+static GMimeMessage *
+parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimeParserOptions *opts,
+	     GString *warnings, GMimeParser *parser)
 {
 	hook_header_added ();
 	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
@@ -1042,11 +1052,8 @@ wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString
 	 * body begins: the stored bytes stay as they are (wb_ingest_defects()
 	 * names each defect), the fields are read as a reader would. */
 	char *view = NULL;
-	size_t p = header_start (data, len, NULL, NULL);
-	hblock_t h;
-	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
-	if (h.first_other && !h.header_after && h.fields > 0) {
-		size_t at = h.other_at;
+	if (h->first_other && !h->header_after && h->fields > 0) {
+		size_t at = h->other_at;
 		view = g_malloc (len - p + 1);
 		memcpy (view, data + p, at - p);
 		view[at - p] = '\n';
@@ -1075,4 +1082,28 @@ wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString
 	else
 		g_free (view);
 	return msg;
+}
+
+GMimeMessage *
+wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
+		 GMimeParser *parser)
+{
+	size_t p = header_start (data, len, NULL, NULL);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	return parse_block (data, len, p, &h, opts, warnings, parser);
+}
+
+GMimeMessage *
+wb_ingest_parse_copy (const char *data, size_t len, gboolean merged, GMimeParserOptions *opts,
+		      GString *warnings, GMimeParser *parser)
+{
+	gboolean bom, blank;
+	size_t p = header_start (data, len, &bom, &blank);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	defects_of (data, len, bom, blank, &h, warnings);
+	if (merged)
+		wb_ingest_check_merged (data, len, warnings);
+	return parse_block (data, len, p, &h, opts, warnings, parser);
 }

@@ -52,6 +52,12 @@ void wb_ingest_pin_charsets (void);
  * NULL. */
 GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
 			       GString *warnings, GMimeParser *parser);
+/* What a parse worker does with a new copy: wb_ingest_defects(), then
+ * wb_ingest_check_merged() if MERGED, then wb_ingest_parse(), each
+ * appending to WARNINGS, with the header block read once. */
+GMimeMessage *wb_ingest_parse_copy (const char *data, size_t len, gboolean merged,
+				    GMimeParserOptions *opts, GString *warnings,
+				    GMimeParser *parser);
 /* The words a parser warning is stored as (static). */
 const char *wb_ingest_warning_name (GMimeParserWarning code);
 

@@ -269,3 +269,66 @@ Test (ingest_headers, received_time_as_decoded)
 	g_mime_parser_options_free (opts);
 }
 
+/* wb_ingest_parse_copy() is wb_ingest_defects(), wb_ingest_check_merged()
+ * and wb_ingest_parse() one after the other, each defect as they give it. */
+#define BYTES(s) { s, sizeof s - 1 }
+static const struct {
+	const char *data;
+	size_t len;
+} defective[] = {
+	BYTES ("From: a@example.com\nSubject: plain\n\nbody\n"),
+	BYTES ("\xEF\xBB\xBF" "From: a@example.com\nSubject: bom\n\nbody\n"),
+	BYTES ("\n\nFrom: a@example.com\nSubject: blank lines first\n\nbody\n"),
+	BYTES ("From: a@example.com\nSubject: no blank line\nthis is the body\nmore\n"),
+	BYTES ("From: a@example.com\nbad line without colon\nX-Later: header\n\nbody\n"),
+	BYTES ("From: a@example.com\nSubject : obsolete\n\nbody\n"),
+	BYTES ("From: a@example.com\r\nSubject: crlf\r\n\r\nbody\r\nFrom someone Mon Jul  1 10:00:00 2002\r\n"),
+	BYTES ("From: a@example.com\nSubject: merged\n\nbody\nFrom x@y Mon Jul  1 10:00:00 2002\nFrom: b\n\nb2\n"),
+	BYTES ("From: a@example.com\nSubject: nul\n\nbo\0dy\n"),
+	BYTES ("\xEF\xBB\xBF\nFrom: a@example.com\nno colon\n\nbody\n"),
+};
+
+Test (ingest_headers, parse_copy_is_defects_merged_parse)
+{
+	g_mime_init ();
+	GMimeParserOptions *opts = g_mime_parser_options_new ();
+	GMimeParser *parser = g_mime_parser_new ();
+	for (size_t i = 0; i < G_N_ELEMENTS (defective); i++) {
+		const char *data = defective[i].data;
+		size_t len = defective[i].len;
+		for (int merged = 0; merged < 2; merged++) {
+			GString *w = g_string_new ("earlier"), *rw = g_string_new ("earlier");
+			GMimeMessage *m = wb_ingest_parse_copy (data, len, merged, opts, w, parser);
+			wb_ingest_defects (data, len, rw);
+			if (merged)
+				wb_ingest_check_merged (data, len, rw);
+			GMimeMessage *r = wb_ingest_parse (data, len, opts, rw, NULL);
+			cr_assert_str_eq (w->str, rw->str, "message %zu", i);
+			cr_assert_eq (!m, !r, "message %zu", i);
+			if (m) {
+				GString *d = g_string_new (NULL), *rd = g_string_new (NULL);
+				describe (GMIME_OBJECT (m), d);
+				describe (GMIME_OBJECT (r), rd);
+				cr_assert_str_eq (d->str, rd->str, "message %zu", i);
+				g_string_free (d, TRUE);
+				g_string_free (rd, TRUE);
+				g_object_unref (m);
+				g_object_unref (r);
+			}
+			g_string_free (w, TRUE);
+			g_string_free (rw, TRUE);
+		}
+	}
+	/* What the defects are, written out. */
+	GString *w = g_string_new (NULL);
+	GMimeMessage *m = wb_ingest_parse_copy (defective[9].data, defective[9].len, TRUE, opts, w, parser);
+	cr_assert_str_eq (w->str, "leading byte-order mark; leading blank line; no blank line after header");
+	g_object_unref (m);
+	g_string_truncate (w, 0);
+	m = wb_ingest_parse_copy (defective[7].data, defective[7].len, TRUE, opts, w, parser);
+	cr_assert_str_eq (w->str, "possibly merged: From_ line at line 5 of the copy");
+	g_object_unref (m);
+	g_string_free (w, TRUE);
+	g_object_unref (parser);
+	g_mime_parser_options_free (opts);
+}
