@@ -623,9 +623,31 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 	GMimeObject *obj = GMIME_OBJECT (msg);
 	const char *mid = g_mime_message_get_message_id (msg);
 	f->message_id = mid && *mid ? g_strdup (mid) : NULL;
-	f->date_header = trim_dup (g_mime_object_get_header (obj, "Date"));
+	GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
+	int n = g_mime_header_list_get_count (hl), dates = 0;
+	GMimeHeader *received = NULL;
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+		const char *name = g_mime_header_get_name (h);
+		if (g_ascii_strcasecmp (name, "Date") == 0)
+			dates++;
+		else if (!received && g_ascii_strcasecmp (name, "Received") == 0)
+			received = h;
+	}
+	const char *date = g_mime_object_get_header (obj, "Date");
+	f->date_header = trim_dup (date);
 	GDateTime *dt = NULL;
-	f->date_status = wb_ingest_date (f->date_header, &dt);
+	/* GMime parsed the value of the last Date header as it built the
+	 * message (g_mime_message_get_date()): when there is one and nothing
+	 * was trimmed off it, that is the text wb_ingest_date() would parse. */
+	if (dates == 1 && date && *f->date_header && strlen (date) == strlen (f->date_header)) {
+		dt = g_mime_message_get_date (msg);
+		if (dt)
+			g_date_time_ref (dt);
+		f->date_status = !dt ? "invalid" : date_has_zone (f->date_header) ? "ok" : "no-zone";
+	} else {
+		f->date_status = wb_ingest_date (f->date_header, &dt);
+	}
 	f->date_parsed = dt_iso (dt);
 
 	InternetAddressList *from = g_mime_message_get_from (msg);
@@ -658,22 +680,14 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 
 	/* Receipt: the topmost Received header (added last, by the receiving
 	 * provider); its date is the text after the last ';'. */
-	GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
-	int n = g_mime_header_list_get_count (hl);
 	GDateTime *rt = NULL;
-	for (int i = 0; i < n; i++) {
-		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
-		if (g_ascii_strcasecmp (g_mime_header_get_name (h), "Received") != 0)
-			continue;
-		char *tail = received_date_text (h);
-		if (tail) {
-			const char *st = wb_ingest_date (tail, &rt);
-			if (rt && strcmp (st, "ok") != 0)
-				f->received_no_zone = TRUE;
-		}
-		g_free (tail);
-		break;
+	char *tail = received ? received_date_text (received) : NULL;
+	if (tail) {
+		const char *st = wb_ingest_date (tail, &rt);
+		if (rt && strcmp (st, "ok") != 0)
+			f->received_no_zone = TRUE;
 	}
+	g_free (tail);
 	if (rt) {
 		f->received_from = "received";
 	} else if (dt) {

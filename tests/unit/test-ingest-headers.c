@@ -332,3 +332,59 @@ Test (ingest_headers, parse_copy_is_defects_merged_parse)
 	g_object_unref (parser);
 	g_mime_parser_options_free (opts);
 }
+
+/* The Date header's parse, taken from GMime's message where it parsed the
+ * very same text, is what wb_ingest_date() gives on the header's trimmed
+ * value (the reference: that call, and GLib's ISO 8601). */
+static const char *const dates[] = {
+	"Date: Mon, 1 Jul 2002 10:00:00 +0000\n",
+	"Date: Mon, 1 Jul 2002 10:00:00 -0730\n",
+	"Date: Mon, 1 Jul 2002 10:00:00\n",
+	"Date: Mon, 1 Jul 02 10:00:00 EDT\n",
+	"Date: 1 Jul 2002 10:00 (GMT)\n",
+	"Date: not a date at all\n",
+	"Date: \n",
+	"Date:\v Mon, 1 Jul 2002 10:00:00 +0100\f\n",
+	"Date: Mon, 1 Jul 2002\n\t10:00:00 +0000\n",
+	"Date: Mon, 1 Jul 2002 10:00:00 +0000\nDate: Tue, 2 Jul 2002 11:00:00 +0200\n",
+	"Date: garbage\nDate: Tue, 2 Jul 2002 11:00:00 +0200\n",
+	"Date: =?us-ascii?q?Mon=2C_1_Jul_2002_10=3A00=3A00_+0000?=\n",
+};
+
+Test (ingest_headers, date_as_wb_ingest_date)
+{
+	g_mime_init ();
+	GMimeParserOptions *opts = g_mime_parser_options_new ();
+	for (size_t i = 0; i < G_N_ELEMENTS (dates); i++) {
+		char *raw = g_strdup_printf ("From: a@example.com\n%s\nbody\n", dates[i]);
+		GString *w = g_string_new (NULL);
+		GMimeMessage *m = wb_ingest_parse (raw, strlen (raw), opts, w, NULL);
+		wb_fields_t f = { 0 };
+		wb_ingest_fields (m, &f);
+		const char *v = g_mime_object_get_header (GMIME_OBJECT (m), "Date");
+		char *text = v ? g_strstrip (g_strdup (v)) : NULL;
+		GDateTime *dt = NULL;
+		const char *st = wb_ingest_date (text, &dt);
+		cr_assert_str_eq (f.date_status, st, "date %zu", i);
+		cr_assert_str_eq (f.date_header ? f.date_header : "(null)", text ? text : "(null)",
+				  "date %zu", i);
+		if (dt) {
+			char *iso = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+			cr_assert_str_eq (f.date_parsed, iso, "date %zu", i);
+			/* Without a Received header the receipt is the date. */
+			cr_assert_str_eq (f.received_from, "date", "date %zu", i);
+			cr_assert_eq (f.received_epoch, g_date_time_to_unix (dt), "date %zu", i);
+			g_free (iso);
+			g_date_time_unref (dt);
+		} else {
+			cr_assert_null (f.date_parsed, "date %zu", i);
+			cr_assert_str_eq (f.received_from, "none", "date %zu", i);
+		}
+		g_free (text);
+		wb_fields_clear (&f);
+		g_object_unref (m);
+		g_string_free (w, TRUE);
+		g_free (raw);
+	}
+	g_mime_parser_options_free (opts);
+}
