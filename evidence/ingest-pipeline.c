@@ -88,11 +88,9 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 	g_string_truncate (w->warn, 0);
 	if (m->extra_warning)
 		g_string_append (w->warn, m->extra_warning);
-	wb_ingest_defects (data, m->len, w->warn);
 	/* Content-Length placed the message's end: its From_ lines are body. */
-	if (m->from_line && strcmp (m->split, "mboxcl-length") != 0)
-		wb_ingest_check_merged (data, m->len, w->warn);
-	GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
+	gboolean merged = m->from_line && strcmp (m->split, "mboxcl-length") != 0;
+	GMimeMessage *msg = wb_ingest_parse_copy (data, m->len, merged, w->popts, w->warn, w->parser);
 	const wb_trap_t *trap = NULL;
 	if (!msg) {
 		m->status = "unparsed";

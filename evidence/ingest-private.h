@@ -39,16 +39,27 @@ const wb_trap_t *wb_traps_match (GHashTable *traps, GMimeMessage *msg, const cha
 /* YYYY-MM-DD of EPOCH in TRAP's zone (UTC when TRAP is NULL); newly allocated. */
 char *wb_local_day (const wb_trap_t *trap, int64_t epoch);
 
-/* Parse LEN bytes as a message; parser warnings are appended to WARNINGS.
- * PARSER, if not NULL, is reused (a parse worker keeps one: a new parser
- * costs as much as parsing a short message).  Returns a new reference or
- * NULL. */
 /* Keep glibc's conversion modules of common character sets loaded for
  * the life of the process (see ingest-parse.c); once per process, any
  * thread.  Safe to call again. */
 void wb_ingest_pin_charsets (void);
+/* Parse LEN bytes as a message; parser warnings are appended to WARNINGS
+ * (each kind once, by its wb_ingest_warning_name()).  PARSER, if not
+ * NULL, is reused (a parse worker keeps one: a new parser costs as much as
+ * parsing a short message).  A header GMime need not read as it is added
+ * is decoded when its value is first asked for (see ingest-parse.c): OPTS,
+ * DATA and WARNINGS must outlive the message.  Returns a new reference or
+ * NULL. */
 GMimeMessage *wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts,
 			       GString *warnings, GMimeParser *parser);
+/* What a parse worker does with a new copy: wb_ingest_defects(), then
+ * wb_ingest_check_merged() if MERGED, then wb_ingest_parse(), each
+ * appending to WARNINGS, with the header block read once. */
+GMimeMessage *wb_ingest_parse_copy (const char *data, size_t len, gboolean merged,
+				    GMimeParserOptions *opts, GString *warnings,
+				    GMimeParser *parser);
+/* The words a parser warning is stored as (static). */
+const char *wb_ingest_warning_name (GMimeParserWarning code);
 
 /* wb_ingest_sniff() on the first LEN bytes of a longer stream: unless
  * AT_EOF, a last line without its line end is not judged. */
