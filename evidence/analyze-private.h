@@ -40,4 +40,25 @@ struct wb_analysis {
 	uint64_t fp;
 };
 
+/* The patterns the analysis finds contact data and the sender's legal
+ * name with (regexes_init in analyze.c). */
+typedef enum {
+	WB_PAT_URL,
+	WB_PAT_PHONE_NANP,
+	WB_PAT_PHONE_VANITY,
+	WB_PAT_PHONE_INTL,
+	WB_PAT_ZIP,
+	WB_PAT_LEGAL,
+} wb_pattern_t;
+
+/* Pattern K, compiled once; owned by the library, never freed. */
+const GRegex *wb_analyze_regex (wb_pattern_t k);
+
+/* The matches of pattern K in TEXT (NUL-terminated), appended to OUT (an
+ * array of int) as start and end offsets, in order: those that
+ * g_regex_match() and g_match_info_next() give, found by trying the
+ * pattern only where a match can begin.  For WB_PAT_LEGAL, the first
+ * match only. */
+void wb_analyze_matches (wb_pattern_t k, const char *text, GArray *out);
+
 #endif

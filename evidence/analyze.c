@@ -281,6 +281,13 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 	g_free (t);
 }
 
+static gint
+cmp_gsize (gconstpointer x, gconstpointer y)
+{
+	gsize a = *(const gsize *) x, b = *(const gsize *) y;
+	return a < b ? -1 : a > b;
+}
+
 /* [A-Za-z0-9._%+-]: the local-part characters of the e-mail regex. */
 static inline gboolean
 email_local_char (char c)
@@ -288,21 +295,262 @@ email_local_char (char c)
 	return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
+/* --- patterns tried where a match can begin ---
+ *
+ * An unanchored scan (g_regex_match, then g_match_info_next from the end
+ * of each match) tries its pattern at every position, left to right, and
+ * keeps the first position where it matches.  Trying the pattern anchored
+ * at a position gives the same match as the scan gets there (lookbehinds
+ * still see the text before it).  So trying it anchored at each position
+ * of a list, in ascending order and never before the end of the last
+ * match, finds the scan's matches exactly when the list holds every
+ * position where a match can begin.  The lists below are made from what
+ * every match of each pattern must hold, a necessary condition only: the
+ * regex still decides every match.  None of these patterns matches the
+ * empty string. */
+
+typedef struct {
+	const GRegex *re;
+	const char *text;
+	gssize len;
+	gssize from;   /* the end of the last match: none begins before */
+	GArray *out;   /* int start, end pairs */
+} scan_t;
+
+static void
+scan_at (scan_t *sc, gssize pos)
+{
+	if (pos < sc->from)
+		return;
+	GMatchInfo *m = NULL;
+	if (g_regex_match_full (sc->re, sc->text, sc->len, pos, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
+		int se[2];
+		g_match_info_fetch_pos (m, 0, &se[0], &se[1]);
+		g_array_append_vals (sc->out, se, 2);
+		sc->from = se[1];
+	}
+	g_match_info_free (m);
+}
+
+/* The ASCII bytes of [\w+.\-/]: a byte before a phone number's first
+ * that its lookbehind forbids.  GLib's PCRE also takes the bytes of Latin-1
+ * letters (0xAA, 0xC0-0xFF, ...) for \w; those are not ruled out here,
+ * which only means the regex is tried after them, and refuses. */
+static inline gboolean
+phone_blocks (char c)
+{
+	return g_ascii_isalnum (c) || c == '_' || c == '+' || c == '.' || c == '-' || c == '/';
+}
+
+static inline gboolean
+is_digit (char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* phone_nanp: every match begins with '+', '1', '(' or 2-9, not after a
+ * byte of [\w+.\-/] (the lookbehind of its three alternatives), and holds
+ * at least ten digits in at most 19 bytes (the longest alternative:
+ * "+1-( 212 )-555-1234"). */
+static void
+scan_nanp (scan_t *sc)
+{
+	const char *t = sc->text, *end = t + sc->len;
+	for (const char *p = strpbrk (t, "+(123456789"); p; p = *p ? strpbrk (p, "+(123456789") : NULL) {
+		if (p > t && phone_blocks (p[-1])) {
+			p++;
+			continue;
+		}
+		int digits = 0;
+		for (const char *q = p; q < end && q < p + 19 && digits < 10; q++)
+			digits += is_digit (*q);
+		if (digits >= 10)
+			scan_at (sc, p - t);
+		p++;
+	}
+}
+
+/* phone_vanity: every match holds 8 then 00, 88, 77, 66, 55, 44 or 33 at
+ * most three bytes after its start ("1 (800"), and begins with '1', '('
+ * or that 8, not after a byte of [\w+.\-/]. */
+static void
+scan_vanity (scan_t *sc)
+{
+	const char *t = sc->text;
+	gssize next = 0;   /* positions before it were tried */
+	for (const char *e = strchr (t, '8'); e; e = strchr (e + 1, '8')) {
+		char d = e[1];
+		if (!(d == '0' || d == '8' || (d >= '3' && d <= '7')) || e[2] != d)
+			continue;
+		gssize at = e - t;
+		for (gssize s = MAX (next, at - 3); s <= at; s++) {
+			char c = t[s];
+			if ((c == '1' || c == '(' || c == '8') && !(s > 0 && phone_blocks (t[s - 1])))
+				scan_at (sc, s);
+		}
+		next = at + 1;
+	}
+}
+
+/* phone_intl: every match begins with '+' then 2-9, not after a byte of
+ * [\w+]. */
+static void
+scan_intl (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strchr (t, '+'); p; p = strchr (p + 1, '+')) {
+		if (p[1] < '2' || p[1] > '9')
+			continue;
+		if (p > t && (g_ascii_isalnum (p[-1]) || p[-1] == '_' || p[-1] == '+'))
+			continue;
+		scan_at (sc, p - t);
+	}
+}
+
+/* zip: every match begins a run of exactly five digits (the lookbehind
+ * forbids a digit before it; a sixth digit fails both the lookahead and
+ * the "-1234" that would have to follow the fifth). */
+static void
+scan_zip (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strpbrk (t, "0123456789"); p; p = strpbrk (p, "0123456789")) {
+		const char *q = p;
+		while (is_digit (*q))
+			q++;
+		if (q - p == 5)
+			scan_at (sc, p - t);
+		p = q;
+	}
+}
+
+static inline gboolean
+ascii_ieq (const char *p, const char *lit, size_t n)
+{
+	return g_ascii_strncasecmp (p, lit, n) == 0;
+}
+
+/* url: every match begins with "http://", "https://", "ftp://" or "www."
+ * in any ASCII case (caseless, as G_REGEX_RAW: bytes, ASCII folding): its
+ * start is found from the ':' of "://" or the '.' of "www.". */
+static void
+scan_url (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strpbrk (t, ":."); p; p = strpbrk (p + 1, ":.")) {
+		gssize c = p - t;
+		if (*p == ':') {
+			if (p[1] != '/' || p[2] != '/')
+				continue;
+			if (c >= 5 && ascii_ieq (p - 5, "https", 5))
+				scan_at (sc, c - 5);
+			else if (c >= 4 && ascii_ieq (p - 4, "http", 4))
+				scan_at (sc, c - 4);
+			else if (c >= 3 && ascii_ieq (p - 3, "ftp", 3))
+				scan_at (sc, c - 3);
+		} else if (c >= 3 && ascii_ieq (p - 3, "www", 3)) {
+			scan_at (sc, c - 3);
+		}
+	}
+}
+
+/* [A-Za-z0-9&'\- \t,.], every byte a legal-name match can hold, and
+ * what \b could take for a word character besides: '_' and every byte
+ * from 0x80 (GLib's PCRE reads some as Latin-1 letters).  A byte outside
+ * the set is then no word character. */
+static inline gboolean
+legal_char (char c)
+{
+	return (guchar) c >= 0x80 || g_ascii_isalnum (c) || c == '&' || c == '\'' || c == '-' || c == ' ' || c == '\t'
+		|| c == ',' || c == '.' || c == '_';
+}
+
+/* legal: the first match only.  A match lies within one run of
+ * legal_char() bytes and holds one of the suffixes, so the pattern is run
+ * on the runs that hold a suffix, in order, each as a text of its own
+ * ending where the run ends: the byte after a run is no word character
+ * and no '.', as the end of a text is to \b and "\.?", and the byte
+ * before it is seen as it is (the start offset keeps the text before). */
+static void
+scan_legal (scan_t *sc)
+{
+	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
+					  "PLC", "GmbH", "S.A" };
+	const char *t = sc->text;
+	GArray *at = g_array_new (FALSE, FALSE, sizeof (gsize));
+	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+		for (const char *p = strstr (t, suffixes[i]); p; p = strstr (p + 1, suffixes[i])) {
+			gsize off = p - t;
+			g_array_append_val (at, off);
+		}
+	g_array_sort (at, cmp_gsize);
+	gssize done = -1;   /* runs ending before it were tried */
+	for (guint i = 0; i < at->len; i++) {
+		gssize o = g_array_index (at, gsize, i);
+		if (o < done)
+			continue;
+		gssize rs = o, re = o;
+		while (rs > 0 && legal_char (t[rs - 1]))
+			rs--;
+		while (re < sc->len && legal_char (t[re]))
+			re++;
+		done = re;
+		GMatchInfo *m = NULL;
+		gboolean ok = g_regex_match_full (sc->re, t, re, rs, 0, &m, NULL);
+		if (ok) {
+			int se[2];
+			g_match_info_fetch_pos (m, 0, &se[0], &se[1]);
+			g_array_append_vals (sc->out, se, 2);
+		}
+		g_match_info_free (m);
+		if (ok)
+			break;
+	}
+	g_array_free (at, TRUE);
+}
+
+const GRegex *
+wb_analyze_regex (wb_pattern_t k)
+{
+	const regexes_t *R = regexes ();
+	switch (k) {
+	case WB_PAT_URL: return R->url;
+	case WB_PAT_PHONE_NANP: return R->phone_nanp;
+	case WB_PAT_PHONE_VANITY: return R->phone_vanity;
+	case WB_PAT_PHONE_INTL: return R->phone_intl;
+	case WB_PAT_ZIP: return R->zip;
+	case WB_PAT_LEGAL: return R->legal;
+	}
+	return NULL;
+}
+
+void
+wb_analyze_matches (wb_pattern_t k, const char *text, GArray *out)
+{
+	scan_t sc = { wb_analyze_regex (k), text, strlen (text), 0, out };
+	switch (k) {
+	case WB_PAT_URL: scan_url (&sc); break;
+	case WB_PAT_PHONE_NANP: scan_nanp (&sc); break;
+	case WB_PAT_PHONE_VANITY: scan_vanity (&sc); break;
+	case WB_PAT_PHONE_INTL: scan_intl (&sc); break;
+	case WB_PAT_ZIP: scan_zip (&sc); break;
+	case WB_PAT_LEGAL: scan_legal (&sc); break;
+	}
+}
+
 static void
 extract_text (wb_analysis_t *a, const char *text, const char *location, const char *trap)
 {
 	const regexes_t *R = regexes ();
+	gssize tl = strlen (text);
 	GMatchInfo *m = NULL;
-	/* Each pattern runs only if the text holds what it must begin with. */
-	if (strcasestr (text, "http") || strcasestr (text, "www.") || strcasestr (text, "ftp://")) {
-		g_regex_match (R->url, text, 0, &m);
-		while (g_match_info_matches (m)) {
-			char *s = g_match_info_fetch (m, 0);
-			add_url (a, s, location, 0);
-			g_free (s);
-			g_match_info_next (m, NULL);
-		}
-		g_match_info_free (m);
+	GArray *ms = g_array_new (FALSE, FALSE, sizeof (int));
+	wb_analyze_matches (WB_PAT_URL, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int s = g_array_index (ms, int, j), e = g_array_index (ms, int, j + 1);
+		char *u = g_strndup (text + s, e - s);
+		add_url (a, u, location, 0);
+		g_free (u);
 	}
 	/* E-mail addresses.  Scanning the whole text with the regex tried it
 	 * at every letter (5% of the analysis).  A match begins where a run of
@@ -317,12 +565,12 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 			p--;
 		if (p == at || p < from)
 			continue;   /* no local part, or it began inside the last match */
-		if (!g_regex_match_full (R->email, text, -1, p - text, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
+		if (!g_regex_match_full (R->email, text, tl, p - text, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
 			g_match_info_free (m);
 			continue;
 		}
-		int ms, me;
-		g_match_info_fetch_pos (m, 0, &ms, &me);
+		int ms_, me;
+		g_match_info_fetch_pos (m, 0, &ms_, &me);
 		char *s = g_match_info_fetch (m, 0);
 		add_email (a, s, location, trap);
 		g_free (s);
@@ -331,13 +579,13 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 		if (at < from - 1)
 			at = from - 1;
 	}
-	GRegex *phones[] = { R->phone_nanp, R->phone_vanity, R->phone_intl };
+	static const wb_pattern_t phones[] = { WB_PAT_PHONE_NANP, WB_PAT_PHONE_VANITY, WB_PAT_PHONE_INTL };
 	for (int i = 0; i < 3; i++) {
-		if (i == 2 && !strchr (text, '+'))
-			continue;
-		g_regex_match (phones[i], text, 0, &m);
-		while (g_match_info_matches (m)) {
-			char *s = g_match_info_fetch (m, 0);
+		g_array_set_size (ms, 0);
+		wb_analyze_matches (phones[i], text, ms);
+		for (guint j = 0; j < ms->len; j += 2) {
+			int ps = g_array_index (ms, int, j), pe = g_array_index (ms, int, j + 1);
+			char *s = g_strndup (text + ps, pe - ps);
 			char *e = wb_norm_phone (s);
 			/* Vanity spellings need at least one letter (digits are the
 			 * NANP pattern's). */
@@ -348,16 +596,14 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 				add_artifact (a, "phone", s, e, location);
 			g_free (e);
 			g_free (s);
-			g_match_info_next (m, NULL);
 		}
-		g_match_info_free (m);
 	}
 	/* Addresses end in a ZIP code: look for those first (cheap), then
 	 * match the whole address in the 200 bytes before each. */
-	g_regex_match (R->zip, text, 0, &m);
-	while (g_match_info_matches (m)) {
-		int zs, ze;
-		g_match_info_fetch_pos (m, 0, &zs, &ze);
+	g_array_set_size (ms, 0);
+	wb_analyze_matches (WB_PAT_ZIP, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int ze = g_array_index (ms, int, j + 1);
 		int ws = ze > 200 ? ze - 200 : 0;
 		char *win = g_strndup (text + ws, ze - ws);
 		GMatchInfo *pm;
@@ -371,9 +617,8 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 		}
 		g_match_info_free (pm);
 		g_free (win);
-		g_match_info_next (m, NULL);
 	}
-	g_match_info_free (m);
+	g_array_free (ms, TRUE);
 }
 
 /* --- headers --- */
@@ -777,13 +1022,6 @@ is_lower_alnum (char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-static gint
-cmp_gsize (gconstpointer x, gconstpointer y)
-{
-	gsize a = *(const gsize *) x, b = *(const gsize *) y;
-	return a < b ? -1 : a > b;
-}
-
 /* Whether LIT stands at P, before END. */
 static inline gboolean
 has_at (const char *p, const char *end, const char *lit)
@@ -993,20 +1231,17 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	g_string_free (notice, TRUE);
 
 	/* Sender identity. */
-	GMatchInfo *m = NULL;
-	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
-					  "PLC", "GmbH", "S.A", NULL };
-	gboolean maybe = FALSE;
-	for (int i = 0; suffixes[i] && !maybe; i++)
-		maybe = strstr (text, suffixes[i]) != NULL;
-	if (maybe && g_regex_match (R->legal, text, 0, &m)) {
-		char *s = g_match_info_fetch (m, 0);
+	GArray *lm = g_array_new (FALSE, FALSE, sizeof (int));
+	wb_analyze_matches (WB_PAT_LEGAL, text, lm);
+	if (lm->len) {
+		int ls = g_array_index (lm, int, 0), le = g_array_index (lm, int, 1);
+		char *s = g_strndup (text + ls, le - ls);
 		set_fact (a, "sender_legal_name", "1", TRUE, s);
 		g_free (s);
 	} else {
 		set_fact (a, "sender_legal_name", "0", TRUE, NULL);
 	}
-	g_match_info_free (m);
+	g_array_free (lm, TRUE);
 	const char *postal = NULL;
 	for (guint i = 0; i < a->artifacts->len && !postal; i++) {
 		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
