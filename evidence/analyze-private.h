@@ -28,7 +28,7 @@ typedef struct {
 struct wb_analysis {
 	GPtrArray *hops;          /* wb_hop_t * */
 	GPtrArray *artifacts;     /* artifact_t * */
-	GHashTable *seen;         /* "kind\tvalue\tlocation" */
+	GHashTable *seen;         /* the artifacts' keys (analyze.c's seen_t) */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
 	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */

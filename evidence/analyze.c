@@ -90,25 +90,60 @@ regexes (void)
 
 /* --- building an analysis --- */
 
-/* KIND must be a string constant (it is kept, not copied). */
+/* The key of an artifact in SEEN: its kind, its value as given (before
+ * it is made valid UTF-8) and its location (in the analysis's STRINGS,
+ * so equal locations are one pointer), with the hash of the three. */
+typedef struct {
+	guint hash;
+	const char *kind, *location, *value;
+} seen_t;
+
+static guint
+seen_hash (gconstpointer p)
+{
+	return ((const seen_t *) p)->hash;
+}
+
+static gboolean
+seen_equal (gconstpointer x, gconstpointer y)
+{
+	const seen_t *a = x, *b = y;
+	return a->hash == b->hash && a->location == b->location && strcmp (a->kind, b->kind) == 0
+		&& strcmp (a->value, b->value) == 0;
+}
+
+/* KIND must be a string constant (it is kept, not copied).  An artifact
+ * of the same kind, value and location as one already added is left
+ * out. */
 static void
 add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *value,
 	      const char *location)
 {
 	if (!value || !*value)
 		return;
-	/* One hash lookup: adding a key already there replaces it with its
-	 * equal and says so. */
-	if (!g_hash_table_add (a->seen, g_strconcat (kind, "\t", value, "\t", location, NULL)))
-		return;
-	artifact_t *ar = g_new (artifact_t, 1);
-	ar->kind = kind;
-	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
-	ar->value = g_utf8_make_valid (value, -1);
 	/* Runs of artifacts share a location ("body:text"): the last one
 	 * kept is tried before the chunk's table. */
 	if (!a->last_location || strcmp (a->last_location, location) != 0)
 		a->last_location = g_string_chunk_insert_const (a->strings, location);
+	seen_t k = { 0, kind, a->last_location, value };
+	guint h = 5381;
+	size_t n = 0;
+	for (; value[n]; n++)
+		h = h * 33 + (guchar) value[n];
+	h = h * 33 + (guint) (guintptr) k.location;
+	k.hash = h * 33 + (guchar) kind[0];
+	if (g_hash_table_contains (a->seen, &k))
+		return;
+	seen_t *key = g_malloc (sizeof (seen_t) + n + 1);
+	*key = k;
+	key->value = memcpy ((char *) (key + 1), value, n + 1);
+	g_hash_table_add (a->seen, key);
+	artifact_t *ar = g_new (artifact_t, 1);
+	ar->kind = kind;
+	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
+	/* The same string made valid gives the same string. */
+	ar->value = !raw || raw == value || strcmp (raw, value) == 0 ? g_strdup (ar->raw)
+		: g_utf8_make_valid (value, -1);
 	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
@@ -1401,7 +1436,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	wb_analysis_t *a = g_new0 (wb_analysis_t, 1);
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
 	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
-	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	a->seen = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
 	a->strings = g_string_chunk_new (256);
 	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
