@@ -29,6 +29,7 @@ struct wb_analysis {
 	GPtrArray *hops;          /* wb_hop_t * */
 	GPtrArray *artifacts;     /* artifact_t * */
 	GHashTable *seen;         /* the artifacts' keys (analyze.c's seen_t) */
+	GHashTable *urls_done;    /* add_url()'s calls so far (seen_t); NULL: none */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
 	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */

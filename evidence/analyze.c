@@ -92,7 +92,9 @@ regexes (void)
 
 /* The key of an artifact in SEEN: its kind, its value as given (before
  * it is made valid UTF-8) and its location (in the analysis's STRINGS,
- * so equal locations are one pointer), with the hash of the three. */
+ * so equal locations are one pointer), with the hash of the three.  In
+ * URLS_DONE, the key of a call of add_url(): its depth as a string
+ * ("0" to "3"), location and link as given. */
 typedef struct {
 	guint hash;
 	const char *kind, *location, *value;
@@ -232,13 +234,39 @@ add_email (wb_analysis_t *a, const char *raw, const char *location, const char *
 	g_free (e);
 }
 
+/* Whether add_url() has not yet been called with RAW, LOCATION and DEPTH
+ * for this analysis; remembers them.  What add_url() adds depends on
+ * those three alone, and artifacts are kept once per kind, value and
+ * location, so a second call adds nothing (a link is often repeated: the
+ * same href on an image and on its caption). */
+static gboolean
+url_first_time (wb_analysis_t *a, const char *raw, const char *location, int depth)
+{
+	if (!a->urls_done)
+		a->urls_done = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
+	static const char *depths[] = { "0", "1", "2", "3" };
+	seen_t k = { 0, depths[depth], g_string_chunk_insert_const (a->strings, location), raw };
+	guint h = 5381;
+	size_t n = 0;
+	for (; raw[n]; n++)
+		h = h * 33 + (guchar) raw[n];
+	k.hash = (h * 33 + (guint) (guintptr) k.location) * 33 + (guint) depth;
+	if (g_hash_table_contains (a->urls_done, &k))
+		return FALSE;
+	seen_t *key = g_malloc (sizeof (seen_t) + n + 1);
+	*key = k;
+	key->value = memcpy ((char *) (key + 1), raw, n + 1);
+	g_hash_table_add (a->urls_done, key);
+	return TRUE;
+}
+
 /* A URL, its registrable domain, its affiliate parameters, and any URL
  * carried inside it (a redirect), to depth 3. */
 static void
 add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 {
 	const wb_analysis_data_t *D = wb_analysis_data ();
-	if (depth > 3)
+	if (depth > 3 || !url_first_time (a, raw, location, depth))
 		return;
 	char *t = g_strstrip (g_strdup (raw));
 	/* Trailing punctuation belongs to the sentence, not the link. */
@@ -1531,6 +1559,8 @@ wb_analysis_free (wb_analysis_t *a)
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
 	g_hash_table_unref (a->seen);
+	if (a->urls_done)
+		g_hash_table_unref (a->urls_done);
 	g_string_chunk_free (a->strings);
 	g_ptr_array_unref (a->facts);
 	g_ptr_array_unref (a->attachments);

@@ -53,3 +53,35 @@ Test (artifacts, once_per_kind_value_and_location)
 	expect_artifacts (raw, want, G_N_ELEMENTS (want));
 }
 
+/* A link repeated in the text, as an href and as an image's src, with a
+ * redirect inside it and an affiliate id ("aff", a parameter of the
+ * affiliate table): each place (body:href, body:src, body:text) holds the
+ * link, its domain, the URL inside it and that URL's domain (in
+ * PLACE>redirect), then the affiliate id, once.  The links of the HTML
+ * come first, in document order, then the text's. */
+Test (artifacts, repeated_links_with_redirects)
+{
+	static const char raw[] =
+		"From: A <a@x.example>\nTo: t@example.org\nSubject: s\nContent-Type: text/html\n\n"
+		"<p>see http://r.example/go?u=http%3A%2F%2Ft.example%2F&aff=7 and "
+		"http://r.example/go?u=http%3A%2F%2Ft.example%2F&aff=7</p>"
+		"<a href=\"http://r.example/go?u=http%3A%2F%2Ft.example%2F&aff=7\">x</a>"
+		"<img src=\"http://r.example/go?u=http%3A%2F%2Ft.example%2F&aff=7\">"
+		"<a href=\"http://t.example/\">y</a>\n";
+#define R "http://r.example/go?u=http%3A%2F%2Ft.example%2F&aff=7"
+	static const char *want[] = {
+		"email a@x.example header:From", "domain x.example header:From",
+		"url " R " body:href", "domain r.example body:href",
+		"url http://t.example/ body:href>redirect", "domain t.example body:href>redirect",
+		"affiliate_id r.example aff=7 body:href",
+		"url " R " body:src", "domain r.example body:src",
+		"url http://t.example/ body:src>redirect", "domain t.example body:src>redirect",
+		"affiliate_id r.example aff=7 body:src",
+		"url http://t.example/ body:href", "domain t.example body:href",
+		"url " R " body:text", "domain r.example body:text",
+		"url http://t.example/ body:text>redirect", "domain t.example body:text>redirect",
+		"affiliate_id r.example aff=7 body:text",
+	};
+#undef R
+	expect_artifacts (raw, want, G_N_ELEMENTS (want));
+}
