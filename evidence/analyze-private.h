@@ -45,6 +45,7 @@ struct wb_analysis {
  * name with (regexes_init in analyze.c). */
 typedef enum {
 	WB_PAT_URL,
+	WB_PAT_EMAIL,
 	WB_PAT_PHONE_NANP,
 	WB_PAT_PHONE_VANITY,
 	WB_PAT_PHONE_INTL,

@@ -11,7 +11,19 @@
 typedef struct {
 	GRegex *url, *email, *phone_nanp, *phone_vanity, *phone_intl, *postal, *zip, *legal,
 		*optout;
+	/* The same patterns compiled anchored, for the tries at one position
+	 * (scan_at): PCRE's JIT runs a pattern anchored when compiled so, but
+	 * falls back to its interpreter for an anchored match of an unanchored
+	 * pattern. */
+	GRegex *url_a, *email_a, *phone_nanp_a, *phone_vanity_a, *phone_intl_a, *zip_a;
 } regexes_t;
+
+/* RE's pattern compiled again with FLAGS (RE's own) and anchored. */
+static GRegex *
+anchored (const GRegex *re, GRegexCompileFlags flags)
+{
+	return re ? g_regex_new (g_regex_get_pattern (re), flags | G_REGEX_ANCHORED, 0, NULL) : NULL;
+}
 
 static gpointer
 regexes_init (gpointer unused)
@@ -73,8 +85,15 @@ regexes_init (gpointer unused)
 	/* GLib compiles a pattern for the JIT at its first match and records
 	 * that on the GRegex: match each once here, under the GOnce, so the
 	 * threads only ever read it. */
+	r.url_a = anchored (r.url, f | G_REGEX_CASELESS);
+	r.email_a = anchored (r.email, f);
+	r.phone_nanp_a = anchored (r.phone_nanp, f);
+	r.phone_vanity_a = anchored (r.phone_vanity, f);
+	r.phone_intl_a = anchored (r.phone_intl, f);
+	r.zip_a = anchored (r.zip, f);
 	GRegex *all[] = { r.url, r.email, r.phone_nanp, r.phone_vanity, r.phone_intl, r.postal,
-			  r.zip, r.legal, r.optout };
+			  r.zip, r.legal, r.optout, r.url_a, r.email_a, r.phone_nanp_a,
+			  r.phone_vanity_a, r.phone_intl_a, r.zip_a };
 	for (gsize i = 0; i < G_N_ELEMENTS (all); i++)
 		if (all[i])
 			g_regex_match (all[i], "warm up 12345", 0, NULL);
@@ -373,7 +392,8 @@ email_local_char (char c)
  * empty string. */
 
 typedef struct {
-	const GRegex *re;
+	const GRegex *re;     /* the pattern */
+	const GRegex *re_a;   /* the pattern, anchored */
 	const char *text;
 	gssize len;
 	gssize from;   /* the end of the last match: none begins before */
@@ -386,7 +406,7 @@ scan_at (scan_t *sc, gssize pos)
 	if (pos < sc->from)
 		return;
 	GMatchInfo *m = NULL;
-	if (g_regex_match_full (sc->re, sc->text, sc->len, pos, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
+	if (g_regex_match_full (sc->re_a, sc->text, sc->len, pos, 0, &m, NULL)) {
 		int se[2];
 		g_match_info_fetch_pos (m, 0, &se[0], &se[1]);
 		g_array_append_vals (sc->out, se, 2);
@@ -487,6 +507,25 @@ scan_zip (scan_t *sc)
 	}
 }
 
+/* email: a match begins where a run of local-part characters that ends
+ * at an '@' begins (its lookbehind forbids one before it): tried there,
+ * '@' by '@'. */
+static void
+scan_email (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *at = strchr (t, '@'); at; at = strchr (at + 1, '@')) {
+		const char *p = at;
+		while (p > t && email_local_char (p[-1]))
+			p--;
+		if (p < at)
+			scan_at (sc, p - t);
+		/* The next '@' that can end a local part is past the match. */
+		if (at < t + sc->from - 1)
+			at = t + sc->from - 1;
+	}
+}
+
 static inline gboolean
 ascii_ieq (const char *p, const char *lit, size_t n)
 {
@@ -572,27 +611,40 @@ scan_legal (scan_t *sc)
 	g_array_free (at, TRUE);
 }
 
+/* Pattern K and its anchored twin (ANCHORED may be NULL). */
+static const GRegex *
+pattern (wb_pattern_t k, const GRegex **anchored)
+{
+	const regexes_t *R = regexes ();
+	const GRegex *re = NULL, *re_a = NULL;
+	switch (k) {
+	case WB_PAT_URL: re = R->url; re_a = R->url_a; break;
+	case WB_PAT_EMAIL: re = R->email; re_a = R->email_a; break;
+	case WB_PAT_PHONE_NANP: re = R->phone_nanp; re_a = R->phone_nanp_a; break;
+	case WB_PAT_PHONE_VANITY: re = R->phone_vanity; re_a = R->phone_vanity_a; break;
+	case WB_PAT_PHONE_INTL: re = R->phone_intl; re_a = R->phone_intl_a; break;
+	case WB_PAT_ZIP: re = R->zip; re_a = R->zip_a; break;
+	case WB_PAT_LEGAL: re = R->legal; break;
+	}
+	if (anchored)
+		*anchored = re_a;
+	return re;
+}
+
 const GRegex *
 wb_analyze_regex (wb_pattern_t k)
 {
-	const regexes_t *R = regexes ();
-	switch (k) {
-	case WB_PAT_URL: return R->url;
-	case WB_PAT_PHONE_NANP: return R->phone_nanp;
-	case WB_PAT_PHONE_VANITY: return R->phone_vanity;
-	case WB_PAT_PHONE_INTL: return R->phone_intl;
-	case WB_PAT_ZIP: return R->zip;
-	case WB_PAT_LEGAL: return R->legal;
-	}
-	return NULL;
+	return pattern (k, NULL);
 }
 
 void
 wb_analyze_matches (wb_pattern_t k, const char *text, GArray *out)
 {
-	scan_t sc = { wb_analyze_regex (k), text, strlen (text), 0, out };
+	scan_t sc = { NULL, NULL, text, strlen (text), 0, out };
+	sc.re = pattern (k, &sc.re_a);
 	switch (k) {
 	case WB_PAT_URL: scan_url (&sc); break;
+	case WB_PAT_EMAIL: scan_email (&sc); break;
 	case WB_PAT_PHONE_NANP: scan_nanp (&sc); break;
 	case WB_PAT_PHONE_VANITY: scan_vanity (&sc); break;
 	case WB_PAT_PHONE_INTL: scan_intl (&sc); break;
@@ -605,8 +657,6 @@ static void
 extract_text (wb_analysis_t *a, const char *text, const char *location, const char *trap)
 {
 	const regexes_t *R = regexes ();
-	gssize tl = strlen (text);
-	GMatchInfo *m = NULL;
 	GArray *ms = g_array_new (FALSE, FALSE, sizeof (int));
 	wb_analyze_matches (WB_PAT_URL, text, ms);
 	for (guint j = 0; j < ms->len; j += 2) {
@@ -615,32 +665,13 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 		add_url (a, u, location, 0);
 		g_free (u);
 	}
-	/* E-mail addresses.  Scanning the whole text with the regex tried it
-	 * at every letter (5% of the analysis).  A match begins where a run of
-	 * local-part characters that ends at an '@' begins (its lookbehind
-	 * forbids one before it), so the regex is tried, anchored, only there,
-	 * '@' by '@' from left to right and from the end of the last match:
-	 * the matches are the ones the unanchored scan finds, in its order. */
-	const char *from = text;
-	for (const char *at = strchr (text, '@'); at; at = strchr (at + 1, '@')) {
-		const char *p = at;
-		while (p > text && email_local_char (p[-1]))
-			p--;
-		if (p == at || p < from)
-			continue;   /* no local part, or it began inside the last match */
-		if (!g_regex_match_full (R->email, text, tl, p - text, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
-			g_match_info_free (m);
-			continue;
-		}
-		int ms_, me;
-		g_match_info_fetch_pos (m, 0, &ms_, &me);
-		char *s = g_match_info_fetch (m, 0);
+	g_array_set_size (ms, 0);
+	wb_analyze_matches (WB_PAT_EMAIL, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int es = g_array_index (ms, int, j), ee = g_array_index (ms, int, j + 1);
+		char *s = g_strndup (text + es, ee - es);
 		add_email (a, s, location, trap);
 		g_free (s);
-		g_match_info_free (m);
-		from = text + me;
-		if (at < from - 1)
-			at = from - 1;
 	}
 	static const wb_pattern_t phones[] = { WB_PAT_PHONE_NANP, WB_PAT_PHONE_VANITY, WB_PAT_PHONE_INTL };
 	for (int i = 0; i < 3; i++) {

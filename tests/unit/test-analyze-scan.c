@@ -16,7 +16,7 @@
 #include "analyze.h"
 #include "analyze-private.h"
 
-static const wb_pattern_t all[] = { WB_PAT_URL, WB_PAT_PHONE_NANP, WB_PAT_PHONE_VANITY,
+static const wb_pattern_t all[] = { WB_PAT_URL, WB_PAT_EMAIL, WB_PAT_PHONE_NANP, WB_PAT_PHONE_VANITY,
 				    WB_PAT_PHONE_INTL, WB_PAT_ZIP, WB_PAT_LEGAL };
 
 /* The plain scan, as the analysis ran it before. */
@@ -78,6 +78,8 @@ Test (scan, hand_cases)
 		{ "90210-1234 123456 1234", 1 },
 		{ "see http://a.example/x and WWW.B.EXAMPLE, Https://c.example ftp://d.example", 4 },
 		{ "http:/x www x.www.y", 1 },   /* www. after a dot still begins a match */
+		{ "mail a.b@x.example, c@y.example.", 2 },
+		{ "x@y @x.com a@@b.com", 0 },   /* no dot after y; no local part; "@" after a */
 		{ "Acme Widgets, Inc. of Ohio", 1 },
 		{ "Incredible Corpus", 0 },
 		{ "by The Big Company of America LLC", 1 },
