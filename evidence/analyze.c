@@ -952,9 +952,16 @@ typedef struct {
 static char *
 latin1_to_utf8 (char *t)
 {
-	size_t n = 0, high = 0;
-	for (; t[n]; n++)
-		high += (guchar) t[n] >> 7;
+	size_t n = strlen (t), high = 0, i = 0;
+	/* Most parts are ASCII: eight bytes at a time say so. */
+	for (; i + 8 <= n; i += 8) {
+		guint64 w;
+		memcpy (&w, t + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < n; i++)
+		high += (guchar) t[i] >> 7;
 	if (!high)
 		return t;
 	char *u = g_malloc (n + high + 1), *o = u;
