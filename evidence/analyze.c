@@ -579,24 +579,20 @@ scan_legal (scan_t *sc)
 	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
 					  "PLC", "GmbH", "S.A" };
 	const char *t = sc->text;
-	GArray *at = g_array_new (FALSE, FALSE, sizeof (gsize));
-	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
-		for (const char *p = strstr (t, suffixes[i]); p; p = strstr (p + 1, suffixes[i])) {
-			gsize off = p - t;
-			g_array_append_val (at, off);
-		}
-	g_array_sort (at, cmp_gsize);
-	gssize done = -1;   /* runs ending before it were tried */
-	for (guint i = 0; i < at->len; i++) {
-		gssize o = g_array_index (at, gsize, i);
-		if (o < done)
+	/* The suffixes' first letters lead to them, left to right. */
+	for (const char *p = strpbrk (t, "ILCPGS"); p; p = strpbrk (p, "ILCPGS")) {
+		gboolean suffix = FALSE;
+		for (gsize i = 0; i < G_N_ELEMENTS (suffixes) && !suffix; i++)
+			suffix = suffixes[i][0] == *p && !strncmp (p, suffixes[i], strlen (suffixes[i]));
+		if (!suffix) {
+			p++;
 			continue;
-		gssize rs = o, re = o;
+		}
+		gssize rs = p - t, re = p - t;
 		while (rs > 0 && legal_char (t[rs - 1]))
 			rs--;
 		while (re < sc->len && legal_char (t[re]))
 			re++;
-		done = re;
 		GMatchInfo *m = NULL;
 		gboolean ok = g_regex_match_full (sc->re, t, re, rs, 0, &m, NULL);
 		if (ok) {
@@ -607,8 +603,8 @@ scan_legal (scan_t *sc)
 		g_match_info_free (m);
 		if (ok)
 			break;
+		p = t + re;   /* the rest of the run was tried with it */
 	}
-	g_array_free (at, TRUE);
 }
 
 /* Pattern K and its anchored twin (ANCHORED may be NULL). */
