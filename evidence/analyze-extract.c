@@ -2,9 +2,11 @@
 #include <string.h>
 #include "analyze.h"
 
-/* Split URL into scheme (may be empty for "www."), authority and rest. */
+/* Split URL into scheme (*SCHEME, *SCHEME_LEN bytes; NULL for "www."),
+ * authority and rest. */
 static gboolean
-url_split (const char *url, char **scheme, const char **auth, size_t *auth_len, const char **rest)
+url_split (const char *url, const char **scheme, size_t *scheme_len, const char **auth,
+	   size_t *auth_len, const char **rest)
 {
 	const char *p = url;
 	while (*p && g_ascii_isspace (*p))
@@ -16,10 +18,12 @@ url_split (const char *url, char **scheme, const char **auth, size_t *auth_len, 
 				return FALSE;
 		if (colon == p)
 			return FALSE;
-		*scheme = g_ascii_strdown (p, colon - p);
+		*scheme = p;
+		*scheme_len = colon - p;
 		p = colon + 3;
 	} else if (g_ascii_strncasecmp (p, "www.", 4) == 0) {
 		*scheme = NULL;
+		*scheme_len = 0;
 	} else {
 		return FALSE;
 	}
@@ -35,41 +39,46 @@ url_split (const char *url, char **scheme, const char **auth, size_t *auth_len, 
 char *
 wb_url_normalize (const char *url)
 {
-	char *scheme = NULL;
-	const char *auth, *rest;
-	size_t alen;
-	if (!url || !url_split (url, &scheme, &auth, &alen, &rest) || alen == 0) {
-		g_free (scheme);
+	const char *scheme, *auth, *rest;
+	size_t slen, alen;
+	if (!url || !url_split (url, &scheme, &slen, &auth, &alen, &rest) || alen == 0)
 		return NULL;
+	/* The scheme (lower case; "http" when there is none), "://", any user
+	 * info as it is, the host in lower case, the rest as it is: one
+	 * allocation of the known length. */
+	if (!scheme) {
+		scheme = "http";
+		slen = 4;
 	}
-	/* The host is after any user info; only it is folded. */
 	const char *at = NULL;
 	for (const char *q = auth; q < auth + alen; q++)
 		if (*q == '@')
 			at = q;
-	GString *out = g_string_new (scheme ? scheme : "http");
-	g_string_append (out, "://");
-	if (at)
-		g_string_append_len (out, auth, at + 1 - auth);
-	const char *h = at ? at + 1 : auth;
+	size_t rlen = strlen (rest);
+	char *out = g_malloc (slen + 3 + alen + rlen + 1), *o = out;
+	for (size_t i = 0; i < slen; i++)
+		*o++ = g_ascii_tolower (scheme[i]);
+	memcpy (o, "://", 3);
+	o += 3;
+	const char *h = auth;
+	if (at) {
+		memcpy (o, auth, at + 1 - auth);
+		o += at + 1 - auth;
+		h = at + 1;
+	}
 	for (; h < auth + alen; h++)
-		g_string_append_c (out, g_ascii_tolower (*h));
-	g_string_append (out, rest);
-	g_free (scheme);
-	return g_string_free (out, FALSE);
+		*o++ = g_ascii_tolower (*h);
+	memcpy (o, rest, rlen + 1);
+	return out;
 }
 
 char *
 wb_url_host (const char *url)
 {
-	char *scheme = NULL;
-	const char *auth, *rest;
-	size_t alen;
-	if (!url || !url_split (url, &scheme, &auth, &alen, &rest) || alen == 0) {
-		g_free (scheme);
+	const char *scheme, *auth, *rest;
+	size_t slen, alen;
+	if (!url || !url_split (url, &scheme, &slen, &auth, &alen, &rest) || alen == 0)
 		return NULL;
-	}
-	g_free (scheme);
 	const char *h = auth, *end = auth + alen;
 	for (const char *q = auth; q < end; q++)
 		if (*q == '@')

@@ -127,7 +127,7 @@ add_link (sax_t *s, const char *kind, const xmlChar **atts, const char *attr)
 			continue;
 		char *v = g_strstrip (g_strdup ((const char *) atts[i + 1]));
 		if (*v)
-			g_ptr_array_add (s->links, g_strdup_printf ("%s %s", kind, v));
+			g_ptr_array_add (s->links, g_strconcat (kind, " ", v, NULL));
 		g_free (v);
 		return;
 	}

@@ -28,7 +28,8 @@ typedef struct {
 struct wb_analysis {
 	GPtrArray *hops;          /* wb_hop_t * */
 	GPtrArray *artifacts;     /* artifact_t * */
-	GHashTable *seen;         /* "kind\tvalue\tlocation" */
+	GHashTable *seen;         /* the artifacts' keys (analyze.c's seen_t) */
+	GHashTable *urls_done;    /* add_url()'s calls so far (seen_t); NULL: none */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
 	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */
@@ -39,5 +40,27 @@ struct wb_analysis {
 	gboolean has_fp;
 	uint64_t fp;
 };
+
+/* The patterns the analysis finds contact data and the sender's legal
+ * name with (regexes_init in analyze.c). */
+typedef enum {
+	WB_PAT_URL,
+	WB_PAT_EMAIL,
+	WB_PAT_PHONE_NANP,
+	WB_PAT_PHONE_VANITY,
+	WB_PAT_PHONE_INTL,
+	WB_PAT_ZIP,
+	WB_PAT_LEGAL,
+} wb_pattern_t;
+
+/* Pattern K, compiled once; owned by the library, never freed. */
+const GRegex *wb_analyze_regex (wb_pattern_t k);
+
+/* The matches of pattern K in TEXT (NUL-terminated), appended to OUT (an
+ * array of int) as start and end offsets, in order: those that
+ * g_regex_match() and g_match_info_next() give, found by trying the
+ * pattern only where a match can begin.  For WB_PAT_LEGAL, the first
+ * match only. */
+void wb_analyze_matches (wb_pattern_t k, const char *text, GArray *out);
 
 #endif

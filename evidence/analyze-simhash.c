@@ -35,19 +35,36 @@ wb_hamming (uint64_t a, uint64_t b)
 	return __builtin_popcountll (a ^ b);
 }
 
+/* Whether P begins with LIT (lower case), in any ASCII case: as
+ * g_ascii_strncasecmp (P, LIT, strlen (LIT)) == 0, stopping at the first
+ * byte that differs (P's NUL among them). */
+static inline gboolean
+starts_ci (const char *p, const char *lit)
+{
+	for (; *lit; p++, lit++)
+		if (g_ascii_tolower (*p) != *lit)
+			return FALSE;
+	return TRUE;
+}
+
+/* Whether the token at P begins with "http://", "https://", "www.",
+ * "ftp://" or "mailto:", in any ASCII case: its first letter says which
+ * one to compare. */
 static gboolean
 url_start (const char *p)
 {
-	/* Most tokens begin with none of the schemes' first letters. */
 	switch (*p) {
-	case 'h': case 'H': case 'w': case 'W': case 'f': case 'F': case 'm': case 'M':
-		break;
+	case 'h': case 'H':
+		return starts_ci (p, "http://") || starts_ci (p, "https://");
+	case 'w': case 'W':
+		return starts_ci (p, "www.");
+	case 'f': case 'F':
+		return starts_ci (p, "ftp://");
+	case 'm': case 'M':
+		return starts_ci (p, "mailto:");
 	default:
 		return FALSE;
 	}
-	return g_ascii_strncasecmp (p, "http://", 7) == 0 || g_ascii_strncasecmp (p, "https://", 8) == 0
-		|| g_ascii_strncasecmp (p, "www.", 4) == 0 || g_ascii_strncasecmp (p, "ftp://", 6) == 0
-		|| g_ascii_strncasecmp (p, "mailto:", 7) == 0;
 }
 
 static uint64_t

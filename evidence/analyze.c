@@ -11,7 +11,19 @@
 typedef struct {
 	GRegex *url, *email, *phone_nanp, *phone_vanity, *phone_intl, *postal, *zip, *legal,
 		*optout;
+	/* The same patterns compiled anchored, for the tries at one position
+	 * (scan_at): PCRE's JIT runs a pattern anchored when compiled so, but
+	 * falls back to its interpreter for an anchored match of an unanchored
+	 * pattern. */
+	GRegex *url_a, *email_a, *phone_nanp_a, *phone_vanity_a, *phone_intl_a, *zip_a;
 } regexes_t;
+
+/* RE's pattern compiled again with FLAGS (RE's own) and anchored. */
+static GRegex *
+anchored (const GRegex *re, GRegexCompileFlags flags)
+{
+	return re ? g_regex_new (g_regex_get_pattern (re), flags | G_REGEX_ANCHORED, 0, NULL) : NULL;
+}
 
 static gpointer
 regexes_init (gpointer unused)
@@ -73,8 +85,15 @@ regexes_init (gpointer unused)
 	/* GLib compiles a pattern for the JIT at its first match and records
 	 * that on the GRegex: match each once here, under the GOnce, so the
 	 * threads only ever read it. */
+	r.url_a = anchored (r.url, f | G_REGEX_CASELESS);
+	r.email_a = anchored (r.email, f);
+	r.phone_nanp_a = anchored (r.phone_nanp, f);
+	r.phone_vanity_a = anchored (r.phone_vanity, f);
+	r.phone_intl_a = anchored (r.phone_intl, f);
+	r.zip_a = anchored (r.zip, f);
 	GRegex *all[] = { r.url, r.email, r.phone_nanp, r.phone_vanity, r.phone_intl, r.postal,
-			  r.zip, r.legal, r.optout };
+			  r.zip, r.legal, r.optout, r.url_a, r.email_a, r.phone_nanp_a,
+			  r.phone_vanity_a, r.phone_intl_a, r.zip_a };
 	for (gsize i = 0; i < G_N_ELEMENTS (all); i++)
 		if (all[i])
 			g_regex_match (all[i], "warm up 12345", 0, NULL);
@@ -90,25 +109,62 @@ regexes (void)
 
 /* --- building an analysis --- */
 
-/* KIND must be a string constant (it is kept, not copied). */
+/* The key of an artifact in SEEN: its kind, its value as given (before
+ * it is made valid UTF-8) and its location (in the analysis's STRINGS,
+ * so equal locations are one pointer), with the hash of the three.  In
+ * URLS_DONE, the key of a call of add_url(): its depth as a string
+ * ("0" to "3"), location and link as given. */
+typedef struct {
+	guint hash;
+	const char *kind, *location, *value;
+} seen_t;
+
+static guint
+seen_hash (gconstpointer p)
+{
+	return ((const seen_t *) p)->hash;
+}
+
+static gboolean
+seen_equal (gconstpointer x, gconstpointer y)
+{
+	const seen_t *a = x, *b = y;
+	return a->hash == b->hash && a->location == b->location && strcmp (a->kind, b->kind) == 0
+		&& strcmp (a->value, b->value) == 0;
+}
+
+/* KIND must be a string constant (it is kept, not copied).  An artifact
+ * of the same kind, value and location as one already added is left
+ * out. */
 static void
 add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *value,
 	      const char *location)
 {
 	if (!value || !*value)
 		return;
-	/* One hash lookup: adding a key already there replaces it with its
-	 * equal and says so. */
-	if (!g_hash_table_add (a->seen, g_strconcat (kind, "\t", value, "\t", location, NULL)))
-		return;
-	artifact_t *ar = g_new (artifact_t, 1);
-	ar->kind = kind;
-	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
-	ar->value = g_utf8_make_valid (value, -1);
 	/* Runs of artifacts share a location ("body:text"): the last one
 	 * kept is tried before the chunk's table. */
 	if (!a->last_location || strcmp (a->last_location, location) != 0)
 		a->last_location = g_string_chunk_insert_const (a->strings, location);
+	seen_t k = { 0, kind, a->last_location, value };
+	guint h = 5381;
+	size_t n = 0;
+	for (; value[n]; n++)
+		h = h * 33 + (guchar) value[n];
+	h = h * 33 + (guint) (guintptr) k.location;
+	k.hash = h * 33 + (guchar) kind[0];
+	if (g_hash_table_contains (a->seen, &k))
+		return;
+	seen_t *key = g_malloc (sizeof (seen_t) + n + 1);
+	*key = k;
+	key->value = memcpy ((char *) (key + 1), value, n + 1);
+	g_hash_table_add (a->seen, key);
+	artifact_t *ar = g_new (artifact_t, 1);
+	ar->kind = kind;
+	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
+	/* The same string made valid gives the same string. */
+	ar->value = !raw || raw == value || strcmp (raw, value) == 0 ? g_strdup (ar->raw)
+		: g_utf8_make_valid (value, -1);
 	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
@@ -197,13 +253,39 @@ add_email (wb_analysis_t *a, const char *raw, const char *location, const char *
 	g_free (e);
 }
 
+/* Whether add_url() has not yet been called with RAW, LOCATION and DEPTH
+ * for this analysis; remembers them.  What add_url() adds depends on
+ * those three alone, and artifacts are kept once per kind, value and
+ * location, so a second call adds nothing (a link is often repeated: the
+ * same href on an image and on its caption). */
+static gboolean
+url_first_time (wb_analysis_t *a, const char *raw, const char *location, int depth)
+{
+	if (!a->urls_done)
+		a->urls_done = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
+	static const char *depths[] = { "0", "1", "2", "3" };
+	seen_t k = { 0, depths[depth], g_string_chunk_insert_const (a->strings, location), raw };
+	guint h = 5381;
+	size_t n = 0;
+	for (; raw[n]; n++)
+		h = h * 33 + (guchar) raw[n];
+	k.hash = (h * 33 + (guint) (guintptr) k.location) * 33 + (guint) depth;
+	if (g_hash_table_contains (a->urls_done, &k))
+		return FALSE;
+	seen_t *key = g_malloc (sizeof (seen_t) + n + 1);
+	*key = k;
+	key->value = memcpy ((char *) (key + 1), raw, n + 1);
+	g_hash_table_add (a->urls_done, key);
+	return TRUE;
+}
+
 /* A URL, its registrable domain, its affiliate parameters, and any URL
  * carried inside it (a redirect), to depth 3. */
 static void
 add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 {
 	const wb_analysis_data_t *D = wb_analysis_data ();
-	if (depth > 3)
+	if (depth > 3 || !url_first_time (a, raw, location, depth))
 		return;
 	char *t = g_strstrip (g_strdup (raw));
 	/* Trailing punctuation belongs to the sentence, not the link. */
@@ -281,6 +363,13 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 	g_free (t);
 }
 
+static gint
+cmp_gsize (gconstpointer x, gconstpointer y)
+{
+	gsize a = *(const gsize *) x, b = *(const gsize *) y;
+	return a < b ? -1 : a > b;
+}
+
 /* [A-Za-z0-9._%+-]: the local-part characters of the e-mail regex. */
 static inline gboolean
 email_local_char (char c)
@@ -288,56 +377,305 @@ email_local_char (char c)
 	return g_ascii_isalnum (c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
 
+/* --- patterns tried where a match can begin ---
+ *
+ * An unanchored scan (g_regex_match, then g_match_info_next from the end
+ * of each match) tries its pattern at every position, left to right, and
+ * keeps the first position where it matches.  Trying the pattern anchored
+ * at a position gives the same match as the scan gets there (lookbehinds
+ * still see the text before it).  So trying it anchored at each position
+ * of a list, in ascending order and never before the end of the last
+ * match, finds the scan's matches exactly when the list holds every
+ * position where a match can begin.  The lists below are made from what
+ * every match of each pattern must hold, a necessary condition only: the
+ * regex still decides every match.  None of these patterns matches the
+ * empty string. */
+
+typedef struct {
+	const GRegex *re;     /* the pattern */
+	const GRegex *re_a;   /* the pattern, anchored */
+	const char *text;
+	gssize len;
+	gssize from;   /* the end of the last match: none begins before */
+	GArray *out;   /* int start, end pairs */
+} scan_t;
+
+static void
+scan_at (scan_t *sc, gssize pos)
+{
+	if (pos < sc->from)
+		return;
+	GMatchInfo *m = NULL;
+	if (g_regex_match_full (sc->re_a, sc->text, sc->len, pos, 0, &m, NULL)) {
+		int se[2];
+		g_match_info_fetch_pos (m, 0, &se[0], &se[1]);
+		g_array_append_vals (sc->out, se, 2);
+		sc->from = se[1];
+	}
+	g_match_info_free (m);
+}
+
+/* The ASCII bytes of [\w+.\-/]: a byte before a phone number's first
+ * that its lookbehind forbids.  GLib's PCRE also takes the bytes of Latin-1
+ * letters (0xAA, 0xC0-0xFF, ...) for \w; those are not ruled out here,
+ * which only means the regex is tried after them, and refuses. */
+static inline gboolean
+phone_blocks (char c)
+{
+	return g_ascii_isalnum (c) || c == '_' || c == '+' || c == '.' || c == '-' || c == '/';
+}
+
+static inline gboolean
+is_digit (char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* phone_nanp: every match begins with '+', '1', '(' or 2-9, not after a
+ * byte of [\w+.\-/] (the lookbehind of its three alternatives), and holds
+ * at least ten digits in at most 19 bytes (the longest alternative:
+ * "+1-( 212 )-555-1234"). */
+static void
+scan_nanp (scan_t *sc)
+{
+	const char *t = sc->text, *end = t + sc->len;
+	for (const char *p = strpbrk (t, "+(123456789"); p; p = *p ? strpbrk (p, "+(123456789") : NULL) {
+		if (p > t && phone_blocks (p[-1])) {
+			p++;
+			continue;
+		}
+		int digits = 0;
+		for (const char *q = p; q < end && q < p + 19 && digits < 10; q++)
+			digits += is_digit (*q);
+		if (digits >= 10)
+			scan_at (sc, p - t);
+		p++;
+	}
+}
+
+/* phone_vanity: every match holds 8 then 00, 88, 77, 66, 55, 44 or 33 at
+ * most three bytes after its start ("1 (800"), and begins with '1', '('
+ * or that 8, not after a byte of [\w+.\-/]. */
+static void
+scan_vanity (scan_t *sc)
+{
+	const char *t = sc->text;
+	gssize next = 0;   /* positions before it were tried */
+	for (const char *e = strchr (t, '8'); e; e = strchr (e + 1, '8')) {
+		char d = e[1];
+		if (!(d == '0' || d == '8' || (d >= '3' && d <= '7')) || e[2] != d)
+			continue;
+		gssize at = e - t;
+		for (gssize s = MAX (next, at - 3); s <= at; s++) {
+			char c = t[s];
+			if ((c == '1' || c == '(' || c == '8') && !(s > 0 && phone_blocks (t[s - 1])))
+				scan_at (sc, s);
+		}
+		next = at + 1;
+	}
+}
+
+/* phone_intl: every match begins with '+' then 2-9, not after a byte of
+ * [\w+]. */
+static void
+scan_intl (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strchr (t, '+'); p; p = strchr (p + 1, '+')) {
+		if (p[1] < '2' || p[1] > '9')
+			continue;
+		if (p > t && (g_ascii_isalnum (p[-1]) || p[-1] == '_' || p[-1] == '+'))
+			continue;
+		scan_at (sc, p - t);
+	}
+}
+
+/* zip: every match begins a run of exactly five digits (the lookbehind
+ * forbids a digit before it; a sixth digit fails both the lookahead and
+ * the "-1234" that would have to follow the fifth). */
+static void
+scan_zip (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strpbrk (t, "0123456789"); p; p = strpbrk (p, "0123456789")) {
+		const char *q = p;
+		while (is_digit (*q))
+			q++;
+		if (q - p == 5)
+			scan_at (sc, p - t);
+		p = q;
+	}
+}
+
+/* email: a match begins where a run of local-part characters that ends
+ * at an '@' begins (its lookbehind forbids one before it): tried there,
+ * '@' by '@'. */
+static void
+scan_email (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *at = strchr (t, '@'); at; at = strchr (at + 1, '@')) {
+		const char *p = at;
+		while (p > t && email_local_char (p[-1]))
+			p--;
+		if (p < at)
+			scan_at (sc, p - t);
+		/* The next '@' that can end a local part is past the match. */
+		if (at < t + sc->from - 1)
+			at = t + sc->from - 1;
+	}
+}
+
+static inline gboolean
+ascii_ieq (const char *p, const char *lit, size_t n)
+{
+	return g_ascii_strncasecmp (p, lit, n) == 0;
+}
+
+/* url: every match begins with "http://", "https://", "ftp://" or "www."
+ * in any ASCII case (caseless, as G_REGEX_RAW: bytes, ASCII folding): its
+ * start is found from the ':' of "://" or the '.' of "www.". */
+static void
+scan_url (scan_t *sc)
+{
+	const char *t = sc->text;
+	for (const char *p = strpbrk (t, ":."); p; p = strpbrk (p + 1, ":.")) {
+		gssize c = p - t;
+		if (*p == ':') {
+			if (p[1] != '/' || p[2] != '/')
+				continue;
+			if (c >= 5 && ascii_ieq (p - 5, "https", 5))
+				scan_at (sc, c - 5);
+			else if (c >= 4 && ascii_ieq (p - 4, "http", 4))
+				scan_at (sc, c - 4);
+			else if (c >= 3 && ascii_ieq (p - 3, "ftp", 3))
+				scan_at (sc, c - 3);
+		} else if (c >= 3 && ascii_ieq (p - 3, "www", 3)) {
+			scan_at (sc, c - 3);
+		}
+	}
+}
+
+/* [A-Za-z0-9&'\- \t,.], every byte a legal-name match can hold, and
+ * what \b could take for a word character besides: '_' and every byte
+ * from 0x80 (GLib's PCRE reads some as Latin-1 letters).  A byte outside
+ * the set is then no word character. */
+static inline gboolean
+legal_char (char c)
+{
+	return (guchar) c >= 0x80 || g_ascii_isalnum (c) || c == '&' || c == '\'' || c == '-' || c == ' ' || c == '\t'
+		|| c == ',' || c == '.' || c == '_';
+}
+
+/* legal: the first match only.  A match lies within one run of
+ * legal_char() bytes and holds one of the suffixes, so the pattern is run
+ * on the runs that hold a suffix, in order, each as a text of its own
+ * ending where the run ends: the byte after a run is no word character
+ * and no '.', as the end of a text is to \b and "\.?", and the byte
+ * before it is seen as it is (the start offset keeps the text before). */
+static void
+scan_legal (scan_t *sc)
+{
+	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
+					  "PLC", "GmbH", "S.A" };
+	const char *t = sc->text;
+	/* The suffixes' first letters lead to them, left to right. */
+	for (const char *p = strpbrk (t, "ILCPGS"); p; p = strpbrk (p, "ILCPGS")) {
+		gboolean suffix = FALSE;
+		for (gsize i = 0; i < G_N_ELEMENTS (suffixes) && !suffix; i++)
+			suffix = suffixes[i][0] == *p && !strncmp (p, suffixes[i], strlen (suffixes[i]));
+		if (!suffix) {
+			p++;
+			continue;
+		}
+		gssize rs = p - t, re = p - t;
+		while (rs > 0 && legal_char (t[rs - 1]))
+			rs--;
+		while (re < sc->len && legal_char (t[re]))
+			re++;
+		GMatchInfo *m = NULL;
+		gboolean ok = g_regex_match_full (sc->re, t, re, rs, 0, &m, NULL);
+		if (ok) {
+			int se[2];
+			g_match_info_fetch_pos (m, 0, &se[0], &se[1]);
+			g_array_append_vals (sc->out, se, 2);
+		}
+		g_match_info_free (m);
+		if (ok)
+			break;
+		p = t + re;   /* the rest of the run was tried with it */
+	}
+}
+
+/* Pattern K and its anchored twin (ANCHORED may be NULL). */
+static const GRegex *
+pattern (wb_pattern_t k, const GRegex **anchored)
+{
+	const regexes_t *R = regexes ();
+	const GRegex *re = NULL, *re_a = NULL;
+	switch (k) {
+	case WB_PAT_URL: re = R->url; re_a = R->url_a; break;
+	case WB_PAT_EMAIL: re = R->email; re_a = R->email_a; break;
+	case WB_PAT_PHONE_NANP: re = R->phone_nanp; re_a = R->phone_nanp_a; break;
+	case WB_PAT_PHONE_VANITY: re = R->phone_vanity; re_a = R->phone_vanity_a; break;
+	case WB_PAT_PHONE_INTL: re = R->phone_intl; re_a = R->phone_intl_a; break;
+	case WB_PAT_ZIP: re = R->zip; re_a = R->zip_a; break;
+	case WB_PAT_LEGAL: re = R->legal; break;
+	}
+	if (anchored)
+		*anchored = re_a;
+	return re;
+}
+
+const GRegex *
+wb_analyze_regex (wb_pattern_t k)
+{
+	return pattern (k, NULL);
+}
+
+void
+wb_analyze_matches (wb_pattern_t k, const char *text, GArray *out)
+{
+	scan_t sc = { NULL, NULL, text, strlen (text), 0, out };
+	sc.re = pattern (k, &sc.re_a);
+	switch (k) {
+	case WB_PAT_URL: scan_url (&sc); break;
+	case WB_PAT_EMAIL: scan_email (&sc); break;
+	case WB_PAT_PHONE_NANP: scan_nanp (&sc); break;
+	case WB_PAT_PHONE_VANITY: scan_vanity (&sc); break;
+	case WB_PAT_PHONE_INTL: scan_intl (&sc); break;
+	case WB_PAT_ZIP: scan_zip (&sc); break;
+	case WB_PAT_LEGAL: scan_legal (&sc); break;
+	}
+}
+
 static void
 extract_text (wb_analysis_t *a, const char *text, const char *location, const char *trap)
 {
 	const regexes_t *R = regexes ();
-	GMatchInfo *m = NULL;
-	/* Each pattern runs only if the text holds what it must begin with. */
-	if (strcasestr (text, "http") || strcasestr (text, "www.") || strcasestr (text, "ftp://")) {
-		g_regex_match (R->url, text, 0, &m);
-		while (g_match_info_matches (m)) {
-			char *s = g_match_info_fetch (m, 0);
-			add_url (a, s, location, 0);
-			g_free (s);
-			g_match_info_next (m, NULL);
-		}
-		g_match_info_free (m);
+	GArray *ms = g_array_new (FALSE, FALSE, sizeof (int));
+	wb_analyze_matches (WB_PAT_URL, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int s = g_array_index (ms, int, j), e = g_array_index (ms, int, j + 1);
+		char *u = g_strndup (text + s, e - s);
+		add_url (a, u, location, 0);
+		g_free (u);
 	}
-	/* E-mail addresses.  Scanning the whole text with the regex tried it
-	 * at every letter (5% of the analysis).  A match begins where a run of
-	 * local-part characters that ends at an '@' begins (its lookbehind
-	 * forbids one before it), so the regex is tried, anchored, only there,
-	 * '@' by '@' from left to right and from the end of the last match:
-	 * the matches are the ones the unanchored scan finds, in its order. */
-	const char *from = text;
-	for (const char *at = strchr (text, '@'); at; at = strchr (at + 1, '@')) {
-		const char *p = at;
-		while (p > text && email_local_char (p[-1]))
-			p--;
-		if (p == at || p < from)
-			continue;   /* no local part, or it began inside the last match */
-		if (!g_regex_match_full (R->email, text, -1, p - text, G_REGEX_MATCH_ANCHORED, &m, NULL)) {
-			g_match_info_free (m);
-			continue;
-		}
-		int ms, me;
-		g_match_info_fetch_pos (m, 0, &ms, &me);
-		char *s = g_match_info_fetch (m, 0);
+	g_array_set_size (ms, 0);
+	wb_analyze_matches (WB_PAT_EMAIL, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int es = g_array_index (ms, int, j), ee = g_array_index (ms, int, j + 1);
+		char *s = g_strndup (text + es, ee - es);
 		add_email (a, s, location, trap);
 		g_free (s);
-		g_match_info_free (m);
-		from = text + me;
-		if (at < from - 1)
-			at = from - 1;
 	}
-	GRegex *phones[] = { R->phone_nanp, R->phone_vanity, R->phone_intl };
+	static const wb_pattern_t phones[] = { WB_PAT_PHONE_NANP, WB_PAT_PHONE_VANITY, WB_PAT_PHONE_INTL };
 	for (int i = 0; i < 3; i++) {
-		if (i == 2 && !strchr (text, '+'))
-			continue;
-		g_regex_match (phones[i], text, 0, &m);
-		while (g_match_info_matches (m)) {
-			char *s = g_match_info_fetch (m, 0);
+		g_array_set_size (ms, 0);
+		wb_analyze_matches (phones[i], text, ms);
+		for (guint j = 0; j < ms->len; j += 2) {
+			int ps = g_array_index (ms, int, j), pe = g_array_index (ms, int, j + 1);
+			char *s = g_strndup (text + ps, pe - ps);
 			char *e = wb_norm_phone (s);
 			/* Vanity spellings need at least one letter (digits are the
 			 * NANP pattern's). */
@@ -348,16 +686,14 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 				add_artifact (a, "phone", s, e, location);
 			g_free (e);
 			g_free (s);
-			g_match_info_next (m, NULL);
 		}
-		g_match_info_free (m);
 	}
 	/* Addresses end in a ZIP code: look for those first (cheap), then
 	 * match the whole address in the 200 bytes before each. */
-	g_regex_match (R->zip, text, 0, &m);
-	while (g_match_info_matches (m)) {
-		int zs, ze;
-		g_match_info_fetch_pos (m, 0, &zs, &ze);
+	g_array_set_size (ms, 0);
+	wb_analyze_matches (WB_PAT_ZIP, text, ms);
+	for (guint j = 0; j < ms->len; j += 2) {
+		int ze = g_array_index (ms, int, j + 1);
 		int ws = ze > 200 ? ze - 200 : 0;
 		char *win = g_strndup (text + ws, ze - ws);
 		GMatchInfo *pm;
@@ -371,9 +707,8 @@ extract_text (wb_analysis_t *a, const char *text, const char *location, const ch
 		}
 		g_match_info_free (pm);
 		g_free (win);
-		g_match_info_next (m, NULL);
 	}
-	g_match_info_free (m);
+	g_array_free (ms, TRUE);
 }
 
 /* --- headers --- */
@@ -613,9 +948,16 @@ typedef struct {
 static char *
 latin1_to_utf8 (char *t)
 {
-	size_t n = 0, high = 0;
-	for (; t[n]; n++)
-		high += (guchar) t[n] >> 7;
+	size_t n = strlen (t), high = 0, i = 0;
+	/* Most parts are ASCII: eight bytes at a time say so. */
+	for (; i + 8 <= n; i += 8) {
+		guint64 w;
+		memcpy (&w, t + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	for (; i < n; i++)
+		high += (guchar) t[i] >> 7;
 	if (!high)
 		return t;
 	char *u = g_malloc (n + high + 1), *o = u;
@@ -775,13 +1117,6 @@ static inline gboolean
 is_lower_alnum (char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static gint
-cmp_gsize (gconstpointer x, gconstpointer y)
-{
-	gsize a = *(const gsize *) x, b = *(const gsize *) y;
-	return a < b ? -1 : a > b;
 }
 
 /* Whether LIT stands at P, before END. */
@@ -993,20 +1328,17 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	g_string_free (notice, TRUE);
 
 	/* Sender identity. */
-	GMatchInfo *m = NULL;
-	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
-					  "PLC", "GmbH", "S.A", NULL };
-	gboolean maybe = FALSE;
-	for (int i = 0; suffixes[i] && !maybe; i++)
-		maybe = strstr (text, suffixes[i]) != NULL;
-	if (maybe && g_regex_match (R->legal, text, 0, &m)) {
-		char *s = g_match_info_fetch (m, 0);
+	GArray *lm = g_array_new (FALSE, FALSE, sizeof (int));
+	wb_analyze_matches (WB_PAT_LEGAL, text, lm);
+	if (lm->len) {
+		int ls = g_array_index (lm, int, 0), le = g_array_index (lm, int, 1);
+		char *s = g_strndup (text + ls, le - ls);
 		set_fact (a, "sender_legal_name", "1", TRUE, s);
 		g_free (s);
 	} else {
 		set_fact (a, "sender_legal_name", "0", TRUE, NULL);
 	}
-	g_match_info_free (m);
+	g_array_free (lm, TRUE);
 	const char *postal = NULL;
 	for (guint i = 0; i < a->artifacts->len && !postal; i++) {
 		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
@@ -1166,7 +1498,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	wb_analysis_t *a = g_new0 (wb_analysis_t, 1);
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
 	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
-	a->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	a->seen = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
 	a->strings = g_string_chunk_new (256);
 	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
@@ -1261,6 +1593,8 @@ wb_analysis_free (wb_analysis_t *a)
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
 	g_hash_table_unref (a->seen);
+	if (a->urls_done)
+		g_hash_table_unref (a->urls_done);
 	g_string_chunk_free (a->strings);
 	g_ptr_array_unref (a->facts);
 	g_ptr_array_unref (a->attachments);

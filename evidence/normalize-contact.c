@@ -84,6 +84,23 @@ done:
 	return res;
 }
 
+/* g_utf8_strdown (S, -1), without its per-character Unicode lookups when S
+ * is ASCII: then only A-Z change, to a-z, in every locale except for 'I'
+ * (U+0131 in Turkish and Azeri) and 'J' (Lithuanian has rules for it), which
+ * go to g_utf8_strdown as does every other byte above 0x7f. */
+static char *
+utf8_strdown (const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if ((guchar) s[n] >= 0x80 || s[n] == 'I' || s[n] == 'J')
+			return g_utf8_strdown (s, -1);
+	char *r = g_malloc (n + 1);
+	for (size_t i = 0; i <= n; i++)
+		r[i] = g_ascii_tolower (s[i]);
+	return r;
+}
+
 char *
 wb_norm_email (const char *s)
 {
@@ -114,7 +131,7 @@ wb_norm_email (const char *s)
 		g_free (addr);
 		return NULL;
 	}
-	char *res = g_utf8_strdown (addr, -1);
+	char *res = utf8_strdown (addr);
 	g_free (addr);
 	return res;
 }
@@ -129,7 +146,7 @@ wb_norm_domain (const char *host_or_url)
 		host = wb_url_host (host_or_url);
 	else {
 		const char *at = strrchr (host_or_url, '@');
-		host = g_strstrip (g_utf8_strdown (at ? at + 1 : host_or_url, -1));
+		host = g_strstrip (utf8_strdown (at ? at + 1 : host_or_url));
 		size_t n = strlen (host);
 		while (n > 0 && (host[n - 1] == '.' || host[n - 1] == '>'))
 			host[--n] = 0;
