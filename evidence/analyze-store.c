@@ -201,24 +201,24 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
+	/* Bound by position (?N is the Nth column): a named parameter costs
+	 * SQLite a search by name at every bind. */
 	st = wb_case_stmt (cs, "INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip,"
 		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
-		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
-		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
-		" :trusted, :origin, :notes)");
+		" origin, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16)");
 	if (!st)
 		return WB_ERR_DB;
-	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
-		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
-	/* Stored once in hop_names, by id; in this order for a hop, as the
-	 * upgrade to version 4 numbers them. */
+	/* Columns 3 to 11 (raw to time_text); those named are stored once in
+	 * hop_names, by id, in this order for a hop, as the upgrade to
+	 * version 4 numbers them. */
 	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
 	for (guint i = 0; i < a->hops->len; i++) {
 		wb_hop_t *h = g_ptr_array_index (a->hops, i);
 		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
 			      h->smtp_id, h->for_addr, h->time_text };
-		wb_case_bind_named_int64 (st, ":message", id);
-		wb_case_bind_named_int64 (st, ":idx", i);
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_int64 (st, 2, i);
 		char *fixed[9] = { NULL };
 		rs = WB_OK;
 		for (int k = 0; k < 9 && !rs; k++) {
@@ -229,9 +229,9 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			const char *s = fixed[k] ? fixed[k] : v[k];
 			int64_t name = 0;
 			if (!is_name[k])
-				wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
+				wb_case_bind_text (st, 3 + k, s ? s : (k == 0 ? "" : NULL));
 			else if (s && !(rs = name_id (cs, s, &name)))
-				wb_case_bind_named_int64 (st, text_params[k], name);
+				sqlite3_bind_int64 (st, 3 + k, name);
 		}
 		if (rs) {
 			for (int k = 0; k < 9; k++)
@@ -239,11 +239,11 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 			return rs;
 		}
 		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
-			wb_case_bind_named_int64 (st, ":time_epoch", h->time_epoch);
-		wb_case_bind_named_text (st, ":time_status", h->time_status);
-		wb_case_bind_named_int64 (st, ":trusted", h->trusted);
-		wb_case_bind_named_int64 (st, ":origin", h->origin);
-		wb_case_bind_named_text (st, ":notes", h->notes->len ? h->notes->str : NULL);
+			sqlite3_bind_int64 (st, 12, h->time_epoch);
+		wb_case_bind_text (st, 13, h->time_status);
+		sqlite3_bind_int64 (st, 14, h->trusted);
+		sqlite3_bind_int64 (st, 15, h->origin);
+		wb_case_bind_text (st, 16, h->notes->len ? h->notes->str : NULL);
 		rs = wb_case_step (cs, st, "cannot store hops");
 		for (int k = 0; k < 9; k++)
 			g_free (fixed[k]);

@@ -221,18 +221,6 @@ wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
 	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
-int
-wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s)
-{
-	return wb_case_bind_text (st, sqlite3_bind_parameter_index (st, name), s);
-}
-
-int
-wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v)
-{
-	return sqlite3_bind_int64 (st, sqlite3_bind_parameter_index (st, name), v);
-}
-
 int64_t
 wb_text_key (const char *text, size_t len)
 {

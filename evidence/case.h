@@ -93,10 +93,6 @@ wb_status_t wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what);
  * it must stay valid until ST is stepped (and reset, as wb_case_step
  * does).  Returns SQLite's result code. */
 int wb_case_bind_text (sqlite3_stmt *st, int i, const char *s);
-/* The same for the parameter named NAME (with its ':'), and an integer
- * one; a NAME the statement lacks binds nothing. */
-int wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s);
-int wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v);
 
 /* The key of a body text (body_texts.key): the first 8 bytes of the
  * SHA-256 of its LEN bytes, big-endian, as a signed 64-bit integer.  Two
