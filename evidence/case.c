@@ -15,6 +15,12 @@
 
 extern const char wb_schema_sql[];
 
+/* A cached statement and the stmts table's copy of its text. */
+typedef struct {
+	const char *key;
+	sqlite3_stmt *st;
+} stmt_ref_t;
+
 struct wb_case {
 	sqlite3 *db;
 	char *path;
@@ -25,16 +31,12 @@ struct wb_case {
 	char *command;
 	char *operator_name;
 	GHashTable *stmts;     /* SQL text -> sqlite3_stmt* */
-	/* The statements asked for last, by the address of their SQL text: a
-	 * hit costs a pointer compare and one strcmp, where the table hashes
-	 * the whole text (a copy's INSERT is 400 bytes).  The text is compared
+	/* The statements asked for, by the address of their SQL text
+	 * (stmt_ref_t): a hit costs a pointer's hash and one strcmp, where
+	 * stmts hashes the whole text (a copy's INSERT is 400 bytes), and a
+	 * copy's store asks for about 40 statements.  The text is compared
 	 * too, as a freed string's address may come back with other SQL. */
-	struct {
-		const char *sql;     /* the caller's pointer */
-		const char *key;     /* the table's copy of the text */
-		sqlite3_stmt *st;
-	} recent[16];
-	unsigned recent_next;
+	GHashTable *by_addr;
 	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
 	GHashTable *ids;       /* of wb_case_intern: a set of id_key_t */
 };
@@ -149,7 +151,7 @@ forget_ids_at_commit (void *p)
 static void
 forget_stmts (wb_case_t *cs)
 {
-	memset (cs->recent, 0, sizeof cs->recent);
+	g_hash_table_remove_all (cs->by_addr);
 	g_hash_table_remove_all (cs->stmts);
 }
 
@@ -207,6 +209,7 @@ case_new (const char *path)
 	cs->lock_path = g_strconcat (path, ".lock", NULL);
 	cs->lock_fd = -1;
 	cs->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+	cs->by_addr = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 	cs->ids = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
 	const char *op = g_getenv ("WB_OPERATOR");
 	if (!op || !*op) {
@@ -224,6 +227,7 @@ wb_case_free (wb_case_t *cs)
 		return;
 	if (cs->stmts)
 		g_hash_table_destroy (cs->stmts);
+	g_hash_table_destroy (cs->by_addr);
 	g_hash_table_destroy (cs->ids);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
@@ -289,12 +293,8 @@ wb_text_key (const char *text, size_t len)
 sqlite3_stmt *
 wb_case_stmt (wb_case_t *cs, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	for (size_t i = 0; i < G_N_ELEMENTS (cs->recent); i++)
-		if (cs->recent[i].sql == sql && strcmp (cs->recent[i].key, sql) == 0) {
-			st = cs->recent[i].st;
-			break;
-		}
+	stmt_ref_t *ref = g_hash_table_lookup (cs->by_addr, sql);
+	sqlite3_stmt *st = ref && strcmp (ref->key, sql) == 0 ? ref->st : NULL;
 	if (!st) {
 		gpointer key;
 		if (!g_hash_table_lookup_extended (cs->stmts, sql, &key, (gpointer *) &st)) {
@@ -306,10 +306,14 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 			key = g_strdup (sql);
 			g_hash_table_insert (cs->stmts, key, st);
 		}
-		unsigned k = cs->recent_next++ % G_N_ELEMENTS (cs->recent);
-		cs->recent[k].sql = sql;
-		cs->recent[k].key = key;
-		cs->recent[k].st = st;
+		/* Addresses of SQL made at run time come and go: start again
+		 * rather than grow. */
+		if (g_hash_table_size (cs->by_addr) >= 1024)
+			g_hash_table_remove_all (cs->by_addr);
+		ref = g_new (stmt_ref_t, 1);
+		ref->key = key;
+		ref->st = st;
+		g_hash_table_replace (cs->by_addr, (gpointer) sql, ref);
 	}
 	sqlite3_reset (st);
 	sqlite3_clear_bindings (st);

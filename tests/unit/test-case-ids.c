@@ -3,7 +3,8 @@
  * where a text ends (NULL, empty, "ab" then "c" against "a" then "bc"),
  * by length across eight-byte words, and by statement, each id equals
  * the one the FIND statement gives when asked directly.  And
- * wb_case_keep/wb_case_kept keep one number per tag and texts. */
+ * wb_case_keep/wb_case_kept keep one number per tag and texts; and
+ * wb_case_stmt gives each text its own statement. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -131,4 +132,37 @@ Test (case_ids, keep_replaces_and_kept_finds)
 	cr_assert_eq (v, 30);
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
 	cr_assert (!wb_case_kept (cs, tag, k1, 2, &v), "forgotten at the commit");
+}
+
+/* wb_case_stmt, by the address of its SQL text: the same statement for the
+ * same text wherever it lives, and the text's own statement when a buffer
+ * is reused for other SQL (as a freed string's address comes back), over
+ * more addresses than the cache holds before it starts again. */
+Test (case_ids, statements_by_address_and_text)
+{
+	char buf[64];
+	for (int i = 0; i < 3000; i++) {
+		snprintf (buf, sizeof buf, "SELECT %d", i % 50);
+		sqlite3_stmt *st = wb_case_stmt (cs, buf);
+		cr_assert_not_null (st, "%s", wb_case_errmsg (cs));
+		cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+		cr_assert_eq (sqlite3_column_int (st, 0), i % 50, "'%s'", buf);
+		sqlite3_reset (st);
+		/* One statement per text, wherever the text is. */
+		char *copy = g_strdup (buf);
+		cr_assert_eq (wb_case_stmt (cs, copy), st);
+		g_free (copy);
+	}
+	char *many[1500];
+	for (int i = 0; i < 1500; i++) {
+		many[i] = g_strdup_printf ("SELECT %d + 0", i);
+		cr_assert_not_null (wb_case_stmt (cs, many[i]), "%s", wb_case_errmsg (cs));
+	}
+	for (int i = 0; i < 1500; i++) {
+		sqlite3_stmt *st = wb_case_stmt (cs, many[i]);
+		cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+		cr_assert_eq (sqlite3_column_int (st, 0), i);
+		sqlite3_reset (st);
+		g_free (many[i]);
+	}
 }
