@@ -169,3 +169,75 @@ Test (analysis_store, hops_as_the_view_stores_them)
 	g_free (again);
 	wb_analysis_free (a);
 }
+
+/* The artifacts and facts of an analysis as the writer stores them,
+ * against the artifacts and facts views' INSERT triggers given each
+ * field: the same rows, artifacts in the analysis's order (their ids). */
+static char *
+rows_text (const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, sql);
+	cr_assert_not_null (st, "%s", wb_case_errmsg (cs));
+	sqlite3_bind_int64 (st, 1, id);
+	GString *s = g_string_new (NULL);
+	while (sqlite3_step (st) == SQLITE_ROW) {
+		for (int c = 0; c < sqlite3_column_count (st); c++) {
+			const unsigned char *v = sqlite3_column_text (st, c);
+			g_string_append_printf (s, "%s%s", c ? "|" : "", v ? (const char *) v : "NULL");
+		}
+		g_string_append_c (s, '\n');
+	}
+	sqlite3_reset (st);
+	return g_string_free (s, FALSE);
+}
+
+Test (analysis_store, artifacts_and_facts_as_the_views_store_them)
+{
+	GString *m = g_string_new ("From: Offers <offers@lowrate-loans.test>\r\n"
+				   "Reply-To: claims@lowrate-loans.test\r\n"
+				   "To: trap@trap.test\r\nSubject: Refinance\r\n"
+				   "Date: Tue, 2 Jan 2024 09:59:00 +0000\r\n"
+				   "Message-ID: <2@lowrate-loans.test>\r\n\r\nCall 415-555-0100.\r\n");
+	for (int i = 0; i < 11; i++)
+		g_string_append_printf (m, "See http://site%d.lowrate-loans.test/p?id=%d or write"
+					" desk%d@lowrate-loans.test\r\n", i, i, i);
+	wb_analysis_t *a = analyze_raw (m->str, "trap@trap.test");
+	g_string_free (m, TRUE);
+	guint na = wb_analysis_n_artifacts (a), nf = wb_analysis_n_facts (a);
+	cr_assert_gt (na, 16, "%u artifacts", na);
+	cr_assert_gt (nf, 8, "%u facts", nf);
+	cr_assert_neq (na % 8, 0);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert_eq (wb_analysis_insert (cs, 1, a), WB_OK, "%s", wb_case_errmsg (cs));
+	sqlite3_stmt *st = wb_case_stmt (cs, "INSERT INTO artifacts (message, kind, raw, value, location)"
+					 " VALUES (2, ?1, ?2, ?3, ?4)");
+	for (guint i = 0; i < na; i++) {
+		const char *f[4];
+		wb_analysis_artifact (a, i, &f[0], &f[1], &f[2], &f[3]);
+		for (int k = 0; k < 4; k++)
+			wb_case_bind_text (st, k + 1, f[k]);
+		cr_assert_eq (wb_case_step (cs, st, "reference artifact"), WB_OK, "%s", wb_case_errmsg (cs));
+	}
+	st = wb_case_stmt (cs, "INSERT INTO facts (message, name, value, confidence, evidence)"
+			   " VALUES (2, ?1, ?2, ?3, ?4)");
+	for (guint i = 0; i < nf; i++) {
+		const char *f[4];
+		wb_analysis_fact_at (a, i, &f[0], &f[1], &f[2], &f[3]);
+		for (int k = 0; k < 4; k++)
+			wb_case_bind_text (st, k + 1, f[k]);
+		cr_assert_eq (wb_case_step (cs, st, "reference fact"), WB_OK, "%s", wb_case_errmsg (cs));
+	}
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	const char *qa = "SELECT kind, raw, value, location FROM artifacts WHERE message = ? ORDER BY id";
+	const char *qf = "SELECT name, value, confidence, evidence FROM facts WHERE message = ? ORDER BY name";
+	char *a1 = rows_text (qa, 1), *a2 = rows_text (qa, 2), *f1 = rows_text (qf, 1), *f2 = rows_text (qf, 2);
+	cr_assert_str_eq (a1, a2);
+	cr_assert_str_eq (f1, f2);
+	/* The writer's ids are the first, in order. */
+	cr_assert_eq (num ("SELECT max(id) FROM message_artifacts WHERE message = 1"), (int64_t) na);
+	g_free (a1);
+	g_free (a2);
+	g_free (f1);
+	g_free (f2);
+	wb_analysis_free (a);
+}
