@@ -25,7 +25,9 @@ typedef enum {
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
  * opened for writing and locked; free it with wb_case_free().  On failure
- * *OUT is NULL and *ERRMSG (if given) receives a newly allocated message. */
+ * *OUT is NULL and *ERRMSG (if given) receives a newly allocated message.
+ * The first case created or opened in the process turns SQLite's memory
+ * statistics off (SQLITE_CONFIG_MEMSTATUS): sqlite3_memory_used() stays 0. */
 wb_status_t wb_case_create (const char *path, const char *name, const char *filed,
 			    wb_case_t **out, char **errmsg);
 
