@@ -232,7 +232,8 @@ insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
 			sqlite3_bind_int64 (st, p + 2, i + r);
 			for (int c = 0; c < 9; c++) {
 				if (!is_name[c])
-					wb_case_bind_text (st, p + 3 + c, text[r][c] ? text[r][c] : (c == 0 ? "" : NULL));
+					wb_case_bind_text (st, p + 3 + c,
+							   text[r][c] ? text[r][c] : (c == 0 ? "" : NULL));
 				else if (text[r][c])
 					sqlite3_bind_int64 (st, p + 3 + c, name[r][c]);
 			}
