@@ -306,8 +306,10 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	int64_t body;
 	if ((rs = wb_analysis_body_id (cs, a->body_text, &body, NULL)))
 		return rs;
+	/* Most copies analysed again give what they gave: their row is then
+	 * left as it is, not written again. */
 	st = wb_case_stmt (cs, "UPDATE messages SET body = ?2, category = ?3, fingerprint = ?4"
-		" WHERE id = ?1");
+		" WHERE id = ?1 AND (body IS NOT ?2 OR category IS NOT ?3 OR fingerprint IS NOT ?4)");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);

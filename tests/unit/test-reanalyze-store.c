@@ -136,3 +136,24 @@ Test (reanalyze_store, setting_put_back_after_a_failure)
 	cr_assert_neq (reanalyze (), WB_OK);
 	cr_assert_eq (secure_delete (), 1);
 }
+
+/* A copy whose stored body, category or fingerprint differs from what its
+ * analysis gives again gets the new value; the others keep theirs. */
+Test (reanalyze_store, changed_columns_written_back)
+{
+	ingest_some ();
+	char *before = rows ();
+	cr_assert_eq (wb_case_exec (cs, "UPDATE messages SET category = 'other-x' WHERE id = 1;"
+				    "UPDATE messages SET body = NULL WHERE id = 2;"
+				    "UPDATE messages SET fingerprint = NULL WHERE id = 3;"
+				    "UPDATE messages SET fingerprint = fingerprint + 1 WHERE id = 4",
+				    "change"), WB_OK, "%s", wb_case_errmsg (cs));
+	char *changed = rows ();
+	cr_assert_str_neq (changed, before);
+	cr_assert_eq (reanalyze (), WB_OK, "%s", wb_case_errmsg (cs));
+	char *after = rows ();
+	cr_assert_str_eq (after, before);
+	g_free (before);
+	g_free (changed);
+	g_free (after);
+}
