@@ -102,27 +102,37 @@ wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *add
 		       added);
 }
 
+/* The SQL of an INSERT of 1 to 8 rows R after HEAD: A[k - 1] has k rows.
+ * A copy's rows go in as few statements as they fill (see store). */
+#define ROWS1(R) R
+#define ROWS2(R) R "," R
+#define ROWS3(R) ROWS2 (R) "," R
+#define ROWS4(R) ROWS3 (R) "," R
+#define ROWS5(R) ROWS4 (R) "," R
+#define ROWS6(R) ROWS5 (R) "," R
+#define ROWS7(R) ROWS6 (R) "," R
+#define ROWS8(R) ROWS7 (R) "," R
+#define ROWS_SQL(HEAD, R) { HEAD ROWS1 (R), HEAD ROWS2 (R), HEAD ROWS3 (R), HEAD ROWS4 (R), \
+	HEAD ROWS5 (R), HEAD ROWS6 (R), HEAD ROWS7 (R), HEAD ROWS8 (R) }
+
 /* The artifacts of message ID: message_artifacts rows referring to their
- * values, eight rows per statement (see store).  raw is NULL where it is
- * the normalized value, as the view artifacts reads it. */
+ * values, up to eight rows per statement, in order (their ids are in
+ * order).  raw is NULL where it is the normalized value, as the view
+ * artifacts reads it. */
 static gboolean
 insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 {
-#define ROW4 "(?,?,?,?)"
-	static const char *const sql[2] = {
-		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES " ROW4,
-		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES " ROW4 ","
-		ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 "," ROW4 };
-#undef ROW4
+	static const char *const sql[8] = ROWS_SQL (
+		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES ", "(?,?,?,?)");
 	for (guint i = 0; i < rows->len;) {
-		guint k = rows->len - i >= 8 ? 8 : 1;
+		guint k = MIN (rows->len - i, 8);
 		int64_t vid[8];
 		for (guint r = 0; r < k; r++) {
 			const artifact_t *ar = g_ptr_array_index (rows, i + r);
 			if (!value_id (cs, ar->kind, ar->value, &vid[r]))
 				return FALSE;
 		}
-		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[k - 1]);
 		if (!st)
 			return FALSE;
 		for (guint r = 0; r < k; r++, i++) {
@@ -140,20 +150,16 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 }
 
 /* The facts of message ID: message_facts rows naming each fact's name
- * and value, stored once in fact_names and fact_values (their ids cached
- * on the case: a campaign's copies repeat them), eight rows per statement
- * (see store). */
+ * and value, stored once in fact_names and fact_values (their ids kept
+ * for the transaction: a campaign's copies repeat them), up to eight rows
+ * per statement. */
 static gboolean
 insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 {
-#define ROW3 "(?,?,?)"
-	static const char *const sql[2] = {
-		"INSERT OR FAIL INTO message_facts (message, name, value) VALUES " ROW3,
-		"INSERT OR FAIL INTO message_facts (message, name, value) VALUES " ROW3 "," ROW3 ","
-		ROW3 "," ROW3 "," ROW3 "," ROW3 "," ROW3 "," ROW3 };
-#undef ROW3
+	static const char *const sql[8] = ROWS_SQL (
+		"INSERT OR FAIL INTO message_facts (message, name, value) VALUES ", "(?,?,?)");
 	for (guint i = 0; i < rows->len;) {
-		guint k = rows->len - i >= 8 ? 8 : 1;
+		guint k = MIN (rows->len - i, 8);
 		int64_t ids[8][2];
 		for (guint r = 0; r < k; r++) {
 			const fact_t *f = g_ptr_array_index (rows, i + r);
@@ -169,7 +175,7 @@ insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 					       v, 4, "cannot store facts", &ids[r][1]))
 				return FALSE;
 		}
-		sqlite3_stmt *st = wb_case_stmt (cs, sql[k == 8]);
+		sqlite3_stmt *st = wb_case_stmt (cs, sql[k - 1]);
 		if (!st)
 			return FALSE;
 		for (guint r = 0; r < k; r++, i++) {
@@ -181,6 +187,71 @@ insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 			return FALSE;
 	}
 	return TRUE;
+}
+
+/* The hops of message ID, up to eight rows per statement: sixteen
+ * parameters a row, numbered in the order of the columns. */
+static wb_status_t
+insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
+{
+	static const char *const sql[8] = ROWS_SQL (
+		"INSERT OR FAIL INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip, by_host,"
+		" protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes)"
+		" VALUES ", "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	/* Columns 3 to 11 (raw to time_text); those named are stored once in
+	 * hop_names, by id, in this order for a hop, as the upgrade to
+	 * version 4 numbers them. */
+	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
+	wb_status_t rs = WB_OK;
+	for (guint i = 0; i < hops->len && !rs;) {
+		guint k = MIN (hops->len - i, 8);
+		/* Hop text is as the sender wrote it: made valid UTF-8 only when
+		 * it is not; what is bound must live until the step. */
+		char *fixed[8][9] = { { NULL } };
+		const char *text[8][9];
+		int64_t name[8][9];
+		for (guint r = 0; r < k && !rs; r++) {
+			wb_hop_t *h = g_ptr_array_index (hops, i + r);
+			char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
+				      h->smtp_id, h->for_addr, h->time_text };
+			for (int c = 0; c < 9 && !rs; c++) {
+				if (v[c] && !g_utf8_validate (v[c], -1, NULL))
+					fixed[r][c] = g_utf8_make_valid (v[c], -1);
+				text[r][c] = fixed[r][c] ? fixed[r][c] : v[c];
+				if (is_name[c] && text[r][c])
+					rs = name_id (cs, text[r][c], &name[r][c]);
+			}
+		}
+		sqlite3_stmt *st = rs ? NULL : wb_case_stmt (cs, sql[k - 1]);
+		if (!rs && !st)
+			rs = WB_ERR_DB;
+		for (guint r = 0; r < k && !rs; r++) {
+			wb_hop_t *h = g_ptr_array_index (hops, i + r);
+			int p = 16 * (int) r;
+			sqlite3_bind_int64 (st, p + 1, id);
+			sqlite3_bind_int64 (st, p + 2, i + r);
+			for (int c = 0; c < 9; c++) {
+				if (!is_name[c])
+					wb_case_bind_text (st, p + 3 + c,
+							   text[r][c] ? text[r][c] : (c == 0 ? "" : NULL));
+				else if (text[r][c])
+					sqlite3_bind_int64 (st, p + 3 + c, name[r][c]);
+			}
+			if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
+				sqlite3_bind_int64 (st, p + 12, h->time_epoch);
+			wb_case_bind_text (st, p + 13, h->time_status);
+			sqlite3_bind_int64 (st, p + 14, h->trusted);
+			sqlite3_bind_int64 (st, p + 15, h->origin);
+			wb_case_bind_text (st, p + 16, h->notes->len ? h->notes->str : NULL);
+		}
+		if (!rs)
+			rs = wb_case_step (cs, st, "cannot store hops");
+		for (guint r = 0; r < k; r++)
+			for (int c = 0; c < 9; c++)
+				g_free (fixed[r][c]);
+		i += k;
+	}
+	return rs;
 }
 
 static wb_status_t
@@ -201,62 +272,16 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
-	st = wb_case_stmt (cs, "INSERT INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip,"
-		" by_host, protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted,"
-		" origin, notes) VALUES (:message, :idx, :raw, :from_host, :from_rdns, :from_ip,"
-		" :by_host, :protocol, :smtp_id, :for_addr, :time_text, :time_epoch, :time_status,"
-		" :trusted, :origin, :notes)");
-	if (!st)
-		return WB_ERR_DB;
-	static const char *const text_params[] = { ":raw", ":from_host", ":from_rdns", ":from_ip",
-		":by_host", ":protocol", ":smtp_id", ":for_addr", ":time_text" };
-	/* Stored once in hop_names, by id; in this order for a hop, as the
-	 * upgrade to version 4 numbers them. */
-	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
-	for (guint i = 0; i < a->hops->len; i++) {
-		wb_hop_t *h = g_ptr_array_index (a->hops, i);
-		char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
-			      h->smtp_id, h->for_addr, h->time_text };
-		wb_case_bind_named_int64 (st, ":message", id);
-		wb_case_bind_named_int64 (st, ":idx", i);
-		char *fixed[9] = { NULL };
-		rs = WB_OK;
-		for (int k = 0; k < 9 && !rs; k++) {
-			/* Hop text is as the sender wrote it: made valid UTF-8 only
-			 * when it is not. */
-			if (v[k] && !g_utf8_validate (v[k], -1, NULL))
-				fixed[k] = g_utf8_make_valid (v[k], -1);
-			const char *s = fixed[k] ? fixed[k] : v[k];
-			int64_t name = 0;
-			if (!is_name[k])
-				wb_case_bind_named_text (st, text_params[k], s ? s : (k == 0 ? "" : NULL));
-			else if (s && !(rs = name_id (cs, s, &name)))
-				wb_case_bind_named_int64 (st, text_params[k], name);
-		}
-		if (rs) {
-			for (int k = 0; k < 9; k++)
-				g_free (fixed[k]);
-			return rs;
-		}
-		if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
-			wb_case_bind_named_int64 (st, ":time_epoch", h->time_epoch);
-		wb_case_bind_named_text (st, ":time_status", h->time_status);
-		wb_case_bind_named_int64 (st, ":trusted", h->trusted);
-		wb_case_bind_named_int64 (st, ":origin", h->origin);
-		wb_case_bind_named_text (st, ":notes", h->notes->len ? h->notes->str : NULL);
-		rs = wb_case_step (cs, st, "cannot store hops");
-		for (int k = 0; k < 9; k++)
-			g_free (fixed[k]);
-		if (rs)
-			return rs;
-	}
-	/* Artifacts and facts (about 20 and 15 a copy) go in eight rows per
-	 * statement: a statement's start and end cost about as much as a row.
+	/* Hops, artifacts and facts (about 6, 20 and 15 a copy) go in up to
+	 * eight rows per statement: a statement's start and end cost about as
+	 * much as a row.
 	 * OR FAIL, not the default ABORT: a statement of several rows that may
 	 * abort makes SQLite copy every page it touches to a statement journal
 	 * first (16 KiB a page, several pages a statement), to undo its earlier
 	 * rows.  Ingest rolls the whole source back on any failure, so no
 	 * statement needs undoing on its own. */
+	if ((rs = insert_hops (cs, id, a->hops)))
+		return rs;
 	if (!insert_artifacts (cs, id, a->artifacts) || !insert_facts (cs, id, a->facts))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
@@ -281,8 +306,10 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	int64_t body;
 	if ((rs = wb_analysis_body_id (cs, a->body_text, &body, NULL)))
 		return rs;
+	/* Most copies analysed again give what they gave: their row is then
+	 * left as it is, not written again. */
 	st = wb_case_stmt (cs, "UPDATE messages SET body = ?2, category = ?3, fingerprint = ?4"
-		" WHERE id = ?1");
+		" WHERE id = ?1 AND (body IS NOT ?2 OR category IS NOT ?3 OR fingerprint IS NOT ?4)");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);

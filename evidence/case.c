@@ -15,6 +15,12 @@
 
 extern const char wb_schema_sql[];
 
+/* A cached statement and the stmts table's copy of its text. */
+typedef struct {
+	const char *key;
+	sqlite3_stmt *st;
+} stmt_ref_t;
+
 struct wb_case {
 	sqlite3 *db;
 	char *path;
@@ -25,52 +31,102 @@ struct wb_case {
 	char *command;
 	char *operator_name;
 	GHashTable *stmts;     /* SQL text -> sqlite3_stmt* */
-	/* The statements asked for last, by the address of their SQL text: a
-	 * hit costs a pointer compare and one strcmp, where the table hashes
-	 * the whole text (a copy's INSERT is 400 bytes).  The text is compared
+	/* The statements asked for, by the address of their SQL text
+	 * (stmt_ref_t): a hit costs a pointer's hash and one strcmp, where
+	 * stmts hashes the whole text (a copy's INSERT is 400 bytes), and a
+	 * copy's store asks for about 40 statements.  The text is compared
 	 * too, as a freed string's address may come back with other SQL. */
-	struct {
-		const char *sql;     /* the caller's pointer */
-		const char *key;     /* the table's copy of the text */
-		sqlite3_stmt *st;
-	} recent[16];
-	unsigned recent_next;
+	GHashTable *by_addr;
 	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
 	GHashTable *ids;       /* of wb_case_intern: a set of id_key_t */
-	GString *key;          /* wb_case_intern's key being built */
 };
 
-/* A value stored once and its row's id (wb_case_intern): the bytes are
- * the address of the FIND statement's text and each text, a text as 1,
+/* A value stored once and its row's id (wb_case_intern), under the
+ * address of the FIND statement's text (TAG) and its N texts.  A key kept
+ * in cs->ids is followed by LEN bytes holding the texts, each a text as 1,
  * its bytes and a NUL, a NULL as one NUL (a text holds no NUL, so two keys
- * are equal only for the same statement and texts). */
+ * are equal only for the same statement and texts).  A key looked up is
+ * the K of a probe, which points at the caller's texts instead, so that a
+ * value met again costs no copy. */
+#define ID_KEY_MAX_N 8
+typedef struct id_probe id_probe_t;
 typedef struct {
+	guint hash;
+	int n;
+	const char *tag;
 	int64_t id;
-	gsize len;
-	char bytes[];
+	const id_probe_t *probe;   /* a probe's texts; NULL in a kept key */
+	gsize len;                 /* a kept key's bytes, which follow the struct */
 } id_key_t;
+struct id_probe {
+	id_key_t k;
+	const char *const *v;
+	size_t vlen[ID_KEY_MAX_N];
+};
 
 static guint
 id_key_hash (gconstpointer p)
 {
-	/* Eight bytes at a time, each word mixed by a multiply and a shift
-	 * (the step of splitmix64); the tail is zero-padded. */
-	const id_key_t *k = p;
-	guint64 h = k->len;
-	for (gsize i = 0; i < k->len; i += 8) {
-		guint64 w = 0;
-		memcpy (&w, k->bytes + i, MIN (8, k->len - i));
-		h = (h ^ w) * 0x9e3779b97f4a7c15u;
-		h ^= h >> 32;
+	return ((const id_key_t *) p)->hash;
+}
+
+/* Does the kept key K hold the probe P's texts? */
+static gboolean
+id_key_holds (const id_key_t *k, const id_probe_t *p)
+{
+	const char *b = (const char *) (k + 1), *end = b + k->len;
+	for (int i = 0; i < p->k.n; i++) {
+		if (b >= end || *b++ != (p->v[i] != NULL))
+			return FALSE;
+		if (p->v[i]) {
+			if ((gsize) (end - b) < p->vlen[i] + 1 || memcmp (b, p->v[i], p->vlen[i] + 1))
+				return FALSE;
+			b += p->vlen[i] + 1;
+		}
 	}
-	return (guint) h;
+	return b == end;
 }
 
 static gboolean
 id_key_equal (gconstpointer a, gconstpointer b)
 {
 	const id_key_t *x = a, *y = b;
-	return x->len == y->len && memcmp (x->bytes, y->bytes, x->len) == 0;
+	if (x->hash != y->hash || x->tag != y->tag || x->n != y->n)
+		return FALSE;
+	if (x->probe)
+		return !y->probe && id_key_holds (y, x->probe);
+	if (y->probe)
+		return id_key_holds (x, y->probe);
+	return x->len == y->len && memcmp (x + 1, y + 1, x->len) == 0;
+}
+
+/* Make P the probe of TAG's address and the N texts V, its hash over the
+ * address, each text's length (a NULL apart) and bytes: eight bytes at a
+ * time, each word mixed by a multiply and a shift (the step of splitmix64),
+ * a text's tail zero-padded. */
+static void
+id_key_probe (id_probe_t *p, const char *tag, const char *const *v, int n)
+{
+	g_assert (n >= 0 && n <= ID_KEY_MAX_N);
+	p->k.tag = tag;
+	p->k.n = n;
+	p->k.probe = p;
+	p->v = v;
+	guint64 h = ((guint64) (uintptr_t) tag ^ (guint64) n) * 0x9e3779b97f4a7c15u;
+	h ^= h >> 32;
+	for (int i = 0; i < n; i++) {
+		size_t len = v[i] ? strlen (v[i]) : 0;
+		p->vlen[i] = len;
+		for (size_t j = 0; j < len; j += 8) {
+			guint64 w = 0;
+			memcpy (&w, v[i] + j, MIN (8, len - j));
+			h = (h ^ w) * 0x9e3779b97f4a7c15u;
+			h ^= h >> 32;
+		}
+		h = (h ^ (v[i] ? len + 1 : 0)) * 0x9e3779b97f4a7c15u;
+		h ^= h >> 32;
+	}
+	p->k.hash = (guint) h;
 }
 
 /* The ids wb_case_intern keeps are those of the open transaction.  At a
@@ -95,7 +151,7 @@ forget_ids_at_commit (void *p)
 static void
 forget_stmts (wb_case_t *cs)
 {
-	memset (cs->recent, 0, sizeof cs->recent);
+	g_hash_table_remove_all (cs->by_addr);
 	g_hash_table_remove_all (cs->stmts);
 }
 
@@ -153,8 +209,8 @@ case_new (const char *path)
 	cs->lock_path = g_strconcat (path, ".lock", NULL);
 	cs->lock_fd = -1;
 	cs->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
+	cs->by_addr = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 	cs->ids = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
-	cs->key = g_string_new (NULL);
 	const char *op = g_getenv ("WB_OPERATOR");
 	if (!op || !*op) {
 		struct passwd *pw = getpwuid (getuid ());
@@ -171,8 +227,8 @@ wb_case_free (wb_case_t *cs)
 		return;
 	if (cs->stmts)
 		g_hash_table_destroy (cs->stmts);
+	g_hash_table_destroy (cs->by_addr);
 	g_hash_table_destroy (cs->ids);
-	g_string_free (cs->key, TRUE);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
 	wb_case_unlock (cs);
@@ -221,18 +277,6 @@ wb_case_bind_text (sqlite3_stmt *st, int i, const char *s)
 	return s ? sqlite3_bind_text (st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null (st, i);
 }
 
-int
-wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s)
-{
-	return wb_case_bind_text (st, sqlite3_bind_parameter_index (st, name), s);
-}
-
-int
-wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v)
-{
-	return sqlite3_bind_int64 (st, sqlite3_bind_parameter_index (st, name), v);
-}
-
 int64_t
 wb_text_key (const char *text, size_t len)
 {
@@ -249,12 +293,8 @@ wb_text_key (const char *text, size_t len)
 sqlite3_stmt *
 wb_case_stmt (wb_case_t *cs, const char *sql)
 {
-	sqlite3_stmt *st = NULL;
-	for (size_t i = 0; i < G_N_ELEMENTS (cs->recent); i++)
-		if (cs->recent[i].sql == sql && strcmp (cs->recent[i].key, sql) == 0) {
-			st = cs->recent[i].st;
-			break;
-		}
+	stmt_ref_t *ref = g_hash_table_lookup (cs->by_addr, sql);
+	sqlite3_stmt *st = ref && strcmp (ref->key, sql) == 0 ? ref->st : NULL;
 	if (!st) {
 		gpointer key;
 		if (!g_hash_table_lookup_extended (cs->stmts, sql, &key, (gpointer *) &st)) {
@@ -266,53 +306,52 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 			key = g_strdup (sql);
 			g_hash_table_insert (cs->stmts, key, st);
 		}
-		unsigned k = cs->recent_next++ % G_N_ELEMENTS (cs->recent);
-		cs->recent[k].sql = sql;
-		cs->recent[k].key = key;
-		cs->recent[k].st = st;
+		/* Addresses of SQL made at run time come and go: start again
+		 * rather than grow. */
+		if (g_hash_table_size (cs->by_addr) >= 1024)
+			g_hash_table_remove_all (cs->by_addr);
+		ref = g_new (stmt_ref_t, 1);
+		ref->key = key;
+		ref->st = st;
+		g_hash_table_replace (cs->by_addr, (gpointer) sql, ref);
 	}
 	sqlite3_reset (st);
 	sqlite3_clear_bindings (st);
 	return st;
 }
 
-/* Build in cs->key the key of TAG's address and the N texts V
- * (id_key_t's bytes), and return it; valid until the next call. */
-static id_key_t *
-make_key (wb_case_t *cs, const char *tag, const char *const *v, int n)
-{
-	GString *k = cs->key;
-	g_string_truncate (k, 0);
-	static const char header[sizeof (id_key_t)];
-	g_string_append_len (k, header, sizeof header);
-	g_string_append_len (k, (const char *) &tag, sizeof tag);
-	for (int i = 0; i < n; i++) {
-		if (v[i]) {
-			g_string_append_c (k, 1);
-			g_string_append_len (k, v[i], (gssize) strlen (v[i]) + 1);
-		} else
-			g_string_append_c (k, 0);
-	}
-	id_key_t *key = (id_key_t *) k->str;
-	key->len = k->len - sizeof (id_key_t);
-	return key;
-}
-
-/* Keep the key cs->key holds (make_key) with VALUE. */
+/* Keep the probe P's key with VALUE: a copy of its texts, in place of a
+ * key equal to it kept before. */
 static void
-keep_key (wb_case_t *cs, int64_t value)
+keep_key (wb_case_t *cs, const id_probe_t *p, int64_t value)
 {
 	if (g_hash_table_size (cs->ids) >= WB_CASE_IDS_MAX)
 		g_hash_table_remove_all (cs->ids);
-	id_key_t *own = g_memdup2 (cs->key->str, cs->key->len);
+	gsize len = 0;
+	for (int i = 0; i < p->k.n; i++)
+		len += p->v[i] ? p->vlen[i] + 2 : 1;
+	id_key_t *own = g_malloc (sizeof (id_key_t) + len);
+	*own = p->k;
 	own->id = value;
+	own->probe = NULL;
+	own->len = len;
+	char *b = (char *) (own + 1);
+	for (int i = 0; i < p->k.n; i++) {
+		*b++ = p->v[i] != NULL;
+		if (p->v[i]) {
+			memcpy (b, p->v[i], p->vlen[i] + 1);
+			b += p->vlen[i] + 1;
+		}
+	}
 	g_hash_table_replace (cs->ids, own, own);
 }
 
 gboolean
 wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t *value)
 {
-	const id_key_t *hit = g_hash_table_lookup (cs->ids, make_key (cs, tag, v, n));
+	id_probe_t p;
+	id_key_probe (&p, tag, v, n);
+	const id_key_t *hit = g_hash_table_lookup (cs->ids, &p.k);
 	if (hit)
 		*value = hit->id;
 	return hit != NULL;
@@ -321,15 +360,18 @@ wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64
 void
 wb_case_keep (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t value)
 {
-	make_key (cs, tag, v, n);
-	keep_key (cs, value);
+	id_probe_t p;
+	id_key_probe (&p, tag, v, n);
+	keep_key (cs, &p, value);
 }
 
 wb_status_t
 wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
 		const char *what, int64_t *id)
 {
-	const id_key_t *hit = g_hash_table_lookup (cs->ids, make_key (cs, find, v, n));
+	id_probe_t p;
+	id_key_probe (&p, find, v, n);
+	const id_key_t *hit = g_hash_table_lookup (cs->ids, &p.k);
 	if (hit) {
 		*id = hit->id;
 		return WB_OK;
@@ -341,7 +383,8 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 		if (!st)
 			return WB_ERR_DB;
 		for (int i = 0; i < n; i++)
-			wb_case_bind_text (st, i + 1, v[i]);
+			if (v[i])
+				sqlite3_bind_text (st, i + 1, v[i], (int) p.vlen[i], SQLITE_STATIC);
 		rc = sqlite3_step (st);
 		if (rc == SQLITE_ROW)
 			*id = sqlite3_column_int64 (st, 0);
@@ -353,7 +396,7 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	}
 	if (rc != SQLITE_ROW)
 		return wb_case_fail_db (cs, what);
-	keep_key (cs, *id);   /* cs->key is still the key: nothing above builds one */
+	keep_key (cs, &p, *id);
 	return WB_OK;
 }
 
@@ -451,9 +494,26 @@ sql_text_key (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64 (ctx, wb_text_key (t, (size_t) sqlite3_value_bytes (argv[0])));
 }
 
+/* SQLite keeps counts of its memory (sqlite3_memory_used and the like)
+ * under one process-wide mutex, taken at every malloc and free: about
+ * 180 of them a copy in ingest's writer, 2.7% of its instructions.  No
+ * one here reads those counts, so they are off; this must come before
+ * SQLite initializes, which its first connection does (if something else
+ * initialized it first, the call fails and changes nothing). */
+static void
+sqlite_setup (void)
+{
+	static gsize done;
+	if (g_once_init_enter (&done)) {
+		sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+		g_once_init_leave (&done, 1);
+	}
+}
+
 static wb_status_t
 open_db (wb_case_t *cs, int flags)
 {
+	sqlite_setup ();
 	/* NOMUTEX: one thread at a time uses the connection (ingest hands it
 	 * from the walker to the writer and back through its queue). */
 	if (sqlite3_open_v2 (cs->path, &cs->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)

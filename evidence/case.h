@@ -25,7 +25,9 @@ typedef enum {
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
  * opened for writing and locked; free it with wb_case_free().  On failure
- * *OUT is NULL and *ERRMSG (if given) receives a newly allocated message. */
+ * *OUT is NULL and *ERRMSG (if given) receives a newly allocated message.
+ * The first case created or opened in the process turns SQLite's memory
+ * statistics off (SQLITE_CONFIG_MEMSTATUS): sqlite3_memory_used() stays 0. */
 wb_status_t wb_case_create (const char *path, const char *name, const char *filed,
 			    wb_case_t **out, char **errmsg);
 
@@ -93,10 +95,6 @@ wb_status_t wb_case_step (wb_case_t *cs, sqlite3_stmt *st, const char *what);
  * it must stay valid until ST is stepped (and reset, as wb_case_step
  * does).  Returns SQLite's result code. */
 int wb_case_bind_text (sqlite3_stmt *st, int i, const char *s);
-/* The same for the parameter named NAME (with its ':'), and an integer
- * one; a NAME the statement lacks binds nothing. */
-int wb_case_bind_named_text (sqlite3_stmt *st, const char *name, const char *s);
-int wb_case_bind_named_int64 (sqlite3_stmt *st, const char *name, int64_t v);
 
 /* The key of a body text (body_texts.key): the first 8 bytes of the
  * SHA-256 of its LEN bytes, big-endian, as a signed 64-bit integer.  Two

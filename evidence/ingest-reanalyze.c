@@ -53,8 +53,8 @@ add_stored (wb_ingest_t *ing, GPtrArray *ready, int64_t id, const void *data, si
 	}
 }
 
-wb_status_t
-wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
+static wb_status_t
+reanalyze (wb_ingest_t *ing, uint64_t *done)
 {
 	wb_case_t *cs = ing->cs;
 	wb_status_t rs = WB_OK;
@@ -157,4 +157,33 @@ wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
 	}
 	return wb_case_fail (cs, WB_ERR_INTERRUPTED, "interrupted: %" G_GUINT64_FORMAT " copies analysed"
 			     " and kept; the rest was rolled back", *done);
+}
+
+/* secure_delete (on in some builds of SQLite, Debian's among them) has
+ * SQLite zero the bytes of every row it deletes, in the page.  reanalyze
+ * deletes each copy's analysis rows (hops, artifacts, facts, about forty)
+ * to insert the new ones: the zeroing was 8% of its writer's work.  Those
+ * rows are made from the copy's bytes, which stay in the case; so while
+ * it runs the setting is off, and it is put back as it was after. */
+wb_status_t
+wb_ingest_reanalyze (wb_ingest_t *ing, uint64_t *done)
+{
+	sqlite3 *db = wb_case_db (ing->cs);
+	int secure = -1;
+	sqlite3_stmt *st = NULL;
+	g_mutex_lock (&ing->db_lock);
+	if (sqlite3_prepare_v2 (db, "PRAGMA secure_delete", -1, &st, NULL) == SQLITE_OK
+	    && sqlite3_step (st) == SQLITE_ROW)
+		secure = sqlite3_column_int (st, 0);
+	sqlite3_finalize (st);
+	if (secure > 0)
+		sqlite3_exec (db, "PRAGMA secure_delete=OFF", NULL, NULL, NULL);
+	g_mutex_unlock (&ing->db_lock);
+	wb_status_t rs = reanalyze (ing, done);
+	if (secure > 0) {
+		g_mutex_lock (&ing->db_lock);
+		sqlite3_exec (db, "PRAGMA secure_delete=ON", NULL, NULL, NULL);
+		g_mutex_unlock (&ing->db_lock);
+	}
+	return rs;
 }

@@ -1,0 +1,168 @@
+/* The ids wb_case_intern keeps for a transaction stand for SQLite's own
+ * answer: over thousands of lookups of values that differ by a byte, by
+ * where a text ends (NULL, empty, "ab" then "c" against "a" then "bc"),
+ * by length across eight-byte words, and by statement, each id equals
+ * the one the FIND statement gives when asked directly.  And
+ * wb_case_keep/wb_case_kept keep one number per tag and texts; and
+ * wb_case_stmt gives each text its own statement. */
+#include <criterion/criterion.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include "case.h"
+#include "case-tmp.h"
+
+static char *tmp, *path;
+static wb_case_t *cs;
+
+static void
+setup (void)
+{
+	cs = tmp_case_new ("wbids-XXXXXX", "t", &tmp, &path);
+	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE u (id INTEGER PRIMARY KEY, a TEXT, b TEXT); CREATE INDEX u_ab ON u (a, b);"
+				    "CREATE TABLE w (id INTEGER PRIMARY KEY, a TEXT, b TEXT); CREATE INDEX w_ab ON w (a, b)", "tables"),
+		      WB_OK, "%s", wb_case_errmsg (cs));
+}
+
+static void
+teardown (void)
+{
+	tmp_case_free (cs, tmp, path);
+}
+
+TestSuite (case_ids, .init = setup, .fini = teardown);
+
+static const char find_u[] = "SELECT id FROM u WHERE a IS ?1 AND b IS ?2";
+static const char find_w[] = "SELECT id FROM w WHERE a IS ?1 AND b IS ?2";
+
+/* The id SQL gives for A, B in table T, without the kept ids. */
+static int64_t
+direct (const char *t, const char *a, const char *b)
+{
+	char *sql = g_strdup_printf ("SELECT id FROM %s WHERE a IS ?1 AND b IS ?2", t);
+	sqlite3_stmt *st = NULL;
+	cr_assert_eq (sqlite3_prepare_v2 (wb_case_db (cs), sql, -1, &st, NULL), SQLITE_OK);
+	wb_case_bind_text (st, 1, a);
+	wb_case_bind_text (st, 2, b);
+	int64_t id = sqlite3_step (st) == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : -1;
+	sqlite3_finalize (st);
+	g_free (sql);
+	return id;
+}
+
+/* A text from a few letters, 0 to 19 bytes (so that lengths cross the
+ * eight-byte words the keys are hashed by), or NULL. */
+static char *
+text (GRand *r)
+{
+	int len = g_rand_int_range (r, -1, 20);
+	if (len < 0)
+		return NULL;
+	char *s = g_malloc (len + 1);
+	for (int i = 0; i < len; i++)
+		s[i] = "abc"[g_rand_int_range (r, 0, 3)];
+	s[len] = 0;
+	return s;
+}
+
+Test (case_ids, intern_gives_what_sql_gives)
+{
+	GRand *r = g_rand_new_with_seed (18);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	for (int i = 0; i < 10000; i++) {
+		char *a = text (r), *b = text (r);
+		gboolean in_w = g_rand_boolean (r);
+		const char *v[] = { a, b };
+		int64_t id = -1;
+		cr_assert_eq (wb_case_intern (cs, in_w ? find_w : find_u,
+					      in_w ? "INSERT INTO w (a, b) VALUES (?1, ?2)"
+						   : "INSERT INTO u (a, b) VALUES (?1, ?2)",
+					      v, 2, "cannot intern", &id), WB_OK, "%s", wb_case_errmsg (cs));
+		cr_assert_eq (id, direct (in_w ? "w" : "u", a, b), "'%s' '%s' in %s", a ? a : "NULL",
+			      b ? b : "NULL", in_w ? "w" : "u");
+		g_free (a);
+		g_free (b);
+	}
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	/* Each pair stored once. */
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT (SELECT count(*) - count(DISTINCT quote(a) || quote(b))"
+					 " FROM u) + (SELECT count(*) - count(DISTINCT quote(a) || quote(b)) FROM w)");
+	cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+	cr_assert_eq (sqlite3_column_int64 (st, 0), 0);
+	sqlite3_reset (st);
+	g_rand_free (r);
+}
+
+Test (case_ids, where_texts_end_matters)
+{
+	/* Pairs with the same bytes end to end, told apart by where the first
+	 * text ends or whether it is there at all. */
+	const char *pairs[][2] = { { "abc", "" }, { "ab", "c" }, { "a", "bc" }, { "", "abc" },
+				   { NULL, "abc" }, { "abc", NULL }, { NULL, NULL }, { "", "" },
+				   { "", NULL }, { NULL, "" }, { "abcdefgh", "" }, { "abcdefg", "h" },
+				   { "abcdefghabcdefgh", NULL }, { "abcdefghabcdefg", "h" } };
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < G_N_ELEMENTS (pairs); i++) {
+			int64_t id = -1;
+			cr_assert_eq (wb_case_intern (cs, find_u, "INSERT INTO u (a, b) VALUES (?1, ?2)", pairs[i],
+						      2, "cannot intern", &id), WB_OK);
+			cr_assert_eq (id, (int64_t) i + 1, "pair %zu, round %d", i, round);
+		}
+	wb_case_rollback (cs);
+}
+
+Test (case_ids, keep_replaces_and_kept_finds)
+{
+	static const char tag[] = "run time";
+	const char *k1[] = { "7", "x" }, *k2[] = { "7", "xx" }, *k3[] = { "7", NULL };
+	int64_t v = 0;
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert (!wb_case_kept (cs, tag, k1, 2, &v));
+	wb_case_keep (cs, tag, k1, 2, 10);
+	wb_case_keep (cs, tag, k3, 2, 30);
+	cr_assert (wb_case_kept (cs, tag, k1, 2, &v));
+	cr_assert_eq (v, 10);
+	cr_assert (!wb_case_kept (cs, tag, k2, 2, &v));
+	cr_assert (!wb_case_kept (cs, find_u, k1, 2, &v), "another tag");
+	cr_assert (!wb_case_kept (cs, tag, k1, 1, &v), "fewer texts");
+	wb_case_keep (cs, tag, k1, 2, 11);
+	cr_assert (wb_case_kept (cs, tag, k1, 2, &v));
+	cr_assert_eq (v, 11);
+	cr_assert (wb_case_kept (cs, tag, k3, 2, &v));
+	cr_assert_eq (v, 30);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_assert (!wb_case_kept (cs, tag, k1, 2, &v), "forgotten at the commit");
+}
+
+/* wb_case_stmt, by the address of its SQL text: the same statement for the
+ * same text wherever it lives, and the text's own statement when a buffer
+ * is reused for other SQL (as a freed string's address comes back), over
+ * more addresses than the cache holds before it starts again. */
+Test (case_ids, statements_by_address_and_text)
+{
+	char buf[64];
+	for (int i = 0; i < 3000; i++) {
+		snprintf (buf, sizeof buf, "SELECT %d", i % 50);
+		sqlite3_stmt *st = wb_case_stmt (cs, buf);
+		cr_assert_not_null (st, "%s", wb_case_errmsg (cs));
+		cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+		cr_assert_eq (sqlite3_column_int (st, 0), i % 50, "'%s'", buf);
+		sqlite3_reset (st);
+		/* One statement per text, wherever the text is. */
+		char *copy = g_strdup (buf);
+		cr_assert_eq (wb_case_stmt (cs, copy), st);
+		g_free (copy);
+	}
+	char *many[1500];
+	for (int i = 0; i < 1500; i++) {
+		many[i] = g_strdup_printf ("SELECT %d + 0", i);
+		cr_assert_not_null (wb_case_stmt (cs, many[i]), "%s", wb_case_errmsg (cs));
+	}
+	for (int i = 0; i < 1500; i++) {
+		sqlite3_stmt *st = wb_case_stmt (cs, many[i]);
+		cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+		cr_assert_eq (sqlite3_column_int (st, 0), i);
+		sqlite3_reset (st);
+		g_free (many[i]);
+	}
+}
