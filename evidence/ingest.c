@@ -622,6 +622,7 @@ wb_ingest_free (wb_ingest_t *ing)
 {
 	if (!ing)
 		return;
+	wb_ingest_flush_items (ing);   /* none after a drain; the writer frees what is left */
 	for (int i = 0; i < ing->nworkers; i++) {
 		item_t *stop = g_new0 (item_t, 1);
 		stop->kind = -1;
@@ -641,6 +642,8 @@ wb_ingest_free (wb_ingest_t *ing)
 	if (ing->case_fd >= 0)
 		close (ing->case_fd);
 	wb_ingest_batch_free (ing->batch);
+	if (ing->held_items)
+		g_ptr_array_free (ing->held_items, TRUE);
 	g_free (ing->art_index_sql);
 	if (ing->complete)
 		g_hash_table_destroy (ing->complete);

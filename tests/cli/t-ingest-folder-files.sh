@@ -95,4 +95,33 @@ print([r[0] for r in rows] == list(range(1, len(rows) + 1)),
       all(r[1] == max(b for b in begins if b <= r[0]) for r in rows))
 PY
 expect_eq "after a second run too" "True True" "$(cat "$T/custody")"
+
+# Many small files: more of the writer's items (three a file) than the
+# pipeline holds at once, in groups of a few files and as by default.
+M=$T/many
+mkdir -p "$M"
+python3 - "$M" <<'PY'
+import sys
+for i in range(3000):
+    open("%s/%05d.eml" % (sys.argv[1], i), "w").write(
+        "From: s%d@sender.test\nSubject: %d\nMessage-ID: <%d@many.test>\n\nbody %d\n" % (i, i, i, i))
+PY
+for g in 4096 default; do
+	C2=$T/many-$g.case
+	wb init "$C2" > /dev/null
+	if [ "$g" = default ]; then
+		expect_rc "ingest 3,000 files, groups as by default" 0 wb ingest "$C2" "$M"
+	else
+		expect_rc "ingest 3,000 files, groups of $g bytes" 0 env WB_INGEST_GROUP_BYTES=$g "$WB" ingest "$C2" "$M"
+	fi
+	expect_eq "3,000 complete sources, a copy and a custody row each ($g)" "3000|3000|3000|3000" \
+		"$(sqlite3 "$C2" "SELECT (SELECT count(*) FROM sources WHERE complete = 1),
+			(SELECT count(*) FROM messages), (SELECT count(*) FROM locations),
+			(SELECT count(*) FROM custody WHERE action = 'source')")"
+	expect_eq "each file's copy is its bytes ($g)" \
+		"$(cd "$M" && for f in 00000.eml 01234.eml 02999.eml; do sha256sum "$f" | cut -c1-64; done)" \
+		"$(sqlite3 "$C2" "SELECT m.sha256 FROM sources s JOIN locations l ON l.source_id = s.id
+			JOIN messages m ON m.id = l.message WHERE s.name IN ('$M/00000.eml', '$M/01234.eml',
+			'$M/02999.eml') ORDER BY s.name")"
+done
 t_done
