@@ -14,10 +14,16 @@
 #include "analyze.h"
 #include "ingest-pipeline.h"
 
+/* A name in a folder, and its type as readdir() gave it. */
+typedef struct {
+	unsigned char type;      /* DT_REG, DT_DIR, ...; DT_UNKNOWN: lstat() says */
+	char name[];
+} entry_t;
+
 static int
-cmp_str (const void *a, const void *b)
+cmp_entry (const void *a, const void *b)
 {
-	return strcmp (*(char *const *) a, *(char *const *) b);
+	return strcmp ((*(entry_t *const *) a)->name, (*(entry_t *const *) b)->name);
 }
 
 /* A folder named tmp beside cur/ or new/ is a Maildir's tmp/. */
@@ -64,16 +70,25 @@ wb_ingest_dir (wb_ingest_t *ing, const char *path, int level)
 	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
 	struct dirent *de;
 	while ((de = readdir (d)))
-		if (strcmp (de->d_name, ".") && strcmp (de->d_name, ".."))
-			g_ptr_array_add (names, g_strdup (de->d_name));
+		if (strcmp (de->d_name, ".") && strcmp (de->d_name, "..")) {
+			size_t len = strlen (de->d_name);
+			entry_t *e = g_malloc (sizeof *e + len + 1);
+			e->type = de->d_type;
+			memcpy (e->name, de->d_name, len + 1);
+			g_ptr_array_add (names, e);
+		}
 	closedir (d);
-	g_ptr_array_sort (names, cmp_str);
+	g_ptr_array_sort (names, cmp_entry);
 	wb_status_t rs = WB_OK;
 	for (guint i = 0; i < names->len && !rs; i++) {
-		const char *n = names->pdata[i];
+		const entry_t *e = names->pdata[i];
+		const char *n = e->name;
 		char *p = g_build_filename (path, n, NULL);
-		struct stat sb;
-		if (lstat (p, &sb) != 0) {
+		/* A regular file as readdir() says (most file systems say) needs
+		 * no lstat() of its own: wb_ingest_file() opens it and reads its
+		 * fstat(), and checks it again after reading. */
+		struct stat sb = { .st_mode = S_IFREG };
+		if (e->type != DT_REG && lstat (p, &sb) != 0) {
 			rs = wb_case_fail (ing->cs, WB_ERR_IO, "cannot read '%s': %s", p, g_strerror (errno));
 		} else if (S_ISDIR (sb.st_mode)) {
 			if (dir_is_maildir_tmp (path, n))

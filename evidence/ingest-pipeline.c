@@ -10,7 +10,10 @@
  * writer; the writer puts items back in sequence order and is the only
  * thread that touches SQLite while a source is being read.  The walker
  * blocks when too much is in flight, so memory stays bounded whatever the
- * size of the input. */
+ * size of the input.  The threads wake each other seldom: the walker gives
+ * the writer its items HELD_ITEMS_MAX at a time (and before each batch,
+ * and before it waits), and the writer wakes the walker only once what it
+ * waits for is there (room for HELD_ITEMS_MAX items, or a drain's end). */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,22 +160,63 @@ wb_ingest_worker_main (gpointer data)
 
 /* ------------------------------------------------------ walker helpers */
 
+/* Give the writer the items held for it, at once: pushed one by one, a
+ * folder's three items a file woke the writer (waiting for work) three
+ * times a file. */
+void
+wb_ingest_flush_items (wb_ingest_t *ing)
+{
+	if (!ing->held_items || ing->held_items->len == 0)
+		return;
+	g_async_queue_lock (ing->done_q);
+	for (guint i = 0; i < ing->held_items->len; i++)
+		g_async_queue_push_unlocked (ing->done_q, ing->held_items->pdata[i]);
+	g_async_queue_unlock (ing->done_q);
+	g_ptr_array_set_size (ing->held_items, 0);
+}
+
 void
 wb_ingest_push (wb_ingest_t *ing, item_t *it)
 {
 	int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
 	g_mutex_lock (&ing->lock);
-	while (ing->inflight + weight > INFLIGHT_MAX && ing->inflight > 0)
-		g_cond_wait (&ing->cond, &ing->lock);
+	if (ing->inflight + weight > INFLIGHT_MAX && ing->inflight > 0) {
+		g_mutex_unlock (&ing->lock);
+		wb_ingest_flush_items (ing);   /* what the writer waits for, maybe */
+		g_mutex_lock (&ing->lock);
+	}
+	if (ing->inflight + weight > INFLIGHT_MAX && ing->inflight > 0) {
+		/* Full: wait until HELD_ITEMS_MAX are written, not only this
+		 * item.  Woken for each item written, the walker pushed one
+		 * item at a time, and it and the writer woke each other for
+		 * every item (a folder: 9 futex calls a file).  Not more: a
+		 * folder's items weigh as much as its batches, and waiting for
+		 * a batch's weight left the parse workers short of batches. */
+		int low = INFLIGHT_MAX - MAX (weight, HELD_ITEMS_MAX);
+		ing->waiting = TRUE;
+		ing->wake_inflight = low;
+		ing->wake_seq = G_MAXUINT64;
+		while (ing->inflight > low && ing->inflight > 0)
+			g_cond_wait (&ing->cond, &ing->lock);
+		ing->waiting = FALSE;
+	}
 	ing->inflight += weight;
 	if (ing->failed)
 		ing->fatal = TRUE;
 	g_mutex_unlock (&ing->lock);
 	it->seq = ing->seq_next++;
-	if (it->kind == IT_BATCH)
+	if (it->kind == IT_BATCH) {
+		/* The items before the batch, for the writer to store while
+		 * the batch is parsed. */
+		wb_ingest_flush_items (ing);
 		g_async_queue_push (ing->work_q, it);
-	else
-		g_async_queue_push (ing->done_q, it);
+		return;
+	}
+	if (!ing->held_items)
+		ing->held_items = g_ptr_array_new ();
+	g_ptr_array_add (ing->held_items, it);
+	if (ing->held_items->len >= HELD_ITEMS_MAX)
+		wb_ingest_flush_items (ing);
 }
 
 /* Wait until the writer has handled everything pushed so far (at the end
@@ -182,7 +226,11 @@ wb_ingest_push (wb_ingest_t *ing, item_t *it)
 void
 wb_ingest_drain (wb_ingest_t *ing)
 {
+	wb_ingest_flush_items (ing);
 	g_mutex_lock (&ing->lock);
+	ing->waiting = TRUE;
+	ing->wake_inflight = -1;
+	ing->wake_seq = ing->seq_next;
 	while (ing->seq_written < ing->seq_next) {
 		if (!ing->o.progress) {
 			g_cond_wait (&ing->cond, &ing->lock);
@@ -196,6 +244,7 @@ wb_ingest_drain (wb_ingest_t *ing)
 			g_mutex_lock (&ing->lock);
 		}
 	}
+	ing->waiting = FALSE;
 	g_mutex_unlock (&ing->lock);
 }
 

@@ -20,6 +20,7 @@
 #define BATCH_WEIGHT 512
 #define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
 #define READ_CHUNK (64u << 10)
+#define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
 
 typedef struct {
 	/* input, set by the walker */
@@ -116,6 +117,14 @@ struct wb_ingest {
 	int inflight;            /* weight of items pushed and not yet written */
 	uint64_t seq_next;       /* walker */
 	uint64_t seq_written;    /* writer: items handled */
+	/* The walker waits on COND (under LOCK) for inflight <= wake_inflight
+	 * or seq_written >= wake_seq, and the writer wakes it only then. */
+	gboolean waiting;
+	int wake_inflight;
+	uint64_t wake_seq;
+	/* Items for the writer held by the walker, given to it together
+	 * (wb_ingest_push). */
+	GPtrArray *held_items;
 	gboolean failed;         /* writer hit an error; message in errmsg */
 	wb_status_t fail_status;
 	char *errmsg;
@@ -191,6 +200,7 @@ gpointer wb_ingest_worker_main (gpointer data);
 /* Hand IT (the pipeline owns it from now on) to the workers or the writer,
  * in sequence; blocks while too much is in flight. */
 void wb_ingest_push (wb_ingest_t *ing, item_t *it);
+void wb_ingest_flush_items (wb_ingest_t *ing);
 void wb_ingest_push_simple (wb_ingest_t *ing, int kind);
 /* Wait until the writer has handled everything pushed so far. */
 void wb_ingest_drain (wb_ingest_t *ing);

@@ -421,7 +421,8 @@ wb_ingest_writer_main (gpointer data)
 		g_mutex_lock (&ing->lock);
 		ing->inflight -= weight;
 		ing->seq_written = want;
-		g_cond_broadcast (&ing->cond);
+		if (ing->waiting && (ing->inflight <= ing->wake_inflight || want >= ing->wake_seq))
+			g_cond_broadcast (&ing->cond);
 		g_mutex_unlock (&ing->lock);
 	}
 	g_hash_table_destroy (pending);

@@ -60,6 +60,8 @@ typedef struct {
 	EVP_MD_CTX *md;          /* NULL: no hashing */
 	uint64_t hashed;         /* the file's first bytes hashed so far */
 	uint64_t pos;            /* the file offset of the next read */
+	size_t preload;          /* BUF holds the file's first PRELOAD bytes, not handed out yet */
+	uint64_t end;            /* the file's size when opened: no read past it (0: read to EOF) */
 } topfile_t;
 
 static la_ssize_t
@@ -67,9 +69,20 @@ top_read (struct archive *a, void *data, const void **out)
 {
 	topfile_t *t = data;
 	ssize_t r;
-	do
-		r = read (t->fd, t->buf, READ_CHUNK);
-	while (r < 0 && errno == EINTR);
+	if (t->preload && t->pos == 0) {
+		/* The first bytes, read already to see what the file is. */
+		r = (ssize_t) t->preload;
+		t->preload = 0;
+	} else if (t->end && t->pos >= t->end) {
+		/* The whole file as its size said: a read more would only see
+		 * its end (a file that grew meanwhile is caught after reading). */
+		r = 0;
+	} else {
+		t->preload = 0;
+		do
+			r = read (t->fd, t->buf, READ_CHUNK);
+		while (r < 0 && errno == EINTR);
+	}
 	if (r < 0) {
 		archive_set_error (a, errno, "%s", g_strerror (errno));
 		return -1;
@@ -100,21 +113,46 @@ top_seek (struct archive *a, void *data, la_int64_t offset, int whence)
 		return ARCHIVE_FATAL;
 	}
 	t->pos = r;
+	t->preload = 0;   /* the file offset is no longer at its end */
+	return r;
+}
+
+/* Make T for FD (the file, opened already; T takes it), of SIZE bytes
+ * when opened, and read its first bytes (T->preload of them, at most
+ * READ_CHUNK) into T->buf.  Returns the bytes read, -1 on an error (errno). */
+static ssize_t
+top_preload (topfile_t *t, int fd, uint64_t size)
+{
+	memset (t, 0, sizeof *t);
+	t->fd = fd;
+	t->end = size;
+	t->buf = g_malloc (READ_CHUNK);
+	ssize_t r;
+	do
+		r = read (fd, t->buf, MIN ((uint64_t) READ_CHUNK, size));
+	while (r < 0 && errno == EINTR);
+	t->preload = r > 0 ? (size_t) r : 0;
 	return r;
 }
 
 /* Open T on FD (the file, opened already; T takes it) or, with FD -1, on
- * PATH, and hand it to libarchive. */
+ * PATH, and hand it to libarchive.  T may hold the file's first bytes
+ * (top_preload), or be empty. */
 static int
 top_open (struct archive *a, topfile_t *t, const char *path, int fd, gboolean hash)
 {
-	memset (t, 0, sizeof *t);
-	t->fd = fd >= 0 ? fd : open (path, O_RDONLY | O_CLOEXEC);
+	if (t->fd < 0) {
+		uint64_t end = t->end;
+		memset (t, 0, sizeof *t);
+		t->end = end;
+		t->fd = fd >= 0 ? fd : open (path, O_RDONLY | O_CLOEXEC);
+	}
 	if (t->fd < 0) {
 		archive_set_error (a, errno, "cannot open '%s': %s", path, g_strerror (errno));
 		return ARCHIVE_FATAL;
 	}
-	t->buf = g_malloc (READ_CHUNK);
+	if (!t->buf)
+		t->buf = g_malloc (READ_CHUNK);
 	if (hash) {
 		t->md = EVP_MD_CTX_new ();
 		EVP_DigestInit_ex (t->md, wb_sha256_md (), NULL);
@@ -366,11 +404,11 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 	 * is.  Every format and filter of libarchive bidding on each file of
 	 * a Maildir cost four seeks and a read more per file (strace, 6,046
 	 * files), and the uu filter took a message quoting a uuencoded file
-	 * for that file. */
-	char peek[512];
-	ssize_t np = size ? pread (fd, peek, sizeof peek, 0) : 0;
-	struct archive *a = wb_ingest_archive_for (peek, np > 0 ? (size_t) np : 0);
+	 * for that file.  The first bytes looked at are the first read of the
+	 * file (a message is one read, and no read at its end). */
 	topfile_t tf = { .fd = -1 }, tf2 = { .fd = -1 };
+	ssize_t np = size ? top_preload (&tf, fd, size) : 0;
+	struct archive *a = wb_ingest_archive_for (tf.buf, np > 0 ? MIN ((size_t) np, 512u) : 0);
 	ing->top = a;
 	ing->top_size = size;
 	if (size == 0) {
@@ -394,6 +432,7 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 			top->format = NULL;
 			g_clear_pointer (&top->reason, g_free);
 			arch_t as2 = { a, 0, NULL };
+			tf2.end = size;
 			if (top_open (a, &tf2, path, -1, FALSE) == ARCHIVE_OK)
 				wb_ingest_process_archive (ing, &as2, top);
 		}
@@ -583,6 +622,7 @@ wb_ingest_free (wb_ingest_t *ing)
 {
 	if (!ing)
 		return;
+	wb_ingest_flush_items (ing);   /* none after a drain; the writer frees what is left */
 	for (int i = 0; i < ing->nworkers; i++) {
 		item_t *stop = g_new0 (item_t, 1);
 		stop->kind = -1;
@@ -602,6 +642,8 @@ wb_ingest_free (wb_ingest_t *ing)
 	if (ing->case_fd >= 0)
 		close (ing->case_fd);
 	wb_ingest_batch_free (ing->batch);
+	if (ing->held_items)
+		g_ptr_array_free (ing->held_items, TRUE);
 	g_free (ing->art_index_sql);
 	if (ing->complete)
 		g_hash_table_destroy (ing->complete);
