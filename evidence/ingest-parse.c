@@ -915,9 +915,10 @@ wb_ingest_warning_name (GMimeParserWarning code)
 	}
 }
 
-static void
-on_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
+void
+wb_ingest_on_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
 {
+	(void) offset;
 	GString *w = data;
 	const char *name = wb_ingest_warning_name (code);
 	/* Keep each kind once: a spam message may repeat one fault thousands of times. */
@@ -1058,7 +1059,7 @@ parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimePar
 	     GString *warnings, GMimeParser *parser)
 {
 	hook_header_added ();
-	g_mime_parser_options_set_warning_callback (opts, on_warning, warnings);
+	g_mime_parser_options_set_warning_callback (opts, wb_ingest_on_warning, warnings);
 	/* GMime reads a byte-order mark as part of the first field's name, and
 	 * a leading blank line as the end of an empty header; without a blank
 	 * line before the body it drops the body's lines as bad headers.  It is

@@ -60,6 +60,11 @@ GMimeMessage *wb_ingest_parse_copy (const char *data, size_t len, gboolean merge
 				    GMimeParser *parser);
 /* The words a parser warning is stored as (static). */
 const char *wb_ingest_warning_name (GMimeParserWarning code);
+/* GMime's warning callback that wb_ingest_parse() sets: appends to the
+ * GString DATA each kind once, in the order GMime reports them, with its
+ * item when short. */
+void wb_ingest_on_warning (gint64 offset, GMimeParserWarning code, const gchar *item,
+			   gpointer data);
 
 /* wb_ingest_sniff() on the first LEN bytes of a longer stream: unless
  * AT_EOF, a last line without its line end is not judged. */

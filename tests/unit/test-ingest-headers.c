@@ -9,31 +9,12 @@
 #include "ingest.h"
 #include "ingest-private.h"
 
-/* The reference's warnings, kept as wb_ingest_parse() keeps them: each
- * kind once, in the order GMime reports them, with its item when short. */
-static void
-ref_warning (gint64 offset, GMimeParserWarning code, const gchar *item, gpointer data)
-{
-	(void) offset;
-	GString *w = data;
-	const char *name = wb_ingest_warning_name (code);
-	if (strstr (w->str, name))
-		return;
-	if (w->len)
-		g_string_append (w, "; ");
-	g_string_append (w, name);
-	if (item && *item && strlen (item) < 60 && g_utf8_validate (item, -1, NULL)) {
-		int n = (int) strlen (item);
-		while (n > 0 && (item[n - 1] == '\n' || item[n - 1] == '\r'))
-			n--;
-		g_string_append_printf (w, " (%.*s)", n, item);
-	}
-}
-
+/* The reference's warnings are kept by wb_ingest_parse()'s own callback,
+ * wb_ingest_on_warning(): what is compared is which warnings GMime reports. */
 static GMimeMessage *
 ref_parse (const char *raw, GMimeParserOptions *opts, GString *warn)
 {
-	g_mime_parser_options_set_warning_callback (opts, ref_warning, warn);
+	g_mime_parser_options_set_warning_callback (opts, wb_ingest_on_warning, warn);
 	GMimeStream *s = g_mime_stream_mem_new_with_buffer (raw, strlen (raw));
 	GMimeParser *p = g_mime_parser_new_with_stream (s);
 	g_mime_parser_set_format (p, GMIME_FORMAT_MESSAGE);
