@@ -35,4 +35,16 @@ tmp_case_free (wb_case_t *cs, char *dir, char *path)
 	g_free (dir);
 	return rc;
 }
+/* The integer the one-row query SQL gives in CS (a count, an id). */
+static inline int64_t
+tmp_case_int (wb_case_t *cs, const char *sql)
+{
+	sqlite3_stmt *q = wb_case_stmt (cs, sql);
+	cr_assert_not_null (q, "%s", wb_case_errmsg (cs));
+	cr_assert_eq (sqlite3_step (q), SQLITE_ROW, "%s", sql);
+	int64_t v = sqlite3_column_int64 (q, 0);
+	sqlite3_reset (q);
+	return v;
+}
+
 #endif

@@ -114,17 +114,6 @@ hops_text (int64_t id)
 	return g_string_free (s, FALSE);
 }
 
-static int64_t
-num (const char *sql)
-{
-	sqlite3_stmt *q = wb_case_stmt (cs, sql);
-	cr_assert_not_null (q, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (sqlite3_step (q), SQLITE_ROW, "%s", sql);
-	int64_t v = sqlite3_column_int64 (q, 0);
-	sqlite3_reset (q);
-	return v;
-}
-
 Test (analysis_store, hops_as_the_view_stores_them)
 {
 	wb_analysis_t *a = analyze_raw (mail, "trap@trap.test");
@@ -139,7 +128,7 @@ Test (analysis_store, hops_as_the_view_stores_them)
 	cr_assert_eq (wb_case_commit (cs), WB_OK, "%s", wb_case_errmsg (cs));
 
 	char *got = hops_text (1), *want = hops_text (2), *again = hops_text (3);
-	cr_assert_eq (num ("SELECT count(*) FROM message_hops WHERE message = 1"), 10);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM message_hops WHERE message = 1"), 10);
 	cr_assert_str_eq (got, want);
 	cr_assert_str_eq (again, want);
 	/* The names were numbered as first met, hop by hop, in the order of
@@ -162,8 +151,8 @@ Test (analysis_store, hops_as_the_view_stores_them)
 	g_hash_table_destroy (seen);
 	g_string_free (order, TRUE);
 	/* Each name stored once, whichever way it came in. */
-	cr_assert_eq (num ("SELECT count(*) - count(DISTINCT name) FROM hop_names"), 0);
-	cr_assert_eq (num ("SELECT count(*) FROM hops WHERE message = 1 AND from_ip = '203.0.113.1'"), 2);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) - count(DISTINCT name) FROM hop_names"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM hops WHERE message = 1 AND from_ip = '203.0.113.1'"), 2);
 	g_free (got);
 	g_free (want);
 	g_free (again);
@@ -234,7 +223,7 @@ Test (analysis_store, artifacts_and_facts_as_the_views_store_them)
 	cr_assert_str_eq (a1, a2);
 	cr_assert_str_eq (f1, f2);
 	/* The writer's ids are the first, in order. */
-	cr_assert_eq (num ("SELECT max(id) FROM message_artifacts WHERE message = 1"), (int64_t) na);
+	cr_assert_eq (tmp_case_int (cs, "SELECT max(id) FROM message_artifacts WHERE message = 1"), (int64_t) na);
 	g_free (a1);
 	g_free (a2);
 	g_free (f1);

@@ -29,17 +29,6 @@ teardown (void)
 
 TestSuite (rules_store, .init = setup, .fini = teardown);
 
-static int64_t
-num (const char *sql)
-{
-	sqlite3_stmt *q = wb_case_stmt (cs, sql);
-	cr_assert_not_null (q, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (sqlite3_step (q), SQLITE_ROW, "%s", sql);
-	int64_t v = sqlite3_column_int64 (q, 0);
-	sqlite3_reset (q);
-	return v;
-}
-
 static wb_analysis_t *
 analyse (const char *text)
 {
@@ -79,11 +68,11 @@ Test (rules_store, run_time_forgotten_at_rollback)
 	/* Copy 1 stored, then rolled back: no finding and no run time stay. */
 	cr_assert_eq (wb_case_begin (cs), WB_OK);
 	cr_assert_eq (h->store (h->data, cs, 1, r), WB_OK, "%s", wb_case_errmsg (cs));
-	cr_assert_eq (num ("SELECT count(*) FROM finding_runs"), 1);
-	int64_t n = num ("SELECT count(*) FROM finding_rows WHERE message = 1");
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_runs"), 1);
+	int64_t n = tmp_case_int (cs, "SELECT count(*) FROM finding_rows WHERE message = 1");
 	cr_assert_gt (n, 0, "the statutes' 'always' provisions find something");
 	wb_case_rollback (cs);
-	cr_assert_eq (num ("SELECT count(*) FROM finding_runs"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_runs"), 0);
 
 	/* Copy 2, by the same run at the same time in a new transaction: its
 	 * findings must have a time, so the run's row is written again (a time
@@ -91,11 +80,11 @@ Test (rules_store, run_time_forgotten_at_rollback)
 	cr_assert_eq (wb_case_begin (cs), WB_OK);
 	cr_assert_eq (h->store (h->data, cs, 2, r), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
-	cr_assert_eq (num ("SELECT count(*) FROM finding_runs WHERE run = 7"), 1);
-	cr_assert_eq (num ("SELECT count(*) FROM findings WHERE message = 2 AND run = 7"), n);
-	cr_assert_eq (num ("SELECT count(*) FROM findings WHERE message = 2 AND at IS NULL"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_runs WHERE run = 7"), 1);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM findings WHERE message = 2 AND run = 7"), n);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM findings WHERE message = 2 AND at IS NULL"), 0);
 	/* And each row names the run's time rather than holding its own. */
-	cr_assert_eq (num ("SELECT count(*) FROM finding_rows WHERE at IS NOT NULL"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_rows WHERE at IS NOT NULL"), 0);
 
 	h->free (r);
 	wb_analysis_free (a);
@@ -117,10 +106,10 @@ Test (rules_store, run_time_kept_within_a_transaction)
 	cr_assert_eq (h->store (h->data, cs, 1, r), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (h->store (h->data, cs, 2, r), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
-	cr_assert_eq (num ("SELECT count(*) FROM finding_runs"), 1);
-	cr_assert_eq (num ("SELECT count(*) FROM findings WHERE at IS NULL"), 0);
-	cr_assert_eq (num ("SELECT count(DISTINCT at) FROM findings"), 1);
-	cr_assert_eq (num ("SELECT count(*) FROM finding_rows WHERE at IS NOT NULL"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_runs"), 1);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM findings WHERE at IS NULL"), 0);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(DISTINCT at) FROM findings"), 1);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM finding_rows WHERE at IS NOT NULL"), 0);
 	h->free (r);
 	wb_analysis_free (a);
 	wb_rules_ingest_free (ri);
