@@ -21,7 +21,7 @@ DEB_PACKAGES := gcc make pkg-config libgmime-3.0-dev libarchive-dev \
 	libglib2.0-dev libssl-dev libpsl-dev libxml2-dev libedit-dev libzstd-dev \
 	libcriterion-dev libarchive-tools sqlite3 python3 zstd xz-utils bzip2 cpio \
 	tmux poppler-utils libreoffice-calc-nogui clang libclang-rt-14-dev time tzdata \
-	groff-base man-db
+	groff-base man-db libgoogle-perftools-dev
 PKGS := gmime-3.0 libarchive sqlite3 xlsxwriter cairo pangocairo glib-2.0 \
 	gio-2.0 libcrypto libpsl libxml-2.0 libedit libzstd
 TEST_PKGS := criterion
@@ -36,6 +36,15 @@ WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DWB_VERSION='"$(VERSION)"' \
 	$(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
+
+# The program's allocator: tcmalloc (gperftools), whose per-thread caches
+# serve ingest's parse workers and writer, which allocate and free millions
+# of small blocks across threads, in about 12% less CPU than glibc's malloc
+# (measured in evidence/README.md).  The sanitizer build (check-asan) has
+# its own allocator and sets MALLOC_LIB empty; so can anyone building
+# without gperftools.  Only the program links it: the unit tests and tools
+# keep the C library's malloc.
+MALLOC_LIB ?= $(shell pkg-config --libs libtcmalloc_minimal 2>/dev/null)
 
 # Four layers, each an archive compiled with the include paths of itself and
 # the layers below it only, so an include from a higher layer into a lower
@@ -84,7 +93,7 @@ all: $(BIN) $(MAN)
 
 $(BIN): $(B)/obj/workbench/cli/workbench.o $(LIBS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) -o $@ $^ $(LDLIBS) $(MALLOC_LIB)
 
 $(B)/tools/gen-man: workbench/cli/man/gen-man.c $(LIBS)
 	@mkdir -p $(dir $@)
@@ -178,7 +187,7 @@ check: deps
 # counted as skipped).
 ASAN_SAMPLE ?= 10
 check-asan: deps
-	@$(MAKE) --no-print-directory $(CHECK_J) B=build-asan CC=clang \
+	@$(MAKE) --no-print-directory $(CHECK_J) B=build-asan CC=clang MALLOC_LIB= \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" BIN=build-asan/workbench all unit tools
 	@WB_BUILD=build-asan WB=$(CURDIR)/build-asan/workbench WB_SAMPLE=$(ASAN_SAMPLE) WB_NO_SOFFICE=1 \

@@ -67,7 +67,10 @@ main (int argc, char **argv)
 	/* Ingest allocates and frees a 4 MiB batch and thousands of small
 	 * objects per second across threads: with glibc's defaults the heap is
 	 * trimmed and grown again, and big blocks are mmapped and unmapped, each
-	 * time paying page faults.  Keep what was freed, up to a bound. */
+	 * time paying page faults.  Keep what was freed, up to a bound.  The
+	 * program is linked with tcmalloc (Makefile, MALLOC_LIB), for which
+	 * these do nothing; they matter in a build with the C library's malloc
+	 * (the sanitizers' build, or MALLOC_LIB set empty). */
 	mallopt (M_MMAP_THRESHOLD, 32 << 20);
 	mallopt (M_TRIM_THRESHOLD, 128 << 20);
 	g_mime_init ();
