@@ -72,7 +72,8 @@ wb_status_t wb_case_set_info (wb_case_t *cs, const char *key, const char *value)
 
 /* The connection's page cache, for a bulk job: wb_case_cache_set sets it
  * to KIB kibibytes and returns the setting it had; wb_case_cache_restore
- * puts that back and gives the pages to the heap.  SQLite sorts with up to
+ * puts that back.  Both give the pages a smaller cache drops back to the
+ * system (the allocator would keep them).  SQLite sorts with up to
  * the cache size of memory besides the cache: left raised, a GROUP BY
  * after a big ingest grew the peak RSS with the corpus. */
 int64_t wb_case_cache_set (wb_case_t *cs, int64_t kib);
