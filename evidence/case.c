@@ -1203,11 +1203,17 @@ wb_case_clock (wb_case_t *cs)
 #pragma weak MallocExtension_ReleaseFreeMemory
 extern void MallocExtension_ReleaseFreeMemory (void);
 
-static void
-release_free_memory (void)
+void
+wb_malloc_release (void)
 {
 	if (MallocExtension_ReleaseFreeMemory)
 		MallocExtension_ReleaseFreeMemory ();
+}
+
+static void
+release_free_memory (void)
+{
+	wb_malloc_release ();
 #ifdef __GLIBC__
 	malloc_trim (0);
 #endif

@@ -79,6 +79,11 @@ wb_status_t wb_case_set_info (wb_case_t *cs, const char *key, const char *value)
 int64_t wb_case_cache_set (wb_case_t *cs, int64_t kib);
 void wb_case_cache_restore (wb_case_t *cs, int64_t before);
 
+/* Under tcmalloc (the program's allocator), give the free spans of its page
+ * heap back to the system, as they are never given back of themselves;
+ * nothing under the C library's malloc.  Thread-safe. */
+void wb_malloc_release (void);
+
 /* Transactions.  begin is BEGIN IMMEDIATE. */
 wb_status_t wb_case_begin (wb_case_t *cs);
 wb_status_t wb_case_commit (wb_case_t *cs);
