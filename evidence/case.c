@@ -1196,9 +1196,9 @@ wb_case_clock (wb_case_t *cs)
  * page cache just made smaller stay in the process, and the next large
  * allocation of another size or thread (SQLite's sorter building
  * artifacts_value again, campaigns' cache in the main thread) comes on top:
- * the peak RSS of 200,000 copies went from 264 to 307 MiB under tcmalloc,
- * and from 246 to 350 MiB under the C library's malloc.  So give the freed
- * pages back to the system.  The tcmalloc entry point is weak: the unit
+ * without this, the peak RSS of 200,000 copies was 314 MiB under tcmalloc
+ * (290 MiB with it), and 350 MiB under the C library's malloc (246 MiB
+ * with it).  So give the freed pages back to the system.  The tcmalloc entry point is weak: the unit
  * tests and the sanitizers' build link no tcmalloc, and it is NULL there. */
 #pragma weak MallocExtension_ReleaseFreeMemory
 extern void MallocExtension_ReleaseFreeMemory (void);
