@@ -32,7 +32,7 @@ commit (wb_ingest_t *ing)
  * on once the chunk is read. */
 static void
 add_stored (wb_ingest_t *ing, GPtrArray *ready, int64_t id, const void *data, size_t len,
-	    const char *trap, const char *hosts)
+	    const char *codec, int64_t size, int64_t raw_id, const char *trap, const char *hosts)
 {
 	if (!ing->batch) {
 		ing->batch = g_new0 (batch_t, 1);
@@ -43,6 +43,9 @@ add_stored (wb_ingest_t *ing, GPtrArray *ready, int64_t id, const void *data, si
 	m.at = ing->batch->data->len;
 	m.len = len;
 	m.reanalyze_id = id;
+	m.raw_codec = codec;
+	m.raw_size = size;
+	m.raw_id = raw_id;
 	m.trap_addr = g_strdup (trap);
 	m.trap_hosts = g_strdup (hosts);
 	g_byte_array_append (ing->batch->data, data, len);
@@ -68,11 +71,13 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 	 * read, and the read went wrong).  So the walker reads the next chunk
 	 * while the parse workers and the writer work on the last: waiting for
 	 * the writer to finish before each read left the two cores idle in
-	 * turn.  The walker's own statement: not the case's cache, which the
-	 * writer's thread changes. */
+	 * turn.  It reads raw.bytes as stored, and the parse workers decode
+	 * them (wb_raw_decode, as wb_raw() in SQL did under the lock).  The
+	 * walker's own statement: not the case's cache, which the writer's
+	 * thread changes. */
 	sqlite3_stmt *get = NULL;
 	if (sqlite3_prepare_v2 (wb_case_db (cs),
-				"SELECT m.id, wb_raw(r.codec, r.bytes, r.size, r.id), t.address, t.hosts FROM messages m"
+				"SELECT m.id, r.codec, r.bytes, r.size, r.id, t.address, t.hosts FROM messages m"
 				" JOIN raw r ON r.id = m.raw_id LEFT JOIN traps t ON t.id = m.trap_id"
 				" WHERE m.id > ? ORDER BY m.id LIMIT " G_STRINGIFY (CHUNK), -1, &get,
 				NULL) != SQLITE_OK)
@@ -95,10 +100,20 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 				begin = TRUE;
 			}
 			last = sqlite3_column_int64 (get, 0);
-			size_t len = (size_t) sqlite3_column_bytes (get, 1);
-			const void *data = sqlite3_column_blob (get, 1);
-			add_stored (ing, ready, last, data ? data : "", len, (const char *) sqlite3_column_text (get, 2),
-				    (const char *) sqlite3_column_text (get, 3));
+			/* As wb_raw(): NULL bytes are an empty copy, bytes in
+			 * codec 'none' (or NULL) are the copy as they are. */
+			const char *codec = (const char *) sqlite3_column_text (get, 1);
+			gboolean as_is = sqlite3_column_type (get, 2) == SQLITE_NULL || !codec || strcmp (codec, "none") == 0;
+			size_t flen = (size_t) sqlite3_column_bytes (get, 2);
+			const void *data = sqlite3_column_blob (get, 2);
+			int64_t size = sqlite3_column_int64 (get, 3);
+			/* The copy's length once decoded (a frame that does not
+			 * give it fails the run before the group commits). */
+			size_t len = as_is ? flen : (size_t) MAX (size, 0);
+			add_stored (ing, ready, last, data ? data : "", flen,
+				    as_is ? NULL : strcmp (codec, "zstd") == 0 ? "zstd" : g_intern_string (codec), size,
+				    sqlite3_column_int64 (get, 4), (const char *) sqlite3_column_text (get, 5),
+				    (const char *) sqlite3_column_text (get, 6));
 			ing->group_size += len;
 			ing->group_files++;
 			bytes += len;
