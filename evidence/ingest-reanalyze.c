@@ -1,9 +1,10 @@
 /* reanalyze: the analysis of every stored copy made again from its raw
  * bytes, on ingest's pipeline.  The walker (this thread) reads the copies
  * in id order, a chunk at a time between two of the writer's items, into
- * batches; the parse workers parse and analyse them as ingest does; the
- * writer replaces each copy's stored analysis, in order, a transaction per
- * group (group_bytes, group_ms).  See ingest.h. */
+ * batches, their bytes as stored; the parse workers decode, parse and
+ * analyse them as ingest does; the writer replaces each copy's stored
+ * analysis, in order, a transaction per group (group_bytes, group_ms),
+ * which the walker does not wait for but at the end.  See ingest.h. */
 #include <string.h>
 #include <gmime/gmime.h>
 
@@ -11,13 +12,35 @@
 
 #define CHUNK 256                /* copies read per query: a batch */
 
-/* Commit what was pushed and wait for the writer; roll back on its failure. */
-static wb_status_t
-commit (wb_ingest_t *ing)
+/* Push the open group's commit, not waited for, and append to KEPT the
+ * copies pushed so far (PUSHED): the writer's Nth commit that succeeds
+ * keeps the first KEPT[N-1] copies. */
+static void
+push_commit (wb_ingest_t *ing, GArray *kept, uint64_t pushed)
 {
 	ing->group_open = FALSE;
 	wb_ingest_flush_batch (ing);
 	wb_ingest_push_simple (ing, IT_COMMIT);
+	g_array_append_val (kept, pushed);
+}
+
+/* The copies committed, once the writer is drained: its commits succeed
+ * in the order pushed and none after a failure, so they are the first
+ * (commits made since COMMITS0) of KEPT. */
+static uint64_t
+committed (wb_ingest_t *ing, GArray *kept, uint64_t commits0)
+{
+	uint64_t c = MIN (ing->st.commits - commits0, (uint64_t) kept->len);
+	return c ? g_array_index (kept, uint64_t, c - 1) : 0;
+}
+
+/* Commit the open group, if any, and wait for the writer to have done
+ * every commit pushed; roll back on its failure. */
+static wb_status_t
+commit (wb_ingest_t *ing, GArray *kept, uint64_t pushed)
+{
+	if (ing->group_open)
+		push_commit (ing, kept, pushed);
 	wb_ingest_drain (ing);
 	if (!ing->failed)
 		return WB_OK;
@@ -62,6 +85,7 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 	wb_case_t *cs = ing->cs;
 	wb_status_t rs = WB_OK;
 	uint64_t pushed = 0, bytes = 0;
+	uint64_t commits0 = ing->st.commits;   /* the writer is idle */
 	int64_t last = 0;
 	*done = 0;
 	/* The connection is shared with the writer (case.c opens it NOMUTEX):
@@ -82,6 +106,7 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 				" WHERE m.id > ? ORDER BY m.id LIMIT " G_STRINGIFY (CHUNK), -1, &get,
 				NULL) != SQLITE_OK)
 		return wb_case_fail_db (cs, "cannot read the stored copies");
+	GArray *kept = g_array_new (FALSE, FALSE, sizeof (uint64_t));   /* see push_commit */
 	GPtrArray *ready = g_ptr_array_new ();
 	for (;;) {
 		int n = 0, rc;
@@ -141,9 +166,12 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 			ing->o.progress (ing->o.progress_data, bytes, (uint64_t) g_atomic_int_get (&ing->stored));
 		if (ing->group_size >= ing->o.group_bytes ||
 		    g_get_monotonic_time () - ing->group_t0 >= (gint64) ing->o.group_ms * 1000) {
-			if ((rs = commit (ing)))
-				break;
-			*done = pushed;
+			/* Committed without waiting for the writer: the workers
+			 * go on with the next chunks while it commits.  A commit
+			 * that fails stops the loop at its top, and the group
+			 * open then is rolled back below, as the writer skips
+			 * all but the rollback after a failure. */
+			push_commit (ing, kept, pushed);
 		}
 	}
 	g_mutex_lock (&ing->db_lock);
@@ -151,10 +179,10 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 	g_mutex_unlock (&ing->db_lock);
 	g_ptr_array_free (ready, TRUE);
 	if (!rs && !wb_interrupted && !ing->fatal && !ing->failed) {
-		if (ing->group_open && (rs = commit (ing)))
-			return rs;
-		*done = pushed;
-		return WB_OK;
+		rs = commit (ing, kept, pushed);
+		*done = committed (ing, kept, commits0);
+		g_array_free (kept, TRUE);
+		return rs;
 	}
 	/* Interrupted, or the case could not be read or written: the open
 	 * transaction goes. */
@@ -164,6 +192,8 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 		wb_ingest_push_simple (ing, IT_ROLLBACK);
 	}
 	wb_ingest_drain (ing);
+	*done = committed (ing, kept, commits0);
+	g_array_free (kept, TRUE);
 	if (rs)
 		return rs;
 	if (ing->failed) {
