@@ -232,10 +232,24 @@ gboolean wb_raw_check (const void *frame, size_t flen, const void *data, size_t 
  * frame does not decode or the codec is unknown.  Thread-safe. */
 GBytes *wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t size, char **why);
 
+/* wb_raw_decode() for a thread that decodes row after row (reanalyze's
+ * parse workers): a frame's bytes go into a room the thread keeps and
+ * reuses (freed when the thread ends), not a new allocation each.  The
+ * *OUT_LEN bytes returned are BLOB itself for 'none', else the room's,
+ * valid until the thread's next call.  NULL with *WHY (if given; g_free)
+ * as wb_raw_decode() says it. */
+const void *wb_raw_decode_scratch (const char *codec, const void *blob, size_t len, int64_t size,
+				   size_t *out_len, char **why);
+
 /* The bytes of raw row RAW_ID, decoded, into *OUT (the caller unrefs).
  * WB_ERR_NOT_FOUND when there is no such row; WB_ERR_INTEGRITY with
  * "stored bytes N cannot be read: WHY" when its frame does not decode. */
 wb_status_t wb_case_raw_bytes (wb_case_t *cs, int64_t raw_id, GBytes **out);
+
+/* "stored bytes ID cannot be read: WHY ('workbench verify' names its
+ * copies)" (g_free): the error wb_raw() in SQL gives for raw row ID, for a
+ * reader that decodes the row with wb_raw_decode() outside SQL. */
+char *wb_raw_error (int64_t id, const char *why);
 
 /* wb_raw(CODEC, BYTES, SIZE [, ID]) in SQL, on every connection
  * wb_case_open() makes: wb_raw_decode() for queries that read raw.bytes.

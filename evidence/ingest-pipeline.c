@@ -41,6 +41,7 @@ wb_ingest_batch_free (batch_t *b)
 		g_free (m->trap_addr);
 		g_free (m->trap_hosts);
 		g_free (m->frame);
+		g_free (m->read_error);
 		wb_analysis_free (m->analysis);
 		if (m->findings)
 			m->findings_free (m->findings);
@@ -80,11 +81,26 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 {
 	if (m->reanalyze_id) {
 		/* A stored copy, parsed and analysed as ingest did: its other
-		 * columns are the evidence, and stay. */
+		 * columns are the evidence, and stay.  Its frame is decoded
+		 * here, where the work is spread over the workers, not by the
+		 * walker under db_lock; one that does not decode fails the run
+		 * when the writer reaches it, in order. */
+		size_t len = m->len;
+		if (m->raw_codec) {
+			char *why = NULL;
+			data = wb_raw_decode_scratch (m->raw_codec, data, m->len, m->raw_size, &len, &why);
+			if (!data) {
+				char *e = wb_raw_error (m->raw_id, why);
+				m->read_error = g_strconcat ("cannot read the stored copies: ", e, NULL);
+				g_free (e);
+				g_free (why);
+				return;
+			}
+		}
 		g_string_truncate (w->warn, 0);
-		GMimeMessage *msg = wb_ingest_parse (data, m->len, w->popts, w->warn, w->parser);
+		GMimeMessage *msg = wb_ingest_parse (data, len, w->popts, w->warn, w->parser);
 		wb_analyze_ctx_t actx = { m->trap_addr, m->trap_hosts };
-		m->analysis = wb_analyze (msg, data, m->len, &actx);
+		m->analysis = wb_analyze (msg, data, len, &actx);
 		if (msg)
 			g_object_unref (msg);
 		return;

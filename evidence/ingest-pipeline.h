@@ -36,6 +36,12 @@ typedef struct {
 	 * address and provider hosts; 0 when ingesting */
 	int64_t reanalyze_id;
 	char *trap_addr, *trap_hosts;
+	/* reanalyze: the bytes at AT are raw.bytes as stored, to be decoded
+	 * by a parse worker (wb_raw_decode) when RAW_CODEC is set (static or
+	 * interned; NULL: the bytes as they are) */
+	const char *raw_codec;
+	int64_t raw_size, raw_id;
+	char *read_error;        /* output: why they cannot be read, the run's error */
 	/* output, set by a parse worker */
 	char sha[65];
 	char ident[65];          /* wb_copy_ident() */

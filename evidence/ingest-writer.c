@@ -343,8 +343,11 @@ write_item (wb_ingest_t *ing, item_t *it)
 	case IT_BATCH:
 		for (guint i = 0; i < it->batch->msgs->len && !rs; i++) {
 			msg_t *m = &g_array_index (it->batch->msgs, msg_t, i);
-			rs = m->reanalyze_id ? wb_analysis_store (ing->cs, m->reanalyze_id, m->analysis)
-				: write_msg (ing, (const char *) it->batch->data->data + m->at, m);
+			if (m->read_error)   /* a stored copy a parse worker could not read */
+				rs = wb_case_fail (ing->cs, WB_ERR_DB, "%s", m->read_error);
+			else
+				rs = m->reanalyze_id ? wb_analysis_store (ing->cs, m->reanalyze_id, m->analysis)
+					: write_msg (ing, (const char *) it->batch->data->data + m->at, m);
 			g_atomic_int_inc (&ing->stored);
 		}
 		if (++ing->batches_written % WRITEBACK_BATCHES == 0)

@@ -124,50 +124,122 @@ wb_raw_encode (const void *data, size_t len, int level, void **frame, size_t *fl
 	return WB_RAW_ZSTD;
 }
 
-GBytes *
-wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t size, char **why)
+/* A thread's room for the bytes wb_raw_decode_scratch() gives. */
+typedef struct {
+	void *p;
+	size_t cap;
+} room_t;
+
+static void
+room_free (gpointer p)
+{
+	room_t *r = p;
+	g_free (r->p);
+	g_free (r);
+}
+
+static GPrivate room_key = G_PRIVATE_INIT (room_free);
+
+/* At least N bytes of R, their contents not kept; NULL when there is no
+ * memory for them. */
+static void *
+room_take (room_t *r, size_t n)
+{
+	if (r->cap >= n)
+		return r->p;
+	g_free (r->p);
+	r->cap = MAX (n, MAX (r->cap * 2, (size_t) 64 << 10));
+	if (!(r->p = g_try_malloc (r->cap)) && (r->cap = n))
+		r->p = g_try_malloc (n);
+	if (!r->p)
+		r->cap = 0;
+	return r->p;
+}
+
+/* wb_raw_decode()'s work: TRUE with the bytes at *OUT (*OLEN of them):
+ * BLOB itself for 'none', else SIZE bytes in ROOM when it is given, or in
+ * a new allocation (*OWNED set; g_free) when not.  FALSE with *WHY (if
+ * given; g_free) saying why. */
+static gboolean
+decode (const char *codec, const void *blob, size_t len, int64_t size, room_t *room, const void **out,
+	size_t *olen, gboolean *owned, char **why)
 {
 	if (why)
 		*why = NULL;
+	*out = NULL;
+	*olen = 0;
+	*owned = FALSE;
 	const char *bad = NULL;
 	if (size < 0 && codec && strcmp (codec, "none") != 0) {
 		bad = "a negative raw.size";
 	} else if (!codec || strcmp (codec, "none") == 0) {
 		/* As stored, whatever their length: 'verify' compares it with
 		 * raw.size and the hash with raw.sha256. */
-		return g_bytes_new (blob, len);
+		*out = blob;
+		*olen = len;
+		return TRUE;
 	} else if (strcmp (codec, "zstd") == 0) {
 		/* raw.size is checked against the length the frame names (ours
 		 * always name it) before any room is taken, and the room is
 		 * asked for, not demanded: a damaged row gives an error, not an
 		 * abort. */
 		unsigned long long n = ZSTD_getFrameContentSize (blob, len);
-		void *out = NULL;
+		size_t want = (size_t) size ? (size_t) size : 1;
+		void *buf = NULL;
 		if (n == ZSTD_CONTENTSIZE_ERROR)
 			bad = "not a zstd frame";
 		else if (n == ZSTD_CONTENTSIZE_UNKNOWN)
 			bad = "the zstd frame does not name its length";
 		else if (n != (unsigned long long) size)
 			bad = "the zstd frame names another length than raw.size";
-		else if (!(out = g_try_malloc ((size_t) size ? (size_t) size : 1)))
+		else if (!(buf = room ? room_take (room, want) : g_try_malloc (want)))
 			bad = "no memory for the length raw.size names";
-		if (bad) {
-			if (why)
-				*why = g_strdup (bad);
-			return NULL;
+		if (!bad) {
+			bad = zstd_decode (blob, len, buf, (size_t) size);
+			if (!bad) {
+				*out = buf;
+				*olen = (size_t) size;
+				*owned = !room;
+				return TRUE;
+			}
+			if (!room)
+				g_free (buf);
 		}
-		bad = zstd_decode (blob, len, out, (size_t) size);
-		if (!bad)
-			return g_bytes_new_take (out, (size_t) size);
-		g_free (out);
 	} else {
 		if (why)
 			*why = g_strdup_printf ("unknown raw.codec '%s'", codec);
-		return NULL;
+		return FALSE;
 	}
 	if (why)
 		*why = g_strdup (bad);
-	return NULL;
+	return FALSE;
+}
+
+GBytes *
+wb_raw_decode (const char *codec, const void *blob, size_t len, int64_t size, char **why)
+{
+	const void *out;
+	size_t n;
+	gboolean owned;
+	if (!decode (codec, blob, len, size, NULL, &out, &n, &owned, why))
+		return NULL;
+	return owned ? g_bytes_new_take ((void *) out, n) : g_bytes_new (out, n);
+}
+
+const void *
+wb_raw_decode_scratch (const char *codec, const void *blob, size_t len, int64_t size, size_t *out_len,
+		       char **why)
+{
+	room_t *room = g_private_get (&room_key);
+	if (!room) {
+		room = g_new0 (room_t, 1);
+		g_private_set (&room_key, room);
+	}
+	const void *out;
+	gboolean owned;
+	if (!decode (codec, blob, len, size, room, &out, out_len, &owned, why))
+		return NULL;
+	return out;
 }
 
 wb_status_t
@@ -198,6 +270,13 @@ wb_case_raw_bytes (wb_case_t *cs, int64_t raw_id, GBytes **out)
 	return s;
 }
 
+char *
+wb_raw_error (int64_t id, const char *why)
+{
+	return g_strdup_printf ("stored bytes %" G_GINT64_FORMAT " cannot be read: %s ('workbench verify' names"
+				" its copies)", id, why);
+}
+
 void
 wb_raw_sql (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -217,8 +296,7 @@ wb_raw_sql (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	GBytes *g = wb_raw_decode (codec, b ? b : "", len, sqlite3_value_int64 (argv[2]), &why);
 	if (!g) {
 		char *msg = argc > 3 && sqlite3_value_type (argv[3]) != SQLITE_NULL
-			? g_strdup_printf ("stored bytes %lld cannot be read: %s ('workbench verify' names"
-					   " its copies)", (long long) sqlite3_value_int64 (argv[3]), why)
+			? wb_raw_error (sqlite3_value_int64 (argv[3]), why)
 			: g_strdup_printf ("stored bytes cannot be read: %s", why);
 		sqlite3_result_error (ctx, msg, -1);
 		g_free (msg);

@@ -156,6 +156,106 @@ Test (raw_decode, codecs_and_their_faults)
 	g_free (b);
 }
 
+/* wb_raw_decode_scratch against wb_raw_decode and libzstd's one-shot
+ * decoder, row after row on one thread as a reanalyze worker reads them:
+ * frames of growing and shrinking sizes (the room reused and grown), an
+ * empty copy, 'none' and NULL codecs (the stored bytes themselves), and
+ * every fault wb_raw_decode names, each with its words. */
+Test (raw_decode, scratch_gives_what_raw_decode_gives)
+{
+	static const size_t sizes[] = { 300, 70000, 3000, 200000, 200, 5000, 1 << 20, 900 };
+	for (guint i = 0; i < G_N_ELEMENTS (sizes); i++) {
+		size_t n = sizes[i];
+		guint8 *b = sample (n, TRUE, 10 + i);
+		void *frame;
+		size_t flen;
+		cr_assert_eq (wb_raw_encode (b, n, WB_RAW_ZSTD_LEVEL, &frame, &flen, NULL), WB_RAW_ZSTD);
+		assert_frame_gives (frame, flen, b, n);
+		size_t got = 0;
+		char *why = NULL;
+		const void *d = wb_raw_decode_scratch ("zstd", frame, flen, (int64_t) n, &got, &why);
+		cr_assert_not_null (d, "%s", why);
+		cr_assert_null (why);
+		cr_assert_eq (got, n);
+		cr_assert (memcmp (d, b, n) == 0, "size %zu", n);
+		GBytes *g = wb_raw_decode ("zstd", frame, flen, (int64_t) n, NULL);
+		cr_assert (memcmp (g_bytes_get_data (g, NULL), d, n) == 0);
+		g_bytes_unref (g);
+		g_free (frame);
+		g_free (b);
+	}
+	/* An empty copy in a frame (wb_raw_encode keeps none that small). */
+	size_t room = ZSTD_compressBound (0);
+	void *ef = g_malloc (room);
+	size_t eflen = ZSTD_compress (ef, room, "", 0, 1);
+	cr_assert (!ZSTD_isError (eflen));
+	size_t got = 99;
+	cr_assert_not_null (wb_raw_decode_scratch ("zstd", ef, eflen, 0, &got, NULL));
+	cr_assert_eq (got, 0);
+	g_free (ef);
+
+	/* The stored bytes themselves for 'none' and NULL, whatever raw.size. */
+	const char *plain = "From: a@b\r\n\r\nbody";
+	cr_assert_eq (wb_raw_decode_scratch ("none", plain, 7, 5000, &got, NULL), (const void *) plain);
+	cr_assert_eq (got, 7);
+	cr_assert_eq (wb_raw_decode_scratch (NULL, plain, 9, -1, &got, NULL), (const void *) plain);
+	cr_assert_eq (got, 9);
+
+	/* Every fault: the same NULL and the same words as wb_raw_decode. */
+	size_t n = 3000;
+	guint8 *b = sample (n, TRUE, 30);
+	void *frame;
+	size_t flen;
+	cr_assert_eq (wb_raw_encode (b, n, WB_RAW_ZSTD_LEVEL, &frame, &flen, NULL), WB_RAW_ZSTD);
+	guint8 *bad_sum = g_memdup2 (frame, flen);
+	bad_sum[flen - 1] ^= 0x55;
+	guint8 *zeros = g_malloc0 (flen);
+	ZSTD_CCtx *c = ZSTD_createCCtx ();
+	ZSTD_CCtx_setParameter (c, ZSTD_c_contentSizeFlag, 0);
+	guint8 *nf = g_malloc (ZSTD_compressBound (n));
+	size_t nflen = ZSTD_compress2 (c, nf, ZSTD_compressBound (n), b, n);
+	ZSTD_freeCCtx (c);
+	const struct {
+		const char *codec;
+		const void *blob;
+		size_t len;
+		int64_t size;
+		const char *why;
+	} faults[] = {
+		{ "zstd", frame, flen, (int64_t) n + 1, "the zstd frame names another length than raw.size" },
+		{ "zstd", frame, flen, (int64_t) 1 << 40, "the zstd frame names another length than raw.size" },
+		{ "zstd", frame, flen, -1, "a negative raw.size" },
+		{ "lz4", frame, flen, -1, "a negative raw.size" },
+		{ "zstd", zeros, flen, (int64_t) n, "not a zstd frame" },
+		{ "zstd", nf, nflen, (int64_t) n, "the zstd frame does not name its length" },
+		{ "zstd", bad_sum, flen, (int64_t) n, "Restored data doesn't match checksum" },
+		{ "zstd", frame, flen - 5, (int64_t) n, NULL },   /* cut short: libzstd's words */
+		{ "lz4", frame, flen, (int64_t) n, "unknown raw.codec 'lz4'" },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (faults); i++) {
+		char *why = NULL, *want = NULL;
+		cr_assert_null (wb_raw_decode (faults[i].codec, faults[i].blob, faults[i].len, faults[i].size, &want));
+		got = 99;
+		cr_assert_null (wb_raw_decode_scratch (faults[i].codec, faults[i].blob, faults[i].len, faults[i].size,
+						       &got, &why), "fault %u", i);
+		cr_assert_str_eq (why, want, "fault %u", i);
+		if (faults[i].why)
+			cr_assert_str_eq (why, faults[i].why, "fault %u", i);
+		g_free (why);
+		g_free (want);
+	}
+	/* After the faults, the room still gives good rows. */
+	const void *d = wb_raw_decode_scratch ("zstd", frame, flen, (int64_t) n, &got, NULL);
+	cr_assert_not_null (d);
+	cr_assert_eq (got, n);
+	cr_assert (memcmp (d, b, n) == 0);
+	g_free (nf);
+	g_free (zeros);
+	g_free (bad_sum);
+	g_free (frame);
+	g_free (b);
+}
+
 /* Several threads encode at once, each with its own contexts: the same
  * frames as one thread makes. */
 static gpointer

@@ -1,0 +1,40 @@
+#!/bin/sh
+# reanalyze interrupted (SIGINT) while it commits a transaction every
+# nine or ten chunks of 256 copies (800,000 bytes: a chunk of these copies
+# is about 85,000): it stops with "interrupted: N copies analysed and kept",
+# and N is what the case holds: the copies with facts are exactly the
+# first N, N a multiple of 256, counted with Python's sqlite3.  The
+# writer commits while the walker reads on, so N must count only the
+# transactions the writer has committed, not the copies read since.
+. "$WB_ROOT/tests/lib.sh"
+cd "$T" || exit 1
+python3 "$WB_ROOT/tests/gen/many.py" m.mbox 12000
+wb init c.case > /dev/null
+expect_rc "ingest --no-analysis" 0 wb ingest c.case --no-analysis m.mbox
+WB_INGEST_GROUP_BYTES=800000 WB_INGEST_GROUP_MS=600000 "$WB" reanalyze c.case > out 2> err &
+pid=$!
+sleep 0.7
+if kill -INT $pid 2>/dev/null; then
+	wait $pid
+	rc=$?
+	if grep -q '^analysed ' out; then
+		skip "SIGINT" "reanalyze finished before it was interrupted"
+	else
+		expect_eq "interrupted: exit status" 1 "$rc"
+		n=$(sed -n 's/^error: interrupted: \([0-9]*\) copies analysed and kept; the rest was rolled back$/\1/p' err)
+		expect_match "interrupted: the message says how many copies were kept" '^[0-9]+$' "$n"
+		python3 -c '
+import sqlite3
+db = sqlite3.connect("c.case")
+ids = [r[0] for r in db.execute("SELECT DISTINCT message FROM facts ORDER BY 1")]
+first = [r[0] for r in db.execute("SELECT id FROM messages ORDER BY id LIMIT ?", (len(ids),))]
+print(len(ids), "first" if ids == first else "not the first", "whole chunks" if len(ids) % 256 == 0 else "part of a chunk")' > kept
+		expect_eq "interrupted: the copies analysed are the first N, whole chunks" "$n first whole chunks" "$(cat kept)"
+	fi
+else
+	wait $pid
+	skip "SIGINT" "reanalyze finished before it could be interrupted"
+fi
+expect_rc "reanalyze again" 0 wb reanalyze c.case
+expect_eq "then every copy is analysed" "12000" "$(sqlite3 c.case "SELECT count(DISTINCT message) FROM facts")"
+t_done
