@@ -369,6 +369,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		rs = wb_case_commit (ing->cs);
 		if (!rs) {
 			ing->committed_ok = TRUE;
+			ing->commit_done_seq = it->seq + 1;
 			ing->st.commits++;
 		}
 		break;
