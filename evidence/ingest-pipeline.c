@@ -133,15 +133,46 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 	m->warnings = w->warn->len ? g_strdup (w->warn->str) : NULL;
 }
 
+/* Take a batch to parse, once the writer is not behind.  The writer is
+ * one thread, and every copy goes through it: with two parse workers,
+ * the walker and the writer all runnable on two cores, the writer had a
+ * fair share of a core and fell behind.  The batches in flight
+ * (INFLIGHT_MAX) filled with copies parsed and waiting for it, the walker
+ * and the workers stopped, and the writer wrote them alone, one core idle
+ * (a fifth of the cores' time over the benchmark Maildir); at the end of
+ * the input, the whole backlog was written so.  While WRITER_BEHIND batches wait for it, only PARSE_BEHIND
+ * workers parse (one, on two cores), so the writer keeps a core, and what
+ * waits for it stays short.  A worker passes the gate before it takes a
+ * batch: batches are taken in order, so the batch the writer waits for is
+ * always one a worker past the gate is parsing. */
+static item_t *
+worker_gate (wb_ingest_t *ing)
+{
+	g_mutex_lock (&ing->lock);
+	while (ing->unwritten >= WRITER_BEHIND && ing->parsing >= ing->parse_behind) {
+		ing->gate_waiting++;
+		g_cond_wait (&ing->gate, &ing->lock);
+		ing->gate_waiting--;
+	}
+	ing->parsing++;
+	g_mutex_unlock (&ing->lock);
+	return g_async_queue_pop (ing->work_q);
+}
+
 gpointer
 wb_ingest_worker_main (gpointer data)
 {
 	worker_t *w = data;
+	wb_ingest_t *ing = w->ing;
 	wb_ingest_pin_charsets ();
 	for (;;) {
-		item_t *it = g_async_queue_pop (w->ing->work_q);
+		item_t *it = worker_gate (ing);
 		if (it->kind < 0) {
 			wb_ingest_item_free (it);
+			g_mutex_lock (&ing->lock);
+			ing->parsing--;
+			g_cond_broadcast (&ing->gate);
+			g_mutex_unlock (&ing->lock);
 			break;
 		}
 		batch_t *b = it->batch;
@@ -149,7 +180,11 @@ wb_ingest_worker_main (gpointer data)
 			msg_t *m = &g_array_index (b->msgs, msg_t, i);
 			parse_msg (w, (const char *) b->data->data + m->at, m);
 		}
-		g_async_queue_push (w->ing->done_q, it);
+		g_mutex_lock (&ing->lock);
+		ing->parsing--;
+		ing->unwritten++;
+		g_mutex_unlock (&ing->lock);
+		g_async_queue_push (ing->done_q, it);
 	}
 	g_mime_parser_options_free (w->popts);
 	g_object_unref (w->parser);

@@ -21,6 +21,7 @@
 #define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
 #define READ_CHUNK (64u << 10)
 #define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
+#define WRITER_BEHIND 2            /* batches parsed and not yet written: the writer is behind (worker_gate) */
 
 typedef struct {
 	/* input, set by the walker */
@@ -115,6 +116,13 @@ struct wb_ingest {
 	GAsyncQueue *done_q;     /* items for the writer */
 	GThread **workers;
 	int nworkers;
+	/* The parse workers' gate (worker_gate in ingest-pipeline.c), under
+	 * LOCK: while the writer is behind, only PARSE_BEHIND workers parse. */
+	GCond gate;
+	int parsing;             /* workers past the gate, parsing or about to */
+	int unwritten;           /* batches parsed and not yet written */
+	int gate_waiting;        /* workers waiting at the gate */
+	int parse_behind;        /* MAX (1, processors - 1) */
 	GThread *writer;
 	GMutex lock;
 	GCond cond;

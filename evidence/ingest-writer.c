@@ -422,6 +422,8 @@ wb_ingest_writer_main (gpointer data)
 		g_mutex_lock (&ing->lock);
 		ing->inflight -= weight;
 		ing->seq_written = want;
+		if (weight == BATCH_WEIGHT && --ing->unwritten < WRITER_BEHIND && ing->gate_waiting)
+			g_cond_broadcast (&ing->gate);
 		if (ing->waiting && (ing->inflight <= ing->wake_inflight || want >= ing->wake_seq))
 			g_cond_broadcast (&ing->cond);
 		g_mutex_unlock (&ing->lock);

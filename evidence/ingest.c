@@ -589,6 +589,8 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	g_mutex_init (&ing->lock);
 	g_mutex_init (&ing->db_lock);
 	g_cond_init (&ing->cond);
+	g_cond_init (&ing->gate);
+	ing->parse_behind = MAX (1, (int) g_get_num_processors () - 1);
 	ing->work_q = g_async_queue_new ();
 	ing->done_q = g_async_queue_new ();
 	ing->nworkers = ing->o.threads;
@@ -693,6 +695,7 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_mutex_clear (&ing->lock);
 	g_mutex_clear (&ing->db_lock);
 	g_cond_clear (&ing->cond);
+	g_cond_clear (&ing->gate);
 	g_free (ing->errmsg);
 	g_free (ing);
 }
