@@ -114,6 +114,7 @@ struct wb_ingest {
 	/* pipeline */
 	GAsyncQueue *work_q;     /* batches for the parse workers */
 	GAsyncQueue *done_q;     /* items for the writer */
+	GAsyncQueue *free_q;     /* batches written, for the walker to free (wb_ingest_push) */
 	GThread **workers;
 	int nworkers;
 	/* The parse workers' gate (worker_gate in ingest-pipeline.c), under

@@ -417,7 +417,10 @@ wb_ingest_writer_main (gpointer data)
 				g_mutex_unlock (&ing->lock);
 			}
 		}
-		wb_ingest_item_free (it);
+		if (weight == BATCH_WEIGHT)
+			g_async_queue_push (ing->free_q, it);   /* freed by the walker */
+		else
+			wb_ingest_item_free (it);
 		want++;
 		g_mutex_lock (&ing->lock);
 		ing->inflight -= weight;

@@ -593,6 +593,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	ing->parse_behind = MAX (1, (int) g_get_num_processors () - 1);
 	ing->work_q = g_async_queue_new ();
 	ing->done_q = g_async_queue_new ();
+	ing->free_q = g_async_queue_new_full ((GDestroyNotify) wb_ingest_item_free);
 	ing->nworkers = ing->o.threads;
 	ing->workers = g_new0 (GThread *, ing->nworkers);
 	for (int i = 0; i < ing->nworkers; i++) {
@@ -690,6 +691,7 @@ wb_ingest_free (wb_ingest_t *ing)
 		g_array_free (ing->commits, TRUE);
 	g_async_queue_unref (ing->work_q);
 	g_async_queue_unref (ing->done_q);
+	g_async_queue_unref (ing->free_q);   /* frees the batches left in it */
 	g_free (ing->workers);
 	g_hash_table_destroy (ing->traps);
 	g_mutex_clear (&ing->lock);
