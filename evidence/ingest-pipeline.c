@@ -326,7 +326,11 @@ wb_ingest_add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t len, ui
 	g_array_append_val (ing->batch->msgs, m);
 	s->messages++;
 	ing->st.copies++;
-	if (ing->batch->msgs->len >= BATCH_MAX || ing->batch->data->len >= BATCH_BYTES)
+	/* The first batches are smaller (16, 32, ... copies): the writer
+	 * starts when the first is parsed, and a first batch of BATCH_MAX
+	 * copies kept it waiting a tenth of a second. */
+	guint max = ing->st.batches < 4 ? 16u << ing->st.batches : BATCH_MAX;
+	if (ing->batch->msgs->len >= max || ing->batch->data->len >= BATCH_BYTES)
 		wb_ingest_flush_batch (ing);
 }
 

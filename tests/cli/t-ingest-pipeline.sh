@@ -1,5 +1,6 @@
 #!/bin/sh
-# The pipeline's scheduling does not change what is stored.  While the
+# The pipeline's scheduling does not change what is stored, nor do the
+# sizes of its batches.  While the
 # writer is behind, only some parse workers parse (ingest-pipeline.c:
 # worker_gate), and a folder's group is committed while the walker reads
 # the next (wb_ingest_group_end without waiting).  The case must be the
@@ -45,4 +46,10 @@ for j in 2 3 8; do
 	expect_match "$j threads, groups of ten: committed in groups" " 42 commit\(s\)" "$(cat .err)"
 	expect_file "$j threads, groups of ten: the same case as one thread, one group" ref.dump "j$j.dump"
 done
+# The first batches are small, so that the writer starts early: 16, 32,
+# 64 and 128 copies, then 256.  3,000 copies: 4 + ceil(2,760 / 256) = 15
+# batches (12 if every batch held 256).
+wb init b.case > /dev/null
+expect_rc "mbox alone: ingest" 0 env WB_TIMING=1 "$WB" ingest b.case a.mbox
+expect_match "mbox alone: the first batches ramp up, 15 in all" " 15 batch\(es\)" "$(cat .err)"
 t_done
