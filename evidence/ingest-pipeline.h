@@ -170,6 +170,7 @@ struct wb_ingest {
 	 * writer commits them.  Emptied when the writer is waited for. */
 	GArray *commits;         /* commit_t */
 	uint64_t commit_done_seq;  /* writer: the last COMMIT item written, plus 1 (0: none) */
+	gint64 commit_done_at;   /* writer, under LOCK: when it ended (monotonic) */
 	/* walker, in a folder walk: "NAME\nSIZE" and "NAME\nSHA-256" of the
 	 * top-level sources complete in the case when the walk began (the
 	 * walker cannot ask the case while the writer stores a group) */

@@ -405,10 +405,12 @@ wb_ingest_writer_main (gpointer data)
 			}
 		}
 		int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
+		gboolean committed = FALSE;
 		if (it->kind == IT_ROLLBACK || !ing->failed) {
 			g_mutex_lock (&ing->db_lock);
 			wb_status_t rs = write_item (ing, it);
 			g_mutex_unlock (&ing->db_lock);
+			committed = it->kind == IT_COMMIT && !rs;
 			if (rs && !ing->failed) {
 				g_mutex_lock (&ing->lock);
 				ing->failed = TRUE;
@@ -425,6 +427,8 @@ wb_ingest_writer_main (gpointer data)
 		g_mutex_lock (&ing->lock);
 		ing->inflight -= weight;
 		ing->seq_written = want;
+		if (committed)
+			ing->commit_done_at = g_get_monotonic_time ();
 		if (weight == BATCH_WEIGHT && --ing->unwritten < WRITER_BEHIND && ing->gate_waiting)
 			g_cond_broadcast (&ing->gate);
 		if (ing->waiting && (ing->inflight <= ing->wake_inflight || want >= ing->wake_seq))

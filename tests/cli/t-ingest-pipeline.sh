@@ -46,6 +46,14 @@ for j in 2 3 8; do
 	expect_match "$j threads, groups of ten: committed in groups" " 42 commit\(s\)" "$(cat .err)"
 	expect_file "$j threads, groups of ten: the same case as one thread, one group" ref.dump "j$j.dump"
 done
+# Groups by age: a group ends once it is a millisecond old and the commit
+# before it has ended (the walker does not wait for that commit).
+rm -f age.case
+wb init age.case > /dev/null && wb import age.case traps traps.csv > /dev/null 2>&1
+expect_rc "groups by age: ingest exits 0 in time" 0 env WB_INGEST_GROUP_MS=1 timeout 300 "$WB" ingest age.case \
+	--threads 2 md a.mbox
+dump age.case > age.dump
+expect_file "groups by age: the same case as one thread, one group" ref.dump age.dump
 # The first batches are small, so that the writer starts early: 16, 32,
 # 64 and 128 copies, then 256.  3,000 copies: 4 + ceil(2,760 / 256) = 15
 # batches (12 if every batch held 256).
