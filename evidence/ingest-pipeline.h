@@ -21,6 +21,7 @@
 #define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
 #define READ_CHUNK (64u << 10)
 #define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
+#define WRITER_BEHIND 2            /* batches parsed and not yet written: the writer is behind (worker_gate) */
 
 typedef struct {
 	/* input, set by the walker */
@@ -88,6 +89,13 @@ typedef struct {
 	char *custody;           /* IT_COMMIT: custody detail */
 } item_t;
 
+/* A group committed without waiting (wb_ingest_t.commits). */
+typedef struct {
+	uint64_t seq;            /* its COMMIT item */
+	unsigned files;          /* its files */
+	wb_ingest_stats_t before;  /* the counts before it */
+} commit_t;
+
 /* A file or member being read. */
 typedef struct src {
 	int64_t id;
@@ -112,8 +120,16 @@ struct wb_ingest {
 	/* pipeline */
 	GAsyncQueue *work_q;     /* batches for the parse workers */
 	GAsyncQueue *done_q;     /* items for the writer */
+	GAsyncQueue *free_q;     /* batches written, for the walker to free (wb_ingest_push) */
 	GThread **workers;
 	int nworkers;
+	/* The parse workers' gate (worker_gate in ingest-pipeline.c), under
+	 * LOCK: while the writer is behind, only PARSE_BEHIND workers parse. */
+	GCond gate;
+	int parsing;             /* workers past the gate, parsing or about to */
+	int unwritten;           /* batches parsed and not yet written */
+	int gate_waiting;        /* workers waiting at the gate */
+	int parse_behind;        /* MAX (1, processors - 1) */
 	GThread *writer;
 	GMutex lock;
 	GCond cond;
@@ -155,6 +171,12 @@ struct wb_ingest {
 	uint64_t group_size;     /* their bytes */
 	gint64 group_t0;         /* when it began (monotonic) */
 	wb_ingest_stats_t group_before;  /* the counts before it */
+	/* walker: the groups whose COMMIT was pushed without waiting for it
+	 * (wb_ingest_group_end), oldest first: the walker reads on while the
+	 * writer commits them.  Emptied when the writer is waited for. */
+	GArray *commits;         /* commit_t */
+	uint64_t commit_done_seq;  /* writer: the last COMMIT item written, plus 1 (0: none) */
+	gint64 commit_done_at;   /* writer, under LOCK: when it ended (monotonic) */
 	/* walker, in a folder walk: "NAME\nSIZE" and "NAME\nSHA-256" of the
 	 * top-level sources complete in the case when the walk began (the
 	 * walker cannot ask the case while the writer stores a group) */
@@ -269,8 +291,12 @@ wb_status_t wb_ingest_group_join (wb_ingest_t *ing, uint64_t size);
  * or when not grouping. */
 wb_status_t wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody,
 				     int64_t size);
-/* Commit the open group, if any, and wait for the writer. */
-wb_status_t wb_ingest_group_end (wb_ingest_t *ing);
+/* Commit the open group, if any.  With WAIT, wait for the writer to have
+ * committed it (and the groups before it), and report a failure.  Without,
+ * go on reading while the writer commits it: a failure is found at the
+ * next file's end (wb_ingest_finish_source), or at the last group's end,
+ * and every group from the failed one on is rolled back. */
+wb_status_t wb_ingest_group_end (wb_ingest_t *ing, gboolean wait);
 wb_status_t wb_ingest_file (wb_ingest_t *ing, const char *path);
 
 /* ingest-folder.c: folders, walked in name order. */

@@ -372,6 +372,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		rs = wb_case_commit (ing->cs);
 		if (!rs) {
 			ing->committed_ok = TRUE;
+			ing->commit_done_seq = it->seq + 1;
 			ing->st.commits++;
 		}
 		break;
@@ -407,10 +408,12 @@ wb_ingest_writer_main (gpointer data)
 			}
 		}
 		int weight = it->kind == IT_BATCH ? BATCH_WEIGHT : 1;
+		gboolean committed = FALSE;
 		if (it->kind == IT_ROLLBACK || !ing->failed) {
 			g_mutex_lock (&ing->db_lock);
 			wb_status_t rs = write_item (ing, it);
 			g_mutex_unlock (&ing->db_lock);
+			committed = it->kind == IT_COMMIT && !rs;
 			if (rs && !ing->failed) {
 				g_mutex_lock (&ing->lock);
 				ing->failed = TRUE;
@@ -419,11 +422,18 @@ wb_ingest_writer_main (gpointer data)
 				g_mutex_unlock (&ing->lock);
 			}
 		}
-		wb_ingest_item_free (it);
+		if (weight == BATCH_WEIGHT)
+			g_async_queue_push (ing->free_q, it);   /* freed by the walker */
+		else
+			wb_ingest_item_free (it);
 		want++;
 		g_mutex_lock (&ing->lock);
 		ing->inflight -= weight;
 		ing->seq_written = want;
+		if (committed)
+			ing->commit_done_at = g_get_monotonic_time ();
+		if (weight == BATCH_WEIGHT && --ing->unwritten < WRITER_BEHIND && ing->gate_waiting)
+			g_cond_broadcast (&ing->gate);
 		if (ing->waiting && (ing->inflight <= ing->wake_inflight || want >= ing->wake_seq))
 			g_cond_broadcast (&ing->cond);
 		g_mutex_unlock (&ing->lock);

@@ -64,8 +64,9 @@ typedef struct {
 	uint64_t index_rebuild_min;
 	/* The files of a folder are stored in groups, one transaction each: a
 	 * group is committed once its files hold GROUP_BYTES bytes or it has
-	 * been open GROUP_MS milliseconds, and a file of GROUP_BYTES or more is
-	 * a group of its own.  Each file keeps its own sources row, hash and
+	 * been open GROUP_MS milliseconds (and as long since the commit of
+	 * the group before it ended), and a file of GROUP_BYTES or more is a
+	 * group of its own.  Each file keeps its own sources row, hash and
 	 * custody row.  0: WB_INGEST_GROUP_BYTES, WB_INGEST_GROUP_MS. */
 	uint64_t group_bytes;
 	unsigned group_ms;
