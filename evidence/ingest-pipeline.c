@@ -103,6 +103,11 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		m->analysis = wb_analyze (msg, data, len, &actx);
 		if (msg)
 			g_object_unref (msg);
+		const wb_ingest_findings_t *fi = w->ing->o.findings;
+		if (fi && m->analysis) {
+			m->findings = fi->eval (fi->data, m->analysis);
+			m->findings_free = fi->free;
+		}
 		return;
 	}
 	wb_sha256_hex (data, m->len, m->sha);

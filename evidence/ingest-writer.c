@@ -345,9 +345,16 @@ write_item (wb_ingest_t *ing, item_t *it)
 			msg_t *m = &g_array_index (it->batch->msgs, msg_t, i);
 			if (m->read_error)   /* a stored copy a parse worker could not read */
 				rs = wb_case_fail (ing->cs, WB_ERR_DB, "%s", m->read_error);
-			else
-				rs = m->reanalyze_id ? wb_analysis_store (ing->cs, m->reanalyze_id, m->analysis)
-					: write_msg (ing, (const char *) it->batch->data->data + m->at, m);
+			else if (m->reanalyze_id) {
+				/* The copy's analysis replaced, and with it its
+				 * findings (a NULL result too: no facts, none). */
+				rs = wb_analysis_store (ing->cs, m->reanalyze_id, m->analysis);
+				if (!rs && ing->o.findings)
+					rs = ing->o.findings->store (ing->o.findings->data, ing->cs, m->reanalyze_id,
+								     m->findings);
+			} else {
+				rs = write_msg (ing, (const char *) it->batch->data->data + m->at, m);
+			}
 			g_atomic_int_inc (&ing->stored);
 		}
 		if (++ing->batches_written % WRITEBACK_BATCHES == 0)

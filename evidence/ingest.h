@@ -33,7 +33,8 @@
  * findings of workbench/engine/rules.c), so they need no pass over the facts
  * afterwards.  EVAL runs in a parse worker, on the analysis of a copy, and
  * returns a result (NULL: nothing to store); STORE runs in the writer, in
- * the copy's transaction, for a copy new to the case, with its id; FREE
+ * the copy's transaction, for a copy new to the case, with its id (in
+ * reanalyze, for every copy, RESULT NULL included); FREE
  * frees a result, stored or not.  EVAL must be safe in several threads at
  * once. */
 typedef struct {
@@ -117,10 +118,11 @@ wb_ingest_t *wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *
 wb_status_t wb_ingest_path (wb_ingest_t *ing, const char *path);
 
 /* Make the analysis of every copy stored in the case again, from its raw
- * bytes, on ING's pipeline (ING made without no_analysis or findings):
- * parsed and analysed as ingest does, and stored in place of the copy's
- * analysis (wb_analysis_store), in id order, a transaction per group
- * (group_bytes, group_ms).  The evidence (raw bytes, locations, header
+ * bytes, on ING's pipeline (ING made without no_analysis): parsed and
+ * analysed as ingest does, and stored in place of the copy's analysis
+ * (wb_analysis_store), in id order, a transaction per group (group_bytes,
+ * group_ms).  With findings, their STORE follows each copy's, also for a
+ * copy whose EVAL gave NULL, so it can replace what the copy had.  The evidence (raw bytes, locations, header
  * fields) is not touched.  *DONE receives the copies analysed and
  * committed.  Interrupted, or on a failure, the open transaction is rolled
  * back and the call returns non-zero with the case error set. */

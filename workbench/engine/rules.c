@@ -527,7 +527,7 @@ struct wb_rules_ingest {
 	wb_statute_set_t *set;
 	int64_t run;
 	char *now;
-	gboolean fresh;        /* the case had no copies: apply() would have said "copies" */
+	gboolean fresh;        /* every copy's findings made here: apply() would have said "copies" */
 	int64_t findings, copies;   /* stored so far (the writer's) */
 };
 
@@ -569,6 +569,29 @@ ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 	return WB_OK;
 }
 
+/* In reanalyze's writer, for a copy whose analysis it has just replaced:
+ * the copy's rule findings and masks go, and what its new facts give
+ * (RESULT; NULL when it has no facts) takes their place, as apply() does
+ * for every copy at once.  Analyst findings stay. */
+static wb_status_t
+reanalyze_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
+{
+	static const char *const del[] = {
+		"DELETE FROM finding_rows WHERE message = ?1 AND source = 'rule'",
+		"DELETE FROM rule_masks WHERE message = ?1",
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (del); i++) {
+		sqlite3_stmt *d = wb_case_stmt (cs, del[i]);
+		if (!d)
+			return WB_ERR_DB;
+		sqlite3_bind_int64 (d, 1, message);
+		wb_status_t s = wb_case_step (cs, d, "cannot replace rule findings");
+		if (s)
+			return s;
+	}
+	return result ? ingest_store (data, cs, message, result) : WB_OK;
+}
+
 static int64_t
 query_int (wb_case_t *cs, const char *sql)
 {
@@ -608,6 +631,24 @@ wb_rules_ingest_new (wb_case_t *cs, int64_t run)
 	ri->fresh = fresh;
 	ri->hook.eval = ingest_eval;
 	ri->hook.store = ingest_store;
+	ri->hook.free = copy_findings_free;
+	ri->hook.data = ri;
+	return ri;
+}
+
+wb_rules_ingest_t *
+wb_rules_reanalyze_new (wb_case_t *cs, int64_t run)
+{
+	wb_statute_set_t *set = NULL;
+	if (wb_statutes_load_case (cs, &set))
+		return NULL;   /* wb_rules_apply() will say why */
+	wb_rules_ingest_t *ri = g_new0 (wb_rules_ingest_t, 1);
+	ri->set = set;
+	ri->run = run;
+	ri->now = wb_now_iso ();
+	ri->fresh = TRUE;
+	ri->hook.eval = ingest_eval;
+	ri->hook.store = reanalyze_store;
 	ri->hook.free = copy_findings_free;
 	ri->hook.data = ri;
 	return ri;

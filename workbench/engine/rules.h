@@ -70,6 +70,16 @@ const wb_ingest_findings_t *wb_rules_ingest_hook (wb_rules_ingest_t *ri);
 wb_status_t wb_rules_ingest_finish (wb_rules_ingest_t *ri, wb_case_t *cs, int64_t *count);
 void wb_rules_ingest_free (wb_rules_ingest_t *ri);
 
+/* The same for reanalyze (wb_ingest_reanalyze()): its writer replaces each
+ * copy's rule findings and masks with what the copy's new facts give, in
+ * the copy's transaction, instead of wb_rules_apply() over every copy
+ * afterwards; wb_rules_ingest_finish() then records what wb_rules_apply()
+ * records.  Each copy gets the rows wb_rules_apply() would give it (their
+ * ids follow the case's highest, where wb_rules_apply() deletes every rule
+ * row first).  NULL when the case's statute set cannot be loaded
+ * (wb_rules_apply() will say why). */
+wb_rules_ingest_t *wb_rules_reanalyze_new (wb_case_t *cs, int64_t run);
+
 /* TRUE if the stored rule findings were made with SET from the current
  * facts: case_info rules_statutes equals SET's digest and no ingest or
  * reanalyze run began after run rules_run (the run that applied them). */
