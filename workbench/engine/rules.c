@@ -604,6 +604,24 @@ query_int (wb_case_t *cs, const char *sql)
 	return v;
 }
 
+/* A hook that evaluates in the parse workers and stores with STORE; SET is
+ * the hook's to free. */
+static wb_rules_ingest_t *
+rules_ingest_new (wb_statute_set_t *set, int64_t run, gboolean fresh,
+		  wb_status_t (*store) (gpointer, wb_case_t *, int64_t, gpointer))
+{
+	wb_rules_ingest_t *ri = g_new0 (wb_rules_ingest_t, 1);
+	ri->set = set;
+	ri->run = run;
+	ri->now = wb_now_iso ();
+	ri->fresh = fresh;
+	ri->hook.eval = ingest_eval;
+	ri->hook.store = store;
+	ri->hook.free = copy_findings_free;
+	ri->hook.data = ri;
+	return ri;
+}
+
 wb_rules_ingest_t *
 wb_rules_ingest_new (wb_case_t *cs, int64_t run)
 {
@@ -624,16 +642,7 @@ wb_rules_ingest_new (wb_case_t *cs, int64_t run)
 		wb_statute_set_free (set);
 		return NULL;
 	}
-	wb_rules_ingest_t *ri = g_new0 (wb_rules_ingest_t, 1);
-	ri->set = set;
-	ri->run = run;
-	ri->now = wb_now_iso ();
-	ri->fresh = fresh;
-	ri->hook.eval = ingest_eval;
-	ri->hook.store = ingest_store;
-	ri->hook.free = copy_findings_free;
-	ri->hook.data = ri;
-	return ri;
+	return rules_ingest_new (set, run, fresh, ingest_store);
 }
 
 wb_rules_ingest_t *
@@ -642,16 +651,7 @@ wb_rules_reanalyze_new (wb_case_t *cs, int64_t run)
 	wb_statute_set_t *set = NULL;
 	if (wb_statutes_load_case (cs, &set))
 		return NULL;   /* wb_rules_apply() will say why */
-	wb_rules_ingest_t *ri = g_new0 (wb_rules_ingest_t, 1);
-	ri->set = set;
-	ri->run = run;
-	ri->now = wb_now_iso ();
-	ri->fresh = TRUE;
-	ri->hook.eval = ingest_eval;
-	ri->hook.store = reanalyze_store;
-	ri->hook.free = copy_findings_free;
-	ri->hook.data = ri;
-	return ri;
+	return rules_ingest_new (set, run, TRUE, reanalyze_store);
 }
 
 const wb_ingest_findings_t *
