@@ -169,9 +169,9 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
  * (INFLIGHT_MAX) filled with copies parsed and waiting for it, the walker
  * and the workers stopped, and the writer wrote them alone, one core idle
  * (a fifth of the cores' time over the benchmark Maildir); at the end of
- * the input, the whole backlog was written so.  While WRITER_BEHIND batches wait for it, only PARSE_BEHIND
- * workers parse (one, on two cores), so the writer keeps a core, and what
- * waits for it stays short.  A worker passes the gate before it takes a
+ * the input, the whole backlog was written so.  While WRITER_BEHIND
+ * batches wait for it, only PARSE_BEHIND workers parse (one, on two
+ * cores), so the writer keeps a core, and what waits for it stays short.  A worker passes the gate before it takes a
  * batch: batches are taken in order, so the batch the writer waits for is
  * always one a worker past the gate is parsing. */
 static item_t *
