@@ -93,13 +93,12 @@ reference_hops (const wb_analysis_t *a, int64_t id)
 	}
 }
 
-/* The hops of copy ID as text, one line a hop. */
+/* The rows SQL gives for copy ID (its ?1) as text, one line a row, the
+ * columns '|'-separated. */
 static char *
-hops_text (int64_t id)
+rows_text (const char *sql, int64_t id)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT idx, raw, from_host, from_rdns, from_ip, by_host,"
-		" protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes"
-		" FROM hops WHERE message = ? ORDER BY idx");
+	sqlite3_stmt *st = wb_case_stmt (cs, sql);
 	cr_assert_not_null (st, "%s", wb_case_errmsg (cs));
 	sqlite3_bind_int64 (st, 1, id);
 	GString *s = g_string_new (NULL);
@@ -114,6 +113,10 @@ hops_text (int64_t id)
 	return g_string_free (s, FALSE);
 }
 
+static const char hops_sql[] = "SELECT idx, raw, from_host, from_rdns, from_ip, by_host,"
+	" protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes"
+	" FROM hops WHERE message = ? ORDER BY idx";
+
 Test (analysis_store, hops_as_the_view_stores_them)
 {
 	wb_analysis_t *a = analyze_raw (mail, "trap@trap.test");
@@ -127,7 +130,8 @@ Test (analysis_store, hops_as_the_view_stores_them)
 	reference_hops (a, 2);
 	cr_assert_eq (wb_case_commit (cs), WB_OK, "%s", wb_case_errmsg (cs));
 
-	char *got = hops_text (1), *want = hops_text (2), *again = hops_text (3);
+	char *got = rows_text (hops_sql, 1), *want = rows_text (hops_sql, 2);
+	char *again = rows_text (hops_sql, 3);
 	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM message_hops WHERE message = 1"), 10);
 	cr_assert_str_eq (got, want);
 	cr_assert_str_eq (again, want);
@@ -162,24 +166,6 @@ Test (analysis_store, hops_as_the_view_stores_them)
 /* The artifacts and facts of an analysis as the writer stores them,
  * against the artifacts and facts views' INSERT triggers given each
  * field: the same rows, artifacts in the analysis's order (their ids). */
-static char *
-rows_text (const char *sql, int64_t id)
-{
-	sqlite3_stmt *st = wb_case_stmt (cs, sql);
-	cr_assert_not_null (st, "%s", wb_case_errmsg (cs));
-	sqlite3_bind_int64 (st, 1, id);
-	GString *s = g_string_new (NULL);
-	while (sqlite3_step (st) == SQLITE_ROW) {
-		for (int c = 0; c < sqlite3_column_count (st); c++) {
-			const unsigned char *v = sqlite3_column_text (st, c);
-			g_string_append_printf (s, "%s%s", c ? "|" : "", v ? (const char *) v : "NULL");
-		}
-		g_string_append_c (s, '\n');
-	}
-	sqlite3_reset (st);
-	return g_string_free (s, FALSE);
-}
-
 Test (analysis_store, artifacts_and_facts_as_the_views_store_them)
 {
 	GString *m = g_string_new ("From: Offers <offers@lowrate-loans.test>\r\n"
