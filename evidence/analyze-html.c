@@ -40,8 +40,9 @@ static const tag_t tags[] = {
 };
 
 /* first[c - 'a'] .. first[c - 'a' + 1]: the entries of TAGS beginning
- * with letter c (TAGS is sorted). */
+ * with letter c (TAGS is sorted); tag_len[k]: the length of tags[k]. */
 static guint8 first[27];
+static guint8 tag_len[G_N_ELEMENTS (tags)];
 
 static gpointer
 first_init (gpointer unused)
@@ -53,28 +54,36 @@ first_init (gpointer unused)
 		first[c] = k;
 	}
 	first[26] = G_N_ELEMENTS (tags);
+	for (k = 0; k < G_N_ELEMENTS (tags); k++)
+		tag_len[k] = strlen (tags[k].name);
 	return NULL;
 }
 
-/* The TAG_* flags of element NAME, whatever its case. */
+/* The TAG_* flags of element NAME, whatever its case: the entries of
+ * its first letter, of its length, compared byte by byte. */
 static int
 tag_flags (const char *name)
 {
 	char low[16];
-	size_t i = 0;
-	for (; name[i]; i++) {
-		if (i + 1 >= sizeof low)
+	size_t n = 0;
+	for (; name[n]; n++) {
+		if (n + 1 >= sizeof low)
 			return 0;
-		char c = name[i];
-		low[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+		char c = name[n];
+		low[n] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 	}
-	low[i] = 0;
-	if (low[0] < 'a' || low[0] > 'z')
+	if (n == 0 || low[0] < 'a' || low[0] > 'z')
 		return 0;
 	int c = low[0] - 'a';
-	for (guint k = first[c]; k < first[c + 1]; k++)
-		if (strcmp (low, tags[k].name) == 0)
+	for (guint k = first[c]; k < first[c + 1]; k++) {
+		if (tag_len[k] != n)
+			continue;
+		size_t i = 1;
+		while (i < n && low[i] == tags[k].name[i])
+			i++;
+		if (i == n)
 			return tags[k].flags;
+	}
 	return 0;
 }
 
@@ -85,18 +94,28 @@ is_hidden (const xmlChar **atts)
 {
 	for (int i = 0; atts && atts[i]; i += 2) {
 		const char *k = (const char *) atts[i], *v = (const char *) atts[i + 1];
+		/* Most attributes are neither: their first letter says so. */
+		char k0 = k[0] | 0x20;
+		if (k0 != 'h' && k0 != 's')
+			continue;
 		if (!g_ascii_strcasecmp (k, "hidden"))
 			return TRUE;
 		if (g_ascii_strcasecmp (k, "style") || !v)
 			continue;
-		GString *c = g_string_new (NULL);
+		/* The value without white space, in lower case: on the stack
+		 * when it fits. */
+		char room[256];
+		size_t n = strlen (v);
+		char *c = n < sizeof room ? room : g_malloc (n + 1), *o = c;
 		for (const char *p = v; *p; p++)
 			if (!g_ascii_isspace (*p))
-				g_string_append_c (c, g_ascii_tolower (*p));
-		gboolean hidden = strstr (c->str, "display:none") || strstr (c->str, "visibility:hidden")
-			|| strstr (c->str, "font-size:0;") || g_str_has_suffix (c->str, "font-size:0")
-			|| strstr (c->str, "font-size:0px");
-		g_string_free (c, TRUE);
+				*o++ = g_ascii_tolower (*p);
+		*o = 0;
+		gboolean hidden = strstr (c, "display:none") || strstr (c, "visibility:hidden")
+			|| strstr (c, "font-size:0;") || g_str_has_suffix (c, "font-size:0")
+			|| strstr (c, "font-size:0px");
+		if (c != room)
+			g_free (c);
 		if (hidden)
 			return TRUE;
 	}
@@ -107,7 +126,11 @@ typedef struct {
 	GString *out;
 	GPtrArray *links;
 	int skip;            /* depth inside unseen or hidden elements */
-	GArray *stack;       /* per open element: 1 if it started a skip */
+	/* Per open element, STACK_LEN of them: 1 if it started a skip (in
+	 * ROOM until it is full, then in memory of its own). */
+	char *stack;
+	size_t stack_len, stack_size;
+	char room[256];
 } sax_t;
 
 static void
@@ -125,10 +148,23 @@ add_link (sax_t *s, const char *kind, const xmlChar **atts, const char *attr)
 	for (int i = 0; atts && atts[i]; i += 2) {
 		if (g_ascii_strcasecmp ((const char *) atts[i], attr) || !atts[i + 1])
 			continue;
-		char *v = g_strstrip (g_strdup ((const char *) atts[i + 1]));
-		if (*v)
-			g_ptr_array_add (s->links, g_strconcat (kind, " ", v, NULL));
-		g_free (v);
+		/* "KIND VALUE", the value without white space at either end
+		 * (as g_strstrip). */
+		const char *v = (const char *) atts[i + 1];
+		while (g_ascii_isspace (*v))
+			v++;
+		size_t n = strlen (v);
+		while (n && g_ascii_isspace (v[n - 1]))
+			n--;
+		if (n) {
+			size_t kl = strlen (kind);
+			char *l = g_malloc (kl + 1 + n + 1);
+			memcpy (l, kind, kl);
+			l[kl] = ' ';
+			memcpy (l + kl + 1, v, n);
+			l[kl + 1 + n] = 0;
+			g_ptr_array_add (s->links, l);
+		}
 		return;
 	}
 }
@@ -151,8 +187,14 @@ on_start (void *ctx, const xmlChar *tag, const xmlChar **atts)
 	gboolean starts_skip = !(flags & TAG_VOID) && ((flags & TAG_UNSEEN) || is_hidden (atts));
 	if (!s->skip && (flags & TAG_BLOCK))
 		line_break (s->out);
-	char flag = starts_skip;
-	g_array_append_val (s->stack, flag);
+	if (s->stack_len == s->stack_size) {
+		s->stack_size *= 2;
+		if (s->stack == s->room)
+			s->stack = memcpy (g_malloc (s->stack_size), s->room, s->stack_len);
+		else
+			s->stack = g_realloc (s->stack, s->stack_size);
+	}
+	s->stack[s->stack_len++] = starts_skip;
 	if (starts_skip)
 		s->skip++;
 }
@@ -161,9 +203,8 @@ static void
 on_end (void *ctx, const xmlChar *tag)
 {
 	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
-	if (s->stack->len) {
-		char flag = g_array_index (s->stack, char, s->stack->len - 1);
-		g_array_set_size (s->stack, s->stack->len - 1);
+	if (s->stack_len) {
+		char flag = s->stack[--s->stack_len];
 		if (flag && s->skip > 0)
 			s->skip--;
 	}
@@ -177,16 +218,24 @@ on_text (void *ctx, const xmlChar *ch, int len)
 	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
 	if (s->skip)
 		return;
-	/* White space runs collapse to one space, as a browser does. */
+	/* White space runs collapse to one space, as a browser does: each run
+	 * of other bytes is copied whole, each run of white space is one
+	 * space unless the text so far ends in a space or a line break. */
 	GString *out = s->out;
-	for (int i = 0; i < len; i++) {
-		char c = ch[i];
-		if (g_ascii_isspace (c)) {
-			if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
-				g_string_append_c (out, ' ');
-		} else {
-			g_string_append_c (out, c);
-		}
+	const char *p = (const char *) ch, *end = p + len;
+	while (p < end) {
+		const char *q = p;
+		while (q < end && !g_ascii_isspace (*q))
+			q++;
+		if (q > p)
+			g_string_append_len (out, p, q - p);
+		if (q == end)
+			break;
+		if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
+			g_string_append_c (out, ' ');
+		while (q < end && g_ascii_isspace (*q))
+			q++;
+		p = q;
 	}
 }
 
@@ -202,7 +251,9 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
 	if (!ctxt)
 		return g_string_free (out, FALSE);
-	sax_t s = { out, links, 0, g_array_new (FALSE, FALSE, 1) };
+	sax_t s = { out, links, 0, NULL, 0, 0, { 0 } };
+	s.stack = s.room;
+	s.stack_size = sizeof s.room;
 	/* Only our callbacks: no tree, no document. */
 	memset (ctxt->sax, 0, sizeof (htmlSAXHandler));
 	ctxt->sax->startElement = on_start;
@@ -216,26 +267,34 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 	if (doc)
 		xmlFreeDoc (doc);
 	htmlFreeParserCtxt (ctxt);
-	g_array_unref (s.stack);
-	/* Trim each line and drop runs of blank lines. */
-	GString *clean = g_string_new (NULL);
-	char **lines = g_strsplit (out->str, "\n", -1);
+	if (s.stack != s.room)
+		g_free (s.stack);
+	/* Trim each line (the white space g_strstrip() takes off) and drop
+	 * runs of blank lines. */
+	GString *clean = g_string_sized_new (out->len);
 	int blank = 0;
-	for (char **l = lines; *l; l++) {
-		char *p = g_strstrip (*l);
+	for (const char *l = out->str, *end = out->str + strlen (out->str); l <= end; ) {
+		const char *e = memchr (l, '\n', end - l);
+		if (!e)
+			e = end;
+		const char *next = e + 1;
+		while (l < e && g_ascii_isspace (*l))
+			l++;
+		while (e > l && g_ascii_isspace (e[-1]))
+			e--;
 		/* U+00A0 (&nbsp;) alone on a line counts as blank. */
-		while (g_str_has_prefix (p, "\xc2\xa0"))
-			p += 2;
-		if (!*p) {
+		while (e - l >= 2 && l[0] == '\xc2' && l[1] == '\xa0')
+			l += 2;
+		if (l == e) {
 			blank++;
-			continue;
+		} else {
+			if (clean->len)
+				g_string_append (clean, blank ? "\n\n" : "\n");
+			blank = 0;
+			g_string_append_len (clean, l, e - l);
 		}
-		if (clean->len)
-			g_string_append (clean, blank ? "\n\n" : "\n");
-		blank = 0;
-		g_string_append (clean, p);
+		l = next;
 	}
-	g_strfreev (lines);
 	g_string_free (out, TRUE);
 	return g_string_free (clean, FALSE);
 }
