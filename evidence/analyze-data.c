@@ -126,6 +126,10 @@ data_init (gpointer unused)
 					if (!data.phrases_by_byte[b])
 						data.phrases_by_byte[b] = g_array_new (FALSE, FALSE, sizeof ph);
 					g_array_append_val (data.phrases_by_byte[b], ph);
+					if (ph.len < 2)
+						memset (data.phrase_second[b], 0xff, sizeof data.phrase_second[b]);
+					else
+						data.phrase_second[b][(guchar) (*p)[1] >> 3] |= 1u << ((guchar) (*p)[1] & 7);
 				}
 			}
 			GError *err = NULL;

@@ -1119,6 +1119,12 @@ is_lower_alnum (char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+/* The bytes of a lexicon word: ASCII letters and digits, '$', '\'' and
+ * '-' (NUL is not one). */
+static const guint8 lexicon_word_byte[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1, ['$'] = 1, ['\''] = 1, ['-'] = 1,
+};
+
 /* Whether LIT stands at P, before END. */
 static inline gboolean
 has_at (const char *p, const char *end, const char *lit)
@@ -1371,7 +1377,7 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	char wbuf[64];
 	for (const char *p = flat; *p; ) {
 		const char *q = p;
-		while (*q && (g_ascii_isalnum (*q) || *q == '$' || *q == '\'' || *q == '-'))
+		while (lexicon_word_byte[(guchar) *q])
 			q++;
 		/* Most words are in no category: the filter rules them out
 		 * without copying or hashing them. */
@@ -1406,7 +1412,9 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 		GArray *cand = D->phrases_by_byte[(guchar) *p];
 		const char *ph = NULL;
 		size_t pl = 0;
-		if (cand && (p == flat || !is_lower_alnum (p[-1]))) {
+		guchar next = p[1];
+		if (cand && (p == flat || !is_lower_alnum (p[-1]))
+		    && (D->phrase_second[(guchar) *p][next >> 3] & (1u << (next & 7)))) {
 			size_t left = flat_end - p;
 			for (guint k = 0; k < cand->len && !ph; k++) {
 				const wb_phrase_t *c = &g_array_index (cand, wb_phrase_t, k);

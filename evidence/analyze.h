@@ -167,6 +167,10 @@ typedef struct {
 	 * alternation they once were as a regex): phrases_by_byte[c] is a
 	 * GArray of wb_phrase_t (texts owned by the categories), or NULL. */
 	GArray *phrases_by_byte[256];
+	/* phrase_second[c]: bit d set when a phrase beginning with byte c
+	 * has d for its second byte, every bit when one is c alone: a
+	 * position whose next byte is clear there starts no phrase. */
+	guint8 phrase_second[256][32];
 	/* A filter in front of cat_words: the bit wb_word_filter_bit() of
 	 * every key is set, so a word whose bit is clear is not a key. */
 	guint8 word_filter[8192];
