@@ -363,13 +363,6 @@ add_url (wb_analysis_t *a, const char *raw, const char *location, int depth)
 	g_free (t);
 }
 
-static gint
-cmp_gsize (gconstpointer x, gconstpointer y)
-{
-	gsize a = *(const gsize *) x, b = *(const gsize *) y;
-	return a < b ? -1 : a > b;
-}
-
 /* [A-Za-z0-9._%+-]: the local-part characters of the e-mail regex. */
 static inline gboolean
 email_local_char (char c)
@@ -1144,50 +1137,35 @@ ascii_down (char *dst, const char *src, size_t n)
 	}
 }
 
-/* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
- * the opt-out regex (regexes_init: caseless, ASCII only as G_REGEX_RAW):
- * those holding one of its alternatives' literal text, \b anchors left
- * out (a necessary condition).  No literal holds a newline, so each
- * occurrence lies within one line.  Returns the offsets of those lines'
- * starts, ascending, each once (an empty array: the regex has no match). */
-static GArray *
-optout_lines (const char *low, size_t n)
+/* Whether the line at P (ASCII lower case, text ending at END) holds,
+ * at P, the literal text of one of the opt-out regex's alternatives
+ * (regexes_init: caseless, ASCII only as G_REGEX_RAW), \b anchors left
+ * out: "unsubscrib", "remove", "removal", "opt" then "out", " out" or
+ * "-out", "stop receiving", "no longer" then "wish", "want" or "like"
+ * "to receive", "taken off", and "off (of )?(our|this|the) (mailing
+ * )?list".  The first byte says which to compare. */
+static gboolean
+optout_literal_at (const char *p, const char *end)
 {
-	/* The literals "remove", "removal", "optout", "opt out", "opt-out"
-	 * and the three "no longer ... to receive" are found by a prefix
-	 * they share, then the rest is checked: one pass over the text for
-	 * each prefix rather than one for each literal. */
-	static const struct {
-		const char *prefix;
-		const char *const rest[4];   /* any of these must follow; none: nothing */
-	} lit[] = {
-		{ "unsubscrib", { NULL } },
-		{ "remov", { "e", "al", NULL } },
-		{ "opt", { "out", " out", "-out", NULL } },
-		{ "stop receiving", { NULL } },
-		{ "no longer ", { "wish to receive", "want to receive", "like to receive", NULL } },
-		{ "taken off", { NULL } },
-	};
-	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
-	const char *end = low + n;
-	for (gsize i = 0; i < G_N_ELEMENTS (lit); i++) {
-		size_t ln = strlen (lit[i].prefix);
-		for (const char *p = memmem (low, n, lit[i].prefix, ln); p;
-		     p = memmem (p + 1, end - p - 1, lit[i].prefix, ln)) {
-			gboolean ok = !lit[i].rest[0];
-			for (int r = 0; !ok && lit[i].rest[r]; r++)
-				ok = has_at (p + ln, end, lit[i].rest[r]);
-			if (!ok)
-				continue;
-			const char *ls = p;
-			while (ls > low && ls[-1] != '\n')
-				ls--;
-			gsize off = ls - low;
-			g_array_append_val (starts, off);
-		}
-	}
-	/* off (?:of )?(?:our|this|the) (?:mailing )?list */
-	for (const char *p = memmem (low, n, "off ", 4); p; p = memmem (p + 1, end - p - 1, "off ", 4)) {
+	switch (*p) {
+	case 'u':
+		return has_at (p, end, "unsubscrib");
+	case 'r':
+		return has_at (p, end, "remov") && (has_at (p + 5, end, "e") || has_at (p + 5, end, "al"));
+	case 's':
+		return has_at (p, end, "stop receiving");
+	case 'n':
+		return has_at (p, end, "no longer ")
+			&& (has_at (p + 10, end, "wish to receive") || has_at (p + 10, end, "want to receive")
+			    || has_at (p + 10, end, "like to receive"));
+	case 't':
+		return has_at (p, end, "taken off");
+	case 'o':
+		if (has_at (p, end, "opt"))
+			return has_at (p + 3, end, "out") || has_at (p + 3, end, " out")
+				|| has_at (p + 3, end, "-out");
+		if (!has_at (p, end, "off "))
+			return FALSE;
 		const char *q = p + 4;
 		if (has_at (q, end, "of "))
 			q += 3;
@@ -1198,23 +1176,46 @@ optout_lines (const char *low, size_t n)
 		else if (has_at (q, end, "the "))
 			q += 4;
 		else
-			continue;
+			return FALSE;
 		if (has_at (q, end, "mailing "))
 			q += 8;
-		if (has_at (q, end, "list")) {
-			const char *ls = p;
-			while (ls > low && ls[-1] != '\n')
-				ls--;
-			gsize off = ls - low;
-			g_array_append_val (starts, off);
-		}
+		return has_at (q, end, "list");
+	default:
+		return FALSE;
 	}
-	g_array_sort (starts, cmp_gsize);
-	guint k = 0;
-	for (guint i = 0; i < starts->len; i++)
-		if (k == 0 || g_array_index (starts, gsize, i) != g_array_index (starts, gsize, k - 1))
-			g_array_index (starts, gsize, k++) = g_array_index (starts, gsize, i);
-	g_array_set_size (starts, k);
+}
+
+/* The bytes optout_literal_at() looks further at. */
+static const guint8 optout_first[256] = {
+	['u'] = 1, ['r'] = 1, ['s'] = 1, ['n'] = 1, ['t'] = 1, ['o'] = 1,
+};
+
+/* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
+ * the opt-out regex: those holding one of its alternatives' literal text
+ * (optout_literal_at(), a necessary condition).  No literal holds a
+ * newline, so each occurrence lies within one line.  Returns the offsets
+ * of those lines' starts, ascending, each once (an empty array: the regex
+ * has no match).  One pass, line by line: a line is left at its first
+ * literal. */
+static GArray *
+optout_lines (const char *low, size_t n)
+{
+	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
+	const char *end = low + n;
+	for (const char *ls = low; ls < end; ) {
+		const char *p = ls;
+		for (; p < end && *p != '\n'; p++) {
+			if (optout_first[(guchar) *p] && optout_literal_at (p, end)) {
+				gsize off = ls - low;
+				g_array_append_val (starts, off);
+				p = memchr (p, '\n', end - p);
+				if (!p)
+					p = end;
+				break;
+			}
+		}
+		ls = p < end ? p + 1 : end;
+	}
 	return starts;
 }
 

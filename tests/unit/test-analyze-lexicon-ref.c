@@ -214,3 +214,66 @@ Test (category_ref, random_texts)
 	g_rand_free (r);
 	g_ptr_array_unref (pieces);
 }
+
+/* The opt-out regex as analyze.c defines it (caseless, bytes). */
+#define OPTOUT "unsubscrib|\\bremov(?:e|al)\\b|\\bopt[ \\-]?out\\b|stop receiving|" \
+	"no longer (?:wish|want|like) to receive|taken off|\\boff (?:of )?(?:our|this|the) (?:mailing )?list"
+
+/* The notice by its definition: every line of the text the regex matches
+ * (each line on its own: the pattern holds no newline), trimmed, joined
+ * by " / " while the notice is under 1,000 bytes. */
+Test (optout_ref, random_texts)
+{
+	GRegex *re = g_regex_new (OPTOUT, G_REGEX_RAW | G_REGEX_CASELESS, 0, NULL);
+	cr_assert_not_null (re);
+	static const char *pieces[] = {
+		"unsubscribe", "UNSUBSCRIB", "unsub", "remove", "Removal", "removed", "remov", "opt out",
+		"opt-out", "OPTOUT", "opt  out", "option", "stop receiving", "stop  receiving",
+		"no longer wish to receive", "no longer want to receive", "no longer like to receive",
+		"no longer need to receive", "no longer ", "taken off", "taken of", "off our list",
+		"off of the mailing list", "off this list", "off the  list", "off my list", "off ",
+		"of the list", "list", "the", "x", "7", "-", "_", "\xc3\xa9", "please", "click here",
+	};
+	static const char *glue[] = { " ", "", "\n", "\r\n", "\t", ".", "\n\n", "x", " - " };
+	GRand *r = g_rand_new_with_seed (7);
+	for (int n = 0; n < 2000; n++) {
+		GString *t = g_string_new (NULL);
+		int k = g_rand_int_range (r, 1, 30);
+		for (int i = 0; i < k; i++) {
+			g_string_append (t, pieces[g_rand_int_range (r, 0, G_N_ELEMENTS (pieces))]);
+			g_string_append (t, glue[g_rand_int_range (r, 0, G_N_ELEMENTS (glue))]);
+		}
+		char *raw = g_strdup_printf ("From: a@example.com\nSubject: s\n\n%s", t->str);
+		wb_analysis_t *a = analyze_raw (raw, NULL);
+		const char *text = wb_analysis_body_text (a);
+		GString *notice = g_string_new (NULL);
+		char **lines = g_strsplit (text, "\n", -1);
+		for (char **l = lines; *l; l++) {
+			if (!g_regex_match (re, *l, 0, NULL) || notice->len >= 1000)
+				continue;
+			char *s = g_strstrip (g_strdup (*l));
+			g_string_append_printf (notice, "%s%s", notice->len ? " / " : "", s);
+			g_free (s);
+		}
+		g_strfreev (lines);
+		gboolean instr = FALSE;
+		lines = g_strsplit (text, "\n", -1);
+		for (char **l = lines; *l; l++)
+			instr |= g_regex_match (re, *l, 0, NULL);
+		g_strfreev (lines);
+		const char *ev = NULL;
+		wb_analysis_fact (a, "opt_out", &ev);
+		const char *kinds = wb_analysis_fact (a, "opt_out_kinds", NULL);
+		cr_assert_eq (strstr (kinds, "instruction") != NULL, instr, "instruction in text %d", n);
+		if (notice->len)
+			cr_assert_str_eq (ev, notice->str, "notice of text %d", n);
+		else
+			cr_assert_null (ev, "notice of text %d", n);
+		g_string_free (notice, TRUE);
+		wb_analysis_free (a);
+		g_free (raw);
+		g_string_free (t, TRUE);
+	}
+	g_rand_free (r);
+	g_regex_unref (re);
+}
