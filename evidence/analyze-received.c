@@ -114,23 +114,25 @@ wb_ip_is_private (const char *ip)
 static gboolean
 is_keyword (const char *p, const char *start, const char **kw)
 {
-	static const char *kws[] = { "from", "by", "via", "with", "id", "for", NULL };
 	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
 		return FALSE;
-	switch (*p) {   /* the keywords' first letters */
-	case 'f': case 'F': case 'b': case 'B': case 'v': case 'V': case 'w': case 'W':
-	case 'i': case 'I':
-		break;
-	default:
-		return FALSE;
+	/* The keywords ("from", "by", "via", "with", "id", "for") by their
+	 * first letter: only "from" and "for" share one, and their second
+	 * letters differ. */
+	const char *k;
+	switch (*p) {
+	case 'f': case 'F': k = (p[1] == 'o' || p[1] == 'O') ? "for" : "from"; break;
+	case 'b': case 'B': k = "by"; break;
+	case 'v': case 'V': k = "via"; break;
+	case 'w': case 'W': k = "with"; break;
+	case 'i': case 'I': k = "id"; break;
+	default: return FALSE;
 	}
-	for (int i = 0; kws[i]; i++) {
-		size_t n = strlen (kws[i]);
-		if (g_ascii_strncasecmp (p, kws[i], n) == 0
-		    && (g_ascii_isspace (p[n]) || p[n] == 0 || p[n] == '(' || p[n] == '[')) {
-			*kw = kws[i];
-			return TRUE;
-		}
+	size_t n = strlen (k);
+	if (g_ascii_strncasecmp (p, k, n) == 0
+	    && (g_ascii_isspace (p[n]) || p[n] == 0 || p[n] == '(' || p[n] == '[')) {
+		*kw = k;
+		return TRUE;
 	}
 	return FALSE;
 }
@@ -276,23 +278,32 @@ wb_hop_parse (const char *value)
 	wb_hop_t *h = g_new0 (wb_hop_t, 1);
 	h->notes = g_string_new (NULL);
 	h->time_status = "absent";
-	/* Unfold: line breaks and the white space after them become one space. */
-	GString *u = g_string_new (NULL);
-	for (const char *p = value ? value : ""; *p; p++) {
-		if (*p == '\r' || *p == '\n' || *p == '\t') {
-			if (u->len && u->str[u->len - 1] != ' ')
-				g_string_append_c (u, ' ');
+	/* Unfold: line breaks, tabs and runs of spaces become one space; then
+	 * the white space at either end goes (as g_strstrip). */
+	const char *v = value ? value : "";
+	char *u = g_malloc (strlen (v) + 1);
+	size_t len = 0;
+	for (const char *p = v; *p; p++) {
+		char c = *p;
+		if (c == '\r' || c == '\n' || c == '\t') {
+			if (len && u[len - 1] != ' ')
+				u[len++] = ' ';
 			continue;
 		}
-		if (*p == ' ' && u->len && u->str[u->len - 1] == ' ')
+		if (c == ' ' && len && u[len - 1] == ' ')
 			continue;
-		g_string_append_c (u, *p);
+		u[len++] = c;
 	}
-	g_strstrip (u->str);
-	u->len = strlen (u->str);
-	h->raw = g_string_free (u, FALSE);
+	size_t lead = 0;
+	while (lead < len && g_ascii_isspace (u[lead]))
+		lead++;
+	while (len > lead && g_ascii_isspace (u[len - 1]))
+		len--;
+	len -= lead;
+	memmove (u, u + lead, len);
+	u[len] = 0;
+	h->raw = u;
 	const char *s = h->raw;
-	size_t len = strlen (s);
 
 	/* The date: after the last ';' at depth 0. */
 	size_t end = len;

@@ -258,3 +258,57 @@ Test (ip, private)
 	cr_expect (!wb_ip_is_private ("2001:4860::8888"));
 	cr_expect (!wb_ip_is_private ("not-an-ip"));
 }
+
+/* The unfolded text: CR, LF and tab each become a space unless one is
+ * there already, runs of spaces are one, and the white space at either
+ * end goes (form feed too, which is kept inside; GLib does not count
+ * a vertical tab as white space, so it stays even at an end).
+ * Worked by hand. */
+Test (received, unfold)
+{
+	static const struct {
+		const char *in, *raw;
+	} cases[] = {
+		{ "from a\r\n\tby b", "from a by b" },
+		{ "  from a  \t by   b ;\r\n  Mon, 1 Jan 2001 00:00:00 +0000\r\n", "from a by b ; Mon, 1 Jan 2001 00:00:00 +0000" },
+		{ "\x0b\x0c from a\x0b by\x0c b \x0c\x0b", "\x0b\x0c from a\x0b by\x0c b \x0c\x0b" },
+		{ "\x0c from a\x0c by b \x0c", "from a\x0c by b" },
+		{ "\r\n\t", "" },
+		{ "", "" },
+		{ "x", "x" },
+		{ "\t\tx\t\t", "x" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		wb_hop_t *h = wb_hop_parse (cases[i].in);
+		cr_expect_str_eq (h->raw, cases[i].raw, "case %zu", i);
+		wb_hop_free (h);
+	}
+	wb_hop_t *h = wb_hop_parse (NULL);
+	cr_expect_str_eq (h->raw, "");
+	wb_hop_free (h);
+}
+
+/* The clause keywords in any case, followed by white space, '(', '[' or
+ * the end; a longer word that begins like one ("form", "byte", "fo",
+ * "identity") is none.  Worked by hand. */
+Test (received, keyword_case)
+{
+	wb_hop_t *h = wb_hop_parse ("FROM a.example BY b.example WITH esmtp ID x1 FOR <t@example.org>");
+	cr_expect_str_eq (h->from_host, "a.example");
+	cr_expect_str_eq (h->by_host, "b.example");
+	cr_expect_str_eq (h->protocol, "esmtp");
+	cr_expect_str_eq (h->smtp_id, "x1");
+	cr_expect_str_eq (h->for_addr, "t@example.org");
+	wb_hop_free (h);
+	h = wb_hop_parse ("fRoM a form byte fo identity By  b wItH[x] w For");
+	cr_expect_str_eq (h->from_host, "a");
+	cr_expect_str_eq (h->by_host, "b");
+	cr_expect_str_eq (h->protocol, "[x]");
+	cr_expect_null (h->smtp_id);
+	cr_expect_null (h->for_addr);
+	wb_hop_free (h);
+	h = wb_hop_parse ("from a vIa x fOr <u@example.org> Id 7");
+	cr_expect_str_eq (h->for_addr, "u@example.org");
+	cr_expect_str_eq (h->smtp_id, "7");
+	wb_hop_free (h);
+}
