@@ -133,6 +133,19 @@ seen_equal (gconstpointer x, gconstpointer y)
 		&& strcmp (a->value, b->value) == 0;
 }
 
+/* g_utf8_make_valid (S, -1): a copy of S when it is valid UTF-8, which an
+ * ASCII string is (most are: they are found without a full validation). */
+static char *
+make_valid (const char *s)
+{
+	size_t n = 0;
+	while (s[n] && !(s[n] & 0x80))
+		n++;
+	if (s[n])
+		return g_utf8_make_valid (s, -1);
+	return memcpy (g_malloc (n + 1), s, n + 1);
+}
+
 /* KIND must be a string constant (it is kept, not copied).  An artifact
  * of the same kind, value and location as one already added is left
  * out. */
@@ -161,10 +174,10 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 	g_hash_table_add (a->seen, key);
 	artifact_t *ar = g_new (artifact_t, 1);
 	ar->kind = kind;
-	ar->raw = g_utf8_make_valid (raw ? raw : value, -1);
+	ar->raw = make_valid (raw ? raw : value);
 	/* The same string made valid gives the same string. */
 	ar->value = !raw || raw == value || strcmp (raw, value) == 0 ? g_strdup (ar->raw)
-		: g_utf8_make_valid (value, -1);
+		: make_valid (value);
 	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
@@ -181,7 +194,7 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 			g_free (f->evidence);
 			f->value = g_strdup (value);
 			f->confidence = indicator ? "indicator" : "certain";
-			f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
+			f->evidence = evidence ? make_valid (evidence) : NULL;
 			return;
 		}
 	}
@@ -189,7 +202,7 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 	f->name = name;
 	f->value = g_strdup (value);
 	f->confidence = indicator ? "indicator" : "certain";
-	f->evidence = evidence ? g_utf8_make_valid (evidence, -1) : NULL;
+	f->evidence = evidence ? make_valid (evidence) : NULL;
 	g_ptr_array_add (a->facts, f);
 }
 

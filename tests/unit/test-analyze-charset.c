@@ -110,3 +110,38 @@ Test (charset, invalid_bytes_made_valid)
 	wb_analysis_free (a);
 	g_object_unref (m);
 }
+
+/* Header bytes that are not UTF-8 reach the artifacts and facts as
+ * g_utf8_make_valid() gives them (each invalid byte U+FFFD, EF BF BD);
+ * ASCII and valid UTF-8 as they are.  Worked by hand from the header. */
+Test (charset, header_values_made_valid)
+{
+	static const char raw[] = HDR "DKIM-Signature: v=1; d=ex\xff" "ample.com; s=caf\xc3\xa9\n"
+		"Content-Type: text/plain\n\nsee http://plain.example/x\n";
+	GMimePart *part;
+	GMimeMessage *m = parse (raw, &part);
+	wb_analyze_ctx_t ctx = { NULL, NULL };
+	wb_analysis_t *a = wb_analyze (m, raw, strlen (raw), &ctx);
+	gboolean dkim = FALSE, url = FALSE;
+	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
+		const char *kind, *r, *v, *loc;
+		wb_analysis_artifact (a, i, &kind, &r, &v, &loc);
+		cr_expect (g_utf8_validate (r, -1, NULL) && g_utf8_validate (v, -1, NULL));
+		if (!strcmp (loc, "header:DKIM-Signature")) {
+			cr_expect_str_eq (r, "ex\xef\xbf\xbd" "ample.com");
+			dkim = TRUE;
+		}
+		if (!strcmp (kind, "url")) {
+			cr_expect_str_eq (r, "http://plain.example/x");
+			cr_expect_str_eq (v, "http://plain.example/x");
+			url = TRUE;
+		}
+	}
+	cr_expect (dkim && url);
+	const char *ev = NULL;
+	cr_expect_str_eq (wb_analysis_fact (a, "dkim_domain", &ev), "ex\xff" "ample.com");
+	cr_expect_not_null (strstr (ev, "d=ex\xef\xbf\xbd" "ample.com; s=caf\xc3\xa9"));
+	cr_expect (g_utf8_validate (ev, -1, NULL));
+	wb_analysis_free (a);
+	g_object_unref (m);
+}
