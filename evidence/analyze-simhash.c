@@ -152,16 +152,18 @@ wb_simhash (const char *text, const char *trap, uint64_t *out)
 			p++;
 		if (!*p)
 			break;
-		/* A token runs to the next white space. */
-		const char *e = p;
-		while (*e && !g_ascii_isspace (*e))
+		/* A token runs to the next white space; AT is its first '@'. */
+		const char *e = p, *at = NULL;
+		while (*e && !g_ascii_isspace (*e)) {
+			if (*e == '@' && !at)
+				at = e;
 			e++;
+		}
 		if (url_start (p)) {
 			push_word (&sh, tagh[0]);
 			p = e;
 			continue;
 		}
-		const char *at = memchr (p, '@', e - p);
 		if (at && at > p && at + 1 < e) {
 			push_word (&sh, tagh[1]);
 			p = e;

@@ -37,3 +37,23 @@ Test (simhash, url_tokens_in_any_case)
 	for (gsize i = 0; i < G_N_ELEMENTS (differ); i++)
 		cr_expect_neq (fp (differ[i]), want, "'%s'", differ[i]);
 }
+
+/* An address token (an '@' with a byte before and after it in the token)
+ * is the one word "<email>", wherever its first '@' stands and however
+ * many follow; an '@' at a token's start or end leaves the token's words
+ * (the '@' itself is no letter). */
+Test (simhash, email_tokens)
+{
+	uint64_t want = fp ("write to joe@example.com for the offer");
+	static const char *same[] = {
+		"write to x@y for the offer",
+		"write to a@b@c for the offer",
+		"write to a@@ for the offer",
+		"write to JOE@EXAMPLE.COM for the offer",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (same); i++)
+		cr_expect_eq (fp (same[i]), want, "'%s'", same[i]);
+	cr_expect_eq (fp ("write to @joe for the offer"), fp ("write to joe for the offer"));
+	cr_expect_eq (fp ("write to joe@ for the offer"), fp ("write to joe for the offer"));
+	cr_expect_eq (fp ("write to @ for the offer"), fp ("write to for the offer"));
+}
