@@ -981,6 +981,50 @@ latin1_to_utf8 (char *t)
 	return u;
 }
 
+/* The decoded content of DW appended to OUT, as
+ * g_mime_data_wrapper_write_to_stream() writes it.  That function makes a
+ * filtered stream and, for base64 and quoted-printable, a decoding filter
+ * around the content for every part, and copies through them in 4 KiB
+ * chunks: here the content as the parser left it (a memory stream over
+ * the copy's bytes) is read where it lies, and base64 and
+ * quoted-printable are decoded in one step and a flush of the same
+ * decoder (GMimeEncoding, the state the filter keeps between chunks), so
+ * the bytes are those the filter gives.  Any other stream or encoding
+ * (uuencode among them) goes through GMime's function. */
+static void
+content_bytes (GMimeDataWrapper *dw, GByteArray *out)
+{
+	GMimeStream *src = g_mime_data_wrapper_get_stream (dw);
+	GMimeContentEncoding enc = g_mime_data_wrapper_get_encoding (dw);
+	gboolean decode = enc == GMIME_CONTENT_ENCODING_BASE64
+		|| enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	gboolean as_is = enc == GMIME_CONTENT_ENCODING_DEFAULT || enc == GMIME_CONTENT_ENCODING_7BIT
+		|| enc == GMIME_CONTENT_ENCODING_8BIT || enc == GMIME_CONTENT_ENCODING_BINARY;
+	GByteArray *ba = src && GMIME_IS_STREAM_MEM (src)
+		? g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (src)) : NULL;
+	if (!ba || !(decode || as_is) || src->bound_start < 0 || src->bound_start > (gint64) ba->len
+	    || (src->bound_end != -1 && (src->bound_end < src->bound_start || src->bound_end > (gint64) ba->len))) {
+		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (out);
+		g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+		g_mime_data_wrapper_write_to_stream (dw, mem);
+		g_object_unref (mem);
+		return;
+	}
+	const char *in = (const char *) ba->data + src->bound_start;
+	size_t n = (src->bound_end == -1 ? (gint64) ba->len : src->bound_end) - src->bound_start;
+	if (as_is) {
+		g_byte_array_append (out, (const guint8 *) in, n);
+		return;
+	}
+	GMimeEncoding st;
+	g_mime_encoding_init_decode (&st, enc);
+	guint at = out->len;
+	g_byte_array_set_size (out, at + g_mime_encoding_outlen (&st, n) + 8);
+	size_t w = g_mime_encoding_step (&st, in, n, (char *) out->data + at);
+	w += g_mime_encoding_flush (&st, in + n, 0, (char *) out->data + at + w);
+	g_byte_array_set_size (out, at + w);
+}
+
 static char *
 part_text_direct (GMimePart *part, gboolean *done, gboolean *valid)
 {
@@ -1006,12 +1050,9 @@ part_text_direct (GMimePart *part, gboolean *done, gboolean *valid)
 		*done = TRUE;
 		return NULL;
 	}
-	GMimeStream *mem = g_mime_stream_mem_new ();
-	g_mime_data_wrapper_write_to_stream (content, mem);
-	g_mime_stream_write (mem, "", 1);
-	GByteArray *ba = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (mem));
-	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
-	g_object_unref (mem);
+	GByteArray *ba = g_byte_array_new ();
+	content_bytes (content, ba);
+	g_byte_array_append (ba, (const guint8 *) "", 1);
 	char *t = (char *) g_byte_array_free (ba, FALSE);
 	gboolean ok = !cs;
 	if (latin1) {
@@ -1085,12 +1126,8 @@ each_part (GMimeObject *parent, GMimeObject *part, gpointer data)
 	/* An attachment (or a part no reader would see as text). */
 	GMimeDataWrapper *dw = g_mime_part_get_content (p);
 	GByteArray *bytes = g_byte_array_new ();
-	if (dw) {
-		GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
-		g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
-		g_mime_data_wrapper_write_to_stream (dw, mem);
-		g_object_unref (mem);
-	}
+	if (dw)
+		content_bytes (dw, bytes);
 	attachment_t *at = g_new0 (attachment_t, 1);
 	at->filename = fname ? g_utf8_make_valid (fname, -1) : NULL;
 	at->declared = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
