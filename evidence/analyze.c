@@ -535,7 +535,14 @@ scan_email (scan_t *sc)
 static inline gboolean
 ascii_ieq (const char *p, const char *lit, size_t n)
 {
-	return g_ascii_strncasecmp (p, lit, n) == 0;
+	/* As g_ascii_strncasecmp (P, LIT, N) == 0 for LIT in lower case
+	 * (the NUL that ends P differs from every byte of LIT), inline. */
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != lit[i])
+			return FALSE;
+	}
+	return TRUE;
 }
 
 /* url: every match begins with "http://", "https://", "ftp://" or "www."
@@ -1277,16 +1284,16 @@ optout_word (const char *v)
 	for (const char *p = v; *p; p++) {
 		switch (*p) {
 		case 'u': case 'U':
-			if (!g_ascii_strncasecmp (p, "unsub", 5))
+			if (ascii_ieq (p, "unsub", 5))
 				return TRUE;
 			break;
 		case 'r': case 'R':
-			if (!g_ascii_strncasecmp (p, "remove", 6))
+			if (ascii_ieq (p, "remove", 6))
 				return TRUE;
 			break;
 		case 'o': case 'O':
-			if (!g_ascii_strncasecmp (p, "optout", 6) || !g_ascii_strncasecmp (p, "opt-out", 7)
-			    || !g_ascii_strncasecmp (p, "opt_out", 7))
+			if (ascii_ieq (p, "optout", 6) || ascii_ieq (p, "opt-out", 7)
+			    || ascii_ieq (p, "opt_out", 7))
 				return TRUE;
 			break;
 		}
