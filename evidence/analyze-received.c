@@ -114,11 +114,9 @@ wb_ip_is_private (const char *ip)
 static gboolean
 is_keyword (const char *p, const char *start, const char **kw)
 {
-	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
-		return FALSE;
 	/* The keywords ("from", "by", "via", "with", "id", "for") by their
-	 * first letter: only "from" and "for" share one, and their second
-	 * letters differ. */
+	 * first letter (most bytes are none: they are ruled out first): only
+	 * "from" and "for" share one, and their second letters differ. */
 	const char *k;
 	switch (*p) {
 	case 'f': case 'F': k = (p[1] == 'o' || p[1] == 'O') ? "for" : "from"; break;
@@ -128,6 +126,8 @@ is_keyword (const char *p, const char *start, const char **kw)
 	case 'i': case 'I': k = "id"; break;
 	default: return FALSE;
 	}
+	if (p > start && !g_ascii_isspace (p[-1]) && p[-1] != ')' && p[-1] != ']')
+		return FALSE;
 	size_t n = strlen (k);
 	if (g_ascii_strncasecmp (p, k, n) == 0
 	    && (g_ascii_isspace (p[n]) || p[n] == 0 || p[n] == '(' || p[n] == '[')) {
@@ -279,10 +279,13 @@ wb_hop_parse (const char *value)
 	h->notes = g_string_new (NULL);
 	h->time_status = "absent";
 	/* Unfold: line breaks, tabs and runs of spaces become one space; then
-	 * the white space at either end goes (as g_strstrip). */
+	 * the white space at either end goes (as g_strstrip).  On the way,
+	 * the last ';' at parenthesis depth 0 (where the date begins): white
+	 * space changes no depth, and the stripping only moves it by LEAD. */
 	const char *v = value ? value : "";
 	char *u = g_malloc (strlen (v) + 1);
-	size_t len = 0;
+	size_t len = 0, semi = (size_t) -1;
+	int depth = 0;
 	for (const char *p = v; *p; p++) {
 		char c = *p;
 		if (c == '\r' || c == '\n' || c == '\t') {
@@ -292,6 +295,12 @@ wb_hop_parse (const char *value)
 		}
 		if (c == ' ' && len && u[len - 1] == ' ')
 			continue;
+		if (c == '(')
+			depth++;
+		else if (c == ')' && depth > 0)
+			depth--;
+		else if (c == ';' && depth == 0)
+			semi = len;
 		u[len++] = c;
 	}
 	size_t lead = 0;
@@ -306,16 +315,7 @@ wb_hop_parse (const char *value)
 	const char *s = h->raw;
 
 	/* The date: after the last ';' at depth 0. */
-	size_t end = len;
-	int depth = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '(')
-			depth++;
-		else if (s[i] == ')' && depth > 0)
-			depth--;
-		else if (s[i] == ';' && depth == 0)
-			end = i;
-	}
+	size_t end = semi == (size_t) -1 ? len : semi - lead;
 	if (end < len) {
 		char *t = g_strstrip (g_strdup (s + end + 1));
 		if (*t) {

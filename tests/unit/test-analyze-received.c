@@ -312,3 +312,25 @@ Test (received, keyword_case)
 	cr_expect_str_eq (h->smtp_id, "7");
 	wb_hop_free (h);
 }
+
+/* The date is the text after the last ';' outside parentheses, however
+ * much white space the value begins with.  Worked by hand. */
+Test (received, date_after_last_semicolon)
+{
+	wb_hop_t *h = wb_hop_parse ("  \r\n\t from a (x;y) by b; Mon, 1 Jan 2001 00:00:00 +0000 \r\n");
+	cr_expect_str_eq (h->time_text, "Mon, 1 Jan 2001 00:00:00 +0000");
+	cr_expect_str_eq (h->time_status, "ok");
+	cr_expect_str_eq (h->by_host, "b");
+	wb_hop_free (h);
+	h = wb_hop_parse ("from a (x; y");   /* the only ';' is inside */
+	cr_expect_null (h->time_text);
+	cr_expect_str_eq (h->time_status, "absent");
+	wb_hop_free (h);
+	h = wb_hop_parse ("\t\tfrom a ; (b;) ; c");
+	cr_expect_str_eq (h->time_text, "c");
+	cr_expect_str_eq (h->time_status, "invalid");
+	wb_hop_free (h);
+	h = wb_hop_parse ("from a ) ; x (;");   /* a ')' with none open counts for nothing */
+	cr_expect_str_eq (h->time_text, "x (;");
+	wb_hop_free (h);
+}
