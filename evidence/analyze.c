@@ -1183,15 +1183,26 @@ has_at (const char *p, const char *end, const char *lit)
 	return (size_t) (end - p) >= n && memcmp (p, lit, n) == 0;
 }
 
-/* N bytes of SRC to DST in ASCII lower case (as g_ascii_strdown: other
- * bytes as they are). */
+/* N bytes of SRC (no NUL among them) to DST in ASCII lower case (as
+ * g_ascii_strdown: other bytes as they are), and appended to FLAT at
+ * *FL the same way but with each run of white space one space, none at
+ * FLAT's start. */
 static void
-ascii_down (char *dst, const char *src, size_t n)
+down_flat (char *dst, const char *src, size_t n, char *flat, size_t *fl)
 {
+	size_t f = *fl;
 	for (size_t i = 0; i < n; i++) {
 		char c = src[i];
-		dst[i] = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+		c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+		dst[i] = c;
+		if (g_ascii_isspace (c)) {
+			if (f && flat[f - 1] != ' ')
+				flat[f++] = ' ';
+		} else {
+			flat[f++] = c;
+		}
 	}
+	*fl = f;
 }
 
 /* Whether the line at P (ASCII lower case, text ending at END) holds,
@@ -1242,10 +1253,21 @@ optout_literal_at (const char *p, const char *end)
 	}
 }
 
-/* The bytes optout_literal_at() looks further at. */
-static const guint8 optout_first[256] = {
-	['u'] = 1, ['r'] = 1, ['s'] = 1, ['n'] = 1, ['t'] = 1, ['o'] = 1,
-};
+/* The first two bytes of optout_literal_at()'s literals: "un", "re",
+ * "st", "no", "ta", "op" and "of" (a byte pair, first byte high). */
+static inline gboolean
+optout_pair (const char *p)
+{
+	switch (p[0]) {
+	case 'u': return p[1] == 'n';
+	case 'r': return p[1] == 'e';
+	case 's': return p[1] == 't';
+	case 'n': return p[1] == 'o';
+	case 't': return p[1] == 'a';
+	case 'o': return p[1] == 'p' || p[1] == 'f';
+	default: return FALSE;
+	}
+}
 
 /* The lines of LOW (ASCII lower case, N bytes) that can hold a match of
  * the opt-out regex: those holding one of its alternatives' literal text
@@ -1253,25 +1275,26 @@ static const guint8 optout_first[256] = {
  * newline, so each occurrence lies within one line.  Returns the offsets
  * of those lines' starts, ascending, each once (an empty array: the regex
  * has no match).  One pass, line by line: a line is left at its first
- * literal. */
+ * literal.  LOW[N] must be readable (the NUL that ends LOW). */
 static GArray *
 optout_lines (const char *low, size_t n)
 {
 	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gsize));
 	const char *end = low + n;
 	for (const char *ls = low; ls < end; ) {
-		const char *p = ls;
-		for (; p < end && *p != '\n'; p++) {
-			if (optout_first[(guchar) *p] && optout_literal_at (p, end)) {
+		const char *le = memchr (ls, '\n', end - ls);
+		if (!le)
+			le = end;
+		/* P[1] may be the line's '\n' or the NUL after END: no literal
+		 * pair holds either. */
+		for (const char *p = ls; p < le; p++) {
+			if (optout_pair (p) && optout_literal_at (p, end)) {
 				gsize off = ls - low;
 				g_array_append_val (starts, off);
-				p = memchr (p, '\n', end - p);
-				if (!p)
-					p = end;
 				break;
 			}
 		}
-		ls = p < end ? p + 1 : end;
+		ls = le + 1;
 	}
 	return starts;
 }
@@ -1325,10 +1348,15 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	 * lexicon: one copy shared, made in one pass. */
 	size_t sl = subject ? strlen (subject) : 0, tl = strlen (text);
 	char *low = g_malloc (sl + tl + 2);
-	ascii_down (low, subject ? subject : "", sl);
-	low[sl] = '\n';
-	ascii_down (low + sl + 1, text, tl);
+	/* FLAT, for the lexicon: LOW with each run of white space one space,
+	 * none leading; made in the same pass. */
+	char *flat = g_malloc (sl + tl + 2);
+	size_t fl = 0;
+	down_flat (low, subject ? subject : "", sl, flat, &fl);
+	down_flat (low + sl, "\n", 1, flat, &fl);
+	down_flat (low + sl + 1, text, tl, flat, &fl);
 	low[sl + tl + 1] = 0;
+	flat[fl] = 0;
 	/* The notice: each line with opt-out wording.  This was one regex pass
 	 * over the text, a match standing for its whole line (9% of the
 	 * analysis).  No match can span a line (the pattern has no newline),
@@ -1413,18 +1441,6 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 
 	/* Content category: whole words and phrases of the lexicon. */
 	const wb_analysis_data_t *D = wb_analysis_data ();
-	/* FLAT: LOW with each run of white space one space, none leading. */
-	char *flat = g_malloc (sl + tl + 2);
-	size_t fl = 0;
-	for (const char *p = low; *p; p++) {
-		if (g_ascii_isspace (*p)) {
-			if (fl && flat[fl - 1] != ' ')
-				flat[fl++] = ' ';
-		} else {
-			flat[fl++] = *p;
-		}
-	}
-	flat[fl] = 0;
 	const char *flat_end = flat + fl;
 	int ncat = D->categories->len;
 	GPtrArray **hits = g_new0 (GPtrArray *, ncat);
