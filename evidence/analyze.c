@@ -580,6 +580,16 @@ legal_char (char c)
 		|| c == ',' || c == '.' || c == '_';
 }
 
+/* Whether P begins with LIT (stopping at P's NUL, which differs). */
+static inline gboolean
+has_prefix (const char *p, const char *lit)
+{
+	for (; *lit; p++, lit++)
+		if (*p != *lit)
+			return FALSE;
+	return TRUE;
+}
+
 /* legal: the first match only.  A match lies within one run of
  * legal_char() bytes and holds one of the suffixes, so the pattern is run
  * on the runs that hold a suffix, in order, each as a text of its own
@@ -589,14 +599,24 @@ legal_char (char c)
 static void
 scan_legal (scan_t *sc)
 {
-	static const char *suffixes[] = { "Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP",
-					  "PLC", "GmbH", "S.A" };
 	const char *t = sc->text;
-	/* The suffixes' first letters lead to them, left to right. */
+	/* The suffixes' first letters lead to them, left to right ("Inc",
+	 * "LLC", "L.L.C", "Ltd", "Limited", "Corp", "LLP", "PLC", "GmbH",
+	 * "S.A"; "Limited" begins with "Li", "Ltd" with "Lt"). */
 	for (const char *p = strpbrk (t, "ILCPGS"); p; p = strpbrk (p, "ILCPGS")) {
-		gboolean suffix = FALSE;
-		for (gsize i = 0; i < G_N_ELEMENTS (suffixes) && !suffix; i++)
-			suffix = suffixes[i][0] == *p && !strncmp (p, suffixes[i], strlen (suffixes[i]));
+		gboolean suffix;
+		switch (*p) {
+		case 'I': suffix = p[1] == 'n' && p[2] == 'c'; break;
+		case 'L':
+			suffix = (p[1] == 'L' && (p[2] == 'C' || p[2] == 'P'))
+				|| (p[1] == 't' && p[2] == 'd') || has_prefix (p, "L.L.C")
+				|| has_prefix (p, "Limited");
+			break;
+		case 'C': suffix = has_prefix (p, "Corp"); break;
+		case 'P': suffix = p[1] == 'L' && p[2] == 'C'; break;
+		case 'G': suffix = has_prefix (p, "GmbH"); break;
+		default: suffix = p[1] == '.' && p[2] == 'A'; break;   /* 'S' */
+		}
 		if (!suffix) {
 			p++;
 			continue;
