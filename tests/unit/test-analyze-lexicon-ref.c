@@ -156,7 +156,8 @@ Test (category_ref, random_texts)
 	 * draw whatever the build. */
 	g_ptr_array_sort (pieces, (GCompareFunc) g_strcmp0);
 	static const char *glue[] = { " ", "  ", "\n", "\t", ".", ",", "-", "'", "x", "7", "$",
-				      " the ", "\xc3\xa9", "!", " a" };
+				      " the ", "\xc3\xa9", "!", " a", "\x0b", "\x1f", "@AZ[", "`az{",
+				      "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "\x0c", "\r" };
 	GRand *r = g_rand_new_with_seed (42);
 	for (int n = 0; n < 1500; n++) {
 		GString *t = g_string_new (NULL);
