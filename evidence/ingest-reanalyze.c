@@ -185,8 +185,10 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 		return rs;
 	}
 	/* Interrupted, or the case could not be read or written: the open
-	 * transaction goes. */
-	if (ing->group_open) {
+	 * transaction goes.  After a failed write the writer's transaction
+	 * is open even when the walker's group is not (it had pushed the
+	 * group's commit, which the writer then skipped). */
+	if (ing->group_open || ing->failed) {
 		ing->group_open = FALSE;
 		wb_ingest_flush_batch (ing);
 		wb_ingest_push_simple (ing, IT_ROLLBACK);
