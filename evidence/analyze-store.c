@@ -115,38 +115,91 @@ wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *add
 #define ROWS_SQL(HEAD, R) { HEAD ROWS1 (R), HEAD ROWS2 (R), HEAD ROWS3 (R), HEAD ROWS4 (R), \
 	HEAD ROWS5 (R), HEAD ROWS6 (R), HEAD ROWS7 (R), HEAD ROWS8 (R) }
 
-/* The artifacts of message ID: message_artifacts rows referring to their
- * values, up to eight rows per statement, in order (their ids are in
- * order).  raw is NULL where it is the normalized value, as the view
- * artifacts reads it. */
-static gboolean
-insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
+void
+wb_json_quote (GString *out, const char *s)
 {
-	static const char *const sql[8] = ROWS_SQL (
-		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES ", "(?,?,?,?)");
-	for (guint i = 0; i < rows->len;) {
-		guint k = MIN (rows->len - i, 8);
-		int64_t vid[8];
-		for (guint r = 0; r < k; r++) {
-			const artifact_t *ar = g_ptr_array_index (rows, i + r);
-			if (!value_id (cs, ar->kind, ar->value, &vid[r]))
-				return FALSE;
+	/* As SQLite's json_quote() writes a string: '"' and '\\' and the
+	 * controls with a short escape take it, the other controls \u00xx,
+	 * every other byte is copied (UTF-8 as it is). */
+	static const char hex[] = "0123456789abcdef";
+	static const char short_esc[32] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+					    ['\f'] = 'f', ['\r'] = 'r' };
+	g_string_append_c (out, '"');
+	const char *run = s;
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		g_string_append_len (out, run, (const char *) p - run);
+		run = (const char *) p + 1;
+		g_string_append_c (out, '\\');
+		if (*p == '"' || *p == '\\')
+			g_string_append_c (out, (char) *p);
+		else if (short_esc[*p])
+			g_string_append_c (out, short_esc[*p]);
+		else {
+			g_string_append (out, "u00");
+			g_string_append_c (out, hex[*p >> 4]);
+			g_string_append_c (out, hex[*p & 15]);
 		}
-		sqlite3_stmt *st = wb_case_stmt (cs, sql[k - 1]);
-		if (!st)
-			return FALSE;
-		for (guint r = 0; r < k; r++, i++) {
-			const artifact_t *ar = g_ptr_array_index (rows, i);
-			sqlite3_bind_int64 (st, 4 * r + 1, id);
-			sqlite3_bind_int64 (st, 4 * r + 2, vid[r]);
-			wb_case_bind_text (st, 4 * r + 3,
-					   ar->raw && ar->value && !strcmp (ar->raw, ar->value) ? NULL : ar->raw);
-			wb_case_bind_text (st, 4 * r + 4, ar->location);
-		}
-		if (wb_case_step (cs, st, "cannot store analysis"))
-			return FALSE;
 	}
-	return TRUE;
+	g_string_append (out, run);
+	g_string_append_c (out, '"');
+}
+
+/* The artifacts of message ID: one message_artifacts row, items the JSON
+ * array of [value id, raw, location] in the order found, raw null where
+ * it is the normalized value, as the view artifacts reads it.  A copy with
+ * none has no row.  REPLACE: the copy may have a row already, left as it
+ * is when it holds the same (most copies analysed again give what they
+ * gave), else replaced. */
+static gboolean
+insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
+{
+	sqlite3_stmt *st;
+	if (!rows->len) {
+		if (!replace)
+			return TRUE;
+		if (!(st = wb_case_stmt (cs, "DELETE FROM message_artifacts WHERE message = ?")))
+			return FALSE;
+		sqlite3_bind_int64 (st, 1, id);
+		return wb_case_step (cs, st, "cannot replace analysis") == WB_OK;
+	}
+	GString *items = g_string_sized_new (2048);   /* about 1 KB a copy */
+	g_string_append_c (items, '[');
+	gboolean ok = TRUE;
+	for (guint i = 0; i < rows->len && ok; i++) {
+		const artifact_t *ar = g_ptr_array_index (rows, i);
+		int64_t vid;
+		if (!(ok = value_id (cs, ar->kind, ar->value, &vid)))
+			break;
+		g_string_append_printf (items, i ? ",[%" G_GINT64_FORMAT "," : "[%" G_GINT64_FORMAT ",", vid);
+		if (ar->raw && !(ar->value && !strcmp (ar->raw, ar->value)))
+			wb_json_quote (items, ar->raw);
+		else
+			g_string_append (items, "null");
+		g_string_append_c (items, ',');
+		if (ar->location)
+			wb_json_quote (items, ar->location);
+		else
+			g_string_append (items, "null");
+		g_string_append_c (items, ']');
+	}
+	g_string_append_c (items, ']');
+	/* OR FAIL, as store() says; a copy analysed again updates its row
+	 * only where the text differs (the trigger then keeps artifact_copies). */
+	if (ok)
+		ok = (st = wb_case_stmt (cs, replace
+			? "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?, ?)"
+			  " ON CONFLICT (message) DO UPDATE SET items = excluded.items, first_id = NULL"
+			  " WHERE items IS NOT excluded.items"
+			: "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?, ?)")) != NULL;
+	if (ok) {
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_text (st, 2, items->str, (int) items->len, SQLITE_STATIC);
+		ok = wb_case_step (cs, st, "cannot store analysis") == WB_OK;
+	}
+	g_string_free (items, TRUE);
+	return ok;
 }
 
 /* The facts of message ID: message_facts rows naming each fact's name
@@ -258,23 +311,24 @@ static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
-		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
-		"DELETE FROM message_facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_facts WHERE message = ?",
+		"DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
 	wb_status_t rs;
-	/* A copy just inserted has no rows to replace: the four deletes were a
-	 * tenth of the writer's cost per copy (wb_analysis_insert). */
-	for (int i = 0; i < 4 && replace; i++) {
+	/* A copy just inserted has no rows to replace: the deletes were a
+	 * tenth of the writer's cost per copy (wb_analysis_insert).  Its
+	 * artifacts' row is replaced by insert_artifacts. */
+	for (int i = 0; i < 3 && replace; i++) {
 		if (!(st = wb_case_stmt (cs, dels[i])))
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, id);
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
-	/* Hops, artifacts and facts (about 6, 20 and 15 a copy) go in up to
-	 * eight rows per statement: a statement's start and end cost about as
-	 * much as a row.
+	/* Hops and facts (about 6 and 15 a copy) go in up to eight rows per
+	 * statement: a statement's start and end cost about as much as a row;
+	 * artifacts (about 20) in one row.
 	 * OR FAIL, not the default ABORT: a statement of several rows that may
 	 * abort makes SQLite copy every page it touches to a statement journal
 	 * first (16 KiB a page, several pages a statement), to undo its earlier
@@ -282,7 +336,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	 * statement needs undoing on its own. */
 	if ((rs = insert_hops (cs, id, a->hops)))
 		return rs;
-	if (!insert_artifacts (cs, id, a->artifacts) || !insert_facts (cs, id, a->facts))
+	if (!insert_artifacts (cs, id, a->artifacts, replace) || !insert_facts (cs, id, a->facts))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
 		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");

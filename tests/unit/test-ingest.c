@@ -89,7 +89,7 @@ one (const char *sql)
 	cr_assert_str_eq (_g, want, "%s", sql); g_free (_g); } while (0)
 
 /* Ingest REL with index_rebuild_min MIN (0: the default); the status, and
- * the sources that built artifacts_value again. */
+ * the sources that built artifact_copies again. */
 static wb_status_t
 ingest_min (const char *rel, uint64_t min, uint64_t *rebuilds)
 {
@@ -580,22 +580,28 @@ put_mbox (const char *rel, int first, int n)
 	g_string_free (s, TRUE);
 }
 
-#define INDEX_SQL "SELECT sql FROM sqlite_schema WHERE name = 'artifacts_value'"
-#define BY_INDEX "SELECT group_concat(id) FROM (SELECT id FROM message_artifacts INDEXED BY artifacts_value" \
-	" WHERE value > 0 ORDER BY value, id)"
-#define BY_TABLE "SELECT group_concat(id) FROM (SELECT id FROM message_artifacts NOT INDEXED ORDER BY value, id)"
+#define INDEX_SQL "SELECT sql FROM sqlite_schema WHERE name = 'artifact_copies_insert'"
+/* artifact_copies, and what it should hold, worked out from each copy's
+ * items. */
+#define BY_INDEX "SELECT group_concat(value || ':' || message) FROM (SELECT value, message" \
+	" FROM artifact_copies ORDER BY value, message)"
+#define BY_TABLE "SELECT group_concat(value || ':' || message) FROM (SELECT DISTINCT j.value->>0" \
+	" AS value, a.message FROM message_artifacts a, json_each(a.items) j ORDER BY 1, 2)"
 
-/* A source that adds more artifact rows than the threshold and than the
- * case held drops artifacts_value and builds it again before its commit:
- * the index is there after, as schema.sql declares it, holding every row;
- * a smaller source into the fuller case keeps it. */
+/* A source that adds more artifacts than the threshold and more copies
+ * than the case held drops the trigger that keeps artifact_copies and
+ * adds its copies' rows before its commit: the trigger is there after, as
+ * schema.sql declares it, and the table holds every copy's values; a
+ * smaller source into the fuller case keeps the trigger. */
 Test (ingest, artifacts_index_built_again, .init = setup, .fini = teardown)
 {
 	uint64_t rebuilds = 9;
+	char *trigger = one (INDEX_SQL);
+	cr_assert (strstr (trigger, "CREATE TRIGGER artifact_copies_insert AFTER INSERT ON message_artifacts"));
 	put_mbox ("a.mbox", 0, 40);
 	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
 	cr_assert_eq (rebuilds, 1);
-	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON message_artifacts(value)");
+	ASSERT_SQL (INDEX_SQL, trigger);
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 	/* Every copy gave its e-mail address, its URL and their domains. */
 	ASSERT_SQL ("SELECT count(*) FROM artifacts WHERE kind = 'email'", "40");
@@ -611,6 +617,7 @@ Test (ingest, artifacts_index_built_again, .init = setup, .fini = teardown)
 	want = one (BY_TABLE);
 	ASSERT_SQL (BY_INDEX, want);
 	g_free (want);
+	g_free (trigger);
 }
 
 /* A source that fails after the index was dropped (in its second batch of
@@ -618,13 +625,14 @@ Test (ingest, artifacts_index_built_again, .init = setup, .fini = teardown)
 Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardown)
 {
 	uint64_t rebuilds = 9;
+	char *trigger = one (INDEX_SQL);
 	exec ("CREATE TRIGGER t_fail BEFORE INSERT ON locations WHEN (SELECT count(*) FROM messages) > 280"
 	      " BEGIN SELECT RAISE(ABORT, 'test failure'); END");
 	put_mbox ("a.mbox", 0, 300);
 	cr_assert_neq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK);
 	cr_assert_eq (rebuilds, 0);
 	ASSERT_SQL ("SELECT count(*) FROM messages", "0");
-	ASSERT_SQL (INDEX_SQL, "CREATE INDEX artifacts_value ON message_artifacts(value)");
+	ASSERT_SQL (INDEX_SQL, trigger);
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 	exec ("DROP TRIGGER t_fail");
 	cr_assert_eq (ingest_min ("a.mbox", 5, &rebuilds), WB_OK, "%s", wb_case_errmsg (cs));
@@ -633,6 +641,7 @@ Test (ingest, artifacts_index_back_after_failure, .init = setup, .fini = teardow
 	char *want = one (BY_TABLE);
 	ASSERT_SQL (BY_INDEX, want);
 	g_free (want);
+	g_free (trigger);
 }
 
 /* reanalyze on the pipeline: every stored copy analysed again from its
