@@ -146,12 +146,63 @@ wb_json_quote (GString *out, const char *s)
 	g_string_append_c (out, '"');
 }
 
+const char wb_analysis_copies_deferred[] = "artifact_copies deferred";
+
+/* The artifact_copies rows of message ID, one per distinct value id of the
+ * K in VID, up to sixteen a statement; while ingest fills the table at its
+ * commit (wb_analysis_copies_deferred), in temp.artifact_copies_pending for
+ * it, an append. */
+static gboolean
+insert_copies (wb_case_t *cs, int64_t id, const int64_t *vid, guint k)
+{
+	/* Up to sixteen rows a statement: a copy has about 23 values. */
+#define COPY "(?,?)"
+#define SQL16(H) { H ROWS1 (COPY), H ROWS2 (COPY), H ROWS3 (COPY), H ROWS4 (COPY), \
+	H ROWS5 (COPY), H ROWS6 (COPY), H ROWS7 (COPY), H ROWS8 (COPY), H ROWS8 (COPY) "," ROWS1 (COPY), \
+	H ROWS8 (COPY) "," ROWS2 (COPY), H ROWS8 (COPY) "," ROWS3 (COPY), H ROWS8 (COPY) "," ROWS4 (COPY), \
+	H ROWS8 (COPY) "," ROWS5 (COPY), H ROWS8 (COPY) "," ROWS6 (COPY), H ROWS8 (COPY) "," ROWS7 (COPY), \
+	H ROWS8 (COPY) "," ROWS8 (COPY) }
+	static const char *const now[16] = SQL16 ("INSERT OR FAIL INTO artifact_copies (value, message) VALUES ");
+	static const char *const later[16] = SQL16 ("INSERT INTO temp.artifact_copies_pending (value, message) VALUES ");
+#undef SQL16
+#undef COPY
+	int64_t deferred = 0;
+	const char *const *sql = wb_case_kept (cs, wb_analysis_copies_deferred, NULL, 0, &deferred) && deferred
+		? later : now;
+	int64_t uniq[16];
+	guint n = 0;
+	for (guint i = 0; i <= k; i++) {
+		if (n == 16 || (i == k && n)) {
+			sqlite3_stmt *st = wb_case_stmt (cs, sql[n - 1]);
+			if (!st)
+				return FALSE;
+			for (guint r = 0; r < n; r++) {
+				sqlite3_bind_int64 (st, 2 * r + 1, uniq[r]);
+				sqlite3_bind_int64 (st, 2 * r + 2, id);
+			}
+			if (wb_case_step (cs, st, "cannot store analysis"))
+				return FALSE;
+			n = 0;
+		}
+		if (i == k)
+			break;
+		/* A copy names a value again at another place: once here. */
+		gboolean seen = FALSE;
+		for (guint j = 0; j < i && !seen; j++)
+			seen = vid[j] == vid[i];
+		if (!seen)
+			uniq[n++] = vid[i];
+	}
+	return TRUE;
+}
+
 /* The artifacts of message ID: one message_artifacts row, items the JSON
  * array of [value id, raw, location] in the order found, raw null where
- * it is the normalized value, as the view artifacts reads it.  A copy with
- * none has no row.  REPLACE: the copy may have a row already, left as it
- * is when it holds the same (most copies analysed again give what they
- * gave), else replaced. */
+ * it is the normalized value, as the view artifacts reads it; and its
+ * artifact_copies rows.  A copy with none has no row.  REPLACE: the copy
+ * may have a row already, left as it is when it holds the same (most
+ * copies analysed again give what they gave), else updated (its trigger
+ * keeping artifact_copies) or deleted. */
 static gboolean
 insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
 {
@@ -165,14 +216,23 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
 		return wb_case_step (cs, st, "cannot replace analysis") == WB_OK;
 	}
 	GString *items = g_string_sized_new (2048);   /* about 1 KB a copy */
+	int64_t *vid = g_new (int64_t, rows->len);
+	char num[24];   /* an id and ',' */
 	g_string_append_c (items, '[');
 	gboolean ok = TRUE;
 	for (guint i = 0; i < rows->len && ok; i++) {
 		const artifact_t *ar = g_ptr_array_index (rows, i);
-		int64_t vid;
-		if (!(ok = value_id (cs, ar->kind, ar->value, &vid)))
+		if (!(ok = value_id (cs, ar->kind, ar->value, &vid[i])))
 			break;
-		g_string_append_printf (items, i ? ",[%" G_GINT64_FORMAT "," : "[%" G_GINT64_FORMAT ",", vid);
+		/* The id in decimal (ids are positive), then ','. */
+		char *e = num + sizeof num, *d = e;
+		*--d = ',';
+		uint64_t v = (uint64_t) vid[i];
+		do
+			*--d = (char) ('0' + v % 10);
+		while ((v /= 10));
+		g_string_append (items, i ? ",[" : "[");
+		g_string_append_len (items, d, e - d);
 		if (ar->raw && !(ar->value && !strcmp (ar->raw, ar->value)))
 			wb_json_quote (items, ar->raw);
 		else
@@ -185,19 +245,34 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
 		g_string_append_c (items, ']');
 	}
 	g_string_append_c (items, ']');
-	/* OR FAIL, as store() says; a copy analysed again updates its row
-	 * only where the text differs (the trigger then keeps artifact_copies). */
-	if (ok)
-		ok = (st = wb_case_stmt (cs, replace
-			? "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?, ?)"
-			  " ON CONFLICT (message) DO UPDATE SET items = excluded.items, first_id = NULL"
-			  " WHERE items IS NOT excluded.items"
-			: "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?, ?)")) != NULL;
-	if (ok) {
+	/* Analysed again: the row there, if any. */
+	int have = 0;   /* 0 none, 1 the same, 2 another */
+	if (ok && replace) {
+		ok = (st = wb_case_stmt (cs, "SELECT items = ?2 FROM message_artifacts WHERE message = ?1")) != NULL;
+		if (ok) {
+			sqlite3_bind_int64 (st, 1, id);
+			sqlite3_bind_text (st, 2, items->str, (int) items->len, SQLITE_STATIC);
+			int rc = sqlite3_step (st);
+			if (rc == SQLITE_ROW)
+				have = sqlite3_column_int (st, 0) ? 1 : 2;
+			sqlite3_reset (st);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				ok = wb_case_fail_db (cs, "cannot replace analysis") == WB_OK;
+		}
+	}
+	/* OR FAIL, as store() says. */
+	if (ok && have != 1)
+		ok = (st = wb_case_stmt (cs, have
+			? "UPDATE message_artifacts SET items = ?2, first_id = NULL WHERE message = ?1"
+			: "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?1, ?2)")) != NULL;
+	if (ok && have != 1) {
 		sqlite3_bind_int64 (st, 1, id);
 		sqlite3_bind_text (st, 2, items->str, (int) items->len, SQLITE_STATIC);
 		ok = wb_case_step (cs, st, "cannot store analysis") == WB_OK;
 	}
+	if (ok && !have)
+		ok = insert_copies (cs, id, vid, rows->len);
+	g_free (vid);
 	g_string_free (items, TRUE);
 	return ok;
 }

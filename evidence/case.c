@@ -694,8 +694,7 @@ static const char facts_findings_once[] =
  * takes the place of the index artifacts_value, built sorted.  The rows
  * wait in a temporary table, keyed by copy and id so that the grouping
  * reads each copy's rows in order, while the new tables take the pages the
- * old one freed, as in 3 -> 4.  The triggers come last: the fill is not
- * theirs to repeat.  An attribution naming no row of its own copy (none
+ * old one freed, as in 3 -> 4.  An attribution naming no row of its own copy (none
  * does, as 'link' writes them) would name none after: NULL. */
 static const char artifacts_one_row[] =
 		"CREATE TEMP TABLE old_artifacts (message INTEGER NOT NULL, id INTEGER NOT NULL,"
@@ -721,10 +720,7 @@ static const char artifacts_one_row[] =
 		"  WHERE o.message = message_parties.message AND o.id < message_parties.artifact) END"
 		"  WHERE artifact IS NOT NULL;"
 		"DROP TABLE temp.old_artifacts;"
-		"CREATE TRIGGER artifact_copies_insert AFTER INSERT ON message_artifacts BEGIN INSERT INTO"
-		"  artifact_copies (value, message) SELECT DISTINCT j.value->>0, NEW.message FROM"
-		"  json_each(NEW.items) j WHERE j.type = 'array'; END; CREATE TRIGGER"
-		"  artifact_copies_delete AFTER DELETE ON message_artifacts BEGIN DELETE FROM"
+		"CREATE TRIGGER artifact_copies_delete AFTER DELETE ON message_artifacts BEGIN DELETE FROM"
 		"  artifact_copies WHERE message = OLD.message AND value IN (SELECT j.value->>0 FROM"
 		"  json_each(OLD.items) j); END; CREATE TRIGGER artifact_copies_update AFTER UPDATE ON"
 		"  message_artifacts BEGIN DELETE FROM artifact_copies WHERE message = OLD.message AND"
@@ -740,6 +736,9 @@ static const char artifacts_one_row[] =
 		"  json_array(json_array((SELECT id FROM artifact_values WHERE kind = NEW.kind AND"
 		"  value = NEW.value), nullif(NEW.raw, NEW.value), NEW.location))) ON CONFLICT"
 		"  (message) DO UPDATE SET items = json_insert(items, '$[#]', json(excluded.items)->0);"
+		"  INSERT INTO artifact_copies (value, message) SELECT v.id, NEW.message FROM"
+		"  artifact_values v WHERE v.kind = NEW.kind AND v.value = NEW.value AND NOT EXISTS"
+		"  (SELECT 1 FROM artifact_copies c WHERE c.value = v.id AND c.message = NEW.message);"
 		"  END; CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN UPDATE"
 		"  message_artifacts SET items = json_replace(items, '$[' || OLD.idx || ']', NULL)"
 		"  WHERE message = OLD.message; DELETE FROM message_artifacts WHERE message ="

@@ -705,7 +705,6 @@ wb_ingest_free (wb_ingest_t *ing)
 	wb_ingest_batch_free (ing->batch);
 	if (ing->held_items)
 		g_ptr_array_free (ing->held_items, TRUE);
-	g_free (ing->art_index_sql);
 	if (ing->complete)
 		g_hash_table_destroy (ing->complete);
 	if (ing->commits)

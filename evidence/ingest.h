@@ -58,9 +58,9 @@ typedef struct {
 	 * no_analysis). */
 	const wb_ingest_findings_t *findings;
 	/* A source that adds more artifacts than this, and more copies than
-	 * the case held before it, stops keeping artifact_copies for the rest
-	 * of its transaction and adds its copies' rows (sorted) before it
-	 * commits: past the page cache, random keys cost a page read and a
+	 * the case held before it, stops adding artifact_copies rows copy by
+	 * copy for the rest of its transaction and adds them (sorted) before
+	 * it commits: past the page cache, random keys cost a page read and a
 	 * page write for nearly every row.  0: WB_INGEST_INDEX_REBUILD_MIN. */
 	uint64_t index_rebuild_min;
 	/* The files of a folder are stored in groups, one transaction each: a

@@ -271,9 +271,13 @@ END;
 -- (after reanalyze) stays in artifact_values and is never shown.
 --
 -- artifact_copies answers "which copies carry this value": one row per
--- value and copy that has it, kept by the triggers on message_artifacts
--- (an ingest that more than doubles a large case drops the insert trigger
--- and adds its copies' rows, sorted, before its commit).  By kind and value:
+-- value and copy that has it.  Ingest and reanalyze add a new copy's rows
+-- (an ingest that more than doubles a large case adds them sorted, before
+-- its commit), the view's INSERT trigger those of the rows it adds, and
+-- the triggers on message_artifacts keep them when a row is updated or
+-- deleted; a row inserted into message_artifacts by hand must add its own
+-- (INSERT INTO artifact_copies SELECT DISTINCT j.value->>0, a.message FROM
+-- message_artifacts a, json_each(a.items) j WHERE a.message = ...).  By kind and value:
 --   SELECT c.message FROM artifact_values v JOIN artifact_copies c ON c.value = v.id
 --   WHERE v.kind = 'phone' AND v.value = '+18005551234';
 -- and those copies' rows of the view (a condition on kind and value alone
@@ -299,10 +303,6 @@ CREATE TABLE artifact_copies (
 	message INTEGER NOT NULL,        -- message_artifacts(message)
 	PRIMARY KEY (value, message)
 ) WITHOUT ROWID;
-CREATE TRIGGER artifact_copies_insert AFTER INSERT ON message_artifacts BEGIN
-	INSERT INTO artifact_copies (value, message)
-	SELECT DISTINCT j.value->>0, NEW.message FROM json_each(NEW.items) j WHERE j.type = 'array';
-END;
 CREATE TRIGGER artifact_copies_delete AFTER DELETE ON message_artifacts BEGIN
 	DELETE FROM artifact_copies WHERE message = OLD.message
 	AND value IN (SELECT j.value->>0 FROM json_each(OLD.items) j);
@@ -324,6 +324,9 @@ CREATE TRIGGER artifacts_insert INSTEAD OF INSERT ON artifacts BEGIN
 		(SELECT id FROM artifact_values WHERE kind = NEW.kind AND value = NEW.value),
 		nullif(NEW.raw, NEW.value), NEW.location)))
 	ON CONFLICT (message) DO UPDATE SET items = json_insert(items, '$[#]', json(excluded.items)->0);
+	INSERT INTO artifact_copies (value, message)
+	SELECT v.id, NEW.message FROM artifact_values v WHERE v.kind = NEW.kind AND v.value = NEW.value
+	AND NOT EXISTS (SELECT 1 FROM artifact_copies c WHERE c.value = v.id AND c.message = NEW.message);
 END;
 CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN
 	UPDATE message_artifacts SET items = json_replace(items, '$[' || OLD.idx || ']', NULL)
