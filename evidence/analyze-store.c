@@ -256,8 +256,10 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
 			if (rc == SQLITE_ROW)
 				have = sqlite3_column_int (st, 0) ? 1 : 2;
 			sqlite3_reset (st);
-			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-				ok = wb_case_fail_db (cs, "cannot replace analysis") == WB_OK;
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				wb_case_fail_db (cs, "cannot replace analysis");
+				ok = FALSE;
+			}
 		}
 	}
 	/* OR FAIL, as store() says. */

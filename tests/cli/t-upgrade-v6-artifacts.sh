@@ -180,6 +180,17 @@ wb reanalyze re.case > /dev/null 2>&1 || t_fail "reanalyze" ""
 expect_eq "reanalyze: the same items" "$before" \
 	"$(sqlite3 re.case "SELECT group_concat(message || items) FROM message_artifacts")"
 expect_eq "reanalyze: artifact_copies as the items give it" "0 1514 0" "$(python3 read.py re.case json)"
+# A copy whose row lost an artifact, and one whose row is gone: reanalyze
+# writes them again, and artifact_copies with them.
+sqlite3 re.case "UPDATE message_artifacts SET items = json_remove(items, '\$[0]') WHERE message = 5;
+	DELETE FROM message_artifacts WHERE message = 6"
+expect_eq "changed by hand: artifact_copies follows" "0 0" "$(python3 read.py re.case json | cut -d' ' -f1,3)"
+expect_eq "changed by hand: the copy without its row has none" "0" \
+	"$(sqlite3 re.case "SELECT count(*) FROM artifact_copies WHERE message = 6")"
+wb reanalyze re.case > /dev/null 2>&1 || t_fail "reanalyze again" ""
+expect_eq "reanalyze: the rows written again" "$before" \
+	"$(sqlite3 re.case "SELECT group_concat(message || items) FROM message_artifacts")"
+expect_eq "reanalyze: artifact_copies with them" "0 1514 0" "$(python3 read.py re.case json)"
 
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives it 200,000 more artifacts (the kept ones again, each
