@@ -115,38 +115,168 @@ wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *add
 #define ROWS_SQL(HEAD, R) { HEAD ROWS1 (R), HEAD ROWS2 (R), HEAD ROWS3 (R), HEAD ROWS4 (R), \
 	HEAD ROWS5 (R), HEAD ROWS6 (R), HEAD ROWS7 (R), HEAD ROWS8 (R) }
 
-/* The artifacts of message ID: message_artifacts rows referring to their
- * values, up to eight rows per statement, in order (their ids are in
- * order).  raw is NULL where it is the normalized value, as the view
- * artifacts reads it. */
-static gboolean
-insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows)
+void
+wb_json_quote (GString *out, const char *s)
 {
-	static const char *const sql[8] = ROWS_SQL (
-		"INSERT OR FAIL INTO message_artifacts (message, value, raw, location) VALUES ", "(?,?,?,?)");
-	for (guint i = 0; i < rows->len;) {
-		guint k = MIN (rows->len - i, 8);
-		int64_t vid[8];
-		for (guint r = 0; r < k; r++) {
-			const artifact_t *ar = g_ptr_array_index (rows, i + r);
-			if (!value_id (cs, ar->kind, ar->value, &vid[r]))
+	/* As SQLite's json_quote() writes a string: '"' and '\\' and the
+	 * controls with a short escape take it, the other controls \u00xx,
+	 * every other byte is copied (UTF-8 as it is). */
+	static const char hex[] = "0123456789abcdef";
+	static const char short_esc[32] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+					    ['\f'] = 'f', ['\r'] = 'r' };
+	g_string_append_c (out, '"');
+	const char *run = s;
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		g_string_append_len (out, run, (const char *) p - run);
+		run = (const char *) p + 1;
+		g_string_append_c (out, '\\');
+		if (*p == '"' || *p == '\\')
+			g_string_append_c (out, (char) *p);
+		else if (short_esc[*p])
+			g_string_append_c (out, short_esc[*p]);
+		else {
+			g_string_append (out, "u00");
+			g_string_append_c (out, hex[*p >> 4]);
+			g_string_append_c (out, hex[*p & 15]);
+		}
+	}
+	g_string_append (out, run);
+	g_string_append_c (out, '"');
+}
+
+const char wb_analysis_copies_deferred[] = "artifact_copies deferred";
+
+/* The artifact_copies rows of message ID, one per distinct value id of the
+ * K in VID, up to sixteen a statement; while ingest fills the table at its
+ * commit (wb_analysis_copies_deferred), in temp.artifact_copies_pending for
+ * it, an append. */
+static gboolean
+insert_copies (wb_case_t *cs, int64_t id, const int64_t *vid, guint k)
+{
+	/* Up to sixteen rows a statement: a copy has about 23 values. */
+#define COPY "(?,?)"
+#define SQL16(H) { H ROWS1 (COPY), H ROWS2 (COPY), H ROWS3 (COPY), H ROWS4 (COPY), \
+	H ROWS5 (COPY), H ROWS6 (COPY), H ROWS7 (COPY), H ROWS8 (COPY), H ROWS8 (COPY) "," ROWS1 (COPY), \
+	H ROWS8 (COPY) "," ROWS2 (COPY), H ROWS8 (COPY) "," ROWS3 (COPY), H ROWS8 (COPY) "," ROWS4 (COPY), \
+	H ROWS8 (COPY) "," ROWS5 (COPY), H ROWS8 (COPY) "," ROWS6 (COPY), H ROWS8 (COPY) "," ROWS7 (COPY), \
+	H ROWS8 (COPY) "," ROWS8 (COPY) }
+	static const char *const now[16] = SQL16 ("INSERT OR FAIL INTO artifact_copies (value, message) VALUES ");
+	static const char *const later[16] = SQL16 ("INSERT INTO temp.artifact_copies_pending (value, message) VALUES ");
+#undef SQL16
+#undef COPY
+	int64_t deferred = 0;
+	const char *const *sql = wb_case_kept (cs, wb_analysis_copies_deferred, NULL, 0, &deferred) && deferred
+		? later : now;
+	int64_t uniq[16];
+	guint n = 0;
+	for (guint i = 0; i <= k; i++) {
+		if (n == 16 || (i == k && n)) {
+			sqlite3_stmt *st = wb_case_stmt (cs, sql[n - 1]);
+			if (!st)
 				return FALSE;
+			for (guint r = 0; r < n; r++) {
+				sqlite3_bind_int64 (st, 2 * r + 1, uniq[r]);
+				sqlite3_bind_int64 (st, 2 * r + 2, id);
+			}
+			if (wb_case_step (cs, st, "cannot store analysis"))
+				return FALSE;
+			n = 0;
 		}
-		sqlite3_stmt *st = wb_case_stmt (cs, sql[k - 1]);
-		if (!st)
-			return FALSE;
-		for (guint r = 0; r < k; r++, i++) {
-			const artifact_t *ar = g_ptr_array_index (rows, i);
-			sqlite3_bind_int64 (st, 4 * r + 1, id);
-			sqlite3_bind_int64 (st, 4 * r + 2, vid[r]);
-			wb_case_bind_text (st, 4 * r + 3,
-					   ar->raw && ar->value && !strcmp (ar->raw, ar->value) ? NULL : ar->raw);
-			wb_case_bind_text (st, 4 * r + 4, ar->location);
-		}
-		if (wb_case_step (cs, st, "cannot store analysis"))
-			return FALSE;
+		if (i == k)
+			break;
+		/* A copy names a value again at another place: once here. */
+		gboolean seen = FALSE;
+		for (guint j = 0; j < i && !seen; j++)
+			seen = vid[j] == vid[i];
+		if (!seen)
+			uniq[n++] = vid[i];
 	}
 	return TRUE;
+}
+
+/* The artifacts of message ID: one message_artifacts row, items the JSON
+ * array of [value id, raw, location] in the order found, raw null where
+ * it is the normalized value, as the view artifacts reads it; and its
+ * artifact_copies rows.  A copy with none has no row.  REPLACE: the copy
+ * may have a row already, left as it is when it holds the same (most
+ * copies analysed again give what they gave), else updated (its trigger
+ * keeping artifact_copies) or deleted. */
+static gboolean
+insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
+{
+	sqlite3_stmt *st;
+	if (!rows->len) {
+		if (!replace)
+			return TRUE;
+		if (!(st = wb_case_stmt (cs, "DELETE FROM message_artifacts WHERE message = ?")))
+			return FALSE;
+		sqlite3_bind_int64 (st, 1, id);
+		return wb_case_step (cs, st, "cannot replace analysis") == WB_OK;
+	}
+	GString *items = g_string_sized_new (2048);   /* about 1 KB a copy */
+	int64_t *vid = g_new (int64_t, rows->len);
+	char num[24];   /* an id and ',' */
+	g_string_append_c (items, '[');
+	gboolean ok = TRUE;
+	for (guint i = 0; i < rows->len && ok; i++) {
+		const artifact_t *ar = g_ptr_array_index (rows, i);
+		if (!(ok = value_id (cs, ar->kind, ar->value, &vid[i])))
+			break;
+		/* The id in decimal (ids are positive), then ','. */
+		char *e = num + sizeof num, *d = e;
+		*--d = ',';
+		uint64_t v = (uint64_t) vid[i];
+		do
+			*--d = (char) ('0' + v % 10);
+		while ((v /= 10));
+		g_string_append (items, i ? ",[" : "[");
+		g_string_append_len (items, d, e - d);
+		if (ar->raw && !(ar->value && !strcmp (ar->raw, ar->value)))
+			wb_json_quote (items, ar->raw);
+		else
+			g_string_append (items, "null");
+		g_string_append_c (items, ',');
+		if (ar->location)
+			wb_json_quote (items, ar->location);
+		else
+			g_string_append (items, "null");
+		g_string_append_c (items, ']');
+	}
+	g_string_append_c (items, ']');
+	/* Analysed again: the row there, if any. */
+	int have = 0;   /* 0 none, 1 the same, 2 another */
+	if (ok && replace) {
+		ok = (st = wb_case_stmt (cs, "SELECT items = ?2 FROM message_artifacts WHERE message = ?1")) != NULL;
+		if (ok) {
+			sqlite3_bind_int64 (st, 1, id);
+			sqlite3_bind_text (st, 2, items->str, (int) items->len, SQLITE_STATIC);
+			int rc = sqlite3_step (st);
+			if (rc == SQLITE_ROW)
+				have = sqlite3_column_int (st, 0) ? 1 : 2;
+			sqlite3_reset (st);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+				wb_case_fail_db (cs, "cannot replace analysis");
+				ok = FALSE;
+			}
+		}
+	}
+	/* OR FAIL, as store() says. */
+	if (ok && have != 1)
+		ok = (st = wb_case_stmt (cs, have
+			? "UPDATE message_artifacts SET items = ?2, first_id = NULL WHERE message = ?1"
+			: "INSERT OR FAIL INTO message_artifacts (message, items) VALUES (?1, ?2)")) != NULL;
+	if (ok && have != 1) {
+		sqlite3_bind_int64 (st, 1, id);
+		sqlite3_bind_text (st, 2, items->str, (int) items->len, SQLITE_STATIC);
+		ok = wb_case_step (cs, st, "cannot store analysis") == WB_OK;
+	}
+	if (ok && !have)
+		ok = insert_copies (cs, id, vid, rows->len);
+	g_free (vid);
+	g_string_free (items, TRUE);
+	return ok;
 }
 
 /* The facts of message ID: message_facts rows naming each fact's name
@@ -258,23 +388,24 @@ static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
 	static const char *dels[] = {
-		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_artifacts WHERE message = ?",
-		"DELETE FROM message_facts WHERE message = ?", "DELETE FROM attachments WHERE message = ?",
+		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_facts WHERE message = ?",
+		"DELETE FROM attachments WHERE message = ?",
 	};
 	sqlite3_stmt *st;
 	wb_status_t rs;
-	/* A copy just inserted has no rows to replace: the four deletes were a
-	 * tenth of the writer's cost per copy (wb_analysis_insert). */
-	for (int i = 0; i < 4 && replace; i++) {
+	/* A copy just inserted has no rows to replace: the deletes were a
+	 * tenth of the writer's cost per copy (wb_analysis_insert).  Its
+	 * artifacts' row is replaced by insert_artifacts. */
+	for (int i = 0; i < 3 && replace; i++) {
 		if (!(st = wb_case_stmt (cs, dels[i])))
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (st, 1, id);
 		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
 			return rs;
 	}
-	/* Hops, artifacts and facts (about 6, 20 and 15 a copy) go in up to
-	 * eight rows per statement: a statement's start and end cost about as
-	 * much as a row.
+	/* Hops and facts (about 6 and 15 a copy) go in up to eight rows per
+	 * statement: a statement's start and end cost about as much as a row;
+	 * artifacts (about 20) in one row.
 	 * OR FAIL, not the default ABORT: a statement of several rows that may
 	 * abort makes SQLite copy every page it touches to a statement journal
 	 * first (16 KiB a page, several pages a statement), to undo its earlier
@@ -282,7 +413,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	 * statement needs undoing on its own. */
 	if ((rs = insert_hops (cs, id, a->hops)))
 		return rs;
-	if (!insert_artifacts (cs, id, a->artifacts) || !insert_facts (cs, id, a->facts))
+	if (!insert_artifacts (cs, id, a->artifacts, replace) || !insert_facts (cs, id, a->facts))
 		return WB_ERR_DB;   /* the case's error says which */
 	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
 		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");

@@ -49,6 +49,18 @@ wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_anal
  * stored.  Inside the caller's transaction. */
 wb_status_t wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *added);
 
+/* A tag for wb_case_keep(): ingest's writer keeps 1 under it for a
+ * transaction whose copies' artifact_copies rows it adds itself, sorted,
+ * before the commit, having made temp.artifact_copies_pending (value,
+ * message); wb_analysis_insert() and wb_analysis_store() then put the rows
+ * there. */
+extern const char wb_analysis_copies_deferred[];
+
+/* Append S as a JSON string to OUT, escaped as SQLite's json_quote()
+ * escapes it (message_artifacts.items holds such strings): '"', '\\' and
+ * the control characters escaped, every other byte as it is. */
+void wb_json_quote (GString *out, const char *s);
+
 /* wb_analysis_free(NULL) does nothing. */
 void wb_analysis_free (wb_analysis_t *a);
 

@@ -681,6 +681,70 @@ static const char facts_findings_once[] =
 		"  NEW.message, NEW.statute, NEW.provision, NEW.finding, NEW.source, NEW.confidence,"
 		"  NEW.evidence, NEW.note, NEW.run, NEW.at); END;";
 
+/* 6 -> 7: a copy's artifacts in one row of message_artifacts, items a
+ * JSON array of [value, raw, location] in the order of their ids (the
+ * order analysis found them); the view artifacts numbers them from 0
+ * (idx), and message_parties.artifact, which named a row by its id, names
+ * its position in its copy.  first_id keeps the id of each copy's first
+ * artifact where its ids were one run (as ingest and reanalyze numbered
+ * them), so that the case digest, which gives message_parties.artifact as
+ * first_id + position, is the same before and after; a copy whose ids
+ * were not (rows added through the view later) gives positions there.
+ * artifact_copies, one row per value and copy,
+ * takes the place of the index artifacts_value, built sorted.  The rows
+ * wait in a temporary table, keyed by copy and id so that the grouping
+ * reads each copy's rows in order, while the new tables take the pages the
+ * old one freed, as in 3 -> 4.  An attribution naming no row of its own copy (none
+ * does, as 'link' writes them) would name none after: NULL. */
+static const char artifacts_one_row[] =
+		"CREATE TEMP TABLE old_artifacts (message INTEGER NOT NULL, id INTEGER NOT NULL,"
+		"  value INTEGER NOT NULL, raw TEXT, location TEXT, PRIMARY KEY (message, id))"
+		"  WITHOUT ROWID;"
+		"INSERT INTO temp.old_artifacts SELECT message, id, value, raw, location"
+		"  FROM message_artifacts ORDER BY message, id;"
+		"DROP VIEW artifacts;"
+		"DROP TABLE message_artifacts;"
+		"CREATE TABLE message_artifacts (message INTEGER PRIMARY KEY REFERENCES messages(id),"
+		"  items TEXT NOT NULL, first_id INTEGER);"
+		"CREATE TABLE artifact_copies (value INTEGER NOT NULL, message INTEGER NOT NULL,"
+		"  PRIMARY KEY (value, message)) WITHOUT ROWID;"
+		"INSERT INTO message_artifacts (message, items, first_id) SELECT message,"
+		"  json_group_array(json_array(value, raw, location)),"
+		"  CASE WHEN max(id) - min(id) + 1 = count(*) THEN min(id) END FROM temp.old_artifacts"
+		"  GROUP BY message ORDER BY message;"
+		"INSERT INTO artifact_copies (value, message) SELECT DISTINCT value, message"
+		"  FROM temp.old_artifacts ORDER BY value, message;"
+		"UPDATE message_parties SET artifact = CASE WHEN EXISTS (SELECT 1 FROM"
+		"  temp.old_artifacts o WHERE o.message = message_parties.message AND o.id ="
+		"  message_parties.artifact) THEN (SELECT count(*) FROM temp.old_artifacts o"
+		"  WHERE o.message = message_parties.message AND o.id < message_parties.artifact) END"
+		"  WHERE artifact IS NOT NULL;"
+		"DROP TABLE temp.old_artifacts;"
+		"CREATE TRIGGER artifact_copies_delete AFTER DELETE ON message_artifacts BEGIN DELETE FROM"
+		"  artifact_copies WHERE message = OLD.message AND value IN (SELECT j.value->>0 FROM"
+		"  json_each(OLD.items) j); END; CREATE TRIGGER artifact_copies_update AFTER UPDATE ON"
+		"  message_artifacts BEGIN DELETE FROM artifact_copies WHERE message = OLD.message AND"
+		"  value IN (SELECT j.value->>0 FROM json_each(OLD.items) j); INSERT INTO"
+		"  artifact_copies (value, message) SELECT DISTINCT j.value->>0, NEW.message FROM"
+		"  json_each(NEW.items) j WHERE j.type = 'array'; END; CREATE VIEW artifacts (message,"
+		"  idx, kind, raw, value, location) AS SELECT a.message, j.key, v.kind,"
+		"  coalesce(j.value->>1, v.value), v.value, j.value->>2 FROM message_artifacts a CROSS"
+		"  JOIN json_each(a.items) j CROSS JOIN artifact_values v ON v.id = j.value->>0; CREATE"
+		"  TRIGGER artifacts_insert INSTEAD OF INSERT ON artifacts BEGIN INSERT OR IGNORE INTO"
+		"  artifact_values (kind, value) VALUES (NEW.kind, NEW.value); INSERT INTO"
+		"  message_artifacts (message, items) VALUES (NEW.message,"
+		"  json_array(json_array((SELECT id FROM artifact_values WHERE kind = NEW.kind AND"
+		"  value = NEW.value), nullif(NEW.raw, NEW.value), NEW.location))) ON CONFLICT"
+		"  (message) DO UPDATE SET items = json_insert(items, '$[#]', json(excluded.items)->0);"
+		"  INSERT INTO artifact_copies (value, message) SELECT v.id, NEW.message FROM"
+		"  artifact_values v WHERE v.kind = NEW.kind AND v.value = NEW.value AND NOT EXISTS"
+		"  (SELECT 1 FROM artifact_copies c WHERE c.value = v.id AND c.message = NEW.message);"
+		"  END; CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN UPDATE"
+		"  message_artifacts SET items = json_replace(items, '$[' || OLD.idx || ']', NULL)"
+		"  WHERE message = OLD.message; DELETE FROM message_artifacts WHERE message ="
+		"  OLD.message AND NOT EXISTS (SELECT 1 FROM json_each(items) WHERE type != 'null');"
+		"  END;";
+
 /* Migrations from version N to N+1: the steps whose version is N, in
  * order, each SQL or a function (for what SQL cannot decide, such as
  * whether a column is there already).  A migration is appended here,
@@ -852,6 +916,7 @@ static const struct migration {
 	{ 4, "ALTER TABLE raw ADD COLUMN codec TEXT NOT NULL DEFAULT 'none';"
 	     "INSERT OR IGNORE INTO case_info(key, value) VALUES ('raw_codec', 'none')", NULL },
 	{ 5, facts_findings_once, NULL },
+	{ 6, artifacts_one_row, NULL },
 };
 
 static int
@@ -1397,7 +1462,7 @@ const char wb_case_digest_sql[] =
 	"SELECT 'party_attributes:' || hex(quote(id) || ',' || quote(party) || ',' || quote(kind) || ',' || quote(raw) || ',' || quote(value) || ',' || quote(source) || ',' || quote(message) || ',' || quote(messages) || ',' || quote(peer)) FROM party_attributes ORDER BY id;\n"
 	"SELECT 'links:' || hex(quote(id) || ',' || quote(party_a) || ',' || quote(party_b) || ',' || quote(printf('%!.15g', score)) || ',' || quote(strength) || ',' || quote(review) || ',' || quote(note) || ',' || quote(summary)) FROM links ORDER BY id;\n"
 	"SELECT 'link_evidence:' || hex(quote(link) || ',' || quote(kind) || ',' || quote(value) || ',' || quote(printf('%!.15g', weight)) || ',' || quote(parties)) FROM link_evidence ORDER BY link, kind, value;\n"
-	"SELECT 'message_parties:' || hex(quote(message) || ',' || quote(party) || ',' || quote(role) || ',' || quote(kind) || ',' || quote(value) || ',' || quote(location) || ',' || quote(artifact)) FROM message_parties ORDER BY message, party, role, kind, value;\n"
+	"SELECT 'message_parties:' || hex(quote(message) || ',' || quote(party) || ',' || quote(role) || ',' || quote(kind) || ',' || quote(value) || ',' || quote(location) || ',' || quote(coalesce((SELECT a.first_id FROM message_artifacts a WHERE a.message = message_parties.message) + artifact, artifact))) FROM message_parties ORDER BY message, party, role, kind, value;\n"
 	"SELECT 'custody:' || hex(quote(id) || ',' || quote(run) || ',' || quote(at) || ',' || quote(action) || ',' || quote(command) || ',' || quote(operator) || ',' || quote(tool_version) || ',' || quote(detail)) FROM custody WHERE id < :run ORDER BY id;\n";
 
 wb_status_t

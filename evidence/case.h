@@ -20,7 +20,7 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 6
+#define WB_SCHEMA_VERSION 7
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,

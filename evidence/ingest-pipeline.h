@@ -156,11 +156,11 @@ struct wb_ingest {
 	unsigned batches_written;
 	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
 	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
-	/* writer: artifacts_value in the current transaction (see
+	/* writer: artifact_copies in the current transaction (see
 	 * wb_ingest_opts_t.index_rebuild_min) */
-	uint64_t art_before;     /* artifact rows in the case at BEGIN (max id) */
+	uint64_t art_before;     /* copies with artifacts in the case at BEGIN (max id) */
 	uint64_t art_added;      /* artifact rows stored since */
-	char *art_index_sql;     /* the index's CREATE statement while it is dropped */
+	gboolean art_deferred;   /* artifact_copies filled at the commit, not copy by copy */
 	uint64_t tx_added, tx_duplicates;  /* writer: st's at BEGIN */
 
 	/* walker: the group of top-level files in the open transaction */

@@ -259,65 +259,64 @@ start_writeback (wb_ingest_t *ing)
 #endif
 }
 
-/* artifacts_value during one source's transaction.  Its keys come in no
- * order: once the index outgrows the page cache nearly every artifact row
- * reads one page and writes another back (200,000 copies with analysis:
- * 5.9 GB written for a 3.3 GB case; 1,000,000 copies: 99 GB for 16.5 GB).
- * A source that adds more rows than the threshold and than the case held
- * drops it, and builds it again, sorted, before its commit: in the same
- * transaction, so a kill or a failure rolls the drop back with the rest.
- * Nothing reads the index while ingest writes. */
+/* artifact_copies during one source's transaction.  Its keys (value,
+ * copy) come in no order: once the table outgrows the page cache nearly
+ * every copy's rows read pages and write others back (200,000 copies with
+ * analysis: 5.9 GB written for a 3.3 GB case; 1,000,000 copies: 99 GB for
+ * 16.5 GB).  A source that adds more artifacts than the threshold and more
+ * copies than the case held has the writer put them in a temporary table
+ * instead, copy by copy (wb_analysis_copies_deferred: an append), and adds
+ * them, sorted, before its commit: in the same transaction, so a kill or a failure rolls them
+ * back with the rest.  Nothing reads the table while ingest writes. */
 static wb_status_t
 art_index_begin (wb_ingest_t *ing)
 {
-	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT coalesce(max(id), 0) FROM message_artifacts");
+	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT coalesce(max(message), 0) FROM message_artifacts");
 	if (!st)
 		return WB_ERR_DB;
 	ing->art_before = sqlite3_step (st) == SQLITE_ROW ? (uint64_t) sqlite3_column_int64 (st, 0) : 0;
 	sqlite3_reset (st);
 	ing->art_added = 0;
-	g_clear_pointer (&ing->art_index_sql, g_free);
+	ing->art_deferred = FALSE;
 	return WB_OK;
 }
 
 static wb_status_t
 art_index_check (wb_ingest_t *ing)
 {
-	if (ing->art_index_sql || ing->art_added <= ing->o.index_rebuild_min ||
-	    ing->art_added <= ing->art_before)
+	if (!ing->art_deferred && (ing->art_added <= ing->o.index_rebuild_min ||
+				   ing->st.added - ing->tx_added <= ing->art_before))
 		return WB_OK;
-	sqlite3_stmt *st = wb_case_stmt (ing->cs, "SELECT sql FROM sqlite_schema"
-				       " WHERE type = 'index' AND name = 'artifacts_value'");
-	if (!st)
-		return WB_ERR_DB;
-	char *sql = sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0)
-		? g_strdup ((const char *) sqlite3_column_text (st, 0)) : NULL;
-	sqlite3_reset (st);
-	if (!sql)
-		return WB_OK;   /* not there: nothing to keep up */
-	if (sqlite3_exec (wb_case_db (ing->cs), "DROP INDEX artifacts_value", NULL, NULL, NULL) != SQLITE_OK) {
-		g_free (sql);
-		return wb_case_fail_db (ing->cs, "cannot drop artifacts_value for the bulk load");
-	}
-	ing->art_index_sql = sql;
+	if (!ing->art_deferred && sqlite3_exec (wb_case_db (ing->cs), "CREATE TEMP TABLE IF NOT EXISTS"
+						" artifact_copies_pending (value INTEGER, message INTEGER)",
+						NULL, NULL, NULL) != SQLITE_OK)
+		return wb_case_fail_db (ing->cs, "cannot defer artifact_copies");
+	ing->art_deferred = TRUE;
+	/* Again after each batch: the case forgets what it keeps when its
+	 * cache of ids overflows (the copies' rows added meanwhile are kept,
+	 * the fill ignoring them). */
+	wb_case_keep (ing->cs, wb_analysis_copies_deferred, NULL, 0, 1);
 	return WB_OK;
 }
 
 static wb_status_t
 art_index_end (wb_ingest_t *ing)
 {
-	if (!ing->art_index_sql)
+	if (!ing->art_deferred)
 		return WB_OK;
+	ing->art_deferred = FALSE;
 	/* SQLite sorts with as much memory as the page cache may hold, on top
 	 * of the cache: with ingest's 128 MiB the build took the peak RSS
 	 * from 250 to 394 MiB.  16 MiB for the build (the pages it drops were
-	 * to be written at the commit anyway), then ingest's cache again. */
+	 * to be written at the commit anyway), then ingest's cache again.
+	 * OR IGNORE: rows added copy by copy when the case forgot the tag. */
 	int64_t cache = wb_case_cache_set (ing->cs, 16384);
-	int rc = sqlite3_exec (wb_case_db (ing->cs), ing->art_index_sql, NULL, NULL, NULL);
+	int rc = sqlite3_exec (wb_case_db (ing->cs), "INSERT OR IGNORE INTO artifact_copies (value, message)"
+			       " SELECT value, message FROM temp.artifact_copies_pending ORDER BY 1, 2;"
+			       "DELETE FROM temp.artifact_copies_pending", NULL, NULL, NULL);
 	wb_case_cache_restore (ing->cs, cache);
-	g_clear_pointer (&ing->art_index_sql, g_free);
 	if (rc != SQLITE_OK)
-		return wb_case_fail_db (ing->cs, "cannot build artifacts_value again");
+		return wb_case_fail_db (ing->cs, "cannot build artifact_copies again");
 	ing->st.index_rebuilds++;
 	return WB_OK;
 }
@@ -387,7 +386,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 		wb_case_rollback (ing->cs);   /* the index too, if it was dropped */
 		ing->st.added = ing->tx_added;
 		ing->st.duplicates = ing->tx_duplicates;
-		g_clear_pointer (&ing->art_index_sql, g_free);
+		ing->art_deferred = FALSE;
 		break;
 	}
 	return rs;

@@ -594,10 +594,10 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	ing->traps = traps;
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
-	 * sha256 indexes and of artifacts_value make it spill pages to the file
+	 * sha256 indexes and of artifact_copies make it spill pages to the file
 	 * over and over.  128 MiB: 200,000 copies with analysis wrote 9.8 GB
 	 * for a 3.3 GB case with 64 MiB, 5.9 GB with 128 MiB (4.6 GB since
-	 * artifacts_value is built again after a large source).  The cache is
+	 * the value index is built again after a large source).  The cache is
 	 * the largest part of the peak RSS, and it is capped: 264 MiB at
 	 * 200,000 copies with analysis, 266 MiB at 1,000,000. */
 	ing->cache_before = wb_case_cache_set (cs, 131072);
@@ -705,7 +705,6 @@ wb_ingest_free (wb_ingest_t *ing)
 	wb_ingest_batch_free (ing->batch);
 	if (ing->held_items)
 		g_ptr_array_free (ing->held_items, TRUE);
-	g_free (ing->art_index_sql);
 	if (ing->complete)
 		g_hash_table_destroy (ing->complete);
 	if (ing->commits)

@@ -57,11 +57,11 @@ typedef struct {
 	/* Findings made as copies are analysed; NULL: none (and never with
 	 * no_analysis). */
 	const wb_ingest_findings_t *findings;
-	/* A source that adds more artifact rows than this, and more than the
-	 * case held before it, has the artifacts_value index dropped for the
-	 * rest of its transaction and built again (sorted) before it commits:
-	 * past the page cache, its random keys cost a page read and a page
-	 * write for nearly every row.  0: WB_INGEST_INDEX_REBUILD_MIN. */
+	/* A source that adds more artifacts than this, and more copies than
+	 * the case held before it, stops adding artifact_copies rows copy by
+	 * copy for the rest of its transaction and adds them (sorted) before
+	 * it commits: past the page cache, random keys cost a page read and a
+	 * page write for nearly every row.  0: WB_INGEST_INDEX_REBUILD_MIN. */
 	uint64_t index_rebuild_min;
 	/* The files of a folder are stored in groups, one transaction each: a
 	 * group is committed once its files hold GROUP_BYTES bytes or it has
@@ -89,7 +89,7 @@ typedef struct {
 	uint64_t flagged;        /* files, members or messages flagged (see sources.reason) */
 	uint64_t skipped_members;/* Maildir tmp/ entries, links, devices */
 	uint64_t bytes;          /* bytes of the top-level files read */
-	uint64_t index_rebuilds; /* sources that built artifacts_value again (index_rebuild_min) */
+	uint64_t index_rebuilds; /* sources that built artifact_copies again (index_rebuild_min) */
 	uint64_t commits;        /* transactions committed (groups of files, see group_bytes) */
 	uint64_t batches;        /* batches of copies handed to the parse workers (a group's
 				  * files share them) */

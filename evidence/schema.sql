@@ -246,10 +246,45 @@ END;
 --
 -- A campaign repeats the same few values in every copy, so each distinct
 -- (kind, value) is stored once, in artifact_values, and each copy keeps
--- only where it found it (message_artifacts).  The view artifacts presents
--- the one row per copy and value that readers use; rows are inserted and
--- deleted through it or in the two tables.  A value no copy refers to any
--- more (after reanalyze) stays in artifact_values and is never shown.
+-- what it found in one row of message_artifacts: items, a JSON array with
+-- one element per artifact in the order analysis found them, each
+-- [value, raw, location]: value the artifact_values id, raw the text as it
+-- stood in the message (null where it is the value), location where it was
+-- found (header:From, header:Reply-To, body:text, body:href, body:src,
+-- hop:0, ...).  An artifact is identified by its copy and its position
+-- there (idx, from 0): message_parties.artifact is that position.  An
+-- artifact deleted leaves null in its place, so that the others keep
+-- their positions.  Version 6 numbered all artifacts of a case in one
+-- sequence, each copy's in order: first_id keeps the number of an
+-- upgraded copy's first one, so that the case digest of attributions made
+-- before the upgrade stays the same (reports/README.md).
+--
+-- The view artifacts presents one row per copy and artifact, in that
+-- order, as readers use it (its joins in that order: a condition on a
+-- copy reads only its items); the standard sqlite3 shell (3.38 or later)
+-- reads the JSON too, with json_each and ->>:
+--   SELECT a.message, j.key AS idx, v.kind, v.value, j.value->>2 AS location
+--   FROM message_artifacts a, json_each(a.items) j
+--   JOIN artifact_values v ON v.id = j.value->>0 WHERE a.message = 5;
+-- Rows are inserted (appended to the copy's items) and deleted through the
+-- view, or written in the tables.  A value no copy refers to any more
+-- (after reanalyze) stays in artifact_values and is never shown.
+--
+-- artifact_copies answers "which copies carry this value": one row per
+-- value and copy that has it.  Ingest and reanalyze add a new copy's rows
+-- (an ingest that more than doubles a large case adds them sorted, before
+-- its commit), the view's INSERT trigger those of the rows it adds, and
+-- the triggers on message_artifacts keep them when a row is updated or
+-- deleted; a row inserted into message_artifacts by hand must add its own
+-- (INSERT INTO artifact_copies SELECT DISTINCT j.value->>0, a.message FROM
+-- message_artifacts a, json_each(a.items) j WHERE a.message = ...).  By kind and value:
+--   SELECT c.message FROM artifact_values v JOIN artifact_copies c ON c.value = v.id
+--   WHERE v.kind = 'phone' AND v.value = '+18005551234';
+-- and those copies' rows of the view (a condition on kind and value alone
+-- reads every copy's items):
+--   SELECT * FROM artifacts WHERE message IN (SELECT c.message FROM artifact_values v
+--     JOIN artifact_copies c ON c.value = v.id WHERE v.kind = 'phone'
+--     AND v.value = '+18005551234') AND kind = 'phone' AND value = '+18005551234';
 CREATE TABLE artifact_values (
 	id INTEGER PRIMARY KEY,
 	kind TEXT NOT NULL,
@@ -257,27 +292,47 @@ CREATE TABLE artifact_values (
 	UNIQUE (kind, value)
 );
 CREATE TABLE message_artifacts (
-	id INTEGER PRIMARY KEY,          -- artifacts.id
-	message INTEGER NOT NULL REFERENCES messages(id),
-	value INTEGER NOT NULL,          -- artifact_values(id); not declared: nothing deletes
-	                                 -- a value, and the check would cost each row a lookup
-	raw TEXT,                        -- as it stood in the message; NULL when it is the value
-	location TEXT NOT NULL           -- header:From, header:Reply-To, body:text, body:href, body:src, hop:0, ...
+	message INTEGER PRIMARY KEY REFERENCES messages(id),
+	items TEXT NOT NULL,             -- JSON: [[value, raw, location], ...]
+	first_id INTEGER                 -- upgraded from version 6: the id its first artifact
+	                                 -- had there (the others first_id + idx), which the case
+	                                 -- digest gives message_parties.artifact; else NULL
 );
-CREATE INDEX artifacts_message ON message_artifacts(message);
-CREATE INDEX artifacts_value ON message_artifacts(value);
-CREATE VIEW artifacts (id, message, kind, raw, value, location) AS
-SELECT a.id, a.message, v.kind, coalesce(a.raw, v.value), v.value, a.location
-FROM message_artifacts a JOIN artifact_values v ON v.id = a.value;
+CREATE TABLE artifact_copies (
+	value INTEGER NOT NULL,          -- artifact_values(id)
+	message INTEGER NOT NULL,        -- message_artifacts(message)
+	PRIMARY KEY (value, message)
+) WITHOUT ROWID;
+CREATE TRIGGER artifact_copies_delete AFTER DELETE ON message_artifacts BEGIN
+	DELETE FROM artifact_copies WHERE message = OLD.message
+	AND value IN (SELECT j.value->>0 FROM json_each(OLD.items) j);
+END;
+CREATE TRIGGER artifact_copies_update AFTER UPDATE ON message_artifacts BEGIN
+	DELETE FROM artifact_copies WHERE message = OLD.message
+	AND value IN (SELECT j.value->>0 FROM json_each(OLD.items) j);
+	INSERT INTO artifact_copies (value, message)
+	SELECT DISTINCT j.value->>0, NEW.message FROM json_each(NEW.items) j WHERE j.type = 'array';
+END;
+CREATE VIEW artifacts (message, idx, kind, raw, value, location) AS
+SELECT a.message, j.key, v.kind, coalesce(j.value->>1, v.value), v.value, j.value->>2
+FROM message_artifacts a CROSS JOIN json_each(a.items) j
+	CROSS JOIN artifact_values v ON v.id = j.value->>0;
 CREATE TRIGGER artifacts_insert INSTEAD OF INSERT ON artifacts BEGIN
 	INSERT OR IGNORE INTO artifact_values (kind, value) VALUES (NEW.kind, NEW.value);
-	INSERT INTO message_artifacts (id, message, value, raw, location)
-	VALUES (NEW.id, NEW.message,
+	INSERT INTO message_artifacts (message, items)
+	VALUES (NEW.message, json_array(json_array(
 		(SELECT id FROM artifact_values WHERE kind = NEW.kind AND value = NEW.value),
-		nullif(NEW.raw, NEW.value), NEW.location);
+		nullif(NEW.raw, NEW.value), NEW.location)))
+	ON CONFLICT (message) DO UPDATE SET items = json_insert(items, '$[#]', json(excluded.items)->0);
+	INSERT INTO artifact_copies (value, message)
+	SELECT v.id, NEW.message FROM artifact_values v WHERE v.kind = NEW.kind AND v.value = NEW.value
+	AND NOT EXISTS (SELECT 1 FROM artifact_copies c WHERE c.value = v.id AND c.message = NEW.message);
 END;
 CREATE TRIGGER artifacts_delete INSTEAD OF DELETE ON artifacts BEGIN
-	DELETE FROM message_artifacts WHERE id = OLD.id;
+	UPDATE message_artifacts SET items = json_replace(items, '$[' || OLD.idx || ']', NULL)
+	WHERE message = OLD.message;
+	DELETE FROM message_artifacts WHERE message = OLD.message
+	AND NOT EXISTS (SELECT 1 FROM json_each(items) WHERE type != 'null');
 END;
 
 -- Facts the statutes ask about, one row per copy and fact name.  value is
@@ -575,7 +630,7 @@ CREATE TABLE message_parties (
 	kind TEXT NOT NULL,              -- the kind of value that matched
 	value TEXT NOT NULL,
 	location TEXT NOT NULL,          -- where in the message (header:From, body:href, hop:origin, ...)
-	artifact INTEGER,                -- artifacts row, NULL for header fields and hops
+	artifact INTEGER,                -- artifacts.idx in the copy, NULL for header fields and hops
 	PRIMARY KEY (message, party, role, kind, value)
 ) WITHOUT ROWID;
 CREATE INDEX message_parties_party ON message_parties(party);

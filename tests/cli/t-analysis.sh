@@ -31,10 +31,12 @@ expect_eq "phones across copies" "phone,+18005550199,3,1" "$(wb artifacts "$T/c.
 # raw text only where it differs from the normalized value.
 expect_eq "a shared value is stored once" "1" \
 	"$(q "SELECT count(*) FROM artifact_values WHERE kind = 'phone' AND value = '+18005550199'")"
-expect_eq "three rows refer to it" "3" "$(q "SELECT count(*) FROM message_artifacts a JOIN artifact_values v
-	ON v.id = a.value WHERE v.kind = 'phone' AND v.value = '+18005550199'")"
-expect_eq "raw stored only where it differs" "0" "$(q "SELECT count(*) FROM message_artifacts a
-	JOIN artifact_values v ON v.id = a.value WHERE a.raw = v.value")"
+expect_eq "three copies refer to it" "3" "$(q "SELECT count(*) FROM message_artifacts a, json_each(a.items) j
+	JOIN artifact_values v ON v.id = j.value->>0 WHERE v.kind = 'phone' AND v.value = '+18005550199'")"
+expect_eq "artifact_copies names the three" "1 2 3" "$(q "SELECT group_concat(c.message, ' ') FROM artifact_copies c
+	JOIN artifact_values v ON v.id = c.value WHERE v.kind = 'phone' AND v.value = '+18005550199'")"
+expect_eq "raw stored only where it differs" "0" "$(q "SELECT count(*) FROM message_artifacts a, json_each(a.items) j
+	JOIN artifact_values v ON v.id = j.value->>0 WHERE j.value->>1 = v.value")"
 expect_eq "postal" "postal,\"123 MAIN ST STE 4, SPRINGFIELD, IL 62701\",3,1" "$(wb artifacts "$T/c.case" --kind postal --format csv | tail -n +2)"
 expect_eq "affiliate ids" "affiliate_id,example.com subid=7,3,1
 affiliate_id,example.com affid=A11,1,1

@@ -30,7 +30,8 @@ sender rapidmailer.example domain" \
 	      JOIN parties p ON p.id = mp.party ORDER BY 1")"
 expect_eq "both copies are attributed" "2" "$(q "SELECT count(DISTINCT message) FROM message_parties")"
 expect_eq "the affiliate row points at its artifact" "affiliate_id body:href" \
-	"$(q "SELECT a.kind || ' ' || a.location FROM message_parties mp JOIN artifacts a ON a.id = mp.artifact
+	"$(q "SELECT a.kind || ' ' || a.location FROM message_parties mp JOIN artifacts a ON a.message = mp.message
+	      AND a.idx = mp.artifact
 	      WHERE mp.role = 'affiliate' AND mp.message = 1")"
 expect_eq "Rapid Mailer and Delta Leads are linked through both copies" "[1, 2]" \
 	"$(wb explain "$C" "Rapid Mailer" "Delta Leads" --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)["messages"])')"

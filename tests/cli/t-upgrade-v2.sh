@@ -4,8 +4,10 @@
 # upgraded by 'upgrade' to version 3, where artifacts is a view over
 # artifact_values (each distinct value once) and message_artifacts, and on
 # to version 4 (body texts and hop names stored once: t-upgrade-v3.sh), the
-# copies' texts and hops read as before.  What readers get is worked out
-# by Python from the version 2 file: every artifacts row with its id, copy,
+# copies' texts and hops read as before, and on to version 7 (a copy's
+# artifacts in one row, each named by its position in the copy).  What
+# readers get is worked out by Python from the version 2 file: every
+# artifacts row with its copy, its position there (the order of the ids),
 # kind, raw text, value and location; the counts 'artifacts' prints; the
 # artifact rows that message_parties names; each copy's text; every hop.
 # A SIGKILL during the upgrade leaves the version 2 file byte for byte once
@@ -19,9 +21,22 @@ cat > read.py <<'PY'
 import hashlib, sqlite3, sys
 db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
 what = sys.argv[2]
+cols = [r[1] for r in db.execute("PRAGMA table_info(artifacts)")]
+def positioned():
+    # (message, position, kind, raw, value, location, id): before version
+    # 7 the position is the rank of the row's id among its copy's.
+    if "idx" in cols:
+        return [r + (None,) for r in db.execute("SELECT message, idx, kind, raw, value, location"
+                                                " FROM artifacts ORDER BY message, idx")]
+    out, pos = [], {}
+    for i, m, k, raw, v, loc in db.execute("SELECT id, message, kind, raw, value, location"
+                                           " FROM artifacts ORDER BY message, id"):
+        out.append((m, pos.get(m, 0), k, raw, v, loc, i))
+        pos[m] = pos.get(m, 0) + 1
+    return out
 if what == "rows":
-    for r in db.execute("SELECT id, message, kind, raw, value, location FROM artifacts ORDER BY id"):
-        print("|".join(str(x) for x in r))
+    for r in positioned():
+        print("|".join(str(x) for x in r[:6]))
 elif what == "counts":
     # 'artifacts --format csv': kind, value, copies, distinct senders
     # (lower case From), by kind, most copies first, then value.
@@ -41,9 +56,15 @@ elif what == "counts":
         print("%s,%s,%d,%d" % (k[0], v, len(copies[k]), len(senders.get(k, ()))))
 elif what == "named":
     # The artifact row behind each attribution that names one.
-    for r in db.execute("SELECT mp.message, mp.party, mp.role, a.kind, a.value, a.location"
-                        " FROM message_parties mp JOIN artifacts a ON a.id = mp.artifact"
-                        " ORDER BY 1, 2, 3, 4, 5"):
+    rows = positioned()
+    art = {((r[0], r[1]) if "idx" in cols else r[6]): r for r in rows}
+    out = []
+    for m, party, role, a in db.execute("SELECT message, party, role, artifact FROM message_parties"
+                                        " WHERE artifact IS NOT NULL"):
+        r = art[(m, a) if "idx" in cols else a]
+        assert r[0] == m
+        out.append((m, party, role, r[2], r[4], r[5], r[1]))
+    for r in sorted(out):
         print("|".join(str(x) for x in r))
 elif what == "raw":
     for sha, b in db.execute("SELECT sha256, bytes FROM raw ORDER BY id"):
@@ -78,7 +99,7 @@ expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 2 -> $U
 	"$(wb sql v2.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
 		WHERE command = 'upgrade'" --format csv | tail -n 1)"
 python3 read.py v2.case rows > rows.got
-expect_file "every artifacts row, id and all" rows.want rows.got
+expect_file "every artifacts row, its position in its copy and all" rows.want rows.got
 expect_eq "each distinct value stored once" \
 	"$(cut -d'|' -f3,5 rows.want | sort -u | wc -l | tr -d ' ')" \
 	"$(wb sql v2.case "SELECT count(*) FROM artifact_values" --format csv | tail -n 1)"
@@ -98,12 +119,14 @@ expect_eq "foreign_key_check" "" "$(sqlite3 v2.case "PRAGMA foreign_key_check")"
 # Rows added through the view land in the two tables, one value row for a
 # value seen before; deleting through the view deletes the row.
 sqlite3 v2.case "INSERT INTO artifacts (message, kind, raw, value, location)
-	SELECT message, kind, 'X' || raw, value, 'test' FROM artifacts WHERE id = 1" || t_fail "insert through the view" ""
+	SELECT message, kind, 'X' || raw, value, 'test' FROM artifacts WHERE message = 1 AND idx = 0" ||
+	t_fail "insert through the view" ""
 expect_eq "insert through the view: no new value" \
 	"$(cut -d'|' -f3,5 rows.want | sort -u | wc -l | tr -d ' ')" \
 	"$(sqlite3 v2.case "SELECT count(*) FROM artifact_values")"
-expect_eq "insert through the view: read back" "$(sed -n 1p rows.want | cut -d'|' -f2,3,5)|X$(sed -n 1p rows.want | cut -d'|' -f4)" \
-	"$(sqlite3 v2.case "SELECT message, kind, value, raw FROM artifacts WHERE location = 'test'")"
+expect_eq "insert through the view: read back, after the copy's others" \
+	"$(sed -n 1p rows.want | cut -d'|' -f1)|$(grep -c '^1|' rows.want)|$(sed -n 1p rows.want | cut -d'|' -f3,5)|X$(sed -n 1p rows.want | cut -d'|' -f4)" \
+	"$(sqlite3 v2.case "SELECT message, idx, kind, value, raw FROM artifacts WHERE location = 'test'")"
 sqlite3 v2.case "DELETE FROM artifacts WHERE location = 'test'"
 python3 read.py v2.case rows > rows.got
 expect_file "delete through the view" rows.want rows.got

@@ -41,7 +41,9 @@ expect_eq "every stored message matches" "OK: 137 stored messages match their SH
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
 awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
      inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
-sed "s/quote(CASE codec WHEN 'none' THEN length(bytes) ELSE size END)/quote(length(bytes))/" digest.sql > digest4.sql
+sed -e "s/quote(CASE codec WHEN 'none' THEN length(bytes) ELSE size END)/quote(length(bytes))/" \
+	-e 's/quote(coalesce((SELECT a.first_id FROM message_artifacts a WHERE a.message = message_parties.message) + artifact, artifact))/quote(artifact)/' \
+	digest.sql > digest4.sql
 expect_eq "the digest's SQL is the README's" "yes" "$([ -s digest.sql ] && ! cmp -s digest.sql digest4.sql && echo yes)"
 expect_eq "the case digest is unchanged" \
 	"$(sqlite3 -readonly old.case ".parameter set :run $run" ".read digest4.sql" | sha256sum)" \

@@ -1,7 +1,7 @@
 # Sourced by the t-upgrade-vN.sh scripts (after tests/lib.sh, in $T).
 #
 # UPGRADED_TO: the schema version this build upgrades a case to.
-UPGRADED_TO=6
+UPGRADED_TO=7
 
 # upgrade_refused V COMMAND: tests/cli/data/vV.case.xz is unpacked to
 # vV.case and kept as old.case; COMMAND, a reading command, refuses it,

@@ -165,7 +165,8 @@ Test (analysis_store, hops_as_the_view_stores_them)
 
 /* The artifacts and facts of an analysis as the writer stores them,
  * against the artifacts and facts views' INSERT triggers given each
- * field: the same rows, artifacts in the analysis's order (their ids). */
+ * field: the same rows, artifacts in the analysis's order (idx), the
+ * writer's JSON the same text as SQLite's json_array() makes of them. */
 Test (analysis_store, artifacts_and_facts_as_the_views_store_them)
 {
 	GString *m = g_string_new ("From: Offers <offers@lowrate-loans.test>\r\n"
@@ -203,16 +204,97 @@ Test (analysis_store, artifacts_and_facts_as_the_views_store_them)
 		cr_assert_eq (wb_case_step (cs, st, "reference fact"), WB_OK, "%s", wb_case_errmsg (cs));
 	}
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
-	const char *qa = "SELECT kind, raw, value, location FROM artifacts WHERE message = ? ORDER BY id";
+	const char *qa = "SELECT idx, kind, raw, value, location FROM artifacts WHERE message = ? ORDER BY idx";
 	const char *qf = "SELECT name, value, confidence, evidence FROM facts WHERE message = ? ORDER BY name";
 	char *a1 = rows_text (qa, 1), *a2 = rows_text (qa, 2), *f1 = rows_text (qf, 1), *f2 = rows_text (qf, 2);
 	cr_assert_str_eq (a1, a2);
 	cr_assert_str_eq (f1, f2);
-	/* The writer's ids are the first, in order. */
-	cr_assert_eq (tmp_case_int (cs, "SELECT max(id) FROM message_artifacts WHERE message = 1"), (int64_t) na);
+	/* One row a copy, positions from 0; the same text; artifact_copies
+	 * holds each distinct value of each copy. */
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM message_artifacts"), 2);
+	cr_assert_eq (tmp_case_int (cs, "SELECT max(idx) + 1 FROM artifacts WHERE message = 1"), (int64_t) na);
+	cr_assert_eq (tmp_case_int (cs, "SELECT (SELECT items FROM message_artifacts WHERE message = 1)"
+				    " = (SELECT items FROM message_artifacts WHERE message = 2)"), 1);
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM artifact_copies WHERE message = 1"),
+		      tmp_case_int (cs, "SELECT count(DISTINCT value) FROM artifacts WHERE message = 1"));
+	cr_assert_eq (tmp_case_int (cs, "SELECT count(*) FROM artifact_copies c JOIN artifacts a"
+				    " ON a.message = c.message JOIN artifact_values v ON v.id = c.value"
+				    " AND v.kind = a.kind AND v.value = a.value WHERE c.message = 2"),
+		      (int64_t) na);
 	g_free (a1);
 	g_free (a2);
 	g_free (f1);
 	g_free (f2);
 	wb_analysis_free (a);
+}
+
+/* wb_json_quote against two other writers of JSON: Python's json.dumps
+ * (ensure_ascii off: the same escapes, UTF-8 as it is) and SQLite's
+ * json_quote(), and Python's json.loads gives each string back.  Every
+ * control character, '"', '\\', '/', DEL, two- to four-byte UTF-8, and
+ * strings drawn from them at random (a fixed seed). */
+Test (analysis_store, json_quote_as_python_and_sqlite)
+{
+	static const char *const parts[] = { "\"", "\\", "/", "\x7f", "caf\xc3\xa9", "\xe4\xb8\xad",
+					     "\xf0\x9f\x98\x80", "a", " ", "'", "\\u0041", "\x1f", "\x01" };
+	GPtrArray *in = g_ptr_array_new_with_free_func (g_free);
+	GString *all = g_string_new ("");
+	for (int c = 1; c < 32; c++)
+		g_string_append_c (all, (char) c);
+	g_ptr_array_add (in, g_string_free (all, FALSE));
+	for (int c = 1; c < 128; c++)
+		g_ptr_array_add (in, g_strdup_printf ("x%cy", c));
+	g_ptr_array_add (in, g_strdup (""));
+	GRand *r = g_rand_new_with_seed (7);
+	for (int i = 0; i < 300; i++) {
+		GString *s = g_string_new ("");
+		int n = g_rand_int_range (r, 1, 12);
+		for (int k = 0; k < n; k++) {
+			if (g_rand_boolean (r))
+				g_string_append (s, parts[g_rand_int_range (r, 0, G_N_ELEMENTS (parts))]);
+			else
+				g_string_append_c (s, (char) g_rand_int_range (r, 1, 128));
+		}
+		g_ptr_array_add (in, g_string_free (s, FALSE));
+	}
+	g_rand_free (r);
+	/* One line each: the input's hex, a tab, what wb_json_quote wrote. */
+	GString *lines = g_string_new ("");
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT json_quote(?1)");
+	cr_assert_not_null (st);
+	for (guint i = 0; i < in->len; i++) {
+		const char *s = g_ptr_array_index (in, i);
+		GString *q = g_string_new ("");
+		wb_json_quote (q, s);
+		sqlite3_bind_text (st, 1, s, -1, SQLITE_STATIC);
+		cr_assert_eq (sqlite3_step (st), SQLITE_ROW);
+		cr_assert_str_eq (q->str, (const char *) sqlite3_column_text (st, 0), "input %u", i);
+		sqlite3_reset (st);
+		for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+			g_string_append_printf (lines, "%02x", *p);
+		g_string_append_printf (lines, "\t%s\n", q->str);
+		g_string_free (q, TRUE);
+	}
+	char *file = g_build_filename (tmp, "quoted.txt", NULL);
+	cr_assert (g_file_set_contents (file, lines->str, (gssize) lines->len, NULL));
+	const char *py =
+		"import json, sys\n"
+		"bad = 0\n"
+		"for line in open(sys.argv[1], encoding='utf-8', newline='\\n'):\n"
+		"    h, q = line[:-1].split('\\t', 1)\n"
+		"    s = bytes.fromhex(h).decode('utf-8')\n"
+		"    if json.loads(q) != s or json.dumps(s, ensure_ascii=False) != q:\n"
+		"        bad += 1\n"
+		"        print(repr(s), q)\n"
+		"print('bad', bad)\n";
+	char *argv[] = { "python3", "-c", (char *) py, file, NULL };
+	char *out = NULL;
+	int status = 0;
+	cr_assert (g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, NULL));
+	cr_assert_str_eq (out, "bad 0\n");
+	cr_assert_eq (status, 0);
+	g_free (out);
+	g_free (file);
+	g_string_free (lines, TRUE);
+	g_ptr_array_free (in, TRUE);
 }

@@ -43,13 +43,14 @@ one (const char *sql)
 	return r ? r : g_strdup ("(null)");
 }
 
-/* Every analysis row as one text: ids included, but for the artifacts'
- * own, which reanalyze numbers anew (in order). */
+/* Every analysis row as one text, ids included, and artifact_copies as
+ * its triggers keep it. */
 static char *
 rows (void)
 {
-	return one ("SELECT (SELECT group_concat(message || ',' || value || ',' || quote(raw) || ',' || location,"
-		    " ';') FROM (SELECT * FROM message_artifacts ORDER BY id)) || '|' || (SELECT group_concat(id || kind || value,"
+	return one ("SELECT (SELECT group_concat(message || ',' || items, ';') FROM (SELECT * FROM"
+		    " message_artifacts ORDER BY message)) || '|' || (SELECT group_concat(value || ',' || message,"
+		    " ';') FROM artifact_copies) || '|' || (SELECT group_concat(id || kind || value,"
 		    " ';') FROM artifact_values) || '|' || (SELECT group_concat(message || ',' || idx || ','"
 		    " || raw || ',' || quote(from_host) || ',' || quote(by_host) || ',' || time_status, ';')"
 		    " FROM message_hops) || '|' || (SELECT group_concat(id || name, ';') FROM hop_names) || '|'"

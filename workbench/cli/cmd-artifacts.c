@@ -33,11 +33,12 @@ wb_cmd_artifacts (wb_ctx_t *ctx, int argc, char **argv)
 	if (!wb_ctx_mode (ctx, format, WB_MODE_TEXT, &mode))
 		return WB_EXIT_USAGE;
 	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
-		"SELECT a.kind, a.value, count(DISTINCT a.message) AS copies,"
+		"SELECT v.kind, v.value, count(*) AS copies,"
 		" count(DISTINCT lower(m.from_addr)) AS senders"
-		" FROM artifacts a JOIN messages m ON m.id = a.message"
-		" WHERE ?1 IS NULL OR a.kind = ?1"
-		" GROUP BY a.kind, a.value ORDER BY a.kind, copies DESC, a.value");
+		" FROM artifact_values v JOIN artifact_copies c ON c.value = v.id"
+		" JOIN messages m ON m.id = c.message"
+		" WHERE ?1 IS NULL OR v.kind = ?1"
+		" GROUP BY v.id ORDER BY v.kind, copies DESC, v.value");
 	if (!st)
 		return wb_fail_case (ctx, WB_ERR_DB);
 	if (kind)

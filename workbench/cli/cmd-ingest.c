@@ -344,7 +344,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		fprintf (stderr, ", %" G_GUINT64_FORMAT " commit(s), %" G_GUINT64_FORMAT " batch(es)",
 			 counts.commits, counts.batches);
 		if (counts.index_rebuilds)
-			fprintf (stderr, ", artifacts_value built again in %" G_GUINT64_FORMAT " source(s)",
+			fprintf (stderr, ", artifact_copies built again in %" G_GUINT64_FORMAT " source(s)",
 				 counts.index_rebuilds);
 		fputc ('\n', stderr);
 	}

@@ -120,10 +120,10 @@ json_rows (wb_ctx_t *ctx, GString *j, const char *name, const char *sql, int64_t
 	" for_addr, time_text, time_epoch, time_status, trusted, origin, notes FROM hops" \
 	" WHERE message = ?1 ORDER BY idx"
 #define SQL_LINKS "SELECT value AS url, location FROM artifacts WHERE message = ?1" \
-	" AND kind = 'url' ORDER BY id"
+	" AND kind = 'url' ORDER BY idx"
 #define SQL_ART "SELECT kind, value, raw, location FROM artifacts WHERE message = ?1" \
-	" AND kind <> 'url' ORDER BY kind, id"
-#define SQL_ART_JSON "SELECT kind, raw, value, location FROM artifacts WHERE message = ?1 ORDER BY id"
+	" AND kind <> 'url' ORDER BY kind, idx"
+#define SQL_ART_JSON "SELECT kind, raw, value, location FROM artifacts WHERE message = ?1 ORDER BY idx"
 /* A yes/no fact's value is '1' or '0' (evidence/schema.sql): a number in
  * JSON.  The text facts stay text, even when they read as a number (a
  * DKIM selector '1', the category '419'). */

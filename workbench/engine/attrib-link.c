@@ -20,6 +20,9 @@ typedef struct {
  * sender, an affiliate, the advertiser, or only mentioned (which does not
  * attribute the message to the party). */
 enum { ROLE_SENDER, ROLE_AFFILIATE, ROLE_ADVERTISER, ROLE_MENTIONED };
+
+/* An item found in no artifact (positions count from 0). */
+#define NO_ARTIFACT (-1)
 static const char *const role_names[] = { "sender", "affiliate", "advertiser", "mentioned" };
 
 /* A value seen in one message.  kv is "kind\x1fvalue", interned in the
@@ -29,7 +32,7 @@ typedef struct {
 	const char *kv;       /* interned */
 	const char *value;    /* inside kv */
 	const char *loc;      /* interned */
-	int64_t artifact;     /* 0 for header fields and hops */
+	int64_t artifact;     /* its idx in the copy's artifacts; NO_ARTIFACT for header fields and hops */
 	int role;
 	int derive;           /* 0 no, 1 yes, 2 a sender domain (only if the sender is unknown) */
 } item_t;
@@ -447,7 +450,7 @@ attribute_message (link_t *L, int64_t message, GArray *items, GArray *anch)
 		sqlite3_bind_text (ins, 4, it->kind, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 5, it->value, -1, SQLITE_STATIC);
 		sqlite3_bind_text (ins, 6, it->loc, -1, SQLITE_STATIC);
-		if (it->artifact)
+		if (it->artifact != NO_ARTIFACT)
 			sqlite3_bind_int64 (ins, 7, it->artifact);
 		else
 			sqlite3_bind_null (ins, 7);
@@ -485,8 +488,8 @@ scan_messages (link_t *L)
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
 	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
 	if (!(sm = wb_case_stmt (L->cs, "SELECT id, from_addr, return_path FROM messages ORDER BY id")) ||
-	    !(sa = wb_case_stmt (L->cs, "SELECT message, id, kind, value, location FROM artifacts"
-				 " ORDER BY message, id")) ||
+	    !(sa = wb_case_stmt (L->cs, "SELECT message, idx, kind, value, location FROM artifacts"
+				 " ORDER BY message, idx")) ||
 	    !(sh = wb_case_stmt (L->cs, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
 				 " ORDER BY message, idx"))) {
 		st = WB_ERR_DB;
@@ -508,8 +511,8 @@ scan_messages (link_t *L)
 			char *e = norm_cached (L, 'E', hdr[h]);
 			const char *at = e ? strrchr (e, '@') : NULL;
 			char *d = at && at[1] ? norm_cached (L, 'D', at + 1) : NULL;
-			add_item (L, items, wb_attrib_kinds[WB_KIND_EMAIL], e, hloc[h], 0, ROLE_SENDER, 0);
-			add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], d, hloc[h], 0, ROLE_SENDER, 2);
+			add_item (L, items, wb_attrib_kinds[WB_KIND_EMAIL], e, hloc[h], NO_ARTIFACT, ROLE_SENDER, 0);
+			add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], d, hloc[h], NO_ARTIFACT, ROLE_SENDER, 2);
 		}
 		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
 			ra = sqlite3_step (sa);
@@ -569,11 +572,11 @@ scan_messages (link_t *L)
 		for (; rh == SQLITE_ROW && sqlite3_column_int64 (sh, 0) == id; rh = sqlite3_step (sh)) {
 			const char *ip = col (sh, 1), *helo = col (sh, 2);
 			if (ip && g_hostname_is_ip_address (ip))
-				add_item (L, items, wb_attrib_kinds[WB_KIND_IP], g_strdup (ip), "hop:origin", 0,
+				add_item (L, items, wb_attrib_kinds[WB_KIND_IP], g_strdup (ip), "hop:origin", NO_ARTIFACT,
 					  ROLE_SENDER, 1);
 			if (helo && !g_hostname_is_ip_address (helo))
 				add_item (L, items, wb_attrib_kinds[WB_KIND_DOMAIN], norm_cached (L, 'D', helo), "hop:origin HELO",
-					  0, ROLE_SENDER, 1);
+					  NO_ARTIFACT, ROLE_SENDER, 1);
 		}
 		st = attribute_message (L, id, items, anch);
 		g_array_set_size (items, 0);
