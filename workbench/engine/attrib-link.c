@@ -54,6 +54,7 @@ typedef struct {
 	const char *loc;      /* interned: where in that message */
 	int64_t count;
 	int64_t more[4];      /* the next messages carrying it */
+	uint64_t plan;        /* the last plan that added it to its aggs */
 } agg_t;
 
 /* Evidence of one link, while building. */
@@ -94,6 +95,7 @@ typedef struct {
 	 * by party id: the role counsel's roster gives it governs the role a
 	 * message attributes it in. */
 	GHashTable *roster_role;
+	uint64_t plans_made;  /* make_plan's calls: the number of the one at work */
 } link_t;
 
 static const char *
@@ -331,6 +333,7 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 	   gboolean *created)
 {
 	g_array_set_size (anch, 0);
+	uint64_t plan = ++L->plans_made;
 	/* A sender domain defines a derived party only when the message's
 	 * sender is not already known from the roster by address or domain. */
 	gboolean sender_known = FALSE;
@@ -391,12 +394,13 @@ make_plan (link_t *L, int64_t message, GArray *items, GArray *anch, plan_t *pl,
 				ag->peer_role = role_of (L, my->party, iy->role);
 				g_hash_table_add (L->agg, ag);
 			}
-			/* Once per message even if Y is named twice by vy. */
-			gboolean dup = FALSE;
-			for (guint k = 0; k < pl->aggs->len && !dup; k++)
-				dup = g_ptr_array_index (pl->aggs, k) == ag;
-			if (!dup)
+			/* Once per message even if Y is named twice by vy: the
+			 * aggregate remembers the plan that added it last (a scan
+			 * of pl->aggs made a message naming N parties cost N^4). */
+			if (ag->plan != plan) {
+				ag->plan = plan;
 				g_ptr_array_add (pl->aggs, ag);
+			}
 		}
 	}
 	return WB_OK;
