@@ -1,6 +1,6 @@
 -- The case file: one SQLite database per case.
 --
--- Schema version 3.  The version is PRAGMA user_version; evidence/case.c
+-- Schema version 7.  The version is PRAGMA user_version; evidence/case.c
 -- creates a new case from this file and upgrades older cases with the
 -- migrations listed there.  Each part of the pipeline owns one section below.
 --
