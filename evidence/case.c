@@ -39,7 +39,39 @@ struct wb_case {
 	GHashTable *by_addr;
 	int upgraded_from;     /* schema version before wb_case_open upgraded it, or 0 */
 	GHashTable *ids;       /* of wb_case_intern: a set of id_key_t */
+	GHashTable *kept;      /* of wb_case_keep, for the transaction: a set of id_key_t */
+	GHashTable *tables;    /* of wb_case_intern: name -> intern_table_t */
+	GHashTable *tag_tables;   /* FIND's address -> its intern_table_t, or NULL */
+	const struct intern_table *adding;   /* the table wb_case_intern's ADD adds to */
+	gboolean ended;        /* a transaction ended since the ids were checked */
+	int64_t data_version;  /* PRAGMA data_version when they were, or -1 */
 };
+
+/* A table of distinct values wb_case_intern adds to: the table a FIND
+ * reads ("SELECT id FROM NAME WHERE ...") and its ADD inserts into
+ * ("INSERT INTO NAME ...").  It is COMPLETE while each of its rows is a
+ * key in cs->ids under TAG, the one FIND that adds to it: a value then
+ * not kept is not in the table, and its FIND need not run (in a new case
+ * most values are new, and a FIND that finds nothing cost a B-tree
+ * descent per value beside the INSERT's own).  A table is complete when
+ * wb_case_intern first meets it empty; it stops being so when a row
+ * reaches it another way (another statement or trigger on this
+ * connection, seen by the update hook, or another FIND), when the kept
+ * ids are dropped at their limit, and its state is dropped with the ids
+ * at a rollback or when another connection has written the case. */
+typedef struct intern_table {
+	char *name;
+	const char *tag;
+	gboolean complete;
+} intern_table_t;
+
+static void
+intern_table_free (gpointer p)
+{
+	intern_table_t *t = p;
+	g_free (t->name);
+	g_free (t);
+}
 
 /* A value stored once and its row's id (wb_case_intern), under the
  * address of the FIND statement's text (TAG) and its N texts.  A key kept
@@ -129,22 +161,64 @@ id_key_probe (id_probe_t *p, const char *tag, const char *const *v, int n)
 	p->k.hash = (guint) h;
 }
 
-/* The ids wb_case_intern keeps are those of the open transaction.  At a
- * rollback the rows it added are gone (and SQLite may give their ids to
- * other rows); after a commit another connection, or an analyst's own
- * SQL, may change the tables before this writer's next transaction. */
+/* The ids wb_case_intern keeps outlive a commit: rows of its tables are
+ * never deleted or changed by the workbench.  At a rollback the rows a
+ * transaction added are gone (and SQLite may give their ids to other
+ * rows): all are forgotten.  Another connection (an analyst's own SQL)
+ * may change the tables between two of this one's transactions: the
+ * first wb_case_intern after a transaction ends asks SQLite whether one
+ * has (PRAGMA data_version), and forgets them all if so.  What
+ * wb_case_keep keeps is forgotten at the end of every transaction. */
 static void
 forget_ids (void *p)
 {
 	wb_case_t *cs = p;
 	g_hash_table_remove_all (cs->ids);
+	g_hash_table_remove_all (cs->kept);
+	g_hash_table_remove_all (cs->tag_tables);
+	g_hash_table_remove_all (cs->tables);
+	cs->ended = TRUE;
 }
 
 static int
-forget_ids_at_commit (void *p)
+forget_kept_at_commit (void *p)
 {
-	forget_ids (p);
+	wb_case_t *cs = p;
+	g_hash_table_remove_all (cs->kept);
+	cs->ended = TRUE;
 	return 0;   /* the commit goes on */
+}
+
+/* No table of wb_case_intern's is complete any more. */
+static void
+tables_incomplete (wb_case_t *cs)
+{
+	GHashTableIter it;
+	gpointer t;
+	g_hash_table_iter_init (&it, cs->tables);
+	while (g_hash_table_iter_next (&it, NULL, &t))
+		((intern_table_t *) t)->complete = FALSE;
+}
+
+/* The update hook: a row that reaches a table of wb_case_intern's other
+ * than by its ADD leaves the table incomplete; a row changed or deleted
+ * (which the workbench never does, but SQL on this connection may) makes
+ * every id kept suspect: all are forgotten.  SQLite does not call the
+ * hook for a DELETE without WHERE (its truncate optimization). */
+static void
+row_changed (void *p, int op, const char *db, const char *table, sqlite3_int64 rowid)
+{
+	(void) db;
+	(void) rowid;
+	wb_case_t *cs = p;
+	intern_table_t *t = g_hash_table_size (cs->tables) ? g_hash_table_lookup (cs->tables, table) : NULL;
+	if (!t || (op == SQLITE_INSERT && t == cs->adding))
+		return;
+	if (op != SQLITE_INSERT) {
+		g_hash_table_remove_all (cs->ids);
+		tables_incomplete (cs);
+	}
+	t->complete = FALSE;
 }
 
 /* Finalize every cached statement (before the connection closes). */
@@ -211,6 +285,11 @@ case_new (const char *path)
 	cs->stmts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stmt_finalize);
 	cs->by_addr = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
 	cs->ids = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
+	cs->kept = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
+	cs->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, intern_table_free);
+	cs->tag_tables = g_hash_table_new (g_direct_hash, g_direct_equal);
+	cs->ended = TRUE;
+	cs->data_version = -1;
 	const char *op = g_getenv ("WB_OPERATOR");
 	if (!op || !*op) {
 		struct passwd *pw = getpwuid (getuid ());
@@ -229,6 +308,9 @@ wb_case_free (wb_case_t *cs)
 		g_hash_table_destroy (cs->stmts);
 	g_hash_table_destroy (cs->by_addr);
 	g_hash_table_destroy (cs->ids);
+	g_hash_table_destroy (cs->kept);
+	g_hash_table_destroy (cs->tag_tables);
+	g_hash_table_destroy (cs->tables);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
 	wb_case_unlock (cs);
@@ -320,13 +402,16 @@ wb_case_stmt (wb_case_t *cs, const char *sql)
 	return st;
 }
 
-/* Keep the probe P's key with VALUE: a copy of its texts, in place of a
- * key equal to it kept before. */
+/* Keep the probe P's key with VALUE in SET (cs->ids or cs->kept): a copy
+ * of its texts, in place of a key equal to it kept before. */
 static void
-keep_key (wb_case_t *cs, const id_probe_t *p, int64_t value)
+keep_key (wb_case_t *cs, GHashTable *set, const id_probe_t *p, int64_t value)
 {
-	if (g_hash_table_size (cs->ids) >= WB_CASE_IDS_MAX)
-		g_hash_table_remove_all (cs->ids);
+	if (g_hash_table_size (set) >= WB_CASE_IDS_MAX) {
+		g_hash_table_remove_all (set);
+		if (set == cs->ids)
+			tables_incomplete (cs);   /* their rows are no longer all kept */
+	}
 	gsize len = 0;
 	for (int i = 0; i < p->k.n; i++)
 		len += p->v[i] ? p->vlen[i] + 2 : 1;
@@ -343,7 +428,7 @@ keep_key (wb_case_t *cs, const id_probe_t *p, int64_t value)
 			b += p->vlen[i] + 1;
 		}
 	}
-	g_hash_table_replace (cs->ids, own, own);
+	g_hash_table_replace (set, own, own);
 }
 
 gboolean
@@ -351,7 +436,7 @@ wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64
 {
 	id_probe_t p;
 	id_key_probe (&p, tag, v, n);
-	const id_key_t *hit = g_hash_table_lookup (cs->ids, &p.k);
+	const id_key_t *hit = g_hash_table_lookup (cs->kept, &p.k);
 	if (hit)
 		*value = hit->id;
 	return hit != NULL;
@@ -362,13 +447,80 @@ wb_case_keep (wb_case_t *cs, const char *tag, const char *const *v, int n, int64
 {
 	id_probe_t p;
 	id_key_probe (&p, tag, v, n);
-	keep_key (cs, &p, value);
+	keep_key (cs, cs->kept, &p, value);
+}
+
+/* The name of the table SQL names after HEAD ("SELECT id FROM ", say),
+ * up to a space, or NULL. */
+static char *
+sql_table (const char *sql, const char *head)
+{
+	if (!g_str_has_prefix (sql, head))
+		return NULL;
+	sql += strlen (head);
+	size_t n = 0;
+	while (g_ascii_isalnum (sql[n]) || sql[n] == '_')
+		n++;
+	return n && sql[n] == ' ' ? g_strndup (sql, n) : NULL;
+}
+
+/* The table FIND reads and ADD adds to, or NULL (then every FIND runs). */
+static intern_table_t *
+intern_table (wb_case_t *cs, const char *find, const char *add)
+{
+	intern_table_t *t;
+	if (g_hash_table_lookup_extended (cs->tag_tables, find, NULL, (gpointer *) &t))
+		return t;
+	char *name = sql_table (find, "SELECT id FROM "), *into = sql_table (add, "INSERT INTO ");
+	t = NULL;
+	if (name && into && !strcmp (name, into)) {
+		t = g_hash_table_lookup (cs->tables, name);
+		if (t)
+			t->complete = FALSE;   /* a second FIND of the table */
+		else {
+			t = g_new0 (intern_table_t, 1);
+			t->name = g_steal_pointer (&name);
+			t->tag = find;
+			char *sql = sqlite3_mprintf ("SELECT 1 FROM \"%w\" LIMIT 1", t->name);
+			sqlite3_stmt *st = NULL;
+			t->complete = sqlite3_prepare_v2 (cs->db, sql, -1, &st, NULL) == SQLITE_OK
+				&& sqlite3_step (st) == SQLITE_DONE;
+			sqlite3_finalize (st);
+			sqlite3_free (sql);
+			g_hash_table_insert (cs->tables, t->name, t);
+		}
+	}
+	g_free (name);
+	g_free (into);
+	g_hash_table_insert (cs->tag_tables, (gpointer) find, t);
+	return t;
+}
+
+/* After a transaction has ended: forget every id if another connection
+ * has written the case since they were kept. */
+static void
+check_ids (wb_case_t *cs)
+{
+	cs->ended = FALSE;
+	int64_t v = -1;
+	sqlite3_stmt *st = wb_case_stmt (cs, "PRAGMA data_version");
+	if (st && sqlite3_step (st) == SQLITE_ROW)
+		v = sqlite3_column_int64 (st, 0);
+	if (st)
+		sqlite3_reset (st);
+	if (v < 0 || v != cs->data_version) {
+		forget_ids (cs);
+		cs->ended = FALSE;
+	}
+	cs->data_version = v;
 }
 
 wb_status_t
 wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
 		const char *what, int64_t *id)
 {
+	if (cs->ended)
+		check_ids (cs);
 	id_probe_t p;
 	id_key_probe (&p, find, v, n);
 	const id_key_t *hit = g_hash_table_lookup (cs->ids, &p.k);
@@ -376,16 +528,19 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 		*id = hit->id;
 		return WB_OK;
 	}
+	intern_table_t *t = intern_table (cs, find, add);
 	const char *sql[2] = { find, add };
 	int rc = SQLITE_DONE;
-	for (int s = 0; s < 2 && rc == SQLITE_DONE; s++) {
+	for (int s = t && t->complete && t->tag == find; s < 2 && rc == SQLITE_DONE; s++) {
 		sqlite3_stmt *st = wb_case_stmt (cs, sql[s]);
 		if (!st)
 			return WB_ERR_DB;
 		for (int i = 0; i < n; i++)
 			if (v[i])
 				sqlite3_bind_text (st, i + 1, v[i], (int) p.vlen[i], SQLITE_STATIC);
+		cs->adding = s == 1 ? t : NULL;
 		rc = sqlite3_step (st);
+		cs->adding = NULL;
 		if (rc == SQLITE_ROW)
 			*id = sqlite3_column_int64 (st, 0);
 		else if (s == 1 && rc == SQLITE_DONE)
@@ -396,7 +551,7 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	}
 	if (rc != SQLITE_ROW)
 		return wb_case_fail_db (cs, what);
-	keep_key (cs, &p, *id);
+	keep_key (cs, cs->ids, &p, *id);
 	return WB_OK;
 }
 
@@ -528,7 +683,8 @@ open_db (wb_case_t *cs, int flags)
 		sqlite3_create_function (cs->db, "wb_raw", n, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 					 wb_raw_sql, NULL, NULL);
 	sqlite3_rollback_hook (cs->db, forget_ids, cs);
-	sqlite3_commit_hook (cs->db, forget_ids_at_commit, cs);
+	sqlite3_commit_hook (cs->db, forget_kept_at_commit, cs);
+	sqlite3_update_hook (cs->db, row_changed, cs);
 	/* A case file is handed on as one file: a rollback journal, not WAL,
 	 * and every commit durable. */
 	if (cs->writable) {

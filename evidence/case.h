@@ -116,23 +116,32 @@ sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
  * its id) finds for the N texts V, else of the row ADD (an INSERT of them)
  * adds.  V[i] is bound to parameter i+1 of both; a NULL binds NULL, so FIND
  * compares with IS where a text may be NULL.  Ids are remembered on the
- * case, keyed by FIND and V, for the open transaction, so a writer
- * that meets a value again asks SQLite nothing; they are keyed by FIND's
- * address, so FIND must be a string that lives as long as the case (a
- * literal), as its text is not compared.  All are forgotten when a
- * transaction commits or rolls back (the rows it added may be gone, or
- * changed by another writer before the next), and when more than
- * WB_CASE_IDS_MAX are held.  On failure the case error is
- * "WHAT: sqlite message". */
+ * case, keyed by FIND and V, so a writer that meets a value again asks
+ * SQLite nothing; they are keyed by FIND's address, so FIND must be a
+ * string that lives as long as the case (a literal), as its text is not
+ * compared.  They outlive a commit; all are forgotten at a rollback (the
+ * rows it took may come back under the same ids with other values), when
+ * another connection has written the case since this one's last
+ * transaction (PRAGMA data_version), when SQL on this connection changes
+ * or deletes a row of a table FIND reads, and when more than
+ * WB_CASE_IDS_MAX are held.
+ *
+ * When FIND is "SELECT id FROM T WHERE ..." and ADD "INSERT INTO T ...",
+ * and T was empty when wb_case_intern first met it, FIND does not run
+ * while every row of T is one it added and kept: a value not kept is then
+ * a new one.  A row added to T any other way (SQL or a trigger on this
+ * connection, another FIND of T) ends that.  No DELETE without WHERE on
+ * such a table, on this connection: SQLite does not report it.
+ * On failure the case error is "WHAT: sqlite message". */
 wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,
 			    int n, const char *what, int64_t *id);
 #define WB_CASE_IDS_MAX 200000
 /* Any other number a writer learns once a transaction: kept on the case
  * under the address of TAG (a string that lives as long as the case, not
  * compared: a statement's SQL, as for wb_case_intern) and the N texts V,
- * and forgotten when wb_case_intern's ids are.  wb_case_kept() gives TRUE
- * and *VALUE if it is kept; wb_case_keep() keeps VALUE, in place of one
- * kept before. */
+ * and forgotten when the transaction commits or rolls back.
+ * wb_case_kept() gives TRUE and *VALUE if it is kept; wb_case_keep() keeps
+ * VALUE, in place of one kept before. */
 gboolean wb_case_kept (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t *value);
 void wb_case_keep (wb_case_t *cs, const char *tag, const char *const *v, int n, int64_t value);
 

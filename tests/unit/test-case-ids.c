@@ -1,10 +1,12 @@
-/* The ids wb_case_intern keeps for a transaction stand for SQLite's own
- * answer: over thousands of lookups of values that differ by a byte, by
- * where a text ends (NULL, empty, "ab" then "c" against "a" then "bc"),
- * by length across eight-byte words, and by statement, each id equals
- * the one the FIND statement gives when asked directly.  And
- * wb_case_keep/wb_case_kept keep one number per tag and texts; and
- * wb_case_stmt gives each text its own statement. */
+/* The ids wb_case_intern keeps stand for SQLite's own answer: over
+ * thousands of lookups of values that differ by a byte, by where a text
+ * ends (NULL, empty, "ab" then "c" against "a" then "bc"), by length
+ * across eight-byte words, and by statement, each id equals the one the
+ * FIND statement gives when asked directly.  A table filled from empty is
+ * not searched for a new value (FIND never runs), until a row reaches it
+ * another way: SQL or a trigger on the connection, another FIND, another
+ * connection.  And wb_case_keep/wb_case_kept keep one number per tag and
+ * texts; and wb_case_stmt gives each text its own statement. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -132,6 +134,127 @@ Test (case_ids, keep_replaces_and_kept_finds)
 	cr_assert_eq (v, 30);
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
 	cr_assert (!wb_case_kept (cs, tag, k1, 2, &v), "forgotten at the commit");
+}
+
+/* How many times the case's statement of SQL has run. */
+static int
+runs (const char *sql)
+{
+	return sqlite3_stmt_status (wb_case_stmt (cs, sql), SQLITE_STMTSTATUS_RUN, 0);
+}
+
+static const char add_u[] = "INSERT INTO u (a, b) VALUES (?1, ?2)";
+static const char add_w[] = "INSERT INTO w (a, b) VALUES (?1, ?2)";
+
+/* wb_case_intern's id for A, B (b NULL) by FIND and ADD. */
+static int64_t
+intern_a (const char *find, const char *add, const char *a)
+{
+	const char *v[] = { a, NULL };
+	int64_t id = -1;
+	cr_assert_eq (wb_case_intern (cs, find, add, v, 2, "cannot intern", &id), WB_OK, "%s",
+		      wb_case_errmsg (cs));
+	return id;
+}
+
+/* Rows of T whose a is A. */
+static int64_t
+count_a (const char *t, const char *a)
+{
+	char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE a = '%s'", t, a);
+	int64_t n = tmp_case_int (cs, sql);
+	g_free (sql);
+	return n;
+}
+
+/* u starts empty: 1,500 values over three transactions, a third of each
+ * met again after its commit, and FIND never runs; each id is still the
+ * one SQL gives, each value stored once. */
+Test (case_ids, empty_table_is_not_searched)
+{
+	for (int tx = 0; tx < 3; tx++) {
+		cr_assert_eq (wb_case_begin (cs), WB_OK);
+		for (int i = 0; i < 500; i++) {
+			char a[16];
+			g_snprintf (a, sizeof a, "v%d", tx * 500 + i);
+			int64_t id = intern_a (find_u, add_u, a);
+			cr_assert_eq (id, direct ("u", a, NULL), "%s", a);
+			if (tx && i % 3 == 0) {
+				g_snprintf (a, sizeof a, "v%d", (tx - 1) * 500 + i);
+				cr_assert_eq (intern_a (find_u, add_u, a), direct ("u", a, NULL), "%s again", a);
+			}
+		}
+		cr_assert_eq (wb_case_commit (cs), WB_OK);
+	}
+	cr_expect_eq (runs (find_u), 0, "FIND ran %d times", runs (find_u));
+	cr_expect_eq (tmp_case_int (cs, "SELECT count(*) FROM u"), 1500);
+	cr_expect_eq (tmp_case_int (cs, "SELECT count(DISTINCT a) FROM u"), 1500);
+}
+
+/* A table that had a row is searched for each value not kept. */
+Test (case_ids, table_with_rows_is_searched)
+{
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (a) VALUES ('there')", "u"), WB_OK);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	for (int i = 0; i < 10; i++) {
+		char a[16];
+		g_snprintf (a, sizeof a, "n%d", i);
+		intern_a (find_u, add_u, a);
+	}
+	cr_expect_eq (intern_a (find_u, add_u, "there"), 1);
+	cr_expect_eq (runs (find_u), 11);
+	wb_case_rollback (cs);
+}
+
+/* Rows that reach a filled-from-empty table another way are found, not
+ * added again: an INSERT on the connection, a view's trigger, another
+ * FIND of the table. */
+Test (case_ids, rows_added_otherwise_are_found)
+{
+	cr_assert_eq (wb_case_exec (cs, "CREATE VIEW wv (a) AS SELECT a FROM w;"
+				    "CREATE TRIGGER wv_insert INSTEAD OF INSERT ON wv BEGIN"
+				    " INSERT INTO w (a) VALUES (NEW.a); END", "view"), WB_OK);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert_eq (intern_a (find_u, add_u, "a"), 1);
+	cr_assert_eq (intern_a (find_w, add_w, "a"), 1);
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (a) VALUES ('by sql')", "u"), WB_OK);
+	cr_expect_eq (intern_a (find_u, add_u, "by sql"), 2);
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO wv (a) VALUES ('by trigger')", "wv"), WB_OK);
+	cr_expect_eq (intern_a (find_w, add_w, "by trigger"), 2);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+
+	cr_expect_eq (count_a ("u", "by sql") + count_a ("w", "by trigger"), 2);
+
+	/* z, filled from empty by one FIND, then by another. */
+	static const char find_z[] = "SELECT id FROM z WHERE a IS ?1 AND b IS ?2";
+	static const char find_z2[] = "SELECT id FROM z WHERE b IS ?2 AND a IS ?1";
+	static const char add_z[] = "INSERT INTO z (a, b) VALUES (?1, ?2)";
+	cr_assert_eq (wb_case_exec (cs, "CREATE TABLE z (id INTEGER PRIMARY KEY, a TEXT, b TEXT)", "z"), WB_OK);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert_eq (intern_a (find_z, add_z, "a"), 1);
+	cr_assert_eq (intern_a (find_z2, add_z, "by other find"), 2);
+	cr_expect_eq (intern_a (find_z, add_z, "by other find"), 2);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_expect_eq (count_a ("z", "by other find"), 1);
+}
+
+/* Another connection's commit between two transactions: its rows are
+ * found and its changes seen, not hidden by the ids kept. */
+Test (case_ids, another_connection_is_seen)
+{
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_assert_eq (intern_a (find_u, add_u, "x"), 1);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	sqlite3 *other = NULL;
+	cr_assert_eq (sqlite3_open (path, &other), SQLITE_OK);
+	cr_assert_eq (sqlite3_exec (other, "INSERT INTO u (a) VALUES ('y'); UPDATE u SET a = 'x2' WHERE a = 'x'",
+				    NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (other));
+	sqlite3_close (other);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	cr_expect_eq (intern_a (find_u, add_u, "y"), 2);
+	cr_expect_eq (intern_a (find_u, add_u, "x"), 3, "a stale id for x");
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_expect_eq (count_a ("u", "y"), 1);
 }
 
 /* wb_case_stmt, by the address of its SQL text: the same statement for the
