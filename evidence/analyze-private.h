@@ -36,6 +36,7 @@ struct wb_analysis {
 	GPtrArray *attachments;   /* attachment_t * */
 	GPtrArray *warnings;      /* char * */
 	char *body_text;
+	int64_t body_key;          /* wb_text_key of body_text, made by the worker */
 	char *category;
 	gboolean has_fp;
 	uint64_t fp;

@@ -88,15 +88,9 @@ bind_body (sqlite3_stmt *st, gconstpointer arg)
 }
 
 wb_status_t
-wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *added)
+wb_analysis_body_id (wb_case_t *cs, const wb_analysis_t *a, int64_t *id, gboolean *added)
 {
-	*id = 0;
-	if (added)
-		*added = FALSE;
-	if (!text)
-		return WB_OK;
-	body_t b = { text, strlen (text), 0 };
-	b.key = wb_text_key (text, b.len);
+	body_t b = { a->body_text, strlen (a->body_text), a->body_key };
 	return intern (cs, "SELECT id FROM body_texts WHERE key = ? AND text = ?",
 		       "INSERT INTO body_texts (key, text) VALUES (?, ?)", bind_body, &b, "cannot store body text", id,
 		       added);
@@ -435,7 +429,7 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	if (!replace)
 		return WB_OK;
 	int64_t body;
-	if ((rs = wb_analysis_body_id (cs, a->body_text, &body, NULL)))
+	if ((rs = wb_analysis_body_id (cs, a, &body, NULL)))
 		return rs;
 	/* Most copies analysed again give what they gave: their row is then
 	 * left as it is, not written again. */

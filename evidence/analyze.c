@@ -1680,6 +1680,8 @@ facts:;
 		a->has_fp = TRUE;
 		a->fp = fp;
 	}
+	/* Its body_texts key, here in a parse worker, not in the writer. */
+	a->body_key = wb_text_key (a->body_text, strlen (a->body_text));
 	g_ptr_array_unref (w.html_parts);
 	if (own)
 		g_object_unref (own);

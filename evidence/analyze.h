@@ -43,11 +43,11 @@ wb_status_t wb_analysis_store (wb_case_t *cs, int64_t message_id, const wb_analy
  * category and fingerprint are left to the caller's INSERT (ingest's
  * writer; cheaper). */
 wb_status_t wb_analysis_insert (wb_case_t *cs, int64_t message_id, const wb_analysis_t *a);
-/* The body_texts id of TEXT in *ID, its row added if no copy had it (then
- * *ADDED is TRUE, so a caller whose copy turns out to be in the case
- * already can delete it again).  TEXT NULL: *ID is 0 and nothing is
- * stored.  Inside the caller's transaction. */
-wb_status_t wb_analysis_body_id (wb_case_t *cs, const char *text, int64_t *id, gboolean *added);
+/* The body_texts id of A's body text (wb_analysis_body_text) in *ID, its
+ * row added if no copy had it (then *ADDED, when not NULL, is TRUE, so a
+ * caller whose copy turns out to be in the case already can delete it
+ * again).  Inside the caller's transaction. */
+wb_status_t wb_analysis_body_id (wb_case_t *cs, const wb_analysis_t *a, int64_t *id, gboolean *added);
 
 /* A tag for wb_case_keep(): ingest's writer keeps 1 under it for a
  * transaction whose copies' artifact_copies rows it adds itself, sorted,

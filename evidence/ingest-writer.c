@@ -116,8 +116,7 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		return rs;
 	int64_t body = 0;
 	gboolean body_added = FALSE;
-	if (m->analysis && (rs = wb_analysis_body_id (cs, wb_analysis_body_text (m->analysis), &body,
-						      &body_added)))
+	if (m->analysis && (rs = wb_analysis_body_id (cs, m->analysis, &body, &body_added)))
 		return rs;
 	/* Bound by position, as in write_source_begin: ?N is the Nth column. */
 	sqlite3_stmt *st = wb_case_stmt (cs,

@@ -48,6 +48,15 @@ expect_eq "attachment inventory" "invoice.pdf,application/octet-stream,applicati
 expect_eq "attachment hash" "$(printf '%%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%%%EOF\n' | sha256sum | cut -d' ' -f1)" \
 	"$(q "SELECT sha256 FROM attachments WHERE message = 5")"
 expect_eq "html body text" "See the attached invoice & pay at our site" "$(q "SELECT b.text FROM messages m JOIN body_texts b ON b.id = m.body WHERE m.id = 5")"
+# A body text's key is the first 8 bytes of its SHA-256, big-endian and
+# signed (body_texts in schema.sql), by Python's hashlib.
+expect_eq "body text keys" "ok" "$(python3 - "$T/c.case" <<'PY'
+import hashlib, sqlite3, struct, sys
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT key, text FROM body_texts").fetchall()
+bad = [t for k, t in rows if struct.unpack(">q", hashlib.sha256(t.encode()).digest()[:8])[0] != k]
+print("ok" if rows and not bad else "%d rows, %d keys wrong" % (len(rows), len(bad)))
+PY
+)"
 expect_rc "bad kind" 2 wb artifacts "$T/c.case" --kind nope
 # Analysis is replaced whole, not appended: a second run gives the same rows.
 before=$(q "SELECT count(*) FROM artifacts")
