@@ -109,6 +109,56 @@ wb_analysis_body_id (wb_case_t *cs, const wb_analysis_t *a, int64_t *id, gboolea
 #define ROWS_SQL(HEAD, R) { HEAD ROWS1 (R), HEAD ROWS2 (R), HEAD ROWS3 (R), HEAD ROWS4 (R), \
 	HEAD ROWS5 (R), HEAD ROWS6 (R), HEAD ROWS7 (R), HEAD ROWS8 (R) }
 
+/* Whether column C of ST's row holds what binding V (a string or NULL, as
+ * wb_case_bind_text binds it) stores: the same type and bytes.  A stored
+ * value of another type, even one SQL would call equal, is not the same:
+ * such a copy is written again. */
+static gboolean
+same_text (sqlite3_stmt *st, int c, const char *v)
+{
+	if (!v)
+		return sqlite3_column_type (st, c) == SQLITE_NULL;
+	if (sqlite3_column_type (st, c) != SQLITE_TEXT)
+		return FALSE;
+	const unsigned char *t = sqlite3_column_text (st, c);
+	size_t n = strlen (v);
+	return t && (size_t) sqlite3_column_bytes (st, c) == n && memcmp (t, v, n) == 0;
+}
+
+/* Whether column C holds the integer V (HAS) or NULL (!HAS). */
+static gboolean
+same_int (sqlite3_stmt *st, int c, gboolean has, int64_t v)
+{
+	if (!has)
+		return sqlite3_column_type (st, c) == SQLITE_NULL;
+	return sqlite3_column_type (st, c) == SQLITE_INTEGER && sqlite3_column_int64 (st, c) == v;
+}
+
+/* Step ST, a SELECT of a copy's stored rows, to its next row: 1 a row, 0
+ * none left, -1 a failure, which the case's error then says. */
+static int
+next_row (wb_case_t *cs, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step (st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	wb_case_fail_db (cs, "cannot read the stored analysis");
+	return -1;
+}
+
+/* Delete copy ID's rows with SQL (a DELETE of ?1), to be written again. */
+static wb_status_t
+delete_rows (wb_case_t *cs, const char *sql, int64_t id)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, sql);
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, id);
+	return wb_case_step (cs, st, "cannot replace analysis");
+}
+
 void
 wb_json_quote (GString *out, const char *s)
 {
@@ -273,6 +323,51 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
 	return ok;
 }
 
+/* Whether message ID's stored facts are ROWS, in *SAME: one row for each
+ * and no other, the same name, value, confidence and evidence, the value
+ * a value of that name (message_facts keeps them in name id order, not in
+ * the order set, so the order does not count).  Read by their text, not
+ * by interned ids: a copy's facts (about 15) would cost an index lookup
+ * each in fact_values to intern. */
+static gboolean
+same_facts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT n.name, v.value, v.confidence, v.evidence,"
+		" v.name IS f.name FROM message_facts f LEFT JOIN fact_names n ON n.id = f.name"
+		" LEFT JOIN fact_values v ON v.id = f.value WHERE f.message = ?1");
+	if (!st)
+		return FALSE;
+	sqlite3_bind_int64 (st, 1, id);
+	guint8 *used = g_newa (guint8, rows->len + 1);
+	memset (used, 0, rows->len + 1);
+	guint n = 0;
+	int r = 0;
+	*same = TRUE;
+	while (*same && (r = next_row (cs, st)) == 1) {
+		const char *name = (const char *) sqlite3_column_text (st, 0);
+		guint i = 0;
+		for (; name && i < rows->len; i++) {
+			const fact_t *f = g_ptr_array_index (rows, i);
+			if (!used[i] && strcmp (f->name, name) == 0)
+				break;
+		}
+		if (!name || i == rows->len) {
+			*same = FALSE;
+			break;
+		}
+		const fact_t *f = g_ptr_array_index (rows, i);
+		used[i] = 1;
+		n++;
+		*same = same_text (st, 1, f->value) && same_text (st, 2, f->confidence)
+			&& same_text (st, 3, f->evidence) && sqlite3_column_int (st, 4) == 1;
+	}
+	sqlite3_reset (st);
+	if (*same && r < 0)
+		return FALSE;
+	*same = *same && n == rows->len;
+	return TRUE;
+}
+
 /* The facts of message ID: message_facts rows naming each fact's name
  * and value, stored once in fact_names and fact_values (their ids kept
  * for the transaction: a campaign's copies repeat them), up to eight rows
@@ -313,6 +408,79 @@ insert_facts (wb_case_t *cs, int64_t id, GPtrArray *rows)
 	return TRUE;
 }
 
+/* Columns 3 to 11 of message_hops (raw to time_text); those named are
+ * stored once in hop_names, by id, in this order for a hop, as the upgrade
+ * to version 4 numbers them. */
+static const gboolean hop_is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
+
+/* Hop text is as the sender wrote it: made valid UTF-8 only when it is
+ * not.  TEXT[c] is column 3 + c's, FIXED[c] what to free, NAME[c] the
+ * hop_names id of a named column that is not NULL. */
+static wb_status_t
+hop_columns (wb_case_t *cs, const wb_hop_t *h, char *fixed[9], const char *text[9], int64_t name[9])
+{
+	const char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
+			    h->smtp_id, h->for_addr, h->time_text };
+	wb_status_t rs = WB_OK;
+	for (int c = 0; c < 9 && !rs; c++) {
+		if (v[c] && !g_utf8_validate (v[c], -1, NULL))
+			fixed[c] = g_utf8_make_valid (v[c], -1);
+		text[c] = fixed[c] ? fixed[c] : v[c];
+		if (hop_is_name[c] && text[c])
+			rs = name_id (cs, text[c], &name[c]);
+	}
+	return rs;
+}
+
+static gboolean
+hop_has_epoch (const wb_hop_t *h)
+{
+	return !strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone");
+}
+
+/* Whether message ID's stored hops are HOPS, in *SAME: the same number,
+ * idx 0 up, every column what insert_hops would bind. */
+static wb_status_t
+same_hops (wb_case_t *cs, int64_t id, GPtrArray *hops, gboolean *same)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT idx, raw, from_host, from_rdns, from_ip, by_host,"
+		" protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes"
+		" FROM message_hops WHERE message = ?1 ORDER BY idx");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (st, 1, id);
+	wb_status_t rs = WB_OK;
+	int r = 0;
+	guint i = 0;
+	*same = TRUE;
+	for (; *same && !rs && (r = next_row (cs, st)) == 1; i++) {
+		if (i == hops->len) {
+			*same = FALSE;
+			break;
+		}
+		const wb_hop_t *h = g_ptr_array_index (hops, i);
+		char *fixed[9] = { NULL };
+		const char *text[9];
+		int64_t name[9];
+		rs = hop_columns (cs, h, fixed, text, name);
+		*same = !rs && same_int (st, 0, TRUE, i) && same_text (st, 1, text[0] ? text[0] : "");
+		for (int c = 1; c < 9 && *same; c++)
+			*same = hop_is_name[c] ? same_int (st, 1 + c, text[c] != NULL, text[c] ? name[c] : 0)
+				: same_text (st, 1 + c, text[c]);
+		*same = *same && same_int (st, 10, hop_has_epoch (h), h->time_epoch)
+			&& same_text (st, 11, h->time_status) && same_int (st, 12, TRUE, h->trusted)
+			&& same_int (st, 13, TRUE, h->origin)
+			&& same_text (st, 14, h->notes->len ? h->notes->str : NULL);
+		for (int c = 0; c < 9; c++)
+			g_free (fixed[c]);
+	}
+	sqlite3_reset (st);
+	if (!rs && r < 0)
+		rs = WB_ERR_DB;
+	*same = *same && i == hops->len;
+	return rs;
+}
+
 /* The hops of message ID, up to eight rows per statement: sixteen
  * parameters a row, numbered in the order of the columns. */
 static wb_status_t
@@ -322,30 +490,15 @@ insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
 		"INSERT OR FAIL INTO message_hops (message, idx, raw, from_host, from_rdns, from_ip, by_host,"
 		" protocol, smtp_id, for_addr, time_text, time_epoch, time_status, trusted, origin, notes)"
 		" VALUES ", "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	/* Columns 3 to 11 (raw to time_text); those named are stored once in
-	 * hop_names, by id, in this order for a hop, as the upgrade to
-	 * version 4 numbers them. */
-	static const gboolean is_name[] = { 0, 1, 1, 1, 1, 1, 0, 1, 0 };
 	wb_status_t rs = WB_OK;
 	for (guint i = 0; i < hops->len && !rs;) {
 		guint k = MIN (hops->len - i, 8);
-		/* Hop text is as the sender wrote it: made valid UTF-8 only when
-		 * it is not; what is bound must live until the step. */
+		/* What is bound must live until the step. */
 		char *fixed[8][9] = { { NULL } };
 		const char *text[8][9];
 		int64_t name[8][9];
-		for (guint r = 0; r < k && !rs; r++) {
-			wb_hop_t *h = g_ptr_array_index (hops, i + r);
-			char *v[] = { h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host, h->protocol,
-				      h->smtp_id, h->for_addr, h->time_text };
-			for (int c = 0; c < 9 && !rs; c++) {
-				if (v[c] && !g_utf8_validate (v[c], -1, NULL))
-					fixed[r][c] = g_utf8_make_valid (v[c], -1);
-				text[r][c] = fixed[r][c] ? fixed[r][c] : v[c];
-				if (is_name[c] && text[r][c])
-					rs = name_id (cs, text[r][c], &name[r][c]);
-			}
-		}
+		for (guint r = 0; r < k && !rs; r++)
+			rs = hop_columns (cs, g_ptr_array_index (hops, i + r), fixed[r], text[r], name[r]);
 		sqlite3_stmt *st = rs ? NULL : wb_case_stmt (cs, sql[k - 1]);
 		if (!rs && !st)
 			rs = WB_ERR_DB;
@@ -355,13 +508,13 @@ insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
 			sqlite3_bind_int64 (st, p + 1, id);
 			sqlite3_bind_int64 (st, p + 2, i + r);
 			for (int c = 0; c < 9; c++) {
-				if (!is_name[c])
+				if (!hop_is_name[c])
 					wb_case_bind_text (st, p + 3 + c,
 							   text[r][c] ? text[r][c] : (c == 0 ? "" : NULL));
 				else if (text[r][c])
 					sqlite3_bind_int64 (st, p + 3 + c, name[r][c]);
 			}
-			if (!strcmp (h->time_status, "ok") || !strcmp (h->time_status, "no-zone"))
+			if (hop_has_epoch (h))
 				sqlite3_bind_int64 (st, p + 12, h->time_epoch);
 			wb_case_bind_text (st, p + 13, h->time_status);
 			sqlite3_bind_int64 (st, p + 14, h->trusted);
@@ -378,26 +531,48 @@ insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
 	return rs;
 }
 
+/* Whether message ID's stored attachments are ROWS, in *SAME: the same
+ * number, idx 0 up, every column what store() would bind. */
+static gboolean
+same_attachments (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT idx, filename, declared_type, sniffed_type, size,"
+		" sha256 FROM attachments WHERE message = ?1 ORDER BY idx");
+	if (!st)
+		return FALSE;
+	sqlite3_bind_int64 (st, 1, id);
+	guint i = 0;
+	int r = 0;
+	*same = TRUE;
+	for (; *same && (r = next_row (cs, st)) == 1; i++) {
+		if (i == rows->len) {
+			*same = FALSE;
+			break;
+		}
+		const attachment_t *x = g_ptr_array_index (rows, i);
+		*same = same_int (st, 0, TRUE, i) && same_text (st, 1, x->filename)
+			&& same_text (st, 2, x->declared) && same_text (st, 3, x->sniffed)
+			&& same_int (st, 4, TRUE, x->size) && same_text (st, 5, x->sha256);
+	}
+	sqlite3_reset (st);
+	if (*same && r < 0)
+		return FALSE;
+	*same = *same && i == rows->len;
+	return TRUE;
+}
+
 static wb_status_t
 store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 {
-	static const char *dels[] = {
-		"DELETE FROM message_hops WHERE message = ?", "DELETE FROM message_facts WHERE message = ?",
-		"DELETE FROM attachments WHERE message = ?",
-	};
 	sqlite3_stmt *st;
 	wb_status_t rs;
-	/* A copy just inserted has no rows to replace: the deletes were a
-	 * tenth of the writer's cost per copy (wb_analysis_insert).  Its
-	 * artifacts' row is replaced by insert_artifacts. */
-	for (int i = 0; i < 3 && replace; i++) {
-		if (!(st = wb_case_stmt (cs, dels[i])))
-			return WB_ERR_DB;
-		sqlite3_bind_int64 (st, 1, id);
-		if ((rs = wb_case_step (cs, st, "cannot replace analysis")))
-			return rs;
-	}
-	/* Hops and facts (about 6 and 15 a copy) go in up to eight rows per
+	/* Analysed again (REPLACE), most copies give what they gave: each
+	 * table's rows of the copy are then left as they are, and only a
+	 * table whose rows differ in any column, in number or in order has
+	 * them deleted and written again.  A copy just inserted has no rows
+	 * to compare or delete (wb_analysis_insert).  Its artifacts' row is
+	 * compared and replaced by insert_artifacts.
+	 * Hops and facts (about 6 and 15 a copy) go in up to eight rows per
 	 * statement: a statement's start and end cost about as much as a row;
 	 * artifacts (about 20) in one row.
 	 * OR FAIL, not the default ABORT: a statement of several rows that may
@@ -405,15 +580,32 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	 * first (16 KiB a page, several pages a statement), to undo its earlier
 	 * rows.  Ingest rolls the whole source back on any failure, so no
 	 * statement needs undoing on its own. */
-	if ((rs = insert_hops (cs, id, a->hops)))
+	gboolean same = FALSE;
+	if (replace && (rs = same_hops (cs, id, a->hops, &same)))
 		return rs;
-	if (!insert_artifacts (cs, id, a->artifacts, replace) || !insert_facts (cs, id, a->facts))
+	if (!same && replace && (rs = delete_rows (cs, "DELETE FROM message_hops WHERE message = ?1", id)))
+		return rs;
+	if (!same && (rs = insert_hops (cs, id, a->hops)))
+		return rs;
+	if (!insert_artifacts (cs, id, a->artifacts, replace))
 		return WB_ERR_DB;   /* the case's error says which */
-	st = wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
-		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
-	if (!st)
+	same = FALSE;
+	if (replace && !same_facts (cs, id, a->facts, &same))
 		return WB_ERR_DB;
-	for (guint i = 0; i < a->attachments->len; i++) {
+	if (!same && replace && (rs = delete_rows (cs, "DELETE FROM message_facts WHERE message = ?1", id)))
+		return rs;
+	if (!same && !insert_facts (cs, id, a->facts))
+		return WB_ERR_DB;
+	same = FALSE;
+	if (replace && !same_attachments (cs, id, a->attachments, &same))
+		return WB_ERR_DB;
+	if (!same && replace && (rs = delete_rows (cs, "DELETE FROM attachments WHERE message = ?1", id)))
+		return rs;
+	st = same ? NULL : wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
+		" sniffed_type, size, sha256) VALUES (?,?,?,?,?,?,?)");
+	if (!same && !st)
+		return WB_ERR_DB;
+	for (guint i = 0; !same && i < a->attachments->len; i++) {
 		attachment_t *x = g_ptr_array_index (a->attachments, i);
 		sqlite3_bind_int64 (st, 1, id);
 		sqlite3_bind_int (st, 2, i);

@@ -208,8 +208,9 @@ reanalyze (wb_ingest_t *ing, uint64_t *done)
 
 /* secure_delete (on in some builds of SQLite, Debian's among them) has
  * SQLite zero the bytes of every row it deletes, in the page.  reanalyze
- * deletes each copy's analysis rows (hops, artifacts, facts, about forty)
- * to insert the new ones: the zeroing was 8% of its writer's work.  Those
+ * deletes a copy's analysis rows (hops, artifacts, facts, about forty) to
+ * insert the new ones when they differ: the zeroing was 8% of its writer's
+ * work when it replaced every copy's.  Those
  * rows are made from the copy's bytes, which stay in the case; so while
  * it runs the setting is off, and it is put back as it was after. */
 wb_status_t

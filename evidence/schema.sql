@@ -465,7 +465,11 @@ CREATE TABLE statutes (
 -- and time (finding_rows, whose id is findings.id).  The rule findings of
 -- a run share one time: finding_runs holds it (the first time a finding of
 -- the run was stored with), and finding_rows.at is NULL where it is that
--- time; the view gives it.
+-- time; the view gives it.  A rule row's run is the run that wrote it: a
+-- reanalyze whose analysis of a copy gives the same rule rows (provisions
+-- and texts, in id order, no note) leaves them, with their ids, run and
+-- time, and writes the copy's rows again, by its own run, only when they
+-- differ.
 CREATE TABLE finding_provisions (
 	id INTEGER PRIMARY KEY,
 	statute TEXT NOT NULL,           -- statute id or '*'

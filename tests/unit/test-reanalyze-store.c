@@ -131,8 +131,10 @@ Test (reanalyze_store, setting_put_back_after_a_failure)
 {
 	ingest_some ();
 	cr_assert_eq (wb_case_exec (cs, "PRAGMA secure_delete=1", "set"), WB_OK);
-	/* A trigger that fails the first copy's store. */
-	cr_assert_eq (wb_case_exec (cs, "CREATE TEMP TRIGGER no_hops BEFORE DELETE ON message_hops"
+	/* A trigger that fails the first copy's store: its hops, edited, are
+	 * deleted to be written again (hops that are the same stay). */
+	cr_assert_eq (wb_case_exec (cs, "UPDATE message_hops SET raw = 'edited' WHERE message = 1 AND idx = 0;"
+				    "CREATE TEMP TRIGGER no_hops BEFORE DELETE ON message_hops"
 				    " BEGIN SELECT RAISE(FAIL, 'hops kept'); END", "trigger"), WB_OK);
 	cr_assert_neq (reanalyze (), WB_OK);
 	cr_assert_eq (secure_delete (), 1);

@@ -228,11 +228,10 @@ eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
 	return r;
 }
 
-/* Store R as copy MESSAGE's rule findings and masks (NST statutes), made
- * by run RUN at time NOW. */
+/* Store R's rows as copy MESSAGE's rule findings, made by run RUN at time
+ * NOW. */
 static wb_status_t
-store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, int64_t run,
-	    const char *now)
+store_rows (wb_case_t *cs, int64_t message, const copy_findings_t *r, int64_t run, const char *now)
 {
 	const char *at = now;
 	wb_status_t s0 = r->rows->len ? finding_at (cs, run, now, &at) : WB_OK;
@@ -265,6 +264,13 @@ store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst,
 			return wb_case_fail_db (cs, "cannot store rule finding");
 		i += k;
 	}
+	return WB_OK;
+}
+
+/* Store R's masks (NST statutes) as copy MESSAGE's. */
+static wb_status_t
+store_mask (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst)
+{
 	sqlite3_stmt *mins = wb_case_stmt (cs, mask_sql);
 	if (!mins)
 		return WB_ERR_DB;
@@ -273,6 +279,72 @@ store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst,
 	int rc = sqlite3_step (mins);
 	sqlite3_reset (mins);
 	return rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot store rule findings");
+}
+
+/* Store R as copy MESSAGE's rule findings and masks (NST statutes), made
+ * by run RUN at time NOW. */
+static wb_status_t
+store_copy (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, int64_t run,
+	    const char *now)
+{
+	wb_status_t s = store_rows (cs, message, r, run, now);
+	return s ? s : store_mask (cs, message, r, nst);
+}
+
+/* Whether copy MESSAGE's stored rule findings are R's rows, in *SAME: the
+ * same number, in id order the same provision and text (finding, confidence,
+ * evidence) as store_rows would write in its order, and no note.  Their run
+ * and time are not compared: rows left alone keep the run that made them. */
+static wb_status_t
+same_rows (wb_case_t *cs, int64_t message, const copy_findings_t *r, gboolean *same)
+{
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT provision, text, note IS NULL FROM finding_rows"
+		" WHERE message = ?1 AND source = 'rule' ORDER BY id");
+	if (!q)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (q, 1, message);
+	wb_status_t s = WB_OK;
+	guint i = 0;
+	int rc;
+	*same = TRUE;
+	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
+		if (i == r->rows->len) {
+			*same = FALSE;
+			break;
+		}
+		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i++);
+		int64_t prov, text;
+		if ((s = finding_ids (cs, row->statute, row->provision, "violation",
+				      row->certain ? "certain" : "indicator", row->evidence, &prov, &text)))
+			break;
+		if (sqlite3_column_int64 (q, 0) != prov || sqlite3_column_int64 (q, 1) != text
+		    || sqlite3_column_type (q, 0) != SQLITE_INTEGER || sqlite3_column_type (q, 1) != SQLITE_INTEGER
+		    || sqlite3_column_int (q, 2) != 1) {
+			*same = FALSE;
+			break;
+		}
+	}
+	sqlite3_reset (q);
+	if (!s && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		s = wb_case_fail_db (cs, "cannot read rule findings");
+	*same = *same && i == r->rows->len;
+	return s;
+}
+
+/* Whether copy MESSAGE's stored masks are R's (NST statutes), in *SAME. */
+static wb_status_t
+same_mask (wb_case_t *cs, int64_t message, const copy_findings_t *r, guint nst, gboolean *same)
+{
+	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT masks = ?2 FROM rule_masks"
+		" WHERE message = ?1");
+	if (!q)
+		return WB_ERR_DB;
+	sqlite3_bind_int64 (q, 1, message);
+	sqlite3_bind_blob (q, 2, r->masks, (int) nst * 8, SQLITE_STATIC);
+	int rc = sqlite3_step (q);
+	*same = rc == SQLITE_ROW && sqlite3_column_int (q, 0) == 1;
+	sqlite3_reset (q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? WB_OK : wb_case_fail_db (cs, "cannot read rule findings");
 }
 
 /* FROM > 0: only copies with id > FROM and no rule_masks row yet; the
@@ -570,9 +642,12 @@ ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 }
 
 /* In reanalyze's writer, for a copy whose analysis it has just replaced:
- * the copy's rule findings and masks go, and what its new facts give
- * (RESULT; NULL when it has no facts) takes their place, as apply() does
- * for every copy at once.  Analyst findings stay. */
+ * what its new facts give (RESULT; NULL when it has no facts) takes the
+ * place of the copy's rule findings and masks, as apply() does for every
+ * copy at once.  Most copies analysed again give what they gave: their
+ * rule rows (with the run that made them) and masks, when the same, are
+ * left as they are, and each is deleted and written again only when it
+ * differs.  Analyst findings stay. */
 static wb_status_t
 reanalyze_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 {
@@ -580,16 +655,31 @@ reanalyze_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 		"DELETE FROM finding_rows WHERE message = ?1 AND source = 'rule'",
 		"DELETE FROM rule_masks WHERE message = ?1",
 	};
-	for (guint i = 0; i < G_N_ELEMENTS (del); i++) {
+	wb_rules_ingest_t *ri = data;
+	const copy_findings_t *r = result;
+	guint nst = ri->set->statutes->len;
+	gboolean same[2] = { FALSE, FALSE };
+	wb_status_t s = WB_OK;
+	if (r && !(s = same_rows (cs, message, r, &same[0])))
+		s = same_mask (cs, message, r, nst, &same[1]);
+	for (guint i = 0; i < G_N_ELEMENTS (del) && !s; i++) {
+		if (same[i])
+			continue;
 		sqlite3_stmt *d = wb_case_stmt (cs, del[i]);
 		if (!d)
 			return WB_ERR_DB;
 		sqlite3_bind_int64 (d, 1, message);
-		wb_status_t s = wb_case_step (cs, d, "cannot replace rule findings");
-		if (s)
-			return s;
+		s = wb_case_step (cs, d, "cannot replace rule findings");
 	}
-	return result ? ingest_store (data, cs, message, result) : WB_OK;
+	if (s || !r)
+		return s;
+	if (!same[0] && (s = store_rows (cs, message, r, ri->run, ri->now)))
+		return s;
+	if (!same[1] && (s = store_mask (cs, message, r, nst)))
+		return s;
+	ri->findings += r->rows->len;
+	ri->copies++;
+	return WB_OK;
 }
 
 static int64_t
