@@ -261,8 +261,12 @@ END;
 --
 -- The view artifacts presents one row per copy and artifact, in that
 -- order, as readers use it (its joins in that order: a condition on a
--- copy reads only its items); the standard sqlite3 shell (3.38 or later)
--- reads the JSON too, with json_each and ->>:
+-- copy reads only its items).  Rows come by copy (message_artifacts in
+-- rowid order, so ORDER BY message costs no sort), and a copy's by idx as
+-- json_each walks the array: link reads every artifact that way, without a
+-- sort, and tests/unit/test-attrib-read.c pins the order on the SQLite it
+-- is built with (ORDER BY message, idx sorts every row).  The standard
+-- sqlite3 shell (3.38 or later) reads the JSON too, with json_each and ->>:
 --   SELECT a.message, j.key AS idx, v.kind, v.value, j.value->>2 AS location
 --   FROM message_artifacts a, json_each(a.items) j
 --   JOIN artifact_values v ON v.id = j.value->>0 WHERE a.message = 5;

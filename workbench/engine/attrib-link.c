@@ -492,8 +492,7 @@ scan_messages (link_t *L)
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
 	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
 	if (!(sm = wb_case_stmt (L->cs, "SELECT id, from_addr, return_path FROM messages ORDER BY id")) ||
-	    !(sa = wb_case_stmt (L->cs, "SELECT message, idx, kind, value, location FROM artifacts"
-				 " ORDER BY message, idx")) ||
+	    !(sa = wb_case_stmt (L->cs, WB_LINK_ARTIFACTS_SQL)) ||
 	    !(sh = wb_case_stmt (L->cs, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
 				 " ORDER BY message, idx"))) {
 		st = WB_ERR_DB;
@@ -520,8 +519,18 @@ scan_messages (link_t *L)
 		}
 		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
 			ra = sqlite3_step (sa);
-		for (; ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) == id; ra = sqlite3_step (sa)) {
+		for (int64_t prev = -1; ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) == id; ra = sqlite3_step (sa)) {
 			int64_t aid = sqlite3_column_int64 (sa, 1);
+			/* The read's order within a copy is json_each's walk
+			 * (WB_LINK_ARTIFACTS_SQL): refuse rather than attribute
+			 * in another order. */
+			if (aid <= prev) {
+				st = wb_case_fail (L->cs, WB_ERR_DB,
+						   "artifacts of copy %" PRId64 " not read in position order (%" PRId64
+						   " after %" PRId64 ")", id, aid, prev);
+				goto done;
+			}
+			prev = aid;
 			const char *kind = col (sa, 2), *value = col (sa, 3), *loc = col (sa, 4);
 			if (!kind || !value || !loc)
 				continue;
