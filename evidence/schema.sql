@@ -284,6 +284,10 @@ END;
 -- message_artifacts a, json_each(a.items) j WHERE a.message = ...).  By kind and value:
 --   SELECT c.message FROM artifact_values v JOIN artifact_copies c ON c.value = v.id
 --   WHERE v.kind = 'phone' AND v.value = '+18005551234';
+-- by kind alone as messages --has reads it (the view would parse every
+-- copy's items: 0.30 s against 0.04 s of CPU on 25,000 copies):
+--   SELECT DISTINCT c.message FROM artifact_values v JOIN artifact_copies c
+--   ON c.value = v.id WHERE v.kind = 'phone';
 -- and those copies' rows of the view (a condition on kind and value alone
 -- reads every copy's items):
 --   SELECT * FROM artifacts WHERE message IN (SELECT c.message FROM artifact_values v
