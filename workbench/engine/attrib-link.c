@@ -123,6 +123,16 @@ index_add (link_t *L, const char *kv, int64_t party, gboolean roster)
 	g_array_append_val (a, e);
 }
 
+/* The hash of a pair's key, a << 32 | b.  g_int64_hash keeps the low 32
+ * bits alone (GLib 2.74), so the pairs of one party b would all share a
+ * hash: a message naming N parties makes N^2 pairs in chains of N. */
+static guint
+pair_hash (gconstpointer p)
+{
+	guint64 k = *(const guint64 *) p * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+	return (guint) (k >> 32);
+}
+
 static guint
 agg_hash (gconstpointer p)
 {
@@ -1130,9 +1140,9 @@ build_links (link_t *L, GPtrArray *reviews)
 		.parr = g_array_new (FALSE, TRUE, sizeof (party_t)),
 		.pidx = g_hash_table_new (g_int64_hash, g_int64_equal),
 		.byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-		.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_free),
+		.pairs = g_hash_table_new_full (pair_hash, g_int64_equal, g_free, pair_free),
 		.evs = g_array_new (FALSE, FALSE, sizeof (ev_t)),
-		.revs = g_hash_table_new (g_int64_hash, g_int64_equal),
+		.revs = g_hash_table_new (pair_hash, g_int64_equal),
 		.revkeys = g_ptr_array_new_with_free_func (g_free),
 	};
 	wb_status_t st = load_parties (&B);
@@ -1302,7 +1312,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 					 (GDestroyNotify) g_bytes_unref, plan_free);
 	L.chunk = g_string_chunk_new (1 << 16);
 	L.old_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	L.old_link = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	L.old_link = g_hash_table_new_full (pair_hash, g_int64_equal, g_free, NULL);
 	L.roster_role = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;
