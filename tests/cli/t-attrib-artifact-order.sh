@@ -7,6 +7,7 @@
 # the rows Python's json finds reading message_artifacts and
 # artifact_values directly, in (message, idx) order, with no sort in its
 # plan (tests/unit/test-attrib-read.c pins the same at a larger scale).
+# And link refuses a copy whose positions do not rise.
 . "$WB_ROOT/tests/lib.sh"
 S=$T/sample
 C=$T/s.case
@@ -48,4 +49,19 @@ expect_eq "rows compared" "yes" "$( [ "$(wc -l < "$T/want")" -gt 1000 ] && echo 
 expect_file "link's read gives Python's rows in (message, idx) order" "$T/want" "$T/got"
 expect_eq "its plan sorts nothing" "" "$(sqlite3 "$C" "EXPLAIN QUERY PLAN $SQL" | grep 'TEMP B-TREE')"
 expect_rc "link runs on it" 0 wb link "$C"
+
+# A case whose view was edited to number a copy's positions backwards:
+# link refuses it, rather than attribute in another order, and leaves the
+# links of the run before.
+R=$T/r.case
+cp "$C" "$R"
+sqlite3 "$R" "DROP VIEW artifacts; CREATE VIEW artifacts (message, idx, kind, raw, value, location) AS
+	SELECT a.message, json_array_length(a.items) - 1 - j.key, v.kind, coalesce(j.value->>1, v.value),
+	v.value, j.value->>2 FROM message_artifacts a CROSS JOIN json_each(a.items) j
+	CROSS JOIN artifact_values v ON v.id = j.value->>0"
+first=$(sqlite3 "$R" "SELECT min(message) FROM message_artifacts WHERE json_array_length(items) > 1")
+links=$(sqlite3 "$R" "SELECT count(*) || ' ' || total(id) FROM links")
+expect_rc "link on positions out of order fails" 1 wb link "$R"
+expect_match "and says which copy" "^error: artifacts of copy $first not read in position order" "$(cat "$T/.err")"
+expect_eq "and leaves the links as they were" "$links" "$(sqlite3 "$R" "SELECT count(*) || ' ' || total(id) FROM links")"
 t_done
