@@ -83,7 +83,10 @@ wb_cmd_messages (wb_ctx_t *ctx, int argc, char **argv)
 			FILTER ("m.category = ?");
 			break;
 		case 'h':
-			FILTER ("EXISTS (SELECT 1 FROM artifacts a WHERE a.message = m.id AND a.kind = ?)");
+			/* artifact_copies by value rather than the view: the
+			 * view would read every copy's items (evidence/schema.sql). */
+			FILTER ("m.id IN (SELECT c.message FROM artifact_values v"
+				" JOIN artifact_copies c ON c.value = v.id WHERE v.kind = ?)");
 			break;
 		case 'C': {
 			char *end;

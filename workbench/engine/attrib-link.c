@@ -123,6 +123,16 @@ index_add (link_t *L, const char *kv, int64_t party, gboolean roster)
 	g_array_append_val (a, e);
 }
 
+/* The hash of a pair's key, a << 32 | b.  g_int64_hash keeps the low 32
+ * bits alone (GLib 2.74), so the pairs of one party b would all share a
+ * hash: a message naming N parties makes N^2 pairs in chains of N. */
+static guint
+pair_hash (gconstpointer p)
+{
+	guint64 k = *(const guint64 *) p * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+	return (guint) (k >> 32);
+}
+
 static guint
 agg_hash (gconstpointer p)
 {
@@ -492,8 +502,7 @@ scan_messages (link_t *L)
 	GArray *items = g_array_new (FALSE, FALSE, sizeof (item_t));
 	GArray *anch = g_array_new (FALSE, FALSE, sizeof (match_t));
 	if (!(sm = wb_case_stmt (L->cs, "SELECT id, from_addr, return_path FROM messages ORDER BY id")) ||
-	    !(sa = wb_case_stmt (L->cs, "SELECT message, idx, kind, value, location FROM artifacts"
-				 " ORDER BY message, idx")) ||
+	    !(sa = wb_case_stmt (L->cs, WB_LINK_ARTIFACTS_SQL)) ||
 	    !(sh = wb_case_stmt (L->cs, "SELECT message, from_ip, from_host FROM hops WHERE origin = 1"
 				 " ORDER BY message, idx"))) {
 		st = WB_ERR_DB;
@@ -520,8 +529,18 @@ scan_messages (link_t *L)
 		}
 		while (ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) < id)
 			ra = sqlite3_step (sa);
-		for (; ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) == id; ra = sqlite3_step (sa)) {
+		for (int64_t prev = -1; ra == SQLITE_ROW && sqlite3_column_int64 (sa, 0) == id; ra = sqlite3_step (sa)) {
 			int64_t aid = sqlite3_column_int64 (sa, 1);
+			/* The read's order within a copy is json_each's walk
+			 * (WB_LINK_ARTIFACTS_SQL): refuse rather than attribute
+			 * in another order. */
+			if (aid <= prev) {
+				st = wb_case_fail (L->cs, WB_ERR_DB,
+						   "artifacts of copy %" PRId64 " not read in position order (%" PRId64
+						   " after %" PRId64 ")", id, aid, prev);
+				goto done;
+			}
+			prev = aid;
 			const char *kind = col (sa, 2), *value = col (sa, 3), *loc = col (sa, 4);
 			if (!kind || !value || !loc)
 				continue;
@@ -1121,9 +1140,9 @@ build_links (link_t *L, GPtrArray *reviews)
 		.parr = g_array_new (FALSE, TRUE, sizeof (party_t)),
 		.pidx = g_hash_table_new (g_int64_hash, g_int64_equal),
 		.byname = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
-		.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, pair_free),
+		.pairs = g_hash_table_new_full (pair_hash, g_int64_equal, g_free, pair_free),
 		.evs = g_array_new (FALSE, FALSE, sizeof (ev_t)),
-		.revs = g_hash_table_new (g_int64_hash, g_int64_equal),
+		.revs = g_hash_table_new (pair_hash, g_int64_equal),
 		.revkeys = g_ptr_array_new_with_free_func (g_free),
 	};
 	wb_status_t st = load_parties (&B);
@@ -1293,7 +1312,7 @@ wb_attrib_link (wb_case_t *cs, const wb_attrib_conf_t *conf, wb_attrib_stats_t *
 					 (GDestroyNotify) g_bytes_unref, plan_free);
 	L.chunk = g_string_chunk_new (1 << 16);
 	L.old_party = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	L.old_link = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	L.old_link = g_hash_table_new_full (pair_hash, g_int64_equal, g_free, NULL);
 	L.roster_role = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	GPtrArray *reviews = g_ptr_array_new_with_free_func (review_free);
 	sqlite3_stmt *sr = NULL;

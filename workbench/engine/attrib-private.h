@@ -31,4 +31,16 @@ col (sqlite3_stmt *st, int i)
 	return (const char *) sqlite3_column_text (st, i);
 }
 
+/* link's read of every artifact (attrib-link.c), in the order it walks
+ * them: by copy, and a copy's in position order.  ORDER BY message is met
+ * by the view's outer loop, message_artifacts in rowid order, so SQLite
+ * sorts nothing; within a copy the rows come as json_each walks its items,
+ * in array order, which is what idx numbers.  SQLite's documentation does
+ * not promise that walk, so tests/unit/test-attrib-read.c and
+ * tests/cli/t-attrib-artifact-order.sh pin it (and that the plan has no
+ * sort), and link checks each copy's idx rises.  The cli test finds this
+ * statement here by its text: keep it one string on one line. */
+#define WB_LINK_ARTIFACTS_SQL \
+	"SELECT message, idx, kind, value, location FROM artifacts ORDER BY message"
+
 #endif
