@@ -170,13 +170,19 @@ id_key_probe (id_probe_t *p, const char *tag, const char *const *v, int n)
  * has (PRAGMA data_version), and forgets them all if so.  What
  * wb_case_keep keeps is forgotten at the end of every transaction. */
 static void
-forget_ids (void *p)
+forget_ids (wb_case_t *cs)
 {
-	wb_case_t *cs = p;
 	g_hash_table_remove_all (cs->ids);
-	g_hash_table_remove_all (cs->kept);
 	g_hash_table_remove_all (cs->tag_tables);
 	g_hash_table_remove_all (cs->tables);
+}
+
+static void
+forget_all_at_rollback (void *p)
+{
+	wb_case_t *cs = p;
+	forget_ids (cs);
+	g_hash_table_remove_all (cs->kept);
 	cs->ended = TRUE;
 }
 
@@ -508,10 +514,8 @@ check_ids (wb_case_t *cs)
 		v = sqlite3_column_int64 (st, 0);
 	if (st)
 		sqlite3_reset (st);
-	if (v < 0 || v != cs->data_version) {
-		forget_ids (cs);
-		cs->ended = FALSE;
-	}
+	if (v < 0 || v != cs->data_version)
+		forget_ids (cs);   /* not what wb_case_keep kept in this transaction */
 	cs->data_version = v;
 }
 
@@ -682,7 +686,7 @@ open_db (wb_case_t *cs, int flags)
 	for (int n = 3; n <= 4; n++)
 		sqlite3_create_function (cs->db, "wb_raw", n, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 					 wb_raw_sql, NULL, NULL);
-	sqlite3_rollback_hook (cs->db, forget_ids, cs);
+	sqlite3_rollback_hook (cs->db, forget_all_at_rollback, cs);
 	sqlite3_commit_hook (cs->db, forget_kept_at_commit, cs);
 	sqlite3_update_hook (cs->db, row_changed, cs);
 	/* A case file is handed on as one file: a rollback journal, not WAL,

@@ -5,7 +5,8 @@
  * FIND statement gives when asked directly.  A table filled from empty is
  * not searched for a new value (FIND never runs), until a row reaches it
  * another way: SQL or a trigger on the connection, another FIND, another
- * connection.  And wb_case_keep/wb_case_kept keep one number per tag and
+ * connection (which does not take what the transaction kept with
+ * wb_case_keep).  And wb_case_keep/wb_case_kept keep one number per tag and
  * texts; and wb_case_stmt gives each text its own statement. */
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
@@ -251,8 +252,13 @@ Test (case_ids, another_connection_is_seen)
 				    NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg (other));
 	sqlite3_close (other);
 	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	/* What this transaction keeps before its first lookup stays. */
+	static const char tag[] = "this transaction's";
+	int64_t kept = 0;
+	wb_case_keep (cs, tag, NULL, 0, 7);
 	cr_expect_eq (intern_a (find_u, add_u, "y"), 2);
 	cr_expect_eq (intern_a (find_u, add_u, "x"), 3, "a stale id for x");
+	cr_expect (wb_case_kept (cs, tag, NULL, 0, &kept) && kept == 7, "forgotten with the ids");
 	cr_assert_eq (wb_case_commit (cs), WB_OK);
 	cr_expect_eq (count_a ("u", "y"), 1);
 }
