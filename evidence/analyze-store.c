@@ -329,14 +329,14 @@ insert_artifacts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean replace)
  * the order set, so the order does not count).  Read by their text, not
  * by interned ids: a copy's facts (about 15) would cost an index lookup
  * each in fact_values to intern. */
-static gboolean
+static wb_status_t
 same_facts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
 {
 	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT n.name, v.value, v.confidence, v.evidence,"
 		" v.name IS f.name FROM message_facts f LEFT JOIN fact_names n ON n.id = f.name"
 		" LEFT JOIN fact_values v ON v.id = f.value WHERE f.message = ?1");
 	if (!st)
-		return FALSE;
+		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);
 	guint8 *used = g_newa (guint8, rows->len + 1);
 	memset (used, 0, rows->len + 1);
@@ -363,9 +363,9 @@ same_facts (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
 	}
 	sqlite3_reset (st);
 	if (*same && r < 0)
-		return FALSE;
+		return WB_ERR_DB;
 	*same = *same && n == rows->len;
-	return TRUE;
+	return WB_OK;
 }
 
 /* The facts of message ID: message_facts rows naming each fact's name
@@ -533,13 +533,13 @@ insert_hops (wb_case_t *cs, int64_t id, GPtrArray *hops)
 
 /* Whether message ID's stored attachments are ROWS, in *SAME: the same
  * number, idx 0 up, every column what store() would bind. */
-static gboolean
+static wb_status_t
 same_attachments (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
 {
 	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT idx, filename, declared_type, sniffed_type, size,"
 		" sha256 FROM attachments WHERE message = ?1 ORDER BY idx");
 	if (!st)
-		return FALSE;
+		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, id);
 	guint i = 0;
 	int r = 0;
@@ -556,9 +556,9 @@ same_attachments (wb_case_t *cs, int64_t id, GPtrArray *rows, gboolean *same)
 	}
 	sqlite3_reset (st);
 	if (*same && r < 0)
-		return FALSE;
+		return WB_ERR_DB;
 	*same = *same && i == rows->len;
-	return TRUE;
+	return WB_OK;
 }
 
 static wb_status_t
@@ -590,15 +590,15 @@ store (wb_case_t *cs, int64_t id, const wb_analysis_t *a, gboolean replace)
 	if (!insert_artifacts (cs, id, a->artifacts, replace))
 		return WB_ERR_DB;   /* the case's error says which */
 	same = FALSE;
-	if (replace && !same_facts (cs, id, a->facts, &same))
-		return WB_ERR_DB;
+	if (replace && (rs = same_facts (cs, id, a->facts, &same)))
+		return rs;
 	if (!same && replace && (rs = delete_rows (cs, "DELETE FROM message_facts WHERE message = ?1", id)))
 		return rs;
 	if (!same && !insert_facts (cs, id, a->facts))
 		return WB_ERR_DB;
 	same = FALSE;
-	if (replace && !same_attachments (cs, id, a->attachments, &same))
-		return WB_ERR_DB;
+	if (replace && (rs = same_attachments (cs, id, a->attachments, &same)))
+		return rs;
 	if (!same && replace && (rs = delete_rows (cs, "DELETE FROM attachments WHERE message = ?1", id)))
 		return rs;
 	st = same ? NULL : wb_case_stmt (cs, "INSERT INTO attachments (message, idx, filename, declared_type,"
