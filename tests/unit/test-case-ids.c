@@ -192,6 +192,22 @@ Test (case_ids, empty_table_is_not_searched)
 	cr_expect_eq (tmp_case_int (cs, "SELECT count(DISTINCT a) FROM u"), 1500);
 }
 
+/* More values than WB_CASE_IDS_MAX: the ids are dropped, and a value
+ * whose id went with them is found in the table, not added again. */
+Test (case_ids, dropped_ids_are_found_again)
+{
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	char a[24];
+	for (int i = 0; i <= WB_CASE_IDS_MAX; i++) {
+		g_snprintf (a, sizeof a, "d%d", i);
+		cr_assert_eq (intern_a (find_u, add_u, a), i + 1, "%s", a);
+	}
+	cr_expect_eq (intern_a (find_u, add_u, "d0"), 1);
+	cr_expect_eq (intern_a (find_u, add_u, "d1"), 2);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_expect_eq (tmp_case_int (cs, "SELECT count(*) FROM u"), WB_CASE_IDS_MAX + 1);
+}
+
 /* A table that had a row is searched for each value not kept. */
 Test (case_ids, table_with_rows_is_searched)
 {
