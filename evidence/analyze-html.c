@@ -218,25 +218,24 @@ on_text (void *ctx, const xmlChar *ch, int len)
 	sax_t *s = ((htmlParserCtxtPtr) ctx)->_private;
 	if (s->skip)
 		return;
-	/* White space runs collapse to one space, as a browser does: each run
-	 * of other bytes is copied whole, each run of white space is one
-	 * space unless the text so far ends in a space or a line break. */
+	/* White space runs collapse to one space, as a browser does: each
+	 * byte of another kind is copied, each white space byte is one space
+	 * unless the text so far ends in a space or a line break (so a run
+	 * gives at most one).  The bytes are written in place, in room made
+	 * once for the whole run (a call per word cost more than the words):
+	 * the text grows by at most LEN. */
 	GString *out = s->out;
-	const char *p = (const char *) ch, *end = p + len;
-	while (p < end) {
-		const char *q = p;
-		while (q < end && !g_ascii_isspace (*q))
-			q++;
-		if (q > p)
-			g_string_append_len (out, p, q - p);
-		if (q == end)
-			break;
-		if (out->len && out->str[out->len - 1] != ' ' && out->str[out->len - 1] != '\n')
-			g_string_append_c (out, ' ');
-		while (q < end && g_ascii_isspace (*q))
-			q++;
-		p = q;
+	gsize start = out->len;
+	g_string_set_size (out, start + len);
+	char *base = out->str, *o = base + start;
+	for (const char *p = (const char *) ch, *end = p + len; p < end; p++) {
+		char c = *p;
+		if (!g_ascii_isspace (c))
+			*o++ = c;
+		else if (o > base && o[-1] != ' ' && o[-1] != '\n')
+			*o++ = ' ';
 	}
+	g_string_truncate (out, o - base);
 }
 
 char *
