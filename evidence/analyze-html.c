@@ -2,6 +2,7 @@
  * decodes entities, recovers from broken markup and drops comments).  The
  * parser runs with SAX callbacks, not building a tree: the text and links
  * are collected as elements open and close. */
+#include <stdlib.h>
 #include <string.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
@@ -131,7 +132,16 @@ typedef struct {
 	char *stack;
 	size_t stack_len, stack_size;
 	char room[256];
+	/* The part, and the bytes in it of each link value handed to libxml2
+	 * as "\1" and its index here (see drop_attributes()), or NULL. */
+	const char *part;
+	GArray *values;
 } sax_t;
+
+/* An attribute kept, or a value: its bytes in the part. */
+typedef struct {
+	size_t from, to;
+} span_t;
 
 static void
 line_break (GString *out)
@@ -151,9 +161,18 @@ add_link (sax_t *s, const char *kind, const xmlChar **atts, const char *attr)
 		/* "KIND VALUE", the value without white space at either end
 		 * (as g_strstrip). */
 		const char *v = (const char *) atts[i + 1];
-		while (g_ascii_isspace (*v))
+		size_t n;
+		if (v[0] == '\1' && s->values) {
+			const span_t *b = &g_array_index (s->values, span_t, strtoul (v + 1, NULL, 10));
+			v = s->part + b->from;
+			n = b->to - b->from;
+		} else {
+			n = strlen (v);
+		}
+		while (n && g_ascii_isspace (*v)) {
 			v++;
-		size_t n = strlen (v);
+			n--;
+		}
 		while (n && g_ascii_isspace (v[n - 1]))
 			n--;
 		if (n) {
@@ -255,9 +274,11 @@ on_text (void *ctx, const xmlChar *ch, int len)
  * anything unfinished at the end) the rest of the document is left as it
  * is.  An attribute taken out adds nothing to the element, and the others
  * keep their order, so libxml2 keeps the same first of each name.  The
- * document must be valid UTF-8 without NUL bytes: libxml2 reads other
- * bytes as Latin-1 from where it meets them, which taking bytes out before
- * them would move.  tests/unit/test-analyze-html-ref.c (edge cases, random
+ * value of a link (href, src, action) is handed over as an index into the
+ * part's bytes where libxml2 would give those bytes as they are, so that
+ * it does not read them either.  The document must be valid UTF-8 without
+ * NUL bytes: libxml2 reads other bytes as Latin-1 from where it meets
+ * them, which taking bytes out before them would move.  tests/unit/test-analyze-html-ref.c (edge cases, random
  * documents) and tests/cli/t-html-differential.sh (the SpamAssassin
  * corpus) compare the text and links with libxml2 given the document
  * whole. */
@@ -293,24 +314,27 @@ skip_blanks (const char *h, size_t q, size_t len)
 	return q;
 }
 
-/* The attributes on_start() reads (libxml2 gives names in lower case). */
-static gboolean
+/* The attributes on_start() reads (libxml2 gives names in lower case):
+ * 0 if not, READ_LINK for those add_link() reads, READ for the others. */
+enum { READ = 1, READ_LINK = 2 };
+
+static int
 attribute_read (const char *name, size_t n)
 {
 	if (n < 3 || n > 6)
-		return FALSE;
+		return 0;
 	char low[6];
 	for (size_t i = 0; i < n; i++)
 		low[i] = g_ascii_tolower (name[i]);
 	switch (n) {
 	case 3:
-		return !memcmp (low, "src", 3);
+		return memcmp (low, "src", 3) ? 0 : READ_LINK;
 	case 4:
-		return !memcmp (low, "href", 4);
+		return memcmp (low, "href", 4) ? 0 : READ_LINK;
 	case 5:
-		return !memcmp (low, "style", 5);
+		return memcmp (low, "style", 5) ? 0 : READ;
 	default:
-		return !memcmp (low, "action", 6) || !memcmp (low, "hidden", 6);
+		return !memcmp (low, "action", 6) ? READ_LINK : !memcmp (low, "hidden", 6) ? READ : 0;
 	}
 }
 
@@ -388,17 +412,19 @@ doctype_end (const char *h, size_t p, size_t len)
 	return gt ? (size_t) (gt - h) + 1 : 0;
 }
 
-/* An attribute kept: its bytes from its name to the end of its value. */
+/* An attribute kept: its bytes; and those of its value if it is to be
+ * handed over as an index (else 0, 0). */
 typedef struct {
-	size_t from, to;
-} span_t;
+	span_t all, value;
+} kept_t;
 
 /* The start tag at P ('<' and a letter), written to OUT without the
  * attributes no callback reads when that changes it.  Its end, or 0 where
  * the document is no longer followed (the caller copies the rest as it
  * is). */
 static size_t
-start_tag (const char *h, size_t p, size_t len, GString *out, size_t *copied, const char **raw)
+start_tag (const char *h, size_t p, size_t len, GString *out, size_t *copied, const char **raw,
+	   GArray *values)
 {
 	size_t q = p + 1, name = q;
 	while (q < len && q - name < 100 && html_name_char (h[q]))
@@ -409,9 +435,9 @@ start_tag (const char *h, size_t p, size_t len, GString *out, size_t *copied, co
 	*raw = name_is (h + name, name_len, "script") ? "script"
 		: name_is (h + name, name_len, "style") ? "style" : NULL;
 	gboolean all = name_is (h + name, name_len, "meta");
-	span_t room[16], *kept = room;
+	kept_t room[16], *kept = room;
 	size_t n_kept = 0, size_kept = G_N_ELEMENTS (room), end = 0;
-	gboolean dropped = FALSE, empty_close = FALSE;
+	gboolean changed = FALSE, empty_close = FALSE;
 	q = skip_blanks (h, q, len);
 	for (;;) {
 		if (q >= len)
@@ -427,7 +453,7 @@ start_tag (const char *h, size_t p, size_t len, GString *out, size_t *copied, co
 			*raw = NULL;
 			break;
 		}
-		size_t from = q;
+		size_t from = q, value = 0, value_to = 0;
 		if (html_name_start (h[q])) {
 			/* htmlParseAttribute: a name, and a value after '='. */
 			while (q < len && q - from < 100 && html_name_char (h[q]))
@@ -442,46 +468,65 @@ start_tag (const char *h, size_t p, size_t len, GString *out, size_t *copied, co
 					const char *e = memchr (h + q + 1, h[q], len - q - 1);
 					if (!e)
 						goto done;
+					value = q + 1;
+					value_to = e - h;
 					q = e - h + 1;
 				} else {
 					/* Unquoted: up to white space or '>' ("/>" too
 					 * is part of the value). */
+					value = q;
 					while (q < len && !html_blank (h[q]) && h[q] != '>')
 						q++;
 					if (q >= len)
 						goto done;
+					value_to = q;
 				}
 				to = q;
 			}
-			if (all || attribute_read (h + from, name_to - from)) {
+			int read = attribute_read (h + from, name_to - from);
+			if (all || read) {
 				if (n_kept == size_kept) {
 					size_kept *= 2;
 					if (kept == room)
-						kept = memcpy (g_new (span_t, size_kept), room, sizeof room);
+						kept = memcpy (g_new (kept_t, size_kept), room, sizeof room);
 					else
-						kept = g_renew (span_t, kept, size_kept);
+						kept = g_renew (kept_t, kept, size_kept);
 				}
-				kept[n_kept].from = from;
-				kept[n_kept++].to = to;
+				kept[n_kept].all = (span_t) { from, to };
+				/* A link's value without a reference: libxml2 would
+				 * give its bytes as they are. */
+				if (values && !all && read == READ_LINK && value_to > value
+				    && !memchr (h + value, '&', value_to - value)) {
+					kept[n_kept].value = (span_t) { value, value_to };
+					kept[n_kept].all.to = name_to;
+					changed = TRUE;
+				} else {
+					kept[n_kept].value = (span_t) { 0, 0 };
+				}
+				n_kept++;
 			} else {
-				dropped = TRUE;
+				changed = TRUE;
 			}
 		} else {
 			/* No name: skipped up to white space, '>' or "/>". */
 			while (q < len && !html_blank (h[q]) && h[q] != '>'
 			       && !(h[q] == '/' && q + 1 < len && h[q + 1] == '>'))
 				q++;
-			dropped = TRUE;
+			changed = TRUE;
 		}
 		q = skip_blanks (h, q, len);
 	}
 	/* The first four bytes stay as they are: libxml2 reads an encoding
 	 * from them. */
-	if (dropped && p >= 4) {
+	if (changed && p >= 4) {
 		g_string_append_len (out, h + *copied, name + name_len - *copied);
 		for (size_t k = 0; k < n_kept; k++) {
 			g_string_append_c (out, ' ');
-			g_string_append_len (out, h + kept[k].from, kept[k].to - kept[k].from);
+			g_string_append_len (out, h + kept[k].all.from, kept[k].all.to - kept[k].all.from);
+			if (kept[k].value.to) {
+				g_string_append_printf (out, "=\"\1%u\"", values->len);
+				g_array_append_val (values, kept[k].value);
+			}
 		}
 		/* Each attribute kept ends where it did: a quoted value at its
 		 * quote; a name or an unquoted value at white space or '>' (an
@@ -572,14 +617,19 @@ utf8_clean (const char *h, size_t len)
 }
 
 /* HTML (LEN bytes) to hand libxml2 instead: in OUT (empty if the
- * document is to be parsed as it is). */
+ * document is to be parsed as it is).  A link value (href, src, action)
+ * without a reference, which libxml2 would give as its bytes, is handed
+ * over as "\1" and its index in *VALUES (a new array of its bytes in H),
+ * and add_link() reads the bytes back; *VALUES is NULL when H holds a
+ * byte 1, which a value could then begin with. */
 static void
-drop_attributes (const char *h, size_t len, GString *out)
+drop_attributes (const char *h, size_t len, GString *out, GArray **values)
 {
 	static GOnce once = G_ONCE_INIT;
 	g_once (&once, cls_init, NULL);
 	if (!utf8_clean (h, len))
 		return;
+	*values = memchr (h, 1, len) ? NULL : g_array_new (FALSE, FALSE, sizeof (span_t));
 	size_t i = 0, copied = 0;
 	/* Before any content: white space, comments and one DOCTYPE
 	 * (htmlParseDocument). */
@@ -615,7 +665,7 @@ drop_attributes (const char *h, size_t len, GString *out)
 				}
 			} else if (g_ascii_isalpha (c1)) {
 				const char *raw = NULL;
-				i = start_tag (h, p, len, out, &copied, &raw);
+				i = start_tag (h, p, len, out, &copied, &raw, *values);
 				if (i && raw)
 					i = raw_end (h, i, len, raw);
 			} else {
@@ -642,7 +692,7 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 	htmlParserCtxtPtr ctxt = htmlNewParserCtxt ();
 	if (!ctxt)
 		return g_string_free (out, FALSE);
-	sax_t s = { out, links, 0, NULL, 0, 0, { 0 } };
+	sax_t s = { out, links, 0, NULL, 0, 0, { 0 }, html, NULL };
 	s.stack = s.room;
 	s.stack_size = sizeof s.room;
 	/* Only our callbacks: no tree, no document. */
@@ -653,7 +703,7 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 	ctxt->sax->cdataBlock = on_text;
 	ctxt->_private = &s;
 	GString *lean = g_string_new (NULL);
-	drop_attributes (html, len, lean);
+	drop_attributes (html, len, lean, &s.values);
 	if (lean->len) {
 		html = lean->str;
 		len = lean->len;
@@ -665,6 +715,8 @@ wb_html_to_text (const char *html, size_t len, GPtrArray *links)
 		xmlFreeDoc (doc);
 	htmlFreeParserCtxt (ctxt);
 	g_string_free (lean, TRUE);
+	if (s.values)
+		g_array_unref (s.values);
 	if (s.stack != s.room)
 		g_free (s.stack);
 	/* Trim each line (the white space g_strstrip() takes off) and drop

@@ -7,10 +7,11 @@
  * for byte, on hand-made edge cases (element names of every length and
  * case, nesting past the first stack room, style values past the stack
  * buffer, white space of every kind, U+00A0 lines; attributes of every
- * form, comments, DOCTYPEs, script and style, names at libxml2's limit,
- * bytes that are not UTF-8, documents cut short) and on documents
- * generated at random from those pieces.  tests/cli/t-html-differential.sh
- * compares the two over the SpamAssassin corpus's HTML parts. */
+ * form, link values handed over as an index, comments, DOCTYPEs, script
+ * and style, names at libxml2's limit, bytes that are not UTF-8,
+ * documents cut short) and on documents generated at random from those
+ * pieces.  tests/cli/t-html-differential.sh compares the two over the
+ * SpamAssassin corpus's HTML parts. */
 #include <criterion/criterion.h>
 #include <string.h>
 #include "analyze.h"
@@ -206,6 +207,21 @@ Test (html_ref, attributes_taken_out)
 		"<!DOCTYPE html SYSTEM \"x><a title='\">text'>",
 		"<!DOCTYPE html PUBLIC \"x><a title='\">text'>",
 		"<!DOCTYPE html PUBLIC \"p\" \"x><a title='\">text'>",
+		/* Link values handed to libxml2 as an index: white space at
+		 * either end, line breaks, bytes past ASCII, "/>", references
+		 * (given as they are), empty, repeated, on elements that do
+		 * not link. */
+		"xxxx<a href=\" \t\r\nh201\r\n \" title=t>a</a><a href='h202\n\tx'>b</a><a href=h203/>c</a>",
+		"xxxx<a href=\"caf\xc3\xa9/\xe2\x82\xac\">a</a><img src=\"s\xf0\x9f\x98\x80\"><form action=\"f&amp;g\">",
+		"xxxx<a href=\"\" title=t>a</a><a href='' href=h204>b</a><a href=h205 HREF=h206>c</a><area href=h207>",
+		"xxxx<link href=h208><base href=h209><script src=h210></script><input src=h211><a href=h212>x</a>",
+		"xxxx<a href=\"&#104;212\">a</a><a href=\"h213&\">b</a><a href=h214&x>c</a><iframe src=\"&quot;\">",
+		"xxxx<a href=\"\x02\x7f h215\" title=t>a</a>",
+		/* A byte 1 in the part: link values stay as they are. */
+		"xxxx<a title=t href=h216>a</a><a href=\"\x01" "0\">b</a>",
+		"<a href=\"\x01" "0\">b</a><a title=t href=h218>a</a>",
+		"xxxx<a title=t href=h219>a</a><a href=\"\x01" "0&amp;\">b</a>",
+		"xxxx<a title=t href=h217>a</a>\x01",
 		/* Form feed and vertical tab are no white space to libxml2. */
 		"xxxx<a title=x\fhref=y4>a</a><a title=\"x\"\fhref=y5>b</a><a title=x\vhref=y6>c</a>",
 		/* A nameless attribute ends at "/>", which ends the element. */
