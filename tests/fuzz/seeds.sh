@@ -59,6 +59,15 @@ for m in msgs:
             body = part.get_payload(decode=True)
             if body:
                 put('fuzz-html', body)
+                # The differential harness: as found, and as the UTF-8
+                # the analysis gives wb_html_to_text() (the pass that
+                # takes attributes out runs on valid UTF-8 only).
+                put('fuzz-html-ref', body)
+                cs = part.get_content_charset() or 'latin-1'
+                try:
+                    put('fuzz-html-ref', body.decode(cs, 'replace').encode('utf-8'))
+                except LookupError:
+                    put('fuzz-html-ref', body.decode('latin-1').encode('utf-8'))
 for d in (b'Tue, 1 Jul 2008 23:30:00 -0400', b'1 Jul 08 23:30 EDT', b'Tue Jul  1 23:30:00 2008',
           b'Tue, 31 Feb 2008 25:61:61 +9999', b'2008-07-01T23:30:00Z', b''):
     put('fuzz-date', d)
