@@ -178,7 +178,8 @@ check: deps
 
 # Under the sanitizers everything costs 10 to 150 times more.  The scripts
 # that work at corpus scale (t-ingest-corpus, t-analysis-email, t-kill,
-# t-ingest-resume, t-hostile's big messages) take a tenth of it there
+# t-ingest-resume, t-hostile's big messages, the cases the upgrade tests
+# kill mid-upgrade) take a tenth of it there
 # (WB_SAMPLE=10; each keeps the least its check needs): the
 # code paths are the same at any size, and the plain run, 'make check',
 # checks the figures of the whole corpus.  LibreOffice's recalculation and
