@@ -133,13 +133,14 @@ expect_file "delete through the view" rows.want rows.got
 
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives a copy 200,000 more artifact rows (the same rows again, ids
-# after the kept ones) to make the upgrade last long enough to be killed.
-python3 - <<'PY'
-import sqlite3
+# after the kept ones) to make the upgrade last long enough to be killed;
+# under WB_SAMPLE=N, 200,000 / N, at least 50,000 (upgrade_rows).
+ROWS=$(upgrade_rows 200000 50000) python3 - <<'PY'
+import os, sqlite3
 db = sqlite3.connect("old.case")
 rows = db.execute("SELECT message, kind, raw, value, location FROM artifacts ORDER BY id").fetchall()
 db.executemany("INSERT INTO artifacts (message, kind, raw, value, location) VALUES (?, ?, ?, ?, ?)",
-               (rows[i % len(rows)] for i in range(200000)))
+               (rows[i % len(rows)] for i in range(int(os.environ["ROWS"]))))
 db.commit()
 PY
 upgrade_kills 2 rows rows

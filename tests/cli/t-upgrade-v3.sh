@@ -153,13 +153,14 @@ upgrade_same_output v3.case "damages @ --format json" "links @" "artifacts @" "m
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives a copy 40,000 more copies (messages rows with the kept
 # texts, and a text of their own for one in four) to make it last long
-# enough to be killed.
-python3 - <<'PY'
-import sqlite3
+# enough to be killed; under WB_SAMPLE=N, 40,000 / N, at least 10,000
+# (upgrade_rows).
+ROWS=$(upgrade_rows 40000 10000) python3 - <<'PY'
+import os, sqlite3
 db = sqlite3.connect("old.case")
 rows = db.execute("SELECT raw_id, status, body_text FROM messages ORDER BY id").fetchall()
 def gen():
-    for i in range(40000):
+    for i in range(int(os.environ["ROWS"])):
         raw_id, status, text = rows[i % len(rows)]
         if i % 4 == 0:
             text = "%s\ncopy %d" % (text or "", i)

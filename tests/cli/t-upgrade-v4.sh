@@ -208,9 +208,10 @@ upgrade_same_output v4.case "damages @ --format json" "damages @" "why @ 5" "why
 # A kill during the upgrade.  The kept case upgrades in milliseconds, so
 # Python gives a copy 15,000 more copies, each with the facts and rule
 # findings of a kept copy (a fact of its own for one in four), to make it
-# last long enough to be killed.
-python3 - <<'PY'
-import sqlite3
+# last long enough to be killed; under WB_SAMPLE=N, 15,000 / N, at least
+# 4,000 (upgrade_rows).
+ROWS=$(upgrade_rows 15000 4000) python3 - <<'PY'
+import os, sqlite3
 db = sqlite3.connect("old.case")
 msgs = db.execute("SELECT id, raw_id, status FROM messages ORDER BY id").fetchall()
 facts = {}
@@ -221,7 +222,7 @@ for r in db.execute("SELECT message, statute, provision, finding, source, confid
                     " run, at FROM findings WHERE source = 'rule'"):
     finds.setdefault(r[0], []).append(r[1:])
 base = db.execute("SELECT max(id) FROM messages").fetchone()[0]
-for i in range(15000):
+for i in range(int(os.environ["ROWS"])):
     mid, raw_id, status = msgs[i % len(msgs)]
     h = "%064x" % (10**12 + i)
     db.execute("INSERT INTO messages (id, sha256, raw_id, trap_id, status, ident)"

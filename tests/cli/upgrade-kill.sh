@@ -48,6 +48,18 @@ upgrade_same_output () {
 	done
 }
 
+# upgrade_rows FULL LEAST: how many rows a script adds to the old case so
+# that its upgrade writes many pages: FULL, or under WB_SAMPLE=N (make
+# check-asan) FULL / N, at least LEAST.  upgrade_kills counts the writes
+# of the upgrade of that same case and kills at fractions of them, so the
+# kills land at the same points of the routine at any size, each of them
+# far from the last write; the plain build runs the full size.
+upgrade_rows () {
+	_n=$(($1 / ${WB_SAMPLE:-1}))
+	[ "$_n" -ge "$2" ] || _n=$2
+	echo "$_n"
+}
+
 # upgrade_kills OLD MODE WHAT: old.case (schema OLD, made large enough
 # for its upgrade to write many pages) is copied to big.case and upgraded
 # whole; what `python3 read.py CASE MODE` prints must be the same before

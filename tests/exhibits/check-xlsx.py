@@ -249,15 +249,34 @@ sheets = {}
 for s in wb.iter('{%s}sheet' % NS['m']):
     sheets[s.get('name')] = 'xl/' + target[s.get('{%s}id' % NS['r'])]
 
+TAG_C, TAG_F, TAG_IS, TAG_T, TAG_V = ('{%s}%s' % (NS['m'], x) for x in ('c', 'f', 'is', 't', 'v'))
+sheet_cells = {}
+
 def cells(name):
-    """(ref, type, formula or None, inline text or value) for each cell."""
-    root = ET.fromstring(z.read(sheets[name]))
-    for c in root.iter('{%s}c' % NS['m']):
-        f = c.find('m:f', NS)
-        t = c.find('m:is/m:t', NS)
-        v = c.find('m:v', NS)
-        yield (c.get('r'), c.get('t'), f.text if f is not None else None,
-               t.text if t is not None else (v.text if v is not None else None))
+    """(ref, type, formula or None, inline text or value) for each cell.
+    Each sheet is parsed once and kept: the checks below read the large
+    Messages and Defendant sheets several times each, and parsing them
+    again (with a path search per cell) was most of this script's time."""
+    if name in sheet_cells:
+        return sheet_cells[name]
+    out = []
+    for c in ET.fromstring(z.read(sheets[name])).iter(TAG_C):
+        # The first <f>, the first <v>, and the first <t> of an <is>, as
+        # c.find('m:f'), c.find('m:v') and c.find('m:is/m:t') find them.
+        f = t = v = None
+        for ch in c:
+            if ch.tag == TAG_F:
+                if f is None:
+                    f = ch
+            elif ch.tag == TAG_V:
+                if v is None:
+                    v = ch
+            elif ch.tag == TAG_IS and t is None:
+                t = next((g for g in ch if g.tag == TAG_T), None)
+        out.append((c.get('r'), c.get('t'), f.text if f is not None else None,
+                    t.text if t is not None else (v.text if v is not None else None)))
+    sheet_cells[name] = out
+    return out
 
 msheets = [n for n in sheets if n == 'Messages' or n.startswith('Messages (')]
 if want_sheets is not None and len(msheets) != want_sheets:
