@@ -148,7 +148,7 @@ $(B)/tests/%: tests/unit/%.c $(UNIT_HDR) $(LIBS)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(UNIT_OPT) -o $@ $< $(LIBS) $(LDLIBS) $(TEST_LIBS)
 
-$(B)/tools/%: tests/tools/%.c $(LIBS)
+$(B)/tools/%: tests/tools/%.c $(UNIT_HDR) $(LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
@@ -220,7 +220,7 @@ fuzz: deps
 
 fuzz-harnesses: $(patsubst tests/fuzz/%.c,$(B)/%,$(FUZZ_SRC))
 
-$(B)/fuzz-%: tests/fuzz/fuzz-%.c $(LIBS)
+$(B)/fuzz-%: tests/fuzz/fuzz-%.c $(UNIT_HDR) $(LIBS)
 	@$(if $(Q),echo "  FUZZ    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBS) $(LDLIBS) $(FUZZ_SAN)
 

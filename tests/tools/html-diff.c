@@ -10,23 +10,6 @@
 #include "analyze.h"
 #include "../unit/html-ref.h"
 
-static gboolean
-same (const char *html, size_t len)
-{
-	GPtrArray *l1 = g_ptr_array_new_with_free_func (g_free);
-	GPtrArray *l2 = g_ptr_array_new_with_free_func (g_free);
-	char *t1 = wb_html_to_text (html, len, l1);
-	char *t2 = ref_html_to_text (html, len, l2);
-	gboolean ok = !strcmp (t1, t2) && l1->len == l2->len;
-	for (guint i = 0; ok && i < l1->len; i++)
-		ok = !strcmp (g_ptr_array_index (l1, i), g_ptr_array_index (l2, i));
-	g_free (t1);
-	g_free (t2);
-	g_ptr_array_unref (l1);
-	g_ptr_array_unref (l2);
-	return ok;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -55,9 +38,9 @@ main (int argc, char **argv)
 			return 2;
 		}
 		docs++;
-		gboolean ok = same (html, len);
+		gboolean ok = ref_html_same (html, len);
 		for (int k = 1; ok && k <= 8; k++)
-			ok = same (html, len * k / 9);
+			ok = ref_html_same (html, len * k / 9);
 		if (!ok) {
 			differ++;
 			printf ("differs: %s\n", path);

@@ -197,4 +197,24 @@ ref_html_to_text (const char *html, size_t len, GPtrArray *links)
 	return g_string_free (clean, FALSE);
 }
 
+/* Whether wb_html_to_text() (analyze.h, which the includer brings in)
+ * gives the LEN bytes at HTML the same text and links as the reference:
+ * tests/tools/html-diff.c and tests/fuzz/fuzz-html-ref.c. */
+static G_GNUC_UNUSED gboolean
+ref_html_same (const char *html, size_t len)
+{
+	GPtrArray *l1 = g_ptr_array_new_with_free_func (g_free);
+	GPtrArray *l2 = g_ptr_array_new_with_free_func (g_free);
+	char *t1 = wb_html_to_text (html, len, l1);
+	char *t2 = ref_html_to_text (html, len, l2);
+	gboolean ok = !strcmp (t1, t2) && l1->len == l2->len;
+	for (guint i = 0; ok && i < l1->len; i++)
+		ok = !strcmp (g_ptr_array_index (l1, i), g_ptr_array_index (l2, i));
+	g_free (t1);
+	g_free (t2);
+	g_ptr_array_unref (l1);
+	g_ptr_array_unref (l2);
+	return ok;
+}
+
 #endif
