@@ -161,13 +161,17 @@ add_link (sax_t *s, const char *kind, const xmlChar **atts, const char *attr)
 		/* "KIND VALUE", the value without white space at either end
 		 * (as g_strstrip). */
 		const char *v = (const char *) atts[i + 1];
-		size_t n;
-		if (v[0] == '\1' && s->values) {
-			const span_t *b = &g_array_index (s->values, span_t, strtoul (v + 1, NULL, 10));
+		size_t n = strlen (v);
+		/* "\1" and an index that drop_attributes() wrote: read back
+		 * only when the whole value is one it handed over (a value
+		 * libxml2 made otherwise is read as it is). */
+		char *end;
+		unsigned long k = v[0] == '\1' && s->values && g_ascii_isdigit (v[1])
+			? strtoul (v + 1, &end, 10) : G_MAXULONG;
+		if (k != G_MAXULONG && k < s->values->len && !*end) {
+			const span_t *b = &g_array_index (s->values, span_t, k);
 			v = s->part + b->from;
 			n = b->to - b->from;
-		} else {
-			n = strlen (v);
 		}
 		while (n && g_ascii_isspace (*v)) {
 			v++;
