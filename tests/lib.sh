@@ -87,6 +87,20 @@ corpus_tgz () {
 	sh "$WB_ROOT/tests/corpus.sh"
 }
 
+# corpus_sample TGZ: the tarball a corpus-scale script reads: TGZ, or under
+# WB_SAMPLE=N (make check-asan) every Nth message of it, written to
+# $T/sample.tgz by tests/tools/corpus-sample.py (message k of the corpus,
+# 0-based in name order, is then message k / N of the sample when N
+# divides k).  Prints its path; fails if the sample cannot be made.
+corpus_sample () {
+	if [ "${WB_SAMPLE:-1}" -gt 1 ]; then
+		python3 "$WB_ROOT/tests/tools/corpus-sample.py" "$1" "$WB_SAMPLE" "$T/sample.tgz" > /dev/null &&
+			echo "$T/sample.tgz"
+	else
+		echo "$1"
+	fi
+}
+
 t_done () {
 	_t_ms=$(($(date +%s%3N) - _t_start))
 	printf '%-38s %d/%d  %d.%ds%s\n' "${_t_dir:-cli}/$_t_name" "$_t_pass" "$((_t_pass + _t_fail))" \

@@ -10,14 +10,10 @@ if ! tgz=$(corpus_tgz 2>/dev/null); then
 	t_done
 	exit
 fi
-# WB_SAMPLE=N (make check-asan): every Nth message (tests/tools/corpus-sample.py).
-# Message k of the corpus (0-based, in name order) is then message k / N of
-# the sample when N divides k, and the others are not there.
+# WB_SAMPLE=N (make check-asan): every Nth message (corpus_sample, which
+# says how the messages of the sample are numbered).
 N=${WB_SAMPLE:-1}
-if [ "$N" -gt 1 ]; then
-	python3 "$WB_ROOT/tests/tools/corpus-sample.py" "$tgz" "$N" "$T/sample.tgz" > /dev/null || exit 1
-	tgz=$T/sample.tgz
-fi
+tgz=$(corpus_sample "$tgz") || exit 1
 python3 "$WB_ROOT/tests/tools/corpus-mbox.py" "$tgz" "$T/corpus.mbox"
 "$WB_BUILD/tools/dump-headers" "$T/corpus.mbox" > "$T/dump.txt"
 python3 "$WB_ROOT/tests/tools/compare-email.py" "$T/corpus.mbox" "$T/dump.txt" v > "$T/report.txt" 2> "$T/ratio.txt"

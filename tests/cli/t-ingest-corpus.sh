@@ -14,11 +14,10 @@ cd "$T" || exit 1
 # the member exactly as the package holds it.
 n=6046 from=5453 other=6061 members=12108 quoted=61
 md5bad="md5 differs from the name: package/data/hard-ham-1/00230.244a63cd74c81123ef26129453e32c95.txt"
-# WB_SAMPLE=N (make check-asan): every Nth message (tests/tools/corpus-sample.py),
-# and the same counts read from the sample by Python.
+# WB_SAMPLE=N (make check-asan): every Nth message (corpus_sample), and the
+# same counts read from the sample by Python.
 if [ "${WB_SAMPLE:-1}" -gt 1 ]; then
-	python3 "$WB_ROOT/tests/tools/corpus-sample.py" "$tgz" "$WB_SAMPLE" sample.tgz > /dev/null || exit 1
-	tgz=$T/sample.tgz
+	tgz=$(corpus_sample "$tgz") || exit 1
 	counts=$(python3 -c '
 import sys, tarfile
 n = fr = other = members = 0
