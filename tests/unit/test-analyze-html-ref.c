@@ -57,8 +57,8 @@ Test (html_ref, edges)
 		"<_x>a</_x><1>b</1><x-y>c</x-y>",
 		/* Hidden: by attribute, by style, in any case and spacing. */
 		"<div hidden>a</div><div HIDDEN=x>b</div><div Style=\"DISPLAY : NONE\">c</div>e",
-		"<span style=\"font-size:0\">a</span><span style=\"font-size: 0px\">b</span>"
-		"<span style=\"font-size:0;color:red\">c</span><span style=\"font-size:01\">d</span>",
+		("<span style=\"font-size:0\">a</span><span style=\"font-size: 0px\">b</span>"
+		 "<span style=\"font-size:0;color:red\">c</span><span style=\"font-size:01\">d</span>"),
 		"<p style=\"visibility:hidden\">a<p>b</p></p><p style>c</p><p sty=\"display:none\">d</p>",
 		"<img style=\"display:none\" src=\" http://i.example/x.gif \">after",
 		/* Links: white space around, empty, repeated attributes. */
