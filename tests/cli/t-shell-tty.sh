@@ -200,7 +200,11 @@ keys C-d
 _what="Ctrl-D leaves the shell"
 ok_or_fail wait_for "EXIT="
 expect_match "exit status 0 after failed lines" "EXIT=0" "$(cat "$T/screen")"
-expect_eq "the half statement never ran" "" "$(grep -F "never run" "$T/screen" | grep -v "wb> ")"
+# Had it run, its value would stand alone on a line (the shell prints a
+# column's values one a line under its name).  The typed line itself may be
+# drawn again without its prompt when libedit redisplays it after the
+# warning (under ASan once: "SELECT 'never run' AS ww"): that is not a run.
+expect_eq "the half statement never ran" "" "$(grep -xE ' *never run *' "$T/screen")"
 expect_eq "the case is consistent" "ok" "$(wb sql c.case "PRAGMA integrity_check" --format csv | tail -n 1)"
 
 # History that cannot be kept is a warning, once, and the session works.
