@@ -101,6 +101,24 @@ corpus_sample () {
 	fi
 }
 
+# killwrite_run CASE AT COMMAND...: COMMAND run under the shim
+# build/tools/killwrite.so (tests/shim/killwrite.c), which sends it SIGKILL
+# at its AT-th write to CASE or CASE's journal (AT 0: never), and which
+# leaves the number of such writes it made in $T/.writes when it exits
+# normally.  Returns COMMAND's status: 137 (128 + SIGKILL) when killed.
+# A kill at a counted write lands inside the work whatever the machine's
+# load; a kill after a sleep lands wherever the scheduler puts it.
+killwrite_run () {
+	_kc=$1 _ka=$2
+	shift 2
+	case $WB_BUILD in /*) _kso=$WB_BUILD ;; *) _kso=$WB_ROOT/$WB_BUILD ;; esac
+	_kso=$_kso/tools/killwrite.so
+	[ -f "$_kso" ] || { t_fail "killwrite_run: no $_kso (make tools)" ""; return 2; }
+	case $_kc in /*) ;; *) _kc=$PWD/$_kc ;; esac
+	rm -f "$T/.writes"
+	WB_KILL_PATH=$_kc WB_KILL_AT=$_ka WB_KILL_COUNT=$T/.writes LD_PRELOAD=$_kso "$@"
+}
+
 t_done () {
 	_t_ms=$(($(date +%s%3N) - _t_start))
 	printf '%-38s %d/%d  %d.%ds%s\n' "${_t_dir:-cli}/$_t_name" "$_t_pass" "$((_t_pass + _t_fail))" \

@@ -1,12 +1,15 @@
 #!/bin/sh
-# SIGKILL 'ingest' at random moments, re-run it after each kill, and check
-# that the final case equals an uninterrupted run: the same (sha256, trap)
-# copies at the same locations, and PRAGMA integrity_check ok after every kill.
+# SIGKILL 'ingest' at chosen writes to the case, twice in each of KILL_RUNS
+# fresh cases (the second time in the re-run), and check that each case,
+# once a last run finishes it, equals an uninterrupted run: the same
+# (sha256, trap) copies at the same locations, and PRAGMA integrity_check
+# ok after every kill.
 #
-#   make check:  KILL_RUNS=10 on KILL_MESSAGES=1200 (about 20 s)
+#   make check:  KILL_RUNS=10 on KILL_MESSAGES=1200
 #   check-asan:  WB_SAMPLE=N: 1200 / N messages, at least 400 (a hundred a
 #                file, so the first still builds artifact_copies itself)
-#   long run:    KILL_RUNS=200 KILL_MESSAGES=20000 sh tests/cli/t-kill.sh
+#   long run:    KILL_RUNS=546 sh tests/cli/t-kill.sh (every write);
+#                KILL_RUNS=200 KILL_MESSAGES=20000 for a larger input
 #
 # The input (generated once under $WB_BUILD/kill-N/, reused) is a folder of
 # four top-level files, each one transaction: an mbox, a gzipped mbox, a tar
@@ -45,44 +48,42 @@ state () {
 fresh () { rm -f "$1"*; wb init "$1" > /dev/null && wb import "$1" traps traps.csv > /dev/null 2>&1; }
 
 fresh ref.case
-t0=$(date +%s%N)
-expect_rc "uninterrupted run" 0 wb ingest ref.case "$in/mail"
-ms=$((($(date +%s%N) - t0) / 1000000))
+expect_rc "uninterrupted run" 0 killwrite_run ref.case 0 "$WB" ingest ref.case "$in/mail"
+w=$(cat "$T/.writes" 2> /dev/null || echo 0)
 state ref.case > ref.state
 expect_eq "uninterrupted: every copy, both traps" "$n|2" \
 	"$(q ref.case "SELECT count(*), count(DISTINCT trap_id) FROM messages")"
 
-# Kill at a uniformly random moment within the time the rest of the input
-# should take (80 % of the uninterrupted time times the share of top-level
-# files not yet complete, plus 30 ms; some runs still finish).  After a kill the
-# next run is the re-run; when a run finishes the case is compared with the
-# uninterrupted one and a fresh case begun.  Runs until RUNS kills landed.
-fresh k.case
-kills=0 finished=0 compared=0 bad=0
-i=0
-while [ $kills -lt "$runs" ] && [ $i -lt $((runs * 3)) ]; do
-	i=$((i + 1))
-	done4=$(q k.case "SELECT count(*) FROM sources WHERE depth = 0 AND complete = 1")
-	limit=$((ms * (4 - done4) / 5 + 30))
-	"$WB" ingest k.case "$in/mail" > /dev/null 2> run.err &
-	pid=$!
-	r=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-	delay=$(printf '%d.%03d' $((r % limit / 1000)) $((r % limit % 1000)))
-	sleep "$delay"
-	if kill -9 $pid 2>/dev/null; then
-		wait $pid 2>/dev/null
-		kills=$((kills + 1))
-		ic=$(q k.case "PRAGMA integrity_check")
-		[ "$ic" = ok ] || { bad=$((bad + 1)); t_fail "integrity after kill $i (at ${delay}s)" "$ic"; }
-	else
-		wait $pid || t_fail "run $i failed" "$(cat run.err)"
-		finished=$((finished + 1))
-	fi
-	if [ "$(q k.case "SELECT count(*) FROM sources WHERE depth = 0 AND complete = 1")" = 4 ]; then
+# Kill k of RUNS: a fresh case, its ingest killed at the write
+# w * k / (RUNS + 1) (+ KILL_SEED, default 0, to try other writes), w the
+# writes the uninterrupted run made to the case and its journal; the re-run
+# killed half way through what was left (w - p, at least what it must
+# write again); a third run finishes, and the case must equal the
+# uninterrupted one.  Every kill lands inside the work: an ingest of the
+# same input into a fresh case makes the same writes (546 at 1,200
+# messages), whatever the machine's load.  KILL_RUNS=546 tries every write.
+kills=0 bad=0 finished=0
+k=0
+while [ $k -lt "$runs" ]; do
+	k=$((k + 1))
+	p=$(((w * k / (runs + 1) + ${KILL_SEED:-0}) % w + 1))
+	fresh k.case
+	killwrite_run k.case "$p" "$WB" ingest k.case "$in/mail" > /dev/null 2> run.err
+	rc=$?
+	[ $rc = 137 ] && kills=$((kills + 1)) || t_fail "kill $k: no kill at write $p of $w (exit $rc)" "$(cat run.err)"
+	ic=$(q k.case "PRAGMA integrity_check")
+	[ "$ic" = ok ] || { bad=$((bad + 1)); t_fail "integrity after kill $k (at write $p of $w)" "$ic"; }
+	r=$(((w - p) / 2 + 1))
+	killwrite_run k.case "$r" "$WB" ingest k.case "$in/mail" > /dev/null 2> run.err
+	rc=$?
+	[ $rc = 137 ] && kills=$((kills + 1)) || t_fail "kill $k: the re-run not killed at its write $r (exit $rc)" "$(cat run.err)"
+	ic=$(q k.case "PRAGMA integrity_check")
+	[ "$ic" = ok ] || { bad=$((bad + 1)); t_fail "integrity after kill $k's re-run (at write $r)" "$ic"; }
+	if [ $k -lt "$runs" ]; then
+		"$WB" ingest k.case "$in/mail" > /dev/null 2> run.err || t_fail "kill $k: the last run failed" "$(cat run.err)"
 		state k.case > k.state
-		cmp -s ref.state k.state || { bad=$((bad + 1)); t_fail "after $kills kills the case differs" "$(diff ref.state k.state | head)"; }
-		compared=$((compared + 1))
-		fresh k.case
+		cmp -s ref.state k.state && finished=$((finished + 1)) ||
+			{ bad=$((bad + 1)); t_fail "kill $k (at writes $p, then $r): the case differs" "$(diff ref.state k.state | head)"; }
 	fi
 done
 # The last case: finish it uninterrupted and compare.
@@ -102,6 +103,6 @@ expect_match "(the reference run built it again)" "built again in 1 source" \
 	"$(fresh r2.case; WB_TIMING=1 "$WB" ingest r2.case "$in/mail" 2>&1 >/dev/null)"
 expect_rc "final case: verify" 0 wb verify k.case
 expect_eq "every kill left an intact case" "0" "$bad"
-[ -n "${VERBOSE:-}${KILL_REPORT:-}" ] && echo "  kill: $i runs on $n messages (${ms} ms uninterrupted): $kills killed, $finished finished, $((compared + 1)) cases compared, $bad bad"
-expect_eq "$runs kills landed" "yes" "$([ "$kills" -ge "$runs" ] && echo yes)"
+[ -n "${VERBOSE:-}${KILL_REPORT:-}" ] && echo "  kill: $runs cases of $n messages ($w writes uninterrupted): $kills kills, $((finished + 1)) cases compared, $bad bad"
+expect_eq "every kill landed: two in each of $runs cases" "$((2 * runs))" "$kills"
 t_done

@@ -64,8 +64,7 @@ upgrade_rows () {
 # for its upgrade to write many pages) is copied to big.case and upgraded
 # whole; what `python3 read.py CASE MODE` prints must be the same before
 # and after, and the file no larger.  The writes that upgrade made to the
-# case and its journal are counted (the LD_PRELOAD shim
-# build/tools/killwrite.so, tests/shim/killwrite.c), and six copies are
+# case and its journal are counted (killwrite_run, tests/lib.sh), and six copies are
 # upgraded and killed with SIGKILL at the write 1/7 .. 6/7 of the way
 # through: each must be the old file byte for byte once SQLite has rolled
 # its journal back, or the upgrade complete with the same rows, and pass
@@ -76,17 +75,12 @@ upgrade_rows () {
 # kills land inside the upgrade failed).
 upgrade_kills () {
 	_old=$1 _mode=$2 _what=$3
-	case $WB_BUILD in /*) _shim=$WB_BUILD ;; *) _shim=$WB_ROOT/$WB_BUILD ;; esac
-	_shim=$_shim/tools/killwrite.so
-	[ -f "$_shim" ] || { t_fail "upgrade_kills: no $_shim (make tools)" ""; return; }
 	cp old.case big.case
 	_big=$(sha256sum < big.case)
 	_size=$(stat -c %s big.case)
 	python3 read.py big.case "$_mode" > big.want
-	rm -f writes
-	WB_KILL_PATH="$PWD/big.case" WB_KILL_COUNT="$PWD/writes" LD_PRELOAD="$_shim" \
-		"$WB" upgrade big.case > /dev/null 2>&1
-	_w=$(cat writes 2> /dev/null || echo 0)
+	killwrite_run big.case 0 "$WB" upgrade big.case > /dev/null 2>&1
+	_w=$(cat "$T/.writes" 2> /dev/null || echo 0)
 	python3 read.py big.case "$_mode" > big.got
 	expect_file "the large copy upgrades too" big.want big.got
 	expect_eq "the new tables take the pages the old ones freed: no larger ($_size bytes)" "yes" \
@@ -98,9 +92,7 @@ upgrade_kills () {
 		_last=$_at
 		cp old.case k.case
 		rm -f k.case-journal
-		WB_KILL_PATH="$PWD/k.case" WB_KILL_AT=$_at LD_PRELOAD="$_shim" \
-			"$WB" upgrade k.case > /dev/null 2>&1
-		# 137: killed (128 + SIGKILL).
+		killwrite_run k.case "$_at" "$WB" upgrade k.case > /dev/null 2>&1
 		[ $? = 137 ] && _kills=$((_kills + 1))
 		[ -f k.case-journal ] && upgrade_hot=$((upgrade_hot + 1))
 		rm -f k.case.lock

@@ -8,7 +8,12 @@
  *                         PATH.lock);
  *   WB_KILL_AT=N          the N-th such write (1 the first) is not made:
  *                         the process sends itself SIGKILL instead, as
- *                         'kill -9' from outside would;
+ *                         'kill -9' from outside would (0: none);
+ *   WB_KILL_SIG=N         the signal sent at the N-th write instead of
+ *                         SIGKILL (9), as 'kill -N' from outside would;
+ *                         for any other than SIGKILL the write is then
+ *                         made (say SIGINT, 2: the process's handler
+ *                         decides what follows);
  *   WB_KILL_COUNT=FILE    at a normal exit, the number of such writes is
  *                         written to FILE (to choose N for the next runs).
  * Covers write, pwrite, pwrite64 and writev, which SQLite's unix VFS and
@@ -49,8 +54,10 @@ counted (int fd)
 		return;
 	count++;
 	const char *at = getenv ("WB_KILL_AT");
-	if (at && *at && count == atoll (at))
-		kill (getpid (), SIGKILL);
+	if (at && *at && count == atoll (at)) {
+		const char *sig = getenv ("WB_KILL_SIG");
+		kill (getpid (), sig && *sig ? atoi (sig) : SIGKILL);
+	}
 }
 
 __attribute__((destructor)) static void
