@@ -265,6 +265,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	GArray *ids = g_array_new (FALSE, FALSE, sizeof (int64_t));
 	GArray *fps = g_array_new (FALSE, FALSE, sizeof (uint64_t));
 	GArray *has = g_array_new (FALSE, FALSE, sizeof (gboolean));
+	GArray *was = g_array_new (FALSE, FALSE, sizeof (int64_t));   /* stored campaign, 0 for NULL */
 	GHashTable *distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 	GArray *dfp = g_array_new (FALSE, FALSE, sizeof (uint64_t));
 	GArray *parent = g_array_new (FALSE, FALSE, sizeof (int64_t));
@@ -279,7 +280,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	 * at the end. */
 	int64_t cache_before = wb_case_cache_set (cs, 131072);
 
-	sqlite3_stmt *sel = wb_case_stmt (cs, "SELECT id, fingerprint FROM messages ORDER BY id");
+	sqlite3_stmt *sel = wb_case_stmt (cs, "SELECT id, fingerprint, campaign FROM messages ORDER BY id");
 	if (!sel) {
 		st = WB_ERR_DB;
 		goto done;
@@ -289,6 +290,8 @@ wb_analyze_campaigns (wb_case_t *cs)
 		int64_t id = sqlite3_column_int64 (sel, 0);
 		gboolean h = sqlite3_column_type (sel, 1) != SQLITE_NULL;
 		uint64_t fp = (uint64_t) sqlite3_column_int64 (sel, 1);
+		int64_t c = sqlite3_column_type (sel, 2) == SQLITE_INTEGER ? sqlite3_column_int64 (sel, 2) : 0;
+		g_array_append_val (was, c);
 		g_array_append_val (ids, id);
 		g_array_append_val (fps, fp);
 		g_array_append_val (has, h);
@@ -352,6 +355,11 @@ wb_analyze_campaigns (wb_case_t *cs)
 		} else {
 			campaign = next++;
 		}
+		/* A row whose campaign is already this one is left alone, as
+		 * the UPDATE's condition would leave it, without a look-up:
+		 * a small source ingested into a large case changes a few. */
+		if (g_array_index (was, int64_t, i) == campaign)
+			continue;
 		sqlite3_bind_int64 (up, 1, g_array_index (ids, int64_t, i));
 		sqlite3_bind_int64 (up, 2, campaign);
 		rc = sqlite3_step (up);
@@ -374,6 +382,7 @@ done:
 	g_array_unref (ids);
 	g_array_unref (fps);
 	g_array_unref (has);
+	g_array_unref (was);
 	g_array_unref (dfp);
 	g_array_unref (parent);
 	return st;

@@ -88,6 +88,26 @@ reanalyze_runs() {
 		printf "reanalyze                 median of %d runs: %.0f copies/s (%s; target 7000)\n", k, n / r[int((c + 1) / 2)], t }'
 }
 
+# What an analyst waits for when a small source joins a large case: 10
+# new messages ingested into the case of the mbox, median of RUNS (each on
+# a copy of the case, so each does the same work).  Campaigns are worked
+# out over the whole case after every ingest.
+small_into_large() {
+	python3 "$root/tests/gen/many.py" "$out/small10.mbox" 10 900000 > /dev/null || return
+	sall=
+	for i in $(seq "$RUNS"); do
+		cp "$out/bench.case" "$out/small.case"
+		/usr/bin/time -f "%e" -o "$out/small.time" "$WB" ingest "$out/small.case" "$out/small10.mbox" > /dev/null 2> "$out/small.err"
+		sall="$sall $(cat "$out/small.time")"
+	done
+	camp=$(sed -n 's/^timing: .*campaigns \([0-9.]*\) s.*/\1/p' "$out/small.err")
+	rm -f "$out/small.case" "$out/small.case.lock" "$out/small10.mbox"
+	awk -v n="$msgs" -v all="$sall" -v camp="$camp" 'BEGIN {
+		c = split(all, r, " ")
+		for (j = 2; j <= c; j++) { v = r[j]; for (i = j - 1; i >= 1 && r[i] > v; i--) r[i + 1] = r[i]; r[i + 1] = v }
+		printf "ingest 10 messages into the %d-copy case: %.2f s, median of %d (campaigns %s s in the last)\n", n, r[int((c + 1) / 2)], c, camp }'
+}
+
 # Each input in both modes: ingest alone (--no-analysis: the copies, their
 # fields, raw bytes and locations) and with analysis on (hops, artifacts,
 # facts, campaigns and rule findings), the default.
@@ -109,6 +129,7 @@ for input in bench.mbox maildir.tar.gz; do
 	if [ "$input" = bench.mbox ]; then
 		mbox_secs=$secs mbox_cpu=$cpu mbox_msgs=$msgs
 		reanalyze_runs
+		small_into_large
 	fi
 	awk -v n="$msgs" -v a="$secs_alone" -v b="$secs_analysis" -v ca="$cpu_alone" -v cb="$cpu_analysis" -v i="$input" 'BEGIN {
 		printf "ingest %-15s analysis costs %.1f s more (x%.1f), %.0f us/message of CPU over ingest alone\n",

@@ -567,6 +567,43 @@ Test (ingest, cache_size_put_back, .init = setup, .fini = teardown)
 	ASSERT_SQL ("PRAGMA cache_size", "-4096");
 }
 
+/* Campaign numbers, worked by hand from the rule in analyze-simhash.c:
+ * copies within 3 bits of each other (chained) are one campaign, and in id
+ * order a campaign is numbered when its first copy is met, a copy without
+ * a fingerprint a campaign of its own.  The pass leaves a row whose number
+ * is right as it is and mends every other: a new copy's NULL, a number a
+ * merge of two campaigns changed, and one edited by hand. */
+Test (ingest, campaigns_mend_only_what_changed, .init = setup, .fini = teardown)
+{
+	for (int i = 1; i <= 6; i++) {
+		char name[32], body[160];
+		g_snprintf (name, sizeof name, "in/%d.eml", i);
+		g_snprintf (body, sizeof body, "From: s%d@example.com\nSubject: m%d\nMessage-ID: <%d@x>\n\n"
+			    "body %d\n", i, i, i, i);
+		put (name, body);
+	}
+	ingest ("in");
+	ASSERT_SQL ("SELECT group_concat(id) FROM messages", "1,2,3,4,5,6");
+	/* 1 and 4: 0; 2: 0x3f, 6 bits from 0; 3 and 5: 32 bits from all. */
+	exec ("UPDATE messages SET fingerprint = CASE id WHEN 1 THEN 0 WHEN 2 THEN 63 WHEN 3 THEN 4294901760"
+	      " WHEN 4 THEN 0 WHEN 5 THEN 281470681743360 ELSE NULL END, campaign = NULL");
+	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
+	/* 1 -> 1, 2 -> 2, 3 -> 3, 4 joins 1, 5 -> 4, 6 (no fingerprint) -> 5. */
+	ASSERT_SQL ("SELECT group_concat(campaign) FROM (SELECT campaign FROM messages ORDER BY id)", "1,2,3,1,4,5");
+	/* 3 becomes 0x7: 3 bits from 0 and from 0x3f, so 1, 2, 3 and 4 are one
+	 * campaign; 5 and 6 move down to 2 and 3. */
+	exec ("UPDATE messages SET fingerprint = 7 WHERE id = 3");
+	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
+	ASSERT_SQL ("SELECT group_concat(campaign) FROM (SELECT campaign FROM messages ORDER BY id)", "1,1,1,1,2,3");
+	/* Edited by hand, and emptied: put right. */
+	exec ("UPDATE messages SET campaign = 99 WHERE id = 1");
+	exec ("UPDATE messages SET campaign = NULL WHERE id = 5");
+	exec ("UPDATE messages SET campaign = 'x' WHERE id = 6");
+	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
+	ASSERT_SQL ("SELECT group_concat(campaign) FROM (SELECT campaign FROM messages ORDER BY id)", "1,1,1,1,2,3");
+	ASSERT_SQL ("SELECT typeof(campaign) FROM messages WHERE id = 6", "integer");
+}
+
 /* An mbox of N messages, each with a sender address and a link (artifacts). */
 static void
 put_mbox (const char *rel, int first, int n)
