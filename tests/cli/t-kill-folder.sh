@@ -1,9 +1,9 @@
 #!/bin/sh
-# SIGKILL 'ingest' of a Maildir at chosen writes to the case.  The files of a folder
-# are committed in groups (ingest.h: group_bytes): a kill must leave whole
-# groups and nothing of the group being stored, and the next run must skip
-# exactly the files complete in the case and store the rest in groups of
-# the same size, ending with the rows of an uninterrupted run.
+# SIGKILL 'ingest' of a Maildir at chosen writes to the case.  The files
+# of a folder are committed in groups (ingest.h: group_bytes): a kill must
+# leave whole groups and nothing of the group being stored, and the next
+# run must skip exactly the files complete in the case and store the rest
+# in groups of the same size, ending with the rows of an uninterrupted run.
 #
 # Every file is 1,000 bytes and a group is committed once it holds 10,000:
 # ten files a group, N/10 groups, and one more for the Maildir's tmp/
@@ -28,6 +28,7 @@ commits () { sed -n 's/^timing: .*, \([0-9]*\) commit(s).*/\1/p' "$1"; }
 fresh ref.case
 expect_rc "uninterrupted run" 0 killwrite_run ref.case 0 "$WB" ingest ref.case md
 w=$(cat "$T/.writes" 2> /dev/null || echo 0)
+[ "$w" -gt 1 ] || { t_fail "the uninterrupted run's writes were not counted ($w)" ""; runs=0; }
 state ref.case > ref.state
 # n files: n - n/10 distinct copies, n locations.
 expect_eq "uninterrupted: every copy once, every location" "$((n - n / 10))|$n" \

@@ -50,6 +50,7 @@ fresh () { rm -f "$1"*; wb init "$1" > /dev/null && wb import "$1" traps traps.c
 fresh ref.case
 expect_rc "uninterrupted run" 0 killwrite_run ref.case 0 "$WB" ingest ref.case "$in/mail"
 w=$(cat "$T/.writes" 2> /dev/null || echo 0)
+[ "$w" -gt 1 ] || { t_fail "the uninterrupted run's writes were not counted ($w)" ""; runs=0; }
 state ref.case > ref.state
 expect_eq "uninterrupted: every copy, both traps" "$n|2" \
 	"$(q ref.case "SELECT count(*), count(DISTINCT trap_id) FROM messages")"
