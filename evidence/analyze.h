@@ -75,6 +75,9 @@ void wb_analysis_free (wb_analysis_t *a);
  * (no text at all) each form a campaign of their own.  Runs in one
  * transaction. */
 wb_status_t wb_analyze_campaigns (wb_case_t *cs);
+/* What wb_analyze_campaigns() reads of every copy, from the index
+ * messages_campaign (WB_CAMPAIGN_INDEX, case.h). */
+#define WB_CAMPAIGNS_READ "SELECT id, fingerprint, campaign FROM messages"
 
 #define WB_SIMHASH_THRESHOLD 3
 

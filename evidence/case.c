@@ -940,7 +940,10 @@ artifacts_one_row_view (wb_case_t *cs)
  * 4 -> 5: raw.codec, each row's bytes as found ('none') or a zstd frame
  * of them ('zstd').  The rows there are stay as they are, 'none': nothing
  * is rewritten.  case_info 'raw_codec' = 'none': the case goes on storing
- * new bytes as it did ('init' makes a new case 'zstd'). */
+ * new bytes as it did ('init' makes a new case 'zstd').
+ *
+ * 7 -> 8: messages_campaign, the index the campaigns pass reads every
+ * copy's fingerprint and campaign from (schema.sql).  No row changes. */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -1071,6 +1074,7 @@ static const struct migration {
 	{ 5, facts_findings_once, NULL },
 	{ 6, artifacts_one_row, NULL },
 	{ 6, NULL, artifacts_one_row_view },
+	{ 7, WB_CAMPAIGN_INDEX, NULL },
 };
 
 static int

@@ -20,7 +20,12 @@ typedef enum {
 } wb_open_mode_t;
 
 /* Current schema version (PRAGMA user_version of a new case). */
-#define WB_SCHEMA_VERSION 7
+#define WB_SCHEMA_VERSION 8
+
+/* The index the campaigns pass reads (schema.sql, word for word): made by
+ * the upgrade from version 7, and built again by the pass when it changes
+ * most rows. */
+#define WB_CAMPAIGN_INDEX "CREATE INDEX messages_campaign ON messages(fingerprint, campaign)"
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,

@@ -1,6 +1,6 @@
 -- The case file: one SQLite database per case.
 --
--- Schema version 7.  The version is PRAGMA user_version; evidence/case.c
+-- Schema version 8.  The version is PRAGMA user_version; evidence/case.c
 -- creates a new case from this file and upgrades older cases with the
 -- migrations listed there.  Each part of the pipeline owns one section below.
 --
@@ -558,6 +558,10 @@ CREATE TABLE rule_masks (
 
 -- What damages reads of every copy, without the rows' bodies.
 CREATE INDEX messages_damages ON messages(trap_id, local_day, campaign);
+-- What the campaigns pass (wb_analyze_campaigns) reads of every copy after
+-- each ingest and reanalyze, without the rows' bodies: 4 MB at 200,000
+-- copies where the rows are 113 MB.
+CREATE INDEX messages_campaign ON messages(fingerprint, campaign);
 
 -- ===================================================================
 -- Attribution (workbench/attrib*.c): parties, links

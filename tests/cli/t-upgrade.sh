@@ -61,9 +61,9 @@ merged=$(python3 facts.py old.case merged)
 old_count=$(python3 facts.py old.case count)
 
 expect_rc "upgrade" 0 wb upgrade v1.case
-expect_eq "upgrade says what it did" "Upgraded 'v1.case' from schema version 1 to 7" "$(cat "$T/.out")"
-expect_eq "schema version 7" "7" "$(wb sql v1.case "PRAGMA user_version" --format csv | tail -n 1)"
-expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 1 -> 7;end|upgrade|schema version 1 -> 7" \
+expect_eq "upgrade says what it did" "Upgraded 'v1.case' from schema version 1 to 8" "$(cat "$T/.out")"
+expect_eq "schema version 8" "8" "$(wb sql v1.case "PRAGMA user_version" --format csv | tail -n 1)"
+expect_eq "custody: the upgrade is logged" "begin|upgrade|schema version 1 -> 8;end|upgrade|schema version 1 -> 8" \
 	"$(wb sql v1.case "SELECT group_concat(action || '|' || command || '|' || detail, ';') FROM custody
 		WHERE command = 'upgrade'" --format csv | tail -n 1)"
 expect_eq "no stored byte changed" "$old_raw" "$(python3 facts.py v1.case raw)"
@@ -72,7 +72,7 @@ expect_eq "every location has its bytes" "0" \
 	"$(wb sql v1.case "SELECT count(*) FROM locations l JOIN messages m ON m.id = l.message
 		WHERE l.raw_id IS NOT m.raw_id" --format csv | tail -n 1)"
 expect_rc "upgrade again" 0 wb upgrade v1.case
-expect_eq "a current case is left alone" "'v1.case' is current (schema version 7)" "$(cat "$T/.out")"
+expect_eq "a current case is left alone" "'v1.case' is current (schema version 8)" "$(cat "$T/.out")"
 
 expect_rc "verify" 0 wb verify v1.case
 out=$(cat "$T/.out")
