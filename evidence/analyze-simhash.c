@@ -257,13 +257,17 @@ uf_union (GArray *parent, int64_t a, int64_t b)
 		g_array_index (parent, int64_t, a) = b;
 }
 
-/* A copy as the campaigns pass reads it. */
+/* A copy as the campaigns pass reads it: 24 bytes, a million of them
+ * held at once.  Campaigns are numbered from 1 up to the number of
+ * copies. */
 typedef struct {
 	int64_t id;
 	uint64_t fp;
-	int64_t was;        /* its stored campaign; 0 for NULL or not an integer */
-	int64_t now;        /* its campaign */
-	gboolean has;       /* it has a fingerprint */
+	int32_t was;        /* its stored campaign; 0 for NULL, -1 for any value
+	                     * that is no campaign number (not an integer, or
+	                     * out of range): it is written again either way */
+	int32_t now;        /* its campaign; before it is known, 1 if the copy
+	                     * has a fingerprint, else 0 */
 } copy_fp_t;
 
 static gint
@@ -303,11 +307,14 @@ wb_analyze_campaigns (wb_case_t *cs)
 	}
 	int rc;
 	while ((rc = sqlite3_step (sel)) == SQLITE_ROW) {
+		int64_t was = sqlite3_column_int64 (sel, 2);
+		int ct = sqlite3_column_type (sel, 2);
 		copy_fp_t c = {
 			.id = sqlite3_column_int64 (sel, 0),
-			.has = sqlite3_column_type (sel, 1) != SQLITE_NULL,
 			.fp = (uint64_t) sqlite3_column_int64 (sel, 1),
-			.was = sqlite3_column_type (sel, 2) == SQLITE_INTEGER ? sqlite3_column_int64 (sel, 2) : 0,
+			.was = ct == SQLITE_NULL ? 0 : ct == SQLITE_INTEGER && was >= 1 && was <= G_MAXINT32
+				? (int32_t) was : -1,
+			.now = sqlite3_column_type (sel, 1) != SQLITE_NULL,
 		};
 		g_array_append_val (copies, c);
 	}
@@ -321,7 +328,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	for (guint i = 0; i < copies->len; i++) {
 		const copy_fp_t *c = &g_array_index (copies, copy_fp_t, i);
 		uint64_t fp = c->fp;
-		if (c->has && !g_hash_table_contains (distinct, &fp)) {
+		if (c->now && !g_hash_table_contains (distinct, &fp)) {
 			int64_t *k = g_new (int64_t, 1);
 			*k = (int64_t) fp;
 			int64_t idx = dfp->len;
@@ -355,7 +362,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	for (guint i = 0; i < copies->len; i++) {
 		copy_fp_t *c = &g_array_index (copies, copy_fp_t, i);
 		int64_t campaign;
-		if (c->has) {
+		if (c->now) {
 			uint64_t fp = c->fp;
 			int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (distinct, &fp)) - 1;
 			gpointer root = GINT_TO_POINTER ((int) uf_find (parent, idx) + 1);
@@ -367,7 +374,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 		} else {
 			campaign = next++;
 		}
-		c->now = campaign;
+		c->now = (int32_t) campaign;
 		changes += c->was != campaign;
 	}
 	/* One transaction of our own, unless the caller has one open. */
@@ -408,10 +415,19 @@ wb_analyze_campaigns (wb_case_t *cs)
 			goto done;
 		}
 	}
-	if (rebuild && (st = wb_case_exec (cs, WB_CAMPAIGN_INDEX, "cannot store campaigns"))) {
-		if (own)
-			wb_case_rollback (cs);
-		goto done;
+	if (rebuild) {
+		/* SQLite sorts with as much memory as the page cache may hold,
+		 * on top of the cache: with this pass's 128 MiB, building the
+		 * index of 1,000,000 copies took the peak RSS from 291 to 408
+		 * MiB.  16 MiB for the build, as ingest builds artifact_copies. */
+		int64_t cache = wb_case_cache_set (cs, 16384);
+		st = wb_case_exec (cs, WB_CAMPAIGN_INDEX, "cannot store campaigns");
+		wb_case_cache_restore (cs, cache);
+		if (st) {
+			if (own)
+				wb_case_rollback (cs);
+			goto done;
+		}
 	}
 	if (own)
 		st = wb_case_commit (cs);

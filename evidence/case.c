@@ -943,7 +943,8 @@ artifacts_one_row_view (wb_case_t *cs)
  * new bytes as it did ('init' makes a new case 'zstd').
  *
  * 7 -> 8: messages_campaign, the index the campaigns pass reads every
- * copy's fingerprint and campaign from (schema.sql).  No row changes. */
+ * copy's fingerprint and campaign from, and sources_run, by which ingest
+ * finds what it reports of its own run (schema.sql).  No row changes. */
 static const struct migration {
 	int from;                               /* the version it upgrades */
 	const char *sql;                        /* or NULL */
@@ -1074,7 +1075,7 @@ static const struct migration {
 	{ 5, facts_findings_once, NULL },
 	{ 6, artifacts_one_row, NULL },
 	{ 6, NULL, artifacts_one_row_view },
-	{ 7, WB_CAMPAIGN_INDEX, NULL },
+	{ 7, WB_CAMPAIGN_INDEX "; CREATE INDEX sources_run ON sources(run)", NULL },
 };
 
 static int

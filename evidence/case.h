@@ -23,8 +23,8 @@ typedef enum {
 #define WB_SCHEMA_VERSION 8
 
 /* The index the campaigns pass reads (schema.sql, word for word): made by
- * the upgrade from version 7, and built again by the pass when it changes
- * most rows. */
+ * the upgrade from version 7 (with sources_run), and built again by the
+ * pass when it changes most rows. */
 #define WB_CAMPAIGN_INDEX "CREATE INDEX messages_campaign ON messages(fingerprint, campaign)"
 
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.

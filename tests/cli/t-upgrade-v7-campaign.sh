@@ -2,7 +2,8 @@
 # A case of schema version 7 (tests/cli/data/v7.case.xz, see its README) is
 # refused by reading commands with the command that upgrades it, and
 # upgraded by 'upgrade' to version 8, which adds the index messages_campaign
-# (fingerprint, campaign) that the campaigns pass reads instead of the rows.
+# (fingerprint, campaign) that the campaigns pass reads instead of the rows,
+# and sources_run, by which ingest finds what it reports of its own run.
 # No row changes: every row of every table, read by Python, is the same
 # before and after, and so is the case digest.  SQLite's integrity_check
 # compares the index with its table entry by entry, and the campaigns pass
@@ -40,20 +41,22 @@ elif what in ("rows", "sum"):
 elif what == "custody":
     print(db.execute("SELECT count(*) FROM custody").fetchone()[0])
 elif what == "index":
-    print(db.execute("SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info('messages_campaign')"
-                     " ORDER BY seqno)").fetchone()[0])
+    print(" ".join(str(db.execute("SELECT group_concat(name) FROM (SELECT name FROM pragma_index_info(?)"
+                                  " ORDER BY seqno)", (i,)).fetchone()[0])
+                   for i in ("messages_campaign", "sources_run")))
 elif what == "campaigns":
     for r in db.execute("SELECT m.sha256, m.campaign FROM messages m ORDER BY m.id"):
         print("|".join(str(x) for x in r))
 PY
 python3 read.py old.case rows > rows.want
 expect_eq "the kept case has 137 copies" "137" "$(grep -c '^messages ' rows.want)"
-expect_eq "and no index messages_campaign" "None" "$(python3 read.py old.case index)"
+expect_eq "and neither index" "None None" "$(python3 read.py old.case index)"
 
 expect_rc "upgrade" 0 wb upgrade v7.case
 expect_eq "upgrade says what it did" "Upgraded 'v7.case' from schema version 7 to $UPGRADED_TO" "$(cat "$T/.out")"
 expect_eq "schema version $UPGRADED_TO" "$UPGRADED_TO" "$(python3 read.py v7.case version)"
-expect_eq "the index, on fingerprint then campaign" "fingerprint,campaign" "$(python3 read.py v7.case index)"
+expect_eq "the indexes: on fingerprint then campaign; on run" "fingerprint,campaign run" \
+	"$(python3 read.py v7.case index)"
 python3 read.py v7.case rows > rows.got
 expect_file "every row of every table as it was (custody aside)" rows.want rows.got
 expect_eq "custody: two rows more, the upgrade's" "2" \

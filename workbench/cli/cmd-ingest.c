@@ -78,9 +78,7 @@ print_summary (wb_ctx_t *ctx, int64_t run, const wb_ingest_stats_t *s)
 	fprintf (o, "skipped:    %" G_GUINT64_FORMAT "\n", s->skipped_members);
 	fprintf (o, "flagged:    %" G_GUINT64_FORMAT "\n", s->flagged);
 	/* Copies kept with a defect or a parser warning (messages.warnings). */
-	sqlite3_stmt *mf = wb_case_stmt (ctx->cs,
-		"SELECT count(*), count(DISTINCT m.id) FROM locations l JOIN sources s ON s.id = l.source_id"
-		" JOIN messages m ON m.id = l.message WHERE s.run = ? AND m.status = 'malformed'");
+	sqlite3_stmt *mf = wb_case_stmt (ctx->cs, WB_RUN_MALFORMED);
 	if (mf) {
 		sqlite3_bind_int64 (mf, 1, run);
 		if (sqlite3_step (mf) == SQLITE_ROW) {
@@ -92,22 +90,14 @@ print_summary (wb_ctx_t *ctx, int64_t run, const wb_ingest_stats_t *s)
 		sqlite3_reset (mf);
 	}
 	/* Flagged by reason: the reason up to its first ':' ("truncated: ..."). */
-	sqlite3_stmt *st = wb_case_stmt (ctx->cs,
-		"SELECT CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1)"
-		" WHEN instr(reason, ' (') > 0 THEN substr(reason, 1, instr(reason, ' (') - 1)"
-		" ELSE reason END AS r, count(*) FROM sources WHERE run = ? AND role = 'flagged'"
-		" GROUP BY r ORDER BY r");
+	sqlite3_stmt *st = wb_case_stmt (ctx->cs, WB_RUN_FLAGGED);
 	if (st) {
 		sqlite3_bind_int64 (st, 1, run);
 		while (sqlite3_step (st) == SQLITE_ROW)
 			fprintf (o, "  %-30s %d\n", sqlite3_column_text (st, 0), sqlite3_column_int (st, 1));
 		sqlite3_reset (st);
 	}
-	st = wb_case_stmt (ctx->cs,
-		"SELECT coalesce(t.address, '(no trap)'), count(*), count(DISTINCT m.id)"
-		" FROM locations l JOIN sources s ON s.id = l.source_id"
-		" JOIN messages m ON m.id = l.message LEFT JOIN traps t ON t.id = m.trap_id"
-		" WHERE s.run = ? GROUP BY m.trap_id ORDER BY m.trap_id = 0, t.address");
+	st = wb_case_stmt (ctx->cs, WB_RUN_PER_TRAP);
 	if (st) {
 		sqlite3_bind_int64 (st, 1, run);
 		gboolean head = FALSE;
@@ -286,8 +276,7 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	/* A note for each file or member of this run that yielded no copy (not
 	 * mail, skipped) or was flagged, with why: the first NOTES_MAX, then
 	 * how many more and how to list them. */
-	sqlite3_stmt *q = wb_case_stmt (cs, "SELECT role, chain, reason FROM sources WHERE run = ?"
-					    " AND role IN ('flagged', 'skipped', 'not-mail') ORDER BY id");
+	sqlite3_stmt *q = wb_case_stmt (cs, WB_RUN_NOTES);
 	if (q) {
 		int more = 0, shown = 0;
 		sqlite3_bind_int64 (q, 1, run);

@@ -4,6 +4,25 @@
 #ifndef WB_H
 #define WB_H
 
+/* What ingest reports of its run (?1) at the end: its copies kept with a
+ * defect, its flagged sources by reason, its copies per trap, and its
+ * sources that gave no copy.  Each reaches the run's sources by the index
+ * sources_run, never by a whole table (tests/unit/test-ingest.c checks
+ * the plans): they run after every ingest, into a case of any size. */
+#define WB_RUN_MALFORMED "SELECT count(*), count(DISTINCT m.id) FROM locations l" \
+	" JOIN sources s ON s.id = l.source_id JOIN messages m ON m.id = l.message" \
+	" WHERE s.run = ?1 AND m.status = 'malformed'"
+#define WB_RUN_FLAGGED "SELECT CASE WHEN instr(reason, ':') > 0 THEN substr(reason, 1, instr(reason, ':') - 1)" \
+	" WHEN instr(reason, ' (') > 0 THEN substr(reason, 1, instr(reason, ' (') - 1)" \
+	" ELSE reason END AS r, count(*) FROM sources WHERE run = ?1 AND role = 'flagged'" \
+	" GROUP BY r ORDER BY r"
+#define WB_RUN_PER_TRAP "SELECT coalesce(t.address, '(no trap)'), count(*), count(DISTINCT m.id)" \
+	" FROM locations l JOIN sources s ON s.id = l.source_id" \
+	" JOIN messages m ON m.id = l.message LEFT JOIN traps t ON t.id = m.trap_id" \
+	" WHERE s.run = ?1 GROUP BY m.trap_id ORDER BY m.trap_id = 0, t.address"
+#define WB_RUN_NOTES "SELECT role, chain, reason FROM sources WHERE run = ?1" \
+	" AND role IN ('flagged', 'skipped', 'not-mail') ORDER BY id"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdint.h>
