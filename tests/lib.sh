@@ -101,6 +101,14 @@ corpus_sample () {
 	fi
 }
 
+# readme_digest_sql: the SQL of the case digest as reports/README.md gives
+# it (the block after "The digest's SQL"), for tests that compute the
+# digest with the sqlite3 shell and compare it with the workbench's.
+readme_digest_sql () {
+	awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
+	     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md"
+}
+
 # killwrite_run CASE AT COMMAND...: COMMAND run under the shim
 # build/tools/killwrite.so (tests/shim/killwrite.c), which sends it SIGKILL
 # at its AT-th write to CASE or CASE's journal (AT 0: never), and which

@@ -107,8 +107,7 @@ wb ingest n.case eml m.mbox > /dev/null 2>&1
 expect_eq "--raw-codec none: every copy as it is" "none $n" "$(sqlite3 -separator ' ' n.case "SELECT codec, count(*) FROM raw GROUP BY codec")"
 python3 decoded.py n.case | sort > got.none
 expect_file "--raw-codec none: Python's hashes and sizes" want.cols got.none
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 sqlite3 -readonly z.case ".parameter set :run 1000" ".read digest.sql" | grep '^raw:' > z.raw
 sqlite3 -readonly n.case ".parameter set :run 1000" ".read digest.sql" | grep '^raw:' > n.raw
 expect_eq "(the digest has a raw line a copy)" "$n" "$(wc -l < z.raw)"

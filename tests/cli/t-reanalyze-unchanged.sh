@@ -38,8 +38,7 @@ for c in ref re; do
 	wb import "$T/$c.case" traps "$S/traps.csv" > /dev/null
 	wb ingest "$T/$c.case" "$S"/mail/* "$T"/att0.eml "$T"/att1.eml > /dev/null 2>&1 || t_fail "ingest into $c"
 done
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > "$T/digest.sql"
+readme_digest_sql > "$T/digest.sql"
 expect_eq "the digest's SQL is there" yes "$([ -s "$T/digest.sql" ] && echo yes)"
 digest () {
 	sqlite3 -readonly "$1" ".parameter set :run $2" ".read $T/digest.sql" | sha256sum

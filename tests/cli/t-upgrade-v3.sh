@@ -124,8 +124,7 @@ expect_eq "no body_text column left" "0" \
 # here by the sqlite3 shell, with the version 3 column (and raw by the
 # length of its bytes, as before raw.codec).
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 sed -e 's/quote((SELECT text FROM body_texts WHERE id = messages.body))/quote(body_text)/' \
 	-e 's/quote(coalesce((SELECT a.first_id FROM message_artifacts a WHERE a.message = message_parties.message) + artifact, artifact))/quote(artifact)/' \
 	-e "s/quote(CASE codec WHEN 'none' THEN length(bytes) ELSE size END)/quote(length(bytes))/" digest.sql > digest3.sql

@@ -39,8 +39,7 @@ expect_eq "every stored message matches" "OK: 137 stored messages match their SH
 # The digest: version 4's SQL (raw by the length of its bytes) on the old
 # file, the README's on the upgraded one.
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 sed -e "s/quote(CASE codec WHEN 'none' THEN length(bytes) ELSE size END)/quote(length(bytes))/" \
 	-e 's/quote(coalesce((SELECT a.first_id FROM message_artifacts a WHERE a.message = message_parties.message) + artifact, artifact))/quote(artifact)/' \
 	digest.sql > digest4.sql

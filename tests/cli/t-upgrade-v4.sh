@@ -106,8 +106,7 @@ expect_eq "foreign_key_check" "" "$(sqlite3 v4.case "PRAGMA foreign_key_check")"
 # The case digest reads findings through the view: the upgraded case
 # digests as the version 4 file did.
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 expect_eq "the digest reads findings" "yes" "$(grep -q 'FROM findings' digest.sql && echo yes)"
 # Version 4 had no raw.codec: its digest SQL read the length of the bytes.
 # Version 6 numbered artifacts in one sequence, message_parties.artifact

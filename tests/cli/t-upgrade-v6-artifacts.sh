@@ -122,8 +122,7 @@ expect_eq "the old index is gone" "" "$(sqlite3 v6.case "SELECT name FROM sqlite
 # the upgraded case digests as the version 6 file did (its SQL naming the
 # artifact by its id there).
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 sed 's/quote(coalesce((SELECT a.first_id FROM message_artifacts a WHERE a.message = message_parties.message) + artifact, artifact))/quote(artifact)/' \
 	digest.sql > digest6.sql
 expect_eq "the digest's SQL is the README's" "yes" "$([ -s digest.sql ] && ! cmp -s digest.sql digest6.sql && echo yes)"

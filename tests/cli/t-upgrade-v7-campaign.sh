@@ -66,8 +66,7 @@ expect_eq "integrity_check (the index entry by entry against the rows)" "ok" \
 
 # The case digest, by the SQL reports/README.md gives.
 run=$(sqlite3 old.case "SELECT max(id) + 1 FROM custody")
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > digest.sql
+readme_digest_sql > digest.sql
 expect_eq "the digest's SQL is found" "yes" "$([ -s digest.sql ] && echo yes)"
 expect_eq "the case digest is unchanged" \
 	"$(sqlite3 -readonly old.case ".parameter set :run $run" ".read digest.sql" | sha256sum)" \

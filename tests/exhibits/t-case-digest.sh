@@ -15,8 +15,7 @@ wb import "$C" findings "$T/f.csv" > /dev/null
 expect_rc "report runs" 0 wb report "$C" --out "$T/o1"
 
 # The SQL exactly as the README gives it, and the command it gives.
-awk '/^The digest.s SQL/ { on = 1; next } on && /^```sql$/ { inside = 1; next }
-     inside && /^```$/ { exit } inside { print }' "$WB_ROOT/reports/README.md" > "$T/digest.sql"
+readme_digest_sql > "$T/digest.sql"
 expect_eq "(the README's SQL was found)" "14" "$(grep -c '^SELECT ' "$T/digest.sql")"
 # The report's run, from the custody log: the run of its 'exhibit' row.
 run=$(sqlite3 "$C" "SELECT run FROM custody WHERE action = 'exhibit'")
