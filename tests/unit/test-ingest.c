@@ -608,7 +608,12 @@ Test (ingest, campaigns_mend_only_what_changed, .init = setup, .fini = teardown)
 	/* 1 and 4: 0; 2: 0x3f, 6 bits from 0; 3 and 5: 32 bits from all. */
 	exec ("UPDATE messages SET fingerprint = CASE id WHEN 1 THEN 0 WHEN 2 THEN 63 WHEN 3 THEN 4294901760"
 	      " WHEN 4 THEN 0 WHEN 5 THEN 281470681743360 ELSE NULL END, campaign = NULL");
+	char *schema = one ("PRAGMA schema_version");
 	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
+	/* Six rows change, under the 4,096 that make the pass build the index
+	 * again: it is updated in place, the schema as it was. */
+	ASSERT_SQL ("PRAGMA schema_version", schema);
+	g_free (schema);
 	/* 1 -> 1, 2 -> 2, 3 -> 3, 4 joins 1, 5 -> 4, 6 (no fingerprint) -> 5. */
 	ASSERT_SQL ("SELECT group_concat(campaign) FROM (SELECT campaign FROM messages ORDER BY id)", "1,2,3,1,4,5");
 	/* 3 becomes 0x7: 3 bits from 0 and from 0x3f, so 1, 2, 3 and 4 are one
@@ -669,12 +674,22 @@ Test (ingest, campaigns_index_built_again, .init = setup, .fini = teardown)
 	put_mbox ("a.mbox", 0, 5000);
 	ingest ("a.mbox");
 	ASSERT_SQL ("SELECT count(*) FROM messages", "5000");
+	/* The case was made from schema.sql: its index is the one the pass
+	 * builds again, word for word. */
+	ASSERT_SQL ("SELECT sql FROM sqlite_master WHERE name = 'messages_campaign'", WB_CAMPAIGN_INDEX);
+	char *schema = one ("PRAGMA schema_version");
 	/* Three fingerprints 16 or 32 bits apart: three campaigns, numbered
 	 * in the order of their first copy (ids 1, 2, 3). */
 	exec ("UPDATE messages SET campaign = NULL, fingerprint = CASE id % 3 WHEN 1 THEN 65535"
 	      " WHEN 2 THEN 4294901760 ELSE 0 END");
 	cr_assert_eq (wb_analyze_campaigns (cs), WB_OK);
 	ASSERT_SQL ("SELECT count(*) FROM messages WHERE campaign IS NOT (id - 1) % 3 + 1", "0");
+	/* Built again (every row changed, 5,000 of them): dropping and
+	 * creating an index each change the schema's version. */
+	char *schema2 = one ("PRAGMA schema_version");
+	cr_assert_str_neq (schema, schema2, "the index was not built again (schema version %s)", schema);
+	g_free (schema);
+	g_free (schema2);
 	ASSERT_SQL ("SELECT sql FROM sqlite_master WHERE name = 'messages_campaign'", WB_CAMPAIGN_INDEX);
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 	ASSERT_SQL ("SELECT count(*) FROM messages INDEXED BY messages_campaign WHERE fingerprint = 65535"
