@@ -15,8 +15,9 @@
 # scale takes every Nth message, or its large inputs at 1/N of their size,
 # and works out what it expects from what it took (t-ingest-corpus,
 # t-analysis-email, t-kill, t-hostile, t-ingest-resume; t-upgrade-v2, v3,
-# v4 and v6-artifacts make the case they kill mid-upgrade smaller, see
-# upgrade_rows in tests/cli/upgrade-kill.sh).  Unset or 1: everything.
+# v4, v6-artifacts and v7-campaign make the case they kill mid-upgrade
+# smaller, see upgrade_rows in tests/cli/upgrade-kill.sh).  Unset or 1:
+# everything.
 set -u
 : "${WB_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${WB:=$WB_ROOT/build/workbench}"

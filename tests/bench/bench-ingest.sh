@@ -70,6 +70,12 @@ reanalyze() {
 			"", n, s, n / s, r / 1024, c, c * 1e6 / n, rc ? "  (exit " rc ")" : "" }'
 }
 
+# median N...: the median of the numbers (the lower middle one of an even
+# count).
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
 # reanalyze RUNS times, as ingest alone, and the median.  Each run does
 # the same work: every copy parsed and analysed again, and its rows
 # compared with the stored ones (the same, so none is written); a single
@@ -80,12 +86,10 @@ reanalyze_runs() {
 		reanalyze
 		rall="$rall $rsecs"
 	done
-	awk -v n="$msgs" -v k="$RUNS" -v all="$rall" 'BEGIN {
+	awk -v n="$msgs" -v k="$RUNS" -v all="$rall" -v m="$(median $rall)" 'BEGIN {
 		c = split(all, r, " ")
 		for (j = 1; j <= c; j++) { t = t sprintf("%s%.0f", j > 1 ? ", " : "", n / r[j]) }
-		# the median by time: sort the times (insertion sort, c is small)
-		for (j = 2; j <= c; j++) { v = r[j]; for (i = j - 1; i >= 1 && r[i] > v; i--) r[i + 1] = r[i]; r[i + 1] = v }
-		printf "reanalyze                 median of %d runs: %.0f copies/s (%s; target 7000)\n", k, n / r[int((c + 1) / 2)], t }'
+		printf "reanalyze                 median of %d runs: %.0f copies/s (%s; target 7000)\n", k, n / m, t }'
 }
 
 # What an analyst waits for when a small source joins a large case: 10
@@ -102,10 +106,8 @@ small_into_large() {
 	done
 	camp=$(sed -n 's/^timing: .*campaigns \([0-9.]*\) s.*/\1/p' "$out/small.err")
 	rm -f "$out/small.case" "$out/small.case.lock" "$out/small10.mbox"
-	awk -v n="$msgs" -v all="$sall" -v camp="$camp" 'BEGIN {
-		c = split(all, r, " ")
-		for (j = 2; j <= c; j++) { v = r[j]; for (i = j - 1; i >= 1 && r[i] > v; i--) r[i + 1] = r[i]; r[i + 1] = v }
-		printf "ingest 10 messages into the %d-copy case: %.2f s, median of %d (campaigns %s s in the last)\n", n, r[int((c + 1) / 2)], c, camp }'
+	awk -v n="$msgs" -v m="$(median $sall)" -v k="$RUNS" -v camp="$camp" 'BEGIN {
+		printf "ingest 10 messages into the %d-copy case: %.2f s, median of %d (campaigns %s s in the last)\n", n, m, k, camp }'
 }
 
 # Each input in both modes: ingest alone (--no-analysis: the copies, their

@@ -60,20 +60,21 @@ upgrade_rows () {
 	echo "$_n"
 }
 
-# upgrade_kills OLD MODE WHAT [GROW]: old.case (schema OLD, made large enough
-# for its upgrade to write many pages) is copied to big.case and upgraded
-# whole; what `python3 read.py CASE MODE` prints must be the same before
-# and after, and the file no larger (or larger by at most GROW bytes, for
-# an upgrade that adds an index).  The writes that upgrade made to the
-# case and its journal are counted (killwrite_run, tests/lib.sh), and six copies are
-# upgraded and killed with SIGKILL at the write 1/7 .. 6/7 of the way
-# through: each must be the old file byte for byte once SQLite has rolled
-# its journal back, or the upgrade complete with the same rows, and pass
-# integrity_check.  UPGRADE_HOT is set to the number of kills that left a
-# journal (a hot one, for SQLite to roll back).  The kills land at those writes whatever the machine's
-# load (a kill after a sleep of 1/7 .. 6/7 of the time a first run took
-# once landed after the commit on a busy machine, and the check that
-# kills land inside the upgrade failed).
+# upgrade_kills OLD MODE WHAT [GROW]: old.case (schema OLD, made large
+# enough for its upgrade to write many pages) is copied to big.case and
+# upgraded whole; what `python3 read.py CASE MODE` prints must be the same
+# before and after, and the file no larger (or larger by at most GROW
+# bytes, for an upgrade that adds an index).  The writes that upgrade made
+# to the case and its journal are counted (killwrite_run, tests/lib.sh),
+# and six copies are upgraded and killed with SIGKILL at the write 1/7 ..
+# 6/7 of the way through: each must be the old file byte for byte once
+# SQLite has rolled its journal back, or the upgrade complete with the
+# same rows, and pass integrity_check.  upgrade_hot is set to the number
+# of kills that left a journal (a hot one, for SQLite to roll back).  The
+# kills land at those writes whatever the machine's load (a kill after a
+# sleep of 1/7 .. 6/7 of the time a first run took once landed after the
+# commit on a busy machine, and the check that kills land inside the
+# upgrade failed).
 upgrade_kills () {
 	_old=$1 _mode=$2 _what=$3 _grow=${4:-0}
 	cp old.case big.case
@@ -116,7 +117,7 @@ upgrade_kills () {
 		[ "$(sqlite3 k.case "PRAGMA integrity_check")" = ok ] ||
 			{ _bad=$((_bad + 1)); t_fail "kill $_i: integrity" ""; }
 	done
-	[ -n "${VERBOSE:-}" ] && echo "  upgrade of $(wc -l < big.want) $_what: $_w writes; $_kills kills, $_done finished"
+	[ -n "${VERBOSE:-}" ] && echo "  upgrade ($_what): $_w writes; $_kills kills, $_done finished"
 	expect_eq "every kill left the old case or the upgraded one" "0" "$_bad"
 	# Six kills when the upgrade wrote 7 times or more (each of the six at
 	# its own write); each is inside the upgrade's one transaction, so none
