@@ -196,6 +196,16 @@ wb_ingest_worker_main (gpointer data)
 	wb_ingest_pin_charsets ();
 	for (;;) {
 		item_t *it = worker_gate (ing);
+		/* The batches this worker parsed and the writer has written,
+		 * freed here, where their allocations were made: a copy's
+		 * analysis is some hundred allocations.  Freed by the writer
+		 * they were 5% of its instructions, the thread the others wait
+		 * for; freed by the walker, tcmalloc moved every one through
+		 * its central free list and back (2.4% of the CPU; without it,
+		 * 2.7% less CPU over 25,000 copies). */
+		item_t *done;
+		while ((done = g_async_queue_try_pop (w->free_q)))
+			wb_ingest_item_free (done);
 		if (it->kind < 0) {
 			wb_ingest_item_free (it);
 			g_mutex_lock (&ing->lock);
@@ -205,6 +215,7 @@ wb_ingest_worker_main (gpointer data)
 			break;
 		}
 		batch_t *b = it->batch;
+		b->home = w->free_q;
 		for (guint i = 0; i < b->msgs->len; i++) {
 			msg_t *m = &g_array_index (b->msgs, msg_t, i);
 			parse_msg (w, (const char *) b->data->data + m->at, m);
@@ -270,12 +281,6 @@ wb_ingest_push (wb_ingest_t *ing, item_t *it)
 	g_mutex_unlock (&ing->lock);
 	it->seq = ing->seq_next++;
 	if (it->kind == IT_BATCH) {
-		/* The batches written, freed here: a copy's analysis is some
-		 * hundred allocations, and freeing them was 5% of the writer's
-		 * instructions, the thread the others wait for. */
-		item_t *done;
-		while ((done = g_async_queue_try_pop (ing->free_q)))
-			wb_ingest_item_free (done);
 		/* The items before the batch, for the writer to store while
 		 * the batch is parsed. */
 		wb_ingest_flush_items (ing);

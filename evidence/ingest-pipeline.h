@@ -64,6 +64,10 @@ typedef struct {
 typedef struct {
 	GByteArray *data;
 	GArray *msgs;            /* msg_t */
+	/* The free queue of the worker that parsed it (wb_ingest_t's
+	 * worker_free_q), where the writer hands it once written; set when a
+	 * worker takes it. */
+	GAsyncQueue *home;
 } batch_t;
 
 /* What the writer is asked to do.  A transaction (IT_BEGIN .. IT_COMMIT or
@@ -120,7 +124,11 @@ struct wb_ingest {
 	/* pipeline */
 	GAsyncQueue *work_q;     /* batches for the parse workers */
 	GAsyncQueue *done_q;     /* items for the writer */
-	GAsyncQueue *free_q;     /* batches written, for the walker to free (wb_ingest_push) */
+	/* Per worker: the batches it parsed, written, for it to free.  A
+	 * copy's analysis is some hundred small allocations made by the
+	 * worker; freed by another thread, each went through tcmalloc's
+	 * central free list both ways. */
+	GAsyncQueue **worker_free_q;
 	GThread **workers;
 	int nworkers;
 	/* The parse workers' gate (worker_gate in ingest-pipeline.c), under
@@ -218,6 +226,7 @@ typedef struct {
 	GMimeParserOptions *popts;
 	GMimeParser *parser;
 	GString *warn;
+	GAsyncQueue *free_q;     /* its wb_ingest_t's worker_free_q entry */
 } worker_t;
 
 /* ingest-pipeline.c: the parse workers and what the walker pushes. */

@@ -428,7 +428,7 @@ wb_ingest_writer_main (gpointer data)
 			}
 		}
 		if (weight == BATCH_WEIGHT)
-			g_async_queue_push (ing->free_q, it);   /* freed by the walker */
+			g_async_queue_push (it->batch->home, it);   /* freed by the worker that parsed it */
 		else
 			wb_ingest_item_free (it);
 		want++;

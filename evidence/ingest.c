@@ -614,12 +614,13 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	ing->parse_behind = MAX (1, (int) g_get_num_processors () - 1);
 	ing->work_q = g_async_queue_new ();
 	ing->done_q = g_async_queue_new ();
-	ing->free_q = g_async_queue_new_full ((GDestroyNotify) wb_ingest_item_free);
 	ing->nworkers = ing->o.threads;
 	ing->workers = g_new0 (GThread *, ing->nworkers);
+	ing->worker_free_q = g_new0 (GAsyncQueue *, ing->nworkers);
 	for (int i = 0; i < ing->nworkers; i++) {
 		worker_t *w = g_new0 (worker_t, 1);
 		w->ing = ing;
+		w->free_q = ing->worker_free_q[i] = g_async_queue_new_full ((GDestroyNotify) wb_ingest_item_free);
 		w->popts = g_mime_parser_options_new ();
 		w->parser = g_mime_parser_new ();
 		w->warn = g_string_new (NULL);
@@ -711,7 +712,9 @@ wb_ingest_free (wb_ingest_t *ing)
 		g_array_free (ing->commits, TRUE);
 	g_async_queue_unref (ing->work_q);
 	g_async_queue_unref (ing->done_q);
-	g_async_queue_unref (ing->free_q);   /* frees the batches left in it */
+	for (int i = 0; i < ing->nworkers; i++)
+		g_async_queue_unref (ing->worker_free_q[i]);   /* frees the batches left in it */
+	g_free (ing->worker_free_q);
 	g_free (ing->workers);
 	g_hash_table_destroy (ing->traps);
 	g_mutex_clear (&ing->lock);
