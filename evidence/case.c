@@ -177,6 +177,12 @@ forget_ids (wb_case_t *cs)
 	g_hash_table_remove_all (cs->tables);
 }
 
+void
+wb_case_forget_ids (wb_case_t *cs)
+{
+	forget_ids (cs);
+}
+
 static void
 forget_all_at_rollback (void *p)
 {

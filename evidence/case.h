@@ -141,6 +141,10 @@ sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
 wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,
 			    int n, const char *what, int64_t *id);
 #define WB_CASE_IDS_MAX 200000
+/* Forget every id wb_case_intern() remembers (they are asked of SQLite
+ * again when met): their memory goes back, tens of MiB after a large
+ * ingest. */
+void wb_case_forget_ids (wb_case_t *cs);
 /* Any other number a writer learns once a transaction: kept on the case
  * under the address of TAG (a string that lives as long as the case, not
  * compared: a statement's SQL, as for wb_case_intern) and the N texts V,

@@ -208,6 +208,31 @@ Test (case_ids, dropped_ids_are_found_again)
 	cr_expect_eq (tmp_case_int (cs, "SELECT count(*) FROM u"), WB_CASE_IDS_MAX + 1);
 }
 
+/* wb_case_forget_ids (ingest calls it at its end, to give the memory
+ * back): the ids are asked of SQLite again, so FIND runs for each value,
+ * and each is still the row it was, none added twice. */
+Test (case_ids, forgotten_ids_are_asked_again)
+{
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	char a[16];
+	for (int i = 0; i < 100; i++) {
+		g_snprintf (a, sizeof a, "f%d", i);
+		cr_assert_eq (intern_a (find_u, add_u, a), i + 1, "%s", a);
+	}
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_assert_eq (runs (find_u), 0);
+	wb_case_forget_ids (cs);
+	cr_assert_eq (wb_case_begin (cs), WB_OK);
+	for (int i = 0; i < 100; i += 10) {
+		g_snprintf (a, sizeof a, "f%d", i);
+		cr_expect_eq (intern_a (find_u, add_u, a), i + 1, "%s", a);
+	}
+	cr_expect_eq (intern_a (find_u, add_u, "new"), 101);
+	cr_assert_eq (wb_case_commit (cs), WB_OK);
+	cr_expect_eq (runs (find_u), 11, "FIND ran %d times", runs (find_u));
+	cr_expect_eq (tmp_case_int (cs, "SELECT count(*) FROM u"), 101);
+}
+
 /* A table that had a row is searched for each value not kept. */
 Test (case_ids, table_with_rows_is_searched)
 {
