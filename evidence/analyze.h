@@ -124,6 +124,13 @@ typedef struct {
 	GString *notes;     /* '; '-separated */
 } wb_hop_t;
 
+/* The instant TEXT names, as g_mime_utils_header_decode_date() reads it
+ * (then g_date_time_to_unix()): TRUE with *EPOCH, or FALSE where GMime
+ * gives no date.  The common form ("[Day,] D Mon YYYY HH:MM[:SS] +HHMM",
+ * the zone a number GLib takes as it is) is read here, without GMime's
+ * token list and GLib's time zone; any other goes to GMime. */
+gboolean wb_date_epoch (const char *text, int64_t *epoch);
+
 /* Parse one Received header value (folded or not) into a new hop.  Never
  * fails: fields not found stay NULL.  Free with wb_hop_free(). */
 wb_hop_t *wb_hop_parse (const char *value);
