@@ -257,6 +257,224 @@ uf_union (GArray *parent, int64_t a, int64_t b)
 		g_array_index (parent, int64_t, a) = b;
 }
 
+/* --- Campaign numbers as a new case's copies are stored ---
+ *
+ * wb_analyze_campaigns() numbers every copy after an ingest: campaigns in
+ * order of their first copy (smallest id), a copy without a fingerprint a
+ * campaign of its own.  For a new case's first ingest that rewrote every
+ * messages row after it was written.  The writer now gives each new row
+ * the number the pass would give it were the case to end with that copy:
+ * the pass then finds most rows right and writes only the others.
+ *
+ * A "slot" is a campaign in the order it began (a copy without a
+ * fingerprint takes one of its own).  A merge of two campaigns leaves the
+ * later one's slot dead; a campaign's number is the count of live slots
+ * up to its own, kept in a Fenwick tree. */
+struct wb_campaign_live {
+	GHashTable *distinct;     /* fingerprint (g_new'd int64) -> index + 1 */
+	GArray *fps;              /* uint64_t, by index */
+	GArray *parent;           /* int64_t: union-find over indexes */
+	GArray *slot;             /* int32_t: the slot of the campaign an index roots */
+	GHashTable *bands[4];     /* band + 1 -> GArray of guint indexes */
+	GArray *live;             /* guint8: whether slot i + 1 is live */
+	GArray *tree;             /* int32_t: Fenwick tree of LIVE, 1-based */
+	int32_t slots;            /* slots taken */
+	/* What wb_campaign_live_peek() found, for wb_campaign_live_take(). */
+	int pending;              /* 0 none, 1 no fingerprint, 2 known, 3 new */
+	uint64_t pending_fp;
+	GArray *pending_roots;    /* int64_t */
+	int64_t pending_min;      /* the root among them with the first slot */
+};
+
+/* Past these a copy gets no number from here (its campaign is NULL until
+ * the pass): the memory stays a few MiB whatever the case. */
+#define LIVE_DISTINCT_MAX 100000
+#define LIVE_SLOTS_MAX 2000000
+
+wb_campaign_live_t *
+wb_campaign_live_new (void)
+{
+	wb_campaign_live_t *c = g_new0 (wb_campaign_live_t, 1);
+	c->distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	c->fps = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+	c->parent = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	c->slot = g_array_new (FALSE, FALSE, sizeof (int32_t));
+	for (int b = 0; b < 4; b++)
+		c->bands[b] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+						     (GDestroyNotify) g_array_unref);
+	c->live = g_array_new (FALSE, FALSE, sizeof (guint8));
+	c->tree = g_array_new (FALSE, TRUE, sizeof (int32_t));
+	g_array_set_size (c->tree, 1);
+	c->pending_roots = g_array_new (FALSE, FALSE, sizeof (int64_t));
+	return c;
+}
+
+void
+wb_campaign_live_free (wb_campaign_live_t *c)
+{
+	if (!c)
+		return;
+	g_hash_table_unref (c->distinct);
+	g_array_unref (c->fps);
+	g_array_unref (c->parent);
+	g_array_unref (c->slot);
+	for (int b = 0; b < 4; b++)
+		g_hash_table_unref (c->bands[b]);
+	g_array_unref (c->live);
+	g_array_unref (c->tree);
+	g_array_unref (c->pending_roots);
+	g_free (c);
+}
+
+/* Add D at slot S (1-based) of the Fenwick tree. */
+static void
+tree_add (wb_campaign_live_t *c, int32_t s, int32_t d)
+{
+	for (; s < (int32_t) c->tree->len; s += s & -s)
+		g_array_index (c->tree, int32_t, s) += d;
+}
+
+/* Live slots from 1 to S. */
+static int32_t
+tree_sum (const wb_campaign_live_t *c, int32_t s)
+{
+	int32_t n = 0;
+	for (; s > 0; s -= s & -s)
+		n += g_array_index (c->tree, int32_t, s);
+	return n;
+}
+
+/* A new live slot at the end. */
+static int32_t
+slot_new (wb_campaign_live_t *c)
+{
+	int32_t s = ++c->slots;
+	guint8 one = 1;
+	g_array_append_val (c->live, one);
+	if ((guint) s >= c->tree->len) {
+		/* Grown, the tree is built again from the live flags (each
+		 * cell adds itself to the next cell covering it). */
+		g_array_set_size (c->tree, MAX (c->tree->len * 2, 1024u));
+		guint n = c->tree->len;
+		for (guint i = 1; i < n; i++)
+			g_array_index (c->tree, int32_t, i) = i <= c->live->len
+				? g_array_index (c->live, guint8, i - 1) : 0;
+		for (guint i = 1; i < n; i++) {
+			guint j = i + (i & -i);
+			if (j < n)
+				g_array_index (c->tree, int32_t, j) += g_array_index (c->tree, int32_t, i);
+		}
+		return s;
+	}
+	tree_add (c, s, 1);
+	return s;
+}
+
+/* Slot S dies (its campaign merged into an earlier one). */
+static void
+slot_die (wb_campaign_live_t *c, int32_t s)
+{
+	g_array_index (c->live, guint8, s - 1) = 0;
+	tree_add (c, s, -1);
+}
+
+gboolean
+wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int64_t *number)
+{
+	c->pending = 0;
+	if (c->slots >= LIVE_SLOTS_MAX)
+		return FALSE;
+	if (!has_fp) {
+		c->pending = 1;
+		*number = tree_sum (c, c->slots) + 1;
+		return TRUE;
+	}
+	int64_t key = (int64_t) fp;
+	int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (c->distinct, &key)) - 1;
+	if (idx >= 0) {
+		c->pending = 2;
+		int64_t r = uf_find (c->parent, idx);
+		*number = tree_sum (c, g_array_index (c->slot, int32_t, r));
+		return TRUE;
+	}
+	if (g_hash_table_size (c->distinct) >= LIVE_DISTINCT_MAX)
+		return FALSE;
+	/* The campaigns within the threshold: by the pigeonhole principle
+	 * each shares a band with this fingerprint (wb_analyze_campaigns). */
+	g_array_set_size (c->pending_roots, 0);
+	c->pending_min = -1;
+	for (int b = 0; b < 4; b++) {
+		GArray *bucket = g_hash_table_lookup (c->bands[b],
+						      GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1));
+		for (guint j = 0; bucket && j < bucket->len; j++) {
+			guint o = g_array_index (bucket, guint, j);
+			if (wb_hamming (fp, g_array_index (c->fps, uint64_t, o)) > WB_SIMHASH_THRESHOLD)
+				continue;
+			int64_t r = uf_find (c->parent, o);
+			gboolean seen = FALSE;
+			for (guint k = 0; k < c->pending_roots->len && !seen; k++)
+				seen = g_array_index (c->pending_roots, int64_t, k) == r;
+			if (seen)
+				continue;
+			g_array_append_val (c->pending_roots, r);
+			if (c->pending_min < 0 || g_array_index (c->slot, int32_t, r)
+			    < g_array_index (c->slot, int32_t, c->pending_min))
+				c->pending_min = r;
+		}
+	}
+	c->pending = 3;
+	c->pending_fp = fp;
+	/* Joined to campaigns, it is in the first of them; their later
+	 * slots die, which moves no number up to the first's. */
+	*number = c->pending_min >= 0 ? tree_sum (c, g_array_index (c->slot, int32_t, c->pending_min))
+		: tree_sum (c, c->slots) + 1;
+	return TRUE;
+}
+
+void
+wb_campaign_live_take (wb_campaign_live_t *c)
+{
+	if (c->pending == 1) {
+		slot_new (c);
+	} else if (c->pending == 3) {
+		uint64_t fp = c->pending_fp;
+		int64_t idx = c->fps->len;
+		int64_t *k = g_new (int64_t, 1);
+		*k = (int64_t) fp;
+		g_hash_table_insert (c->distinct, k, GINT_TO_POINTER ((int) idx + 1));
+		g_array_append_val (c->fps, fp);
+		g_array_append_val (c->parent, idx);
+		int32_t none = 0;
+		g_array_append_val (c->slot, none);
+		for (int b = 0; b < 4; b++) {
+			gpointer key = GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1);
+			GArray *bucket = g_hash_table_lookup (c->bands[b], key);
+			if (!bucket) {
+				bucket = g_array_new (FALSE, FALSE, sizeof (guint));
+				g_hash_table_insert (c->bands[b], key, bucket);
+			}
+			guint i = (guint) idx;
+			g_array_append_val (bucket, i);
+		}
+		if (c->pending_min < 0) {
+			g_array_index (c->slot, int32_t, idx) = slot_new (c);
+		} else {
+			/* One campaign, in the first one's slot; the others'
+			 * slots die. */
+			int32_t keep = g_array_index (c->slot, int32_t, c->pending_min);
+			for (guint k2 = 0; k2 < c->pending_roots->len; k2++) {
+				int64_t r = g_array_index (c->pending_roots, int64_t, k2);
+				if (r != c->pending_min)
+					slot_die (c, g_array_index (c->slot, int32_t, r));
+				uf_union (c->parent, r, idx);
+			}
+			uf_union (c->parent, c->pending_min, idx);
+			g_array_index (c->slot, int32_t, uf_find (c->parent, idx)) = keep;
+		}
+	}
+	c->pending = 0;
+}
+
 /* A copy as the campaigns pass reads it: 24 bytes, a million of them
  * held at once.  Campaigns are numbered from 1 up to the number of
  * copies. */
@@ -419,6 +637,13 @@ wb_analyze_campaigns (wb_case_t *cs)
 				wb_case_rollback (cs);
 			goto done;
 		}
+	}
+	/* The numbers ingest gave as it stored the copies are the case's
+	 * now. */
+	if ((st = wb_case_set_info (cs, WB_CAMPAIGNS_PENDING, NULL))) {
+		if (own)
+			wb_case_rollback (cs);
+		goto done;
 	}
 	if (rebuild) {
 		/* SQLite sorts with as much memory as the page cache may hold,

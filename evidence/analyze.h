@@ -81,6 +81,18 @@ wb_status_t wb_analyze_campaigns (wb_case_t *cs);
 
 #define WB_SIMHASH_THRESHOLD 3
 
+/* Campaign numbers as the copies of a new case are stored, in id order:
+ * each the number wb_analyze_campaigns() would give it were the case to
+ * end with that copy (analyze-simhash.c).  Peek at the next copy's
+ * (HAS_FP, FP as stored): FALSE when too much is held already (then it
+ * gets none); take it once its row is in. */
+typedef struct wb_campaign_live wb_campaign_live_t;
+wb_campaign_live_t *wb_campaign_live_new (void);
+void wb_campaign_live_free (wb_campaign_live_t *c);
+gboolean wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int64_t *number);
+void wb_campaign_live_take (wb_campaign_live_t *c);
+/* The case says so meanwhile: WB_CAMPAIGNS_PENDING (case.h). */
+
 /* --- Accessors (the analysis stays owned by A) --- */
 
 const char *wb_analysis_body_text (const wb_analysis_t *a);   /* never NULL */

@@ -27,6 +27,12 @@ typedef enum {
  * pass when it changes most rows. */
 #define WB_CAMPAIGN_INDEX "CREATE INDEX messages_campaign ON messages(fingerprint, campaign)"
 
+/* The case_info key that says copies carry campaign numbers an ingest
+ * gave as it stored a new case's copies (wb_campaign_live_t), not yet
+ * confirmed by wb_analyze_campaigns(): set in their transaction, deleted
+ * by the pass. */
+#define WB_CAMPAIGNS_PENDING "campaigns_pending"
+
 /* Create a new case file at PATH; fails with WB_ERR_EXISTS if PATH exists.
  * NAME and FILED (YYYY-MM-DD) may be NULL.  On success *OUT owns the case,
  * opened for writing and locked; free it with wb_case_free().  On failure

@@ -163,6 +163,12 @@ struct wb_ingest {
 	int case_fd;             /* the case file, read-only: to start its writeback early */
 	unsigned batches_written;
 	gboolean pending_marked; /* writer: analysis_pending set in this transaction */
+	/* writer: the campaign numbers of a new case's copies as they are
+	 * stored (wb_campaign_live_t), NULL when the case had copies at the
+	 * start or a transaction was rolled back; and whether this
+	 * transaction has set case_info campaigns_pending (WB_CAMPAIGNS_PENDING) */
+	wb_campaign_live_t *camp;
+	gboolean camp_marked;
 	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
 	/* writer: artifact_copies in the current transaction (see
 	 * wb_ingest_opts_t.index_rebuild_min) */

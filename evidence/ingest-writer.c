@@ -123,11 +123,12 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 		"INSERT INTO messages(sha256, raw_id, trap_id, trap_match, status, warnings,"
 		" message_id, date_header, date_parsed, date_status, from_addr, from_name,"
 		" reply_to, return_path, sender, to_addrs, cc_addrs, subject, received_at,"
-		" received_epoch, received_from, local_day, body, category, fingerprint, ident)"
+		" received_epoch, received_from, local_day, body, category, fingerprint, ident,"
+		" campaign)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 		" ?7, ?8, ?9, ?10, ?11, ?12,"
 		" ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-		" ?20, ?21, ?22, ?23, ?24, ?25, ?26)"
+		" ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
 		" ON CONFLICT DO NOTHING");
 	if (!st)
 		return WB_ERR_DB;
@@ -146,12 +147,25 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	sqlite3_bind_int64 (st, 3, m->trap_id);
 	if (f->has_received)
 		sqlite3_bind_int64 (st, 20, f->received_epoch);
+	gboolean numbered = FALSE;
 	if (m->analysis) {
-		int64_t fp;
+		int64_t fp = 0, campaign;
 		sqlite3_bind_int64 (st, 23, body);
 		wb_case_bind_text (st, 24, wb_analysis_category (m->analysis));
-		if (wb_analysis_fingerprint (m->analysis, &fp))
+		gboolean has_fp = wb_analysis_fingerprint (m->analysis, &fp);
+		if (has_fp)
 			sqlite3_bind_int64 (st, 25, fp);
+		/* A new case's copy: the campaign the pass would give it now
+		 * (wb_campaign_live_t), which the pass after the ingest
+		 * confirms or mends; the case says so until then. */
+		if (ing->camp && (numbered = wb_campaign_live_peek (ing->camp, has_fp, (uint64_t) fp, &campaign))) {
+			sqlite3_bind_int64 (st, 27, campaign);
+			if (!ing->camp_marked) {
+				if ((rs = wb_case_set_info (cs, WB_CAMPAIGNS_PENDING, "1")))
+					return rs;
+				ing->camp_marked = TRUE;
+			}
+		}
 	}
 	rs = wb_case_step (ing->cs, st, "cannot record message");
 	if (rs)
@@ -159,6 +173,8 @@ write_msg (wb_ingest_t *ing, const char *data, msg_t *m)
 	if (sqlite3_changes (wb_case_db (cs)) == 1) {
 		mid = sqlite3_last_insert_rowid (wb_case_db (cs));
 		is_new = TRUE;
+		if (numbered)
+			wb_campaign_live_take (ing->camp);
 	} else {
 		/* A copy already in the case keeps its own text: one just added
 		 * for this one is no copy's. */
@@ -327,6 +343,7 @@ write_item (wb_ingest_t *ing, item_t *it)
 	switch (it->kind) {
 	case IT_BEGIN:
 		ing->pending_marked = FALSE;
+		ing->camp_marked = FALSE;
 		ing->tx_added = ing->st.added;
 		ing->tx_duplicates = ing->st.duplicates;
 		if (!(rs = wb_case_begin (ing->cs)))
@@ -383,6 +400,9 @@ write_item (wb_ingest_t *ing, item_t *it)
 		break;
 	case IT_ROLLBACK:
 		wb_case_rollback (ing->cs);   /* the index too, if it was dropped */
+		/* Its copies are gone, and with them the campaigns they began:
+		 * the copies after get none until the pass. */
+		g_clear_pointer (&ing->camp, wb_campaign_live_free);
 		ing->st.added = ing->tx_added;
 		ing->st.duplicates = ing->tx_duplicates;
 		ing->art_deferred = FALSE;

@@ -592,6 +592,16 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	}
 	g_free (codec);
 	ing->traps = traps;
+	/* A case with no copy yet: the writer numbers the new ones'
+	 * campaigns as it goes (wb_campaign_live_t), so that the pass after
+	 * the ingest need not write every row again. */
+	if (!ing->o.no_analysis) {
+		sqlite3_stmt *st = wb_case_stmt (cs, "SELECT 1 FROM messages LIMIT 1");
+		if (st && sqlite3_step (st) == SQLITE_DONE)
+			ing->camp = wb_campaign_live_new ();
+		if (st)
+			sqlite3_reset (st);
+	}
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
 	 * sha256 indexes and of artifact_copies make it spill pages to the file
@@ -718,6 +728,7 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_free (ing->worker_free_q);
 	g_free (ing->workers);
 	g_hash_table_destroy (ing->traps);
+	wb_campaign_live_free (ing->camp);
 	g_mutex_clear (&ing->lock);
 	g_mutex_clear (&ing->db_lock);
 	g_cond_clear (&ing->cond);

@@ -248,12 +248,17 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 
 	/* Campaigns (near-duplicate groups) span sources, so they are formed
 	 * again once this run's copies are in; also after an interrupted or
-	 * killed run, whose committed copies have no campaign yet. */
+	 * killed run, whose committed copies have no campaign yet, or the
+	 * numbers ingest gave a new case's copies as it went
+	 * (WB_CAMPAIGNS_PENDING). */
 	if (!wb_interrupted && !pending) {
 		sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
 		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
 		if (nc)
 			sqlite3_reset (nc);
+		char *cp = wb_case_info (cs, WB_CAMPAIGNS_PENDING);
+		stale = stale || cp;
+		g_free (cp);
 		/* The statutes' rule findings follow from the new copies' facts. */
 		if ((counts.added || stale) && !st) {
 			wb_progress_phase (pb, "grouping near-duplicate copies into campaigns");
