@@ -18,7 +18,7 @@ export WB_INGEST_GROUP_BYTES=10000 WB_INGEST_GROUP_MS=600000 WB_TIMING=1
 printf 'address,timezone\ntrap1@example.org,America/New_York\ntrap2@example.org,America/Los_Angeles\n' > traps.csv
 q () { sqlite3 "$1" "$2"; }
 state () {
-	q "$1" "SELECT m.sha256, t.address, s.chain, l.offset, l.length FROM locations l
+	q "$1" "SELECT m.sha256, t.address, s.chain, l.offset, l.length, m.campaign FROM locations l
 		JOIN messages m ON m.id = l.message JOIN sources s ON s.id = l.source_id
 		LEFT JOIN traps t ON t.id = m.trap_id ORDER BY 3, 4"
 }

@@ -42,7 +42,7 @@ export WB_INGEST_INDEX_REBUILD_MIN=100
 printf 'address,timezone\ntrap1@example.org,America/New_York\ntrap2@example.org,America/Los_Angeles\n' > traps.csv
 q () { sqlite3 "$1" "$2"; }
 state () {
-	q "$1" "SELECT m.sha256, t.address, s.chain, l.offset, l.length FROM locations l
+	q "$1" "SELECT m.sha256, t.address, s.chain, l.offset, l.length, m.campaign FROM locations l
 		JOIN messages m ON m.id = l.message JOIN sources s ON s.id = l.source_id
 		LEFT JOIN traps t ON t.id = m.trap_id ORDER BY 3, 4" | sed "s|$in/||"
 }
