@@ -271,11 +271,12 @@ uf_union (GArray *parent, int64_t a, int64_t b)
  * later one's slot dead; a campaign's number is the count of live slots
  * up to its own, kept in a Fenwick tree. */
 struct wb_campaign_live {
-	GHashTable *distinct;     /* fingerprint (g_new'd int64) -> index + 1 */
+	GHashTable *distinct;     /* fingerprint (as the key itself) -> index + 1 */
 	GArray *fps;              /* uint64_t, by index */
 	GArray *parent;           /* int64_t: union-find over indexes */
 	GArray *slot;             /* int32_t: the slot of the campaign an index roots */
-	GHashTable *bands[4];     /* band + 1 -> GArray of guint indexes */
+	int32_t *head[4];         /* band value -> the last index with it, or -1 */
+	GArray *next;             /* int32_t[4] by index: the index before it in each band */
 	GArray *live;             /* guint8: whether slot i + 1 is live */
 	GArray *tree;             /* int32_t: Fenwick tree of LIVE, 1-based */
 	int32_t slots;            /* slots taken */
@@ -287,21 +288,29 @@ struct wb_campaign_live {
 };
 
 /* Past these a copy gets no number from here (its campaign is NULL until
- * the pass): the memory stays a few MiB whatever the case. */
-#define LIVE_DISTINCT_MAX 100000
-#define LIVE_SLOTS_MAX 2000000
+ * the pass, as before), so that the memory stays under 5 MiB whatever the
+ * case, beside the 300 MiB an ingest of 1,000,000 copies may take: 4.6 MiB
+ * at 50,000 distinct fingerprints and as many copies without one (a band
+ * table is 256 KiB; a hash table of GArrays per band took 9.8 MiB at
+ * 20,000). */
+#define LIVE_DISTINCT_MAX 50000
+#define LIVE_SLOTS_MAX 262144
 
 wb_campaign_live_t *
 wb_campaign_live_new (void)
 {
 	wb_campaign_live_t *c = g_new0 (wb_campaign_live_t, 1);
-	c->distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+	/* A fingerprint is its own key (a pointer holds 64 bits here). */
+	G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (uint64_t));
+	c->distinct = g_hash_table_new (g_direct_hash, g_direct_equal);
 	c->fps = g_array_new (FALSE, FALSE, sizeof (uint64_t));
 	c->parent = g_array_new (FALSE, FALSE, sizeof (int64_t));
 	c->slot = g_array_new (FALSE, FALSE, sizeof (int32_t));
-	for (int b = 0; b < 4; b++)
-		c->bands[b] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-						     (GDestroyNotify) g_array_unref);
+	for (int b = 0; b < 4; b++) {
+		c->head[b] = g_new (int32_t, 65536);
+		memset (c->head[b], 0xff, 65536 * sizeof (int32_t));
+	}
+	c->next = g_array_new (FALSE, FALSE, 4 * sizeof (int32_t));
 	c->live = g_array_new (FALSE, FALSE, sizeof (guint8));
 	c->tree = g_array_new (FALSE, TRUE, sizeof (int32_t));
 	g_array_set_size (c->tree, 1);
@@ -319,7 +328,8 @@ wb_campaign_live_free (wb_campaign_live_t *c)
 	g_array_unref (c->parent);
 	g_array_unref (c->slot);
 	for (int b = 0; b < 4; b++)
-		g_hash_table_unref (c->bands[b]);
+		g_free (c->head[b]);
+	g_array_unref (c->next);
 	g_array_unref (c->live);
 	g_array_unref (c->tree);
 	g_array_unref (c->pending_roots);
@@ -389,8 +399,7 @@ wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int6
 		*number = tree_sum (c, c->slots) + 1;
 		return TRUE;
 	}
-	int64_t key = (int64_t) fp;
-	int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (c->distinct, &key)) - 1;
+	int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (c->distinct, (gpointer) (uintptr_t) fp)) - 1;
 	if (idx >= 0) {
 		c->pending = 2;
 		int64_t r = uf_find (c->parent, idx);
@@ -404,10 +413,8 @@ wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int6
 	g_array_set_size (c->pending_roots, 0);
 	c->pending_min = -1;
 	for (int b = 0; b < 4; b++) {
-		GArray *bucket = g_hash_table_lookup (c->bands[b],
-						      GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1));
-		for (guint j = 0; bucket && j < bucket->len; j++) {
-			guint o = g_array_index (bucket, guint, j);
+		int32_t o = c->head[b][(fp >> (16 * b)) & 0xffff];
+		for (; o >= 0; o = g_array_index (c->next, int32_t, 4 * o + b)) {
 			if (wb_hamming (fp, g_array_index (c->fps, uint64_t, o)) > WB_SIMHASH_THRESHOLD)
 				continue;
 			int64_t r = uf_find (c->parent, o);
@@ -439,23 +446,18 @@ wb_campaign_live_take (wb_campaign_live_t *c)
 	} else if (c->pending == 3) {
 		uint64_t fp = c->pending_fp;
 		int64_t idx = c->fps->len;
-		int64_t *k = g_new (int64_t, 1);
-		*k = (int64_t) fp;
-		g_hash_table_insert (c->distinct, k, GINT_TO_POINTER ((int) idx + 1));
+		g_hash_table_insert (c->distinct, (gpointer) (uintptr_t) fp, GINT_TO_POINTER ((int) idx + 1));
 		g_array_append_val (c->fps, fp);
 		g_array_append_val (c->parent, idx);
 		int32_t none = 0;
 		g_array_append_val (c->slot, none);
+		int32_t link[4];
 		for (int b = 0; b < 4; b++) {
-			gpointer key = GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1);
-			GArray *bucket = g_hash_table_lookup (c->bands[b], key);
-			if (!bucket) {
-				bucket = g_array_new (FALSE, FALSE, sizeof (guint));
-				g_hash_table_insert (c->bands[b], key, bucket);
-			}
-			guint i = (guint) idx;
-			g_array_append_val (bucket, i);
+			int32_t *h = &c->head[b][(fp >> (16 * b)) & 0xffff];
+			link[b] = *h;
+			*h = (int32_t) idx;
 		}
+		g_array_append_vals (c->next, link, 1);
 		if (c->pending_min < 0) {
 			g_array_index (c->slot, int32_t, idx) = slot_new (c);
 		} else {
