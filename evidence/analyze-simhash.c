@@ -280,6 +280,7 @@ struct wb_campaign_live {
 	GArray *live;             /* guint8: whether slot i + 1 is live */
 	GArray *tree;             /* int32_t: Fenwick tree of LIVE, 1-based */
 	int32_t slots;            /* slots taken */
+	gboolean bounded;         /* LIVE_DISTINCT_MAX and LIVE_SLOTS_MAX apply */
 	/* What wb_campaign_live_peek() found, for wb_campaign_live_take(). */
 	int pending;              /* 0 none, 1 no fingerprint, 2 known, 3 new */
 	uint64_t pending_fp;
@@ -297,9 +298,10 @@ struct wb_campaign_live {
 #define LIVE_SLOTS_MAX 262144
 
 wb_campaign_live_t *
-wb_campaign_live_new (void)
+wb_campaign_live_new (gboolean bounded)
 {
 	wb_campaign_live_t *c = g_new0 (wb_campaign_live_t, 1);
+	c->bounded = bounded;
 	/* A fingerprint is its own key (a pointer holds 64 bits here). */
 	G_STATIC_ASSERT (sizeof (gpointer) >= sizeof (uint64_t));
 	c->distinct = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -392,7 +394,7 @@ gboolean
 wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int64_t *number)
 {
 	c->pending = 0;
-	if (c->slots >= LIVE_SLOTS_MAX)
+	if (c->bounded && c->slots >= LIVE_SLOTS_MAX)
 		return FALSE;
 	if (!has_fp) {
 		c->pending = 1;
@@ -406,7 +408,7 @@ wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int6
 		*number = tree_sum (c, g_array_index (c->slot, int32_t, r));
 		return TRUE;
 	}
-	if (g_hash_table_size (c->distinct) >= LIVE_DISTINCT_MAX)
+	if (c->bounded && g_hash_table_size (c->distinct) >= LIVE_DISTINCT_MAX)
 		return FALSE;
 	/* The campaigns within the threshold: by the pigeonhole principle
 	 * each shares a band with this fingerprint (wb_analyze_campaigns). */
@@ -438,11 +440,12 @@ wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int6
 	return TRUE;
 }
 
-void
+int32_t
 wb_campaign_live_take (wb_campaign_live_t *c)
 {
+	int32_t own = 0;
 	if (c->pending == 1) {
-		slot_new (c);
+		own = slot_new (c);
 	} else if (c->pending == 3) {
 		uint64_t fp = c->pending_fp;
 		int64_t idx = c->fps->len;
@@ -475,6 +478,18 @@ wb_campaign_live_take (wb_campaign_live_t *c)
 		}
 	}
 	c->pending = 0;
+	return own;
+}
+
+int64_t
+wb_campaign_live_final (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int32_t slot)
+{
+	if (has_fp) {
+		int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (c->distinct, (gpointer) (uintptr_t) fp)) - 1;
+		g_assert (idx >= 0);
+		slot = g_array_index (c->slot, int32_t, uf_find (c->parent, idx));
+	}
+	return tree_sum (c, slot);
 }
 
 /* A copy as the campaigns pass reads it: 24 bytes, a million of them
@@ -482,7 +497,8 @@ wb_campaign_live_take (wb_campaign_live_t *c)
  * copies. */
 typedef struct {
 	int64_t id;
-	uint64_t fp;
+	uint64_t fp;        /* the fingerprint; for a copy without one, once
+	                     * taken in, its slot (wb_campaign_live_take) */
 	int32_t was;        /* its stored campaign; 0 for NULL, -1 for any value
 	                     * that is no campaign number (not an integer, or
 	                     * out of range): it is written again either way */
@@ -503,14 +519,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 	sqlite3 *db = wb_case_db (cs);
 	wb_status_t st = WB_OK;
 	GArray *copies = g_array_new (FALSE, FALSE, sizeof (copy_fp_t));
-	GHashTable *distinct = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-	GArray *dfp = g_array_new (FALSE, FALSE, sizeof (uint64_t));
-	GArray *parent = g_array_new (FALSE, FALSE, sizeof (int64_t));
-	GHashTable *bands[4];
-	for (int b = 0; b < 4; b++)
-		bands[b] = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-						  (GDestroyNotify) g_array_unref);
-	GHashTable *number = g_hash_table_new (g_direct_hash, g_direct_equal);
+	wb_campaign_live_t *live = wb_campaign_live_new (FALSE);
 	/* Every row may change: with SQLite's default 2 MiB cache the changed
 	 * pages spill to the journal and the case file before the commit,
 	 * which made an ingest of 200,000 copies write 0.8 GB more.  Not more
@@ -549,56 +558,23 @@ wb_analyze_campaigns (wb_case_t *cs)
 		goto done;
 	}
 	g_array_sort (copies, by_id);
-	/* The distinct fingerprints in the order of their first copy. */
+	/* Every copy in id order, into campaigns as ingest's writer numbers
+	 * them (wb_campaign_live_t), then each numbered as the whole case
+	 * leaves it.  A copy without a fingerprint keeps the slot it took
+	 * where its fingerprint would be. */
 	for (guint i = 0; i < copies->len; i++) {
-		const copy_fp_t *c = &g_array_index (copies, copy_fp_t, i);
-		uint64_t fp = c->fp;
-		if (c->now && !g_hash_table_contains (distinct, &fp)) {
-			int64_t *k = g_new (int64_t, 1);
-			*k = (int64_t) fp;
-			int64_t idx = dfp->len;
-			g_hash_table_insert (distinct, k, GINT_TO_POINTER ((int) idx + 1));
-			g_array_append_val (dfp, fp);
-			g_array_append_val (parent, idx);
-		}
+		copy_fp_t *c = &g_array_index (copies, copy_fp_t, i);
+		int64_t unused;
+		wb_campaign_live_peek (live, c->now, c->fp, &unused);
+		int32_t own = wb_campaign_live_take (live);
+		if (!c->now)
+			c->fp = (uint64_t) own;
 	}
-	/* Banding over distinct fingerprints: compare only within a bucket. */
-	for (guint i = 0; i < dfp->len; i++) {
-		uint64_t fp = g_array_index (dfp, uint64_t, i);
-		for (int b = 0; b < 4; b++) {
-			gpointer key = GUINT_TO_POINTER ((guint) ((fp >> (16 * b)) & 0xffff) + 1);
-			GArray *bucket = g_hash_table_lookup (bands[b], key);
-			if (!bucket) {
-				bucket = g_array_new (FALSE, FALSE, sizeof (guint));
-				g_hash_table_insert (bands[b], key, bucket);
-			}
-			for (guint j = 0; j < bucket->len; j++) {
-				guint o = g_array_index (bucket, guint, j);
-				if (wb_hamming (fp, g_array_index (dfp, uint64_t, o)) <= WB_SIMHASH_THRESHOLD)
-					uf_union (parent, o, i);
-			}
-			g_array_append_val (bucket, i);
-		}
-	}
-	/* Messages are read in id order, so a group's number is given when
-	 * its smallest id is met. */
-	int64_t next = 1;
 	guint changes = 0;
 	for (guint i = 0; i < copies->len; i++) {
 		copy_fp_t *c = &g_array_index (copies, copy_fp_t, i);
-		int64_t campaign;
-		if (c->now) {
-			uint64_t fp = c->fp;
-			int64_t idx = GPOINTER_TO_INT (g_hash_table_lookup (distinct, &fp)) - 1;
-			gpointer root = GINT_TO_POINTER ((int) uf_find (parent, idx) + 1);
-			campaign = GPOINTER_TO_INT (g_hash_table_lookup (number, root));
-			if (!campaign) {
-				campaign = next++;
-				g_hash_table_insert (number, root, GINT_TO_POINTER ((int) campaign));
-			}
-		} else {
-			campaign = next++;
-		}
+		int64_t campaign = c->now ? wb_campaign_live_final (live, TRUE, c->fp, 0)
+			: wb_campaign_live_final (live, FALSE, 0, (int32_t) c->fp);
 		c->now = (int32_t) campaign;
 		changes += c->was != campaign;
 	}
@@ -665,12 +641,7 @@ wb_analyze_campaigns (wb_case_t *cs)
 		st = wb_case_commit (cs);
 done:
 	wb_case_cache_restore (cs, cache_before);
-	for (int b = 0; b < 4; b++)
-		g_hash_table_unref (bands[b]);
-	g_hash_table_unref (number);
-	g_hash_table_unref (distinct);
+	wb_campaign_live_free (live);
 	g_array_unref (copies);
-	g_array_unref (dfp);
-	g_array_unref (parent);
 	return st;
 }

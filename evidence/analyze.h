@@ -87,10 +87,16 @@ wb_status_t wb_analyze_campaigns (wb_case_t *cs);
  * (HAS_FP, FP as stored): FALSE when too much is held already (then it
  * gets none); take it once its row is in. */
 typedef struct wb_campaign_live wb_campaign_live_t;
-wb_campaign_live_t *wb_campaign_live_new (void);
+/* BOUNDED: peek gives up past a few MiB of fingerprints (the writer's);
+ * else it never does (the pass's). */
+wb_campaign_live_t *wb_campaign_live_new (gboolean bounded);
 void wb_campaign_live_free (wb_campaign_live_t *c);
 gboolean wb_campaign_live_peek (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int64_t *number);
-void wb_campaign_live_take (wb_campaign_live_t *c);
+/* Returns the slot a copy without a fingerprint took, else 0. */
+int32_t wb_campaign_live_take (wb_campaign_live_t *c);
+/* Once every copy is in: the number of a copy's campaign, by its
+ * fingerprint, or by the slot take() gave a copy without one. */
+int64_t wb_campaign_live_final (wb_campaign_live_t *c, gboolean has_fp, uint64_t fp, int32_t slot);
 /* The case says so meanwhile: WB_CAMPAIGNS_PENDING (case.h). */
 
 /* --- Accessors (the analysis stays owned by A) --- */

@@ -598,7 +598,7 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	if (!ing->o.no_analysis) {
 		sqlite3_stmt *st = wb_case_stmt (cs, "SELECT 1 FROM messages LIMIT 1");
 		if (st && sqlite3_step (st) == SQLITE_DONE)
-			ing->camp = wb_campaign_live_new ();
+			ing->camp = wb_campaign_live_new (TRUE);
 		if (st)
 			sqlite3_reset (st);
 	}

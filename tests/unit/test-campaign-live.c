@@ -31,7 +31,7 @@ Test (campaign_live, numbers_follow_the_rule)
 	static uint64_t bridge_from[N], bridge_mask[N];
 	int nb = 0;
 	GRand *r = g_rand_new_with_seed (8);
-	wb_campaign_live_t *c = wb_campaign_live_new ();
+	wb_campaign_live_t *c = wb_campaign_live_new (TRUE);
 	int merges = 0;
 	for (int k = 0; k < N; k++) {
 		int kind = g_rand_int_range (r, 0, 100);
