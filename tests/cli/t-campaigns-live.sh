@@ -10,7 +10,7 @@
 #   case says nothing is pending;
 # - killed after some groups, each committed copy carries the number the
 #   rule gives it among the copies stored up to it, the case says the
-#   numbers are pending, and a command that reads them warns;
+#   numbers are pending, and damages refuses to count incidents by them;
 # - the re-run ends with the complete ingest's campaigns and no mark;
 # - the mark alone (no NULL campaign left) makes the next ingest, which
 #   adds nothing, run the pass again, which mends a number changed by hand.
@@ -87,7 +87,8 @@ expect_eq "killed: each number the rule's among the copies up to it" "" "$(diff 
 expect_eq "killed: the case says the numbers are pending" "1" \
 	"$(q k.case "SELECT value FROM case_info WHERE key = 'campaigns_pending'")"
 wb damages k.case > /dev/null 2> damages.err
-expect_match "killed: a command that reads them warns" "an ingest did not finish: the campaign numbers may change" \
+expect_eq "killed: damages, which counts incidents by campaign, refuses" "1" "$?"
+expect_match "killed: and says why and what to run" "an ingest of this case did not finish, and its campaigns are not numbered yet" \
 	"$(cat damages.err)"
 
 expect_rc "re-run" 0 wb ingest k.case mail

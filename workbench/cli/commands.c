@@ -500,14 +500,17 @@ wb_require_analysis (wb_ctx_t *ctx, const char *command)
 	gboolean pending = v && strcmp (v, "1") == 0;
 	g_free (v);
 	/* Campaign numbers an ingest gave as it stored a new case's copies,
-	 * which its end did not confirm (it was killed or interrupted). */
-	char *cp = wb_case_info (ctx->cs, WB_CAMPAIGNS_PENDING);
-	if (cp && !pending) {
-		wb_warning ("%s: an ingest did not finish: the campaign numbers may change when it does", command);
+	 * which its end did not confirm (it was killed or interrupted).
+	 * Damages count incidents by campaign: no figure from them. */
+	char *cp = pending ? NULL : wb_case_info (ctx->cs, WB_CAMPAIGNS_PENDING);
+	if (cp) {
+		g_free (cp);
+		wb_error ("%s: an ingest of this case did not finish, and its campaigns are not "
+			  "numbered yet", command);
 		wb_hint ("run the same 'workbench ingest %s ...' again: it goes on where it stopped",
 			 ctx->case_path ? ctx->case_path : "CASE");
+		return FALSE;
 	}
-	g_free (cp);
 	if (!pending)
 		return TRUE;
 	wb_error ("%s: the case holds copies not analysed yet, or analysed for another trap "
