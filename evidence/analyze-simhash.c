@@ -625,9 +625,10 @@ wb_analyze_campaigns (wb_case_t *cs)
 	}
 	if (rebuild) {
 		/* SQLite sorts with as much memory as the page cache may hold,
-		 * on top of the cache: with this pass's 128 MiB, building the
-		 * index of 1,000,000 copies took the peak RSS from 291 to 408
-		 * MiB.  16 MiB for the build, as ingest builds artifact_copies. */
+		 * on top of the cache: with the 128 MiB this pass had then,
+		 * building the index of 1,000,000 copies took the peak RSS from
+		 * 291 to 408 MiB.  16 MiB for the build, as ingest builds
+		 * artifact_copies. */
 		int64_t cache = wb_case_cache_set (cs, 16384);
 		st = wb_case_exec (cs, WB_CAMPAIGN_INDEX, "cannot store campaigns");
 		wb_case_cache_restore (cs, cache);

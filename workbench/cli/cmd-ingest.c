@@ -252,15 +252,22 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 	 * numbers ingest gave a new case's copies as it went
 	 * (WB_CAMPAIGNS_PENDING). */
 	if (!wb_interrupted && !pending) {
-		sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
-		gboolean stale = nc && sqlite3_step (nc) == SQLITE_ROW;
-		if (nc)
-			sqlite3_reset (nc);
-		char *cp = wb_case_info (cs, WB_CAMPAIGNS_PENDING);
-		stale = stale || cp;
-		g_free (cp);
+		/* Asked only when no copy was added: the NULL campaign is
+		 * looked for through a whole index. */
+		gboolean stale = counts.added > 0;
+		if (!stale) {
+			char *cp = wb_case_info (cs, WB_CAMPAIGNS_PENDING);
+			stale = cp != NULL;
+			g_free (cp);
+		}
+		if (!stale) {
+			sqlite3_stmt *nc = wb_case_stmt (cs, "SELECT 1 FROM messages WHERE campaign IS NULL LIMIT 1");
+			stale = nc && sqlite3_step (nc) == SQLITE_ROW;
+			if (nc)
+				sqlite3_reset (nc);
+		}
 		/* The statutes' rule findings follow from the new copies' facts. */
-		if ((counts.added || stale) && !st) {
+		if (stale && !st) {
 			wb_progress_phase (pb, "grouping near-duplicate copies into campaigns");
 			if ((st = wb_analyze_campaigns (cs)))
 				err = g_strdup (wb_case_errmsg (cs));
