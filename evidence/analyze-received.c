@@ -393,6 +393,29 @@ wb_date_epoch (const char *text, int64_t *epoch)
 	return TRUE;
 }
 
+GPtrArray *
+wb_message_received (GMimeMessage *msg)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	const GPtrArray *kept = g_object_get_data (G_OBJECT (msg), WB_RECEIVED_KEY);
+	if (kept) {
+		for (guint i = 0; i < kept->len; i++)
+			g_ptr_array_add (out, g_ptr_array_index (kept, i));
+		return out;
+	}
+	GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (msg));
+	int n = hl ? g_mime_header_list_get_count (hl) : 0;
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
+		const char *name = g_mime_header_get_name (h);
+		if (name && !g_ascii_strcasecmp (name, "Received")) {
+			const char *raw = g_mime_header_get_raw_value (h);
+			g_ptr_array_add (out, (gpointer) (raw ? raw : g_mime_header_get_value (h)));
+		}
+	}
+	return out;
+}
+
 wb_hop_t *
 wb_hop_parse (const char *value)
 {

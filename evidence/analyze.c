@@ -800,10 +800,7 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 		const char *name = g_mime_header_get_name (h);
 		if (!name)
 			continue;
-		if (!g_ascii_strcasecmp (name, "Received")) {
-			const char *raw = g_mime_header_get_raw_value (h);
-			g_ptr_array_add (a->hops, wb_hop_parse (raw ? raw : g_mime_header_get_value (h)));
-		} else if (!g_ascii_strcasecmp (name, "DKIM-Signature")) {
+		if (!g_ascii_strcasecmp (name, "DKIM-Signature")) {
 			const char *v = g_mime_header_get_raw_value (h);
 			char *d = v ? dkim_tag (v, "d") : NULL, *s = v ? dkim_tag (v, "s") : NULL;
 			if (d) {
@@ -818,6 +815,11 @@ analyze_headers (wb_analysis_t *a, GMimeMessage *msg, const wb_analyze_ctx_t *ac
 			g_free (s);
 		}
 	}
+	/* The hops, topmost first (they touch nothing the loop above does). */
+	GPtrArray *received = wb_message_received (msg);
+	for (guint i = 0; i < received->len; i++)
+		g_ptr_array_add (a->hops, wb_hop_parse (g_ptr_array_index (received, i)));
+	g_ptr_array_unref (received);
 	int origin = wb_hops_mark (a->hops, actx ? actx->provider_hosts : NULL);
 	/* IPs of the origin and of the hops below it (the sender's side).
 	 * The provider's own hops and private addresses are left out: they

@@ -149,6 +149,16 @@ typedef struct {
  * token list and GLib's time zone; any other goes to GMime. */
 gboolean wb_date_epoch (const char *text, int64_t *epoch);
 
+/* A message built by wb_ingest_parse_lean() keeps the raw values of its
+ * own Received fields, which GMime was not given, under this key (a
+ * GPtrArray of strings, each as g_mime_header_get_raw_value() would give
+ * it: the text after the colon through the field's last line end). */
+#define WB_RECEIVED_KEY "wb-received"
+/* The raw values of MSG's own Received fields, in order: the ones kept
+ * under WB_RECEIVED_KEY, or else GMime's.  A new array of borrowed
+ * strings, valid while MSG is. */
+GPtrArray *wb_message_received (GMimeMessage *msg);
+
 /* Parse one Received header value (folded or not) into a new hop.  Never
  * fails: fields not found stay NULL.  Free with wb_hop_free(). */
 wb_hop_t *wb_hop_parse (const char *value);

@@ -596,21 +596,21 @@ encoded_word_in (const char *v)
 	return FALSE;
 }
 
-/* The text after the last ';' of the Received header H (its date), as it
- * is in the header's decoded value; newly allocated, or NULL without a
- * ';'.  A value of ASCII bytes without "=?" decodes to itself unfolded
+/* The text after the last ';' of the Received header H, whose raw value
+ * is RAW (its date), as it is in the header's decoded value; newly
+ * allocated, or NULL without a ';'.  H is NULL for a field kept aside by
+ * wb_ingest_parse_lean(), whose value is plain.  A value of ASCII bytes without "=?" decodes to itself unfolded
  * (line ends taken out, white space trimmed at both ends: GMime's RFC 2047
  * decoder copies words and the white space between them as they are), so
  * its date is read without decoding the whole line. */
 static char *
-received_date_text (GMimeHeader *h)
+received_date_text (GMimeHeader *h, const char *raw)
 {
-	const char *raw = g_mime_header_get_raw_value (h);
 	gboolean plain = raw && !encoded_word_in (raw);
 	for (const char *p = raw; plain && *p; p++)
 		if ((unsigned char) *p >= 0x80)
 			plain = FALSE;
-	const char *v = plain ? raw : g_mime_header_get_value (h);
+	const char *v = plain || !h ? raw : g_mime_header_get_value (h);
 	const char *semi = v ? strrchr (v, ';') : NULL;
 	if (!semi)
 		return NULL;
@@ -625,15 +625,21 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 	f->message_id = mid && *mid ? g_strdup (mid) : NULL;
 	GMimeHeaderList *hl = g_mime_object_get_header_list (obj);
 	int n = g_mime_header_list_get_count (hl), dates = 0;
+	/* The topmost Received field: kept aside by wb_ingest_parse_lean()
+	 * (then a plain value), or GMime's. */
+	const GPtrArray *kept = g_object_get_data (G_OBJECT (msg), WB_RECEIVED_KEY);
 	GMimeHeader *received = NULL;
+	const char *received_raw = kept && kept->len ? g_ptr_array_index (kept, 0) : NULL;
 	for (int i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at (hl, i);
 		const char *name = g_mime_header_get_name (h);
 		if (g_ascii_strcasecmp (name, "Date") == 0)
 			dates++;
-		else if (!received && g_ascii_strcasecmp (name, "Received") == 0)
+		else if (!kept && !received && g_ascii_strcasecmp (name, "Received") == 0)
 			received = h;
 	}
+	if (received)
+		received_raw = g_mime_header_get_raw_value (received);
 	const char *date = g_mime_object_get_header (obj, "Date");
 	f->date_header = trim_dup (date);
 	GDateTime *dt = NULL;
@@ -681,7 +687,7 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 	/* Receipt: the topmost Received header (added last, by the receiving
 	 * provider); its date is the text after the last ';'. */
 	GDateTime *rt = NULL;
-	char *tail = received ? received_date_text (received) : NULL;
+	char *tail = received || received_raw ? received_date_text (received, received_raw) : NULL;
 	if (tail) {
 		const char *st = wb_ingest_date (tail, &rt);
 		if (rt && strcmp (st, "ok") != 0)
@@ -1053,10 +1059,188 @@ hook_header_added (void)
 	g_once_init_leave (&once, 1);
 }
 
-/* wb_ingest_parse() of DATA, whose header block H starts at P. */
+/* The message's own fields every reader of a parsed copy asks GMime for
+ * (ingest-parse.c, analyze.c, the traps), with those GMime reads as it
+ * adds them (its own, and the ones RFC 5322 allows once, whose repeats it
+ * reports) and the Content-* ones, which make the message's structure. */
+static gboolean
+lean_keeps (const char *name, size_t n)
+{
+	static const char *const keep[] = {
+		"From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date", "Message-Id",
+		"MIME-Version", "In-Reply-To", "References", "Return-Path", "List-Unsubscribe",
+		"X-Mailer", "DKIM-Signature", "Delivered-To", "X-Original-To", "Envelope-To",
+	};
+	if (n >= 8 && g_ascii_strncasecmp (name, "Content-", 8) == 0)
+		return TRUE;
+	for (size_t i = 0; i < G_N_ELEMENTS (keep); i++)
+		if (strlen (keep[i]) == n && g_ascii_strncasecmp (name, keep[i], n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Byte I of the field of LEN bytes at F: is it plain (below)? */
+static gboolean
+lean_plain_at (const char *f, size_t i, size_t len)
+{
+	unsigned char c = (unsigned char) f[i];
+	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x7f)
+		return FALSE;
+	return !(c == '=' && i + 1 < len && f[i + 1] == '?');
+}
+
+/* Is the field of LEN bytes at F plain: printable ASCII, tabs and line
+ * ends, without "=?"?  GMime reports nothing about such a field unless
+ * its name is one it reads (an 8-bit byte, or an encoded word it decodes,
+ * is what it warns of: see header_added() above). */
+static gboolean
+lean_plain (const char *f, size_t len)
+{
+	/* Eight bytes at a time: a word with no high bit, no byte below 0x20
+	 * (a line end, a tab or worse), no 0x7f and no '=' is plain; another
+	 * is read byte by byte.  Each test sets a byte's high bit where the
+	 * byte is what it looks for (a borrow reaches only the bytes above
+	 * such a byte, never a word without one). */
+	const guint64 ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 w;
+		memcpy (&w, f + i, 8);
+		guint64 del = w ^ (0x7f * ones), eq = w ^ ('=' * ones);
+		if (((w | (w - 0x20 * ones) | ((del - ones) & ~del) | ((eq - ones) & ~eq)) & highs) == 0)
+			continue;
+		for (size_t j = i; j < i + 8; j++)
+			if (!lean_plain_at (f, j, len))
+				return FALSE;
+	}
+	for (; i < len; i++)
+		if (!lean_plain_at (f, i, len))
+			return FALSE;
+	return TRUE;
+}
+
+/* The message of LEN bytes at DATA (from its first field) as GMime need
+ * read it for a parsed copy's readers: without the plain fields no reader
+ * asks for, and without its plain Received fields, whose raw values go to
+ * *RECEIVED in order (WB_RECEIVED_KEY).  Every field GMime is still given,
+ * and everything from the blank line on, is as it was, so GMime builds the
+ * same values and reports the same warnings.  The fields are split as
+ * GMime's parser splits them (a line that starts with a space or a tab
+ * folds into the field before; the first line that is only a line end
+ * ends the header).  NULL, reading nothing aside, where the header is not
+ * made of such fields alone: a field name GMime would not take, a NUL, a
+ * header without its end, or a Received field that is not plain (then all
+ * stay with GMime, in their order). */
+/* A field of the header lean_view() reads: its bytes, and what becomes
+ * of it. */
+typedef struct {
+	size_t start, end;
+	enum { LEAN_KEEP, LEAN_DROP, LEAN_RECEIVED } fate;
+} lean_field_t;
+
+/* The most fields lean_view() takes; a header with more goes to GMime whole. */
+#define LEAN_FIELDS 128
+
+static char *
+lean_view (const char *data, size_t len, size_t *vlen, GPtrArray **received)
+{
+	if (memchr (data, '\0', len))
+		return NULL;
+	lean_field_t fields[LEAN_FIELDS];
+	int nf = 0, gone = 0;
+	size_t p = 0, head_end = 0;
+	gboolean ok = FALSE, received_plain = TRUE;
+	while (p < len && nf < LEAN_FIELDS) {
+		if (data[p] == '\n' || (data[p] == '\r' && p + 1 < len && data[p + 1] == '\n')) {
+			head_end = p;
+			ok = TRUE;
+			break;
+		}
+		if (data[p] == ' ' || data[p] == '\t')
+			break;   /* a fold with no field before it */
+		/* The name, as header_buffer_parse() validates it. */
+		size_t i = p, name_end = 0;
+		gboolean blank = FALSE, valid = TRUE;
+		while (i < len && data[i] != ':') {
+			char c = data[i];
+			if (c == ' ' || c == '\t') {
+				blank = TRUE;
+			} else if (blank || (unsigned char) c < 0x20 || c == 0x7f) {
+				valid = FALSE;
+				break;
+			} else {
+				name_end = i + 1;
+			}
+			i++;
+		}
+		if (!valid || i >= len || name_end == 0)
+			break;
+		/* The field's lines. */
+		const char *q = memchr (data + i, '\n', len - i);
+		if (!q)
+			break;
+		size_t e = (size_t) (q - data) + 1;
+		while (q && e < len && (data[e] == ' ' || data[e] == '\t')) {
+			q = memchr (data + e, '\n', len - e);
+			if (q)
+				e = (size_t) (q - data) + 1;
+		}
+		if (!q)
+			break;
+		size_t n = name_end - p;
+		lean_field_t *f = &fields[nf++];
+		f->start = p;
+		f->end = e;
+		f->fate = LEAN_KEEP;
+		if (n == 8 && g_ascii_strncasecmp (data + p, "Received", 8) == 0) {
+			f->fate = LEAN_RECEIVED;
+			received_plain = received_plain && lean_plain (data + p, e - p);
+		} else if (!lean_keeps (data + p, n) && lean_plain (data + p, e - p)) {
+			f->fate = LEAN_DROP;
+		}
+		p = e;
+	}
+	if (!ok)
+		return NULL;
+	/* Received fields go aside only all together, each plain. */
+	for (int k = 0; k < nf; k++) {
+		if (fields[k].fate == LEAN_RECEIVED && !received_plain)
+			fields[k].fate = LEAN_KEEP;
+		if (fields[k].fate != LEAN_KEEP)
+			gone++;
+	}
+	if (!gone)
+		return NULL;
+	char *view = g_malloc (len + 1);
+	size_t o = 0;
+	/* Aside only where there is one to keep: with none, the message's
+	 * Received fields (if any) are GMime's. */
+	GPtrArray *rec = NULL;
+	for (int k = 0; k < nf; k++) {
+		const lean_field_t *f = &fields[k];
+		if (f->fate == LEAN_KEEP) {
+			memcpy (view + o, data + f->start, f->end - f->start);
+			o += f->end - f->start;
+		} else if (f->fate == LEAN_RECEIVED) {
+			if (!rec)
+				rec = g_ptr_array_new_with_free_func (g_free);
+			const char *colon = memchr (data + f->start, ':', f->end - f->start);
+			g_ptr_array_add (rec, g_strndup (colon + 1, (size_t) (data + f->end - colon - 1)));
+		}
+	}
+	memcpy (view + o, data + head_end, len - head_end);
+	o += len - head_end;
+	view[o] = '\0';
+	*vlen = o;
+	*received = rec;
+	return view;
+}
+
+/* wb_ingest_parse() of DATA, whose header block H starts at P; with LEAN,
+ * of lean_view() of it where there is one. */
 static GMimeMessage *
 parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimeParserOptions *opts,
-	     GString *warnings, GMimeParser *parser)
+	     GString *warnings, GMimeParser *parser, gboolean lean)
 {
 	hook_header_added ();
 	g_mime_parser_options_set_warning_callback (opts, wb_ingest_on_warning, warnings);
@@ -1079,6 +1263,15 @@ parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimePar
 		data += p;
 		len -= p;
 	}
+	GPtrArray *received = NULL;
+	if (lean && !view) {
+		size_t vlen;
+		view = lean_view (data, len, &vlen, &received);
+		if (view) {
+			data = view;
+			len = vlen;
+		}
+	}
 	GMimeStream *s = wb_mem_stream (data, len);
 	GMimeParser *gp = parser ? parser : g_mime_parser_new ();
 	g_mime_parser_init_with_stream (gp, s);   /* resets all of the parser's state */
@@ -1096,6 +1289,11 @@ parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimePar
 		g_object_set_data_full (G_OBJECT (msg), "wb-view", view, g_free);
 	else
 		g_free (view);
+	if (received && msg)
+		g_object_set_data_full (G_OBJECT (msg), WB_RECEIVED_KEY, received,
+					(GDestroyNotify) g_ptr_array_unref);
+	else if (received)
+		g_ptr_array_unref (received);
 	return msg;
 }
 
@@ -1106,12 +1304,22 @@ wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString
 	size_t p = header_start (data, len, NULL, NULL);
 	hblock_t h;
 	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
-	return parse_block (data, len, p, &h, opts, warnings, parser);
+	return parse_block (data, len, p, &h, opts, warnings, parser, FALSE);
 }
 
 GMimeMessage *
-wb_ingest_parse_copy (const char *data, size_t len, gboolean merged, GMimeParserOptions *opts,
-		      GString *warnings, GMimeParser *parser)
+wb_ingest_parse_lean (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
+		      GMimeParser *parser)
+{
+	size_t p = header_start (data, len, NULL, NULL);
+	hblock_t h;
+	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
+	return parse_block (data, len, p, &h, opts, warnings, parser, TRUE);
+}
+
+GMimeMessage *
+wb_ingest_parse_copy (const char *data, size_t len, gboolean merged, gboolean lean,
+		      GMimeParserOptions *opts, GString *warnings, GMimeParser *parser)
 {
 	gboolean bom, blank;
 	size_t p = header_start (data, len, &bom, &blank);
@@ -1120,5 +1328,5 @@ wb_ingest_parse_copy (const char *data, size_t len, gboolean merged, GMimeParser
 	defects_of (data, len, bom, blank, &h, warnings);
 	if (merged)
 		wb_ingest_check_merged (data, len, warnings);
-	return parse_block (data, len, p, &h, opts, warnings, parser);
+	return parse_block (data, len, p, &h, opts, warnings, parser, lean);
 }

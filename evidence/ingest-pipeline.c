@@ -98,7 +98,7 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 			}
 		}
 		g_string_truncate (w->warn, 0);
-		GMimeMessage *msg = wb_ingest_parse (data, len, w->popts, w->warn, w->parser);
+		GMimeMessage *msg = wb_ingest_parse_lean (data, len, w->popts, w->warn, w->parser);
 		wb_analyze_ctx_t actx = { m->trap_addr, m->trap_hosts };
 		m->analysis = wb_analyze (msg, data, len, &actx);
 		if (msg)
@@ -122,7 +122,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		g_string_append (w->warn, m->extra_warning);
 	/* Content-Length placed the message's end: its From_ lines are body. */
 	gboolean merged = m->from_line && strcmp (m->split, "mboxcl-length") != 0;
-	GMimeMessage *msg = wb_ingest_parse_copy (data, m->len, merged, w->popts, w->warn, w->parser);
+	GMimeMessage *msg = wb_ingest_parse_copy (data, m->len, merged, TRUE, w->popts, w->warn,
+						  w->parser);
 	const wb_trap_t *trap = NULL;
 	if (!msg) {
 		m->status = "unparsed";

@@ -1,11 +1,14 @@
 /* libFuzzer harness: one message through GMime (wb_ingest_parse), the header
  * fields ingest stores (wb_ingest_fields) and the whole analysis
- * (wb_analyze: Received chain, bodies, HTML, artifacts, facts, simhash). */
+ * (wb_analyze: Received chain, bodies, HTML, artifacts, facts, simhash);
+ * then the parse a copy gets in a parse worker (wb_ingest_parse_lean)
+ * against that one: a difference in what the readers get aborts. */
 #include <stdint.h>
 #include <stddef.h>
 #include <gmime/gmime.h>
 #include "ingest-private.h"
 #include "analyze.h"
+#include "../unit/lean-ref.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
@@ -33,6 +36,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	wb_analysis_free (a);
 	if (msg)
 		g_object_unref (msg);
+	gboolean aside, fewer;
+	lean_compare ((const char *) data, size, po, NULL, warn, &aside, &fewer);
+	if (warn->len)
+		__builtin_trap ();
 	g_string_free (warn, TRUE);
 	g_mime_parser_options_free (po);
 	return 0;

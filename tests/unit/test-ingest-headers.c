@@ -8,6 +8,7 @@
 #include "case.h"
 #include "ingest.h"
 #include "ingest-private.h"
+#include "lean-ref.h"
 
 /* The reference's warnings are kept by wb_ingest_parse()'s own callback,
  * wb_ingest_on_warning(): what is compared is which warnings GMime reports. */
@@ -279,7 +280,7 @@ Test (ingest_headers, parse_copy_is_defects_merged_parse)
 		size_t len = defective[i].len;
 		for (int merged = 0; merged < 2; merged++) {
 			GString *w = g_string_new ("earlier"), *rw = g_string_new ("earlier");
-			GMimeMessage *m = wb_ingest_parse_copy (data, len, merged, opts, w, parser);
+			GMimeMessage *m = wb_ingest_parse_copy (data, len, merged, FALSE, opts, w, parser);
 			wb_ingest_defects (data, len, rw);
 			if (merged)
 				wb_ingest_check_merged (data, len, rw);
@@ -302,11 +303,11 @@ Test (ingest_headers, parse_copy_is_defects_merged_parse)
 	}
 	/* What the defects are, written out. */
 	GString *w = g_string_new (NULL);
-	GMimeMessage *m = wb_ingest_parse_copy (defective[9].data, defective[9].len, TRUE, opts, w, parser);
+	GMimeMessage *m = wb_ingest_parse_copy (defective[9].data, defective[9].len, TRUE, FALSE, opts, w, parser);
 	cr_assert_str_eq (w->str, "leading byte-order mark; leading blank line; no blank line after header");
 	g_object_unref (m);
 	g_string_truncate (w, 0);
-	m = wb_ingest_parse_copy (defective[7].data, defective[7].len, TRUE, opts, w, parser);
+	m = wb_ingest_parse_copy (defective[7].data, defective[7].len, TRUE, FALSE, opts, w, parser);
 	cr_assert_str_eq (w->str, "possibly merged: From_ line at line 5 of the copy");
 	g_object_unref (m);
 	g_string_free (w, TRUE);
@@ -367,5 +368,98 @@ Test (ingest_headers, date_as_wb_ingest_date)
 		g_string_free (w, TRUE);
 		g_free (raw);
 	}
+	g_mime_parser_options_free (opts);
+}
+
+/* wb_ingest_parse_lean(): what the readers get and the warnings are
+ * wb_ingest_parse()'s (lean_compare(), tests/unit/lean-ref.h), for
+ * headers of every kind its split must take as GMime takes them, and
+ * for each kind whether it keeps the Received fields aside (ASIDE) and
+ * gives GMime fewer fields (FEWER).  Over the whole SpamAssassin corpus:
+ * tests/cli/t-lean-headers.sh. */
+#define R1 "Received: from a.example (a.example [192.0.2.1]) by mx.example.net with ESMTP id 1;\n" \
+	"\tMon, 1 Jul 2002 10:00:00 +0000\n"
+#define R2 "Received: from b.example ([198.51.100.7]) by a.example; Mon, 1 Jul 2002 09:59:00 +0100\n"
+#define TAIL "From: A <a@example.com>\nTo: x@example.org, t@example.org\nSubject: hello\n" \
+	"Date: Mon, 1 Jul 2002 10:00:00 +0000\nMessage-Id: <1@example.com>\n\nbody http://b.example/x\n"
+static const struct {
+	const char *what;
+	const char *data;
+	size_t len;
+	gboolean aside, fewer;
+} lean_cases[] = {
+#define C(w, s, a, f) { w, s, sizeof s - 1, a, f }
+	C ("plain", R1 R2 "X-Mailer: m 1.0\nX-Spam: yes\n" TAIL, TRUE, TRUE),
+	C ("folded other fields", R1 "X-Long: one\n two\n\tthree\n" R2 TAIL, TRUE, TRUE),
+	C ("CRLF line ends", "Received: from a by b;\r\n Mon, 1 Jul 2002 10:00:00 +0000\r\n"
+	   "X-A: 1\r\nFrom: a@example.com\r\nSubject: s\r\n\r\nbody\r\n", TRUE, TRUE),
+	C ("a bare CR inside a value", R1 "X-Cr: a\rb\n" TAIL, TRUE, TRUE),
+	C ("obsolete space before the colon", "Received : from a by b; Mon, 1 Jul 2002 10:00:00 +0000\n"
+	   "X-B \t: 2\n" TAIL, TRUE, TRUE),
+	C ("a Received field with an 8-bit byte keeps them all", R1 "Received: from caf\xc3\xa9 by a;"
+	   " Mon, 1 Jul 2002 09:00:00 +0000\n" R2 "X-C: 3\n" TAIL, FALSE, TRUE),
+	C ("a Received field with an encoded word keeps them all", R1
+	   "Received: from =?utf-8?q?x?= by a; Mon, 1 Jul 2002 09:00:00 +0000\n" TAIL, FALSE, FALSE),
+	C ("other fields not plain stay", R1 "X-8: caf\xc3\xa9\nX-Ew: =?utf-8?q?a_b?=\nX-Del: a\x7f\n"
+	   "X-Ctl: a\x01b\n" TAIL, TRUE, TRUE),
+	C ("an encoded word split at a word's end", R1 "X-Sp: abcdefg=\n ?utf-8?q?a?=\n" TAIL, TRUE, TRUE),
+	C ("repeated In-Reply-To still reported", R1 "In-Reply-To: <a@b>\nIn-Reply-To: <c@d>\n"
+	   "References: <a@b>\nReferences: <a@b>\n" TAIL, TRUE, TRUE),
+	C ("only fields readers ask for", TAIL, FALSE, FALSE),
+	C ("a field name GMime does not take", R1 "Bad Name: x\n" TAIL, FALSE, FALSE),
+	C ("a line without a colon", R1 "no colon here\n" TAIL, FALSE, FALSE),
+	C ("a fold before any field", " folded\n" R1 TAIL, FALSE, FALSE),
+	C ("a From_ line first", "From a@example.com Mon Jul  1 10:00:00 2002\n" R1 TAIL, FALSE, FALSE),
+	C ("a NUL in the header", R1 "X-Nul: a\0b\n" TAIL, FALSE, FALSE),
+	C ("a NUL in the body", R1 "X-D: 4\n" "From: a@example.com\n\nbo\0dy\n", FALSE, FALSE),
+	C ("no blank line after the header", R1 "X-E: 5\nFrom: a@example.com", FALSE, FALSE),
+	C ("the header ends the message", R1 "X-F: 6\nFrom: a@example.com\n\n", TRUE, TRUE),
+	C ("a multipart body", R1 "X-G: 7\nFrom: a@example.com\nMIME-Version: 1.0\n"
+	   "Content-Type: multipart/alternative; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\n"
+	   "call 555-123-4567\n--b\nContent-Type: text/html\n\n<a href=\"http://c.example/\">c</a>\n--b--\n",
+	   TRUE, TRUE),
+#undef C
+};
+
+Test (ingest_headers, lean_parse_gives_the_readers_the_same)
+{
+	g_mime_init ();
+	wb_analysis_data ();
+	GMimeParserOptions *opts = g_mime_parser_options_new ();
+	GMimeParser *parser = g_mime_parser_new ();
+	GString *diff = g_string_new (NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS (lean_cases); i++) {
+		gboolean aside, fewer;
+		lean_compare (lean_cases[i].data, lean_cases[i].len, opts, parser, diff, &aside, &fewer);
+		cr_expect_str_empty (diff->str, "%s: %s", lean_cases[i].what, diff->str);
+		cr_expect_eq (aside, lean_cases[i].aside, "%s: aside %d", lean_cases[i].what, aside);
+		cr_expect_eq (fewer, lean_cases[i].fewer, "%s: fewer %d", lean_cases[i].what, fewer);
+	}
+	g_string_free (diff, TRUE);
+	g_object_unref (parser);
+	g_mime_parser_options_free (opts);
+}
+
+/* A header of more fields than lean_view() takes goes to GMime whole; one
+ * just within takes the lean path. */
+Test (ingest_headers, lean_parse_many_fields)
+{
+	g_mime_init ();
+	wb_analysis_data ();
+	GMimeParserOptions *opts = g_mime_parser_options_new ();
+	GString *diff = g_string_new (NULL);
+	for (int n = 120; n <= 140; n += 20) {
+		GString *m = g_string_new (R1);
+		for (int i = 0; i < n; i++)
+			g_string_append_printf (m, "X-Field-%d: %d\n", i, i);
+		g_string_append (m, TAIL);
+		gboolean aside, fewer;
+		lean_compare (m->str, m->len, opts, NULL, diff, &aside, &fewer);
+		cr_expect_str_empty (diff->str, "%d fields: %s", n, diff->str);
+		cr_expect_eq (aside, n < 128, "%d fields: aside %d", n, aside);
+		cr_expect_eq (fewer, n < 128, "%d fields: fewer %d", n, fewer);
+		g_string_free (m, TRUE);
+	}
+	g_string_free (diff, TRUE);
 	g_mime_parser_options_free (opts);
 }
