@@ -599,10 +599,11 @@ encoded_word_in (const char *v)
 /* The text after the last ';' of the Received header H, whose raw value
  * is RAW (its date), as it is in the header's decoded value; newly
  * allocated, or NULL without a ';'.  H is NULL for a field kept aside by
- * wb_ingest_parse_lean(), whose value is plain.  A value of ASCII bytes without "=?" decodes to itself unfolded
- * (line ends taken out, white space trimmed at both ends: GMime's RFC 2047
- * decoder copies words and the white space between them as they are), so
- * its date is read without decoding the whole line. */
+ * wb_ingest_parse_lean(), whose value is plain.  A value of ASCII bytes
+ * without "=?" decodes to itself unfolded (line ends taken out, white
+ * space trimmed at both ends: GMime's RFC 2047 decoder copies words and
+ * the white space between them as they are), so its date is read without
+ * decoding the whole line. */
 static char *
 received_date_text (GMimeHeader *h, const char *raw)
 {
