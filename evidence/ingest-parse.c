@@ -1298,24 +1298,29 @@ parse_block (const char *data, size_t len, size_t p, const hblock_t *h, GMimePar
 	return msg;
 }
 
-GMimeMessage *
-wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
-		 GMimeParser *parser)
+/* parse_block() of DATA from its header's start. */
+static GMimeMessage *
+parse_message (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
+	       GMimeParser *parser, gboolean lean)
 {
 	size_t p = header_start (data, len, NULL, NULL);
 	hblock_t h;
 	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
-	return parse_block (data, len, p, &h, opts, warnings, parser, FALSE);
+	return parse_block (data, len, p, &h, opts, warnings, parser, lean);
+}
+
+GMimeMessage *
+wb_ingest_parse (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
+		 GMimeParser *parser)
+{
+	return parse_message (data, len, opts, warnings, parser, FALSE);
 }
 
 GMimeMessage *
 wb_ingest_parse_lean (const char *data, size_t len, GMimeParserOptions *opts, GString *warnings,
 		      GMimeParser *parser)
 {
-	size_t p = header_start (data, len, NULL, NULL);
-	hblock_t h;
-	scan_header (data, len, p, TRUE, MIN (len, p + DEFECT_SCAN), &h);
-	return parse_block (data, len, p, &h, opts, warnings, parser, TRUE);
+	return parse_message (data, len, opts, warnings, parser, TRUE);
 }
 
 GMimeMessage *
