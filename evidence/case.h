@@ -94,6 +94,11 @@ void wb_case_cache_restore (wb_case_t *cs, int64_t before);
  * heap back to the system, as they are never given back of themselves;
  * nothing under the C library's malloc.  Thread-safe. */
 void wb_malloc_release (void);
+/* Under tcmalloc, bound what its threads' caches keep free to
+ * WB_MALLOC_THREAD_CACHE bytes in all (tcmalloc's own bound is 32 MiB);
+ * nothing under the C library's malloc.  Once, at the start. */
+#define WB_MALLOC_THREAD_CACHE (8u << 20)
+void wb_malloc_limit_caches (void);
 
 /* Transactions.  begin is BEGIN IMMEDIATE. */
 wb_status_t wb_case_begin (wb_case_t *cs);

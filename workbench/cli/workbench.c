@@ -73,6 +73,7 @@ main (int argc, char **argv)
 	 * (the sanitizers' build, or MALLOC_LIB set empty). */
 	mallopt (M_MMAP_THRESHOLD, 32 << 20);
 	mallopt (M_TRIM_THRESHOLD, 128 << 20);
+	wb_malloc_limit_caches ();
 	g_mime_init ();
 	ctx.out = stdout;
 	ctx.progress = isatty (STDERR_FILENO) && !g_getenv ("WB_NO_PROGRESS");
