@@ -396,13 +396,10 @@ wb_date_epoch (const char *text, int64_t *epoch)
 GPtrArray *
 wb_message_received (GMimeMessage *msg)
 {
+	GPtrArray *kept = g_object_get_data (G_OBJECT (msg), WB_RECEIVED_KEY);
+	if (kept)
+		return g_ptr_array_ref (kept);
 	GPtrArray *out = g_ptr_array_new ();
-	const GPtrArray *kept = g_object_get_data (G_OBJECT (msg), WB_RECEIVED_KEY);
-	if (kept) {
-		for (guint i = 0; i < kept->len; i++)
-			g_ptr_array_add (out, g_ptr_array_index (kept, i));
-		return out;
-	}
 	GMimeHeaderList *hl = g_mime_object_get_header_list (GMIME_OBJECT (msg));
 	int n = hl ? g_mime_header_list_get_count (hl) : 0;
 	for (int i = 0; i < n; i++) {

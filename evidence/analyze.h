@@ -155,8 +155,8 @@ gboolean wb_date_epoch (const char *text, int64_t *epoch);
  * it: the text after the colon through the field's last line end). */
 #define WB_RECEIVED_KEY "wb-received"
 /* The raw values of MSG's own Received fields, in order: the ones kept
- * under WB_RECEIVED_KEY, or else GMime's.  A new array of borrowed
- * strings, valid while MSG is. */
+ * under WB_RECEIVED_KEY, or else GMime's.  An array to unref and not to
+ * change, its strings valid while MSG is. */
 GPtrArray *wb_message_received (GMimeMessage *msg);
 
 /* Parse one Received header value (folded or not) into a new hop.  Never

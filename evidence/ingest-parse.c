@@ -1016,25 +1016,43 @@ wb_ingest_pin_charsets (void)
 static GPrivate parsing;
 static void (*gmime_header_added) (GMimeObject *object, GMimeHeader *header);
 
-/* Whether GMime's handler must see HEADER as it is added to a message. */
+typedef struct {
+	const char *name;
+	size_t len;
+} field_name_t;
+
+/* Is the field name of N bytes at NAME one of the COUNT of LIST (ASCII
+ * case ignored)? */
 static gboolean
-header_read_on_add (GMimeHeader *header)
+field_name_in (const char *name, size_t n, const field_name_t *list, size_t count)
 {
-	static const struct {
-		const char *name;
-		size_t len;
-	} read[] = {
+	for (size_t i = 0; i < count; i++)
+		if (list[i].len == n && g_ascii_strncasecmp (name, list[i].name, n) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* The fields GMime's message reads as it adds them: its own, and the
+ * Content-* ones, which make the message's structure. */
+static gboolean
+gmime_reads (const char *name, size_t n)
+{
+	static const field_name_t own[] = {
 		{ "Sender", 6 }, { "From", 4 }, { "Reply-To", 8 }, { "To", 2 }, { "Cc", 2 },
 		{ "Bcc", 3 }, { "Subject", 7 }, { "Date", 4 }, { "Message-Id", 10 },
 		{ "MIME-Version", 12 },
 	};
+	return (n >= 8 && g_ascii_strncasecmp (name, "Content-", 8) == 0)
+	       || field_name_in (name, n, own, G_N_ELEMENTS (own));
+}
+
+/* Whether GMime's handler must see HEADER as it is added to a message. */
+static gboolean
+header_read_on_add (GMimeHeader *header)
+{
 	const char *name = g_mime_header_get_name (header);
-	if (!name || g_ascii_strncasecmp (name, "Content-", 8) == 0)
+	if (!name || gmime_reads (name, strlen (name)))
 		return TRUE;
-	size_t n = strlen (name);
-	for (size_t i = 0; i < G_N_ELEMENTS (read); i++)
-		if (read[i].len == n && g_ascii_strcasecmp (name, read[i].name) == 0)
-			return TRUE;
 	return encoded_word_in (g_mime_header_get_raw_value (header));
 }
 
@@ -1060,24 +1078,18 @@ hook_header_added (void)
 	g_once_init_leave (&once, 1);
 }
 
-/* The message's own fields every reader of a parsed copy asks GMime for
- * (ingest-parse.c, analyze.c, the traps), with those GMime reads as it
- * adds them (its own, and the ones RFC 5322 allows once, whose repeats it
- * reports) and the Content-* ones, which make the message's structure. */
+/* The fields the readers of a parsed copy ask GMime for (ingest-parse.c,
+ * analyze.c, the traps), beside those GMime reads as it adds them, and
+ * the ones RFC 5322 allows once, whose repeats GMime reports. */
 static gboolean
 lean_keeps (const char *name, size_t n)
 {
-	static const char *const keep[] = {
-		"From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Subject", "Date", "Message-Id",
-		"MIME-Version", "In-Reply-To", "References", "Return-Path", "List-Unsubscribe",
-		"X-Mailer", "DKIM-Signature", "Delivered-To", "X-Original-To", "Envelope-To",
+	static const field_name_t also[] = {
+		{ "In-Reply-To", 11 }, { "References", 10 }, { "Return-Path", 11 },
+		{ "List-Unsubscribe", 16 }, { "X-Mailer", 8 }, { "DKIM-Signature", 14 },
+		{ "Delivered-To", 12 }, { "X-Original-To", 13 }, { "Envelope-To", 11 },
 	};
-	if (n >= 8 && g_ascii_strncasecmp (name, "Content-", 8) == 0)
-		return TRUE;
-	for (size_t i = 0; i < G_N_ELEMENTS (keep); i++)
-		if (strlen (keep[i]) == n && g_ascii_strncasecmp (name, keep[i], n) == 0)
-			return TRUE;
-	return FALSE;
+	return gmime_reads (name, n) || field_name_in (name, n, also, G_N_ELEMENTS (also));
 }
 
 /* Byte I of the field of LEN bytes at F: is it plain (below)? */
@@ -1120,6 +1132,16 @@ lean_plain (const char *f, size_t len)
 	return TRUE;
 }
 
+/* A field of the header lean_view() reads: its bytes, and what becomes
+ * of it. */
+typedef struct {
+	size_t start, end;
+	enum { LEAN_KEEP, LEAN_DROP, LEAN_RECEIVED } fate;
+} lean_field_t;
+
+/* The most fields lean_view() takes; a header with more goes to GMime whole. */
+#define LEAN_FIELDS 128
+
 /* The message of LEN bytes at DATA (from its first field) as GMime need
  * read it for a parsed copy's readers: without the plain fields no reader
  * asks for, and without its plain Received fields, whose raw values go to
@@ -1132,16 +1154,6 @@ lean_plain (const char *f, size_t len)
  * made of such fields alone: a field name GMime would not take, a NUL, a
  * header without its end, or a Received field that is not plain (then all
  * stay with GMime, in their order). */
-/* A field of the header lean_view() reads: its bytes, and what becomes
- * of it. */
-typedef struct {
-	size_t start, end;
-	enum { LEAN_KEEP, LEAN_DROP, LEAN_RECEIVED } fate;
-} lean_field_t;
-
-/* The most fields lean_view() takes; a header with more goes to GMime whole. */
-#define LEAN_FIELDS 128
-
 static char *
 lean_view (const char *data, size_t len, size_t *vlen, GPtrArray **received)
 {
