@@ -5,14 +5,16 @@
 
 #include "analyze.h"
 
-/* KIND is a string constant; LOCATION is in the analysis's STRINGS. */
+/* KIND is a string constant; LOCATION is in the analysis's STRINGS; RAW
+ * and VALUE in its arena (KEEP), as the struct itself. */
 typedef struct {
 	const char *kind;
 	char *raw, *value;
 	const char *location;
 } artifact_t;
 
-/* NAME and CONFIDENCE are string constants. */
+/* NAME and CONFIDENCE are string constants; VALUE and EVIDENCE are in
+ * the analysis's arena (KEEP), as the struct itself. */
 typedef struct {
 	const char *name;
 	char *value;
@@ -26,10 +28,18 @@ typedef struct {
 } attachment_t;
 
 struct wb_analysis {
-	GPtrArray *hops;          /* wb_hop_t * */
+	GPtrArray *hops;          /* wb_hop_t *, in the arena (KEEP) */
 	GPtrArray *artifacts;     /* artifact_t * */
+	/* While wb_analyze() runs (NULL after): */
 	GHashTable *seen;         /* the artifacts' keys (analyze.c's seen_t) */
 	GHashTable *urls_done;    /* add_url()'s calls so far (seen_t); NULL: none */
+	/* The arena (analyze.c's keep_alloc()): the artifacts, facts and hops
+	 * with their strings, kept until the writer has stored them, in a few
+	 * blocks freed together.  Blocks are chained through their first
+	 * word; CUR to END is the newest one's room. */
+	void *keep;
+	char *keep_cur, *keep_end;
+	size_t keep_next;         /* the size of the next block */
 	GStringChunk *strings;    /* the artifacts' locations, each once */
 	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */

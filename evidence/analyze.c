@@ -133,17 +133,87 @@ seen_equal (gconstpointer x, gconstpointer y)
 		&& strcmp (a->value, b->value) == 0;
 }
 
-/* g_utf8_make_valid (S, -1): a copy of S when it is valid UTF-8, which an
- * ASCII string is (most are: they are found without a full validation). */
+/* The arena of A (struct wb_analysis's KEEP): N bytes, aligned for any
+ * of the structs kept there.  A copy's analysis lives from its parse
+ * worker until the writer has stored its batch, and then goes at once:
+ * some hundred and fifty blocks a copy (artifacts, facts, hops and their
+ * strings) allocated one by one were as many frees of memory long out of
+ * the cache, and went back and forth through tcmalloc's central lists,
+ * as a batch's worth is freed at once. */
+#define KEEP_FIRST 4096
+#define KEEP_MAX (64u << 10)
+static void *
+keep_alloc (wb_analysis_t *a, size_t n)
+{
+	n = (n + 15) & ~(size_t) 15;
+	if ((size_t) (a->keep_end - a->keep_cur) < n) {
+		size_t size = MAX (a->keep_next, n + 16);
+		char *b = g_malloc (size);
+		*(void **) b = a->keep;
+		a->keep = b;
+		a->keep_cur = b + 16;
+		a->keep_end = b + size;
+		a->keep_next = MIN (size * 2, KEEP_MAX);
+	}
+	void *p = a->keep_cur;
+	a->keep_cur += n;
+	return p;
+}
+
 static char *
-make_valid (const char *s)
+keep_strndup (wb_analysis_t *a, const char *s, size_t n)
+{
+	char *d = keep_alloc (a, n + 1);
+	memcpy (d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+/* S (or NULL) in A's arena. */
+static char *
+keep_str (wb_analysis_t *a, const char *s)
+{
+	return s ? keep_strndup (a, s, strlen (s)) : NULL;
+}
+
+/* g_utf8_make_valid (S, -1) in A's arena: a copy of S when it is valid
+ * UTF-8, which an ASCII string is (most are: they are found without a
+ * full validation). */
+static char *
+keep_valid (wb_analysis_t *a, const char *s)
 {
 	size_t n = 0;
 	while (s[n] && !(s[n] & 0x80))
 		n++;
-	if (s[n])
-		return g_utf8_make_valid (s, -1);
-	return memcpy (g_malloc (n + 1), s, n + 1);
+	if (!s[n])
+		return keep_strndup (a, s, n);
+	char *v = g_utf8_make_valid (s, -1);
+	char *k = keep_str (a, v);
+	g_free (v);
+	return k;
+}
+
+/* A copy of hop H in A's arena, strings and notes with it: nothing
+ * changes a hop once the analysis is made. */
+static wb_hop_t *
+keep_hop (wb_analysis_t *a, const wb_hop_t *h)
+{
+	wb_hop_t *k = keep_alloc (a, sizeof *k);
+	*k = *h;
+	k->raw = keep_str (a, h->raw);
+	k->from_host = keep_str (a, h->from_host);
+	k->from_rdns = keep_str (a, h->from_rdns);
+	k->from_ip = keep_str (a, h->from_ip);
+	k->by_host = keep_str (a, h->by_host);
+	k->protocol = keep_str (a, h->protocol);
+	k->smtp_id = keep_str (a, h->smtp_id);
+	k->for_addr = keep_str (a, h->for_addr);
+	k->time_text = keep_str (a, h->time_text);
+	k->notes = keep_alloc (a, sizeof *k->notes);
+	k->notes->str = keep_strndup (a, h->notes->str, h->notes->len);
+	k->notes->len = h->notes->len;
+	k->notes->allocated_len = h->notes->len + 1;
+	return k;
 }
 
 /* KIND must be a string constant (it is kept, not copied).  An artifact
@@ -172,12 +242,12 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 	*key = k;
 	key->value = memcpy ((char *) (key + 1), value, n + 1);
 	g_hash_table_add (a->seen, key);
-	artifact_t *ar = g_new (artifact_t, 1);
+	artifact_t *ar = keep_alloc (a, sizeof *ar);
 	ar->kind = kind;
-	ar->raw = make_valid (raw ? raw : value);
+	ar->raw = keep_valid (a, raw ? raw : value);
 	/* The same string made valid gives the same string. */
-	ar->value = !raw || raw == value || strcmp (raw, value) == 0 ? g_strdup (ar->raw)
-		: make_valid (value);
+	ar->value = !raw || raw == value || strcmp (raw, value) == 0 ? ar->raw
+		: keep_valid (a, value);
 	ar->location = a->last_location;
 	g_ptr_array_add (a->artifacts, ar);
 }
@@ -190,19 +260,18 @@ set_fact (wb_analysis_t *a, const char *name, const char *value, gboolean indica
 	for (guint i = 0; i < a->facts->len; i++) {
 		fact_t *f = g_ptr_array_index (a->facts, i);
 		if (!strcmp (f->name, name)) {
-			g_free (f->value);
-			g_free (f->evidence);
-			f->value = g_strdup (value);
+			/* The old strings stay in the arena till the end. */
+			f->value = keep_str (a, value);
 			f->confidence = indicator ? "indicator" : "certain";
-			f->evidence = evidence ? make_valid (evidence) : NULL;
+			f->evidence = evidence ? keep_valid (a, evidence) : NULL;
 			return;
 		}
 	}
-	fact_t *f = g_new (fact_t, 1);
+	fact_t *f = keep_alloc (a, sizeof *f);
 	f->name = name;
-	f->value = g_strdup (value);
+	f->value = keep_str (a, value);
 	f->confidence = indicator ? "indicator" : "certain";
-	f->evidence = evidence ? make_valid (evidence) : NULL;
+	f->evidence = evidence ? keep_valid (a, evidence) : NULL;
 	g_ptr_array_add (a->facts, f);
 }
 
@@ -1595,19 +1664,19 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 
 /* --- the pure entry point --- */
 
-static void artifact_free (artifact_t *x) { g_free (x->raw); g_free (x->value); g_free (x); }
-static void fact_free (fact_t *x) { g_free (x->value); g_free (x->evidence); g_free (x); }
 static void attachment_free (attachment_t *x) { g_free (x->filename); g_free (x->declared); g_free (x->sniffed); g_free (x->sha256); g_free (x); }
 
 wb_analysis_t *
 wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx_t *actx)
 {
 	wb_analysis_t *a = g_new0 (wb_analysis_t, 1);
+	a->keep_next = KEEP_FIRST;
+	/* Parsed hops, until they are moved to the arena at the end. */
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
-	a->artifacts = g_ptr_array_new_with_free_func ((GDestroyNotify) artifact_free);
+	a->artifacts = g_ptr_array_new ();
 	a->seen = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
 	a->strings = g_string_chunk_new (256);
-	a->facts = g_ptr_array_new_with_free_func ((GDestroyNotify) fact_free);
+	a->facts = g_ptr_array_new ();
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	a->warnings = g_ptr_array_new_with_free_func (g_free);
 	wb_analysis_data ();
@@ -1687,6 +1756,19 @@ facts:;
 	}
 	/* Its body_texts key, here in a parse worker, not in the writer. */
 	a->body_key = wb_text_key (a->body_text, strlen (a->body_text));
+	/* What only the making needed goes now, while in the cache; the hops
+	 * join the rest in the arena. */
+	g_hash_table_unref (a->seen);
+	a->seen = NULL;
+	if (a->urls_done)
+		g_hash_table_unref (a->urls_done);
+	a->urls_done = NULL;
+	for (guint i = 0; i < a->hops->len; i++) {
+		wb_hop_t *h = a->hops->pdata[i];
+		a->hops->pdata[i] = keep_hop (a, h);
+		wb_hop_free (h);
+	}
+	g_ptr_array_set_free_func (a->hops, NULL);
 	g_ptr_array_unref (w.html_parts);
 	if (own)
 		g_object_unref (own);
@@ -1701,10 +1783,11 @@ wb_analysis_free (wb_analysis_t *a)
 		return;
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
-	g_hash_table_unref (a->seen);
-	if (a->urls_done)
-		g_hash_table_unref (a->urls_done);
 	g_string_chunk_free (a->strings);
+	for (void *b = a->keep, *next; b; b = next) {
+		next = *(void **) b;
+		g_free (b);
+	}
 	g_ptr_array_unref (a->facts);
 	g_ptr_array_unref (a->attachments);
 	g_ptr_array_unref (a->warnings);
