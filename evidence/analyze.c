@@ -140,8 +140,12 @@ seen_equal (gconstpointer x, gconstpointer y)
  * strings) allocated one by one were as many frees of memory long out of
  * the cache, and went back and forth through tcmalloc's central lists,
  * as a batch's worth is freed at once. */
-#define KEEP_FIRST 4096
-#define KEEP_MAX (64u << 10)
+/* The blocks: what the arena holds is about 5 kB a copy (the tenth
+ * percentile 3.3 kB, the median 5.2 kB, the ninetieth 7.7 kB over 2,000
+ * bench copies), and a batch's copies wait in memory for the writer: a
+ * first block that most fill, then 4 kB more at a time. */
+#define KEEP_FIRST 6144
+#define KEEP_MORE 4096
 static void *
 keep_alloc (wb_analysis_t *a, size_t n)
 {
@@ -153,7 +157,7 @@ keep_alloc (wb_analysis_t *a, size_t n)
 		a->keep = b;
 		a->keep_cur = b + 16;
 		a->keep_end = b + size;
-		a->keep_next = MIN (size * 2, KEEP_MAX);
+		a->keep_next = KEEP_MORE;
 	}
 	void *p = a->keep_cur;
 	a->keep_cur += n;
