@@ -717,6 +717,11 @@ wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f)
 void
 wb_fields_clear (wb_fields_t *f)
 {
+	if (f->block) {
+		g_free (f->block);
+		memset (f, 0, sizeof *f);
+		return;
+	}
 	g_free (f->message_id);
 	g_free (f->date_header);
 	g_free (f->date_parsed);
@@ -730,6 +735,33 @@ wb_fields_clear (wb_fields_t *f)
 	g_free (f->subject);
 	g_free (f->received_at);
 	memset (f, 0, sizeof *f);
+}
+
+void
+wb_fields_pack (wb_fields_t *f)
+{
+	char **v[] = { &f->message_id, &f->date_header, &f->date_parsed, &f->from_addr, &f->from_name,
+		       &f->reply_to, &f->return_path, &f->sender, &f->to_addrs, &f->cc_addrs,
+		       &f->subject, &f->received_at };
+	if (f->block)
+		return;
+	size_t len[G_N_ELEMENTS (v)], n = 0;
+	for (guint i = 0; i < G_N_ELEMENTS (v); i++) {
+		len[i] = *v[i] ? strlen (*v[i]) + 1 : 0;
+		n += len[i];
+	}
+	if (!n)
+		return;
+	char *b = g_malloc (n), *p = b;
+	for (guint i = 0; i < G_N_ELEMENTS (v); i++) {
+		if (!*v[i])
+			continue;
+		memcpy (p, *v[i], len[i]);
+		g_free (*v[i]);
+		*v[i] = p;
+		p += len[i];
+	}
+	f->block = b;
 }
 
 /* ---- traps ---- */

@@ -135,6 +135,7 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 			m->analysis = wb_analyze (NULL, data, m->len, &actx);
 	} else {
 		wb_ingest_fields (msg, &m->f);
+		wb_fields_pack (&m->f);
 		trap = wb_traps_match (w->ing->traps, msg, m->chain, &m->trap_match);
 		if (strcmp (m->f.date_status, "invalid") == 0) {
 			if (w->warn->len)

@@ -23,6 +23,7 @@ typedef struct {
 	gboolean has_received;
 	gboolean received_no_zone;
 	const char *received_from;       /* static: received, date, none */
+	char *block;                     /* the strings above in one block (wb_fields_pack), or NULL */
 } wb_fields_t;
 
 /* Date text to a GDateTime (*OUT, caller unrefs, NULL unless parsed);
@@ -30,6 +31,10 @@ typedef struct {
 const char *wb_ingest_date (const char *text, GDateTime **out);
 void wb_ingest_fields (GMimeMessage *msg, wb_fields_t *f);
 void wb_fields_clear (wb_fields_t *f);
+/* Move F's strings into one block (F->block): ingest's copies wait with
+ * their batch for the writer, and a dozen small blocks a copy freed long
+ * after cost more than the copy. */
+void wb_fields_pack (wb_fields_t *f);
 
 /* Address (lower case) -> wb_trap_t*, owned by the table. */
 GHashTable *wb_traps_load (wb_case_t *cs, wb_status_t *status);

@@ -188,20 +188,20 @@ typedef struct {
 	char *evidence;
 } finding_row_t;
 
+/* One block: the struct, its rows, its masks and the rows' evidence.  In
+ * ingest a copy's findings wait with its batch for the writer, which
+ * reads them once; in pieces they were a dozen blocks a copy, freed
+ * long after, out of the cache. */
 typedef struct {
-	GArray *rows;          /* finding_row_t */
+	guint n_rows;
+	finding_row_t *rows;
 	guint8 *masks;
 } copy_findings_t;
 
 static void
 copy_findings_free (gpointer p)
 {
-	copy_findings_t *r = p;
-	for (guint i = 0; i < r->rows->len; i++)
-		g_free (g_array_index (r->rows, finding_row_t, i).evidence);
-	g_array_free (r->rows, TRUE);
-	g_free (r->masks);
-	g_free (r);
+	g_free (p);
 }
 
 /* Every provision of SET on one copy's FACTS. */
@@ -209,10 +209,12 @@ static copy_findings_t *
 eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
 {
 	guint nst = set->statutes->len;
-	copy_findings_t *r = g_new0 (copy_findings_t, 1);
-	r->rows = g_array_new (FALSE, FALSE, sizeof (finding_row_t));
-	r->masks = g_new0 (guint8, nst * 8 + 1);
-	GString *ev = g_string_new (NULL);
+	/* The rows with their evidence's offset in EVS, then packed. */
+	GArray *rows = g_array_new (FALSE, FALSE, sizeof (finding_row_t));
+	GArray *at = g_array_new (FALSE, FALSE, sizeof (gsize));
+	GString *evs = g_string_new (NULL), *ev = g_string_new (NULL);
+	guint8 *masks = g_alloca (nst * 8 + 1);
+	memset (masks, 0, nst * 8 + 1);
 	for (guint i = 0; i < nst; i++) {
 		const wb_statute_t *st = set->statutes->pdata[i];
 		guint32 cert = 0, ind = 0;
@@ -226,12 +228,30 @@ eval_copy (const wb_statute_set_t *set, const wb_fact_t facts[WB_FACT_COUNT])
 				cert |= 1u << j;
 			else
 				ind |= 1u << j;
-			finding_row_t row = { st->id, p->id, res == WB_RULE_CERTAIN, g_strndup (ev->str, ev->len) };
-			g_array_append_val (r->rows, row);
+			finding_row_t row = { st->id, p->id, res == WB_RULE_CERTAIN, NULL };
+			g_array_append_val (rows, row);
+			g_array_append_val (at, evs->len);
+			g_string_append_len (evs, ev->str, ev->len);
+			g_string_append_c (evs, 0);
 		}
 		guint32 le[2] = { GUINT32_TO_LE (cert), GUINT32_TO_LE (ind) };
-		memcpy (r->masks + i * 8, le, 8);
+		memcpy (masks + i * 8, le, 8);
 	}
+	gsize head = sizeof (copy_findings_t) + rows->len * sizeof (finding_row_t);
+	copy_findings_t *r = g_malloc (head + nst * 8 + 1 + evs->len);
+	r->n_rows = rows->len;
+	r->rows = (finding_row_t *) (r + 1);
+	r->masks = (guint8 *) r + head;
+	memcpy (r->masks, masks, nst * 8 + 1);
+	char *e = (char *) r->masks + nst * 8 + 1;
+	memcpy (e, evs->str, evs->len);
+	for (guint i = 0; i < rows->len; i++) {
+		r->rows[i] = g_array_index (rows, finding_row_t, i);
+		r->rows[i].evidence = e + g_array_index (at, gsize, i);
+	}
+	g_array_free (rows, TRUE);
+	g_array_free (at, TRUE);
+	g_string_free (evs, TRUE);
 	g_string_free (ev, TRUE);
 	return r;
 }
@@ -242,14 +262,14 @@ static wb_status_t
 store_rows (wb_case_t *cs, int64_t message, const copy_findings_t *r, int64_t run, const char *now)
 {
 	const char *at = now;
-	wb_status_t s0 = r->rows->len ? finding_at (cs, run, now, &at) : WB_OK;
+	wb_status_t s0 = r->n_rows ? finding_at (cs, run, now, &at) : WB_OK;
 	if (s0)
 		return s0;
-	for (guint i = 0; i < r->rows->len;) {
-		guint k = MIN (r->rows->len - i, 8);
+	for (guint i = 0; i < r->n_rows;) {
+		guint k = MIN (r->n_rows - i, 8);
 		int64_t prov[8], text[8];
 		for (guint j = 0; j < k; j++) {
-			const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i + j);
+			const finding_row_t *row = &r->rows[i + j];
 			wb_status_t s = finding_ids (cs, row->statute, row->provision, "violation",
 						     row->certain ? "certain" : "indicator", row->evidence, &prov[j],
 						     &text[j]);
@@ -316,11 +336,11 @@ same_rows (wb_case_t *cs, int64_t message, const copy_findings_t *r, gboolean *s
 	int rc;
 	*same = TRUE;
 	while ((rc = sqlite3_step (q)) == SQLITE_ROW) {
-		if (i == r->rows->len) {
+		if (i == r->n_rows) {
 			*same = FALSE;
 			break;
 		}
-		const finding_row_t *row = &g_array_index (r->rows, finding_row_t, i++);
+		const finding_row_t *row = &r->rows[i++];
 		int64_t prov, text;
 		if ((s = finding_ids (cs, row->statute, row->provision, "violation",
 				      row->certain ? "certain" : "indicator", row->evidence, &prov, &text)))
@@ -335,7 +355,7 @@ same_rows (wb_case_t *cs, int64_t message, const copy_findings_t *r, gboolean *s
 	sqlite3_reset (q);
 	if (!s && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		s = wb_case_fail_db (cs, "cannot read rule findings");
-	*same = *same && i == r->rows->len;
+	*same = *same && i == r->n_rows;
 	return s;
 }
 
@@ -405,7 +425,7 @@ apply (wb_case_t *cs, const wb_statute_set_t *set, int64_t run, int64_t *count, 
 		if (m != cur && cur >= 0) {
 			copies++;
 			copy_findings_t *r = eval_copy (set, facts);
-			n += r->rows->len;
+			n += r->n_rows;
 			s = store_copy (cs, cur, r, set->statutes->len, run, now);
 			copy_findings_free (r);
 			memset (facts, 0, sizeof facts);
@@ -644,7 +664,7 @@ ingest_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 	wb_status_t s = store_copy (cs, message, r, ri->set->statutes->len, ri->run, ri->now);
 	if (s)
 		return s;
-	ri->findings += r->rows->len;
+	ri->findings += r->n_rows;
 	ri->copies++;
 	return WB_OK;
 }
@@ -685,7 +705,7 @@ reanalyze_store (gpointer data, wb_case_t *cs, int64_t message, gpointer result)
 		return s;
 	if (!same[1] && (s = store_mask (cs, message, r, nst)))
 		return s;
-	ri->findings += r->rows->len;
+	ri->findings += r->n_rows;
 	ri->copies++;
 	return WB_OK;
 }
