@@ -5,8 +5,9 @@
 
 #include "analyze.h"
 
-/* KIND is a string constant; LOCATION is in the analysis's STRINGS; RAW
- * and VALUE in its arena (KEEP), as the struct itself. */
+/* KIND is a string constant; LOCATION is one of the analysis's
+ * LOCATIONS; RAW and VALUE are in its arena (KEEP), as the struct
+ * itself. */
 typedef struct {
 	const char *kind;
 	char *raw, *value;
@@ -30,9 +31,13 @@ typedef struct {
 struct wb_analysis {
 	GPtrArray *hops;          /* wb_hop_t *, in the arena (KEEP) */
 	GPtrArray *artifacts;     /* artifact_t * */
-	/* While wb_analyze() runs (NULL after): */
+	/* While wb_analyze() runs (NULL after): SEEN, URLS_DONE, LOCATIONS. */
 	GHashTable *seen;         /* the artifacts' keys (analyze.c's seen_t) */
 	GHashTable *urls_done;    /* add_url()'s calls so far (seen_t); NULL: none */
+	/* The artifacts' locations, each once, in the arena (analyze.c's
+	 * keep_location()): a copy has a few (at most 16 over the corpus). */
+	GPtrArray *locations;
+	const char *last_location;   /* the last one kept */
 	/* The arena (analyze.c's keep_alloc()): the artifacts, facts and hops
 	 * with their strings, kept until the writer has stored them, in a few
 	 * blocks freed together.  Blocks are chained through their first
@@ -40,8 +45,6 @@ struct wb_analysis {
 	void *keep;
 	char *keep_cur, *keep_end;
 	size_t keep_next;         /* the size of the next block */
-	GStringChunk *strings;    /* the artifacts' locations, each once */
-	const char *last_location;   /* the last one stored, in STRINGS */
 	GPtrArray *facts;         /* fact_t *, in the order set */
 	GPtrArray *attachments;   /* attachment_t * */
 	GPtrArray *warnings;      /* char * */

@@ -110,8 +110,8 @@ regexes (void)
 /* --- building an analysis --- */
 
 /* The key of an artifact in SEEN: its kind, its value as given (before
- * it is made valid UTF-8) and its location (in the analysis's STRINGS,
- * so equal locations are one pointer), with the hash of the three.  In
+ * it is made valid UTF-8) and its location (keep_location(): equal
+ * locations are one pointer), with the hash of the three.  In
  * URLS_DONE, the key of a call of add_url(): its depth as a string
  * ("0" to "3"), location and link as given. */
 typedef struct {
@@ -197,6 +197,19 @@ keep_valid (wb_analysis_t *a, const char *s)
 	return k;
 }
 
+/* LOCATION as kept in A (its LOCATIONS): one pointer for one text, as
+ * the keys of SEEN and URLS_DONE compare them by address. */
+static const char *
+keep_location (wb_analysis_t *a, const char *location)
+{
+	for (guint i = 0; i < a->locations->len; i++)
+		if (strcmp (a->locations->pdata[i], location) == 0)
+			return a->locations->pdata[i];
+	char *k = keep_str (a, location);
+	g_ptr_array_add (a->locations, k);
+	return k;
+}
+
 /* A copy of hop H in A's arena, strings and notes with it: nothing
  * changes a hop once the analysis is made. */
 static wb_hop_t *
@@ -232,7 +245,7 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 	/* Runs of artifacts share a location ("body:text"): the last one
 	 * kept is tried before the chunk's table. */
 	if (!a->last_location || strcmp (a->last_location, location) != 0)
-		a->last_location = g_string_chunk_insert_const (a->strings, location);
+		a->last_location = keep_location (a, location);
 	seen_t k = { 0, kind, a->last_location, value };
 	guint h = 5381;
 	size_t n = 0;
@@ -350,7 +363,7 @@ url_first_time (wb_analysis_t *a, const char *raw, const char *location, int dep
 	if (!a->urls_done)
 		a->urls_done = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
 	static const char *depths[] = { "0", "1", "2", "3" };
-	seen_t k = { 0, depths[depth], g_string_chunk_insert_const (a->strings, location), raw };
+	seen_t k = { 0, depths[depth], keep_location (a, location), raw };
 	guint h = 5381;
 	size_t n = 0;
 	for (; raw[n]; n++)
@@ -1679,7 +1692,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	a->hops = g_ptr_array_new_with_free_func ((GDestroyNotify) wb_hop_free);
 	a->artifacts = g_ptr_array_new ();
 	a->seen = g_hash_table_new_full (seen_hash, seen_equal, g_free, NULL);
-	a->strings = g_string_chunk_new (256);
+	a->locations = g_ptr_array_sized_new (16);
 	a->facts = g_ptr_array_new ();
 	a->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 	a->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -1764,6 +1777,8 @@ facts:;
 	 * join the rest in the arena. */
 	g_hash_table_unref (a->seen);
 	a->seen = NULL;
+	g_ptr_array_unref (a->locations);
+	a->locations = NULL;
 	if (a->urls_done)
 		g_hash_table_unref (a->urls_done);
 	a->urls_done = NULL;
@@ -1787,7 +1802,6 @@ wb_analysis_free (wb_analysis_t *a)
 		return;
 	g_ptr_array_unref (a->hops);
 	g_ptr_array_unref (a->artifacts);
-	g_string_chunk_free (a->strings);
 	for (void *b = a->keep, *next; b; b = next) {
 		next = *(void **) b;
 		g_free (b);
