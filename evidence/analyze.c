@@ -133,19 +133,20 @@ seen_equal (gconstpointer x, gconstpointer y)
 		&& strcmp (a->value, b->value) == 0;
 }
 
-/* The arena of A (struct wb_analysis's KEEP): N bytes, aligned for any
- * of the structs kept there.  A copy's analysis lives from its parse
- * worker until the writer has stored its batch, and then goes at once:
- * some hundred and fifty blocks a copy (artifacts, facts, hops and their
- * strings) allocated one by one were as many frees of memory long out of
- * the cache, and went back and forth through tcmalloc's central lists,
- * as a batch's worth is freed at once. */
-/* The blocks: what the arena holds is about 5 kB a copy (the tenth
+/* The arena's blocks: what it holds is about 6 kB a copy (the tenth
  * percentile 3.3 kB, the median 5.2 kB, the ninetieth 7.7 kB over 2,000
  * bench copies), and a batch's copies wait in memory for the writer: a
  * first block that most fill, then 4 kB more at a time. */
 #define KEEP_FIRST 6144
 #define KEEP_MORE 4096
+
+/* N bytes in A's arena (struct wb_analysis's KEEP), aligned for any of
+ * the structs kept there.  A copy's analysis lives from its parse worker
+ * until the writer has stored its batch, and then goes at once: some
+ * hundred and fifty blocks a copy (artifacts, facts, hops and their
+ * strings) allocated one by one were as many frees of memory long out of
+ * the cache, and went back and forth through tcmalloc's central lists,
+ * as a batch's worth is freed at once. */
 static void *
 keep_alloc (wb_analysis_t *a, size_t n)
 {
@@ -210,8 +211,9 @@ keep_location (wb_analysis_t *a, const char *location)
 	return k;
 }
 
-/* A copy of hop H in A's arena, strings and notes with it: nothing
- * changes a hop once the analysis is made. */
+/* A copy of hop H in A's arena, strings and notes with it.  The notes
+ * stay a GString for the readers, its buffer in the arena: nothing may
+ * append to a hop's notes once the analysis is made (nothing does). */
 static wb_hop_t *
 keep_hop (wb_analysis_t *a, const wb_hop_t *h)
 {
@@ -243,7 +245,7 @@ add_artifact (wb_analysis_t *a, const char *kind, const char *raw, const char *v
 	if (!value || !*value)
 		return;
 	/* Runs of artifacts share a location ("body:text"): the last one
-	 * kept is tried before the chunk's table. */
+	 * kept is tried before the list. */
 	if (!a->last_location || strcmp (a->last_location, location) != 0)
 		a->last_location = keep_location (a, location);
 	seen_t k = { 0, kind, a->last_location, value };

@@ -23,4 +23,18 @@ analyze_raw (const char *raw, const char *trap)
 	g_object_unref (st);
 	return a;
 }
+
+/* Whether A has an artifact of KIND with normalized VALUE found at
+ * LOCATION. */
+static inline gboolean
+has_at (const wb_analysis_t *a, const char *kind, const char *value, const char *location)
+{
+	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
+		const char *k, *v, *l;
+		wb_analysis_artifact (a, i, &k, NULL, &v, &l);
+		if (!strcmp (k, kind) && !strcmp (v, value) && !strcmp (l, location))
+			return TRUE;
+	}
+	return FALSE;
+}
 #endif

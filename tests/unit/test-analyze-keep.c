@@ -15,18 +15,6 @@
 #define HOPS 20
 #define LONG_COMMENT 7000
 
-static gboolean
-has_at (const wb_analysis_t *a, const char *kind, const char *value, const char *location)
-{
-	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
-		const char *k, *v, *l;
-		wb_analysis_artifact (a, i, &k, NULL, &v, &l);
-		if (!strcmp (k, kind) && !strcmp (v, value) && !strcmp (l, location))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 Test (keep, a_copy_larger_than_a_block_comes_back_whole)
 {
 	GString *raw = g_string_new (NULL);

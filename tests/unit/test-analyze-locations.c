@@ -7,18 +7,6 @@
 #include "analyze.h"
 #include "analyze-run.h"
 
-static gboolean
-has_at (const wb_analysis_t *a, const char *kind, const char *value, const char *location)
-{
-	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
-		const char *k, *v, *l;
-		wb_analysis_artifact (a, i, &k, NULL, &v, &l);
-		if (!strcmp (k, kind) && !strcmp (v, value) && !strcmp (l, location))
-			return TRUE;
-	}
-	return FALSE;
-}
-
 Test (artifacts, locations_outlive_their_making)
 {
 	/* Two hops: the provider's (hop 0) received it from 93.184.216.34
