@@ -7,6 +7,7 @@
 #include <time.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "../unit/mbox-split.h"
 
 /* CPU time of this process: the machine may be shared, and wall time would
  * count the other programs' share. */
@@ -45,12 +46,8 @@ main (int argc, char **argv)
 		return 1;
 	}
 	int repeat = argc > 2 ? atoi (argv[2]) : 1;
-	GArray *off = g_array_new (FALSE, FALSE, sizeof (gsize));
-	for (gsize i = 0; i < len; i++)
-		if ((i == 0 || data[i - 1] == '\n') && !strncmp (data + i, "From ", 5))
-			g_array_append_val (off, i);
-	g_array_append_val (off, len);
-	guint n = off->len - 1;
+	GArray *mbox = mbox_split (data, len);
+	guint n = mbox->len;
 	wb_analyze_ctx_t actx = { NULL, NULL };
 	wb_analysis_data ();
 	double t[2];
@@ -58,12 +55,10 @@ main (int argc, char **argv)
 		double s = cpu_seconds ();
 		for (int r = 0; r < repeat; r++)
 			for (guint i = 0; i < n; i++) {
-				gsize a = g_array_index (off, gsize, i), b = g_array_index (off, gsize, i + 1);
-				const char *p = memchr (data + a, '\n', b - a);
-				p = p ? p + 1 : data + b;
-				GMimeMessage *m = parse (p, data + b - p);
+				const mbox_msg_t *mm = &g_array_index (mbox, mbox_msg_t, i);
+				GMimeMessage *m = parse (mm->p, mm->len);
 				if (pass == 1)
-					wb_analysis_free (wb_analyze (m, p, data + b - p, &actx));
+					wb_analysis_free (wb_analyze (m, mm->p, mm->len, &actx));
 				if (m)
 					g_object_unref (m);
 			}
@@ -73,7 +68,7 @@ main (int argc, char **argv)
 	printf ("messages %.0f (rates in CPU time)\nparse only: %.0f messages/s\nparse + analysis: %.0f messages/s\n"
 		"analysis alone: %.0f messages/s (%.1f us per message)\n",
 		msgs, msgs / t[0], msgs / t[1], msgs / (t[1] - t[0]), (t[1] - t[0]) / msgs * 1e6);
-	g_array_unref (off);
+	g_array_unref (mbox);
 	g_free (data);
 	return 0;
 }

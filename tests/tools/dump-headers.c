@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <gmime/gmime.h>
+#include "../unit/mbox-split.h"
 
 static void
 put (const char *s)
@@ -33,16 +34,10 @@ main (int argc, char **argv)
 		fprintf (stderr, "error: cannot read '%s'\n", argv[1]);
 		return 1;
 	}
-	GArray *off = g_array_new (FALSE, FALSE, sizeof (gsize));
-	for (gsize i = 0; i < len; i++)
-		if ((i == 0 || data[i - 1] == '\n') && !strncmp (data + i, "From ", 5))
-			g_array_append_val (off, i);
-	g_array_append_val (off, len);
-	for (guint i = 0; i + 1 < off->len; i++) {
-		gsize a = g_array_index (off, gsize, i), b = g_array_index (off, gsize, i + 1);
-		const char *p = memchr (data + a, '\n', b - a);
-		p = p ? p + 1 : data + b;
-		GMimeStream *st = g_mime_stream_mem_new_with_buffer (p, data + b - p);
+	GArray *msgs = mbox_split (data, len);
+	for (guint i = 0; i < msgs->len; i++) {
+		const mbox_msg_t *mm = &g_array_index (msgs, mbox_msg_t, i);
+		GMimeStream *st = g_mime_stream_mem_new_with_buffer (mm->p, mm->len);
 		GMimeParser *ps = g_mime_parser_new_with_stream (st);
 		GMimeMessage *m = g_mime_parser_construct_message (ps, NULL);
 		const char *subject = m ? g_mime_message_get_subject (m) : NULL;
@@ -72,7 +67,7 @@ main (int argc, char **argv)
 		g_object_unref (ps);
 		g_object_unref (st);
 	}
-	g_array_unref (off);
+	g_array_unref (msgs);
 	g_free (data);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <glib.h>
 #include "../unit/lean-ref.h"
+#include "../unit/mbox-split.h"
 
 int
 main (int argc, char **argv)
@@ -25,21 +26,15 @@ main (int argc, char **argv)
 		fprintf (stderr, "lean-diff: cannot read '%s'\n", argv[1]);
 		return 2;
 	}
-	GArray *off = g_array_new (FALSE, FALSE, sizeof (gsize));
-	for (gsize i = 0; i < len; i++)
-		if ((i == 0 || data[i - 1] == '\n') && !strncmp (data + i, "From ", 5))
-			g_array_append_val (off, i);
-	g_array_append_val (off, len);
+	GArray *msgs = mbox_split (data, len);
 	GMimeParserOptions *opts = g_mime_parser_options_new ();
 	GMimeParser *parser = g_mime_parser_new ();
 	GString *diff = g_string_new (NULL);
 	int n = 0, aside = 0, fewer = 0, differ = 0;
-	for (guint i = 0; i + 1 < off->len; i++) {
-		gsize a = g_array_index (off, gsize, i), b = g_array_index (off, gsize, i + 1);
-		const char *p = memchr (data + a, '\n', b - a);
-		p = p ? p + 1 : data + b;
+	for (guint i = 0; i < msgs->len; i++) {
+		const mbox_msg_t *m = &g_array_index (msgs, mbox_msg_t, i);
 		gboolean as, fw;
-		lean_compare (p, (size_t) (data + b - p), opts, parser, diff, &as, &fw);
+		lean_compare (m->p, m->len, opts, parser, diff, &as, &fw);
 		n++;
 		aside += as;
 		fewer += fw;
@@ -50,7 +45,7 @@ main (int argc, char **argv)
 	g_string_free (diff, TRUE);
 	g_object_unref (parser);
 	g_mime_parser_options_free (opts);
-	g_array_free (off, TRUE);
+	g_array_free (msgs, TRUE);
 	g_free (data);
 	return differ ? 1 : 0;
 }
