@@ -55,6 +55,16 @@ struct wb_analysis {
 	uint64_t fp;
 };
 
+/* A body cache's key: KIND (which step made the result) and the SHA-256
+ * of the bytes it was made from. */
+#define WB_BODY_KEY_LEN 33
+void wb_body_key (char kind, const void *data, size_t len, unsigned char key[WB_BODY_KEY_LEN]);
+/* The result kept under KEY (a reference), or NULL. */
+GBytes *wb_body_cache_get (wb_body_cache_t *c, const unsigned char key[WB_BODY_KEY_LEN]);
+/* Keep VALUE under KEY, making room if need be (a result larger than a
+ * sixteenth of the cache is not kept). */
+void wb_body_cache_put (wb_body_cache_t *c, const unsigned char key[WB_BODY_KEY_LEN], GBytes *value);
+
 /* The patterns the analysis finds contact data and the sender's legal
  * name with (regexes_init in analyze.c). */
 typedef enum {

@@ -1437,25 +1437,65 @@ optout_word (const char *v)
 	return FALSE;
 }
 
+/* What text_facts() reads of the subject and the text alone, packed
+ * (text_scan()) as the body cache keeps it: a byte of flags, then each
+ * string as a byte (0: none, 1: one follows) and, if one, the string and
+ * its NUL.  Read back (text_scan_read()), the strings point into the
+ * packed bytes. */
+enum { SCAN_INSTR = 1, SCAN_LINK = 2, SCAN_REPLY = 4, SCAN_TOLLFREE = 8 };
+typedef struct {
+	guint flags;
+	const char *notice;        /* the opt-out lines, or NULL */
+	const char *legal;         /* the sender's legal name as matched, or NULL */
+	const char *category;      /* the category's name, "other" when none won */
+	const char *category_ev;   /* its words, or NULL */
+	/* Then, for each adult category: whether it matched ("1" or "0")
+	 * and its words, or NULL; packed, from ADULT to END. */
+	const char *adult, *end;
+} text_scan_t;
+
 static void
-text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean list_unsub)
+scan_put (GString *b, const char *s)
+{
+	g_string_append_c (b, s ? 1 : 0);
+	if (s)
+		g_string_append_len (b, s, (gssize) strlen (s) + 1);
+}
+
+static const char *
+scan_get (const char **p, const char *end)
+{
+	if (*p >= end || !*(*p)++)
+		return NULL;
+	const char *s = *p;
+	*p += strlen (s) + 1;
+	return s;
+}
+
+/* SCAN read back from B, packed by text_scan(). */
+static void
+text_scan_read (GBytes *b, text_scan_t *scan)
+{
+	gsize n;
+	const char *p = g_bytes_get_data (b, &n), *end = p + n;
+	memset (scan, 0, sizeof *scan);
+	scan->flags = (guchar) *p++;
+	scan->notice = scan_get (&p, end);
+	scan->legal = scan_get (&p, end);
+	scan->category = scan_get (&p, end);
+	scan->category_ev = scan_get (&p, end);
+	scan->adult = p;
+	scan->end = end;
+}
+
+/* The opt-out lines, the legal name and the category of SUBJECT (may be
+ * NULL: as "") and TEXT, packed as text_scan_t says. */
+static GBytes *
+text_scan (const char *text, const char *subject)
 {
 	const regexes_t *R = regexes ();
-	GString *kinds = g_string_new (NULL), *notice = g_string_new (NULL);
+	GString *notice = g_string_new (NULL), *packed = g_string_new (NULL);
 	gboolean link = FALSE, reply = FALSE, instr = FALSE, tollfree = FALSE;
-	if (list_unsub)
-		g_string_append (kinds, "list-unsubscribe");
-	/* Links that are themselves the mechanism. */
-	for (guint i = 0; i < a->artifacts->len; i++) {
-		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
-		if (!g_str_has_prefix (ar->location, "body:") && !g_str_has_prefix (ar->location, "header:List"))
-			continue;
-		gboolean word = optout_word (ar->value);
-		if (word && !strcmp (ar->kind, "url") && g_str_has_prefix (ar->location, "body:"))
-			link = TRUE;
-		if (word && !strcmp (ar->kind, "email") && g_str_has_prefix (ar->location, "body:"))
-			reply = TRUE;
-	}
 	/* The subject and text in lower case (ASCII only, as
 	 * g_ascii_strdown), for the opt-out test below and the category
 	 * lexicon: one copy shared, made in one pass. */
@@ -1518,18 +1558,9 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 		g_free (line);
 	}
 	g_array_free (cand, TRUE);
-	if (link)
-		g_string_append (kinds, kinds->len ? ";link" : "link");
-	if (reply)
-		g_string_append (kinds, kinds->len ? ";reply" : "reply");
-	if (instr)
-		g_string_append (kinds, kinds->len ? ";instruction" : "instruction");
-	gboolean any = list_unsub || link || reply || instr;
-	set_fact (a, "opt_out", any ? "1" : "0", !list_unsub,
-		  notice->len ? notice->str : (list_unsub ? "List-Unsubscribe header" : NULL));
-	set_fact (a, "opt_out_kinds", kinds->str, FALSE, NULL);
-	set_fact (a, "opt_out_toll_free", tollfree ? "1" : "0", TRUE, NULL);
-	g_string_free (kinds, TRUE);
+	g_string_append_c (packed, (char) ((instr ? SCAN_INSTR : 0) | (link ? SCAN_LINK : 0)
+					   | (reply ? SCAN_REPLY : 0) | (tollfree ? SCAN_TOLLFREE : 0)));
+	scan_put (packed, notice->len ? notice->str : NULL);
 	g_string_free (notice, TRUE);
 
 	/* Sender identity. */
@@ -1538,19 +1569,12 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	if (lm->len) {
 		int ls = g_array_index (lm, int, 0), le = g_array_index (lm, int, 1);
 		char *s = g_strndup (text + ls, le - ls);
-		set_fact (a, "sender_legal_name", "1", TRUE, s);
+		scan_put (packed, s);
 		g_free (s);
 	} else {
-		set_fact (a, "sender_legal_name", "0", TRUE, NULL);
+		scan_put (packed, NULL);
 	}
 	g_array_free (lm, TRUE);
-	const char *postal = NULL;
-	for (guint i = 0; i < a->artifacts->len && !postal; i++) {
-		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
-		if (!strcmp (ar->kind, "postal"))
-			postal = ar->value;
-	}
-	set_fact (a, "sender_street_address", postal ? "1" : "0", TRUE, postal);
 
 	/* Content category: whole words and phrases of the lexicon. */
 	const wb_analysis_data_t *D = wb_analysis_data ();
@@ -1652,14 +1676,14 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	GString *ev = g_string_new (NULL);
 	if (best >= 0) {
 		wb_category_t *cat = g_ptr_array_index (D->categories, best);
-		a->category = g_strdup (cat->name);
+		scan_put (packed, cat->name);
 		for (guint k = 0; k < hits[best]->len; k++)
 			g_string_append_printf (ev, "%s%s", k ? ";" : "",
 						(char *) g_ptr_array_index (hits[best], k));
 	} else {
-		a->category = g_strdup ("other");
+		scan_put (packed, "other");
 	}
-	set_fact (a, "category", a->category, TRUE, ev->len ? ev->str : NULL);
+	scan_put (packed, ev->len ? ev->str : NULL);
 	/* sexual_content: the adult lexicon matched, whatever won. */
 	GString *adult = g_string_new (NULL);
 	for (int c = 0; c < ncat; c++) {
@@ -1669,8 +1693,8 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 		for (guint k = 0; k < hits[c]->len; k++)
 			g_string_append_printf (adult, "%s%s", k ? ";" : "",
 						(char *) g_ptr_array_index (hits[c], k));
-		set_fact (a, "sexual_content", hits[c]->len >= (guint) cat->min ? "1" : "0", TRUE,
-			  adult->len ? adult->str : NULL);
+		scan_put (packed, hits[c]->len >= (guint) cat->min ? "1" : "0");
+		scan_put (packed, adult->len ? adult->str : NULL);
 	}
 	g_string_free (adult, TRUE);
 	g_string_free (ev, TRUE);
@@ -1679,11 +1703,155 @@ text_facts (wb_analysis_t *a, const char *text, const char *subject, gboolean li
 	g_free (hits);
 	g_free (flat);
 	g_free (low);
+	gsize pl = packed->len;
+	return g_bytes_new_take (g_string_free (packed, FALSE), pl);
+}
+
+/* The facts of the text: what SCAN (text_scan()) found in it, with what
+ * the analysis found elsewhere (its artifacts, LIST_UNSUB: a
+ * List-Unsubscribe header). */
+static void
+text_facts (wb_analysis_t *a, const text_scan_t *scan, gboolean list_unsub)
+{
+	GString *kinds = g_string_new (NULL);
+	gboolean link = FALSE, reply = FALSE;
+	if (list_unsub)
+		g_string_append (kinds, "list-unsubscribe");
+	/* Links that are themselves the mechanism. */
+	for (guint i = 0; i < a->artifacts->len; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		if (!g_str_has_prefix (ar->location, "body:") && !g_str_has_prefix (ar->location, "header:List"))
+			continue;
+		gboolean word = optout_word (ar->value);
+		if (word && !strcmp (ar->kind, "url") && g_str_has_prefix (ar->location, "body:"))
+			link = TRUE;
+		if (word && !strcmp (ar->kind, "email") && g_str_has_prefix (ar->location, "body:"))
+			reply = TRUE;
+	}
+	/* And the opt-out lines of the text. */
+	link |= (scan->flags & SCAN_LINK) != 0;
+	reply |= (scan->flags & SCAN_REPLY) != 0;
+	gboolean instr = (scan->flags & SCAN_INSTR) != 0;
+	if (link)
+		g_string_append (kinds, kinds->len ? ";link" : "link");
+	if (reply)
+		g_string_append (kinds, kinds->len ? ";reply" : "reply");
+	if (instr)
+		g_string_append (kinds, kinds->len ? ";instruction" : "instruction");
+	gboolean any = list_unsub || link || reply || instr;
+	set_fact (a, "opt_out", any ? "1" : "0", !list_unsub,
+		  scan->notice ? scan->notice : (list_unsub ? "List-Unsubscribe header" : NULL));
+	set_fact (a, "opt_out_kinds", kinds->str, FALSE, NULL);
+	set_fact (a, "opt_out_toll_free", scan->flags & SCAN_TOLLFREE ? "1" : "0", TRUE, NULL);
+	g_string_free (kinds, TRUE);
+
+	/* Sender identity. */
+	set_fact (a, "sender_legal_name", scan->legal ? "1" : "0", TRUE, scan->legal);
+	const char *postal = NULL;
+	for (guint i = 0; i < a->artifacts->len && !postal; i++) {
+		artifact_t *ar = g_ptr_array_index (a->artifacts, i);
+		if (!strcmp (ar->kind, "postal"))
+			postal = ar->value;
+	}
+	set_fact (a, "sender_street_address", postal ? "1" : "0", TRUE, postal);
+
+	/* Content category. */
+	a->category = g_strdup (scan->category);
+	set_fact (a, "category", a->category, TRUE, scan->category_ev);
+	/* sexual_content: the adult lexicon matched, whatever won. */
+	for (const char *p = scan->adult; p < scan->end; ) {
+		const char *v = scan_get (&p, scan->end), *ev = scan_get (&p, scan->end);
+		set_fact (a, "sexual_content", v, TRUE, ev);
+	}
 }
 
 /* --- the pure entry point --- */
 
 static void attachment_free (attachment_t *x) { g_free (x->filename); g_free (x->declared); g_free (x->sniffed); g_free (x->sha256); g_free (x); }
+
+/* wb_html_to_text() of H, its links appended to LINKS; from CACHE when it
+ * holds them.  Kept as the text and then each link, each ending in a NUL
+ * (what the caller reads of them: C strings), and read back from there
+ * whether just made or kept: one way for both. */
+static char *
+html_text_of (wb_body_cache_t *cache, const char *h, GPtrArray *links)
+{
+	size_t len = strlen (h);
+	if (!cache)
+		return wb_html_to_text (h, len, links);
+	unsigned char key[WB_BODY_KEY_LEN];
+	wb_body_key ('h', h, len, key);
+	GBytes *v = wb_body_cache_get (cache, key);
+	if (!v) {
+		GPtrArray *made = g_ptr_array_new_with_free_func (g_free);
+		char *t = wb_html_to_text (h, len, made);
+		GString *b = g_string_new_len (t, (gssize) strlen (t) + 1);
+		g_free (t);
+		for (guint i = 0; i < made->len; i++)
+			g_string_append_len (b, made->pdata[i], (gssize) strlen (made->pdata[i]) + 1);
+		g_ptr_array_unref (made);
+		gsize bl = b->len;
+		v = g_bytes_new_take (g_string_free (b, FALSE), bl);
+		wb_body_cache_put (cache, key, v);
+	}
+	gsize n;
+	const char *p = g_bytes_get_data (v, &n), *end = p + n;
+	char *t = g_strdup (p);
+	for (p += strlen (p) + 1; p < end; p += strlen (p) + 1)
+		g_ptr_array_add (links, g_strdup (p));
+	g_bytes_unref (v);
+	return t;
+}
+
+/* text_scan() of TEXT and SUBJECT, from CACHE when it holds it, under
+ * the SHA-256 of the text's (in BODY_KEY, the fingerprint's key) and the
+ * subject. */
+static GBytes *
+text_scan_of (wb_body_cache_t *cache, const char *text, const char *subject,
+	      const unsigned char body_key[WB_BODY_KEY_LEN])
+{
+	if (!cache)
+		return text_scan (text, subject);
+	size_t sl = subject ? strlen (subject) : 0;
+	char *in = g_malloc (WB_BODY_KEY_LEN - 1 + sl);
+	memcpy (in, body_key + 1, WB_BODY_KEY_LEN - 1);
+	if (sl)
+		memcpy (in + WB_BODY_KEY_LEN - 1, subject, sl);
+	unsigned char key[WB_BODY_KEY_LEN];
+	wb_body_key ('t', in, WB_BODY_KEY_LEN - 1 + sl, key);
+	g_free (in);
+	GBytes *v = wb_body_cache_get (cache, key);
+	if (!v) {
+		v = text_scan (text, subject);
+		wb_body_cache_put (cache, key, v);
+	}
+	return v;
+}
+
+/* wb_simhash() of TEXT (whose cache key is KEY), from CACHE when it holds
+ * it: whether there is one, then its 8 bytes. */
+static gboolean
+fingerprint_of (wb_body_cache_t *cache, const char *text, const unsigned char key[WB_BODY_KEY_LEN],
+		uint64_t *fp)
+{
+	GBytes *v = cache ? wb_body_cache_get (cache, key) : NULL;
+	unsigned char b[1 + sizeof *fp];
+	if (v) {
+		memcpy (b, g_bytes_get_data (v, NULL), sizeof b);
+		g_bytes_unref (v);
+		memcpy (fp, b + 1, sizeof *fp);
+		return b[0];
+	}
+	/* No trap: wb_simhash() masks every address alike, the trap's too. */
+	b[0] = (unsigned char) wb_simhash (text, NULL, fp);
+	memcpy (b + 1, fp, sizeof *fp);
+	if (cache) {
+		v = g_bytes_new (b, sizeof b);
+		wb_body_cache_put (cache, key, v);
+		g_bytes_unref (v);
+	}
+	return b[0];
+}
 
 wb_analysis_t *
 wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx_t *actx)
@@ -1727,7 +1895,7 @@ wb_analyze (GMimeMessage *msg, const char *raw, size_t len, const wb_analyze_ctx
 	char *html_text = NULL;
 	for (guint i = 0; i < w.html_parts->len; i++) {
 		const char *h = g_ptr_array_index (w.html_parts, i);
-		char *t = wb_html_to_text (h, strlen (h), links);
+		char *t = html_text_of (actx ? actx->cache : NULL, h, links);
 		if (!html_text)
 			html_text = t;
 		else
@@ -1766,15 +1934,25 @@ facts:;
 		set_fact (a, "helo_mismatch", "0", TRUE, "no origin hop");
 		set_fact (a, "date_mismatch", "0", TRUE, "no valid Date header");
 	}
-	text_facts (a, a->body_text, subject, lu);
+	/* The body's SHA-256: its body_texts key (wb_text_key(), here in a
+	 * parse worker, not in the writer) and the cache's key of its
+	 * fingerprint and (with the subject) of its scan. */
+	unsigned char key[WB_BODY_KEY_LEN];
+	wb_body_key ('s', a->body_text, strlen (a->body_text), key);
+	uint64_t k = 0;
+	for (int i = 1; i <= 8; i++)
+		k = k << 8 | key[i];
+	a->body_key = (int64_t) k;
+	GBytes *scanned = text_scan_of (actx ? actx->cache : NULL, a->body_text, subject, key);
+	text_scan_t scan;
+	text_scan_read (scanned, &scan);
+	text_facts (a, &scan, lu);
+	g_bytes_unref (scanned);
 	/* The fingerprint: the body, or the subject when there is none. */
-	uint64_t fp;
-	if (wb_simhash (*a->body_text ? a->body_text : subject, trap, &fp)) {
-		a->has_fp = TRUE;
-		a->fp = fp;
-	}
-	/* Its body_texts key, here in a parse worker, not in the writer. */
-	a->body_key = wb_text_key (a->body_text, strlen (a->body_text));
+	if (*a->body_text)
+		a->has_fp = fingerprint_of (actx ? actx->cache : NULL, a->body_text, key, &a->fp);
+	else
+		a->has_fp = wb_simhash (subject, trap, &a->fp);
 	/* What only the making needed goes now, while in the cache; the hops
 	 * join the rest in the arena. */
 	g_hash_table_unref (a->seen);

@@ -13,9 +13,22 @@
 #include <gmime/gmime.h>
 #include "case.h"
 
+/* Results of analysis's pure steps over body parts met before
+ * (analyze-cache.c): shared by the threads that analyse, bounded to
+ * MAX_BYTES.  It changes how long an analysis takes, never what it
+ * gives. */
+typedef struct wb_body_cache wb_body_cache_t;
+wb_body_cache_t *wb_body_cache_new (size_t max_bytes);
+void wb_body_cache_free (wb_body_cache_t *c);
+/* What the cache did so far: look-ups, those it answered, results it
+ * dropped to make room, and the bytes it holds.  Any may be NULL. */
+void wb_body_cache_stats (wb_body_cache_t *c, uint64_t *gets, uint64_t *hits, uint64_t *evicted,
+			  size_t *bytes);
+
 typedef struct {
 	const char *trap_address;    /* the recipient's address; may be NULL */
 	const char *provider_hosts;  /* ';'-separated provider hosts; may be NULL */
+	wb_body_cache_t *cache;      /* may be NULL: every step is made */
 } wb_analyze_ctx_t;
 
 typedef struct wb_analysis wb_analysis_t;   /* opaque */

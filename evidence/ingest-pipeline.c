@@ -99,7 +99,7 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		}
 		g_string_truncate (w->warn, 0);
 		GMimeMessage *msg = wb_ingest_parse_lean (data, len, w->popts, w->warn, w->parser);
-		wb_analyze_ctx_t actx = { m->trap_addr, m->trap_hosts };
+		wb_analyze_ctx_t actx = { m->trap_addr, m->trap_hosts, w->ing->body_cache };
 		m->analysis = wb_analyze (msg, data, len, &actx);
 		if (msg)
 			g_object_unref (msg);
@@ -130,7 +130,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		m->f.date_status = "absent";
 		m->f.received_from = "none";
 		trap = wb_traps_match (w->ing->traps, NULL, m->chain, &m->trap_match);
-		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL,
+					   w->ing->body_cache };
 		if (!w->ing->o.no_analysis)
 			m->analysis = wb_analyze (NULL, data, m->len, &actx);
 	} else {
@@ -147,7 +148,8 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
 		/* Message analysis (evidence/analyze.h) is pure, so it runs here
 		 * in the parse worker while the GMimeMessage is alive; the
 		 * writer stores it with the new messages row. */
-		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL };
+		wb_analyze_ctx_t actx = { trap ? trap->address : NULL, trap ? trap->hosts : NULL,
+					   w->ing->body_cache };
 		if (!w->ing->o.no_analysis)
 			m->analysis = wb_analyze (msg, data, m->len, &actx);
 

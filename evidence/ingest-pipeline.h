@@ -21,6 +21,7 @@
 #define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
 #define READ_CHUNK (64u << 10)
 #define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
+#define WB_BODY_CACHE_BYTES (16u << 20)   /* the body cache (analyze-cache.c) */
 #define WRITER_BEHIND 2            /* batches parsed and not yet written: the writer is behind (worker_gate) */
 
 typedef struct {
@@ -169,6 +170,9 @@ struct wb_ingest {
 	 * transaction has set case_info campaigns_pending (WB_CAMPAIGNS_PENDING) */
 	wb_campaign_live_t *camp;
 	gboolean camp_marked;
+	/* the parse workers': what analysis made of body parts met before
+	 * (analyze.h); NULL without analysis */
+	wb_body_cache_t *body_cache;
 	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
 	/* writer: artifact_copies in the current transaction (see
 	 * wb_ingest_opts_t.index_rebuild_min) */

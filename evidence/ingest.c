@@ -602,6 +602,8 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 		if (st)
 			sqlite3_reset (st);
 	}
+	if (!ing->o.no_analysis)
+		ing->body_cache = wb_body_cache_new (WB_BODY_CACHE_BYTES);
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
 	/* A large page cache: with SQLite's default 2 MiB the random keys of the
 	 * sha256 indexes and of artifact_copies make it spill pages to the file
@@ -686,6 +688,8 @@ wb_ingest_path (wb_ingest_t *ing, const char *path)
 const wb_ingest_stats_t *
 wb_ingest_stats (wb_ingest_t *ing)
 {
+	if (ing->body_cache)
+		wb_body_cache_stats (ing->body_cache, &ing->st.cache_gets, &ing->st.cache_hits, NULL, NULL);
 	return &ing->st;
 }
 
@@ -729,6 +733,7 @@ wb_ingest_free (wb_ingest_t *ing)
 	g_free (ing->workers);
 	g_hash_table_destroy (ing->traps);
 	wb_campaign_live_free (ing->camp);
+	wb_body_cache_free (ing->body_cache);
 	g_mutex_clear (&ing->lock);
 	g_mutex_clear (&ing->db_lock);
 	g_cond_clear (&ing->cond);

@@ -95,6 +95,8 @@ typedef struct {
 				  * files share them) */
 	uint64_t raw_refused;    /* new raw rows whose frame did not give the bytes back,
 				  * stored as they are instead (wb_raw_encode) */
+	uint64_t cache_gets;     /* the analysis's look-ups in its body cache (analyze.h) */
+	uint64_t cache_hits;     /* those it answered */
 } wb_ingest_stats_t;
 
 typedef struct wb_ingest wb_ingest_t;

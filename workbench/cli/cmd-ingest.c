@@ -347,6 +347,9 @@ wb_cmd_ingest (wb_ctx_t *ctx, int argc, char **argv)
 		if (counts.index_rebuilds)
 			fprintf (stderr, ", artifact_copies built again in %" G_GUINT64_FORMAT " source(s)",
 				 counts.index_rebuilds);
+		if (counts.cache_gets)
+			fprintf (stderr, ", body cache %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " answered",
+				 counts.cache_hits, counts.cache_gets);
 		fputc ('\n', stderr);
 	}
 	if (pending && !st)
