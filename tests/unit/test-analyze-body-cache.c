@@ -156,9 +156,9 @@ Test (body_cache, the_subject_is_part_of_the_key)
 	wb_body_cache_free (cache);
 }
 
-/* A cache too small for what it is given drops results at random (and
- * keeps none larger than a sixteenth of it): every analysis still gives
- * what one without a cache gives. */
+/* A cache too small for what it is given empties chunks of it at random
+ * (and keeps no result larger than a chunk, a sixteenth of it): every
+ * analysis still gives what one without a cache gives. */
 Test (body_cache, a_full_cache_changes_no_result)
 {
 	wb_body_cache_t *cache = wb_body_cache_new (8u << 10);
