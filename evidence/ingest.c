@@ -611,8 +611,12 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	 * for a 3.3 GB case with 64 MiB, 5.9 GB with 128 MiB (4.6 GB since
 	 * the value index is built again after a large source).  The cache is
 	 * the largest part of the peak RSS, and it is capped: 264 MiB at
-	 * 200,000 copies with analysis, 266 MiB at 1,000,000. */
-	ing->cache_before = wb_case_cache_set (cs, 131072);
+	 * 200,000 copies with analysis, 266 MiB at 1,000,000.  112 MiB since
+	 * the parse workers keep a body cache (analyze.h): 1,000,000 copies
+	 * peaked at 310 MiB with 128, 297 with 120, 278 with 112 (32.5 GB
+	 * written against 29.0); 200,000 took as long with 112 as with 128
+	 * (two alternated pairs, 28.4 against 28.2 s). */
+	ing->cache_before = wb_case_cache_set (cs, 114688);
 	/* The writer inserts each copy's analysis rows right after the copy's
 	 * own row, with its new id: the foreign-key look-up of every hop,
 	 * artifact and fact row can only succeed.  Off while ingesting (it
