@@ -44,6 +44,7 @@ struct wb_case {
 	GHashTable *tag_tables;   /* FIND's address -> its intern_table_t, or NULL */
 	const struct intern_table *adding;   /* the table wb_case_intern's ADD adds to */
 	gboolean ended;        /* a transaction ended since the ids were checked */
+	GPtrArray *deferred;   /* of wb_case_defer_index: the CREATE INDEX of each dropped */
 	int64_t data_version;  /* PRAGMA data_version when they were, or -1 */
 };
 
@@ -187,6 +188,7 @@ static void
 forget_all_at_rollback (void *p)
 {
 	wb_case_t *cs = p;
+	g_ptr_array_set_size (cs->deferred, 0);   /* the DROP INDEX is rolled back too */
 	forget_ids (cs);
 	g_hash_table_remove_all (cs->kept);
 	cs->ended = TRUE;
@@ -300,6 +302,7 @@ case_new (const char *path)
 	cs->kept = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
 	cs->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, intern_table_free);
 	cs->tag_tables = g_hash_table_new (g_direct_hash, g_direct_equal);
+	cs->deferred = g_ptr_array_new_with_free_func (g_free);
 	cs->ended = TRUE;
 	cs->data_version = -1;
 	const char *op = g_getenv ("WB_OPERATOR");
@@ -323,6 +326,7 @@ wb_case_free (wb_case_t *cs)
 	g_hash_table_destroy (cs->kept);
 	g_hash_table_destroy (cs->tag_tables);
 	g_hash_table_destroy (cs->tables);
+	g_ptr_array_unref (cs->deferred);
 	if (cs->db)
 		sqlite3_close_v2 (cs->db);
 	wb_case_unlock (cs);
@@ -541,7 +545,14 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	intern_table_t *t = intern_table (cs, find, add);
 	const char *sql[2] = { find, add };
 	int rc = SQLITE_DONE;
-	for (int s = t && t->complete && t->tag == find; s < 2 && rc == SQLITE_DONE; s++) {
+	int first = t && t->complete && t->tag == find;
+	/* FIND must not run without the indexes it reads. */
+	if (!first && cs->deferred->len) {
+		wb_status_t st = wb_case_restore_indexes (cs);
+		if (st)
+			return st;
+	}
+	for (int s = first; s < 2 && rc == SQLITE_DONE; s++) {
 		sqlite3_stmt *st = wb_case_stmt (cs, sql[s]);
 		if (!st)
 			return WB_ERR_DB;
@@ -574,7 +585,44 @@ wb_case_begin (wb_case_t *cs)
 wb_status_t
 wb_case_commit (wb_case_t *cs)
 {
-	return wb_case_exec (cs, "COMMIT", "cannot commit");
+	wb_status_t st = wb_case_restore_indexes (cs);
+	return st ? st : wb_case_exec (cs, "COMMIT", "cannot commit");
+}
+
+wb_status_t
+wb_case_defer_index (wb_case_t *cs, const char *name)
+{
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
+	if (!st)
+		return WB_ERR_DB;
+	sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
+	char *create = sqlite3_step (st) == SQLITE_ROW
+		? g_strdup ((const char *) sqlite3_column_text (st, 0)) : NULL;
+	sqlite3_reset (st);
+	if (!create)
+		return WB_OK;   /* not there (or dropped already): nothing to put back */
+	char *drop = sqlite3_mprintf ("DROP INDEX \"%w\"", name);
+	wb_status_t rs = wb_case_exec (cs, drop, "cannot defer an index");
+	sqlite3_free (drop);
+	if (rs) {
+		g_free (create);
+		return rs;
+	}
+	g_ptr_array_add (cs->deferred, create);
+	return WB_OK;
+}
+
+wb_status_t
+wb_case_restore_indexes (wb_case_t *cs)
+{
+	while (cs->deferred->len) {
+		const char *create = cs->deferred->pdata[cs->deferred->len - 1];
+		wb_status_t st = wb_case_exec (cs, create, "cannot build an index again");
+		if (st)
+			return st;
+		g_ptr_array_remove_index (cs->deferred, cs->deferred->len - 1);
+	}
+	return WB_OK;
 }
 
 void

@@ -152,6 +152,16 @@ sqlite3_stmt *wb_case_stmt (wb_case_t *cs, const char *sql);
 wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v,
 			    int n, const char *what, int64_t *id);
 #define WB_CASE_IDS_MAX 200000
+/* Drop index NAME (of a table wb_case_intern() adds to) for the rest of
+ * the transaction: a table that takes many new values then grows without
+ * the index, which is built again, sorted, by wb_case_restore_indexes(),
+ * by wb_case_commit() before it commits, and by the first
+ * wb_case_intern() that must ask SQLite (its FIND reads the index).  A
+ * rollback takes the drop back with the rest.  Nothing else may read the
+ * table by the index's keys meanwhile.  An index that is not there is
+ * left so. */
+wb_status_t wb_case_defer_index (wb_case_t *cs, const char *name);
+wb_status_t wb_case_restore_indexes (wb_case_t *cs);
 /* Forget every id wb_case_intern() remembers (they are asked of SQLite
  * again when met): their memory goes back, tens of MiB after a large
  * ingest. */

@@ -293,6 +293,25 @@ art_index_begin (wb_ingest_t *ing)
 	sqlite3_reset (st);
 	ing->art_added = 0;
 	ing->art_deferred = FALSE;
+	/* A case's first facts and findings: nearly every one a new value,
+	 * each an insert into an index keyed by its whole text (evidence
+	 * included) that nothing reads while wb_case_intern() knows every
+	 * row.  While the table is empty at the transaction's start, its
+	 * index waits for the commit (wb_case_commit() builds it, sorted),
+	 * or for the first value wb_case_intern() must look up. */
+	static const char *const keyed[][2] = {
+		{ "SELECT 1 FROM fact_values LIMIT 1", "fact_values_key" },
+		{ "SELECT 1 FROM finding_texts LIMIT 1", "finding_texts_key" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS (keyed) && !ing->o.no_analysis; i++) {
+		if (!(st = wb_case_stmt (ing->cs, keyed[i][0])))
+			return WB_ERR_DB;
+		int rc = sqlite3_step (st);
+		sqlite3_reset (st);
+		wb_status_t rs;
+		if (rc == SQLITE_DONE && (rs = wb_case_defer_index (ing->cs, keyed[i][1])))
+			return rs;
+	}
 	return WB_OK;
 }
 

@@ -40,6 +40,13 @@ expect_eq "uninterrupted: one batch of copies per group" "$((n / 10))" \
 	"$(sed -n 's/^timing: .*, \([0-9]*\) batch(es).*/\1/p' .err)"
 expect_eq "uninterrupted: one custody row per file" "$((n + 1))" \
 	"$(q ref.case "SELECT count(*) FROM custody WHERE action = 'source'")"
+# The first group's transaction drops the texts' indexes of fact_values
+# and finding_texts (the tables are empty) and builds them again at its
+# commit (wb_case_defer_index): they are there, as a new case has them.
+keys="SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index'
+	AND name IN ('fact_values_key', 'finding_texts_key') ORDER BY name"
+fresh new.case
+expect_eq "uninterrupted: the texts' indexes as a new case has them" "$(q new.case "$keys")" "$(q ref.case "$keys")"
 
 # Kill i of RUNS at the write w * i / (RUNS + 1) (+ KILL_SEED, default 0)
 # of the w the uninterrupted run made to the case and its journal: the
@@ -59,10 +66,14 @@ while [ $i -lt "$runs" ]; do
 	# (A kill after the last group may find tmp/'s own custody row too:
 	# only cur/'s files are counted.)
 	c=$(q k.case "SELECT count(*) FROM sources WHERE depth = 0 AND complete = 1 AND name LIKE 'md/cur/%'")
+	# The texts' indexes are there, whether their drop was rolled back
+	# or their rebuild committed.
 	got=$(q k.case "PRAGMA integrity_check; SELECT count(*) FROM sources WHERE complete = 0;
 		SELECT count(*) FROM locations;
-		SELECT count(*) FROM custody WHERE action = 'source' AND detail LIKE 'path=md/cur/%'" | tr '\n' ' ')
-	[ $((c % 10)) -eq 0 ] && [ "$got" = "ok 0 $c $c " ] ||
+		SELECT count(*) FROM custody WHERE action = 'source' AND detail LIKE 'path=md/cur/%';
+		SELECT count(*) FROM sqlite_master WHERE type = 'index'
+		AND name IN ('fact_values_key', 'finding_texts_key')" | tr '\n' ' ')
+	[ $((c % 10)) -eq 0 ] && [ "$got" = "ok 0 $c $c 2 " ] ||
 		{ bad=$((bad + 1)); t_fail "kill $i: $c files complete: whole groups only" "$got"; }
 	# The re-run reads the rest, in groups of ten again, and the case is
 	# the uninterrupted one.
