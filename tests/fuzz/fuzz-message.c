@@ -2,13 +2,16 @@
  * fields ingest stores (wb_ingest_fields) and the whole analysis
  * (wb_analyze: Received chain, bodies, HTML, artifacts, facts, simhash);
  * then the parse a copy gets in a parse worker (wb_ingest_parse_lean)
- * against that one: a difference in what the readers get aborts. */
+ * against that one: a difference in what the readers get aborts.  The
+ * analysis again with a body cache kept across inputs (small, so that it
+ * is emptied often): a result that differs from the one without aborts. */
 #include <stdint.h>
 #include <stddef.h>
 #include <gmime/gmime.h>
 #include "ingest-private.h"
 #include "analyze.h"
 #include "../unit/lean-ref.h"
+#include "../unit/analyze-run.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)
@@ -30,10 +33,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	}
 	wb_analyze_ctx_t actx = { "trap@example.com", "mx.example.com;example.net" };
 	wb_analysis_t *a = wb_analyze (msg, (const char *) data, size, &actx);
-	wb_analysis_body_text (a);
-	char *w = wb_analysis_warnings (a);
-	g_free (w);
+	char *plain = analysis_describe (a);
 	wb_analysis_free (a);
+	static wb_body_cache_t *cache;
+	if (!cache)
+		cache = wb_body_cache_new (256u << 10);
+	actx.cache = cache;
+	a = wb_analyze (msg, (const char *) data, size, &actx);
+	char *cached = analysis_describe (a);
+	wb_analysis_free (a);
+	if (strcmp (plain, cached) != 0)
+		__builtin_trap ();
+	g_free (plain);
+	g_free (cached);
 	if (msg)
 		g_object_unref (msg);
 	gboolean aside, fewer;

@@ -37,4 +37,34 @@ has_at (const wb_analysis_t *a, const char *kind, const char *value, const char 
 	}
 	return FALSE;
 }
+/* Everything an analysis gives the writer, as text (to compare two). */
+static inline char *
+analysis_describe (const wb_analysis_t *a)
+{
+	GString *s = g_string_new (NULL);
+	int64_t fp = 0;
+	gboolean has = wb_analysis_fingerprint (a, &fp);
+	g_string_append_printf (s, "body=%s\ncategory=%s\nfp=%d:%" G_GINT64_FORMAT "\n",
+				wb_analysis_body_text (a), wb_analysis_category (a), has, fp);
+	for (guint i = 0; i < wb_analysis_n_facts (a); i++) {
+		const char *n, *v, *c, *e;
+		wb_analysis_fact_at (a, i, &n, &v, &c, &e);
+		g_string_append_printf (s, "fact %s=%s %s %s\n", n, v, c, e ? e : "(null)");
+	}
+	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
+		const char *k, *r, *v, *l;
+		wb_analysis_artifact (a, i, &k, &r, &v, &l);
+		g_string_append_printf (s, "artifact %s %s %s %s\n", k, r, v, l);
+	}
+	GPtrArray *hops = wb_analysis_hops (a);
+	for (guint i = 0; i < hops->len; i++) {
+		const wb_hop_t *h = g_ptr_array_index (hops, i);
+		g_string_append_printf (s, "hop %s | %s\n", h->raw, h->notes ? h->notes->str : "");
+	}
+	char *w = wb_analysis_warnings (a);
+	g_string_append_printf (s, "warnings=%s\n", w ? w : "(none)");
+	g_free (w);
+	return g_string_free (s, FALSE);
+}
+
 #endif
