@@ -11,7 +11,6 @@
 #include "ingest-private.h"
 #include "analyze.h"
 #include "../unit/lean-ref.h"
-#include "../unit/analyze-run.h"
 
 int
 LLVMFuzzerInitialize (int *argc, char ***argv)

@@ -37,34 +37,45 @@ has_at (const wb_analysis_t *a, const char *kind, const char *value, const char 
 	}
 	return FALSE;
 }
-/* Everything an analysis gives the writer, as text (to compare two). */
-static inline char *
-analysis_describe (const wb_analysis_t *a)
+/* Everything an analysis gives the writer, appended to OUT as text (to
+ * compare two analyses): each hop with all its fields, the facts, the
+ * artifacts, the fingerprint, the category, the text and the warnings. */
+static inline void
+analysis_describe_to (GString *out, const wb_analysis_t *a)
 {
-	GString *s = g_string_new (NULL);
-	int64_t fp = 0;
-	gboolean has = wb_analysis_fingerprint (a, &fp);
-	g_string_append_printf (s, "body=%s\ncategory=%s\nfp=%d:%" G_GINT64_FORMAT "\n",
-				wb_analysis_body_text (a), wb_analysis_category (a), has, fp);
+	GPtrArray *hops = wb_analysis_hops (a);
+	for (guint i = 0; i < hops->len; i++) {
+		const wb_hop_t *h = g_ptr_array_index (hops, i);
+		g_string_append_printf (out, "hop %u: %s|%s|%s|%s|%s|%s|%s|%s|%s|%" G_GINT64_FORMAT "|%s|%d|%d|%s\n",
+					i, h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host,
+					h->protocol, h->smtp_id, h->for_addr, h->time_text, h->time_epoch,
+					h->time_status, h->trusted, h->origin, h->notes->str);
+	}
 	for (guint i = 0; i < wb_analysis_n_facts (a); i++) {
 		const char *n, *v, *c, *e;
 		wb_analysis_fact_at (a, i, &n, &v, &c, &e);
-		g_string_append_printf (s, "fact %s=%s %s %s\n", n, v, c, e ? e : "(null)");
+		g_string_append_printf (out, "fact %s=%s (%s) %s\n", n, v, c, e ? e : "(null)");
 	}
 	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
 		const char *k, *r, *v, *l;
 		wb_analysis_artifact (a, i, &k, &r, &v, &l);
-		g_string_append_printf (s, "artifact %s %s %s %s\n", k, r, v, l);
+		g_string_append_printf (out, "artifact %s %s %s %s\n", k, r, v, l);
 	}
-	GPtrArray *hops = wb_analysis_hops (a);
-	for (guint i = 0; i < hops->len; i++) {
-		const wb_hop_t *h = g_ptr_array_index (hops, i);
-		g_string_append_printf (s, "hop %s | %s\n", h->raw, h->notes ? h->notes->str : "");
-	}
+	int64_t fp = 0;
+	gboolean has = wb_analysis_fingerprint (a, &fp);
+	g_string_append_printf (out, "fingerprint %d %" G_GINT64_FORMAT "\n", has, fp);
+	g_string_append_printf (out, "category=%s\nbody=%s\n", wb_analysis_category (a),
+				wb_analysis_body_text (a));
 	char *w = wb_analysis_warnings (a);
-	g_string_append_printf (s, "warnings=%s\n", w ? w : "(none)");
+	g_string_append_printf (out, "analysis warnings=%s\n", w ? w : "(null)");
 	g_free (w);
-	return g_string_free (s, FALSE);
 }
 
+static inline char *
+analysis_describe (const wb_analysis_t *a)
+{
+	GString *s = g_string_new (NULL);
+	analysis_describe_to (s, a);
+	return g_string_free (s, FALSE);
+}
 #endif

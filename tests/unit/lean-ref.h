@@ -10,6 +10,7 @@
 #include <string.h>
 #include <gmime/gmime.h>
 #include "analyze.h"
+#include "analyze-run.h"
 #include "ingest-private.h"
 
 static void
@@ -92,32 +93,7 @@ lean_describe (GMimeMessage *msg, const char *raw, size_t len, GHashTable *traps
 
 	wb_analyze_ctx_t actx = { trap ? trap->address : NULL, NULL };
 	wb_analysis_t *a = wb_analyze (msg, raw, len, &actx);
-	GPtrArray *hops = wb_analysis_hops (a);
-	for (guint i = 0; i < hops->len; i++) {
-		const wb_hop_t *h = g_ptr_array_index (hops, i);
-		g_string_append_printf (out, "hop %u: %s|%s|%s|%s|%s|%s|%s|%s|%s|%" G_GINT64_FORMAT "|%s|%d|%d|%s\n",
-					i, h->raw, h->from_host, h->from_rdns, h->from_ip, h->by_host,
-					h->protocol, h->smtp_id, h->for_addr, h->time_text, h->time_epoch,
-					h->time_status, h->trusted, h->origin, h->notes->str);
-	}
-	for (guint i = 0; i < wb_analysis_n_facts (a); i++) {
-		const char *n, *v, *c, *e;
-		wb_analysis_fact_at (a, i, &n, &v, &c, &e);
-		g_string_append_printf (out, "fact %s=%s (%s) %s\n", n, v, c, e ? e : "(null)");
-	}
-	for (guint i = 0; i < wb_analysis_n_artifacts (a); i++) {
-		const char *k, *r, *v, *l;
-		wb_analysis_artifact (a, i, &k, &r, &v, &l);
-		g_string_append_printf (out, "artifact %s %s %s %s\n", k, r, v, l);
-	}
-	int64_t fp = 0;
-	gboolean has = wb_analysis_fingerprint (a, &fp);
-	g_string_append_printf (out, "fingerprint %d %" G_GINT64_FORMAT "\n", has, fp);
-	lean_put (out, "category", wb_analysis_category (a));
-	lean_put (out, "body", wb_analysis_body_text (a));
-	char *w = wb_analysis_warnings (a);
-	lean_put (out, "analysis warnings", w);
-	g_free (w);
+	analysis_describe_to (out, a);
 	wb_analysis_free (a);
 }
 
