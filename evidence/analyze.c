@@ -1939,10 +1939,7 @@ facts:;
 	 * fingerprint and (with the subject) of its scan. */
 	unsigned char key[WB_BODY_KEY_LEN];
 	wb_body_key ('s', a->body_text, strlen (a->body_text), key);
-	uint64_t k = 0;
-	for (int i = 1; i <= 8; i++)
-		k = k << 8 | key[i];
-	a->body_key = (int64_t) k;
+	a->body_key = wb_text_key_of (key + 1);
 	GBytes *scanned = text_scan_of (actx ? actx->cache : NULL, a->body_text, subject, key);
 	text_scan_t scan;
 	text_scan_read (scanned, &scan);

@@ -39,7 +39,9 @@ typedef struct wb_analysis wb_analysis_t;   /* opaque */
 GMimeStream *wb_mem_stream (const char *data, size_t len);
 
 /* Analyse MSG (parsed by the caller from RAW, LEN bytes).  Pure and
- * thread-safe: no database, no globals written.  Never fails on bad input:
+ * thread-safe: no database, no globals written (only ACTX's body cache,
+ * if it has one, under its lock: what it holds changes no result).  Never
+ * fails on bad input:
  * a message with nothing usable gives an analysis with warnings.  MSG may be
  * NULL (then only RAW is used).  Returns a new analysis; free it with
  * wb_analysis_free(). */

@@ -44,9 +44,24 @@ struct wb_case {
 	GHashTable *tag_tables;   /* FIND's address -> its intern_table_t, or NULL */
 	const struct intern_table *adding;   /* the table wb_case_intern's ADD adds to */
 	gboolean ended;        /* a transaction ended since the ids were checked */
-	GPtrArray *deferred;   /* of wb_case_defer_index: the CREATE INDEX of each dropped */
+	GPtrArray *deferred;   /* of wb_case_defer_index: deferred_t, each index dropped */
 	int64_t data_version;  /* PRAGMA data_version when they were, or -1 */
 };
+
+/* An index wb_case_defer_index() dropped: its table and the SQL that
+ * made it. */
+typedef struct {
+	char *table, *create;
+} deferred_t;
+
+static void
+deferred_free (gpointer p)
+{
+	deferred_t *d = p;
+	g_free (d->table);
+	g_free (d->create);
+	g_free (d);
+}
 
 /* A table of distinct values wb_case_intern adds to: the table a FIND
  * reads ("SELECT id FROM NAME WHERE ...") and its ADD inserts into
@@ -302,7 +317,7 @@ case_new (const char *path)
 	cs->kept = g_hash_table_new_full (id_key_hash, id_key_equal, g_free, NULL);
 	cs->tables = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, intern_table_free);
 	cs->tag_tables = g_hash_table_new (g_direct_hash, g_direct_equal);
-	cs->deferred = g_ptr_array_new_with_free_func (g_free);
+	cs->deferred = g_ptr_array_new_with_free_func (deferred_free);
 	cs->ended = TRUE;
 	cs->data_version = -1;
 	const char *op = g_getenv ("WB_OPERATOR");
@@ -382,9 +397,15 @@ wb_text_key (const char *text, size_t len)
 	unsigned int n = 0;
 	if (!EVP_Digest (text, len, md, &n, wb_sha256_md (), NULL))
 		g_error ("SHA-256 failed");
+	return wb_text_key_of (md);
+}
+
+int64_t
+wb_text_key_of (const unsigned char sha256[32])
+{
 	uint64_t k = 0;
 	for (int i = 0; i < 8; i++)
-		k = k << 8 | md[i];
+		k = k << 8 | sha256[i];
 	return (int64_t) k;
 }
 
@@ -529,6 +550,8 @@ check_ids (wb_case_t *cs)
 	cs->data_version = v;
 }
 
+static wb_status_t restore_indexes (wb_case_t *cs, const char *table);
+
 wb_status_t
 wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *const *v, int n,
 		const char *what, int64_t *id)
@@ -546,9 +569,10 @@ wb_case_intern (wb_case_t *cs, const char *find, const char *add, const char *co
 	const char *sql[2] = { find, add };
 	int rc = SQLITE_DONE;
 	int first = t && t->complete && t->tag == find;
-	/* FIND must not run without the indexes it reads. */
+	/* FIND must not run without the indexes of its table (all of them
+	 * when its table is not known). */
 	if (!first && cs->deferred->len) {
-		wb_status_t st = wb_case_restore_indexes (cs);
+		wb_status_t st = restore_indexes (cs, t ? t->name : NULL);
 		if (st)
 			return st;
 	}
@@ -592,37 +616,51 @@ wb_case_commit (wb_case_t *cs)
 wb_status_t
 wb_case_defer_index (wb_case_t *cs, const char *name)
 {
-	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
+	sqlite3_stmt *st = wb_case_stmt (cs, "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index'"
+					 " AND name = ?");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_text (st, 1, name, -1, SQLITE_STATIC);
-	char *create = sqlite3_step (st) == SQLITE_ROW
-		? g_strdup ((const char *) sqlite3_column_text (st, 0)) : NULL;
+	deferred_t *d = NULL;
+	if (sqlite3_step (st) == SQLITE_ROW) {
+		d = g_new (deferred_t, 1);
+		d->table = g_strdup ((const char *) sqlite3_column_text (st, 0));
+		d->create = g_strdup ((const char *) sqlite3_column_text (st, 1));
+	}
 	sqlite3_reset (st);
-	if (!create)
+	if (!d)
 		return WB_OK;   /* not there (or dropped already): nothing to put back */
 	char *drop = sqlite3_mprintf ("DROP INDEX \"%w\"", name);
 	wb_status_t rs = wb_case_exec (cs, drop, "cannot defer an index");
 	sqlite3_free (drop);
 	if (rs) {
-		g_free (create);
+		deferred_free (d);
 		return rs;
 	}
-	g_ptr_array_add (cs->deferred, create);
+	g_ptr_array_add (cs->deferred, d);
+	return WB_OK;
+}
+
+/* Build again the indexes dropped of TABLE (NULL: of every table). */
+static wb_status_t
+restore_indexes (wb_case_t *cs, const char *table)
+{
+	for (guint i = cs->deferred->len; i-- > 0; ) {
+		const deferred_t *d = cs->deferred->pdata[i];
+		if (table && strcmp (d->table, table) != 0)
+			continue;
+		wb_status_t st = wb_case_exec (cs, d->create, "cannot build an index again");
+		if (st)
+			return st;
+		g_ptr_array_remove_index (cs->deferred, i);
+	}
 	return WB_OK;
 }
 
 wb_status_t
 wb_case_restore_indexes (wb_case_t *cs)
 {
-	while (cs->deferred->len) {
-		const char *create = cs->deferred->pdata[cs->deferred->len - 1];
-		wb_status_t st = wb_case_exec (cs, create, "cannot build an index again");
-		if (st)
-			return st;
-		g_ptr_array_remove_index (cs->deferred, cs->deferred->len - 1);
-	}
-	return WB_OK;
+	return restore_indexes (cs, NULL);
 }
 
 void

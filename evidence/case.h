@@ -122,6 +122,8 @@ int wb_case_bind_text (sqlite3_stmt *st, int i, const char *s);
  * SHA-256 of its LEN bytes, big-endian, as a signed 64-bit integer.  Two
  * texts may share a key: a lookup compares the text too. */
 int64_t wb_text_key (const char *text, size_t len);
+/* The same key from the text's SHA-256, made already. */
+int64_t wb_text_key_of (const unsigned char sha256[32]);
 
 /* Prepare SQL (cached on the case for its lifetime; reset before return).
  * Returns NULL and sets the case error on failure.  The statement is owned by
@@ -156,10 +158,10 @@ wb_status_t wb_case_intern (wb_case_t *cs, const char *find, const char *add, co
  * the transaction: a table that takes many new values then grows without
  * the index, which is built again, sorted, by wb_case_restore_indexes(),
  * by wb_case_commit() before it commits, and by the first
- * wb_case_intern() that must ask SQLite (its FIND reads the index).  A
- * rollback takes the drop back with the rest.  Nothing else may read the
- * table by the index's keys meanwhile.  An index that is not there is
- * left so. */
+ * wb_case_intern() that must ask SQLite about that table (its FIND reads
+ * the index).  A rollback takes the drop back with the rest.  Nothing else
+ * may read the table by the index's keys meanwhile.  An index that is not
+ * there is left so. */
 wb_status_t wb_case_defer_index (wb_case_t *cs, const char *name);
 wb_status_t wb_case_restore_indexes (wb_case_t *cs);
 /* Forget every id wb_case_intern() remembers (they are asked of SQLite

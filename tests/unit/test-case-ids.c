@@ -352,8 +352,9 @@ index_sql (const char *name)
 
 /* wb_case_defer_index: u's index is dropped for the transaction and
  * built again, as it was (its SQL as created in setup), by the commit; a
- * rollback takes the drop back; a FIND that must run (u has a row it did
- * not add, so is no longer complete) gets the index first.  Every id is
+ * rollback takes the drop back; a FIND of u that must run (u has a row it
+ * did not add, so is no longer complete) gets the index first, and a FIND
+ * of another table does not build it.  Every id is
  * the one SQL gives, and integrity_check (which compares each index with
  * its table entry by entry) passes. */
 Test (case_ids, deferred_index_is_built_again)
@@ -383,9 +384,15 @@ Test (case_ids, deferred_index_is_built_again)
 	cr_expect_str_eq (s = index_sql ("u_ab"), made);
 	g_free (s);
 
-	/* A FIND. */
+	/* A FIND of another table (w has a row it did not add, so is
+	 * searched) leaves u's index dropped; then a FIND of u. */
+	cr_assert_eq (wb_case_exec (cs, "INSERT INTO w (a) VALUES ('there')", "w"), WB_OK);
 	cr_assert_eq (wb_case_begin (cs), WB_OK);
 	cr_assert_eq (wb_case_defer_index (cs, "u_ab"), WB_OK);
+	cr_expect_eq (intern_a (find_w, add_w, "there"), 1);
+	cr_expect_eq (runs (find_w), 1, "FIND of w ran %d times", runs (find_w));
+	cr_expect_str_eq (s = index_sql ("u_ab"), "(none)", "a FIND of w built u's index");
+	g_free (s);
 	cr_assert_eq (wb_case_exec (cs, "INSERT INTO u (a) VALUES ('by sql')", "u"), WB_OK);
 	cr_expect_str_eq (s = index_sql ("u_ab"), "(none)");
 	g_free (s);
