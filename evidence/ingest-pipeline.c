@@ -398,10 +398,42 @@ wb_src_free (src_t *s)
 	g_free (s);
 }
 
+/* The IT_SOURCE_BEGIN of source ID, when it is the last item held for the
+ * writer (nothing pushed since: a file of a folder, one message, its
+ * batch not yet full), else NULL. */
+item_t *
+wb_ingest_held_source (wb_ingest_t *ing, int64_t id)
+{
+	if (!ing->held_items || ing->held_items->len == 0)
+		return NULL;
+	item_t *it = g_ptr_array_index (ing->held_items, ing->held_items->len - 1);
+	return it->kind == IT_SOURCE_BEGIN && it->id == id && !it->complete ? it : NULL;
+}
+
 void
 wb_src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha)
 {
-	item_t *it = g_new0 (item_t, 1);
+	/* A source that ends right after it began, its row not yet with the
+	 * writer, is written once with what its end says: the insert and an
+	 * update of each file of a folder (and its sha256 index twice) were
+	 * a twentieth of the writer's work there. */
+	item_t *it = kind == IT_SOURCE_END ? wb_ingest_held_source (ing, s->id) : NULL;
+	if (it) {
+		if (size >= 0)
+			it->size = size;
+		if (sha && sha[0])
+			memcpy (it->sha, sha, 65);
+		it->format = s->format;
+		g_free (it->filters);
+		it->filters = g_strdup (s->filters);
+		it->role = s->role;
+		g_free (it->reason);
+		it->reason = g_strdup (s->reason);
+		it->messages = s->messages;
+		it->ended = TRUE;
+		return;
+	}
+	it = g_new0 (item_t, 1);
 	it->kind = kind;
 	it->id = s->id;
 	it->parent_id = s->parent ? s->parent->id : 0;

@@ -91,7 +91,11 @@ typedef struct {
 	const char *role;
 	char *reason;
 	int64_t messages;
-	char *custody;           /* IT_COMMIT: custody detail */
+	char *custody;           /* IT_FILE_DONE: custody detail */
+	/* IT_SOURCE_BEGIN holding its source's end (wb_src_push): the row
+	 * written once, with the end's columns; COMPLETE, its IT_FILE_DONE
+	 * too (complete = 1, and the custody row). */
+	gboolean ended, complete;
 } item_t;
 
 /* A group committed without waiting (wb_ingest_t.commits). */
@@ -258,6 +262,7 @@ void wb_ingest_add_copy (wb_ingest_t *ing, src_t *s, const char *data, size_t le
 src_t *wb_src_new (wb_ingest_t *ing, src_t *parent, const char *name, const char *chain);
 void wb_src_free (src_t *s);
 void wb_src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha);
+item_t *wb_ingest_held_source (wb_ingest_t *ing, int64_t id);
 /* Mark S with ROLE and REASON (the first reason given wins). */
 void wb_src_mark (wb_ingest_t *ing, src_t *s, const char *role, const char *fmt, ...)
 	G_GNUC_PRINTF (4, 5);

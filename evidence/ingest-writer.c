@@ -25,7 +25,7 @@ write_source_begin (wb_ingest_t *ing, item_t *it)
 		"INSERT INTO sources(id, run, parent_id, name, chain, depth, size, sha256, format,"
 		" filters, role, reason, messages, complete, ingested_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-		" ?10, ?11, ?12, 0, 0, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
+		" ?10, ?11, ?12, ?13, ?14, strftime('%Y-%m-%dT%H:%M:%SZ','now'))");
 	if (!st)
 		return WB_ERR_DB;
 	sqlite3_bind_int64 (st, 1, it->id);
@@ -40,9 +40,16 @@ write_source_begin (wb_ingest_t *ing, item_t *it)
 	wb_case_bind_text (st, 8, it->sha[0] ? it->sha : NULL);
 	wb_case_bind_text (st, 9, it->format ? it->format : "unknown");
 	wb_case_bind_text (st, 10, it->filters);
-	wb_case_bind_text (st, 11, it->role ? it->role : "pending");
+	/* Held with its end (item_t.ended): as write_source_end() and
+	 * IT_FILE_DONE would leave the row. */
+	wb_case_bind_text (st, 11, it->role ? it->role : it->ended ? "not-mail" : "pending");
 	wb_case_bind_text (st, 12, it->reason);
-	return wb_case_step (ing->cs, st, "cannot record source");
+	sqlite3_bind_int64 (st, 13, it->ended ? it->messages : 0);
+	sqlite3_bind_int (st, 14, it->complete ? 1 : 0);
+	wb_status_t rs = wb_case_step (ing->cs, st, "cannot record source");
+	if (!rs && it->complete)
+		rs = wb_case_custody (ing->cs, ing->run, "source", it->custody);
+	return rs;
 }
 
 static wb_status_t

@@ -354,11 +354,18 @@ wb_ingest_finish_source (wb_ingest_t *ing, src_t *top, const char *custody, int6
 	 * commit flushes it first (wb_ingest_group_end). */
 	if (!ing->grouping)
 		wb_ingest_flush_batch (ing);
-	item_t *it = g_new0 (item_t, 1);
-	it->kind = IT_FILE_DONE;
-	it->id = top->id;
-	it->custody = g_strdup (custody);
-	wb_ingest_push (ing, it);
+	/* Its row not yet with the writer: written complete, at once. */
+	item_t *it = wb_ingest_held_source (ing, top->id);
+	if (it) {
+		it->complete = TRUE;
+		it->custody = g_strdup (custody);
+	} else {
+		it = g_new0 (item_t, 1);
+		it->kind = IT_FILE_DONE;
+		it->id = top->id;
+		it->custody = g_strdup (custody);
+		wb_ingest_push (ing, it);
+	}
 	if (size >= 0) {
 		ing->st.sources++;
 		ing->st.bytes += size;
