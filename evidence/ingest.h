@@ -27,7 +27,7 @@
 #define WB_INGEST_MAX_TOTAL    (64ULL << 30)   /* decompressed bytes per top-level file */
 #define WB_INGEST_INDEX_REBUILD_MIN 1000000    /* artifact rows: see wb_ingest_opts_t */
 #define WB_INGEST_GROUP_BYTES (32u << 20)     /* a group of files: see wb_ingest_opts_t */
-#define WB_INGEST_GROUP_MS 1000
+#define WB_INGEST_GROUP_MS 3000
 
 /* Findings made from each new copy's analysis as ingest goes (the rule
  * findings of workbench/engine/rules.c), so they need no pass over the facts
