@@ -418,36 +418,33 @@ wb_src_push (wb_ingest_t *ing, src_t *s, int kind, int64_t size, const char *sha
 	 * update of each file of a folder (and its sha256 index twice) were
 	 * a twentieth of the writer's work there. */
 	item_t *it = kind == IT_SOURCE_END ? wb_ingest_held_source (ing, s->id) : NULL;
-	if (it) {
-		if (size >= 0)
-			it->size = size;
-		if (sha && sha[0])
-			memcpy (it->sha, sha, 65);
-		it->format = s->format;
-		g_free (it->filters);
-		it->filters = g_strdup (s->filters);
-		it->role = s->role;
-		g_free (it->reason);
-		it->reason = g_strdup (s->reason);
-		it->messages = s->messages;
+	gboolean held = it != NULL;
+	if (!held) {
+		it = g_new0 (item_t, 1);
+		it->kind = kind;
+		it->id = s->id;
+		it->parent_id = s->parent ? s->parent->id : 0;
+		it->name = g_strdup (s->name);
+		it->chain = g_strdup (s->chain);
+		it->depth = s->depth;
+	}
+	/* The columns as S has them now; a held beginning keeps its size
+	 * and hash where the end has none (write_source_end's coalesce). */
+	if (size >= 0 || !held)
+		it->size = size;
+	if (sha && (sha[0] || !held))
+		memcpy (it->sha, sha, 65);
+	it->format = s->format;
+	g_free (it->filters);
+	it->filters = g_strdup (s->filters);
+	it->role = s->role;
+	g_free (it->reason);
+	it->reason = g_strdup (s->reason);
+	it->messages = s->messages;
+	if (held) {
 		it->ended = TRUE;
 		return;
 	}
-	it = g_new0 (item_t, 1);
-	it->kind = kind;
-	it->id = s->id;
-	it->parent_id = s->parent ? s->parent->id : 0;
-	it->name = g_strdup (s->name);
-	it->chain = g_strdup (s->chain);
-	it->depth = s->depth;
-	it->size = size;
-	if (sha)
-		memcpy (it->sha, sha, 65);
-	it->format = s->format;
-	it->filters = g_strdup (s->filters);
-	it->role = s->role;
-	it->reason = g_strdup (s->reason);
-	it->messages = s->messages;
 	wb_ingest_push (ing, it);
 }
 
