@@ -1514,15 +1514,36 @@ wb_case_clock (wb_case_t *cs)
  * artifacts_value again, campaigns' cache in the main thread) comes on top:
  * without this, the peak RSS of 200,000 copies was 314 MiB under tcmalloc
  * (290 MiB with it), and 350 MiB under the C library's malloc (246 MiB
- * with it).  So give the freed pages back to the system.  The tcmalloc entry point is weak: the unit
- * tests and the sanitizers' build link no tcmalloc, and it is NULL there. */
+ * with it).  So give the freed pages back to the system.  The tcmalloc
+ * entry point is weak: the unit tests and the sanitizers' build link no
+ * tcmalloc, and it is NULL there. */
 #pragma weak MallocExtension_ReleaseFreeMemory
 extern void MallocExtension_ReleaseFreeMemory (void);
+
+/* Is the process's resident memory WB_MALLOC_RELEASE_RSS or more?  Yes
+ * when /proc does not say. */
+static gboolean
+resident_large (void)
+{
+	char buf[128];
+	int fd = open ("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read (fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close (fd);
+	unsigned long long size, resident;
+	if (n <= 0)
+		return TRUE;
+	buf[n] = 0;
+	if (sscanf (buf, "%llu %llu", &size, &resident) != 2)
+		return TRUE;
+	long page = sysconf (_SC_PAGESIZE);
+	return resident * (unsigned long long) (page > 0 ? page : 4096) >= WB_MALLOC_RELEASE_RSS;
+}
 
 void
 wb_malloc_release (void)
 {
-	if (MallocExtension_ReleaseFreeMemory)
+	if (MallocExtension_ReleaseFreeMemory && resident_large ())
 		MallocExtension_ReleaseFreeMemory ();
 }
 
@@ -1548,7 +1569,10 @@ wb_malloc_limit_caches (void)
 static void
 release_free_memory (void)
 {
-	wb_malloc_release ();
+	if (!resident_large ())
+		return;
+	if (MallocExtension_ReleaseFreeMemory)
+		MallocExtension_ReleaseFreeMemory ();
 #ifdef __GLIBC__
 	malloc_trim (0);
 #endif
