@@ -174,10 +174,12 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
  * and the workers stopped, and the writer wrote them alone, one core idle
  * (a fifth of the cores' time over the benchmark Maildir); at the end of
  * the input, the whole backlog was written so.  While WRITER_BEHIND
- * batches wait for it, only PARSE_BEHIND workers parse (one, on two
- * cores), so the writer keeps a core, and what waits for it stays short.  A worker passes the gate before it takes a
- * batch: batches are taken in order, so the batch the writer waits for is
- * always one a worker past the gate is parsing. */
+ * batches (one) wait for it, only PARSE_BEHIND workers parse (one, on two
+ * cores), so the writer keeps a core, and what waits for it stays short:
+ * at the end of the input, a batch and the one it is writing.  A worker
+ * passes the gate before it takes a batch: batches are taken in order, so
+ * the batch the writer waits for is always one a worker past the gate is
+ * parsing. */
 static item_t *
 worker_gate (wb_ingest_t *ing)
 {

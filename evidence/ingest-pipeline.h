@@ -22,7 +22,7 @@
 #define READ_CHUNK (64u << 10)
 #define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
 #define WB_BODY_CACHE_BYTES (16u << 20)   /* the body cache (analyze-cache.c) */
-#define WRITER_BEHIND 2            /* batches parsed and not yet written: the writer is behind (worker_gate) */
+#define WRITER_BEHIND 1            /* batches parsed and not yet written: the writer is behind (worker_gate) */
 
 typedef struct {
 	/* input, set by the walker */
