@@ -18,7 +18,7 @@
 #define BATCH_BYTES (4u << 20)
 #define INFLIGHT_MAX 4096          /* weight units: a batch weighs 512, other items 1 */
 #define BATCH_WEIGHT 512
-#define WRITEBACK_BATCHES 8        /* start the disk writing the case every 8 batches (32 MiB read) */
+#define WRITEBACK_BATCHES 8        /* start the disk writing the case, and size the cache, every 8 batches */
 #define READ_CHUNK (64u << 10)
 #define HELD_ITEMS_MAX 64          /* items for the writer the walker holds at most (wb_ingest_push) */
 #define WB_BODY_CACHE_BYTES (16u << 20)   /* the body cache (analyze-cache.c) */
@@ -177,7 +177,9 @@ struct wb_ingest {
 	/* the parse workers': what analysis made of body parts met before
 	 * (analyze.h); NULL without analysis */
 	wb_body_cache_t *body_cache;
-	int64_t cache_before;    /* the connection's cache_size before ingest raised it */
+	int64_t cache_before;    /* the connection's cache_size before ingest set its own */
+	uint64_t copies_before;  /* the case's copies when ingest began (max id of messages) */
+	int64_t cache_kib;       /* writer: the page cache set (wb_ingest_cache_kib) */
 	/* writer: artifact_copies in the current transaction (see
 	 * wb_ingest_opts_t.index_rebuild_min) */
 	uint64_t art_before;     /* copies with artifacts in the case at BEGIN (max id) */

@@ -285,6 +285,20 @@ start_writeback (wb_ingest_t *ing)
 #endif
 }
 
+/* Raise the page cache to what the copies the case holds now call for
+ * (wb_ingest_cache_kib): it never shrinks while ingest writes. */
+static void
+grow_cache (wb_ingest_t *ing)
+{
+	int64_t kib = wb_ingest_cache_kib (ing->copies_before + ing->st.added);
+	if (kib <= ing->cache_kib)
+		return;
+	char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, kib);
+	sqlite3_exec (wb_case_db (ing->cs), sql, NULL, NULL, NULL);
+	g_free (sql);
+	ing->cache_kib = kib;
+}
+
 /* artifact_copies during one source's transaction.  Its keys (value,
  * copy) come in no order: once the table outgrows the page cache nearly
  * every copy's rows read pages and write others back (200,000 copies with
@@ -402,8 +416,10 @@ write_item (wb_ingest_t *ing, item_t *it)
 			}
 			g_atomic_int_inc (&ing->stored);
 		}
-		if (++ing->batches_written % WRITEBACK_BATCHES == 0)
+		if (++ing->batches_written % WRITEBACK_BATCHES == 0) {
 			start_writeback (ing);
+			grow_cache (ing);
+		}
 		if (!rs)
 			rs = art_index_check (ing);
 		break;

@@ -561,6 +561,38 @@ wb_ingest_file (wb_ingest_t *ing, const char *path)
 }
 /* ------------------------------------------------------------ public */
 
+/* A page cache as large as the indexes ingest writes into at random
+ * places (the sha256 keys, the values' keys, artifact_copies): with
+ * SQLite's default 2 MiB they spill pages to the file over and over.
+ * 128 MiB: 200,000 copies with analysis wrote 9.8 GB for a 3.3 GB case
+ * with 64 MiB, 5.9 GB with 128 MiB (4.6 GB since the value index is built
+ * again after a large source).  The cache is the largest part of the peak
+ * RSS: 112 MiB since the parse workers keep a body cache (analyze.h),
+ * 1,000,000 copies peaked at 310 MiB with 128, 297 with 120, 278 with 112.
+ *
+ * But most of what a copy adds is appended and not read again while
+ * ingest writes (its raw bytes, texts, hops, its rows), and what it adds
+ * to the indexes is about 1.6 KB (dbstat: 9.6 MB of the 6,046-copy
+ * benchmark Maildir's 68 MB case).  112 MiB from the start held the whole
+ * of a small case in memory until its commit wrote it at once, the other
+ * core idle, and every page of it was memory the process touched for the
+ * first time (faults that cost this machine's guest 4-8 us a page).  So
+ * the cache starts at 16 MiB and takes 2 KiB a copy the case holds,
+ * raised every WRITEBACK_BATCHES batches, up to 112 MiB at 49,152 copies.
+ * Alternated pairs against 112 MiB throughout: the benchmark Maildir
+ * 0.898 (12 pairs), 25,000 copies of the bench mbox 0.887 (6), 200,000
+ * copies 0.918 and 0.964 (2); a fixed 16 MiB was as good below 25,000
+ * copies (0.886, 0.874) but 1.04-1.19 at 200,000, 48 MiB 1.05 at 25,000.
+ * 1,000,000 copies: peak RSS 290 MiB against 283, in as long (191 and
+ * 189 s). */
+int64_t
+wb_ingest_cache_kib (uint64_t copies)
+{
+	uint64_t room = WB_INGEST_CACHE_MAX_KIB - WB_INGEST_CACHE_MIN_KIB;
+	uint64_t more = copies < room / WB_INGEST_CACHE_KIB_PER_COPY ? copies * WB_INGEST_CACHE_KIB_PER_COPY : room;
+	return WB_INGEST_CACHE_MIN_KIB + (int64_t) more;
+}
+
 wb_ingest_t *
 wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 {
@@ -612,18 +644,14 @@ wb_ingest_new (wb_case_t *cs, int64_t run, const wb_ingest_opts_t *opts)
 	if (!ing->o.no_analysis)
 		ing->body_cache = wb_body_cache_new (WB_BODY_CACHE_BYTES);
 	ing->case_fd = open (wb_case_path (cs), O_RDONLY | O_CLOEXEC);
-	/* A large page cache: with SQLite's default 2 MiB the random keys of the
-	 * sha256 indexes and of artifact_copies make it spill pages to the file
-	 * over and over.  128 MiB: 200,000 copies with analysis wrote 9.8 GB
-	 * for a 3.3 GB case with 64 MiB, 5.9 GB with 128 MiB (4.6 GB since
-	 * the value index is built again after a large source).  The cache is
-	 * the largest part of the peak RSS, and it is capped: 264 MiB at
-	 * 200,000 copies with analysis, 266 MiB at 1,000,000.  112 MiB since
-	 * the parse workers keep a body cache (analyze.h): 1,000,000 copies
-	 * peaked at 310 MiB with 128, 297 with 120, 278 with 112 (32.5 GB
-	 * written against 29.0); 200,000 took as long with 112 as with 128
-	 * (two alternated pairs, 28.4 against 28.2 s). */
-	ing->cache_before = wb_case_cache_set (cs, 114688);
+	/* The page cache follows the case's size (wb_ingest_cache_kib). */
+	sqlite3_stmt *mx = wb_case_stmt (cs, "SELECT coalesce(max(id), 0) FROM messages");
+	if (mx && sqlite3_step (mx) == SQLITE_ROW)
+		ing->copies_before = (uint64_t) sqlite3_column_int64 (mx, 0);
+	if (mx)
+		sqlite3_reset (mx);
+	ing->cache_kib = wb_ingest_cache_kib (ing->copies_before);
+	ing->cache_before = wb_case_cache_set (cs, ing->cache_kib);
 	/* The writer inserts each copy's analysis rows right after the copy's
 	 * own row, with its new id: the foreign-key look-up of every hop,
 	 * artifact and fact row can only succeed.  Off while ingesting (it

@@ -28,6 +28,11 @@
 #define WB_INGEST_INDEX_REBUILD_MIN 1000000    /* artifact rows: see wb_ingest_opts_t */
 #define WB_INGEST_GROUP_BYTES (32u << 20)     /* a group of files: see wb_ingest_opts_t */
 #define WB_INGEST_GROUP_MS 3000
+/* The page cache while ingest writes, in KiB: the least, what each copy
+ * the case holds adds, and the most (wb_ingest_cache_kib). */
+#define WB_INGEST_CACHE_MIN_KIB 16384
+#define WB_INGEST_CACHE_KIB_PER_COPY 2
+#define WB_INGEST_CACHE_MAX_KIB 114688
 
 /* Findings made from each new copy's analysis as ingest goes (the rule
  * findings of workbench/engine/rules.c), so they need no pass over the facts
@@ -100,6 +105,12 @@ typedef struct {
 } wb_ingest_stats_t;
 
 typedef struct wb_ingest wb_ingest_t;
+
+/* The page cache ingest gives a case of COPIES copies, in KiB:
+ * WB_INGEST_CACHE_MIN_KIB and WB_INGEST_CACHE_KIB_PER_COPY a copy, at
+ * most WB_INGEST_CACHE_MAX_KIB.  Set when ingest starts, and raised as
+ * copies are added. */
+int64_t wb_ingest_cache_kib (uint64_t copies);
 
 /* Start an ingestion into CS (opened for writing, writer lock held) under
  * custody run RUN.  OPTS may be NULL.  Loads the traps table.  Returns NULL

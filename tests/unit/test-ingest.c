@@ -798,3 +798,19 @@ Test (reanalyze, groups_in_id_order, .init = setup, .fini = teardown)
 	ASSERT_SQL ("SELECT max(message) FROM artifacts", "4096");
 	ASSERT_SQL ("PRAGMA integrity_check", "ok");
 }
+
+/* The page cache ingest sets grows with the case: 16 MiB (16,384 KiB) and
+ * 2 KiB a copy, at most 112 MiB (114,688 KiB), which 2 KiB a copy reaches
+ * at (114,688 - 16,384) / 2 = 49,152 copies. */
+Test (cache, follows_the_copies)
+{
+	cr_assert_eq (wb_ingest_cache_kib (0), 16384);
+	cr_assert_eq (wb_ingest_cache_kib (1), 16386);
+	/* The benchmark Maildir: 16,384 + 2 * 6,046 = 28,476. */
+	cr_assert_eq (wb_ingest_cache_kib (6046), 28476);
+	cr_assert_eq (wb_ingest_cache_kib (49151), 114686);
+	cr_assert_eq (wb_ingest_cache_kib (49152), 114688);
+	cr_assert_eq (wb_ingest_cache_kib (49153), 114688);
+	cr_assert_eq (wb_ingest_cache_kib (1000000), 114688);
+	cr_assert_eq (wb_ingest_cache_kib (UINT64_MAX), 114688);
+}
