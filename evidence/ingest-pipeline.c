@@ -53,8 +53,9 @@ wb_ingest_batch_free (batch_t *b)
 	/* Batches come and go 4 MiB at a time, and tcmalloc's page heap
 	 * keeps the free spans: 17 MiB midway through 200,000 copies, and
 	 * the peak at 1,000,000 was 299 MiB.  Every 64 batches (about 256 MiB
-	 * of mail), they go back to the system; a few thousand page faults
-	 * then bring back the ones needed. */
+	 * of mail), they go back to the system if the process holds
+	 * WB_MALLOC_RELEASE_RSS or more (wb_malloc_release); a few thousand
+	 * page faults then bring back the ones needed. */
 	static gint freed;
 	if (g_atomic_int_add (&freed, 1) % 64 == 63)
 		wb_malloc_release ();

@@ -9,23 +9,10 @@
 # 111 ms with the call.  The shim tests/shim/writeback.c logs each call.
 . "$WB_ROOT/tests/lib.sh"
 
-# 1,500 copies, as Python's mailbox writes an mbox: the batches are 16,
-# 32, 64 and 128 copies, then 256 (ingest-pipeline.c), so the eighth ends
-# at copy 16 + 32 + 64 + 128 + 4 * 256 = 1,264.
-python3 - "$T/m.mbox" <<'PY'
-import mailbox, sys
-from email.message import EmailMessage
-mb = mailbox.mbox(sys.argv[1])
-for i in range(1500):
-    m = EmailMessage()
-    m["From"] = "sender%d@example.com" % i
-    m["To"] = "trap@example.net"
-    m["Subject"] = "offer %d" % i
-    m["Message-ID"] = "<%d@example.com>" % i
-    m.set_content("Offer %d: reply to stop.\n" % i)
-    mb.add(m)
-mb.flush()
-PY
+# 1,500 distinct copies (tests/gen/many.py): the batches are 16, 32, 64
+# and 128 copies, then 256 (ingest-pipeline.c), so the eighth ends at copy
+# 16 + 32 + 64 + 128 + 4 * 256 = 1,264.
+python3 "$WB_ROOT/tests/gen/many.py" "$T/m.mbox" 1500
 wb init "$T/c.case" > /dev/null
 log=$T/writeback.log
 expect_rc "ingest the mbox" 0 env WB_WRITEBACK_LOG="$log" LD_PRELOAD="$WB_BUILD/tools/writeback.so" \

@@ -14,35 +14,23 @@ if ! ldd "$WB" 2>/dev/null | grep -q tcmalloc; then
 	t_done
 	exit
 fi
-# A Maildir of 200 messages, as Python's mailbox writes one.
-python3 - "$T/Maildir" <<'PY'
-import mailbox, sys
-from email.message import EmailMessage
-md = mailbox.Maildir(sys.argv[1], create=True)
-for i in range(200):
-    m = EmailMessage()
-    m["From"] = "sender%d@example.com" % i
-    m["To"] = "trap@example.net"
-    m["Subject"] = "offer %d" % i
-    m["Message-ID"] = "<%d@example.com>" % i
-    m.set_content("Call 555-0100 about offer %d.\n" % i * 20)
-    md.add(m)
-PY
+# 200 distinct small copies in an mbox (tests/gen/many.py).
+python3 "$WB_ROOT/tests/gen/many.py" "$T/m.mbox" 200
 shim=$WB_BUILD/tools/malloc-props.so
 
-# ingest LOG [BALLAST_MIB]: a new case, the Maildir ingested under the shim.
+# ingest LOG [BALLAST_MIB]: a new case, the mbox ingested under the shim.
 ingest () {
 	rm -f "$T/c.case" "$T/c.case.lock" "$1"
 	wb init "$T/c.case" > /dev/null
 	WB_MALLOC_LOG=$1 WB_MALLOC_BALLAST_MIB=${2:-0} LD_PRELOAD=$shim \
-		"$WB" ingest "$T/c.case" "$T/Maildir" > "$T/out" 2>&1
+		"$WB" ingest "$T/c.case" "$T/m.mbox" > "$T/out" 2>&1
 }
 releases () { grep -c '^release$' "$1" 2>/dev/null || true; }
 
 # The process stays far under 192 MiB: nothing is given back.  (Before,
 # ingest gave memory back when it set its page cache, when it put the
 # cache back, and campaigns did the same: four calls or more.)
-expect_rc "ingest a small Maildir" 0 ingest "$T/small.log"
+expect_rc "ingest a small mbox" 0 ingest "$T/small.log"
 expect_eq "releases from a process under 192 MiB" 0 "$(releases "$T/small.log")"
 expect_eq "the copies stored" 200 "$(wb sql "$T/c.case" "SELECT count(*) FROM locations" --format csv | tail -n 1)"
 
