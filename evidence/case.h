@@ -248,10 +248,14 @@ typedef enum {
 	WB_RAW_ZSTD,     /* one zstd frame, with its content size and checksum */
 } wb_raw_codec_t;
 
-/* The level ingest compresses at.  On mail, level 1 costs a quarter less
- * CPU than zstd's default 3 (21.5 against 28.4 us a copy) for frames 2%
- * larger (0.409 of the bytes against 0.401); negative levels save a few
- * microseconds more but give 0.52 and worse. */
+/* The level ingest compresses at, its literals (the bytes no match
+ * covers) stored as they are, not Huffman-coded.  On mail, level 1 costs a
+ * quarter less CPU than zstd's default 3 (21.5 against 28.4 us a copy)
+ * for frames 2% larger (0.409 of the bytes against 0.401).  Coding the
+ * literals is most of the rest: over the first 50,000 copies of the
+ * benchmark mbox, compressing and checking each frame took 0.57 of the
+ * time without it (19.8 against 34.4 us a copy), for frames of 0.54 of
+ * the bytes against 0.42; level -1 took 0.66 for 0.54. */
 #define WB_RAW_ZSTD_LEVEL 1
 
 /* "none" or "zstd" (static). */

@@ -1,6 +1,8 @@
 /* The stored bytes of a copy (raw.bytes): as found, or as one standard
  * zstd frame of them (raw.codec).  See case.h, "The stored bytes". */
 #include <string.h>
+/* For ZSTD_c_literalCompressionMode (wb_raw_encode). */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "case.h"
@@ -105,6 +107,10 @@ wb_raw_encode (const void *data, size_t len, int level, void **frame, size_t *fl
 	void *out = g_malloc (room);
 	ZSTD_CCtx_reset (c, ZSTD_reset_session_and_parameters);
 	ZSTD_CCtx_setParameter (c, ZSTD_c_compressionLevel, level);
+	/* Literals as they are, not Huffman-coded (case.h, WB_RAW_ZSTD_LEVEL).
+	 * A zstd that does not know the setting refuses it and codes them:
+	 * the frame is as standard either way. */
+	ZSTD_CCtx_setParameter (c, ZSTD_c_literalCompressionMode, ZSTD_ps_disable);
 	ZSTD_CCtx_setParameter (c, ZSTD_c_checksumFlag, 1);
 	ZSTD_CCtx_setParameter (c, ZSTD_c_contentSizeFlag, 1);
 	size_t n = ZSTD_compress2 (c, out, room, data, len);

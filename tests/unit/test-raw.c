@@ -52,6 +52,38 @@ Test (raw_encode, text_becomes_a_checked_frame)
 	g_free (b);
 }
 
+/* Literals (the bytes no match covers) are stored as they are, not
+ * Huffman-coded (case.h, WB_RAW_ZSTD_LEVEL).  4,000 bytes drawn at random
+ * from 16 letters carry 4 bits each: Huffman coding would store them in
+ * about half, 2,000 bytes and a table, a frame well under 15/16.  Stored
+ * as they are, only repeats save: a match needs at least 5 equal bytes,
+ * and of the 16^5 (1,048,576) strings of five letters the 4,000 positions
+ * give about 4,000^2 / 2 / 16^5, under 8, pairs that repeat; with a
+ * sequence's few bytes each, far from the 250 bytes (a sixteenth) a frame
+ * must save.  So the bytes stay as they are. */
+Test (raw_encode, literals_are_not_coded)
+{
+	size_t n = 4000;
+	guint8 *b = g_malloc (n);
+	GRand *r = g_rand_new_with_seed (7);
+	for (size_t i = 0; i < n; i++)
+		b[i] = (guint8) ('a' + g_rand_int_range (r, 0, 16));
+	g_rand_free (r);
+	void *frame = (void *) 1;
+	size_t flen = 1;
+	cr_assert_eq (wb_raw_encode (b, n, WB_RAW_ZSTD_LEVEL, &frame, &flen, NULL), WB_RAW_NONE);
+	cr_assert_null (frame);
+	/* The same letters repeated (each 100-byte run twice) save a half by
+	 * matches alone: a frame. */
+	for (size_t i = 0; i + 200 <= n; i += 200)
+		memcpy (b + i + 100, b + i, 100);
+	cr_assert_eq (wb_raw_encode (b, n, WB_RAW_ZSTD_LEVEL, &frame, &flen, NULL), WB_RAW_ZSTD);
+	cr_assert_leq (flen, n / 2 + n / 8);
+	assert_frame_gives (frame, flen, b, n);
+	g_free (frame);
+	g_free (b);
+}
+
 Test (raw_encode, what_does_not_save_a_sixteenth_stays_as_it_is)
 {
 	void *frame = (void *) 1;
