@@ -177,15 +177,17 @@ parse_msg (worker_t *w, const char *data, msg_t *m)
  * the input, the whole backlog was written so.  While WRITER_BEHIND
  * batches (one) wait for it, only PARSE_BEHIND workers parse (one, on two
  * cores), so the writer keeps a core, and what waits for it stays short:
- * at the end of the input, a batch and the one it is writing.  A worker
- * passes the gate before it takes a batch: batches are taken in order, so
- * the batch the writer waits for is always one a worker past the gate is
- * parsing. */
+ * at the end of the input, a batch and the one it is writing.  While the
+ * writer waits for the item it writes next (a batch still being parsed),
+ * the gate is open (writer_wait in ingest-writer.c): what is parsed then
+ * waits for that batch, not for the writer.  A worker passes the gate
+ * before it takes a batch: batches are taken in order, so the batch the
+ * writer waits for is always one a worker past the gate is parsing. */
 static item_t *
 worker_gate (wb_ingest_t *ing)
 {
 	g_mutex_lock (&ing->lock);
-	while (ing->unwritten >= WRITER_BEHIND && ing->parsing >= ing->parse_behind) {
+	while (ing->unwritten >= WRITER_BEHIND && !ing->writer_waiting && ing->parsing >= ing->parse_behind) {
 		ing->gate_waiting++;
 		g_cond_wait (&ing->gate, &ing->lock);
 		ing->gate_waiting--;

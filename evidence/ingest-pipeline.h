@@ -141,6 +141,9 @@ struct wb_ingest {
 	GCond gate;
 	int parsing;             /* workers past the gate, parsing or about to */
 	int unwritten;           /* batches parsed and not yet written */
+	/* The writer waits for the item it writes next (a batch still being
+	 * parsed): what is parsed waits for that batch, not for the writer. */
+	gboolean writer_waiting;
 	int gate_waiting;        /* workers waiting at the gate */
 	int parse_behind;        /* MAX (1, processors - 1) */
 	GThread *writer;
